@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { Channel, Id, Language, Name, Role, Timestamp } from './common.js';
+
+// Users ------------------------------------------------------------------------------------------
+export const User = z.object({
+  id: Id,
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+  language: Language,
+  agentEnabled: z.boolean().describe('linked as an omnichannel agent (Agentes → Vincular)'),
+  active: z.boolean(),
+  teamIds: z.array(Id).describe('teams the user works in as an agent'),
+  supervisedTeamIds: z.array(Id),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type User = z.infer<typeof User>;
+export const CreateUser = z.strictObject({
+  email: z.email().max(254),
+  name: Name,
+  role: Role,
+  password: z.string().min(8).max(200),
+  language: Language.optional(),
+  agentEnabled: z.boolean().optional(),
+  active: z.boolean().optional(),
+  teamIds: z.array(Id).max(200).optional(),
+  supervisedTeamIds: z.array(Id).max(200).optional(),
+});
+export const UpdateUser = CreateUser.partial();
+
+// Teams (departamentos) -------------------------------------------------------------------------
+export const Team = z.object({
+  id: Id,
+  name: z.string(),
+  omniEnabled: z.boolean().describe('linked as an omnichannel department (Departamentos → Vincular)'),
+  maxChat: z.number().int().describe('maximum simultaneous chat/messaging conversations per agent'),
+  maxEmail: z.number().int().describe('maximum simultaneous e-mail conversations per agent'),
+  active: z.boolean(),
+  agentIds: z.array(Id),
+  supervisorIds: z.array(Id),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Team = z.infer<typeof Team>;
+export const CreateTeam = z.strictObject({
+  name: Name,
+  omniEnabled: z.boolean().optional(),
+  maxChat: z.number().int().min(1).max(100).optional(),
+  maxEmail: z.number().int().min(1).max(100).optional(),
+  active: z.boolean().optional(),
+  agentIds: z.array(Id).max(5000).optional(),
+  supervisorIds: z.array(Id).max(500).optional(),
+});
+export const UpdateTeam = CreateTeam.partial();
+
+// Services ----------------------------------------------------------------------------------------
+const Seconds = z.number().int().min(1).max(30 * 24 * 3600);
+export const Service = z.object({
+  id: Id,
+  name: z.string(),
+  key: z.string().describe('public key used by the WebChat widget and the API channel'),
+  channel: Channel,
+  channelAccountId: Id.nullable(),
+  teamIds: z.array(Id),
+  botFlow: z.unknown().nullable(),
+  serviceLevelSeconds: z.number().int().describe('service-level target T (NS)'),
+  tmaGoalSeconds: z.number().int().describe('TMA goal (Meta)'),
+  botTimeoutSeconds: z.number().int(),
+  queueTimeoutSeconds: z.number().int(),
+  inactivityTimeoutSeconds: z.number().int().describe('Inativa PA: customer silent with an agent'),
+  emailTriage: z.boolean().describe('e-mail filter: a supervisor accepts or discards each e-mail'),
+  active: z.boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Service = z.infer<typeof Service>;
+export const CreateService = z.strictObject({
+  name: Name,
+  key: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and dashes').optional(),
+  channel: Channel,
+  channelAccountId: Id.nullable().optional(),
+  teamIds: z.array(Id).max(200).optional(),
+  botFlow: z.unknown().nullable().optional(),
+  serviceLevelSeconds: Seconds.optional(),
+  tmaGoalSeconds: Seconds.optional(),
+  botTimeoutSeconds: Seconds.optional(),
+  queueTimeoutSeconds: Seconds.optional(),
+  inactivityTimeoutSeconds: Seconds.optional(),
+  emailTriage: z.boolean().optional(),
+  active: z.boolean().optional(),
+});
+export const UpdateService = CreateService.omit({ channel: true }).partial();
+
+// Pause reasons -----------------------------------------------------------------------------------
+export const PauseReason = z.object({
+  id: Id,
+  name: z.string(),
+  maxMinutes: z.number().int().nullable().describe('alert when a pause with this reason lasts longer'),
+  productive: z.boolean(),
+  active: z.boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type PauseReason = z.infer<typeof PauseReason>;
+export const CreatePauseReason = z.strictObject({
+  name: Name,
+  maxMinutes: z.number().int().min(1).max(1440).nullable().optional(),
+  productive: z.boolean().optional(),
+  active: z.boolean().optional(),
+});
+export const UpdatePauseReason = CreatePauseReason.partial();
+
+// Classifications (wrap-up codes) ---------------------------------------------------------------
+export const Classification = z.object({
+  id: Id,
+  code: z.string(),
+  name: z.string(),
+  serviceIds: z.array(Id).nullable().describe('null: valid for every service'),
+  active: z.boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Classification = z.infer<typeof Classification>;
+export const CreateClassification = z.strictObject({
+  code: z.string().trim().min(1).max(40),
+  name: Name,
+  serviceIds: z.array(Id).max(500).nullable().optional(),
+  active: z.boolean().optional(),
+});
+export const UpdateClassification = CreateClassification.partial();
+
+// Template categories and templates -------------------------------------------------------------
+export const TEMPLATE_CATEGORY_TYPES = ['protocol_update'] as const;
+export const TemplateCategory = z.object({
+  id: Id,
+  code: z.number().int().describe('number used to classify and order'),
+  title: z.string(),
+  type: z.enum(TEMPLATE_CATEGORY_TYPES).describe('protocol_update = Atualização de protocolo'),
+  active: z.boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type TemplateCategory = z.infer<typeof TemplateCategory>;
+export const CreateTemplateCategory = z.strictObject({
+  code: z.number().int().min(0).max(999999),
+  title: Name,
+  type: z.enum(TEMPLATE_CATEGORY_TYPES),
+  active: z.boolean().optional(),
+});
+export const UpdateTemplateCategory = CreateTemplateCategory.partial();
+
+export const Template = z.object({
+  id: Id,
+  categoryId: Id,
+  name: z.string(),
+  channel: Channel.nullable().describe('null: any channel'),
+  language: z.string(),
+  body: z.string(),
+  providerTemplate: z.string().nullable().describe('approved provider template name (WhatsApp)'),
+  active: z.boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Template = z.infer<typeof Template>;
+export const CreateTemplate = z.strictObject({
+  categoryId: Id,
+  name: Name,
+  channel: Channel.nullable().optional(),
+  language: z.string().regex(/^[a-z]{2}(_[A-Z]{2})?$/, 'like pt_BR').optional(),
+  body: z.string().min(1).max(4096),
+  providerTemplate: z.string().max(512).nullable().optional(),
+  active: z.boolean().optional(),
+});
+export const UpdateTemplate = CreateTemplate.partial();
+
+// Audit log ---------------------------------------------------------------------------------------
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  actorId: Id.nullable(),
+  actorName: z.string().nullable(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string().nullable(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+  ip: z.string().nullable(),
+  at: Timestamp,
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+export const AuditQuery = z.strictObject({
+  entity: z.string().max(60).optional(),
+  entityId: z.string().max(80).optional(),
+  actorId: Id.optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  before: z.coerce.number().int().positive().optional().describe('cursor: entries with id below this'),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+export const AuditPage = z.object({ items: z.array(AuditEntry), nextCursor: z.number().int().nullable() });

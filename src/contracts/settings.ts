@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Every parameter of the operation, one schema per key (Parâmetros screen). Defaults follow
+ * reference/metrics.md; the whole object is what `GET /api/settings` returns.
+ */
+export const SETTING_SCHEMAS = {
+  timezone: z.string().refine(isTimeZone, 'not an IANA time zone, e.g. America/Sao_Paulo'),
+  timeInState: z
+    .strictObject({ lowMinutes: z.number().int().min(1).max(600), highMinutes: z.number().int().min(1).max(1440) })
+    .refine((v) => v.lowMinutes < v.highMinutes, 'lowMinutes must be below highMinutes'),
+  noInteractionMinutes: z.number().int().min(1).max(1440),
+  shortAbandonSeconds: z.number().int().min(0).max(600),
+  serviceLevel: z.strictObject({
+    chatSeconds: z.number().int().min(1).max(86_400),
+    emailSeconds: z.number().int().min(1).max(30 * 86_400),
+    targetPercent: z.number().min(1).max(100),
+  }),
+  timeouts: z.strictObject({
+    botSeconds: z.number().int().min(10).max(86_400),
+    queueSeconds: z.number().int().min(10).max(7 * 86_400),
+    inactiveInServiceSeconds: z.number().int().min(10).max(86_400),
+    agentGraceSeconds: z.number().int().min(5).max(3600),
+    connectionLostAction: z.enum(['requeue', 'finish']),
+  }),
+  alerts: z.strictObject({
+    pauseMinutes: z.number().int().min(1).max(1440),
+    queueWaitOverTarget: z.boolean(),
+    noInteractionMinutes: z.number().int().min(1).max(1440),
+    longServiceMinutes: z.number().int().min(1).max(1440),
+    queueLength: z.number().int().min(1).max(100_000),
+    serviceLevelPercent: z.number().min(1).max(100),
+  }),
+} as const;
+
+export type SettingKey = keyof typeof SETTING_SCHEMAS;
+export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as SettingKey[];
+export type Settings = { [K in SettingKey]: z.infer<(typeof SETTING_SCHEMAS)[K]> };
+
+export const DEFAULT_SETTINGS: Settings = {
+  timezone: 'America/Sao_Paulo',
+  timeInState: { lowMinutes: 5, highMinutes: 30 },
+  noInteractionMinutes: 5,
+  shortAbandonSeconds: 10,
+  // Portaria 2.014/2008's 60 s as the chat default; e-mail 24 h
+  serviceLevel: { chatSeconds: 60, emailSeconds: 86_400, targetPercent: 80 },
+  timeouts: {
+    botSeconds: 600,
+    queueSeconds: 1800,
+    inactiveInServiceSeconds: 900,
+    agentGraceSeconds: 60,
+    connectionLostAction: 'requeue',
+  },
+  alerts: {
+    pauseMinutes: 15,
+    queueWaitOverTarget: true,
+    noInteractionMinutes: 10,
+    longServiceMinutes: 30,
+    queueLength: 10,
+    serviceLevelPercent: 80,
+  },
+};
+
+export const SettingsBody = z.object(SETTING_SCHEMAS);
+export const PatchSettingsBody = z.strictObject(SETTING_SCHEMAS).partial();
+export const SettingKeyParams = z.strictObject({ key: z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]) });
+export const Setting = z.object({ key: z.string(), value: z.unknown(), isDefault: z.boolean() });

@@ -1,0 +1,225 @@
+// The routing choice (DESIGN.md, "How a message flows" §4): which queued conversation goes to which agent.
+// Pure and greedy over a snapshot; the database still guards capacity with a conditional update, since
+// another node may route from an older snapshot at the same time.
+
+import { MinHeap } from './min-heap.js';
+
+export type ChannelKind = 'chat' | 'email';
+
+/** In routing order: a supervisor's manual assignment, then a conversation returned to its service, then the rest. */
+export const QUEUE_PRIORITIES = ['manual', 'returned', 'normal'] as const;
+export type QueuePriority = (typeof QUEUE_PRIORITIES)[number];
+
+export interface QueuedConversation {
+  readonly id: string;
+  readonly serviceId: string;
+  readonly channelKind: ChannelKind;
+  readonly priority: QueuePriority;
+  /** Entry into the current queue, epoch ms. */
+  readonly queuedAt: number;
+  /** Only honoured with priority `manual`: the conversation then waits for this agent alone. */
+  readonly preferredAgentId?: string;
+}
+
+export interface RoutingAgent {
+  readonly id: string;
+  readonly teamIds: readonly string[];
+  /** From agent-state `canReceiveWork`: logged in, not paused, no pending pause. */
+  readonly canReceiveWork: boolean;
+  readonly openChat: number;
+  readonly openEmail: number;
+  /** Last time a conversation was assigned to the agent; null if never in this session. */
+  readonly lastAssignedAt: number | null;
+  readonly loggedInAt: number;
+}
+
+export interface RoutingService {
+  readonly id: string;
+  readonly teamIds: readonly string[];
+}
+
+export interface TeamCapacity {
+  readonly teamId: string;
+  readonly maxChat: number;
+  readonly maxEmail: number;
+}
+
+export interface RoutingInput {
+  readonly conversations: readonly QueuedConversation[];
+  readonly agents: readonly RoutingAgent[];
+  readonly services: readonly RoutingService[];
+  readonly capacities: readonly TeamCapacity[];
+}
+
+export interface Assignment {
+  readonly conversationId: string;
+  readonly agentId: string;
+}
+
+const PRIORITY_RANK: Record<QueuePriority, number> = { manual: 0, returned: 1, normal: 2 };
+
+/** Routing order of the queue: priority, then oldest, then id so the order is total and repeatable. */
+export function compareQueued(a: QueuedConversation, b: QueuedConversation): number {
+  return (
+    PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+    a.queuedAt - b.queuedAt ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+/**
+ * An agent's limit for one kind of conversation in one service: the largest limit among the teams that
+ * link the agent to that service. Each team's limit says what its agents can handle, so belonging to an
+ * extra team must never lower it (a minimum would). Teams with no capacity row allow nothing: a missing
+ * setting must not mean "unlimited".
+ */
+export function agentCapacity(
+  agentTeamIds: readonly string[],
+  serviceTeamIds: readonly string[],
+  capacities: ReadonlyMap<string, TeamCapacity>,
+  kind: ChannelKind,
+): number {
+  let best = 0;
+  for (const teamId of agentTeamIds) {
+    if (!serviceTeamIds.includes(teamId)) continue;
+    const capacity = capacities.get(teamId);
+    if (capacity) best = Math.max(best, kind === 'chat' ? capacity.maxChat : capacity.maxEmail);
+  }
+  return best;
+}
+
+/** Mutable per-run view of an agent. `rank` orders by idleness (lower = idle longer); `version` marks heap entries stale. */
+interface AgentSlot {
+  readonly agent: RoutingAgent;
+  openChat: number;
+  openEmail: number;
+  rank: number;
+  version: number;
+}
+
+/** A snapshot of a slot's sort key, plus the agent's limit in the heap's (service, kind). */
+interface Candidate {
+  readonly slot: AgentSlot;
+  readonly open: number;
+  readonly rank: number;
+  readonly version: number;
+  readonly capacity: number;
+}
+
+const openOf = (slot: AgentSlot, kind: ChannelKind): number => (kind === 'chat' ? slot.openChat : slot.openEmail);
+const candidate = (slot: AgentSlot, capacity: number): Candidate => ({
+  slot,
+  open: slot.openChat + slot.openEmail,
+  rank: slot.rank,
+  version: slot.version,
+  capacity,
+});
+// Fewest open conversations (all kinds together: that is the agent's load), then longest idle.
+const lessCandidate = (a: Candidate, b: Candidate): boolean => a.open < b.open || (a.open === b.open && a.rank < b.rank);
+
+/**
+ * Longest idle first: never assigned (null) before any assigned agent, earlier login first among those;
+ * then oldest last assignment; then id. Ranks are unique, so they also settle ties.
+ */
+function idleOrder(a: RoutingAgent, b: RoutingAgent): number {
+  const aNever = a.lastAssignedAt === null;
+  const bNever = b.lastAssignedAt === null;
+  if (aNever !== bNever) return aNever ? -1 : 1;
+  const byTime = aNever ? a.loggedInAt - b.loggedInAt : (a.lastAssignedAt as number) - (b.lastAssignedAt as number);
+  return byTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * Computes the assignments for one routing run. Greedy in queue order; each conversation gets the best
+ * eligible agent at that moment (linked to one of the service's teams, can receive work, below its limit
+ * for the conversation's kind). Counts are updated as it goes, so no limit is exceeded within the run.
+ * Conversations of unknown services, and later duplicates of an id, are left alone.
+ */
+export function routeConversations(input: RoutingInput): Assignment[] {
+  const capacities = new Map(input.capacities.map((c) => [c.teamId, c] as const));
+  const services = new Map(input.services.map((s) => [s.id, s] as const));
+
+  const slots = new Map<string, AgentSlot>();
+  const workers = input.agents.filter((a) => a.canReceiveWork).sort(idleOrder);
+  for (const agent of workers) {
+    if (!slots.has(agent.id)) {
+      slots.set(agent.id, { agent, openChat: agent.openChat, openEmail: agent.openEmail, rank: slots.size, version: 0 });
+    }
+  }
+  let nextRank = slots.size; // an agent assigned now becomes the least idle of all
+
+  const slotsByTeam = new Map<string, AgentSlot[]>();
+  for (const slot of slots.values()) {
+    for (const teamId of new Set(slot.agent.teamIds)) {
+      const list = slotsByTeam.get(teamId);
+      if (list) list.push(slot);
+      else slotsByTeam.set(teamId, [slot]);
+    }
+  }
+
+  // One heap per (team set, kind), built on first use. Candidates and limits depend only on the
+  // service's teams, so services served by the same teams share a heap; that also bounds the lazy
+  // re-keying below when many services share the same agents.
+  const heaps = new Map<string, MinHeap<Candidate>>();
+  const teamSetKeys = new Map<string, string>();
+  const heapFor = (service: RoutingService, kind: ChannelKind): MinHeap<Candidate> => {
+    let teamSet = teamSetKeys.get(service.id);
+    if (teamSet === undefined) {
+      teamSet = [...new Set(service.teamIds)].sort().join('\u0000');
+      teamSetKeys.set(service.id, teamSet);
+    }
+    const key = `${kind}\u0000${teamSet}`;
+    let heap = heaps.get(key);
+    if (heap) return heap;
+    const limits = new Map<AgentSlot, number>();
+    for (const teamId of service.teamIds) {
+      const capacity = capacities.get(teamId);
+      const limit = capacity ? (kind === 'chat' ? capacity.maxChat : capacity.maxEmail) : 0;
+      for (const slot of slotsByTeam.get(teamId) ?? []) limits.set(slot, Math.max(limits.get(slot) ?? 0, limit));
+    }
+    const initial: Candidate[] = [];
+    for (const [slot, limit] of limits) if (openOf(slot, kind) < limit) initial.push(candidate(slot, limit));
+    heap = new MinHeap(lessCandidate, initial);
+    heaps.set(key, heap);
+    return heap;
+  };
+
+  const best = (heap: MinHeap<Candidate>, kind: ChannelKind): AgentSlot | undefined => {
+    for (let top = heap.peek(); top; top = heap.peek()) {
+      // Counts only grow during a run, so an agent at its limit here stays there: drop it for good.
+      if (openOf(top.slot, kind) >= top.capacity) heap.pop();
+      // Assigned since this entry was made (here or via another service): its key only grew, re-key it.
+      else if (top.version !== top.slot.version) heap.replaceTop(candidate(top.slot, top.capacity));
+      else return top.slot;
+    }
+    return undefined;
+  };
+
+  const pinned = (agentId: string, service: RoutingService, kind: ChannelKind): AgentSlot | undefined => {
+    const slot = slots.get(agentId);
+    if (!slot) return undefined;
+    const limit = agentCapacity(slot.agent.teamIds, service.teamIds, capacities, kind);
+    return openOf(slot, kind) < limit ? slot : undefined;
+  };
+
+  const assignments: Assignment[] = [];
+  const seen = new Set<string>();
+  for (const conversation of input.conversations.slice().sort(compareQueued)) {
+    if (seen.has(conversation.id)) continue;
+    seen.add(conversation.id);
+    const service = services.get(conversation.serviceId);
+    if (!service) continue;
+    const kind = conversation.channelKind;
+    const slot =
+      conversation.priority === 'manual' && conversation.preferredAgentId !== undefined
+        ? pinned(conversation.preferredAgentId, service, kind)
+        : best(heapFor(service, kind), kind);
+    if (!slot) continue;
+    if (kind === 'chat') slot.openChat++;
+    else slot.openEmail++;
+    slot.rank = nextRank++;
+    slot.version++;
+    assignments.push({ conversationId: conversation.id, agentId: slot.agent.id });
+  }
+  return assignments;
+}

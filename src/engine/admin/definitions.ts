@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  Classification,
+  PauseReason,
+  Service,
+  Team,
+  Template,
+  TemplateCategory,
+  User,
+} from '../../contracts/admin.js';
+import { hashPassword } from '../auth/password.js';
+import { AppError } from '../errors.js';
+import { iso, type ResourceDef, type Row } from './resource.js';
+import { serviceScope, teamScope, userScope } from './scopes.js';
+
+const stamps = (r: Row) => ({ createdAt: iso(r.created_at), updatedAt: iso(r.updated_at) });
+const ids = (v: unknown) => (v as string[] | null) ?? [];
+
+export const users: ResourceDef<User> = {
+  entity: 'user',
+  label: 'User',
+  table: 'users',
+  columns: { email: 'email', name: 'name', role: 'role', language: 'language', agentEnabled: 'agent_enabled', active: 'active' },
+  links: [
+    { field: 'teamIds', table: 'team_agents', ownColumn: 'user_id', otherColumn: 'team_id' },
+    { field: 'supervisedTeamIds', table: 'team_supervisors', ownColumn: 'user_id', otherColumn: 'team_id' },
+  ],
+  searchColumn: 'name',
+  present: (r) => ({
+    id: r.id as string,
+    email: r.email as string,
+    name: r.name as string,
+    role: r.role as User['role'],
+    language: r.language as User['language'],
+    agentEnabled: r.agent_enabled as boolean,
+    active: r.active as boolean,
+    teamIds: ids(r.teamIds),
+    supervisedTeamIds: ids(r.supervisedTeamIds),
+    ...stamps(r),
+  }),
+  async prepare(input, { tx, existing }) {
+    const losesAdmin = existing?.role === 'admin' && existing.active && ((input.role && input.role !== 'admin') || input.active === false);
+    if (losesAdmin) {
+      const { rows } = await tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND active AND id <> $1`,
+        [existing.id],
+      );
+      if (rows[0].n === 0) throw new AppError(409, 'conflict', 'role: this is the last active admin; make another admin first');
+    }
+    const extra: Record<string, unknown> = {};
+    if (typeof input.email === 'string') extra.email = input.email.trim().toLowerCase();
+    if (typeof input.password === 'string') extra.password_hash = await hashPassword(input.password);
+    return extra;
+  },
+  conflictMessage: () => 'email: a user with this e-mail already exists',
+  scope: userScope,
+};
+
+export const teams: ResourceDef<Team> = {
+  entity: 'team',
+  label: 'Team',
+  table: 'teams',
+  columns: { name: 'name', omniEnabled: 'omni_enabled', maxChat: 'max_chat', maxEmail: 'max_email', active: 'active' },
+  links: [
+    { field: 'agentIds', table: 'team_agents', ownColumn: 'team_id', otherColumn: 'user_id' },
+    { field: 'supervisorIds', table: 'team_supervisors', ownColumn: 'team_id', otherColumn: 'user_id' },
+  ],
+  searchColumn: 'name',
+  present: (r) => ({
+    id: r.id as string,
+    name: r.name as string,
+    omniEnabled: r.omni_enabled as boolean,
+    maxChat: r.max_chat as number,
+    maxEmail: r.max_email as number,
+    active: r.active as boolean,
+    agentIds: ids(r.agentIds),
+    supervisorIds: ids(r.supervisorIds),
+    ...stamps(r),
+  }),
+  conflictMessage: () => 'name: a team with this name already exists',
+  scope: teamScope,
+};
+
+function serviceKey(name: string): string {
+  const slug = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
+  return `${slug || 'servico'}-${randomBytes(3).toString('hex')}`;
+}
+
+export const services: ResourceDef<Service> = {
+  entity: 'service',
+  label: 'Service',
+  table: 'services',
+  columns: {
+    name: 'name',
+    key: 'key',
+    channel: 'channel',
+    channelAccountId: 'channel_account_id',
+    botFlow: 'bot_flow',
+    serviceLevelSeconds: 'service_level_seconds',
+    tmaGoalSeconds: 'tma_goal_seconds',
+    botTimeoutSeconds: 'bot_timeout_seconds',
+    queueTimeoutSeconds: 'queue_timeout_seconds',
+    inactivityTimeoutSeconds: 'inactivity_timeout_seconds',
+    emailTriage: 'email_triage',
+    active: 'active',
+  },
+  jsonColumns: ['bot_flow'],
+  links: [{ field: 'teamIds', table: 'service_teams', ownColumn: 'service_id', otherColumn: 'team_id' }],
+  searchColumn: 'name',
+  present: (r) => ({
+    id: r.id as string,
+    name: r.name as string,
+    key: r.key as string,
+    channel: r.channel as Service['channel'],
+    channelAccountId: (r.channel_account_id as string | null) ?? null,
+    teamIds: ids(r.teamIds),
+    botFlow: r.bot_flow ?? null,
+    serviceLevelSeconds: r.service_level_seconds as number,
+    tmaGoalSeconds: r.tma_goal_seconds as number,
+    botTimeoutSeconds: r.bot_timeout_seconds as number,
+    queueTimeoutSeconds: r.queue_timeout_seconds as number,
+    inactivityTimeoutSeconds: r.inactivity_timeout_seconds as number,
+    emailTriage: r.email_triage as boolean,
+    active: r.active as boolean,
+    ...stamps(r),
+  }),
+  async prepare(input, { existing }) {
+    const channel = (input.channel ?? existing?.channel) as string;
+    if (input.emailTriage === true && channel !== 'email') {
+      throw new AppError(422, 'validation_error', 'emailTriage: only e-mail services have the e-mail filter', { field: 'emailTriage' });
+    }
+    if (existing || input.key) return {};
+    // a new e-mail service defaults to the e-mail service-level target (24 h)
+    const extra: Record<string, unknown> = { key: serviceKey(String(input.name)) };
+    if (channel === 'email' && input.serviceLevelSeconds === undefined) extra.service_level_seconds = 86_400;
+    return extra;
+  },
+  conflictMessage: (c) => (c?.includes('key') ? 'key: a service with this key already exists' : 'name: a service with this name already exists'),
+  scope: serviceScope,
+};
+
+export const pauseReasons: ResourceDef<PauseReason> = {
+  entity: 'pause_reason',
+  label: 'Pause reason',
+  table: 'pause_reasons',
+  columns: { name: 'name', maxMinutes: 'max_minutes', productive: 'productive', active: 'active' },
+  searchColumn: 'name',
+  present: (r) => ({
+    id: r.id as string,
+    name: r.name as string,
+    maxMinutes: (r.max_minutes as number | null) ?? null,
+    productive: r.productive as boolean,
+    active: r.active as boolean,
+    ...stamps(r),
+  }),
+  conflictMessage: () => 'name: a pause reason with this name already exists',
+};
+
+export const classifications: ResourceDef<Classification> = {
+  entity: 'classification',
+  label: 'Classification',
+  table: 'classifications',
+  columns: { code: 'code', name: 'name', serviceIds: 'service_ids', active: 'active' },
+  searchColumn: 'name',
+  orderBy: 't.code',
+  present: (r) => ({
+    id: r.id as string,
+    code: r.code as string,
+    name: r.name as string,
+    serviceIds: (r.service_ids as string[] | null) ?? null,
+    active: r.active as boolean,
+    ...stamps(r),
+  }),
+  conflictMessage: () => 'code: a classification with this code already exists',
+};
+
+export const templateCategories: ResourceDef<TemplateCategory> = {
+  entity: 'template_category',
+  label: 'Template category',
+  table: 'template_categories',
+  columns: { code: 'code', title: 'title', type: 'type', active: 'active' },
+  searchColumn: 'title',
+  orderBy: 't.code',
+  present: (r) => ({
+    id: r.id as string,
+    code: r.code as number,
+    title: r.title as string,
+    type: r.type as TemplateCategory['type'],
+    active: r.active as boolean,
+    ...stamps(r),
+  }),
+  conflictMessage: () => 'code: a template category with this code already exists',
+};
+
+export const templates: ResourceDef<Template> = {
+  entity: 'template',
+  label: 'Template',
+  table: 'templates',
+  columns: {
+    categoryId: 'category_id',
+    name: 'name',
+    channel: 'channel',
+    language: 'language',
+    body: 'body',
+    providerTemplate: 'provider_template',
+    active: 'active',
+  },
+  searchColumn: 'name',
+  present: (r) => ({
+    id: r.id as string,
+    categoryId: r.category_id as string,
+    name: r.name as string,
+    channel: (r.channel as Template['channel']) ?? null,
+    language: r.language as string,
+    body: r.body as string,
+    providerTemplate: (r.provider_template as string | null) ?? null,
+    active: r.active as boolean,
+    ...stamps(r),
+  }),
+  conflictMessage: () => 'name: a template with this name already exists',
+};

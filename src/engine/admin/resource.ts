@@ -1,0 +1,198 @@
+import type { Database, Queryable } from '../../db/database.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/database.js';
+import type { Actor } from '../actor.js';
+import { writeAudit } from '../audit.js';
+import { AppError, conflict, notFound } from '../errors.js';
+
+export type Row = Record<string, unknown>;
+
+/** A many-to-many link kept in its own table and shown as an array of ids (e.g. a team's agentIds). */
+export interface LinkDef {
+  field: string;
+  table: string;
+  ownColumn: string;
+  otherColumn: string;
+}
+
+/** Restricts which rows an actor sees: a SQL condition on the alias `t`; `$n` numbered from 1. */
+export interface Scope {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * One administrable resource (users, teams, services…). The generic commands below do list, read,
+ * create, update and deactivate, each change in one transaction with its audit record.
+ */
+export interface ResourceDef<Out> {
+  entity: string;
+  label: string;
+  table: string;
+  /** API field → column, for scalar fields written as they come. */
+  columns: Record<string, string>;
+  jsonColumns?: string[];
+  links?: LinkDef[];
+  searchColumn?: string;
+  orderBy?: string;
+  present(row: Row): Out;
+  /** Turns API input into extra column values (hash a password, generate a key) or rejects it. */
+  prepare?(input: Record<string, unknown>, ctx: { tx: Queryable; existing?: Row }): Promise<Record<string, unknown>>;
+  /** Message for a unique violation, by constraint name. */
+  conflictMessage(constraint: string | undefined): string;
+  scope?(actor: Actor): Scope | null;
+}
+
+function selectSql<Out>(def: ResourceDef<Out>): string {
+  const links = (def.links ?? [])
+    .map(
+      (l) =>
+        `coalesce(array(SELECT x.${l.otherColumn}::text FROM ${l.table} x WHERE x.${l.ownColumn} = t.id ORDER BY 1), '{}') AS "${l.field}"`,
+    )
+    .join(', ');
+  return `SELECT t.*${links ? ', ' + links : ''} FROM ${def.table} t`;
+}
+
+function shiftParams(sql: string, offset: number): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+}
+
+export interface ListOptions {
+  q?: string;
+  active?: boolean;
+  where?: Scope;
+}
+
+export async function listResource<Out>(db: Queryable, def: ResourceDef<Out>, actor: Actor, opts: ListOptions = {}): Promise<Out[]> {
+  const conds: string[] = [];
+  const params: unknown[] = [];
+  const add = (s: Scope | null | undefined) => {
+    if (!s) return;
+    conds.push(`(${shiftParams(s.sql, params.length)})`);
+    params.push(...s.params);
+  };
+  add(def.scope?.(actor));
+  add(opts.where);
+  if (opts.active !== undefined) add({ sql: 't.active = $1', params: [opts.active] });
+  if (opts.q && def.searchColumn) add({ sql: `t.${def.searchColumn} ILIKE $1`, params: [`%${opts.q.replace(/[%_\\]/g, '\\$&')}%`] });
+  const where = conds.length ? ` WHERE ${conds.join(' AND ')}` : '';
+  const { rows } = await db.query<Row>(`${selectSql(def)}${where} ORDER BY ${def.orderBy ?? 't.name'} LIMIT 5000`, params);
+  return rows.map((r) => def.present(r));
+}
+
+async function loadRow<Out>(db: Queryable, def: ResourceDef<Out>, actor: Actor | null, id: string, lock = false): Promise<Row> {
+  const scope = actor ? def.scope?.(actor) : null;
+  const params: unknown[] = [id];
+  let where = 't.id = $1';
+  if (scope) {
+    where += ` AND (${shiftParams(scope.sql, 1)})`;
+    params.push(...scope.params);
+  }
+  const { rows } = await db.query<Row>(`${selectSql(def)} WHERE ${where}${lock ? ' FOR UPDATE OF t' : ''}`, params);
+  if (!rows[0]) throw notFound(def.label, id);
+  return rows[0];
+}
+
+export async function getResource<Out>(db: Queryable, def: ResourceDef<Out>, actor: Actor, id: string): Promise<Out> {
+  return def.present(await loadRow(db, def, actor, id));
+}
+
+function columnValues<Out>(def: ResourceDef<Out>, input: Record<string, unknown>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [field, column] of Object.entries(def.columns)) {
+    if (input[field] === undefined) continue;
+    const v = input[field];
+    values[column] = def.jsonColumns?.includes(column) && v !== null ? JSON.stringify(v) : v;
+  }
+  return values;
+}
+
+async function writeLinks(tx: Queryable, def: ResourceDef<unknown>, id: string, input: Record<string, unknown>, replace: boolean) {
+  for (const l of def.links ?? []) {
+    const ids = input[l.field] as string[] | undefined;
+    if (ids === undefined) continue;
+    if (replace) await tx.query(`DELETE FROM ${l.table} WHERE ${l.ownColumn} = $1`, [id]);
+    const unique = [...new Set(ids)];
+    if (!unique.length) continue;
+    try {
+      await tx.query(
+        `INSERT INTO ${l.table} (${l.ownColumn}, ${l.otherColumn}) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
+        [id, unique],
+      );
+    } catch (err) {
+      if (isForeignKeyViolation(err)) throw new AppError(422, 'unknown_reference', `${l.field}: one of the ids does not exist`, { field: l.field });
+      throw err;
+    }
+  }
+}
+
+/** Maps database constraint errors to clear API errors; anything else goes on as is. */
+function translate<Out>(def: ResourceDef<Out>, err: unknown): never {
+  if (isUniqueViolation(err)) throw conflict(def.conflictMessage(err.constraint));
+  if (isForeignKeyViolation(err)) throw new AppError(422, 'unknown_reference', `${def.label}: a referenced id does not exist`);
+  throw err;
+}
+
+export async function createResource<Out extends { id: string }>(
+  db: Database,
+  def: ResourceDef<Out>,
+  actor: Actor,
+  input: Record<string, unknown>,
+): Promise<Out> {
+  try {
+    return await db.transaction(async (tx) => {
+      const values = { ...columnValues(def, input), ...(await def.prepare?.(input, { tx })) };
+      const cols = Object.keys(values);
+      const { rows } = await tx.query<{ id: string }>(
+        cols.length
+          ? `INSERT INTO ${def.table} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`
+          : `INSERT INTO ${def.table} DEFAULT VALUES RETURNING id`,
+        Object.values(values),
+      );
+      const id = rows[0].id;
+      await writeLinks(tx, def as ResourceDef<unknown>, id, input, false);
+      const created = def.present(await loadRow(tx, def, null, id));
+      await writeAudit(tx, actor, { action: 'create', entity: def.entity, entityId: id, after: created });
+      return created;
+    });
+  } catch (err) {
+    translate(def, err);
+  }
+}
+
+export async function updateResource<Out extends { id: string }>(
+  db: Database,
+  def: ResourceDef<Out>,
+  actor: Actor,
+  id: string,
+  input: Record<string, unknown>,
+  action = 'update',
+): Promise<Out> {
+  try {
+    return await db.transaction(async (tx) => {
+      const existing = await loadRow(tx, def, actor, id, true);
+      const before = def.present(existing);
+      const values = { ...columnValues(def, input), ...(await def.prepare?.(input, { tx, existing })) };
+      const cols = Object.keys(values);
+      if (cols.length) {
+        await tx.query(
+          `UPDATE ${def.table} SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`,
+          [id, ...Object.values(values)],
+        );
+      }
+      await writeLinks(tx, def as ResourceDef<unknown>, id, input, true);
+      const after = def.present(await loadRow(tx, def, null, id));
+      await writeAudit(tx, actor, { action, entity: def.entity, entityId: id, before, after });
+      return after;
+    });
+  } catch (err) {
+    translate(def, err);
+  }
+}
+
+/** DELETE deactivates: conversations and reports keep pointing at the record. */
+export function deactivateResource<Out extends { id: string }>(db: Database, def: ResourceDef<Out>, actor: Actor, id: string) {
+  return updateResource(db, def, actor, id, { active: false }, 'deactivate');
+}
+
+/** Helpers shared by the definitions. */
+export const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());

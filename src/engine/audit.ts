@@ -1,0 +1,38 @@
+import type { Queryable } from '../db/database.js';
+import type { Actor } from './actor.js';
+
+// Secrets never reach the audit log, even hashed.
+const REDACTED_FIELDS = new Set(['password', 'passwordHash', 'apiToken', 'credentials', 'secret', 'webhookSecret']);
+
+function redact(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value ?? null;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, REDACTED_FIELDS.has(k) ? '[redacted]' : v]),
+  );
+}
+
+export interface AuditRecord {
+  action: string;
+  entity: string;
+  entityId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Appends to the audit log inside the caller's transaction, so a change and its record commit together. */
+export async function writeAudit(tx: Queryable, actor: Actor, rec: AuditRecord): Promise<void> {
+  await tx.query(
+    `INSERT INTO audit_log (actor_id, actor_name, action, entity, entity_id, before, after, ip)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      actor.id,
+      actor.name,
+      rec.action,
+      rec.entity,
+      rec.entityId ?? null,
+      rec.before === undefined ? null : JSON.stringify(redact(rec.before)),
+      rec.after === undefined ? null : JSON.stringify(redact(rec.after)),
+      actor.ip ?? null,
+    ],
+  );
+}

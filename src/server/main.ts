@@ -1,0 +1,41 @@
+import { openDatabase } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import { ensureFirstAdmin } from '../engine/bootstrap.js';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+
+const config = loadConfig();
+const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const app = await buildApp({ db, config, logger: true });
+const log = app.log;
+
+const applied = await migrate(db);
+if (applied.length) log.info({ migrations: applied }, 'database migrated');
+const admin = await ensureFirstAdmin(db, config.adminEmail, config.adminPassword);
+if (admin?.generatedPassword) {
+  // printed once, on the very first start; never stored anywhere but as a hash
+  console.log(`\n  First admin created: ${admin.email}\n  Password (shown only now): ${admin.generatedPassword}\n`);
+} else if (admin) {
+  log.info({ email: admin.email }, 'first admin created from MIRANTE_ADMIN_EMAIL');
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  try {
+    await app.close();
+    // closing PGlite flushes its files: a restart finds them intact
+    await db.close();
+  } finally {
+    process.exit(0);
+  }
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+await app.listen({ port: config.port, host: config.host });
+log.info(`Mirante ${config.databaseUrl ? 'on PostgreSQL' : `on PGlite (${config.dataDir})`} at http://localhost:${config.port}`);

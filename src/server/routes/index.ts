@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import * as c from '../../contracts/admin.js';
+import { ErrorBody } from '../../contracts/common.js';
+import type { Database } from '../../db/database.js';
+import * as defs from '../../engine/admin/definitions.js';
+import { listAudit } from '../../engine/audit-query.js';
+import { ADMIN, ALL_ROLES, STAFF } from '../auth/plugin.js';
+import type { Config } from '../config.js';
+import { authRoutes } from './auth.js';
+import { registerCrud } from './crud.js';
+import { settingsRoutes } from './settings.js';
+
+export function registerRoutes(app: FastifyInstance, deps: { db: Database; config: Config }): void {
+  const { db } = deps;
+  authRoutes(app, deps);
+  settingsRoutes(app, deps);
+
+  // Administration. Writes are the admin's; supervisors and agents read what their scope shows.
+  registerCrud(app, db, { path: '/api/users', tag: 'users', def: defs.users, item: c.User, create: c.CreateUser, update: c.UpdateUser, read: STAFF, write: ADMIN });
+  registerCrud(app, db, { path: '/api/teams', tag: 'teams', def: defs.teams, item: c.Team, create: c.CreateTeam, update: c.UpdateTeam, read: ALL_ROLES, write: ADMIN });
+  registerCrud(app, db, { path: '/api/services', tag: 'services', def: defs.services, item: c.Service, create: c.CreateService, update: c.UpdateService, read: ALL_ROLES, write: ADMIN });
+  registerCrud(app, db, { path: '/api/pause-reasons', tag: 'pause-reasons', def: defs.pauseReasons, item: c.PauseReason, create: c.CreatePauseReason, update: c.UpdatePauseReason, read: ALL_ROLES, write: ADMIN });
+  registerCrud(app, db, { path: '/api/classifications', tag: 'classifications', def: defs.classifications, item: c.Classification, create: c.CreateClassification, update: c.UpdateClassification, read: ALL_ROLES, write: ADMIN });
+  registerCrud(app, db, { path: '/api/template-categories', tag: 'template-categories', def: defs.templateCategories, item: c.TemplateCategory, create: c.CreateTemplateCategory, update: c.UpdateTemplateCategory, read: ALL_ROLES, write: ADMIN });
+  registerCrud(app, db, { path: '/api/templates', tag: 'templates', def: defs.templates, item: c.Template, create: c.CreateTemplate, update: c.UpdateTemplate, read: ALL_ROLES, write: ADMIN });
+
+  app.withTypeProvider<ZodTypeProvider>().get('/api/audit', {
+    config: { access: ADMIN },
+    schema: { tags: ['audit'], summary: 'The audit log, newest first', querystring: c.AuditQuery, response: { 200: c.AuditPage, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } },
+  }, async (req) => listAudit(db, req.query));
+}

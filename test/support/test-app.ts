@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { openPGlite, openPostgres, type Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { buildApp } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
+
+export const ADMIN_EMAIL = 'admin@test.local';
+export const ADMIN_PASSWORD = 'admin-password-1';
+
+export interface TestApp {
+  url: string;
+  db: Database;
+  app: FastifyInstance;
+  close(): Promise<void>;
+  /** A signed-in client: keeps the session cookie. */
+  login(email?: string, password?: string): Promise<Client>;
+  anonymous(): Client;
+}
+
+/** A fresh database for this test file: PGlite in memory, or a clone of the migrated template on PostgreSQL. */
+export async function freshDatabase(): Promise<{ db: Database; drop(): Promise<void> }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const db = await openPGlite();
+    await migrate(db);
+    return { db, drop: () => db.close() };
+  }
+  const name = `mirante_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const db = openPostgres(u.toString());
+  return {
+    db,
+    async drop() {
+      await db.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+export async function startTestApp(): Promise<TestApp> {
+  const { db, drop } = await freshDatabase();
+  await ensureFirstAdmin(db, ADMIN_EMAIL, ADMIN_PASSWORD);
+  const config = { ...loadConfig({}), webDir: '/nonexistent' };
+  const app = await buildApp({ db, config });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  return {
+    url,
+    db,
+    app,
+    async close() {
+      await app.close();
+      await drop();
+    },
+    async login(email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
+      const c = new Client(url);
+      const r = await c.post('/api/auth/login', { email, password });
+      if (r.status !== 200) throw new Error(`login ${email} failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return c;
+    },
+    anonymous: () => new Client(url),
+  };
+}
+
+export interface Res<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export class Client {
+  cookie = '';
+  constructor(readonly base: string) {}
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
+    const h: Record<string, string> = { ...headers };
+    if (this.cookie) h.cookie = this.cookie;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      h['content-type'] ??= 'application/json';
+      payload = typeof body === 'string' ? body : JSON.stringify(body);
+    }
+    const res = await fetch(this.base + path, { method, headers: h, body: payload });
+    const set = res.headers.getSetCookie();
+    for (const c of set) {
+      const [pair] = c.split(';');
+      this.cookie = pair.endsWith('=') ? '' : pair;
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+  get = <T = any>(p: string) => this.request<T>('GET', p);
+  post = <T = any>(p: string, b?: unknown) => this.request<T>('POST', p, b ?? {});
+  patch = <T = any>(p: string, b: unknown) => this.request<T>('PATCH', p, b);
+  put = <T = any>(p: string, b: unknown) => this.request<T>('PUT', p, b);
+  del = <T = any>(p: string) => this.request<T>('DELETE', p);
+}
+
+let seq = 0;
+/** Factories: each test builds its own data, with unique names. */
+export const unique = (prefix: string) => `${prefix} ${process.pid}-${++seq}-${randomBytes(2).toString('hex')}`;
+
+export async function createUser(admin: Client, over: Record<string, unknown> = {}) {
+  const email = `${unique('u').replace(/\s/g, '-')}@test.local`.toLowerCase();
+  const r = await admin.post('/api/users', { email, name: unique('Usuária'), role: 'agent', password: 'password-123', ...over });
+  if (r.status !== 201) throw new Error(`createUser: ${r.status} ${JSON.stringify(r.body)}`);
+  return { ...r.body, password: (over.password as string) ?? 'password-123' };
+}
+
+export async function createTeam(admin: Client, over: Record<string, unknown> = {}) {
+  const r = await admin.post('/api/teams', { name: unique('Equipe'), ...over });
+  if (r.status !== 201) throw new Error(`createTeam: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+export async function createService(admin: Client, over: Record<string, unknown> = {}) {
+  const r = await admin.post('/api/services', { name: unique('Serviço'), channel: 'webchat', ...over });
+  if (r.status !== 201) throw new Error(`createService: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
