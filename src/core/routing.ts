@@ -97,29 +97,22 @@ interface AgentSlot {
   version: number;
 }
 
-/** A snapshot of a slot's sort key, plus the agent's limit in the heap's (service, kind). */
+/** An agent in one team's heap: a snapshot of its sort key (refreshed in place when stale), and the team's limit. */
 interface Candidate {
   readonly slot: AgentSlot;
-  readonly open: number;
-  readonly rank: number;
-  readonly version: number;
-  readonly capacity: number;
+  open: number;
+  rank: number;
+  version: number;
+  readonly limit: number;
 }
 
 const openOf = (slot: AgentSlot, kind: ChannelKind): number => (kind === 'chat' ? slot.openChat : slot.openEmail);
-const candidate = (slot: AgentSlot, capacity: number): Candidate => ({
-  slot,
-  open: slot.openChat + slot.openEmail,
-  rank: slot.rank,
-  version: slot.version,
-  capacity,
-});
 // Fewest open conversations (all kinds together: that is the agent's load), then longest idle.
 const lessCandidate = (a: Candidate, b: Candidate): boolean => a.open < b.open || (a.open === b.open && a.rank < b.rank);
 
 /**
  * Longest idle first: never assigned (null) before any assigned agent, earlier login first among those;
- * then oldest last assignment; then id. Ranks are unique, so they also settle ties.
+ * then oldest last assignment; then id, so the order is total and every agent gets a distinct rank.
  */
 function idleOrder(a: RoutingAgent, b: RoutingAgent): number {
   const aNever = a.lastAssignedAt === null;
@@ -157,42 +150,47 @@ export function routeConversations(input: RoutingInput): Assignment[] {
     }
   }
 
-  // One heap per (team set, kind), built on first use. Candidates and limits depend only on the
-  // service's teams, so services served by the same teams share a heap; that also bounds the lazy
-  // re-keying below when many services share the same agents.
+  // One heap per (team, kind), built on first use. "Largest limit among linked teams > open" is the same
+  // as "some linked team's limit > open", so a service's best agent is the best of its teams' heap tops.
+  // An assignment then stales only the heaps of the agent's own teams, however many services share them.
   const heaps = new Map<string, MinHeap<Candidate>>();
-  const teamSetKeys = new Map<string, string>();
-  const heapFor = (service: RoutingService, kind: ChannelKind): MinHeap<Candidate> => {
-    let teamSet = teamSetKeys.get(service.id);
-    if (teamSet === undefined) {
-      teamSet = [...new Set(service.teamIds)].sort().join('\u0000');
-      teamSetKeys.set(service.id, teamSet);
-    }
-    const key = `${kind}\u0000${teamSet}`;
+  const heapFor = (teamId: string, kind: ChannelKind): MinHeap<Candidate> => {
+    const key = `${kind}:${teamId}`;
     let heap = heaps.get(key);
     if (heap) return heap;
-    const limits = new Map<AgentSlot, number>();
-    for (const teamId of service.teamIds) {
-      const capacity = capacities.get(teamId);
-      const limit = capacity ? (kind === 'chat' ? capacity.maxChat : capacity.maxEmail) : 0;
-      for (const slot of slotsByTeam.get(teamId) ?? []) limits.set(slot, Math.max(limits.get(slot) ?? 0, limit));
-    }
+    const capacity = capacities.get(teamId);
+    const limit = capacity ? (kind === 'chat' ? capacity.maxChat : capacity.maxEmail) : 0;
     const initial: Candidate[] = [];
-    for (const [slot, limit] of limits) if (openOf(slot, kind) < limit) initial.push(candidate(slot, limit));
+    for (const slot of slotsByTeam.get(teamId) ?? []) {
+      if (openOf(slot, kind) < limit) initial.push({ slot, open: slot.openChat + slot.openEmail, rank: slot.rank, version: slot.version, limit });
+    }
     heap = new MinHeap(lessCandidate, initial);
     heaps.set(key, heap);
     return heap;
   };
 
-  const best = (heap: MinHeap<Candidate>, kind: ChannelKind): AgentSlot | undefined => {
+  const cleanTop = (heap: MinHeap<Candidate>, kind: ChannelKind): Candidate | undefined => {
     for (let top = heap.peek(); top; top = heap.peek()) {
-      // Counts only grow during a run, so an agent at its limit here stays there: drop it for good.
-      if (openOf(top.slot, kind) >= top.capacity) heap.pop();
-      // Assigned since this entry was made (here or via another service): its key only grew, re-key it.
-      else if (top.version !== top.slot.version) heap.replaceTop(candidate(top.slot, top.capacity));
-      else return top.slot;
+      // Counts only grow during a run, so an agent at the team's limit stays there: drop it for good.
+      if (openOf(top.slot, kind) >= top.limit) heap.pop();
+      else if (top.version !== top.slot.version) {
+        // Assigned since this entry was keyed (through any service): its key only grew, so re-key and sink it.
+        top.open = top.slot.openChat + top.slot.openEmail;
+        top.rank = top.slot.rank;
+        top.version = top.slot.version;
+        heap.replaceTop(top);
+      } else return top;
     }
     return undefined;
+  };
+
+  const best = (service: RoutingService, kind: ChannelKind): AgentSlot | undefined => {
+    let chosen: Candidate | undefined;
+    for (const teamId of service.teamIds) {
+      const top = cleanTop(heapFor(teamId, kind), kind);
+      if (top && (!chosen || lessCandidate(top, chosen))) chosen = top;
+    }
+    return chosen?.slot;
   };
 
   const pinned = (agentId: string, service: RoutingService, kind: ChannelKind): AgentSlot | undefined => {
@@ -213,7 +211,7 @@ export function routeConversations(input: RoutingInput): Assignment[] {
     const slot =
       conversation.priority === 'manual' && conversation.preferredAgentId !== undefined
         ? pinned(conversation.preferredAgentId, service, kind)
-        : best(heapFor(service, kind), kind);
+        : best(service, kind);
     if (!slot) continue;
     if (kind === 'chat') slot.openChat++;
     else slot.openEmail++;

@@ -27,7 +27,9 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandling(app);
+  const indexPath = join(config.webDir, 'index.html');
+  const indexHtml = existsSync(indexPath) ? readFileSync(indexPath, 'utf8') : undefined;
+  registerErrorHandling(app, indexHtml);
 
   await app.register(cookie);
   await app.register(swagger, {
@@ -53,14 +55,6 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
 
   await app.register(async (api) => registerRoutes(api, { db, config }));
 
-  if (existsSync(join(config.webDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: false });
-    const indexHtml = readFileSync(join(config.webDir, 'index.html'), 'utf8');
-    // the web app routes on the client: any unknown non-API GET gets index.html
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.type('text/html').send(indexHtml);
-      return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
-    });
-  }
+  if (indexHtml) await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: false });
   return app;
 }

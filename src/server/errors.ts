@@ -26,7 +26,7 @@ const body = (code: string, message: string, extra: Partial<ErrorBody['error']> 
 });
 
 /** One error shape for every failure; a client never sees a stack trace or a 500 for bad input. */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, indexHtml?: string): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof AppError) {
       const { field: _field, ...extra } = err.extra as { field?: string };
@@ -48,6 +48,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((req, reply) => {
+    // the web app routes on the client: any unknown non-API GET gets its index.html
+    if (indexHtml && req.method === 'GET' && !req.url.startsWith('/api/')) return reply.type('text/html').send(indexHtml);
     reply.code(404).send(body('not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
   });
 }

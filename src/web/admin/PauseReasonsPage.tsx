@@ -1,0 +1,25 @@
+import { useTranslation } from 'react-i18next';
+import type { PauseReason } from '../../contracts/admin';
+import { ResourcePage } from '../ui/ResourcePage';
+
+export function PauseReasonsPage() {
+  const { t } = useTranslation();
+  return (
+    <ResourcePage<PauseReason>
+      path="/api/pause-reasons"
+      title={t('pauseReasons.title')}
+      description={t('pauseReasons.description')}
+      columns={[
+        { key: 'name', label: t('common.name'), render: (r) => r.name },
+        { key: 'maxMinutes', label: t('pauseReasons.maxMinutes'), render: (r) => r.maxMinutes ?? '—' },
+        { key: 'productive', label: t('pauseReasons.productive'), render: (r) => (r.productive ? t('common.yes') : t('common.no')) },
+      ]}
+      fields={[
+        { name: 'name', label: t('common.name'), type: 'text', required: true },
+        { name: 'maxMinutes', label: t('pauseReasons.maxMinutes'), type: 'number', min: 1, max: 1440, nullable: true, description: t('pauseReasons.maxMinutesHelp') },
+        { name: 'productive', label: t('pauseReasons.productive'), type: 'boolean' },
+      ]}
+      defaults={{ productive: false }}
+    />
+  );
+}

@@ -1,0 +1,58 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Me } from '../../contracts/auth';
+import type { Settings } from '../../contracts/settings';
+import { ApiError, get, patch, post } from '../api';
+import { setLanguage, storedLanguage, type Language } from '../i18n';
+
+interface Session {
+  me: Me;
+  settings: Settings;
+  logout(): Promise<void>;
+  changeLanguage(lang: Language): Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside SessionProvider');
+  return s;
+}
+
+/** Loads the signed-in user and the parameters; renders `fallback` (the login page) without a session. */
+export function SessionProvider({ children, fallback }: { children: ReactNode; fallback: ReactNode }) {
+  const qc = useQueryClient();
+  const me = useQuery({
+    queryKey: ['me'],
+    queryFn: async () => {
+      try {
+        const user = await get<Me>('/api/auth/me');
+        if (user.language !== storedLanguage()) setLanguage(user.language);
+        return user;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) return null;
+        throw e;
+      }
+    },
+    staleTime: Infinity,
+  });
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => get<Settings>('/api/settings'), enabled: !!me.data });
+  if (me.isLoading || (me.data && settings.isLoading)) return null;
+  if (!me.data || !settings.data) return <>{fallback}</>;
+  const session: Session = {
+    me: me.data,
+    settings: settings.data,
+    async logout() {
+      await post('/api/auth/logout');
+      qc.clear();
+      qc.setQueryData(['me'], null);
+    },
+    async changeLanguage(lang) {
+      setLanguage(lang);
+      const updated = await patch<Me>('/api/auth/me', { language: lang });
+      qc.setQueryData(['me'], updated);
+    },
+  };
+  return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
+}

@@ -1,0 +1,46 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { MantineProvider, createTheme } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import './i18n';
+import { SessionProvider, useSession } from './auth/session';
+import { LoginPage } from './auth/LoginPage';
+import { AppLayout } from './ui/AppLayout';
+import { HomeRedirect, navSections, routes } from './routes';
+
+const theme = createTheme({ primaryColor: 'cyan', defaultRadius: 'md', fontFamily: 'Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif' });
+const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
+
+function App() {
+  const { t } = useTranslation();
+  const { me } = useSession();
+  return (
+    <Routes>
+      <Route element={<AppLayout sections={navSections(t)} />}>
+        <Route index element={<HomeRedirect role={me.role} />} />
+        {routes.map((r) => <Route key={r.path} path={r.path} element={r.element} />)}
+        <Route path="*" element={<HomeRedirect role={me.role} />} />
+      </Route>
+    </Routes>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider theme={theme}>
+      <Notifications position="top-right" />
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <SessionProvider fallback={<LoginPage />}>
+            <App />
+          </SessionProvider>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </MantineProvider>
+  </StrictMode>,
+);
