@@ -20,6 +20,11 @@ export default tseslint.config(
   },
   {
     files: ['src/web/**', 'src/widget/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/db/*', '**/engine/*', '**/server/*', '**/channels/*', '**/core/*'] }] },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: ['db', 'engine', 'server', 'channels', 'core'].flatMap((d) => [`../${d}/*`, `../../${d}/*`, `../../../${d}/*`]),
+      }],
+    },
   },
+  { files: ['test/**', '**/*.test.ts', 'bench/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
 );
