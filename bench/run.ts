@@ -1,0 +1,10 @@
+// `npm run bench [name…]`: runs the benchmarks (all, or those named) and prints one JSON line per result.
+const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  routing: () => import('./routing.js'),
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, load] of Object.entries(BENCHES)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  await (await load()).run();
+}
