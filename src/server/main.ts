@@ -1,16 +1,22 @@
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { ensureFirstAdmin } from '../engine/bootstrap.js';
+import { demoPassword, seedDemo } from '../engine/demo-seed.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { pino } from 'pino';
 
 const config = loadConfig();
+const log = pino({ level: config.logLevel });
 const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-const app = await buildApp({ db, config, logger: true });
-const log = app.log;
 
 const applied = await migrate(db);
 if (applied.length) log.info({ migrations: applied }, 'database migrated');
+if (process.argv.includes('--demo')) {
+  // before the first admin: on an empty database the demo's admin is the first one
+  const demo = await seedDemo(db, demoPassword());
+  log.info({ created: demo.created }, 'demo data ready: admin@mirante.demo, supervisor@mirante.demo, agente1…agente20@mirante.demo');
+}
 const admin = await ensureFirstAdmin(db, config.adminEmail, config.adminPassword);
 if (admin?.generatedPassword) {
   // printed once, on the very first start; never stored anywhere but as a hash
@@ -18,6 +24,9 @@ if (admin?.generatedPassword) {
 } else if (admin) {
   log.info({ email: admin.email }, 'first admin created from MIRANTE_ADMIN_EMAIL');
 }
+
+// the engine starts with the app: it rebuilds its live picture from the migrated database
+const app = await buildApp({ db, config, logger: true });
 
 let stopping = false;
 async function shutdown(signal: string) {

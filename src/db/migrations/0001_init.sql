@@ -332,7 +332,7 @@ CREATE TABLE timers (
   user_id          uuid REFERENCES users (id),
   due_at           timestamptz NOT NULL,
   payload          jsonb NOT NULL DEFAULT '{}'::jsonb,
-  UNIQUE (kind, conversation_id, user_id)
+  UNIQUE NULLS NOT DISTINCT (kind, conversation_id, user_id)
 );
 CREATE INDEX timers_due_idx ON timers (due_at);
 

@@ -1,0 +1,87 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Database } from '../../db/database.js';
+import type { Actor } from '../../engine/actor.js';
+import { writeAudit } from '../../engine/audit.js';
+import type { OutboundHook } from '../../engine/engine.js';
+import { AppError, notFound } from '../../engine/errors.js';
+import { enqueueOutbox, type OutboxSender } from '../../engine/outbox.js';
+import { decryptSecret, encryptSecret, type SecretKey } from '../../engine/secrets.js';
+import { signBody } from './signature.js';
+
+// The generic API channel: any system brings conversations in with a per-service token, and
+// receives the agent's (and the platform's) messages on its webhook, signed with HMAC-SHA256.
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** Issues (or rotates) the service's inbound token and webhook secret; shown once. */
+export async function issueApiCredentials(db: Database, actor: Actor, serviceId: string, key: SecretKey) {
+  const token = `mrt_${randomBytes(24).toString('base64url')}`;
+  const webhookSecret = randomBytes(24).toString('base64url');
+  return db.transaction(async (tx) => {
+    const { rowCount } = await tx.query(
+      `UPDATE services SET api_token_hash = $2, outbound_webhook_secret_encrypted = $3, updated_at = now() WHERE id = $1 AND channel = 'api'`,
+      [serviceId, sha256(token), encryptSecret(key, webhookSecret)],
+    );
+    if (!rowCount) {
+      const { rows } = await tx.query('SELECT channel FROM services WHERE id = $1', [serviceId]);
+      if (!rows[0]) throw notFound('Service', serviceId);
+      throw new AppError(422, 'validation_error', 'serviceId: only API-channel services have API credentials');
+    }
+    await writeAudit(tx, actor, { action: 'issue_api_credentials', entity: 'service', entityId: serviceId });
+    return { token, webhookSecret };
+  });
+}
+
+/** Checks the Bearer token of an inbound call; 401 without the right one, 404 for an unknown service. */
+export async function authenticateInbound(db: Database, serviceId: string, authorization: string | undefined): Promise<void> {
+  const { rows } = await db.query<{ api_token_hash: string | null; channel: string; active: boolean }>(
+    'SELECT api_token_hash, channel, active FROM services WHERE id = $1',
+    [serviceId],
+  );
+  const s = rows[0];
+  if (!s || s.channel !== 'api' || !s.active) throw notFound('API-channel service', serviceId);
+  const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const ok = token && s.api_token_hash && timingSafeEqual(Buffer.from(sha256(token)), Buffer.from(s.api_token_hash));
+  if (!ok) throw new AppError(401, 'unauthenticated', 'Authorization: a valid Bearer token of this service is required');
+}
+
+/** Agent, bot and system messages of API-channel conversations go to the service's webhook. */
+export const apiOutboundHook: OutboundHook = async (u, conversation, message) => {
+  const { rows } = await u.tx.query<{ url: string | null; external_id: string | null }>(
+    `SELECT s.outbound_webhook_url AS url,
+        (SELECT external_id FROM contact_identities WHERE contact_id = $2 AND channel = 'api' LIMIT 1) AS external_id
+       FROM services s WHERE s.id = $1`,
+    [conversation.serviceId, conversation.contactId],
+  );
+  if (!rows[0]?.url) return;
+  await enqueueOutbox(
+    u.tx,
+    {
+      kind: 'api_webhook',
+      messageId: message.id,
+      target: rows[0].url,
+      payload: {
+        serviceId: conversation.serviceId,
+        type: 'message',
+        conversation: { id: conversation.id, protocol: conversation.protocol, state: conversation.state },
+        contact: { externalId: rows[0].external_id },
+        message: { id: message.id, authorType: message.authorType, authorName: message.authorName, text: message.body, createdAt: message.createdAt },
+      },
+    },
+    u.now,
+  );
+};
+
+/** POSTs one outbox item to the webhook, signed; anything but 2xx is retried with back-off. */
+export function apiWebhookSender(db: Database, key: SecretKey, fetchImpl: typeof fetch = fetch): OutboxSender {
+  return async (item) => {
+    const { rows } = await db.query<{ secret: string | null }>('SELECT outbound_webhook_secret_encrypted AS secret FROM services WHERE id = $1', [
+      item.payload.serviceId,
+    ]);
+    const body = JSON.stringify(item.payload);
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Mirante-Webhook/1' };
+    if (rows[0]?.secret) headers['x-mirante-signature'] = signBody(decryptSecret(key, rows[0].secret), body);
+    const res = await fetchImpl(item.target!, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) throw new Error(`webhook answered ${res.status}`);
+  };
+}

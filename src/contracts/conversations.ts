@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { Channel, Id, Timestamp } from './common.js';
+
+export const CONVERSATION_STATES = [
+  'triage', 'bot', 'queued', 'in_service', 'completed', 'cancelled', 'abandoned', 'customer_gave_up',
+  'connection_lost', 'inactive_in_service', 'discarded',
+] as const;
+export const ConversationState = z.enum(CONVERSATION_STATES);
+export type ConversationState = z.infer<typeof ConversationState>;
+export const AGENT_STATES = ['offline', 'available', 'paused', 'in_service'] as const;
+export const AgentState = z.enum(AGENT_STATES);
+
+const Ts = Timestamp.nullable();
+
+/** A conversation as every screen and the realtime stream see it: every timestamp metrics.md needs. */
+export const ConversationView = z.object({
+  id: Id,
+  protocol: z.string(),
+  serviceId: Id,
+  channel: Channel,
+  contactId: Id,
+  contactName: z.string().nullable(),
+  direction: z.enum(['inbound', 'outbound']),
+  state: ConversationState,
+  priority: z.enum(['manual', 'returned', 'normal']),
+  agentId: Id.nullable(),
+  preferredAgentId: Id.nullable(),
+  subject: z.string().nullable(),
+  createdAt: Timestamp,
+  botStartedAt: Ts,
+  botEndedAt: Ts,
+  queuedAt: Ts,
+  firstQueuedAt: Ts,
+  assignedAt: Ts,
+  firstAssignedAt: Ts,
+  firstAgentMessageAt: Ts,
+  lastCustomerMessageAt: Ts,
+  lastAgentMessageAt: Ts,
+  lastMessageAt: Ts,
+  lastMessageFrom: z.enum(['customer', 'agent', 'bot', 'system']).nullable(),
+  finishedAt: Ts,
+  finishedBy: z.enum(['customer', 'agent', 'supervisor', 'bot', 'system']).nullable(),
+  classificationId: Id.nullable(),
+  wrapup: z.record(z.string(), z.unknown()).nullable(),
+  notes: z.string().nullable(),
+  transferCount: z.number().int(),
+});
+export type ConversationView = z.infer<typeof ConversationView>;
+
+export const MessageView = z.object({
+  id: z.number().int(),
+  conversationId: Id,
+  authorType: z.enum(['customer', 'agent', 'bot', 'system']),
+  authorId: Id.nullable(),
+  authorName: z.string().nullable(),
+  body: z.string(),
+  contentType: z.string(),
+  attachments: z.array(z.unknown()).nullable(),
+  deliveryStatus: z.enum(['pending', 'sent', 'delivered', 'read', 'failed']).nullable(),
+  createdAt: Timestamp,
+});
+export type MessageView = z.infer<typeof MessageView>;
+
+/** Supervisor chat (whisper) about one conversation: never shown to the customer. */
+export const WhisperView = z.object({
+  id: z.number().int(),
+  conversationId: Id,
+  agentId: Id,
+  authorId: Id,
+  authorName: z.string(),
+  body: z.string(),
+  createdAt: Timestamp,
+  readAt: Ts,
+});
+export type WhisperView = z.infer<typeof WhisperView>;
+
+export const AgentView = z.object({
+  id: Id,
+  name: z.string(),
+  teamIds: z.array(Id),
+  /** presence as stored: a paused agent may still hold conversations assigned by hand */
+  presence: AgentState,
+  /** as the monitor shows it (metrics.md): in_service with ≥ 1 conversation, paused or not */
+  state: AgentState,
+  pauseReasonId: Id.nullable(),
+  pendingPauseReasonId: Id.nullable(),
+  stateSince: Timestamp,
+  loggedInAt: Ts,
+  openChat: z.number().int(),
+  openEmail: z.number().int(),
+  lastAssignedAt: Ts,
+  connected: z.boolean(),
+});
+export type AgentView = z.infer<typeof AgentView>;
+
+export const ConversationDetail = z.object({
+  conversation: ConversationView,
+  messages: z.array(MessageView),
+  whispers: z.array(WhisperView),
+});
+
+export const SendMessageBody = z.strictObject({ text: z.string().trim().min(1).max(4096) });
+export const WhisperBody = z.strictObject({ text: z.string().trim().min(1).max(2000) });
+export const FinishBody = z.strictObject({
+  outcome: z.enum(['completed', 'cancelled']),
+  classificationId: Id.optional(),
+  notes: z.string().max(4000).optional(),
+  fields: z.record(z.string(), z.union([z.string().max(1000), z.number(), z.boolean()])).optional(),
+});
+export const TransferBody = z.union([
+  z.strictObject({ toAgentId: Id }),
+  z.strictObject({ toServiceId: Id }),
+]);
+export const AssignBody = z.strictObject({ agentId: Id });
+export const PauseBody = z.strictObject({ reasonId: Id });
+export const ConversationListQuery = z.strictObject({
+  state: z.enum(['open', ...CONVERSATION_STATES]).optional(),
+  serviceId: Id.optional(),
+  agentId: Id.optional(),
+  protocol: z.string().max(40).optional(),
+  mine: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+export const InboundApiMessage = z.strictObject({
+  contact: z.strictObject({ externalId: z.string().trim().min(1).max(200), name: z.string().trim().max(200).optional() }),
+  externalId: z.string().trim().min(1).max(200).describe('your id of this message: a repeated delivery is ignored'),
+  text: z.string().min(1).max(4096),
+});

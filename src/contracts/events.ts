@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { AgentView, ConversationView, MessageView, WhisperView } from './conversations.js';
+
+/**
+ * Realtime events, as stored in the event log and pushed over /ws. Each carries the whole current
+ * view of its subject, so a client (and the live projection) just replaces what it holds.
+ */
+export const EVENT_TYPES = [
+  'conversation.created', 'conversation.updated', 'message.created', 'whisper.created', 'agent.updated',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const RealtimeEvent = z.object({
+  seq: z.number().int(),
+  type: z.enum(EVENT_TYPES),
+  at: z.string(),
+  /** why a conversation changed: assigned, transferred, finished… */
+  reason: z.string().optional(),
+  serviceId: z.string().nullable(),
+  agentId: z.string().nullable(),
+  conversation: ConversationView.optional(),
+  message: MessageView.optional(),
+  whisper: WhisperView.optional(),
+  agent: AgentView.optional(),
+});
+export type RealtimeEvent = z.infer<typeof RealtimeEvent>;
+export type NewEvent = Omit<RealtimeEvent, 'seq' | 'at'>;
+
+/** Client → server over /ws. */
+export const ClientMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('subscribe'),
+    /** 'agent' = my own work; 'monitor' = what my scope lets me supervise */
+    stream: z.enum(['agent', 'monitor']),
+    lastSeq: z.number().int().nonnegative().optional(),
+  }),
+  z.object({ type: z.literal('ping') }),
+  z.object({ type: z.literal('typing'), conversationId: z.string() }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+/** Server → client over /ws. */
+export type ServerMessage =
+  | { type: 'event'; event: RealtimeEvent }
+  | { type: 'snapshot'; seq: number; conversations: z.infer<typeof ConversationView>[]; agents: z.infer<typeof AgentView>[] }
+  | { type: 'caught_up'; seq: number }
+  | { type: 'pong' }
+  | { type: 'error'; message: string };

@@ -1,0 +1,68 @@
+import type { Actor as CoreActor } from '../../core/conversation-state.js';
+import type { ConversationState, ConversationView } from '../../contracts/conversations.js';
+import type { Engine, UnitOfWork } from '../engine.js';
+import { AppError } from '../errors.js';
+import { clearConversationTimers } from '../timers.js';
+import { addMessage, assertTransition, emitConversation, releaseAgent } from './lifecycle.js';
+
+export interface WrapUp {
+  classificationId?: string | null;
+  notes?: string | null;
+  fields?: Record<string, string | number | boolean> | null;
+}
+
+const CLOSING: Partial<Record<ConversationState, string>> = {
+  completed: 'Atendimento concluído. Seu protocolo é {p}. Obrigado pelo contato!',
+  cancelled: 'Atendimento encerrado. Seu protocolo é {p}.',
+  customer_gave_up: 'Atendimento encerrado por falta de resposta. Seu protocolo é {p}.',
+  inactive_in_service: 'Atendimento encerrado por inatividade. Seu protocolo é {p}.',
+  connection_lost: 'Atendimento encerrado por perda de conexão. Seu protocolo é {p}.',
+};
+
+/** Checks the wrap-up against the service's classifications and required fields. */
+async function validateWrapUp(u: UnitOfWork, c: ConversationView, w: WrapUp): Promise<void> {
+  if (w.classificationId) {
+    const { rows } = await u.tx.query<{ ok: boolean }>(
+      `SELECT active AND (service_ids IS NULL OR $2 = ANY(service_ids)) AS ok FROM classifications WHERE id = $1`,
+      [w.classificationId, c.serviceId],
+    );
+    if (!rows[0]) throw new AppError(422, 'unknown_reference', 'classificationId: no such classification');
+    if (!rows[0].ok) throw new AppError(422, 'validation_error', 'classificationId: not active for this service');
+  }
+  const { rows: fields } = await u.tx.query<{ key: string; label: string; type: string; options: string[] | null }>(
+    'SELECT key, label, type, options FROM wrapup_fields WHERE service_id = $1 AND required ORDER BY position',
+    [c.serviceId],
+  );
+  for (const f of fields) {
+    const v = w.fields?.[f.key];
+    if (v === undefined || v === '') throw new AppError(422, 'validation_error', `fields.${f.key}: "${f.label}" is required for this service`);
+  }
+}
+
+/**
+ * Ends a conversation in a finished state, by whoever may: stamps it, stores the wrap-up, tells
+ * the customer the protocol again, stops its timers and frees the agent.
+ */
+export async function finishConversation(
+  engine: Engine,
+  u: UnitOfWork,
+  c: ConversationView,
+  to: ConversationState,
+  by: CoreActor,
+  wrapUp: WrapUp = {},
+): Promise<ConversationView> {
+  assertTransition(c, to, by);
+  if (by === 'agent' || by === 'supervisor') await validateWrapUp(u, c, wrapUp);
+  await u.tx.query(
+    `UPDATE conversations SET state = $2, finished_at = $3, finished_by = $4, classification_id = $5, notes = $6, wrapup = $7,
+        bot_ended_at = CASE WHEN state = 'bot' THEN $3 ELSE bot_ended_at END, version = version + 1
+      WHERE id = $1`,
+    [c.id, to, u.now, by, wrapUp.classificationId ?? null, wrapUp.notes ?? null, wrapUp.fields ? JSON.stringify(wrapUp.fields) : null],
+  );
+  await clearConversationTimers(u.tx, c.id);
+  const closing = CLOSING[to];
+  // the customer who left (abandoned) is not written to; everyone else hears the protocol again
+  if (closing && to !== 'abandoned') await addMessage(engine, u, { ...c, state: to }, { authorType: 'system', body: closing.replace('{p}', c.protocol) });
+  if (c.state === 'in_service' && c.agentId) await releaseAgent(u, c.agentId, c.channel);
+  return emitConversation(u, c.id, `finished:${to}`);
+}

@@ -1,0 +1,79 @@
+import { transition, type Actor as CoreActor } from '../../core/conversation-state.js';
+import type { ConversationState, ConversationView, MessageView } from '../../contracts/conversations.js';
+import { loadAgent } from '../agents/present.js';
+import { reduceStoredPresence } from '../agents/presence-store.js';
+import type { Engine, UnitOfWork } from '../engine.js';
+import { AppError, notFound } from '../errors.js';
+import { loadConversation, MESSAGE_SELECT, presentMessage } from './present.js';
+
+// Pieces every conversation command shares: load with a lock, check the transition with the core,
+// write a message, free an agent, and raise the events that carry the new views.
+
+export async function lockConversation(u: UnitOfWork, id: string): Promise<ConversationView> {
+  const c = await loadConversation(u.tx, id, true);
+  if (!c) throw notFound('Conversation', id);
+  return c;
+}
+
+/** The core decides; an illegal move is a 409 that tells the current state. */
+export function assertTransition(c: ConversationView, to: ConversationState, actor: CoreActor): void {
+  const r = transition(c.state, to, actor);
+  if (!r.ok) {
+    throw new AppError(409, 'illegal_transition', `conversation is ${c.state}: ${actor} cannot move it to ${to}`, { currentState: c.state });
+  }
+}
+
+export async function emitConversation(u: UnitOfWork, id: string, reason: string, type: 'conversation.created' | 'conversation.updated' = 'conversation.updated') {
+  const c = (await loadConversation(u.tx, id))!;
+  u.emit({ type, reason, serviceId: c.serviceId, agentId: c.agentId, conversation: c });
+  return c;
+}
+
+export async function emitAgent(u: UnitOfWork, agentId: string, reason: string): Promise<void> {
+  const agent = await loadAgent(u.tx, agentId);
+  if (agent) u.emit({ type: 'agent.updated', reason, serviceId: null, agentId, agent });
+}
+
+export interface NewMessage {
+  authorType: MessageView['authorType'];
+  authorId?: string | null;
+  body: string;
+  externalId?: string | null;
+  contentType?: string;
+  attachments?: unknown[] | null;
+}
+
+/**
+ * Stores a message, stamps the conversation, raises message.created, and hands anything that goes
+ * to the customer (agent, bot, system) to the channel's outbound hook in the same transaction.
+ */
+export async function addMessage(engine: Engine, u: UnitOfWork, c: ConversationView, m: NewMessage): Promise<MessageView> {
+  const outgoing = m.authorType !== 'customer';
+  const { rows } = await u.tx.query<{ id: number }>(
+    `INSERT INTO messages (conversation_id, channel, external_id, author_type, author_id, body, content_type, attachments, delivery_status, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [c.id, c.channel, m.externalId ?? null, m.authorType, m.authorId ?? null, m.body, m.contentType ?? 'text',
+      m.attachments ? JSON.stringify(m.attachments) : null, outgoing ? 'pending' : null, u.now],
+  );
+  const stamp =
+    m.authorType === 'customer'
+      ? 'last_customer_message_at = $2,'
+      : m.authorType === 'agent'
+        ? 'last_agent_message_at = $2, first_agent_message_at = coalesce(first_agent_message_at, $2),'
+        : '';
+  await u.tx.query(`UPDATE conversations SET ${stamp} last_message_at = $2, last_message_from = $3, version = version + 1 WHERE id = $1`, [
+    c.id,
+    u.now,
+    m.authorType,
+  ]);
+  const message = presentMessage((await u.tx.query(`${MESSAGE_SELECT} WHERE m.id = $1`, [rows[0].id])).rows[0]);
+  u.emit({ type: 'message.created', serviceId: c.serviceId, agentId: c.agentId, message });
+  if (outgoing) await engine.outboundHook(c.channel)?.(u, c, message);
+  return message;
+}
+
+/** Gives the agent's slot back; a pending pause starts when the last conversation ends. */
+export async function releaseAgent(u: UnitOfWork, agentId: string, channel: string): Promise<void> {
+  await reduceStoredPresence(u, agentId, { type: 'conversationEnded' }, channel === 'email' ? 'email' : 'chat');
+  u.requestRouting();
+}

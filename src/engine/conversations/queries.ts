@@ -1,0 +1,62 @@
+import type { Queryable } from '../../db/database.js';
+import type { ConversationView } from '../../contracts/conversations.js';
+import type { Actor } from '../actor.js';
+import { writeAudit } from '../audit.js';
+import { notFound } from '../errors.js';
+import { assertCanRead } from './access.js';
+import { CONVERSATION_SELECT, loadConversation, MESSAGE_SELECT, presentConversation, presentMessage, presentWhisper, WHISPER_SELECT } from './present.js';
+
+export interface ConversationFilter {
+  state?: string;
+  serviceId?: string;
+  agentId?: string;
+  protocol?: string;
+  mine?: boolean;
+  limit?: number;
+}
+
+/** Agents list their own conversations; supervisors those of the services they supervise; admins all. */
+export async function listConversations(db: Queryable, actor: Actor, f: ConversationFilter): Promise<ConversationView[]> {
+  const conds: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, ...v: unknown[]) => {
+    let s = sql;
+    for (const x of v) {
+      params.push(x);
+      s = s.replace('?', `$${params.length}`);
+    }
+    conds.push(s);
+  };
+  if (actor.role === 'agent' || f.mine) add('c.agent_id = ?', actor.id);
+  else if (actor.role === 'supervisor') {
+    add('c.service_id IN (SELECT st.service_id FROM service_teams st JOIN team_supervisors ts ON ts.team_id = st.team_id WHERE ts.user_id = ?)', actor.id);
+  }
+  if (f.state === 'open' || !f.state) add(`c.state IN ('triage', 'bot', 'queued', 'in_service')`);
+  else add('c.state = ?', f.state);
+  if (f.serviceId) add('c.service_id = ?', f.serviceId);
+  if (f.agentId) add('c.agent_id = ?', f.agentId);
+  if (f.protocol) add('c.protocol = ?', f.protocol);
+  params.push(f.limit ?? 200);
+  const { rows } = await db.query(`${CONVERSATION_SELECT} WHERE ${conds.join(' AND ')} ORDER BY c.created_at DESC LIMIT $${params.length}`, params);
+  return rows.map(presentConversation);
+}
+
+/** The conversation with its whole history; a supervisor's look is written to the audit log. */
+export async function conversationDetail(db: Queryable, actor: Actor, id: string) {
+  const conversation = await loadConversation(db, id);
+  if (!conversation) throw notFound('Conversation', id);
+  await assertCanRead(db, actor, conversation);
+  const [messages, whispers] = await Promise.all([
+    db.query(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 ORDER BY m.id`, [id]),
+    db.query(`${WHISPER_SELECT} WHERE w.conversation_id = $1 ORDER BY w.id`, [id]),
+  ]);
+  if (conversation.agentId !== actor.id) {
+    await writeAudit(db, actor, { action: 'view_history', entity: 'conversation', entityId: id });
+  }
+  return { conversation, messages: messages.rows.map(presentMessage), whispers: whispers.rows.map(presentWhisper) };
+}
+
+/** The agent read the supervisor's messages on this conversation. */
+export async function markWhispersRead(db: Queryable, actor: Actor, id: string, at: Date): Promise<void> {
+  await db.query('UPDATE supervisor_messages SET read_at = $3 WHERE conversation_id = $1 AND agent_id = $2 AND read_at IS NULL AND author_id <> $2', [id, actor.id, at]);
+}

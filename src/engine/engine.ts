@@ -1,0 +1,71 @@
+import type { Database, Queryable } from '../db/database.js';
+import type { ConversationView, MessageView } from '../contracts/conversations.js';
+import type { NewEvent, RealtimeEvent } from '../contracts/events.js';
+import type { EventBus } from './bus.js';
+import type { Clock } from './clock.js';
+import { appendEvents } from './events.js';
+
+/**
+ * What a command works with: its transaction, the command's single "now", and the events it
+ * raises. Events are appended in the same transaction and published only after commit.
+ */
+export class UnitOfWork {
+  readonly events: NewEvent[] = [];
+  routingNeeded = false;
+  constructor(
+    readonly tx: Queryable,
+    readonly now: Date,
+  ) {}
+
+  emit(event: NewEvent): void {
+    this.events.push(event);
+  }
+
+  /** Something changed that may allow an assignment (queued, agent freed, back from pause…). */
+  requestRouting(): void {
+    this.routingNeeded = true;
+  }
+}
+
+/** A channel's hook for messages that go to the customer: it enqueues them durably, in the same transaction. */
+export type OutboundHook = (u: UnitOfWork, conversation: ConversationView, message: MessageView) => Promise<void>;
+
+export class Engine {
+  private readonly outbound = new Map<string, OutboundHook>();
+  private routingListener: (() => void) | null = null;
+
+  constructor(
+    readonly db: Database,
+    readonly bus: EventBus,
+    readonly clock: Clock,
+  ) {}
+
+  /** Runs a command in one transaction; after commit, publishes its events and wakes routing. */
+  async execute<T>(command: (u: UnitOfWork) => Promise<T>): Promise<T> {
+    const now = this.clock.now();
+    let published: RealtimeEvent[] = [];
+    let routing = false;
+    const result = await this.db.transaction(async (tx) => {
+      const u = new UnitOfWork(tx, now);
+      const r = await command(u);
+      published = await appendEvents(tx, this.db.kind, u.events, now);
+      routing = u.routingNeeded;
+      return r;
+    });
+    this.bus.publish(published);
+    if (routing) this.routingListener?.();
+    return result;
+  }
+
+  onRoutingNeeded(listener: () => void): void {
+    this.routingListener = listener;
+  }
+
+  registerOutbound(channel: string, hook: OutboundHook): void {
+    this.outbound.set(channel, hook);
+  }
+
+  outboundHook(channel: string): OutboundHook | undefined {
+    return this.outbound.get(channel);
+  }
+}

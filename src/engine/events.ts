@@ -1,0 +1,34 @@
+import type { Database, Queryable } from '../db/database.js';
+import type { NewEvent, RealtimeEvent } from '../contracts/events.js';
+
+/**
+ * Appends events to the log inside the command's transaction and returns them with their seq.
+ * On PostgreSQL an advisory lock held to commit makes seq order equal commit order, so a client
+ * that catches up from "seq > n" can never miss an event committed late with a lower seq.
+ */
+export async function appendEvents(tx: Queryable, kind: Database['kind'], events: NewEvent[], at: Date): Promise<RealtimeEvent[]> {
+  if (!events.length) return [];
+  if (kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(727276)');
+  const out: RealtimeEvent[] = [];
+  for (const e of events) {
+    const { rows } = await tx.query<{ seq: number }>(
+      `INSERT INTO events (type, conversation_id, agent_id, service_id, payload, at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq`,
+      [e.type, e.conversation?.id ?? e.message?.conversationId ?? e.whisper?.conversationId ?? null, e.agentId, e.serviceId, JSON.stringify(e), at],
+    );
+    out.push({ ...e, seq: rows[0].seq, at: at.toISOString() });
+  }
+  return out;
+}
+
+export async function eventsAfter(db: Queryable, seq: number, limit: number): Promise<RealtimeEvent[]> {
+  const { rows } = await db.query<{ seq: number; at: Date; payload: NewEvent }>(
+    'SELECT seq, at, payload FROM events WHERE seq > $1 ORDER BY seq LIMIT $2',
+    [seq, limit],
+  );
+  return rows.map((r) => ({ ...r.payload, seq: r.seq, at: r.at.toISOString() }));
+}
+
+export async function lastSeq(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM events');
+  return rows[0].seq ?? 0;
+}

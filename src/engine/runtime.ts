@@ -1,0 +1,59 @@
+import type { Database } from '../db/database.js';
+import { LocalBus, RedisBus, type EventBus } from './bus.js';
+import { systemClock, type Clock } from './clock.js';
+import { Engine } from './engine.js';
+import { LiveProjection } from './projection.js';
+import { Router } from './router.js';
+import { Scheduler } from './scheduler.js';
+import { OutboxWorker } from './outbox.js';
+
+export interface Runtime {
+  engine: Engine;
+  bus: EventBus;
+  projection: LiveProjection;
+  router: Router;
+  scheduler: Scheduler;
+  outbox: OutboxWorker;
+  stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  redisUrl?: string;
+  clock?: Clock;
+  /** background loops (routing sweep, timers); tests drive them by hand when false */
+  background?: boolean;
+  onError?: (err: unknown) => void;
+}
+
+/** Everything that runs on one node besides HTTP: the engine, its bus, the live projection, routing and timers. */
+export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Promise<Runtime> {
+  const bus: EventBus = opts.redisUrl ? await RedisBus.connect(opts.redisUrl) : new LocalBus();
+  const engine = new Engine(db, bus, opts.clock ?? systemClock);
+  const projection = new LiveProjection(db);
+  await projection.start(bus);
+  const router = new Router(engine, opts.onError);
+  const scheduler = new Scheduler(engine, opts.onError);
+  const outbox = new OutboxWorker(engine, opts.onError);
+  if (opts.background !== false) {
+    router.start();
+    scheduler.start();
+    outbox.start();
+    // whatever was queued before a restart is routed now
+    router.schedule();
+  }
+  return {
+    engine,
+    bus,
+    projection,
+    router,
+    scheduler,
+    outbox,
+    async stop() {
+      await router.stop();
+      await scheduler.stop();
+      await outbox.stop();
+      projection.stop();
+      await bus.close();
+    },
+  };
+}
