@@ -90,6 +90,8 @@ export const AgentView = z.object({
   openEmail: z.number().int(),
   lastAssignedAt: Ts,
   connected: z.boolean(),
+  /** linked as an omnichannel agent and active; false means: drop this agent from live views */
+  enabled: z.boolean(),
 });
 export type AgentView = z.infer<typeof AgentView>;
 

@@ -97,7 +97,10 @@ export class LiveProjection {
       if (OPEN.has(e.conversation.state)) this.conversations.set(e.conversation.id, e.conversation);
       else this.conversations.delete(e.conversation.id);
     }
-    if (e.agent) this.agents.set(e.agent.id, e.agent);
+    if (e.agent) {
+      if (e.agent.enabled) this.agents.set(e.agent.id, e.agent);
+      else this.agents.delete(e.agent.id);
+    }
     applied.push(e);
   }
 }

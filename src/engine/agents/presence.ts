@@ -3,7 +3,7 @@ import type { Engine, UnitOfWork } from '../engine.js';
 import { AppError } from '../errors.js';
 import { getSettings } from '../settings.js';
 import { clearTimer, setTimer } from '../timers.js';
-import { loadAgent } from './present.js';
+import { AGENT_SELECT, loadAgent, presentAgent } from './present.js';
 import { reduceStoredPresence } from './presence-store.js';
 
 async function assertAgent(u: UnitOfWork, actor: Actor): Promise<string> {
@@ -69,16 +69,26 @@ export const agentHeartbeat = (engine: Engine, actor: Actor) =>
 /** The agent's desk opened a WebSocket: no grace timer while it stays open. */
 export const agentConnected = (engine: Engine, agentId: string) =>
   engine.execute(async (u) => {
-    const { rowCount } = await u.tx.query(
-      `UPDATE agent_presence SET disconnected_at = NULL, last_heartbeat_at = $2 WHERE user_id = $1 AND state <> 'offline'`,
-      [agentId, u.now],
+    const { rows } = await u.tx.query<{ disconnected_at: Date | null }>(
+      `SELECT disconnected_at FROM agent_presence WHERE user_id = $1 AND state <> 'offline' FOR UPDATE`,
+      [agentId],
     );
-    if (rowCount) {
-      await clearTimer(u.tx, 'agent_connection_lost', { userId: agentId });
+    if (!rows[0]) return;
+    await u.tx.query('UPDATE agent_presence SET disconnected_at = NULL, last_heartbeat_at = $2 WHERE user_id = $1', [agentId, u.now]);
+    await clearTimer(u.tx, 'agent_connection_lost', { userId: agentId });
+    if (rows[0].disconnected_at) {
       const agent = await loadAgent(u.tx, agentId);
       if (agent) u.emit({ type: 'agent.updated', reason: 'connected', serviceId: null, agentId, agent });
     }
   });
+
+/** Open WebSockets count as heartbeats: one statement for every agent connected to this node. */
+export async function refreshConnectedAgents(engine: Engine, agentIds: string[]): Promise<void> {
+  await engine.execute(async (u) => {
+    await u.tx.query(`UPDATE agent_presence SET last_heartbeat_at = $2 WHERE user_id = ANY($1::uuid[]) AND state <> 'offline'`, [agentIds, u.now]);
+    await u.tx.query(`DELETE FROM timers WHERE kind = 'agent_connection_lost' AND user_id = ANY($1::uuid[])`, [agentIds]);
+  });
+}
 
 /** The agent's last WebSocket closed: the grace period starts. */
 export const agentDisconnected = (engine: Engine, agentId: string) =>
@@ -93,3 +103,16 @@ export const agentDisconnected = (engine: Engine, agentId: string) =>
       if (agent) u.emit({ type: 'agent.updated', reason: 'disconnected', serviceId: null, agentId, agent });
     }
   });
+
+/** Pushes the current view of these agents (after an admin change to users or teams). */
+export async function refreshAgentViews(engine: Engine, agentIds: string[]): Promise<void> {
+  if (!agentIds.length) return;
+  await engine.execute(async (u) => {
+    const { rows } = await u.tx.query(`${AGENT_SELECT} WHERE u.id = ANY($1::uuid[])`, [agentIds]);
+    for (const r of rows) {
+      const agent = presentAgent(r);
+      // `enabled: false` tells every live view to drop a user who is no longer an agent
+      u.emit({ type: 'agent.updated', reason: 'profile', serviceId: null, agentId: agent.id, agent });
+    }
+  });
+}

@@ -1,0 +1,189 @@
+import type { FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import type { WebSocket } from 'ws';
+import { ClientMessage, type RealtimeEvent, type ServerMessage } from '../../contracts/events.js';
+import type { Database } from '../../db/database.js';
+import { sessionUser, type SessionUser } from '../../engine/auth/sessions.js';
+import { agentConnected, agentDisconnected, refreshConnectedAgents } from '../../engine/agents/presence.js';
+import { eventsAfter } from '../../engine/events.js';
+import type { Runtime } from '../../engine/runtime.js';
+import { SESSION_COOKIE } from '../auth/plugin.js';
+import { monitorScope, type Scope } from './scope.js';
+
+/** Beyond this many missed events a reconnecting client gets a fresh snapshot instead. */
+const MAX_CATCH_UP = 5000;
+
+interface Subscription {
+  stream: 'agent' | 'monitor';
+  filter: (e: RealtimeEvent) => boolean;
+  /** events are sent strictly above this seq: catch-up and live never double up */
+  sentSeq: number;
+  /** live events that arrive while catching up wait here */
+  pending: RealtimeEvent[] | null;
+}
+
+interface Connection {
+  socket: WebSocket;
+  user: SessionUser;
+  sub: Subscription | null;
+  alive: boolean;
+}
+
+function send(c: Connection, msg: ServerMessage): void {
+  if (c.socket.readyState === c.socket.OPEN) c.socket.send(JSON.stringify(msg));
+}
+
+function agentFilter(userId: string): (e: RealtimeEvent) => boolean {
+  // a conversation once mine stays followed, so a transfer away reaches me too
+  const mine = new Set<string>();
+  return (e) => {
+    const cid = e.conversation?.id ?? e.message?.conversationId ?? e.whisper?.conversationId;
+    const isMine = e.agentId === userId || e.conversation?.agentId === userId || e.whisper?.agentId === userId || e.agent?.id === userId;
+    if (isMine && cid) mine.add(cid);
+    return isMine || (cid !== undefined && mine.has(cid));
+  };
+}
+
+function scopeFilter(scope: Scope): (e: RealtimeEvent) => boolean {
+  return (e) => {
+    if (scope.all) return true;
+    if (e.agent) return scope.agentIds.has(e.agent.id);
+    return e.serviceId !== null && scope.serviceIds.has(e.serviceId);
+  };
+}
+
+/**
+ * The realtime gateway at /ws. A signed-in client subscribes to a stream ('agent': my own work;
+ * 'monitor': what I supervise) and gets typed events with their seq. Reconnecting with `lastSeq`
+ * gets exactly what was missed, or a snapshot when that is too much.
+ */
+export async function registerGateway(app: FastifyInstance, db: Database, runtime: Runtime): Promise<void> {
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  const connections = new Set<Connection>();
+  const agentSockets = new Map<string, number>();
+  const { projection, engine } = runtime;
+
+  const deliver = (c: Connection, events: RealtimeEvent[]) => {
+    const sub = c.sub;
+    if (!sub) return;
+    if (sub.pending) {
+      sub.pending.push(...events);
+      return;
+    }
+    for (const e of events) {
+      if (e.seq <= sub.sentSeq) continue;
+      sub.sentSeq = e.seq;
+      if (sub.filter(e)) send(c, { type: 'event', event: e });
+    }
+  };
+  const unsubscribe = projection.onApplied((events) => {
+    for (const c of connections) deliver(c, events);
+  });
+
+  async function snapshot(c: Connection, sub: Subscription) {
+    await projection.settled();
+    const seq = projection.seq;
+    const conversations = [...projection.conversations.values()].filter((conv) =>
+      sub.filter({ seq, type: 'conversation.updated', at: '', serviceId: conv.serviceId, agentId: conv.agentId, conversation: conv }),
+    );
+    const agents = [...projection.agents.values()].filter((a) =>
+      sub.stream === 'agent' ? a.id === c.user.id : sub.filter({ seq, type: 'agent.updated', at: '', serviceId: null, agentId: a.id, agent: a }),
+    );
+    sub.sentSeq = seq;
+    send(c, { type: 'snapshot', seq, conversations, agents });
+  }
+
+  async function subscribe(c: Connection, stream: 'agent' | 'monitor', lastSeq?: number) {
+    if (stream === 'monitor' && c.user.role === 'agent') {
+      send(c, { type: 'error', message: 'the monitor stream is for supervisors and admins' });
+      return;
+    }
+    const filter = stream === 'agent' ? agentFilter(c.user.id) : scopeFilter(await monitorScope(db, c.user));
+    const sub: Subscription = { stream, filter, sentSeq: lastSeq ?? 0, pending: [] };
+    c.sub = sub;
+    if (lastSeq === undefined) {
+      await snapshot(c, sub);
+    } else {
+      const missed = await eventsAfter(db, lastSeq, MAX_CATCH_UP + 1);
+      if (missed.length > MAX_CATCH_UP) {
+        await snapshot(c, sub);
+      } else {
+        for (const e of missed) {
+          sub.sentSeq = e.seq;
+          if (filter(e)) send(c, { type: 'event', event: e });
+        }
+      }
+    }
+    const waiting = sub.pending ?? [];
+    sub.pending = null;
+    deliver(c, waiting);
+    send(c, { type: 'caught_up', seq: sub.sentSeq });
+  }
+
+  app.get('/ws', { websocket: true, schema: { hide: true } }, async (socket, req) => {
+    const token = req.cookies[SESSION_COOKIE];
+    const user = token ? await sessionUser(db, token) : null;
+    if (!user) {
+      socket.close(4401, 'sign in first');
+      return;
+    }
+    const c: Connection = { socket, user, sub: null, alive: true };
+    connections.add(c);
+    if (user.agentEnabled) {
+      const n = (agentSockets.get(user.id) ?? 0) + 1;
+      agentSockets.set(user.id, n);
+      if (n === 1) await agentConnected(engine, user.id).catch((err) => req.log.warn({ err }, 'agent connected'));
+    }
+    socket.on('pong', () => (c.alive = true));
+    socket.on('message', (raw) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(String(raw));
+      } catch {
+        return send(c, { type: 'error', message: 'not JSON' });
+      }
+      const msg = ClientMessage.safeParse(parsed);
+      if (!msg.success) return send(c, { type: 'error', message: `bad message: ${msg.error.issues[0]?.message}` });
+      if (msg.data.type === 'ping') return send(c, { type: 'pong' });
+      if (msg.data.type === 'subscribe') {
+        subscribe(c, msg.data.stream, msg.data.lastSeq).catch((err) => {
+          req.log.error({ err }, 'subscribe');
+          send(c, { type: 'error', message: 'subscription failed; reconnect' });
+        });
+      }
+    });
+    socket.on('close', () => {
+      connections.delete(c);
+      if (user.agentEnabled) {
+        const n = (agentSockets.get(user.id) ?? 1) - 1;
+        if (n > 0) agentSockets.set(user.id, n);
+        else {
+          agentSockets.delete(user.id);
+          void agentDisconnected(engine, user.id).catch(() => undefined);
+        }
+      }
+    });
+  });
+
+  // Dead connections (a laptop lid closed) are found by ping; connected agents' sockets also count
+  // as a heartbeat, so an agent connected to another node is never timed out by this one.
+  const keepAlive = setInterval(() => {
+    for (const c of connections) {
+      if (!c.alive) {
+        c.socket.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.socket.ping();
+    }
+    const ids = [...agentSockets.keys()];
+    if (ids.length) void refreshConnectedAgents(engine, ids).catch(() => undefined);
+  }, 20_000);
+  keepAlive.unref();
+
+  app.addHook('onClose', async () => {
+    clearInterval(keepAlive);
+    unsubscribe();
+    for (const c of connections) c.socket.terminate();
+  });
+}

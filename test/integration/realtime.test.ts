@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RealtimeEvent } from '../../src/contracts/events.js';
+import { eventsAfter } from '../../src/engine/events.js';
+import { createService, createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
+import { WsClient } from '../support/ws-client.js';
+
+let t: TestApp;
+let admin: Client;
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = await t.login();
+});
+afterAll(() => t.close());
+
+async function operation() {
+  const team = await createTeam(admin, { maxChat: 3 });
+  const agent = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
+  const sup = await createUser(admin, { role: 'supervisor', supervisedTeamIds: [team.id] });
+  const service = await createService(admin, { channel: 'api', teamIds: [team.id] });
+  const creds = (await admin.post(`/api/services/${service.id}/api-credentials`)).body;
+  return { team, agent, sup, service, creds, desk: await t.login(agent.email, agent.password), supervisor: await t.login(sup.email, sup.password) };
+}
+
+const inbound = (serviceId: string, token: string, text = 'oi', externalId = unique('c')) =>
+  t.anonymous().request('POST', `/api/channels/api/${serviceId}/messages`, { contact: { externalId, name: 'Cliente' }, externalId: unique('m'), text }, { authorization: `Bearer ${token}` });
+
+describe('the realtime gateway', () => {
+  it('refuses a connection without a session', async () => {
+    const ws = await WsClient.open(t.url, '');
+    const code = await new Promise<number>((r) => ws.socket.once('close', (c) => r(c)));
+    expect(code).toBe(4401);
+  });
+
+  it('pushes an agent their own work, and a supervisor only what they supervise', async () => {
+    const op = await operation();
+    const outside = await operation();
+    const agentWs = await WsClient.open(t.url, op.desk.cookie);
+    agentWs.send({ type: 'subscribe', stream: 'agent' });
+    const snap = await agentWs.next<any>((m) => m.type === 'snapshot');
+    expect(snap.agents.map((a: any) => a.id)).toEqual([op.agent.id]);
+    const supWs = await WsClient.open(t.url, op.supervisor.cookie);
+    supWs.send({ type: 'subscribe', stream: 'monitor' });
+    await supWs.next((m) => m.type === 'caught_up');
+
+    await op.desk.post('/api/agent/login');
+    const r = await inbound(op.service.id, op.creds.token, 'preciso de ajuda');
+    await inbound(outside.service.id, outside.creds.token, 'outro serviço');
+    await t.settle();
+
+    const assigned = await agentWs.next<any>((m) => m.type === 'event' && m.event.reason === 'assigned');
+    expect(assigned.event.conversation).toMatchObject({ id: r.body.conversationId, state: 'in_service', agentId: op.agent.id });
+    await supWs.next((m) => m.type === 'event' && m.event.reason === 'assigned');
+    const supEvents = supWs.events();
+    expect(supEvents.some((e) => e.type === 'conversation.created' && e.conversation!.id === r.body.conversationId)).toBe(true);
+    expect(supEvents.every((e) => e.serviceId === op.service.id || e.agent?.id === op.agent.id)).toBe(true);
+    // seq only grows on one stream
+    const seqs = supEvents.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+
+    // an agent may not watch the monitor
+    const denied = await WsClient.open(t.url, op.desk.cookie);
+    denied.send({ type: 'subscribe', stream: 'monitor' });
+    expect((await denied.next<any>((m) => m.type === 'error')).message).toMatch(/supervisors/);
+    await Promise.all([agentWs.close(), supWs.close(), denied.close()]);
+  });
+
+  it('a client that reconnects with its last seq gets exactly what it missed', async () => {
+    const op = await operation();
+    const sup = await WsClient.open(t.url, op.supervisor.cookie);
+    sup.send({ type: 'subscribe', stream: 'monitor' });
+    const caught = await sup.next<any>((m) => m.type === 'caught_up');
+    await inbound(op.service.id, op.creds.token, 'antes');
+    await t.settle();
+    await sup.next((m) => m.type === 'event' && m.event.type === 'conversation.created');
+    const last = Math.max(caught.seq, ...sup.events().map((e) => e.seq));
+    await sup.close();
+
+    // while it is away: three customers write
+    for (const text of ['um', 'dois', 'três']) await inbound(op.service.id, op.creds.token, text);
+    await t.settle();
+
+    const back = await WsClient.open(t.url, op.supervisor.cookie);
+    back.send({ type: 'subscribe', stream: 'monitor', lastSeq: last });
+    const done = await back.next<any>((m) => m.type === 'caught_up');
+    const got = back.events().map((e) => e.seq);
+    // what the log holds for this supervisor's service after `last`, computed independently
+    const expected = (await eventsAfter(t.db, last, 10_000))
+      .filter((e: RealtimeEvent) => e.serviceId === op.service.id || (e.agent && e.agent.id === op.agent.id))
+      .map((e) => e.seq);
+    expect(got).toEqual(expected);
+    expect(got.length).toBeGreaterThanOrEqual(9);
+    expect(done.seq).toBeGreaterThanOrEqual(Math.max(...got));
+    expect(back.messages.some((m) => m.type === 'snapshot')).toBe(false);
+    await back.close();
+  });
+
+  it('an agent’s open desk keeps them connected; closing it starts the grace period', async () => {
+    const op = await operation();
+    await op.desk.post('/api/agent/login');
+    const ws = await WsClient.open(t.url, op.desk.cookie);
+    ws.send({ type: 'subscribe', stream: 'agent' });
+    await ws.next((m) => m.type === 'caught_up');
+    const timers = async () =>
+      (await t.db.query(`SELECT count(*)::int AS n FROM timers WHERE kind = 'agent_connection_lost' AND user_id = $1`, [op.agent.id])).rows[0].n;
+    await expect.poll(timers).toBe(0);
+    await ws.close();
+    await expect.poll(timers).toBe(1);
+    await expect.poll(async () => (await op.desk.get('/api/agent/presence')).body.connected).toBe(false);
+  });
+});
