@@ -60,3 +60,24 @@ export async function conversationDetail(db: Queryable, actor: Actor, id: string
 export async function markWhispersRead(db: Queryable, actor: Actor, id: string, at: Date): Promise<void> {
   await db.query('UPDATE supervisor_messages SET read_at = $3 WHERE conversation_id = $1 AND agent_id = $2 AND read_at IS NULL AND author_id <> $2', [id, actor.id, at]);
 }
+
+/** Who and where a conversation can be transferred to: agents of its service's teams, services on its channel. */
+export async function transferTargets(db: Queryable, actor: Actor, id: string) {
+  const c = await loadConversation(db, id);
+  if (!c) throw notFound('Conversation', id);
+  await assertCanRead(db, actor, c);
+  const [agents, services] = await Promise.all([
+    db.query<{ id: string; name: string; state: string | null; open_chat: number | null; open_email: number | null }>(
+      `SELECT DISTINCT u.id, u.name, p.state, p.open_chat, p.open_email FROM users u
+         JOIN team_agents ta ON ta.user_id = u.id JOIN service_teams st ON st.team_id = ta.team_id AND st.service_id = $1
+         LEFT JOIN agent_presence p ON p.user_id = u.id
+        WHERE u.active AND u.agent_enabled AND u.id <> $2 ORDER BY u.name`,
+      [c.serviceId, c.agentId],
+    ),
+    db.query<{ id: string; name: string }>(`SELECT id, name FROM services WHERE active AND channel = $1 AND id <> $2 ORDER BY name`, [c.channel, c.serviceId]),
+  ]);
+  return {
+    agents: agents.rows.map((a) => ({ id: a.id, name: a.name, state: (a.state ?? 'offline') as 'offline' | 'available' | 'paused' | 'in_service', open: (a.open_chat ?? 0) + (a.open_email ?? 0) })),
+    services: services.rows,
+  };
+}

@@ -10,7 +10,7 @@ import type { Runtime } from '../../engine/runtime.js';
 import { agentHeartbeat, agentLogin, agentLogout, agentPause, agentResume } from '../../engine/agents/presence.js';
 import { loadAgent } from '../../engine/agents/present.js';
 import { assignManually, finishByAgent, returnToQueue, sendAgentMessage, transfer, whisper } from '../../engine/conversations/agent-actions.js';
-import { conversationDetail, listConversations, markWhispersRead } from '../../engine/conversations/queries.js';
+import { conversationDetail, listConversations, markWhispersRead, transferTargets } from '../../engine/conversations/queries.js';
 import { ALL_ROLES, STAFF } from '../auth/plugin.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
@@ -72,6 +72,20 @@ export function conversationRoutes(app: FastifyInstance, { runtime }: { runtime:
     config: { access: ALL_ROLES },
     schema: { tags, summary: 'Transfer to an agent or to another service', params: IdParams, body: TransferBody, response: { 200: ConversationView, ...errors } },
   }, async (req) => transfer(engine, req.actor, req.params.id, req.body));
+
+  api.get('/api/conversations/:id/transfer-targets', {
+    config: { access: ALL_ROLES },
+    schema: {
+      tags, summary: 'Agents (of the service’s teams) and services (same channel) this conversation can go to', params: IdParams,
+      response: {
+        200: z.object({
+          agents: z.array(z.object({ id: z.string(), name: z.string(), state: AgentView.shape.state, open: z.number() })),
+          services: z.array(z.object({ id: z.string(), name: z.string() })),
+        }),
+        ...errors,
+      },
+    },
+  }, async (req) => transferTargets(db, req.actor, req.params.id));
 
   api.post('/api/conversations/:id/assign', {
     config: { access: STAFF },
