@@ -8,7 +8,7 @@ let admin: Client;
 let hook: Server;
 let hookUrl: string;
 const received: { body: string; signature: string | undefined }[] = [];
-let hookStatus = 200;
+const hookStatus = 200;
 
 beforeAll(async () => {
   t = await startTestApp();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type {
+  ChannelAccount,
   Classification,
   PauseReason,
   Service,
@@ -10,6 +11,7 @@ import type {
 } from '../../contracts/admin.js';
 import { hashPassword } from '../auth/password.js';
 import { AppError } from '../errors.js';
+import { encryptSecret, type SecretKey } from '../secrets.js';
 import { iso, type ResourceDef, type Row } from './resource.js';
 import { serviceScope, teamScope, userScope } from './scopes.js';
 
@@ -26,6 +28,7 @@ export const users: ResourceDef<User> = {
     { field: 'supervisedTeamIds', table: 'team_supervisors', ownColumn: 'user_id', otherColumn: 'team_id' },
   ],
   searchColumn: 'name',
+  secretFields: ['password'],
   present: (r) => ({
     id: r.id as string,
     email: r.email as string,
@@ -41,6 +44,8 @@ export const users: ResourceDef<User> = {
   async prepare(input, { tx, existing }) {
     const losesAdmin = existing?.role === 'admin' && existing.active && ((input.role && input.role !== 'admin') || input.active === false);
     if (losesAdmin) {
+      // one at a time: two admins demoting each other at once would each still count the other
+      await tx.query('SELECT pg_advisory_xact_lock(727290)'); // the last-admin guard's own lock
       const { rows } = await tx.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND active AND id <> $1`,
         [existing.id],
@@ -81,6 +86,34 @@ export const teams: ResourceDef<Team> = {
   scope: teamScope,
 };
 
+/** Credentials are write-only: encrypted into `credentials_encrypted`, shown only as `hasCredentials`. */
+export function channelAccounts(secretKey: SecretKey): ResourceDef<ChannelAccount> {
+  return {
+    entity: 'channel_account',
+    label: 'Channel account',
+    table: 'channel_accounts',
+    columns: { channel: 'channel', name: 'name', provider: 'provider', config: 'config', active: 'active' },
+    jsonColumns: ['config'],
+    searchColumn: 'name',
+    secretFields: ['credentials'],
+    present: (r) => ({
+      id: r.id as string,
+      channel: r.channel as ChannelAccount['channel'],
+      name: r.name as string,
+      provider: (r.provider as string | null) ?? null,
+      config: (r.config as Record<string, unknown> | null) ?? {},
+      hasCredentials: r.credentials_encrypted != null,
+      active: r.active as boolean,
+      ...stamps(r),
+    }),
+    async prepare(input) {
+      if (input.credentials === undefined) return {};
+      return { credentials_encrypted: encryptSecret(secretKey, JSON.stringify(input.credentials)) };
+    },
+    conflictMessage: () => 'name: a channel account with this name already exists',
+  };
+}
+
 function serviceKey(name: string): string {
   const slug = name
     .normalize('NFD')
@@ -108,6 +141,7 @@ export const services: ResourceDef<Service> = {
     queueTimeoutSeconds: 'queue_timeout_seconds',
     inactivityTimeoutSeconds: 'inactivity_timeout_seconds',
     emailTriage: 'email_triage',
+    outboundWebhookUrl: 'outbound_webhook_url',
     active: 'active',
   },
   jsonColumns: ['bot_flow'],
@@ -127,6 +161,8 @@ export const services: ResourceDef<Service> = {
     queueTimeoutSeconds: r.queue_timeout_seconds as number,
     inactivityTimeoutSeconds: r.inactivity_timeout_seconds as number,
     emailTriage: r.email_triage as boolean,
+    outboundWebhookUrl: (r.outbound_webhook_url as string | null) ?? null,
+    hasApiToken: Boolean(r.api_token_hash),
     active: r.active as boolean,
     ...stamps(r),
   }),
@@ -141,7 +177,8 @@ export const services: ResourceDef<Service> = {
     if (channel === 'email' && input.serviceLevelSeconds === undefined) extra.service_level_seconds = 86_400;
     return extra;
   },
-  conflictMessage: (c) => (c?.includes('key') ? 'key: a service with this key already exists' : 'name: a service with this name already exists'),
+  // the name's index is `services_name_key`, so match the key's constraint exactly
+  conflictMessage: (c) => (c === 'services_key_key' ? 'key: a service with this key already exists' : 'name: a service with this name already exists'),
   scope: serviceScope,
 };
 
@@ -177,6 +214,17 @@ export const classifications: ResourceDef<Classification> = {
     active: r.active as boolean,
     ...stamps(r),
   }),
+  async prepare(input, { tx }) {
+    // service_ids is an array column, which no foreign key guards
+    const serviceIds = input.serviceIds as string[] | null | undefined;
+    if (serviceIds?.length) {
+      const unique = [...new Set(serviceIds)];
+      const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM services WHERE id = ANY($1::uuid[])', [unique]);
+      if (rows[0].n !== unique.length) throw new AppError(422, 'unknown_reference', 'serviceIds: one of the ids does not exist', { field: 'serviceIds' });
+      return { service_ids: unique };
+    }
+    return {};
+  },
   conflictMessage: () => 'code: a classification with this code already exists',
 };
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { ClientMessage, type RealtimeEvent, type ServerMessage } from '../../contracts/events.js';
 import type { Database } from '../../db/database.js';
 import { sessionUser, type SessionUser } from '../../engine/auth/sessions.js';
@@ -121,6 +121,11 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
   }
 
   app.get('/ws', { websocket: true, schema: { hide: true } }, async (socket, req) => {
+    // listen before the first await: a client's first message (its subscribe) can arrive while the
+    // session is looked up, and ws drops messages nobody listens to (@fastify/websocket README)
+    const early: RawData[] = [];
+    let onMessage: ((raw: RawData) => void) | null = null;
+    socket.on('message', (raw) => (onMessage ? onMessage(raw) : early.push(raw)));
     const token = req.cookies[SESSION_COOKIE];
     const user = token ? await sessionUser(db, token) : null;
     if (!user) {
@@ -135,7 +140,7 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
       if (n === 1) await agentConnected(engine, user.id).catch((err) => req.log.warn({ err }, 'agent connected'));
     }
     socket.on('pong', () => (c.alive = true));
-    socket.on('message', (raw) => {
+    onMessage = (raw) => {
       let parsed: unknown;
       try {
         parsed = JSON.parse(String(raw));
@@ -151,7 +156,8 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
           send(c, { type: 'error', message: 'subscription failed; reconnect' });
         });
       }
-    });
+    };
+    for (const raw of early.splice(0)) onMessage(raw);
     socket.on('close', () => {
       connections.delete(c);
       if (user.agentEnabled) {
