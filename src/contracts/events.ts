@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentView, ConversationView, MessageView, WhisperView } from './conversations.js';
+import { MonitorFilter, type MonitorSnapshot } from './monitor.js';
 
 /**
  * Realtime events, as stored in the event log and pushed over /ws. Each carries the whole current
@@ -7,6 +8,8 @@ import { AgentView, ConversationView, MessageView, WhisperView } from './convers
  */
 export const EVENT_TYPES = [
   'conversation.created', 'conversation.updated', 'message.created', 'whisper.created', 'agent.updated',
+  /** services, teams or parameters changed: every node refreshes what it caches of them */
+  'catalog.updated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -35,6 +38,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
     lastSeq: z.number().int().nonnegative().optional(),
   }),
   z.object({ type: z.literal('ping') }),
+  /** on the monitor stream: the filters of Início; figures are then pushed as 'monitor' messages */
+  z.object({ type: z.literal('monitor_filter'), filter: MonitorFilter }),
   z.object({ type: z.literal('typing'), conversationId: z.string() }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
@@ -44,5 +49,6 @@ export type ServerMessage =
   | { type: 'event'; event: RealtimeEvent }
   | { type: 'snapshot'; seq: number; conversations: z.infer<typeof ConversationView>[]; agents: z.infer<typeof AgentView>[] }
   | { type: 'caught_up'; seq: number }
+  | { type: 'monitor'; figures: MonitorSnapshot }
   | { type: 'pong' }
   | { type: 'error'; message: string };

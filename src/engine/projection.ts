@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
 import type { AgentView, ConversationView } from '../contracts/conversations.js';
 import type { RealtimeEvent } from '../contracts/events.js';
 import type { EventBus } from './bus.js';
@@ -7,6 +7,13 @@ import { AGENT_SELECT, presentAgent } from './agents/present.js';
 import { CONVERSATION_SELECT, presentConversation } from './conversations/present.js';
 
 const OPEN = new Set(['triage', 'bot', 'queued', 'in_service']);
+
+/** Something that derives state from conversation changes (the monitor's day aggregates). */
+export interface ConversationTracker {
+  /** loads its state in the same database snapshot as the projection */
+  rebuild(tx: Queryable): Promise<void>;
+  apply(prev: ConversationView | undefined, next: ConversationView): void;
+}
 
 /**
  * The live picture this node keeps in memory: every open conversation and every agent, with all
@@ -21,8 +28,14 @@ export class LiveProjection {
   private chain: Promise<void> = Promise.resolve();
   private listeners = new Set<(events: RealtimeEvent[]) => void>();
   private unsubscribe: (() => void) | null = null;
+  private trackers: ConversationTracker[] = [];
 
   constructor(private readonly db: Database) {}
+
+  /** Registers a tracker before start(); it is rebuilt with the projection and fed every change. */
+  track(tracker: ConversationTracker): void {
+    this.trackers.push(tracker);
+  }
 
   async start(bus: EventBus): Promise<void> {
     // subscribe first, rebuild second: events that arrive meanwhile wait in the chain
@@ -41,22 +54,25 @@ export class LiveProjection {
   }
 
   async rebuild(): Promise<void> {
-    const seq = await lastSeq(this.db);
-    const [convs, agents] = await Promise.all([
-      this.db.query(`${CONVERSATION_SELECT} WHERE c.state IN ('triage', 'bot', 'queued', 'in_service')`),
-      this.db.query(`${AGENT_SELECT} WHERE u.agent_enabled AND u.active`),
-    ]);
-    this.conversations.clear();
-    this.agents.clear();
-    for (const r of convs.rows) {
-      const c = presentConversation(r);
-      this.conversations.set(c.id, c);
-    }
-    for (const r of agents.rows) {
-      const a = presentAgent(r);
-      this.agents.set(a.id, a);
-    }
-    this.seq = seq;
+    // one snapshot: the seq, the open conversations, the agents and the trackers' state agree
+    await this.db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      const seq = await lastSeq(tx);
+      const convs = await tx.query(`${CONVERSATION_SELECT} WHERE c.state IN ('triage', 'bot', 'queued', 'in_service')`);
+      const agents = await tx.query(`${AGENT_SELECT} WHERE u.agent_enabled AND u.active`);
+      for (const t of this.trackers) await t.rebuild(tx);
+      this.conversations.clear();
+      this.agents.clear();
+      for (const r of convs.rows) {
+        const c = presentConversation(r);
+        this.conversations.set(c.id, c);
+      }
+      for (const r of agents.rows) {
+        const a = presentAgent(r);
+        this.agents.set(a.id, a);
+      }
+      this.seq = seq;
+    });
   }
 
   /** Called with the events this projection applied, in seq order (the gateway listens here). */
@@ -94,6 +110,8 @@ export class LiveProjection {
     if (e.seq <= this.seq) return;
     this.seq = e.seq;
     if (e.conversation) {
+      const prev = this.conversations.get(e.conversation.id);
+      for (const t of this.trackers) t.apply(prev, e.conversation);
       if (OPEN.has(e.conversation.state)) this.conversations.set(e.conversation.id, e.conversation);
       else this.conversations.delete(e.conversation.id);
     }

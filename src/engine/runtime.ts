@@ -6,6 +6,7 @@ import { LiveProjection } from './projection.js';
 import { Router } from './router.js';
 import { Scheduler } from './scheduler.js';
 import { OutboxWorker } from './outbox.js';
+import { MonitorService } from './monitor/monitor-service.js';
 
 export interface Runtime {
   engine: Engine;
@@ -14,6 +15,7 @@ export interface Runtime {
   router: Router;
   scheduler: Scheduler;
   outbox: OutboxWorker;
+  monitor: MonitorService;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Pro
   const bus: EventBus = opts.redisUrl ? await RedisBus.connect(opts.redisUrl) : new LocalBus();
   const engine = new Engine(db, bus, opts.clock ?? systemClock);
   const projection = new LiveProjection(db);
+  const monitor = new MonitorService(db, projection, engine.clock);
   await projection.start(bus);
   const router = new Router(engine, opts.onError);
   const scheduler = new Scheduler(engine, opts.onError);
@@ -38,6 +41,7 @@ export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Pro
     router.start();
     scheduler.start();
     outbox.start();
+    monitor.start();
     // whatever was queued before a restart is routed now
     router.schedule();
   }
@@ -48,7 +52,9 @@ export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Pro
     router,
     scheduler,
     outbox,
+    monitor,
     async stop() {
+      monitor.stop();
       await router.stop();
       await scheduler.stop();
       await outbox.stop();

@@ -9,6 +9,7 @@ import { eventsAfter } from '../../engine/events.js';
 import type { Runtime } from '../../engine/runtime.js';
 import { SESSION_COOKIE } from '../auth/plugin.js';
 import { monitorScope, type Scope } from './scope.js';
+import type { FigureFilter } from '../../engine/monitor/monitor-service.js';
 
 /** Beyond this many missed events a reconnecting client gets a fresh snapshot instead. */
 const MAX_CATCH_UP = 5000;
@@ -27,7 +28,13 @@ interface Connection {
   user: SessionUser;
   sub: Subscription | null;
   alive: boolean;
+  /** on the monitor stream, after a monitor_filter: figures are pushed for this filter */
+  monitor: { scope: Scope; filter: FigureFilter; key: string } | null;
 }
+
+/** Figures are recomputed at most this often when events arrive, and at least this often for the clock-driven ones. */
+const FIGURES_MIN_INTERVAL_MS = 400;
+const FIGURES_MAX_INTERVAL_MS = 5000;
 
 function send(c: Connection, msg: ServerMessage): void {
   if (c.socket.readyState === c.socket.OPEN) c.socket.send(JSON.stringify(msg));
@@ -76,9 +83,37 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
       if (sub.filter(e)) send(c, { type: 'event', event: e });
     }
   };
+  let figuresDirty = false;
   const unsubscribe = projection.onApplied((events) => {
     for (const c of connections) deliver(c, events);
+    figuresDirty = true;
   });
+
+  // Every monitor screen with the same scope and filter shares one computation, done in memory.
+  let lastFigures = 0;
+  let computing = false;
+  async function pushFigures(only?: Connection) {
+    const targets = only ? [only] : [...connections].filter((c) => c.monitor);
+    const groups = new Map<string, Connection[]>();
+    for (const c of targets) groups.set(c.monitor!.key, [...(groups.get(c.monitor!.key) ?? []), c]);
+    for (const group of groups.values()) {
+      const { scope, filter } = group[0].monitor!;
+      const figures = await runtime.monitor.figures(scope, filter);
+      for (const c of group) send(c, { type: 'monitor', figures });
+    }
+  }
+  const figuresTimer = setInterval(() => {
+    const now = Date.now();
+    const due = (figuresDirty && now - lastFigures >= FIGURES_MIN_INTERVAL_MS) || now - lastFigures >= FIGURES_MAX_INTERVAL_MS;
+    if (!due || computing) return;
+    figuresDirty = false;
+    lastFigures = now;
+    computing = true;
+    pushFigures()
+      .catch((err) => app.log.error({ err }, 'monitor figures'))
+      .finally(() => (computing = false));
+  }, 100);
+  figuresTimer.unref();
 
   async function snapshot(c: Connection, sub: Subscription) {
     await projection.settled();
@@ -132,7 +167,7 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
       socket.close(4401, 'sign in first');
       return;
     }
-    const c: Connection = { socket, user, sub: null, alive: true };
+    const c: Connection = { socket, user, sub: null, alive: true, monitor: null };
     connections.add(c);
     if (user.agentEnabled) {
       const n = (agentSockets.get(user.id) ?? 0) + 1;
@@ -150,6 +185,18 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
       const msg = ClientMessage.safeParse(parsed);
       if (!msg.success) return send(c, { type: 'error', message: `bad message: ${msg.error.issues[0]?.message}` });
       if (msg.data.type === 'ping') return send(c, { type: 'pong' });
+      if (msg.data.type === 'monitor_filter') {
+        if (user.role === 'agent') return send(c, { type: 'error', message: 'the monitor is for supervisors and admins' });
+        const f = msg.data.filter;
+        const filter: FigureFilter = { serviceId: f.serviceId, channel: f.channel, date: f.date, allQueued: f.allQueued === 'true' };
+        void monitorScope(db, user)
+          .then((scope) => {
+            c.monitor = { scope, filter, key: `${scope.all ? 'all' : user.id}|${JSON.stringify(filter)}` };
+            return pushFigures(c);
+          })
+          .catch((err) => req.log.error({ err }, 'monitor filter'));
+        return;
+      }
       if (msg.data.type === 'subscribe') {
         subscribe(c, msg.data.stream, msg.data.lastSeq).catch((err) => {
           req.log.error({ err }, 'subscribe');
@@ -189,6 +236,7 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
 
   app.addHook('onClose', async () => {
     clearInterval(keepAlive);
+    clearInterval(figuresTimer);
     unsubscribe();
     for (const c of connections) c.socket.terminate();
   });

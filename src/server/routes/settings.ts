@@ -7,8 +7,12 @@ import { getSettings, resetSetting, setSettings, withoutMeta } from '../../engin
 import { AppError } from '../../engine/errors.js';
 import { z } from 'zod';
 import { ADMIN, ALL_ROLES } from '../auth/plugin.js';
+import type { Runtime } from '../../engine/runtime.js';
+import { MonitorService } from '../../engine/monitor/monitor-service.js';
 
-export function settingsRoutes(app: FastifyInstance, { db }: { db: Database }): void {
+export function settingsRoutes(app: FastifyInstance, { db, runtime }: { db: Database; runtime: Runtime }): void {
+  // parameters feed every node's live views (time zone, thresholds): each change is announced
+  const announce = <T>(v: T) => MonitorService.announceCatalogChange(runtime.engine).then(() => v);
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['settings'];
   const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
@@ -22,7 +26,7 @@ export function settingsRoutes(app: FastifyInstance, { db }: { db: Database }): 
   api.patch('/api/settings', {
     config: { access: ADMIN },
     schema: { tags, summary: 'Change some parameters', body: PatchSettingsBody, response: { 200: SettingsBody, ...errors } },
-  }, async (req) => setSettings(db, req.actor, req.body));
+  }, async (req) => announce(await setSettings(db, req.actor, req.body)));
 
   api.get('/api/settings/:key', {
     config: { access: ALL_ROLES },
@@ -42,7 +46,7 @@ export function settingsRoutes(app: FastifyInstance, { db }: { db: Database }): 
       const issue = parsed.error.issues[0];
       throw new AppError(400, 'validation_error', `value${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message}`);
     }
-    const s = await setSettings(db, req.actor, { [key]: parsed.data });
+    const s = await announce(await setSettings(db, req.actor, { [key]: parsed.data }));
     return { key, value: s[key], isDefault: false };
   });
 
@@ -50,7 +54,7 @@ export function settingsRoutes(app: FastifyInstance, { db }: { db: Database }): 
     config: { access: ADMIN },
     schema: { tags, summary: 'Restore the default of one parameter', params: SettingKeyParams, response: { 200: Setting, ...errors } },
   }, async (req) => {
-    const s = await resetSetting(db, req.actor, req.params.key);
+    const s = await announce(await resetSetting(db, req.actor, req.params.key));
     return { key: req.params.key, value: s[req.params.key], isDefault: true };
   });
 }

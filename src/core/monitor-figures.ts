@@ -1,0 +1,226 @@
+// The figures of the live monitor (Início), computed from the open conversations, the agents and the
+// day's aggregates. Pure: the caller passes "now"; definitions are those of reference/metrics.md.
+
+export type Channel = string;
+
+export interface LiveConversation {
+  id: string;
+  serviceId: string;
+  channel: Channel;
+  state: string;
+  agentId: string | null;
+  createdAt: number;
+  queuedAt: number | null;
+  lastMessageAt: number | null;
+  lastMessageFrom: string | null;
+}
+
+export interface LiveAgent {
+  id: string;
+  teamIds: readonly string[];
+  /** displayed state: offline, available, paused, in_service */
+  state: string;
+}
+
+export interface ServiceInfo {
+  id: string;
+  name: string;
+  channel: Channel;
+  teamIds: readonly string[];
+  serviceLevelSeconds: number;
+  tmaGoalSeconds: number;
+}
+
+/** One service's counters for one day. Sums in milliseconds. */
+export interface ServiceDay {
+  offered: number;
+  answered: number;
+  answeredInTarget: number;
+  waitSumMs: number;
+  abandoned: number;
+  shortAbandoned: number;
+  handled: number;
+  handleSumMs: number;
+  completed: number;
+  finished: number;
+}
+
+export interface DayAggregates {
+  day: string;
+  services: Record<string, ServiceDay>;
+  /** finished per `${hour}|${channel}|${serviceId}` */
+  hourly: Record<string, number>;
+  /** created per `${channel}|${serviceId}` */
+  created: Record<string, number>;
+}
+
+export interface MonitorInput {
+  conversations: Iterable<LiveConversation>;
+  agents: Iterable<LiveAgent>;
+  /** the services in the viewer's scope; conversations of other services are ignored */
+  services: readonly ServiceInfo[];
+  day: DayAggregates;
+  filter: { serviceId?: string; channel?: Channel; allQueued?: boolean };
+  /** agents outside the viewer's scope are ignored when set */
+  agentIds?: ReadonlySet<string> | null;
+  now: number;
+  /** the Período day as [dayStart, dayEnd) in epoch ms */
+  dayStart: number;
+  dayEnd: number;
+  noInteractionMinutes: number;
+}
+
+export const emptyServiceDay = (): ServiceDay => ({
+  offered: 0, answered: 0, answeredInTarget: 0, waitSumMs: 0, abandoned: 0, shortAbandoned: 0, handled: 0, handleSumMs: 0, completed: 0, finished: 0,
+});
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const ratio = (num: number, den: number) => (den > 0 ? round1((num / den) * 100) : null);
+const mean = (sumMs: number, n: number) => (n > 0 ? Math.round(sumMs / n / 1000) : null);
+
+interface Counts { queued: number; bot: number; inService: number; triage: number; total: number }
+const zero = (): Counts => ({ queued: 0, bot: 0, inService: 0, triage: 0, total: 0 });
+function count(c: Counts, state: string): void {
+  if (state === 'queued') c.queued++;
+  else if (state === 'bot') c.bot++;
+  else if (state === 'in_service') c.inService++;
+  else if (state === 'triage') c.triage++;
+  else return;
+  c.total++;
+}
+
+function agentCounts(agents: LiveAgent[]) {
+  const out = { available: 0, paused: 0, inService: 0, total: 0 };
+  for (const a of agents) {
+    if (a.state === 'offline') continue;
+    out.total++;
+    if (a.state === 'available') out.available++;
+    else if (a.state === 'paused') out.paused++;
+    else if (a.state === 'in_service') out.inService++;
+  }
+  return out;
+}
+
+/** Every figure of Posição Geral, Serviços and Painel for one viewer and one filter. */
+export function computeMonitor(input: MonitorInput) {
+  const { filter, now, day } = input;
+  const services = input.services.filter((s) => (!filter.serviceId || s.id === filter.serviceId) && (!filter.channel || s.channel === filter.channel));
+  const inView = new Map(services.map((s) => [s.id, s]));
+  const noInteractionMs = input.noInteractionMinutes * 60_000;
+  const isToday = now >= input.dayStart && now < input.dayEnd;
+
+  const byChannel = new Map<Channel, Counts>();
+  const byService = new Map<string, Counts & { oldestQueuedAt: number | null }>();
+  const totals = zero();
+  const panel = { waitingCustomer: 0, waitingAgent: 0, noInteractionCustomer: 0, noInteractionAgent: 0 };
+  let dayInService = 0;
+  let dayQueued = 0;
+
+  for (const c of input.conversations) {
+    const s = inView.get(c.serviceId);
+    if (!s) continue;
+    // An open conversation counts if it started in the Período; with Todos em Fila every waiting one
+    // counts whatever its date; and today, whatever is with an agent or the bot now.
+    const waiting = c.state === 'queued' || c.state === 'triage';
+    const inPeriod = c.createdAt >= input.dayStart && c.createdAt < input.dayEnd;
+    const activeNow = isToday && (c.state === 'in_service' || c.state === 'bot');
+    if (!inPeriod && !activeNow && !(filter.allQueued && waiting)) continue;
+    const ch = byChannel.get(c.channel) ?? zero();
+    byChannel.set(c.channel, ch);
+    count(ch, c.state);
+    count(totals, c.state);
+    const sv = byService.get(s.id) ?? { ...zero(), oldestQueuedAt: null };
+    byService.set(s.id, sv);
+    count(sv, c.state);
+    if (c.state === 'queued' && c.queuedAt !== null && (sv.oldestQueuedAt === null || c.queuedAt < sv.oldestQueuedAt)) sv.oldestQueuedAt = c.queuedAt;
+    if (c.state === 'in_service') dayInService++;
+    if (c.state === 'queued') dayQueued++;
+    if ((c.state === 'in_service' || c.state === 'queued') && c.lastMessageAt !== null) {
+      const silent = now - c.lastMessageAt > noInteractionMs;
+      if (c.lastMessageFrom === 'customer') {
+        panel.waitingCustomer++;
+        if (silent) panel.noInteractionCustomer++;
+      } else if (c.lastMessageFrom === 'agent') {
+        panel.waitingAgent++;
+        if (silent) panel.noInteractionAgent++;
+      }
+    }
+  }
+
+  const scoped = [...input.agents].filter((a) => !input.agentIds || input.agentIds.has(a.id));
+  const filteredTeams = filter.serviceId || filter.channel ? new Set(services.flatMap((s) => s.teamIds)) : null;
+  const filteredAgents = filteredTeams ? scoped.filter((a) => a.teamIds.some((t) => filteredTeams.has(t))) : scoped;
+
+  let handled = 0;
+  let handleSumMs = 0;
+  let goalWeighted = 0;
+  let dayCompleted = 0;
+  const serviceRows = services.map((s) => {
+    const live = byService.get(s.id) ?? { ...zero(), oldestQueuedAt: null };
+    const d = day.services[s.id] ?? emptyServiceDay();
+    handled += d.handled;
+    handleSumMs += d.handleSumMs;
+    goalWeighted += s.tmaGoalSeconds * d.handled;
+    dayCompleted += d.completed;
+    return {
+      serviceId: s.id,
+      name: s.name,
+      channel: s.channel,
+      bot: live.bot,
+      queued: live.queued,
+      inService: live.inService,
+      total: live.bot + live.queued + live.inService + live.triage,
+      offered: d.offered,
+      answered: d.answered,
+      abandoned: d.abandoned,
+      shortAbandoned: d.shortAbandoned,
+      answeredInTarget: d.answeredInTarget,
+      completed: d.completed,
+      serviceLevel: ratio(d.answeredInTarget, d.answered + d.abandoned - d.shortAbandoned),
+      serviceLevelTargetSeconds: s.serviceLevelSeconds,
+      tmeSeconds: mean(d.waitSumMs, d.answered),
+      longestWaitSeconds: live.oldestQueuedAt === null ? null : Math.max(0, Math.round((now - live.oldestQueuedAt) / 1000)),
+      abandonmentRate: ratio(d.abandoned, d.offered),
+      tmaSeconds: mean(d.handleSumMs, d.handled),
+      tmaGoalSeconds: s.tmaGoalSeconds,
+    };
+  });
+
+  const hourly = new Map<string, number>();
+  for (const [key, n] of Object.entries(day.hourly)) {
+    const [hour, channel, serviceId] = key.split('|');
+    if (!inView.has(serviceId)) continue;
+    hourly.set(`${hour}|${channel}`, (hourly.get(`${hour}|${channel}`) ?? 0) + n);
+  }
+  const created = new Map<Channel, number>();
+  for (const [key, n] of Object.entries(day.created)) {
+    const [channel, serviceId] = key.split('|');
+    if (inView.has(serviceId)) created.set(channel, (created.get(channel) ?? 0) + n);
+  }
+  const general = agentCounts(scoped);
+
+  return {
+    channels: [...byChannel.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([channel, c]) => ({ channel, ...c })),
+    totals,
+    agents: general,
+    agentsFiltered: filteredTeams ? agentCounts(filteredAgents) : general,
+    services: serviceRows,
+    hourly: [...hourly.entries()].map(([k, finished]) => {
+      const [hour, channel] = k.split('|');
+      return { hour: Number(hour), channel, finished };
+    }).sort((a, b) => a.hour - b.hour || a.channel.localeCompare(b.channel)),
+    dayByChannel: [...created.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([channel, total]) => ({ channel, total })),
+    panel: {
+      ...panel,
+      noInteractionMinutes: input.noInteractionMinutes,
+      agentsOnline: general.total,
+      agentsOffline: scoped.length - general.total,
+      agentsAttending: general.inService,
+      tmaSeconds: mean(handleSumMs, handled),
+      tmaGoalSeconds: handled > 0 ? Math.round(goalWeighted / handled) : services.length ? Math.round(services.reduce((a, s) => a + s.tmaGoalSeconds, 0) / services.length) : null,
+      dayInService,
+      dayQueued,
+      dayCompleted,
+    },
+  };
+}
