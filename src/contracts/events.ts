@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentView, ConversationView, MessageView, WhisperView } from './conversations.js';
 import { MonitorFilter, type MonitorSnapshot } from './monitor.js';
+import { AlertView } from './alerts.js';
 
 /**
  * Realtime events, as stored in the event log and pushed over /ws. Each carries the whole current
@@ -10,6 +11,7 @@ export const EVENT_TYPES = [
   'conversation.created', 'conversation.updated', 'message.created', 'whisper.created', 'agent.updated',
   /** services, teams or parameters changed: every node refreshes what it caches of them */
   'catalog.updated',
+  'alert.created',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -25,6 +27,7 @@ export const RealtimeEvent = z.object({
   message: MessageView.optional(),
   whisper: WhisperView.optional(),
   agent: AgentView.optional(),
+  alert: AlertView.optional(),
 });
 export type RealtimeEvent = z.infer<typeof RealtimeEvent>;
 export type NewEvent = Omit<RealtimeEvent, 'seq' | 'at'>;

@@ -7,6 +7,7 @@ import { Router } from './router.js';
 import { Scheduler } from './scheduler.js';
 import { OutboxWorker } from './outbox.js';
 import { MonitorService } from './monitor/monitor-service.js';
+import { AlertEngine } from './monitor/alerts.js';
 
 export interface Runtime {
   engine: Engine;
@@ -16,6 +17,7 @@ export interface Runtime {
   scheduler: Scheduler;
   outbox: OutboxWorker;
   monitor: MonitorService;
+  alerts: AlertEngine;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Pro
   const projection = new LiveProjection(db);
   const monitor = new MonitorService(db, projection, engine.clock);
   await projection.start(bus);
+  const alerts = new AlertEngine(engine, projection, monitor, opts.onError);
   const router = new Router(engine, opts.onError);
   const scheduler = new Scheduler(engine, opts.onError);
   const outbox = new OutboxWorker(engine, opts.onError);
@@ -42,6 +45,7 @@ export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Pro
     scheduler.start();
     outbox.start();
     monitor.start();
+    alerts.start();
     // whatever was queued before a restart is routed now
     router.schedule();
   }
@@ -53,8 +57,10 @@ export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Pro
     scheduler,
     outbox,
     monitor,
+    alerts,
     async stop() {
       monitor.stop();
+      alerts.stop();
       await router.stop();
       await scheduler.stop();
       await outbox.stop();

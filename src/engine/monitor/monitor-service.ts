@@ -65,6 +65,11 @@ export class MonitorService {
     if (this.refresher) clearInterval(this.refresher);
   }
 
+  /** The active services as this node knows them. */
+  catalog(): readonly ServiceInfo[] {
+    return this.services;
+  }
+
   /** Services, teams and parameters changed (an admin edit on this node, or the slow timer). */
   async refreshCatalog(db: Queryable = this.db): Promise<void> {
     const [settings, services] = await Promise.all([

@@ -55,6 +55,7 @@ function scopeFilter(scope: Scope): (e: RealtimeEvent) => boolean {
   return (e) => {
     if (scope.all) return true;
     if (e.agent) return scope.agentIds.has(e.agent.id);
+    if (e.alert?.subjectType === 'agent') return scope.agentIds.has(e.alert.subjectId);
     return e.serviceId !== null && scope.serviceIds.has(e.serviceId);
   };
 }

@@ -5,6 +5,9 @@ import { MonitorFilter, MonitorSnapshot } from '../../contracts/monitor.js';
 import type { Runtime } from '../../engine/runtime.js';
 import { STAFF } from '../auth/plugin.js';
 import { monitorScope } from '../realtime/scope.js';
+import { AlertList, AlertListQuery } from '../../contracts/alerts.js';
+import { listAlerts, markAlertsRead } from '../../engine/monitor/alerts.js';
+import { z } from 'zod';
 
 export function monitorRoutes(app: FastifyInstance, { runtime }: { runtime: Runtime }): void {
   const db = runtime.engine.db;
@@ -20,5 +23,29 @@ export function monitorRoutes(app: FastifyInstance, { runtime }: { runtime: Runt
     const scope = await monitorScope(db, req.user!);
     const q = req.query;
     return runtime.monitor.figures(scope, { serviceId: q.serviceId, channel: q.channel, date: q.date, allQueued: q.allQueued === 'true' });
+  });
+}
+
+export function alertRoutes(app: FastifyInstance, { runtime }: { runtime: Runtime }): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const db = runtime.engine.db;
+  const tags = ['alerts'];
+  api.get('/api/alerts', {
+    config: { access: STAFF },
+    schema: { tags, summary: 'The alert inbox of a day (default today), newest first, with my read marks', querystring: AlertListQuery, response: { 200: AlertList, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } },
+  }, async (req) => listAlerts(db, req.actor, { date: req.query.date, unread: req.query.unread === 'true', now: runtime.engine.clock.now() }));
+  api.post('/api/alerts/:id/read', {
+    config: { access: STAFF },
+    schema: { tags, summary: 'Mark one alert as read', params: z.strictObject({ id: z.coerce.number().int().positive() }), response: { 204: z.null(), 404: ErrorBody } },
+  }, async (req, reply) => {
+    await markAlertsRead(db, req.actor, [req.params.id], runtime.engine.clock.now());
+    return reply.code(204).send(null);
+  });
+  api.post('/api/alerts/read-all', {
+    config: { access: STAFF },
+    schema: { tags, summary: 'Mark every recent alert as read', response: { 204: z.null() } },
+  }, async (req, reply) => {
+    await markAlertsRead(db, req.actor, 'all', runtime.engine.clock.now());
+    return reply.code(204).send(null);
   });
 }
