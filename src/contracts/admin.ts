@@ -54,6 +54,33 @@ export const CreateTeam = z.strictObject({
 });
 export const UpdateTeam = CreateTeam.partial();
 
+// Channel accounts: a provider account a service talks through --------------------------------
+export const ChannelAccount = z.object({
+  id: Id,
+  channel: Channel,
+  name: z.string(),
+  provider: z.string().nullable().describe('e.g. meta, twilio, zenvia; null for our own channels'),
+  config: z.record(z.string(), z.unknown()).describe('non-secret settings: phone number id, IMAP host…'),
+  hasCredentials: z.boolean().describe('credentials are write-only: stored encrypted, never returned'),
+  active: z.boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type ChannelAccount = z.infer<typeof ChannelAccount>;
+const Credentials = z
+  .record(z.string().min(1).max(100), z.string().max(16_384))
+  .refine((v) => Object.keys(v).length <= 50, 'at most 50 entries')
+  .describe('write-only secrets (tokens, passwords), encrypted at rest');
+export const CreateChannelAccount = z.strictObject({
+  channel: Channel,
+  name: Name,
+  provider: z.string().trim().min(1).max(60).nullable().optional(),
+  config: z.record(z.string().max(100), z.unknown()).optional(),
+  credentials: Credentials.optional(),
+  active: z.boolean().optional(),
+});
+export const UpdateChannelAccount = CreateChannelAccount.omit({ channel: true }).partial();
+
 // Services ----------------------------------------------------------------------------------------
 const Seconds = z.number().int().min(1).max(30 * 24 * 3600);
 export const Service = z.object({
@@ -70,6 +97,8 @@ export const Service = z.object({
   queueTimeoutSeconds: z.number().int(),
   inactivityTimeoutSeconds: z.number().int().describe('Inativa PA: customer silent with an agent'),
   emailTriage: z.boolean().describe('e-mail filter: a supervisor accepts or discards each e-mail'),
+  outboundWebhookUrl: z.string().nullable().describe('API channel: where agent messages are POSTed (signed)'),
+  hasApiToken: z.boolean().describe('API channel: a token for the inbound endpoint was issued'),
   active: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -88,6 +117,7 @@ export const CreateService = z.strictObject({
   queueTimeoutSeconds: Seconds.optional(),
   inactivityTimeoutSeconds: Seconds.optional(),
   emailTriage: z.boolean().optional(),
+  outboundWebhookUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable().optional(),
   active: z.boolean().optional(),
 });
 export const UpdateService = CreateService.omit({ channel: true }).partial();
@@ -198,3 +228,9 @@ export const AuditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 export const AuditPage = z.object({ items: z.array(AuditEntry), nextCursor: z.number().int().nullable() });
+
+/** API channel credentials, shown once when issued. */
+export const ApiCredentials = z.object({
+  token: z.string().describe('Bearer token for POST /api/channels/api/{serviceId}/messages'),
+  webhookSecret: z.string().describe('HMAC-SHA256 key of the X-Mirante-Signature header on outbound webhooks'),
+});

@@ -6,20 +6,32 @@ import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Database } from '../db/database.js';
+import { startRuntime, type Runtime } from '../engine/runtime.js';
 import type { Config } from './config.js';
 import { registerErrorHandling } from './errors.js';
 import { registerAuth } from './auth/plugin.js';
 import { registerRoutes } from './routes/index.js';
+import { registerChannels } from '../channels/index.js';
+import { registerGateway } from './realtime/gateway.js';
+import { resolveSecretKey } from '../engine/secrets.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    runtime: Runtime;
+  }
+}
 
 export interface AppDeps {
   db: Database;
   config: Config;
+  /** the engine and its loops; started here (and stopped with the app) when not given */
+  runtime?: Runtime;
   logger?: boolean | object;
 }
 
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
 
-export async function buildApp({ db, config, logger = false }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ db, config, runtime: given, logger = false }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger === true ? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] } : logger,
     bodyLimit: 1024 * 1024,
@@ -35,12 +47,23 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
   await app.register(swagger, {
     openapi: {
       info: { title: 'Mirante API', version: VERSION, description: 'Omnichannel contact center: administration, conversations, monitor.' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'mirante_session' } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'mirante_session' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'API channel token of one service' },
+        },
+      },
       security: [{ session: [] }],
     },
     transform: jsonSchemaTransform,
   });
   registerAuth(app, db);
+  // before the engine starts: on PostgreSQL without MIRANTE_SECRET_KEY this refuses to go on
+  const secretKey = resolveSecretKey(config, (msg) => app.log.warn(msg));
+  const runtime = given ?? (await startRuntime(db, { redisUrl: config.redisUrl, onError: (err) => app.log.error({ err }, 'engine loop') }));
+  if (!given) app.addHook('onClose', () => runtime.stop());
+  app.decorate('runtime', runtime);
+  registerChannels(runtime, secretKey);
 
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
     try {
@@ -53,7 +76,8 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/api/version', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ version: VERSION }));
 
-  await app.register(async (api) => registerRoutes(api, { db, config }));
+  await registerGateway(app, db, runtime);
+  await app.register(async (api) => registerRoutes(api, { db, config, secretKey, runtime }));
 
   if (indexHtml) await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: false });
   return app;

@@ -7,22 +7,35 @@ import { migrate } from '../../src/db/migrate.js';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
+import { ManualClock } from '../../src/engine/clock.js';
+import { startRuntime, type Runtime } from '../../src/engine/runtime.js';
 
 export const ADMIN_EMAIL = 'admin@test.local';
 export const ADMIN_PASSWORD = 'admin-password-1';
+/** MIRANTE_SECRET_KEY of every test app (PostgreSQL refuses to start without one). */
+export const TEST_SECRET_KEY = 'test-secret-key-for-mirante-tests';
 
 export interface TestApp {
   url: string;
   db: Database;
   app: FastifyInstance;
+  /** the engine, its projection, router and scheduler; loops do not run on their own in tests */
+  runtime: Runtime;
+  /** the engine's clock: move it, then `runtime.scheduler.tick()` fires what is due */
+  clock: ManualClock;
+  /** waits for routing to settle and the projection to apply every event */
+  settle(): Promise<void>;
   close(): Promise<void>;
   /** A signed-in client: keeps the session cookie. */
   login(email?: string, password?: string): Promise<Client>;
   anonymous(): Client;
 }
 
-/** A fresh database for this test file: PGlite in memory, or a clone of the migrated template on PostgreSQL. */
-export async function freshDatabase(): Promise<{ db: Database; drop(): Promise<void> }> {
+/**
+ * A fresh database for this test file: PGlite in memory, or a clone of the migrated template on
+ * PostgreSQL; there, `url` lets a test open a second pool to it, as another node would.
+ */
+export async function freshDatabase(): Promise<{ db: Database; url?: string; drop(): Promise<void> }> {
   const url = process.env.DATABASE_URL;
   if (!url) {
     const db = await openPGlite();
@@ -38,6 +51,7 @@ export async function freshDatabase(): Promise<{ db: Database; drop(): Promise<v
   const db = openPostgres(u.toString());
   return {
     db,
+    url: u.toString(),
     async drop() {
       await db.close();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -49,8 +63,10 @@ export async function freshDatabase(): Promise<{ db: Database; drop(): Promise<v
 export async function startTestApp(): Promise<TestApp> {
   const { db, drop } = await freshDatabase();
   await ensureFirstAdmin(db, ADMIN_EMAIL, ADMIN_PASSWORD);
-  const config = { ...loadConfig({}), webDir: '/nonexistent' };
-  const app = await buildApp({ db, config });
+  const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: TEST_SECRET_KEY };
+  const clock = new ManualClock();
+  const runtime = await startRuntime(db, { clock, background: false });
+  const app = await buildApp({ db, config, runtime });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -58,8 +74,15 @@ export async function startTestApp(): Promise<TestApp> {
     url,
     db,
     app,
+    runtime,
+    clock,
+    async settle() {
+      await runtime.router.idle();
+      await runtime.projection.settled();
+    },
     async close() {
       await app.close();
+      await runtime.stop();
       await drop();
     },
     async login(email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {

@@ -11,6 +11,7 @@ import type {
 } from '../../contracts/admin.js';
 import { hashPassword } from '../auth/password.js';
 import { AppError } from '../errors.js';
+import { getSettings } from '../settings.js';
 import { encryptSecret, type SecretKey } from '../secrets.js';
 import { iso, type ResourceDef, type Row } from './resource.js';
 import { serviceScope, teamScope, userScope } from './scopes.js';
@@ -166,15 +167,20 @@ export const services: ResourceDef<Service> = {
     active: r.active as boolean,
     ...stamps(r),
   }),
-  async prepare(input, { existing }) {
+  async prepare(input, { tx, existing }) {
     const channel = (input.channel ?? existing?.channel) as string;
     if (input.emailTriage === true && channel !== 'email') {
       throw new AppError(422, 'validation_error', 'emailTriage: only e-mail services have the e-mail filter', { field: 'emailTriage' });
     }
-    if (existing || input.key) return {};
-    // a new e-mail service defaults to the e-mail service-level target (24 h)
-    const extra: Record<string, unknown> = { key: serviceKey(String(input.name)) };
-    if (channel === 'email' && input.serviceLevelSeconds === undefined) extra.service_level_seconds = 86_400;
+    if (existing) return {};
+    // a new service starts from the operation's parameters (Parâmetros) for what it does not say
+    const { serviceLevel, timeouts } = await getSettings(tx);
+    const extra: Record<string, unknown> = {};
+    if (!input.key) extra.key = serviceKey(String(input.name));
+    if (input.serviceLevelSeconds === undefined) extra.service_level_seconds = channel === 'email' ? serviceLevel.emailSeconds : serviceLevel.chatSeconds;
+    if (input.botTimeoutSeconds === undefined) extra.bot_timeout_seconds = timeouts.botSeconds;
+    if (input.queueTimeoutSeconds === undefined) extra.queue_timeout_seconds = timeouts.queueSeconds;
+    if (input.inactivityTimeoutSeconds === undefined) extra.inactivity_timeout_seconds = timeouts.inactiveInServiceSeconds;
     return extra;
   },
   // the name's index is `services_name_key`, so match the key's constraint exactly

@@ -35,6 +35,8 @@ export interface ResourceDef<Out> {
   searchColumn?: string;
   orderBy?: string;
   present(row: Row): Out;
+  /** Write-only input fields (a password, credentials): the audit records that they changed, as `[redacted]`. */
+  secretFields?: string[];
   /** Turns API input into extra column values (hash a password, generate a key) or rejects it. */
   prepare?(input: Record<string, unknown>, ctx: { tx: Queryable; existing?: Row }): Promise<Record<string, unknown>>;
   /** Message for a unique violation, by constraint name. */
@@ -87,13 +89,21 @@ async function loadRow<Out>(db: Queryable, def: ResourceDef<Out>, actor: Actor |
     where += ` AND (${shiftParams(scope.sql, 1)})`;
     params.push(...scope.params);
   }
-  const { rows } = await db.query<Row>(`${selectSql(def)} WHERE ${where}${lock ? ' FOR UPDATE OF t' : ''}`, params);
+  // NO KEY UPDATE, not UPDATE: foreign-key checks (an audit row naming this user as actor, a new team
+  // link) take KEY SHARE, which FOR UPDATE would block, deadlocking two admins who edit each other.
+  const { rows } = await db.query<Row>(`${selectSql(def)} WHERE ${where}${lock ? ' FOR NO KEY UPDATE OF t' : ''}`, params);
   if (!rows[0]) throw notFound(def.label, id);
   return rows[0];
 }
 
 export async function getResource<Out>(db: Queryable, def: ResourceDef<Out>, actor: Actor, id: string): Promise<Out> {
   return def.present(await loadRow(db, def, actor, id));
+}
+
+/** The record's audit shape: what `present` shows, plus a `[redacted]` mark for each secret it was given. */
+function audited<Out>(def: ResourceDef<Out>, shown: Out, input: Record<string, unknown>): unknown {
+  const secrets = (def.secretFields ?? []).filter((f) => input[f] !== undefined);
+  return secrets.length ? { ...shown, ...Object.fromEntries(secrets.map((f) => [f, '[redacted]'])) } : shown;
 }
 
 function columnValues<Out>(def: ResourceDef<Out>, input: Record<string, unknown>): Record<string, unknown> {
@@ -151,7 +161,7 @@ export async function createResource<Out extends { id: string }>(
       const id = rows[0].id;
       await writeLinks(tx, def as ResourceDef<unknown>, id, input, false);
       const created = def.present(await loadRow(tx, def, null, id));
-      await writeAudit(tx, actor, { action: 'create', entity: def.entity, entityId: id, after: created });
+      await writeAudit(tx, actor, { action: 'create', entity: def.entity, entityId: id, after: audited(def, created, input) });
       return created;
     });
   } catch (err) {
@@ -181,7 +191,7 @@ export async function updateResource<Out extends { id: string }>(
       }
       await writeLinks(tx, def as ResourceDef<unknown>, id, input, true);
       const after = def.present(await loadRow(tx, def, null, id));
-      await writeAudit(tx, actor, { action, entity: def.entity, entityId: id, before, after });
+      await writeAudit(tx, actor, { action, entity: def.entity, entityId: id, before, after: audited(def, after, input) });
       return after;
     });
   } catch (err) {

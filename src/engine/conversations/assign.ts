@@ -1,7 +1,7 @@
 import type { Engine, UnitOfWork } from '../engine.js';
 import { AppError } from '../errors.js';
 import { recordStateChange } from '../agents/presence-store.js';
-import { clearTimer, setTimer } from '../timers.js';
+import { replaceTimer } from '../timers.js';
 import { emitAgent, emitConversation } from './lifecycle.js';
 
 /** Raised inside an assignment whose guard failed: the transaction rolls back, nothing changes. */
@@ -61,8 +61,7 @@ export async function assignQueued(engine: Engine, u: UnitOfWork, conversationId
   if (!(await takeAgentSlot(u, agentId, rows[0].service_id, kind))) {
     throw new AssignmentRejected('the agent cannot take it: not available, paused or at capacity');
   }
-  await clearTimer(u.tx, 'queue_timeout', { conversationId });
-  await setTimer(u.tx, 'inactive_in_service', { conversationId }, new Date(u.now.getTime() + rows[0].inactivity * 1000));
+  await replaceTimer(u.tx, 'queue_timeout', 'inactive_in_service', conversationId, new Date(u.now.getTime() + rows[0].inactivity * 1000));
   await emitConversation(u, conversationId, reason);
   await emitAgent(u, agentId, 'assigned');
 }

@@ -6,7 +6,7 @@ import { nextProtocol } from '../protocol.js';
 import { getSettings } from '../settings.js';
 import { setTimer } from '../timers.js';
 import { addMessage, emitConversation } from './lifecycle.js';
-import { loadConversation } from './present.js';
+import { CONVERSATION_SELECT, presentConversation } from './present.js';
 
 export interface InboundMessage {
   serviceId: string;
@@ -50,12 +50,13 @@ async function findDuplicate(u: UnitOfWork, channel: string, externalId: string)
 }
 
 async function findOrCreateContact(u: UnitOfWork, channel: string, m: InboundMessage['contact']): Promise<string> {
-  const found = await u.tx.query<{ contact_id: string }>(
-    'SELECT contact_id FROM contact_identities WHERE channel = $1 AND external_id = $2',
+  const found = await u.tx.query<{ contact_id: string; name: string | null }>(
+    'SELECT ci.contact_id, ct.name FROM contact_identities ci JOIN contacts ct ON ct.id = ci.contact_id WHERE ci.channel = $1 AND ci.external_id = $2',
     [channel, m.externalId],
   );
   if (found.rows[0]) {
-    if (m.name) await u.tx.query('UPDATE contacts SET name = coalesce(name, $2) WHERE id = $1', [found.rows[0].contact_id, m.name]);
+    // a name learnt later fills the gap; a known name is not overwritten (no write at all then)
+    if (m.name && found.rows[0].name === null) await u.tx.query('UPDATE contacts SET name = coalesce(name, $2) WHERE id = $1', [found.rows[0].contact_id, m.name]);
     return found.rows[0].contact_id;
   }
   const { rows } = await u.tx.query<{ id: string }>(
@@ -115,12 +116,12 @@ async function receiveInboundIn(engine: Engine, u: UnitOfWork, m: InboundMessage
   const s = services[0];
   if (!s || !s.active) throw notFound('Service', m.serviceId);
   const contactId = await findOrCreateContact(u, m.channel, m.contact);
-  const { rows: open } = await u.tx.query<{ id: string }>(
-    `SELECT id FROM conversations WHERE contact_id = $1 AND service_id = $2 AND state IN ${OPEN} ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
+  const { rows: open } = await u.tx.query(
+    `${CONVERSATION_SELECT} WHERE c.contact_id = $1 AND c.service_id = $2 AND c.state IN ${OPEN} ORDER BY c.created_at DESC LIMIT 1 FOR UPDATE OF c`,
     [contactId, s.id],
   );
   const created = !open[0];
-  let c = created ? await openConversation(engine, u, s, contactId, m.subject ?? null) : (await loadConversation(u.tx, open[0].id))!;
+  let c = created ? await openConversation(engine, u, s, contactId, m.subject ?? null) : presentConversation(open[0]);
   const message = await addMessage(engine, u, c, {
     authorType: 'customer',
     body: m.text,

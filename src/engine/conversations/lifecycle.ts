@@ -49,9 +49,9 @@ export interface NewMessage {
  */
 export async function addMessage(engine: Engine, u: UnitOfWork, c: ConversationView, m: NewMessage): Promise<MessageView> {
   const outgoing = m.authorType !== 'customer';
-  const { rows } = await u.tx.query<{ id: number }>(
+  const { rows } = await u.tx.query<Record<string, unknown>>(
     `INSERT INTO messages (conversation_id, channel, external_id, author_type, author_id, body, content_type, attachments, delivery_status, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
     [c.id, c.channel, m.externalId ?? null, m.authorType, m.authorId ?? null, m.body, m.contentType ?? 'text',
       m.attachments ? JSON.stringify(m.attachments) : null, outgoing ? 'pending' : null, u.now],
   );
@@ -66,7 +66,8 @@ export async function addMessage(engine: Engine, u: UnitOfWork, c: ConversationV
     u.now,
     m.authorType,
   ]);
-  const message = presentMessage((await u.tx.query(`${MESSAGE_SELECT} WHERE m.id = $1`, [rows[0].id])).rows[0]);
+  // only a message with an author needs the author's name read back
+  const message = presentMessage(m.authorId ? (await u.tx.query(`${MESSAGE_SELECT} WHERE m.id = $1`, [rows[0].id])).rows[0] : { ...rows[0], author_name: null });
   u.emit({ type: 'message.created', serviceId: c.serviceId, agentId: c.agentId, message });
   if (outgoing) await engine.outboundHook(c.channel)?.(u, c, message);
   return message;

@@ -21,6 +21,8 @@ interface CrudRoutes<Out extends { id: string }> {
   update: z.ZodType<Record<string, unknown>>;
   read: Access;
   write: Access;
+  /** after a change commits (live views that depend on this resource refresh from here) */
+  onChange?: (after: Out, before: Out | null) => Promise<void>;
 }
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
@@ -48,7 +50,11 @@ export function registerCrud<Out extends { id: string }>(app: FastifyInstance, d
   api.post(r.path, {
     config: { access: r.write },
     schema: { tags, summary: `Create ${r.tag}`, body: r.create, response: { 201: r.item, ...errors } },
-  }, async (req, reply) => reply.code(201).send(await createResource(db, r.def, req.actor, req.body as Record<string, unknown>)));
+  }, async (req, reply) => {
+    const created = await createResource(db, r.def, req.actor, req.body as Record<string, unknown>);
+    await r.onChange?.(created, null);
+    return reply.code(201).send(created);
+  });
 
   api.get(`${r.path}/:id`, {
     config: { access: r.read },
@@ -58,10 +64,22 @@ export function registerCrud<Out extends { id: string }>(app: FastifyInstance, d
   api.patch(`${r.path}/:id`, {
     config: { access: r.write },
     schema: { tags, summary: `Update one of ${r.tag}`, params: IdParams, body: r.update, response: { 200: r.item, ...errors } },
-  }, async (req) => updateResource(db, r.def, req.actor, (req.params as Params).id, req.body as Record<string, unknown>));
+  }, async (req) => {
+    const id = (req.params as Params).id;
+    const before = r.onChange ? await getResource(db, r.def, req.actor, id) : null;
+    const after = await updateResource(db, r.def, req.actor, id, req.body as Record<string, unknown>);
+    await r.onChange?.(after, before);
+    return after;
+  });
 
   api.delete(`${r.path}/:id`, {
     config: { access: r.write },
     schema: { tags, summary: `Deactivate one of ${r.tag} (kept for history)`, params: IdParams, response: { 200: r.item, ...errors } },
-  }, async (req) => deactivateResource(db, r.def, req.actor, (req.params as Params).id));
+  }, async (req) => {
+    const id = (req.params as Params).id;
+    const before = r.onChange ? await getResource(db, r.def, req.actor, id) : null;
+    const after = await deactivateResource(db, r.def, req.actor, id);
+    await r.onChange?.(after, before);
+    return after;
+  });
 }

@@ -5,21 +5,54 @@ import { ErrorBody } from '../../contracts/common.js';
 import type { Database } from '../../db/database.js';
 import * as defs from '../../engine/admin/definitions.js';
 import { listAudit } from '../../engine/audit-query.js';
-import { ADMIN, ALL_ROLES, STAFF } from '../auth/plugin.js';
+import type { SecretKey } from '../../engine/secrets.js';
+import { ADMIN, ALL_ROLES } from '../auth/plugin.js';
+import type { Runtime } from '../../engine/runtime.js';
 import type { Config } from '../config.js';
+import { conversationRoutes } from './conversations.js';
+import { refreshAgentViews } from '../../engine/agents/presence.js';
+import { MonitorService } from '../../engine/monitor/monitor-service.js';
+import { apiChannelRoutes } from './channels-api.js';
+import { alertRoutes, monitorRoutes } from './monitor.js';
 import { authRoutes } from './auth.js';
 import { registerCrud } from './crud.js';
 import { settingsRoutes } from './settings.js';
 
-export function registerRoutes(app: FastifyInstance, deps: { db: Database; config: Config }): void {
-  const { db } = deps;
+export interface RouteDeps {
+  db: Database;
+  config: Config;
+  /** Encrypts channel credentials at rest (engine/secrets.ts). */
+  secretKey: SecretKey;
+  runtime: Runtime;
+}
+
+export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { db, secretKey } = deps;
   authRoutes(app, deps);
   settingsRoutes(app, deps);
+  conversationRoutes(app, deps);
+  apiChannelRoutes(app, deps);
+  monitorRoutes(app, deps);
+  alertRoutes(app, deps);
 
   // Administration. Writes are the admin's; supervisors and agents read what their scope shows.
-  registerCrud(app, db, { path: '/api/users', tag: 'users', def: defs.users, item: c.User, create: c.CreateUser, update: c.UpdateUser, read: STAFF, write: ADMIN });
-  registerCrud(app, db, { path: '/api/teams', tag: 'teams', def: defs.teams, item: c.Team, create: c.CreateTeam, update: c.UpdateTeam, read: ALL_ROLES, write: ADMIN });
-  registerCrud(app, db, { path: '/api/services', tag: 'services', def: defs.services, item: c.Service, create: c.CreateService, update: c.UpdateService, read: ALL_ROLES, write: ADMIN });
+  // agents may read too: their scope shows them only themselves
+  // users and teams feed the live views of agents: each change is pushed as agent.updated
+  const refreshAgents = (ids: string[]) => refreshAgentViews(deps.runtime.engine, ids);
+  const catalogChanged = () => MonitorService.announceCatalogChange(deps.runtime.engine);
+  registerCrud(app, db, {
+    path: '/api/users', tag: 'users', def: defs.users, item: c.User, create: c.CreateUser, update: c.UpdateUser, read: ALL_ROLES, write: ADMIN,
+    onChange: (u) => refreshAgents([u.id]),
+  });
+  registerCrud(app, db, {
+    path: '/api/teams', tag: 'teams', def: defs.teams, item: c.Team, create: c.CreateTeam, update: c.UpdateTeam, read: ALL_ROLES, write: ADMIN,
+    onChange: async (t, before) => {
+      await refreshAgents([...new Set([...t.agentIds, ...(before?.agentIds ?? [])])]);
+      await catalogChanged();
+    },
+  });
+  registerCrud(app, db, { path: '/api/channel-accounts', tag: 'channel-accounts', def: defs.channelAccounts(secretKey), item: c.ChannelAccount, create: c.CreateChannelAccount, update: c.UpdateChannelAccount, read: ADMIN, write: ADMIN });
+  registerCrud(app, db, { path: '/api/services', tag: 'services', def: defs.services, item: c.Service, create: c.CreateService, update: c.UpdateService, read: ALL_ROLES, write: ADMIN, onChange: catalogChanged });
   registerCrud(app, db, { path: '/api/pause-reasons', tag: 'pause-reasons', def: defs.pauseReasons, item: c.PauseReason, create: c.CreatePauseReason, update: c.UpdatePauseReason, read: ALL_ROLES, write: ADMIN });
   registerCrud(app, db, { path: '/api/classifications', tag: 'classifications', def: defs.classifications, item: c.Classification, create: c.CreateClassification, update: c.UpdateClassification, read: ALL_ROLES, write: ADMIN });
   registerCrud(app, db, { path: '/api/template-categories', tag: 'template-categories', def: defs.templateCategories, item: c.TemplateCategory, create: c.CreateTemplateCategory, update: c.UpdateTemplateCategory, read: ALL_ROLES, write: ADMIN });
