@@ -1,0 +1,21 @@
+// `npm run demo [-- --rate=8 --agents=12 --speed=1]`: Mirante with the demo contact center, and
+// simulated customers and agents working through its real APIs. Open http://localhost:3000 and sign
+// in as supervisor@mirante.demo / demo1234 to watch the monitor.
+import { spawn } from 'node:child_process';
+
+const simArgs = process.argv.slice(2);
+const server = spawn(process.execPath, ['scripts/start.mjs', '--demo'], { stdio: 'inherit' });
+const sim = spawn(process.execPath, ['--import', 'tsx', 'src/demo/simulator.ts', ...simArgs], { stdio: 'inherit' });
+const stop = () => {
+  sim.kill('SIGTERM');
+  server.kill('SIGTERM');
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+server.on('exit', (code) => {
+  sim.kill('SIGTERM');
+  process.exit(code ?? 0);
+});
+sim.on('exit', (code) => {
+  if (code) console.error('the simulator stopped; Mirante keeps running (Ctrl-C to stop)');
+});

@@ -1,0 +1,222 @@
+// The demo operation (`npm run demo`): simulated customers and agents driving a running Mirante only
+// through its public interfaces — customers through the API channel (their replies come back on a
+// webhook this process serves), agents through the agent HTTP API — so the monitor has a living
+// operation to show. Options: --rate=customers per minute, --agents=N, --speed=time factor, --url.
+import { createServer } from 'node:http';
+import { randomInt } from 'node:crypto';
+
+interface Options {
+  url: string;
+  rate: number;
+  agents: number;
+  speed: number;
+  password: string;
+}
+
+function parseOptions(argv: string[]): Options {
+  const get = (name: string, dflt: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
+  const num = (name: string, dflt: number, min: number, max: number) => {
+    const v = Number(get(name, String(dflt)));
+    if (!Number.isFinite(v) || v < min || v > max) throw new Error(`--${name} must be a number from ${min} to ${max}`);
+    return v;
+  };
+  return {
+    url: get('url', `http://127.0.0.1:${process.env.PORT ?? 3000}`),
+    rate: num('rate', 8, 0.1, 600),
+    agents: num('agents', 12, 1, 500),
+    speed: num('speed', 1, 0.1, 20),
+    password: process.env.MIRANTE_DEMO_PASSWORD || 'demo1234',
+  };
+}
+
+const pick = <T>(xs: readonly T[]): T => xs[randomInt(xs.length)];
+const chance = (p: number) => Math.random() < p;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const FIRST = ['Ana', 'Beatriz', 'Carlos', 'Daniela', 'Eduardo', 'Fernanda', 'Gustavo', 'Helena', 'Igor', 'Juliana', 'Lucas', 'Mariana', 'Nicolas', 'Patrícia', 'Rafael', 'Sofia', 'Thiago', 'Vitória'];
+const LAST = ['Silva', 'Santos', 'Oliveira', 'Souza', 'Pereira', 'Costa', 'Rodrigues', 'Almeida', 'Nascimento', 'Lima', 'Araújo', 'Ferreira'];
+const OPENERS = [
+  'Olá, preciso da segunda via do meu boleto',
+  'Boa tarde! Meu pedido ainda não chegou',
+  'Quero cancelar minha assinatura',
+  'Não consigo acessar minha conta',
+  'Gostaria de saber o status do protocolo que abri ontem',
+  'O aplicativo está dando erro ao pagar',
+  'Vocês têm o produto em estoque?',
+  'Fui cobrado duas vezes este mês',
+];
+const CUSTOMER_REPLIES = ['Ok, obrigado', 'Meu CPF é 123.456.789-09', 'Pode verificar, por favor?', 'Entendi', 'Certo, aguardo', 'Isso mesmo', 'Perfeito, resolveu!'];
+const AGENT_REPLIES = [
+  'Olá! Vou verificar isso para você, um instante.',
+  'Pode me confirmar o CPF do titular, por favor?',
+  'Encontrei aqui. Já estou resolvendo.',
+  'Prontinho, a solicitação foi registrada.',
+  'Enviei as informações para o seu e-mail cadastrado.',
+  'Posso ajudar em algo mais?',
+];
+
+/** A signed-in HTTP client (cookie session). */
+class Session {
+  cookie = '';
+  constructor(private readonly base: string) {}
+  async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+    const res = await fetch(this.base + path, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.cookie ? { cookie: this.cookie } : {}), ...headers },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const set = res.headers.getSetCookie?.() ?? [];
+    if (set.length) this.cookie = set[0].split(';')[0];
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+  async login(email: string, password: string) {
+    const r = await this.call('POST', '/api/auth/login', { email, password });
+    if (r.status !== 200) throw new Error(`sign-in of ${email} failed (${r.status}): is the demo data seeded? (npm run demo seeds it)`);
+  }
+}
+
+/** Hourly arrival factor of a Brazilian contact center: quiet at night, peaks mid-morning and mid-afternoon. */
+export function dailyCurve(hour: number): number {
+  const bell = (h: number, peak: number, width: number) => Math.exp(-((h - peak) ** 2) / (2 * width ** 2));
+  return 0.15 + 0.85 * Math.max(bell(hour, 10.5, 1.8), 0.9 * bell(hour, 15, 2));
+}
+
+async function main() {
+  const o = parseOptions(process.argv.slice(2));
+  const t = (ms: number) => ms / o.speed;
+  const log = (msg: string) => console.log(`[demo ${new Date().toLocaleTimeString('pt-BR')}] ${msg}`);
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${o.url}/healthz`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (i > 120) throw new Error(`Mirante does not answer at ${o.url}`);
+    await sleep(500);
+  }
+
+  const admin = new Session(o.url);
+  await admin.login('admin@mirante.demo', o.password);
+  const services = (await admin.call<{ items: any[] }>('GET', '/api/services?active=true')).body.items;
+  const api = services.find((s) => s.channel === 'api');
+  if (!api) throw new Error('no API-channel service in the demo data');
+
+  // customers hear agents through the API channel's webhook, served here
+  const byConversation = new Map<string, { externalId: string; replies: number }>();
+  const hook = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      res.writeHead(200).end();
+      try {
+        const msg = JSON.parse(raw);
+        const cust = byConversation.get(msg.conversation?.id);
+        if (!cust || msg.message?.authorType !== 'agent') return;
+        // most customers answer; some go silent (the inactivity timer ends those)
+        if (cust.replies < 3 && chance(0.75)) {
+          cust.replies++;
+          setTimeout(() => void send(cust.externalId, pick(CUSTOMER_REPLIES)), t(3000 + randomInt(12_000)));
+        }
+      } catch {
+        /* not ours */
+      }
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  const port = (hook.address() as { port: number }).port;
+  // every team serves the simulated API traffic, so every simulated agent gets work
+  const teams = (await admin.call<{ items: any[] }>('GET', '/api/teams?active=true')).body.items.map((tm) => tm.id);
+  await admin.call('PATCH', `/api/services/${api.id}`, { outboundWebhookUrl: `http://127.0.0.1:${port}/hook`, teamIds: teams });
+  api.teamIds = teams;
+  const { token } = (await admin.call('POST', `/api/services/${api.id}/api-credentials`)).body;
+  let sent = 0;
+  async function send(externalId: string, text: string, name?: string) {
+    const r = await admin.call('POST', `/api/channels/api/${api.id}/messages`, { contact: { externalId, name }, externalId: `demo-${Date.now()}-${randomInt(1e9)}`, text }, { authorization: `Bearer ${token}` });
+    if (r.status === 202) byConversation.set(r.body.conversationId, byConversation.get(r.body.conversationId) ?? { externalId, replies: 0 });
+    sent++;
+    return r;
+  }
+
+  // agents: those of the teams that serve the API service, then the others
+  const users = (await admin.call<{ items: any[] }>('GET', '/api/users?active=true')).body.items.filter((u) => u.agentEnabled && u.email.endsWith('@mirante.demo'));
+  users.sort((a, b) => Number(b.teamIds.some((t: string) => api.teamIds.includes(t))) - Number(a.teamIds.some((t: string) => api.teamIds.includes(t))));
+  const pauses = (await admin.call<{ items: any[] }>('GET', '/api/pause-reasons?active=true')).body.items;
+  const classifications = (await admin.call<{ items: any[] }>('GET', '/api/classifications?active=true')).body.items;
+  const chosen = users.slice(0, o.agents);
+  log(`${chosen.length} agents, ${o.rate} customers/min at peak, speed ×${o.speed}; customers arrive on "${api.name}"`);
+
+  const agentLoops = chosen.map(async (u, i) => {
+    const s = new Session(o.url);
+    await s.login(u.email, o.password);
+    await sleep(t(i * 1500)); // a shift does not start all at once
+    await s.call('POST', '/api/agent/login');
+    log(`${u.name} entrou (Livre)`);
+    const replied = new Map<string, number>();
+    let lastBeat = Date.now();
+    for (;;) {
+      await sleep(t(2000 + randomInt(2000)));
+      if (Date.now() - lastBeat > 20_000) {
+        await s.call('POST', '/api/agent/heartbeat');
+        lastBeat = Date.now();
+      }
+      const mine = (await s.call<{ items: any[] }>('GET', '/api/conversations?mine=true')).body.items.filter((c) => c.state === 'in_service');
+      if (!mine.length && chance(0.04)) {
+        const reason = pick(pauses);
+        await s.call('POST', '/api/agent/pause', { reasonId: reason.id });
+        log(`${u.name} em pausa (${reason.name})`);
+        await sleep(t(30_000 + randomInt(120_000)));
+        await s.call('POST', '/api/agent/resume');
+        await s.call('POST', '/api/agent/heartbeat');
+        continue;
+      }
+      for (const c of mine) {
+        const n = replied.get(c.id) ?? 0;
+        if (c.lastMessageFrom !== 'customer' && n > 0) {
+          // the customer went quiet after an answer: close it sometimes, else wait
+          if (chance(0.1)) await finish(s, c, u.name);
+          continue;
+        }
+        if (n >= 2 + randomInt(3)) {
+          await finish(s, c, u.name);
+          replied.delete(c.id);
+          continue;
+        }
+        await s.call('POST', `/api/conversations/${c.id}/messages`, { text: AGENT_REPLIES[Math.min(n, AGENT_REPLIES.length - 1)] });
+        replied.set(c.id, n + 1);
+      }
+    }
+  });
+
+  async function finish(s: Session, c: any, who: string) {
+    const roll = Math.random();
+    if (roll < 0.05) {
+      const targets = (await s.call<any>('GET', `/api/conversations/${c.id}/transfer-targets`)).body;
+      const to = targets.agents?.find((a: any) => a.state === 'available' || a.state === 'in_service');
+      if (to && (await s.call('POST', `/api/conversations/${c.id}/transfer`, { toAgentId: to.id })).status === 200) {
+        log(`${who} transferiu ${c.protocol} para ${to.name}`);
+        return;
+      }
+    }
+    const outcome = roll < 0.92 ? 'completed' : 'cancelled';
+    const classificationId = classifications.length ? pick(classifications).id : undefined;
+    await s.call('POST', `/api/conversations/${c.id}/finish`, { outcome, classificationId });
+  }
+
+  // arrivals: a Poisson process whose rate follows the hour of the day
+  const arrivals = (async () => {
+    for (;;) {
+      const perMinute = o.rate * dailyCurve(new Date().getHours() + new Date().getMinutes() / 60);
+      await sleep(t(-Math.log(1 - Math.random()) * (60_000 / Math.max(perMinute, 0.01))));
+      const name = `${pick(FIRST)} ${pick(LAST)}`;
+      void send(`demo-cliente-${randomInt(1e9)}`, pick(OPENERS), name).catch((err) => log(`envio falhou: ${err.message}`));
+    }
+  })();
+  setInterval(() => log(`${sent} mensagens de clientes enviadas`), 60_000).unref();
+  await Promise.race([arrivals, ...agentLoops]);
+}
+
+main().catch((err) => {
+  console.error(`demo: ${err.message}`);
+  process.exit(1);
+});
