@@ -1,6 +1,9 @@
 // `npm run bench [name…]`: runs the benchmarks (all, or those named) and prints one JSON line per result.
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   routing: () => import('./routing.js'),
+  'monitor-snapshot': () => import('./monitor-snapshot.js'),
+  ingest: () => import('./ingest.js'),
+  'routing-engine': () => import('./routing-engine.js'),
 };
 
 const wanted = process.argv.slice(2);
@@ -8,3 +11,4 @@ for (const [name, load] of Object.entries(BENCHES)) {
   if (wanted.length && !wanted.includes(name)) continue;
   await (await load()).run();
 }
+export {};

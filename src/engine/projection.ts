@@ -12,6 +12,8 @@ const OPEN = new Set(['triage', 'bot', 'queued', 'in_service']);
 export interface ConversationTracker {
   /** loads its state in the same database snapshot as the projection */
   rebuild(tx: Queryable): Promise<void>;
+  /** after a rebuild: the open conversations the projection now holds */
+  reset(open: Iterable<ConversationView>): void;
   apply(prev: ConversationView | undefined, next: ConversationView): void;
 }
 
@@ -71,6 +73,7 @@ export class LiveProjection {
         const a = presentAgent(r);
         this.agents.set(a.id, a);
       }
+      for (const t of this.trackers) t.reset(this.conversations.values());
       this.seq = seq;
     });
   }

@@ -42,7 +42,7 @@ describe('alerts', () => {
     await t.settle();
     expect(await t.runtime.alerts.evaluate()).toBeGreaterThanOrEqual(1);
     expect(await t.runtime.alerts.evaluate()).toBe(0); // still breached: not raised twice
-    const pushed = await ws.next<any>((m) => m.type === 'event' && m.event.type === 'alert.created' && m.event.alert.subjectId === agent.id);
+    const pushed = await ws.next<any>((m) => m.type === 'event' && m.event.type === 'alert.created' && m.event.alert?.subjectId === agent.id);
     expect(pushed.event.alert).toMatchObject({ rule: 'agent_paused_too_long', read: false });
     expect(pushed.event.alert.message).toContain('Banheiro');
 

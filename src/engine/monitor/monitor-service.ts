@@ -2,7 +2,7 @@ import type { Database, Queryable } from '../../db/database.js';
 import type { ConversationView } from '../../contracts/conversations.js';
 import type { MonitorSnapshot } from '../../contracts/monitor.js';
 import { applyToDay, emptyDay, type DayContext } from '../../core/monitor-day.js';
-import { computeMonitor, type DayAggregates, type ServiceInfo } from '../../core/monitor-figures.js';
+import { computeMonitor, type DayAggregates, type LiveConversation, type ServiceInfo } from '../../core/monitor-figures.js';
 import type { Clock } from '../clock.js';
 import type { Engine } from '../engine.js';
 import type { LiveProjection } from '../projection.js';
@@ -24,6 +24,11 @@ export interface FigureFilter {
 }
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : null);
+const OPEN = new Set(['triage', 'bot', 'queued', 'in_service']);
+const liveOf = (c: ConversationView): LiveConversation => ({
+  id: c.id, serviceId: c.serviceId, channel: c.channel, state: c.state, agentId: c.agentId, createdAt: Date.parse(c.createdAt),
+  queuedAt: ms(c.queuedAt), lastMessageAt: ms(c.lastMessageAt), lastMessageFrom: c.lastMessageFrom,
+});
 
 /**
  * The monitor's figures on this node: today's aggregates kept current from the projection's
@@ -39,13 +44,22 @@ export class MonitorService {
   private shortAbandonSeconds = 10;
   private pastDays = new Map<string, { at: number; day: DayAggregates; start: number; end: number }>();
   private refresher: NodeJS.Timeout | null = null;
+  /** the open conversations with their times as numbers: parsed once per change, not per computation */
+  private readonly live = new Map<string, LiveConversation>();
 
   constructor(
     private readonly db: Database,
     private readonly projection: LiveProjection,
     private readonly clock: Clock,
   ) {
-    projection.track({ rebuild: (tx) => this.rebuild(tx), apply: (prev, next) => this.apply(prev, next) });
+    projection.track({
+      rebuild: (tx) => this.rebuild(tx),
+      reset: (open) => {
+        this.live.clear();
+        for (const c of open) this.live.set(c.id, liveOf(c));
+      },
+      apply: (prev, next) => this.apply(prev, next),
+    });
     projection.onApplied((events) => {
       if (events.some((e) => e.type === 'catalog.updated')) void this.refreshCatalog().catch(() => undefined);
     });
@@ -125,6 +139,8 @@ export class MonitorService {
       firstQueuedAt: ms(c.firstQueuedAt), queuedAt: ms(c.queuedAt), firstAssignedAt: ms(c.firstAssignedAt), finishedAt: ms(c.finishedAt),
     });
     applyToDay(this.today, prev && times(prev), times(next), this.context());
+    if (OPEN.has(next.state)) this.live.set(next.id, liveOf(next));
+    else this.live.delete(next.id);
   }
 
   /** Figures for one viewer and one filter; a past Período reads that day once (cached a minute). */
@@ -147,12 +163,8 @@ export class MonitorService {
       }
     }
     const services = scope.all ? this.services : this.services.filter((s) => scope.serviceIds.has(s.id));
-    const convs = [...this.projection.conversations.values()].map((c) => ({
-      id: c.id, serviceId: c.serviceId, channel: c.channel, state: c.state, agentId: c.agentId, createdAt: Date.parse(c.createdAt),
-      queuedAt: ms(c.queuedAt), lastMessageAt: ms(c.lastMessageAt), lastMessageFrom: c.lastMessageFrom,
-    }));
     const figures = computeMonitor({
-      conversations: convs,
+      conversations: this.live.values(),
       agents: this.projection.agents.values(),
       services,
       day,
