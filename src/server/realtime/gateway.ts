@@ -30,6 +30,8 @@ interface Connection {
   alive: boolean;
   /** on the monitor stream, after a monitor_filter: figures are pushed for this filter */
   monitor: { scope: Scope; filter: FigureFilter; key: string } | null;
+  /** when this connection last relayed typing, by conversation (at most one signal a second) */
+  typedAt: Map<string, number>;
 }
 
 /** Figures are recomputed at most this often when events arrive, and at least this often for the clock-driven ones. */
@@ -40,9 +42,10 @@ function send(c: Connection, msg: ServerMessage): void {
   if (c.socket.readyState === c.socket.OPEN) c.socket.send(JSON.stringify(msg));
 }
 
-function agentFilter(userId: string): (e: RealtimeEvent) => boolean {
-  // a conversation once mine stays followed, so a transfer away reaches me too
-  const mine = new Set<string>();
+function agentFilter(userId: string, open: string[]): (e: RealtimeEvent) => boolean {
+  // a conversation once mine stays followed, so a transfer away reaches me too; a reconnecting desk
+  // starts from the conversations it holds now
+  const mine = new Set<string>(open);
   return (e) => {
     const cid = e.conversation?.id ?? e.message?.conversationId ?? e.whisper?.conversationId;
     const isMine = e.agentId === userId || e.conversation?.agentId === userId || e.whisper?.agentId === userId || e.agent?.id === userId;
@@ -84,6 +87,21 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
       if (sub.filter(e)) send(c, { type: 'event', event: e });
     }
   };
+  // the customer types (WebChat, through the bus from whichever node holds the widget): to the conversation's agent
+  const unsubscribeTyping = runtime.bus.subscribeEphemeral((m) => {
+    if (m.kind !== 'typing' || m.from !== 'customer' || !m.agentId) return;
+    for (const c of connections) if (c.user.id === m.agentId) send(c, { type: 'typing', conversationId: m.conversationId, from: 'customer' });
+  });
+  /** The agent types: relayed to the customer only by the conversation's own agent, at most once a second. */
+  const relayTyping = (c: Connection, conversationId: string) => {
+    const conv = projection.conversations.get(conversationId);
+    if (!conv || conv.agentId !== c.user.id) return;
+    const now = Date.now();
+    if (now - (c.typedAt.get(conversationId) ?? 0) < 1000) return;
+    c.typedAt.set(conversationId, now);
+    runtime.bus.publishEphemeral({ kind: 'typing', conversationId, from: 'agent', agentId: c.user.id, name: c.user.name });
+  };
+
   let figuresDirty = false;
   const unsubscribe = projection.onApplied((events) => {
     for (const c of connections) deliver(c, events);
@@ -134,7 +152,10 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
       send(c, { type: 'error', message: 'the monitor stream is for supervisors and admins' });
       return;
     }
-    const filter = stream === 'agent' ? agentFilter(c.user.id) : scopeFilter(await monitorScope(db, c.user));
+    const filter =
+      stream === 'agent'
+        ? agentFilter(c.user.id, (await db.query<{ id: string }>(`SELECT id FROM conversations WHERE agent_id = $1 AND state = 'in_service'`, [c.user.id])).rows.map((r) => r.id))
+        : scopeFilter(await monitorScope(db, c.user));
     const sub: Subscription = { stream, filter, sentSeq: lastSeq ?? 0, pending: [] };
     c.sub = sub;
     if (lastSeq === undefined) {
@@ -168,7 +189,7 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
       socket.close(4401, 'sign in first');
       return;
     }
-    const c: Connection = { socket, user, sub: null, alive: true, monitor: null };
+    const c: Connection = { socket, user, sub: null, alive: true, monitor: null, typedAt: new Map() };
     connections.add(c);
     if (user.agentEnabled) {
       const n = (agentSockets.get(user.id) ?? 0) + 1;
@@ -186,6 +207,7 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
       const msg = ClientMessage.safeParse(parsed);
       if (!msg.success) return send(c, { type: 'error', message: `bad message: ${msg.error.issues[0]?.message}` });
       if (msg.data.type === 'ping') return send(c, { type: 'pong' });
+      if (msg.data.type === 'typing') return relayTyping(c, msg.data.conversationId);
       if (msg.data.type === 'monitor_filter') {
         if (user.role === 'agent') return send(c, { type: 'error', message: 'the monitor is for supervisors and admins' });
         const f = msg.data.filter;
@@ -239,6 +261,7 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
     clearInterval(keepAlive);
     clearInterval(figuresTimer);
     unsubscribe();
+    unsubscribeTyping();
     for (const c of connections) c.socket.terminate();
   });
 }

@@ -45,8 +45,8 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
     settings: settings.data,
     async logout() {
       await post('/api/auth/logout');
-      qc.clear();
-      qc.setQueryData(['me'], null);
+      // a fresh page: every socket, cache and timer of the session goes with it
+      window.location.assign('/');
     },
     async changeLanguage(lang) {
       setLanguage(lang);
