@@ -13,6 +13,7 @@ import { registerAuth } from './auth/plugin.js';
 import { registerRoutes } from './routes/index.js';
 import { registerChannels } from '../channels/index.js';
 import { registerGateway } from './realtime/gateway.js';
+import { registerMetrics } from './metrics.js';
 import { resolveSecretKey } from '../engine/secrets.js';
 
 declare module 'fastify' {
@@ -77,6 +78,7 @@ export async function buildApp({ db, config, runtime: given, logger = false }: A
   app.get('/api/version', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ version: VERSION }));
 
   await registerGateway(app, db, runtime);
+  registerMetrics(app, runtime, process.env.METRICS_TOKEN || undefined);
   await app.register(async (api) => registerRoutes(api, { db, config, secretKey, runtime }));
 
   if (indexHtml) await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: false });
