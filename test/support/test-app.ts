@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { openPGlite, openPostgres, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { buildApp } from '../../src/server/app.js';
-import { loadConfig } from '../../src/server/config.js';
+import { loadConfig, type Config } from '../../src/server/config.js';
 import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { startRuntime, type Runtime } from '../../src/engine/runtime.js';
@@ -60,10 +60,10 @@ export async function freshDatabase(): Promise<{ db: Database; url?: string; dro
   };
 }
 
-export async function startTestApp(): Promise<TestApp> {
+export async function startTestApp(over: Partial<Config> = {}): Promise<TestApp> {
   const { db, drop } = await freshDatabase();
   await ensureFirstAdmin(db, ADMIN_EMAIL, ADMIN_PASSWORD);
-  const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: TEST_SECRET_KEY };
+  const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: TEST_SECRET_KEY, ...over };
   const clock = new ManualClock();
   const runtime = await startRuntime(db, { clock, background: false });
   const app = await buildApp({ db, config, runtime });

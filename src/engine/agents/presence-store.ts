@@ -54,13 +54,12 @@ export async function reduceStoredPresence(u: UnitOfWork, agentId: string, event
 }
 
 export async function recordStateChange(u: UnitOfWork, agentId: string, state: string, pauseReasonId: string | null): Promise<void> {
-  await u.tx.query('UPDATE agent_state_history SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL', [agentId, u.now]);
-  if (state !== 'offline') {
-    await u.tx.query('INSERT INTO agent_state_history (user_id, state, pause_reason_id, started_at) VALUES ($1, $2, $3, $4)', [
-      agentId,
-      state,
-      pauseReasonId,
-      u.now,
-    ]);
-  }
+  // close the current state and open the next one in one statement (it runs on every assignment that
+  // turns an available agent busy)
+  await u.tx.query(
+    `WITH closed AS (UPDATE agent_state_history SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL)
+     INSERT INTO agent_state_history (user_id, state, pause_reason_id, started_at)
+     SELECT $1::uuid, $3::text, $4::uuid, $2::timestamptz WHERE $3::text <> 'offline'`,
+    [agentId, u.now, state, pauseReasonId],
+  );
 }

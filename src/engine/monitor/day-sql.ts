@@ -19,8 +19,9 @@ export async function loadDayAggregates(db: Queryable, day: string, timeZone: st
   const { start, end } = await dayBounds(db, day, timeZone);
   const out = emptyDay(day);
   const svc = (id: string) => (out.services[id] ??= emptyServiceDay());
-  const [queue, finished, created] = await Promise.all([
-    db.query<{ service_id: string; offered: number; answered: number; in_target: number; wait_ms: number | null }>(
+  // one after the other: inside a transaction they share one connection
+  const [queue, finished, created] = [
+    await db.query<{ service_id: string; offered: number; answered: number; in_target: number; wait_ms: number | null }>(
       `SELECT c.service_id,
           count(*) FILTER (WHERE c.first_queued_at >= $1 AND c.first_queued_at < $2)::int AS offered,
           count(*) FILTER (WHERE c.first_assigned_at >= $1 AND c.first_assigned_at < $2)::int AS answered,
@@ -33,7 +34,7 @@ export async function loadDayAggregates(db: Queryable, day: string, timeZone: st
         GROUP BY c.service_id`,
       [start, end],
     ),
-    db.query<{ service_id: string; channel: string; hour: number; finished: number; completed: number; abandoned: number; short: number; handled: number; handle_ms: number | null }>(
+    await db.query<{ service_id: string; channel: string; hour: number; finished: number; completed: number; abandoned: number; short: number; handled: number; handle_ms: number | null }>(
       `SELECT service_id, channel, extract(hour FROM finished_at AT TIME ZONE $3)::int AS hour,
           count(*)::int AS finished,
           count(*) FILTER (WHERE state = 'completed')::int AS completed,
@@ -46,11 +47,11 @@ export async function loadDayAggregates(db: Queryable, day: string, timeZone: st
         GROUP BY 1, 2, 3`,
       [start, end, timeZone, shortAbandonSeconds],
     ),
-    db.query<{ service_id: string; channel: string; n: number }>(
+    await db.query<{ service_id: string; channel: string; n: number }>(
       `SELECT service_id, channel, count(*)::int AS n FROM conversations WHERE created_at >= $1 AND created_at < $2 GROUP BY 1, 2`,
       [start, end],
     ),
-  ]);
+  ];
   for (const r of queue.rows) {
     const s = svc(r.service_id);
     s.offered += r.offered;

@@ -79,6 +79,13 @@ export class MonitorService {
     if (this.refresher) clearInterval(this.refresher);
   }
 
+  /** TME today (mean queue wait of the conversations answered today) of one service, in seconds; null before the first. */
+  meanWaitSeconds(serviceId: string): number | null {
+    this.rollover();
+    const s = this.today.services[serviceId];
+    return s && s.answered > 0 ? Math.round(s.waitSumMs / s.answered / 1000) : null;
+  }
+
   /** The active services as this node knows them. */
   catalog(): readonly ServiceInfo[] {
     return this.services;
@@ -86,14 +93,15 @@ export class MonitorService {
 
   /** Services, teams and parameters changed (an admin edit on this node, or the slow timer). */
   async refreshCatalog(db: Queryable = this.db): Promise<void> {
-    const [settings, services] = await Promise.all([
-      getSettings(db),
-      db.query<{ id: string; name: string; channel: string; team_ids: string[]; service_level_seconds: number; tma_goal_seconds: number }>(
+    // one after the other: during a rebuild `db` is a transaction on one connection
+    const settings = await getSettings(db);
+    const [services] = [
+      await db.query<{ id: string; name: string; channel: string; team_ids: string[]; service_level_seconds: number; tma_goal_seconds: number }>(
         `SELECT s.id, s.name, s.channel, s.service_level_seconds, s.tma_goal_seconds,
             coalesce(array(SELECT team_id::text FROM service_teams WHERE service_id = s.id), '{}') AS team_ids
            FROM services s WHERE s.active ORDER BY s.name`,
       ),
-    ]);
+    ];
     this.timezone = settings.timezone;
     this.noInteractionMinutes = settings.noInteractionMinutes;
     this.shortAbandonSeconds = settings.shortAbandonSeconds;

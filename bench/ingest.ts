@@ -1,0 +1,317 @@
+// Ingest, end to end: API-channel messages per second from HTTP POST to the agent's screen (durable,
+// routed, pushed over the bus and the WebSocket), beside the raw single-row INSERT rate of the same
+// database measured in the same run. PGlite in memory always; PostgreSQL when it answers.
+import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import pg from 'pg';
+import WebSocket from 'ws';
+import type { ServerMessage } from '../src/contracts/events.js';
+import { openPGlite, openPostgres, type Database, type Queryable } from '../src/db/database.js';
+import { migrate } from '../src/db/migrate.js';
+import { ensureFirstAdmin } from '../src/engine/bootstrap.js';
+import { startRuntime } from '../src/engine/runtime.js';
+import { buildApp } from '../src/server/app.js';
+import { loadConfig } from '../src/server/config.js';
+import { emit, percentile } from './report.js';
+
+const CONCURRENCY = 32;
+const CUSTOMERS = 300;
+const PER_CUSTOMER = 10;
+const AGENTS = 20;
+/** 20 × 16 = 320 slots: the 300 customers plus 20 warm-up conversations are all assigned at once */
+const MAX_CHAT = 16;
+const WARM_UP = 20;
+const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const ADMIN = { email: 'bench@mirante.local', password: 'bench-password-1' };
+const now = () => performance.timeOrigin + performance.now();
+
+/** Where time goes: every statement the engine runs, by its first words. */
+export interface Profile {
+  queries: number;
+  transactions: number;
+  bySql: Map<string, { n: number; ms: number }>;
+}
+
+export function profiled(db: Database, profile: Profile): Database {
+  const wrap = (q: Queryable): Queryable => ({
+    async query<T>(sql: string, params?: unknown[]) {
+      profile.queries++;
+      const key = sql.replace(/\s+/g, ' ').trim().slice(0, 70);
+      const t0 = performance.now();
+      try {
+        return await q.query<T>(sql, params);
+      } finally {
+        const s = profile.bySql.get(key) ?? { n: 0, ms: 0 };
+        s.n++;
+        s.ms += performance.now() - t0;
+        profile.bySql.set(key, s);
+      }
+    },
+    exec: (sql: string) => q.exec(sql),
+  });
+  const base = wrap(db);
+  return {
+    kind: db.kind,
+    query: base.query,
+    exec: base.exec,
+    transaction: (fn) => {
+      profile.transactions++;
+      return db.transaction((tx) => fn(wrap(tx)));
+    },
+    close: () => db.close(),
+  };
+}
+
+/** With BENCH_PROFILE=1, the statements that took the most time, on stderr. */
+export function printProfile(title: string, profile: Profile): void {
+  if (!process.env.BENCH_PROFILE) return;
+  console.error(`\n${title}; top statements by time:`);
+  for (const [sql, s] of [...profile.bySql].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
+    console.error(`${s.ms.toFixed(0).padStart(7)} ms ${String(s.n).padStart(6)}× ${(s.ms / s.n).toFixed(2).padStart(6)} ms  ${sql}`);
+  }
+}
+
+/** Runs `count` calls of `fn`, `width` at a time. */
+async function pool(count: number, width: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < count) await fn(next++);
+  }));
+}
+
+/** The baseline: single-row INSERTs into a plain table, each its own transaction, same concurrency. */
+async function rawInsertRate(db: Database, count: number): Promise<number> {
+  await db.exec(`DROP TABLE IF EXISTS bench_raw;
+    CREATE TABLE bench_raw (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, k text NOT NULL, body text NOT NULL, at timestamptz NOT NULL)`);
+  const insert = (i: number) => db.query('INSERT INTO bench_raw (k, body, at) VALUES ($1, $2, $3)', [`k${i}`, `mensagem ${i}`, new Date()]);
+  await pool(200, CONCURRENCY, insert);
+  const t0 = now();
+  await pool(count, CONCURRENCY, insert);
+  const rate = count / ((now() - t0) / 1000);
+  await db.exec('DROP TABLE bench_raw');
+  return rate;
+}
+
+// The customers' system runs in a worker thread (its own event loop), as it would on another host.
+const LOAD_GENERATOR = `
+const { parentPort, workerData: w } = require('node:worker_threads');
+const now = () => performance.timeOrigin + performance.now();
+(async () => {
+  const order = [];
+  for (let j = 0; j < w.perCustomer; j++) for (let c = 0; c < w.customers; c++) order.push({ c, j });
+  const out = new Array(order.length);
+  let next = 0;
+  const t0 = now();
+  await Promise.all(Array.from({ length: w.concurrency }, async () => {
+    while (next < order.length) {
+      const i = next++;
+      const { c, j } = order[i];
+      const start = now();
+      const res = await fetch(w.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer ' + w.token },
+        body: JSON.stringify({ contact: { externalId: w.prefix + c, name: 'Cliente ' + c }, externalId: w.prefix + c + '-' + j, text: 'mensagem ' + j + ' do cliente ' + c }),
+      });
+      const body = await res.json();
+      out[i] = { status: res.status, conversationId: body.conversationId, messageId: body.messageId, ms: now() - start, at: now() };
+    }
+  }));
+  parentPort.postMessage({ t0, results: out });
+})().catch((err) => parentPort.postMessage({ error: String(err && err.stack || err) }));
+`;
+
+interface Sent {
+  status: number;
+  conversationId: string;
+  messageId: number;
+  ms: number;
+  at: number;
+}
+
+function generateLoad(data: Record<string, unknown>): Promise<{ t0: number; results: Sent[] }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(LOAD_GENERATOR, { eval: true, workerData: data });
+    worker.once('message', (m) => (m.error ? reject(new Error(m.error)) : resolve(m)));
+    worker.once('error', reject);
+  });
+}
+
+async function http(base: string, method: string, path: string, body?: unknown, cookie = ''): Promise<{ status: number; body: any; cookie: string }> {
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(cookie ? { cookie } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const set = res.headers.getSetCookie()[0]?.split(';')[0];
+  const text = await res.text();
+  const parsed = text ? JSON.parse(text) : null;
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return { status: res.status, body: parsed, cookie: set ?? cookie };
+}
+
+/** One full measurement on a migrated, empty database. */
+async function measure(label: 'pglite' | 'postgres', raw: Database): Promise<void> {
+  const baselineBefore = await rawInsertRate(raw, 3000);
+
+  const profile: Profile = { queries: 0, transactions: 0, bySql: new Map() };
+  const db = profiled(raw, profile);
+  await ensureFirstAdmin(db, ADMIN.email, ADMIN.password);
+  const runtime = await startRuntime(db, { background: true, onError: (err) => console.error('engine loop', err) });
+  const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: 'bench-secret-key-for-mirante' };
+  const app = await buildApp({ db, config, runtime });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const sockets: WebSocket[] = [];
+  try {
+    // the operation: one team, 20 agents logged in with their desks open, one API-channel service
+    const { cookie } = await http(base, 'POST', '/api/auth/login', ADMIN);
+    const team = (await http(base, 'POST', '/api/teams', { name: 'Bench', maxChat: MAX_CHAT }, cookie)).body;
+    const service = (await http(base, 'POST', '/api/services', { name: 'Bench API', channel: 'api', teamIds: [team.id] }, cookie)).body;
+    const { token } = (await http(base, 'POST', `/api/services/${service.id}/api-credentials`, {}, cookie)).body;
+
+    // what reaches the agents' screens: assignments, and customer messages after them
+    const assignedAt = new Map<string, { seq: number; at: number }>();
+    const pushedAt = new Map<number, number>();
+    for (let i = 0; i < AGENTS; i++) {
+      const email = `agente${i}@bench.local`;
+      await http(base, 'POST', '/api/users', { email, name: `Agente ${i}`, role: 'agent', password: 'password-123', agentEnabled: true, teamIds: [team.id] }, cookie);
+      const desk = await http(base, 'POST', '/api/auth/login', { email, password: 'password-123' });
+      await http(base, 'POST', '/api/agent/login', {}, desk.cookie);
+      const ws = new WebSocket(base.replace('http', 'ws') + '/ws', { headers: { cookie: desk.cookie } });
+      sockets.push(ws);
+      await new Promise<void>((resolve, reject) => {
+        ws.on('message', (raw) => {
+          const m = JSON.parse(String(raw)) as ServerMessage;
+          if (m.type === 'caught_up') resolve();
+          if (m.type !== 'event') return;
+          const e = m.event;
+          if (e.type === 'conversation.updated' && e.reason === 'assigned') assignedAt.set(e.conversation!.id, { seq: e.seq, at: now() });
+          if (e.type === 'message.created' && e.message!.authorType === 'customer') pushedAt.set(e.message!.id, now());
+        });
+        ws.once('open', () => ws.send(JSON.stringify({ type: 'subscribe', stream: 'agent' })));
+        ws.once('error', reject);
+      });
+    }
+    const load = (customers: number, perCustomer: number, prefix: string) =>
+      generateLoad({ url: `${base}/api/channels/api/${service.id}/messages`, token, customers, perCustomer, concurrency: CONCURRENCY, prefix });
+
+    // warm-up: the JIT, the pools and the caches, as in a server that has been running
+    await load(WARM_UP, 2, `warm-${randomBytes(3).toString('hex')}-`);
+    await runtime.router.idle();
+    const q0 = profile.queries;
+    const tx0 = profile.transactions;
+    const passes0 = runtime.router.passes;
+    profile.bySql.clear();
+
+    const { t0, results } = await load(CUSTOMERS, PER_CUSTOMER, `c-${randomBytes(3).toString('hex')}-`);
+    const failed = results.filter((r) => r.status !== 202);
+    if (failed.length) throw new Error(`${failed.length} deliveries not accepted, e.g. ${JSON.stringify(failed[0])}`);
+    const conversations = new Set(results.map((r) => r.conversationId));
+
+    // done when every conversation reached its agent and every customer message written after the
+    // assignment was pushed on the agent's socket (earlier ones come with the conversation's history)
+    const deadline = Date.now() + 60_000;
+    let expected: number[] = [];
+    for (;;) {
+      if ([...conversations].every((id) => assignedAt.has(id))) {
+        const { rows } = await raw.query<{ conversation_id: string; seq: number; message_id: number }>(
+          `SELECT conversation_id, seq, (payload->'message'->>'id')::bigint AS message_id FROM events
+            WHERE type = 'message.created' AND payload->'message'->>'authorType' = 'customer' AND conversation_id = ANY($1::uuid[])`,
+          [[...conversations]],
+        );
+        expected = rows.filter((r) => r.seq > assignedAt.get(r.conversation_id)!.seq).map((r) => r.message_id);
+        if (expected.every((id) => pushedAt.has(id))) break;
+      }
+      if (Date.now() > deadline) throw new Error(`not everything reached the agents: ${assignedAt.size} assigned, ${pushedAt.size} pushed`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const end = Math.max(
+      ...results.map((r) => r.at),
+      ...[...conversations].map((id) => assignedAt.get(id)!.at),
+      ...expected.map((id) => pushedAt.get(id)!),
+    );
+    const seconds = (end - t0) / 1000;
+    const messages = results.length;
+    const queries = profile.queries - q0;
+    const transactions = profile.transactions - tx0;
+    await runtime.router.idle();
+
+    // every accepted message durable, once
+    const { rows: stored } = await raw.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM messages WHERE author_type = 'customer' AND conversation_id = ANY($1::uuid[])`,
+      [[...conversations]],
+    );
+    if (stored[0].n !== messages) throw new Error(`${stored[0].n} of ${messages} messages stored`);
+
+    const baselineAfter = await rawInsertRate(raw, 3000);
+    const baseline = (baselineBefore + baselineAfter) / 2;
+    const value = messages / seconds;
+    emit({ bench: 'ingest', db: label, value: Math.round(value), unit: 'msg/s', baseline: Math.round(baseline), ratio: +(value / baseline).toFixed(2), messages, customers: CUSTOMERS, concurrency: CONCURRENCY });
+    emit({ bench: 'ingest-baseline-runs', db: label, value: [Math.round(baselineBefore), Math.round(baselineAfter)], unit: 'single-row INSERT/s, before and after' });
+    const latencies = results.map((r) => r.ms);
+    emit({ bench: 'ingest-http-latency', db: label, value: { p50: +percentile(latencies, 50).toFixed(1), p99: +percentile(latencies, 99).toFixed(1) }, unit: 'ms per POST (202)' });
+    emit({
+      bench: 'ingest-cost',
+      db: label,
+      value: +(queries / messages).toFixed(1),
+      unit: 'SQL statements per message',
+      transactionsPerMessage: +(transactions / messages).toFixed(2),
+      routingPasses: runtime.router.passes - passes0,
+    });
+    printProfile(`${label}: ${messages} messages, ${queries} statements`, profile);
+  } finally {
+    for (const ws of sockets) ws.terminate();
+    await app.close();
+    await runtime.stop();
+  }
+}
+
+async function postgresAnswers(url: string): Promise<string | null> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.query('SELECT 1');
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+export async function run(): Promise<void> {
+  // BENCH_DB=pglite or BENCH_DB=postgres measures one database only
+  const only = process.env.BENCH_DB;
+  if (only !== 'postgres') {
+    const lite = await openPGlite();
+    await migrate(lite);
+    try {
+      await measure('pglite', lite);
+    } finally {
+      await lite.close();
+    }
+  }
+  if (only === 'pglite') return;
+
+  const down = await postgresAnswers(PG_URL);
+  if (down) {
+    emit({ bench: 'ingest', db: 'postgres', skipped: `no PostgreSQL at ${PG_URL.replace(/\/\/[^@]*@/, '//')}: ${down}` });
+    return;
+  }
+  const name = `mirante_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const u = new URL(PG_URL);
+  u.pathname = `/${name}`;
+  const db = openPostgres(u.toString());
+  try {
+    await migrate(db);
+    await measure('postgres', db);
+  } finally {
+    await db.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
