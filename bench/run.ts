@@ -4,6 +4,8 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'monitor-snapshot': () => import('./monitor-snapshot.js'),
   ingest: () => import('./ingest.js'),
   'routing-engine': () => import('./routing-engine.js'),
+  webchat: () => import('./webchat.js'),
+  'widget-size': () => import('./widget-size.js'),
 };
 
 const wanted = process.argv.slice(2);

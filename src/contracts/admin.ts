@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { Channel, Id, Language, Name, Role, Timestamp } from './common.js';
+import { BotFlowSchema } from './bot-flow.js';
+import { BusinessHours, BusinessHoursInput } from './business-hours.js';
+import { PrechatField } from './webchat.js';
 
 // Users ------------------------------------------------------------------------------------------
 export const User = z.object({
@@ -99,6 +102,8 @@ export const Service = z.object({
   emailTriage: z.boolean().describe('e-mail filter: a supervisor accepts or discards each e-mail'),
   outboundWebhookUrl: z.string().nullable().describe('API channel: where agent messages are POSTed (signed)'),
   hasApiToken: z.boolean().describe('API channel: a token for the inbound endpoint was issued'),
+  businessHours: BusinessHours.nullable().describe('null: always open'),
+  prechatForm: z.array(PrechatField).describe('WebChat: fields asked before the chat; none required unless said'),
   active: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -110,7 +115,7 @@ export const CreateService = z.strictObject({
   channel: Channel,
   channelAccountId: Id.nullable().optional(),
   teamIds: z.array(Id).max(200).optional(),
-  botFlow: z.unknown().nullable().optional(),
+  botFlow: BotFlowSchema.nullable().optional().describe('checked by the flow validator: no unreachable or dead-end step'),
   serviceLevelSeconds: Seconds.optional(),
   tmaGoalSeconds: Seconds.optional(),
   botTimeoutSeconds: Seconds.optional(),
@@ -118,6 +123,12 @@ export const CreateService = z.strictObject({
   inactivityTimeoutSeconds: Seconds.optional(),
   emailTriage: z.boolean().optional(),
   outboundWebhookUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable().optional(),
+  businessHours: BusinessHoursInput.nullable().optional(),
+  prechatForm: z
+    .array(PrechatField)
+    .max(4)
+    .refine((f) => new Set(f.map((x) => x.field)).size === f.length, 'each field at most once')
+    .optional(),
   active: z.boolean().optional(),
 });
 export const UpdateService = CreateService.omit({ channel: true }).partial();

@@ -57,6 +57,8 @@ export const MessageView = z.object({
   contentType: z.string(),
   attachments: z.array(z.unknown()).nullable(),
   deliveryStatus: z.enum(['pending', 'sent', 'delivered', 'read', 'failed']).nullable(),
+  /** channel data: a bot menu's `options` [{id, label}] (WebChat buttons), a widget message's `clientId` */
+  payload: z.record(z.string(), z.unknown()).nullable().optional(),
   createdAt: Timestamp,
 });
 export type MessageView = z.infer<typeof MessageView>;

@@ -12,6 +12,8 @@ export const EVENT_TYPES = [
   /** services, teams or parameters changed: every node refreshes what it caches of them */
   'catalog.updated',
   'alert.created',
+  /** the alert's condition ended; it stays in the inbox for the day's review */
+  'alert.resolved',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -54,4 +56,6 @@ export type ServerMessage =
   | { type: 'caught_up'; seq: number }
   | { type: 'monitor'; figures: MonitorSnapshot }
   | { type: 'pong' }
+  /** the customer is typing in the conversation (WebChat); not stored, not caught up */
+  | { type: 'typing'; conversationId: string; from: 'customer' }
   | { type: 'error'; message: string };

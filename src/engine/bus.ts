@@ -4,15 +4,32 @@ import type { RealtimeEvent } from '../contracts/events.js';
 
 export type EventListener = (events: RealtimeEvent[]) => void;
 
+/**
+ * Signals that are not events: nothing is stored, nothing is caught up after a reconnect, a lost one
+ * does no harm (someone is typing). They reach every node, like events.
+ */
+export type EphemeralMessage = {
+  kind: 'typing';
+  conversationId: string;
+  from: 'agent' | 'customer';
+  /** the conversation's agent: who types (from agent), or who should see it (from customer) */
+  agentId: string | null;
+  name: string | null;
+};
+export type EphemeralListener = (message: EphemeralMessage) => void;
+
 /** Carries committed events to this node's listeners and, with Redis, to every other node's. */
 export interface EventBus {
   publish(events: RealtimeEvent[]): void;
   subscribe(listener: EventListener): () => void;
+  publishEphemeral(message: EphemeralMessage): void;
+  subscribeEphemeral(listener: EphemeralListener): () => void;
   close(): Promise<void>;
 }
 
 export class LocalBus implements EventBus {
   protected listeners = new Set<EventListener>();
+  protected ephemeralListeners = new Set<EphemeralListener>();
   publish(events: RealtimeEvent[]): void {
     if (!events.length) return;
     for (const l of this.listeners) {
@@ -27,12 +44,27 @@ export class LocalBus implements EventBus {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+  publishEphemeral(message: EphemeralMessage): void {
+    for (const l of this.ephemeralListeners) {
+      try {
+        l(message);
+      } catch {
+        // as above
+      }
+    }
+  }
+  subscribeEphemeral(listener: EphemeralListener): () => void {
+    this.ephemeralListeners.add(listener);
+    return () => this.ephemeralListeners.delete(listener);
+  }
   async close(): Promise<void> {
     this.listeners.clear();
+    this.ephemeralListeners.clear();
   }
 }
 
 const CHANNEL = 'mirante:events';
+const EPHEMERAL_CHANNEL = 'mirante:ephemeral';
 
 /** Local delivery at once, and the same events through Redis pub/sub to the other nodes. */
 export class RedisBus extends LocalBus {
@@ -49,8 +81,13 @@ export class RedisBus extends LocalBus {
     const sub = new Redis(url, { lazyConnect: true });
     await Promise.all([pub.connect(), sub.connect()]);
     const bus = new RedisBus(pub, sub);
-    await sub.subscribe(CHANNEL);
-    sub.on('message', (_ch, raw: string) => {
+    await sub.subscribe(CHANNEL, EPHEMERAL_CHANNEL);
+    sub.on('message', (ch, raw: string) => {
+      if (ch === EPHEMERAL_CHANNEL) {
+        const msg = JSON.parse(raw) as { node: string; message: EphemeralMessage };
+        if (msg.node !== bus.node) LocalBus.prototype.publishEphemeral.call(bus, msg.message);
+        return;
+      }
       const msg = JSON.parse(raw) as { node: string; events: RealtimeEvent[] };
       if (msg.node !== bus.node) LocalBus.prototype.publish.call(bus, msg.events);
     });
@@ -61,6 +98,11 @@ export class RedisBus extends LocalBus {
     if (!events.length) return;
     super.publish(events);
     void this.pub.publish(CHANNEL, JSON.stringify({ node: this.node, events })).catch(() => undefined);
+  }
+
+  override publishEphemeral(message: EphemeralMessage): void {
+    super.publishEphemeral(message);
+    void this.pub.publish(EPHEMERAL_CHANNEL, JSON.stringify({ node: this.node, message })).catch(() => undefined);
   }
 
   override async close(): Promise<void> {

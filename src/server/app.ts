@@ -14,6 +14,8 @@ import { registerRoutes } from './routes/index.js';
 import { registerChannels } from '../channels/index.js';
 import { registerGateway } from './realtime/gateway.js';
 import { registerMetrics } from './metrics.js';
+import { registerWebchat } from './routes/webchat.js';
+import type { WebchatLimits } from './rate-limit.js';
 import { resolveSecretKey } from '../engine/secrets.js';
 
 declare module 'fastify' {
@@ -28,11 +30,13 @@ export interface AppDeps {
   /** the engine and its loops; started here (and stopped with the app) when not given */
   runtime?: Runtime;
   logger?: boolean | object;
+  /** WebChat rate limits (per node); the defaults suit the public internet, benchmarks raise them */
+  webchatLimits?: Partial<WebchatLimits>;
 }
 
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
 
-export async function buildApp({ db, config, runtime: given, logger = false }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ db, config, runtime: given, logger = false, webchatLimits }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger === true ? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] } : logger,
     bodyLimit: 1024 * 1024,
@@ -79,6 +83,7 @@ export async function buildApp({ db, config, runtime: given, logger = false }: A
 
   await registerGateway(app, db, runtime);
   registerMetrics(app, runtime, process.env.METRICS_TOKEN || undefined);
+  await registerWebchat(app, { runtime, widgetDir: config.widgetDir, limits: webchatLimits });
   await app.register(async (api) => registerRoutes(api, { db, config, secretKey, runtime }));
 
   if (indexHtml) await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: false });

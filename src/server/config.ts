@@ -15,6 +15,8 @@ export interface Config {
   sessionHours: number;
   /** Folder of the built web app; served at / when it exists. */
   webDir: string;
+  /** Folder of the built WebChat widget (`npm run build:widget`); widget.js is served from it. */
+  widgetDir: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,5 +35,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: env.COOKIE_SECURE === 'true',
     sessionHours: Number(env.SESSION_HOURS ?? 12),
     webDir: resolve(env.WEB_DIR ?? './dist/web'),
+    widgetDir: resolve(env.WIDGET_DIR ?? './dist/widget'),
   };
 }

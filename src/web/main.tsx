@@ -21,7 +21,7 @@ function App() {
   const { me } = useSession();
   return (
     <Routes>
-      <Route element={<AppLayout sections={navSections(t)} />}>
+      <Route element={<AppLayout sections={navSections(t, me)} />}>
         <Route index element={<HomeRedirect role={me.role} />} />
         {routes.map((r) => <Route key={r.path} path={r.path} element={r.element} />)}
         <Route path="*" element={<HomeRedirect role={me.role} />} />

@@ -1,27 +1,96 @@
+import type { ReactNode } from 'react';
 import { Navigate, type RouteObject } from 'react-router-dom';
 import type { TFunction } from 'i18next';
+import {
+  IconAdjustments, IconCategory, IconCoffee, IconHeadset, IconHistory, IconMessages, IconSitemap, IconTags, IconTemplate,
+  IconUserCircle, IconUsers,
+} from '@tabler/icons-react';
 import type { Role } from '../contracts/common';
+import type { Me } from '../contracts/auth';
+import { useSession } from './auth/session';
 import type { NavSection } from './ui/AppLayout';
+import { AgentsPage } from './admin/AgentsPage';
+import { AuditPage } from './admin/AuditPage';
+import { ClassificationsPage } from './admin/ClassificationsPage';
 import { PauseReasonsPage } from './admin/PauseReasonsPage';
+import { ProfilePage } from './admin/ProfilePage';
+import { ServicesPage } from './admin/ServicesPage';
+import { BotFlowPage } from './admin/bot-flow/BotFlowPage';
+import { ServiceHoursPage } from './admin/ServiceHoursPage';
+import { SettingsPage } from './admin/SettingsPage';
+import { TeamsPage } from './admin/TeamsPage';
+import { TemplateCategoriesPage } from './admin/TemplateCategoriesPage';
+import { TemplatesPage } from './admin/TemplatesPage';
+import { UsersPage } from './admin/UsersPage';
+import { DeskPage } from './desk/DeskPage';
+import { IconGauge, IconHeadphones } from '@tabler/icons-react';
+import { MonitorPage } from './monitor/MonitorPage';
+import { WallboardPage } from './monitor/WallboardPage';
 
 const ADMIN: Role[] = ['admin'];
+const STAFF: Role[] = ['admin', 'supervisor'];
+const ALL: Role[] = ['admin', 'supervisor', 'agent'];
+const icon = (I: typeof IconUsers) => <I size={18} stroke={1.6} />;
 
 /** The side menu, by role. Each area adds its entries here and its routes below. */
-export function navSections(t: TFunction): NavSection[] {
+export function navSections(t: TFunction, me?: Pick<Me, 'agentEnabled'>): NavSection[] {
   return [
+    // Início: the supervisor's live monitor, their home
+    { items: [{ to: '/monitor', label: t('nav.home'), roles: STAFF, icon: icon(IconGauge) }] },
+    // the agent desk, for users linked as omnichannel agents (any role)
+    ...(me && !me.agentEnabled ? [] : [{ items: [{ to: '/desk', label: t('nav.desk'), roles: ALL, icon: icon(IconHeadphones) }] }]),
     {
       label: t('nav.admin'),
-      items: [{ to: '/admin/pause-reasons', label: t('nav.pauseReasons'), roles: ADMIN }],
+      items: [
+        // supervisors read these (their scope), without the create and edit buttons
+        { to: '/admin/users', label: t('nav.users'), roles: STAFF, icon: icon(IconUsers) },
+        { to: '/admin/agents', label: t('nav.agents'), roles: ADMIN, icon: icon(IconHeadset) },
+        { to: '/admin/teams', label: t('nav.teams'), roles: STAFF, icon: icon(IconSitemap) },
+        { to: '/admin/services', label: t('nav.services'), roles: STAFF, icon: icon(IconMessages) },
+        { to: '/admin/pause-reasons', label: t('nav.pauseReasons'), roles: ADMIN, icon: icon(IconCoffee) },
+        { to: '/admin/classifications', label: t('nav.classifications'), roles: ADMIN, icon: icon(IconTags) },
+        { to: '/admin/template-categories', label: t('nav.templateCategories'), roles: ADMIN, icon: icon(IconCategory) },
+        { to: '/admin/templates', label: t('nav.templates'), roles: ADMIN, icon: icon(IconTemplate) },
+        { to: '/admin/settings', label: t('nav.settings'), roles: ADMIN, icon: icon(IconAdjustments) },
+        { to: '/admin/audit', label: t('nav.audit'), roles: ADMIN, icon: icon(IconHistory) },
+      ],
+    },
+    {
+      label: t('nav.account'),
+      items: [{ to: '/profile', label: t('nav.profile'), roles: ALL, icon: icon(IconUserCircle) }],
     },
   ];
 }
 
+/** A screen only some roles open; anyone else lands on their home (the menu hides it from them too). */
+function Allow({ roles, children }: { roles: Role[]; children: ReactNode }) {
+  const { me } = useSession();
+  return roles.includes(me.role) ? <>{children}</> : <HomeRedirect role={me.role} />;
+}
+
+const guarded = (path: string, roles: Role[], element: ReactNode): RouteObject => ({ path, element: <Allow roles={roles}>{element}</Allow> });
+
 export const routes: RouteObject[] = [
-  { path: 'admin/pause-reasons', element: <PauseReasonsPage /> },
+  guarded('monitor', STAFF, <MonitorPage />),
+  guarded('monitor/wallboard', STAFF, <WallboardPage />),
+  guarded('admin/users', STAFF, <UsersPage />),
+  guarded('admin/agents', ADMIN, <AgentsPage />),
+  guarded('admin/teams', STAFF, <TeamsPage />),
+  guarded('admin/services', STAFF, <ServicesPage />),
+  guarded('admin/services/:id/bot-flow', ADMIN, <BotFlowPage />),
+  guarded('admin/services/:id/hours', ADMIN, <ServiceHoursPage />),
+  guarded('admin/pause-reasons', ADMIN, <PauseReasonsPage />),
+  guarded('admin/classifications', ADMIN, <ClassificationsPage />),
+  guarded('admin/template-categories', ADMIN, <TemplateCategoriesPage />),
+  guarded('admin/templates', ADMIN, <TemplatesPage />),
+  guarded('admin/settings', ADMIN, <SettingsPage />),
+  guarded('admin/audit', ADMIN, <AuditPage />),
+  { path: 'profile', element: <ProfilePage /> },
+  { path: 'desk', element: <DeskPage /> },
 ];
 
 export function homePath(role: Role): string {
-  return role === 'admin' ? '/admin/pause-reasons' : '/admin/pause-reasons';
+  return role === 'agent' ? '/desk' : '/monitor';
 }
 
 export const HomeRedirect = ({ role }: { role: Role }) => <Navigate to={homePath(role)} replace />;

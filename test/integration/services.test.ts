@@ -41,7 +41,15 @@ describe('services: create, read, list', () => {
 
   it('keeps a given key and a bot flow as JSON', async () => {
     const key = `k-${randomUUID().slice(0, 8)}`;
-    const botFlow = { greeting: 'Olá!', options: [{ label: 'Vendas', next: 'queue' }] };
+    // the shape is checked, and so is the graph (webchat.test.ts has the invalid flows)
+    const botFlow = {
+      version: 1,
+      start: 'menu',
+      steps: {
+        menu: { kind: 'menu', text: 'Olá!', options: [{ id: 'vendas', label: 'Vendas', next: 'fila' }] },
+        fila: { kind: 'transfer' },
+      },
+    };
     const r = await admin.post('/api/services', { name: unique('Com Chave'), channel: 'whatsapp', key, botFlow });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ key, botFlow });

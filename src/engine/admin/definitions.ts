@@ -10,6 +10,9 @@ import type {
   User,
 } from '../../contracts/admin.js';
 import { hashPassword } from '../auth/password.js';
+import type { BusinessHoursInput } from '../../contracts/business-hours.js';
+import { assertValidFlow } from '../bot/flow.js';
+import { normalizeBusinessHours, storedHours } from '../business-hours.js';
 import { AppError } from '../errors.js';
 import { getSettings } from '../settings.js';
 import { encryptSecret, type SecretKey } from '../secrets.js';
@@ -143,9 +146,11 @@ export const services: ResourceDef<Service> = {
     inactivityTimeoutSeconds: 'inactivity_timeout_seconds',
     emailTriage: 'email_triage',
     outboundWebhookUrl: 'outbound_webhook_url',
+    businessHours: 'business_hours',
+    prechatForm: 'prechat_form',
     active: 'active',
   },
-  jsonColumns: ['bot_flow'],
+  jsonColumns: ['bot_flow', 'business_hours', 'prechat_form'],
   links: [{ field: 'teamIds', table: 'service_teams', ownColumn: 'service_id', otherColumn: 'team_id' }],
   searchColumn: 'name',
   present: (r) => ({
@@ -164,6 +169,8 @@ export const services: ResourceDef<Service> = {
     emailTriage: r.email_triage as boolean,
     outboundWebhookUrl: (r.outbound_webhook_url as string | null) ?? null,
     hasApiToken: Boolean(r.api_token_hash),
+    businessHours: storedHours(r.business_hours),
+    prechatForm: (r.prechat_form as Service['prechatForm'] | null) ?? [],
     active: r.active as boolean,
     ...stamps(r),
   }),
@@ -172,10 +179,15 @@ export const services: ResourceDef<Service> = {
     if (input.emailTriage === true && channel !== 'email') {
       throw new AppError(422, 'validation_error', 'emailTriage: only e-mail services have the e-mail filter', { field: 'emailTriage' });
     }
-    if (existing) return {};
-    // a new service starts from the operation's parameters (Parâmetros) for what it does not say
-    const { serviceLevel, timeouts } = await getSettings(tx);
+    // a flow that would trap a customer is refused (422 listing its problems)
+    if (input.botFlow) await assertValidFlow(tx, channel, input.botFlow);
+    const { serviceLevel, timeouts, timezone } = await getSettings(tx);
     const extra: Record<string, unknown> = {};
+    if (input.businessHours) {
+      extra.business_hours = JSON.stringify(normalizeBusinessHours(input.businessHours as BusinessHoursInput, new Date(), timezone));
+    }
+    if (existing) return extra;
+    // a new service starts from the operation's parameters (Parâmetros) for what it does not say
     if (!input.key) extra.key = serviceKey(String(input.name));
     if (input.serviceLevelSeconds === undefined) extra.service_level_seconds = channel === 'email' ? serviceLevel.emailSeconds : serviceLevel.chatSeconds;
     if (input.botTimeoutSeconds === undefined) extra.bot_timeout_seconds = timeouts.botSeconds;

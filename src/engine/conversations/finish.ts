@@ -61,8 +61,9 @@ export async function finishConversation(
   );
   await clearConversationTimers(u.tx, c.id);
   const closing = CLOSING[to];
-  // the customer who left (abandoned) is not written to; everyone else hears the protocol again
-  if (closing && to !== 'abandoned') await addMessage(engine, u, { ...c, state: to }, { authorType: 'system', body: closing.replace('{p}', c.protocol) });
+  // the customer who left (abandoned, or closed the chat) is not written to, and a bot's end step is
+  // its own goodbye; everyone else hears the protocol again
+  if (closing && to !== 'abandoned' && by !== 'customer' && by !== 'bot') await addMessage(engine, u, { ...c, state: to }, { authorType: 'system', body: closing.replace('{p}', c.protocol) });
   if (c.state === 'in_service' && c.agentId) await releaseAgent(u, c.agentId, c.channel);
   return emitConversation(u, c.id, `finished:${to}`);
 }

@@ -1,11 +1,16 @@
 import type { Channel } from '../../contracts/common.js';
+import type { ConversationView } from '../../contracts/conversations.js';
 import { isUniqueViolation } from '../../db/database.js';
-import type { Engine, UnitOfWork } from '../engine.js';
-import { notFound } from '../errors.js';
-import { nextProtocol } from '../protocol.js';
+import { linkAttachments } from '../attachments.js';
+import { hoursNow } from '../business-hours.js';
 import { getSettings } from '../settings.js';
+import { answerBot, pressedLabel, startBot } from '../bot/stage.js';
+import { saveContactFields } from '../contacts.js';
+import type { Engine, UnitOfWork } from '../engine.js';
+import { AppError, notFound } from '../errors.js';
 import { setTimer } from '../timers.js';
 import { addMessage, emitConversation } from './lifecycle.js';
+import { closeLeftMessage, loadService, openConversation, type ServiceRow } from './open.js';
 import { CONVERSATION_SELECT, presentConversation } from './present.js';
 
 export interface InboundMessage {
@@ -17,7 +22,12 @@ export interface InboundMessage {
   text: string;
   contentType?: string;
   attachments?: unknown[] | null;
+  /** files already stored (attachments table) that this message carries */
+  attachmentIds?: string[];
   subject?: string | null;
+  /** a WebChat bot button: stored as the option's label, answered as that option */
+  option?: string | null;
+  payload?: Record<string, unknown> | null;
 }
 
 export interface InboundResult {
@@ -26,15 +36,6 @@ export interface InboundResult {
   messageId: number | null;
   duplicate: boolean;
   created: boolean;
-}
-
-interface ServiceRow {
-  id: string;
-  channel: Channel;
-  active: boolean;
-  email_triage: boolean;
-  queue_timeout_seconds: number;
-  inactivity_timeout_seconds: number;
 }
 
 const OPEN = `('triage', 'bot', 'queued', 'in_service')`;
@@ -49,7 +50,7 @@ async function findDuplicate(u: UnitOfWork, channel: string, externalId: string)
   return d ? { conversationId: d.conversation_id, protocol: d.protocol, messageId: d.id, duplicate: true, created: false } : null;
 }
 
-async function findOrCreateContact(u: UnitOfWork, channel: string, m: InboundMessage['contact']): Promise<string> {
+export async function findOrCreateContact(u: UnitOfWork, channel: string, m: InboundMessage['contact']): Promise<string> {
   const found = await u.tx.query<{ contact_id: string; name: string | null }>(
     'SELECT ci.contact_id, ct.name FROM contact_identities ci JOIN contacts ct ON ct.id = ci.contact_id WHERE ci.channel = $1 AND ci.external_id = $2',
     [channel, m.externalId],
@@ -72,27 +73,6 @@ async function findOrCreateContact(u: UnitOfWork, channel: string, m: InboundMes
   return rows[0].id;
 }
 
-/** Opens a conversation: protocol, first system message, the e-mail filter or the queue. */
-async function openConversation(engine: Engine, u: UnitOfWork, s: ServiceRow, contactId: string, subject: string | null) {
-  const settings = await getSettings(u.tx);
-  const protocol = await nextProtocol(u.tx, u.now, settings.timezone);
-  const state = s.email_triage ? 'triage' : 'queued';
-  const { rows } = await u.tx.query<{ id: string }>(
-    `INSERT INTO conversations (protocol, service_id, channel, contact_id, state, subject, created_at, triage_at, queued_at, first_queued_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
-    [protocol, s.id, s.channel, contactId, state, subject, u.now, state === 'triage' ? u.now : null, state === 'queued' ? u.now : null],
-  );
-  const id = rows[0].id;
-  const c = await emitConversation(u, id, 'created', 'conversation.created');
-  // SAC decree: the protocol is told to the customer at the start of the service
-  await addMessage(engine, u, c, { authorType: 'system', body: `Seu número de protocolo é ${protocol}.` });
-  if (state === 'queued') {
-    await setTimer(u.tx, 'queue_timeout', { conversationId: id }, new Date(u.now.getTime() + s.queue_timeout_seconds * 1000));
-    u.requestRouting();
-  }
-  return c;
-}
-
 /** A customer message from any channel: deduplicated, durable, routed. */
 export async function receiveInbound(engine: Engine, m: InboundMessage): Promise<InboundResult> {
   try {
@@ -107,34 +87,90 @@ export async function receiveInbound(engine: Engine, m: InboundMessage): Promise
   }
 }
 
+/**
+ * The contact's open conversation that came in on (or is now on) this service: a bot or an agent may
+ * have moved it to another service's queue, and the customer still writes to the first one.
+ */
+export async function findOpenConversation(u: UnitOfWork, contactId: string, serviceId: string): Promise<ConversationView | null> {
+  const { rows } = await u.tx.query(
+    `${CONVERSATION_SELECT} WHERE c.contact_id = $1 AND (c.service_id = $2 OR c.entry_service_id = $2) AND c.state IN ${OPEN}
+      ORDER BY c.created_at DESC LIMIT 1 FOR UPDATE OF c`,
+    [contactId, serviceId],
+  );
+  return rows[0] ? presentConversation(rows[0]) : null;
+}
+
+async function activeService(u: UnitOfWork, id: string): Promise<ServiceRow> {
+  const s = await loadService(u.tx, id);
+  if (!s || !s.active) throw notFound('Service', id);
+  return s;
+}
+
 async function receiveInboundIn(engine: Engine, u: UnitOfWork, m: InboundMessage): Promise<InboundResult> {
   if (m.externalId) {
     const dup = await findDuplicate(u, m.channel, m.externalId);
     if (dup) return dup;
   }
-  const { rows: services } = await u.tx.query<ServiceRow>('SELECT * FROM services WHERE id = $1', [m.serviceId]);
-  const s = services[0];
-  if (!s || !s.active) throw notFound('Service', m.serviceId);
+  const s = await activeService(u, m.serviceId);
   const contactId = await findOrCreateContact(u, m.channel, m.contact);
-  const { rows: open } = await u.tx.query(
-    `${CONVERSATION_SELECT} WHERE c.contact_id = $1 AND c.service_id = $2 AND c.state IN ${OPEN} ORDER BY c.created_at DESC LIMIT 1 FOR UPDATE OF c`,
-    [contactId, s.id],
-  );
-  const created = !open[0];
-  let c = created ? await openConversation(engine, u, s, contactId, m.subject ?? null) : presentConversation(open[0]);
+  const open = await findOpenConversation(u, contactId, s.id);
+  if (m.option && open?.state !== 'bot') throw new AppError(409, 'not_in_bot', 'option: the conversation is not in the bot any more', { currentState: open?.state ?? 'none' });
+  const opened = open ? null : await openConversation(engine, u, s, contactId, m.subject ?? null);
+  let c = open ?? opened!.conversation;
+  // the service the conversation is on now (a bot or an agent may have moved it)
+  const current = c.serviceId === s.id ? s : ((await loadService(u.tx, c.serviceId)) ?? s);
+  const label = m.option ? await pressedLabel(u, c, current, m.option) : null;
   const message = await addMessage(engine, u, c, {
     authorType: 'customer',
-    body: m.text,
+    body: label ?? m.text,
     externalId: m.externalId,
     contentType: m.contentType,
     attachments: m.attachments,
+    payload: m.payload,
   });
-  // the customer answered: their give-up and inactivity clocks start again
-  if (c.state === 'queued') {
-    await setTimer(u.tx, 'queue_timeout', { conversationId: c.id }, new Date(u.now.getTime() + s.queue_timeout_seconds * 1000));
+  if (m.attachmentIds?.length) await linkAttachments(u.tx, m.attachmentIds, c.id, message.id);
+  const result = (conv: ConversationView): InboundResult => ({ conversationId: conv.id, protocol: conv.protocol, messageId: message.id, duplicate: false, created: !open });
+  if (opened?.stage === 'left_message') return result(await closeLeftMessage(engine, u, c, opened.closedMessage));
+  let emitted = false;
+  if (c.state === 'bot') {
+    // the message that opened the conversation is not an answer: the bot greets and asks first
+    const r = opened ? await startBot(engine, u, c, current) : await answerBot(engine, u, c, current, m.option ? { kind: 'option', optionId: m.option } : { kind: 'text', text: m.text });
+    emitted = r.emitted;
+  } else if (c.state === 'queued') {
+    // the customer answered: their give-up and inactivity clocks start again
+    await setTimer(u.tx, 'queue_timeout', { conversationId: c.id }, new Date(u.now.getTime() + current.queue_timeout_seconds * 1000));
   } else if (c.state === 'in_service') {
-    await setTimer(u.tx, 'inactive_in_service', { conversationId: c.id }, new Date(u.now.getTime() + s.inactivity_timeout_seconds * 1000));
+    await setTimer(u.tx, 'inactive_in_service', { conversationId: c.id }, new Date(u.now.getTime() + current.inactivity_timeout_seconds * 1000));
   }
-  c = await emitConversation(u, c.id, 'customer_message');
-  return { conversationId: c.id, protocol: c.protocol, messageId: message.id, duplicate: false, created };
+  if (!emitted) c = await emitConversation(u, c.id, 'customer_message');
+  return result(c);
+}
+
+export interface StartRequest {
+  serviceId: string;
+  channel: Channel;
+  contact: InboundMessage['contact'];
+  /** validated answers (a pre-chat form): kept on the contact */
+  fields?: Record<string, string>;
+}
+
+/**
+ * Opens a conversation before the customer writes (the WebChat "start" button): the same opening as
+ * an inbound message, without one. The open conversation is returned when there is one already; null
+ * outside hours on a service that takes messages then (the conversation opens with the message).
+ */
+export function startConversation(engine: Engine, r: StartRequest): Promise<{ conversationId: string; protocol: string; created: boolean } | null> {
+  return engine.execute(async (u) => {
+    const s = await activeService(u, r.serviceId);
+    const contactId = await findOrCreateContact(u, r.channel, r.contact);
+    if (r.fields) await saveContactFields(u.tx, contactId, r.fields, u.now);
+    const open = await findOpenConversation(u, contactId, s.id);
+    if (open) return { conversationId: open.id, protocol: open.protocol, created: false };
+    const hours = hoursNow(s.business_hours, u.now, (await getSettings(u.tx)).timezone);
+    if (s.channel !== 'email' && !hours.open && hours.outsideHours === 'leave_message') return null;
+    const { conversation: c, stage } = await openConversation(engine, u, s, contactId, null);
+    const emitted = stage === 'bot' ? (await startBot(engine, u, c, s)).emitted : false;
+    if (!emitted && stage === 'bot') await emitConversation(u, c.id, 'bot_started');
+    return { conversationId: c.id, protocol: c.protocol, created: true };
+  });
 }

@@ -41,6 +41,8 @@ export interface NewMessage {
   externalId?: string | null;
   contentType?: string;
   attachments?: unknown[] | null;
+  /** channel data kept with the message: a bot menu's options (WebChat buttons), the widget's clientId */
+  payload?: Record<string, unknown> | null;
 }
 
 /**
@@ -50,10 +52,10 @@ export interface NewMessage {
 export async function addMessage(engine: Engine, u: UnitOfWork, c: ConversationView, m: NewMessage): Promise<MessageView> {
   const outgoing = m.authorType !== 'customer';
   const { rows } = await u.tx.query<Record<string, unknown>>(
-    `INSERT INTO messages (conversation_id, channel, external_id, author_type, author_id, body, content_type, attachments, delivery_status, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+    `INSERT INTO messages (conversation_id, channel, external_id, author_type, author_id, body, content_type, attachments, delivery_status, created_at, payload)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
     [c.id, c.channel, m.externalId ?? null, m.authorType, m.authorId ?? null, m.body, m.contentType ?? 'text',
-      m.attachments ? JSON.stringify(m.attachments) : null, outgoing ? 'pending' : null, u.now],
+      m.attachments ? JSON.stringify(m.attachments) : null, outgoing ? 'pending' : null, u.now, m.payload ? JSON.stringify(m.payload) : null],
   );
   const stamp =
     m.authorType === 'customer'

@@ -58,6 +58,7 @@ export function presentMessage(r: Record<string, unknown>): MessageView {
     contentType: r.content_type as string,
     attachments: (r.attachments as unknown[] | null) ?? null,
     deliveryStatus: (r.delivery_status as MessageView['deliveryStatus']) ?? null,
+    payload: (r.payload as Record<string, unknown> | null) ?? null,
     createdAt: (r.created_at as Date).toISOString(),
   };
 }

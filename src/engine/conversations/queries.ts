@@ -71,7 +71,7 @@ export async function transferTargets(db: Queryable, actor: Actor, id: string) {
       `SELECT DISTINCT u.id, u.name, p.state, p.open_chat, p.open_email FROM users u
          JOIN team_agents ta ON ta.user_id = u.id JOIN service_teams st ON st.team_id = ta.team_id AND st.service_id = $1
          LEFT JOIN agent_presence p ON p.user_id = u.id
-        WHERE u.active AND u.agent_enabled AND u.id <> $2 ORDER BY u.name`,
+        WHERE u.active AND u.agent_enabled AND u.id IS DISTINCT FROM $2 ORDER BY u.name`,
       [c.serviceId, c.agentId],
     ),
     db.query<{ id: string; name: string }>(`SELECT id, name FROM services WHERE active AND channel = $1 AND id <> $2 ORDER BY name`, [c.channel, c.serviceId]),

@@ -107,7 +107,16 @@ export class AlertEngine {
         'SELECT id, rule, subject_type, subject_id FROM alerts WHERE resolved_at IS NULL',
       );
       const ended = current.filter((a) => !open.has(`${a.rule}|${a.subject_type}|${a.subject_id}`)).map((a) => a.id);
-      if (ended.length) await u.tx.query('UPDATE alerts SET resolved_at = $2 WHERE id = ANY($1::bigint[])', [ended, u.now]);
+      if (ended.length) {
+        const { rows: resolved } = await u.tx.query(
+          `UPDATE alerts SET resolved_at = $2 WHERE id = ANY($1::bigint[]) RETURNING *, team_ids::text[] AS team_ids, false AS read`,
+          [ended, u.now],
+        );
+        for (const r of resolved) {
+          const alert = presentAlert(r);
+          u.emit({ type: 'alert.resolved', serviceId: alert.serviceId, agentId: alert.subjectType === 'agent' ? alert.subjectId : null, alert });
+        }
+      }
       return created;
     });
   }

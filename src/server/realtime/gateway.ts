@@ -56,7 +56,7 @@ function agentFilter(userId: string, open: string[]): (e: RealtimeEvent) => bool
 
 function scopeFilter(scope: Scope): (e: RealtimeEvent) => boolean {
   return (e) => {
-    if (scope.all) return true;
+    if (scope.all || e.type === 'catalog.updated') return true;
     if (e.agent) return scope.agentIds.has(e.agent.id);
     if (e.alert?.subjectType === 'agent') return scope.agentIds.has(e.alert.subjectId);
     return e.serviceId !== null && scope.serviceIds.has(e.serviceId);
@@ -183,12 +183,20 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
     const early: RawData[] = [];
     let onMessage: ((raw: RawData) => void) | null = null;
     socket.on('message', (raw) => (onMessage ? onMessage(raw) : early.push(raw)));
+    // the same for a close during the session lookup: without this the agent would look connected forever
+    let closed = false;
+    let onClose: (() => void) | null = null;
+    socket.on('close', () => {
+      closed = true;
+      onClose?.();
+    });
     const token = req.cookies[SESSION_COOKIE];
     const user = token ? await sessionUser(db, token) : null;
     if (!user) {
       socket.close(4401, 'sign in first');
       return;
     }
+    if (closed) return;
     const c: Connection = { socket, user, sub: null, alive: true, monitor: null, typedAt: new Map() };
     connections.add(c);
     if (user.agentEnabled) {
@@ -228,7 +236,7 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
       }
     };
     for (const raw of early.splice(0)) onMessage(raw);
-    socket.on('close', () => {
+    onClose = () => {
       connections.delete(c);
       if (user.agentEnabled) {
         const n = (agentSockets.get(user.id) ?? 1) - 1;
@@ -238,7 +246,9 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
           void agentDisconnected(engine, user.id).catch(() => undefined);
         }
       }
-    });
+    };
+    // closed while we were busy connecting the agent: clean up now
+    if (closed) onClose();
   });
 
   // Dead connections (a laptop lid closed) are found by ping; connected agents' sockets also count

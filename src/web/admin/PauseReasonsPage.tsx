@@ -9,6 +9,7 @@ export function PauseReasonsPage() {
       path="/api/pause-reasons"
       title={t('pauseReasons.title')}
       description={t('pauseReasons.description')}
+      formTitles={{ create: t('pauseReasons.create'), edit: t('pauseReasons.edit') }}
       columns={[
         { key: 'name', label: t('common.name'), render: (r) => r.name },
         { key: 'maxMinutes', label: t('pauseReasons.maxMinutes'), render: (r) => r.maxMinutes ?? '—' },

@@ -9,12 +9,14 @@ export const ptBR = {
     saved: 'Alterações salvas', created: 'Registro criado', error: 'Erro', all: 'Todos', status: 'Status',
     name: 'Nome', language: 'Idioma', logout: 'Sair', reload: 'Recarregar', clear: 'Limpar',
     showInactive: 'Mostrar inativos', required: 'Obrigatório', minutes: 'minutos', seconds: 'segundos',
+    toggleVisibility: 'Mostrar ou ocultar o texto digitado',
   },
   nav: {
     home: 'Início', desk: 'Atendimento', admin: 'Administração', users: 'Usuários', agents: 'Agentes',
     teams: 'Departamentos', services: 'Serviços', pauseReasons: 'Motivos de pausa',
     classifications: 'Classificações', templateCategories: 'Categorias de templates', templates: 'Templates de comunicação',
     settings: 'Parâmetros', audit: 'Auditoria',
+    account: 'Minha conta', profile: 'Meu perfil',
   },
   login: {
     title: 'Entrar no Mirante', email: 'E-mail', password: 'Senha', submit: 'Entrar',
@@ -38,12 +40,14 @@ export const en: typeof ptBR = {
     saved: 'Changes saved', created: 'Record created', error: 'Error', all: 'All', status: 'Status',
     name: 'Name', language: 'Language', logout: 'Sign out', reload: 'Reload', clear: 'Clear',
     showInactive: 'Show inactive', required: 'Required', minutes: 'minutes', seconds: 'seconds',
+    toggleVisibility: 'Show or hide what was typed',
   },
   nav: {
     home: 'Home', desk: 'Agent desk', admin: 'Administration', users: 'Users', agents: 'Agents',
     teams: 'Departments', services: 'Services', pauseReasons: 'Pause reasons',
     classifications: 'Classifications', templateCategories: 'Template categories', templates: 'Communication templates',
     settings: 'Parameters', audit: 'Audit log',
+    account: 'My account', profile: 'My profile',
   },
   login: {
     title: 'Sign in to Mirante', email: 'E-mail', password: 'Password', submit: 'Sign in',

@@ -2,6 +2,8 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import * as common from './common';
 import * as admin from '../admin/i18n';
+import * as desk from '../desk/i18n';
+import * as monitor from '../monitor/i18n';
 
 export const LANGUAGES = ['pt-BR', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -20,8 +22,8 @@ export function setLanguage(lang: Language): void {
 
 void i18n.use(initReactI18next).init({
   resources: {
-    'pt-BR': { translation: { ...common.ptBR, ...admin.ptBR } },
-    en: { translation: { ...common.en, ...admin.en } },
+    'pt-BR': { translation: { ...common.ptBR, ...admin.ptBR, ...desk.ptBR, ...monitor.ptBR } },
+    en: { translation: { ...common.en, ...admin.en, ...desk.en, ...monitor.en } },
   },
   lng: storedLanguage(),
   fallbackLng: 'pt-BR',

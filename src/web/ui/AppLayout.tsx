@@ -1,4 +1,4 @@
-import { AppShell, Burger, Button, Group, NavLink, ScrollArea, SegmentedControl, Text, Tooltip } from '@mantine/core';
+import { Anchor, AppShell, Burger, Button, Group, NavLink, ScrollArea, SegmentedControl, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
@@ -31,7 +31,7 @@ function Clock() {
     const id = setInterval(() => setNow(new Date()), 30_000);
     return () => clearInterval(id);
   }, []);
-  return <Text size="sm" c="dimmed">{formatDate(now, settings.timezone, i18n.language)}</Text>;
+  return <Text size="sm" c="dimmed" visibleFrom="sm">{formatDate(now, settings.timezone, i18n.language)}</Text>;
 }
 
 /** The frame of every screen: version, date and Sair on top (as in seed 1), the menu on the side. */
@@ -62,8 +62,8 @@ export function AppLayout({ sections }: { sections: NavSection[] }) {
               data={[{ value: 'pt-BR', label: 'PT' }, { value: 'en', label: 'EN' }]}
               aria-label={t('common.language')}
             />
-            <Tooltip label={t(`roles.${me.role}`)}>
-              <Text size="sm" fw={500} visibleFrom="sm" data-testid="current-user">{me.name}</Text>
+            <Tooltip label={`${t('nav.profile')} · ${t(`roles.${me.role}`)}`}>
+              <Anchor component={RouterLink} to="/profile" size="sm" fw={500} c="dark" visibleFrom="sm" data-testid="current-user">{me.name}</Anchor>
             </Tooltip>
             <Button size="xs" variant="light" color="gray" onClick={() => void logout()}>{t('common.logout')}</Button>
           </Group>

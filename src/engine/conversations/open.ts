@@ -1,0 +1,94 @@
+import type { Channel } from '../../contracts/common.js';
+import type { ConversationView } from '../../contracts/conversations.js';
+import type { Queryable } from '../../db/database.js';
+import { storedFlow } from '../bot/flow.js';
+import { hoursNow } from '../business-hours.js';
+import type { Engine, UnitOfWork } from '../engine.js';
+import { nextProtocol } from '../protocol.js';
+import { getSettings } from '../settings.js';
+import { setTimer } from '../timers.js';
+import { addMessage, emitConversation } from './lifecycle.js';
+import { loadConversation } from './present.js';
+
+export interface ServiceRow {
+  id: string;
+  name: string;
+  key: string;
+  channel: Channel;
+  active: boolean;
+  email_triage: boolean;
+  bot_flow: unknown;
+  business_hours: unknown;
+  prechat_form: unknown;
+  bot_timeout_seconds: number;
+  queue_timeout_seconds: number;
+  inactivity_timeout_seconds: number;
+}
+
+export async function loadService(tx: Queryable, id: string): Promise<ServiceRow | null> {
+  const { rows } = await tx.query<ServiceRow>('SELECT * FROM services WHERE id = $1', [id]);
+  return rows[0] ?? null;
+}
+
+/**
+ * Where a new conversation goes first: the e-mail filter, the service's bot, its queue, or, outside
+ * business hours on a service that takes messages then, nowhere (`left_message`: stored and finished).
+ */
+export type OpenStage = 'triage' | 'bot' | 'queued' | 'left_message';
+
+export interface Opened {
+  conversation: ConversationView;
+  stage: OpenStage;
+  /** what the customer is told, when opened outside business hours */
+  closedMessage: string | null;
+}
+
+export const LEFT_MESSAGE_TEXT = 'Recebemos sua mensagem e responderemos assim que possível. Seu protocolo é {p}.';
+
+/**
+ * Opens a conversation: a protocol number (told to the customer in the first system message, SAC
+ * decree), then the stage. Business hours apply to chat and messaging, not to e-mail, which waits by
+ * nature. A `left_message` conversation is born finished (`completed` by the system, wrap-up
+ * `{leftMessage: true}`): it never was in a queue, so it is neither offered nor abandoned, yet it shows
+ * in the reports and can be followed up. Its single conversation.created event is raised by the caller
+ * once the customer's message is stored, so the monitor counts it once.
+ */
+export async function openConversation(engine: Engine, u: UnitOfWork, s: ServiceRow, contactId: string, subject: string | null): Promise<Opened> {
+  const settings = await getSettings(u.tx);
+  const protocol = await nextProtocol(u.tx, u.now, settings.timezone);
+  const hours = s.channel === 'email' ? null : hoursNow(s.business_hours, u.now, settings.timezone);
+  const closed = hours !== null && !hours.open;
+  const stage: OpenStage = s.email_triage
+    ? 'triage'
+    : closed && hours.outsideHours === 'leave_message'
+      ? 'left_message'
+      : s.channel !== 'email' && storedFlow(s.bot_flow)
+        ? 'bot'
+        : 'queued';
+  const state = stage === 'left_message' ? 'completed' : stage;
+  const at = (when: boolean) => (when ? u.now : null);
+  const { rows } = await u.tx.query<{ id: string }>(
+    `INSERT INTO conversations (protocol, service_id, entry_service_id, channel, contact_id, state, subject, created_at, triage_at, bot_started_at,
+        queued_at, first_queued_at, outside_hours, finished_at, finished_by, wrapup)
+     VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14) RETURNING id`,
+    [protocol, s.id, s.channel, contactId, state, subject, u.now, at(stage === 'triage'), at(stage === 'bot'), at(stage === 'queued'), closed,
+      at(stage === 'left_message'), stage === 'left_message' ? 'system' : null, stage === 'left_message' ? JSON.stringify({ leftMessage: true }) : null],
+  );
+  const id = rows[0].id;
+  const c = stage === 'left_message' ? (await loadConversation(u.tx, id))! : await emitConversation(u, id, 'created', 'conversation.created');
+  await addMessage(engine, u, c, { authorType: 'system', body: `Seu número de protocolo é ${protocol}.` });
+  // outside hours but queued anyway: the customer hears why the wait may be long
+  if (closed && stage !== 'left_message' && hours.closedMessage) await addMessage(engine, u, c, { authorType: 'system', body: hours.closedMessage });
+  if (stage === 'queued') {
+    await setTimer(u.tx, 'queue_timeout', { conversationId: id }, new Date(u.now.getTime() + s.queue_timeout_seconds * 1000));
+    u.requestRouting();
+  }
+  return { conversation: c, stage, closedMessage: closed ? hours.closedMessage : null };
+}
+
+/** After the customer's message of a `left_message` conversation: the acknowledgement, then its one event. */
+export async function closeLeftMessage(engine: Engine, u: UnitOfWork, c: ConversationView, closedMessage: string | null): Promise<ConversationView> {
+  const thanks = LEFT_MESSAGE_TEXT.replace('{p}', c.protocol);
+  await addMessage(engine, u, c, { authorType: 'system', body: closedMessage ? `${closedMessage} ${thanks}` : thanks });
+  return emitConversation(u, c.id, 'left_message', 'conversation.created');
+}

@@ -1,0 +1,252 @@
+import type { WebSocket } from 'ws';
+import type { ConversationView, MessageView } from '../../contracts/conversations.js';
+import type { RealtimeEvent } from '../../contracts/events.js';
+import type { WidgetServerMessage, WidgetState } from '../../contracts/webchat.js';
+import { queuePositions } from '../../core/queue-position.js';
+import type { Database } from '../../db/database.js';
+import type { EphemeralMessage } from '../../engine/bus.js';
+import type { Runtime } from '../../engine/runtime.js';
+import { prechatFields, type WebchatService } from '../../channels/webchat/service.js';
+import { widgetMessage, widgetState, type WidgetLanguage } from '../../channels/webchat/present.js';
+import type { Visitor } from '../../channels/webchat/visitors.js';
+
+/** One widget socket. */
+export interface WidgetConnection {
+  socket: WebSocket;
+  visitor: Visitor;
+  service: WebchatService;
+  ip: string;
+  /** absolute base of attachment links (the widget runs on another site) */
+  origin: string;
+  token: string;
+  language: WidgetLanguage;
+  /** the conversation the widget shows: the open one, else the latest */
+  conversation: ConversationView | null;
+  /** clientIds this socket sent: their echo is its ack, not a message */
+  ownClientIds: Set<string>;
+  lastState: string;
+  /** live pushes wait here until the welcome (with the history read from the database) is out */
+  buffered: RealtimeEvent[] | null;
+  lastMessageId: number;
+}
+
+const DELIVERY_FLUSH_MS = 200;
+const POSITIONS_FLUSH_MS = 250;
+
+/**
+ * Pushes what happens to visitors' conversations to their sockets on this node: new messages (agent,
+ * bot, system; a customer's own from another tab), state changes with the queue position and the
+ * estimated wait, the agent's typing. Every node gets every event (bus), so a visitor is served by
+ * whichever node holds their socket; messages pushed to a socket are marked delivered.
+ */
+export class WidgetHub {
+  private readonly byContact = new Map<string, Set<WidgetConnection>>();
+  /** conversations of connected visitors → their contact */
+  private readonly convContact = new Map<string, string>();
+  private readonly deliveredIds: number[] = [];
+  private readonly dirtyServices = new Set<string>();
+  private positionsCache: Map<string, number> | null = null;
+  private queueLengths = new Map<string, number>();
+  private deliveryTimer: NodeJS.Timeout | null = null;
+  private positionsTimer: NodeJS.Timeout | null = null;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly db: Database,
+    private readonly runtime: Runtime,
+    private readonly onError: (err: unknown) => void,
+  ) {
+    this.unsubscribe.push(runtime.projection.onApplied((events) => this.applied(events)));
+    this.unsubscribe.push(runtime.bus.subscribeEphemeral((m) => this.ephemeral(m)));
+  }
+
+  get connections(): number {
+    let n = 0;
+    for (const set of this.byContact.values()) n += set.size;
+    return n;
+  }
+
+  /** From now on the connection gets its contact's pushes (buffered until `release`). */
+  attach(conn: WidgetConnection): void {
+    const contactId = conn.visitor.contactId;
+    if (!contactId) return;
+    let set = this.byContact.get(contactId);
+    if (!set) this.byContact.set(contactId, (set = new Set()));
+    if (set.has(conn)) return;
+    set.add(conn);
+    if (conn.conversation) this.convContact.set(conn.conversation.id, contactId);
+  }
+
+  detach(conn: WidgetConnection): void {
+    const contactId = conn.visitor.contactId;
+    const set = contactId ? this.byContact.get(contactId) : undefined;
+    if (!set) return;
+    set.delete(conn);
+    if (set.size) return;
+    this.byContact.delete(contactId!);
+    for (const [conv, contact] of this.convContact) if (contact === contactId) this.convContact.delete(conv);
+  }
+
+  /** Sends what was buffered since `attach`, after the welcome. */
+  release(conn: WidgetConnection): void {
+    const waiting = conn.buffered ?? [];
+    conn.buffered = null;
+    if (waiting.length) this.deliver(conn, waiting);
+  }
+
+  send(conn: WidgetConnection, msg: WidgetServerMessage): void {
+    if (conn.socket.readyState === conn.socket.OPEN) conn.socket.send(JSON.stringify(msg));
+  }
+
+  /** The conversation the widget shows, without telling (the welcome carries its state). */
+  track(conn: WidgetConnection, c: ConversationView | null): void {
+    conn.conversation = c;
+    if (c && conn.visitor.contactId) this.convContact.set(c.id, conn.visitor.contactId);
+  }
+
+  /** The conversation the widget shows changed (a command's result, or an event): tells its state once per change. */
+  setConversation(conn: WidgetConnection, c: ConversationView | null, force = false): void {
+    if (c && conn.conversation && c.id !== conn.conversation.id && isOpenState(conn.conversation.state) && !isOpenState(c.state)) return;
+    conn.conversation = c;
+    if (c && conn.visitor.contactId) this.convContact.set(c.id, conn.visitor.contactId);
+    this.pushState(conn, force);
+  }
+
+  state(conn: WidgetConnection): WidgetState {
+    return widgetState(conn.conversation, {
+      prechat: prechatFields(conn.service),
+      language: conn.language,
+      position: (c) => this.position(c),
+      estimatedWaitSeconds: (c) => this.runtime.monitor.meanWaitSeconds(c.serviceId),
+      agentName: (id) => this.runtime.projection.agents.get(id)?.name ?? 'Atendente',
+    });
+  }
+
+  pushState(conn: WidgetConnection, force = false): void {
+    const state = this.state(conn);
+    const json = JSON.stringify(state);
+    if (!force && json === conn.lastState) return;
+    conn.lastState = json;
+    this.send(conn, { type: 'state', state });
+  }
+
+  present(conn: WidgetConnection, m: MessageView) {
+    return widgetMessage(m, (id) => `${conn.origin}/webchat/attachments/${id}?token=${encodeURIComponent(conn.token)}`);
+  }
+
+  /** Outgoing messages the visitor has now received (pushed live, or in a welcome). */
+  markDelivered(ids: number[]): void {
+    if (!ids.length) return;
+    this.deliveredIds.push(...ids);
+    this.deliveryTimer ??= setTimeout(() => void this.flushDelivered(), DELIVERY_FLUSH_MS);
+  }
+
+  async flushDelivered(): Promise<void> {
+    this.deliveryTimer = null;
+    const ids = this.deliveredIds.splice(0);
+    if (!ids.length) return;
+    await this.db
+      .query(`UPDATE messages SET delivery_status = 'delivered' WHERE id = ANY($1::bigint[]) AND delivery_status IN ('pending', 'sent')`, [ids])
+      .catch(this.onError);
+  }
+
+  async close(): Promise<void> {
+    for (const u of this.unsubscribe) u();
+    if (this.deliveryTimer) clearTimeout(this.deliveryTimer);
+    if (this.positionsTimer) clearTimeout(this.positionsTimer);
+    await this.flushDelivered();
+  }
+
+  // ---- events --------------------------------------------------------------------------------------
+
+  private applied(events: RealtimeEvent[]): void {
+    try {
+      this.positionsCache = null;
+      // a conversation's event may come after its first messages (a left message is born finished)
+      for (const e of events) {
+        const c = e.conversation;
+        if (c && this.byContact.has(c.contactId)) this.convContact.set(c.id, c.contactId);
+      }
+      const touched = new Map<WidgetConnection, RealtimeEvent[]>();
+      for (const e of events) {
+        if (e.conversation?.state === 'queued' || e.conversation?.queuedAt) this.markQueueChanged(e.conversation.serviceId);
+        const convId = e.conversation?.id ?? e.message?.conversationId;
+        const contactId = convId ? this.convContact.get(convId) : undefined;
+        if (!contactId) continue;
+        for (const conn of this.byContact.get(contactId) ?? []) {
+          const list = touched.get(conn);
+          if (list) list.push(e);
+          else touched.set(conn, [e]);
+        }
+      }
+      for (const [conn, list] of touched) {
+        if (conn.buffered) conn.buffered.push(...list);
+        else this.deliver(conn, list);
+      }
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  private deliver(conn: WidgetConnection, events: RealtimeEvent[]): void {
+    const delivered: number[] = [];
+    for (const e of events) {
+      if (e.message) {
+        const m = e.message;
+        if (m.id <= conn.lastMessageId) continue;
+        const clientId = typeof m.payload?.clientId === 'string' ? m.payload.clientId : null;
+        if (m.authorType === 'customer' && clientId && conn.ownClientIds.delete(clientId)) continue;
+        conn.lastMessageId = m.id;
+        this.send(conn, { type: 'message', message: this.present(conn, m) });
+        if (m.authorType !== 'customer') delivered.push(m.id);
+      } else if (e.conversation) {
+        this.setConversation(conn, e.conversation);
+      }
+    }
+    this.markDelivered(delivered);
+  }
+
+  private ephemeral(m: EphemeralMessage): void {
+    if (m.kind !== 'typing' || m.from !== 'agent') return;
+    const contactId = this.convContact.get(m.conversationId);
+    if (!contactId) return;
+    for (const conn of this.byContact.get(contactId) ?? []) {
+      if (conn.conversation?.id === m.conversationId) this.send(conn, { type: 'typing', from: 'agent', name: m.name ?? '' });
+    }
+  }
+
+  // ---- queue positions -----------------------------------------------------------------------------
+
+  private position(c: ConversationView): number {
+    if (!this.positionsCache) {
+      const queued = [...this.runtime.projection.conversations.values()]
+        .filter((x) => x.state === 'queued' && x.queuedAt)
+        .map((x) => ({ id: x.id, serviceId: x.serviceId, channelKind: 'chat' as const, priority: x.priority, queuedAt: Date.parse(x.queuedAt!) }));
+      this.positionsCache = queuePositions(queued);
+      this.queueLengths = new Map();
+      for (const q of queued) this.queueLengths.set(q.serviceId, (this.queueLengths.get(q.serviceId) ?? 0) + 1);
+    }
+    // not in the projection yet (this node applies its event a moment later): last in line
+    return this.positionsCache.get(c.id) ?? (this.queueLengths.get(c.serviceId) ?? 0) + 1;
+  }
+
+  /** Someone entered or left a queue: the others waiting in it move; told at most four times a second. */
+  private markQueueChanged(serviceId: string): void {
+    this.dirtyServices.add(serviceId);
+    this.positionsTimer ??= setTimeout(() => this.flushPositions(), POSITIONS_FLUSH_MS);
+  }
+
+  private flushPositions(): void {
+    this.positionsTimer = null;
+    const services = new Set(this.dirtyServices);
+    this.dirtyServices.clear();
+    this.positionsCache = null;
+    for (const set of this.byContact.values()) {
+      for (const conn of set) {
+        if (!conn.buffered && conn.conversation?.state === 'queued' && services.has(conn.conversation.serviceId)) this.pushState(conn);
+      }
+    }
+  }
+}
+
+const isOpenState = (s: string) => s === 'bot' || s === 'queued' || s === 'in_service' || s === 'triage';

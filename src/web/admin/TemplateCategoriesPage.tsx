@@ -1,0 +1,32 @@
+import { useTranslation } from 'react-i18next';
+import type { TemplateCategory } from '../../contracts/admin';
+import { ResourcePage } from '../ui/ResourcePage';
+
+// the contract's only type for now (seed 2: "por enquanto há apenas a opção de Atualização de protocolo")
+const TYPES: Record<TemplateCategory['type'], true> = { protocol_update: true };
+
+/** Categorias de templates de comunicação (seed 2): código orders the list, título, tipo, ativo. */
+export function TemplateCategoriesPage() {
+  const { t } = useTranslation();
+  const typeOptions = (Object.keys(TYPES) as TemplateCategory['type'][]).map((v) => ({ value: v, label: t(`templateCategories.types.${v}`) }));
+  return (
+    <ResourcePage<TemplateCategory>
+      path="/api/template-categories"
+      title={t('templateCategories.title')}
+      description={t('templateCategories.description')}
+      formTitles={{ create: t('templateCategories.create'), edit: t('templateCategories.edit') }}
+      columns={[
+        { key: 'code', label: t('templateCategories.code'), render: (c) => c.code },
+        { key: 'title', label: t('templateCategories.titleField'), render: (c) => c.title },
+        { key: 'type', label: t('templateCategories.type'), render: (c) => t(`templateCategories.types.${c.type}`) },
+      ]}
+      fields={[
+        { name: 'code', label: t('templateCategories.code'), type: 'number', required: true, min: 0, max: 999999, description: t('templateCategories.codeHelp') },
+        { name: 'title', label: t('templateCategories.titleField'), type: 'text', required: true },
+        { name: 'type', label: t('templateCategories.type'), type: 'select', required: true, options: typeOptions },
+        { name: 'active', label: t('templateCategories.active'), type: 'boolean', description: t('templateCategories.activeHelp') },
+      ]}
+      defaults={{ type: 'protocol_update', active: true }}
+    />
+  );
+}

@@ -1,0 +1,66 @@
+import { useMemo } from 'react';
+import type { TFunction } from 'i18next';
+import type { Service, Team, TemplateCategory, User } from '../../contracts/admin';
+import type { Channel, Language, Role } from '../../contracts/common';
+import { useList, type Option } from '../ui/ResourcePage';
+
+// Lists the contracts hold as zod enums, kept here as plain data so the web bundle does not carry zod;
+// a Record over the contract's type makes the compiler flag a value added there and missing here.
+const CHANNEL_SET: Record<Channel, true> = { webchat: true, email: true, whatsapp: true, instagram: true, facebook: true, telegram: true, sms: true, api: true };
+const ROLE_SET: Record<Role, true> = { admin: true, supervisor: true, agent: true };
+const LANGUAGE_SET: Record<Language, true> = { 'pt-BR': true, en: true };
+export const CHANNELS = Object.keys(CHANNEL_SET) as Channel[];
+export const ROLES = Object.keys(ROLE_SET) as Role[];
+export const LANGUAGES = Object.keys(LANGUAGE_SET) as Language[];
+
+export const channelOptions = (t: TFunction): Option[] => CHANNELS.map((c) => ({ value: c, label: t(`channels.${c}`) }));
+export const roleOptions = (t: TFunction): Option[] => ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }));
+export const languageOptions = (t: TFunction): Option[] => LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }));
+
+/** Every record of a list (active or not), with a name by id for the table cells. */
+function useLookup<T extends { id: string }>(path: string, label: (item: T) => string) {
+  const list = useList<T>(path);
+  return useMemo(() => {
+    const items = list.data ?? [];
+    const names = new Map(items.map((i) => [i.id, label(i)]));
+    return { items, names, isLoading: list.isLoading };
+  }, [list.data, list.isLoading]); // `label` is a fixed function of each caller below
+}
+
+export const useTeams = () => useLookup<Team>('/api/teams', (x) => x.name);
+export const useUsers = () => useLookup<User>('/api/users', (x) => x.name);
+export const useServices = () => useLookup<Service>('/api/services', (x) => x.name);
+export const useTemplateCategories = () => useLookup<TemplateCategory>('/api/template-categories', (x) => `${x.code} · ${x.title}`);
+
+/**
+ * Options for a multiselect: the records that may be picked (active, and what `eligible` allows) plus
+ * any already chosen, so a form never hides a value it holds.
+ */
+export function pickOptions<T extends { id: string; active: boolean }>(
+  items: T[],
+  label: (item: T) => string,
+  eligible: (item: T) => boolean = () => true,
+): Option[] {
+  return items.filter((i) => i.active && eligible(i)).map((i) => ({ value: i.id, label: label(i) }));
+}
+
+/** Adds to `options` the chosen ids they lack (an inactive team still linked), labelled by `names`. */
+export function withChosen(options: Option[], chosen: string[] | null | undefined, names: Map<string, string>): Option[] {
+  const missing = (chosen ?? []).filter((id) => !options.some((o) => o.value === id));
+  return missing.length ? [...options, ...missing.map((id) => ({ value: id, label: names.get(id) ?? id }))] : options;
+}
+
+export const namesOf = (ids: string[] | null | undefined, names: Map<string, string>) =>
+  (ids ?? []).map((id) => names.get(id)).filter((n): n is string => !!n).sort((a, b) => a.localeCompare(b));
+
+/** A duration in seconds as a person reads it: 45 s, 10 min, 1 h 30 min, 24 h. */
+export function formatSeconds(total: number | null | undefined): string {
+  if (total === null || total === undefined) return '—';
+  // a person says 90 s, 10 min, 1 h 30 min
+  if (total < 120) return `${total} s`;
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const parts = [h && `${h} h`, m && `${m} min`, s && `${s} s`].filter(Boolean);
+  return parts.join(' ');
+}

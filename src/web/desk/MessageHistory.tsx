@@ -1,0 +1,114 @@
+import { Fragment, useEffect, useLayoutEffect, useRef } from 'react';
+import { Button, Center, Loader, Stack, Text } from '@mantine/core';
+import { IconRobot } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import type { MessageView } from '../../contracts/conversations';
+import { useSession } from '../auth/session';
+import classes from './desk.module.css';
+import { dayOf, fullDateTime, timeOfDay } from './format';
+import type { DeskConversation } from './desk-state';
+
+/** Near the bottom (or at it): new messages keep the view pinned there. */
+const STICK_PX = 120;
+
+/** The whole history of one conversation: customer, agent, bot and system messages, each styled its way. */
+export function MessageHistory({ c, meId, onRetry }: { c: DeskConversation; meId: string; onRetry(): void }) {
+  const { t, i18n } = useTranslation();
+  const { settings } = useSession();
+  const tz = settings.timezone;
+  const lang = i18n.language;
+  const box = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  const last = c.messages[c.messages.length - 1];
+
+  // a new conversation opens at its end
+  useLayoutEffect(() => {
+    stick.current = true;
+  }, [c.view.id]);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    if (stick.current || (last?.authorType === 'agent' && last.authorId === meId)) el.scrollTop = el.scrollHeight;
+  }, [c.view.id, last?.id, last?.authorType, last?.authorId, meId, c.history]);
+
+  const onScroll = () => {
+    const el = box.current;
+    if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
+  };
+
+  const authorLabel = (m: MessageView) => {
+    if (m.authorType === 'customer') return c.view.contactName || t('desk.conversation.customer');
+    if (m.authorType === 'bot') return m.authorName || t('desk.conversation.bot');
+    if (m.authorType === 'agent') return m.authorId === meId ? t('desk.conversation.you') : m.authorName || '';
+    return t('desk.conversation.system');
+  };
+
+  let prevDay = '';
+  return (
+    <div
+      ref={box}
+      className={classes.history}
+      onScroll={onScroll}
+      role="log"
+      aria-live="polite"
+      aria-label={t('desk.conversation.history')}
+      tabIndex={0}
+      data-testid="desk-history"
+    >
+      {c.history === 'loading' && c.messages.length === 0 && (
+        <Center py="xl">
+          <Stack align="center" gap="xs">
+            <Loader size="sm" />
+            <Text size="sm" c="dimmed">
+              {t('desk.conversation.loading')}
+            </Text>
+          </Stack>
+        </Center>
+      )}
+      {c.history === 'error' && (
+        <Center py="md">
+          <Stack align="center" gap="xs">
+            <Text size="sm" c="red">
+              {t('desk.conversation.loadFailed')}
+            </Text>
+            <Button size="xs" variant="light" onClick={onRetry}>
+              {t('desk.conversation.retry')}
+            </Button>
+          </Stack>
+        </Center>
+      )}
+      {c.messages.map((m) => {
+        const day = dayOf(m.createdAt, tz, lang);
+        const sep = day !== prevDay;
+        prevDay = day;
+        const time = timeOfDay(m.createdAt, tz, lang);
+        const full = fullDateTime(m.createdAt, tz, lang);
+        return (
+          <Fragment key={m.id}>
+            {sep && <div className={classes.daySep}>{day.charAt(0).toLocaleUpperCase(lang) + day.slice(1)}</div>}
+            {m.authorType === 'system' ? (
+              <div className={classes.system} data-author="system">
+                {m.body}
+                <span className={classes.meta} title={full}>
+                  {time}
+                </span>
+              </div>
+            ) : (
+              <div className={`${classes.bubble} ${classes[m.authorType]}`} data-author={m.authorType} data-testid="desk-message">
+                <span className={classes.author}>
+                  {m.authorType === 'bot' && <IconRobot size={12} style={{ verticalAlign: '-2px', marginRight: 4 }} aria-hidden />}
+                  {authorLabel(m)}
+                </span>
+                {m.body}
+                <time className={classes.meta} dateTime={m.createdAt} title={full}>
+                  {time}
+                </time>
+              </div>
+            )}
+          </Fragment>
+        );
+      })}
+    </div>
+  );
+}

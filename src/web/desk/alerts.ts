@@ -1,0 +1,107 @@
+import type { ConversationView } from '../../contracts/conversations';
+import i18n from '../i18n';
+
+type Tone = 'conversation' | 'whisper';
+
+// [frequency Hz, start s, length s]: a rising two-note chime for a new conversation, one soft note
+// for the supervisor chat.
+const TONES: Record<Tone, [number, number, number][]> = {
+  conversation: [[880, 0, 0.14], [1320, 0.16, 0.2]],
+  whisper: [[660, 0, 0.12]],
+};
+
+/**
+ * What the desk does to get the agent's attention: a short beep made with the Web Audio API (no
+ * audio files), a browser notification when the tab is not in front, the unread count in the tab
+ * title, and a warning before closing the tab with conversations open. One instance per tab.
+ */
+class DeskAlerts {
+  private ctx: AudioContext | null = null;
+  private baseTitle: string | null = null;
+  private guarding = false;
+
+  /** Call from a click (Entrar): browsers allow sound, and ask for notifications, only after one. */
+  prepare(): void {
+    this.audio();
+    if ('Notification' in window && Notification.permission === 'default') {
+      void Notification.requestPermission().catch(() => undefined);
+    }
+  }
+
+  private audio(): AudioContext | null {
+    try {
+      this.ctx ??= new AudioContext();
+      if (this.ctx.state === 'suspended') void this.ctx.resume().catch(() => undefined);
+      return this.ctx;
+    } catch {
+      return null;
+    }
+  }
+
+  beep(tone: Tone): void {
+    const ctx = this.audio();
+    if (!ctx) return;
+    const t0 = ctx.currentTime + 0.01;
+    for (const [freq, start, len] of TONES[tone]) {
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      osc.type = 'sine';
+      osc.frequency.value = freq;
+      gain.gain.setValueAtTime(0.0001, t0 + start);
+      gain.gain.exponentialRampToValueAtTime(0.25, t0 + start + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t0 + start + len);
+      osc.connect(gain).connect(ctx.destination);
+      osc.onended = () => {
+        osc.disconnect();
+        gain.disconnect();
+      };
+      osc.start(t0 + start);
+      osc.stop(t0 + start + len + 0.02);
+    }
+  }
+
+  newConversation(c: ConversationView, serviceName: string | undefined, open: () => void): void {
+    this.beep('conversation');
+    if (!('Notification' in window) || Notification.permission !== 'granted') return;
+    if (document.visibilityState === 'visible' && document.hasFocus()) return;
+    try {
+      const who = c.contactName || i18n.t('desk.list.unknownCustomer');
+      const n = new Notification(i18n.t('desk.notify.title'), {
+        body: `${who} · ${serviceName ?? i18n.t(`channels.${c.channel}`)}`,
+        tag: `mirante-conversation-${c.id}`,
+      });
+      n.onclick = () => {
+        open();
+        n.close();
+      };
+      setTimeout(() => n.close(), 20_000);
+    } catch {
+      /* some browsers only allow notifications from a service worker */
+    }
+  }
+
+  whisper(): void {
+    this.beep('whisper');
+  }
+
+  /** "(2) Mirante": conversations with unread customer messages. */
+  updateTitle(unread: number): void {
+    this.baseTitle ??= document.title.replace(/^\(\d+\)\s*/, '');
+    const want = unread > 0 ? `(${unread}) ${this.baseTitle}` : this.baseTitle;
+    if (document.title !== want) document.title = want;
+  }
+
+  guardUnload(on: boolean): void {
+    if (on === this.guarding) return;
+    this.guarding = on;
+    if (on) window.addEventListener('beforeunload', onBeforeUnload);
+    else window.removeEventListener('beforeunload', onBeforeUnload);
+  }
+}
+
+function onBeforeUnload(e: BeforeUnloadEvent): void {
+  // closing the tab with conversations open: after the grace period they go back to the queue
+  e.preventDefault();
+}
+
+export const deskAlerts = new DeskAlerts();

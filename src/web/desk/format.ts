@@ -1,0 +1,54 @@
+import { useEffect, useState } from 'react';
+import type { TFunction } from 'i18next';
+import { ApiError } from '../api';
+
+/** 0:45, 12:03, 1:02:33: a ticking duration. */
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+export function since(iso: string | null | undefined, now: number): number {
+  return iso ? now - new Date(iso).getTime() : 0;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(lang: string, timeZone: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${lang}|${timeZone}|${JSON.stringify(opts)}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang, { timeZone, ...opts });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+/** 14:05, in the contact center's time zone. */
+export const timeOfDay = (iso: string, timeZone: string, lang: string) => formatter(lang, timeZone, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+/** The calendar day, in the contact center's time zone: for day separators and comparisons. */
+export const dayOf = (iso: string, timeZone: string, lang: string) => formatter(lang, timeZone, { weekday: 'long', day: '2-digit', month: 'long', year: 'numeric' }).format(new Date(iso));
+export const fullDateTime = (iso: string, timeZone: string, lang: string) => formatter(lang, timeZone, { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(iso));
+
+/** The current time, re-rendering every `intervalMs` (one timer per caller). */
+export function useNow(intervalMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(id);
+  }, [intervalMs]);
+  return now;
+}
+
+/** The server's refusal in the agent's language when the desk knows its code, else as the server said it. */
+export function errorText(t: TFunction, err: unknown): string {
+  if (err instanceof ApiError) {
+    const key = `desk.errors.${err.code}`;
+    const known = t(key);
+    return known !== key ? known : err.message;
+  }
+  if (err instanceof TypeError) return t('desk.errors.network');
+  return err instanceof Error ? err.message : String(err);
+}

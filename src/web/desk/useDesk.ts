@@ -1,0 +1,54 @@
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { Classification, PauseReason, Service } from '../../contracts/admin';
+import { get } from '../api';
+import type { DeskState } from './desk-state';
+import { deskStoreFor, stopDeskStore, type DeskStore, type DeskUser } from './store';
+
+let watching: QueryClient | null = null;
+
+/** Signing out (the session query emptied) ends the desk's connection too. */
+function watchSession(qc: QueryClient): void {
+  if (watching === qc) return;
+  watching = qc;
+  qc.getQueryCache().subscribe(() => {
+    if (!qc.getQueryData(['me'])) stopDeskStore();
+  });
+}
+
+/** The tab's desk store for this user, held while the desk screen is open. */
+export function useDeskStore(me: DeskUser): DeskStore {
+  const qc = useQueryClient();
+  watchSession(qc);
+  const store = deskStoreFor(me);
+  useEffect(() => {
+    store.retain();
+    return () => store.release();
+  }, [store]);
+  return store;
+}
+
+export function useDeskState(store: DeskStore): DeskState {
+  return useSyncExternalStore(store.subscribe, store.getState);
+}
+
+const list = <T,>(path: string) => async () => (await get<{ items: T[] }>(path)).items;
+// reference data of the desk: changes rarely, read once per visit
+const REFERENCE = { staleTime: 5 * 60_000 } as const;
+
+export function useServiceNames(store: DeskStore): Map<string, string> {
+  const q = useQuery({ queryKey: ['desk', 'services'], queryFn: list<Service>('/api/services'), ...REFERENCE });
+  return useMemo(() => {
+    const names = new Map((q.data ?? []).map((s) => [s.id, s.name]));
+    store.serviceNames = names;
+    return names;
+  }, [q.data, store]);
+}
+
+export function usePauseReasons() {
+  return useQuery({ queryKey: ['desk', 'pause-reasons'], queryFn: list<PauseReason>('/api/pause-reasons'), ...REFERENCE });
+}
+
+export function useClassifications() {
+  return useQuery({ queryKey: ['desk', 'classifications'], queryFn: list<Classification>('/api/classifications?active=true'), ...REFERENCE });
+}

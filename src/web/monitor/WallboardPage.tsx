@@ -1,0 +1,200 @@
+import { useEffect, useMemo, type ReactNode } from 'react';
+import { Button, Group, Text } from '@mantine/core';
+import { IconArrowsMaximize, IconX } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { useSession } from '../auth/session';
+import type { ServiceFigures } from '../../contracts/monitor';
+import { CHANNEL_LOOK } from './channels';
+import { clock, percent, seconds, useNow } from './format';
+import { countAgents, longestWaits } from './live';
+import classes from './monitor.module.css';
+import { ConnectionBanner, LiveBadge, MonitorFrame } from './MonitorPage';
+import { useLive } from './useLive';
+import { useMonitorStore } from './useMonitor';
+
+type Level = 'ok' | 'warn' | 'bad' | undefined;
+
+function Big({ label, value, sub, level, testId }: { label: string; value: ReactNode; sub?: ReactNode; level?: Level; testId: string }) {
+  return (
+    <div className={classes.wallCard} data-level={level} data-testid={testId}>
+      <div className={classes.wallLabel}>{label}</div>
+      <div className={classes.wallValue} data-level={level} data-testid={`${testId}-value`}>{value}</div>
+      {sub && <div className={classes.wallSub}>{sub}</div>}
+    </div>
+  );
+}
+
+/** Higher is better (NS): ok at or over the target, warn within 10 points, bad below. */
+const atLeast = (v: number | null, target: number): Level => (v === null ? undefined : v >= target ? 'ok' : v >= target - 10 ? 'warn' : 'bad');
+/** Lower is better (waits, TMA, queue length): ok up to half the limit, warn up to it, bad beyond. */
+const atMost = (v: number | null, limit: number): Level => (v === null ? undefined : v <= limit / 2 ? 'ok' : v <= limit ? 'warn' : 'bad');
+
+function Board() {
+  const { t, i18n } = useTranslation();
+  const live = useLive();
+  const now = useNow(1000);
+  const { state, counts, servicesInView, channels, settings, agents, tz } = live;
+  const figures = state.figures;
+  const lang = i18n.language;
+  const agentCounts = useMemo(() => countAgents(agents), [agents]);
+  const oldest = useMemo(() => longestWaits(state.conversations.values(), state.filter, tz), [state.conversations, state.version, state.filter, tz]);
+  const figuresBy = useMemo(() => new Map<string, ServiceFigures>((figures?.services ?? []).map((s) => [s.serviceId, s])), [figures]);
+
+  // the whole operation's NS: answered in target over (answered + abandoned − short), summed by conversation
+  let inTarget = 0;
+  let base = 0;
+  let abandoned = 0;
+  let offered = 0;
+  for (const s of figures?.services ?? []) {
+    inTarget += s.answeredInTarget;
+    base += s.answered + s.abandoned - s.shortAbandoned;
+    abandoned += s.abandoned;
+    offered += s.offered;
+  }
+  const ns = base > 0 ? (inTarget / base) * 100 : null;
+  const abandonRate = offered > 0 ? (abandoned / offered) * 100 : null;
+  const longest = oldest.size ? Math.min(...oldest.values()) : null;
+  const longestMs = longest === null ? null : now - longest;
+  const slaMs = Math.min(...servicesInView.map((s) => s.serviceLevelSeconds), Infinity) * 1000;
+  const tma = figures?.panel.tmaSeconds ?? null;
+  const goal = figures?.panel.tmaGoalSeconds ?? null;
+  const target = settings.serviceLevel.targetPercent;
+
+  return (
+    <>
+      <div className={classes.wallGrid}>
+        <Big testId="wall-queued" label={t('monitor.wall.waiting')} value={counts.totals.queued} level={atMost(counts.totals.queued, settings.alerts.queueLength)} />
+        <Big testId="wall-longest" label={t('monitor.wall.longest')} value={longestMs === null ? '—' : clock(longestMs)} level={longestMs === null ? 'ok' : atMost(longestMs, Number.isFinite(slaMs) ? slaMs : 60_000)} />
+        <Big testId="wall-inService" label={t('monitor.wall.inService')} value={counts.totals.inService} sub={`${t('monitor.wall.bot')}: ${counts.totals.bot}`} />
+        <Big testId="wall-ns" label={t('monitor.wall.ns')} value={percent(ns === null ? null : Math.round(ns), lang)} sub={t('monitor.services.target', { value: `${target}%` })} level={atLeast(ns, target)} />
+        <Big testId="wall-tma" label={t('monitor.wall.tma')} value={tma === null ? '—' : clock(tma * 1000)} sub={`${t('monitor.services.goal')} ${seconds(goal)}`} level={tma === null || goal === null ? undefined : tma <= goal ? 'ok' : tma <= goal * 1.2 ? 'warn' : 'bad'} />
+        <Big testId="wall-abandonment" label={t('monitor.wall.abandonment')} value={percent(abandonRate === null ? null : Math.round(abandonRate * 10) / 10, lang)} level={atMost(abandonRate, 10)} />
+        <Big
+          testId="wall-agents"
+          label={t('monitor.wall.agents')}
+          value={agentCounts.total}
+          sub={<>{t('monitor.position.free')} {agentCounts.available} · {t('monitor.position.paused')} {agentCounts.paused}<br />{t('monitor.position.inService')} {agentCounts.inService}</>}
+          level={agentCounts.total === 0 ? 'bad' : agentCounts.available === 0 && counts.totals.queued > 0 ? 'warn' : 'ok'}
+        />
+        <Big testId="wall-completed" label={t('monitor.wall.completed')} value={figures ? figures.panel.dayCompleted : '—'} />
+      </div>
+      <div className={classes.wallSplit}>
+        <div className={classes.wallCard} style={{ overflowX: 'auto' }}>
+          <table className={classes.wallTable} data-testid="wall-channels">
+            <thead>
+              <tr>
+                <th>{t('monitor.services.channel')}</th>
+                <th>{t('monitor.wall.waiting')}</th>
+                <th>{t('monitor.wall.inService')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {channels.map((ch) => {
+                const c = counts.byChannel.get(ch);
+                return (
+                  <tr key={ch} data-testid={`wall-channel-${ch}`}>
+                    <td>
+                      <Group gap="xs" wrap="nowrap">
+                        <span className={classes.wallDot} style={{ background: CHANNEL_LOOK[ch].hex }} />
+                        {t(`channels.${ch}`)}
+                      </Group>
+                    </td>
+                    <td data-level={c?.queued ? atMost(c.queued, settings.alerts.queueLength) : undefined}>{c?.queued ?? 0}</td>
+                    <td>{c?.inService ?? 0}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      <div className={classes.wallCard} style={{ overflowX: 'auto' }}>
+        <table className={classes.wallTable} data-testid="wall-services">
+          <thead>
+            <tr>
+              <th>{t('monitor.wall.services')}</th>
+              <th>{t('monitor.wall.waiting')}</th>
+              <th>{t('monitor.wall.inService')}</th>
+              <th>{t('monitor.wall.longest')}</th>
+              <th>{t('monitor.services.ns')}</th>
+              <th>{t('monitor.services.tma')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {servicesInView.map((s) => {
+              const c = counts.byService.get(s.id);
+              const f = figuresBy.get(s.id);
+              const since = oldest.get(s.id);
+              const wait = since === undefined ? null : now - since;
+              return (
+                <tr key={s.id}>
+                  <td>{s.name}</td>
+                  <td data-level={c?.queued ? atMost(c.queued, settings.alerts.queueLength) : undefined}>{c?.queued ?? 0}</td>
+                  <td>{c?.inService ?? 0}</td>
+                  <td data-level={wait === null ? undefined : atMost(wait, s.serviceLevelSeconds * 1000)}>{wait === null ? '—' : clock(wait)}</td>
+                  <td data-level={atLeast(f?.serviceLevel ?? null, target)}>{percent(f?.serviceLevel === null || f?.serviceLevel === undefined ? null : Math.round(f.serviceLevel), lang)}</td>
+                  <td data-level={f?.tmaSeconds == null ? undefined : f.tmaSeconds <= f.tmaGoalSeconds ? 'ok' : 'bad'}>{seconds(f?.tmaSeconds)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      </div>
+    </>
+  );
+}
+
+/** The wallboard for a TV: the same live figures as Início, large, coloured by thresholds, nothing to click. */
+export function WallboardPage() {
+  const { t, i18n } = useTranslation();
+  const { settings } = useSession();
+  const store = useMonitorStore();
+  const now = useNow(1000);
+
+  useEffect(() => {
+    const prev = document.title;
+    document.title = t('monitor.wall.title');
+    return () => {
+      document.title = prev;
+    };
+  }, [t]);
+
+  return (
+    <MonitorFrame store={store}>
+      {() => (
+        <div className={classes.wall} data-testid="wallboard">
+          <Group justify="space-between" wrap="wrap" gap="xs">
+            <Group gap="md">
+              <Text fw={800} fz="clamp(18px, 1.8vw, 34px)">{t('monitor.wall.title')}</Text>
+              <WallLive />
+            </Group>
+            <Group gap="md" wrap="wrap">
+              <Text fw={700} fz="clamp(18px, 1.8vw, 34px)" className={classes.num}>
+                {new Intl.DateTimeFormat(i18n.language, { timeZone: settings.timezone, hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(now)}
+              </Text>
+              <Button variant="outline" color="gray.5" size="xs" leftSection={<IconArrowsMaximize size={14} />} onClick={() => void document.documentElement.requestFullscreen?.().catch(() => undefined)}>
+                {t('monitor.wall.fullscreen')}
+              </Button>
+              <Button component={Link} to="/monitor" variant="outline" color="gray.5" size="xs" leftSection={<IconX size={14} />}>
+                {t('monitor.wall.exit')}
+              </Button>
+            </Group>
+          </Group>
+          <WallBanner />
+          <Board />
+        </div>
+      )}
+    </MonitorFrame>
+  );
+}
+
+function WallLive() {
+  const { state } = useLive();
+  return <LiveBadge state={state} />;
+}
+
+function WallBanner() {
+  const { state } = useLive();
+  return <ConnectionBanner state={state} />;
+}

@@ -1,0 +1,274 @@
+import type { AgentView, ConversationView, MessageView, WhisperView } from '../../contracts/conversations';
+import type { RealtimeEvent } from '../../contracts/events';
+import type { MonitorFilter, MonitorSnapshot } from '../../contracts/monitor';
+import { get, post } from '../api';
+import { RealtimeClient, type ConnectionStatus, type StreamMessage } from '../realtime/client';
+import { AlertInbox } from './alerts';
+import type { LiveFilter } from './live';
+
+const OPEN = new Set<ConversationView['state']>(['triage', 'bot', 'queued', 'in_service']);
+/** Renders are batched: a burst of events repaints once. */
+const FLUSH_MS = 50;
+
+export interface MonitorState {
+  status: ConnectionStatus;
+  /** the first snapshot arrived */
+  ready: boolean;
+  /** a Recarregar is waiting for its fresh snapshot */
+  reloading: boolean;
+  /** changes whenever a conversation or an agent changed: the key of derived figures */
+  version: number;
+  /** every open conversation in the supervisor's scope */
+  conversations: ReadonlyMap<string, ConversationView>;
+  /** every omnichannel agent in scope, offline ones too */
+  agents: ReadonlyMap<string, AgentView>;
+  /** the server's figures for the applied filter (null until the first push) */
+  figures: MonitorSnapshot | null;
+  /** false between a Recarregar and the server's answer to the new filter */
+  figuresCurrent: boolean;
+  filter: LiveFilter;
+}
+
+/** One conversation opened in a modal (history, supervisor chat), kept live from the stream. */
+export interface ConversationDetail {
+  view: ConversationView | null;
+  messages: MessageView[];
+  whispers: WhisperView[];
+  status: 'loading' | 'loaded' | 'error';
+}
+
+export function toMonitorFilter(f: LiveFilter): MonitorFilter {
+  return {
+    ...(f.serviceId ? { serviceId: f.serviceId } : {}),
+    ...(f.channel ? { channel: f.channel } : {}),
+    date: f.date,
+    allQueued: f.allQueued ? 'true' : 'false',
+  };
+}
+
+function mergeById<T extends { id: number }>(list: T[], items: T[]): T[] {
+  if (items.length === 1 && (list.length === 0 || list[list.length - 1].id < items[0].id)) return [...list, items[0]];
+  const byId = new Map<number, T>();
+  for (const x of list) byId.set(x.id, x);
+  for (const x of items) byId.set(x.id, x);
+  return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Everything Início shows, from the supervisor's /ws monitor stream: the open conversations and the
+ * agents in scope (snapshot, then events that carry each subject's whole view), the server's figures
+ * for the filter, and the conversations opened in a modal. No polling: a dropped connection
+ * catches up by seq (the client) and the filter is sent again after each catch-up.
+ */
+export class MonitorStore {
+  readonly client = new RealtimeClient({ stream: 'monitor' });
+  readonly alerts = new AlertInbox();
+  private readonly conversations = new Map<string, ConversationView>();
+  private readonly agents = new Map<string, AgentView>();
+  private readonly details = new Map<string, { detail: ConversationDetail; refs: number; rev: number }>();
+  private state: MonitorState;
+  private readonly listeners = new Set<() => void>();
+  private readonly eventListeners = new Set<(e: RealtimeEvent) => void>();
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private unsubs: (() => void)[] = [];
+  private refs = 0;
+  private stopped = false;
+
+  constructor(filter: LiveFilter) {
+    this.state = {
+      status: 'idle', ready: false, reloading: false, version: 0, conversations: this.conversations, agents: this.agents,
+      figures: null, figuresCurrent: false, filter,
+    };
+  }
+
+  readonly subscribe = (l: () => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+  readonly getState = () => this.state;
+
+  /** Every event of the stream as it arrives (alerts listen here). */
+  onEvent(l: (e: RealtimeEvent) => void): () => void {
+    this.eventListeners.add(l);
+    return () => this.eventListeners.delete(l);
+  }
+
+  private set(patch: Partial<MonitorState>): void {
+    this.state = { ...this.state, ...patch };
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) l();
+  }
+
+  /** Conversations and agents changed: repaint soon, once for a burst. */
+  private changed(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      this.set({ version: this.state.version + 1 });
+    }, FLUSH_MS);
+  }
+
+  // --- lifecycle --------------------------------------------------------------------------------
+
+  start(): void {
+    this.unsubs.push(
+      this.client.onStatus((status) => this.set({ status })),
+      this.client.subscribe((m) => this.onStream(m)),
+      this.client.onFigures((figures) => this.set({ figures, figuresCurrent: true })),
+    );
+    this.alerts.start();
+    this.client.start();
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.client.stop();
+    this.alerts.stop();
+    for (const u of this.unsubs) u();
+    this.unsubs = [];
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.listeners.clear();
+    this.eventListeners.clear();
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  retain(): void {
+    this.refs++;
+  }
+
+  release(): void {
+    this.refs = Math.max(0, this.refs - 1);
+  }
+
+  get retained(): boolean {
+    return this.refs > 0;
+  }
+
+  // --- filters ------------------------------------------------------------------------------------
+
+  /** Recarregar: the new filter goes to the server and a fresh snapshot is taken. */
+  reload(filter: LiveFilter): void {
+    this.set({ filter, figuresCurrent: false, reloading: this.state.ready });
+    this.client.resync();
+  }
+
+  private sendFilter(): void {
+    this.client.send({ type: 'monitor_filter', filter: toMonitorFilter(this.state.filter) });
+  }
+
+  // --- the stream ---------------------------------------------------------------------------------
+
+  private onStream(m: StreamMessage): void {
+    if (m.type === 'snapshot') {
+      this.conversations.clear();
+      for (const c of m.conversations) if (OPEN.has(c.state)) this.conversations.set(c.id, c);
+      this.agents.clear();
+      for (const a of m.agents) if (a.enabled) this.agents.set(a.id, a);
+      for (const c of m.conversations) this.patchDetailView(c);
+      if (this.flushTimer) clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+      this.set({ ready: true, version: this.state.version + 1 });
+    } else if (m.type === 'event') {
+      this.applyEvent(m.event);
+      this.alerts.onEvent(m.event);
+      for (const l of this.eventListeners) l(m.event);
+    } else {
+      // after every (re)subscription the server forgot the filter: send it again
+      this.sendFilter();
+      void this.alerts.load();
+      if (this.state.reloading || !this.state.ready) this.set({ reloading: false, ready: true });
+      // a catch-up by seq cannot tell about conversations opened in a modal that changed meanwhile
+      if (!m.initial) for (const id of this.details.keys()) void this.loadDetail(id);
+    }
+  }
+
+  private applyEvent(e: RealtimeEvent): void {
+    if (e.conversation) {
+      const c = e.conversation;
+      if (OPEN.has(c.state)) this.conversations.set(c.id, c);
+      else this.conversations.delete(c.id);
+      this.patchDetailView(c);
+      this.changed();
+    }
+    if (e.agent) {
+      if (e.agent.enabled) this.agents.set(e.agent.id, e.agent);
+      else this.agents.delete(e.agent.id);
+      this.changed();
+    }
+    if (e.message) {
+      const msg = e.message;
+      this.patchDetail(msg.conversationId, (d) => ({ ...d, messages: mergeById(d.messages, [msg]) }));
+    }
+    if (e.whisper) {
+      const w = e.whisper;
+      this.patchDetail(w.conversationId, (d) => ({ ...d, whispers: mergeById(d.whispers, [w]) }));
+    }
+  }
+
+  // --- conversations opened in a modal ---------------------------------------------------------------
+
+  private patchDetail(id: string, fn: (d: ConversationDetail) => ConversationDetail): void {
+    const entry = this.details.get(id);
+    if (!entry) return;
+    entry.detail = fn(entry.detail);
+    entry.rev++;
+    this.notify();
+  }
+
+  private patchDetailView(view: ConversationView): void {
+    this.patchDetail(view.id, (d) => ({ ...d, view }));
+  }
+
+  readonly detail = (id: string): ConversationDetail | null => this.details.get(id)?.detail ?? null;
+
+  /** Keeps a conversation's history and supervisor chat live while a modal shows it; returns the release. */
+  watch(id: string): () => void {
+    const entry = this.details.get(id);
+    if (entry) entry.refs++;
+    else {
+      this.details.set(id, { detail: { view: this.conversations.get(id) ?? null, messages: [], whispers: [], status: 'loading' }, refs: 1, rev: 0 });
+      void this.loadDetail(id);
+    }
+    return () => {
+      const e = this.details.get(id);
+      if (e && --e.refs <= 0) this.details.delete(id);
+    };
+  }
+
+  async loadDetail(id: string): Promise<void> {
+    const before = this.details.get(id)?.rev;
+    try {
+      const d = await get<{ conversation: ConversationView; messages: MessageView[]; whispers: WhisperView[] }>(`/api/conversations/${id}`);
+      const entry = this.details.get(id);
+      if (!entry) return;
+      entry.detail = {
+        // an event newer than this answer already gave the view
+        view: entry.rev === before || !entry.detail.view ? d.conversation : entry.detail.view,
+        messages: mergeById(entry.detail.messages, d.messages),
+        whispers: mergeById(entry.detail.whispers, d.whispers),
+        status: 'loaded',
+      };
+      entry.rev++;
+      this.notify();
+    } catch {
+      this.patchDetail(id, (x) => ({ ...x, status: x.status === 'loaded' ? 'loaded' : 'error' }));
+    }
+  }
+
+  // --- actions (HTTP; the stream confirms them) ---------------------------------------------------
+
+  async whisper(id: string, text: string): Promise<void> {
+    const w = await post<WhisperView>(`/api/conversations/${id}/whispers`, { text });
+    this.patchDetail(id, (d) => ({ ...d, whispers: mergeById(d.whispers, [w]) }));
+  }
+
+  assign = (id: string, agentId: string) => post<ConversationView>(`/api/conversations/${id}/assign`, { agentId });
+  returnToQueue = (id: string) => post<ConversationView>(`/api/conversations/${id}/return-to-queue`);
+}

@@ -1,0 +1,97 @@
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { PauseReason, Service, Team } from '../../contracts/admin';
+import { get } from '../api';
+import { useSession } from '../auth/session';
+import { dayKey } from './format';
+import type { LiveFilter, ServiceInfo } from './live';
+import { MonitorStore, type ConversationDetail, type MonitorState } from './store';
+
+export { isSilenced, useSilenced } from './silence';
+
+let current: { userId: string; store: MonitorStore } | null = null;
+let stopTimer: ReturnType<typeof setTimeout> | null = null;
+let watching: QueryClient | null = null;
+
+export const defaultFilter = (timeZone: string): LiveFilter => ({ serviceId: null, channel: null, date: dayKey(Date.now(), timeZone), allQueued: false });
+
+/** Signing out (the session query emptied) closes the monitor's connection. */
+function watchSession(qc: QueryClient): void {
+  if (watching === qc) return;
+  watching = qc;
+  qc.getQueryCache().subscribe(() => {
+    if (!qc.getQueryData(['me']) && current) {
+      current.store.stop();
+      current = null;
+    }
+  });
+}
+
+/** The tab's monitor store for the signed-in supervisor, connected while a monitor screen shows it. */
+export function useMonitorStore(): MonitorStore {
+  const { me, settings } = useSession();
+  const qc = useQueryClient();
+  watchSession(qc);
+  if (current && (current.userId !== me.id || current.store.isStopped)) {
+    current.store.stop();
+    current = null;
+  }
+  if (!current) {
+    const store = new MonitorStore(defaultFilter(settings.timezone));
+    store.start();
+    current = { userId: me.id, store };
+  }
+  const store = current.store;
+  useEffect(() => {
+    store.retain();
+    if (stopTimer) clearTimeout(stopTimer);
+    stopTimer = null;
+    return () => {
+      store.release();
+      // leaving Início for another screen closes the socket; a quick remount (StrictMode, the wallboard) keeps it
+      if (stopTimer) clearTimeout(stopTimer);
+      stopTimer = setTimeout(() => {
+        if (!store.retained && current?.store === store) {
+          store.stop();
+          current = null;
+        }
+      }, 2000);
+    };
+  }, [store]);
+  return store;
+}
+
+export function useMonitorState(store: MonitorStore): MonitorState {
+  return useSyncExternalStore(store.subscribe, store.getState);
+}
+
+/** A conversation's history and supervisor chat, live while the caller is mounted. */
+export function useConversationDetail(store: MonitorStore, id: string | null): ConversationDetail | null {
+  useEffect(() => (id ? store.watch(id) : undefined), [store, id]);
+  return useSyncExternalStore(store.subscribe, () => (id ? store.detail(id) : null));
+}
+
+const list = <T,>(path: string) => async () => (await get<{ items: T[] }>(path)).items;
+const REFERENCE = { staleTime: 5 * 60_000 } as const;
+
+/** Services in the supervisor's scope, by id; the reference data of every tab. */
+export function useServices(): { services: ServiceInfo[]; byId: Map<string, ServiceInfo>; loaded: boolean } {
+  const q = useQuery({ queryKey: ['monitor', 'services'], queryFn: list<Service>('/api/services'), ...REFERENCE });
+  return useMemo(() => {
+    const services = (q.data ?? []).map((s): ServiceInfo => ({
+      id: s.id, name: s.name, channel: s.channel, teamIds: s.teamIds, serviceLevelSeconds: s.serviceLevelSeconds, tmaGoalSeconds: s.tmaGoalSeconds, active: s.active,
+    }));
+    services.sort((a, b) => a.name.localeCompare(b.name));
+    return { services, byId: new Map(services.map((s) => [s.id, s])), loaded: q.isSuccess };
+  }, [q.data, q.isSuccess]);
+}
+
+export function useTeamNames(): Map<string, string> {
+  const q = useQuery({ queryKey: ['monitor', 'teams'], queryFn: list<Team>('/api/teams'), ...REFERENCE });
+  return useMemo(() => new Map((q.data ?? []).map((t) => [t.id, t.name])), [q.data]);
+}
+
+export function usePauseReasonNames(): Map<string, string> {
+  const q = useQuery({ queryKey: ['monitor', 'pause-reasons'], queryFn: list<PauseReason>('/api/pause-reasons'), ...REFERENCE });
+  return useMemo(() => new Map((q.data ?? []).map((r) => [r.id, r.name])), [q.data]);
+}

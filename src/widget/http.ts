@@ -1,0 +1,85 @@
+// The widget's HTTP calls (src/contracts/webchat.ts): the service's config, a new visitor identity,
+// attachment uploads. Every URL is on the Mirante host the script came from, not the page's.
+
+import type { Attachment, VisitorIdentity, WebchatConfig } from '../contracts/webchat';
+
+/** A failed call: the status (0 when the network failed) and the server's message, if any. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(url: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, credentials: 'omit', mode: 'cors' });
+  } catch (e) {
+    throw new HttpError(0, e instanceof Error ? e.message : 'network error');
+  }
+  const text = await res.text().catch(() => '');
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const message = (data as { error?: { message?: string } } | null)?.error?.message;
+    throw new HttpError(res.status, message || res.statusText || String(res.status));
+  }
+  return data as T;
+}
+
+export class WidgetHttp {
+  constructor(
+    readonly host: string,
+    readonly serviceKey: string,
+  ) {}
+
+  config(): Promise<WebchatConfig> {
+    return call(`${this.host}/webchat/config/${encodeURIComponent(this.serviceKey)}`);
+  }
+
+  newVisitor(): Promise<VisitorIdentity> {
+    return call(`${this.host}/webchat/visitors`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ serviceKey: this.serviceKey }),
+    });
+  }
+
+  /** The raw file with its name in x-filename (the route's other form besides multipart): no boundary to get wrong. */
+  upload(file: File, token: string): Promise<Attachment> {
+    return call(`${this.host}/webchat/attachments`, {
+      method: 'POST',
+      headers: { 'x-visitor-token': token, 'content-type': file.type || 'application/octet-stream', 'x-filename': encodeURIComponent(file.name) },
+      body: file,
+    });
+  }
+
+  /**
+   * Whether the server still knows this visitor's token: the visitor's download route answers 401 to
+   * an unknown token and 404 to a known one asking for a file that does not exist.
+   */
+  async tokenValid(token: string): Promise<boolean> {
+    try {
+      await call(`${this.host}/webchat/attachments/00000000-0000-0000-0000-000000000000?token=${encodeURIComponent(token)}`);
+      return true;
+    } catch (e) {
+      return !(e instanceof HttpError && e.status === 401);
+    }
+  }
+
+  socketUrl(identity: VisitorIdentity): string {
+    const u = new URL('/webchat/ws', this.host + '/');
+    u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+    u.searchParams.set('service', this.serviceKey);
+    u.searchParams.set('visitor', identity.visitorId);
+    u.searchParams.set('token', identity.token);
+    return u.toString();
+  }
+}
