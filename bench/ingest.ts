@@ -184,10 +184,11 @@ async function measure(label: 'pglite' | 'postgres', raw: Database): Promise<voi
         ws.on('message', (raw) => {
           const m = JSON.parse(String(raw)) as ServerMessage;
           if (m.type === 'caught_up') resolve();
-          if (m.type !== 'event') return;
-          const e = m.event;
-          if (e.type === 'conversation.updated' && e.reason === 'assigned') assignedAt.set(e.conversation!.id, { seq: e.seq, at: now() });
-          if (e.type === 'message.created' && e.message!.authorType === 'customer') pushedAt.set(e.message!.id, now());
+          const events = m.type === 'events' ? m.events : m.type === 'event' ? [m.event] : [];
+          for (const e of events) {
+            if (e.type === 'conversation.updated' && e.reason === 'assigned') assignedAt.set(e.conversation!.id, { seq: e.seq, at: now() });
+            if (e.type === 'message.created' && e.message!.authorType === 'customer') pushedAt.set(e.message!.id, now());
+          }
         });
         ws.once('open', () => ws.send(JSON.stringify({ type: 'subscribe', stream: 'agent' })));
         ws.once('error', reject);

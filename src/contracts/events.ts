@@ -52,6 +52,8 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 /** Server → client over /ws. */
 export type ServerMessage =
   | { type: 'event'; event: RealtimeEvent }
+  /** several events in one frame, in seq order (the server batches when events come in bursts) */
+  | { type: 'events'; events: RealtimeEvent[] }
   | { type: 'snapshot'; seq: number; conversations: z.infer<typeof ConversationView>[]; agents: z.infer<typeof AgentView>[] }
   | { type: 'caught_up'; seq: number }
   | { type: 'monitor'; figures: MonitorSnapshot }

@@ -134,6 +134,10 @@ describeBrowser('WebChat admin: bot flow editor, business hours and pre-chat for
   it('reads in English too', async () => {
     await page.getByText('EN', { exact: true }).click();
     await page.getByRole('heading', { name: `Business hours: ${service.name}` }).waitFor();
+    // what was saved is what the screen shows
+    await expect(page.getByRole('switch', { name: /Open 24 hours/ }).isChecked()).resolves.toBe(false);
+    await expect(page.getByRole('checkbox', { name: 'Name' }).isChecked()).resolves.toBe(true);
+    await expect(page.getByLabel('Message outside hours').inputValue()).resolves.toBe('Voltamos na segunda-feira às 8h.');
     await screenshot(page, 'business-hours-en');
     await page.goto(`${server.url}/admin/services/${service.id}/bot-flow`);
     await page.getByRole('heading', { name: `Bot flow: ${service.name}` }).waitFor();

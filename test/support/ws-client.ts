@@ -7,9 +7,13 @@ export class WsClient {
   private waiters: { pred: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (raw) => {
-      const m = JSON.parse(String(raw)) as ServerMessage;
-      this.messages.push(m);
-      this.waiters = this.waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
+      const parsed = JSON.parse(String(raw)) as ServerMessage;
+      // a batch frame is the same as its events one by one
+      const list: ServerMessage[] = parsed.type === 'events' ? parsed.events.map((event) => ({ type: 'event', event })) : [parsed];
+      for (const m of list) {
+        this.messages.push(m);
+        this.waiters = this.waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
+      }
     });
   }
 

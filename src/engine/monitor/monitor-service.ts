@@ -102,6 +102,7 @@ export class MonitorService {
            FROM services s WHERE s.active ORDER BY s.name`,
       ),
     ];
+    this.ctx = null;
     this.timezone = settings.timezone;
     this.noInteractionMinutes = settings.noInteractionMinutes;
     this.shortAbandonSeconds = settings.shortAbandonSeconds;
@@ -118,16 +119,21 @@ export class MonitorService {
     this.today = await loadDayAggregates(tx, day, this.timezone, this.shortAbandonSeconds);
   }
 
+  private ctx: DayContext | null = null;
+
+  /** Built once per catalog or day change: an Intl formatter per event would dominate the cost. */
   private context(): DayContext {
+    if (this.ctx && this.ctx.dayStart === this.bounds.start) return this.ctx;
     const hourFmt = new Intl.DateTimeFormat('en-GB', { timeZone: this.timezone, hour: '2-digit', hourCycle: 'h23' });
     const targets = new Map(this.services.map((s) => [s.id, s.serviceLevelSeconds]));
-    return {
+    this.ctx = {
       dayStart: this.bounds.start,
       dayEnd: this.bounds.end,
       hourOf: (at) => Number(hourFmt.format(at)),
       serviceLevelSeconds: (id) => targets.get(id) ?? 60,
       shortAbandonSeconds: this.shortAbandonSeconds,
     };
+    return this.ctx;
   }
 
   /** A new day starts with empty aggregates (midnight in the contact center's time zone). */

@@ -95,9 +95,11 @@ export function ServiceHoursPage() {
       if (s?.channel === 'webchat') body.prechatForm = PRECHAT.filter((f) => prechat[f].ask).map((f) => ({ field: f, required: prechat[f].required }));
       return patchService(id!, body);
     },
-    onSuccess: async () => {
+    onSuccess: async (saved) => {
       setError(null);
       notifications.show({ color: 'teal', message: t('hours.saved') });
+      // the form shows what the server stored (holidays sorted, defaults filled)
+      qc.setQueryData([`/api/services/${id}`], saved);
       setLoaded(null);
       await qc.invalidateQueries({ predicate: (q) => typeof q.queryKey[0] === 'string' && q.queryKey[0].startsWith('/api/services') });
     },

@@ -183,6 +183,10 @@ export class RealtimeClient {
         this.lastSeq = msg.event.seq;
         this.emit(msg);
         return;
+      case 'events':
+        // several events in one frame (busy moments): the same as one 'event' each, in order
+        for (const event of msg.events) this.handle(ws, { type: 'event', event });
+        return;
       case 'caught_up': {
         // the server also skipped the events this stream does not show: start after them next time
         this.lastSeq = Math.max(this.lastSeq ?? 0, msg.seq);
