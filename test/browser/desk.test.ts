@@ -130,7 +130,8 @@ describeBrowser('agent desk (Atendimento)', () => {
     const input = page.getByTestId('whisper-input');
     await input.fill('Conferido: sem juros, envio já.');
     await input.press('Enter');
-    await panel.getByText('Conferido: sem juros, envio já.').waitFor();
+    // the reply arrives twice (HTTP answer and pushed event) and must show once
+    await expect.poll(() => panel.getByText('Conferido: sem juros, envio já.').count()).toBe(1);
     await screenshot(page, 'desk-supervisor-chat-pt-BR');
 
     const detail = (await supervisor.get(`/api/conversations/${first.conversationId}`)).body;
