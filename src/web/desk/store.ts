@@ -37,6 +37,7 @@ export class DeskStore {
   private state: DeskState = { status: 'idle', ready: false, agent: null, conversations: new Map(), selectedId: null, whisperPanelOpen: false };
   private readonly listeners = new Set<() => void>();
   private readonly drafts = new Map<string, string>();
+  private readonly typedAt = new Map<string, number>();
   private readonly seen: Map<string, number>;
   private unsubs: (() => void)[] = [];
   private housekeeping: ReturnType<typeof setInterval> | null = null;
@@ -381,6 +382,12 @@ export class DeskStore {
   setDraft(id: string, text: string): void {
     if (text) this.drafts.set(id, text);
     else this.drafts.delete(id);
+    // the customer sees "digitando…": at most one signal every 2 s while the agent types
+    const now = Date.now();
+    if (text && now - (this.typedAt.get(id) ?? 0) > 2000) {
+      this.typedAt.set(id, now);
+      this.client.send({ type: 'typing', conversationId: id });
+    }
   }
 
   private openFromNotification(id: string): void {
