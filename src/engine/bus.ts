@@ -63,27 +63,34 @@ export class LocalBus implements EventBus {
   }
 }
 
-const CHANNEL = 'mirante:events';
-const EPHEMERAL_CHANNEL = 'mirante:ephemeral';
 
 /** Local delivery at once, and the same events through Redis pub/sub to the other nodes. */
 export class RedisBus extends LocalBus {
   private readonly node = randomUUID();
+  private readonly channel: string;
+  private readonly ephemeralChannel: string;
   private constructor(
     private readonly pub: Redis,
     private readonly sub: Redis,
+    namespace: string,
   ) {
     super();
+    this.channel = `mirante:${namespace}:events`;
+    this.ephemeralChannel = `mirante:${namespace}:ephemeral`;
   }
 
-  static async connect(url: string): Promise<RedisBus> {
+  /**
+   * `namespace` names the deployment (engine/runtime.ts derives it from the database): two
+   * deployments on one Redis must never apply each other's events, whose seqs mean nothing here.
+   */
+  static async connect(url: string, namespace: string): Promise<RedisBus> {
     const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
     const sub = new Redis(url, { lazyConnect: true });
     await Promise.all([pub.connect(), sub.connect()]);
-    const bus = new RedisBus(pub, sub);
-    await sub.subscribe(CHANNEL, EPHEMERAL_CHANNEL);
+    const bus = new RedisBus(pub, sub, namespace);
+    await sub.subscribe(bus.channel, bus.ephemeralChannel);
     sub.on('message', (ch, raw: string) => {
-      if (ch === EPHEMERAL_CHANNEL) {
+      if (ch === bus.ephemeralChannel) {
         const msg = JSON.parse(raw) as { node: string; message: EphemeralMessage };
         if (msg.node !== bus.node) LocalBus.prototype.publishEphemeral.call(bus, msg.message);
         return;
@@ -97,12 +104,12 @@ export class RedisBus extends LocalBus {
   override publish(events: RealtimeEvent[]): void {
     if (!events.length) return;
     super.publish(events);
-    void this.pub.publish(CHANNEL, JSON.stringify({ node: this.node, events })).catch(() => undefined);
+    void this.pub.publish(this.channel, JSON.stringify({ node: this.node, events })).catch(() => undefined);
   }
 
   override publishEphemeral(message: EphemeralMessage): void {
     super.publishEphemeral(message);
-    void this.pub.publish(EPHEMERAL_CHANNEL, JSON.stringify({ node: this.node, message })).catch(() => undefined);
+    void this.pub.publish(this.ephemeralChannel, JSON.stringify({ node: this.node, message })).catch(() => undefined);
   }
 
   override async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { LocalBus, RedisBus, type EventBus } from './bus.js';
 import { systemClock, type Clock } from './clock.js';
@@ -29,9 +30,17 @@ export interface RuntimeOptions {
   onError?: (err: unknown) => void;
 }
 
+/** The nodes of one deployment share a database: its server, port and name identify them on Redis. */
+async function deploymentName(db: Database): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT coalesce(host(inet_server_addr()), 'local') || ':' || coalesce(inet_server_port()::text, '') || '/' || current_database() AS id`,
+  );
+  return createHash('sha256').update(rows[0].id).digest('hex').slice(0, 16);
+}
+
 /** Everything that runs on one node besides HTTP: the engine, its bus, the live projection, routing and timers. */
 export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Promise<Runtime> {
-  const bus: EventBus = opts.redisUrl ? await RedisBus.connect(opts.redisUrl) : new LocalBus();
+  const bus: EventBus = opts.redisUrl ? await RedisBus.connect(opts.redisUrl, await deploymentName(db)) : new LocalBus();
   const engine = new Engine(db, bus, opts.clock ?? systemClock);
   const projection = new LiveProjection(db);
   const monitor = new MonitorService(db, projection, engine.clock);
