@@ -3,6 +3,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   routing: () => import('./routing.js'),
   'monitor-snapshot': () => import('./monitor-snapshot.js'),
   'monitor-fanout': () => import('./monitor-fanout.js'),
+  'monitor-frames': () => import('./monitor-frames.js'),
   ingest: () => import('./ingest.js'),
   'routing-engine': () => import('./routing-engine.js'),
   webchat: () => import('./webchat.js'),

@@ -4,7 +4,7 @@ import { IconPlugConnectedX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { AgentView } from '../../contracts/conversations';
 import { useActions } from './actions';
-import { clock, useNow } from './format';
+import { byName, clock, useNow } from './format';
 import { columnOf, levelOf, oldestAssignment, tileSince, type AgentColumn, type Level } from './live';
 import classes from './monitor.module.css';
 import { useLive } from './useLive';
@@ -85,7 +85,7 @@ export function AgentsTab() {
       if (col) out[col].push({ agent: a, since: tileSince(a, oldest) });
     }
     // the longest in their state first: the tiles to look at are on top
-    for (const list of Object.values(out)) list.sort((x, y) => x.since - y.since || x.agent.name.localeCompare(y.agent.name));
+    for (const list of Object.values(out)) list.sort((x, y) => x.since - y.since || byName(x.agent.name, y.agent.name));
     return out;
   }, [agents, oldest]);
 

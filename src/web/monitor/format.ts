@@ -73,3 +73,9 @@ export function useNow(intervalMs = 1000): number {
   }, [intervalMs]);
   return now;
 }
+
+/** Sorting by name thousands of times a second: one collator, not localeCompare per comparison. */
+const collator = new Intl.Collator('pt-BR');
+export const byName = (a: string, b: string) => collator.compare(a, b);
+/** ISO 8601 times and ids sort as plain text. */
+export const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,3 +1,4 @@
+import { byText } from './format';
 import type { Channel } from '../../contracts/common';
 import type { AgentView, ConversationView } from '../../contracts/conversations';
 import { startOfDayIn } from '../ui/time';
@@ -128,7 +129,7 @@ export function conversationsIn(
     if (!inFilter(c, f, period)) continue;
     out.push(c);
   }
-  return out.sort((a, b) => sinceOf(a).localeCompare(sinceOf(b)) || a.id.localeCompare(b.id));
+  return out.sort((a, b) => byText(sinceOf(a), sinceOf(b)) || byText(a.id, b.id));
 }
 
 /** When the conversation entered its current stage. */
@@ -276,7 +277,7 @@ export function interaction(conversations: Iterable<ConversationView>, f: LiveFi
       if (silent) out.silentAgent.push(c);
     }
   }
-  const byLast = (a: ConversationView, b: ConversationView) => (a.lastMessageAt ?? '').localeCompare(b.lastMessageAt ?? '');
+  const byLast = (a: ConversationView, b: ConversationView) => byText(a.lastMessageAt ?? '', b.lastMessageAt ?? '');
   for (const list of Object.values(out)) list.sort(byLast);
   return out;
 }

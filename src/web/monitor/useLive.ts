@@ -5,6 +5,7 @@ import { useStore } from './actions';
 import { CHANNEL_ORDER } from './channels';
 import { agentsInFilter, countConversations, filterTeams, type ServiceInfo } from './live';
 import { useMonitorState, useServices } from './useMonitor';
+import { byName } from './format';
 
 /** The live picture every tab starts from: counts in the filter, the services and channels in view, the agents in view. */
 export function useLive() {
@@ -20,7 +21,7 @@ export function useLive() {
     const out: ServiceInfo[] = services.filter(
       (s) => (s.active || counts.byService.has(s.id)) && (!filter.serviceId || s.id === filter.serviceId) && (!filter.channel || s.channel === filter.channel),
     );
-    return out.sort((a, b) => CHANNEL_ORDER.indexOf(a.channel) - CHANNEL_ORDER.indexOf(b.channel) || a.name.localeCompare(b.name));
+    return out.sort((a, b) => CHANNEL_ORDER.indexOf(a.channel) - CHANNEL_ORDER.indexOf(b.channel) || byName(a.name, b.name));
   }, [services, counts, filter]);
   const channels = useMemo(() => {
     const set = new Set<Channel>(servicesInView.map((s) => s.channel));
@@ -28,7 +29,7 @@ export function useLive() {
     return CHANNEL_ORDER.filter((c) => set.has(c));
   }, [servicesInView, counts]);
   const teams = useMemo(() => filterTeams(filter, services), [filter, services]);
-  const allAgents = useMemo(() => [...state.agents.values()].sort((a, b) => a.name.localeCompare(b.name)), [state.agents, version]);
+  const allAgents = useMemo(() => [...state.agents.values()].sort((a, b) => byName(a.name, b.name)), [state.agents, version]);
   const agents = useMemo(() => agentsInFilter(allAgents, teams), [allAgents, teams]);
 
   return { store, state, tz, settings, services, byId, servicesLoaded: loaded, counts, servicesInView, channels, allAgents, agents, teams };

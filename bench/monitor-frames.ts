@@ -1,0 +1,107 @@
+// Frame time in Chromium: a supervisor on Início → Agentes with 2,000 agent tiles while 500 agent
+// changes per second arrive (synthetic agent.updated events on the bus, consecutive seqs, so the
+// whole push path runs). The page records every animation frame's duration for 10 s.
+// Target: no frame over 50 ms. Needs Chromium (CHROMIUM_PATH or /usr/bin/chromium) and a built web
+// app (npm run build:web); prints a skip line otherwise.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { openPGlite } from '../src/db/database.js';
+import { migrate } from '../src/db/migrate.js';
+import { ensureFirstAdmin } from '../src/engine/bootstrap.js';
+import { startRuntime } from '../src/engine/runtime.js';
+import { buildApp } from '../src/server/app.js';
+import { loadConfig } from '../src/server/config.js';
+import type { RealtimeEvent } from '../src/contracts/events.js';
+import { emit, percentile } from './report.js';
+
+const AGENTS = 2000;
+const CHANGES_PER_SECOND = 500;
+const SECONDS = 10;
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export async function run(): Promise<void> {
+  if (!existsSync(CHROMIUM) || !existsSync('dist/web/index.html')) {
+    emit({ bench: 'monitor-frames', skipped: `needs ${CHROMIUM} and dist/web (npm run build:web)` });
+    return;
+  }
+  const db = await openPGlite();
+  await migrate(db);
+  await ensureFirstAdmin(db, 'frames@mirante.local', 'frames-password-1');
+  const team = (await db.query<{ id: string }>(`INSERT INTO teams (name) VALUES ('Bench') RETURNING id`)).rows[0].id;
+  await db.query(
+    `INSERT INTO users (email, name, role, password_hash, agent_enabled)
+     SELECT 'agente' || g || '@bench', 'Agente ' || g, 'agent', 'x', true FROM generate_series(1, ${AGENTS}) g`,
+  );
+  await db.query(`INSERT INTO team_agents (team_id, user_id) SELECT $1, id FROM users WHERE email LIKE '%@bench'`, [team]);
+  await db.query(
+    `INSERT INTO agent_presence (user_id, state, logged_in_at, state_since)
+     SELECT id, (ARRAY['available','in_service','paused'])[1 + (random() * 2)::int], now(), now() - random() * interval '40 minutes'
+       FROM users WHERE email LIKE '%@bench'`,
+  );
+  const runtime = await startRuntime(db, { background: false });
+  const app = await buildApp({ db, config: { ...loadConfig({}), webDir: resolve('dist/web'), secretKey: 'bench-secret-key-0123456789' }, runtime });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(url);
+    await page.getByLabel(/^E-mail/).fill('frames@mirante.local');
+    await page.getByLabel(/^Senha/).fill('frames-password-1');
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.getByRole('tab', { name: 'Agentes' }).click();
+    await page.getByText('Agente 1999', { exact: true }).waitFor({ timeout: 60_000 });
+
+    // every frame's duration, measured in the page
+    // (a string, not a function: tsx would add helpers the page does not have)
+    await page.evaluate(`(() => {
+      window.__frames = [];
+      let last = performance.now();
+      const tick = (t) => { window.__frames.push(t - last); last = t; requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+    })()`);
+
+    const agents = [...runtime.projection.agents.values()];
+    const states = ['available', 'in_service', 'paused'] as const;
+    let seq = runtime.projection.seq;
+    let published = 0;
+    const started = Date.now();
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const elapsed = Date.now() - started;
+        if (elapsed >= SECONDS * 1000) {
+          clearInterval(timer);
+          resolve();
+          return;
+        }
+        const owed = Math.floor((elapsed * CHANGES_PER_SECOND) / 1000) - published;
+        if (owed <= 0) return;
+        const now = new Date().toISOString();
+        const events: RealtimeEvent[] = [];
+        for (let i = 0; i < owed; i++) {
+          const a = agents[(published + i) % agents.length];
+          const state = states[(published + i) % 3];
+          events.push({ seq: ++seq, type: 'agent.updated', at: now, serviceId: null, agentId: a.id, agent: { ...a, state, presence: state, stateSince: now } });
+        }
+        published += owed;
+        runtime.bus.publish(events);
+      }, 20);
+    });
+    const frames = ((await page.evaluate('window.__frames')) as number[]).slice(5);
+    emit({
+      bench: 'monitor-frames', agents: AGENTS, changesPerSecond: Math.round(published / SECONDS), frames: frames.length,
+      value: +Math.max(...frames).toFixed(1), p99: +percentile(frames, 99).toFixed(1), p50: +percentile(frames, 50).toFixed(1),
+      over50ms: frames.filter((f) => f > 50).length, unit: 'ms longest frame (p99, p50 beside)', target: 50,
+    });
+  } finally {
+    await browser.close();
+    await app.close();
+    await runtime.stop();
+    await db.close();
+  }
+}
