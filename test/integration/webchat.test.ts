@@ -161,6 +161,8 @@ describe('queue position and leaving', () => {
     const b = await visitor(service.key);
     a.client.send({ type: 'start' });
     expect((await a.client.state('queued')).position).toBe(1);
+    // the test clock stands still unless moved: the second customer arrives a second later
+    t.clock.advance(1000);
     b.client.send({ type: 'start' });
     const bQueued = await b.client.state('queued');
     expect(bQueued.position).toBe(2);
