@@ -79,3 +79,18 @@ const collator = new Intl.Collator('pt-BR');
 export const byName = (a: string, b: string) => collator.compare(a, b);
 /** ISO 8601 times and ids sort as plain text. */
 export const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** One shared one-second tick for many clocks on screen, written straight to the DOM. */
+const tickers = new Set<(now: number) => void>();
+let tickTimer: ReturnType<typeof setInterval> | null = null;
+export function onSecond(fn: (now: number) => void): () => void {
+  tickers.add(fn);
+  if (!tickTimer) tickTimer = setInterval(() => { const now = Date.now(); for (const f of tickers) f(now); }, 1000);
+  return () => {
+    tickers.delete(fn);
+    if (!tickers.size && tickTimer) {
+      clearInterval(tickTimer);
+      tickTimer = null;
+    }
+  };
+}
