@@ -91,12 +91,13 @@ async function main(setup: LoadSetup): Promise<void> {
       ws.on('message', (raw) => {
         const m = JSON.parse(String(raw)) as ServerMessage;
         if (m.type === 'caught_up') resolve();
-        if (m.type !== 'event') return;
-        const e = m.event;
-        if (e.type === 'conversation.updated' && e.reason === 'assigned') reply(e.conversation!.id);
-        if (e.type === 'message.created' && e.message?.authorType === 'customer') {
-          const sentAt = /t=(\d+(?:\.\d+)?)/.exec(e.message.body)?.[1];
-          if (sentAt) deliveries.push(now() - Number(sentAt));
+        const events = m.type === 'event' ? [m.event] : m.type === 'events' ? m.events : [];
+        for (const e of events) {
+          if (e.type === 'conversation.updated' && e.reason === 'assigned') reply(e.conversation!.id);
+          if (e.type === 'message.created' && e.message?.authorType === 'customer') {
+            const sentAt = /t=(\d+(?:\.\d+)?)/.exec(e.message.body)?.[1];
+            if (sentAt) deliveries.push(now() - Number(sentAt));
+          }
         }
       });
       ws.once('open', () => ws.send(JSON.stringify({ type: 'subscribe', stream: 'agent' })));

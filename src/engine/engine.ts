@@ -57,6 +57,17 @@ export class Engine {
     return result;
   }
 
+  private livenessProbe: (agentId: string) => boolean = () => false;
+
+  /** The realtime gateway tells the engine which agents hold an open desk socket on this node. */
+  setLivenessProbe(probe: (agentId: string) => boolean): void {
+    this.livenessProbe = probe;
+  }
+
+  isAgentConnectedHere(agentId: string): boolean {
+    return this.livenessProbe(agentId);
+  }
+
   onRoutingNeeded(listener: () => void): void {
     this.routingListener = listener;
   }

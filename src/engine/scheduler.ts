@@ -1,5 +1,5 @@
 import type { Engine, UnitOfWork } from './engine.js';
-import { takeDueTimer, type TimerRow } from './timers.js';
+import { setTimer, takeDueTimer, type TimerRow } from './timers.js';
 import { finishConversation } from './conversations/finish.js';
 import { emitConversation, releaseAgent } from './conversations/lifecycle.js';
 import { loadConversation } from './conversations/present.js';
@@ -25,6 +25,12 @@ const HANDLERS: Record<TimerRow['kind'], Handler> = {
   async agent_connection_lost(engine, u, t) {
     const agentId = t.user_id!;
     const { timeouts } = await getSettings(u.tx);
+    // A desk with an open socket on this node is alive, whatever a late database refresh says
+    // (under a burst the refresh can wait behind queued writes): look again after another grace.
+    if (engine.isAgentConnectedHere(agentId)) {
+      await setTimer(u.tx, 'agent_connection_lost', { userId: agentId }, new Date(u.now.getTime() + timeouts.agentGraceSeconds * 1000));
+      return;
+    }
     const { rows } = await u.tx.query<{ id: string }>(
       `SELECT id FROM conversations WHERE agent_id = $1 AND state = 'in_service' ORDER BY assigned_at FOR UPDATE`,
       [agentId],

@@ -107,4 +107,21 @@ describe('the realtime gateway', () => {
     await expect.poll(timers).toBe(1);
     await expect.poll(async () => (await op.desk.get('/api/agent/presence')).body.connected).toBe(false);
   });
+
+  it('a due connection-loss timer does not log out an agent whose desk socket is open here', async () => {
+    const op = await operation();
+    await op.desk.post('/api/agent/login');
+    const ws = await WsClient.open(t.url, op.desk.cookie);
+    ws.send({ type: 'subscribe', stream: 'agent' });
+    await ws.next((m) => m.type === 'caught_up');
+    // as if the socket's refresh had waited behind a burst of writes: the timer is due anyway
+    await t.db.query(`INSERT INTO timers (kind, user_id, due_at) VALUES ('agent_connection_lost', $1, now() - interval '1 second')
+      ON CONFLICT (kind, conversation_id, user_id) DO UPDATE SET due_at = EXCLUDED.due_at`, [op.agent.id]);
+    await t.runtime.scheduler.tick();
+    expect((await op.desk.get('/api/agent/presence')).body.state).toBe('available');
+    const { rows } = await t.db.query<{ due_at: Date }>(`SELECT due_at FROM timers WHERE kind = 'agent_connection_lost' AND user_id = $1`, [op.agent.id]);
+    expect(rows[0].due_at.getTime()).toBeGreaterThan(t.clock.now().getTime());
+    await ws.close();
+  });
 });
+

@@ -83,6 +83,7 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const connections = new Set<Connection>();
   const agentSockets = new Map<string, number>();
+  runtime.engine.setLivenessProbe((agentId) => (agentSockets.get(agentId) ?? 0) > 0);
   const { projection, engine } = runtime;
 
   const deliver = (c: Connection, events: RealtimeEvent[]) => {
