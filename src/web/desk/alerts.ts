@@ -1,3 +1,4 @@
+import { scheduleTones } from '../ui/sound';
 import type { ConversationView } from '../../contracts/conversations';
 import i18n from '../i18n';
 
@@ -41,23 +42,7 @@ class DeskAlerts {
   beep(tone: Tone): void {
     const ctx = this.audio();
     if (!ctx) return;
-    const t0 = ctx.currentTime + 0.01;
-    for (const [freq, start, len] of TONES[tone]) {
-      const osc = ctx.createOscillator();
-      const gain = ctx.createGain();
-      osc.type = 'sine';
-      osc.frequency.value = freq;
-      gain.gain.setValueAtTime(0.0001, t0 + start);
-      gain.gain.exponentialRampToValueAtTime(0.25, t0 + start + 0.02);
-      gain.gain.exponentialRampToValueAtTime(0.0001, t0 + start + len);
-      osc.connect(gain).connect(ctx.destination);
-      osc.onended = () => {
-        osc.disconnect();
-        gain.disconnect();
-      };
-      osc.start(t0 + start);
-      osc.stop(t0 + start + len + 0.02);
-    }
+    scheduleTones(ctx, TONES[tone], 'sine', 0.25);
   }
 
   newConversation(c: ConversationView, serviceName: string | undefined, open: () => void): void {

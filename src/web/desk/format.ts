@@ -1,3 +1,4 @@
+import { dateFormatter } from '../ui/time';
 import { useEffect, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api';
@@ -15,16 +16,7 @@ export function since(iso: string | null | undefined, now: number): number {
   return iso ? now - new Date(iso).getTime() : 0;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(lang: string, timeZone: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${lang}|${timeZone}|${JSON.stringify(opts)}`;
-  let f = formatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(lang, { timeZone, ...opts });
-    formatters.set(key, f);
-  }
-  return f;
-}
+const formatter = dateFormatter;
 
 /** 14:05, in the contact center's time zone. */
 export const timeOfDay = (iso: string, timeZone: string, lang: string) => formatter(lang, timeZone, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));

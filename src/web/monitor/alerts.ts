@@ -1,3 +1,4 @@
+import { scheduleTones } from '../ui/sound';
 import type { AlertView } from '../../contracts/alerts';
 import type { RealtimeEvent } from '../../contracts/events';
 import { ApiError, get, post } from '../api';
@@ -35,23 +36,7 @@ class Chime {
     this.prime();
     const ctx = this.ctx;
     if (!ctx) return;
-    const t0 = ctx.currentTime + 0.01;
-    for (const [freq, start, len] of [[988, 0, 0.12], [740, 0.14, 0.22]] as const) {
-      const osc = ctx.createOscillator();
-      const gain = ctx.createGain();
-      osc.type = 'triangle';
-      osc.frequency.value = freq;
-      gain.gain.setValueAtTime(0.0001, t0 + start);
-      gain.gain.exponentialRampToValueAtTime(0.3, t0 + start + 0.02);
-      gain.gain.exponentialRampToValueAtTime(0.0001, t0 + start + len);
-      osc.connect(gain).connect(ctx.destination);
-      osc.onended = () => {
-        osc.disconnect();
-        gain.disconnect();
-      };
-      osc.start(t0 + start);
-      osc.stop(t0 + start + len + 0.02);
-    }
+    scheduleTones(ctx, [[988, 0, 0.12], [740, 0.14, 0.22]], 'triangle', 0.3);
   }
 }
 

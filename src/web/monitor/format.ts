@@ -1,15 +1,7 @@
+import { dateFormatter } from '../ui/time';
 import { useEffect, useState } from 'react';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(lang: string, timeZone: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${lang}|${timeZone}|${JSON.stringify(opts)}`;
-  let f = formatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(lang, { timeZone, ...opts });
-    formatters.set(key, f);
-  }
-  return f;
-}
+const formatter = dateFormatter;
 
 /** "2024-05-01": the calendar day of an instant in the contact center's time zone. */
 export function dayKey(at: string | number | Date, timeZone: string): string {

@@ -31,3 +31,15 @@ export function startOfDayIn(ymd: string, timeZone: string, addDays = 0): string
   at = wall - zoneOffsetMs(at, timeZone);
   return new Date(at).toISOString();
 }
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Intl formatters are costly to build: one per language, time zone and options, kept. */
+export function dateFormatter(lang: string, timeZone: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${lang}|${timeZone}|${JSON.stringify(opts)}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang, { timeZone, ...opts });
+    formatters.set(key, f);
+  }
+  return f;
+}
