@@ -66,6 +66,12 @@ export async function run(): Promise<void> {
       requestAnimationFrame(tick);
     })()`);
 
+    // BENCH_PROFILE=1: the page's hottest functions by self time, to see where a frame goes
+    const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     const agents = [...runtime.projection.agents.values()];
     const states = ['available', 'in_service', 'paused'] as const;
     let seq = runtime.projection.seq;
@@ -93,6 +99,18 @@ export async function run(): Promise<void> {
       }, 20);
     });
     const frames = ((await page.evaluate('window.__frames')) as number[]).slice(5);
+    if (cdp) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[] } };
+      const self = new Map<number, number>();
+      for (const id of profile.samples) self.set(id, (self.get(id) ?? 0) + 1);
+      const byName = new Map<string, number>();
+      for (const n of profile.nodes) {
+        const k = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+        byName.set(k, (byName.get(k) ?? 0) + (self.get(n.id) ?? 0));
+      }
+      const total = profile.samples.length;
+      for (const [k, n] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.error(`${((n / total) * 100).toFixed(1)}%  ${k}`);
+    }
     emit({
       bench: 'monitor-frames', agents: AGENTS, changesPerSecond: Math.round(published / SECONDS), frames: frames.length,
       value: +Math.max(...frames).toFixed(1), p99: +percentile(frames, 99).toFixed(1), p50: +percentile(frames, 50).toFixed(1),

@@ -8,7 +8,9 @@ import type { LiveFilter } from './live';
 
 const OPEN = new Set<ConversationView['state']>(['triage', 'bot', 'queued', 'in_service']);
 /** Renders are batched: a burst of events repaints once. */
-const FLUSH_MS = 50;
+// a repaint at most every 250 ms: within the second the figures promise, and a busy operation's
+// bursts cost one render, not twenty
+const FLUSH_MS = 250;
 
 export interface MonitorState {
   status: ConnectionStatus;
@@ -22,6 +24,8 @@ export interface MonitorState {
   conversations: ReadonlyMap<string, ConversationView>;
   /** every omnichannel agent in scope, offline ones too */
   agents: ReadonlyMap<string, AgentView>;
+  /** grows when agents join or leave the picture (or a name changes): what sorting by name depends on */
+  agentSet: number;
   /** the server's figures for the applied filter (null until the first push) */
   figures: MonitorSnapshot | null;
   /** false between a Recarregar and the server's answer to the new filter */
@@ -65,6 +69,7 @@ export class MonitorStore {
   readonly alerts = new AlertInbox();
   private readonly conversations = new Map<string, ConversationView>();
   private readonly agents = new Map<string, AgentView>();
+  private agentSetVersion = 0;
   private readonly details = new Map<string, { detail: ConversationDetail; refs: number; rev: number }>();
   private state: MonitorState;
   private readonly listeners = new Set<() => void>();
@@ -76,7 +81,7 @@ export class MonitorStore {
 
   constructor(filter: LiveFilter) {
     this.state = {
-      status: 'idle', ready: false, reloading: false, version: 0, conversations: this.conversations, agents: this.agents,
+      status: 'idle', ready: false, reloading: false, version: 0, conversations: this.conversations, agents: this.agents, agentSet: 0,
       figures: null, figuresCurrent: false, filter,
     };
   }
@@ -107,7 +112,7 @@ export class MonitorStore {
     if (this.flushTimer) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
-      this.set({ version: this.state.version + 1 });
+      this.set({ version: this.state.version + 1, agentSet: this.agentSetVersion });
     }, FLUSH_MS);
   }
 
@@ -174,7 +179,8 @@ export class MonitorStore {
       for (const c of m.conversations) this.patchDetailView(c);
       if (this.flushTimer) clearTimeout(this.flushTimer);
       this.flushTimer = null;
-      this.set({ ready: true, version: this.state.version + 1 });
+      this.agentSetVersion++;
+      this.set({ ready: true, version: this.state.version + 1, agentSet: this.agentSetVersion });
     } else if (m.type === 'event') {
       this.applyEvent(m.event);
       this.alerts.onEvent(m.event);
@@ -198,8 +204,10 @@ export class MonitorStore {
       this.changed();
     }
     if (e.agent) {
+      const before = this.agents.get(e.agent.id);
       if (e.agent.enabled) this.agents.set(e.agent.id, e.agent);
       else this.agents.delete(e.agent.id);
+      if (!before || !e.agent.enabled || before.name !== e.agent.name) this.agentSetVersion++;
       this.changed();
     }
     if (e.message) {

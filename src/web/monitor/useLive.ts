@@ -29,7 +29,9 @@ export function useLive() {
     return CHANNEL_ORDER.filter((c) => set.has(c));
   }, [servicesInView, counts]);
   const teams = useMemo(() => filterTeams(filter, services), [filter, services]);
-  const allAgents = useMemo(() => [...state.agents.values()].sort((a, b) => byName(a.name, b.name)), [state.agents, version]);
+  // the order by name changes only when agents join, leave or are renamed: sort then, look up otherwise
+  const order = useMemo(() => [...state.agents.values()].sort((a, b) => byName(a.name, b.name)).map((a) => a.id), [state.agents, state.agentSet]);
+  const allAgents = useMemo(() => order.flatMap((id) => state.agents.get(id) ?? []), [order, state.agents, version]);
   const agents = useMemo(() => agentsInFilter(allAgents, teams), [allAgents, teams]);
 
   return { store, state, tz, settings, services, byId, servicesLoaded: loaded, counts, servicesInView, channels, allAgents, agents, teams };
