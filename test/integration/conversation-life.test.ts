@@ -264,4 +264,21 @@ describe('a conversation’s whole life through the API channel', () => {
     expect(audit).toContain('supervisor_chat');
     expect(audit).toContain('view_history');
   });
+
+  it('signing out leaves the queues when nothing is open; with a conversation open the grace period decides', async () => {
+    const free = await operation();
+    await free.desk.post('/api/agent/login');
+    const watcher = await t.login(free.agent.email, free.agent.password);
+    expect((await free.desk.post('/api/auth/logout')).status).toBe(204);
+    expect((await watcher.get('/api/agent/presence')).body.state).toBe('offline');
+
+    const busy = await operation();
+    await busy.desk.post('/api/agent/login');
+    await inbound(busy.service.id, busy.creds.token, { contact: { externalId: unique('c') }, externalId: unique('m'), text: 'oi' });
+    await t.settle();
+    const other = await t.login(busy.agent.email, busy.agent.password);
+    expect((await busy.desk.post('/api/auth/logout')).status).toBe(204);
+    expect((await other.get('/api/agent/presence')).body).toMatchObject({ state: 'in_service', openChat: 1 });
+  });
 });
+

@@ -10,10 +10,12 @@ import { writeAudit } from '../../engine/audit.js';
 import { AppError } from '../../engine/errors.js';
 import { ALL_ROLES, SESSION_COOKIE } from '../auth/plugin.js';
 import type { Config } from '../config.js';
+import type { Runtime } from '../../engine/runtime.js';
+import { agentLogout } from '../../engine/agents/presence.js';
 
 const presentMe = ({ active: _active, ...me }: Me & { active?: boolean }) => me;
 
-export function authRoutes(app: FastifyInstance, { db, config }: { db: Database; config: Config }): void {
+export function authRoutes(app: FastifyInstance, { db, config, runtime }: { db: Database; config: Config; runtime: Runtime }): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['auth'];
 
@@ -37,6 +39,13 @@ export function authRoutes(app: FastifyInstance, { db, config }: { db: Database;
     schema: { tags, summary: 'Sign out', response: { 204: z.null() } },
   }, async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
+    // an agent who signs out with nothing open leaves the queues now (with conversations open, the
+    // desk's grace period decides, as for a lost connection)
+    if (req.user?.agentEnabled) {
+      await agentLogout(runtime.engine, req.actor).catch((err) => {
+        if (!(err instanceof AppError)) throw err;
+      });
+    }
     if (token) await logout(db, token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send(null);
