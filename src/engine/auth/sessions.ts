@@ -85,11 +85,14 @@ export async function login(
 }
 
 export async function sessionUser(db: Database, token: string): Promise<SessionUser | null> {
-  const { rows } = await db.query<{ user_id: string }>(
-    `UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1 AND expires_at > now() RETURNING user_id`,
-    [hashToken(token)],
+  const hash = hashToken(token);
+  const { rows } = await db.query<{ user_id: string; stale: boolean }>(
+    `SELECT user_id, last_seen_at < now() - interval '1 minute' AS stale FROM sessions WHERE token_hash = $1 AND expires_at > now()`,
+    [hash],
   );
   if (!rows[0]) return null;
+  // a read per request; the last-seen time is written at most once a minute
+  if (rows[0].stale) await db.query('UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1', [hash]);
   const user = await loadUser(db, rows[0].user_id);
   return user?.active ? user : null;
 }
