@@ -1,6 +1,6 @@
 import { routeConversations, type QueuedConversation, type RoutingAgent, type TeamCapacity } from '../core/routing.js';
 import type { Engine } from './engine.js';
-import { AssignmentRejected, assignQueued } from './conversations/assign.js';
+import { AssignmentRejected, assignBatch, assignQueued } from './conversations/assign.js';
 
 /**
  * Runs routing passes on this node: reads the queues and the agents, lets the core choose, and
@@ -17,6 +17,8 @@ export class Router {
   constructor(
     private readonly engine: Engine,
     private readonly onError: (err: unknown) => void = () => undefined,
+    /** assignments per transaction */
+    private readonly chunk = 16,
   ) {
     engine.onRoutingNeeded(() => this.schedule());
   }
@@ -98,13 +100,23 @@ export class Router {
       capacities: teams.rows.map((t): TeamCapacity => ({ teamId: t.id, maxChat: t.max_chat, maxEmail: t.max_email })),
     });
     let rejected = 0;
-    for (const choice of choices) {
+    // the choices go in guarded transactions of up to CHUNK assignments each (assignBatch): an
+    // assignment waits for at most one short transaction, not for the whole pass
+    for (let start = 0; start < choices.length; start += this.chunk) {
       if (this.stopped) return;
+      const chunk = choices.slice(start, start + this.chunk);
       try {
-        await this.engine.execute((u) => assignQueued(this.engine, u, choice.conversationId, choice.agentId, 'assigned'));
-      } catch (err) {
-        if (!(err instanceof AssignmentRejected)) throw err;
-        rejected++;
+        rejected += (await this.engine.execute((u) => assignBatch(u, chunk, 'assigned'))).length;
+      } catch {
+        // the batch failed as a whole (a deadlock with another node): each choice alone
+        for (const choice of chunk) {
+          try {
+            await this.engine.execute((u) => assignQueued(this.engine, u, choice.conversationId, choice.agentId, 'assigned'));
+          } catch (err) {
+            if (!(err instanceof AssignmentRejected)) throw err;
+            rejected++;
+          }
+        }
       }
     }
     // a lost race means the picture changed: look again shortly (not at once, which could spin)

@@ -150,7 +150,8 @@ describe.each(STORAGES.filter((s) => s.name !== 'PostgreSQL' || runOnPostgres))(
     // who got which: the agent of the first conversation frees a slot after the restart
     const [holder, other] = before.get(conv[0])!.endsWith(agents[0].id) ? [0, 1] : [1, 0];
 
-    // traffic in flight: 40 deliveries at once (follow-ups and new customers); the node stops after 10 answers
+    // traffic in flight: 40 deliveries (follow-ups and new customers), 4 at a time, so transactions
+    // are in flight when the node stops after 10 answers (messages arriving together share one)
     const burst = Array.from({ length: 40 }, (_, i) => ({
       customer: i % 2 ? `cliente-${i % 4}` : `novo-${i}`,
       externalId: unique('burst'),
@@ -158,11 +159,15 @@ describe.each(STORAGES.filter((s) => s.name !== 'PostgreSQL' || runOnPostgres))(
     }));
     let answered = 0;
     let crashed!: Promise<void>;
-    const results = await Promise.allSettled(
-      burst.map(async (b) => {
-        const r = await send(first, b.customer, b.externalId, b.text);
-        if (++answered === 10) crashed = first.crash();
-        return r;
+    const results: PromiseSettledResult<Awaited<ReturnType<typeof send>>>[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < burst.length) {
+          const i = next++;
+          [results[i]] = await Promise.allSettled([send(first, burst[i].customer, burst[i].externalId, burst[i].text)]);
+          if (results[i].status === 'fulfilled' && ++answered === 10) crashed = first.crash();
+        }
       }),
     );
     await crashed;

@@ -32,17 +32,45 @@ export async function issueApiCredentials(db: Database, actor: Actor, serviceId:
   });
 }
 
-/** Checks the Bearer token of an inbound call; 401 without the right one, 404 for an unknown service. */
-export async function authenticateInbound(db: Database, serviceId: string, authorization: string | undefined): Promise<void> {
-  const { rows } = await db.query<{ api_token_hash: string | null; channel: string; active: boolean }>(
-    'SELECT api_token_hash, channel, active FROM services WHERE id = $1',
-    [serviceId],
-  );
-  const s = rows[0];
-  if (!s || s.channel !== 'api' || !s.active) throw notFound('API-channel service', serviceId);
-  const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  const ok = token && s.api_token_hash && timingSafeEqual(Buffer.from(sha256(token)), Buffer.from(s.api_token_hash));
-  if (!ok) throw new AppError(401, 'unauthenticated', 'Authorization: a valid Bearer token of this service is required');
+interface TokenRow {
+  api_token_hash: string | null;
+  channel: string;
+  active: boolean;
+}
+
+/**
+ * Checks the Bearer token of an inbound call; 401 without the right one, 404 for an unknown service.
+ * The service's token hash is kept per node for a few seconds (an integration posts many messages a
+ * second) and dropped at once when services change anywhere (catalog.updated) or the token rotates.
+ */
+export class InboundAuthenticator {
+  private readonly cache = new Map<string, { at: number; row: TokenRow | null }>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly ttlMs = 10_000,
+  ) {}
+
+  async check(serviceId: string, authorization: string | undefined): Promise<void> {
+    const s = await this.service(serviceId);
+    if (!s || s.channel !== 'api' || !s.active) throw notFound('API-channel service', serviceId);
+    const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const ok = token && s.api_token_hash && timingSafeEqual(Buffer.from(sha256(token)), Buffer.from(s.api_token_hash));
+    if (!ok) throw new AppError(401, 'unauthenticated', 'Authorization: a valid Bearer token of this service is required');
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private async service(id: string): Promise<TokenRow | null> {
+    const hit = this.cache.get(id);
+    if (hit && performance.now() - hit.at < this.ttlMs) return hit.row;
+    const { rows } = await this.db.query<TokenRow>('SELECT api_token_hash, channel, active FROM services WHERE id = $1', [id]);
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(id, { at: performance.now(), row: rows[0] ?? null });
+    return rows[0] ?? null;
+  }
 }
 
 /** Agent, bot and system messages of API-channel conversations go to the service's webhook. */

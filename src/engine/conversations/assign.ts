@@ -2,7 +2,9 @@ import type { Engine, UnitOfWork } from '../engine.js';
 import { AppError } from '../errors.js';
 import { recordStateChange } from '../agents/presence-store.js';
 import { replaceTimer } from '../timers.js';
+import { loadAgents } from '../agents/present.js';
 import { emitAgent, emitConversation } from './lifecycle.js';
+import { presentConversation } from './present.js';
 
 /** Raised inside an assignment whose guard failed: the transaction rolls back, nothing changes. */
 export class AssignmentRejected extends AppError {
@@ -64,4 +66,113 @@ export async function assignQueued(engine: Engine, u: UnitOfWork, conversationId
   await replaceTimer(u.tx, 'queue_timeout', 'inactive_in_service', conversationId, new Date(u.now.getTime() + rows[0].inactivity * 1000));
   await emitConversation(u, conversationId, reason);
   await emitAgent(u, agentId, 'assigned');
+}
+
+export interface Choice {
+  conversationId: string;
+  agentId: string;
+}
+
+/**
+ * Applies many routing choices in the caller's one transaction, with the same guards as
+ * `assignQueued`: the conversations still waiting are locked (in id order), then their agents (in id
+ * order), and each choice is taken only while the conversation is queued and its agent is logged in,
+ * not paused nor pending a pause, enabled, and below the largest limit of the teams that link them to
+ * the service — counting the slots this batch already gave them. Returns the choices not taken.
+ */
+export async function assignBatch(u: UnitOfWork, choices: Choice[], reason: string): Promise<Choice[]> {
+  if (!choices.length) return [];
+  const conversations = new Map(
+    (
+      await u.tx.query<{ id: string; service_id: string; channel: string; inactivity: number }>(
+        `SELECT c.id, c.service_id, c.channel, s.inactivity_timeout_seconds AS inactivity
+           FROM conversations c JOIN services s ON s.id = c.service_id
+          WHERE c.id = ANY($1::uuid[]) AND c.state = 'queued' ORDER BY c.id FOR UPDATE OF c`,
+        [choices.map((c) => c.conversationId)],
+      )
+    ).rows.map((r) => [r.id, r]),
+  );
+  const agentIds = [...new Set(choices.map((c) => c.agentId))];
+  const serviceIds = [...new Set([...conversations.values()].map((c) => c.service_id))];
+  const agents = new Map(
+    (
+      await u.tx.query<{ user_id: string; state: string; eligible: boolean; open_chat: number; open_email: number; caps: Record<string, [number, number]> }>(
+        `SELECT p.user_id, p.state, p.open_chat, p.open_email,
+                (p.state IN ('available', 'in_service') AND p.pending_pause_reason_id IS NULL AND u.active AND u.agent_enabled) AS eligible,
+                coalesce((SELECT json_object_agg(x.service_id, json_build_array(x.max_chat, x.max_email))
+                            FROM (SELECT st.service_id, max(t.max_chat) AS max_chat, max(t.max_email) AS max_email
+                                    FROM team_agents ta
+                                    JOIN teams t ON t.id = ta.team_id AND t.active AND t.omni_enabled
+                                    JOIN service_teams st ON st.team_id = t.id AND st.service_id = ANY($2::uuid[])
+                                   WHERE ta.user_id = p.user_id GROUP BY st.service_id) AS x), '{}') AS caps
+           FROM agent_presence p JOIN users u ON u.id = p.user_id
+          WHERE p.user_id = ANY($1::uuid[]) ORDER BY p.user_id FOR UPDATE OF p`,
+        [agentIds, serviceIds],
+      )
+    ).rows.map((r) => [r.user_id, r]),
+  );
+  const taken: (Choice & { kind: 'chat' | 'email'; due: Date })[] = [];
+  const rejected: Choice[] = [];
+  const slots = new Map<string, { chat: number; email: number }>();
+  for (const choice of choices) {
+    const c = conversations.get(choice.conversationId);
+    const a = agents.get(choice.agentId);
+    if (!c || !a || !a.eligible) {
+      rejected.push(choice);
+      continue;
+    }
+    const kind = c.channel === 'email' ? 'email' : 'chat';
+    const used = slots.get(a.user_id) ?? { chat: 0, email: 0 };
+    const cap = a.caps[c.service_id]?.[kind === 'email' ? 1 : 0] ?? 0;
+    const open = (kind === 'email' ? a.open_email : a.open_chat) + used[kind];
+    if (open >= cap) {
+      rejected.push(choice);
+      continue;
+    }
+    used[kind]++;
+    slots.set(a.user_id, used);
+    // a conversation is taken once, even if a caller listed it twice
+    conversations.delete(c.id);
+    taken.push({ ...choice, kind, due: new Date(u.now.getTime() + c.inactivity * 1000) });
+  }
+  if (!taken.length) return rejected;
+
+  const { rows: views } = await u.tx.query(
+    `UPDATE conversations c SET state = 'in_service', agent_id = v.agent_id, assigned_at = $1,
+        first_assigned_at = coalesce(c.first_assigned_at, $1), preferred_agent_id = NULL, version = c.version + 1
+       FROM unnest($2::uuid[], $3::uuid[]) AS v(id, agent_id) WHERE c.id = v.id
+     RETURNING c.*, (SELECT name FROM contacts WHERE id = c.contact_id) AS contact_name`,
+    [u.now, taken.map((t) => t.conversationId), taken.map((t) => t.agentId)],
+  );
+  const busy = [...slots.keys()];
+  await u.tx.query(
+    `UPDATE agent_presence p SET open_chat = p.open_chat + v.chat, open_email = p.open_email + v.email, last_assigned_at = $1,
+        state = CASE WHEN p.state = 'available' THEN 'in_service' ELSE p.state END,
+        state_since = CASE WHEN p.state = 'available' THEN $1 ELSE p.state_since END
+       FROM unnest($2::uuid[], $3::int[], $4::int[]) AS v(id, chat, email) WHERE p.user_id = v.id`,
+    [u.now, busy, busy.map((id) => slots.get(id)!.chat), busy.map((id) => slots.get(id)!.email)],
+  );
+  // agents who were free are busy now: their state history closes "available" and opens "in_service"
+  const turned = busy.filter((id) => agents.get(id)!.state === 'available');
+  if (turned.length) {
+    await u.tx.query(
+      `WITH closed AS (UPDATE agent_state_history SET ended_at = $1 WHERE user_id = ANY($2::uuid[]) AND ended_at IS NULL)
+       INSERT INTO agent_state_history (user_id, state, pause_reason_id, started_at) SELECT t.id, 'in_service', NULL, $1 FROM unnest($2::uuid[]) AS t(id)`,
+      [u.now, turned],
+    );
+  }
+  // the give-up clock of the queue stops; the inactivity clock of the service starts
+  await u.tx.query(
+    `WITH gone AS (DELETE FROM timers WHERE kind = 'queue_timeout' AND conversation_id = ANY($1::uuid[]) AND user_id IS NULL)
+     INSERT INTO timers (kind, conversation_id, user_id, due_at) SELECT 'inactive_in_service', t.id, NULL, t.due FROM unnest($1::uuid[], $2::timestamptz[]) AS t(id, due)
+     ON CONFLICT (kind, conversation_id, user_id) DO UPDATE SET due_at = EXCLUDED.due_at`,
+    [taken.map((t) => t.conversationId), taken.map((t) => t.due)],
+  );
+  const byId = new Map(views.map((r) => [r.id as string, presentConversation(r)]));
+  for (const t of taken) {
+    const c = byId.get(t.conversationId)!;
+    u.emit({ type: 'conversation.updated', reason, serviceId: c.serviceId, agentId: c.agentId, conversation: c });
+  }
+  for (const agent of await loadAgents(u.tx, busy)) u.emit({ type: 'agent.updated', reason: 'assigned', serviceId: null, agentId: agent.id, agent });
+  return rejected;
 }

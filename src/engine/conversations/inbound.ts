@@ -9,6 +9,7 @@ import { saveContactFields } from '../contacts.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import { AppError, notFound } from '../errors.js';
 import { setTimer } from '../timers.js';
+import { InboundBatcher, lockCustomers } from './inbound-batch.js';
 import { addMessage, emitConversation } from './lifecycle.js';
 import { closeLeftMessage, loadService, openConversation, type ServiceRow } from './open.js';
 import { CONVERSATION_SELECT, presentConversation } from './present.js';
@@ -73,16 +74,39 @@ export async function findOrCreateContact(u: UnitOfWork, channel: string, m: Inb
   return rows[0].id;
 }
 
-/** A customer message from any channel: deduplicated, durable, routed. */
-export async function receiveInbound(engine: Engine, m: InboundMessage): Promise<InboundResult> {
+const batchers = new WeakMap<Engine, InboundBatcher>();
+
+/**
+ * A customer message from any channel: deduplicated, durable, routed. Messages that arrive together
+ * share a transaction (inbound-batch.ts); the promise settles once the message's batch committed.
+ */
+export function receiveInbound(engine: Engine, m: InboundMessage): Promise<InboundResult> {
+  let batcher = batchers.get(engine);
+  if (!batcher) {
+    batcher = new InboundBatcher(engine, (u, one) => receiveInboundIn(engine, u, one), (one) => receiveInboundAlone(engine, one));
+    batchers.set(engine, batcher);
+  }
+  return batcher.submit(m);
+}
+
+/** How many inbound transactions (batches) this engine has run: messages / batches is the batching. */
+export function inboundBatchCount(engine: Engine): number {
+  return batchers.get(engine)?.batches ?? 0;
+}
+
+/** One message in its own transaction. */
+export async function receiveInboundAlone(engine: Engine, m: InboundMessage, attempt = 1): Promise<InboundResult> {
   try {
     return await engine.execute((u) => receiveInboundIn(engine, u, m));
   } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
     // Two deliveries of one message racing: the loser hits the unique index; it is a duplicate.
-    if (m.externalId && isUniqueViolation(err)) {
+    if (m.externalId) {
       const dup = await engine.execute((u) => findDuplicate(u, m.channel, m.externalId!));
       if (dup) return dup;
     }
+    // two first messages of one new customer racing: the contact exists now, so once more
+    if (attempt < 3) return receiveInboundAlone(engine, m, attempt + 1);
     throw err;
   }
 }
@@ -107,6 +131,7 @@ async function activeService(u: UnitOfWork, id: string): Promise<ServiceRow> {
 }
 
 async function receiveInboundIn(engine: Engine, u: UnitOfWork, m: InboundMessage): Promise<InboundResult> {
+  await lockCustomers(engine, u, [m]);
   if (m.externalId) {
     const dup = await findDuplicate(u, m.channel, m.externalId);
     if (dup) return dup;
@@ -161,6 +186,7 @@ export interface StartRequest {
  */
 export function startConversation(engine: Engine, r: StartRequest): Promise<{ conversationId: string; protocol: string; created: boolean } | null> {
   return engine.execute(async (u) => {
+    await lockCustomers(engine, u, [r]);
     const s = await activeService(u, r.serviceId);
     const contactId = await findOrCreateContact(u, r.channel, r.contact);
     if (r.fields) await saveContactFields(u.tx, contactId, r.fields, u.now);

@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { ApiCredentials } from '../../contracts/admin.js';
 import { ErrorBody, IdParams } from '../../contracts/common.js';
 import { InboundApiMessage } from '../../contracts/conversations.js';
-import { authenticateInbound, issueApiCredentials } from '../../channels/api/api-channel.js';
+import { InboundAuthenticator, issueApiCredentials } from '../../channels/api/api-channel.js';
 import { receiveInbound } from '../../engine/conversations/inbound.js';
 import type { Runtime } from '../../engine/runtime.js';
 import type { SecretKey } from '../../engine/secrets.js';
+import { MonitorService } from '../../engine/monitor/monitor-service.js';
 import { ADMIN } from '../auth/plugin.js';
 
 const InboundResult = z.object({
@@ -20,6 +21,11 @@ const InboundResult = z.object({
 export function apiChannelRoutes(app: FastifyInstance, { runtime, secretKey }: { runtime: Runtime; secretKey: SecretKey }): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const db = runtime.engine.db;
+  const tokens = new InboundAuthenticator(db);
+  const stopClearing = runtime.projection.onApplied((events) => {
+    if (events.some((e) => e.type === 'catalog.updated')) tokens.clear();
+  });
+  app.addHook('onClose', async () => stopClearing());
 
   api.post('/api/channels/api/:serviceId/messages', {
     // not a session route: the caller is a system with the service's Bearer token
@@ -33,7 +39,7 @@ export function apiChannelRoutes(app: FastifyInstance, { runtime, secretKey }: {
       response: { 202: InboundResult, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody },
     },
   }, async (req, reply) => {
-    await authenticateInbound(db, req.params.serviceId, req.headers.authorization);
+    await tokens.check(req.params.serviceId, req.headers.authorization);
     const r = await receiveInbound(runtime.engine, {
       serviceId: req.params.serviceId,
       channel: 'api',
@@ -47,5 +53,11 @@ export function apiChannelRoutes(app: FastifyInstance, { runtime, secretKey }: {
   api.post('/api/services/:id/api-credentials', {
     config: { access: ADMIN },
     schema: { tags: ['services'], summary: 'Issue (or rotate) the API channel token and webhook secret; shown once', params: IdParams, response: { 201: ApiCredentials, 404: ErrorBody, 422: ErrorBody } },
-  }, async (req, reply) => reply.code(201).send(await issueApiCredentials(db, req.actor, req.params.id, secretKey)));
+  }, async (req, reply) => {
+    const credentials = await issueApiCredentials(db, req.actor, req.params.id, secretKey);
+    // the old token stops working at once, on every node
+    tokens.clear();
+    await MonitorService.announceCatalogChange(runtime.engine);
+    return reply.code(201).send(credentials);
+  });
 }
