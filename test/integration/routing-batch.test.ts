@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAgent } from '../../src/engine/agents/present.js';
 import { assignBatch } from '../../src/engine/conversations/assign.js';
+import { loadConversation } from '../../src/engine/conversations/present.js';
 import { createService, createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // The router applies its choices in guarded transactions of many assignments (assignBatch). Each
@@ -95,5 +97,12 @@ describe('assignments in one guarded transaction', () => {
       ['conversation.updated', ids[1]],
       ['agent.updated', null],
     ]);
+    // the views the events carry are the rows as stored (the agent's is computed, not read back)
+    const { rows: payloads } = await t.db.query<{ payload: any }>(
+      `SELECT payload FROM events WHERE payload->>'reason' = 'assigned' AND (conversation_id = ANY($1::uuid[]) OR (type = 'agent.updated' AND agent_id = $2)) ORDER BY seq`,
+      [ids, ana.id],
+    );
+    expect(payloads[2].payload.agent).toEqual(await loadAgent(t.db, ana.id));
+    expect(payloads[0].payload.conversation).toEqual(await loadConversation(t.db, ids[0]));
   });
 });

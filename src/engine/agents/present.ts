@@ -30,12 +30,6 @@ export function presentAgent(r: Record<string, unknown>): AgentView {
   };
 }
 
-export async function loadAgents(db: Queryable, ids: string[]): Promise<AgentView[]> {
-  if (!ids.length) return [];
-  const { rows } = await db.query(`${AGENT_SELECT} WHERE u.id = ANY($1::uuid[])`, [ids]);
-  return rows.map(presentAgent);
-}
-
 export async function loadAgent(db: Queryable, id: string): Promise<AgentView | null> {
   const { rows } = await db.query(`${AGENT_SELECT} WHERE u.id = $1`, [id]);
   return rows[0] ? presentAgent(rows[0]) : null;

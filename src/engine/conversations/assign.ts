@@ -2,7 +2,7 @@ import type { Engine, UnitOfWork } from '../engine.js';
 import { AppError } from '../errors.js';
 import { recordStateChange } from '../agents/presence-store.js';
 import { replaceTimer } from '../timers.js';
-import { loadAgents } from '../agents/present.js';
+import { presentAgent } from '../agents/present.js';
 import { emitAgent, emitConversation } from './lifecycle.js';
 import { presentConversation } from './present.js';
 
@@ -96,8 +96,11 @@ export async function assignBatch(u: UnitOfWork, choices: Choice[], reason: stri
   const serviceIds = [...new Set([...conversations.values()].map((c) => c.service_id))];
   const agents = new Map(
     (
-      await u.tx.query<{ user_id: string; state: string; eligible: boolean; open_chat: number; open_email: number; caps: Record<string, [number, number]> }>(
-        `SELECT p.user_id, p.state, p.open_chat, p.open_email,
+      await u.tx.query<{ user_id: string; state: string; eligible: boolean; open_chat: number; open_email: number; state_since: Date; caps: Record<string, [number, number]> }>(
+        // the agent's view is read here too: after the update it is computed, not read again
+        `SELECT p.user_id, u.id, u.name, p.state, p.pause_reason_id, p.pending_pause_reason_id, p.state_since, p.logged_in_at, p.open_chat,
+                p.open_email, p.last_assigned_at, p.disconnected_at, u.created_at, u.agent_enabled, u.active,
+                coalesce(array(SELECT team_id::text FROM team_agents WHERE user_id = u.id ORDER BY 1), '{}') AS team_ids,
                 (p.state IN ('available', 'in_service') AND p.pending_pause_reason_id IS NULL AND u.active AND u.agent_enabled) AS eligible,
                 coalesce((SELECT json_object_agg(x.service_id, json_build_array(x.max_chat, x.max_email))
                             FROM (SELECT st.service_id, max(t.max_chat) AS max_chat, max(t.max_email) AS max_email
@@ -137,42 +140,57 @@ export async function assignBatch(u: UnitOfWork, choices: Choice[], reason: stri
   }
   if (!taken.length) return rejected;
 
+  // one statement writes it all (fewer round trips while the rows are locked): the conversations;
+  // the agents' slots; for agents who were free, their state history closing "available" and opening
+  // "in_service"; the give-up clock of the queue stopping and the inactivity clock starting
+  const busy = [...slots.keys()];
+  const turned = busy.filter((id) => agents.get(id)!.state === 'available');
   const { rows: views } = await u.tx.query(
-    `UPDATE conversations c SET state = 'in_service', agent_id = v.agent_id, assigned_at = $1,
-        first_assigned_at = coalesce(c.first_assigned_at, $1), preferred_agent_id = NULL, version = c.version + 1
+    `WITH slots AS (
+       UPDATE agent_presence p SET open_chat = p.open_chat + v.chat, open_email = p.open_email + v.email, last_assigned_at = $1,
+           state = CASE WHEN p.state = 'available' THEN 'in_service' ELSE p.state END,
+           state_since = CASE WHEN p.state = 'available' THEN $1 ELSE p.state_since END
+         FROM unnest($4::uuid[], $5::int[], $6::int[]) AS v(id, chat, email) WHERE p.user_id = v.id),
+     closed AS (UPDATE agent_state_history SET ended_at = $1 WHERE user_id = ANY($7::uuid[]) AND ended_at IS NULL),
+     opened AS (INSERT INTO agent_state_history (user_id, state, pause_reason_id, started_at) SELECT t.id, 'in_service', NULL, $1 FROM unnest($7::uuid[]) AS t(id)),
+     gone AS (DELETE FROM timers WHERE kind = 'queue_timeout' AND conversation_id = ANY($2::uuid[]) AND user_id IS NULL),
+     clock AS (INSERT INTO timers (kind, conversation_id, user_id, due_at)
+       SELECT 'inactive_in_service', t.id, NULL, t.due FROM unnest($2::uuid[], $8::timestamptz[]) AS t(id, due)
+       ON CONFLICT (kind, conversation_id, user_id) DO UPDATE SET due_at = EXCLUDED.due_at)
+     UPDATE conversations c SET state = 'in_service', agent_id = v.agent_id, assigned_at = $1,
+         first_assigned_at = coalesce(c.first_assigned_at, $1), preferred_agent_id = NULL, version = c.version + 1
        FROM unnest($2::uuid[], $3::uuid[]) AS v(id, agent_id) WHERE c.id = v.id
      RETURNING c.*, (SELECT name FROM contacts WHERE id = c.contact_id) AS contact_name`,
-    [u.now, taken.map((t) => t.conversationId), taken.map((t) => t.agentId)],
-  );
-  const busy = [...slots.keys()];
-  await u.tx.query(
-    `UPDATE agent_presence p SET open_chat = p.open_chat + v.chat, open_email = p.open_email + v.email, last_assigned_at = $1,
-        state = CASE WHEN p.state = 'available' THEN 'in_service' ELSE p.state END,
-        state_since = CASE WHEN p.state = 'available' THEN $1 ELSE p.state_since END
-       FROM unnest($2::uuid[], $3::int[], $4::int[]) AS v(id, chat, email) WHERE p.user_id = v.id`,
-    [u.now, busy, busy.map((id) => slots.get(id)!.chat), busy.map((id) => slots.get(id)!.email)],
-  );
-  // agents who were free are busy now: their state history closes "available" and opens "in_service"
-  const turned = busy.filter((id) => agents.get(id)!.state === 'available');
-  if (turned.length) {
-    await u.tx.query(
-      `WITH closed AS (UPDATE agent_state_history SET ended_at = $1 WHERE user_id = ANY($2::uuid[]) AND ended_at IS NULL)
-       INSERT INTO agent_state_history (user_id, state, pause_reason_id, started_at) SELECT t.id, 'in_service', NULL, $1 FROM unnest($2::uuid[]) AS t(id)`,
-      [u.now, turned],
-    );
-  }
-  // the give-up clock of the queue stops; the inactivity clock of the service starts
-  await u.tx.query(
-    `WITH gone AS (DELETE FROM timers WHERE kind = 'queue_timeout' AND conversation_id = ANY($1::uuid[]) AND user_id IS NULL)
-     INSERT INTO timers (kind, conversation_id, user_id, due_at) SELECT 'inactive_in_service', t.id, NULL, t.due FROM unnest($1::uuid[], $2::timestamptz[]) AS t(id, due)
-     ON CONFLICT (kind, conversation_id, user_id) DO UPDATE SET due_at = EXCLUDED.due_at`,
-    [taken.map((t) => t.conversationId), taken.map((t) => t.due)],
+    [
+      u.now,
+      taken.map((t) => t.conversationId),
+      taken.map((t) => t.agentId),
+      busy,
+      busy.map((id) => slots.get(id)!.chat),
+      busy.map((id) => slots.get(id)!.email),
+      turned,
+      taken.map((t) => t.due),
+    ],
   );
   const byId = new Map(views.map((r) => [r.id as string, presentConversation(r)]));
   for (const t of taken) {
     const c = byId.get(t.conversationId)!;
     u.emit({ type: 'conversation.updated', reason, serviceId: c.serviceId, agentId: c.agentId, conversation: c });
   }
-  for (const agent of await loadAgents(u.tx, busy)) u.emit({ type: 'agent.updated', reason: 'assigned', serviceId: null, agentId: agent.id, agent });
+  // the agents as the statement above left them (the same arithmetic as its agent_presence update)
+  for (const id of busy) {
+    const a = agents.get(id)!;
+    const used = slots.get(id)!;
+    const freed = a.state === 'available';
+    const agent = presentAgent({
+      ...a,
+      open_chat: a.open_chat + used.chat,
+      open_email: a.open_email + used.email,
+      last_assigned_at: u.now,
+      state: freed ? 'in_service' : a.state,
+      state_since: freed ? u.now : a.state_since,
+    });
+    u.emit({ type: 'agent.updated', reason: 'assigned', serviceId: null, agentId: id, agent });
+  }
   return rejected;
 }
