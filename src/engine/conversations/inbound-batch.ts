@@ -50,7 +50,13 @@ const contactKey = (channel: string, externalId: string) => `${channel}:${extern
 export async function receiveBatchIn(engine: Engine, u: UnitOfWork, ms: InboundMessage[], single: (u: UnitOfWork, m: InboundMessage) => Promise<InboundResult>): Promise<BatchOutcome[]> {
   const out: (BatchOutcome | undefined)[] = new Array(ms.length);
 
-  // 1. repeated deliveries: within the batch, then of messages already stored
+  // 1. the batch's customers, one at a time across transactions (PostgreSQL): taken first, so the
+  //    reads below see whatever a transaction holding one of them committed
+  await lockCustomers(engine, u, ms);
+
+  // 2. repeated deliveries within the batch; then, in one statement, what the batch needs to know:
+  //    deliveries already stored, the services, the contacts and their open conversations (locked,
+  //    in id order)
   const firstOf = new Map<string, number>();
   ms.forEach((m, i) => {
     if (!m.externalId) return;
@@ -59,46 +65,44 @@ export async function receiveBatchIn(engine: Engine, u: UnitOfWork, ms: InboundM
     if (first === undefined) firstOf.set(k, i);
     else out[i] = { kind: 'repeat', of: first };
   });
-  for (const [channel, ids] of byChannel(ms.flatMap((m, i) => (m.externalId && out[i] === undefined ? [{ channel: m.channel, id: m.externalId }] : [])))) {
-    const { rows } = await u.tx.query<{ id: number; external_id: string; conversation_id: string; protocol: string }>(
-      `SELECT m.id, m.external_id, m.conversation_id, c.protocol FROM messages m JOIN conversations c ON c.id = m.conversation_id
-        WHERE m.channel = $1 AND m.external_id = ANY($2::text[])`,
-      [channel, ids],
-    );
-    for (const r of rows) {
-      const i = firstOf.get(contactKey(channel, r.external_id))!;
-      out[i] = { kind: 'done', result: { conversationId: r.conversation_id, protocol: r.protocol, messageId: r.id, duplicate: true, created: false } };
-    }
+  const deliveries = ms.filter((m, i) => m.externalId && out[i] === undefined);
+  const { rows: [known] } = await u.tx.query<{ duplicates: Duplicate[]; contacts: KnownContact[]; conversations: Record<string, unknown>[]; services: ServiceRow[] }>(
+    `WITH who AS (SELECT ci.channel, ci.external_id, ci.contact_id FROM unnest($3::text[], $4::text[]) AS k(channel, external_id)
+                    JOIN contact_identities ci ON ci.channel = k.channel AND ci.external_id = k.external_id)
+     SELECT
+       (SELECT coalesce(json_agg(json_build_object('id', m.id, 'channel', m.channel, 'external_id', m.external_id, 'conversation_id', m.conversation_id, 'protocol', c.protocol)), '[]'::json)
+          FROM unnest($1::text[], $2::text[]) AS d(channel, external_id)
+          JOIN messages m ON m.channel = d.channel AND m.external_id = d.external_id AND m.external_id IS NOT NULL
+          JOIN conversations c ON c.id = m.conversation_id) AS duplicates,
+       (SELECT coalesce(json_agg(json_build_object('channel', who.channel, 'external_id', who.external_id, 'contact_id', who.contact_id, 'name', ct.name)), '[]'::json)
+          FROM who JOIN contacts ct ON ct.id = who.contact_id) AS contacts,
+       (SELECT coalesce(json_agg(x), '[]'::json) FROM (
+          ${CONVERSATION_SELECT} WHERE c.contact_id IN (SELECT contact_id FROM who) AND c.state = ANY($5::text[])
+          ORDER BY c.id FOR UPDATE OF c) AS x) AS conversations,
+       (SELECT coalesce(json_agg(s), '[]'::json) FROM services s
+         WHERE s.id = ANY($6::uuid[])
+            OR s.id IN (SELECT service_id FROM conversations WHERE contact_id IN (SELECT contact_id FROM who) AND state = ANY($5::text[]))) AS services`,
+    [
+      deliveries.map((m) => m.channel),
+      deliveries.map((m) => m.externalId),
+      ms.map((m) => m.channel),
+      ms.map((m) => m.contact.externalId),
+      OPEN_STATES,
+      [...new Set(ms.map((m) => m.serviceId))],
+    ],
+  );
+  for (const r of known.duplicates) {
+    const i = firstOf.get(contactKey(r.channel, r.external_id))!;
+    out[i] = { kind: 'done', result: { conversationId: r.conversation_id, protocol: r.protocol, messageId: r.id, duplicate: true, created: false } };
   }
   const todo = ms.map((_, i) => i).filter((i) => out[i] === undefined);
   if (!todo.length) return out as BatchOutcome[];
-
-  // 2. what the batch needs to know: services, contacts, their open conversations (locked, in id order)
-  await lockCustomers(engine, u, todo.map((i) => ms[i]));
-  const services = await loadServices(u, todo.map((i) => ms[i].serviceId));
-  const contacts = new Map<string, { id: string; name: string | null }>();
-  for (const [channel, ids] of byChannel(todo.map((i) => ({ channel: ms[i].channel, id: ms[i].contact.externalId })))) {
-    const { rows } = await u.tx.query<{ external_id: string; contact_id: string; name: string | null }>(
-      `SELECT ci.external_id, ci.contact_id, ct.name FROM contact_identities ci JOIN contacts ct ON ct.id = ci.contact_id
-        WHERE ci.channel = $1 AND ci.external_id = ANY($2::text[])`,
-      [channel, ids],
-    );
-    for (const r of rows) contacts.set(contactKey(channel, r.external_id), { id: r.contact_id, name: r.name });
-  }
-  const knownContacts = [...new Set([...contacts.values()].map((c) => c.id))];
+  const services = new Map(known.services.map((s) => [s.id, s]));
+  const contacts = new Map(known.contacts.map((c) => [contactKey(c.channel, c.external_id), { id: c.contact_id, name: c.name }]));
   const openByContact = new Map<string, (ConversationView & { entryServiceId: string })[]>();
-  if (knownContacts.length) {
-    const { rows } = await u.tx.query(
-      `${CONVERSATION_SELECT} WHERE c.contact_id = ANY($1::uuid[]) AND c.state = ANY($2::text[]) ORDER BY c.id FOR UPDATE OF c`,
-      [knownContacts, OPEN_STATES],
-    );
-    for (const r of rows) {
-      const c = { ...presentConversation(r), entryServiceId: r.entry_service_id as string };
-      openByContact.set(c.contactId, [...(openByContact.get(c.contactId) ?? []), c]);
-    }
-    // the services conversations moved to (a bot or an agent may have moved them)
-    const moved = [...openByContact.values()].flat().map((c) => c.serviceId).filter((id) => !services.has(id));
-    if (moved.length) for (const [id, s] of await loadServices(u, moved)) services.set(id, s);
+  for (const r of known.conversations.map(withDates)) {
+    const c = { ...presentConversation(r), entryServiceId: r.entry_service_id as string };
+    openByContact.set(c.contactId, [...(openByContact.get(c.contactId) ?? []), c]);
   }
 
   // 3. group the messages by the conversation they go to; a group takes the fast path only when
@@ -177,15 +181,26 @@ export async function lockCustomers(engine: Engine, u: UnitOfWork, ms: Pick<Inbo
   );
 }
 
-function byChannel(items: { channel: string; id: string }[]): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const { channel, id } of items) map.set(channel, [...(map.get(channel) ?? []), id]);
-  return map;
+interface Duplicate {
+  id: number;
+  channel: string;
+  external_id: string;
+  conversation_id: string;
+  protocol: string;
 }
 
-async function loadServices(u: UnitOfWork, ids: string[]): Promise<Map<string, ServiceRow>> {
-  const { rows } = await u.tx.query<ServiceRow>('SELECT * FROM services WHERE id = ANY($1::uuid[])', [[...new Set(ids)]]);
-  return new Map(rows.map((s) => [s.id, s]));
+interface KnownContact {
+  channel: string;
+  external_id: string;
+  contact_id: string;
+  name: string | null;
+}
+
+/** A row that came back as JSON: its timestamps (every `*_at` column) as dates again. */
+function withDates(r: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...r };
+  for (const [k, v] of Object.entries(r)) if (k.endsWith('_at') && typeof v === 'string') out[k] = new Date(v);
+  return out;
 }
 
 async function writeFast(
@@ -265,37 +280,9 @@ async function writeFast(
       });
     }
   }
-  const inserted = await u.tx.query<Record<string, unknown>>(
-    `INSERT INTO messages (conversation_id, channel, external_id, author_type, body, content_type, attachments, payload, delivery_status, created_at)
-     SELECT t.conversation_id, t.channel, t.external_id, t.author_type, t.body, t.content_type, t.attachments::jsonb, t.payload::jsonb,
-            CASE WHEN t.author_type = 'customer' THEN NULL ELSE 'pending' END, $9
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-            WITH ORDINALITY AS t(conversation_id, channel, external_id, author_type, body, content_type, attachments, payload, n)
-      ORDER BY t.n
-     RETURNING *`,
-    [
-      rows.map((r) => r.conversationId), rows.map((r) => r.channel), rows.map((r) => r.externalId), rows.map((r) => r.author),
-      rows.map((r) => r.body), rows.map((r) => r.contentType), rows.map((r) => r.attachments), rows.map((r) => r.payload), now,
-    ],
-  );
-  // identities are drawn in the order rows are inserted (ORDER BY n)
-  const messages = inserted.rows.sort((a, b) => (a.id as number) - (b.id as number)).map((r) => presentMessage({ ...r, author_name: null }));
-
-  // the conversations' stamps, their clocks (give-up while queued, inactivity with an agent), their views
+  // the conversations' stamps and their clocks (give-up while queued, inactivity with an agent)
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.conversationId, (counts.get(r.conversationId) ?? 0) + 1);
-  const { rows: stamped } = await u.tx.query(
-    `UPDATE conversations c SET last_customer_message_at = $1, last_message_at = $1, last_message_from = 'customer', version = c.version + v.n
-       FROM unnest($2::uuid[], $3::int[]) AS v(id, n) WHERE c.id = v.id
-     RETURNING c.*, (SELECT name FROM contacts WHERE id = c.contact_id) AS contact_name`,
-    [now, [...counts.keys()], [...counts.values()]],
-  );
-  const views = new Map(
-    stamped.map((r) => {
-      const c = presentConversation(r);
-      return [c.id, c] as const;
-    }),
-  );
   const timers = groups.map((g) => {
     const state = g.conversation?.state ?? 'queued';
     const s = services.get(g.conversation?.serviceId ?? g.service.id) ?? g.service;
@@ -303,10 +290,39 @@ async function writeFast(
       ? { kind: 'queue_timeout', id: conversationOf(g), due: new Date(now.getTime() + s.queue_timeout_seconds * 1000) }
       : { kind: 'inactive_in_service', id: conversationOf(g), due: new Date(now.getTime() + s.inactivity_timeout_seconds * 1000) };
   });
-  await u.tx.query(
-    `INSERT INTO timers (kind, conversation_id, user_id, due_at) SELECT t.kind, t.id, NULL, t.due FROM unnest($1::text[], $2::uuid[], $3::timestamptz[]) AS t(kind, id, due)
-     ON CONFLICT (kind, conversation_id, user_id) DO UPDATE SET due_at = EXCLUDED.due_at`,
-    [timers.map((t) => t.kind), timers.map((t) => t.id), timers.map((t) => t.due)],
+  // one statement writes the messages, the stamps and the clocks, and returns the messages and the
+  // conversations' views (as JSON: two shapes in one answer)
+  const { rows: [written] } = await u.tx.query<{ messages: Record<string, unknown>[]; conversations: Record<string, unknown>[] }>(
+    `WITH ins AS (
+       INSERT INTO messages (conversation_id, channel, external_id, author_type, body, content_type, attachments, payload, delivery_status, created_at)
+       SELECT t.conversation_id, t.channel, t.external_id, t.author_type, t.body, t.content_type, t.attachments::jsonb, t.payload::jsonb,
+              CASE WHEN t.author_type = 'customer' THEN NULL ELSE 'pending' END, $9
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+              WITH ORDINALITY AS t(conversation_id, channel, external_id, author_type, body, content_type, attachments, payload, n)
+        ORDER BY t.n
+       RETURNING *),
+     clock AS (
+       INSERT INTO timers (kind, conversation_id, user_id, due_at) SELECT t.kind, t.id, NULL, t.due FROM unnest($12::text[], $13::uuid[], $14::timestamptz[]) AS t(kind, id, due)
+       ON CONFLICT (kind, conversation_id, user_id) DO UPDATE SET due_at = EXCLUDED.due_at),
+     stamped AS (
+       UPDATE conversations c SET last_customer_message_at = $9, last_message_at = $9, last_message_from = 'customer', version = c.version + v.n
+         FROM unnest($10::uuid[], $11::int[]) AS v(id, n) WHERE c.id = v.id
+       RETURNING c.*, (SELECT name FROM contacts WHERE id = c.contact_id) AS contact_name)
+     SELECT (SELECT json_agg(ins ORDER BY ins.id) FROM ins) AS messages, (SELECT json_agg(stamped) FROM stamped) AS conversations`,
+    [
+      rows.map((r) => r.conversationId), rows.map((r) => r.channel), rows.map((r) => r.externalId), rows.map((r) => r.author),
+      rows.map((r) => r.body), rows.map((r) => r.contentType), rows.map((r) => r.attachments), rows.map((r) => r.payload), now,
+      [...counts.keys()], [...counts.values()],
+      timers.map((t) => t.kind), timers.map((t) => t.id), timers.map((t) => t.due),
+    ],
+  );
+  // identities are drawn in the order rows are inserted (ORDER BY n), so by id they match `rows`
+  const messages = written.messages.map((r) => presentMessage({ ...withDates(r), author_name: null }));
+  const views = new Map(
+    written.conversations.map((r) => {
+      const c = presentConversation(withDates(r));
+      return [c.id, c] as const;
+    }),
   );
 
   // the events, in the order the single command raises them
