@@ -17,6 +17,7 @@ import { ProfilePage } from './admin/ProfilePage';
 import { ServicesPage } from './admin/ServicesPage';
 import { BotFlowPage } from './admin/bot-flow/BotFlowPage';
 import { ServiceHoursPage } from './admin/ServiceHoursPage';
+import { WrapupFieldsPage } from './admin/WrapupFieldsPage';
 import { SettingsPage } from './admin/SettingsPage';
 import { TeamsPage } from './admin/TeamsPage';
 import { TemplateCategoriesPage } from './admin/TemplateCategoriesPage';
@@ -79,6 +80,7 @@ export const routes: RouteObject[] = [
   guarded('admin/services', STAFF, <ServicesPage />),
   guarded('admin/services/:id/bot-flow', ADMIN, <BotFlowPage />),
   guarded('admin/services/:id/hours', ADMIN, <ServiceHoursPage />),
+  guarded('admin/services/:id/wrapup-fields', ADMIN, <WrapupFieldsPage />),
   guarded('admin/pause-reasons', ADMIN, <PauseReasonsPage />),
   guarded('admin/classifications', ADMIN, <ClassificationsPage />),
   guarded('admin/template-categories', ADMIN, <TemplateCategoriesPage />),

@@ -1,7 +1,9 @@
 import type { Actor as CoreActor } from '../../core/conversation-state.js';
 import type { ConversationState, ConversationView } from '../../contracts/conversations.js';
 import type { Engine, UnitOfWork } from '../engine.js';
+import { checkWrapUpFields } from '../../core/wrapup-fields.js';
 import { AppError } from '../errors.js';
+import { loadWrapUpFieldDefs } from '../admin/wrapup-fields.js';
 import { clearConversationTimers } from '../timers.js';
 import { addMessage, assertTransition, emitConversation, releaseAgent } from './lifecycle.js';
 
@@ -19,8 +21,11 @@ const CLOSING: Partial<Record<ConversationState, string>> = {
   connection_lost: 'Atendimento encerrado por perda de conexão. Seu protocolo é {p}.',
 };
 
-/** Checks the wrap-up against the service's classifications and required fields. */
-async function validateWrapUp(u: UnitOfWork, c: ConversationView, w: WrapUp): Promise<void> {
+/**
+ * Checks the wrap-up against the service's classifications and fields: every value of the right type
+ * and of a field the service has; on Concluir, every required field filled. Returns the fields to store.
+ */
+async function validateWrapUp(u: UnitOfWork, c: ConversationView, w: WrapUp, to: ConversationState): Promise<WrapUp['fields']> {
   if (w.classificationId) {
     const { rows } = await u.tx.query<{ ok: boolean }>(
       `SELECT active AND (service_ids IS NULL OR $2 = ANY(service_ids)) AS ok FROM classifications WHERE id = $1`,
@@ -29,14 +34,13 @@ async function validateWrapUp(u: UnitOfWork, c: ConversationView, w: WrapUp): Pr
     if (!rows[0]) throw new AppError(422, 'unknown_reference', 'classificationId: no such classification');
     if (!rows[0].ok) throw new AppError(422, 'validation_error', 'classificationId: not active for this service');
   }
-  const { rows: fields } = await u.tx.query<{ key: string; label: string; type: string; options: string[] | null }>(
-    'SELECT key, label, type, options FROM wrapup_fields WHERE service_id = $1 AND required ORDER BY position',
-    [c.serviceId],
-  );
-  for (const f of fields) {
-    const v = w.fields?.[f.key];
-    if (v === undefined || v === '') throw new AppError(422, 'validation_error', `fields.${f.key}: "${f.label}" is required for this service`);
+  const fields = await loadWrapUpFieldDefs(u.tx, c.serviceId);
+  // Cancelar asks for no wrap-up: only Concluir needs the required fields
+  const { values, problems } = checkWrapUpFields(fields, w.fields, { requireAll: to === 'completed' });
+  if (problems.length) {
+    throw new AppError(422, 'validation_error', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { issues: problems });
   }
+  return Object.keys(values).length ? values : null;
 }
 
 /**
@@ -52,12 +56,12 @@ export async function finishConversation(
   wrapUp: WrapUp = {},
 ): Promise<ConversationView> {
   assertTransition(c, to, by);
-  if (by === 'agent' || by === 'supervisor') await validateWrapUp(u, c, wrapUp);
+  const fields = by === 'agent' || by === 'supervisor' ? await validateWrapUp(u, c, wrapUp, to) : wrapUp.fields;
   await u.tx.query(
     `UPDATE conversations SET state = $2, finished_at = $3, finished_by = $4, classification_id = $5, notes = $6, wrapup = $7,
         bot_ended_at = CASE WHEN state = 'bot' THEN $3 ELSE bot_ended_at END, version = version + 1
       WHERE id = $1`,
-    [c.id, to, u.now, by, wrapUp.classificationId ?? null, wrapUp.notes ?? null, wrapUp.fields ? JSON.stringify(wrapUp.fields) : null],
+    [c.id, to, u.now, by, wrapUp.classificationId ?? null, wrapUp.notes ?? null, fields ? JSON.stringify(fields) : null],
   );
   await clearConversationTimers(u.tx, c.id);
   const closing = CLOSING[to];

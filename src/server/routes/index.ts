@@ -17,6 +17,7 @@ import { alertRoutes, monitorRoutes } from './monitor.js';
 import { authRoutes } from './auth.js';
 import { registerCrud } from './crud.js';
 import { settingsRoutes } from './settings.js';
+import { wrapupFieldRoutes } from './wrapup-fields.js';
 
 export interface RouteDeps {
   db: Database;
@@ -34,6 +35,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   apiChannelRoutes(app, deps);
   monitorRoutes(app, deps);
   alertRoutes(app, deps);
+  wrapupFieldRoutes(app, deps);
 
   // Administration. Writes are the admin's; supervisors and agents read what their scope shows.
   // agents may read too: their scope shows them only themselves

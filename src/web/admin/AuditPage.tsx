@@ -26,8 +26,9 @@ const PAGE = 50;
 type Flat = Record<string, unknown>;
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+// an empty object adds no row: its keys, when the other side has them, show as — there
 function flatten(v: unknown, prefix = '', out: Flat = {}): Flat {
-  if (isObject(v) && Object.keys(v).length) {
+  if (isObject(v)) {
     for (const [k, x] of Object.entries(v)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
   } else if (prefix) out[prefix] = v;
   return out;

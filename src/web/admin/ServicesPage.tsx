@@ -1,6 +1,6 @@
 import { ActionIcon, Code, CopyButton, Group, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { IconCheck, IconClock, IconCopy, IconRobot } from '@tabler/icons-react';
+import { IconCheck, IconClipboardList, IconClock, IconCopy, IconRobot } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import type { Service } from '../../contracts/admin';
 import { useSession } from '../auth/session';
@@ -44,7 +44,7 @@ export function ServicesPage() {
       title={t('services.title')}
       description={t('services.description')}
       formTitles={{ create: t('services.create'), edit: t('services.edit') }}
-      // the bot flow (every channel but e-mail) and the business hours, on screens of their own
+      // the bot flow (every channel but e-mail), the business hours and the wrap-up fields, on screens of their own
       extraActions={me.role === 'admin' ? (s) => (
         <>
           {s.channel !== 'email' && (
@@ -54,6 +54,9 @@ export function ServicesPage() {
           )}
           <Tooltip label={t('hours.action')}>
             <ActionIcon variant="subtle" component={Link} to={`/admin/services/${s.id}/hours`} aria-label={`${t('hours.action')}: ${s.name}`}><IconClock size={16} /></ActionIcon>
+          </Tooltip>
+          <Tooltip label={t('wrapupFields.action')}>
+            <ActionIcon variant="subtle" component={Link} to={`/admin/services/${s.id}/wrapup-fields`} aria-label={`${t('wrapupFields.action')}: ${s.name}`}><IconClipboardList size={16} /></ActionIcon>
           </Tooltip>
         </>
       ) : undefined}

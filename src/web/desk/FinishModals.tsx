@@ -1,11 +1,14 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Modal, Select, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Button, Divider, Group, Modal, Select, Stack, Text, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView } from '../../contracts/conversations';
+import { ApiError } from '../api';
 import { errorText } from './format';
 import type { DeskStore } from './store';
-import { useClassifications } from './useDesk';
+import { useClassifications, useWrapupFields } from './useDesk';
+import { WrapupFieldInputs } from './WrapupFieldInputs';
+import { fieldsBody, missingFields, type WrapupValues } from './wrapup-values';
 
 interface Props {
   store: DeskStore;
@@ -14,11 +17,17 @@ interface Props {
   onClose(): void;
 }
 
-/** Concluir: the wrap-up (classification of the service, notes), then finish as completed. */
+/**
+ * Concluir: the wrap-up (classification of the service, the service's own fields, notes), then finish
+ * as completed. Required answers are checked here first; the server has the last word.
+ */
 export function FinishModal({ store, conversation, opened, onClose }: Props) {
   const { t } = useTranslation();
   const classifications = useClassifications();
+  const wrapupFields = useWrapupFields(conversation.serviceId);
+  const fields = wrapupFields.data ?? [];
   const [classificationId, setClassificationId] = useState<string | null>(null);
+  const [values, setValues] = useState<WrapupValues>({});
   const [notes, setNotes] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [tried, setTried] = useState(false);
@@ -28,7 +37,7 @@ export function FinishModal({ store, conversation, opened, onClose }: Props) {
     .map((c) => ({ value: c.id, label: c.code ? `${c.name} (${c.code})` : c.name }));
   // a wrap-up code is required when the service has any
   const required = options.length > 0;
-  const missing = required && !classificationId;
+  const missing = (required && !classificationId) || missingFields(fields, values).length > 0;
 
   const close = () => {
     setError(null);
@@ -42,13 +51,21 @@ export function FinishModal({ store, conversation, opened, onClose }: Props) {
     setBusy(true);
     setError(null);
     try {
-      await store.finish(conversation.id, { outcome: 'completed', classificationId: classificationId ?? undefined, notes: notes.trim() || undefined });
+      await store.finish(conversation.id, {
+        outcome: 'completed',
+        classificationId: classificationId ?? undefined,
+        fields: fieldsBody(fields, values),
+        notes: notes.trim() || undefined,
+      });
       notifications.show({ message: t('desk.finish.done'), color: 'green', autoClose: 2500 });
       setClassificationId(null);
+      setValues({});
       setNotes('');
       close();
     } catch (err) {
       setError(errorText(t, err));
+      // refused wrap-up: the fields may have changed since they were read
+      if (err instanceof ApiError && err.status === 422) void wrapupFields.refetch();
     } finally {
       setBusy(false);
     }
@@ -86,19 +103,30 @@ export function FinishModal({ store, conversation, opened, onClose }: Props) {
               searchable
               openOnFocus={false}
               required={required}
-              error={tried && missing ? t('common.required') : undefined}
+              error={tried && required && !classificationId ? t('common.required') : undefined}
               nothingFoundMessage={t('common.empty')}
               comboboxProps={{ withinPortal: true }}
               data-autofocus
               data-testid="wrapup-classification"
             />
           )}
+          {wrapupFields.isError && (
+            <Alert color="yellow" role="alert">
+              {t('desk.finish.fieldsUnavailable')}
+            </Alert>
+          )}
+          {fields.length > 0 && (
+            <>
+              <Divider label={t('desk.finish.fields')} labelPosition="left" />
+              <WrapupFieldInputs fields={fields} values={values} onChange={(key, v) => setValues((x) => ({ ...x, [key]: v }))} showErrors={tried} />
+            </>
+          )}
           <Textarea label={t('desk.finish.notes')} placeholder={t('desk.finish.notesPlaceholder')} autosize minRows={3} maxRows={8} maxLength={4000} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} />
           <Group justify="flex-end" gap="xs">
             <Button variant="default" onClick={close}>
               {t('desk.cancel.keep')}
             </Button>
-            <Button type="submit" color="green" loading={busy}>
+            <Button type="submit" color="green" loading={busy || wrapupFields.isPending}>
               {t('desk.finish.confirm')}
             </Button>
           </Group>

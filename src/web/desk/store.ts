@@ -20,6 +20,8 @@ export interface DeskUser {
 export interface FinishInput {
   outcome: 'completed' | 'cancelled';
   classificationId?: string;
+  /** the service's wrap-up fields, by key */
+  fields?: Record<string, string | number | boolean>;
   notes?: string;
 }
 

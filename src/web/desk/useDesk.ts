@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { Classification, PauseReason, Service } from '../../contracts/admin';
+import type { WrapupField } from '../../contracts/wrapup-fields';
 import { get } from '../api';
 import type { DeskState } from './desk-state';
 import { deskStoreFor, stopDeskStore, type DeskStore, type DeskUser } from './store';
@@ -51,4 +52,9 @@ export function usePauseReasons() {
 
 export function useClassifications() {
   return useQuery({ queryKey: ['desk', 'classifications'], queryFn: list<Classification>('/api/classifications?active=true'), ...REFERENCE });
+}
+
+/** The wrap-up fields of a conversation's service (Concluir): read again after a minute, as an admin may change them. */
+export function useWrapupFields(serviceId: string) {
+  return useQuery({ queryKey: ['desk', 'wrapup-fields', serviceId], queryFn: list<WrapupField>(`/api/services/${serviceId}/wrapup-fields`), staleTime: 60_000 });
 }
