@@ -2,8 +2,10 @@
 // changes per second arrive (synthetic agent.updated events on the bus, consecutive seqs, so the
 // whole push path runs). The page records every animation frame's duration for 10 s.
 // Target: no frame over 50 ms. Needs Chromium (CHROMIUM_PATH or /usr/bin/chromium) and a built web
-// app (npm run build:web); prints a skip line otherwise.
-import { existsSync } from 'node:fs';
+// app (npm run build:web); prints a skip line otherwise. `tilesInPage`: the agent tiles mounted at
+// the end (the columns are windowed). BENCH_FRAMES=1 explains each frame over 50 ms; BENCH_PROFILE=1
+// also prints the hottest functions (and BENCH_PROFILE_OUT=file saves the whole CPU profile).
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { openPGlite } from '../src/db/database.js';
@@ -55,16 +57,31 @@ export async function run(): Promise<void> {
     await page.getByLabel(/^Senha/).fill('frames-password-1');
     await page.getByRole('button', { name: 'Entrar' }).click();
     await page.getByRole('tab', { name: 'Agentes' }).click();
-    await page.getByText('Agente 1999', { exact: true }).waitFor({ timeout: 60_000 });
+    // every agent counted in the columns' heads (the tiles themselves are windowed: only those near
+    // the screen are in the page, so waiting for one agent's name would depend on the sort)
+    await page.waitForFunction(
+      `[...document.querySelectorAll('[data-testid^="agents-column-"][data-testid$="-count"]')].reduce((n, e) => n + Number(e.textContent), 0) === ${AGENTS}`,
+      undefined,
+      { timeout: 60_000 },
+    );
 
     // every frame's duration, measured in the page
     // (a string, not a function: tsx would add helpers the page does not have)
     await page.evaluate(`(() => {
       window.__frames = [];
+      window.__t0 = performance.now();
       let last = performance.now();
       const tick = (t) => { window.__frames.push(t - last); last = t; requestAnimationFrame(tick); };
       requestAnimationFrame(tick);
     })()`);
+    // BENCH_FRAMES=1 (or BENCH_PROFILE=1): each frame over 50 ms, with what ran in it (Chromium's long-animation-frame entries)
+    const explain = Boolean(process.env.BENCH_FRAMES || process.env.BENCH_PROFILE);
+    if (explain) {
+      await page.evaluate(`(() => {
+        window.__loaf = [];
+        new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__loaf.push(e.toJSON()); }).observe({ type: 'long-animation-frame' });
+      })()`);
+    }
 
     // BENCH_PROFILE=1: the page's hottest functions by self time, to see where a frame goes
     const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
@@ -99,8 +116,24 @@ export async function run(): Promise<void> {
       }, 20);
     });
     const frames = ((await page.evaluate('window.__frames')) as number[]).slice(5);
+    const tilesInPage = (await page.evaluate(`document.querySelectorAll('[data-testid="agent-tile"]').length`)) as number;
+    if (explain) {
+      const t0 = (await page.evaluate('window.__t0')) as number;
+      const loaf = (await page.evaluate('window.__loaf')) as {
+        startTime: number; duration: number; styleAndLayoutStart: number;
+        scripts: { invoker: string; duration: number; forcedStyleAndLayoutDuration: number }[];
+      }[];
+      for (const f of loaf) {
+        if (f.duration <= 50) continue;
+        const layout = f.styleAndLayoutStart ? f.startTime + f.duration - f.styleAndLayoutStart : 0;
+        const scripts = f.scripts.map((x) => `${x.invoker} ${Math.round(x.duration)} ms${x.forcedStyleAndLayoutDuration >= 1 ? ` (forced layout ${Math.round(x.forcedStyleAndLayoutDuration)})` : ''}`);
+        console.error(`frame at ${Math.round(f.startTime - t0)} ms, ${Math.round(f.duration)} ms long: style and layout ${Math.round(layout)} ms; scripts: ${scripts.join(', ') || 'none'}`);
+      }
+    }
     if (cdp) {
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[] } };
+      // BENCH_PROFILE_OUT=file.cpuprofile: the whole profile, for Chromium's DevTools (Performance → load)
+      if (process.env.BENCH_PROFILE_OUT) writeFileSync(process.env.BENCH_PROFILE_OUT, JSON.stringify(profile));
       const self = new Map<number, number>();
       for (const id of profile.samples) self.set(id, (self.get(id) ?? 0) + 1);
       const byName = new Map<string, number>();
@@ -114,7 +147,7 @@ export async function run(): Promise<void> {
     emit({
       bench: 'monitor-frames', agents: AGENTS, changesPerSecond: Math.round(published / SECONDS), frames: frames.length,
       value: +Math.max(...frames).toFixed(1), p99: +percentile(frames, 99).toFixed(1), p50: +percentile(frames, 50).toFixed(1),
-      over50ms: frames.filter((f) => f > 50).length, unit: 'ms longest frame (p99, p50 beside)', target: 50,
+      over50ms: frames.filter((f) => f > 50).length, tilesInPage, unit: 'ms longest frame (p99, p50 beside)', target: 50,
     });
   } finally {
     await browser.close();

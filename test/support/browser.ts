@@ -67,14 +67,17 @@ export interface WebServer {
 /**
  * Starts the API and the built web app (dist/web) in-process on a fresh in-memory database, with
  * an admin. Builds nothing: `npm run test:browser` runs `build:web` before the tests.
+ * `seed` writes rows straight into the database before the engine loads it (thousands of agents,
+ * say, which the HTTP API would take minutes to create).
  */
-export async function startWebServer(): Promise<WebServer> {
+export async function startWebServer(opts: { seed?: (db: Database) => Promise<void> } = {}): Promise<WebServer> {
   if (!existsSync(join(WEB_DIR, 'index.html'))) {
     throw new Error(`${WEB_DIR}/index.html is missing: build the web app first (npm run build:web; npm run test:browser does it)`);
   }
   const db = await openPGlite();
   await migrate(db);
   await ensureFirstAdmin(db, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await opts.seed?.(db);
   // a secret key of its own: without one the app would write a key file into ./data
   const app = await buildApp({ db, config: { ...loadConfig({}), webDir: WEB_DIR, secretKey: 'browser-test-secret-key' } });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -98,10 +101,10 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByRole('button', { name: /^(Entrar|Sign in)$/ }).click();
 }
 
-/** Saves a full-page PNG to test-results/screenshots/<name>.png and returns its path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Saves a full-page PNG (`fullPage: false`: the screen only) to test-results/screenshots/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }

@@ -7,7 +7,7 @@ import { ChannelIcon } from './channels';
 import { RowActions } from './ConversationList';
 import { clock, startLabel, useNow } from './format';
 import { sinceOf } from './live';
-import { useMonitorState, useServices } from './useMonitor';
+import { useMonitorStateWhile, useServices } from './useMonitor';
 
 /**
  * An agent in service, clicked on the Agentes tab: each open conversation with its start time,
@@ -18,7 +18,7 @@ export function AgentModal({ agentId, onClose }: { agentId: string | null; onClo
   const { settings } = useSession();
   const store = useStore();
   const phone = useMediaQuery('(max-width: 36em)');
-  const state = useMonitorState(store);
+  const state = useMonitorStateWhile(store, agentId !== null);
   const { byId } = useServices();
   const now = useNow(1000);
   const agent = agentId ? state.agents.get(agentId) : undefined;

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { ConversationView } from '../../contracts/conversations';
 import { ApiError } from '../api';
 import { useStore } from './actions';
-import { useMonitorState, useServices } from './useMonitor';
+import { useMonitorStateWhile, useServices } from './useMonitor';
 
 /** Alocar responsável: a queued conversation goes first to the chosen agent of its service's departments. */
 export function AllocateModal({ c, onClose }: { c: ConversationView | null; onClose(): void }) {
@@ -20,7 +20,7 @@ export function AllocateModal({ c, onClose }: { c: ConversationView | null; onCl
     setAgentId(null);
     setError(null);
   }
-  const state = useMonitorState(store);
+  const state = useMonitorStateWhile(store, c !== null);
   const { byId } = useServices();
   // the agents of the service's departments, as the stream shows them now (state and open conversations)
   const teams = new Set(c ? (byId.get(c.serviceId)?.teamIds ?? []) : []);

@@ -9,7 +9,7 @@ import { useActions, useStore, type ListSpec } from './actions';
 import { ChannelIcon } from './channels';
 import { clock, minutes, startLabel, timeOfDay, useNow } from './format';
 import { queueMs, serviceMs, serviceType, whatsappWindowMs } from './live';
-import { useMonitorState, useServices, useTeamNames } from './useMonitor';
+import { useMonitorStateWhile, useServices, useTeamNames } from './useMonitor';
 
 /** The actions on one conversation of a list: history, supervisor chat, Alocar responsável, Retornar para grupo do serviço. */
 export function RowActions({ c }: { c: ConversationView }) {
@@ -69,7 +69,7 @@ export function ConversationListModal({ spec, onClose }: { spec: ListSpec | null
   const { t, i18n } = useTranslation();
   const { settings } = useSession();
   const store = useStore();
-  const state = useMonitorState(store);
+  const state = useMonitorStateWhile(store, spec !== null);
   const { services, byId } = useServices();
   const phone = useMediaQuery('(max-width: 36em)');
   const teamNames = useTeamNames();

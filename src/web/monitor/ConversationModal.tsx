@@ -10,7 +10,7 @@ import { useStore } from './actions';
 import { ChannelIcon } from './channels';
 import { dateTime, timeOfDay } from './format';
 import classes from './monitor.module.css';
-import { useConversationDetail, useMonitorState, useServices } from './useMonitor';
+import { useConversationDetail, useMonitorStateWhile, useServices } from './useMonitor';
 
 /** Keeps a scrolled list at its end when new items come, unless the reader scrolled up. */
 function useStickToBottom(dep: unknown) {
@@ -37,7 +37,7 @@ export function ConversationModal({ id, chat, onClose }: { id: string | null; ch
   const { settings, me } = useSession();
   const phone = useMediaQuery('(max-width: 36em)');
   const store = useStore();
-  const state = useMonitorState(store);
+  const state = useMonitorStateWhile(store, id !== null);
   const { byId } = useServices();
   const d = useConversationDetail(store, id);
   const [showChat, setShowChat] = useState(chat);

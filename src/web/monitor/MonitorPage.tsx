@@ -22,13 +22,13 @@ import { PanelTab } from './PanelTab';
 import { PositionTab } from './PositionTab';
 import { ServicesTab } from './ServicesTab';
 import type { MonitorState, MonitorStore } from './store';
-import { defaultFilter, useMonitorState, useMonitorStore, useServices } from './useMonitor';
+import { defaultFilter, useMonitorStore, useMonitorView, useServices } from './useMonitor';
 
 const TABS = ['position', 'services', 'agents', 'panel'] as const;
 type Tab = (typeof TABS)[number];
 
 /** The connection as the supervisor must see it: a banner while the figures may be stale. */
-export function ConnectionBanner({ state }: { state: MonitorState }) {
+export function ConnectionBanner({ state }: { state: Pick<MonitorState, 'status' | 'ready'> }) {
   const { t } = useTranslation();
   if (state.status === 'reconnecting') {
     return (
@@ -50,7 +50,7 @@ export function ConnectionBanner({ state }: { state: MonitorState }) {
   return null;
 }
 
-export function LiveBadge({ state }: { state: MonitorState }) {
+export function LiveBadge({ state }: { state: Pick<MonitorState, 'status' | 'ready' | 'reloading'> }) {
   const { t } = useTranslation();
   const live = state.status === 'connected' && state.ready;
   return (
@@ -119,7 +119,8 @@ export function MonitorPage() {
   const { t, i18n } = useTranslation();
   const { settings } = useSession();
   const store = useMonitorStore();
-  const state = useMonitorState(store);
+  // the page's frame shows the connection and the filter: the live data's repaints belong to the tabs
+  const state = useMonitorView(store, (s) => ({ status: s.status, ready: s.ready, reloading: s.reloading, filter: s.filter }));
   const { services } = useServices();
   const [params, setParams] = useSearchParams();
   const tab: Tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as Tab) : 'position';

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { PauseReason, Service, Team } from '../../contracts/admin';
 import { get } from '../api';
@@ -63,6 +63,32 @@ export function useMonitorStore(): MonitorStore {
 
 export function useMonitorState(store: MonitorStore): MonitorState {
   return useSyncExternalStore(store.subscribe, store.getState);
+}
+
+/**
+ * The fields of the store's state that `pick` takes, compared one by one: the caller re-renders when
+ * one of them changes, not on each repaint of the live data (a screen's frame, its banners).
+ */
+export function useMonitorView<T extends Record<string, unknown>>(store: MonitorStore, pick: (s: MonitorState) => T): T {
+  const last = useRef<T | null>(null);
+  return useSyncExternalStore(store.subscribe, () => {
+    const next = pick(store.getState());
+    const prev = last.current;
+    if (prev && Object.keys(next).every((k) => Object.is(prev[k], next[k]))) return prev;
+    return (last.current = next);
+  });
+}
+
+/**
+ * The store's state while `live`; while not (a closed modal), the last state read, so the live
+ * data's repaints pass the caller by.
+ */
+export function useMonitorStateWhile(store: MonitorStore, live: boolean): MonitorState {
+  const held = useRef<MonitorState | null>(null);
+  return useSyncExternalStore(store.subscribe, () => {
+    if (live || !held.current) held.current = store.getState();
+    return held.current;
+  });
 }
 
 /** A conversation's history and supervisor chat, live while the caller is mounted. */
