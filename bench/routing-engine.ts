@@ -75,6 +75,8 @@ async function measure(label: 'pglite' | 'postgres', db: Database): Promise<void
         const ms = performance.now() - t;
         transactions++;
         for (let i = 0; i < assigned; i++) times.push(ms);
+        // BENCH_TRACE=1: every transaction on stderr (its number, assignments, ms), to see where the tail sits
+        if (process.env.BENCH_TRACE) console.error("tx", transactions, assigned, ms.toFixed(2));
       }
     };
 

@@ -23,14 +23,44 @@ export interface Database extends Queryable {
 // pg returns bigint/numeric as strings by default; counts and sequence numbers fit in a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/**
+ * Names the statements this process runs again and again, so each connection plans them once
+ * (planning was most of a short statement's time). Bounded: texts longer than 4 KB, or beyond the
+ * first 300 frequent ones, stay unnamed, so dynamic SQL cannot pile up prepared statements.
+ */
+export class StatementNames {
+  private readonly counts = new Map<string, number>();
+  private readonly names = new Map<string, string>();
+
+  constructor(
+    private readonly after = 3,
+    private readonly limit = 300,
+  ) {}
+
+  nameOf(sql: string): string | undefined {
+    const known = this.names.get(sql);
+    if (known || sql.length > 4096 || this.names.size >= this.limit) return known;
+    const n = (this.counts.get(sql) ?? 0) + 1;
+    if (this.counts.size >= 5000) this.counts.clear();
+    this.counts.set(sql, n);
+    if (n < this.after) return undefined;
+    const name = `mirante_${this.names.size + 1}`;
+    this.names.set(sql, name);
+    this.counts.delete(sql);
+    return name;
+  }
+}
+
 export function openPostgres(url: string, max = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle client error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  const names = new StatementNames();
+  const config = (sql: string, params?: unknown[]): pg.QueryConfig => ({ name: params ? names.nameOf(sql) : undefined, text: sql, values: params });
   return {
     kind: 'postgres',
     async query<T>(sql: string, params?: unknown[]) {
-      const r = await pool.query(sql, params as unknown[]);
+      const r = await pool.query(config(sql, params));
       return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
     },
     async exec(sql: string) {
@@ -42,7 +72,7 @@ export function openPostgres(url: string, max = 10): Database {
         await client.query('BEGIN');
         const tx: Queryable = {
           async query<R>(sql: string, params?: unknown[]) {
-            const r = await client.query(sql, params as unknown[]);
+            const r = await client.query(config(sql, params));
             return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
           },
           async exec(sql: string) {
