@@ -73,6 +73,24 @@ export interface Choice {
   agentId: string;
 }
 
+interface LockedConversation {
+  id: string;
+  service_id: string;
+  channel: string;
+  inactivity: number;
+}
+
+interface LockedAgent {
+  user_id: string;
+  state: string;
+  eligible: boolean;
+  open_chat: number;
+  open_email: number;
+  state_since: Date;
+  caps: Record<string, [number, number]>;
+  [column: string]: unknown;
+}
+
 /**
  * Applies many routing choices in the caller's one transaction, with the same guards as
  * `assignQueued`: the conversations still waiting are locked (in id order), then their agents (in id
@@ -82,37 +100,45 @@ export interface Choice {
  */
 export async function assignBatch(u: UnitOfWork, choices: Choice[], reason: string): Promise<Choice[]> {
   if (!choices.length) return [];
-  const conversations = new Map(
-    (
-      await u.tx.query<{ id: string; service_id: string; channel: string; inactivity: number }>(
-        `SELECT c.id, c.service_id, c.channel, s.inactivity_timeout_seconds AS inactivity
-           FROM conversations c JOIN services s ON s.id = c.service_id
-          WHERE c.id = ANY($1::uuid[]) AND c.state = 'queued' ORDER BY c.id FOR UPDATE OF c`,
-        [choices.map((c) => c.conversationId)],
-      )
-    ).rows.map((r) => [r.id, r]),
+  // one statement locks the conversations still waiting (in id order), then their agents (in id
+  // order), and reads the agents with their limits for those conversations' services and their
+  // views (after the update a view is computed, not read again); two shapes, so as JSON
+  const { rows: [locked] } = await u.tx.query<{ conversations: LockedConversation[]; agents: Record<string, unknown>[] }>(
+    `WITH waiting AS (
+       SELECT c.id, c.service_id, c.channel, s.inactivity_timeout_seconds AS inactivity
+         FROM conversations c JOIN services s ON s.id = c.service_id
+        WHERE c.id = ANY($1::uuid[]) AND c.state = 'queued' ORDER BY c.id FOR UPDATE OF c),
+     agents AS (
+       SELECT p.user_id, u.id, u.name, p.state, p.pause_reason_id, p.pending_pause_reason_id, p.state_since, p.logged_in_at, p.open_chat,
+              p.open_email, p.last_assigned_at, p.disconnected_at, u.created_at, u.agent_enabled, u.active,
+              coalesce(array(SELECT team_id::text FROM team_agents WHERE user_id = u.id ORDER BY 1), '{}') AS team_ids,
+              (p.state IN ('available', 'in_service') AND p.pending_pause_reason_id IS NULL AND u.active AND u.agent_enabled) AS eligible,
+              coalesce((SELECT json_object_agg(x.service_id, json_build_array(x.max_chat, x.max_email))
+                          FROM (SELECT st.service_id, max(t.max_chat) AS max_chat, max(t.max_email) AS max_email
+                                  FROM team_agents ta
+                                  JOIN teams t ON t.id = ta.team_id AND t.active AND t.omni_enabled
+                                  JOIN service_teams st ON st.team_id = t.id AND st.service_id IN (SELECT service_id FROM waiting)
+                                 WHERE ta.user_id = p.user_id GROUP BY st.service_id) AS x), '{}') AS caps
+         FROM agent_presence p JOIN users u ON u.id = p.user_id
+        WHERE p.user_id = ANY($2::uuid[]) ORDER BY p.user_id FOR UPDATE OF p)
+     SELECT (SELECT coalesce(json_agg(waiting), '[]'::json) FROM waiting) AS conversations,
+            (SELECT coalesce(json_agg(agents), '[]'::json) FROM agents) AS agents`,
+    [choices.map((c) => c.conversationId), [...new Set(choices.map((c) => c.agentId))]],
   );
-  const agentIds = [...new Set(choices.map((c) => c.agentId))];
-  const serviceIds = [...new Set([...conversations.values()].map((c) => c.service_id))];
+  const conversations = new Map(locked.conversations.map((r) => [r.id, r]));
+  const date = (v: string | null) => (v === null ? null : new Date(v));
   const agents = new Map(
-    (
-      await u.tx.query<{ user_id: string; state: string; eligible: boolean; open_chat: number; open_email: number; state_since: Date; caps: Record<string, [number, number]> }>(
-        // the agent's view is read here too: after the update it is computed, not read again
-        `SELECT p.user_id, u.id, u.name, p.state, p.pause_reason_id, p.pending_pause_reason_id, p.state_since, p.logged_in_at, p.open_chat,
-                p.open_email, p.last_assigned_at, p.disconnected_at, u.created_at, u.agent_enabled, u.active,
-                coalesce(array(SELECT team_id::text FROM team_agents WHERE user_id = u.id ORDER BY 1), '{}') AS team_ids,
-                (p.state IN ('available', 'in_service') AND p.pending_pause_reason_id IS NULL AND u.active AND u.agent_enabled) AS eligible,
-                coalesce((SELECT json_object_agg(x.service_id, json_build_array(x.max_chat, x.max_email))
-                            FROM (SELECT st.service_id, max(t.max_chat) AS max_chat, max(t.max_email) AS max_email
-                                    FROM team_agents ta
-                                    JOIN teams t ON t.id = ta.team_id AND t.active AND t.omni_enabled
-                                    JOIN service_teams st ON st.team_id = t.id AND st.service_id = ANY($2::uuid[])
-                                   WHERE ta.user_id = p.user_id GROUP BY st.service_id) AS x), '{}') AS caps
-           FROM agent_presence p JOIN users u ON u.id = p.user_id
-          WHERE p.user_id = ANY($1::uuid[]) ORDER BY p.user_id FOR UPDATE OF p`,
-        [agentIds, serviceIds],
-      )
-    ).rows.map((r) => [r.user_id, r]),
+    locked.agents.map((r): [string, LockedAgent] => [
+      r.user_id as string,
+      {
+        ...(r as LockedAgent),
+        state_since: new Date(r.state_since as string),
+        logged_in_at: date(r.logged_in_at as string | null),
+        last_assigned_at: date(r.last_assigned_at as string | null),
+        disconnected_at: date(r.disconnected_at as string | null),
+        created_at: date(r.created_at as string | null),
+      },
+    ]),
   );
   const taken: (Choice & { kind: 'chat' | 'email'; due: Date })[] = [];
   const rejected: Choice[] = [];
