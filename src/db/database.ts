@@ -126,6 +126,22 @@ export function isUniqueViolation(err: unknown): err is { code: string; constrai
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
 }
 
+/**
+ * A row that came back inside JSON (json_agg): its timestamps as dates again, as the driver gives
+ * them for plain rows — every `*_at` column and the `also` ones.
+ */
+export function rowFromJson<T extends Record<string, unknown>>(r: T, also: string[] = []): T {
+  const out: Record<string, unknown> = { ...r };
+  for (const [k, v] of Object.entries(r)) if ((k.endsWith('_at') || also.includes(k)) && typeof v === 'string') out[k] = new Date(v);
+  return out as T;
+}
+
+/** A deadlock or a serialization failure: the transaction did nothing and may simply be tried again. */
+export function isTransientConflict(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: string }).code : undefined;
+  return code === '40P01' || code === '40001';
+}
+
 export function isForeignKeyViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23503';
 }

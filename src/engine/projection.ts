@@ -84,6 +84,13 @@ export class LiveProjection {
     return () => this.listeners.delete(listener);
   }
 
+  /** Calls `fn` when services, teams or parameters changed on any node (a `catalog.updated` event). */
+  onCatalogUpdated(fn: () => void): () => void {
+    return this.onApplied((events) => {
+      if (events.some((e) => e.type === 'catalog.updated')) fn();
+    });
+  }
+
   /** Resolves when every event received so far has been applied. */
   settled(): Promise<void> {
     return this.chain;

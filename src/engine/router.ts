@@ -1,6 +1,7 @@
 import { routeConversations, type QueuedConversation, type RoutingAgent, type TeamCapacity } from '../core/routing.js';
+import { isTransientConflict } from '../db/database.js';
 import type { Engine } from './engine.js';
-import { AssignmentRejected, assignBatch, assignQueued } from './conversations/assign.js';
+import { assignBatch } from './conversations/assign.js';
 
 /**
  * Runs routing passes on this node: reads the queues and the agents, lets the core choose, and
@@ -100,23 +101,18 @@ export class Router {
       capacities: teams.rows.map((t): TeamCapacity => ({ teamId: t.id, maxChat: t.max_chat, maxEmail: t.max_email })),
     });
     let rejected = 0;
-    // the choices go in guarded transactions of up to CHUNK assignments each (assignBatch): an
+    // the choices go in guarded transactions of `chunk` assignments at most (assignBatch): an
     // assignment waits for at most one short transaction, not for the whole pass
     for (let start = 0; start < choices.length; start += this.chunk) {
       if (this.stopped) return;
       const chunk = choices.slice(start, start + this.chunk);
       try {
         rejected += (await this.engine.execute((u) => assignBatch(u, chunk, 'assigned'))).length;
-      } catch {
-        // the batch failed as a whole (a deadlock with another node): each choice alone
-        for (const choice of chunk) {
-          try {
-            await this.engine.execute((u) => assignQueued(this.engine, u, choice.conversationId, choice.agentId, 'assigned'));
-          } catch (err) {
-            if (!(err instanceof AssignmentRejected)) throw err;
-            rejected++;
-          }
-        }
+      } catch (err) {
+        // the transaction failed as a whole: nothing of it happened, and the next pass chooses again
+        // (a deadlock with another node is expected now and then; anything else is reported)
+        if (!isTransientConflict(err)) this.onError(err);
+        rejected += chunk.length;
       }
     }
     // a lost race means the picture changed: look again shortly (not at once, which could spin)

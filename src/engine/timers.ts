@@ -11,6 +11,20 @@ export interface TimerRow {
   payload: Record<string, unknown>;
 }
 
+/**
+ * The clock a customer's message starts again: the give-up clock while the conversation waits in the
+ * queue, the inactivity clock ("Inativa PA") while it is with an agent; none in other states.
+ */
+export function customerClock(
+  state: string,
+  s: { queue_timeout_seconds: number; inactivity_timeout_seconds: number },
+  now: Date,
+): { kind: TimerKind; due: Date } | null {
+  if (state === 'queued') return { kind: 'queue_timeout', due: new Date(now.getTime() + s.queue_timeout_seconds * 1000) };
+  if (state === 'in_service') return { kind: 'inactive_in_service', due: new Date(now.getTime() + s.inactivity_timeout_seconds * 1000) };
+  return null;
+}
+
 /** Sets (or moves) the one timer of this kind for this subject. */
 export async function setTimer(
   tx: Queryable,

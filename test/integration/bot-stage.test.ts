@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_FLOW_PT_BR } from '../../src/core/bot-flow-sample.js';
-import { createService, createTeam, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
+import { createApiService, createService, createTeam, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
 import { newVisitor, WidgetClient } from '../support/widget-client.js';
 
 // The bot stage in the engine serves every messaging channel: here through the API channel (text only:
@@ -25,13 +25,9 @@ const TWO_STEP = {
 };
 
 async function apiService(botFlow: unknown) {
-  const service = await createService(admin, { channel: 'api', botFlow });
-  const creds = (await admin.post(`/api/services/${service.id}/api-credentials`)).body;
-  const send = (contact: string, text: string) =>
-    t.anonymous().request('POST', `/api/channels/api/${service.id}/messages`, { contact: { externalId: contact }, externalId: unique('m'), text }, {
-      authorization: `Bearer ${creds.token}`,
-    });
-  return { service, send };
+  const api = await createApiService(t, admin, { botFlow });
+  const send = (contact: string, text: string) => api.send({ contact: { externalId: contact }, externalId: unique('m'), text });
+  return { service: api.service, send };
 }
 
 async function history(conversationId: string) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundBatchCount, receiveInbound } from '../../src/engine/conversations/inbound.js';
-import { createService, createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
+import { createApiService, createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // Inbound messages that arrive together share a transaction (group commit). Whatever the mix in one
 // batch — new customers, replies to queued and assigned conversations, repeated deliveries, a bot,
@@ -14,13 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function apiService(over: Record<string, unknown> = {}) {
-  const service = await createService(admin, { channel: 'api', ...over });
-  const creds = (await admin.post(`/api/services/${service.id}/api-credentials`)).body;
-  const send = (body: Record<string, unknown>, token = creds.token as string) =>
-    t.anonymous().request('POST', `/api/channels/api/${service.id}/messages`, body, { authorization: `Bearer ${token}` });
-  return { service, creds, send };
-}
+const apiService = (over: Record<string, unknown> = {}) => createApiService(t, admin, over);
 
 async function history(conversationId: string) {
   return (await admin.get(`/api/conversations/${conversationId}`)).body as { conversation: any; messages: any[] };

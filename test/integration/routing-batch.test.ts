@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAgent } from '../../src/engine/agents/present.js';
 import { assignBatch } from '../../src/engine/conversations/assign.js';
 import { loadConversation } from '../../src/engine/conversations/present.js';
-import { createService, createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
+import { createApiService, createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // The router applies its choices in guarded transactions of many assignments (assignBatch). Each
 // choice must pass the same guards as one assignment alone, counting what the batch already gave.
@@ -19,8 +19,7 @@ describe('assignments in one guarded transaction', () => {
   it('takes a choice only while the conversation waits and its agent can take it, counting the batch’s own slots', async () => {
     const team = await createTeam(admin, { maxChat: 2 });
     const other = await createTeam(admin, { maxChat: 5 });
-    const service = await createService(admin, { channel: 'api', teamIds: [team.id] });
-    const creds = (await admin.post(`/api/services/${service.id}/api-credentials`)).body;
+    const { send } = await createApiService(t, admin, { teamIds: [team.id] });
     const [ana, bia, caio, duda] = await Promise.all([
       createUser(admin, { agentEnabled: true, teamIds: [team.id] }),
       createUser(admin, { agentEnabled: true, teamIds: [team.id] }),
@@ -32,9 +31,7 @@ describe('assignments in one guarded transaction', () => {
     const tag = unique('rb').replace(/\W/g, '');
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const r = await t.anonymous().request('POST', `/api/channels/api/${service.id}/messages`, { contact: { externalId: `${tag}-${i}` }, externalId: `${tag}-${i}`, text: 'oi' }, {
-        authorization: `Bearer ${creds.token}`,
-      });
+      const r = await send({ contact: { externalId: `${tag}-${i}` }, externalId: `${tag}-${i}`, text: 'oi' });
       ids.push(r.body.conversationId);
     }
     const anaDesk = await t.login(ana.email, ana.password);

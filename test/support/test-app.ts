@@ -157,3 +157,12 @@ export async function createService(admin: Client, over: Record<string, unknown>
   if (r.status !== 201) throw new Error(`createService: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
+
+/** An API-channel service with its credentials, and `send`: a customer message posted with its token. */
+export async function createApiService(t: TestApp, admin: Client, over: Record<string, unknown> = {}) {
+  const service = await createService(admin, { channel: 'api', ...over });
+  const creds = (await admin.post(`/api/services/${service.id}/api-credentials`)).body as { token: string; webhookSecret: string };
+  const send = (body: Record<string, unknown>, token = creds.token) =>
+    t.anonymous().request('POST', `/api/channels/api/${service.id}/messages`, body, { authorization: `Bearer ${token}` });
+  return { service, creds, send };
+}

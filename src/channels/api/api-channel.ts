@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../../db/database.js';
 import type { Actor } from '../../engine/actor.js';
 import { writeAudit } from '../../engine/audit.js';
+import { CatalogCache } from '../../engine/catalog-cache.js';
 import type { OutboundHook } from '../../engine/engine.js';
 import { AppError, notFound } from '../../engine/errors.js';
 import { enqueueOutbox, type OutboxSender } from '../../engine/outbox.js';
@@ -44,15 +45,20 @@ interface TokenRow {
  * second) and dropped at once when services change anywhere (catalog.updated) or the token rotates.
  */
 export class InboundAuthenticator {
-  private readonly cache = new Map<string, { at: number; row: TokenRow | null }>();
+  private readonly cache: CatalogCache<TokenRow | null>;
 
   constructor(
     private readonly db: Database,
-    private readonly ttlMs = 10_000,
-  ) {}
+    ttlMs = 10_000,
+  ) {
+    this.cache = new CatalogCache(ttlMs);
+  }
 
   async check(serviceId: string, authorization: string | undefined): Promise<void> {
-    const s = await this.service(serviceId);
+    const s = await this.cache.get(serviceId, async () => {
+      const { rows } = await this.db.query<TokenRow>('SELECT api_token_hash, channel, active FROM services WHERE id = $1', [serviceId]);
+      return rows[0] ?? null;
+    });
     if (!s || s.channel !== 'api' || !s.active) throw notFound('API-channel service', serviceId);
     const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const ok = token && s.api_token_hash && timingSafeEqual(Buffer.from(sha256(token)), Buffer.from(s.api_token_hash));
@@ -61,15 +67,6 @@ export class InboundAuthenticator {
 
   clear(): void {
     this.cache.clear();
-  }
-
-  private async service(id: string): Promise<TokenRow | null> {
-    const hit = this.cache.get(id);
-    if (hit && performance.now() - hit.at < this.ttlMs) return hit.row;
-    const { rows } = await this.db.query<TokenRow>('SELECT api_token_hash, channel, active FROM services WHERE id = $1', [id]);
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(id, { at: performance.now(), row: rows[0] ?? null });
-    return rows[0] ?? null;
   }
 }
 

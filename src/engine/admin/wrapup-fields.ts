@@ -32,15 +32,17 @@ function present(r: FieldRow): WrapupField {
   };
 }
 
+const fieldRows = async (q: Queryable, serviceId: string): Promise<FieldRow[]> => (await q.query<FieldRow>(SELECT, [serviceId])).rows;
+
 /** The fields as the finish check reads them, in order. */
-export async function loadWrapUpFieldDefs(tx: Queryable, serviceId: string): Promise<WrapUpFieldDef[]> {
-  return (await tx.query<FieldRow>(SELECT, [serviceId])).rows;
+export function loadWrapUpFieldDefs(tx: Queryable, serviceId: string): Promise<WrapUpFieldDef[]> {
+  return fieldRows(tx, serviceId);
 }
 
 /** GET: the service must be in the actor's scope (out of scope is a 404, like the service itself). */
 export async function listWrapupFields(db: Queryable, actor: Actor, serviceId: string): Promise<WrapupField[]> {
   await getResource(db, services, actor, serviceId);
-  return (await db.query<FieldRow>(SELECT, [serviceId])).rows.map(present);
+  return (await fieldRows(db, serviceId)).map(present);
 }
 
 /** The audit shape: keyed by field, so the audit screen shows which field changed and how. */
@@ -68,7 +70,7 @@ export async function replaceWrapupFields(db: Database, actor: Actor, serviceId:
     const { rows } = await tx.query<{ name: string }>('SELECT name FROM services WHERE id = $1 FOR NO KEY UPDATE', [serviceId]);
     if (!rows[0]) throw notFound('Service', serviceId);
     assertUniqueKeys(items);
-    const before = (await tx.query<FieldRow>(SELECT, [serviceId])).rows.map(present);
+    const before = (await fieldRows(tx, serviceId)).map(present);
     await tx.query('DELETE FROM wrapup_fields WHERE service_id = $1', [serviceId]);
     if (items.length) {
       await tx.query(
@@ -88,7 +90,7 @@ export async function replaceWrapupFields(db: Database, actor: Actor, serviceId:
         ],
       );
     }
-    const after = (await tx.query<FieldRow>(SELECT, [serviceId])).rows.map(present);
+    const after = (await fieldRows(tx, serviceId)).map(present);
     await writeAudit(tx, actor, { action: 'update_wrapup_fields', entity: 'service', entityId: serviceId, before: audited(rows[0].name, before), after: audited(rows[0].name, after) });
     return after;
   });

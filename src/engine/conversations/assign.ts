@@ -1,17 +1,8 @@
-import type { Engine, UnitOfWork } from '../engine.js';
-import { AppError } from '../errors.js';
+import { rowFromJson } from '../../db/database.js';
+import type { UnitOfWork } from '../engine.js';
 import { recordStateChange } from '../agents/presence-store.js';
-import { replaceTimer } from '../timers.js';
 import { presentAgent } from '../agents/present.js';
-import { emitAgent, emitConversation } from './lifecycle.js';
 import { presentConversation } from './present.js';
-
-/** Raised inside an assignment whose guard failed: the transaction rolls back, nothing changes. */
-export class AssignmentRejected extends AppError {
-  constructor(reason: string) {
-    super(409, 'assignment_rejected', reason);
-  }
-}
 
 /**
  * Takes one slot of the agent if, at this instant in the database, the agent is logged in, not
@@ -49,25 +40,6 @@ export async function takeAgentSlot(
   return true;
 }
 
-/** Moves a queued conversation to the agent, guarded on both sides. */
-export async function assignQueued(engine: Engine, u: UnitOfWork, conversationId: string, agentId: string, reason: string): Promise<void> {
-  const { rows } = await u.tx.query<{ service_id: string; channel: string; inactivity: number }>(
-    `UPDATE conversations c SET state = 'in_service', agent_id = $2, assigned_at = $3,
-        first_assigned_at = coalesce(first_assigned_at, $3), preferred_agent_id = NULL, version = version + 1
-       FROM services s WHERE c.id = $1 AND c.state = 'queued' AND s.id = c.service_id
-     RETURNING c.service_id, c.channel, s.inactivity_timeout_seconds AS inactivity`,
-    [conversationId, agentId, u.now],
-  );
-  if (!rows[0]) throw new AssignmentRejected('the conversation is no longer waiting in the queue');
-  const kind = rows[0].channel === 'email' ? 'email' : 'chat';
-  if (!(await takeAgentSlot(u, agentId, rows[0].service_id, kind))) {
-    throw new AssignmentRejected('the agent cannot take it: not available, paused or at capacity');
-  }
-  await replaceTimer(u.tx, 'queue_timeout', 'inactive_in_service', conversationId, new Date(u.now.getTime() + rows[0].inactivity * 1000));
-  await emitConversation(u, conversationId, reason);
-  await emitAgent(u, agentId, 'assigned');
-}
-
 export interface Choice {
   conversationId: string;
   agentId: string;
@@ -92,8 +64,8 @@ interface LockedAgent {
 }
 
 /**
- * Applies many routing choices in the caller's one transaction, with the same guards as
- * `assignQueued`: the conversations still waiting are locked (in id order), then their agents (in id
+ * Applies routing choices in the caller's one transaction, guarded so that two nodes can never
+ * over-assign: the conversations still waiting are locked (in id order), then their agents (in id
  * order), and each choice is taken only while the conversation is queued and its agent is logged in,
  * not paused nor pending a pause, enabled, and below the largest limit of the teams that link them to
  * the service — counting the slots this batch already gave them. Returns the choices not taken.
@@ -126,20 +98,7 @@ export async function assignBatch(u: UnitOfWork, choices: Choice[], reason: stri
     [choices.map((c) => c.conversationId), [...new Set(choices.map((c) => c.agentId))]],
   );
   const conversations = new Map(locked.conversations.map((r) => [r.id, r]));
-  const date = (v: string | null) => (v === null ? null : new Date(v));
-  const agents = new Map(
-    locked.agents.map((r): [string, LockedAgent] => [
-      r.user_id as string,
-      {
-        ...(r as LockedAgent),
-        state_since: new Date(r.state_since as string),
-        logged_in_at: date(r.logged_in_at as string | null),
-        last_assigned_at: date(r.last_assigned_at as string | null),
-        disconnected_at: date(r.disconnected_at as string | null),
-        created_at: date(r.created_at as string | null),
-      },
-    ]),
-  );
+  const agents = new Map(locked.agents.map((r) => [r.user_id as string, rowFromJson(r, ['state_since']) as LockedAgent]));
   const taken: (Choice & { kind: 'chat' | 'email'; due: Date })[] = [];
   const rejected: Choice[] = [];
   const slots = new Map<string, { chat: number; email: number }>();

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationView, MessageView } from '../../contracts/conversations.js';
-import { storedFlow } from '../bot/flow.js';
-import { hoursNow } from '../business-hours.js';
+import { rowFromJson } from '../../db/database.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import { AppError } from '../errors.js';
-import { localDay } from '../protocol.js';
+import { nextProtocols } from '../protocol.js';
 import { getSettings } from '../settings.js';
+import { customerClock } from '../timers.js';
 import type { InboundMessage, InboundResult } from './inbound.js';
-import type { ServiceRow } from './open.js';
+import { openingStage, protocolMessage, type ServiceRow } from './open.js';
 import { CONVERSATION_SELECT, presentConversation, presentMessage } from './present.js';
 
 // Group commit for inbound messages. Under load, the customer messages that arrive while a batch is
@@ -44,8 +44,8 @@ const contactKey = (channel: string, externalId: string) => `${channel}:${extern
 
 /**
  * Receives a batch of inbound messages in the caller's unit of work (one transaction). Returns one
- * outcome per message, in order. Set-based statements run first behind one savepoint; then the
- * messages that need the full command, each behind its own.
+ * outcome per message, in order. The set-based statements run first (should one fail, the whole batch
+ * fails); then the messages that need the full command, each behind its own savepoint.
  */
 export async function receiveBatchIn(engine: Engine, u: UnitOfWork, ms: InboundMessage[], single: (u: UnitOfWork, m: InboundMessage) => Promise<InboundResult>): Promise<BatchOutcome[]> {
   const out: (BatchOutcome | undefined)[] = new Array(ms.length);
@@ -100,7 +100,7 @@ export async function receiveBatchIn(engine: Engine, u: UnitOfWork, ms: InboundM
   const services = new Map(known.services.map((s) => [s.id, s]));
   const contacts = new Map(known.contacts.map((c) => [contactKey(c.channel, c.external_id), { id: c.contact_id, name: c.name }]));
   const openByContact = new Map<string, (ConversationView & { entryServiceId: string })[]>();
-  for (const r of known.conversations.map(withDates)) {
+  for (const r of known.conversations.map((r) => rowFromJson(r))) {
     const c = { ...presentConversation(r), entryServiceId: r.entry_service_id as string };
     openByContact.set(c.contactId, [...(openByContact.get(c.contactId) ?? []), c]);
   }
@@ -122,10 +122,13 @@ export async function receiveBatchIn(engine: Engine, u: UnitOfWork, ms: InboundM
   const timeZone = targets.some((t) => !t.open) ? (await getSettings(u.tx)).timezone : '';
   const groups = new Map<string, Group>();
   const fastOpenService = new Map<string, boolean>();
+  // the fast path opens only what would go straight to the queue, inside business hours (e-mail,
+  // triage, a bot or a closed service take the full command)
   const opensQueued = (s: ServiceRow) => {
     let ok = fastOpenService.get(s.id);
     if (ok === undefined) {
-      ok = s.channel !== 'email' && !s.email_triage && storedFlow(s.bot_flow) === null && hoursNow(s.business_hours, u.now, timeZone).open;
+      const { stage, closed } = openingStage(s, u.now, timeZone);
+      ok = s.channel !== 'email' && stage === 'queued' && !closed;
       fastOpenService.set(s.id, ok);
     }
     return ok;
@@ -196,13 +199,6 @@ interface KnownContact {
   name: string | null;
 }
 
-/** A row that came back as JSON: its timestamps (every `*_at` column) as dates again. */
-function withDates(r: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...r };
-  for (const [k, v] of Object.entries(r)) if (k.endsWith('_at') && typeof v === 'string') out[k] = new Date(v);
-  return out;
-}
-
 async function writeFast(
   engine: Engine,
   u: UnitOfWork,
@@ -239,14 +235,8 @@ async function writeFast(
   const opened = new Map<Group, { id: string; protocol: string }>();
   if (opening.length) {
     // SAC decree protocol numbers: the day's sequence moves by the whole batch in one statement
-    const day = localDay(now, timeZone);
-    const { rows } = await u.tx.query<{ last: number }>(
-      `INSERT INTO protocol_sequences (day, last) VALUES ($1, $2)
-       ON CONFLICT (day) DO UPDATE SET last = protocol_sequences.last + $2 RETURNING last`,
-      [day, opening.length],
-    );
-    const first = rows[0].last - opening.length + 1;
-    opening.forEach((g, n) => opened.set(g, { id: randomUUID(), protocol: `${day.replaceAll('-', '')}${String(first + n).padStart(6, '0')}` }));
+    const protocols = await nextProtocols(u.tx, now, timeZone, opening.length);
+    opening.forEach((g, n) => opened.set(g, { id: randomUUID(), protocol: protocols[n] }));
     const list = [...opened];
     await u.tx.query(
       `INSERT INTO conversations (id, protocol, service_id, entry_service_id, channel, contact_id, state, created_at, queued_at, first_queued_at, outside_hours)
@@ -264,7 +254,7 @@ async function writeFast(
     const id = conversationOf(g);
     const channel = g.conversation?.channel ?? g.service.channel;
     const o = opened.get(g);
-    if (o) rows.push({ conversationId: id, channel, externalId: null, author: 'system', body: `Seu número de protocolo é ${o.protocol}.`, contentType: 'text', attachments: null, payload: null, item: null });
+    if (o) rows.push({ conversationId: id, channel, externalId: null, author: 'system', body: protocolMessage(o.protocol), contentType: 'text', attachments: null, payload: null, item: null });
     for (const i of g.items) {
       const m = ms[i];
       rows.push({
@@ -283,13 +273,11 @@ async function writeFast(
   // the conversations' stamps and their clocks (give-up while queued, inactivity with an agent)
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.conversationId, (counts.get(r.conversationId) ?? 0) + 1);
-  const timers = groups.map((g) => {
-    const state = g.conversation?.state ?? 'queued';
-    const s = services.get(g.conversation?.serviceId ?? g.service.id) ?? g.service;
-    return state === 'queued'
-      ? { kind: 'queue_timeout', id: conversationOf(g), due: new Date(now.getTime() + s.queue_timeout_seconds * 1000) }
-      : { kind: 'inactive_in_service', id: conversationOf(g), due: new Date(now.getTime() + s.inactivity_timeout_seconds * 1000) };
-  });
+  // (a fast group's conversation is queued or with an agent, so it always has one)
+  const timers = groups.map((g) => ({
+    id: conversationOf(g),
+    ...customerClock(g.conversation?.state ?? 'queued', services.get(g.conversation?.serviceId ?? g.service.id) ?? g.service, now)!,
+  }));
   // one statement writes the messages, the stamps and the clocks, and returns the messages and the
   // conversations' views (as JSON: two shapes in one answer)
   const { rows: [written] } = await u.tx.query<{ messages: Record<string, unknown>[]; conversations: Record<string, unknown>[] }>(
@@ -317,10 +305,10 @@ async function writeFast(
     ],
   );
   // identities are drawn in the order rows are inserted (ORDER BY n), so by id they match `rows`
-  const messages = written.messages.map((r) => presentMessage({ ...withDates(r), author_name: null }));
+  const messages = written.messages.map((r) => presentMessage({ ...rowFromJson(r), author_name: null }));
   const views = new Map(
     written.conversations.map((r) => {
-      const c = presentConversation(withDates(r));
+      const c = presentConversation(rowFromJson(r));
       return [c.id, c] as const;
     }),
   );
@@ -344,11 +332,10 @@ async function writeFast(
   });
   for (const c of views.values()) u.emit({ type: 'conversation.updated', reason: 'customer_message', serviceId: c.serviceId, agentId: c.agentId, conversation: c });
   // the protocol message goes to the customer like any other outgoing message
-  const hook = (channel: string) => engine.outboundHook(channel);
   for (const [n, message] of messages.entries()) {
     if (rows[n].author !== 'system') continue;
     const c = views.get(message.conversationId)!;
-    await hook(c.channel)?.(u, c, message);
+    await engine.outboundHook(c.channel)?.(u, c, message);
   }
   if (opening.length) u.requestRouting();
   return results;

@@ -8,7 +8,7 @@ import { answerBot, pressedLabel, startBot } from '../bot/stage.js';
 import { saveContactFields } from '../contacts.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import { AppError, notFound } from '../errors.js';
-import { setTimer } from '../timers.js';
+import { customerClock, setTimer } from '../timers.js';
 import { InboundBatcher, lockCustomers } from './inbound-batch.js';
 import { addMessage, emitConversation } from './lifecycle.js';
 import { closeLeftMessage, loadService, openConversation, type ServiceRow } from './open.js';
@@ -161,11 +161,10 @@ async function receiveInboundIn(engine: Engine, u: UnitOfWork, m: InboundMessage
     // the message that opened the conversation is not an answer: the bot greets and asks first
     const r = opened ? await startBot(engine, u, c, current) : await answerBot(engine, u, c, current, m.option ? { kind: 'option', optionId: m.option } : { kind: 'text', text: m.text });
     emitted = r.emitted;
-  } else if (c.state === 'queued') {
-    // the customer answered: their give-up and inactivity clocks start again
-    await setTimer(u.tx, 'queue_timeout', { conversationId: c.id }, new Date(u.now.getTime() + current.queue_timeout_seconds * 1000));
-  } else if (c.state === 'in_service') {
-    await setTimer(u.tx, 'inactive_in_service', { conversationId: c.id }, new Date(u.now.getTime() + current.inactivity_timeout_seconds * 1000));
+  } else {
+    // the customer answered: their give-up or inactivity clock starts again
+    const clock = customerClock(c.state, current, u.now);
+    if (clock) await setTimer(u.tx, clock.kind, { conversationId: c.id }, clock.due);
   }
   if (!emitted) c = await emitConversation(u, c.id, 'customer_message');
   return result(c);

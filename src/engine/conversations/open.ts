@@ -2,7 +2,7 @@ import type { Channel } from '../../contracts/common.js';
 import type { ConversationView } from '../../contracts/conversations.js';
 import type { Queryable } from '../../db/database.js';
 import { storedFlow } from '../bot/flow.js';
-import { hoursNow } from '../business-hours.js';
+import { hoursNow, type HoursNow } from '../business-hours.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import { nextProtocol } from '../protocol.js';
 import { getSettings } from '../settings.js';
@@ -53,10 +53,9 @@ export const LEFT_MESSAGE_TEXT = 'Recebemos sua mensagem e responderemos assim q
  * in the reports and can be followed up. Its single conversation.created event is raised by the caller
  * once the customer's message is stored, so the monitor counts it once.
  */
-export async function openConversation(engine: Engine, u: UnitOfWork, s: ServiceRow, contactId: string, subject: string | null): Promise<Opened> {
-  const settings = await getSettings(u.tx);
-  const protocol = await nextProtocol(u.tx, u.now, settings.timezone);
-  const hours = s.channel === 'email' ? null : hoursNow(s.business_hours, u.now, settings.timezone);
+/** Where a conversation opened now on this service goes, and the business hours that decided it. */
+export function openingStage(s: ServiceRow, now: Date, timeZone: string): { stage: OpenStage; hours: HoursNow | null; closed: boolean } {
+  const hours = s.channel === 'email' ? null : hoursNow(s.business_hours, now, timeZone);
   const closed = hours !== null && !hours.open;
   const stage: OpenStage = s.email_triage
     ? 'triage'
@@ -65,6 +64,16 @@ export async function openConversation(engine: Engine, u: UnitOfWork, s: Service
       : s.channel !== 'email' && storedFlow(s.bot_flow)
         ? 'bot'
         : 'queued';
+  return { stage, hours, closed };
+}
+
+/** The first system message of every conversation (SAC decree): its protocol number. */
+export const protocolMessage = (protocol: string) => `Seu número de protocolo é ${protocol}.`;
+
+export async function openConversation(engine: Engine, u: UnitOfWork, s: ServiceRow, contactId: string, subject: string | null): Promise<Opened> {
+  const settings = await getSettings(u.tx);
+  const protocol = await nextProtocol(u.tx, u.now, settings.timezone);
+  const { stage, hours, closed } = openingStage(s, u.now, settings.timezone);
   const state = stage === 'left_message' ? 'completed' : stage;
   const at = (when: boolean) => (when ? u.now : null);
   const { rows } = await u.tx.query<{ id: string }>(
@@ -76,14 +85,14 @@ export async function openConversation(engine: Engine, u: UnitOfWork, s: Service
   );
   const id = rows[0].id;
   const c = stage === 'left_message' ? (await loadConversation(u.tx, id))! : await emitConversation(u, id, 'created', 'conversation.created');
-  await addMessage(engine, u, c, { authorType: 'system', body: `Seu número de protocolo é ${protocol}.` });
+  await addMessage(engine, u, c, { authorType: 'system', body: protocolMessage(protocol) });
   // outside hours but queued anyway: the customer hears why the wait may be long
-  if (closed && stage !== 'left_message' && hours.closedMessage) await addMessage(engine, u, c, { authorType: 'system', body: hours.closedMessage });
+  if (closed && stage !== 'left_message' && hours?.closedMessage) await addMessage(engine, u, c, { authorType: 'system', body: hours.closedMessage });
   if (stage === 'queued') {
     await setTimer(u.tx, 'queue_timeout', { conversationId: id }, new Date(u.now.getTime() + s.queue_timeout_seconds * 1000));
     u.requestRouting();
   }
-  return { conversation: c, stage, closedMessage: closed ? hours.closedMessage : null };
+  return { conversation: c, stage, closedMessage: closed ? (hours?.closedMessage ?? null) : null };
 }
 
 /** After the customer's message of a `left_message` conversation: the acknowledgement, then its one event. */

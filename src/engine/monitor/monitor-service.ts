@@ -60,9 +60,7 @@ export class MonitorService {
       },
       apply: (prev, next) => this.apply(prev, next),
     });
-    projection.onApplied((events) => {
-      if (events.some((e) => e.type === 'catalog.updated')) void this.refreshCatalog().catch(() => undefined);
-    });
+    projection.onCatalogUpdated(() => void this.refreshCatalog().catch(() => undefined));
   }
 
   /** Tells every node (this one included) that services, teams or parameters changed. */

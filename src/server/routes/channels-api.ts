@@ -22,9 +22,7 @@ export function apiChannelRoutes(app: FastifyInstance, { runtime, secretKey }: {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const db = runtime.engine.db;
   const tokens = new InboundAuthenticator(db);
-  const stopClearing = runtime.projection.onApplied((events) => {
-    if (events.some((e) => e.type === 'catalog.updated')) tokens.clear();
-  });
+  const stopClearing = runtime.projection.onCatalogUpdated(() => tokens.clear());
   app.addHook('onClose', async () => stopClearing());
 
   api.post('/api/channels/api/:serviceId/messages', {

@@ -51,9 +51,7 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
   const db = runtime.engine.db;
   const clock = runtime.engine.clock;
   const services = new WebchatServices(db);
-  const stopClearing = runtime.projection.onApplied((events) => {
-    if (events.some((e) => e.type === 'catalog.updated')) services.clear();
-  });
+  const stopClearing = runtime.projection.onCatalogUpdated(() => services.clear());
   app.addHook('onClose', async () => stopClearing());
   const limits = new WebchatRateLimits(deps.limits);
   await registerWidgetGateway(app, { runtime, services, limits });
