@@ -51,8 +51,20 @@ export class StatementNames {
   }
 }
 
+const ROLLED_BACK = 'the transaction was rolled back by the server (a statement in it failed)';
+
+/** Sent when a session starts, so it costs no round trip (PGlite sets the same). */
+const PLANNER_OPTIONS = '-c random_page_cost=1.1';
+
 export function openPostgres(url: string, max = 10): Database {
-  const pool = new pg.Pool({ connectionString: url, max });
+  // pipeline mode: a statement goes on the wire without waiting for the answer to the one before it
+  // (the server still runs them one after the other, each with its own snapshot), which lets a
+  // transaction send BEGIN with its first statement and COMMIT with its last
+  // the planner's cost of a random page read as for data in memory or on SSD (the default, 4, is for
+  // spinning disks and makes it scan small tables instead of using their keys); a URL that sets its
+  // own `options` keeps them, and PGOPTIONS comes after (so it wins)
+  const options = [PLANNER_OPTIONS, process.env.PGOPTIONS].filter(Boolean).join(' ');
+  const pool = new pg.Pool({ connectionString: url, max, pipeline: true, options });
   // An idle client error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const names = new StatementNames();
@@ -68,21 +80,50 @@ export function openPostgres(url: string, max = 10): Database {
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();
+      const inFlight = new Tracked();
+      // the statements sent in one turn of the event loop leave in one write (one system call: on a
+      // loopback socket each costs about as much as a short statement)
+      const stream = (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
+      let corked = false;
+      const send = <R extends pg.QueryResultRow>(q: string | pg.QueryConfig) => {
+        if (!corked) {
+          corked = true;
+          stream.cork();
+          process.nextTick(() => {
+            corked = false;
+            stream.uncork();
+          });
+        }
+        return inFlight.add(client.query<R>(q));
+      };
+      // BEGIN travels with the transaction's first statement
+      const begin = send('BEGIN');
       try {
-        await client.query('BEGIN');
         const tx: Queryable = {
           async query<R>(sql: string, params?: unknown[]) {
-            const r = await client.query(config(sql, params));
+            const sent = send(config(sql, params));
+            await begin;
+            const r = await sent;
             return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
           },
           async exec(sql: string) {
-            await client.query(sql);
+            const sent = send(sql);
+            await begin;
+            await sent;
           },
         };
         const result = await fn(tx);
-        await client.query('COMMIT');
+        // COMMIT goes on the wire behind whatever the command left unanswered (the engine's events),
+        // one round trip for both; should one of those fail, the server turns the COMMIT into a
+        // ROLLBACK and the failure is thrown here
+        const commit = send('COMMIT');
+        await inFlight.settled();
+        const done = await commit;
+        if (done.command !== 'COMMIT') throw new Error(ROLLED_BACK);
         return result;
       } catch (err) {
+        await inFlight.settled().catch(() => undefined);
+        // (after a COMMIT the server turned into a ROLLBACK, this one only draws a warning)
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
@@ -93,10 +134,32 @@ export function openPostgres(url: string, max = 10): Database {
   };
 }
 
+/** The statements a transaction sent whose answers have not been awaited yet. */
+class Tracked {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  add<T>(p: Promise<T>): Promise<T> {
+    this.pending.add(p);
+    const drop = () => this.pending.delete(p);
+    p.then(drop, drop);
+    return p;
+  }
+
+  /** Waits until every statement sent so far is answered; then throws the first failure, if any. */
+  async settled(): Promise<void> {
+    let failure: { reason: unknown } | null = null;
+    while (this.pending.size) {
+      for (const r of await Promise.allSettled([...this.pending])) if (r.status === 'rejected' && !failure) failure = { reason: r.reason };
+    }
+    if (failure) throw failure.reason;
+  }
+}
+
 /** PGlite: in-process PostgreSQL. `dataDir` undefined means in memory (tests). */
 export async function openPGlite(dataDir?: string): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir, { parsers: { 20: (v: string) => Number(v) } });
+  await db.exec(`SET random_page_cost = 1.1`); // as on PostgreSQL (openPostgres)
   const wrap = (q: { query: PGlite['query']; exec: PGlite['exec'] }): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
       const r = await q.query<T>(sql, params);
@@ -111,7 +174,25 @@ export async function openPGlite(dataDir?: string): Promise<Database> {
     kind: 'pglite',
     query: base.query,
     exec: base.exec,
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    // as on PostgreSQL, a statement the command left unanswered (the engine's events) still belongs
+    // to the transaction: it is awaited before PGlite commits
+    transaction: (fn) =>
+      db.transaction(async (tx) => {
+        const inFlight = new Tracked();
+        const inner = wrap(tx);
+        const result = await fn({
+          query: (sql, params) => inFlight.add(inner.query(sql, params)),
+          exec: (sql) => inFlight.add(inner.exec(sql)),
+        });
+        await inFlight.settled();
+        // a failure the work swallowed without a savepoint leaves the transaction aborted, and
+        // PostgreSQL would answer its COMMIT with a ROLLBACK: fail as openPostgres does, instead of
+        // reporting success for writes that are gone
+        await tx.query('SELECT 1').catch(() => {
+          throw new Error(ROLLED_BACK);
+        });
+        return result;
+      }),
     close: () => db.close(),
   };
 }

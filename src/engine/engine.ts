@@ -43,16 +43,19 @@ export class Engine {
   /** Runs a command in one transaction; after commit, publishes its events and wakes routing. */
   async execute<T>(command: (u: UnitOfWork) => Promise<T>): Promise<T> {
     const now = this.clock.now();
-    let published: RealtimeEvent[] = [];
+    let appended: Promise<RealtimeEvent[]> = Promise.resolve([]);
     let routing = false;
     const result = await this.db.transaction(async (tx) => {
       const u = new UnitOfWork(tx, now);
       const r = await command(u);
-      published = await appendEvents(tx, this.db.kind, u.events, now);
+      // not awaited here: the events go on the wire with COMMIT (one round trip on PostgreSQL), and
+      // should their statement fail, the transaction fails with it
+      appended = appendEvents(tx, this.db.kind, u.events, now);
+      appended.catch(() => undefined);
       routing = u.routingNeeded;
       return r;
     });
-    this.bus.publish(published);
+    this.bus.publish(await appended);
     if (routing) this.routingListener?.();
     return result;
   }

@@ -8,26 +8,31 @@ import type { NewEvent, RealtimeEvent } from '../contracts/events.js';
  */
 export async function appendEvents(tx: Queryable, kind: Database['kind'], events: NewEvent[], at: Date): Promise<RealtimeEvent[]> {
   if (!events.length) return [];
-  const out: RealtimeEvent[] = [];
   // one statement per 1,000 events, the lock taken by the same statement (fewer round trips while it
   // is held): on PostgreSQL every row joins the lock's one row, so the lock is held before the first
-  // seq is drawn; the rows draw their seqs in VALUES order, so sorted seqs match the events in order
+  // seq is drawn; the rows draw their seqs in VALUES order, so sorted seqs match the events in order.
+  // Every statement is sent before any answer is awaited, so the caller's COMMIT can follow them.
   const lock = kind === 'postgres' ? 'WITH lock AS (SELECT pg_advisory_xact_lock(727276)) ' : '';
-  for (let start = 0; start < events.length; start += 1000) {
-    const batch = events.slice(start, start + 1000);
+  const batches: NewEvent[][] = [];
+  for (let start = 0; start < events.length; start += 1000) batches.push(events.slice(start, start + 1000));
+  const answers = batches.map((batch) => {
     const params: unknown[] = [];
     const tuples = batch.map((e) => {
       const n = params.push(e.type, e.conversation?.id ?? e.message?.conversationId ?? e.whisper?.conversationId ?? null, e.agentId, e.serviceId, JSON.stringify(e), at);
       return `($${n - 5}::text, $${n - 4}::uuid, $${n - 3}::uuid, $${n - 2}::uuid, $${n - 1}::jsonb, $${n}::timestamptz)`;
     });
-    const { rows } = await tx.query<{ seq: number }>(
+    return tx.query<{ seq: number }>(
       `${lock}INSERT INTO events (type, conversation_id, agent_id, service_id, payload, at)
        SELECT v.* FROM (VALUES ${tuples.join(', ')}) AS v(type, conversation_id, agent_id, service_id, payload, at)${lock ? ', lock' : ''} RETURNING seq`,
       params,
     );
+  });
+  const out: RealtimeEvent[] = [];
+  const results = await Promise.all(answers);
+  results.forEach(({ rows }, b) => {
     const seqs = rows.map((r) => r.seq).sort((a, b) => a - b);
-    batch.forEach((e, i) => out.push({ ...e, seq: seqs[i], at: at.toISOString() }));
-  }
+    batches[b].forEach((e, i) => out.push({ ...e, seq: seqs[i], at: at.toISOString() }));
+  });
   return out;
 }
 

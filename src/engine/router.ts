@@ -19,7 +19,7 @@ export class Router {
     private readonly engine: Engine,
     private readonly onError: (err: unknown) => void = () => undefined,
     /** assignments per transaction */
-    private readonly chunk = 16,
+    private readonly chunk = 8,
   ) {
     engine.onRoutingNeeded(() => this.schedule());
   }

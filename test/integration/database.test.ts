@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openPGlite } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
+import type { RealtimeEvent } from '../../src/contracts/events.js';
+import { startRuntime } from '../../src/engine/runtime.js';
 import { decryptSecret, resolveSecretKey } from '../../src/engine/secrets.js';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
@@ -79,6 +81,91 @@ describe('health', () => {
       expect(r.body).toEqual({ status: 'unavailable' });
     } finally {
       await app.close();
+    }
+  });
+});
+
+// openPostgres sends BEGIN with a transaction's first statement and COMMIT behind its last one (pipeline
+// mode); PGlite runs them in turn. Both must give the same answers.
+describe('transactions', () => {
+  it('a statement the work did not await still belongs to its transaction: committed with it, or failing it', async () => {
+    const { db, drop } = await freshDatabase();
+    try {
+      await db.exec('CREATE TABLE tx_probe (k text PRIMARY KEY)');
+      const result = await db.transaction(async (tx) => {
+        await tx.query('INSERT INTO tx_probe (k) VALUES ($1)', ['a']);
+        void tx.query('INSERT INTO tx_probe (k) VALUES ($1)', ['b']);
+        return 'done';
+      });
+      expect(result).toBe('done');
+      const keys = async () => (await db.query<{ k: string }>('SELECT k FROM tx_probe ORDER BY k')).rows.map((r) => r.k);
+      expect(await keys()).toEqual(['a', 'b']);
+
+      // the last statement fails after the work returned: nothing of the transaction stays
+      const failing = db.transaction(async (tx) => {
+        await tx.query('INSERT INTO tx_probe (k) VALUES ($1)', ['c']);
+        tx.query('INSERT INTO tx_probe (k) VALUES ($1)', ['a']).catch(() => undefined);
+        return 'not done';
+      });
+      await expect(failing).rejects.toMatchObject({ code: '23505' });
+      expect(await keys()).toEqual(['a', 'b']);
+
+      // the connection is clean again for the next transaction
+      await db.transaction((tx) => tx.query('INSERT INTO tx_probe (k) VALUES ($1)', ['d']));
+      expect(await keys()).toEqual(['a', 'b', 'd']);
+    } finally {
+      await drop();
+    }
+  });
+
+  it('a failure swallowed without a savepoint fails the transaction instead of losing its writes silently', async () => {
+    const { db, drop } = await freshDatabase();
+    try {
+      await db.exec('CREATE TABLE tx_probe (k text PRIMARY KEY)');
+      const swallowed = db.transaction(async (tx) => {
+        await tx.query('INSERT INTO tx_probe (k) VALUES ($1)', ['a']);
+        await tx.query('SELECT 1 / 0').catch(() => undefined);
+        return 'looks done';
+      });
+      await expect(swallowed).rejects.toThrow(/rolled back/);
+      expect((await db.query('SELECT k FROM tx_probe')).rows).toEqual([]);
+
+      // behind a savepoint the same failure is harmless
+      await db.transaction(async (tx) => {
+        await tx.query('INSERT INTO tx_probe (k) VALUES ($1)', ['a']);
+        await tx.query('SAVEPOINT probe');
+        await tx.query('SELECT 1 / 0').catch(() => tx.query('ROLLBACK TO SAVEPOINT probe'));
+      });
+      expect((await db.query('SELECT k FROM tx_probe')).rows).toEqual([{ k: 'a' }]);
+    } finally {
+      await drop();
+    }
+  });
+
+  it("a command whose events cannot be written changes nothing and publishes nothing (the events travel with COMMIT)", async () => {
+    const { db, drop } = await freshDatabase();
+    const runtime = await startRuntime(db, { background: false });
+    try {
+      const published: RealtimeEvent[] = [];
+      runtime.bus.subscribe((events) => published.push(...events));
+      const command = (agentId: string) =>
+        runtime.engine.execute(async (u) => {
+          await u.tx.query(`INSERT INTO settings (key, value) VALUES ('probe', '"x"'::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`);
+          u.emit({ type: 'agent.updated', reason: 'probe', serviceId: null, agentId });
+          return 'applied';
+        });
+      // an agent id that is not a uuid: the events' INSERT fails after the command returned
+      await expect(command('not-a-uuid')).rejects.toMatchObject({ code: '22P02' });
+      expect((await db.query(`SELECT 1 FROM settings WHERE key = 'probe'`)).rows).toEqual([]);
+      expect(published).toEqual([]);
+
+      const agentId = (await db.query<{ id: string }>(`SELECT gen_random_uuid()::text AS id`)).rows[0].id;
+      expect(await command(agentId)).toBe('applied');
+      expect((await db.query(`SELECT 1 FROM settings WHERE key = 'probe'`)).rows).toHaveLength(1);
+      expect(published.map((e) => [e.type, e.agentId, typeof e.seq])).toEqual([['agent.updated', agentId, 'number']]);
+    } finally {
+      await runtime.stop();
+      await drop();
     }
   });
 });

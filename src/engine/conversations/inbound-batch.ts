@@ -51,8 +51,9 @@ export async function receiveBatchIn(engine: Engine, u: UnitOfWork, ms: InboundM
   const out: (BatchOutcome | undefined)[] = new Array(ms.length);
 
   // 1. the batch's customers, one at a time across transactions (PostgreSQL): taken first, so the
-  //    reads below see whatever a transaction holding one of them committed
-  await lockCustomers(engine, u, ms);
+  //    reads below see whatever a transaction holding one of them committed (the read is sent
+  //    without waiting, but the server starts it, and takes its snapshot, only once the locks are held)
+  const locked = lockCustomers(engine, u, ms);
 
   // 2. repeated deliveries within the batch; then, in one statement, what the batch needs to know:
   //    deliveries already stored, the services, the contacts and their open conversations (locked,
@@ -66,7 +67,7 @@ export async function receiveBatchIn(engine: Engine, u: UnitOfWork, ms: InboundM
     else out[i] = { kind: 'repeat', of: first };
   });
   const deliveries = ms.filter((m, i) => m.externalId && out[i] === undefined);
-  const { rows: [known] } = await u.tx.query<{ duplicates: Duplicate[]; contacts: KnownContact[]; conversations: Record<string, unknown>[]; services: ServiceRow[] }>(
+  const reading = u.tx.query<{ duplicates: Duplicate[]; contacts: KnownContact[]; conversations: Record<string, unknown>[]; services: ServiceRow[] }>(
     `WITH who AS (SELECT ci.channel, ci.external_id, ci.contact_id FROM unnest($3::text[], $4::text[]) AS k(channel, external_id)
                     JOIN contact_identities ci ON ci.channel = k.channel AND ci.external_id = k.external_id)
      SELECT
@@ -91,6 +92,7 @@ export async function receiveBatchIn(engine: Engine, u: UnitOfWork, ms: InboundM
       [...new Set(ms.map((m) => m.serviceId))],
     ],
   );
+  const [, { rows: [known] }] = await Promise.all([locked, reading]);
   for (const r of known.duplicates) {
     const i = firstOf.get(contactKey(r.channel, r.external_id))!;
     out[i] = { kind: 'done', result: { conversationId: r.conversation_id, protocol: r.protocol, messageId: r.id, duplicate: true, created: false } };

@@ -1,0 +1,14 @@
+import pg from 'pg';
+import { openPostgres } from './src/db/database.js';
+import { migrate } from './src/db/migrate.js';
+import { seed } from './bench/routing-engine.js';
+const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
+await admin.connect();
+await admin.query('DROP DATABASE IF EXISTS mirante_explain');
+await admin.query('CREATE DATABASE mirante_explain');
+const db = openPostgres('postgres://postgres@127.0.0.1:5432/mirante_explain');
+await migrate(db);
+await seed(db);
+console.log('seeded');
+await db.close();
+await admin.end();
