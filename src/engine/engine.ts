@@ -21,6 +21,15 @@ export class UnitOfWork {
     this.events.push(event);
   }
 
+  /**
+   * Sends a statement whose answer the command does not need: it leaves with what follows (the
+   * events, COMMIT) in one round trip on PostgreSQL, and should it fail, the transaction fails with
+   * its error (Database.transaction waits for every statement sent).
+   */
+  send(sql: string, params?: unknown[]): void {
+    this.tx.query(sql, params).catch(() => undefined);
+  }
+
   /** Something changed that may allow an assignment (queued, agent freed, back from pause…). */
   requestRouting(): void {
     this.routingNeeded = true;

@@ -94,12 +94,25 @@ describe('assignments in one guarded transaction', () => {
       ['conversation.updated', ids[1]],
       ['agent.updated', null],
     ]);
-    // the views the events carry are the rows as stored (the agent's is computed, not read back)
+    // the views the events carry are the rows as stored (computed from the locked rows, not read back)
     const { rows: payloads } = await t.db.query<{ payload: any }>(
       `SELECT payload FROM events WHERE payload->>'reason' = 'assigned' AND (conversation_id = ANY($1::uuid[]) OR (type = 'agent.updated' AND agent_id = $2)) ORDER BY seq`,
       [ids, ana.id],
     );
     expect(payloads[2].payload.agent).toEqual(await loadAgent(t.db, ana.id));
     expect(payloads[0].payload.conversation).toEqual(await loadConversation(t.db, ids[0]));
+    expect(payloads[1].payload.conversation).toEqual(await loadConversation(t.db, ids[1]));
+
+    // returned to the queue and taken again: the view keeps the first assignment's time
+    const firstAssignedAt = payloads[0].payload.conversation.firstAssignedAt;
+    expect((await admin.post(`/api/conversations/${ids[0]}/return-to-queue`)).status).toBe(200);
+    t.clock.advance(60_000);
+    expect(await t.runtime.engine.execute((u) => assignBatch(u, [{ conversationId: ids[0], agentId: ana.id }], 'assigned'))).toEqual([]);
+    const { rows: [again] } = await t.db.query<{ payload: any }>(
+      `SELECT payload FROM events WHERE conversation_id = $1 AND payload->>'reason' = 'assigned' ORDER BY seq DESC LIMIT 1`,
+      [ids[0]],
+    );
+    expect(again.payload.conversation).toEqual(await loadConversation(t.db, ids[0]));
+    expect(again.payload.conversation).toMatchObject({ state: 'in_service', agentId: ana.id, firstAssignedAt, assignedAt: t.clock.now().toISOString() });
   });
 });

@@ -50,6 +50,8 @@ interface LockedConversation {
   service_id: string;
   channel: string;
   inactivity: number;
+  first_assigned_at: Date | null;
+  [column: string]: unknown;
 }
 
 interface LockedAgent {
@@ -73,12 +75,12 @@ interface LockedAgent {
 export async function assignBatch(u: UnitOfWork, choices: Choice[], reason: string): Promise<Choice[]> {
   if (!choices.length) return [];
   // one statement locks the conversations still waiting (in id order), then their agents (in id
-  // order), and reads the agents with their limits for those conversations' services and their
-  // views (after the update a view is computed, not read again); two shapes, so as JSON
-  const { rows: [locked] } = await u.tx.query<{ conversations: LockedConversation[]; agents: Record<string, unknown>[] }>(
+  // order), and reads both with the agents' limits for those conversations' services (the views
+  // after the update are computed from these rows, not read again); two shapes, so as JSON
+  const { rows: [locked] } = await u.tx.query<{ conversations: Record<string, unknown>[]; agents: Record<string, unknown>[] }>(
     `WITH waiting AS (
-       SELECT c.id, c.service_id, c.channel, s.inactivity_timeout_seconds AS inactivity
-         FROM conversations c JOIN services s ON s.id = c.service_id
+       SELECT c.*, ct.name AS contact_name, s.inactivity_timeout_seconds AS inactivity
+         FROM conversations c JOIN services s ON s.id = c.service_id JOIN contacts ct ON ct.id = c.contact_id
         WHERE c.id = ANY($1::uuid[]) AND c.state = 'queued' ORDER BY c.id FOR UPDATE OF c),
      agents AS (
        SELECT p.user_id, u.id, u.name, p.state, p.pause_reason_id, p.pending_pause_reason_id, p.state_since, p.logged_in_at, p.open_chat,
@@ -97,9 +99,9 @@ export async function assignBatch(u: UnitOfWork, choices: Choice[], reason: stri
             (SELECT coalesce(json_agg(agents), '[]'::json) FROM agents) AS agents`,
     [choices.map((c) => c.conversationId), [...new Set(choices.map((c) => c.agentId))]],
   );
-  const conversations = new Map(locked.conversations.map((r) => [r.id, r]));
+  const conversations = new Map(locked.conversations.map((r) => [r.id as string, rowFromJson(r) as LockedConversation]));
   const agents = new Map(locked.agents.map((r) => [r.user_id as string, rowFromJson(r, ['state_since']) as LockedAgent]));
-  const taken: (Choice & { kind: 'chat' | 'email'; due: Date })[] = [];
+  const taken: (Choice & { kind: 'chat' | 'email'; due: Date; row: LockedConversation })[] = [];
   const rejected: Choice[] = [];
   const slots = new Map<string, { chat: number; email: number }>();
   for (const choice of choices) {
@@ -121,16 +123,17 @@ export async function assignBatch(u: UnitOfWork, choices: Choice[], reason: stri
     slots.set(a.user_id, used);
     // a conversation is taken once, even if a caller listed it twice
     conversations.delete(c.id);
-    taken.push({ ...choice, kind, due: new Date(u.now.getTime() + c.inactivity * 1000) });
+    taken.push({ ...choice, kind, due: new Date(u.now.getTime() + c.inactivity * 1000), row: c });
   }
   if (!taken.length) return rejected;
 
-  // one statement writes it all (fewer round trips while the rows are locked): the conversations;
-  // the agents' slots; for agents who were free, their state history closing "available" and opening
-  // "in_service"; the give-up clock of the queue stopping and the inactivity clock starting
+  // one statement writes it all: the conversations; the agents' slots; for agents who were free,
+  // their state history closing "available" and opening "in_service"; the give-up clock of the queue
+  // stopping and the inactivity clock starting. Nothing in its answer is needed, so it is sent, not
+  // awaited: it leaves with the events and COMMIT (one round trip), and its failure fails the batch
   const busy = [...slots.keys()];
   const turned = busy.filter((id) => agents.get(id)!.state === 'available');
-  const { rows: views } = await u.tx.query(
+  u.send(
     `WITH slots AS (
        UPDATE agent_presence p SET open_chat = p.open_chat + v.chat, open_email = p.open_email + v.email, last_assigned_at = $1,
            state = CASE WHEN p.state = 'available' THEN 'in_service' ELSE p.state END,
@@ -144,8 +147,7 @@ export async function assignBatch(u: UnitOfWork, choices: Choice[], reason: stri
        ON CONFLICT (kind, conversation_id, user_id) DO UPDATE SET due_at = EXCLUDED.due_at)
      UPDATE conversations c SET state = 'in_service', agent_id = v.agent_id, assigned_at = $1,
          first_assigned_at = coalesce(c.first_assigned_at, $1), preferred_agent_id = NULL, version = c.version + 1
-       FROM unnest($2::uuid[], $3::uuid[]) AS v(id, agent_id) WHERE c.id = v.id
-     RETURNING c.*, (SELECT name FROM contacts WHERE id = c.contact_id) AS contact_name`,
+       FROM unnest($2::uuid[], $3::uuid[]) AS v(id, agent_id) WHERE c.id = v.id`,
     [
       u.now,
       taken.map((t) => t.conversationId),
@@ -157,9 +159,16 @@ export async function assignBatch(u: UnitOfWork, choices: Choice[], reason: stri
       taken.map((t) => t.due),
     ],
   );
-  const byId = new Map(views.map((r) => [r.id as string, presentConversation(r)]));
+  // the conversations as that statement leaves them (the same assignments as its UPDATE)
   for (const t of taken) {
-    const c = byId.get(t.conversationId)!;
+    const c = presentConversation({
+      ...t.row,
+      state: 'in_service',
+      agent_id: t.agentId,
+      assigned_at: u.now,
+      first_assigned_at: t.row.first_assigned_at ?? u.now,
+      preferred_agent_id: null,
+    });
     u.emit({ type: 'conversation.updated', reason, serviceId: c.serviceId, agentId: c.agentId, conversation: c });
   }
   // the agents as the statement above left them (the same arithmetic as its agent_presence update)
