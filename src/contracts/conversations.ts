@@ -107,7 +107,7 @@ export const SendMessageBody = z.strictObject({ text: z.string().trim().min(1).m
 export const WhisperBody = z.strictObject({ text: z.string().trim().min(1).max(2000) });
 export const FinishBody = z.strictObject({
   outcome: z.enum(['completed', 'cancelled']),
-  classificationId: Id.optional(),
+  classificationId: Id.optional().describe('required on completed when the service offers classifications (one of those)'),
   notes: z.string().max(4000).optional(),
   fields: z.record(z.string(), z.union([z.string().max(1000), z.number(), z.boolean()])).optional(),
 });

@@ -199,8 +199,11 @@ async function main() {
       }
     }
     const outcome = roll < 0.92 ? 'completed' : 'cancelled';
-    const classificationId = classifications.length ? pick(classifications).id : undefined;
-    await s.call('POST', `/api/conversations/${c.id}/finish`, { outcome, classificationId });
+    // one of the classifications this service offers (those of other services would be refused)
+    const usable = classifications.filter((k: any) => !k.serviceIds || k.serviceIds.includes(c.serviceId));
+    const classificationId = usable.length ? pick(usable).id : undefined;
+    const r = await s.call<any>('POST', `/api/conversations/${c.id}/finish`, { outcome, classificationId });
+    if (r.status !== 200) log(`${who} não conseguiu encerrar ${c.protocol}: ${r.status} ${r.body?.message ?? ''}`);
   }
 
   // arrivals: a Poisson process whose rate follows the hour of the day

@@ -56,7 +56,7 @@ function inbound(serviceId: string, token: string, body: Record<string, unknown>
 describe('a conversation’s whole life through the API channel', () => {
   it('inbound → queued → assigned → replies → finished with wrap-up, with every event logged', async () => {
     const { service, creds, desk, agent } = await operation();
-    const classification = (await admin.post('/api/classifications', { code: unique('C').replace(/\s/g, ''), name: 'Dúvida resolvida' })).body;
+    const classification = (await admin.post('/api/classifications', { code: unique('C').replace(/\s/g, ''), name: 'Dúvida resolvida', serviceIds: [service.id] })).body;
 
     // no agent logged in yet: the conversation waits in the queue
     const first = await inbound(service.id, creds.token, { contact: { externalId: 'cli-1', name: 'Maria Souza' }, externalId: 'm-1', text: 'Olá, preciso de ajuda' });
@@ -165,7 +165,7 @@ describe('a conversation’s whole life through the API channel', () => {
     const b = await inbound(service.id, creds.token, { contact: { externalId: unique('c') }, externalId: unique('m'), text: 'dois' });
     await t.settle();
     expect((await admin.get(`/api/conversations/${b.body.conversationId}`)).body.conversation.state).toBe('queued');
-    await desk.post(`/api/conversations/${a.body.conversationId}/finish`, { outcome: 'completed' });
+    expect((await desk.post(`/api/conversations/${a.body.conversationId}/finish`, { outcome: 'completed' })).status).toBe(200);
     await t.settle();
     expect((await desk.get('/api/agent/presence')).body).toMatchObject({ state: 'paused', pauseReasonId: lunch.id });
     expect((await admin.get(`/api/conversations/${b.body.conversationId}`)).body.conversation.state).toBe('queued');

@@ -239,4 +239,34 @@ describe('finishing with the fields', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ finishedBy: 'supervisor', wrapup: { motivo: 'Reclamação', pedido: 'B-9' } });
   });
+
+  it('Concluir asks for a classification when the service offers any, one of its own; Cancelar does not', async () => {
+    const first = await inService();
+    const fields = { motivo: 'Segunda via', pedido: 'C-1' };
+    const code = randomUUID().slice(0, 8);
+    const own = await admin.post('/api/classifications', { code: `own-${code}`, name: 'Resolvido', serviceIds: [first.service.id] });
+    const elsewhere = await admin.post('/api/classifications', { code: `other-${code}`, name: 'De outro serviço', serviceIds: [(await twoTeams()).service.id] });
+    expect([own.status, elsewhere.status]).toEqual([201, 201]);
+
+    const none = await finish(first.desk, first.id, { fields });
+    expect(none.status).toBe(422);
+    expect(none.body.error.issues).toEqual([{ path: 'classificationId', message: 'required: this service classifies its conversations' }]);
+    expect((await finish(first.desk, first.id, { fields, classificationId: elsewhere.body.id })).body.error.message).toBe('classificationId: not active for this service');
+    expect((await first.desk.get(`/api/conversations/${first.id}`)).body.conversation.state).toBe('in_service');
+    const r = await finish(first.desk, first.id, { fields, classificationId: own.body.id });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ state: 'completed', classificationId: own.body.id });
+
+    // an inactive classification is not offered: a service whose only one is inactive asks for none
+    const second = await inService();
+    const lone = await admin.post('/api/classifications', { code: `lone-${code}`, name: 'Única', serviceIds: [second.service.id] });
+    expect((await finish(second.desk, second.id, { fields })).status).toBe(422);
+    expect((await admin.patch(`/api/classifications/${lone.body.id}`, { active: false })).status).toBe(200);
+    expect((await finish(second.desk, second.id, { fields })).status).toBe(200);
+
+    // Cancelar: no classification asked
+    const third = await inService();
+    await admin.post('/api/classifications', { code: `third-${code}`, name: 'Outra', serviceIds: [third.service.id] });
+    expect((await third.desk.post(`/api/conversations/${third.id}/finish`, { outcome: 'cancelled' })).status).toBe(200);
+  });
 });

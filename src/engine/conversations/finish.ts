@@ -23,9 +23,20 @@ const CLOSING: Partial<Record<ConversationState, string>> = {
 
 /**
  * Checks the wrap-up against the service's classifications and fields: every value of the right type
- * and of a field the service has; on Concluir, every required field filled. Returns the fields to store.
+ * and of a field the service has; on Concluir, a classification when the service offers any (as the
+ * desk asks) and every required field filled. Returns the fields to store.
  */
 async function validateWrapUp(u: UnitOfWork, c: ConversationView, w: WrapUp, to: ConversationState): Promise<WrapUp['fields']> {
+  if (!w.classificationId && to === 'completed') {
+    const { rows } = await u.tx.query<{ offered: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM classifications WHERE active AND (service_ids IS NULL OR $1 = ANY(service_ids))) AS offered`,
+      [c.serviceId],
+    );
+    if (rows[0].offered) {
+      const problem = { path: 'classificationId', message: 'required: this service classifies its conversations' };
+      throw new AppError(422, 'validation_error', `${problem.path}: ${problem.message}`, { issues: [problem] });
+    }
+  }
   if (w.classificationId) {
     const { rows } = await u.tx.query<{ ok: boolean }>(
       `SELECT active AND (service_ids IS NULL OR $2 = ANY(service_ids)) AS ok FROM classifications WHERE id = $1`,
