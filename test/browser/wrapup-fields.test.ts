@@ -4,8 +4,9 @@ import { describeBrowser, launchBrowser, newPage, screenshot, signIn, startWebSe
 import { Client, createService, createTeam, createUser, unique } from '../support/test-app.js';
 
 // Campos da ficha end to end: an admin defines a service's wrap-up fields (one a required list of
-// options); an agent concluding a conversation of that service sees them, cannot conclude without the
-// required one, picks a value and concludes; the values land in the conversation's wrap-up.
+// options); an agent concluding a conversation of that service sees them (and a required yes/no),
+// cannot conclude without the required ones, answers and concludes; the values land in the
+// conversation's wrap-up.
 describeBrowser('wrap-up fields (Campos da ficha): the admin defines them, the agent fills them on Concluir', () => {
   let server: WebServer;
   let browser: Browser;
@@ -100,6 +101,9 @@ describeBrowser('wrap-up fields (Campos da ficha): the admin defines them, the a
 
   it('the agent cannot conclude without the required field; with it, the values are stored', async () => {
     const page = agentPage;
+    // a required yes/no besides what the admin made above: Sim or Não must be chosen
+    const defined = (await admin.get(`/api/services/${service.id}/wrapup-fields`)).body.items;
+    expect((await admin.put(`/api/services/${service.id}/wrapup-fields`, { items: [...defined, { key: 'acordo_fechado', label: 'Acordo fechado', type: 'boolean', required: true }] })).status).toBe(200);
     await page.goto(server.url);
     await signIn(page, agent.email, agent.password);
     await page.getByRole('link', { name: 'Atendimento' }).click();
@@ -119,13 +123,15 @@ describeBrowser('wrap-up fields (Campos da ficha): the admin defines them, the a
     const dialog = page.getByRole('dialog', { name: 'Concluir atendimento' });
     const form = dialog.getByTestId('wrapup-fields');
     await form.getByLabel('Motivo do contato').waitFor();
-    await expect(form.locator('[data-field]').evaluateAll((els) => els.map((e) => e.getAttribute('data-field')))).resolves.toEqual(['motivo_do_contato', 'parcelas', 'numero_do_contrato']);
+    await expect(form.locator('[data-field]').evaluateAll((els) => els.map((e) => e.getAttribute('data-field')))).resolves.toEqual(['motivo_do_contato', 'parcelas', 'numero_do_contrato', 'acordo_fechado']);
 
     // the classification but not the required field: refused here, the conversation still open
     await dialog.getByTestId('wrapup-classification').click();
     await page.getByRole('option', { name: /Negociação/ }).click();
     await dialog.getByRole('button', { name: 'Concluir atendimento' }).click();
-    await form.getByText('Obrigatório').waitFor();
+    // the list of options and the yes/no both say so
+    await expect.poll(() => form.getByText('Obrigatório').count()).toBe(2);
+    await expect(form.getByRole('radio', { checked: true }).count()).resolves.toBe(0);
     await screenshot(page, 'wrapup-fields-concluir-missing-pt-BR');
     expect((await admin.get(`/api/conversations/${conversationId}`)).body.conversation.state).toBe('in_service');
 
@@ -136,6 +142,8 @@ describeBrowser('wrap-up fields (Campos da ficha): the admin defines them, the a
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await expect(form.getByLabel('Motivo do contato').inputValue()).resolves.toBe('Negociação de dívida');
+    await expect.poll(() => form.getByText('Obrigatório').count()).toBe(1);
+    await form.getByRole('radio', { name: 'Não' }).check();
     await form.getByText('Obrigatório').waitFor({ state: 'detached' });
     await form.getByLabel('Parcelas').fill('6');
     await form.getByLabel('Número do contrato').fill('CT-2024-0815');
@@ -149,7 +157,7 @@ describeBrowser('wrap-up fields (Campos da ficha): the admin defines them, the a
       state: 'completed',
       finishedBy: 'agent',
       notes: 'Acordo em 6 parcelas.',
-      wrapup: { motivo_do_contato: 'Negociação de dívida', parcelas: 6, numero_do_contrato: 'CT-2024-0815' },
+      wrapup: { motivo_do_contato: 'Negociação de dívida', parcelas: 6, numero_do_contrato: 'CT-2024-0815', acordo_fechado: false },
     });
   });
 

@@ -1,4 +1,4 @@
-import { Checkbox, NumberInput, Select, Stack, TextInput } from '@mantine/core';
+import { Checkbox, Group, NumberInput, Radio, Select, Stack, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { WrapupField } from '../../contracts/wrapup-fields';
 import { missingFields, type WrapupValues } from './wrapup-values';
@@ -49,6 +49,25 @@ export function WrapupFieldInputs({ fields, values, onChange, showErrors }: Prop
               />
             );
           case 'boolean':
+            if (f.required) {
+              const v = values[f.key];
+              return (
+                <Radio.Group
+                  key={f.key}
+                  label={f.label}
+                  withAsterisk
+                  error={error(f)}
+                  data-field={f.key}
+                  value={typeof v === 'boolean' ? (v ? 'yes' : 'no') : null}
+                  onChange={(choice) => onChange(f.key, choice === 'yes')}
+                >
+                  <Group gap="lg" mt={4}>
+                    <Radio value="yes" label={t('common.yes')} />
+                    <Radio value="no" label={t('common.no')} />
+                  </Group>
+                </Radio.Group>
+              );
+            }
             return <Checkbox key={f.key} label={f.label} data-field={f.key} checked={values[f.key] === true} onChange={(e) => onChange(f.key, e.currentTarget.checked)} />;
         }
       })}
