@@ -8,7 +8,10 @@ import { AlertView } from './alerts.js';
  * view of its subject, so a client (and the live projection) just replaces what it holds.
  */
 export const EVENT_TYPES = [
-  'conversation.created', 'conversation.updated', 'message.created', 'whisper.created', 'agent.updated',
+  'conversation.created', 'conversation.updated', 'message.created', 'whisper.created',
+  /** a supervisor-chat message changed: the agent read it (reason 'read') */
+  'whisper.updated',
+  'agent.updated',
   /** services, teams or parameters changed: every node refreshes what it caches of them */
   'catalog.updated',
   'alert.created',

@@ -147,12 +147,20 @@ describeBrowser('supervisor monitor (Início)', () => {
     const input = modal.getByTestId('monitor-whisper-input');
     await input.fill('Confira se há juros antes de enviar.');
     await input.press('Enter');
-    await modal.getByTestId('monitor-whisper').filter({ hasText: 'Confira se há juros antes de enviar.' }).waitFor();
+    const mine = modal.getByTestId('monitor-whisper').filter({ hasText: 'Confira se há juros antes de enviar.' });
+    await mine.waitFor();
     await expect(input.inputValue()).resolves.toBe('');
+    // the agent has not read it yet; once they do, the mark changes live
+    await mine.getByTestId('monitor-whisper-read').getByText('Ainda não lida').waitFor();
+    expect((await agentDesk.post(`/api/conversations/${first.conversationId}/whispers/read`)).status).toBe(204);
+    await mine.getByTestId('monitor-whisper-read').getByText(/Lida às \d{2}:\d{2}/).waitFor();
 
     const answer = await agentDesk.post(`/api/conversations/${first.conversationId}/whispers`, { text: 'Conferido: sem juros, envio já.' });
     expect(answer.status).toBe(201);
-    await modal.getByTestId('monitor-whisper').filter({ hasText: 'Conferido: sem juros, envio já.' }).waitFor();
+    const answered = modal.getByTestId('monitor-whisper').filter({ hasText: 'Conferido: sem juros, envio já.' });
+    await answered.waitFor();
+    // the agent's own messages carry no read mark
+    await expect(answered.getByTestId('monitor-whisper-read').count()).resolves.toBe(0);
 
     // the customer's conversation is live too, and read-only
     await agentDesk.post(`/api/conversations/${first.conversationId}/messages`, { text: 'Bom dia, Maria! Já envio a segunda via.' });

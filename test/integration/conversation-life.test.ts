@@ -257,8 +257,18 @@ describe('a conversation’s whole life through the API channel', () => {
     expect((await supervisor.post(`/api/conversations/${id}/whispers`, { text: 'Ofereça o desconto de fidelidade' })).status).toBe(201);
     expect((await desk.post(`/api/conversations/${id}/whispers`, { text: 'Ok, vou oferecer' })).status).toBe(201);
     expect((await outsider.post(`/api/conversations/${id}/whispers`, { text: 'oi' })).status).toBe(403);
+    // the agent reads: the supervisor's message is stamped once, and the watchers are told
+    t.clock.advance(5_000);
+    expect((await desk.post(`/api/conversations/${id}/whispers/read`)).status).toBe(204);
+    expect((await desk.post(`/api/conversations/${id}/whispers/read`)).status).toBe(204);
+    // the supervisor's call reads nothing for the agent (read marks are the agent's)
+    expect((await supervisor.post(`/api/conversations/${id}/whispers/read`)).status).toBe(204);
+    const { rows: reads } = await t.db.query<{ payload: any }>(`SELECT payload FROM events WHERE type = 'whisper.updated' AND conversation_id = $1 ORDER BY seq`, [id]);
+    expect(reads.map((r) => [r.payload.reason, r.payload.whisper.body, r.payload.whisper.readAt, r.payload.serviceId])).toEqual([
+      ['read', 'Ofereça o desconto de fidelidade', t.clock.now().toISOString(), service.id],
+    ]);
     const d = (await supervisor.get(`/api/conversations/${id}`)).body;
-    expect(d.whispers.map((w: any) => w.body)).toEqual(['Ofereça o desconto de fidelidade', 'Ok, vou oferecer']);
+    expect(d.whispers.map((w: any) => [w.body, w.readAt])).toEqual([['Ofereça o desconto de fidelidade', t.clock.now().toISOString()], ['Ok, vou oferecer', null]]);
     expect(d.messages.map((m: any) => m.body)).not.toContain('Ofereça o desconto de fidelidade');
     const audit = (await admin.get(`/api/audit?entity=conversation&entityId=${id}`)).body.items.map((a: any) => a.action);
     expect(audit).toContain('supervisor_chat');

@@ -142,3 +142,21 @@ export function whisper(engine: Engine, actor: Actor, conversationId: string, te
     return w;
   });
 }
+
+/**
+ * The agent read the supervisors' messages on this conversation: each is stamped once, and the
+ * supervisors watching see it read (`whisper.updated`, reason `read`).
+ */
+export function markWhispersRead(engine: Engine, actor: Actor, conversationId: string): Promise<void> {
+  return engine.execute(async (u) => {
+    const { rows } = await u.tx.query(
+      `WITH read AS (
+         UPDATE supervisor_messages SET read_at = $3
+          WHERE conversation_id = $1 AND agent_id = $2 AND read_at IS NULL AND author_id <> $2 RETURNING *)
+       SELECT w.*, u.name AS author_name, c.service_id FROM read w JOIN users u ON u.id = w.author_id JOIN conversations c ON c.id = w.conversation_id
+        ORDER BY w.id`,
+      [conversationId, actor.id, u.now],
+    );
+    for (const r of rows) u.emit({ type: 'whisper.updated', reason: 'read', serviceId: r.service_id as string, agentId: actor.id, whisper: presentWhisper(r) });
+  });
+}

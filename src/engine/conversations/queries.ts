@@ -56,11 +56,6 @@ export async function conversationDetail(db: Queryable, actor: Actor, id: string
   return { conversation, messages: messages.rows.map(presentMessage), whispers: whispers.rows.map(presentWhisper) };
 }
 
-/** The agent read the supervisor's messages on this conversation. */
-export async function markWhispersRead(db: Queryable, actor: Actor, id: string, at: Date): Promise<void> {
-  await db.query('UPDATE supervisor_messages SET read_at = $3 WHERE conversation_id = $1 AND agent_id = $2 AND read_at IS NULL AND author_id <> $2', [id, actor.id, at]);
-}
-
 /** Who and where a conversation can be transferred to: agents of its service's teams, services on its channel. */
 export async function transferTargets(db: Queryable, actor: Actor, id: string) {
   const c = await loadConversation(db, id);

@@ -9,8 +9,8 @@ import {
 import type { Runtime } from '../../engine/runtime.js';
 import { agentHeartbeat, agentLogin, agentLogout, agentPause, agentResume } from '../../engine/agents/presence.js';
 import { loadAgent } from '../../engine/agents/present.js';
-import { assignManually, finishByAgent, returnToQueue, sendAgentMessage, transfer, whisper } from '../../engine/conversations/agent-actions.js';
-import { conversationDetail, listConversations, markWhispersRead, transferTargets } from '../../engine/conversations/queries.js';
+import { assignManually, finishByAgent, markWhispersRead, returnToQueue, sendAgentMessage, transfer, whisper } from '../../engine/conversations/agent-actions.js';
+import { conversationDetail, listConversations, transferTargets } from '../../engine/conversations/queries.js';
 import { ALL_ROLES, STAFF } from '../auth/plugin.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
@@ -106,7 +106,7 @@ export function conversationRoutes(app: FastifyInstance, { runtime }: { runtime:
     config: { access: ALL_ROLES },
     schema: { tags, summary: 'Mark the supervisor chat as read', params: IdParams, response: { 204: z.null(), ...errors } },
   }, async (req, reply) => {
-    await markWhispersRead(db, req.actor, req.params.id, engine.clock.now());
+    await markWhispersRead(engine, req.actor, req.params.id);
     return reply.code(204).send(null);
   });
 }

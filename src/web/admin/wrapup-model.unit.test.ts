@@ -57,16 +57,19 @@ describe('the agent’s answers on Concluir', () => {
     { key: 'motivo', label: 'Motivo', type: 'select', options: ['A'], required: true, position: 0 },
     { key: 'qtd', label: 'Qtd', type: 'number', required: true, position: 1 },
     { key: 'obs', label: 'Obs', type: 'text', required: false, position: 2 },
-    { key: 'retorno', label: 'Retorno', type: 'boolean', required: true, position: 3 },
+    { key: 'retorno', label: 'Retorno', type: 'boolean', required: false, position: 3 },
+    { key: 'acordo', label: 'Acordo', type: 'boolean', required: true, position: 4 },
   ];
-  it('names the required fields left blank; a checkbox always answers', () => {
-    expect(missingFields(fields, {}).map((f) => f.key)).toEqual(['motivo', 'qtd']);
-    expect(missingFields(fields, { motivo: 'A', qtd: 0 })).toEqual([]);
-    expect(missingFields(fields, { motivo: null, qtd: '' as never })).toHaveLength(2);
+  it('names the required fields left blank: a required yes/no until Sim or Não is chosen; a checkbox always answers', () => {
+    expect(missingFields(fields, {}).map((f) => f.key)).toEqual(['motivo', 'qtd', 'acordo']);
+    expect(missingFields(fields, { motivo: 'A', qtd: 0, acordo: false })).toEqual([]);
+    expect(missingFields(fields, { motivo: null, qtd: '' as never, acordo: true })).toHaveLength(2);
+    expect(missingFields(fields, { motivo: 'A', qtd: 1, acordo: null }).map((f) => f.key)).toEqual(['acordo']);
   });
-  it('sends typed values, text trimmed, blanks left out, booleans always', () => {
-    expect(fieldsBody(fields, { motivo: 'A', qtd: 2.5, obs: '  x ' })).toEqual({ motivo: 'A', qtd: 2.5, obs: 'x', retorno: false });
+  it('sends typed values, text trimmed, blanks left out; a checkbox always, a required yes/no once answered (Não as false)', () => {
+    expect(fieldsBody(fields, { motivo: 'A', qtd: 2.5, obs: '  x ', acordo: false })).toEqual({ motivo: 'A', qtd: 2.5, obs: 'x', retorno: false, acordo: false });
     expect(fieldsBody(fields, { obs: '  ', retorno: true })).toEqual({ retorno: true });
+    expect(fieldsBody(fields, { acordo: true })).toEqual({ retorno: false, acordo: true });
     expect(fieldsBody([], {})).toBeUndefined();
   });
 });

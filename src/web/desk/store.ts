@@ -213,7 +213,7 @@ export class DeskStore {
     if (e.agent) this.applyAgent(e.agent);
     if (e.conversation) this.applyConversation(e.conversation);
     if (e.message) this.applyMessage(e.message);
-    if (e.whisper) this.applyWhisper(e.whisper);
+    if (e.whisper) this.applyWhisper(e.whisper, e.type === 'whisper.created');
   }
 
   private applyAgent(a: AgentView): void {
@@ -248,11 +248,12 @@ export class DeskStore {
     if (mineOrLooking) this.rememberSeen(msg.conversationId);
   }
 
-  private applyWhisper(w: WhisperView): void {
+  private applyWhisper(w: WhisperView, created: boolean): void {
     const c = this.state.conversations.get(w.conversationId);
     if (!c) return;
     this.updateConversations((m) => m.set(w.conversationId, { ...c, whispers: mergeById(c.whispers, [w]) }));
-    if (w.authorId === this.me.id) return;
+    // a read mark (whisper.updated) is news to nobody here: only a new message from a supervisor alerts
+    if (w.authorId === this.me.id || !created) return;
     if (this.state.whisperPanelOpen && this.isLooking(w.conversationId)) void this.markWhispersRead(w.conversationId);
     else deskAlerts.whisper();
   }

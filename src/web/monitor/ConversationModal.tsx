@@ -175,7 +175,16 @@ export function ConversationModal({ id, chat, onClose }: { id: string | null; ch
                     <div key={w.id} className={`${classes.bubble} ${mine ? classes.whisperMine : classes.whisperTheirs}`} data-testid="monitor-whisper">
                       <span className={classes.author}>{mine ? t('monitor.chat.you') : w.authorName}</span>
                       {w.body}
-                      <time className={classes.meta} dateTime={w.createdAt} title={dateTime(w.createdAt, tz, lang)}>{timeOfDay(w.createdAt, tz, lang)}</time>
+                      <span className={classes.meta}>
+                        <time dateTime={w.createdAt} title={dateTime(w.createdAt, tz, lang)}>{timeOfDay(w.createdAt, tz, lang)}</time>
+                        {/* a supervisor's message: has the agent read it? (live, from whisper.updated) */}
+                        {w.authorId !== w.agentId && (
+                          <span data-testid="monitor-whisper-read">
+                            {' · '}
+                            {w.readAt ? t('monitor.chat.read', { time: timeOfDay(w.readAt, tz, lang) }) : t('monitor.chat.unread')}
+                          </span>
+                        )}
+                      </span>
                     </div>
                   );
                 })}
