@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/channels/api/signature.js';
@@ -261,8 +262,9 @@ describe('a conversation’s whole life through the API channel', () => {
     t.clock.advance(5_000);
     expect((await desk.post(`/api/conversations/${id}/whispers/read`)).status).toBe(204);
     expect((await desk.post(`/api/conversations/${id}/whispers/read`)).status).toBe(204);
-    // the supervisor's call reads nothing for the agent (read marks are the agent's)
+    // the supervisor's call reads nothing for the agent (read marks are the agent's); no such conversation: 404
     expect((await supervisor.post(`/api/conversations/${id}/whispers/read`)).status).toBe(204);
+    expect((await desk.post(`/api/conversations/${randomUUID()}/whispers/read`)).status).toBe(404);
     const { rows: reads } = await t.db.query<{ payload: any }>(`SELECT payload FROM events WHERE type = 'whisper.updated' AND conversation_id = $1 ORDER BY seq`, [id]);
     expect(reads.map((r) => [r.payload.reason, r.payload.whisper.body, r.payload.whisper.readAt, r.payload.serviceId])).toEqual([
       ['read', 'Ofereça o desconto de fidelidade', t.clock.now().toISOString(), service.id],

@@ -8,7 +8,7 @@ import { assertHandlerOrSupervisor, assertSupervisor } from './access.js';
 import { takeAgentSlot } from './assign.js';
 import { finishConversation, type WrapUp } from './finish.js';
 import { addMessage, assertTransition, emitAgent, emitConversation, lockConversation, releaseAgent } from './lifecycle.js';
-import { presentWhisper, WHISPER_SELECT } from './present.js';
+import { loadConversation, presentWhisper, WHISPER_SELECT } from './present.js';
 
 function assertInService(c: ConversationView): void {
   if (c.state !== 'in_service') {
@@ -149,6 +149,9 @@ export function whisper(engine: Engine, actor: Actor, conversationId: string, te
  */
 export function markWhispersRead(engine: Engine, actor: Actor, conversationId: string): Promise<void> {
   return engine.execute(async (u) => {
+    // only the messages addressed to the caller are marked, so no other check is needed (an agent
+    // transferred away still reads what was written to them)
+    if (!(await loadConversation(u.tx, conversationId))) throw notFound('Conversation', conversationId);
     const { rows } = await u.tx.query(
       `WITH read AS (
          UPDATE supervisor_messages SET read_at = $3
