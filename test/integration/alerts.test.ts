@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { receiveInbound } from '../../src/engine/conversations/inbound.js';
-import { createService, createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
+import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
 import { WsClient } from '../support/ws-client.js';
 
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await startTestApp();
-  admin = await t.login();
-});
-afterAll(() => t.close());
+appForFile((app) => ({ t, admin } = app));
 
 async function passTime(ms: number, ...desks: Client[]) {
   for (let left = ms; left > 0; left -= 30_000) {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SAMPLE_FLOW_PT_BR } from '../../src/core/bot-flow-sample.js';
-import { createApiService, createService, createTeam, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
+import { appForFile, createApiService, createService, createTeam, unique, type Client, type TestApp } from '../support/test-app.js';
 import { newVisitor, WidgetClient } from '../support/widget-client.js';
 
 // The bot stage in the engine serves every messaging channel: here through the API channel (text only:
@@ -8,11 +8,7 @@ import { newVisitor, WidgetClient } from '../support/widget-client.js';
 
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await startTestApp();
-  admin = await t.login();
-});
-afterAll(() => t.close());
+appForFile((app) => ({ t, admin } = app));
 
 const TWO_STEP = {
   version: 1,

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decryptSecret, deriveSecretKey, SecretDecryptError } from '../../src/engine/secrets.js';
-import { createService, createUser, startTestApp, TEST_SECRET_KEY, unique, type Client, type TestApp } from '../support/test-app.js';
+import { appForFile, createService, createUser, TEST_SECRET_KEY, unique, type Client, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await startTestApp();
-  admin = await t.login();
-});
-afterAll(() => t.close());
+appForFile((app) => ({ t, admin } = app));
 
 const key = deriveSecretKey(TEST_SECRET_KEY);
 const ids = (r: { body: { items: { id: string }[] } }) => r.body.items.map((i) => i.id);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inboundBatchCount, receiveInbound } from '../../src/engine/conversations/inbound.js';
-import { createApiService, createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
+import { appForFile, createApiService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // Inbound messages that arrive together share a transaction (group commit). Whatever the mix in one
 // batch — new customers, replies to queued and assigned conversations, repeated deliveries, a bot,
@@ -8,11 +8,7 @@ import { createApiService, createTeam, createUser, startTestApp, unique, type Cl
 
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await startTestApp();
-  admin = await t.login();
-});
-afterAll(() => t.close());
+appForFile((app) => ({ t, admin } = app));
 
 const apiService = (over: Record<string, unknown> = {}) => createApiService(t, admin, over);
 

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RealtimeEvent } from '../../src/contracts/events.js';
 import { eventsAfter } from '../../src/engine/events.js';
-import { createService, createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
+import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
 import { WsClient } from '../support/ws-client.js';
 
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await startTestApp();
-  admin = await t.login();
-});
-afterAll(() => t.close());
+appForFile((app) => ({ t, admin } = app));
 
 async function operation() {
   const team = await createTeam(admin, { maxChat: 3 });

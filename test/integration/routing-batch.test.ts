@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadAgent } from '../../src/engine/agents/present.js';
 import { assignBatch } from '../../src/engine/conversations/assign.js';
 import { loadConversation } from '../../src/engine/conversations/present.js';
-import { createApiService, createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
+import { appForFile, createApiService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // The router applies its choices in guarded transactions of many assignments (assignBatch). Each
 // choice must pass the same guards as one assignment alone, counting what the batch already gave.
 
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await startTestApp();
-  admin = await t.login();
-});
-afterAll(() => t.close());
+appForFile((app) => ({ t, admin } = app));
 
 describe('assignments in one guarded transaction', () => {
   it('takes a choice only while the conversation waits and its agent can take it, counting the batch’s own slots', async () => {

@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createService, createTeam, createUser, startTestApp, type Client, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { appForFile, createService, createTeam, createUser, type Client, type TestApp } from '../support/test-app.js';
 
 // Who sees what: a supervisor sees the teams they supervise, the services of those teams and the
 // agents of those teams; an agent sees their own teams, their services and only themself as a user.
 
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await startTestApp();
-  admin = await t.login();
-});
-afterAll(() => t.close());
+appForFile((app) => ({ t, admin } = app));
 
 const ids = (r: { status: number; body: { items: { id: string }[] } }) => {
   expect(r.status).toBe(200);

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { appForFile, createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await startTestApp();
-  admin = await t.login();
-});
-afterAll(() => t.close());
+appForFile((app) => ({ t, admin } = app));
 
 const email = () => `${unique('user').replace(/\s/g, '-')}@test.local`.toLowerCase();
 const ids = (r: { body: { items: { id: string }[] } }) => r.body.items.map((i) => i.id);

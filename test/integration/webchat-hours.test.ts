@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { brazilianNationalHolidays } from '../../src/core/business-hours.js';
 import { SAMPLE_FLOW_PT_BR } from '../../src/core/bot-flow-sample.js';
 import { localDay } from '../../src/engine/protocol.js';
-import { createService, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
+import { appForFile, createService, unique, type Client, type TestApp } from '../support/test-app.js';
 import { newVisitor, WidgetClient } from '../support/widget-client.js';
 
 // Business hours per service (closed: queue anyway, or take a message) and the pre-chat form.
 
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await startTestApp();
-  admin = await t.login();
-});
-afterAll(() => t.close());
+appForFile((app) => ({ t, admin } = app));
 
 const ALWAYS = { start: '00:00', end: '24:00' };
 const OPEN_ALL_WEEK = { sun: [ALWAYS], mon: [ALWAYS], tue: [ALWAYS], wed: [ALWAYS], thu: [ALWAYS], fri: [ALWAYS], sat: [ALWAYS] };

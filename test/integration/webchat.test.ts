@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SAMPLE_FLOW_PT_BR } from '../../src/core/bot-flow-sample.js';
-import { createService, createTeam, createUser, startTestApp, type Client, type TestApp } from '../support/test-app.js';
+import { appForFile, createService, createTeam, createUser, type Client, type TestApp } from '../support/test-app.js';
 import { newVisitor, randomIp, WidgetClient } from '../support/widget-client.js';
 import { WsClient } from '../support/ws-client.js';
 
@@ -9,11 +9,7 @@ import { WsClient } from '../support/ws-client.js';
 
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await startTestApp();
-  admin = await t.login();
-});
-afterAll(() => t.close());
+appForFile((app) => ({ t, admin } = app));
 
 /** A webchat service with the sample flow, served by a team with one agent (not logged in yet). */
 async function operation(over: Record<string, unknown> = {}) {

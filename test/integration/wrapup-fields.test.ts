@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createService, createTeam, createUser, startTestApp, type Client, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { appForFile, createService, createTeam, createUser, type Client, type TestApp } from '../support/test-app.js';
 
 // Campos da ficha: an admin defines a service's wrap-up fields; the desk reads them within its scope;
 // finishing checks the values (required on Concluir, types always) and stores them.
 
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await startTestApp();
-  admin = await t.login();
-});
-afterAll(() => t.close());
+appForFile((app) => ({ t, admin } = app));
 
 const FIELDS = [
   { key: 'motivo', label: 'Motivo do contato', type: 'select', options: ['Segunda via', 'Cancelamento', 'Reclamação'], required: true },

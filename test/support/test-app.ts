@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { beforeAll, inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { openPGlite, openPostgres, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -58,6 +58,18 @@ export async function freshDatabase(): Promise<{ db: Database; url?: string; dro
       await admin.end();
     },
   };
+}
+
+/**
+ * One app for the whole test file: started before its tests and closed after them; `assign` gets it
+ * with its signed-in admin (`appForFile((app) => ({ t, admin } = app))`).
+ */
+export function appForFile(assign: (app: { t: TestApp; admin: Client }) => void, over: Partial<Config> = {}): void {
+  beforeAll(async () => {
+    const t = await startTestApp(over);
+    assign({ t, admin: await t.login() });
+    return () => t.close();
+  });
 }
 
 export async function startTestApp(over: Partial<Config> = {}): Promise<TestApp> {
