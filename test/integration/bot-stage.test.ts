@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_FLOW_PT_BR } from '../../src/core/bot-flow-sample.js';
-import { appForFile, createApiService, createService, createTeam, unique, type Client, type TestApp } from '../support/test-app.js';
+import { appForFile, TWO_STEP, createApiService, createService, createTeam, unique, type Client, type TestApp } from '../support/test-app.js';
 import { newVisitor, WidgetClient } from '../support/widget-client.js';
 
 // The bot stage in the engine serves every messaging channel: here through the API channel (text only:
@@ -9,16 +9,6 @@ import { newVisitor, WidgetClient } from '../support/widget-client.js';
 let t: TestApp;
 let admin: Client;
 appForFile((app) => ({ t, admin } = app));
-
-const TWO_STEP = {
-  version: 1,
-  start: 'menu',
-  steps: {
-    menu: { kind: 'menu', text: 'Escolha:', options: [{ id: 'a', label: 'Atendente', next: 'fila' }, { id: 'b', label: 'Sair', next: 'fim' }] },
-    fila: { kind: 'transfer', text: 'Transferindo.' },
-    fim: { kind: 'end', text: 'Até logo.' },
-  },
-};
 
 async function apiService(botFlow: unknown) {
   const api = await createApiService(t, admin, { botFlow });

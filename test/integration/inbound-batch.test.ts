@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inboundBatchCount, receiveInbound } from '../../src/engine/conversations/inbound.js';
-import { appForFile, createApiService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
+import { appForFile, TWO_STEP, createApiService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // Inbound messages that arrive together share a transaction (group commit). Whatever the mix in one
 // batch — new customers, replies to queued and assigned conversations, repeated deliveries, a bot,
@@ -15,16 +15,6 @@ const apiService = (over: Record<string, unknown> = {}) => createApiService(t, a
 async function history(conversationId: string) {
   return (await admin.get(`/api/conversations/${conversationId}`)).body as { conversation: any; messages: any[] };
 }
-
-const TWO_STEP = {
-  version: 1,
-  start: 'menu',
-  steps: {
-    menu: { kind: 'menu', text: 'Escolha:', options: [{ id: 'a', label: 'Atendente', next: 'fila' }, { id: 'b', label: 'Sair', next: 'fim' }] },
-    fila: { kind: 'transfer', text: 'Transferindo.' },
-    fim: { kind: 'end', text: 'Até logo.' },
-  },
-};
 
 describe('inbound messages in batches', () => {
   it('40 customers writing at once: one conversation each, every message once and in order, protocols unique, events complete', async () => {

@@ -171,6 +171,17 @@ export async function createService(admin: Client, over: Record<string, unknown>
 }
 
 /** An API-channel service with its credentials, and `send`: a customer message posted with its token. */
+/** A bot flow for tests: a menu whose first option goes to the queue and second ends the chat. */
+export const TWO_STEP = {
+  version: 1,
+  start: 'menu',
+  steps: {
+    menu: { kind: 'menu', text: 'Escolha:', options: [{ id: 'a', label: 'Atendente', next: 'fila' }, { id: 'b', label: 'Sair', next: 'fim' }] },
+    fila: { kind: 'transfer', text: 'Transferindo.' },
+    fim: { kind: 'end', text: 'Até logo.' },
+  },
+};
+
 export async function createApiService(t: TestApp, admin: Client, over: Record<string, unknown> = {}) {
   const service = await createService(admin, { channel: 'api', ...over });
   const creds = (await admin.post(`/api/services/${service.id}/api-credentials`)).body as { token: string; webhookSecret: string };
