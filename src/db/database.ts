@@ -59,8 +59,8 @@ const PLANNER_OPTIONS = '-c random_page_cost=1.1';
 export function openPostgres(url: string, max = 10): Database {
   // pipeline mode: a statement goes on the wire without waiting for the answer to the one before it
   // (the server still runs them one after the other, each with its own snapshot), which lets a
-  // transaction send BEGIN with its first statement and COMMIT with its last
-  // the planner's cost of a random page read as for data in memory or on SSD (the default, 4, is for
+  // transaction send BEGIN with its first statement and COMMIT with its last.
+  // The planner's cost of a random page read as for data in memory or on SSD (the default, 4, is for
   // spinning disks and makes it scan small tables instead of using their keys); a URL that sets its
   // own `options` keeps them, and PGOPTIONS comes after (so it wins)
   const options = [PLANNER_OPTIONS, process.env.PGOPTIONS].filter(Boolean).join(' ');

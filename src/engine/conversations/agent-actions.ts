@@ -151,15 +151,15 @@ export function markWhispersRead(engine: Engine, actor: Actor, conversationId: s
   return engine.execute(async (u) => {
     // only the messages addressed to the caller are marked, so no other check is needed (an agent
     // transferred away still reads what was written to them)
-    if (!(await loadConversation(u.tx, conversationId))) throw notFound('Conversation', conversationId);
+    const c = await loadConversation(u.tx, conversationId);
+    if (!c) throw notFound('Conversation', conversationId);
     const { rows } = await u.tx.query(
       `WITH read AS (
          UPDATE supervisor_messages SET read_at = $3
           WHERE conversation_id = $1 AND agent_id = $2 AND read_at IS NULL AND author_id <> $2 RETURNING *)
-       SELECT w.*, u.name AS author_name, c.service_id FROM read w JOIN users u ON u.id = w.author_id JOIN conversations c ON c.id = w.conversation_id
-        ORDER BY w.id`,
+       SELECT w.*, u.name AS author_name FROM read w JOIN users u ON u.id = w.author_id ORDER BY w.id`,
       [conversationId, actor.id, u.now],
     );
-    for (const r of rows) u.emit({ type: 'whisper.updated', reason: 'read', serviceId: r.service_id as string, agentId: actor.id, whisper: presentWhisper(r) });
+    for (const r of rows) u.emit({ type: 'whisper.updated', reason: 'read', serviceId: c.serviceId, agentId: actor.id, whisper: presentWhisper(r) });
   });
 }

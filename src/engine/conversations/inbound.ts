@@ -94,10 +94,13 @@ export function inboundBatchCount(engine: Engine): number {
   return batchers.get(engine)?.batches ?? 0;
 }
 
-/** One message in its own transaction. */
+/** One message in its own transaction (its customer locked first, as a batch locks all of its own). */
 export async function receiveInboundAlone(engine: Engine, m: InboundMessage, attempt = 1): Promise<InboundResult> {
   try {
-    return await engine.execute((u) => receiveInboundIn(engine, u, m));
+    return await engine.execute(async (u) => {
+      await lockCustomers(engine, u, [m]);
+      return receiveInboundIn(engine, u, m);
+    });
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     // Two deliveries of one message racing: the loser hits the unique index; it is a duplicate.
@@ -130,8 +133,8 @@ async function activeService(u: UnitOfWork, id: string): Promise<ServiceRow> {
   return s;
 }
 
+/** The message in the caller's transaction, whose customer the caller has locked (lockCustomers). */
 async function receiveInboundIn(engine: Engine, u: UnitOfWork, m: InboundMessage): Promise<InboundResult> {
-  await lockCustomers(engine, u, [m]);
   if (m.externalId) {
     const dup = await findDuplicate(u, m.channel, m.externalId);
     if (dup) return dup;
