@@ -159,7 +159,11 @@ class Tracked {
 export async function openPGlite(dataDir?: string): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir, { parsers: { 20: (v: string) => Number(v) } });
-  await db.exec(`SET random_page_cost = 1.1`); // as on PostgreSQL (openPostgres)
+  // random_page_cost as on PostgreSQL (openPostgres). wal_init_zero off: a new 16 MB WAL segment is
+  // created with one write at its end instead of 2,048 writes of zeros; in PGlite's in-memory file
+  // system those writes grew the file by copying it again and again, a 50–70 ms stall of every
+  // transaction in flight each 16 MB of WAL (the routing bench's slowest transaction)
+  await db.exec(`SET random_page_cost = 1.1; SET wal_init_zero = off`);
   const wrap = (q: { query: PGlite['query']; exec: PGlite['exec'] }): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
       const r = await q.query<T>(sql, params);
