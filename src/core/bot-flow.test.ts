@@ -138,12 +138,15 @@ describe('validateFlow: problems', () => {
     expect(codes(flow)).toEqual(['unsupported_version:', 'invalid_step_id:a b', 'invalid_max_attempts:a b', 'unknown_field:a b', 'invalid_field_key:a b', 'invalid_max_attempts:z']);
   });
 
-  it('every problem has a sentence that names its step', () => {
+  it('every problem has a sentence in English and in Portuguese that names its step', () => {
     const flow = flowOf({ a: menu('x', 'a'), b: { kind: 'transfer', serviceId: 'svc-x', text: '{{y}}' } });
     for (const p of problemsOf(flow, [])) {
-      const sentence = describeFlowProblem(p);
-      expect(sentence.length).toBeGreaterThan(10);
-      if ('stepId' in p) expect(sentence).toContain(p.stepId);
+      const { en, pt } = describeFlowProblem(p);
+      for (const sentence of [en, pt]) {
+        expect(sentence.length).toBeGreaterThan(10);
+        if ('stepId' in p) expect(sentence).toContain(p.stepId);
+      }
+      expect(pt).not.toBe(en);
     }
   });
 });

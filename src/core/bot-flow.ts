@@ -2,6 +2,7 @@
 // edits, and the checks that keep a saved flow from trapping a customer. The same flow serves every
 // messaging channel; bot-runner.ts walks it.
 
+import type { Said } from './said.js';
 import { FIELD_KINDS, type FieldKind } from './bot-flow-fields.js';
 import { reachableFrom, stepEdges, stepOf, stepsThatCanFinish, type StepEdge } from './bot-flow-graph.js';
 import { FIELD_PLACEHOLDER_PREFIX, normalizeForMatch, placeholdersIn } from './bot-flow-text.js';
@@ -216,40 +217,56 @@ export function validateFlow(flow: BotFlow, knownServiceIds?: Iterable<string>):
   return problems.length === 0 ? { ok: true } : { ok: false, problems };
 }
 
-/** An English sentence for logs and API errors; the admin screen translates by `code`. */
-export function describeFlowProblem(p: FlowProblem): string {
+/** A sentence for API errors in both languages (the admin screen also translates its own checks by `code`). */
+export function describeFlowProblem(p: FlowProblem): Said {
   switch (p.code) {
     case 'unsupported_version':
-      return `flow version ${String(p.version)} is not supported (expected 1)`;
+      return { en: `flow version ${String(p.version)} is not supported (expected 1)`, pt: `a versão ${String(p.version)} do fluxo não é aceita (esperada: 1)` };
     case 'start_missing':
-      return `the start step "${p.start}" does not exist`;
+      return { en: `the start step "${p.start}" does not exist`, pt: `o passo inicial "${p.start}" não existe` };
     case 'invalid_step_id':
-      return `step id "${p.stepId}" must be 1–64 letters, digits, "_" or "-"`;
-    case 'unknown_step':
-      return `step "${p.stepId}" ${p.optionId !== undefined ? `option "${p.optionId}"` : p.via} leads to missing step "${p.ref}"`;
+      return { en: `step id "${p.stepId}" must be 1–64 letters, digits, "_" or "-"`, pt: `o identificador "${p.stepId}" deve ter de 1 a 64 letras, algarismos, "_" ou "-"` };
+    case 'unknown_step': {
+      const via = p.optionId !== undefined ? { en: `option "${p.optionId}"`, pt: `pela opção "${p.optionId}"` } : { en: p.via, pt: `por ${p.via}` };
+      return { en: `step "${p.stepId}" ${via.en} leads to missing step "${p.ref}"`, pt: `o passo "${p.stepId}" leva ${via.pt} ao passo inexistente "${p.ref}"` };
+    }
     case 'unreachable_step':
-      return `step "${p.stepId}" cannot be reached from the start`;
+      return { en: `step "${p.stepId}" cannot be reached from the start`, pt: `o passo "${p.stepId}" não é alcançado a partir do início` };
     case 'dead_end':
-      return `from step "${p.stepId}" no transfer or end can be reached`;
+      return { en: `from step "${p.stepId}" no transfer or end can be reached`, pt: `a partir do passo "${p.stepId}" não se chega a nenhuma transferência nem encerramento` };
     case 'empty_menu':
-      return `menu "${p.stepId}" has no options`;
+      return { en: `menu "${p.stepId}" has no options`, pt: `o menu "${p.stepId}" não tem opções` };
     case 'duplicate_option_id':
-      return `menu "${p.stepId}" has option id "${p.optionId}" twice`;
+      return { en: `menu "${p.stepId}" has option id "${p.optionId}" twice`, pt: `o menu "${p.stepId}" tem o código de opção "${p.optionId}" duas vezes` };
     case 'duplicate_option_label':
-      return `menu "${p.stepId}" has the label "${p.label}" twice`;
+      return { en: `menu "${p.stepId}" has the label "${p.label}" twice`, pt: `o menu "${p.stepId}" tem o rótulo "${p.label}" duas vezes` };
     case 'ambiguous_keyword':
-      return `menu "${p.stepId}": "${p.keyword}" of option "${p.optionId}" also picks another option`;
-    case 'empty_text':
-      return `step "${p.stepId}" has an empty ${p.field}${p.optionId !== undefined ? ` in option "${p.optionId}"` : ''}`;
+      return {
+        en: `menu "${p.stepId}": "${p.keyword}" of option "${p.optionId}" also picks another option`,
+        pt: `menu "${p.stepId}": "${p.keyword}" da opção "${p.optionId}" também escolhe outra opção`,
+      };
+    case 'empty_text': {
+      const where = p.optionId !== undefined ? { en: ` in option "${p.optionId}"`, pt: ` na opção "${p.optionId}"` } : { en: '', pt: '' };
+      return { en: `step "${p.stepId}" has an empty ${p.field}${where.en}`, pt: `o passo "${p.stepId}" tem ${p.field} vazio${where.pt}` };
+    }
     case 'invalid_max_attempts':
-      return `step "${p.stepId}": maxAttempts must be an integer from 1 to ${MAX_ATTEMPTS_LIMIT}`;
+      return {
+        en: `step "${p.stepId}": maxAttempts must be an integer from 1 to ${MAX_ATTEMPTS_LIMIT}`,
+        pt: `passo "${p.stepId}": maxAttempts deve ser um número inteiro de 1 a ${MAX_ATTEMPTS_LIMIT}`,
+      };
     case 'unknown_field':
-      return `question "${p.stepId}" asks for unknown field "${p.field}"`;
+      return { en: `question "${p.stepId}" asks for unknown field "${p.field}"`, pt: `a pergunta "${p.stepId}" pede o campo desconhecido "${p.field}"` };
     case 'invalid_field_key':
-      return `question "${p.stepId}": saveAs "${p.saveAs}" must be lower case letters, digits and "_"`;
+      return {
+        en: `question "${p.stepId}": saveAs "${p.saveAs}" must be lower case letters, digits and "_"`,
+        pt: `pergunta "${p.stepId}": saveAs "${p.saveAs}" deve ter só letras minúsculas, algarismos e "_"`,
+      };
     case 'unknown_service':
-      return `transfer "${p.stepId}" names unknown service "${p.serviceId}"`;
+      return { en: `transfer "${p.stepId}" names unknown service "${p.serviceId}"`, pt: `a transferência "${p.stepId}" cita o serviço desconhecido "${p.serviceId}"` };
     case 'unknown_placeholder':
-      return `step "${p.stepId}" uses {{${p.placeholder}}}, which no question or the protocol fills`;
+      return {
+        en: `step "${p.stepId}" uses {{${p.placeholder}}}, which no question or the protocol fills`,
+        pt: `o passo "${p.stepId}" usa {{${p.placeholder}}}, que nenhuma pergunta nem o protocolo preenche`,
+      };
   }
 }

@@ -20,8 +20,8 @@ describe('checkWrapUpFields', () => {
   it('names each required field left blank, in the fields’ order, only when concluding', () => {
     const r = checkWrapUpFields(FIELDS, { pedido: '   ' }, { requireAll: true });
     expect(r.problems).toEqual([
-      { path: 'fields.motivo', message: '"Motivo" is required for this service' },
-      { path: 'fields.pedido', message: '"Número do pedido" is required for this service' },
+      { path: 'fields.motivo', message: { en: '"Motivo" is required for this service', pt: '"Motivo" é obrigatório neste serviço' } },
+      { path: 'fields.pedido', message: { en: '"Número do pedido" is required for this service', pt: '"Número do pedido" é obrigatório neste serviço' } },
     ]);
     expect(checkWrapUpFields(FIELDS, {}, { requireAll: false }).problems).toEqual([]);
     expect(checkWrapUpFields(FIELDS, null, { requireAll: false }).values).toEqual({});
@@ -30,10 +30,10 @@ describe('checkWrapUpFields', () => {
   it('refuses a wrong type: a number as text, an unknown option, a boolean as text', () => {
     const r = checkWrapUpFields(FIELDS, { motivo: 'Outro', parcelas: '3', retorno: 'sim', pedido: 12 }, { requireAll: false });
     expect(r.problems).toEqual([
-      { path: 'fields.motivo', message: '"Motivo" must be one of: Boleto, Cancelamento' },
-      { path: 'fields.parcelas', message: '"Parcelas" must be a number' },
-      { path: 'fields.retorno', message: '"Pediu retorno" must be true or false' },
-      { path: 'fields.pedido', message: '"Número do pedido" must be text' },
+      { path: 'fields.motivo', message: { en: '"Motivo" must be one of: Boleto, Cancelamento', pt: '"Motivo" deve ser um destes: Boleto, Cancelamento' } },
+      { path: 'fields.parcelas', message: { en: '"Parcelas" must be a number', pt: '"Parcelas" deve ser um número' } },
+      { path: 'fields.retorno', message: { en: '"Pediu retorno" must be true or false', pt: '"Pediu retorno" deve ser Sim ou Não' } },
+      { path: 'fields.pedido', message: { en: '"Número do pedido" must be text', pt: '"Número do pedido" deve ser um texto' } },
     ]);
     expect(r.values).toEqual({});
   });
@@ -41,7 +41,7 @@ describe('checkWrapUpFields', () => {
   it('names keys the service does not have', () => {
     const r = checkWrapUpFields(FIELDS, { motivo: 'Boleto', pedido: '1', extra: 'x', constructor: 1 }, { requireAll: true });
     expect(r.problems.map((p) => p.path)).toEqual(['fields.extra', 'fields.constructor']);
-    expect(r.problems[0].message).toBe('not a wrap-up field of this service');
+    expect(r.problems[0].message).toEqual({ en: 'not a wrap-up field of this service', pt: 'não é um campo da ficha deste serviço' });
   });
 
   it('never stores a value it reported, nor a key the service lacks', () => {

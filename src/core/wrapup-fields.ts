@@ -1,6 +1,8 @@
 // The values of a wrap-up's fields (ficha de atendimento) checked against the service's fields.
 // Pure: the fields and the values come in, the cleaned values and the problems go out.
 
+import type { Said } from './said.js';
+
 export type WrapUpFieldType = 'text' | 'number' | 'select' | 'boolean';
 export type WrapUpValue = string | number | boolean;
 
@@ -15,7 +17,7 @@ export interface WrapUpFieldDef {
 /** A problem with one value: `path` is `fields.<key>`. */
 export interface WrapUpProblem {
   readonly path: string;
-  readonly message: string;
+  readonly message: Said;
 }
 
 export interface WrapUpCheck {
@@ -27,17 +29,19 @@ export interface WrapUpCheck {
 /** An answer left blank: nothing, or text with only spaces. */
 const isBlank = (v: WrapUpValue | undefined): boolean => v === undefined || (typeof v === 'string' && v.trim() === '');
 
-function typeProblem(f: WrapUpFieldDef, v: WrapUpValue): string | null {
+function typeProblem(f: WrapUpFieldDef, v: WrapUpValue): Said | null {
   const name = `"${f.label}"`;
   switch (f.type) {
     case 'text':
-      return typeof v === 'string' ? null : `${name} must be text`;
+      return typeof v === 'string' ? null : { en: `${name} must be text`, pt: `${name} deve ser um texto` };
     case 'number':
-      return typeof v === 'number' && Number.isFinite(v) ? null : `${name} must be a number`;
+      return typeof v === 'number' && Number.isFinite(v) ? null : { en: `${name} must be a number`, pt: `${name} deve ser um número` };
     case 'boolean':
-      return typeof v === 'boolean' ? null : `${name} must be true or false`;
-    case 'select':
-      return typeof v === 'string' && (f.options ?? []).includes(v) ? null : `${name} must be one of: ${(f.options ?? []).join(', ')}`;
+      return typeof v === 'boolean' ? null : { en: `${name} must be true or false`, pt: `${name} deve ser Sim ou Não` };
+    case 'select': {
+      const options = (f.options ?? []).join(', ');
+      return typeof v === 'string' && (f.options ?? []).includes(v) ? null : { en: `${name} must be one of: ${options}`, pt: `${name} deve ser um destes: ${options}` };
+    }
   }
 }
 
@@ -57,7 +61,7 @@ export function checkWrapUpFields(
   for (const f of fields) {
     const v = Object.hasOwn(input, f.key) ? input[f.key] : undefined;
     if (v === undefined || isBlank(v)) {
-      if (f.required && opts.requireAll) problems.push({ path: `fields.${f.key}`, message: `"${f.label}" is required for this service` });
+      if (f.required && opts.requireAll) problems.push({ path: `fields.${f.key}`, message: { en: `"${f.label}" is required for this service`, pt: `"${f.label}" é obrigatório neste serviço` } });
       continue;
     }
     const wrong = typeProblem(f, v);
@@ -66,7 +70,7 @@ export function checkWrapUpFields(
   }
   const known = new Set(fields.map((f) => f.key));
   for (const key of Object.keys(input)) {
-    if (!known.has(key)) problems.push({ path: `fields.${key}`, message: 'not a wrap-up field of this service' });
+    if (!known.has(key)) problems.push({ path: `fields.${key}`, message: { en: 'not a wrap-up field of this service', pt: 'não é um campo da ficha deste serviço' } });
   }
   return { values, problems };
 }

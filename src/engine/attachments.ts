@@ -2,7 +2,7 @@ import type { Queryable } from '../db/database.js';
 import type { Actor } from './actor.js';
 import { assertCanRead } from './conversations/access.js';
 import { loadConversation } from './conversations/present.js';
-import { notFound } from './errors.js';
+import { notFound, NOUNS } from './errors.js';
 
 // Files sent in conversations, stored in the database (bytea) so that any node serves any of them.
 // Who may read one: the visitor who uploaded it or whose conversation holds it, and on the staff side
@@ -74,14 +74,14 @@ export async function attachmentForVisitor(db: Queryable, id: string, visitor: {
     const c = await loadConversation(db, f.conversationId);
     if (c?.contactId === visitor.contactId) return f;
   }
-  throw notFound('Attachment', id);
+  throw notFound(NOUNS.attachment, id);
 }
 
 /** For the staff: scoped like the conversation (its agent, its supervisors, admins); 404 before it is sent. */
 export async function attachmentForStaff(db: Queryable, id: string, actor: Actor): Promise<StoredFile> {
   const f = await loadFile(db, id);
   const c = f?.conversationId ? await loadConversation(db, f.conversationId) : null;
-  if (!f || !c) throw notFound('Attachment', id);
+  if (!f || !c) throw notFound(NOUNS.attachment, id);
   await assertCanRead(db, actor, c);
   return f;
 }

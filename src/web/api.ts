@@ -1,4 +1,5 @@
 import type { ErrorBody } from '../contracts/common';
+import i18n from './i18n';
 
 /** An API error with the server's code and the message that names what is wrong. */
 export class ApiError extends Error {
@@ -15,7 +16,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
-    headers: body !== undefined ? { 'content-type': 'application/json' } : {},
+    // the server's refusals come in the screen's language
+    headers: { 'accept-language': i18n.language || 'pt-BR', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   if (res.status === 204) return undefined as T;

@@ -2,6 +2,7 @@
 // attachment uploads. Every URL is on the Mirante host the script came from, not the page's.
 
 import type { Attachment, VisitorIdentity, WebchatConfig } from '../contracts/webchat';
+import type { Lang } from './i18n';
 
 /** A failed call: the status (0 when the network failed) and the server's message, if any. */
 export class HttpError extends Error {
@@ -13,10 +14,12 @@ export class HttpError extends Error {
   }
 }
 
-async function call<T>(url: string, init?: RequestInit): Promise<T> {
+async function call<T>(url: string, lang: Lang, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, { ...init, credentials: 'omit', mode: 'cors' });
+    // the server's refusals come in the widget's language (Accept-Language needs no CORS preflight)
+    const headers = { ...(init?.headers as Record<string, string> | undefined), 'accept-language': lang };
+    res = await fetch(url, { ...init, headers, credentials: 'omit', mode: 'cors' });
   } catch (e) {
     throw new HttpError(0, e instanceof Error ? e.message : 'network error');
   }
@@ -38,14 +41,15 @@ export class WidgetHttp {
   constructor(
     readonly host: string,
     readonly serviceKey: string,
+    readonly lang: Lang = 'pt-BR',
   ) {}
 
   config(): Promise<WebchatConfig> {
-    return call(`${this.host}/webchat/config/${encodeURIComponent(this.serviceKey)}`);
+    return call(`${this.host}/webchat/config/${encodeURIComponent(this.serviceKey)}`, this.lang);
   }
 
   newVisitor(): Promise<VisitorIdentity> {
-    return call(`${this.host}/webchat/visitors`, {
+    return call(`${this.host}/webchat/visitors`, this.lang, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ serviceKey: this.serviceKey }),
@@ -54,7 +58,7 @@ export class WidgetHttp {
 
   /** The raw file with its name in x-filename (the route's other form besides multipart): no boundary to get wrong. */
   upload(file: File, token: string): Promise<Attachment> {
-    return call(`${this.host}/webchat/attachments`, {
+    return call(`${this.host}/webchat/attachments`, this.lang, {
       method: 'POST',
       headers: { 'x-visitor-token': token, 'content-type': file.type || 'application/octet-stream', 'x-filename': encodeURIComponent(file.name) },
       body: file,
@@ -67,7 +71,7 @@ export class WidgetHttp {
    */
   async tokenValid(token: string): Promise<boolean> {
     try {
-      await call(`${this.host}/webchat/attachments/00000000-0000-0000-0000-000000000000?token=${encodeURIComponent(token)}`);
+      await call(`${this.host}/webchat/attachments/00000000-0000-0000-0000-000000000000?token=${encodeURIComponent(token)}`, this.lang);
       return true;
     } catch (e) {
       return !(e instanceof HttpError && e.status === 401);

@@ -51,7 +51,7 @@ export class Widget implements Actions {
 
   constructor(private readonly o: WidgetOptions) {
     this.t = translator(o.lang);
-    this.http = new WidgetHttp(o.host, o.serviceKey);
+    this.http = new WidgetHttp(o.host, o.serviceKey, o.lang);
     this.store = new WidgetStorage(o.serviceKey);
     this.outbox = new Outbox(this.store);
     this.m = {

@@ -173,6 +173,47 @@ describe('users: errors', () => {
   });
 });
 
+describe('errors in the language the request asks for', () => {
+  const pt = { 'accept-language': 'pt-BR,pt;q=0.9,en;q=0.8' };
+
+  it('Accept-Language pt-BR gets Portuguese; none, or English, gets English; the code and the paths stay the same', async () => {
+    const body = { email: 'not-an-email', name: '', role: 'agent', password: 'password-123', isRoot: true };
+    const en = await admin.post('/api/users', body);
+    const br = await admin.request('POST', '/api/users', body, pt);
+    expect([en.status, br.status]).toEqual([400, 400]);
+    expect(br.body.error.code).toBe(en.body.error.code);
+    expect(br.body.error.issues.map((i: { path: string }) => i.path)).toEqual(en.body.error.issues.map((i: { path: string }) => i.path));
+    expect(br.body.error.issues).toEqual(expect.arrayContaining([
+      { path: 'body.email', message: 'e-mail inválido' },
+      { path: 'body.name', message: 'não pode ficar vazio' },
+      { path: 'body.isRoot', message: 'campo desconhecido' },
+    ]));
+    expect(en.body.error.issues).toContainEqual({ path: 'body.isRoot', message: 'unknown field' });
+    expect((await admin.request('POST', '/api/users', { email: 'x@y.z' }, { 'accept-language': 'en-US' })).body.error.issues)
+      .toContainEqual({ path: 'body.password', message: 'required' });
+    expect((await admin.request('POST', '/api/users', { email: 'x@y.z' }, pt)).body.error.issues).toContainEqual({ path: 'body.password', message: 'obrigatório' });
+  });
+
+  it('the domain’s refusals too: a conflict, a missing thing, a forbidden role, an unknown route', async () => {
+    const existing = await createUser(admin);
+    const dup = await admin.request('POST', '/api/users', { email: existing.email, name: 'Outra', role: 'agent', password: 'password-123' }, pt);
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.message).toBe('email: já existe um usuário com este e-mail');
+    const missing = await admin.request('GET', `/api/users/${randomUUID()}`, undefined, pt);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toMatch(/^Usuário [0-9a-f-]{36} não encontrado$/);
+    const team = await admin.request('GET', `/api/teams/${randomUUID()}`, undefined, pt);
+    expect(team.body.error.message).toMatch(/^Departamento .* não encontrado$/);
+    const agentUser = await createUser(admin, { role: 'agent' });
+    const agent = await t.login(agentUser.email, agentUser.password);
+    const denied = await agent.request('POST', '/api/teams', { name: unique('Equipe') }, pt);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toBe('o perfil agente não permite esta ação');
+    expect((await admin.request('GET', '/api/nada', undefined, pt)).body.error.message).toBe('rota inexistente: GET /api/nada');
+    expect((await admin.request('GET', '/api/nada')).body.error.message).toBe('no route GET /api/nada');
+  });
+});
+
 describe('users: roles', () => {
   it('only an admin writes: an agent or a supervisor gets 403', async () => {
     const agent = await createUser(admin, { role: 'agent' });

@@ -14,9 +14,9 @@ appForFile((app) => ({ t, admin } = app));
 const ALWAYS = { start: '00:00', end: '24:00' };
 const OPEN_ALL_WEEK = { sun: [ALWAYS], mon: [ALWAYS], tue: [ALWAYS], wed: [ALWAYS], thu: [ALWAYS], fri: [ALWAYS], sat: [ALWAYS] };
 
-async function chat(serviceKey: string) {
+async function chat(serviceKey: string, hello: Record<string, unknown> = {}) {
   const id = await newVisitor(t.url, serviceKey);
-  return { id, ...(await WidgetClient.connect(t.url, serviceKey, id)) };
+  return { id, ...(await WidgetClient.connect(t.url, serviceKey, id, hello)) };
 }
 
 describe('business hours on a service', () => {
@@ -104,11 +104,16 @@ describe('the pre-chat form', () => {
     expect(welcome.config.prechat).toEqual(prechatForm);
     expect(welcome.state).toEqual({ phase: 'prechat', fields: prechatForm });
 
+    // the widget speaks Portuguese unless its hello says English
     client.send({ type: 'start', prechat: { cpf: '' } });
-    expect(await client.next((m) => m.type === 'error')).toEqual({ type: 'error', code: 'invalid_prechat', message: 'name: required' });
+    expect(await client.next((m) => m.type === 'error')).toEqual({ type: 'error', code: 'invalid_prechat', message: 'name: obrigatório' });
     const seen = client.messages.length;
     client.send({ type: 'start', prechat: { name: 'Ana Lima', cpf: '111.111.111-11', email: 'ana@' } });
-    expect(await client.next((m) => m.type === 'error', 5000, seen)).toMatchObject({ message: 'cpf: invalid number; email: invalid format' });
+    expect(await client.next((m) => m.type === 'error', 5000, seen)).toMatchObject({ message: 'cpf: número inválido; email: formato inválido' });
+    const english = await chat(s.key, { language: 'en' });
+    english.client.send({ type: 'start', prechat: { name: 'Ana Lima', cpf: '111.111.111-11' } });
+    expect(await english.client.next((m) => m.type === 'error')).toMatchObject({ code: 'invalid_prechat', message: 'cpf: invalid number' });
+    await english.client.close();
     client.send({ type: 'start', prechat: { name: '  Ana   Lima ', cpf: '529.982.247-25', email: 'Ana@Exemplo.com.br' } });
     const { protocol } = await client.state('queued');
     const { rows } = await t.db.query<any>(

@@ -52,13 +52,13 @@ export interface VisitorMessage {
 
 /** A typed message (with files uploaded before); opens a conversation when none is open. */
 export async function sendMessage(engine: Engine, visitor: Visitor, m: VisitorMessage): Promise<InboundResult> {
-  if (m.text.trim() === '' && !m.attachmentIds?.length) throw new AppError(400, 'validation_error', 'text: empty message');
+  if (m.text.trim() === '' && !m.attachmentIds?.length) throw new AppError(400, 'validation_error', { en: 'text: empty message', pt: 'text: mensagem vazia' });
   await ensureContact(engine, visitor);
   let attachments = null;
   if (m.attachmentIds?.length) {
     const open = await currentConversation(engine.db, visitor.contactId);
     attachments = await visitorUploads(engine.db, visitor.id, m.attachmentIds, open?.id ?? null);
-    if (!attachments) throw new AppError(422, 'unknown_reference', 'attachmentIds: not your uploads, or already sent elsewhere');
+    if (!attachments) throw new AppError(422, 'unknown_reference', { en: 'attachmentIds: not your uploads, or already sent elsewhere', pt: 'attachmentIds: arquivos que não são seus ou que já foram enviados em outra conversa' });
   }
   return receiveInbound(engine, {
     serviceId: visitor.serviceId,
@@ -89,6 +89,6 @@ export async function pressOption(engine: Engine, visitor: Visitor, clientId: st
 /** The close button: abandoned in the queue, customer_gave_up in the bot. */
 export async function closeChat(engine: Engine, visitor: Visitor): Promise<ConversationView> {
   const c = await currentConversation(engine.db, visitor.contactId);
-  if (!c || !['bot', 'queued', 'in_service', 'triage'].includes(c.state)) throw new AppError(409, 'no_open_conversation', 'there is no open conversation to close');
+  if (!c || !['bot', 'queued', 'in_service', 'triage'].includes(c.state)) throw new AppError(409, 'no_open_conversation', { en: 'there is no open conversation to close', pt: 'não há conversa aberta para encerrar' });
   return closeByCustomer(engine, c.id);
 }

@@ -1,15 +1,17 @@
 import type { PrechatField } from '../../contracts/webchat.js';
 import { parseField } from '../../core/bot-flow-fields.js';
+import { joinIssues, type Said } from '../../engine/errors.js';
 
-export type PrechatResult = { ok: true; fields: Record<string, string> } | { ok: false; message: string };
+export type PrechatResult = { ok: true; fields: Record<string, string> } | { ok: false; message: Said };
 
-const REASONS: Record<string, string> = {
-  empty: 'required',
-  format: 'invalid format',
-  length: 'invalid length',
-  check_digits: 'invalid check digits',
-  repeated_digits: 'invalid number',
-  area_code: 'unknown area code',
+const REQUIRED: Said = { en: 'required', pt: 'obrigatório' };
+const REASONS: Record<string, Said> = {
+  empty: REQUIRED,
+  format: { en: 'invalid format', pt: 'formato inválido' },
+  length: { en: 'invalid length', pt: 'tamanho inválido' },
+  check_digits: { en: 'invalid check digits', pt: 'dígitos verificadores inválidos' },
+  repeated_digits: { en: 'invalid number', pt: 'número inválido' },
+  area_code: { en: 'unknown area code', pt: 'DDD inexistente' },
 };
 
 /**
@@ -20,16 +22,16 @@ const REASONS: Record<string, string> = {
  */
 export function validatePrechat(form: readonly PrechatField[], answers: Readonly<Record<string, string>> | undefined): PrechatResult {
   const fields: Record<string, string> = {};
-  const problems: string[] = [];
+  const problems: { path: string; message: Said }[] = [];
   for (const { field, required } of form) {
     const raw = answers?.[field]?.trim() ?? '';
     if (raw === '') {
-      if (required) problems.push(`${field}: required`);
+      if (required) problems.push({ path: field, message: REQUIRED });
       continue;
     }
     const parsed = parseField(field, raw);
     if (parsed.ok) fields[field] = parsed.value;
-    else problems.push(`${field}: ${REASONS[parsed.error.reason] ?? 'invalid'}`);
+    else problems.push({ path: field, message: REASONS[parsed.error.reason] ?? { en: 'invalid', pt: 'inválido' } });
   }
-  return problems.length ? { ok: false, message: problems.join('; ') } : { ok: true, fields };
+  return problems.length ? { ok: false, message: joinIssues(problems) } : { ok: true, fields };
 }

@@ -24,7 +24,7 @@ const ids = (v: unknown) => (v as string[] | null) ?? [];
 
 export const users: ResourceDef<User> = {
   entity: 'user',
-  label: 'User',
+  label: { en: 'User', pt: 'Usuário' },
   table: 'users',
   columns: { email: 'email', name: 'name', role: 'role', language: 'language', agentEnabled: 'agent_enabled', active: 'active' },
   links: [
@@ -54,20 +54,20 @@ export const users: ResourceDef<User> = {
         `SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND active AND id <> $1`,
         [existing.id],
       );
-      if (rows[0].n === 0) throw new AppError(409, 'conflict', 'role: this is the last active admin; make another admin first');
+      if (rows[0].n === 0) throw new AppError(409, 'conflict', { en: 'role: this is the last active admin; make another admin first', pt: 'role: este é o último administrador ativo; torne outro usuário administrador antes' });
     }
     const extra: Record<string, unknown> = {};
     if (typeof input.email === 'string') extra.email = input.email.trim().toLowerCase();
     if (typeof input.password === 'string') extra.password_hash = await hashPassword(input.password);
     return extra;
   },
-  conflictMessage: () => 'email: a user with this e-mail already exists',
+  conflictMessage: () => ({ en: 'email: a user with this e-mail already exists', pt: 'email: já existe um usuário com este e-mail' }),
   scope: userScope,
 };
 
 export const teams: ResourceDef<Team> = {
   entity: 'team',
-  label: 'Team',
+  label: { en: 'Team', pt: 'Departamento' },
   table: 'teams',
   columns: { name: 'name', omniEnabled: 'omni_enabled', maxChat: 'max_chat', maxEmail: 'max_email', active: 'active' },
   links: [
@@ -86,7 +86,7 @@ export const teams: ResourceDef<Team> = {
     supervisorIds: ids(r.supervisorIds),
     ...stamps(r),
   }),
-  conflictMessage: () => 'name: a team with this name already exists',
+  conflictMessage: () => ({ en: 'name: a team with this name already exists', pt: 'name: já existe um departamento com este nome' }),
   scope: teamScope,
 };
 
@@ -94,7 +94,7 @@ export const teams: ResourceDef<Team> = {
 export function channelAccounts(secretKey: SecretKey): ResourceDef<ChannelAccount> {
   return {
     entity: 'channel_account',
-    label: 'Channel account',
+    label: { en: 'Channel account', pt: 'Conta de canal', fem: true },
     table: 'channel_accounts',
     columns: { channel: 'channel', name: 'name', provider: 'provider', config: 'config', active: 'active' },
     jsonColumns: ['config'],
@@ -114,7 +114,7 @@ export function channelAccounts(secretKey: SecretKey): ResourceDef<ChannelAccoun
       if (input.credentials === undefined) return {};
       return { credentials_encrypted: encryptSecret(secretKey, JSON.stringify(input.credentials)) };
     },
-    conflictMessage: () => 'name: a channel account with this name already exists',
+    conflictMessage: () => ({ en: 'name: a channel account with this name already exists', pt: 'name: já existe uma conta de canal com este nome' }),
   };
 }
 
@@ -131,7 +131,7 @@ function serviceKey(name: string): string {
 
 export const services: ResourceDef<Service> = {
   entity: 'service',
-  label: 'Service',
+  label: { en: 'Service', pt: 'Serviço' },
   table: 'services',
   columns: {
     name: 'name',
@@ -177,7 +177,7 @@ export const services: ResourceDef<Service> = {
   async prepare(input, { tx, existing }) {
     const channel = (input.channel ?? existing?.channel) as string;
     if (input.emailTriage === true && channel !== 'email') {
-      throw new AppError(422, 'validation_error', 'emailTriage: only e-mail services have the e-mail filter', { field: 'emailTriage' });
+      throw new AppError(422, 'validation_error', { en: 'emailTriage: only e-mail services have the e-mail filter', pt: 'emailTriage: só serviços de e-mail têm o filtro de e-mail' }, { field: 'emailTriage' });
     }
     // a flow that would trap a customer is refused (422 listing its problems)
     if (input.botFlow) await assertValidFlow(tx, channel, input.botFlow);
@@ -196,13 +196,16 @@ export const services: ResourceDef<Service> = {
     return extra;
   },
   // the name's index is `services_name_key`, so match the key's constraint exactly
-  conflictMessage: (c) => (c === 'services_key_key' ? 'key: a service with this key already exists' : 'name: a service with this name already exists'),
+  conflictMessage: (c) =>
+    c === 'services_key_key'
+      ? { en: 'key: a service with this key already exists', pt: 'key: já existe um serviço com esta chave' }
+      : { en: 'name: a service with this name already exists', pt: 'name: já existe um serviço com este nome' },
   scope: serviceScope,
 };
 
 export const pauseReasons: ResourceDef<PauseReason> = {
   entity: 'pause_reason',
-  label: 'Pause reason',
+  label: { en: 'Pause reason', pt: 'Motivo de pausa' },
   table: 'pause_reasons',
   columns: { name: 'name', maxMinutes: 'max_minutes', productive: 'productive', active: 'active' },
   searchColumn: 'name',
@@ -214,12 +217,12 @@ export const pauseReasons: ResourceDef<PauseReason> = {
     active: r.active as boolean,
     ...stamps(r),
   }),
-  conflictMessage: () => 'name: a pause reason with this name already exists',
+  conflictMessage: () => ({ en: 'name: a pause reason with this name already exists', pt: 'name: já existe um motivo de pausa com este nome' }),
 };
 
 export const classifications: ResourceDef<Classification> = {
   entity: 'classification',
-  label: 'Classification',
+  label: { en: 'Classification', pt: 'Classificação', fem: true },
   table: 'classifications',
   columns: { code: 'code', name: 'name', serviceIds: 'service_ids', active: 'active' },
   searchColumn: 'name',
@@ -238,17 +241,17 @@ export const classifications: ResourceDef<Classification> = {
     if (serviceIds?.length) {
       const unique = [...new Set(serviceIds)];
       const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM services WHERE id = ANY($1::uuid[])', [unique]);
-      if (rows[0].n !== unique.length) throw new AppError(422, 'unknown_reference', 'serviceIds: one of the ids does not exist', { field: 'serviceIds' });
+      if (rows[0].n !== unique.length) throw new AppError(422, 'unknown_reference', { en: 'serviceIds: one of the ids does not exist', pt: 'serviceIds: um dos ids não existe' }, { field: 'serviceIds' });
       return { service_ids: unique };
     }
     return {};
   },
-  conflictMessage: () => 'code: a classification with this code already exists',
+  conflictMessage: () => ({ en: 'code: a classification with this code already exists', pt: 'code: já existe uma classificação com este código' }),
 };
 
 export const templateCategories: ResourceDef<TemplateCategory> = {
   entity: 'template_category',
-  label: 'Template category',
+  label: { en: 'Template category', pt: 'Categoria de template', fem: true },
   table: 'template_categories',
   columns: { code: 'code', title: 'title', type: 'type', active: 'active' },
   searchColumn: 'title',
@@ -261,12 +264,12 @@ export const templateCategories: ResourceDef<TemplateCategory> = {
     active: r.active as boolean,
     ...stamps(r),
   }),
-  conflictMessage: () => 'code: a template category with this code already exists',
+  conflictMessage: () => ({ en: 'code: a template category with this code already exists', pt: 'code: já existe uma categoria de template com este código' }),
 };
 
 export const templates: ResourceDef<Template> = {
   entity: 'template',
-  label: 'Template',
+  label: { en: 'Template', pt: 'Template' },
   table: 'templates',
   columns: {
     categoryId: 'category_id',
@@ -289,5 +292,5 @@ export const templates: ResourceDef<Template> = {
     active: r.active as boolean,
     ...stamps(r),
   }),
-  conflictMessage: () => 'name: a template with this name already exists',
+  conflictMessage: () => ({ en: 'name: a template with this name already exists', pt: 'name: já existe um template com este nome' }),
 };

@@ -2,7 +2,7 @@ import type { Database, Queryable } from '../../db/database.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/database.js';
 import type { Actor } from '../actor.js';
 import { writeAudit } from '../audit.js';
-import { AppError, conflict, notFound } from '../errors.js';
+import { AppError, at, conflict, notFound, type Noun, type Said } from '../errors.js';
 
 export type Row = Record<string, unknown>;
 
@@ -26,7 +26,7 @@ export interface Scope {
  */
 export interface ResourceDef<Out> {
   entity: string;
-  label: string;
+  label: Noun;
   table: string;
   /** API field → column, for scalar fields written as they come. */
   columns: Record<string, string>;
@@ -40,7 +40,7 @@ export interface ResourceDef<Out> {
   /** Turns API input into extra column values (hash a password, generate a key) or rejects it. */
   prepare?(input: Record<string, unknown>, ctx: { tx: Queryable; existing?: Row }): Promise<Record<string, unknown>>;
   /** Message for a unique violation, by constraint name. */
-  conflictMessage(constraint: string | undefined): string;
+  conflictMessage(constraint: string | undefined): Said;
   scope?(actor: Actor): Scope | null;
 }
 
@@ -129,7 +129,7 @@ async function writeLinks(tx: Queryable, def: ResourceDef<unknown>, id: string, 
         [id, unique],
       );
     } catch (err) {
-      if (isForeignKeyViolation(err)) throw new AppError(422, 'unknown_reference', `${l.field}: one of the ids does not exist`, { field: l.field });
+      if (isForeignKeyViolation(err)) throw new AppError(422, 'unknown_reference', at(l.field, { en: 'one of the ids does not exist', pt: 'um dos ids não existe' }), { field: l.field });
       throw err;
     }
   }
@@ -138,7 +138,7 @@ async function writeLinks(tx: Queryable, def: ResourceDef<unknown>, id: string, 
 /** Maps database constraint errors to clear API errors; anything else goes on as is. */
 function translate<Out>(def: ResourceDef<Out>, err: unknown): never {
   if (isUniqueViolation(err)) throw conflict(def.conflictMessage(err.constraint));
-  if (isForeignKeyViolation(err)) throw new AppError(422, 'unknown_reference', `${def.label}: a referenced id does not exist`);
+  if (isForeignKeyViolation(err)) throw new AppError(422, 'unknown_reference', { en: `${def.label.en}: a referenced id does not exist`, pt: `${def.label.pt}: um id referenciado não existe` });
   throw err;
 }
 

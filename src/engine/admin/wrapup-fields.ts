@@ -3,7 +3,7 @@ import type { WrapUpFieldDef } from '../../core/wrapup-fields.js';
 import type { Database, Queryable } from '../../db/database.js';
 import type { Actor } from '../actor.js';
 import { writeAudit } from '../audit.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, joinIssues, notFound, NOUNS, Said } from '../errors.js';
 import { services } from './definitions.js';
 import { getResource } from './resource.js';
 
@@ -54,13 +54,13 @@ const audited = (name: string, fields: WrapupField[]) => ({
 /** A key used twice is a 422 naming each repeat and where the key first appears. */
 function assertUniqueKeys(items: WrapupFieldInput[]): void {
   const first = new Map<string, number>();
-  const issues: { path: string; message: string }[] = [];
+  const issues: { path: string; message: Said }[] = [];
   items.forEach((f, i) => {
     const at = first.get(f.key);
     if (at === undefined) first.set(f.key, i);
-    else issues.push({ path: `items.${i}.key`, message: `"${f.key}" is already the key of items.${at}` });
+    else issues.push({ path: `items.${i}.key`, message: { en: `"${f.key}" is already the key of items.${at}`, pt: `"${f.key}" já é a chave de items.${at}` } });
   });
-  if (issues.length) throw new AppError(422, 'duplicate_key', issues.map((x) => `${x.path}: ${x.message}`).join('; '), { issues });
+  if (issues.length) throw new AppError(422, 'duplicate_key', joinIssues(issues), { issues });
 }
 
 /** PUT: the whole ordered list replaces the old one (404 for an unknown service). */
@@ -68,7 +68,7 @@ export async function replaceWrapupFields(db: Database, actor: Actor, serviceId:
   return db.transaction(async (tx) => {
     // the service's row, locked: two admins saving at once replace the list one after the other
     const { rows } = await tx.query<{ name: string }>('SELECT name FROM services WHERE id = $1 FOR NO KEY UPDATE', [serviceId]);
-    if (!rows[0]) throw notFound('Service', serviceId);
+    if (!rows[0]) throw notFound(NOUNS.service, serviceId);
     assertUniqueKeys(items);
     const before = (await fieldRows(tx, serviceId)).map(present);
     await tx.query('DELETE FROM wrapup_fields WHERE service_id = $1', [serviceId]);

@@ -1,6 +1,6 @@
 import { reduceAgentPresence, type AgentEvent, type AgentPresence } from '../../core/agent-state.js';
 import type { UnitOfWork } from '../engine.js';
-import { AppError } from '../errors.js';
+import { AppError, Said } from '../errors.js';
 import { loadAgent } from './present.js';
 
 interface PresenceRow {
@@ -12,10 +12,10 @@ interface PresenceRow {
   open_email: number;
 }
 
-const MESSAGES: Record<string, string> = {
-  not_logged_in: 'the agent is not logged in',
-  has_open_conversations: 'the agent still has open conversations: finish or transfer them first',
-  no_open_conversations: 'the agent has no open conversation',
+const MESSAGES: Record<string, Said> = {
+  not_logged_in: { en: 'the agent is not logged in', pt: 'o agente não está logado' },
+  has_open_conversations: { en: 'the agent still has open conversations: finish or transfer them first', pt: 'o agente ainda tem atendimentos abertos: conclua ou transfira antes' },
+  no_open_conversations: { en: 'the agent has no open conversation', pt: 'o agente não tem atendimento aberto' },
 };
 
 /**
@@ -34,7 +34,7 @@ export async function reduceStoredPresence(u: UnitOfWork, agentId: string, event
     stateSince: row.state_since.getTime(),
   };
   const r = reduceAgentPresence(before, event, u.now.getTime());
-  if (!r.ok) throw new AppError(409, r.error.code, MESSAGES[r.error.code] ?? r.error.message, { currentState: row.state });
+  if (!r.ok) throw new AppError(409, r.error.code, MESSAGES[r.error.code] ?? { en: r.error.message, pt: r.error.message }, { currentState: row.state });
   const p = r.presence;
   const ended = event.type === 'conversationEnded';
   await u.tx.query(

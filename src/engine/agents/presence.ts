@@ -8,7 +8,7 @@ import { reduceStoredPresence } from './presence-store.js';
 
 async function assertAgent(u: UnitOfWork, actor: Actor): Promise<string> {
   const { rows } = await u.tx.query<{ agent_enabled: boolean }>('SELECT agent_enabled FROM users WHERE id = $1 AND active', [actor.id]);
-  if (!rows[0]?.agent_enabled) throw new AppError(403, 'forbidden', 'you are not linked as an omnichannel agent (Agentes → Vincular)');
+  if (!rows[0]?.agent_enabled) throw new AppError(403, 'forbidden', { en: 'you are not linked as an omnichannel agent (Agentes → Vincular)', pt: 'você não está vinculado como agente omnichannel (Agentes → Vincular)' });
   return actor.id!;
 }
 
@@ -40,7 +40,7 @@ export const agentPause = (engine: Engine, actor: Actor, reasonId: string) =>
   engine.execute(async (u) => {
     const id = await assertAgent(u, actor);
     const { rows } = await u.tx.query('SELECT 1 FROM pause_reasons WHERE id = $1 AND active', [reasonId]);
-    if (!rows[0]) throw new AppError(422, 'unknown_reference', 'reasonId: no such active pause reason');
+    if (!rows[0]) throw new AppError(422, 'unknown_reference', { en: 'reasonId: no such active pause reason', pt: 'reasonId: não há motivo de pausa ativo com este id' });
     await reduceStoredPresence(u, id, { type: 'pause', reasonId });
     return (await loadAgent(u.tx, id))!;
   });
@@ -61,7 +61,7 @@ export const agentHeartbeat = (engine: Engine, actor: Actor) =>
       `UPDATE agent_presence SET last_heartbeat_at = $2, disconnected_at = NULL WHERE user_id = $1 AND state <> 'offline'`,
       [id, u.now],
     );
-    if (!rowCount) throw new AppError(409, 'not_logged_in', 'the agent is not logged in', { currentState: 'offline' });
+    if (!rowCount) throw new AppError(409, 'not_logged_in', { en: 'the agent is not logged in', pt: 'o agente não está logado' }, { currentState: 'offline' });
     await armConnectionTimer(u, id);
     return (await loadAgent(u.tx, id))!;
   });

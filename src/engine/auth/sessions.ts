@@ -60,7 +60,10 @@ export async function login(
     [normalized, ip, FAILURE_WINDOW_MINUTES],
   );
   if (counts[0].by_email >= MAX_FAILURES_PER_EMAIL || counts[0].by_ip >= MAX_FAILURES_PER_IP) {
-    throw new AppError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${FAILURE_WINDOW_MINUTES} minutes`);
+    throw new AppError(429, 'too_many_attempts', {
+      en: `too many failed sign-ins; try again in ${FAILURE_WINDOW_MINUTES} minutes`,
+      pt: `tentativas de entrada demais; tente de novo em ${FAILURE_WINDOW_MINUTES} minutos`,
+    });
   }
   const { rows } = await db.query<{ id: string; password_hash: string; active: boolean }>(
     'SELECT id, password_hash, active FROM users WHERE lower(email) = $1',
@@ -71,7 +74,7 @@ export async function login(
   const ok = await verifyPassword(found?.password_hash ?? DUMMY_HASH, password);
   if (!found || !ok || !found.active) {
     await db.query('INSERT INTO login_failures (email, ip) VALUES ($1, $2)', [normalized, ip]);
-    throw new AppError(401, 'invalid_credentials', 'e-mail or password is wrong');
+    throw new AppError(401, 'invalid_credentials', { en: 'e-mail or password is wrong', pt: 'e-mail ou senha incorretos' });
   }
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + sessionHours * 3600_000);

@@ -19,7 +19,8 @@ export async function assertValidFlow(tx: Queryable, channel: string, flow: unkn
   const result = validateFlow(flow as BotFlow, rows.map((r) => r.id));
   if (result.ok) return;
   const issues = result.problems.map((p) => ({ path: problemPath(p), message: describeFlowProblem(p) }));
-  throw new AppError(422, 'invalid_bot_flow', `botFlow: ${issues.map((i) => i.message).join('; ')}`, { issues });
+  const all = (lang: 'en' | 'pt') => `botFlow: ${issues.map((i) => i.message[lang]).join('; ')}`;
+  throw new AppError(422, 'invalid_bot_flow', { en: all('en'), pt: all('pt') }, { issues });
 }
 
 /**

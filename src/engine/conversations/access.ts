@@ -18,16 +18,16 @@ export async function supervises(tx: Queryable, actor: Actor, serviceId: string)
 export async function assertHandlerOrSupervisor(tx: Queryable, actor: Actor, c: ConversationView): Promise<'agent' | 'supervisor'> {
   if (c.agentId && c.agentId === actor.id) return 'agent';
   if (await supervises(tx, actor, c.serviceId)) return 'supervisor';
-  throw forbidden('this conversation is not yours');
+  throw forbidden({ en: 'this conversation is not yours', pt: 'este atendimento não é seu' });
 }
 
 export async function assertSupervisor(tx: Queryable, actor: Actor, c: ConversationView): Promise<void> {
-  if (!(await supervises(tx, actor, c.serviceId))) throw forbidden('you do not supervise this conversation’s service');
+  if (!(await supervises(tx, actor, c.serviceId))) throw forbidden({ en: 'you do not supervise this conversation’s service', pt: 'você não supervisiona o serviço deste atendimento' });
 }
 
 /** Reading a conversation: its agent, whoever supervises it. */
 export async function assertCanRead(tx: Queryable, actor: Actor, c: ConversationView): Promise<void> {
   if (c.agentId === actor.id) return;
   if (await supervises(tx, actor, c.serviceId)) return;
-  throw forbidden('this conversation is not yours');
+  throw forbidden({ en: 'this conversation is not yours', pt: 'este atendimento não é seu' });
 }

@@ -2,7 +2,7 @@ import type { ConversationView, MessageView, WhisperView } from '../../contracts
 import type { Actor } from '../actor.js';
 import { writeAudit } from '../audit.js';
 import type { Engine } from '../engine.js';
-import { AppError, forbidden, notFound } from '../errors.js';
+import { AppError, forbidden, notFound, NOUNS, STATE_PT } from '../errors.js';
 import { clearTimer, setTimer } from '../timers.js';
 import { assertHandlerOrSupervisor, assertSupervisor } from './access.js';
 import { takeAgentSlot } from './assign.js';
@@ -12,7 +12,7 @@ import { loadConversation, presentWhisper, WHISPER_SELECT } from './present.js';
 
 function assertInService(c: ConversationView): void {
   if (c.state !== 'in_service') {
-    throw new AppError(409, 'conversation_not_in_service', `conversation is ${c.state}, not in service`, { currentState: c.state });
+    throw new AppError(409, 'conversation_not_in_service', { en: `conversation is ${c.state}, not in service`, pt: `o atendimento está ${STATE_PT[c.state]}, não em andamento` }, { currentState: c.state });
   }
 }
 
@@ -20,7 +20,7 @@ function assertInService(c: ConversationView): void {
 export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: string, text: string): Promise<MessageView> {
   return engine.execute(async (u) => {
     const c = await lockConversation(u, conversationId);
-    if (c.agentId !== actor.id) throw forbidden('only the conversation’s agent writes to the customer');
+    if (c.agentId !== actor.id) throw forbidden({ en: 'only the conversation’s agent writes to the customer', pt: 'só o agente do atendimento escreve para o cliente' });
     assertInService(c);
     const m = await addMessage(engine, u, c, { authorType: 'agent', authorId: actor.id, body: text });
     await emitConversation(u, c.id, 'agent_message');
@@ -47,11 +47,14 @@ export function transfer(engine: Engine, actor: Actor, conversationId: string, t
     const as = await assertHandlerOrSupervisor(u.tx, actor, c);
     assertInService(c);
     if ('toAgentId' in to) {
-      if (to.toAgentId === c.agentId) throw new AppError(409, 'conflict', 'toAgentId: the conversation is already with this agent');
+      if (to.toAgentId === c.agentId) throw new AppError(409, 'conflict', { en: 'toAgentId: the conversation is already with this agent', pt: 'toAgentId: o atendimento já está com este agente' });
       assertTransition(c, 'in_service', as);
       const kind = c.channel === 'email' ? 'email' : 'chat';
       if (!(await takeAgentSlot(u, to.toAgentId, c.serviceId, kind))) {
-        throw new AppError(409, 'agent_unavailable', 'toAgentId: that agent is not available, is paused or has no free slot for this service');
+        throw new AppError(409, 'agent_unavailable', {
+          en: 'toAgentId: that agent is not available, is paused or has no free slot for this service',
+          pt: 'toAgentId: esse agente não está disponível, está em pausa ou não tem vaga livre para este serviço',
+        });
       }
       await u.tx.query(
         `UPDATE conversations SET agent_id = $2, assigned_at = $3, transfer_count = transfer_count + 1, version = version + 1 WHERE id = $1`,
@@ -64,8 +67,11 @@ export function transfer(engine: Engine, actor: Actor, conversationId: string, t
         'SELECT channel, active, queue_timeout_seconds FROM services WHERE id = $1',
         [to.toServiceId],
       );
-      if (!rows[0] || !rows[0].active) throw notFound('Service', to.toServiceId);
-      if (rows[0].channel !== c.channel) throw new AppError(422, 'validation_error', `toServiceId: that service is on ${rows[0].channel}, this conversation on ${c.channel}`);
+      if (!rows[0] || !rows[0].active) throw notFound(NOUNS.service, to.toServiceId);
+      if (rows[0].channel !== c.channel) throw new AppError(422, 'validation_error', {
+          en: `toServiceId: that service is on ${rows[0].channel}, this conversation on ${c.channel}`,
+          pt: `toServiceId: esse serviço é do canal ${rows[0].channel}, este atendimento do canal ${c.channel}`,
+        });
       assertTransition(c, 'queued', as);
       await u.tx.query(
         `UPDATE conversations SET service_id = $2, state = 'queued', agent_id = NULL, priority = 'returned', queued_at = $3,
@@ -90,9 +96,12 @@ export function assignManually(engine: Engine, actor: Actor, conversationId: str
   return engine.execute(async (u) => {
     const c = await lockConversation(u, conversationId);
     await assertSupervisor(u.tx, actor, c);
-    if (c.state !== 'queued') throw new AppError(409, 'illegal_transition', `conversation is ${c.state}: only a queued conversation is allocated`, { currentState: c.state });
+    if (c.state !== 'queued') throw new AppError(409, 'illegal_transition', {
+      en: `conversation is ${c.state}: only a queued conversation is allocated`,
+      pt: `o atendimento está ${STATE_PT[c.state]}: só um atendimento aguardando em fila pode ser alocado`,
+    }, { currentState: c.state });
     const { rows } = await u.tx.query('SELECT 1 FROM users WHERE id = $1 AND active AND agent_enabled', [agentId]);
-    if (!rows[0]) throw new AppError(422, 'unknown_reference', 'agentId: no such active agent');
+    if (!rows[0]) throw new AppError(422, 'unknown_reference', { en: 'agentId: no such active agent', pt: 'agentId: não há agente ativo com este id' });
     await u.tx.query(`UPDATE conversations SET priority = 'manual', preferred_agent_id = $2, version = version + 1 WHERE id = $1`, [c.id, agentId]);
     await writeAudit(u.tx, actor, { action: 'assign_manually', entity: 'conversation', entityId: c.id, after: { agentId } });
     u.requestRouting();
@@ -131,7 +140,7 @@ export function whisper(engine: Engine, actor: Actor, conversationId: string, te
   return engine.execute(async (u) => {
     const c = await lockConversation(u, conversationId);
     await assertHandlerOrSupervisor(u.tx, actor, c);
-    if (!c.agentId) throw new AppError(409, 'conflict', 'the conversation has no agent to talk to', { currentState: c.state });
+    if (!c.agentId) throw new AppError(409, 'conflict', { en: 'the conversation has no agent to talk to', pt: 'o atendimento não tem agente com quem falar' }, { currentState: c.state });
     const { rows } = await u.tx.query<{ id: number }>(
       'INSERT INTO supervisor_messages (conversation_id, author_id, agent_id, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
       [c.id, actor.id, c.agentId, text, u.now],
@@ -152,7 +161,7 @@ export function markWhispersRead(engine: Engine, actor: Actor, conversationId: s
     // only the messages addressed to the caller are marked, so no other check is needed (an agent
     // transferred away still reads what was written to them)
     const c = await loadConversation(u.tx, conversationId);
-    if (!c) throw notFound('Conversation', conversationId);
+    if (!c) throw notFound(NOUNS.conversation, conversationId);
     const { rows } = await u.tx.query(
       `WITH read AS (
          UPDATE supervisor_messages SET read_at = $3

@@ -1,6 +1,6 @@
 import type { ConversationView } from '../../contracts/conversations.js';
 import type { Engine } from '../engine.js';
-import { AppError } from '../errors.js';
+import { AppError, STATE_PT } from '../errors.js';
 import { finishConversation } from './finish.js';
 import { lockConversation } from './lifecycle.js';
 
@@ -14,6 +14,9 @@ export function closeByCustomer(engine: Engine, conversationId: string): Promise
     const c = await lockConversation(u, conversationId);
     if (c.state === 'queued') return finishConversation(engine, u, c, 'abandoned', 'customer');
     if (c.state === 'bot') return finishConversation(engine, u, c, 'customer_gave_up', 'customer');
-    throw new AppError(409, 'illegal_transition', `conversation is ${c.state}: the customer cannot close it now`, { currentState: c.state });
+    throw new AppError(409, 'illegal_transition', {
+      en: `conversation is ${c.state}: the customer cannot close it now`,
+      pt: `o atendimento está ${STATE_PT[c.state]}: o cliente não pode encerrá-lo agora`,
+    }, { currentState: c.state });
   });
 }

@@ -2,7 +2,7 @@ import type { Actor as CoreActor } from '../../core/conversation-state.js';
 import type { ConversationState, ConversationView } from '../../contracts/conversations.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import { checkWrapUpFields } from '../../core/wrapup-fields.js';
-import { AppError } from '../errors.js';
+import { AppError, joinIssues } from '../errors.js';
 import { loadWrapUpFieldDefs } from '../admin/wrapup-fields.js';
 import { clearConversationTimers } from '../timers.js';
 import { addMessage, assertTransition, emitConversation, releaseAgent } from './lifecycle.js';
@@ -33,8 +33,8 @@ async function validateWrapUp(u: UnitOfWork, c: ConversationView, w: WrapUp, to:
       [c.serviceId],
     );
     if (rows[0].offered) {
-      const problem = { path: 'classificationId', message: 'required: this service classifies its conversations' };
-      throw new AppError(422, 'validation_error', `${problem.path}: ${problem.message}`, { issues: [problem] });
+      const problem = { path: 'classificationId', message: { en: 'required: this service classifies its conversations', pt: 'obrigatório: este serviço classifica seus atendimentos' } };
+      throw new AppError(422, 'validation_error', joinIssues([problem]), { issues: [problem] });
     }
   }
   if (w.classificationId) {
@@ -42,14 +42,14 @@ async function validateWrapUp(u: UnitOfWork, c: ConversationView, w: WrapUp, to:
       `SELECT active AND (service_ids IS NULL OR $2 = ANY(service_ids)) AS ok FROM classifications WHERE id = $1`,
       [w.classificationId, c.serviceId],
     );
-    if (!rows[0]) throw new AppError(422, 'unknown_reference', 'classificationId: no such classification');
-    if (!rows[0].ok) throw new AppError(422, 'validation_error', 'classificationId: not active for this service');
+    if (!rows[0]) throw new AppError(422, 'unknown_reference', { en: 'classificationId: no such classification', pt: 'classificationId: classificação inexistente' });
+    if (!rows[0].ok) throw new AppError(422, 'validation_error', { en: 'classificationId: not active for this service', pt: 'classificationId: não está ativa para este serviço' });
   }
   const fields = await loadWrapUpFieldDefs(u.tx, c.serviceId);
   // Cancelar asks for no wrap-up: only Concluir needs the required fields
   const { values, problems } = checkWrapUpFields(fields, w.fields, { requireAll: to === 'completed' });
   if (problems.length) {
-    throw new AppError(422, 'validation_error', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { issues: problems });
+    throw new AppError(422, 'validation_error', joinIssues(problems), { issues: problems });
   }
   return Object.keys(values).length ? values : null;
 }

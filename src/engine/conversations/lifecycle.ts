@@ -3,7 +3,7 @@ import type { ConversationState, ConversationView, MessageView } from '../../con
 import { loadAgent } from '../agents/present.js';
 import { reduceStoredPresence } from '../agents/presence-store.js';
 import type { Engine, UnitOfWork } from '../engine.js';
-import { AppError, notFound } from '../errors.js';
+import { ACTOR_PT, AppError, notFound, NOUNS, STATE_PT } from '../errors.js';
 import { loadConversation, MESSAGE_SELECT, presentMessage } from './present.js';
 
 // Pieces every conversation command shares: load with a lock, check the transition with the core,
@@ -11,7 +11,7 @@ import { loadConversation, MESSAGE_SELECT, presentMessage } from './present.js';
 
 export async function lockConversation(u: UnitOfWork, id: string): Promise<ConversationView> {
   const c = await loadConversation(u.tx, id, true);
-  if (!c) throw notFound('Conversation', id);
+  if (!c) throw notFound(NOUNS.conversation, id);
   return c;
 }
 
@@ -19,7 +19,10 @@ export async function lockConversation(u: UnitOfWork, id: string): Promise<Conve
 export function assertTransition(c: ConversationView, to: ConversationState, actor: CoreActor): void {
   const r = transition(c.state, to, actor);
   if (!r.ok) {
-    throw new AppError(409, 'illegal_transition', `conversation is ${c.state}: ${actor} cannot move it to ${to}`, { currentState: c.state });
+    throw new AppError(409, 'illegal_transition', {
+      en: `conversation is ${c.state}: ${actor} cannot move it to ${to}`,
+      pt: `o atendimento está ${STATE_PT[c.state]}: ${ACTOR_PT[actor] ?? actor} não pode passá-lo para ${STATE_PT[to]}`,
+    }, { currentState: c.state });
   }
 }
 

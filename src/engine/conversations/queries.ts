@@ -2,7 +2,7 @@ import type { Queryable } from '../../db/database.js';
 import type { ConversationView } from '../../contracts/conversations.js';
 import type { Actor } from '../actor.js';
 import { writeAudit } from '../audit.js';
-import { notFound } from '../errors.js';
+import { notFound, NOUNS } from '../errors.js';
 import { assertCanRead } from './access.js';
 import { CONVERSATION_SELECT, loadConversation, MESSAGE_SELECT, presentConversation, presentMessage, presentWhisper, WHISPER_SELECT } from './present.js';
 
@@ -44,7 +44,7 @@ export async function listConversations(db: Queryable, actor: Actor, f: Conversa
 /** The conversation with its whole history; a supervisor's look is written to the audit log. */
 export async function conversationDetail(db: Queryable, actor: Actor, id: string) {
   const conversation = await loadConversation(db, id);
-  if (!conversation) throw notFound('Conversation', id);
+  if (!conversation) throw notFound(NOUNS.conversation, id);
   await assertCanRead(db, actor, conversation);
   const [messages, whispers] = await Promise.all([
     db.query(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 ORDER BY m.id`, [id]),
@@ -59,7 +59,7 @@ export async function conversationDetail(db: Queryable, actor: Actor, id: string
 /** Who and where a conversation can be transferred to: agents of its service's teams, services on its channel. */
 export async function transferTargets(db: Queryable, actor: Actor, id: string) {
   const c = await loadConversation(db, id);
-  if (!c) throw notFound('Conversation', id);
+  if (!c) throw notFound(NOUNS.conversation, id);
   await assertCanRead(db, actor, c);
   const [agents, services] = await Promise.all([
     db.query<{ id: string; name: string; state: string | null; open_chat: number | null; open_email: number | null }>(

@@ -3,7 +3,7 @@ import type { AlertView } from '../../contracts/alerts.js';
 import { evaluateAlerts, type AlertFinding } from '../../core/alert-rules.js';
 import type { Actor } from '../actor.js';
 import type { Engine } from '../engine.js';
-import { notFound } from '../errors.js';
+import { notFound, NOUNS } from '../errors.js';
 import type { LiveProjection } from '../projection.js';
 import { getSettings } from '../settings.js';
 import { dayBounds } from './day-sql.js';
@@ -150,6 +150,6 @@ export async function markAlertsRead(db: Queryable, actor: Actor, ids: number[] 
   );
   if (!rowCount && ids.length === 1) {
     const { rows } = await db.query('SELECT 1 FROM alerts WHERE id = $1', [ids[0]]);
-    if (!rows[0]) throw notFound('Alert', String(ids[0]));
+    if (!rows[0]) throw notFound(NOUNS.alert, String(ids[0]));
   }
 }

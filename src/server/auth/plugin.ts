@@ -3,7 +3,7 @@ import type { Role } from '../../contracts/common.js';
 import type { Database } from '../../db/database.js';
 import type { Actor } from '../../engine/actor.js';
 import { actorOf, sessionUser, type SessionUser } from '../../engine/auth/sessions.js';
-import { AppError } from '../../engine/errors.js';
+import { AppError, ROLE_PT } from '../../engine/errors.js';
 
 export const SESSION_COOKIE = 'mirante_session';
 
@@ -40,8 +40,8 @@ export function registerAuth(app: FastifyInstance, db: Database): void {
     if (access === undefined || access === 'public') return;
     const token = req.cookies[SESSION_COOKIE];
     const user = token ? await sessionUser(db, token) : null;
-    if (!user) throw new AppError(401, 'unauthenticated', 'sign in first');
-    if (!access.includes(user.role)) throw new AppError(403, 'forbidden', `the ${user.role} role may not do this`);
+    if (!user) throw new AppError(401, 'unauthenticated', { en: 'sign in first', pt: 'entre no Mirante primeiro' });
+    if (!access.includes(user.role)) throw new AppError(403, 'forbidden', { en: `the ${user.role} role may not do this`, pt: `o perfil ${ROLE_PT[user.role] ?? user.role} não permite esta ação` });
     req.user = user;
     req.actor = actorOf(user, req.ip);
   });

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { WidgetClientMessage } from '../../contracts/webchat.js';
-import { AppError } from '../../engine/errors.js';
+import { AppError, type Said } from '../../engine/errors.js';
 import { loadConversation } from '../../engine/conversations/present.js';
 import type { Runtime } from '../../engine/runtime.js';
 import { closeChat, currentConversation, messagesOf, pressOption, sendMessage, startChat } from '../../channels/webchat/chat.js';
@@ -107,7 +107,8 @@ export async function registerWidgetGateway(app: FastifyInstance, deps: WidgetGa
         case 'message':
         case 'option': {
           if (!limits.message(conn.visitor.id, conn.ip)) {
-            return hub.send(conn, { type: 'error', code: 'rate_limited', message: 'too many messages: wait a few seconds and send again' });
+            const said = { en: 'too many messages: wait a few seconds and send again', pt: 'mensagens demais: espere alguns segundos e envie de novo' };
+            return hub.send(conn, { type: 'error', code: 'rate_limited', message: inLanguage(said) });
           }
           await attach();
           conn.ownClientIds.add(msg.clientId);
@@ -132,6 +133,9 @@ export async function registerWidgetGateway(app: FastifyInstance, deps: WidgetGa
       }
     };
 
+    /** the widget's language (its hello says which) */
+    const inLanguage = (said: Said) => (conn.language === 'en' ? said.en : said.pt);
+
     socket.on('message', (raw) => {
       let parsed: unknown;
       try {
@@ -147,9 +151,10 @@ export async function registerWidgetGateway(app: FastifyInstance, deps: WidgetGa
       chain = chain.then(() =>
         handle(msg.data).catch((err) => {
           if (conn.buffered) hub.release(conn);
-          if (err instanceof AppError) return hub.send(conn, { type: 'error', code: err.code, message: err.message });
+          if (err instanceof AppError) return hub.send(conn, { type: 'error', code: err.code, message: inLanguage({ en: err.message, pt: err.pt }) });
           req.log.error({ err }, 'widget message');
-          hub.send(conn, { type: 'error', code: 'internal_error', message: 'something went wrong on our side; try again' });
+          const said = { en: 'something went wrong on our side; try again', pt: 'algo deu errado do nosso lado; tente de novo' };
+          hub.send(conn, { type: 'error', code: 'internal_error', message: inLanguage(said) });
         }),
       );
     });

@@ -66,7 +66,7 @@ export function authRoutes(app: FastifyInstance, { db, config, runtime }: { db: 
       if (b.newPassword !== undefined) {
         const { rows } = await tx.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [me.id]);
         if (!b.currentPassword || !(await verifyPassword(rows[0].password_hash, b.currentPassword))) {
-          throw new AppError(403, 'forbidden', 'currentPassword: wrong current password');
+          throw new AppError(403, 'forbidden', { en: 'currentPassword: wrong current password', pt: 'currentPassword: senha atual incorreta' });
         }
         await tx.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1', [me.id, await hashPassword(b.newPassword)]);
         await writeAudit(tx, req.actor, { action: 'change_password', entity: 'user', entityId: me.id });

@@ -4,7 +4,8 @@ import { ErrorBody } from '../../contracts/common.js';
 import { PatchSettingsBody, SETTING_SCHEMAS, Setting, SettingKeyParams, SettingsBody } from '../../contracts/settings.js';
 import type { Database } from '../../db/database.js';
 import { getSettings, resetSetting, setSettings, withoutMeta } from '../../engine/settings.js';
-import { AppError } from '../../engine/errors.js';
+import { AppError, at } from '../../engine/errors.js';
+import { check } from '../../engine/issues.js';
 import { z } from 'zod';
 import { ADMIN, ALL_ROLES } from '../auth/plugin.js';
 import type { Runtime } from '../../engine/runtime.js';
@@ -41,12 +42,12 @@ export function settingsRoutes(app: FastifyInstance, { db, runtime }: { db: Data
     schema: { tags, summary: 'Set one parameter', params: SettingKeyParams, body: z.strictObject({ value: z.unknown() }), response: { 200: Setting, ...errors } },
   }, async (req) => {
     const key = req.params.key;
-    const parsed = SETTING_SCHEMAS[key].safeParse(req.body.value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new AppError(400, 'validation_error', `value${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message}`);
+    const parsed = check(SETTING_SCHEMAS[key] as z.ZodType, req.body.value);
+    if (!parsed.ok) {
+      const issue = parsed.issues[0];
+      throw new AppError(400, 'validation_error', at(['value', ...issue.path].join('.'), issue.message));
     }
-    const s = await announce(await setSettings(db, req.actor, { [key]: parsed.data }));
+    const s = await announce(await setSettings(db, req.actor, { [key]: parsed.value }));
     return { key, value: s[key], isDefault: false };
   });
 

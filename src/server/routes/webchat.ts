@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ErrorBody } from '../../contracts/common.js';
 import { Attachment, VisitorIdentity, WebchatConfig } from '../../contracts/webchat.js';
 import { attachmentForStaff, attachmentForVisitor, storeAttachment, type StoredFile } from '../../engine/attachments.js';
-import { AppError, notFound } from '../../engine/errors.js';
+import { AppError, notFound, NOUNS } from '../../engine/errors.js';
 import type { Runtime } from '../../engine/runtime.js';
 import { ATTACHMENT_TYPES, isImage, MAX_ATTACHMENT_BYTES, safeFileName, sniffType } from '../../channels/webchat/files.js';
 import { webchatConfig, WebchatServices } from '../../channels/webchat/service.js';
@@ -24,7 +24,8 @@ export interface WebchatDeps {
   limits?: Partial<WebchatLimits>;
 }
 
-const tooMany = (retryAfter: number) => new AppError(429, 'rate_limited', `too many requests: try again in ${Math.max(1, retryAfter)} s`);
+const tooMany = (retryAfter: number) =>
+  new AppError(429, 'rate_limited', { en: `too many requests: try again in ${Math.max(1, retryAfter)} s`, pt: `requisições demais: tente de novo em ${Math.max(1, retryAfter)} s` });
 const GENERIC_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
 
 /** Serves a stored file so that no browser can run it: the sniffed type, nosniff, a sandbox, a download for non-images. */
@@ -78,7 +79,7 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
       },
     }, async (req) => {
       const s = await services.byKey(req.params.serviceKey);
-      if (!s) throw notFound('WebChat service', req.params.serviceKey);
+      if (!s) throw notFound(NOUNS.webchatService, req.params.serviceKey);
       return webchatConfig(s, clock.now());
     });
 
@@ -94,7 +95,7 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
         throw tooMany(wait);
       }
       const s = await services.byKey(req.body.serviceKey);
-      if (!s) throw notFound('WebChat service', req.body.serviceKey);
+      if (!s) throw notFound(NOUNS.webchatService, req.body.serviceKey);
       return reply.code(201).send(await createVisitor(db, s, clock.now()));
     });
 
@@ -106,7 +107,7 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
       },
     }, async (req, reply) => {
       const visitor = await visitorByToken(db, req.query.token ?? (req.headers['x-visitor-token'] as string | undefined));
-      if (!visitor) throw new AppError(401, 'unauthenticated', 'token: a visitor token is required');
+      if (!visitor) throw new AppError(401, 'unauthenticated', { en: 'token: a visitor token is required', pt: 'token: é preciso o token do visitante' });
       return sendFile(reply, await attachmentForVisitor(db, req.params.id, visitor));
     });
 
@@ -124,7 +125,7 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
       }, async (req, reply) => {
         const token = req.headers['x-visitor-token'] as string | undefined;
         const visitor = await visitorByToken(db, token);
-        if (!visitor) throw new AppError(401, 'unauthenticated', 'x-visitor-token: a visitor token is required');
+        if (!visitor) throw new AppError(401, 'unauthenticated', { en: 'x-visitor-token: a visitor token is required', pt: 'x-visitor-token: é preciso o token do visitante' });
         if (!limits.visitorUploads.take(visitor.id)) throw tooMany(limits.visitorUploads.retryAfterSeconds(visitor.id));
         const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
         let name: string | undefined;
@@ -133,7 +134,7 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
         if (contentType.startsWith('multipart/form-data')) {
           const form = await new Response(new Uint8Array(req.body as Buffer), { headers: { 'content-type': contentType } }).formData().catch(() => null);
           const file = form && [...form.values()].find((v): v is File => typeof v !== 'string');
-          if (!file) throw new AppError(400, 'validation_error', 'body: a multipart form with one file is required');
+          if (!file) throw new AppError(400, 'validation_error', { en: 'body: a multipart form with one file is required', pt: 'body: é preciso um formulário multipart com um arquivo' });
           name = file.name;
           declared = file.type.toLowerCase();
           data = new Uint8Array(await file.arrayBuffer());
@@ -147,12 +148,15 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
           declared = contentType.split(';')[0].trim();
           data = req.body as Buffer;
         }
-        if (!data?.byteLength) throw new AppError(400, 'validation_error', 'body: the file is empty');
-        if (data.byteLength > MAX_ATTACHMENT_BYTES) throw new AppError(413, 'payload_too_large', `file: larger than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`);
+        if (!data?.byteLength) throw new AppError(400, 'validation_error', { en: 'body: the file is empty', pt: 'body: o arquivo está vazio' });
+        if (data.byteLength > MAX_ATTACHMENT_BYTES) throw new AppError(413, 'payload_too_large', { en: `file: larger than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`, pt: `file: maior que ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB` });
         const type = sniffType(data);
         const declaredOk = GENERIC_TYPES.has(declared) || declared === type || (declared.startsWith('text/plain') && type === 'text/plain');
         if (!type || !declaredOk) {
-          throw new AppError(415, 'unsupported_media_type', `file: only ${ATTACHMENT_TYPES.join(', ')} are accepted${type ? ` (the file is ${type}, sent as ${declared})` : ''}`);
+          throw new AppError(415, 'unsupported_media_type', {
+            en: `file: only ${ATTACHMENT_TYPES.join(', ')} are accepted${type ? ` (the file is ${type}, sent as ${declared})` : ''}`,
+            pt: `file: só ${ATTACHMENT_TYPES.join(', ')} são aceitos${type ? ` (o arquivo é ${type}, enviado como ${declared})` : ''}`,
+          });
         }
         const meta = await runtime.engine.execute((u) =>
           storeAttachment(u.tx, { name: safeFileName(name, type), type, data, visitorId: visitor.id }, u.now),
