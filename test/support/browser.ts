@@ -105,6 +105,11 @@ export async function signIn(page: Page, email: string, password: string): Promi
 export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
+  // a modal caught mid-fade is a half-transparent overlay on the page: wait for transitions to end
+  // (the infinite ones, a spinner or a pulsing "ao vivo" dot, never do)
+  await page
+    .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity), undefined, { timeout: 2000 })
+    .catch(() => undefined);
   await page.screenshot({ path, fullPage });
   return path;
 }
