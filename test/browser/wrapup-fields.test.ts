@@ -17,6 +17,7 @@ describeBrowser('wrap-up fields (Campos da ficha): the admin defines them, the a
   let agent: { email: string; password: string };
   let service: { id: string; name: string };
   let token: string;
+  let concluded: { id: string; protocol: string } | null = null;
 
   beforeAll(async () => {
     server = await startWebServer();
@@ -159,6 +160,35 @@ describeBrowser('wrap-up fields (Campos da ficha): the admin defines them, the a
       notes: 'Acordo em 6 parcelas.',
       wrapup: { motivo_do_contato: 'Negociação de dívida', parcelas: 6, numero_do_contrato: 'CT-2024-0815', acordo_fechado: false },
     });
+    concluded = { id: done.id, protocol: done.protocol };
+  });
+
+  it('on Início, the protocol the customer quotes opens the finished conversation with its ficha', async () => {
+    const page = adminPage;
+    await page.goto(`${server.url}/monitor`);
+    const search = page.getByRole('search', { name: 'Buscar protocolo' });
+    // a protocol that does not exist says so where it was typed
+    await search.getByRole('textbox').fill('20000101999999');
+    await search.getByRole('button', { name: 'Buscar' }).click();
+    await search.getByText('Nenhum atendimento com o protocolo 20000101999999 nos seus serviços.').waitFor();
+
+    await search.getByRole('textbox').fill(concluded!.protocol);
+    await page.keyboard.press('Enter');
+    const modal = page.getByRole('dialog', { name: new RegExp(concluded!.protocol) });
+    const record = modal.getByTestId('conversation-record');
+    await record.getByText('Concluído').waitFor();
+    await expect(record.getByTestId('record-finished-by').innerText()).resolves.toContain('Agente');
+    await expect(record.getByTestId('record-classification').innerText()).resolves.toMatch(/Negociação \(NEG/);
+    const fields = await record.getByTestId('record-field').allInnerTexts();
+    expect(fields.map((f) => f.replace(/\s*\n\s*/g, ': '))).toEqual([
+      'Motivo do contato: Negociação de dívida',
+      'Parcelas: 6',
+      'Número do contrato: CT-2024-0815',
+      'Acordo fechado: Não',
+    ]);
+    await expect(record.getByTestId('record-notes').innerText()).resolves.toContain('Acordo em 6 parcelas.');
+    await modal.getByTestId('monitor-history').getByText('Quero negociar a fatura de março.').waitFor();
+    await screenshot(page, 'monitor-protocol-record-pt-BR', { fullPage: false });
   });
 
   it('threw no error in the pages', () => {

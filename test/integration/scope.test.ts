@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { appForFile, createService, createTeam, createUser, type Client, type TestApp } from '../support/test-app.js';
+import { appForFile, createApiService, createService, createTeam, createUser, type Client, type TestApp } from '../support/test-app.js';
 
 // Who sees what: a supervisor sees the teams they supervise, the services of those teams and the
 // agents of those teams; an agent sees their own teams, their services and only themself as a user.
@@ -87,6 +87,30 @@ describe('a supervisor', () => {
     const c = await t.login(w.sup.email, w.sup.password);
     expect((await c.get('/api/audit')).status).toBe(403);
     expect((await c.get('/api/channel-accounts')).status).toBe(403);
+  });
+});
+
+describe('a protocol number', () => {
+  it('finds its conversation in any state, within the scope of who asks', async () => {
+    const mine = await createTeam(admin);
+    const theirs = await createTeam(admin);
+    const sup = await createUser(admin, { role: 'supervisor', supervisedTeamIds: [mine.id] });
+    const api = await createApiService(t, admin, { teamIds: [mine.id] });
+    const other = await createApiService(t, admin, { teamIds: [theirs.id] });
+    const sent = (await api.send({ contact: { externalId: randomUUID() }, externalId: randomUUID(), text: 'Oi' })).body;
+    const elsewhere = (await other.send({ contact: { externalId: randomUUID() }, externalId: randomUUID(), text: 'Oi' })).body;
+    // setup: the first conversation finished long ago (the engine's own finishing is tested elsewhere)
+    await t.db.query(`UPDATE conversations SET state = 'completed', finished_at = now(), finished_by = 'agent' WHERE id = $1`, [sent.conversationId]);
+
+    const c = await t.login(sup.email, sup.password);
+    const found = await c.get(`/api/conversations?protocol=${sent.protocol}`);
+    expect(found.body.items.map((x: { id: string; state: string }) => [x.id, x.state])).toEqual([[sent.conversationId, 'completed']]);
+    // with a state, the state still filters; the listing without a protocol stays the open ones
+    expect((await c.get(`/api/conversations?protocol=${sent.protocol}&state=open`)).body.items).toEqual([]);
+    expect((await c.get('/api/conversations')).body.items.map((x: { id: string }) => x.id)).not.toContain(sent.conversationId);
+    // another team's conversation is not found by its protocol
+    expect((await c.get(`/api/conversations?protocol=${elsewhere.protocol}`)).body.items).toEqual([]);
+    expect((await admin.get(`/api/conversations?protocol=${elsewhere.protocol}`)).body.items).toHaveLength(1);
   });
 });
 

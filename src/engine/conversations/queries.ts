@@ -31,8 +31,9 @@ export async function listConversations(db: Queryable, actor: Actor, f: Conversa
   else if (actor.role === 'supervisor') {
     add('c.service_id IN (SELECT st.service_id FROM service_teams st JOIN team_supervisors ts ON ts.team_id = st.team_id WHERE ts.user_id = ?)', actor.id);
   }
-  if (f.state === 'open' || !f.state) add(`c.state IN ('triage', 'bot', 'queued', 'in_service')`);
-  else add('c.state = ?', f.state);
+  // a protocol names one conversation: without a state it is found whatever its state
+  if (f.state === 'open' || (!f.state && !f.protocol)) add(`c.state IN ('triage', 'bot', 'queued', 'in_service')`);
+  else if (f.state) add('c.state = ?', f.state);
   if (f.serviceId) add('c.service_id = ?', f.serviceId);
   if (f.agentId) add('c.agent_id = ?', f.agentId);
   if (f.protocol) add('c.protocol = ?', f.protocol);

@@ -50,7 +50,7 @@ export function conversationRoutes(app: FastifyInstance, { runtime }: { runtime:
 
   api.get('/api/conversations', {
     config: { access: ALL_ROLES },
-    schema: { tags, summary: 'Conversations I may see (default: open ones)', querystring: ConversationListQuery, response: { 200: z.object({ items: z.array(ConversationView) }), ...errors } },
+    schema: { tags, summary: 'Conversations I may see (default: open ones; with `protocol` and no `state`, in any state)', querystring: ConversationListQuery, response: { 200: z.object({ items: z.array(ConversationView) }), ...errors } },
   }, async (req) => ({ items: await listConversations(db, req.actor, { ...req.query, mine: req.query.mine === 'true' }) }));
 
   api.get('/api/conversations/:id', {

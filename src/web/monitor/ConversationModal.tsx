@@ -8,6 +8,7 @@ import { ApiError } from '../api';
 import { useSession } from '../auth/session';
 import { useStore } from './actions';
 import { ChannelIcon } from './channels';
+import { ConversationRecord } from './ConversationRecord';
 import { dateTime, timeOfDay } from './format';
 import classes from './monitor.module.css';
 import { useConversationDetail, useMonitorStateWhile, useServices } from './useMonitor';
@@ -128,6 +129,8 @@ export function ConversationModal({ id, chat, onClose }: { id: string | null; ch
           </Stack>
         </Center>
       ) : (
+        <>
+        {view && <ConversationRecord view={view} agentName={agentName} />}
         <div className={showChat ? classes.chatGrid : undefined}>
           <Paper withBorder radius="md" className={classes.pane} aria-label={t('monitor.chat.conversation')}>
             <Group justify="space-between" px="sm" py={8} className={classes.paneHead}>
@@ -220,6 +223,7 @@ export function ConversationModal({ id, chat, onClose }: { id: string | null; ch
             </Paper>
           )}
         </div>
+        </>
       )}
     </Modal>
   );

@@ -1,14 +1,14 @@
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Alert, Badge, Button, Group, Loader, Stack, Tabs, Text, Title, Tooltip } from '@mantine/core';
+import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { Alert, Badge, Button, Group, Loader, Stack, Tabs, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { IconAlertTriangle, IconDeviceTv, IconWifiOff } from '@tabler/icons-react';
+import { IconAlertTriangle, IconDeviceTv, IconSearch, IconWifiOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { ConversationView } from '../../contracts/conversations';
-import { ApiError } from '../api';
+import { ApiError, get } from '../api';
 import { useSession } from '../auth/session';
-import { ActionsContext, StoreContext, type ListSpec, type MonitorActions } from './actions';
+import { ActionsContext, StoreContext, useActions, type ListSpec, type MonitorActions } from './actions';
 import { AgentModal } from './AgentModal';
 import { AgentsTab } from './AgentsTab';
 import { AlertsButton } from './AlertsInbox';
@@ -63,6 +63,58 @@ export function LiveBadge({ state }: { state: Pick<MonitorState, 'status' | 'rea
     >
       {state.reloading ? t('monitor.connection.reloading') : live ? t('monitor.connection.live') : t('monitor.connection.reconnecting').split('—')[0].trim()}
     </Badge>
+  );
+}
+
+/**
+ * Buscar protocolo: the protocol a customer quotes opens that conversation, whatever its state, with
+ * its history and its ficha (within the supervisor's services).
+ */
+function ProtocolSearch() {
+  const { t } = useTranslation();
+  const actions = useActions();
+  const [protocol, setProtocol] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const p = protocol.replace(/\D/g, '');
+    if (!p || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const { items } = await get<{ items: ConversationView[] }>(`/api/conversations?protocol=${encodeURIComponent(p)}`);
+      if (items[0]) actions.openConversation(items[0].id);
+      else setError(t('monitor.search.notFound', { protocol: p }));
+    } catch (err) {
+      setError(t('monitor.search.failed', { error: err instanceof ApiError ? err.message : String(err) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={(e) => void submit(e)} role="search" aria-label={t('monitor.search.label')}>
+      <TextInput
+        aria-label={t('monitor.search.label')}
+        placeholder={t('monitor.search.placeholder')}
+        value={protocol}
+        onChange={(e) => {
+          setProtocol(e.currentTarget.value);
+          setError(null);
+        }}
+        error={error}
+        inputMode="numeric"
+        w={230}
+        leftSection={<IconSearch size={16} />}
+        rightSectionWidth={70}
+        rightSection={
+          <Button type="submit" size="compact-xs" variant="light" loading={busy} disabled={!protocol.trim()}>
+            {t('monitor.search.go')}
+          </Button>
+        }
+        data-testid="protocol-search"
+      />
+    </form>
   );
 }
 
@@ -169,7 +221,8 @@ export function MonitorPage() {
               <Title order={2}>{t('monitor.title')}</Title>
               <LiveBadge state={state} />
             </Group>
-            <Group gap="xs">
+            <Group gap="xs" align="flex-start">
+              <ProtocolSearch />
               <Tooltip label={t('monitor.wallboardHelp')} withArrow>
                 <Button component={Link} to="/monitor/wallboard" variant="default" leftSection={<IconDeviceTv size={16} />} data-testid="open-wallboard">
                   {t('monitor.wallboard')}
