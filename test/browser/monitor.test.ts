@@ -310,6 +310,20 @@ describeBrowser('supervisor monitor (Início)', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('Período is typed as dd/mm/aaaa, whatever the browser’s language, and shows that day', async () => {
+    const sp = (at: number, o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('pt-BR', { timeZone: 'America/Sao_Paulo', ...o }).format(at);
+    const yesterday = Date.now() - 86_400_000;
+    const period = page.getByTestId('filter-period');
+    await expect(period.inputValue()).resolves.toBe(sp(Date.now(), { day: '2-digit', month: '2-digit', year: 'numeric' }));
+    await period.fill(sp(yesterday, { day: '2-digit', month: '2-digit', year: 'numeric' }));
+    await page.keyboard.press('Escape');
+    await page.getByTestId('filter-reload').click();
+    await page.getByText(`Exibindo ${sp(yesterday, { dateStyle: 'full' })}.`).waitFor();
+    await page.getByTestId('filter-clear').click();
+    await page.getByText(/^Exibindo /).waitFor({ state: 'detached' });
+    await expect(period.inputValue()).resolves.toBe(sp(Date.now(), { day: '2-digit', month: '2-digit', year: 'numeric' }));
+  });
+
   it('threw no error in the page', () => {
     expect(errors).toEqual([]);
   });

@@ -110,6 +110,8 @@ export async function screenshot(page: Page, name: string, { fullPage = true } =
   await page
     .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity), undefined, { timeout: 2000 })
     .catch(() => undefined);
+  // a full page taken while scrolled paints the fixed header and navbar mid-page: from the top
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage });
   return path;
 }

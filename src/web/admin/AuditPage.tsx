@@ -1,5 +1,5 @@
 import { Fragment, useMemo, useState } from 'react';
-import { ActionIcon, Alert, Badge, Button, Card, Group, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Card, Group, Select, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
@@ -10,6 +10,7 @@ import { useSession } from '../auth/session';
 import { formatDateTime, startOfDayIn } from '../ui/time';
 import { useServices, useTeams, useTemplateCategories, useUsers } from './lookups';
 import { Tag } from './Tag';
+import { DateField } from '../ui/DateField';
 
 const ENTITIES = ['user', 'team', 'service', 'channel_account', 'pause_reason', 'classification', 'template_category', 'template', 'setting', 'session'];
 // the Parâmetros card of each settings key, to name a setting entry
@@ -162,8 +163,8 @@ export function AuditPage() {
             clearable
             w={{ base: '100%', xs: 220 }}
           />
-          <TextInput type="date" label={t('audit.from')} value={from} max={to || undefined} onChange={(e) => setFrom(e.currentTarget.value)} w={{ base: '47%', xs: 170 }} />
-          <TextInput type="date" label={t('audit.to')} value={to} min={from || undefined} onChange={(e) => setTo(e.currentTarget.value)} w={{ base: '47%', xs: 170 }} />
+          <DateField label={t('audit.from')} value={from} max={to || undefined} onChange={setFrom} clearable w={{ base: '47%', xs: 170 }} />
+          <DateField label={t('audit.to')} value={to} min={from || undefined} onChange={setTo} clearable w={{ base: '47%', xs: 170 }} />
           {(entity || from || to) && (
             <Button variant="subtle" color="gray" onClick={() => { setEntity(null); setFrom(''); setTo(''); }}>{t('common.clear')}</Button>
           )}

@@ -13,6 +13,7 @@ import type { PrechatField } from '../../contracts/webchat';
 import { useSession } from '../auth/session';
 import { brazilianNationalHolidays } from './holidays';
 import { patchService, useService } from './service-api';
+import { DateField } from '../ui/DateField';
 
 type Day = keyof BusinessHours['weekly'];
 type Interval = { start: string; end: string };
@@ -197,7 +198,7 @@ export function ServiceHoursPage() {
                 <Table.Tbody>
                   {holidays.map((h, i) => (
                     <Table.Tr key={i}>
-                      <Table.Td><TextInput type="date" aria-label={t('hours.date')} value={h.date} onChange={(e) => setHolidays(holidays.map((x, j) => (j === i ? { ...x, date: e.currentTarget.value } : x)))} /></Table.Td>
+                      <Table.Td><DateField aria-label={t('hours.date')} value={h.date} onChange={(date) => setHolidays(holidays.map((x, j) => (j === i ? { ...x, date } : x)))} /></Table.Td>
                       <Table.Td><TextInput aria-label={t('hours.holidayName')} value={h.name ?? ''} onChange={(e) => setHolidays(holidays.map((x, j) => (j === i ? { ...x, name: e.currentTarget.value } : x)))} /></Table.Td>
                       <Table.Td><ActionIcon variant="subtle" color="red" aria-label={t('hours.removeHoliday')} onClick={() => setHolidays(holidays.filter((_, j) => j !== i))}><IconTrash size={16} /></ActionIcon></Table.Td>
                     </Table.Tr>

@@ -1,8 +1,9 @@
 import { useMemo, useState } from 'react';
-import { Button, Checkbox, Group, Paper, Select, Switch, Text, TextInput, Tooltip } from '@mantine/core';
+import { Button, Checkbox, Group, Paper, Select, Switch, Text, Tooltip } from '@mantine/core';
 import { IconEraser, IconRefresh, IconVolume, IconVolumeOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Channel } from '../../contracts/common';
+import { DateField } from '../ui/DateField';
 import { CHANNEL_ORDER } from './channels';
 import type { LiveFilter, ServiceInfo } from './live';
 import { useSilenced } from './useMonitor';
@@ -73,11 +74,10 @@ export function Filters({ applied, defaults, services, onApply }: { applied: Liv
           w={170}
           data-testid="filter-channel"
         />
-        <TextInput
-          type="date"
+        <DateField
           label={t('monitor.filters.period')}
           value={draft.date}
-          onChange={(e) => setDraft({ ...draft, date: e.currentTarget.value || defaults.date })}
+          onChange={(date) => setDraft({ ...draft, date: date || defaults.date })}
           w={150}
           data-testid="filter-period"
         />

@@ -1,0 +1,23 @@
+import { chromium } from 'playwright-core';
+const base = 'http://127.0.0.1:3998';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
+const page = await ctx.newPage();
+page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log('console', m.type(), m.text()); });
+await page.goto(base + '/');
+await page.getByLabel(/e-mail/i).fill('agente20@mirante.demo');
+await page.getByLabel(/senha/i).fill('demo1234');
+await page.getByRole('button', { name: /entrar/i }).click();
+await page.waitForTimeout(1500);
+await page.screenshot({ path: '/tmp/shots/1-desk.png' });
+await page.getByRole('button', { name: /^entrar$/i }).click();
+await page.waitForTimeout(1000);
+await page.screenshot({ path: '/tmp/shots/1b-entrou.png' });
+const livre = page.getByRole('button', { name: /livre/i }).first();
+if (await livre.count()) await livre.click();
+await page.waitForTimeout(12000);
+await page.screenshot({ path: '/tmp/shots/2-livre.png' });
+const first = page.locator('[data-testid="conversation-item"]').first();
+if (await first.count()) { await first.click(); await page.waitForTimeout(800); }
+await page.screenshot({ path: '/tmp/shots/3-conv.png' });
+await browser.close();
