@@ -78,7 +78,7 @@ export function evaluateAlerts(input: AlertInput): AlertFinding[] {
         out.push({
           rule: 'queue_wait_over_target', severity: 'warning', subjectType: 'conversation', subjectId: c.id, serviceId: c.serviceId, teamIds: [...s.teamIds],
           message: `${who} (protocolo ${c.protocol}) aguarda na fila de ${s.name} há ${waited} s; a meta é ${s.serviceLevelSeconds} s`,
-          payload: { protocol: c.protocol, service: s.name, seconds: waited, target: s.serviceLevelSeconds },
+          payload: { protocol: c.protocol, customer: who, service: s.name, seconds: waited, target: s.serviceLevelSeconds },
         });
       }
     }
@@ -86,14 +86,14 @@ export function evaluateAlerts(input: AlertInput): AlertFinding[] {
       out.push({
         rule: 'no_interaction', severity: 'info', subjectType: 'conversation', subjectId: c.id, serviceId: c.serviceId, teamIds: [...s.teamIds],
         message: `Atendimento ${c.protocol} (${who}) sem interação há ${minutes(now - c.lastMessageAt)} min`,
-        payload: { protocol: c.protocol, minutes: minutes(now - c.lastMessageAt), agentId: c.agentId },
+        payload: { protocol: c.protocol, customer: who, minutes: minutes(now - c.lastMessageAt), agentId: c.agentId },
       });
     }
     if (c.state === 'in_service' && c.assignedAt !== null && minutes(now - c.assignedAt) > th.longServiceMinutes) {
       out.push({
         rule: 'long_service', severity: 'warning', subjectType: 'conversation', subjectId: c.id, serviceId: c.serviceId, teamIds: [...s.teamIds],
         message: `${agentNames.get(c.agentId ?? '') ?? 'Agente'} está com o atendimento ${c.protocol} aberto há ${minutes(now - c.assignedAt)} min`,
-        payload: { protocol: c.protocol, minutes: minutes(now - c.assignedAt), agentId: c.agentId },
+        payload: { protocol: c.protocol, agentName: agentNames.get(c.agentId ?? '') ?? null, minutes: minutes(now - c.assignedAt), agentId: c.agentId },
       });
     }
   }

@@ -203,6 +203,16 @@ describeBrowser('supervisor monitor (Início)', () => {
     await item.getByTestId('alert-open').click();
     await page.getByRole('dialog', { name: new RegExp(waiting.protocol) }).waitFor();
     await page.keyboard.press('Escape');
+
+    // in English the sentence is built from the alert's figures (the server writes Portuguese)
+    await page.getByText('EN', { exact: true }).click();
+    await page.getByTestId('alerts-button').click();
+    const english = page.getByRole('dialog', { name: 'Alerts' }).getByTestId('alert-item').filter({ hasText: waiting.protocol });
+    await expect(english.textContent()).resolves.toMatch(new RegExp(`João Pereira \\(protocol ${waiting.protocol}\\) has waited in the .+ queue for \\d+ s; the target is 1 s`));
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Alerts' }).waitFor({ state: 'detached' });
+    await page.getByText('PT', { exact: true }).click();
+    await page.getByText('Posição Geral').waitFor();
   });
 
   it('shows every tab in pt-BR (screenshots at 1440×900)', async () => {

@@ -6,6 +6,7 @@ import { useSearchParams } from 'react-router-dom';
 import { useSession } from '../auth/session';
 import { useActions } from './actions';
 import type { AlertView } from './alerts';
+import { alertText } from './alert-text';
 import { timeOfDay } from './format';
 import type { MonitorStore } from './store';
 
@@ -41,7 +42,7 @@ function AlertItem({ alert, onRead, onOpen }: { alert: AlertView; onRead(): void
             <Text size="xs" fw={700} c={`${look.color}.8`} tt="uppercase">{t(`monitor.alerts.kinds.${alert.rule}`, { defaultValue: alert.rule })}</Text>
             <Text size="xs" c="dimmed">{timeOfDay(alert.createdAt, settings.timezone, i18n.language)}</Text>
           </Group>
-          <Text size="sm" fw={alert.read ? 400 : 600}>{alert.message}</Text>
+          <Text size="sm" fw={alert.read ? 400 : 600}>{alertText(alert, i18n.language, t)}</Text>
           <Group gap={6} justify="space-between">
             <Badge size="xs" variant="light" color={alert.resolvedAt ? 'gray' : look.color}>
               {alert.resolvedAt ? t('monitor.alerts.resolved', { time: timeOfDay(alert.resolvedAt, settings.timezone, i18n.language) }) : t('monitor.alerts.active')}

@@ -275,6 +275,15 @@ export const ptBR = {
         queue_too_long: 'Fila longa',
         service_level_below_target: 'NS abaixo da meta',
       },
+      // the server writes these sentences itself (core/alert-rules.ts); the screen shows its text
+      text: {
+        agent_paused_too_long: '{{agentName}} está em pausa ({{reason}}) há {{minutes}} min; o limite é {{limit}} min',
+        queue_wait_over_target: '{{customer}} (protocolo {{protocol}}) aguarda na fila de {{service}} há {{seconds}} s; a meta é {{target}} s',
+        no_interaction: 'Atendimento {{protocol}} ({{customer}}) sem interação há {{minutes}} min',
+        long_service: '{{agentName}} está com o atendimento {{protocol}} aberto há {{minutes}} min',
+        queue_too_long: 'Fila de {{service}} com {{queued}} atendimentos aguardando (limite {{limit}})',
+        service_level_below_target: 'Nível de serviço de {{service}} em {{serviceLevel}}% (meta {{target}}%)',
+      },
     },
   },
 };
@@ -553,6 +562,15 @@ export const en: typeof ptBR = {
         long_service: 'Long conversation',
         queue_too_long: 'Long queue',
         service_level_below_target: 'SL under target',
+      },
+      // the alert's sentence in English, from its figures (the server writes it in Portuguese)
+      text: {
+        agent_paused_too_long: '{{agentName}} has been on pause ({{reason}}) for {{minutes}} min; the limit is {{limit}} min',
+        queue_wait_over_target: '{{customer}} (protocol {{protocol}}) has waited in the {{service}} queue for {{seconds}} s; the target is {{target}} s',
+        no_interaction: 'Conversation {{protocol}} ({{customer}}) without interaction for {{minutes}} min',
+        long_service: '{{agentName}} has had conversation {{protocol}} open for {{minutes}} min',
+        queue_too_long: '{{service}} queue with {{queued}} conversations waiting (limit {{limit}})',
+        service_level_below_target: 'Service level of {{service}} at {{serviceLevel}}% (target {{target}}%)',
       },
     },
   },
