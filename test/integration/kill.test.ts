@@ -6,13 +6,10 @@
 // in-process and checks routing and timers after the restart in detail.)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openPGlite, openPostgres, type Database } from '../../src/db/database.js';
-import { Client, freshDatabase } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { deferAfterAll, storages } from '../support/storages.js';
+import { Client } from '../support/test-app.js';
 
 const ADMIN = { email: 'kill@test.local', password: 'kill-password-1' };
 
@@ -47,42 +44,14 @@ async function startServer(env: Record<string, string>): Promise<{ proc: ChildPr
   throw new Error(`the server did not answer in 30 s: ${log}`);
 }
 
-interface Storage {
-  env: Record<string, string>;
-  /** the database, opened by the test once no server holds it */
-  open(): Promise<Database>;
-  cleanup(): Promise<void>;
-}
-
-const STORAGES: { name: string; make(): Promise<Storage> }[] = [
-  {
-    name: 'PGlite in a folder (the default)',
-    async make() {
-      const dir = mkdtempSync(join(tmpdir(), 'mirante-kill-'));
-      return { env: { DATA_DIR: dir, DATABASE_URL: '' }, open: () => openPGlite(dir), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    async make() {
-      const fresh = await freshDatabase();
-      await fresh.db.close().catch(() => undefined);
-      return { env: { DATABASE_URL: fresh.url! }, open: async () => openPostgres(fresh.url!), cleanup: fresh.drop };
-    },
-  },
-];
-
-describe.each(STORAGES.filter((s) => s.name !== 'PostgreSQL' || process.env.DATABASE_URL))('SIGKILL mid-traffic on $name', ({ make }) => {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+describe.each(storages())('SIGKILL mid-traffic on $name', ({ make }) => {
+  const defer = deferAfterAll();
 
   it('loses no accepted message and leaves no conversation stuck', async () => {
     const storage = await make();
-    cleanups.push(() => storage.cleanup());
+    defer(() => storage.cleanup());
     const first = await startServer(storage.env);
-    cleanups.push(async () => first.proc.kill('SIGKILL'));
+    defer(async () => first.proc.kill('SIGKILL'));
 
     const admin = new Client(first.url);
     expect((await admin.post('/api/auth/login', ADMIN)).status).toBe(200);
@@ -116,7 +85,7 @@ describe.each(STORAGES.filter((s) => s.name !== 'PostgreSQL' || process.env.DATA
     // a new process on the same data: it starts, and a repeated delivery of an accepted message is
     // still recognized as already received
     const second = await startServer(storage.env);
-    cleanups.push(async () => second.proc.kill('SIGKILL'));
+    defer(async () => second.proc.kill('SIGKILL'));
     const again = await new Client(second.url).request(
       'POST', `/api/channels/api/${service.id}/messages`,
       { contact: { externalId: 'cliente-0' }, externalId: accepted[0], text: 'de novo' }, { authorization: `Bearer ${token}` },
@@ -127,7 +96,7 @@ describe.each(STORAGES.filter((s) => s.name !== 'PostgreSQL' || process.env.DATA
     await once(second.proc, 'exit');
 
     const db = await storage.open();
-    cleanups.push(() => db.close());
+    defer(() => db.close());
     const { rows } = await db.query<{ external_id: string; n: number }>(
       `SELECT m.external_id, count(*)::int AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id
         WHERE c.service_id = $1 AND m.author_type = 'customer' GROUP BY m.external_id`,

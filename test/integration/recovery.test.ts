@@ -1,51 +1,16 @@
 // Restart recovery (issue 3, "Bad input and faults"): a node stops in the middle of traffic, with
 // conversations queued and in service and queue timers pending; a new node on the same data must
 // rebuild the live projection, keep routing and firing timers, and have lost no accepted message.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openPGlite, openPostgres, type Database } from '../../src/db/database.js';
-import { migrate } from '../../src/db/migrate.js';
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
 import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { startRuntime, type Runtime } from '../../src/engine/runtime.js';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser, freshDatabase, TEST_SECRET_KEY, unique } from '../support/test-app.js';
-
-/** Where the data lives across the restart: each `open()` is what a new process would open. */
-interface Storage {
-  open(): Promise<Database>;
-  cleanup(): Promise<void>;
-}
-
-const STORAGES: { name: string; make(): Promise<Storage> }[] = [
-  {
-    name: 'PGlite in a directory',
-    async make() {
-      const dir = mkdtempSync(join(tmpdir(), 'mirante-recovery-'));
-      return {
-        async open() {
-          const db = await openPGlite(dir);
-          await migrate(db);
-          return db;
-        },
-        async cleanup() {
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    async make() {
-      const fresh = await freshDatabase();
-      return { open: async () => openPostgres(fresh.url!), cleanup: fresh.drop };
-    },
-  },
-];
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser, TEST_SECRET_KEY, unique } from '../support/test-app.js';
+import { deferAfterAll, storages } from '../support/storages.js';
 
 interface Node {
   url: string;
@@ -105,20 +70,15 @@ const openStates = async (db: Database) => {
 
 const projected = (node: Node) => new Map([...node.runtime.projection.conversations.values()].map((c) => [c.id, `${c.state}/${c.agentId}`]));
 
-const runOnPostgres = Boolean(process.env.DATABASE_URL);
-
-describe.each(STORAGES.filter((s) => s.name !== 'PostgreSQL' || runOnPostgres))('restart recovery on $name', ({ make }) => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  });
+describe.each(storages())('restart recovery on $name', ({ make }) => {
+  const defer = deferAfterAll();
 
   it('after an abrupt stop: projection rebuilt, queues routed, timers fired, no accepted message lost, duplicates still ignored', async () => {
     const storage = await make();
-    cleanups.push(() => storage.cleanup());
+    defer(() => storage.cleanup());
     const clock = new ManualClock();
     const first = await startNode(await storage.open(), clock);
-    cleanups.push(() => first.crash().catch(() => undefined));
+    defer(() => first.crash().catch(() => undefined));
 
     // an operation: one team of capacity 1, two agents, an API-channel service with short queue give-up
     const admin = await signIn(first, ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -180,7 +140,7 @@ describe.each(STORAGES.filter((s) => s.name !== 'PostgreSQL' || runOnPostgres))(
     // a new process on the same data, its clock where the old one stopped
     const clock2 = new ManualClock(clock.now());
     const second = await startNode(await storage.open(), clock2);
-    cleanups.push(() => second.crash().catch(() => undefined));
+    defer(() => second.crash().catch(() => undefined));
     const truth = await openStates(second.db);
     expect(projected(second)).toEqual(truth);
     for (const [id, state] of lastSeen) expect(truth.get(id), `conversation ${id}`).toBe(state);
