@@ -132,6 +132,11 @@ describeBrowser('agent desk (Atendimento)', () => {
     await input.press('Enter');
     // the reply arrives twice (HTTP answer and pushed event) and must show once
     await expect.poll(() => panel.getByText('Conferido: sem juros, envio já.').count()).toBe(1);
+    // until a supervisor reads the answer it says so; their read shows live
+    const answer = panel.getByTestId('whisper').filter({ hasText: 'Conferido: sem juros, envio já.' });
+    await answer.getByTestId('whisper-read').getByText('Ainda não lida').waitFor();
+    expect((await supervisor.post(`/api/conversations/${first.conversationId}/whispers/read`)).status).toBe(204);
+    await answer.getByTestId('whisper-read').getByText(/Lida pelo supervisor às \d{2}:\d{2}/).waitFor();
     await screenshot(page, 'desk-supervisor-chat-pt-BR');
 
     const detail = (await supervisor.get(`/api/conversations/${first.conversationId}`)).body;

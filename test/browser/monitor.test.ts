@@ -159,8 +159,9 @@ describeBrowser('supervisor monitor (Início)', () => {
     expect(answer.status).toBe(201);
     const answered = modal.getByTestId('monitor-whisper').filter({ hasText: 'Conferido: sem juros, envio já.' });
     await answered.waitFor();
-    // the agent's own messages carry no read mark
+    // the agent's own messages carry no read mark here; shown on the supervisor's screen, they are read
     await expect(answered.getByTestId('monitor-whisper-read').count()).resolves.toBe(0);
+    await expect.poll(async () => (await agentDesk.get(`/api/conversations/${first.conversationId}`)).body.whispers.find((w: any) => w.body === 'Conferido: sem juros, envio já.').readAt).not.toBeNull();
 
     // the customer's conversation is live too, and read-only
     await agentDesk.post(`/api/conversations/${first.conversationId}/messages`, { text: 'Bom dia, Maria! Já envio a segunda via.' });

@@ -262,15 +262,22 @@ describe('a conversation’s whole life through the API channel', () => {
     t.clock.advance(5_000);
     expect((await desk.post(`/api/conversations/${id}/whispers/read`)).status).toBe(204);
     expect((await desk.post(`/api/conversations/${id}/whispers/read`)).status).toBe(204);
-    // the supervisor's call reads nothing for the agent (read marks are the agent's); no such conversation: 404
+    const agentRead = t.clock.now().toISOString();
+    // the supervisor reads the agent's answer (a supervisor of another team may not); no such conversation: 404
+    t.clock.advance(5_000);
+    expect((await outsider.post(`/api/conversations/${id}/whispers/read`)).status).toBe(403);
+    expect((await supervisor.post(`/api/conversations/${id}/whispers/read`)).status).toBe(204);
     expect((await supervisor.post(`/api/conversations/${id}/whispers/read`)).status).toBe(204);
     expect((await desk.post(`/api/conversations/${randomUUID()}/whispers/read`)).status).toBe(404);
-    const { rows: reads } = await t.db.query<{ payload: any }>(`SELECT payload FROM events WHERE type = 'whisper.updated' AND conversation_id = $1 ORDER BY seq`, [id]);
-    expect(reads.map((r) => [r.payload.reason, r.payload.whisper.body, r.payload.whisper.readAt, r.payload.serviceId])).toEqual([
-      ['read', 'Ofereça o desconto de fidelidade', t.clock.now().toISOString(), service.id],
-    ]);
+    const supervisorRead = t.clock.now().toISOString();
+    // both marks reach the agent's stream (agentId) and the service's watchers (serviceId)
     const d = (await supervisor.get(`/api/conversations/${id}`)).body;
-    expect(d.whispers.map((w: any) => [w.body, w.readAt])).toEqual([['Ofereça o desconto de fidelidade', t.clock.now().toISOString()], ['Ok, vou oferecer', null]]);
+    const { rows: reads } = await t.db.query<{ payload: any }>(`SELECT payload FROM events WHERE type = 'whisper.updated' AND conversation_id = $1 ORDER BY seq`, [id]);
+    expect(reads.map((r) => [r.payload.reason, r.payload.whisper.body, r.payload.whisper.readAt, r.payload.serviceId, r.payload.agentId])).toEqual([
+      ['read', 'Ofereça o desconto de fidelidade', agentRead, service.id, d.conversation.agentId],
+      ['read', 'Ok, vou oferecer', supervisorRead, service.id, d.conversation.agentId],
+    ]);
+    expect(d.whispers.map((w: any) => [w.body, w.readAt])).toEqual([['Ofereça o desconto de fidelidade', agentRead], ['Ok, vou oferecer', supervisorRead]]);
     expect(d.messages.map((m: any) => m.body)).not.toContain('Ofereça o desconto de fidelidade');
     const audit = (await admin.get(`/api/audit?entity=conversation&entityId=${id}`)).body.items.map((a: any) => a.action);
     expect(audit).toContain('supervisor_chat');

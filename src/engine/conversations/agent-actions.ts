@@ -158,17 +158,19 @@ export function whisper(engine: Engine, actor: Actor, conversationId: string, te
  */
 export function markWhispersRead(engine: Engine, actor: Actor, conversationId: string): Promise<void> {
   return engine.execute(async (u) => {
-    // only the messages addressed to the caller are marked, so no other check is needed (an agent
-    // transferred away still reads what was written to them)
     const c = await loadConversation(u.tx, conversationId);
     if (!c) throw notFound(NOUNS.conversation, conversationId);
-    const { rows } = await u.tx.query(
+    // an agent reads what was written to them (a transferred agent still reads what was written to
+    // them, so no other check); a supervisor of the service reads the agents' answers
+    const asAgent = actor.role === 'agent' || c.agentId === actor.id;
+    if (!asAgent) await assertSupervisor(u.tx, actor, c);
+    const { rows } = await u.tx.query<Record<string, unknown> & { agent_id: string }>(
       `WITH read AS (
-         UPDATE supervisor_messages SET read_at = $3
-          WHERE conversation_id = $1 AND agent_id = $2 AND read_at IS NULL AND author_id <> $2 RETURNING *)
+         UPDATE supervisor_messages SET read_at = $2
+          WHERE conversation_id = $1 AND read_at IS NULL AND ${asAgent ? 'agent_id = $3 AND author_id <> $3' : 'author_id = agent_id'} RETURNING *)
        SELECT w.*, u.name AS author_name FROM read w JOIN users u ON u.id = w.author_id ORDER BY w.id`,
-      [conversationId, actor.id, u.now],
+      asAgent ? [conversationId, u.now, actor.id] : [conversationId, u.now],
     );
-    for (const r of rows) u.emit({ type: 'whisper.updated', reason: 'read', serviceId: c.serviceId, agentId: actor.id, whisper: presentWhisper(r) });
+    for (const r of rows) u.emit({ type: 'whisper.updated', reason: 'read', serviceId: c.serviceId, agentId: r.agent_id, whisper: presentWhisper(r) });
   });
 }

@@ -104,7 +104,7 @@ export function conversationRoutes(app: FastifyInstance, { runtime }: { runtime:
 
   api.post('/api/conversations/:id/whispers/read', {
     config: { access: ALL_ROLES },
-    schema: { tags, summary: 'Mark the supervisor chat as read', params: IdParams, response: { 204: z.null(), ...errors } },
+    schema: { tags, summary: 'Mark the supervisor chat as read: an agent reads what supervisors wrote to them, a supervisor the agent’s answers', params: IdParams, response: { 204: z.null(), ...errors } },
   }, async (req, reply) => {
     await markWhispersRead(engine, req.actor, req.params.id);
     return reply.code(204).send(null);

@@ -62,9 +62,18 @@ export function SupervisorChat({ store, c, meId, onClose }: { store: DeskStore; 
             <div key={w.id} className={`${classes.bubble} ${mine ? classes.whisperMine : classes.whisperTheirs}`} data-testid="whisper">
               <span className={classes.author}>{mine ? t('desk.conversation.you') : w.authorName}</span>
               {w.body}
-              <time className={classes.meta} dateTime={w.createdAt} title={fullDateTime(w.createdAt, settings.timezone, i18n.language)}>
-                {timeOfDay(w.createdAt, settings.timezone, i18n.language)}
-              </time>
+              <span className={classes.meta}>
+                <time dateTime={w.createdAt} title={fullDateTime(w.createdAt, settings.timezone, i18n.language)}>
+                  {timeOfDay(w.createdAt, settings.timezone, i18n.language)}
+                </time>
+                {/* my answer: has a supervisor read it? (live, from whisper.updated) */}
+                {mine && (
+                  <span data-testid="whisper-read">
+                    {' · '}
+                    {w.readAt ? t('desk.supervisor.read', { time: timeOfDay(w.readAt, settings.timezone, i18n.language) }) : t('desk.supervisor.unread')}
+                  </span>
+                )}
+              </span>
             </div>
           );
         })}

@@ -147,6 +147,8 @@ export const ptBR = {
       placeholder: 'Responder ao supervisor…',
       send: 'Enviar ao supervisor',
       close: 'Fechar o chat com o supervisor',
+      read: 'Lida pelo supervisor às {{time}}',
+      unread: 'Ainda não lida',
     },
     notify: {
       title: 'Novo atendimento',
@@ -312,6 +314,8 @@ export const en: typeof ptBR = {
       placeholder: 'Answer the supervisor…',
       send: 'Send to the supervisor',
       close: 'Close the supervisor chat',
+      read: 'Read by the supervisor at {{time}}',
+      unread: 'Not read yet',
     },
     notify: {
       title: 'New conversation',

@@ -56,6 +56,11 @@ export function ConversationModal({ id, chat, onClose }: { id: string | null; ch
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // the agent's answers on screen are read: the agent's desk shows it
+  const unreadAnswers = d?.whispers.filter((w) => w.authorId === w.agentId && !w.readAt).length ?? 0;
+  useEffect(() => {
+    if (id && showChat && unreadAnswers > 0) void store.markWhispersRead(id);
+  }, [id, showChat, unreadAnswers, store]);
   const open = view !== null && (view.state === 'in_service' || view.state === 'queued' || view.state === 'bot' || view.state === 'triage');
 
   const author = (m: MessageView) => {

@@ -277,6 +277,13 @@ export class MonitorStore {
     this.patchDetail(id, (d) => ({ ...d, whispers: mergeById(d.whispers, [w]) }));
   }
 
+  /** The supervisor saw the agent's answers: stamped here at once, and for the agent through the stream. */
+  async markWhispersRead(id: string): Promise<void> {
+    const now = new Date().toISOString();
+    this.patchDetail(id, (d) => ({ ...d, whispers: d.whispers.map((w) => (w.authorId === w.agentId && !w.readAt ? { ...w, readAt: now } : w)) }));
+    await post(`/api/conversations/${id}/whispers/read`).catch(() => undefined);
+  }
+
   assign = (id: string, agentId: string) => post<ConversationView>(`/api/conversations/${id}/assign`, { agentId });
   returnToQueue = (id: string) => post<ConversationView>(`/api/conversations/${id}/return-to-queue`);
 }
