@@ -13,13 +13,19 @@ export class ApiError extends Error {
 }
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    // the server's refusals come in the screen's language
-    headers: { 'accept-language': i18n.language || 'pt-BR', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      // the server's refusals come in the screen's language
+      headers: { 'accept-language': i18n.language || 'pt-BR', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+  } catch {
+    // the server did not answer at all: the browser's own words ("Failed to fetch") are English
+    throw new ApiError(0, 'network', i18n.t('common.network'));
+  }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   const data = text ? JSON.parse(text) : null;

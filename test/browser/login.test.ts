@@ -36,6 +36,14 @@ describeBrowser('login and language', () => {
     await screenshot(page, 'login-wrong-password');
   });
 
+  it('says the server is out of reach, not that the password is wrong, when nothing answers', async () => {
+    await page.route('**/api/auth/login', (route) => route.abort('connectionrefused'));
+    await signIn(page, server.admin.email, server.admin.password);
+    await page.getByRole('alert').filter({ hasText: 'Sem conexão com o servidor. Verifique a rede e tente de novo.' }).waitFor();
+    await expect(page.getByText('E-mail ou senha incorretos').count()).resolves.toBe(0);
+    await page.unroute('**/api/auth/login');
+  });
+
   it('signs the admin in to the menu and the pause reasons', async () => {
     await signIn(page, server.admin.email, server.admin.password);
     await page.getByRole('button', { name: 'Sair' }).waitFor();

@@ -25,7 +25,10 @@ export function LoginPage() {
       qc.setQueryData(['me'], me);
       await qc.invalidateQueries({ queryKey: ['settings'] });
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 429 ? t('login.throttled') : t('login.invalid'));
+      // a wrong password is a 401; no answer at all is not the password's fault
+      if (err instanceof ApiError && err.status === 429) setError(t('login.throttled'));
+      else if (err instanceof ApiError && (err.status === 401 || err.status === 400)) setError(t('login.invalid'));
+      else setError(err instanceof ApiError ? err.message : t('common.network'));
     } finally {
       setBusy(false);
     }

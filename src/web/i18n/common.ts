@@ -10,6 +10,7 @@ export const ptBR = {
     name: 'Nome', language: 'Idioma', logout: 'Sair', reload: 'Recarregar', clear: 'Limpar',
     showInactive: 'Mostrar inativos', required: 'Obrigatório', minutes: 'minutos', seconds: 'segundos',
     toggleVisibility: 'Mostrar ou ocultar o texto digitado',
+    network: 'Sem conexão com o servidor. Verifique a rede e tente de novo.',
   },
   nav: {
     home: 'Início', desk: 'Atendimento', admin: 'Administração', users: 'Usuários', agents: 'Agentes',
@@ -41,6 +42,7 @@ export const en: typeof ptBR = {
     name: 'Name', language: 'Language', logout: 'Sign out', reload: 'Reload', clear: 'Clear',
     showInactive: 'Show inactive', required: 'Required', minutes: 'minutes', seconds: 'seconds',
     toggleVisibility: 'Show or hide what was typed',
+    network: 'No connection to the server. Check the network and try again.',
   },
   nav: {
     home: 'Home', desk: 'Agent desk', admin: 'Administration', users: 'Users', agents: 'Agents',
