@@ -1,4 +1,8 @@
 // `npm run bench [name…]`: runs the benchmarks (all, or those named) and prints one JSON line per result.
+// Each benchmark runs in a process of its own, so that none measures the heap, the JIT or the
+// leftover timers of the ones before it.
+import { spawnSync } from 'node:child_process';
+
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   routing: () => import('./routing.js'),
   'monitor-snapshot': () => import('./monitor-snapshot.js'),
@@ -11,8 +15,18 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
 };
 
 const wanted = process.argv.slice(2);
-for (const [name, load] of Object.entries(BENCHES)) {
-  if (wanted.length && !wanted.includes(name)) continue;
-  await (await load()).run();
+const unknown = wanted.filter((w) => !(w in BENCHES));
+if (unknown.length) {
+  console.error(`unknown benchmark: ${unknown.join(', ')} (known: ${Object.keys(BENCHES).join(', ')})`);
+  process.exit(2);
+}
+const names = wanted.length ? wanted : Object.keys(BENCHES);
+if (names.length === 1) {
+  await (await BENCHES[names[0]]()).run();
+} else {
+  for (const name of names) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, name], { stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
 }
 export {};
