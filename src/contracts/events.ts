@@ -9,7 +9,7 @@ import { AlertView } from './alerts.js';
  */
 export const EVENT_TYPES = [
   'conversation.created', 'conversation.updated', 'message.created', 'whisper.created',
-  /** a supervisor-chat message changed: the agent read it (reason 'read') */
+  /** a supervisor-chat message changed: its reader read it (reason 'read'; the agent a supervisor's, a supervisor the agent's) */
   'whisper.updated',
   'agent.updated',
   /** services, teams or parameters changed: every node refreshes what it caches of them */

@@ -19,6 +19,11 @@ export class AppError extends Error {
     this.pt = message.pt;
     this.name = 'AppError';
   }
+
+  /** The message in both languages. */
+  get said(): Said {
+    return { en: this.message, pt: this.pt };
+  }
 }
 
 export const notFound = (what: Noun, id?: string) =>

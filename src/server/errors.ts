@@ -17,15 +17,14 @@ const pick = (said: Said, lang: Language) => (lang === 'pt' ? said.pt : said.en)
 
 /** An AppError's `issues` (paths with messages in both languages), in the request's language. */
 function appIssues(extra: Record<string, unknown>, lang: Language): Issue[] | undefined {
-  const issues = extra.issues as { path: string; message: Said | string }[] | undefined;
-  return issues?.map((i) => ({ path: i.path, message: typeof i.message === 'string' ? i.message : pick(i.message, lang) }));
+  const issues = extra.issues as { path: string; message: Said }[] | undefined;
+  return issues?.map((i) => ({ path: i.path, message: pick(i.message, lang) }));
 }
 
 /** Messages of the framework's own refusals. */
 const FRAMEWORK: Record<string, Said> = {
   tooLarge: { en: 'request body is too large', pt: 'o corpo da requisição é grande demais' },
   emptyJson: { en: 'body: empty JSON body', pt: 'body: corpo JSON vazio' },
-  badJson: { en: 'body: not valid JSON', pt: 'body: não é um JSON válido' },
   internal: { en: 'something went wrong on our side; it has been logged', pt: 'algo deu errado do nosso lado; o erro foi registrado' },
 };
 
@@ -36,7 +35,7 @@ export function registerErrorHandling(app: FastifyInstance, indexHtml?: string):
     if (err instanceof AppError) {
       const { field: _field, issues: _issues, ...extra } = err.extra as { field?: string; issues?: unknown };
       const issues = appIssues(err.extra, lang);
-      return reply.code(err.status).send(body(err.code, lang === 'pt' ? err.pt : err.message, { ...(extra as Partial<ErrorBody['error']>), ...(issues ? { issues } : {}) }));
+      return reply.code(err.status).send(body(err.code, pick(err.said, lang), { ...(extra as Partial<ErrorBody['error']>), ...(issues ? { issues } : {}) }));
     }
     if (err instanceof RequestValidationError) {
       const where = err.validationContext ?? 'body';
@@ -47,7 +46,8 @@ export function registerErrorHandling(app: FastifyInstance, indexHtml?: string):
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(body('unsupported_media_type', err.message));
     if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return reply.code(400).send(body('validation_error', pick(FRAMEWORK.emptyJson, lang)));
     if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err.statusCode === 400 && err instanceof SyntaxError)) {
-      return reply.code(400).send(body('bad_request', lang === 'pt' ? pick(FRAMEWORK.badJson, lang) : err.message));
+      // in English, Fastify's own message (it names where the JSON breaks)
+      return reply.code(400).send(body('bad_request', lang === 'pt' ? 'body: não é um JSON válido' : err.message));
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       // the framework's other refusals: its message names the problem

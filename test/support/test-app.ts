@@ -170,7 +170,6 @@ export async function createService(admin: Client, over: Record<string, unknown>
   return r.body;
 }
 
-/** An API-channel service with its credentials, and `send`: a customer message posted with its token. */
 /** A bot flow for tests: a menu whose first option goes to the queue and second ends the chat. */
 export const TWO_STEP = {
   version: 1,
@@ -182,6 +181,7 @@ export const TWO_STEP = {
   },
 };
 
+/** An API-channel service with its credentials, and `send`: a customer message posted with its token. */
 export async function createApiService(t: TestApp, admin: Client, over: Record<string, unknown> = {}) {
   const service = await createService(admin, { channel: 'api', ...over });
   const creds = (await admin.post(`/api/services/${service.id}/api-credentials`)).body as { token: string; webhookSecret: string };

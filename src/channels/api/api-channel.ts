@@ -4,7 +4,7 @@ import type { Actor } from '../../engine/actor.js';
 import { writeAudit } from '../../engine/audit.js';
 import { CatalogCache } from '../../engine/catalog-cache.js';
 import type { OutboundHook } from '../../engine/engine.js';
-import { AppError, notFound, NOUNS } from '../../engine/errors.js';
+import { AppError, at, notFound, NOUNS } from '../../engine/errors.js';
 import { enqueueOutbox, type OutboxSender } from '../../engine/outbox.js';
 import { decryptSecret, encryptSecret, type SecretKey } from '../../engine/secrets.js';
 import { signBody } from './signature.js';
@@ -26,7 +26,7 @@ export async function issueApiCredentials(db: Database, actor: Actor, serviceId:
     if (!rowCount) {
       const { rows } = await tx.query('SELECT channel FROM services WHERE id = $1', [serviceId]);
       if (!rows[0]) throw notFound(NOUNS.service, serviceId);
-      throw new AppError(422, 'validation_error', { en: 'serviceId: only API-channel services have API credentials', pt: 'serviceId: só serviços do canal API têm credenciais de API' });
+      throw new AppError(422, 'validation_error', at('serviceId', { en: 'only API-channel services have API credentials', pt: 'só serviços do canal API têm credenciais de API' }));
     }
     await writeAudit(tx, actor, { action: 'issue_api_credentials', entity: 'service', entityId: serviceId });
     return { token, webhookSecret };
@@ -62,7 +62,7 @@ export class InboundAuthenticator {
     if (!s || s.channel !== 'api' || !s.active) throw notFound(NOUNS.apiService, serviceId);
     const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const ok = token && s.api_token_hash && timingSafeEqual(Buffer.from(sha256(token)), Buffer.from(s.api_token_hash));
-    if (!ok) throw new AppError(401, 'unauthenticated', { en: 'Authorization: a valid Bearer token of this service is required', pt: 'Authorization: é preciso um token Bearer válido deste serviço' });
+    if (!ok) throw new AppError(401, 'unauthenticated', at('Authorization', { en: 'a valid Bearer token of this service is required', pt: 'é preciso um token Bearer válido deste serviço' }));
   }
 
   clear(): void {

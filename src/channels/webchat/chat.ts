@@ -2,7 +2,7 @@ import type { ConversationView, MessageView } from '../../contracts/conversation
 import type { Database } from '../../db/database.js';
 import { visitorUploads } from '../../engine/attachments.js';
 import type { Engine } from '../../engine/engine.js';
-import { AppError } from '../../engine/errors.js';
+import { AppError, at } from '../../engine/errors.js';
 import { closeByCustomer } from '../../engine/conversations/customer-actions.js';
 import { receiveInbound, startConversation, type InboundResult } from '../../engine/conversations/inbound.js';
 import { CONVERSATION_SELECT, MESSAGE_SELECT, presentConversation, presentMessage } from '../../engine/conversations/present.js';
@@ -52,13 +52,13 @@ export interface VisitorMessage {
 
 /** A typed message (with files uploaded before); opens a conversation when none is open. */
 export async function sendMessage(engine: Engine, visitor: Visitor, m: VisitorMessage): Promise<InboundResult> {
-  if (m.text.trim() === '' && !m.attachmentIds?.length) throw new AppError(400, 'validation_error', { en: 'text: empty message', pt: 'text: mensagem vazia' });
+  if (m.text.trim() === '' && !m.attachmentIds?.length) throw new AppError(400, 'validation_error', at('text', { en: 'empty message', pt: 'mensagem vazia' }));
   await ensureContact(engine, visitor);
   let attachments = null;
   if (m.attachmentIds?.length) {
     const open = await currentConversation(engine.db, visitor.contactId);
     attachments = await visitorUploads(engine.db, visitor.id, m.attachmentIds, open?.id ?? null);
-    if (!attachments) throw new AppError(422, 'unknown_reference', { en: 'attachmentIds: not your uploads, or already sent elsewhere', pt: 'attachmentIds: arquivos que não são seus ou que já foram enviados em outra conversa' });
+    if (!attachments) throw new AppError(422, 'unknown_reference', at('attachmentIds', { en: 'not your uploads, or already sent elsewhere', pt: 'arquivos que não são seus ou que já foram enviados em outra conversa' }));
   }
   return receiveInbound(engine, {
     serviceId: visitor.serviceId,

@@ -13,7 +13,7 @@ import { hashPassword } from '../auth/password.js';
 import type { BusinessHoursInput } from '../../contracts/business-hours.js';
 import { assertValidFlow } from '../bot/flow.js';
 import { normalizeBusinessHours, storedHours } from '../business-hours.js';
-import { AppError } from '../errors.js';
+import { AppError, at } from '../errors.js';
 import { getSettings } from '../settings.js';
 import { encryptSecret, type SecretKey } from '../secrets.js';
 import { iso, type ResourceDef, type Row } from './resource.js';
@@ -54,14 +54,14 @@ export const users: ResourceDef<User> = {
         `SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND active AND id <> $1`,
         [existing.id],
       );
-      if (rows[0].n === 0) throw new AppError(409, 'conflict', { en: 'role: this is the last active admin; make another admin first', pt: 'role: este é o último administrador ativo; torne outro usuário administrador antes' });
+      if (rows[0].n === 0) throw new AppError(409, 'conflict', at('role', { en: 'this is the last active admin; make another admin first', pt: 'este é o último administrador ativo; torne outro usuário administrador antes' }));
     }
     const extra: Record<string, unknown> = {};
     if (typeof input.email === 'string') extra.email = input.email.trim().toLowerCase();
     if (typeof input.password === 'string') extra.password_hash = await hashPassword(input.password);
     return extra;
   },
-  conflictMessage: () => ({ en: 'email: a user with this e-mail already exists', pt: 'email: já existe um usuário com este e-mail' }),
+  conflictMessage: () => (at('email', { en: 'a user with this e-mail already exists', pt: 'já existe um usuário com este e-mail' })),
   scope: userScope,
 };
 
@@ -86,7 +86,7 @@ export const teams: ResourceDef<Team> = {
     supervisorIds: ids(r.supervisorIds),
     ...stamps(r),
   }),
-  conflictMessage: () => ({ en: 'name: a team with this name already exists', pt: 'name: já existe um departamento com este nome' }),
+  conflictMessage: () => (at('name', { en: 'a team with this name already exists', pt: 'já existe um departamento com este nome' })),
   scope: teamScope,
 };
 
@@ -114,7 +114,7 @@ export function channelAccounts(secretKey: SecretKey): ResourceDef<ChannelAccoun
       if (input.credentials === undefined) return {};
       return { credentials_encrypted: encryptSecret(secretKey, JSON.stringify(input.credentials)) };
     },
-    conflictMessage: () => ({ en: 'name: a channel account with this name already exists', pt: 'name: já existe uma conta de canal com este nome' }),
+    conflictMessage: () => (at('name', { en: 'a channel account with this name already exists', pt: 'já existe uma conta de canal com este nome' })),
   };
 }
 
@@ -177,7 +177,7 @@ export const services: ResourceDef<Service> = {
   async prepare(input, { tx, existing }) {
     const channel = (input.channel ?? existing?.channel) as string;
     if (input.emailTriage === true && channel !== 'email') {
-      throw new AppError(422, 'validation_error', { en: 'emailTriage: only e-mail services have the e-mail filter', pt: 'emailTriage: só serviços de e-mail têm o filtro de e-mail' }, { field: 'emailTriage' });
+      throw new AppError(422, 'validation_error', at('emailTriage', { en: 'only e-mail services have the e-mail filter', pt: 'só serviços de e-mail têm o filtro de e-mail' }), { field: 'emailTriage' });
     }
     // a flow that would trap a customer is refused (422 listing its problems)
     if (input.botFlow) await assertValidFlow(tx, channel, input.botFlow);
@@ -198,8 +198,8 @@ export const services: ResourceDef<Service> = {
   // the name's index is `services_name_key`, so match the key's constraint exactly
   conflictMessage: (c) =>
     c === 'services_key_key'
-      ? { en: 'key: a service with this key already exists', pt: 'key: já existe um serviço com esta chave' }
-      : { en: 'name: a service with this name already exists', pt: 'name: já existe um serviço com este nome' },
+      ? at('key', { en: 'a service with this key already exists', pt: 'já existe um serviço com esta chave' })
+      : at('name', { en: 'a service with this name already exists', pt: 'já existe um serviço com este nome' }),
   scope: serviceScope,
 };
 
@@ -217,7 +217,7 @@ export const pauseReasons: ResourceDef<PauseReason> = {
     active: r.active as boolean,
     ...stamps(r),
   }),
-  conflictMessage: () => ({ en: 'name: a pause reason with this name already exists', pt: 'name: já existe um motivo de pausa com este nome' }),
+  conflictMessage: () => (at('name', { en: 'a pause reason with this name already exists', pt: 'já existe um motivo de pausa com este nome' })),
 };
 
 export const classifications: ResourceDef<Classification> = {
@@ -241,12 +241,12 @@ export const classifications: ResourceDef<Classification> = {
     if (serviceIds?.length) {
       const unique = [...new Set(serviceIds)];
       const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM services WHERE id = ANY($1::uuid[])', [unique]);
-      if (rows[0].n !== unique.length) throw new AppError(422, 'unknown_reference', { en: 'serviceIds: one of the ids does not exist', pt: 'serviceIds: um dos ids não existe' }, { field: 'serviceIds' });
+      if (rows[0].n !== unique.length) throw new AppError(422, 'unknown_reference', at('serviceIds', { en: 'one of the ids does not exist', pt: 'um dos ids não existe' }), { field: 'serviceIds' });
       return { service_ids: unique };
     }
     return {};
   },
-  conflictMessage: () => ({ en: 'code: a classification with this code already exists', pt: 'code: já existe uma classificação com este código' }),
+  conflictMessage: () => (at('code', { en: 'a classification with this code already exists', pt: 'já existe uma classificação com este código' })),
 };
 
 export const templateCategories: ResourceDef<TemplateCategory> = {
@@ -264,7 +264,7 @@ export const templateCategories: ResourceDef<TemplateCategory> = {
     active: r.active as boolean,
     ...stamps(r),
   }),
-  conflictMessage: () => ({ en: 'code: a template category with this code already exists', pt: 'code: já existe uma categoria de template com este código' }),
+  conflictMessage: () => (at('code', { en: 'a template category with this code already exists', pt: 'já existe uma categoria de template com este código' })),
 };
 
 export const templates: ResourceDef<Template> = {
@@ -292,5 +292,5 @@ export const templates: ResourceDef<Template> = {
     active: r.active as boolean,
     ...stamps(r),
   }),
-  conflictMessage: () => ({ en: 'name: a template with this name already exists', pt: 'name: já existe um template com este nome' }),
+  conflictMessage: () => (at('name', { en: 'a template with this name already exists', pt: 'já existe um template com este nome' })),
 };

@@ -1,6 +1,6 @@
 import { reduceAgentPresence, type AgentEvent, type AgentPresence } from '../../core/agent-state.js';
 import type { UnitOfWork } from '../engine.js';
-import { AppError, Said } from '../errors.js';
+import { AppError, type Said } from '../errors.js';
 import { loadAgent } from './present.js';
 
 interface PresenceRow {

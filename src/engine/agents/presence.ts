@@ -1,6 +1,6 @@
 import type { Actor } from '../actor.js';
 import type { Engine, UnitOfWork } from '../engine.js';
-import { AppError } from '../errors.js';
+import { AppError, at } from '../errors.js';
 import { getSettings } from '../settings.js';
 import { clearTimer, setTimer } from '../timers.js';
 import { AGENT_SELECT, loadAgent, presentAgent } from './present.js';
@@ -40,7 +40,7 @@ export const agentPause = (engine: Engine, actor: Actor, reasonId: string) =>
   engine.execute(async (u) => {
     const id = await assertAgent(u, actor);
     const { rows } = await u.tx.query('SELECT 1 FROM pause_reasons WHERE id = $1 AND active', [reasonId]);
-    if (!rows[0]) throw new AppError(422, 'unknown_reference', { en: 'reasonId: no such active pause reason', pt: 'reasonId: não há motivo de pausa ativo com este id' });
+    if (!rows[0]) throw new AppError(422, 'unknown_reference', at('reasonId', { en: 'no such active pause reason', pt: 'não há motivo de pausa ativo com este id' }));
     await reduceStoredPresence(u, id, { type: 'pause', reasonId });
     return (await loadAgent(u.tx, id))!;
   });

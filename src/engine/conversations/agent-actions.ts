@@ -2,7 +2,7 @@ import type { ConversationView, MessageView, WhisperView } from '../../contracts
 import type { Actor } from '../actor.js';
 import { writeAudit } from '../audit.js';
 import type { Engine } from '../engine.js';
-import { AppError, forbidden, notFound, NOUNS, STATE_PT } from '../errors.js';
+import { AppError, at, forbidden, notFound, NOUNS, STATE_PT } from '../errors.js';
 import { clearTimer, setTimer } from '../timers.js';
 import { assertHandlerOrSupervisor, assertSupervisor } from './access.js';
 import { takeAgentSlot } from './assign.js';
@@ -47,14 +47,14 @@ export function transfer(engine: Engine, actor: Actor, conversationId: string, t
     const as = await assertHandlerOrSupervisor(u.tx, actor, c);
     assertInService(c);
     if ('toAgentId' in to) {
-      if (to.toAgentId === c.agentId) throw new AppError(409, 'conflict', { en: 'toAgentId: the conversation is already with this agent', pt: 'toAgentId: o atendimento já está com este agente' });
+      if (to.toAgentId === c.agentId) throw new AppError(409, 'conflict', at('toAgentId', { en: 'the conversation is already with this agent', pt: 'o atendimento já está com este agente' }));
       assertTransition(c, 'in_service', as);
       const kind = c.channel === 'email' ? 'email' : 'chat';
       if (!(await takeAgentSlot(u, to.toAgentId, c.serviceId, kind))) {
-        throw new AppError(409, 'agent_unavailable', {
-          en: 'toAgentId: that agent is not available, is paused or has no free slot for this service',
-          pt: 'toAgentId: esse agente não está disponível, está em pausa ou não tem vaga livre para este serviço',
-        });
+        throw new AppError(409, 'agent_unavailable', at('toAgentId', {
+          en: 'that agent is not available, is paused or has no free slot for this service',
+          pt: 'esse agente não está disponível, está em pausa ou não tem vaga livre para este serviço',
+        }));
       }
       await u.tx.query(
         `UPDATE conversations SET agent_id = $2, assigned_at = $3, transfer_count = transfer_count + 1, version = version + 1 WHERE id = $1`,
@@ -68,10 +68,10 @@ export function transfer(engine: Engine, actor: Actor, conversationId: string, t
         [to.toServiceId],
       );
       if (!rows[0] || !rows[0].active) throw notFound(NOUNS.service, to.toServiceId);
-      if (rows[0].channel !== c.channel) throw new AppError(422, 'validation_error', {
-          en: `toServiceId: that service is on ${rows[0].channel}, this conversation on ${c.channel}`,
-          pt: `toServiceId: esse serviço é do canal ${rows[0].channel}, este atendimento do canal ${c.channel}`,
-        });
+      if (rows[0].channel !== c.channel) throw new AppError(422, 'validation_error', at('toServiceId', {
+          en: `that service is on ${rows[0].channel}, this conversation on ${c.channel}`,
+          pt: `esse serviço é do canal ${rows[0].channel}, este atendimento do canal ${c.channel}`,
+        }));
       assertTransition(c, 'queued', as);
       await u.tx.query(
         `UPDATE conversations SET service_id = $2, state = 'queued', agent_id = NULL, priority = 'returned', queued_at = $3,
@@ -101,7 +101,7 @@ export function assignManually(engine: Engine, actor: Actor, conversationId: str
       pt: `o atendimento está ${STATE_PT[c.state]}: só um atendimento aguardando em fila pode ser alocado`,
     }, { currentState: c.state });
     const { rows } = await u.tx.query('SELECT 1 FROM users WHERE id = $1 AND active AND agent_enabled', [agentId]);
-    if (!rows[0]) throw new AppError(422, 'unknown_reference', { en: 'agentId: no such active agent', pt: 'agentId: não há agente ativo com este id' });
+    if (!rows[0]) throw new AppError(422, 'unknown_reference', at('agentId', { en: 'no such active agent', pt: 'não há agente ativo com este id' }));
     await u.tx.query(`UPDATE conversations SET priority = 'manual', preferred_agent_id = $2, version = version + 1 WHERE id = $1`, [c.id, agentId]);
     await writeAudit(u.tx, actor, { action: 'assign_manually', entity: 'conversation', entityId: c.id, after: { agentId } });
     u.requestRouting();

@@ -2,7 +2,7 @@ import type { Actor as CoreActor } from '../../core/conversation-state.js';
 import type { ConversationState, ConversationView } from '../../contracts/conversations.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import { checkWrapUpFields } from '../../core/wrapup-fields.js';
-import { AppError, joinIssues } from '../errors.js';
+import { AppError, at, joinIssues } from '../errors.js';
 import { loadWrapUpFieldDefs } from '../admin/wrapup-fields.js';
 import { clearConversationTimers } from '../timers.js';
 import { addMessage, assertTransition, emitConversation, releaseAgent } from './lifecycle.js';
@@ -42,8 +42,8 @@ async function validateWrapUp(u: UnitOfWork, c: ConversationView, w: WrapUp, to:
       `SELECT active AND (service_ids IS NULL OR $2 = ANY(service_ids)) AS ok FROM classifications WHERE id = $1`,
       [w.classificationId, c.serviceId],
     );
-    if (!rows[0]) throw new AppError(422, 'unknown_reference', { en: 'classificationId: no such classification', pt: 'classificationId: classificação inexistente' });
-    if (!rows[0].ok) throw new AppError(422, 'validation_error', { en: 'classificationId: not active for this service', pt: 'classificationId: não está ativa para este serviço' });
+    if (!rows[0]) throw new AppError(422, 'unknown_reference', at('classificationId', { en: 'no such classification', pt: 'classificação inexistente' }));
+    if (!rows[0].ok) throw new AppError(422, 'validation_error', at('classificationId', { en: 'not active for this service', pt: 'não está ativa para este serviço' }));
   }
   const fields = await loadWrapUpFieldDefs(u.tx, c.serviceId);
   // Cancelar asks for no wrap-up: only Concluir needs the required fields

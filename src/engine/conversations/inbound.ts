@@ -7,7 +7,7 @@ import { getSettings } from '../settings.js';
 import { answerBot, pressedLabel, startBot } from '../bot/stage.js';
 import { saveContactFields } from '../contacts.js';
 import type { Engine, UnitOfWork } from '../engine.js';
-import { AppError, notFound, NOUNS } from '../errors.js';
+import { AppError, at, notFound, NOUNS } from '../errors.js';
 import { customerClock, setTimer } from '../timers.js';
 import { InboundBatcher, lockCustomers } from './inbound-batch.js';
 import { addMessage, emitConversation } from './lifecycle.js';
@@ -142,7 +142,7 @@ async function receiveInboundIn(engine: Engine, u: UnitOfWork, m: InboundMessage
   const s = await activeService(u, m.serviceId);
   const contactId = await findOrCreateContact(u, m.channel, m.contact);
   const open = await findOpenConversation(u, contactId, s.id);
-  if (m.option && open?.state !== 'bot') throw new AppError(409, 'not_in_bot', { en: 'option: the conversation is not in the bot any more', pt: 'option: a conversa não está mais no pré-atendimento' }, { currentState: open?.state ?? 'none' });
+  if (m.option && open?.state !== 'bot') throw new AppError(409, 'not_in_bot', at('option', { en: 'the conversation is not in the bot any more', pt: 'a conversa não está mais no pré-atendimento' }), { currentState: open?.state ?? 'none' });
   const opened = open ? null : await openConversation(engine, u, s, contactId, m.subject ?? null);
   let c = open ?? opened!.conversation;
   // the service the conversation is on now (a bot or an agent may have moved it)

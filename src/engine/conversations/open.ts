@@ -45,14 +45,6 @@ export interface Opened {
 
 export const LEFT_MESSAGE_TEXT = 'Recebemos sua mensagem e responderemos assim que possível. Seu protocolo é {p}.';
 
-/**
- * Opens a conversation: a protocol number (told to the customer in the first system message, SAC
- * decree), then the stage. Business hours apply to chat and messaging, not to e-mail, which waits by
- * nature. A `left_message` conversation is born finished (`completed` by the system, wrap-up
- * `{leftMessage: true}`): it never was in a queue, so it is neither offered nor abandoned, yet it shows
- * in the reports and can be followed up. Its single conversation.created event is raised by the caller
- * once the customer's message is stored, so the monitor counts it once.
- */
 /** Where a conversation opened now on this service goes, and the business hours that decided it. */
 export function openingStage(s: ServiceRow, now: Date, timeZone: string): { stage: OpenStage; hours: HoursNow | null; closed: boolean } {
   const hours = s.channel === 'email' ? null : hoursNow(s.business_hours, now, timeZone);
@@ -70,6 +62,14 @@ export function openingStage(s: ServiceRow, now: Date, timeZone: string): { stag
 /** The first system message of every conversation (SAC decree): its protocol number. */
 export const protocolMessage = (protocol: string) => `Seu número de protocolo é ${protocol}.`;
 
+/**
+ * Opens a conversation: a protocol number (told to the customer in the first system message, SAC
+ * decree), then the stage. Business hours apply to chat and messaging, not to e-mail, which waits by
+ * nature. A `left_message` conversation is born finished (`completed` by the system, wrap-up
+ * `{leftMessage: true}`): it never was in a queue, so it is neither offered nor abandoned, yet it shows
+ * in the reports and can be followed up. Its single conversation.created event is raised by the caller
+ * once the customer's message is stored, so the monitor counts it once.
+ */
 export async function openConversation(engine: Engine, u: UnitOfWork, s: ServiceRow, contactId: string, subject: string | null): Promise<Opened> {
   const settings = await getSettings(u.tx);
   const protocol = await nextProtocol(u.tx, u.now, settings.timezone);

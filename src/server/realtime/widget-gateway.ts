@@ -151,7 +151,7 @@ export async function registerWidgetGateway(app: FastifyInstance, deps: WidgetGa
       chain = chain.then(() =>
         handle(msg.data).catch((err) => {
           if (conn.buffered) hub.release(conn);
-          if (err instanceof AppError) return hub.send(conn, { type: 'error', code: err.code, message: inLanguage({ en: err.message, pt: err.pt }) });
+          if (err instanceof AppError) return hub.send(conn, { type: 'error', code: err.code, message: inLanguage(err.said) });
           req.log.error({ err }, 'widget message');
           const said = { en: 'something went wrong on our side; try again', pt: 'algo deu errado do nosso lado; tente de novo' };
           hub.send(conn, { type: 'error', code: 'internal_error', message: inLanguage(said) });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ErrorBody } from '../../contracts/common.js';
 import { Attachment, VisitorIdentity, WebchatConfig } from '../../contracts/webchat.js';
 import { attachmentForStaff, attachmentForVisitor, storeAttachment, type StoredFile } from '../../engine/attachments.js';
-import { AppError, notFound, NOUNS } from '../../engine/errors.js';
+import { AppError, at, notFound, NOUNS } from '../../engine/errors.js';
 import type { Runtime } from '../../engine/runtime.js';
 import { ATTACHMENT_TYPES, isImage, MAX_ATTACHMENT_BYTES, safeFileName, sniffType } from '../../channels/webchat/files.js';
 import { webchatConfig, WebchatServices } from '../../channels/webchat/service.js';
@@ -107,7 +107,7 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
       },
     }, async (req, reply) => {
       const visitor = await visitorByToken(db, req.query.token ?? (req.headers['x-visitor-token'] as string | undefined));
-      if (!visitor) throw new AppError(401, 'unauthenticated', { en: 'token: a visitor token is required', pt: 'token: é preciso o token do visitante' });
+      if (!visitor) throw new AppError(401, 'unauthenticated', at('token', { en: 'a visitor token is required', pt: 'é preciso o token do visitante' }));
       return sendFile(reply, await attachmentForVisitor(db, req.params.id, visitor));
     });
 
@@ -125,7 +125,7 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
       }, async (req, reply) => {
         const token = req.headers['x-visitor-token'] as string | undefined;
         const visitor = await visitorByToken(db, token);
-        if (!visitor) throw new AppError(401, 'unauthenticated', { en: 'x-visitor-token: a visitor token is required', pt: 'x-visitor-token: é preciso o token do visitante' });
+        if (!visitor) throw new AppError(401, 'unauthenticated', at('x-visitor-token', { en: 'a visitor token is required', pt: 'é preciso o token do visitante' }));
         if (!limits.visitorUploads.take(visitor.id)) throw tooMany(limits.visitorUploads.retryAfterSeconds(visitor.id));
         const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
         let name: string | undefined;
@@ -134,7 +134,7 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
         if (contentType.startsWith('multipart/form-data')) {
           const form = await new Response(new Uint8Array(req.body as Buffer), { headers: { 'content-type': contentType } }).formData().catch(() => null);
           const file = form && [...form.values()].find((v): v is File => typeof v !== 'string');
-          if (!file) throw new AppError(400, 'validation_error', { en: 'body: a multipart form with one file is required', pt: 'body: é preciso um formulário multipart com um arquivo' });
+          if (!file) throw new AppError(400, 'validation_error', at('body', { en: 'a multipart form with one file is required', pt: 'é preciso um formulário multipart com um arquivo' }));
           name = file.name;
           declared = file.type.toLowerCase();
           data = new Uint8Array(await file.arrayBuffer());
@@ -148,8 +148,8 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
           declared = contentType.split(';')[0].trim();
           data = req.body as Buffer;
         }
-        if (!data?.byteLength) throw new AppError(400, 'validation_error', { en: 'body: the file is empty', pt: 'body: o arquivo está vazio' });
-        if (data.byteLength > MAX_ATTACHMENT_BYTES) throw new AppError(413, 'payload_too_large', { en: `file: larger than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`, pt: `file: maior que ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB` });
+        if (!data?.byteLength) throw new AppError(400, 'validation_error', at('body', { en: 'the file is empty', pt: 'o arquivo está vazio' }));
+        if (data.byteLength > MAX_ATTACHMENT_BYTES) throw new AppError(413, 'payload_too_large', at('file', { en: `larger than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`, pt: `maior que ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB` }));
         const type = sniffType(data);
         const declaredOk = GENERIC_TYPES.has(declared) || declared === type || (declared.startsWith('text/plain') && type === 'text/plain');
         if (!type || !declaredOk) {

@@ -1,21 +1,10 @@
 import { Badge, Group, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Classification } from '../../contracts/admin';
 import type { ConversationView } from '../../contracts/conversations';
-import type { WrapupField } from '../../contracts/wrapup-fields';
-import { get } from '../api';
 import { useSession } from '../auth/session';
+import { useWrapupFields } from '../desk/useDesk';
 import { clock, dateTime, useNow } from './format';
-
-const REFERENCE = { staleTime: 5 * 60_000 } as const;
-const list = <T,>(path: string) => async () => (await get<{ items: T[] }>(path)).items;
-
-/** Every classification, inactive ones too: an old conversation keeps the name it was given. */
-function useClassificationNames(): Map<string, Classification> {
-  const q = useQuery({ queryKey: ['monitor', 'classifications'], queryFn: list<Classification>('/api/classifications'), ...REFERENCE });
-  return new Map((q.data ?? []).map((c) => [c.id, c]));
-}
+import { useClassificationsById } from './useMonitor';
 
 function Item({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -40,8 +29,8 @@ export function ConversationRecord({ view, agentName }: { view: ConversationView
   const lang = i18n.language;
   const open = OPEN.has(view.state);
   const now = useNow(open ? 1000 : 3_600_000);
-  const classifications = useClassificationNames();
-  const fields = useQuery({ queryKey: ['monitor', 'wrapup-fields', view.serviceId], queryFn: list<WrapupField>(`/api/services/${view.serviceId}/wrapup-fields`), ...REFERENCE });
+  const classifications = useClassificationsById();
+  const fields = useWrapupFields(view.serviceId);
   const at = (iso: string | null) => (iso ? dateTime(iso, tz, lang) : '—');
   const span = (from: string | null, to: string | null) => (from ? clock((to ? Date.parse(to) : now) - Date.parse(from)) : '—');
 

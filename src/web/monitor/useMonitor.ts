@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import type { PauseReason, Service, Team } from '../../contracts/admin';
+import type { Classification, PauseReason, Service, Team } from '../../contracts/admin';
 import { get } from '../api';
 import { useSession } from '../auth/session';
 import { dayKey } from './format';
@@ -120,4 +120,10 @@ export function useTeamNames(): Map<string, string> {
 export function usePauseReasonNames(): Map<string, string> {
   const q = useQuery({ queryKey: ['monitor', 'pause-reasons'], queryFn: list<PauseReason>('/api/pause-reasons'), ...REFERENCE });
   return useMemo(() => new Map((q.data ?? []).map((r) => [r.id, r.name])), [q.data]);
+}
+
+/** Every classification, inactive ones too: an old conversation keeps the name it was given. */
+export function useClassificationsById(): Map<string, Classification> {
+  const q = useQuery({ queryKey: ['monitor', 'classifications'], queryFn: list<Classification>('/api/classifications'), ...REFERENCE });
+  return useMemo(() => new Map((q.data ?? []).map((c) => [c.id, c])), [q.data]);
 }
