@@ -18,6 +18,7 @@ import { registerMetrics } from './metrics.js';
 import { registerWebchat } from './routes/webchat.js';
 import type { WebchatLimits } from './rate-limit.js';
 import { resolveSecretKey } from '../engine/secrets.js';
+import { registerHttpHardening } from './http-hardening.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,7 +42,8 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
   const app = Fastify({
     logger: logger === true ? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] } : logger,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // a hop count is documented by Fastify but missing from its types
+    trustProxy: config.trustProxy as boolean | string[],
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -50,6 +52,7 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
   registerErrorHandling(app, indexHtml);
 
   await app.register(cookie);
+  await registerHttpHardening(app, config);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Mirante API', version: VERSION, description: 'Omnichannel contact center: administration, conversations, monitor.' },

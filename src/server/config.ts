@@ -17,6 +17,37 @@ export interface Config {
   webDir: string;
   /** Folder of the built WebChat widget (`npm run build:widget`); widget.js is served from it. */
   widgetDir: string;
+  /** Mirante's public base URL (`https://mirante.example.com`), without a trailing slash; its origin is the only one trusted for cookie requests and /ws when set. */
+  publicUrl?: string;
+  /** Fastify's trustProxy: false (default), a hop count, or addresses/CIDRs of the proxies whose X-Forwarded-For is believed. */
+  trustProxy: boolean | number | string[];
+}
+
+/** `TRUST_PROXY`: unset/`false` trusts nobody, `true` every hop, a number that many hops, else a comma list of addresses or CIDRs. */
+export function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  const v = (value ?? '').trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const item of list) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(item) && !['loopback', 'linklocal', 'uniquelocal'].includes(item)) {
+      throw new Error(`TRUST_PROXY must be true, false, a hop count or a comma list of addresses/CIDRs; "${item}" is none of these`);
+    }
+  }
+  return list;
+}
+
+function parsePublicUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new Error(`PUBLIC_URL must be an absolute http(s) URL, got "${value}"`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`PUBLIC_URL must be an http(s) URL, got "${value}"`);
+  return value.replace(/\/+$/, '');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -36,5 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: Number(env.SESSION_HOURS ?? 12),
     webDir: resolve(env.WEB_DIR ?? './dist/web'),
     widgetDir: resolve(env.WIDGET_DIR ?? './dist/widget'),
+    publicUrl: parsePublicUrl(env.PUBLIC_URL),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }
