@@ -19,15 +19,16 @@ export function listMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
 }
 
 /**
- * Applies the versioned SQL files not yet applied, each in its own transaction. An advisory lock
- * keeps two nodes starting together on one PostgreSQL from migrating twice.
+ * Applies the versioned SQL files not yet applied, in one transaction. The advisory lock comes first,
+ * before even the bookkeeping table is created: two nodes starting together on an empty PostgreSQL
+ * would otherwise both create `schema_migrations` and one would fail on the catalog's unique index.
  */
 export async function migrate(db: Database): Promise<string[]> {
-  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   const applied: string[] = [];
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(727274)');
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const done = new Set(
       (await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
     );
