@@ -1,4 +1,5 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { createInterface, type Interface } from 'node:readline';
 import pg from 'pg';
@@ -12,7 +13,7 @@ const PROCESSES = 4;
 const ROUNDS = 12;
 
 interface Worker {
-  child: ChildProcessWithoutNullStreams;
+  child: ChildProcessByStdio<Writable, Readable, null>;
   lines: AsyncIterator<string>;
 }
 
