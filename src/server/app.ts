@@ -19,6 +19,7 @@ import { registerWebchat } from './routes/webchat.js';
 import type { WebchatLimits } from './rate-limit.js';
 import { resolveSecretKey } from '../engine/secrets.js';
 import { registerHttpHardening } from './http-hardening.js';
+import { refuseNul } from './nul.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -50,6 +51,7 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
   const indexPath = join(config.webDir, 'index.html');
   const indexHtml = existsSync(indexPath) ? readFileSync(indexPath, 'utf8') : undefined;
   registerErrorHandling(app, indexHtml);
+  refuseNul(app);
 
   await app.register(cookie);
   await registerHttpHardening(app, config);

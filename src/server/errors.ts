@@ -25,6 +25,7 @@ function appIssues(extra: Record<string, unknown>, lang: Language): Issue[] | un
 const FRAMEWORK: Record<string, Said> = {
   tooLarge: { en: 'request body is too large', pt: 'o corpo da requisição é grande demais' },
   emptyJson: { en: 'body: empty JSON body', pt: 'body: corpo JSON vazio' },
+  badText: { en: 'a text holds a character that cannot be stored (such as U+0000)', pt: 'um texto contém um caractere que não pode ser guardado (como U+0000)' },
   internal: { en: 'something went wrong on our side; it has been logged', pt: 'algo deu errado do nosso lado; o erro foi registrado' },
 };
 
@@ -53,6 +54,9 @@ export function registerErrorHandling(app: FastifyInstance, indexHtml?: string):
       // the framework's other refusals: its message names the problem
       return reply.code(err.statusCode).send(body('bad_request', err.message));
     }
+    // the edge refuses NULs (nul.ts); a text that still reaches PostgreSQL with one is bad input, not our failure
+    const sqlState = (err as { code?: unknown }).code;
+    if (sqlState === '22P05' || sqlState === '22021') return reply.code(400).send(body('validation_error', pick(FRAMEWORK.badText, lang)));
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send(body('internal_error', pick(FRAMEWORK.internal, lang)));
   });

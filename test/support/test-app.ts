@@ -75,7 +75,8 @@ export function appForFile(assign: (app: { t: TestApp; admin: Client }) => void,
 export async function startTestApp(over: Partial<Config> = {}): Promise<TestApp> {
   const { db, drop } = await freshDatabase();
   await ensureFirstAdmin(db, ADMIN_EMAIL, ADMIN_PASSWORD);
-  const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: TEST_SECRET_KEY, ...over };
+  // test clients stand in for the proxy in front of Mirante: their X-Forwarded-For is believed (TRUST_PROXY=loopback)
+  const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: TEST_SECRET_KEY, trustProxy: ['loopback'], ...over };
   const clock = new ManualClock();
   const runtime = await startRuntime(db, { clock, background: false });
   const app = await buildApp({ db, config, runtime });

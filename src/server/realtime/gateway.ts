@@ -8,6 +8,7 @@ import { agentConnected, agentDisconnected, refreshConnectedAgents } from '../..
 import { eventsAfter } from '../../engine/events.js';
 import type { Runtime } from '../../engine/runtime.js';
 import { SESSION_COOKIE } from '../auth/plugin.js';
+import { findNul, NUL_SAID } from '../nul.js';
 import { monitorScope, type Scope } from './scope.js';
 import type { FigureFilter } from '../../engine/monitor/monitor-service.js';
 
@@ -228,6 +229,8 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
       } catch {
         return send(c, { type: 'error', message: 'not JSON' });
       }
+      const nulAt = findNul(parsed, 'message');
+      if (nulAt) return send(c, { type: 'error', message: `${nulAt}: ${NUL_SAID.en}` });
       const msg = ClientMessage.safeParse(parsed);
       if (!msg.success) return send(c, { type: 'error', message: `bad message: ${msg.error.issues[0]?.message}` });
       if (msg.data.type === 'ping') return send(c, { type: 'pong' });

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { WidgetClientMessage } from '../../contracts/webchat.js';
-import { AppError, type Said } from '../../engine/errors.js';
+import { AppError, at, type Said } from '../../engine/errors.js';
+import { findNul, NUL_SAID } from '../nul.js';
 import { loadConversation } from '../../engine/conversations/present.js';
 import type { Runtime } from '../../engine/runtime.js';
 import { closeChat, currentConversation, messagesOf, pressOption, sendMessage, startChat } from '../../channels/webchat/chat.js';
@@ -143,6 +144,8 @@ export async function registerWidgetGateway(app: FastifyInstance, deps: WidgetGa
       } catch {
         return hub.send(conn, { type: 'error', code: 'bad_message', message: 'not JSON' });
       }
+      const nulAt = findNul(parsed, 'message');
+      if (nulAt) return hub.send(conn, { type: 'error', code: 'bad_message', message: inLanguage(at(nulAt, NUL_SAID)) });
       const msg = WidgetClientMessage.safeParse(parsed);
       if (!msg.success) {
         const issue = msg.error.issues[0];
