@@ -68,7 +68,7 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
     },
     transform: jsonSchemaTransform,
   });
-  registerAuth(app, db);
+  registerAuth(app, db, { publicUrl: config.publicUrl });
   // before the engine starts: on PostgreSQL without MIRANTE_SECRET_KEY this refuses to go on
   const secretKey = resolveSecretKey(config, (msg) => app.log.warn(msg));
   const runtime = given ?? (await startRuntime(db, { redisUrl: config.redisUrl, onError: (err) => app.log.error({ err }, 'engine loop') }));

@@ -4,6 +4,7 @@ import type { Database } from '../../db/database.js';
 import type { Actor } from '../../engine/actor.js';
 import { actorOf, sessionUser, type SessionUser } from '../../engine/auth/sessions.js';
 import { AppError, ROLE_PT } from '../../engine/errors.js';
+import { isOwnOrigin } from '../origin.js';
 
 export const SESSION_COOKIE = 'mirante_session';
 
@@ -13,6 +14,8 @@ export type Access = 'public' | readonly Role[];
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** a public route that still answers only Mirante's own pages (sign-in: no login CSRF) */
+    sameOrigin?: boolean;
   }
   interface FastifyRequest {
     user: SessionUser | null;
@@ -24,7 +27,32 @@ export const ALL_ROLES: readonly Role[] = ['admin', 'supervisor', 'agent'];
 export const STAFF: readonly Role[] = ['admin', 'supervisor'];
 export const ADMIN: readonly Role[] = ['admin'];
 
-export function registerAuth(app: FastifyInstance, db: Database): void {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Cross-site request forgery: the session cookie goes with any request the browser sends, SameSite=Lax
+ * included when the foreign page is on a sibling subdomain (where the widget's host site often is). A
+ * state-changing cookie request must come from Mirante's own pages, and carry JSON: a form or a
+ * text/plain body is what a foreign page can send without asking the browser's leave (CORS preflight).
+ */
+function refuseCrossSite(req: FastifyRequest, publicUrl: string | undefined): void {
+  if (SAFE_METHODS.has(req.method)) return;
+  if (!isOwnOrigin(req, publicUrl)) {
+    throw new AppError(403, 'cross_site_request', {
+      en: 'this request came from another site; use Mirante from its own address',
+      pt: 'esta requisição veio de outro site; use o Mirante pelo próprio endereço dele',
+    });
+  }
+  const type = req.headers['content-type'];
+  if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {
+    throw new AppError(415, 'unsupported_media_type', {
+      en: `content-type must be application/json, not ${type}`,
+      pt: `o content-type deve ser application/json, não ${type}`,
+    });
+  }
+}
+
+export function registerAuth(app: FastifyInstance, db: Database, { publicUrl }: { publicUrl?: string } = {}): void {
   app.decorateRequest('user', null);
   app.decorateRequest('actor', null as unknown as Actor);
 
@@ -36,11 +64,13 @@ export function registerAuth(app: FastifyInstance, db: Database): void {
   });
 
   app.addHook('onRequest', async (req: FastifyRequest) => {
-    const access = req.routeOptions.config?.access;
+    const { access, sameOrigin } = req.routeOptions.config ?? {};
+    if (sameOrigin) refuseCrossSite(req, publicUrl);
     if (access === undefined || access === 'public') return;
     const token = req.cookies[SESSION_COOKIE];
     const user = token ? await sessionUser(db, token) : null;
     if (!user) throw new AppError(401, 'unauthenticated', { en: 'sign in first', pt: 'entre no Mirante primeiro' });
+    refuseCrossSite(req, publicUrl);
     if (!access.includes(user.role)) throw new AppError(403, 'forbidden', { en: `the ${user.role} role may not do this`, pt: `o perfil ${ROLE_PT[user.role] ?? user.role} não permite esta ação` });
     req.user = user;
     req.actor = actorOf(user, req.ip);

@@ -20,7 +20,7 @@ export function authRoutes(app: FastifyInstance, { db, config, runtime }: { db: 
   const tags = ['auth'];
 
   api.post('/api/auth/login', {
-    config: { access: 'public' },
+    config: { access: 'public', sameOrigin: true },
     schema: { tags, summary: 'Sign in: sets the HttpOnly session cookie', security: [], body: LoginBody, response: { 200: Me, 401: ErrorBody, 429: ErrorBody } },
   }, async (req, reply) => {
     const { token, user, expiresAt } = await login(db, req.body.email, req.body.password, req.ip, config.sessionHours);
