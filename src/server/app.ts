@@ -20,6 +20,7 @@ import type { WebchatLimits } from './rate-limit.js';
 import { resolveSecretKey } from '../engine/secrets.js';
 import { registerHttpHardening } from './http-hardening.js';
 import { refuseNul } from './nul.js';
+import { loggerOptions } from './logging.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,7 +42,7 @@ const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.met
 
 export async function buildApp({ db, config, runtime: given, logger = false, webchatLimits }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger === true ? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] } : logger,
+    logger: logger === true ? loggerOptions(config.logLevel) : logger,
     bodyLimit: 1024 * 1024,
     // a hop count is documented by Fastify but missing from its types
     trustProxy: config.trustProxy as boolean | string[],

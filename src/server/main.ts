@@ -5,9 +5,10 @@ import { demoPassword, seedDemo } from '../engine/demo-seed.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { pino } from 'pino';
+import { REDACT_PATHS } from './logging.js';
 
 const config = loadConfig();
-const log = pino({ level: config.logLevel });
+const log = pino({ level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } });
 const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 
 const applied = await migrate(db);

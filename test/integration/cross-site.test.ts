@@ -21,7 +21,8 @@ describe('cross-site requests with the session cookie (no PUBLIC_URL: the Origin
   });
 
   it('nor marks every alert read, with only the Origin or only Sec-Fetch-Site telling', async () => {
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'null' }]) {
+    const tries: Record<string, string>[] = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'null' }];
+    for (const headers of tries) {
       const r = await admin.request('POST', '/api/alerts/read-all', undefined, headers);
       expect(r.status, JSON.stringify(headers)).toBe(403);
     }

@@ -1,0 +1,66 @@
+import type { FastifyRequest } from 'fastify';
+
+/** Query parameters whose value is a secret: the widget's visitor token, OAuth and provider challenges. */
+const SECRET_PARAMS = /^(token|access_token|id_token|refresh_token|code|secret|password|key|api_key|apikey|signature|sig|hub\.verify_token|verify_token)$/i;
+
+/** The URL with the values of secret query parameters replaced, so a request line never carries one. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name);
+      } catch {
+        /* keep it as it came */
+      }
+      return eq >= 0 && SECRET_PARAMS.test(decoded) ? `${name}=[REDACTED]` : pair;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
+}
+
+/**
+ * Where a secret could sit in a log line's object: headers, bodies and credentials logged by mistake,
+ * errors that carry a request's configuration. pino replaces the value with "[REDACTED]".
+ */
+export const REDACT_PATHS = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-telegram-bot-api-secret-token"]',
+  'res.headers["set-cookie"]',
+  'headers.cookie',
+  'headers.authorization',
+  '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.token',
+  '*.secret',
+  '*.webhookSecret',
+  '*.credentials',
+  '*.accessToken',
+  '*.apiKey',
+  '*.authToken',
+  '*.botToken',
+  'err.config.headers',
+];
+
+/** pino options for the server: the level, the redactions, and request lines with their URL redacted. */
+export function loggerOptions(level: string) {
+  return {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    serializers: {
+      req: (req: FastifyRequest) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        host: req.headers.host,
+        remoteAddress: req.ip,
+      }),
+    },
+  };
+}
