@@ -127,7 +127,11 @@ async function main() {
   const port = (hook.address() as { port: number }).port;
   // every team serves the simulated API traffic, so every simulated agent gets work
   const teams = (await admin.call<{ items: any[] }>('GET', '/api/teams?active=true')).body.items.map((tm) => tm.id);
-  await admin.call('PATCH', `/api/services/${api.id}`, { outboundWebhookUrl: `http://127.0.0.1:${port}/hook`, teamIds: teams });
+  // the webhook listens on loopback, which Parâmetros refuse by default (allowPrivateWebhookTargets)
+  const allowed = await admin.call('PATCH', '/api/settings', { allowPrivateWebhookTargets: true });
+  if (allowed.status !== 200) throw new Error(`allowing the loopback webhook failed (${allowed.status}): ${JSON.stringify(allowed.body)}`);
+  const hooked = await admin.call('PATCH', `/api/services/${api.id}`, { outboundWebhookUrl: `http://127.0.0.1:${port}/hook`, teamIds: teams });
+  if (hooked.status !== 200) throw new Error(`setting the demo webhook failed (${hooked.status}): ${JSON.stringify(hooked.body)}`);
   api.teamIds = teams;
   const { token } = (await admin.call('POST', `/api/services/${api.id}/api-credentials`)).body;
   let sent = 0;
@@ -153,13 +157,11 @@ async function main() {
     await s.call('POST', '/api/agent/login');
     log(`${u.name} entrou (Livre)`);
     const replied = new Map<string, number>();
-    let lastBeat = Date.now();
+    // the desk's sign of life, in real time whatever the loop is doing (a pause sleeps 30–150 s, and the
+    // server drops an agent silent for 60 s): beside the loop, not inside it
+    setInterval(() => void s.call('POST', '/api/agent/heartbeat').catch(() => {}), 20_000).unref();
     for (;;) {
       await sleep(t(2000 + randomInt(2000)));
-      if (Date.now() - lastBeat > 20_000) {
-        await s.call('POST', '/api/agent/heartbeat');
-        lastBeat = Date.now();
-      }
       const mine = (await s.call<{ items: any[] }>('GET', '/api/conversations?mine=true')).body.items.filter((c) => c.state === 'in_service');
       if (!mine.length && chance(0.04)) {
         const reason = pick(pauses);
@@ -167,7 +169,6 @@ async function main() {
         log(`${u.name} em pausa (${reason.name})`);
         await sleep(t(30_000 + randomInt(120_000)));
         await s.call('POST', '/api/agent/resume');
-        await s.call('POST', '/api/agent/heartbeat');
         continue;
       }
       for (const c of mine) {
