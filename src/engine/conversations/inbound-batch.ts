@@ -43,6 +43,15 @@ interface Group {
 const contactKey = (channel: string, externalId: string) => `${channel}:${externalId}`;
 
 /**
+ * Where a message's external id is unique: the service it comes in on. Provider ids are unique per
+ * provider account (a WhatsApp number, a bot, an API service), not per channel, and a service
+ * receives from one account at most; an API service is its own account.
+ */
+export const dedupScope = (m: Pick<InboundMessage, 'serviceId'>): string => m.serviceId;
+// a uuid holds no colon either
+const deliveryKey = (scope: string, externalId: string) => `${scope}:${externalId}`;
+
+/**
  * Receives a batch of inbound messages in the caller's unit of work (one transaction). Returns one
  * outcome per message, in order. The set-based statements run first (should one fail, the whole batch
  * fails); then the messages that need the full command, each behind its own savepoint.
@@ -61,7 +70,7 @@ export async function receiveBatchIn(engine: Engine, u: UnitOfWork, ms: InboundM
   const firstOf = new Map<string, number>();
   ms.forEach((m, i) => {
     if (!m.externalId) return;
-    const k = contactKey(m.channel, m.externalId);
+    const k = deliveryKey(dedupScope(m), m.externalId);
     const first = firstOf.get(k);
     if (first === undefined) firstOf.set(k, i);
     else out[i] = { kind: 'repeat', of: first };
@@ -71,9 +80,9 @@ export async function receiveBatchIn(engine: Engine, u: UnitOfWork, ms: InboundM
     `WITH who AS (SELECT ci.channel, ci.external_id, ci.contact_id FROM unnest($3::text[], $4::text[]) AS k(channel, external_id)
                     JOIN contact_identities ci ON ci.channel = k.channel AND ci.external_id = k.external_id)
      SELECT
-       (SELECT coalesce(json_agg(json_build_object('id', m.id, 'channel', m.channel, 'external_id', m.external_id, 'conversation_id', m.conversation_id, 'protocol', c.protocol)), '[]'::json)
-          FROM unnest($1::text[], $2::text[]) AS d(channel, external_id)
-          JOIN messages m ON m.channel = d.channel AND m.external_id = d.external_id AND m.external_id IS NOT NULL
+       (SELECT coalesce(json_agg(json_build_object('id', m.id, 'dedup_scope', m.dedup_scope, 'external_id', m.external_id, 'conversation_id', m.conversation_id, 'protocol', c.protocol)), '[]'::json)
+          FROM unnest($1::uuid[], $2::text[]) AS d(dedup_scope, external_id)
+          JOIN messages m ON m.dedup_scope = d.dedup_scope AND m.external_id = d.external_id AND m.external_id IS NOT NULL
           JOIN conversations c ON c.id = m.conversation_id) AS duplicates,
        (SELECT coalesce(json_agg(json_build_object('channel', who.channel, 'external_id', who.external_id, 'contact_id', who.contact_id, 'name', ct.name)), '[]'::json)
           FROM who JOIN contacts ct ON ct.id = who.contact_id) AS contacts,
@@ -84,7 +93,7 @@ export async function receiveBatchIn(engine: Engine, u: UnitOfWork, ms: InboundM
          WHERE s.id = ANY($6::uuid[])
             OR s.id IN (SELECT service_id FROM conversations WHERE contact_id IN (SELECT contact_id FROM who) AND state = ANY($5::text[]))) AS services`,
     [
-      deliveries.map((m) => m.channel),
+      deliveries.map((m) => dedupScope(m)),
       deliveries.map((m) => m.externalId),
       ms.map((m) => m.channel),
       ms.map((m) => m.contact.externalId),
@@ -94,7 +103,7 @@ export async function receiveBatchIn(engine: Engine, u: UnitOfWork, ms: InboundM
   );
   const [, { rows: [known] }] = await Promise.all([locked, reading]);
   for (const r of known.duplicates) {
-    const i = firstOf.get(contactKey(r.channel, r.external_id))!;
+    const i = firstOf.get(deliveryKey(r.dedup_scope, r.external_id))!;
     out[i] = { kind: 'done', result: { conversationId: r.conversation_id, protocol: r.protocol, messageId: r.id, duplicate: true, created: false } };
   }
   const todo = ms.map((_, i) => i).filter((i) => out[i] === undefined);
@@ -188,7 +197,7 @@ export async function lockCustomers(engine: Engine, u: UnitOfWork, ms: Pick<Inbo
 
 interface Duplicate {
   id: number;
-  channel: string;
+  dedup_scope: string;
   external_id: string;
   conversation_id: string;
   protocol: string;
@@ -250,19 +259,20 @@ async function writeFast(
   const conversationOf = (g: Group) => g.conversation?.id ?? opened.get(g)!.id;
 
   // every message in one statement: a new conversation's protocol message first, then the customer's
-  type Row = { conversationId: string; channel: string; externalId: string | null; author: 'customer' | 'system'; body: string; contentType: string; attachments: string | null; payload: string | null; item: number | null };
+  type Row = { conversationId: string; channel: string; externalId: string | null; dedupScope: string | null; author: 'customer' | 'system'; body: string; contentType: string; attachments: string | null; payload: string | null; item: number | null };
   const rows: Row[] = [];
   for (const g of groups) {
     const id = conversationOf(g);
     const channel = g.conversation?.channel ?? g.service.channel;
     const o = opened.get(g);
-    if (o) rows.push({ conversationId: id, channel, externalId: null, author: 'system', body: protocolMessage(o.protocol), contentType: 'text', attachments: null, payload: null, item: null });
+    if (o) rows.push({ conversationId: id, channel, externalId: null, dedupScope: null, author: 'system', body: protocolMessage(o.protocol), contentType: 'text', attachments: null, payload: null, item: null });
     for (const i of g.items) {
       const m = ms[i];
       rows.push({
         conversationId: id,
         channel,
         externalId: m.externalId ?? null,
+        dedupScope: m.externalId ? dedupScope(m) : null,
         author: 'customer',
         body: m.text,
         contentType: m.contentType ?? 'text',
@@ -284,11 +294,11 @@ async function writeFast(
   // conversations' views (as JSON: two shapes in one answer)
   const { rows: [written] } = await u.tx.query<{ messages: Record<string, unknown>[]; conversations: Record<string, unknown>[] }>(
     `WITH ins AS (
-       INSERT INTO messages (conversation_id, channel, external_id, author_type, body, content_type, attachments, payload, delivery_status, created_at)
-       SELECT t.conversation_id, t.channel, t.external_id, t.author_type, t.body, t.content_type, t.attachments::jsonb, t.payload::jsonb,
+       INSERT INTO messages (conversation_id, channel, external_id, dedup_scope, author_type, body, content_type, attachments, payload, delivery_status, created_at)
+       SELECT t.conversation_id, t.channel, t.external_id, t.dedup_scope, t.author_type, t.body, t.content_type, t.attachments::jsonb, t.payload::jsonb,
               CASE WHEN t.author_type = 'customer' THEN NULL ELSE 'pending' END, $9
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-              WITH ORDINALITY AS t(conversation_id, channel, external_id, author_type, body, content_type, attachments, payload, n)
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $15::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+              WITH ORDINALITY AS t(conversation_id, channel, external_id, dedup_scope, author_type, body, content_type, attachments, payload, n)
         ORDER BY t.n
        RETURNING *),
      clock AS (
@@ -304,6 +314,7 @@ async function writeFast(
       rows.map((r) => r.body), rows.map((r) => r.contentType), rows.map((r) => r.attachments), rows.map((r) => r.payload), now,
       [...counts.keys()], [...counts.values()],
       timers.map((t) => t.kind), timers.map((t) => t.id), timers.map((t) => t.due),
+      rows.map((r) => r.dedupScope),
     ],
   );
   // identities are drawn in the order rows are inserted (ORDER BY n), so by id they match `rows`

@@ -9,7 +9,7 @@ import { saveContactFields } from '../contacts.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import { AppError, at, notFound, NOUNS } from '../errors.js';
 import { customerClock, setTimer } from '../timers.js';
-import { InboundBatcher, lockCustomers } from './inbound-batch.js';
+import { dedupScope, InboundBatcher, lockCustomers } from './inbound-batch.js';
 import { addMessage, emitConversation } from './lifecycle.js';
 import { closeLeftMessage, loadService, openConversation, type ServiceRow } from './open.js';
 import { CONVERSATION_SELECT, presentConversation } from './present.js';
@@ -41,11 +41,12 @@ export interface InboundResult {
 
 const OPEN = `('triage', 'bot', 'queued', 'in_service')`;
 
-async function findDuplicate(u: UnitOfWork, channel: string, externalId: string): Promise<InboundResult | null> {
+/** The message this delivery repeats: the same external id, where it is unique (dedupScope). */
+async function findDuplicate(u: UnitOfWork, scope: string, externalId: string): Promise<InboundResult | null> {
   const { rows } = await u.tx.query<{ id: number; conversation_id: string; protocol: string }>(
     `SELECT m.id, m.conversation_id, c.protocol FROM messages m JOIN conversations c ON c.id = m.conversation_id
-      WHERE m.channel = $1 AND m.external_id = $2`,
-    [channel, externalId],
+      WHERE m.dedup_scope = $1 AND m.external_id = $2`,
+    [scope, externalId],
   );
   const d = rows[0];
   return d ? { conversationId: d.conversation_id, protocol: d.protocol, messageId: d.id, duplicate: true, created: false } : null;
@@ -105,7 +106,7 @@ export async function receiveInboundAlone(engine: Engine, m: InboundMessage, att
     if (!isUniqueViolation(err)) throw err;
     // Two deliveries of one message racing: the loser hits the unique index; it is a duplicate.
     if (m.externalId) {
-      const dup = await engine.execute((u) => findDuplicate(u, m.channel, m.externalId!));
+      const dup = await engine.execute((u) => findDuplicate(u, dedupScope(m), m.externalId!));
       if (dup) return dup;
     }
     // two first messages of one new customer racing: the contact exists now, so once more
@@ -136,7 +137,7 @@ async function activeService(u: UnitOfWork, id: string): Promise<ServiceRow> {
 /** The message in the caller's transaction, whose customer the caller has locked (lockCustomers). */
 async function receiveInboundIn(engine: Engine, u: UnitOfWork, m: InboundMessage): Promise<InboundResult> {
   if (m.externalId) {
-    const dup = await findDuplicate(u, m.channel, m.externalId);
+    const dup = await findDuplicate(u, dedupScope(m), m.externalId);
     if (dup) return dup;
   }
   const s = await activeService(u, m.serviceId);
@@ -152,6 +153,7 @@ async function receiveInboundIn(engine: Engine, u: UnitOfWork, m: InboundMessage
     authorType: 'customer',
     body: label ?? m.text,
     externalId: m.externalId,
+    dedupScope: dedupScope(m),
     contentType: m.contentType,
     attachments: m.attachments,
     payload: m.payload,

@@ -42,6 +42,8 @@ export interface NewMessage {
   authorId?: string | null;
   body: string;
   externalId?: string | null;
+  /** with an externalId: where it is unique (dedupScope(), inbound-batch.ts) */
+  dedupScope?: string | null;
   contentType?: string;
   attachments?: unknown[] | null;
   /** channel data kept with the message: a bot menu's options (WebChat buttons), the widget's clientId */
@@ -55,9 +57,9 @@ export interface NewMessage {
 export async function addMessage(engine: Engine, u: UnitOfWork, c: ConversationView, m: NewMessage): Promise<MessageView> {
   const outgoing = m.authorType !== 'customer';
   const { rows } = await u.tx.query<Record<string, unknown>>(
-    `INSERT INTO messages (conversation_id, channel, external_id, author_type, author_id, body, content_type, attachments, delivery_status, created_at, payload)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
-    [c.id, c.channel, m.externalId ?? null, m.authorType, m.authorId ?? null, m.body, m.contentType ?? 'text',
+    `INSERT INTO messages (conversation_id, channel, external_id, dedup_scope, author_type, author_id, body, content_type, attachments, delivery_status, created_at, payload)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+    [c.id, c.channel, m.externalId ?? null, m.externalId ? (m.dedupScope ?? null) : null, m.authorType, m.authorId ?? null, m.body, m.contentType ?? 'text',
       m.attachments ? JSON.stringify(m.attachments) : null, outgoing ? 'pending' : null, u.now, m.payload ? JSON.stringify(m.payload) : null],
   );
   const stamp =
