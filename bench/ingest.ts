@@ -61,6 +61,7 @@ export function profiled(db: Database, profile: Profile): Database {
       profile.transactions++;
       return db.transaction((tx) => fn(wrap(tx)));
     },
+    stream: (sql, params, opts) => db.stream(sql, params, opts),
     close: () => db.close(),
   };
 }

@@ -17,7 +17,19 @@ export interface Queryable {
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * A read of any size, `batchSize` rows at a time (default 1,000), so the result is never whole in
+   * memory: `for await (const rows of db.stream(sql, params)) …`. Breaking out of the loop or throwing
+   * in it closes the cursor and frees its connection. Reads only (a SELECT); see streamPostgres and
+   * streamPGlite for what each database holds while the loop runs. Not inside a transaction callback.
+   */
+  stream<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: StreamOptions): AsyncIterable<T[]>;
   close(): Promise<void>;
+}
+
+export interface StreamOptions {
+  /** rows per batch (FETCH n), 1 to 100,000; default 1,000 */
+  batchSize?: number;
 }
 
 // pg returns bigint/numeric as strings by default; counts and sequence numbers fit in a JS number.
@@ -130,6 +142,7 @@ export function openPostgres(url: string, max = 10): Database {
         client.release();
       }
     },
+    stream: (sql, params, opts) => streamPostgres(pool, sql, params, batchOf(opts)),
     close: () => pool.end(),
   };
 }
@@ -197,8 +210,74 @@ export async function openPGlite(dataDir?: string): Promise<Database> {
         });
         return result;
       }),
+    stream: (sql, params, opts) => streamPGlite(base, sql, params, batchOf(opts)),
     close: () => db.close(),
   };
+}
+
+let cursorCount = 0;
+const cursorName = () => `mirante_stream_${++cursorCount}`;
+
+function batchOf(opts?: StreamOptions): number {
+  const n = opts?.batchSize ?? 1000;
+  // it is written into FETCH: an integer or nothing
+  if (!Number.isSafeInteger(n) || n < 1 || n > 100_000) throw new RangeError(`batchSize must be an integer from 1 to 100000, got ${n}`);
+  return n;
+}
+
+/**
+ * PostgreSQL: a server-side cursor in a read-only transaction on a connection of its own, FETCH n at
+ * a time; the server produces rows as they are fetched. The connection (and the transaction's
+ * snapshot) stays taken until the loop ends, so hold a stream for a read, not for a user's think
+ * time, and leave the pool room for the queries the loop runs meanwhile. Lazy: nothing is taken
+ * until the first batch is asked for.
+ */
+async function* streamPostgres<T>(pool: pg.Pool, sql: string, params: unknown[] | undefined, batchSize: number): AsyncGenerator<T[]> {
+  const client = await pool.connect();
+  const name = cursorName();
+  let failed = false;
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query({ text: `DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, values: params });
+    for (;;) {
+      const r = await client.query<pg.QueryResultRow>(`FETCH ${batchSize} FROM ${name}`);
+      if (r.rows.length) yield r.rows as T[];
+      if (r.rows.length < batchSize) break;
+    }
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    // runs on the loop's end, its break or throw (the iterator's return), and a failed FETCH;
+    // the transaction's end closes the cursor. A connection that cannot end it is discarded.
+    try {
+      await client.query(failed ? 'ROLLBACK' : 'COMMIT');
+      client.release();
+    } catch (err) {
+      client.release(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+}
+
+/**
+ * PGlite has one connection, so a cursor inside a transaction would hold PGlite's lock between
+ * batches and the loop's own queries would wait for it forever. Instead a cursor WITH HOLD: its
+ * DECLARE computes the result once, at a snapshot, into PGlite's own storage (spilled to temporary
+ * files past work_mem, not to the JS heap), and each FETCH is a statement of its own, so any other
+ * query or transaction runs between two batches. CLOSE frees it.
+ */
+async function* streamPGlite<T>(db: Queryable, sql: string, params: unknown[] | undefined, batchSize: number): AsyncGenerator<T[]> {
+  const name = cursorName();
+  await db.query(`DECLARE ${name} NO SCROLL CURSOR WITH HOLD FOR ${sql}`, params);
+  try {
+    for (;;) {
+      const r = await db.query<T>(`FETCH ${batchSize} FROM ${name}`);
+      if (r.rows.length) yield r.rows;
+      if (r.rows.length < batchSize) break;
+    }
+  } finally {
+    await db.query(`CLOSE ${name}`).catch(() => undefined);
+  }
 }
 
 export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string }): Promise<Database> {

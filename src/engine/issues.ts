@@ -23,6 +23,10 @@ const CUSTOM_PT: Record<string, string> = {
   'HH:MM from 00:00 to 24:00': 'HH:MM de 00:00 a 24:00',
   'a select field needs at least one option': 'um campo de seleção precisa de pelo menos uma opção',
   'only select fields have options': 'só campos de seleção têm opções',
+  'required with from': 'obrigatório quando from é informado',
+  'required with to': 'obrigatório quando to é informado',
+  'must not be before from': 'não pode ser antes de from',
+  'the period spans at most 366 days': 'o período pode ter no máximo 366 dias',
 };
 
 /** Custom messages built from a value, e.g. `"Sim" appears twice`. */

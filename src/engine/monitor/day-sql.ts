@@ -2,22 +2,44 @@ import type { Queryable } from '../../db/database.js';
 import { emptyServiceDay, type DayAggregates } from '../../core/monitor-figures.js';
 import { emptyDay } from '../../core/monitor-day.js';
 
-/** [start, end) of a calendar day in a time zone, as instants. */
-export async function dayBounds(db: Queryable, day: string, timeZone: string): Promise<{ start: Date; end: Date }> {
+/** An instant range [start, end). */
+export interface Range {
+  start: Date;
+  end: Date;
+}
+
+/**
+ * [firstDay 00:00, the day after lastDay 00:00) in a time zone, as instants: whole calendar days,
+ * lastDay included (the day a DST change shortens or lengthens counts as it was lived).
+ */
+export async function rangeBounds(db: Queryable, firstDay: string, lastDay: string, timeZone: string): Promise<Range> {
   const { rows } = await db.query<{ s: Date; e: Date }>(
-    `SELECT ($1::date)::timestamp AT TIME ZONE $2 AS s, ($1::date + 1)::timestamp AT TIME ZONE $2 AS e`,
-    [day, timeZone],
+    `SELECT ($1::date)::timestamp AT TIME ZONE $3 AS s, ($2::date + 1)::timestamp AT TIME ZONE $3 AS e`,
+    [firstDay, lastDay, timeZone],
   );
   return { start: rows[0].s, end: rows[0].e };
 }
+
+/** [start, end) of a calendar day in a time zone, as instants. */
+export const dayBounds = (db: Queryable, day: string, timeZone: string): Promise<Range> => rangeBounds(db, day, day, timeZone);
 
 /**
  * One day's aggregates from the database, with the definitions of core/monitor-day.ts: used when a
  * node starts (then events keep them current) and for a past Período.
  */
 export async function loadDayAggregates(db: Queryable, day: string, timeZone: string, shortAbandonSeconds: number): Promise<DayAggregates> {
-  const { start, end } = await dayBounds(db, day, timeZone);
-  const out = emptyDay(day);
+  return loadRangeAggregates(db, await dayBounds(db, day, timeZone), timeZone, shortAbandonSeconds, day);
+}
+
+/**
+ * The same aggregates over any range [start, end) (a week, a month, a report's period): each
+ * milestone counted once, in the range it happened in, so a range's counts and sums are the sums of
+ * its days' and its averages are taken from those sums. `hourly` adds up the hours of the day across
+ * the range; `day` is the label given (the first day, or '').
+ */
+export async function loadRangeAggregates(db: Queryable, range: Range, timeZone: string, shortAbandonSeconds: number, label = ''): Promise<DayAggregates> {
+  const { start, end } = range;
+  const out = emptyDay(label);
   const svc = (id: string) => (out.services[id] ??= emptyServiceDay());
   // one after the other: inside a transaction they share one connection
   const [queue, finished, created] = [

@@ -1,0 +1,79 @@
+import { ConversationFilterQuery } from '../../contracts/conversation-filter.js';
+import { AppError, joinIssues } from '../errors.js';
+import { check } from '../issues.js';
+
+// The conversation filter as SQL: one condition on a given alias of `conversations`, with its
+// parameters numbered from where the caller's own end, so it composes with a scope, a keyset
+// cursor or a report's grouping. Indexes it leans on: conversations_created_idx (period),
+// the protocol's unique key, contacts_name_idx is not usable by ILIKE '%…%' (see `origin`).
+
+export type ConversationFilter = ConversationFilterQuery;
+
+export interface SqlCondition {
+  sql: string;
+  params: unknown[];
+}
+
+/** A filter from a query string or a body; a 400 naming each bad field (`to`, `states.0`…). */
+export function parseConversationFilter(input: unknown): ConversationFilter {
+  const r = check(ConversationFilterQuery, input);
+  if (r.ok) return r.value;
+  const issues = r.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  throw new AppError(400, 'validation_error', joinIssues(issues), { field: issues[0].path, issues });
+}
+
+/** `%text%` for LIKE, the text's own % _ and \ taken literally. */
+export const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+
+/**
+ * The filter as one SQL condition on `alias` (a conversations row), `TRUE` when empty:
+ * `const f = conversationFilterSql(filter, { alias: 'c', timeZone, firstParam: 2 })` gives `sql`
+ * using $2… and `params` to append after the caller's $1.
+ *
+ * - period: the conversation's start (created_at) from `from` 00:00 to the end of `to`, in `timeZone`;
+ * - origin: ILIKE '%…%' on the contact's name, e-mail and phone and on its channel identities
+ *   (number, handle, display name);
+ * - text: ILIKE '%…%' on the bodies of the conversation's customer, agent and bot messages (system
+ *   notices left out). Both scan within the period's rows; for millions of rows they want trigram
+ *   indexes (pg_trgm: `gin (body gin_trgm_ops)` on messages, and on contact names and identities),
+ *   which belong with the looking-back issue, not here.
+ */
+export function conversationFilterSql(f: ConversationFilter, opts: { alias?: string; timeZone: string; firstParam?: number }): SqlCondition {
+  const alias = opts.alias ?? 'c';
+  if (!/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`conversationFilterSql: ${alias} is not an alias`);
+  const first = opts.firstParam ?? 1;
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${first + params.length - 1}`;
+  };
+  const conds: string[] = [];
+  const c = (col: string) => `${alias}.${col}`;
+  if (f.from && f.to) {
+    const tz = p(opts.timeZone);
+    conds.push(`${c('created_at')} >= (${p(f.from)}::date)::timestamp AT TIME ZONE ${tz}`);
+    conds.push(`${c('created_at')} < (${p(f.to)}::date + 1)::timestamp AT TIME ZONE ${tz}`);
+  }
+  if (f.serviceIds) conds.push(`${c('service_id')} = ANY(${p(f.serviceIds)}::uuid[])`);
+  if (f.channels) conds.push(`${c('channel')} = ANY(${p(f.channels)}::text[])`);
+  if (f.states) conds.push(`${c('state')} = ANY(${p(f.states)}::text[])`);
+  if (f.agentIds) conds.push(`${c('agent_id')} = ANY(${p(f.agentIds)}::uuid[])`);
+  if (f.classificationIds) conds.push(`${c('classification_id')} = ANY(${p(f.classificationIds)}::uuid[])`);
+  if (f.protocol) conds.push(`${c('protocol')} = ${p(f.protocol)}`);
+  if (f.origin) {
+    const like = p(likeContaining(f.origin));
+    conds.push(
+      `(EXISTS (SELECT 1 FROM contacts fct WHERE fct.id = ${c('contact_id')}
+          AND (fct.name ILIKE ${like} OR fct.email ILIKE ${like} OR fct.phone ILIKE ${like}))
+        OR EXISTS (SELECT 1 FROM contact_identities fci WHERE fci.contact_id = ${c('contact_id')}
+          AND (fci.external_id ILIKE ${like} OR fci.display_name ILIKE ${like})))`,
+    );
+  }
+  if (f.text) {
+    conds.push(
+      `EXISTS (SELECT 1 FROM messages fm WHERE fm.conversation_id = ${c('id')}
+          AND fm.author_type IN ('customer', 'agent', 'bot') AND fm.body ILIKE ${p(likeContaining(f.text))})`,
+    );
+  }
+  return { sql: conds.length ? conds.join(' AND ') : 'TRUE', params };
+}
