@@ -15,6 +15,10 @@ import { AppLayout } from './ui/AppLayout';
 import { HomeRedirect, navSections, routes } from './routes';
 
 const theme = createTheme({ primaryColor: 'cyan', defaultRadius: 'md', fontFamily: 'Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif' });
+// the server's Content-Security-Policy admits <style> elements only with this page's nonce: Mantine
+// takes it as a prop, the modals' scroll lock (react-remove-scroll, through get-nonce) from this global
+const styleNonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce || undefined;
+if (styleNonce) (globalThis as { __webpack_nonce__?: string }).__webpack_nonce__ = styleNonce;
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
 function App() {
@@ -33,7 +37,7 @@ function App() {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} getStyleNonce={styleNonce ? () => styleNonce : undefined}>
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>

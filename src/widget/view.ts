@@ -49,8 +49,16 @@ export class View {
     private readonly a: Actions,
     draft: string,
   ) {
-    const style = h('style');
-    style.textContent = CSS;
+    // a constructed sheet is not an inline <style>: host pages need no style-src 'unsafe-inline' for it
+    let style: HTMLStyleElement | null = null;
+    if ('adoptedStyleSheets' in root && 'replaceSync' in CSSStyleSheet.prototype) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      root.adoptedStyleSheets = [sheet];
+    } else {
+      style = h('style');
+      style.textContent = CSS;
+    }
     this.badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: true });
     this.launcher = h('button', { class: 'launcher', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'mw-panel', onclick: () => a.toggle(!m.open) }, icon('chat', 30), this.badge);
 
@@ -103,7 +111,7 @@ export class View {
       if (m.confirmEnd) a.confirmEnd(false);
       else a.toggle(false);
     });
-    root.append(style, this.launcher, this.panel);
+    root.append(...(style ? [style] : []), this.launcher, this.panel);
   }
 
   // ---- focus -------------------------------------------------------------------------------------
