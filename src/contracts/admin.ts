@@ -100,7 +100,7 @@ export const Service = z.object({
   queueTimeoutSeconds: z.number().int(),
   inactivityTimeoutSeconds: z.number().int().describe('Inativa PA: customer silent with an agent'),
   emailTriage: z.boolean().describe('e-mail filter: a supervisor accepts or discards each e-mail'),
-  outboundWebhookUrl: z.string().nullable().describe('API channel: where agent messages are POSTed (signed)'),
+  outboundWebhookUrl: z.string().nullable().describe('API channel: where agent messages are POSTed, signed as Standard Webhooks (docs/WEBHOOKS.md)'),
   hasApiToken: z.boolean().describe('API channel: a token for the inbound endpoint was issued'),
   businessHours: BusinessHours.nullable().describe('null: always open'),
   prechatForm: z.array(PrechatField).describe('WebChat: fields asked before the chat; none required unless said'),
@@ -122,7 +122,12 @@ export const CreateService = z.strictObject({
   queueTimeoutSeconds: Seconds.optional(),
   inactivityTimeoutSeconds: Seconds.optional(),
   emailTriage: z.boolean().optional(),
-  outboundWebhookUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable().optional(),
+  outboundWebhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .nullable()
+    .optional()
+    .describe('loopback, private and link-local targets are refused (422) unless the setting allowPrivateWebhookTargets is on'),
   businessHours: BusinessHoursInput.nullable().optional(),
   prechatForm: z
     .array(PrechatField)
@@ -243,5 +248,5 @@ export const AuditPage = z.object({ items: z.array(AuditEntry), nextCursor: z.nu
 /** API channel credentials, shown once when issued. */
 export const ApiCredentials = z.object({
   token: z.string().describe('Bearer token for POST /api/channels/api/{serviceId}/messages'),
-  webhookSecret: z.string().describe('HMAC-SHA256 key of the X-Mirante-Signature header on outbound webhooks'),
+  webhookSecret: z.string().describe('Standard Webhooks secret (whsec_ + base64 key) that verifies the webhook-signature header of outbound webhooks'),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Language, Role } from './common.js';
+import { Id, Language, Role, Timestamp } from './common.js';
 
 export const LoginBody = z.strictObject({
   email: z.string().trim().min(3).max(254),
@@ -24,3 +24,17 @@ export const UpdateMeBody = z.strictObject({
   currentPassword: z.string().max(200).optional(),
   newPassword: z.string().min(8).max(200).optional(),
 });
+
+/** One of my open sessions (Meu perfil): where and when it was opened, when last used. */
+export const SessionView = z.object({
+  id: Id.describe('public id of the session (not its token)'),
+  createdAt: Timestamp,
+  lastSeenAt: Timestamp.describe('last request, to the minute'),
+  expiresAt: Timestamp,
+  ip: z.string().nullable().describe('the IP it signed in from'),
+  userAgent: z.string().nullable().describe('the browser it signed in with, as it named itself'),
+  current: z.boolean().describe('the session of this request'),
+});
+export type SessionView = z.infer<typeof SessionView>;
+export const SessionList = z.object({ items: z.array(SessionView) });
+export const EndedSessions = z.object({ ended: z.number().int().describe('how many sessions were ended') });

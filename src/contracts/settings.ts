@@ -40,6 +40,8 @@ export const SETTING_SCHEMAS = {
     queueLength: z.number().int().min(1).max(100_000),
     serviceLevelPercent: z.number().min(1).max(100),
   }),
+  // API-channel webhooks may reach loopback, private and link-local addresses only when allowed
+  allowPrivateWebhookTargets: z.boolean(),
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;
@@ -68,6 +70,7 @@ export const DEFAULT_SETTINGS: Settings = {
     queueLength: 10,
     serviceLevelPercent: 80,
   },
+  allowPrivateWebhookTargets: false,
 };
 
 export const SettingsBody = z.object(SETTING_SCHEMAS);

@@ -7,7 +7,11 @@ import { z } from 'zod';
  * HTTP
  *   GET  /webchat/config/:serviceKey            → WebchatConfig (404 for an unknown or inactive key)
  *   POST /webchat/visitors {serviceKey}          → VisitorIdentity (a new identity; 429 when flooded)
- *   POST /webchat/attachments (multipart, header x-visitor-token) → Attachment (413 too big, 415 type)
+ *   POST /webchat/attachments (multipart, header x-visitor-token) → Attachment (413 too big, 415 type;
+ *                                                   409 no open conversation; upload_quota_exceeded:
+ *                                                   413 the visitor's unsent files, 429 a daily quota or
+ *                                                   the service's unsent files). Unsent after an hour:
+ *                                                   deleted.
  *   GET  /webchat/attachments/:id?token=…        → the file, for the conversation's visitor; agents and
  *                                                   supervisors read it through /api/attachments/:id
  * WebSocket  /webchat/ws?service=KEY&visitor=ID&token=TOKEN

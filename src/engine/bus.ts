@@ -8,14 +8,20 @@ export type EventListener = (events: RealtimeEvent[]) => void;
  * Signals that are not events: nothing is stored, nothing is caught up after a reconnect, a lost one
  * does no harm (someone is typing). They reach every node, like events.
  */
-export type EphemeralMessage = {
-  kind: 'typing';
-  conversationId: string;
-  from: 'agent' | 'customer';
-  /** the conversation's agent: who types (from agent), or who should see it (from customer) */
-  agentId: string | null;
-  name: string | null;
-};
+export type EphemeralMessage =
+  | {
+      kind: 'typing';
+      conversationId: string;
+      from: 'agent' | 'customer';
+      /** the conversation's agent: who types (from agent), or who should see it (from customer) */
+      agentId: string | null;
+      name: string | null;
+    }
+  /**
+   * These users' sessions, role, teams or active flag changed: every node checks their /ws sockets
+   * against the database again (a lost one is caught by the gateway's periodic check).
+   */
+  | { kind: 'access'; userIds: string[] };
 export type EphemeralListener = (message: EphemeralMessage) => void;
 
 /** Carries committed events to this node's listeners and, with Redis, to every other node's. */

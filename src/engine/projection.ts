@@ -51,8 +51,10 @@ export class LiveProjection {
     }
   }
 
-  stop(): void {
+  /** Takes no more events, and finishes applying those received (a gap is filled from the database). */
+  async stop(): Promise<void> {
     this.unsubscribe?.();
+    await this.chain;
   }
 
   async rebuild(): Promise<void> {

@@ -7,8 +7,10 @@ import { LiveProjection } from './projection.js';
 import { Router } from './router.js';
 import { Scheduler } from './scheduler.js';
 import { OutboxWorker } from './outbox.js';
+import { UploadCleanup } from './upload-cleanup.js';
 import { MonitorService } from './monitor/monitor-service.js';
 import { AlertEngine } from './monitor/alerts.js';
+import { closeInbound } from './conversations/inbound.js';
 
 export interface Runtime {
   engine: Engine;
@@ -17,6 +19,8 @@ export interface Runtime {
   router: Router;
   scheduler: Scheduler;
   outbox: OutboxWorker;
+  /** deletes the WebChat uploads never sent, after their grace period */
+  uploadCleanup: UploadCleanup;
   monitor: MonitorService;
   alerts: AlertEngine;
   stop(): Promise<void>;
@@ -49,10 +53,12 @@ export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Pro
   const router = new Router(engine, opts.onError);
   const scheduler = new Scheduler(engine, opts.onError);
   const outbox = new OutboxWorker(engine, opts.onError);
+  const uploadCleanup = new UploadCleanup(engine, {}, opts.onError);
   if (opts.background !== false) {
     router.start();
     scheduler.start();
     outbox.start();
+    uploadCleanup.start();
     monitor.start();
     alerts.start();
     // whatever was queued before a restart is routed now
@@ -65,15 +71,21 @@ export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Pro
     router,
     scheduler,
     outbox,
+    uploadCleanup,
     monitor,
     alerts,
+    // Shutdown, once HTTP and the WebSockets are drained (server/shutdown.ts): the messages the
+    // inbound batcher took commit first (the routing they ask for still runs), then each loop lets its
+    // current work finish and starts none; the pool is closed only after this.
     async stop() {
       monitor.stop();
-      alerts.stop();
+      await closeInbound(engine);
+      await alerts.stop();
       await router.stop();
       await scheduler.stop();
       await outbox.stop();
-      projection.stop();
+      await uploadCleanup.stop();
+      await projection.stop();
       await bus.close();
     },
   };

@@ -19,6 +19,7 @@ import { registerWebchat } from './routes/webchat.js';
 import type { WebchatLimits } from './rate-limit.js';
 import { resolveSecretKey } from '../engine/secrets.js';
 import { registerHttpHardening } from './http-hardening.js';
+import { registerGracefulClose } from './shutdown.js';
 import { refuseNul } from './nul.js';
 import { loggerOptions } from './logging.js';
 
@@ -46,7 +47,11 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
     bodyLimit: 1024 * 1024,
     // a hop count is documented by Fastify but missing from its types
     trustProxy: config.trustProxy as boolean | string[],
+    // requests during the close are refused by registerGracefulClose, in our error shape
+    return503OnClosing: false,
   });
+  // first: a request refused during a shutdown costs nothing else; the drain gets most of the deadline
+  registerGracefulClose(app, { drainMs: Math.round(config.shutdownTimeoutMs * 0.7) });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const indexPath = join(config.webDir, 'index.html');
@@ -88,7 +93,7 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/api/version', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ version: VERSION }));
 
-  await registerGateway(app, db, runtime);
+  await registerGateway(app, db, runtime, { publicUrl: config.publicUrl });
   registerMetrics(app, runtime, process.env.METRICS_TOKEN || undefined);
   await registerWebchat(app, { runtime, widgetDir: config.widgetDir, limits: webchatLimits });
   await app.register(async (api) => registerRoutes(api, { db, config, secretKey, runtime }));

@@ -21,6 +21,8 @@ export interface Config {
   publicUrl?: string;
   /** Fastify's trustProxy: false (default), a hop count, or addresses/CIDRs of the proxies whose X-Forwarded-For is believed. */
   trustProxy: boolean | number | string[];
+  /** The hard deadline of a shutdown (SIGTERM, Ctrl-C), in ms: past it the process exits with code 1. */
+  shutdownTimeoutMs: number;
 }
 
 /** `TRUST_PROXY`: unset/`false` trusts nobody, `true` every hop, a number that many hops, else a comma list of addresses or CIDRs. */
@@ -50,6 +52,13 @@ function parsePublicUrl(value: string | undefined): string | undefined {
   return value.replace(/\/+$/, '');
 }
 
+function parseShutdownTimeout(value: string | undefined): number {
+  if (value === undefined || value === '') return 10_000;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1000) throw new Error(`SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds, at least 1000; got "${value}"`);
+  return ms;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
@@ -69,5 +78,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     widgetDir: resolve(env.WIDGET_DIR ?? './dist/widget'),
     publicUrl: parsePublicUrl(env.PUBLIC_URL),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    shutdownTimeoutMs: parseShutdownTimeout(env.SHUTDOWN_TIMEOUT_MS),
   };
 }

@@ -29,20 +29,35 @@ if (admin?.generatedPassword) {
 // the engine starts with the app: it rebuilds its live picture from the migrated database
 const app = await buildApp({ db, config, logger: true });
 
+// SIGTERM or Ctrl-C: app.close() refuses new requests (503, /healthz included), closes WebSockets with
+// "going away", lets every request it took finish (server/shutdown.ts), stops listening, and stops
+// the gateways and the engine (the inbound batcher, the routing pass, the outbox, the timers);
+// only then is the pool closed. Past SHUTDOWN_TIMEOUT_MS the process exits anyway, with code 1.
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down');
-  const force = setTimeout(() => process.exit(1), 10_000);
+  const force = setTimeout(() => {
+    log.error(`shutdown still running after ${config.shutdownTimeoutMs} ms: exiting anyway`);
+    process.exit(1);
+  }, config.shutdownTimeoutMs);
   force.unref();
+  let code = 0;
   try {
     await app.close();
+  } catch (err) {
+    log.error({ err }, 'shutdown');
+    code = 1;
+  }
+  try {
     // closing PGlite flushes its files: a restart finds them intact
     await db.close();
-  } finally {
-    process.exit(0);
+  } catch (err) {
+    log.error({ err }, 'closing the database');
+    code = 1;
   }
+  process.exit(code);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,3 +1,5 @@
+import type { UploadQuota } from '../engine/attachments.js';
+
 /**
  * Token buckets in memory, one per key (a visitor, an IP): `capacity` requests at once, refilled at
  * `capacity` per `perMs`. Per node on purpose: a flood is cut where it lands, with no shared state to
@@ -65,6 +67,8 @@ export interface WebchatLimits {
   ipVisitors: BucketRule;
   /** uploads of one visitor */
   visitorUploads: BucketRule;
+  /** bytes of uploads per visitor and per service, counted in the database (so across nodes) */
+  uploadQuota: UploadQuota;
 }
 
 export const DEFAULT_WEBCHAT_LIMITS: WebchatLimits = {
@@ -72,6 +76,14 @@ export const DEFAULT_WEBCHAT_LIMITS: WebchatLimits = {
   ipMessages: { capacity: 60, perMs: 60_000 },
   ipVisitors: { capacity: 20, perMs: 60_000 },
   visitorUploads: { capacity: 10, perMs: 60_000 },
+  // Constants, not settings: a customer sends a few photos or documents in a chat (each ≤ 10 MB); a
+  // service's day holds about a thousand phone photos. Unsent uploads are deleted after an hour.
+  uploadQuota: {
+    visitorPendingBytes: 50 * 1024 * 1024,
+    visitorDailyBytes: 200 * 1024 * 1024,
+    servicePendingBytes: 1024 * 1024 * 1024,
+    serviceDailyBytes: 2 * 1024 * 1024 * 1024,
+  },
 };
 
 /** One node's buckets for the WebChat endpoints. */
@@ -80,6 +92,7 @@ export class WebchatRateLimits {
   readonly ipMessages: TokenBuckets;
   readonly ipVisitors: TokenBuckets;
   readonly visitorUploads: TokenBuckets;
+  readonly uploadQuota: UploadQuota;
 
   constructor(limits: Partial<WebchatLimits> = {}) {
     const l = { ...DEFAULT_WEBCHAT_LIMITS, ...limits };
@@ -87,6 +100,7 @@ export class WebchatRateLimits {
     this.ipMessages = new TokenBuckets(l.ipMessages);
     this.ipVisitors = new TokenBuckets(l.ipVisitors);
     this.visitorUploads = new TokenBuckets(l.visitorUploads);
+    this.uploadQuota = { ...DEFAULT_WEBCHAT_LIMITS.uploadQuota, ...limits.uploadQuota };
   }
 
   /** A message of `visitorId` from `ip`: both buckets must allow it. */

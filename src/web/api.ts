@@ -12,6 +12,16 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Fired on window when the server says this browser's session may be over (a 401, the socket closed
+ * with 4401 or 4403): the session provider asks who is signed in, and shows the sign-in page when nobody.
+ */
+export const SESSION_CHECK_EVENT = 'mirante:session-check';
+
+export function checkSession(): void {
+  window.dispatchEvent(new Event(SESSION_CHECK_EVENT));
+}
+
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
@@ -30,6 +40,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const text = await res.text();
   const data = text ? JSON.parse(text) : null;
   if (!res.ok) {
+    // the session ended elsewhere (another tab signed out, an admin ended it); /api/auth/* answer for themselves
+    if (res.status === 401 && !path.startsWith('/api/auth/')) checkSession();
     const err = (data as ErrorBody | null)?.error;
     throw new ApiError(res.status, err?.code ?? 'error', err?.message ?? res.statusText);
   }

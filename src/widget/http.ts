@@ -4,11 +4,12 @@
 import type { Attachment, VisitorIdentity, WebchatConfig } from '../contracts/webchat';
 import type { Lang } from './i18n';
 
-/** A failed call: the status (0 when the network failed) and the server's message, if any. */
+/** A failed call: the status (0 when the network failed), the server's message and error code, if any. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code = '',
   ) {
     super(message);
   }
@@ -31,8 +32,8 @@ async function call<T>(url: string, lang: Lang, init?: RequestInit): Promise<T> 
     data = null;
   }
   if (!res.ok) {
-    const message = (data as { error?: { message?: string } } | null)?.error?.message;
-    throw new HttpError(res.status, message || res.statusText || String(res.status));
+    const error = (data as { error?: { message?: string; code?: string } } | null)?.error;
+    throw new HttpError(res.status, error?.message || res.statusText || String(res.status), error?.code);
   }
   return data as T;
 }

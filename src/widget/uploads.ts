@@ -32,8 +32,9 @@ export function checkFile(file: File, config: WebchatConfig | null, t: Translate
   return null;
 }
 
-/** The server's refusal: too big (413), a type it does not take (415); anything else with its own reason. */
+/** The server's refusal: too big (413), a type it does not take (415), a quota (its reason); anything else with its own reason. */
 export function refusal(e: HttpError, file: File, config: WebchatConfig | null, t: Translate): string {
+  if (e.code === 'upload_quota_exceeded') return t('quotaFull', { name: file.name, r: e.message });
   if (e.status === 413) return t('tooBig', { name: file.name, max: config ? formatSize(config.maxAttachmentBytes, t) : '' });
   if (e.status === 415) return `${t('badType', { name: file.name })} ${acceptedKinds(config, t)}`;
   if (e.status === 429) return t('rateLimited');

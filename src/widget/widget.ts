@@ -42,6 +42,8 @@ export class Widget implements Actions {
   /** a start was sent and the server has not moved the conversation on yet */
   private starting = false;
   private creatingVisitor: Promise<void> | null = null;
+  /** files chosen before the conversation runs: the server takes files only into an open one */
+  private waitingFiles: { file: File; draft: Draft }[] = [];
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   private lastTypingSent = 0;
@@ -258,6 +260,13 @@ export class Widget implements Actions {
     if (state.phase !== 'in_service') this.m.typingName = null;
     if (!LIVE.includes(state.phase)) this.m.confirmEnd = false;
     if (state.phase === 'closed' && was !== 'closed') this.m.drafts = [];
+    if (this.waitingFiles.length && LIVE.includes(state.phase)) {
+      const waiting = this.waitingFiles;
+      this.waitingFiles = [];
+      for (const w of waiting) this.upload(w.file, w.draft);
+    } else if (state.phase === 'closed' || state.phase === 'left_message') {
+      this.waitingFiles = [];
+    }
   }
 
   private addMessage(x: WidgetMessage, live: boolean): void {
@@ -400,22 +409,36 @@ export class Widget implements Actions {
       }
       const draft: Draft = { id: newClientId(), name: file.name, attachment: null };
       this.m.drafts = [...this.m.drafts, draft];
-      this.http.upload(file, identity!.token).then(
-        (attachment) => {
-          this.m.drafts = this.m.drafts.map((d) => (d.id === draft.id ? { ...d, attachment } : d));
-          this.refresh();
-        },
-        (e: HttpError) => {
-          this.m.drafts = this.m.drafts.filter((d) => d.id !== draft.id);
-          this.showNotice(refusal(e, file, c, this.t), true);
-        },
-      );
+      if (LIVE.includes(this.m.state.phase)) this.upload(file, draft);
+      else this.waitingFiles.push({ file, draft });
     }
+    // a file as the first thing sent: the conversation opens first, the upload follows (setState)
+    if (this.waitingFiles.length && this.m.state.phase === 'idle' && !this.starting) this.startConversation();
     this.refresh();
+  }
+
+  private upload(file: File, draft: Draft): void {
+    const identity = this.store.identity;
+    if (!identity) {
+      this.m.drafts = this.m.drafts.filter((d) => d.id !== draft.id);
+      this.showNotice(this.t('uploadOffline'), true);
+      return;
+    }
+    this.http.upload(file, identity.token).then(
+      (attachment) => {
+        this.m.drafts = this.m.drafts.map((d) => (d.id === draft.id ? { ...d, attachment } : d));
+        this.refresh();
+      },
+      (e: HttpError) => {
+        this.m.drafts = this.m.drafts.filter((d) => d.id !== draft.id);
+        this.showNotice(refusal(e, file, this.m.config, this.t), true);
+      },
+    );
   }
 
   removeDraft(id: string): void {
     this.m.drafts = this.m.drafts.filter((d) => d.id !== id);
+    this.waitingFiles = this.waitingFiles.filter((w) => w.draft.id !== id);
     this.refresh();
   }
 

@@ -140,4 +140,28 @@ describeBrowser('WebChat widget: pre-chat, outside hours, attachments', () => {
       await context.close();
     }
   });
+
+  it('says why a file was not sent when the service’s file quota is full', async () => {
+    const s = await createService(admin, { channel: 'webchat', teamIds: [teamId] });
+    // files not yet sent already fill the service's quota (1 GB): one row stands for them
+    await server.db.query(`INSERT INTO attachments (service_id, name, content_type, size, data) VALUES ($1, 'x.png', 'image/png', $2, '\\x00'::bytea)`, [
+      s.id,
+      1100 * 1024 * 1024,
+    ]);
+    const { page, context, errors } = await newPage(browser);
+    try {
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await openWidget(page, s.key);
+      const w = widget(page);
+      await w.getByRole('status').getByText(/Você está na fila/).waitFor();
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+      await w.locator('input[type=file]').setInputFiles({ name: 'comprovante.png', mimeType: 'image/png', buffer: png });
+      await w.getByRole('alert').getByText('O arquivo comprovante.png não foi enviado: este serviço está recebendo arquivos demais agora', { exact: false }).waitFor();
+      await expect(w.getByText('comprovante.png', { exact: true }).count()).resolves.toBe(0);
+      await screenshot(page, 'webchat-attachment-quota-desktop');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

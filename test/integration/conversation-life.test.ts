@@ -1,24 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifySignature } from '../../src/channels/api/signature.js';
-import { createService, createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
+import { verifyWebhook } from '../../src/channels/api/signature.js';
+import { allowPrivateWebhookTargets, createService, createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let admin: Client;
 let hook: Server;
 let hookUrl: string;
-const received: { body: string; signature: string | undefined }[] = [];
+const received: { body: string; headers: IncomingHttpHeaders }[] = [];
 const hookStatus = 200;
 
 beforeAll(async () => {
   t = await startTestApp();
   admin = await t.login();
+  // the webhook receiver below listens on loopback
+  await allowPrivateWebhookTargets(admin);
   hook = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      received.push({ body, signature: req.headers['x-mirante-signature'] as string | undefined });
+      received.push({ body, headers: req.headers });
       res.writeHead(hookStatus).end();
     });
   });
@@ -88,7 +90,7 @@ describe('a conversation’s whole life through the API channel', () => {
     await t.runtime.outbox.tick();
     const delivered = received.map((r) => ({ ...r, json: JSON.parse(r.body) })).filter((r) => r.json.conversation.id === first.body.conversationId);
     expect(delivered.map((d) => d.json.message.text)).toContain('Bom dia! Como posso ajudar?');
-    for (const d of delivered) expect(verifySignature(creds.webhookSecret, d.body, d.signature)).toBe(true);
+    for (const d of delivered) expect(verifyWebhook(creds.webhookSecret, d.headers, d.body)).toBe(true);
     expect(delivered.find((d) => d.json.message.authorType === 'agent')!.json.contact.externalId).toBe('cli-1');
 
     // the customer answers in the same conversation

@@ -4,45 +4,14 @@
 // hold every message that was answered 202, each once, and no conversation may be left stuck: every
 // waiting one has its give-up timer, so it is routed or given up on. (recovery.test.ts stops a node
 // in-process and checks routing and timers after the restart in detail.)
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { startServer as startProcess } from '../support/server-process.js';
 import { deferAfterAll, storages } from '../support/storages.js';
 import { Client } from '../support/test-app.js';
 
 const ADMIN = { email: 'kill@test.local', password: 'kill-password-1' };
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-
-/** Mirante in a child process, as `npm start` runs it (without building the web app). */
-async function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string; log: () => string }> {
-  const port = await freePort();
-  let log = '';
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    env: {
-      ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', WEB_DIR: '/nonexistent',
-      MIRANTE_ADMIN_EMAIL: ADMIN.email, MIRANTE_ADMIN_PASSWORD: ADMIN.password, MIRANTE_SECRET_KEY: 'kill-test-secret-key-0123456789abcdef',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  proc.stdout!.on('data', (d) => (log += d));
-  proc.stderr!.on('data', (d) => (log += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (proc.exitCode !== null) throw new Error(`the server exited (${proc.exitCode}): ${log}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { proc, url, log: () => log };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill('SIGKILL');
-  throw new Error(`the server did not answer in 30 s: ${log}`);
-}
+const startServer = (env: Record<string, string>) => startProcess(env, ADMIN);
 
 describe.each(storages())('SIGKILL mid-traffic on $name', ({ make }) => {
   const defer = deferAfterAll();

@@ -44,6 +44,10 @@ describe('attachments', () => {
     const service = await createService(admin, { teamIds: [team.id] });
     const owner = await newVisitor(t.url, service.key);
     const stranger = await newVisitor(t.url, service.key);
+    // files go into an open conversation (webchat-upload-quota.test.ts): the owner starts one
+    const { client } = await WidgetClient.connect(t.url, service.key, owner);
+    client.send({ type: 'start' });
+    const { protocol } = await client.state('queued');
 
     const png = await multipart(owner, PNG, 'foto do boleto.png', 'image/png');
     expect(png.status).toBe(201);
@@ -74,10 +78,8 @@ describe('attachments', () => {
     expect((await fetch(`${t.url}/webchat/attachments/${image.id}?token=${encodeURIComponent(stranger.token)}`)).status).toBe(404);
 
     // sent in a message: the conversation holds it
-    const { client } = await WidgetClient.connect(t.url, service.key, owner);
     const cid = client.say('segue o comprovante', { attachmentIds: [image.id, pdf.id] });
     await client.next((m) => m.type === 'ack' && m.clientId === cid);
-    const { protocol } = await client.state('queued');
     // a stranger cannot attach someone else's upload
     const thief = await WidgetClient.connect(t.url, service.key, stranger);
     thief.client.say('meu', { attachmentIds: [image.id] });
@@ -124,11 +126,15 @@ describe('attachments', () => {
     const service = await createService(admin);
     const a = await newVisitor(t.url, service.key);
     const b = await newVisitor(t.url, service.key);
+    const chats = await Promise.all([a, b].map(async (id) => (await WidgetClient.connect(t.url, service.key, id)).client));
+    for (const c of chats) c.send({ type: 'start' });
+    await Promise.all(chats.map((c) => c.state('queued')));
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) statuses.push((await raw(a, PNG, 'image/png')).status);
     expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true);
     expect(statuses[10]).toBe(429);
     expect((await raw(b, PNG, 'image/png')).status).toBe(201);
+    for (const c of chats) await c.close();
   });
 });
 

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { openPGlite, openPostgres, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { buildApp } from '../../src/server/app.js';
+import type { WebchatLimits } from '../../src/server/rate-limit.js';
 import { loadConfig, type Config } from '../../src/server/config.js';
 import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
 import { ManualClock } from '../../src/engine/clock.js';
@@ -72,14 +73,14 @@ export function appForFile(assign: (app: { t: TestApp; admin: Client }) => void,
   });
 }
 
-export async function startTestApp(over: Partial<Config> = {}): Promise<TestApp> {
+export async function startTestApp(over: Partial<Config> = {}, opts: { webchatLimits?: Partial<WebchatLimits> } = {}): Promise<TestApp> {
   const { db, drop } = await freshDatabase();
   await ensureFirstAdmin(db, ADMIN_EMAIL, ADMIN_PASSWORD);
   // test clients stand in for the proxy in front of Mirante: their X-Forwarded-For is believed (TRUST_PROXY=loopback)
   const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: TEST_SECRET_KEY, trustProxy: ['loopback'], ...over };
   const clock = new ManualClock();
   const runtime = await startRuntime(db, { clock, background: false });
-  const app = await buildApp({ db, config, runtime });
+  const app = await buildApp({ db, config, runtime, webchatLimits: opts.webchatLimits });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -181,6 +182,15 @@ export const TWO_STEP = {
     fim: { kind: 'end', text: 'Até logo.' },
   },
 };
+
+/**
+ * Lets API-channel webhooks reach loopback, as test receivers on 127.0.0.1 need (Parâmetros →
+ * allowPrivateWebhookTargets; off by default).
+ */
+export async function allowPrivateWebhookTargets(admin: Client, allow = true) {
+  const r = await admin.patch('/api/settings', { allowPrivateWebhookTargets: allow });
+  if (r.status !== 200) throw new Error(`allowPrivateWebhookTargets: ${r.status} ${JSON.stringify(r.body)}`);
+}
 
 /** An API-channel service with its credentials, and `send`: a customer message posted with its token. */
 export async function createApiService(t: TestApp, admin: Client, over: Record<string, unknown> = {}) {

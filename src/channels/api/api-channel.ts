@@ -1,23 +1,27 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import type { Database } from '../../db/database.js';
 import type { Actor } from '../../engine/actor.js';
 import { writeAudit } from '../../engine/audit.js';
 import { CatalogCache } from '../../engine/catalog-cache.js';
 import type { OutboundHook } from '../../engine/engine.js';
 import { AppError, at, notFound, NOUNS } from '../../engine/errors.js';
-import { enqueueOutbox, type OutboxSender } from '../../engine/outbox.js';
+import { enqueueOutbox, PermanentFailure, type OutboxSender } from '../../engine/outbox.js';
 import { decryptSecret, encryptSecret, type SecretKey } from '../../engine/secrets.js';
-import { signBody } from './signature.js';
+import { assertLiteralTarget, guardedLookup, urlHost } from '../../engine/webhook-targets.js';
+import { newWebhookSecret, webhookHeaders } from './signature.js';
 
 // The generic API channel: any system brings conversations in with a per-service token, and
-// receives the agent's (and the platform's) messages on its webhook, signed with HMAC-SHA256.
+// receives the agent's (and the platform's) messages on its webhook, signed as Standard Webhooks
+// signs (docs/WEBHOOKS.md).
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Issues (or rotates) the service's inbound token and webhook secret; shown once. */
 export async function issueApiCredentials(db: Database, actor: Actor, serviceId: string, key: SecretKey) {
   const token = `mrt_${randomBytes(24).toString('base64url')}`;
-  const webhookSecret = randomBytes(24).toString('base64url');
+  const webhookSecret = newWebhookSecret();
   return db.transaction(async (tx) => {
     const { rowCount } = await tx.query(
       `UPDATE services SET api_token_hash = $2, outbound_webhook_secret_encrypted = $3, updated_at = now() WHERE id = $1 AND channel = 'api'`,
@@ -97,16 +101,65 @@ export const apiOutboundHook: OutboundHook = async (u, conversation, message) =>
   );
 };
 
-/** POSTs one outbox item to the webhook, signed; anything but 2xx is retried with back-off. */
-export function apiWebhookSender(db: Database, key: SecretKey, fetchImpl: typeof fetch = fetch): OutboxSender {
+/**
+ * POSTs one outbox item to the webhook, signed; anything but 2xx (a redirect included: never
+ * followed) is retried with back-off. Unless Parâmetros allow private targets, a host that is or
+ * resolves to a loopback, private or link-local address fails the delivery for good; the connection
+ * goes to the address that was checked. `webhook-id` is the outbox item's, the same on every retry.
+ */
+export function apiWebhookSender(db: Database, key: SecretKey, now: () => number = Date.now): OutboxSender {
+  // keep-alive sockets of the strict agents only ever reached checked addresses
+  const agents = {
+    strict: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) },
+    open: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) },
+  };
   return async (item) => {
-    const { rows } = await db.query<{ secret: string | null }>('SELECT outbound_webhook_secret_encrypted AS secret FROM services WHERE id = $1', [
-      item.payload.serviceId,
-    ]);
+    const { rows } = await db.query<{ secret: string | null; allow: unknown }>(
+      `SELECT outbound_webhook_secret_encrypted AS secret,
+          (SELECT value FROM settings WHERE key = 'allowPrivateWebhookTargets') AS allow
+         FROM services WHERE id = $1`,
+      [item.payload.serviceId],
+    );
+    const allowPrivate = rows[0]?.allow === true;
+    const url = URL.parse(item.target ?? '');
+    if (!url) throw new PermanentFailure('webhook URL is not a URL');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PermanentFailure(`webhook URL scheme ${url.protocol} is not http or https`);
+    const host = urlHost(url);
+    if (!allowPrivate) assertLiteralTarget(host);
     const body = JSON.stringify(item.payload);
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Mirante-Webhook/1' };
-    if (rows[0]?.secret) headers['x-mirante-signature'] = signBody(decryptSecret(key, rows[0].secret), body);
-    const res = await fetchImpl(item.target!, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new Error(`webhook answered ${res.status}`);
+    const secret = rows[0]?.secret ? decryptSecret(key, rows[0].secret) : null;
+    const headers = {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      'user-agent': 'Mirante-Webhook/1',
+      ...webhookHeaders(secret, `msg_${item.id}`, Math.floor(now() / 1000), body),
+    };
+    const scheme = url.protocol === 'https:' ? 'https' : 'http';
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = (scheme === 'https' ? https : http).request(
+        {
+          protocol: url.protocol,
+          hostname: host,
+          port: url.port || undefined,
+          path: `${url.pathname}${url.search}`,
+          method: 'POST',
+          headers,
+          auth: url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined,
+          agent: agents[allowPrivate ? 'open' : 'strict'][scheme],
+          lookup: allowPrivate ? undefined : guardedLookup,
+          signal: AbortSignal.timeout(10_000),
+        },
+        (res) => {
+          // the status is the answer; the body is read and dropped (an abort later must not throw)
+          res.on('error', () => undefined);
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    if (status >= 300 && status < 400) throw new Error(`webhook answered ${status} (redirects are not followed)`);
+    if (status < 200 || status >= 300) throw new Error(`webhook answered ${status}`);
   };
 }

@@ -1,6 +1,6 @@
 import type { ConversationView, MessageView } from '../../contracts/conversations.js';
 import type { Database } from '../../db/database.js';
-import { visitorUploads } from '../../engine/attachments.js';
+import { expiredUploads, visitorUploads } from '../../engine/attachments.js';
 import type { Engine } from '../../engine/engine.js';
 import { AppError, at } from '../../engine/errors.js';
 import { closeByCustomer } from '../../engine/conversations/customer-actions.js';
@@ -13,6 +13,8 @@ import { ensureContact, type Visitor } from './visitors.js';
 // What a visitor does in the widget, as engine commands. The contact identity on channel `webchat` is
 // the visitor id; a message's external id is `visitorId:clientId`, so a message the widget re-sends
 // after a reconnect is stored once.
+
+const OPEN: readonly string[] = ['triage', 'bot', 'queued', 'in_service'];
 
 /** The visitor's open conversation, else their latest one; null before the first. */
 export async function currentConversation(db: Database, contactId: string | null): Promise<ConversationView | null> {
@@ -44,6 +46,27 @@ export async function startChat(engine: Engine, visitor: Visitor, service: Webch
   });
 }
 
+/**
+ * Files go into the visitor's own open conversation only, so an anonymous token alone cannot fill the
+ * database: before the conversation starts, or once it has ended, an upload is a 409 that says why.
+ */
+export async function assertCanUpload(db: Database, visitor: Visitor): Promise<ConversationView> {
+  const c = await currentConversation(db, visitor.contactId);
+  if (!c) {
+    throw new AppError(409, 'no_open_conversation', {
+      en: 'files are sent within a conversation: start the conversation first, then attach the file',
+      pt: 'arquivos são enviados dentro de uma conversa: inicie a conversa e depois anexe o arquivo',
+    });
+  }
+  if (!OPEN.includes(c.state)) {
+    throw new AppError(409, 'no_open_conversation', {
+      en: `the conversation ${c.protocol} has ended: start a new conversation to send files`,
+      pt: `o atendimento ${c.protocol} foi encerrado: inicie uma nova conversa para enviar arquivos`,
+    });
+  }
+  return c;
+}
+
 export interface VisitorMessage {
   clientId: string;
   text: string;
@@ -58,7 +81,7 @@ export async function sendMessage(engine: Engine, visitor: Visitor, m: VisitorMe
   if (m.attachmentIds?.length) {
     const open = await currentConversation(engine.db, visitor.contactId);
     attachments = await visitorUploads(engine.db, visitor.id, m.attachmentIds, open?.id ?? null);
-    if (!attachments) throw new AppError(422, 'unknown_reference', at('attachmentIds', { en: 'not your uploads, or already sent elsewhere', pt: 'arquivos que não são seus ou que já foram enviados em outra conversa' }));
+    if (!attachments) throw expiredUploads();
   }
   return receiveInbound(engine, {
     serviceId: visitor.serviceId,
@@ -89,6 +112,6 @@ export async function pressOption(engine: Engine, visitor: Visitor, clientId: st
 /** The close button: abandoned in the queue, customer_gave_up in the bot. */
 export async function closeChat(engine: Engine, visitor: Visitor): Promise<ConversationView> {
   const c = await currentConversation(engine.db, visitor.contactId);
-  if (!c || !['bot', 'queued', 'in_service', 'triage'].includes(c.state)) throw new AppError(409, 'no_open_conversation', { en: 'there is no open conversation to close', pt: 'não há conversa aberta para encerrar' });
+  if (!c || !OPEN.includes(c.state)) throw new AppError(409, 'no_open_conversation', { en: 'there is no open conversation to close', pt: 'não há conversa aberta para encerrar' });
   return closeByCustomer(engine, c.id);
 }

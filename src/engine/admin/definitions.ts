@@ -16,6 +16,7 @@ import { normalizeBusinessHours, storedHours } from '../business-hours.js';
 import { AppError, at } from '../errors.js';
 import { getSettings } from '../settings.js';
 import { encryptSecret, type SecretKey } from '../secrets.js';
+import { assertWebhookTarget } from '../webhook-targets.js';
 import { iso, type ResourceDef, type Row } from './resource.js';
 import { serviceScope, teamScope, userScope } from './scopes.js';
 
@@ -45,7 +46,7 @@ export const users: ResourceDef<User> = {
     supervisedTeamIds: ids(r.supervisedTeamIds),
     ...stamps(r),
   }),
-  async prepare(input, { tx, existing }) {
+  async prepare(input, { tx, existing, actor }) {
     const losesAdmin = existing?.role === 'admin' && existing.active && ((input.role && input.role !== 'admin') || input.active === false);
     if (losesAdmin) {
       // one at a time: two admins demoting each other at once would each still count the other
@@ -56,6 +57,11 @@ export const users: ResourceDef<User> = {
       );
       if (rows[0].n === 0) throw new AppError(409, 'conflict', at('role', { en: 'this is the last active admin; make another admin first', pt: 'este é o último administrador ativo; torne outro usuário administrador antes' }));
     }
+    // a deactivated user's sessions end with them: reactivating the user must not revive old sessions
+    if (existing && existing.active && input.active === false) await tx.query('DELETE FROM sessions WHERE user_id = $1', [existing.id]);
+    // an admin who sets someone's password (a reset) signs that person out everywhere: whoever held the
+    // old password is out; the admin's own sessions stay when it is their own row
+    else if (existing && typeof input.password === 'string' && existing.id !== actor.id) await tx.query('DELETE FROM sessions WHERE user_id = $1', [existing.id]);
     const extra: Record<string, unknown> = {};
     if (typeof input.email === 'string') extra.email = input.email.trim().toLowerCase();
     if (typeof input.password === 'string') extra.password_hash = await hashPassword(input.password);
@@ -181,7 +187,9 @@ export const services: ResourceDef<Service> = {
     }
     // a flow that would trap a customer is refused (422 listing its problems)
     if (input.botFlow) await assertValidFlow(tx, channel, input.botFlow);
-    const { serviceLevel, timeouts, timezone } = await getSettings(tx);
+    const { serviceLevel, timeouts, timezone, allowPrivateWebhookTargets } = await getSettings(tx);
+    // a webhook into our own network is refused unless Parâmetros allow it (checked again at send time)
+    if (typeof input.outboundWebhookUrl === 'string') await assertWebhookTarget(input.outboundWebhookUrl, allowPrivateWebhookTargets);
     const extra: Record<string, unknown> = {};
     if (input.businessHours) {
       extra.business_hours = JSON.stringify(normalizeBusinessHours(input.businessHours as BusinessHoursInput, new Date(), timezone));

@@ -38,7 +38,7 @@ export interface ResourceDef<Out> {
   /** Write-only input fields (a password, credentials): the audit records that they changed, as `[redacted]`. */
   secretFields?: string[];
   /** Turns API input into extra column values (hash a password, generate a key) or rejects it. */
-  prepare?(input: Record<string, unknown>, ctx: { tx: Queryable; existing?: Row }): Promise<Record<string, unknown>>;
+  prepare?(input: Record<string, unknown>, ctx: { tx: Queryable; existing?: Row; actor: Actor }): Promise<Record<string, unknown>>;
   /** Message for a unique violation, by constraint name. */
   conflictMessage(constraint: string | undefined): Said;
   scope?(actor: Actor): Scope | null;
@@ -150,7 +150,7 @@ export async function createResource<Out extends { id: string }>(
 ): Promise<Out> {
   try {
     return await db.transaction(async (tx) => {
-      const values = { ...columnValues(def, input), ...(await def.prepare?.(input, { tx })) };
+      const values = { ...columnValues(def, input), ...(await def.prepare?.(input, { tx, actor })) };
       const cols = Object.keys(values);
       const { rows } = await tx.query<{ id: string }>(
         cols.length
@@ -181,7 +181,7 @@ export async function updateResource<Out extends { id: string }>(
     return await db.transaction(async (tx) => {
       const existing = await loadRow(tx, def, actor, id, true);
       const before = def.present(existing);
-      const values = { ...columnValues(def, input), ...(await def.prepare?.(input, { tx, existing })) };
+      const values = { ...columnValues(def, input), ...(await def.prepare?.(input, { tx, existing, actor })) };
       const cols = Object.keys(values);
       if (cols.length) {
         await tx.query(

@@ -378,9 +378,13 @@ export class InboundBatcher {
   ) {}
 
   private pumpScheduled = false;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
 
   submit(m: InboundMessage): Promise<InboundResult> {
     return new Promise((resolve, reject) => {
+      // after close() the pool is about to go: a clean refusal, never "pool closed"
+      if (this.closed) return reject(new AppError(503, 'unavailable', { en: 'this server is shutting down; send the message again', pt: 'este servidor está sendo desligado; envie a mensagem de novo' }));
       this.queue.push({ m, resolve, reject });
       // start on the next turn of the event loop, so the requests read in this one join the batch
       // (PGlite runs a whole transaction without yielding to I/O: without this, each would go alone)
@@ -401,8 +405,19 @@ export class InboundBatcher {
       void this.run(batch).finally(() => {
         this.inFlight--;
         this.pump();
+        if (!this.inFlight && !this.queue.length) for (const wake of this.idleWaiters.splice(0)) wake();
       });
     }
+  }
+
+  /**
+   * Shutdown: takes no more messages, and resolves once every message taken so far is settled (its
+   * batch committed or failed), so the pool is not closed under them.
+   */
+  close(): Promise<void> {
+    this.closed = true;
+    if (!this.inFlight && !this.queue.length) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async run(batch: Pending[]): Promise<void> {

@@ -82,12 +82,21 @@ const batchers = new WeakMap<Engine, InboundBatcher>();
  * share a transaction (inbound-batch.ts); the promise settles once the message's batch committed.
  */
 export function receiveInbound(engine: Engine, m: InboundMessage): Promise<InboundResult> {
+  return batcherOf(engine).submit(m);
+}
+
+function batcherOf(engine: Engine): InboundBatcher {
   let batcher = batchers.get(engine);
   if (!batcher) {
     batcher = new InboundBatcher(engine, (u, one) => receiveInboundIn(engine, u, one), (one) => receiveInboundAlone(engine, one));
     batchers.set(engine, batcher);
   }
-  return batcher.submit(m);
+  return batcher;
+}
+
+/** Shutdown: the engine takes no more inbound messages; resolves once those it took are settled. */
+export function closeInbound(engine: Engine): Promise<void> {
+  return batcherOf(engine).close();
 }
 
 /** How many inbound transactions (batches) this engine has run: messages / batches is the batching. */

@@ -38,7 +38,7 @@ const ALERT_SELECT = `SELECT a.*, a.team_ids::text[] AS team_ids, EXISTS (SELECT
  */
 export class AlertEngine {
   private timer: NodeJS.Timeout | null = null;
-  private busy = false;
+  private busy: Promise<unknown> | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -50,16 +50,17 @@ export class AlertEngine {
   start(intervalMs = 5000): void {
     this.timer = setInterval(() => {
       if (this.busy) return;
-      this.busy = true;
-      this.evaluate()
+      this.busy = this.evaluate()
         .catch(this.onError)
-        .finally(() => (this.busy = false));
+        .finally(() => (this.busy = null));
     }, intervalMs);
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Starts no other evaluation and lets the current one finish (it writes alerts). */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.busy;
   }
 
   async evaluate(): Promise<number> {

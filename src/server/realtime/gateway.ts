@@ -1,19 +1,32 @@
-import type { FastifyInstance } from 'fastify';
+import { once } from 'node:events';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { RawData, WebSocket } from 'ws';
 import { ClientMessage, type RealtimeEvent, type ServerMessage } from '../../contracts/events.js';
 import type { Database } from '../../db/database.js';
-import { sessionUser, type SessionUser } from '../../engine/auth/sessions.js';
+import { findSession, liveSessions, type SessionUser } from '../../engine/auth/sessions.js';
+import { AppError } from '../../engine/errors.js';
 import { agentConnected, agentDisconnected, refreshConnectedAgents } from '../../engine/agents/presence.js';
 import { eventsAfter } from '../../engine/events.js';
 import type { Runtime } from '../../engine/runtime.js';
 import { SESSION_COOKIE } from '../auth/plugin.js';
+import { isOwnOrigin } from '../origin.js';
 import { findNul, NUL_SAID } from '../nul.js';
-import { monitorScope, type Scope } from './scope.js';
+import { monitorScope, sameScope, type Scope } from './scope.js';
 import type { FigureFilter } from '../../engine/monitor/monitor-service.js';
 
 /** Beyond this many missed events a reconnecting client gets a fresh snapshot instead. */
 const MAX_CATCH_UP = 5000;
+/** How often every socket's session is checked again, should a node miss the bus's word (and for expiry). */
+const SESSION_CHECK_MS = 30_000;
+
+/**
+ * Close codes the web client understands (src/web/realtime/client.ts): 4401, the session is gone
+ * (signed out, ended, expired, user deactivated): sign in again; 4403, the user's role no longer
+ * allows this stream: read who I am again. Neither is retried.
+ */
+export const CLOSE_SESSION_ENDED = 4401;
+export const CLOSE_FORBIDDEN = 4403;
 
 interface Subscription {
   stream: 'agent' | 'monitor';
@@ -22,11 +35,18 @@ interface Subscription {
   sentSeq: number;
   /** live events that arrive while catching up wait here */
   pending: RealtimeEvent[] | null;
+  /** on the monitor stream: the scope its filter was made from */
+  scope: Scope | null;
 }
 
 interface Connection {
   socket: WebSocket;
+  /** the session the socket was opened with: it closes when that session ends */
+  sessionId: string;
+  /** the user as last read: role and teams are re-read when they change */
   user: SessionUser;
+  /** subscriptions and re-scopes of this socket run one after the other */
+  chain: Promise<void>;
   sub: Subscription | null;
   alive: boolean;
   /** on the monitor stream, after a monitor_filter: figures are pushed for this filter */
@@ -66,6 +86,9 @@ function agentFilter(userId: string, open: string[]): (e: RealtimeEvent) => bool
   };
 }
 
+/** What decides a socket's scope: when it changes, the socket is re-scoped. */
+const accessOf = (u: SessionUser) => `${u.role}|${u.teamIds.join(',')}|${u.supervisedTeamIds.join(',')}`;
+
 function scopeFilter(scope: Scope): (e: RealtimeEvent) => boolean {
   return (e) => {
     if (scope.all || e.type === 'catalog.updated') return true;
@@ -80,12 +103,20 @@ function scopeFilter(scope: Scope): (e: RealtimeEvent) => boolean {
  * 'monitor': what I supervise) and gets typed events with their seq. Reconnecting with `lastSeq`
  * gets exactly what was missed, or a snapshot when that is too much.
  */
-export async function registerGateway(app: FastifyInstance, db: Database, runtime: Runtime): Promise<void> {
+export async function registerGateway(app: FastifyInstance, db: Database, runtime: Runtime, opts: { publicUrl?: string } = {}): Promise<void> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const connections = new Set<Connection>();
   const agentSockets = new Map<string, number>();
   runtime.engine.setLivenessProbe((agentId) => (agentSockets.get(agentId) ?? 0) > 0);
   const { projection, engine } = runtime;
+  // presence writes a socket's opening or closing starts: a shutdown waits for them before the pool closes
+  const presenceWrites = new Set<Promise<unknown>>();
+  const presence = (write: Promise<unknown>) => {
+    presenceWrites.add(write);
+    const settled = () => void presenceWrites.delete(write);
+    write.then(settled, settled);
+    return write;
+  };
 
   const deliver = (c: Connection, events: RealtimeEvent[]) => {
     const sub = c.sub;
@@ -169,11 +200,11 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
       send(c, { type: 'error', message: 'the monitor stream is for supervisors and admins' });
       return;
     }
-    const filter =
-      stream === 'agent'
-        ? agentFilter(c.user.id, (await db.query<{ id: string }>(`SELECT id FROM conversations WHERE agent_id = $1 AND state = 'in_service'`, [c.user.id])).rows.map((r) => r.id))
-        : scopeFilter(await monitorScope(db, c.user));
-    const sub: Subscription = { stream, filter, sentSeq: lastSeq ?? 0, pending: [] };
+    const scope = stream === 'monitor' ? await monitorScope(db, c.user) : null;
+    const filter = scope
+      ? scopeFilter(scope)
+      : agentFilter(c.user.id, (await db.query<{ id: string }>(`SELECT id FROM conversations WHERE agent_id = $1 AND state = 'in_service'`, [c.user.id])).rows.map((r) => r.id));
+    const sub: Subscription = { stream, filter, sentSeq: lastSeq ?? 0, pending: [], scope };
     c.sub = sub;
     if (lastSeq === undefined) {
       await snapshot(c, sub);
@@ -194,7 +225,85 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
     send(c, { type: 'caught_up', seq: sub.sentSeq });
   }
 
-  app.get('/ws', { websocket: true, schema: { hide: true } }, async (socket, req) => {
+  const enqueue = (c: Connection, work: () => Promise<void>, what: string) => {
+    c.chain = c.chain.then(work).catch((err) => {
+      app.log.error({ err }, what);
+      send(c, { type: 'error', message: 'subscription failed; reconnect' });
+    });
+  };
+
+  const end = (c: Connection, code: number, reason: string) => {
+    connections.delete(c);
+    c.sub = null;
+    c.monitor = null;
+    c.socket.close(code, reason);
+  };
+
+  /**
+   * The user's role or teams changed (or the services of their teams): a monitor socket gets the new
+   * scope and, when it differs, a fresh snapshot of it, so nothing outside it stays on screen.
+   */
+  async function rescope(c: Connection) {
+    if (!connections.has(c)) return;
+    if (c.user.role === 'agent') {
+      if (c.sub?.stream === 'monitor' || c.monitor) end(c, CLOSE_FORBIDDEN, 'access changed');
+      return;
+    }
+    const sub = c.sub?.stream === 'monitor' ? c.sub : null;
+    if (!sub && !c.monitor) return;
+    const scope = await monitorScope(db, c.user);
+    if (c.monitor) c.monitor = { ...c.monitor, scope, key: `${scope.all ? 'all' : c.user.id}|${JSON.stringify(c.monitor.filter)}` };
+    if (!sub || (sub.scope && sameScope(sub.scope, scope))) return;
+    sub.scope = scope;
+    sub.filter = scopeFilter(scope);
+    sub.pending = [];
+    await snapshot(c, sub);
+    const waiting = sub.pending;
+    sub.pending = null;
+    deliver(c, waiting);
+    send(c, { type: 'caught_up', seq: sub.sentSeq });
+    if (c.monitor) await pushFigures(c);
+  }
+
+  /** Checks sockets against the database: an ended session closes its sockets; a changed user is re-scoped. */
+  async function recheck(targets: Connection[]) {
+    if (!targets.length) return;
+    const live = await liveSessions(db, [...new Set(targets.map((c) => c.sessionId))]);
+    for (const c of targets) {
+      if (!connections.has(c)) continue;
+      const user = live.get(c.sessionId);
+      if (!user) {
+        end(c, CLOSE_SESSION_ENDED, 'session ended');
+        continue;
+      }
+      const changed = accessOf(user) !== accessOf(c.user);
+      c.user = user;
+      if (changed) enqueue(c, () => rescope(c), 'rescope');
+    }
+  }
+
+  // a session ended or a user changed, on any node: that user's sockets here are checked now
+  const unsubscribeAccess = runtime.bus.subscribeEphemeral((m) => {
+    if (m.kind !== 'access') return;
+    const ids = new Set(m.userIds);
+    void recheck([...connections].filter((c) => ids.has(c.user.id))).catch((err) => app.log.error({ err }, 'session check'));
+  });
+  // teams or services changed: what a supervisor watches may have changed with them
+  const unsubscribeCatalog = projection.onCatalogUpdated(() => {
+    for (const c of connections) if (c.sub?.stream === 'monitor' || c.monitor) enqueue(c, () => rescope(c), 'rescope');
+  });
+  // the safety net: a bus message lost between nodes, and sessions that simply expire
+  const sessionCheck = setInterval(() => void recheck([...connections]).catch((err) => app.log.error({ err }, 'session check')), SESSION_CHECK_MS);
+  sessionCheck.unref();
+
+  const ownOrigin = async (req: FastifyRequest) => {
+    // a page of another site may not open a socket with the user's cookie (cross-site WebSocket hijacking)
+    if (!isOwnOrigin(req, opts.publicUrl)) {
+      throw new AppError(403, 'forbidden_origin', { en: 'this origin may not open the realtime connection', pt: 'esta origem não pode abrir a conexão em tempo real' });
+    }
+  };
+
+  app.get('/ws', { websocket: true, schema: { hide: true }, onRequest: ownOrigin }, async (socket, req) => {
     // listen before the first await: a client's first message (its subscribe) can arrive while the
     // session is looked up, and ws drops messages nobody listens to (@fastify/websocket README)
     const early: RawData[] = [];
@@ -208,18 +317,20 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
       onClose?.();
     });
     const token = req.cookies[SESSION_COOKIE];
-    const user = token ? await sessionUser(db, token) : null;
-    if (!user) {
-      socket.close(4401, 'sign in first');
+    const session = token ? await findSession(db, token) : null;
+    if (!session) {
+      socket.close(CLOSE_SESSION_ENDED, 'sign in first');
       return;
     }
     if (closed) return;
-    const c: Connection = { socket, user, sub: null, alive: true, monitor: null, typedAt: new Map() };
+    // `user` as it was at connection counts this socket as an agent's, until it closes
+    const { user } = session;
+    const c: Connection = { socket, sessionId: session.id, user, chain: Promise.resolve(), sub: null, alive: true, monitor: null, typedAt: new Map() };
     connections.add(c);
     if (user.agentEnabled) {
       const n = (agentSockets.get(user.id) ?? 0) + 1;
       agentSockets.set(user.id, n);
-      if (n === 1) await agentConnected(engine, user.id).catch((err) => req.log.warn({ err }, 'agent connected'));
+      if (n === 1) await presence(agentConnected(engine, user.id).catch((err) => req.log.warn({ err }, 'agent connected')));
     }
     socket.on('pong', () => (c.alive = true));
     onMessage = (raw) => {
@@ -236,22 +347,21 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
       if (msg.data.type === 'ping') return send(c, { type: 'pong' });
       if (msg.data.type === 'typing') return relayTyping(c, msg.data.conversationId);
       if (msg.data.type === 'monitor_filter') {
-        if (user.role === 'agent') return send(c, { type: 'error', message: 'the monitor is for supervisors and admins' });
+        if (c.user.role === 'agent') return send(c, { type: 'error', message: 'the monitor is for supervisors and admins' });
         const f = msg.data.filter;
         const filter: FigureFilter = { serviceId: f.serviceId, channel: f.channel, date: f.date, allQueued: f.allQueued === 'true' };
-        void monitorScope(db, user)
+        void monitorScope(db, c.user)
           .then((scope) => {
-            c.monitor = { scope, filter, key: `${scope.all ? 'all' : user.id}|${JSON.stringify(filter)}` };
+            if (!connections.has(c)) return;
+            c.monitor = { scope, filter, key: `${scope.all ? 'all' : c.user.id}|${JSON.stringify(filter)}` };
             return pushFigures(c);
           })
           .catch((err) => req.log.error({ err }, 'monitor filter'));
         return;
       }
       if (msg.data.type === 'subscribe') {
-        subscribe(c, msg.data.stream, msg.data.lastSeq).catch((err) => {
-          req.log.error({ err }, 'subscribe');
-          send(c, { type: 'error', message: 'subscription failed; reconnect' });
-        });
+        const { stream, lastSeq } = msg.data;
+        enqueue(c, () => (connections.has(c) ? subscribe(c, stream, lastSeq) : Promise.resolve()), 'subscribe');
       }
     };
     for (const raw of early.splice(0)) onMessage(raw);
@@ -262,7 +372,7 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
         if (n > 0) agentSockets.set(user.id, n);
         else {
           agentSockets.delete(user.id);
-          void agentDisconnected(engine, user.id).catch(() => undefined);
+          void presence(agentDisconnected(engine, user.id).catch(() => undefined));
         }
       }
     };
@@ -282,15 +392,20 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
       c.socket.ping();
     }
     const ids = [...agentSockets.keys()];
-    if (ids.length) void refreshConnectedAgents(engine, ids).catch(() => undefined);
+    if (ids.length) void presence(refreshConnectedAgents(engine, ids).catch(() => undefined));
   }, 20_000);
   keepAlive.unref();
 
   app.addHook('onClose', async () => {
     clearInterval(keepAlive);
     clearInterval(figuresTimer);
+    clearInterval(sessionCheck);
     unsubscribe();
     unsubscribeTyping();
-    for (const c of connections) c.socket.terminate();
+    unsubscribeAccess();
+    unsubscribeCatalog();
+    // (a shutdown closed them already, with "going away": these are the ones that did not answer)
+    await Promise.all([...connections].map((c) => (c.socket.readyState === c.socket.CLOSED ? undefined : (c.socket.terminate(), once(c.socket, 'close')))));
+    await Promise.allSettled(presenceWrites);
   });
 }

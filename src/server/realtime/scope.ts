@@ -22,3 +22,8 @@ export async function monitorScope(db: Database, user: SessionUser): Promise<Sco
   ]);
   return { all: false, serviceIds: new Set(services.rows.map((r) => r.id)), agentIds: new Set(agents.rows.map((r) => r.id)) };
 }
+
+export function sameScope(a: Scope, b: Scope): boolean {
+  const same = (x: Set<string>, y: Set<string>) => x.size === y.size && [...x].every((v) => y.has(v));
+  return a.all === b.all && same(a.serviceIds, b.serviceIds) && same(a.agentIds, b.agentIds);
+}

@@ -34,6 +34,8 @@ export async function registerWidgetGateway(app: FastifyInstance, deps: WidgetGa
   const hub = new WidgetHub(db, runtime, (err) => app.log.error({ err }, 'widget hub'));
   const verified = new WeakMap<FastifyRequest, { visitor: Visitor; service: WebchatService; token: string }>();
   const sockets = new Set<{ socket: WebSocket; alive: boolean }>();
+  /** each socket's messages still being handled, closed or not: a shutdown lets them finish */
+  const handling = new Set<Promise<void>>();
 
   app.get('/webchat/ws', {
     websocket: true,
@@ -160,6 +162,10 @@ export async function registerWidgetGateway(app: FastifyInstance, deps: WidgetGa
           hub.send(conn, { type: 'error', code: 'internal_error', message: inLanguage(said) });
         }),
       );
+      const current = chain;
+      handling.add(current);
+      const settled = () => void handling.delete(current);
+      current.then(settled, settled);
     });
     socket.on('close', () => {
       sockets.delete(alive);
@@ -183,6 +189,7 @@ export async function registerWidgetGateway(app: FastifyInstance, deps: WidgetGa
   app.addHook('onClose', async () => {
     clearInterval(keepAlive);
     for (const s of sockets) s.socket.terminate();
+    await Promise.allSettled(handling);
     await hub.close();
   });
   return hub;

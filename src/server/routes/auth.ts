@@ -1,19 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { LoginBody, Me, UpdateMeBody } from '../../contracts/auth.js';
-import { ErrorBody } from '../../contracts/common.js';
+import { EndedSessions, LoginBody, Me, SessionList, UpdateMeBody } from '../../contracts/auth.js';
+import { ErrorBody, IdParams } from '../../contracts/common.js';
 import type { Database } from '../../db/database.js';
 import { hashPassword, verifyPassword } from '../../engine/auth/password.js';
-import { loadUser, login, logout } from '../../engine/auth/sessions.js';
+import {
+  announceAccessChange, deleteOtherSessions, endOtherSessions, endSession, endUserSessions, listSessions, loadUser, login, logout,
+} from '../../engine/auth/sessions.js';
 import { writeAudit } from '../../engine/audit.js';
 import { AppError, at } from '../../engine/errors.js';
-import { ALL_ROLES, SESSION_COOKIE } from '../auth/plugin.js';
+import { ADMIN, ALL_ROLES, SESSION_COOKIE } from '../auth/plugin.js';
 import type { Config } from '../config.js';
 import type { Runtime } from '../../engine/runtime.js';
 import { agentLogout } from '../../engine/agents/presence.js';
 
 const presentMe = ({ active: _active, ...me }: Me & { active?: boolean }) => me;
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
 export function authRoutes(app: FastifyInstance, { db, config, runtime }: { db: Database; config: Config; runtime: Runtime }): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -23,7 +26,7 @@ export function authRoutes(app: FastifyInstance, { db, config, runtime }: { db: 
     config: { access: 'public', sameOrigin: true },
     schema: { tags, summary: 'Sign in: sets the HttpOnly session cookie', security: [], body: LoginBody, response: { 200: Me, 401: ErrorBody, 429: ErrorBody } },
   }, async (req, reply) => {
-    const { token, user, expiresAt } = await login(db, req.body.email, req.body.password, req.ip, config.sessionHours);
+    const { token, user, expiresAt } = await login(db, req.body.email, req.body.password, req.ip, config.sessionHours, req.headers['user-agent']);
     reply.setCookie(SESSION_COOKIE, token, {
       path: '/',
       httpOnly: true,
@@ -46,7 +49,7 @@ export function authRoutes(app: FastifyInstance, { db, config, runtime }: { db: 
         if (!(err instanceof AppError)) throw err;
       });
     }
-    if (token) await logout(db, token);
+    if (token) await logout(runtime.engine, token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send(null);
   });
@@ -62,6 +65,7 @@ export function authRoutes(app: FastifyInstance, { db, config, runtime }: { db: 
   }, async (req) => {
     const me = req.user!;
     const b = req.body;
+    let endedOthers = false;
     await db.transaction(async (tx) => {
       if (b.newPassword !== undefined) {
         const { rows } = await tx.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [me.id]);
@@ -70,6 +74,8 @@ export function authRoutes(app: FastifyInstance, { db, config, runtime }: { db: 
         }
         await tx.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1', [me.id, await hashPassword(b.newPassword)]);
         await writeAudit(tx, req.actor, { action: 'change_password', entity: 'user', entityId: me.id });
+        // whoever knew the old password is signed out everywhere else; this session goes on
+        endedOthers = (await deleteOtherSessions(tx, me.id, req.cookies[SESSION_COOKIE] ?? '')) > 0;
       }
       if (b.language !== undefined || b.name !== undefined) {
         await tx.query('UPDATE users SET language = coalesce($2, language), name = coalesce($3, name), updated_at = now() WHERE id = $1', [
@@ -79,6 +85,30 @@ export function authRoutes(app: FastifyInstance, { db, config, runtime }: { db: 
         ]);
       }
     });
+    if (endedOthers) announceAccessChange(runtime.bus, [me.id]);
     return presentMe((await loadUser(db, me.id))!);
   });
+
+  api.get('/api/auth/sessions', {
+    config: { access: ALL_ROLES },
+    schema: { tags, summary: 'My open sessions, this one marked `current`', response: { 200: SessionList, 401: ErrorBody } },
+  }, async (req) => ({ items: await listSessions(db, req.user!.id, req.cookies[SESSION_COOKIE] ?? '') }));
+
+  api.delete('/api/auth/sessions/:id', {
+    config: { access: ALL_ROLES },
+    schema: { tags, summary: 'End one of my sessions (its sockets close); another user’s session is 404', params: IdParams, response: { 204: z.null(), ...errors } },
+  }, async (req, reply) => {
+    await endSession(runtime.engine, req.actor, req.params.id);
+    return reply.code(204).send(null);
+  });
+
+  api.post('/api/auth/sessions/end-others', {
+    config: { access: ALL_ROLES },
+    schema: { tags, summary: 'End every session of mine but this one', response: { 200: EndedSessions, 401: ErrorBody } },
+  }, async (req) => ({ ended: await endOtherSessions(runtime.engine, req.actor, req.cookies[SESSION_COOKIE] ?? '') }));
+
+  api.post('/api/users/:id/end-sessions', {
+    config: { access: ADMIN },
+    schema: { tags: ['users'], summary: 'End every session of a user (audited); their sockets close on every node', params: IdParams, response: { 200: EndedSessions, ...errors } },
+  }, async (req) => ({ ended: await endUserSessions(runtime.engine, req.actor, req.params.id) }));
 }

@@ -11,6 +11,7 @@ import type { Runtime } from '../../engine/runtime.js';
 import type { Config } from '../config.js';
 import { conversationRoutes } from './conversations.js';
 import { refreshAgentViews } from '../../engine/agents/presence.js';
+import { announceAccessChange } from '../../engine/auth/sessions.js';
 import { MonitorService } from '../../engine/monitor/monitor-service.js';
 import { apiChannelRoutes } from './channels-api.js';
 import { alertRoutes, monitorRoutes } from './monitor.js';
@@ -44,7 +45,11 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const catalogChanged = () => MonitorService.announceCatalogChange(deps.runtime.engine);
   registerCrud(app, db, {
     path: '/api/users', tag: 'users', def: defs.users, item: c.User, create: c.CreateUser, update: c.UpdateUser, read: ALL_ROLES, write: ADMIN,
-    onChange: (u) => refreshAgents([u.id]),
+    onChange: async (u) => {
+      await refreshAgents([u.id]);
+      // role, teams or active flag: their sockets are checked and re-scoped on every node
+      announceAccessChange(deps.runtime.bus, [u.id]);
+    },
   });
   registerCrud(app, db, {
     path: '/api/teams', tag: 'teams', def: defs.teams, item: c.Team, create: c.CreateTeam, update: c.UpdateTeam, read: ALL_ROLES, write: ADMIN,

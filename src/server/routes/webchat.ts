@@ -6,11 +6,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorBody } from '../../contracts/common.js';
 import { Attachment, VisitorIdentity, WebchatConfig } from '../../contracts/webchat.js';
-import { attachmentForStaff, attachmentForVisitor, storeAttachment, type StoredFile } from '../../engine/attachments.js';
+import { attachmentForStaff, attachmentForVisitor, storeVisitorUpload, type StoredFile } from '../../engine/attachments.js';
 import { AppError, at, notFound, NOUNS } from '../../engine/errors.js';
 import type { Runtime } from '../../engine/runtime.js';
 import { ATTACHMENT_TYPES, isImage, MAX_ATTACHMENT_BYTES, safeFileName, sniffType } from '../../channels/webchat/files.js';
 import { webchatConfig, WebchatServices } from '../../channels/webchat/service.js';
+import { assertCanUpload } from '../../channels/webchat/chat.js';
 import { createVisitor, visitorByToken } from '../../channels/webchat/visitors.js';
 import { ALL_ROLES } from '../auth/plugin.js';
 import { WebchatRateLimits, type WebchatLimits } from '../rate-limit.js';
@@ -119,14 +120,17 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
       upload.withTypeProvider<ZodTypeProvider>().post('/webchat/attachments', {
         bodyLimit: MAX_ATTACHMENT_BYTES + 256 * 1024,
         schema: {
-          tags: ['webchat'], summary: 'Upload a file (≤ 10 MB; images, PDF, text, Word, Excel) to send in a message',
-          response: { 201: Attachment, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody },
+          tags: ['webchat'],
+          summary: 'Upload a file (≤ 10 MB; images, PDF, text, Word, Excel) to send in a message of the visitor’s open conversation',
+          description: '409 without an open conversation; 413 when the visitor’s unsent files pass their quota; 429 over a daily quota (visitor or service) or the service’s unsent bytes. Files not sent in a message within an hour are deleted.',
+          response: { 201: Attachment, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody },
         },
       }, async (req, reply) => {
         const token = req.headers['x-visitor-token'] as string | undefined;
         const visitor = await visitorByToken(db, token);
         if (!visitor) throw new AppError(401, 'unauthenticated', at('x-visitor-token', { en: 'a visitor token is required', pt: 'é preciso o token do visitante' }));
         if (!limits.visitorUploads.take(visitor.id)) throw tooMany(limits.visitorUploads.retryAfterSeconds(visitor.id));
+        await assertCanUpload(db, visitor);
         const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
         let name: string | undefined;
         let declared: string;
@@ -158,9 +162,13 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
             pt: `file: só ${ATTACHMENT_TYPES.join(', ')} são aceitos${type ? ` (o arquivo é ${type}, enviado como ${declared})` : ''}`,
           });
         }
-        const meta = await runtime.engine.execute((u) =>
-          storeAttachment(u.tx, { name: safeFileName(name, type), type, data, visitorId: visitor.id }, u.now),
-        );
+        const meta = await runtime.engine
+          .execute((u) => storeVisitorUpload(u.tx, { name: safeFileName(name, type), type, data }, visitor, limits.uploadQuota, u.now))
+          .catch((err: unknown) => {
+            const wait = err instanceof AppError ? err.extra.retryAfterSeconds : undefined;
+            if (typeof wait === 'number') reply.header('retry-after', String(wait));
+            throw err;
+          });
         const url = `${req.protocol}://${req.host}/webchat/attachments/${meta.id}?token=${encodeURIComponent(token!)}`;
         return reply.code(201).send({ ...meta, url });
       });

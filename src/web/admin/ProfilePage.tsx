@@ -8,6 +8,7 @@ import type { Language } from '../../contracts/common';
 import { ApiError, patch } from '../api';
 import { useSession } from '../auth/session';
 import { languageOptions, namesOf, useTeams } from './lookups';
+import { SessionsCard } from './SessionsCard';
 import { Tag } from './Tag';
 
 function Info({ label, children }: { label: string; children: ReactNode }) {
@@ -25,7 +26,7 @@ function TeamBadges({ names }: { names: string[] }) {
   return <Group gap={4} mt={2}>{names.map((n) => <Tag key={n} name variant="outline" color="cyan">{n}</Tag>)}</Group>;
 }
 
-/** Meu perfil, for every role: who I am, my departments, my language and my password. */
+/** Meu perfil, for every role: who I am, my departments, my language, my password and my open sessions. */
 export function ProfilePage() {
   const { t } = useTranslation();
   const { me, changeLanguage } = useSession();
@@ -60,6 +61,8 @@ export function ProfilePage() {
       setConfirm('');
       setPwError({});
       notifications.show({ color: 'teal', message: t('profile.passwordChanged') });
+      // the other sessions ended with the old password
+      void qc.invalidateQueries({ queryKey: ['/api/auth/sessions'] });
     },
     onError: (e: Error) => {
       if (e instanceof ApiError && e.message.startsWith('currentPassword')) setPwError({ current: t('profile.wrongPassword') });
@@ -79,7 +82,7 @@ export function ProfilePage() {
   const supervised = namesOf(me.supervisedTeamIds, teams.names);
 
   return (
-    <Stack maw={900}>
+    <Stack maw={960}>
       <div>
         <Title order={2}>{t('profile.title')}</Title>
         <Text c="dimmed" size="sm">{t('profile.description')}</Text>
@@ -128,6 +131,7 @@ export function ProfilePage() {
           </form>
         </Card>
       </SimpleGrid>
+      <SessionsCard />
     </Stack>
   );
 }

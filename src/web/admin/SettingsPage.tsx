@@ -13,9 +13,11 @@ import { FieldInput, fromDisplay, toDisplay, type FieldDef, type FormValues } fr
 // The Parâmetros screen: one card per settings key. The form holds what a person types (minutes,
 // hours); it goes back to the API's units on save. Scalar keys are held under SCALAR.
 const SCALAR = 'value';
-const KEYS: Record<SettingKey, true> = { timezone: true, timeInState: true, noInteractionMinutes: true, shortAbandonSeconds: true, serviceLevel: true, timeouts: true, alerts: true };
+const KEYS: Record<SettingKey, true> = {
+  timezone: true, timeInState: true, noInteractionMinutes: true, shortAbandonSeconds: true, serviceLevel: true, timeouts: true, alerts: true, allowPrivateWebhookTargets: true,
+};
 // two columns of cards on a wide screen, left then right on a phone
-const COLUMNS: SettingKey[][] = [['timezone', 'serviceLevel', 'shortAbandonSeconds', 'noInteractionMinutes'], ['timeInState', 'timeouts', 'alerts']];
+const COLUMNS: SettingKey[][] = [['timezone', 'serviceLevel', 'shortAbandonSeconds', 'noInteractionMinutes', 'allowPrivateWebhookTargets'], ['timeInState', 'timeouts', 'alerts']];
 const ZONES = ['America/Sao_Paulo', 'America/Manaus', 'America/Belem', 'America/Fortaleza', 'America/Recife', 'America/Cuiaba', 'America/Porto_Velho', 'America/Rio_Branco', 'America/Noronha', 'UTC'];
 
 interface Group {
@@ -91,6 +93,10 @@ function buildGroups(t: TFunction, current: string | undefined): Group[] {
         { name: 'serviceLevelPercent', label: t('settings.alerts.serviceLevel'), type: 'number', min: 1, max: 100, unit: pct, required: true },
         { name: 'queueWaitOverTarget', label: t('settings.alerts.queueWait'), type: 'boolean' },
       ],
+    },
+    {
+      key: 'allowPrivateWebhookTargets', title: t('settings.webhooks.title'), help: t('settings.webhooks.help'), scalar: true,
+      fields: [{ name: SCALAR, label: t('settings.webhooks.allowPrivate'), type: 'boolean' }],
     },
   ];
 }

@@ -1,8 +1,8 @@
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Me } from '../../contracts/auth';
 import type { Settings } from '../../contracts/settings';
-import { ApiError, get, patch, post } from '../api';
+import { ApiError, get, patch, post, SESSION_CHECK_EVENT } from '../api';
 import { setLanguage, storedLanguage, type Language } from '../i18n';
 
 interface Session {
@@ -38,6 +38,27 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
     staleTime: Infinity,
   });
   const settings = useQuery({ queryKey: ['settings'], queryFn: () => get<Settings>('/api/settings'), enabled: !!me.data });
+  // the session may have ended elsewhere (signed out, ended from another browser or by an admin): ask
+  // again who is signed in. Nobody: a fresh page on the sign-in form, as after Sair; a new role: the
+  // screens it allows.
+  useEffect(() => {
+    let checking = false;
+    const check = async () => {
+      if (checking) return;
+      checking = true;
+      try {
+        const user = await get<Me>('/api/auth/me');
+        qc.setQueryData(['me'], user);
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) window.location.assign('/');
+      } finally {
+        checking = false;
+      }
+    };
+    const onCheck = () => void check();
+    window.addEventListener(SESSION_CHECK_EVENT, onCheck);
+    return () => window.removeEventListener(SESSION_CHECK_EVENT, onCheck);
+  }, [qc]);
   if (me.isLoading || (me.data && settings.isLoading)) return null;
   if (!me.data || !settings.data) return <>{fallback}</>;
   const session: Session = {

@@ -1,6 +1,7 @@
 import type { AgentView, ConversationView } from '../../contracts/conversations';
 import type { ClientMessage, RealtimeEvent, ServerMessage } from '../../contracts/events';
 import type { MonitorSnapshot } from '../../contracts/monitor';
+import { checkSession } from '../api';
 
 /**
  * connecting: first connection; connected: subscribed and caught up; reconnecting: the socket dropped
@@ -27,8 +28,12 @@ export interface RealtimeOptions {
   createSocket?: (url: string) => WebSocket;
 }
 
-/** The server closes with 4401 when the session is missing or expired. */
+/**
+ * The server closes with 4401 when the session is missing, ended or expired, and with 4403 when the
+ * user's role no longer allows the stream: no retry, and the app asks who is signed in now.
+ */
 const UNAUTHORIZED = 4401;
+const FORBIDDEN = 4403;
 
 export function defaultSocketUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
@@ -161,9 +166,10 @@ export class RealtimeClient {
       if (this.socket !== ws) return;
       this.socket = null;
       this.stopPing();
-      if (ev.code === UNAUTHORIZED) {
+      if (ev.code === UNAUTHORIZED || ev.code === FORBIDDEN) {
         this.running = false;
         this.setStatus('unauthorized');
+        checkSession();
         return;
       }
       this.scheduleReconnect();
