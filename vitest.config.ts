@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'core', include: ['src/core/**/*.test.ts', 'src/**/*.unit.test.ts'], environment: 'node' } },
+      { test: { name: 'core', include: ['src/core/**/*.test.ts', 'src/shared/**/*.test.ts', 'src/**/*.unit.test.ts'], environment: 'node' } },
       {
         test: {
           name: 'integration',
@@ -14,6 +14,8 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 60_000,
           globalSetup: ['test/support/global-setup.ts'],
+          // fails a test whose code calls a URL no test expected (test/support/outbound-guard.ts)
+          setupFiles: ['test/support/outbound-guard.setup.ts'],
         },
       },
       {

@@ -74,7 +74,7 @@ export async function run(): Promise<void> {
   let published = 0;
   const now = new Date().toISOString();
   const make = (): RealtimeEvent => ({
-    seq: ++seq, type: 'conversation.updated', at: now, serviceId, agentId: null,
+    seq: ++seq, type: 'conversation.updated', v: 1, reason: 'bench', at: now, serviceId, agentId: null,
     conversation: {
       id: randomUUID(), protocol: String(seq), serviceId, channel: 'webchat', contactId: randomUUID(), contactName: 'Cliente', direction: 'inbound',
       state: 'queued', priority: 'normal', agentId: null, preferredAgentId: null, subject: String(Date.now()), createdAt: now, botStartedAt: null,

@@ -109,7 +109,7 @@ export async function run(): Promise<void> {
         for (let i = 0; i < owed; i++) {
           const a = agents[(published + i) % agents.length];
           const state = states[(published + i) % 3];
-          events.push({ seq: ++seq, type: 'agent.updated', at: now, serviceId: null, agentId: a.id, agent: { ...a, state, presence: state, stateSince: now } });
+          events.push({ seq: ++seq, type: 'agent.updated', v: 1, reason: 'bench', at: now, serviceId: null, agentId: a.id, agent: { ...a, state, presence: state, stateSince: now } });
         }
         published += owed;
         runtime.bus.publish(events);

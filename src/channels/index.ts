@@ -1,11 +1,28 @@
 import type { Runtime } from '../engine/runtime.js';
 import type { SecretKey } from '../engine/secrets.js';
-import { apiOutboundHook, apiWebhookSender } from './api/api-channel.js';
-import { webchatOutboundHook } from './webchat/outbound.js';
+import { channelRegistry } from './adapter.js';
+import { apiAdapter } from './api/index.js';
+import { CHANNEL_SEND, channelSendHook, channelSender } from './outbound.js';
+import { webchatAdapter } from './webchat/index.js';
 
-/** Each channel plugs its outbound hook into the engine and its sender into the outbox. */
+export { channelRegistry } from './adapter.js';
+
+// The channels of this build. A new channel: its folder with an index.ts exporting its adapter, and
+// one line here.
+channelRegistry.register(apiAdapter);
+channelRegistry.register(webchatAdapter);
+
+/** Each channel plugs its outbound hook into the engine and its senders into the outbox. */
 export function registerChannels(runtime: Runtime, key: SecretKey): void {
-  runtime.engine.registerOutbound('api', apiOutboundHook);
-  runtime.engine.registerOutbound('webchat', webchatOutboundHook);
-  runtime.outbox.register('api_webhook', apiWebhookSender(runtime.engine.db, key));
+  const deps = { db: runtime.engine.db, secretKey: key };
+  runtime.outbox.register(CHANNEL_SEND, channelSender(deps.db, key, (c) => channelRegistry.get(c)));
+  for (const adapter of channelRegistry.all()) {
+    const own = adapter.outbound?.(deps);
+    if (own) {
+      runtime.engine.registerOutbound(adapter.channel, own.hook);
+      for (const [kind, sender] of Object.entries(own.senders ?? {})) runtime.outbox.register(kind, sender);
+    } else if (adapter.send) {
+      runtime.engine.registerOutbound(adapter.channel, channelSendHook);
+    }
+  }
 }

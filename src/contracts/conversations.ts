@@ -1,10 +1,8 @@
 import { z } from 'zod';
+import { CONVERSATION_STATES } from '../shared/states.js';
 import { Channel, Id, Timestamp } from './common.js';
 
-export const CONVERSATION_STATES = [
-  'triage', 'bot', 'queued', 'in_service', 'completed', 'cancelled', 'abandoned', 'customer_gave_up',
-  'connection_lost', 'inactive_in_service', 'discarded',
-] as const;
+export { CONVERSATION_STATES };
 export const ConversationState = z.enum(CONVERSATION_STATES);
 export type ConversationState = z.infer<typeof ConversationState>;
 export const AGENT_STATES = ['offline', 'available', 'paused', 'in_service'] as const;
@@ -57,6 +55,8 @@ export const MessageView = z.object({
   contentType: z.string(),
   attachments: z.array(z.unknown()).nullable(),
   deliveryStatus: z.enum(['pending', 'sent', 'delivered', 'read', 'failed']).nullable(),
+  /** why a failed message failed: the provider's error (code and text), or the outbox's last error once it gave up */
+  deliveryError: z.object({ code: z.string().nullable(), message: z.string() }).nullable().optional(),
   /** channel data: a bot menu's `options` [{id, label}] (WebChat buttons), a widget message's `clientId` */
   payload: z.record(z.string(), z.unknown()).nullable().optional(),
   createdAt: Timestamp,

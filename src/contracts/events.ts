@@ -4,38 +4,59 @@ import { MonitorFilter, type MonitorSnapshot } from './monitor.js';
 import { AlertView } from './alerts.js';
 
 /**
- * Realtime events, as stored in the event log and pushed over /ws. Each carries the whole current
- * view of its subject, so a client (and the live projection) just replaces what it holds.
+ * Realtime events, as stored in the event log and pushed over /ws: one schema per event type,
+ * discriminated by `type`. Each carries the whole current view of its subject, so a client (and the
+ * live projection) just replaces what it holds. `v` is the version of the event's payload: a change
+ * to a payload is a new version of that event (bump its literal; `eventsAfter` reads older stored
+ * versions), never a silent change of shape. Rows stored before versions existed are version 1.
  */
-export const EVENT_TYPES = [
-  'conversation.created', 'conversation.updated', 'message.created', 'whisper.created',
-  /** a supervisor-chat message changed: its reader read it (reason 'read'; the agent a supervisor's, a supervisor the agent's) */
-  'whisper.updated',
-  'agent.updated',
-  /** services, teams or parameters changed: every node refreshes what it caches of them */
-  'catalog.updated',
-  'alert.created',
-  /** the alert's condition ended; it stays in the inbox for the day's review */
-  'alert.resolved',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
-
-export const RealtimeEvent = z.object({
+const envelope = {
   seq: z.number().int(),
-  type: z.enum(EVENT_TYPES),
   at: z.string(),
-  /** why a conversation changed: assigned, transferred, finished… */
-  reason: z.string().optional(),
+  /** the service the event belongs to (the gateway scopes by it); null when none */
   serviceId: z.string().nullable(),
+  /** the agent the event concerns, if any */
   agentId: z.string().nullable(),
-  conversation: ConversationView.optional(),
-  message: MessageView.optional(),
-  whisper: WhisperView.optional(),
-  agent: AgentView.optional(),
-  alert: AlertView.optional(),
-});
+};
+/** why a conversation or an agent changed: assigned, transferred, finished, connected… */
+const reason = z.string();
+
+export const ConversationCreated = z.object({ ...envelope, type: z.literal('conversation.created'), v: z.literal(1), reason, conversation: ConversationView });
+export const ConversationUpdated = z.object({ ...envelope, type: z.literal('conversation.updated'), v: z.literal(1), reason, conversation: ConversationView });
+export const MessageCreated = z.object({ ...envelope, type: z.literal('message.created'), v: z.literal(1), message: MessageView });
+/** an outgoing message's delivery changed (sent, delivered, read, failed: a provider's receipt or the outbox); `message` is its whole view */
+export const MessageUpdated = z.object({ ...envelope, type: z.literal('message.updated'), v: z.literal(1), reason: z.literal('delivery'), message: MessageView });
+export const WhisperCreated = z.object({ ...envelope, type: z.literal('whisper.created'), v: z.literal(1), whisper: WhisperView });
+/** a supervisor-chat message changed: its reader read it (reason 'read'; the agent a supervisor's, a supervisor the agent's) */
+export const WhisperUpdated = z.object({ ...envelope, type: z.literal('whisper.updated'), v: z.literal(1), reason: z.literal('read'), whisper: WhisperView });
+export const AgentUpdated = z.object({ ...envelope, type: z.literal('agent.updated'), v: z.literal(1), reason, serviceId: z.null(), agent: AgentView });
+/** services, teams or parameters changed: every node refreshes what it caches of them */
+export const CatalogUpdated = z.object({ ...envelope, type: z.literal('catalog.updated'), v: z.literal(1), serviceId: z.null(), agentId: z.null() });
+export const AlertCreated = z.object({ ...envelope, type: z.literal('alert.created'), v: z.literal(1), alert: AlertView });
+/** the alert's condition ended; it stays in the inbox for the day's review */
+export const AlertResolved = z.object({ ...envelope, type: z.literal('alert.resolved'), v: z.literal(1), alert: AlertView });
+
+const EVENT_SCHEMAS = [
+  ConversationCreated, ConversationUpdated, MessageCreated, MessageUpdated, WhisperCreated, WhisperUpdated, AgentUpdated, CatalogUpdated, AlertCreated, AlertResolved,
+] as const;
+
+export const RealtimeEvent = z.discriminatedUnion('type', EVENT_SCHEMAS);
 export type RealtimeEvent = z.infer<typeof RealtimeEvent>;
-export type NewEvent = Omit<RealtimeEvent, 'seq' | 'at'>;
+export type EventType = RealtimeEvent['type'];
+export const EVENT_TYPES = EVENT_SCHEMAS.map((s) => s.shape.type.value) as EventType[];
+/** The event of one type. */
+export type EventOf<T extends EventType> = Extract<RealtimeEvent, { type: T }>;
+
+/** The current version of each event type's payload (what `emit` stamps). */
+export const EVENT_VERSIONS = Object.fromEntries(EVENT_SCHEMAS.map((s) => [s.shape.type.value, s.shape.v.value])) as {
+  [T in EventType]: EventOf<T>['v'];
+};
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An event as a command raises it: the log gives it its seq and time, `emit` its version. */
+export type NewEvent = DistributiveOmit<RealtimeEvent, 'seq' | 'at' | 'v'>;
+/** An event as the log stores it (its row's payload). */
+export type StoredEvent = DistributiveOmit<RealtimeEvent, 'seq' | 'at'>;
 
 /** Client → server over /ws. */
 export const ClientMessage = z.discriminatedUnion('type', [

@@ -3,19 +3,12 @@
 
 import fc from 'fast-check';
 import { STEP_KINDS, type BotFlow, type BotStep, type StepKind } from './bot-flow.js';
-import { FIELD_KINDS, type FieldKind } from './bot-flow-fields.js';
+import { FIELD_KINDS, type FieldKind } from '../shared/fields.js';
+import { VALID_ANSWERS } from '../shared/fields.test-support.js';
 import { reachableFrom, stepsThatCanFinish } from './bot-flow-graph.js';
 import type { BotInput } from './bot-runner.js';
 
-/** A valid answer for each field kind, as a customer might type it. */
-export const VALID_ANSWERS: Readonly<Record<FieldKind, string>> = {
-  name: 'Maria da Silva',
-  cpf: '529.982.247-25',
-  email: 'Maria@Example.com.br',
-  phone: '(11) 98765-4321',
-  order_number: '#pd-12345',
-  text: 'minha dúvida é sobre a entrega',
-};
+export { VALID_ANSWERS };
 
 /** Inputs no menu option and no field kind accepts. */
 export const BAD_INPUTS: readonly BotInput[] = [

@@ -3,7 +3,7 @@
 // messaging channel; bot-runner.ts walks it.
 
 import type { Said } from './said.js';
-import { FIELD_KINDS, type FieldKind } from './bot-flow-fields.js';
+import { FIELD_KINDS, type FieldKind } from '../shared/fields.js';
 import { reachableFrom, stepEdges, stepOf, stepsThatCanFinish, type StepEdge } from './bot-flow-graph.js';
 import { FIELD_PLACEHOLDER_PREFIX, normalizeForMatch, placeholdersIn } from './bot-flow-text.js';
 

@@ -3,7 +3,7 @@
 // the per-step timeouts. Total on any flow that passes validateFlow.
 
 import { DEFAULT_MAX_ATTEMPTS, fieldKeyOf, type BotFlow, type MenuStep, type QuestionStep, type StepId } from './bot-flow.js';
-import { parseField } from './bot-flow-fields.js';
+import { parseField } from '../shared/fields.js';
 import { stepOf } from './bot-flow-graph.js';
 import { fillPlaceholders, matchOption, type BotOutput } from './bot-flow-text.js';
 

@@ -1,34 +1,9 @@
 // Conversation states (reference/metrics.md, "Situação"), who may move a conversation between them,
 // and the timestamps a lifecycle leaves behind. Pure: times are epoch ms passed in by the caller.
 
-export const CONVERSATION_STATES = [
-  'triage',
-  'bot',
-  'queued',
-  'in_service',
-  'completed',
-  'cancelled',
-  'abandoned',
-  'customer_gave_up',
-  'connection_lost',
-  'inactive_in_service',
-  'discarded',
-] as const;
-export type ConversationState = (typeof CONVERSATION_STATES)[number];
+import { CONVERSATION_STATES, FINISHED_STATES, OPEN_STATES, type ConversationState, type FinishedState, type OpenState } from '../shared/states.js';
 
-export const OPEN_STATES = ['triage', 'bot', 'queued', 'in_service'] as const satisfies readonly ConversationState[];
-export type OpenState = (typeof OPEN_STATES)[number];
-
-export const FINISHED_STATES = [
-  'completed',
-  'cancelled',
-  'abandoned',
-  'customer_gave_up',
-  'connection_lost',
-  'inactive_in_service',
-  'discarded',
-] as const satisfies readonly ConversationState[];
-export type FinishedState = (typeof FINISHED_STATES)[number];
+export { CONVERSATION_STATES, FINISHED_STATES, OPEN_STATES, type ConversationState, type FinishedState, type OpenState };
 
 /** Where a new conversation may start: the service's bot, straight into a queue, or the e-mail filter. */
 export const INITIAL_STATES = ['bot', 'queued', 'triage'] as const satisfies readonly OpenState[];

@@ -1,3 +1,4 @@
+import { FINISHED_STATES } from '../shared/states.js';
 import { emptyServiceDay, type DayAggregates, type ServiceDay } from './monitor-figures.js';
 
 // Keeps one day's aggregates current from conversation changes, so the monitor never queries the
@@ -24,7 +25,7 @@ export interface DayContext {
 }
 
 const ABANDONED = new Set(['abandoned', 'customer_gave_up']);
-const FINISHED = new Set(['completed', 'cancelled', 'abandoned', 'customer_gave_up', 'connection_lost', 'inactive_in_service', 'discarded']);
+const FINISHED: ReadonlySet<string> = new Set(FINISHED_STATES);
 
 export const emptyDay = (day: string): DayAggregates => ({ day, services: {}, hourly: {}, created: {} });
 

@@ -1,5 +1,9 @@
 // The figures of the live monitor (Início), computed from the open conversations, the agents and the
 // day's aggregates. Pure: the caller passes "now"; definitions are those of reference/metrics.md.
+// The rules the browser applies too (what counts in the Período, buckets, agent columns, silence)
+// are in shared/monitor.ts.
+
+import { addCount, countAgents, countsInPeriod, filterTeams, interactionOf, zeroCounts as zero, type Counts } from '../shared/monitor.js';
 
 export type Channel = string;
 
@@ -78,28 +82,6 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 const ratio = (num: number, den: number) => (den > 0 ? round1((num / den) * 100) : null);
 const mean = (sumMs: number, n: number) => (n > 0 ? Math.round(sumMs / n / 1000) : null);
 
-interface Counts { queued: number; bot: number; inService: number; triage: number; total: number }
-const zero = (): Counts => ({ queued: 0, bot: 0, inService: 0, triage: 0, total: 0 });
-function count(c: Counts, state: string): void {
-  if (state === 'queued') c.queued++;
-  else if (state === 'bot') c.bot++;
-  else if (state === 'in_service') c.inService++;
-  else if (state === 'triage') c.triage++;
-  else return;
-  c.total++;
-}
-
-function agentCounts(agents: LiveAgent[]) {
-  const out = { available: 0, paused: 0, inService: 0, total: 0 };
-  for (const a of agents) {
-    if (a.state === 'offline') continue;
-    out.total++;
-    if (a.state === 'available') out.available++;
-    else if (a.state === 'paused') out.paused++;
-    else if (a.state === 'in_service') out.inService++;
-  }
-  return out;
-}
 
 /** Every figure of Posição Geral, Serviços and Painel for one viewer and one filter. */
 export function computeMonitor(input: MonitorInput) {
@@ -107,7 +89,7 @@ export function computeMonitor(input: MonitorInput) {
   const services = input.services.filter((s) => (!filter.serviceId || s.id === filter.serviceId) && (!filter.channel || s.channel === filter.channel));
   const inView = new Map(services.map((s) => [s.id, s]));
   const noInteractionMs = input.noInteractionMinutes * 60_000;
-  const isToday = now >= input.dayStart && now < input.dayEnd;
+  const period = { start: input.dayStart, end: input.dayEnd, isToday: now >= input.dayStart && now < input.dayEnd };
 
   const byChannel = new Map<Channel, Counts>();
   const byService = new Map<string, Counts & { oldestQueuedAt: number | null }>();
@@ -119,36 +101,29 @@ export function computeMonitor(input: MonitorInput) {
   for (const c of input.conversations) {
     const s = inView.get(c.serviceId);
     if (!s) continue;
-    // An open conversation counts if it started in the Período; with Todos em Fila every waiting one
-    // counts whatever its date; and today, whatever is with an agent or the bot now.
-    const waiting = c.state === 'queued' || c.state === 'triage';
-    const inPeriod = c.createdAt >= input.dayStart && c.createdAt < input.dayEnd;
-    const activeNow = isToday && (c.state === 'in_service' || c.state === 'bot');
-    if (!inPeriod && !activeNow && !(filter.allQueued && waiting)) continue;
+    if (!countsInPeriod(c, period, !!filter.allQueued)) continue;
     const ch = byChannel.get(c.channel) ?? zero();
     byChannel.set(c.channel, ch);
-    count(ch, c.state);
-    count(totals, c.state);
+    addCount(ch, c.state);
+    addCount(totals, c.state);
     const sv = byService.get(s.id) ?? { ...zero(), oldestQueuedAt: null };
     byService.set(s.id, sv);
-    count(sv, c.state);
+    addCount(sv, c.state);
     if (c.state === 'queued' && c.queuedAt !== null && (sv.oldestQueuedAt === null || c.queuedAt < sv.oldestQueuedAt)) sv.oldestQueuedAt = c.queuedAt;
     if (c.state === 'in_service') dayInService++;
     if (c.state === 'queued') dayQueued++;
-    if ((c.state === 'in_service' || c.state === 'queued') && c.lastMessageAt !== null) {
-      const silent = now - c.lastMessageAt > noInteractionMs;
-      if (c.lastMessageFrom === 'customer') {
-        panel.waitingCustomer++;
-        if (silent) panel.noInteractionCustomer++;
-      } else if (c.lastMessageFrom === 'agent') {
-        panel.waitingAgent++;
-        if (silent) panel.noInteractionAgent++;
-      }
+    const waitingFor = interactionOf(c, now, noInteractionMs);
+    if (waitingFor?.lastFrom === 'customer') {
+      panel.waitingCustomer++;
+      if (waitingFor.silent) panel.noInteractionCustomer++;
+    } else if (waitingFor?.lastFrom === 'agent') {
+      panel.waitingAgent++;
+      if (waitingFor.silent) panel.noInteractionAgent++;
     }
   }
 
   const scoped = [...input.agents].filter((a) => !input.agentIds || input.agentIds.has(a.id));
-  const filteredTeams = filter.serviceId || filter.channel ? new Set(services.flatMap((s) => s.teamIds)) : null;
+  const filteredTeams = filterTeams(input.services, filter);
   const filteredAgents = filteredTeams ? scoped.filter((a) => a.teamIds.some((t) => filteredTeams.has(t))) : scoped;
 
   let handled = 0;
@@ -197,13 +172,13 @@ export function computeMonitor(input: MonitorInput) {
     const [channel, serviceId] = key.split('|');
     if (inView.has(serviceId)) created.set(channel, (created.get(channel) ?? 0) + n);
   }
-  const general = agentCounts(scoped);
+  const general = countAgents(scoped);
 
   return {
     channels: [...byChannel.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([channel, c]) => ({ channel, ...c })),
     totals,
     agents: general,
-    agentsFiltered: filteredTeams ? agentCounts(filteredAgents) : general,
+    agentsFiltered: filteredTeams ? countAgents(filteredAgents) : general,
     services: serviceRows,
     hourly: [...hourly.entries()].map(([k, finished]) => {
       const [hour, channel] = k.split('|');

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import type { Actor } from './actor.js';
-import { assertCanRead } from './conversations/access.js';
+import { policyOf } from './access.js';
 import { loadConversation } from './conversations/present.js';
 import { AppError, at as atField, notFound, NOUNS } from './errors.js';
 
@@ -182,7 +182,7 @@ export async function attachmentForVisitor(db: Queryable, id: string, visitor: {
 export async function attachmentForStaff(db: Queryable, id: string, actor: Actor): Promise<StoredFile> {
   const f = await loadFile(db, id);
   const c = f?.conversationId ? await loadConversation(db, f.conversationId) : null;
-  if (!f || !c) throw notFound(NOUNS.attachment, id);
-  await assertCanRead(db, actor, c);
+  // outside the actor's scope the file does not exist either
+  if (!f || !c || !(await policyOf(actor).relationTo(db, c))) throw notFound(NOUNS.attachment, id);
   return f;
 }

@@ -1,5 +1,6 @@
 import { BusinessHours, type BusinessHoursInput } from '../contracts/business-hours.js';
-import { brazilianNationalHolidays, isOpen, localTime, nextOpening } from '../core/business-hours.js';
+import { isOpen, localTime, nextOpening } from '../core/business-hours.js';
+import { brazilianNationalHolidays } from '../shared/holidays.js';
 
 /** What a customer is told outside hours when the service sets no message of its own. */
 export const DEFAULT_CLOSED_MESSAGE = 'No momento estamos fora do horário de atendimento.';

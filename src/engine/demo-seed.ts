@@ -4,7 +4,8 @@ import type { Channel, Role } from '../contracts/common.js';
 import type { Database } from '../db/database.js';
 import { SYSTEM_ACTOR, type Actor } from './actor.js';
 import * as defs from './admin/definitions.js';
-import { createResource, listResource, type ResourceDef, type Scope } from './admin/resource.js';
+import { createResource, listResource, type ResourceDef } from './admin/resource.js';
+import type { SqlCondition } from './queries/conversation-filter.js';
 
 // A believable Brazilian contact center for demos and manual testing (`npm run demo:seed`,
 // `npm start -- --demo`). Never run on a normal start.
@@ -165,14 +166,14 @@ async function ensure<Out extends { id: string }>(
   db: Database,
   def: ResourceDef<Out>,
   schema: z.ZodType,
-  key: Scope,
+  key: SqlCondition,
   input: Record<string, unknown>,
 ): Promise<Out> {
   const [found] = await listResource(db, def, DEMO_ACTOR, { where: key });
   return found ?? createResource(db, def, DEMO_ACTOR, schema.parse(input) as Record<string, unknown>);
 }
-const byName = (name: string): Scope => ({ sql: 'lower(t.name) = lower($1)', params: [name] });
-const byEmail = (email: string): Scope => ({ sql: 'lower(t.email) = lower($1)', params: [email] });
+const byName = (name: string): SqlCondition => ({ sql: 'lower(t.name) = lower($1)', params: [name] });
+const byEmail = (email: string): SqlCondition => ({ sql: 'lower(t.email) = lower($1)', params: [email] });
 
 /**
  * Creates the demo contact center. Idempotent: does nothing when admin@mirante.demo exists (it is

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../db/database.js';
 import type { ConversationView, MessageView } from '../contracts/conversations.js';
-import type { NewEvent, RealtimeEvent } from '../contracts/events.js';
+import { EVENT_VERSIONS, type NewEvent, type RealtimeEvent, type StoredEvent } from '../contracts/events.js';
 import type { EventBus } from './bus.js';
 import type { Clock } from './clock.js';
 import { appendEvents } from './events.js';
@@ -10,15 +10,16 @@ import { appendEvents } from './events.js';
  * raises. Events are appended in the same transaction and published only after commit.
  */
 export class UnitOfWork {
-  readonly events: NewEvent[] = [];
+  readonly events: StoredEvent[] = [];
   routingNeeded = false;
   constructor(
     readonly tx: Queryable,
     readonly now: Date,
   ) {}
 
+  /** Raises an event, stamped with its type's current version. */
   emit(event: NewEvent): void {
-    this.events.push(event);
+    this.events.push({ ...event, v: EVENT_VERSIONS[event.type] } as StoredEvent);
   }
 
   /**

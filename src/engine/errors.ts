@@ -35,7 +35,11 @@ export const conflict = (message: Said, extra?: Record<string, unknown>) => new 
 export const forbidden = (message: Said = { en: 'your role may not do this', pt: 'seu perfil não permite esta ação' }) =>
   new AppError(403, 'forbidden', message);
 export const badRequest = (message: Said, field?: string) =>
-  new AppError(400, 'validation_error', field ? at(field, message) : message, field ? { field } : {});
+  field ? fieldError(400, 'validation_error', field, message, { field }) : new AppError(400, 'validation_error', message);
+
+/** An error about one field: the message says "field: …" and `issues` names the field, for a form to show it there. */
+export const fieldError = (status: AppError['status'], code: string, field: string, message: Said, extra: Record<string, unknown> = {}) =>
+  new AppError(status, code, at(field, message), { ...extra, issues: [{ path: field, message }] });
 
 /** Names of things in errors. */
 export const NOUNS = {

@@ -1,24 +1,25 @@
 import type { Database, Queryable } from '../db/database.js';
-import type { NewEvent, RealtimeEvent } from '../contracts/events.js';
+import type { RealtimeEvent, StoredEvent } from '../contracts/events.js';
+import { dispatchEvent, type EventHandlers } from '../contracts/event-handlers.js';
 
 /**
  * Appends events to the log inside the command's transaction and returns them with their seq.
  * On PostgreSQL an advisory lock held to commit makes seq order equal commit order, so a client
  * that catches up from "seq > n" can never miss an event committed late with a lower seq.
  */
-export async function appendEvents(tx: Queryable, kind: Database['kind'], events: NewEvent[], at: Date): Promise<RealtimeEvent[]> {
+export async function appendEvents(tx: Queryable, kind: Database['kind'], events: StoredEvent[], at: Date): Promise<RealtimeEvent[]> {
   if (!events.length) return [];
   // one statement per 1,000 events, the lock taken by the same statement (fewer round trips while it
   // is held): on PostgreSQL every row joins the lock's one row, so the lock is held before the first
   // seq is drawn; the rows draw their seqs in VALUES order, so sorted seqs match the events in order.
   // Every statement is sent before any answer is awaited, so the caller's COMMIT can follow them.
   const lock = kind === 'postgres' ? 'WITH lock AS (SELECT pg_advisory_xact_lock(727276)) ' : '';
-  const batches: NewEvent[][] = [];
+  const batches: StoredEvent[][] = [];
   for (let start = 0; start < events.length; start += 1000) batches.push(events.slice(start, start + 1000));
   const answers = batches.map((batch) => {
     const params: unknown[] = [];
     const tuples = batch.map((e) => {
-      const n = params.push(e.type, e.conversation?.id ?? e.message?.conversationId ?? e.whisper?.conversationId ?? null, e.agentId, e.serviceId, JSON.stringify(e), at);
+      const n = params.push(e.type, conversationIdOf(e), e.agentId, e.serviceId, JSON.stringify(e), at);
       return `($${n - 5}::text, $${n - 4}::uuid, $${n - 3}::uuid, $${n - 2}::uuid, $${n - 1}::jsonb, $${n}::timestamptz)`;
     });
     return tx.query<{ seq: number }>(
@@ -36,12 +37,33 @@ export async function appendEvents(tx: Queryable, kind: Database['kind'], events
   return out;
 }
 
+/** The conversation an event is about (the log's `conversation_id` column). */
+const CONVERSATION_OF: EventHandlers<string | null, StoredEvent> = {
+  'conversation.created': (e) => e.conversation.id,
+  'conversation.updated': (e) => e.conversation.id,
+  'message.created': (e) => e.message.conversationId,
+  'message.updated': (e) => e.message.conversationId,
+  'whisper.created': (e) => e.whisper.conversationId,
+  'whisper.updated': (e) => e.whisper.conversationId,
+  'agent.updated': () => null,
+  'catalog.updated': () => null,
+  'alert.created': () => null,
+  'alert.resolved': () => null,
+};
+const conversationIdOf = (e: StoredEvent) => dispatchEvent(CONVERSATION_OF, e);
+
+/** A stored row as an event of today's version: rows written before events had versions are version 1. */
+export function readStoredEvent(row: { seq: number; at: Date; payload: Omit<StoredEvent, 'v'> & { v?: number } }): RealtimeEvent {
+  // (when an event type gets a version 2, its older payloads are upgraded here, by type and `v`)
+  return { v: 1, ...row.payload, seq: row.seq, at: row.at.toISOString() } as RealtimeEvent;
+}
+
 export async function eventsAfter(db: Queryable, seq: number, limit: number): Promise<RealtimeEvent[]> {
-  const { rows } = await db.query<{ seq: number; at: Date; payload: NewEvent }>(
+  const { rows } = await db.query<{ seq: number; at: Date; payload: Omit<StoredEvent, 'v'> & { v?: number } }>(
     'SELECT seq, at, payload FROM events WHERE seq > $1 ORDER BY seq LIMIT $2',
     [seq, limit],
   );
-  return rows.map((r) => ({ ...r.payload, seq: r.seq, at: r.at.toISOString() }));
+  return rows.map(readStoredEvent);
 }
 
 export async function lastSeq(db: Queryable): Promise<number> {

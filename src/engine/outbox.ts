@@ -1,4 +1,6 @@
 import type { Queryable } from '../db/database.js';
+import { nextDeliveryStatus, type DeliveryStatus } from '../core/delivery-status.js';
+import { announceMessages, writeDelivery } from './conversations/receipts.js';
 import type { Engine } from './engine.js';
 
 export interface OutboxRow {
@@ -7,19 +9,56 @@ export interface OutboxRow {
   message_id: number | null;
   target: string | null;
   payload: Record<string, unknown>;
+  /** failed attempts so far (the one in progress not counted) */
   attempts: number;
+  created_at: Date;
 }
 
-/** Sends one outbox item; throws to be retried later, or throws a PermanentFailure to stop for good. */
-export type OutboxSender = (item: OutboxRow) => Promise<void>;
+/** What a sender learnt: the provider's id of the message, which its receipts will name. */
+export interface OutboxSendResult {
+  providerMessageId?: string;
+}
 
-/** A failure that retrying cannot mend (a refused target): the item stops and its message is marked failed. */
+/**
+ * Sends one outbox item. Returns what the provider answered (or nothing); throws to be retried later,
+ * or throws a PermanentFailure to stop for good.
+ */
+export type OutboxSender = (item: OutboxRow) => Promise<OutboxSendResult | void>;
+
+/** A failure that retrying cannot mend (a refused target, outside the 24 h window): the item dies at once. */
 export class PermanentFailure extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'PermanentFailure';
   }
 }
+
+/**
+ * When the outbox gives up. A chat reply is worth retrying through a provider's blip or a receiver's
+ * deploy (12 attempts span about 15 minutes on average, 30 at most), but not for hours: the agent
+ * must learn that it failed while the customer is still there, and a reply delivered much later,
+ * after newer ones, confuses more than it helps. 24 hours after it was queued (a node down for a
+ * day) a message is past the messaging channels' 24 h window anyway. Every item gets one attempt.
+ */
+export interface OutboxPolicy {
+  maxAttempts: number;
+  maxAgeMs: number;
+  /** the back-off's first ceiling; each failure doubles it, up to capMs */
+  baseMs: number;
+  capMs: number;
+}
+export const OUTBOX_POLICY: OutboxPolicy = { maxAttempts: 12, maxAgeMs: 24 * 3_600_000, baseMs: 2_000, capMs: 300_000 };
+
+/** The longest wait after the n-th failed attempt: 2 s, 4 s, 8 s … capped at 5 minutes. */
+export const backoffCeilingMs = (attempts: number, policy: OutboxPolicy = OUTBOX_POLICY) =>
+  Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));
+
+/**
+ * The wait after the n-th failed attempt, with full jitter: anywhere in [0, ceiling]. Messages that
+ * failed together (a provider's outage) come back spread out, not all at once.
+ */
+export const retryDelayMs = (attempts: number, random: () => number = Math.random, policy: OutboxPolicy = OUTBOX_POLICY) =>
+  Math.floor(random() * backoffCeilingMs(attempts, policy));
 
 export async function enqueueOutbox(tx: Queryable, item: { kind: string; messageId?: number | null; target?: string | null; payload: unknown }, at: Date) {
   await tx.query('INSERT INTO outbox (kind, message_id, target, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $5)', [
@@ -31,23 +70,25 @@ export async function enqueueOutbox(tx: Queryable, item: { kind: string; message
   ]);
 }
 
-/** Retry delay after the n-th failure: 1 s, 2 s, 4 s … capped at 5 minutes. */
-export const backoffSeconds = (attempts: number) => Math.min(300, 2 ** Math.max(0, attempts - 1));
-
 /**
- * Delivers what channels put in the outbox, with retries and back-off, until the other side
- * answers 2xx or the sender says retrying cannot help (PermanentFailure). Rows are taken with
- * SKIP LOCKED, so several nodes share the work without doubles.
+ * Delivers what channels put in the outbox, with retries and jittered back-off, until the other side
+ * takes it, or the item dies: the sender says retrying cannot help (PermanentFailure), or the
+ * policy's attempts or age are used up. A dead item keeps its last error (`dead_at`, never due again)
+ * and its message becomes `failed` with that reason, announced to the desk (message.updated). Rows
+ * are taken with SKIP LOCKED, so several nodes share the work without doubles.
  */
 export class OutboxWorker {
   private readonly senders = new Map<string, OutboxSender>();
   private timer: NodeJS.Timeout | null = null;
   private busy: Promise<number> | null = null;
   private stopped = false;
+  /** the jitter's source (tests may fix it) */
+  random: () => number = Math.random;
 
   constructor(
     private readonly engine: Engine,
     private readonly onError: (err: unknown) => void = () => undefined,
+    readonly policy: OutboxPolicy = OUTBOX_POLICY,
   ) {}
 
   register(kind: string, sender: OutboxSender): void {
@@ -69,7 +110,13 @@ export class OutboxWorker {
   async tick(): Promise<number> {
     if (this.stopped) return 0;
     if (this.busy) return this.busy;
-    this.busy = this.drain().finally(() => (this.busy = null));
+    // a failed pass (the database gone mid-shutdown) is reported, never an unhandled rejection of the timer
+    this.busy = this.drain()
+      .catch((err: unknown) => {
+        this.onError(err);
+        return 0;
+      })
+      .finally(() => (this.busy = null));
     return this.busy;
   }
 
@@ -80,8 +127,8 @@ export class OutboxWorker {
       const now = this.engine.clock.now();
       const { rows } = await db.query<OutboxRow>(
         `UPDATE outbox SET next_attempt_at = $2 WHERE id IN (
-           SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED)
-         RETURNING *`,
+           SELECT id FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED)
+         RETURNING id, kind, message_id, target, payload, attempts, created_at`,
         // claimed for a minute: a node that dies mid-send leaves them to be retried
         [now, new Date(now.getTime() + 60_000)],
       );
@@ -94,32 +141,77 @@ export class OutboxWorker {
           break;
         }
         const sender = this.senders.get(item.kind);
+        let result: OutboxSendResult | void;
         try {
           if (!sender) throw new Error(`no sender for ${item.kind}`);
-          await sender(item);
-          await db.query('UPDATE outbox SET delivered_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1', [item.id, this.engine.clock.now()]);
-          if (item.message_id) await db.query(`UPDATE messages SET delivery_status = 'sent' WHERE id = $1 AND delivery_status = 'pending'`, [item.message_id]);
-          sent++;
+          result = await sender(item);
         } catch (err) {
-          const attempts = item.attempts + 1;
-          const error = String((err as Error).message ?? err).slice(0, 500);
-          if (err instanceof PermanentFailure) {
-            // never due again; still undelivered, with its reason, for whoever looks
-            await db.query(`UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = 'infinity' WHERE id = $1`, [item.id, attempts, error]);
-            if (item.message_id) await db.query(`UPDATE messages SET delivery_status = 'failed' WHERE id = $1 AND delivery_status = 'pending'`, [item.message_id]);
-            this.onError(err);
-            continue;
-          }
-          await db.query('UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1', [
-            item.id,
-            attempts,
-            error,
-            new Date(this.engine.clock.now().getTime() + backoffSeconds(attempts) * 1000),
-          ]);
+          await this.failed(item, err);
           this.onError(err);
+          continue;
         }
+        await this.delivered(item, result?.providerMessageId);
+        sent++;
       }
     }
     return sent;
+  }
+
+  /** Taken by the other side: the message is `sent`, with the provider's id its receipts will name. */
+  private async delivered(item: OutboxRow, providerMessageId: string | undefined): Promise<void> {
+    const at = this.engine.clock.now();
+    if (item.message_id === null) {
+      await this.engine.db.query('UPDATE outbox SET delivered_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1', [item.id, at]);
+      return;
+    }
+    const messageId = item.message_id;
+    await this.engine.execute(async (u) => {
+      u.send('UPDATE outbox SET delivered_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1', [item.id, at]);
+      // the account is the one the conversation's service sends with now, as the sender just did
+      const { rows } = await u.tx.query(
+        `UPDATE messages m SET
+            provider_message_id = coalesce($2::text, m.provider_message_id),
+            provider_account_id = CASE WHEN $2::text IS NULL THEN m.provider_account_id
+              ELSE (SELECT s.channel_account_id FROM conversations c JOIN services s ON s.id = c.service_id WHERE c.id = m.conversation_id) END,
+            delivery_status = 'sent', sent_at = coalesce(m.sent_at, $3)
+          WHERE m.id = $1 AND m.delivery_status = 'pending' RETURNING m.id`,
+        [messageId, providerMessageId ?? null, at],
+      );
+      if (rows.length) await announceMessages(u, [messageId]);
+    });
+  }
+
+  /** A failed attempt: retried after a jittered wait, or dead (and its message failed) when the policy says so. */
+  private async failed(item: OutboxRow, err: unknown): Promise<void> {
+    const now = this.engine.clock.now();
+    const attempts = item.attempts + 1;
+    const error = String((err as Error)?.message ?? err).slice(0, 500);
+    const permanent = err instanceof PermanentFailure;
+    const dead = permanent || attempts >= this.policy.maxAttempts || now.getTime() - item.created_at.getTime() >= this.policy.maxAgeMs;
+    if (!dead) {
+      await this.engine.db.query('UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1', [
+        item.id,
+        attempts,
+        error,
+        new Date(now.getTime() + retryDelayMs(attempts, this.random, this.policy)),
+      ]);
+      return;
+    }
+    // never due again; kept with its reason for whoever looks (and the metrics)
+    const markDead = (q: Queryable) =>
+      q.query(`UPDATE outbox SET attempts = $2, last_error = $3, dead_at = $4, next_attempt_at = 'infinity' WHERE id = $1`, [item.id, attempts, error, now]);
+    if (item.message_id === null) {
+      await markDead(this.engine.db);
+      return;
+    }
+    const messageId = item.message_id;
+    const reason = permanent ? error : `${error} (${attempts} attempts)`;
+    await this.engine.execute(async (u) => {
+      await markDead(u.tx);
+      const { rows } = await u.tx.query<{ delivery_status: DeliveryStatus | null }>('SELECT delivery_status FROM messages WHERE id = $1 FOR UPDATE', [messageId]);
+      if (!rows[0] || nextDeliveryStatus(rows[0].delivery_status, 'failed') !== 'failed') return;
+      await writeDelivery(u.tx, messageId, { status: 'failed', at: now, error: { code: null, message: reason } });
+      await announceMessages(u, [messageId]);
+    });
   }
 }

@@ -1,12 +1,13 @@
 import type { Database, Queryable } from '../db/database.js';
 import type { AgentView, ConversationView } from '../contracts/conversations.js';
 import type { RealtimeEvent } from '../contracts/events.js';
+import { dispatchEvent, type EventHandlers } from '../contracts/event-handlers.js';
 import type { EventBus } from './bus.js';
 import { eventsAfter, lastSeq } from './events.js';
+import { isOpenState, OPEN_STATES_SQL } from '../shared/states.js';
 import { AGENT_SELECT, presentAgent } from './agents/present.js';
 import { CONVERSATION_SELECT, presentConversation } from './conversations/present.js';
 
-const OPEN = new Set(['triage', 'bot', 'queued', 'in_service']);
 
 /** Something that derives state from conversation changes (the monitor's day aggregates). */
 export interface ConversationTracker {
@@ -62,7 +63,7 @@ export class LiveProjection {
     await this.db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       const seq = await lastSeq(tx);
-      const convs = await tx.query(`${CONVERSATION_SELECT} WHERE c.state IN ('triage', 'bot', 'queued', 'in_service')`);
+      const convs = await tx.query(`${CONVERSATION_SELECT} WHERE c.state IN ${OPEN_STATES_SQL}`);
       const agents = await tx.query(`${AGENT_SELECT} WHERE u.agent_enabled AND u.active`);
       for (const t of this.trackers) await t.rebuild(tx);
       this.conversations.clear();
@@ -121,16 +122,31 @@ export class LiveProjection {
   private applyOne(e: RealtimeEvent, applied: RealtimeEvent[]): void {
     if (e.seq <= this.seq) return;
     this.seq = e.seq;
-    if (e.conversation) {
-      const prev = this.conversations.get(e.conversation.id);
-      for (const t of this.trackers) t.apply(prev, e.conversation);
-      if (OPEN.has(e.conversation.state)) this.conversations.set(e.conversation.id, e.conversation);
-      else this.conversations.delete(e.conversation.id);
-    }
-    if (e.agent) {
-      if (e.agent.enabled) this.agents.set(e.agent.id, e.agent);
-      else this.agents.delete(e.agent.id);
-    }
+    dispatchEvent(this.handlers, e);
     applied.push(e);
   }
+
+  private applyConversation(c: ConversationView): void {
+    const prev = this.conversations.get(c.id);
+    for (const t of this.trackers) t.apply(prev, c);
+    if (isOpenState(c.state)) this.conversations.set(c.id, c);
+    else this.conversations.delete(c.id);
+  }
+
+  /** What each event changes in the live picture (messages, supervisor chat, alerts and the catalog: nothing). */
+  private readonly handlers: EventHandlers = {
+    'conversation.created': (e) => this.applyConversation(e.conversation),
+    'conversation.updated': (e) => this.applyConversation(e.conversation),
+    'message.created': () => undefined,
+    'message.updated': () => undefined,
+    'whisper.created': () => undefined,
+    'whisper.updated': () => undefined,
+    'agent.updated': ({ agent }) => {
+      if (agent.enabled) this.agents.set(agent.id, agent);
+      else this.agents.delete(agent.id);
+    },
+    'catalog.updated': () => undefined,
+    'alert.created': () => undefined,
+    'alert.resolved': () => undefined,
+  };
 }

@@ -2,6 +2,7 @@ import { routeConversations, type QueuedConversation, type RoutingAgent, type Te
 import { isTransientConflict } from '../db/database.js';
 import type { Engine } from './engine.js';
 import { assignBatch } from './conversations/assign.js';
+import { capabilitiesOf } from '../contracts/channel-capabilities.js';
 
 /**
  * Runs routing passes on this node: reads the queues and the agents, lets the core choose, and
@@ -81,7 +82,7 @@ export class Router {
       conversations: queued.rows.map((r) => ({
         id: r.id,
         serviceId: r.service_id,
-        channelKind: r.channel === 'email' ? 'email' : 'chat',
+        channelKind: capabilitiesOf(r.channel).workload,
         priority: r.priority,
         queuedAt: r.queued_at.getTime(),
         preferredAgentId: r.preferred_agent_id ?? undefined,

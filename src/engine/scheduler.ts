@@ -1,8 +1,8 @@
 import type { Engine, UnitOfWork } from './engine.js';
 import { setTimer, takeDueTimer, type TimerRow } from './timers.js';
 import { finishConversation } from './conversations/finish.js';
-import { emitConversation, releaseAgent } from './conversations/lifecycle.js';
 import { loadConversation } from './conversations/present.js';
+import { queue } from './conversations/transitions.js';
 import { reduceStoredPresence } from './agents/presence-store.js';
 import { getSettings } from './settings.js';
 
@@ -40,11 +40,8 @@ const HANDLERS: Record<TimerRow['kind'], Handler> = {
       if (timeouts.connectionLostAction === 'finish') {
         await finishConversation(engine, u, c, 'connection_lost', 'system');
       } else {
-        // back to the head of its queue: priority "returned", original queue time kept
-        await u.tx.query(`UPDATE conversations SET state = 'queued', agent_id = NULL, priority = 'returned', version = version + 1 WHERE id = $1`, [id]);
-        await u.tx.query(`DELETE FROM timers WHERE conversation_id = $1 AND kind = 'inactive_in_service'`, [id]);
-        await releaseAgent(u, agentId, c.channel);
-        await emitConversation(u, id, 'connection_lost_requeued');
+        // back to the head of its queue: priority "returned", ahead of new arrivals
+        await queue(u, c, 'system', { reason: 'connection_lost_requeued' });
       }
     }
     const { rows: p } = await u.tx.query<{ state: string }>('SELECT state FROM agent_presence WHERE user_id = $1', [agentId]);

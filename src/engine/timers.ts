@@ -39,16 +39,6 @@ export async function setTimer(
   );
 }
 
-/** A conversation changes stage: its `from` timer goes and its `kind` timer is set, in one statement. */
-export async function replaceTimer(tx: Queryable, from: TimerKind, kind: TimerKind, conversationId: string, dueAt: Date): Promise<void> {
-  await tx.query(
-    `WITH gone AS (DELETE FROM timers WHERE kind = $1 AND conversation_id = $2 AND user_id IS NULL)
-     INSERT INTO timers (kind, conversation_id, user_id, due_at) VALUES ($3, $2, NULL, $4)
-     ON CONFLICT (kind, conversation_id, user_id) DO UPDATE SET due_at = EXCLUDED.due_at`,
-    [from, conversationId, kind, dueAt],
-  );
-}
-
 export async function clearTimer(tx: Queryable, kind: TimerKind, subject: { conversationId?: string; userId?: string }): Promise<void> {
   // `= $n` / `IS NULL` rather than IS NOT DISTINCT FROM, which no index serves: that scanned every
   // pending timer (one per waiting conversation) on each assignment

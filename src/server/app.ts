@@ -13,9 +13,11 @@ import { validatorCompiler } from './validation.js';
 import { registerAuth } from './auth/plugin.js';
 import { registerRoutes } from './routes/index.js';
 import { registerChannels } from '../channels/index.js';
+import { ChannelWorkerPool } from '../channels/workers.js';
 import { registerGateway } from './realtime/gateway.js';
 import { registerMetrics } from './metrics.js';
 import { registerWebchat } from './routes/webchat.js';
+import { registerWebhooks } from './routes/webhooks.js';
 import type { WebchatLimits } from './rate-limit.js';
 import { resolveSecretKey } from '../engine/secrets.js';
 import { registerHttpHardening } from './http-hardening.js';
@@ -81,6 +83,12 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
   if (!given) app.addHook('onClose', () => runtime.stop());
   app.decorate('runtime', runtime);
   registerChannels(runtime, secretKey);
+  if (!given) {
+    // the channels' background workers (mailbox watchers), each on one node at a time
+    const workers = new ChannelWorkerPool(runtime.engine, secretKey, { onError: (err) => app.log.error({ err }, 'channel worker') });
+    workers.start();
+    app.addHook('onClose', () => workers.stop());
+  }
 
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
     try {
@@ -96,6 +104,7 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
   await registerGateway(app, db, runtime, { publicUrl: config.publicUrl });
   registerMetrics(app, runtime, process.env.METRICS_TOKEN || undefined);
   await registerWebchat(app, { runtime, widgetDir: config.widgetDir, limits: webchatLimits });
+  await registerWebhooks(app, { runtime, secretKey, publicUrl: config.publicUrl });
   await app.register(async (api) => registerRoutes(api, { db, config, secretKey, runtime }));
 
   if (indexHtml) await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: false });

@@ -44,13 +44,15 @@ export function registerMetrics(app: FastifyInstance, runtime: Runtime, token?: 
     const agents = new Map<string, number>();
     for (const a of runtime.projection.agents.values()) agents.set(a.state, (agents.get(a.state) ?? 0) + 1);
     metric('mirante_agents', 'gauge', 'omnichannel agents by displayed state', [...agents].map(([state, n]) => [{ state }, n]));
-    // a permanent failure (a refused webhook target) is never due again: failed, not pending
-    const { rows } = await runtime.engine.db.query<{ n: number; failed: number }>(
-      `SELECT count(*) FILTER (WHERE next_attempt_at < 'infinity')::int AS n, count(*) FILTER (WHERE next_attempt_at = 'infinity')::int AS failed
+    // a dead item (a permanent failure, its attempts or age used up) is never due again: dead, not pending
+    const { rows } = await runtime.engine.db.query<{ n: number; dead: number }>(
+      `SELECT count(*) FILTER (WHERE dead_at IS NULL)::int AS n, count(*) FILTER (WHERE dead_at IS NOT NULL)::int AS dead
          FROM outbox WHERE delivered_at IS NULL`,
     );
     metric('mirante_outbox_pending', 'gauge', 'messages waiting to be delivered to a provider or webhook', [[{}, rows[0].n]]);
-    metric('mirante_outbox_failed', 'gauge', 'messages that failed for good (a refused webhook target)', [[{}, rows[0].failed]]);
+    metric('mirante_outbox_dead', 'gauge', 'messages the outbox gave up on (dead letters: a permanent failure, or attempts or age used up)', [[{}, rows[0].dead]]);
+    // the earlier name of the same figure, kept for dashboards that read it
+    metric('mirante_outbox_failed', 'gauge', 'the same as mirante_outbox_dead', [[{}, rows[0].dead]]);
     metric('mirante_routing_passes_total', 'counter', 'routing passes run on this node', [[{}, runtime.router.passes]]);
     metric('mirante_event_seq', 'gauge', 'last event seq applied by this node', [[{}, runtime.projection.seq]]);
     return reply.type('text/plain; version=0.0.4').send(lines.join('\n') + '\n');

@@ -1,15 +1,41 @@
 import type { ErrorBody } from '../contracts/common';
 import i18n from './i18n';
 
-/** An API error with the server's code and the message that names what is wrong. */
+/** One problem the server found, on the field it names (`body.name`, `email`, `items.2.key`). */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** An API error with the server's code, the message that names what is wrong, and its field issues. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly issues: FieldIssue[] = [],
   ) {
     super(message);
   }
+}
+
+/** The field issues of any error (none for a network failure or a thrown Error). */
+export const issuesOf = (e: unknown): FieldIssue[] => (e instanceof ApiError ? e.issues : []);
+
+/** The form field an issue's path names: the request part (`body.`, `query.`, `params.`) dropped. */
+export const issueField = (path: string) => path.replace(/^(body|query|params)\./, '');
+
+/**
+ * The issues as form field errors: the request part (`body.`, `query.`, `params.`) dropped, so
+ * `body.name` and `name` both land on the form's field `name`; several on one field are joined.
+ */
+export function fieldErrors(e: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of issuesOf(e)) {
+    const field = issueField(i.path);
+    out[field] = out[field] ? `${out[field]}; ${i.message}` : i.message;
+  }
+  return out;
 }
 
 /**
@@ -43,7 +69,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     // the session ended elsewhere (another tab signed out, an admin ended it); /api/auth/* answer for themselves
     if (res.status === 401 && !path.startsWith('/api/auth/')) checkSession();
     const err = (data as ErrorBody | null)?.error;
-    throw new ApiError(res.status, err?.code ?? 'error', err?.message ?? res.statusText);
+    throw new ApiError(res.status, err?.code ?? 'error', err?.message ?? res.statusText, Array.isArray(err?.issues) ? err.issues : []);
   }
   return data as T;
 }

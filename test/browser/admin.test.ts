@@ -67,6 +67,34 @@ describeBrowser('administration', () => {
     await screenshot(page, 'admin-services-pt-BR');
   });
 
+  it('shows the server’s refusal under the field it names: a duplicate e-mail in Usuários', async () => {
+    await page.getByRole('link', { name: 'Usuários' }).click();
+    await page.getByRole('heading', { name: 'Usuários' }).waitFor();
+    await page.getByRole('button', { name: 'Criar', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Novo usuário' });
+    await dialog.getByRole('textbox', { name: 'Nome', exact: true }).fill('Outra Pessoa');
+    const email = dialog.getByRole('textbox', { name: 'E-mail', exact: true });
+    // the admin's own e-mail, in capitals: the server compares e-mails ignoring case and answers 409
+    await email.fill(server.admin.email.toUpperCase());
+    await dialog.locator('input[type="password"]').fill('password-123');
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    const message = 'já existe um usuário com este e-mail';
+    // under the field (Mantine ties the error to the input by aria-describedby), and the field marked invalid
+    const errorId = await dialog.locator('[id$="-error"]').filter({ hasText: message }).getAttribute('id', { timeout: 15_000 });
+    expect(await email.getAttribute('aria-describedby')).toContain(errorId);
+    expect(await email.getAttribute('aria-invalid')).toBe('true');
+    // the other fields carry no error
+    expect(await dialog.getByRole('textbox', { name: 'Nome', exact: true }).getAttribute('aria-invalid')).not.toBe('true');
+    await screenshot(page, 'admin-user-duplicate-email', { fullPage: false });
+    await dialog.getByRole('button', { name: 'Cancelar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const { rows } = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE name = $1', ['Outra Pessoa']);
+    expect(rows[0].n).toBe(0);
+    // back where the next step expects to be
+    await page.getByRole('link', { name: 'Serviços' }).click();
+    await page.getByRole('heading', { name: 'Serviços' }).waitFor();
+  });
+
   it('switches to English and keeps working', async () => {
     await page.getByText('EN', { exact: true }).click();
     await page.getByRole('heading', { name: 'Services' }).waitFor();

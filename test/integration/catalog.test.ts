@@ -169,6 +169,7 @@ describe.each(resources)('$path', (r) => {
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe('conflict');
     expect(dup.body.error.message).toContain(r.conflictField);
+    expect(dup.body.error.issues).toEqual([{ path: r.conflictField, message: expect.stringContaining('already exists') }]);
   });
 
   it('agents and supervisors read but may not write (403)', async () => {

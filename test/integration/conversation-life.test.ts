@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/channels/api/signature.js';
+import { expectOutbound } from '../support/outbound-guard.js';
 import { allowPrivateWebhookTargets, createService, createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -27,6 +28,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
   const addr = hook.address();
   hookUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/hook`;
+  expectOutbound(hookUrl);
 });
 afterAll(async () => {
   hook.close();
@@ -132,10 +134,10 @@ describe('a conversation’s whole life through the API channel', () => {
     await t.settle();
     const id = r.body.conversationId;
 
-    // another agent may neither write nor finish it
-    expect((await other.desk.post(`/api/conversations/${id}/messages`, { text: 'intruso' })).status).toBe(403);
-    expect((await other.desk.post(`/api/conversations/${id}/finish`, { outcome: 'completed' })).status).toBe(403);
-    expect((await other.desk.get(`/api/conversations/${id}`)).status).toBe(403);
+    // to another agent it does not exist: 404, as an unknown id (engine/access.ts)
+    expect((await other.desk.post(`/api/conversations/${id}/messages`, { text: 'intruso' })).status).toBe(404);
+    expect((await other.desk.post(`/api/conversations/${id}/finish`, { outcome: 'completed' })).status).toBe(404);
+    expect((await other.desk.get(`/api/conversations/${id}`)).status).toBe(404);
     // logout with an open conversation is refused
     const out = await desk.post('/api/agent/logout');
     expect(out.status).toBe(409);
@@ -259,15 +261,15 @@ describe('a conversation’s whole life through the API channel', () => {
     const id = r.body.conversationId;
     expect((await supervisor.post(`/api/conversations/${id}/whispers`, { text: 'Ofereça o desconto de fidelidade' })).status).toBe(201);
     expect((await desk.post(`/api/conversations/${id}/whispers`, { text: 'Ok, vou oferecer' })).status).toBe(201);
-    expect((await outsider.post(`/api/conversations/${id}/whispers`, { text: 'oi' })).status).toBe(403);
+    expect((await outsider.post(`/api/conversations/${id}/whispers`, { text: 'oi' })).status).toBe(404);
     // the agent reads: the supervisor's message is stamped once, and the watchers are told
     t.clock.advance(5_000);
     expect((await desk.post(`/api/conversations/${id}/whispers/read`)).status).toBe(204);
     expect((await desk.post(`/api/conversations/${id}/whispers/read`)).status).toBe(204);
     const agentRead = t.clock.now().toISOString();
-    // the supervisor reads the agent's answer (a supervisor of another team may not); no such conversation: 404
+    // the supervisor reads the agent's answer (to a supervisor of another team it does not exist); no such conversation: 404
     t.clock.advance(5_000);
-    expect((await outsider.post(`/api/conversations/${id}/whispers/read`)).status).toBe(403);
+    expect((await outsider.post(`/api/conversations/${id}/whispers/read`)).status).toBe(404);
     expect((await supervisor.post(`/api/conversations/${id}/whispers/read`)).status).toBe(204);
     expect((await supervisor.post(`/api/conversations/${id}/whispers/read`)).status).toBe(204);
     expect((await desk.post(`/api/conversations/${randomUUID()}/whispers/read`)).status).toBe(404);

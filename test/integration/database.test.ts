@@ -151,7 +151,8 @@ describe('transactions', () => {
       const command = (agentId: string) =>
         runtime.engine.execute(async (u) => {
           await u.tx.query(`INSERT INTO settings (key, value) VALUES ('probe', '"x"'::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`);
-          u.emit({ type: 'agent.updated', reason: 'probe', serviceId: null, agentId });
+          // (the event's agentId column is a uuid: a catalog event made to carry one, to make its INSERT fail)
+          u.emit({ type: 'catalog.updated', serviceId: null, agentId: agentId as unknown as null });
           return 'applied';
         });
       // an agent id that is not a uuid: the events' INSERT fails after the command returned
@@ -162,7 +163,7 @@ describe('transactions', () => {
       const agentId = (await db.query<{ id: string }>(`SELECT gen_random_uuid()::text AS id`)).rows[0].id;
       expect(await command(agentId)).toBe('applied');
       expect((await db.query(`SELECT 1 FROM settings WHERE key = 'probe'`)).rows).toHaveLength(1);
-      expect(published.map((e) => [e.type, e.agentId, typeof e.seq])).toEqual([['agent.updated', agentId, 'number']]);
+      expect(published.map((e) => [e.type, e.agentId, typeof e.seq])).toEqual([['catalog.updated', agentId, 'number']]);
     } finally {
       await runtime.stop();
       await drop();

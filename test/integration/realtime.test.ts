@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RealtimeEvent } from '../../src/contracts/events.js';
+import { EVENT_TYPES, RealtimeEvent } from '../../src/contracts/events.js';
 import { eventsAfter } from '../../src/engine/events.js';
 import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
 import { WsClient } from '../support/ws-client.js';
@@ -43,12 +43,12 @@ describe('the realtime gateway', () => {
     await inbound(outside.service.id, outside.creds.token, 'outro serviço');
     await t.settle();
 
-    const assigned = await agentWs.next<any>((m) => m.type === 'event' && m.event.reason === 'assigned');
+    const assigned = await agentWs.next<any>((m) => m.type === 'event' && 'reason' in m.event && m.event.reason === 'assigned');
     expect(assigned.event.conversation).toMatchObject({ id: r.body.conversationId, state: 'in_service', agentId: op.agent.id });
-    await supWs.next((m) => m.type === 'event' && m.event.reason === 'assigned');
+    await supWs.next((m) => m.type === 'event' && 'reason' in m.event && m.event.reason === 'assigned');
     const supEvents = supWs.events();
-    expect(supEvents.some((e) => e.type === 'conversation.created' && e.conversation!.id === r.body.conversationId)).toBe(true);
-    expect(supEvents.every((e) => e.serviceId === op.service.id || e.agent?.id === op.agent.id)).toBe(true);
+    expect(supEvents.some((e) => e.type === 'conversation.created' && e.conversation.id === r.body.conversationId)).toBe(true);
+    expect(supEvents.every((e) => e.serviceId === op.service.id || (e.type === 'agent.updated' && e.agent.id === op.agent.id))).toBe(true);
     // seq only grows on one stream
     const seqs = supEvents.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
@@ -81,7 +81,7 @@ describe('the realtime gateway', () => {
     const got = back.events().map((e) => e.seq);
     // what the log holds for this supervisor's service after `last`, computed independently
     const expected = (await eventsAfter(t.db, last, 10_000))
-      .filter((e: RealtimeEvent) => e.serviceId === op.service.id || (e.agent && e.agent.id === op.agent.id))
+      .filter((e: RealtimeEvent) => e.serviceId === op.service.id || (e.type === 'agent.updated' && e.agent.id === op.agent.id))
       .map((e) => e.seq);
     expect(got).toEqual(expected);
     expect(got.length).toBeGreaterThanOrEqual(9);
@@ -119,5 +119,39 @@ describe('the realtime gateway', () => {
     expect(rows[0].due_at.getTime()).toBeGreaterThan(t.clock.now().getTime());
     await ws.close();
   });
-});
 
+  it('every event the log holds matches its type’s schema; a row stored before versions is read, and caught up, as version 1', async () => {
+    const op = await operation();
+    await op.desk.post('/api/agent/login');
+    const r = await inbound(op.service.id, op.creds.token, 'tudo certo?');
+    await t.settle();
+    const id = r.body.conversationId;
+    expect((await op.desk.post(`/api/conversations/${id}/messages`, { text: 'Olá!' })).status).toBe(201);
+    expect((await op.supervisor.post(`/api/conversations/${id}/whispers`, { text: 'capriche' })).status).toBe(201);
+    await op.desk.post(`/api/conversations/${id}/whispers/read`);
+    expect((await op.desk.post(`/api/conversations/${id}/finish`, { outcome: 'completed' })).status).toBe(200);
+    await admin.patch(`/api/teams/${op.team.id}`, { name: unique('Equipe') });
+    await t.settle();
+
+    const logged = await eventsAfter(t.db, 0, 100_000);
+    for (const e of logged) {
+      const parsed = RealtimeEvent.safeParse(e);
+      expect(parsed.success ? 'ok' : `${e.type}: ${JSON.stringify(parsed.error.issues)}`).toBe('ok');
+      expect(e.v).toBe(1);
+    }
+    const seen = new Set(logged.map((e) => e.type));
+    for (const type of EVENT_TYPES.filter((x) => !x.startsWith('alert.') && x !== 'message.updated')) expect(seen).toContain(type);
+
+    // a row as written before events carried `v`
+    const before = (await t.db.query<{ seq: number }>('SELECT max(seq) AS seq FROM events')).rows[0].seq;
+    const old = { type: 'agent.updated', reason: 'connected', serviceId: null, agentId: op.agent.id, agent: (await op.desk.get('/api/agent/presence')).body };
+    await t.db.query(`INSERT INTO events (type, agent_id, payload, at) VALUES ('agent.updated', $1, $2::jsonb, now())`, [op.agent.id, JSON.stringify(old)]);
+    const [read] = await eventsAfter(t.db, before, 10);
+    expect(read).toMatchObject({ type: 'agent.updated', v: 1, reason: 'connected', agentId: op.agent.id });
+    const ws = await WsClient.open(t.url, op.supervisor.cookie);
+    ws.send({ type: 'subscribe', stream: 'monitor', lastSeq: before });
+    await ws.next((m) => m.type === 'caught_up');
+    expect(ws.events().map((e) => [e.type, e.seq, e.v])).toEqual([['agent.updated', read.seq, 1]]);
+    await ws.close();
+  });
+});

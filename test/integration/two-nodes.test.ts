@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RealtimeEvent } from '../../src/contracts/events.js';
+import type { EventOf, RealtimeEvent } from '../../src/contracts/events.js';
 import { openPostgres, type Database } from '../../src/db/database.js';
 import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
 import { startRuntime, type Runtime } from '../../src/engine/runtime.js';
@@ -225,12 +225,12 @@ describe.skipIf(skipReason !== null)(`two Mirante nodes on one PostgreSQL and Re
 
     const r = await inbound(nodes[0], services[0], unique('fan-out'), 'olá pelo nó A');
     expect(r.status).toBe(202);
-    const created = await ws.next<{ type: 'event'; event: RealtimeEvent }>(
-      (m) => m.type === 'event' && m.event.type === 'conversation.created' && m.event.conversation?.id === r.body.conversationId,
+    const created = await ws.next<{ type: 'event'; event: EventOf<'conversation.created'> }>(
+      (m) => m.type === 'event' && m.event.type === 'conversation.created' && m.event.conversation.id === r.body.conversationId,
     );
     expect(created.event.conversation).toMatchObject({ serviceId: services[0].id, state: 'queued' });
-    await ws.next((m) => m.type === 'event' && m.event.type === 'message.created' && m.event.message?.body === 'olá pelo nó A');
-    expect(onB.some((e) => e.conversation?.id === r.body.conversationId)).toBe(true);
+    await ws.next((m) => m.type === 'event' && m.event.type === 'message.created' && m.event.message.body === 'olá pelo nó A');
+    expect(onB.some((e) => 'conversation' in e && e.conversation.id === r.body.conversationId)).toBe(true);
     off();
     await ws.close();
   });

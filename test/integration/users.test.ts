@@ -150,6 +150,8 @@ describe('users: errors', () => {
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe('conflict');
     expect(dup.body.error.message).toContain('email');
+    // the field in `issues`, for the form to show the message under it
+    expect(dup.body.error.issues).toEqual([{ path: 'email', message: 'a user with this e-mail already exists' }]);
 
     const other = await createUser(admin);
     const rename = await admin.patch(`/api/users/${other.id}`, { email: ` ${u.email.toUpperCase()}`.trim() });

@@ -107,7 +107,7 @@ describe('attachments', () => {
     const sup = await t.login(supervisor.email, supervisor.password);
     expect((await sup.get(`/api/attachments/${pdf.id}`)).status).toBe(200);
     const otherDesk = await t.login(other.email, other.password);
-    expect((await otherDesk.get(`/api/attachments/${pdf.id}`)).status).toBe(403);
+    expect((await otherDesk.get(`/api/attachments/${pdf.id}`)).status).toBe(404);
     expect((await t.anonymous().get(`/api/attachments/${pdf.id}`)).status).toBe(401);
 
     // the visitor still reads both; the stranger neither

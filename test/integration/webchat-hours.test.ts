@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brazilianNationalHolidays } from '../../src/core/business-hours.js';
+import { brazilianNationalHolidays } from '../../src/shared/holidays.js';
 import { SAMPLE_FLOW_PT_BR } from '../../src/core/bot-flow-sample.js';
 import { localDay } from '../../src/engine/protocol.js';
 import { appForFile, createService, unique, type Client, type TestApp } from '../support/test-app.js';

@@ -90,7 +90,7 @@ describe.skipIf(skipReason !== null)(`WebChat on two nodes${skipReason ? ` (skip
     const { client } = await WidgetClient.connect(a.url, service.key, id);
     client.say('Olá, vim pelo nó A');
     expect(await client.state('in_service', 0, 10_000)).toMatchObject({ agentName: agent.name });
-    const assigned = await agentWs.next<any>((m) => m.type === 'event' && m.event.reason === 'assigned', 10_000);
+    const assigned = await agentWs.next<any>((m) => m.type === 'event' && 'reason' in m.event && m.event.reason === 'assigned', 10_000);
     const conversationId = assigned.event.conversation.id;
 
     await desk.post(`/api/conversations/${conversationId}/messages`, { text: 'Resposta pelo nó B' });

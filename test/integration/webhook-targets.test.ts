@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectOutbound } from '../support/outbound-guard.js';
 import { appForFile, createApiService, createService, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // Issue 12, defects 8 and 10: an API service's webhook may not reach loopback, private or
@@ -42,6 +43,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   const addr = receiver.address();
   base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  // the deliveries these tests let through (the refused ones never leave)
+  expectOutbound(base);
 });
 afterAll(() => new Promise<void>((r) => receiver.close(() => r())));
 

@@ -112,7 +112,7 @@ describe('a /ws socket and its session', () => {
       await ws.next((m) => m.type === 'event' && m.event.type === 'catalog.updated' && ws.messages.indexOf(m) >= from);
       const seen = ws.messages.slice(from).flatMap((m) => (m.type === 'event' ? [m.event] : []));
       expect(seen.filter((e) => e.serviceId === service.id)).toEqual([]);
-      expect(seen.some((e) => e.conversation?.id === after.body.conversationId)).toBe(false);
+      expect(seen.some((e) => 'conversation' in e && e.conversation.id === after.body.conversationId)).toBe(false);
       await ws.close();
     });
   }

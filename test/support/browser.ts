@@ -9,6 +9,7 @@ import { openPGlite, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
 import { buildApp } from '../../src/server/app.js';
+import type { Runtime } from '../../src/engine/runtime.js';
 import { loadConfig } from '../../src/server/config.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './test-app.js';
 
@@ -61,6 +62,8 @@ export interface WebServer {
   url: string;
   db: Database;
   admin: { email: string; password: string };
+  /** the app's engine and loops (running on their own, on the real clock) */
+  runtime: Runtime;
   close(): Promise<void>;
 }
 
@@ -87,6 +90,7 @@ export async function startWebServer(opts: { seed?: (db: Database) => Promise<vo
     url,
     db,
     admin: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
+    runtime: app.runtime,
     async close() {
       await app.close();
       await db.close();

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { expectOutbound } from './outbound-guard.js';
 
 export const freePort = () =>
   new Promise<number>((resolve) => {
@@ -44,6 +45,8 @@ export async function startServer(
   proc.stdout!.on('data', (d) => (log += d));
   proc.stderr!.on('data', (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
+  // the test talks to its node (outbound-guard.ts); a restarted node comes back on the same port
+  expectOutbound(url);
   for (let i = 0; i < 300; i++) {
     if (proc.exitCode !== null) throw new Error(`the server exited (${proc.exitCode}): ${log}`);
     if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { proc, port, url, log: () => log, exited };

@@ -10,6 +10,7 @@ import { loadConfig, type Config } from '../../src/server/config.js';
 import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { startRuntime, type Runtime } from '../../src/engine/runtime.js';
+import { expectOutbound } from './outbound-guard.js';
 
 export const ADMIN_EMAIL = 'admin@test.local';
 export const ADMIN_PASSWORD = 'admin-password-1';
@@ -84,6 +85,8 @@ export async function startTestApp(over: Partial<Config> = {}, opts: { webchatLi
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  // the test's own client calls (and the app's calls to itself) are expected (outbound-guard.ts)
+  const unexpect = expectOutbound(url);
   return {
     url,
     db,
@@ -98,6 +101,7 @@ export async function startTestApp(over: Partial<Config> = {}, opts: { webchatLi
       await app.close();
       await runtime.stop();
       await drop();
+      unexpect();
     },
     async login(email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
       const c = new Client(url);
@@ -117,7 +121,10 @@ export interface Res<T = any> {
 
 export class Client {
   cookie = '';
-  constructor(readonly base: string) {}
+  /** A client of the app at `base`: its requests are expected (outbound-guard.ts). */
+  constructor(readonly base: string) {
+    expectOutbound(base);
+  }
 
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
     const h: Record<string, string> = { ...headers };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
+import { expectOutbound } from './outbound-guard.js';
 import type { WidgetServerMessage, WidgetState } from '../../src/contracts/webchat.js';
 
 /** A fresh address per visitor, so the per-IP limits of one test do not spill into another. */
@@ -12,6 +13,8 @@ export interface Identity {
 
 /** Asks for a visitor identity as the widget does (from its own "IP"). */
 export async function newVisitor(baseUrl: string, serviceKey: string, ip = randomIp()): Promise<Identity> {
+  // the app the test started (outbound-guard.ts)
+  expectOutbound(baseUrl);
   const res = await fetch(`${baseUrl}/webchat/visitors`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
@@ -41,6 +44,8 @@ export class WidgetClient {
   }
 
   static open(baseUrl: string, serviceKey: string, id: Identity, ip = randomIp()): Promise<WidgetClient> {
+    // a widget of the app the test started (outbound-guard.ts)
+    expectOutbound(baseUrl);
     const socket = new WebSocket(WidgetClient.url(baseUrl, serviceKey, id), { headers: { 'x-forwarded-for': ip } });
     const client = new WidgetClient(socket);
     return new Promise((resolve, reject) => {

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { expectOutbound } from './outbound-guard.js';
 import type { RealtimeEvent, ServerMessage } from '../../src/contracts/events.js';
 
 /** A /ws client for tests: collects every server message and waits for the ones asked for. */
@@ -18,6 +19,8 @@ export class WsClient {
   }
 
   static open(baseUrl: string, cookie: string): Promise<WsClient> {
+    // a socket to the app the test started is expected (outbound-guard.ts)
+    expectOutbound(baseUrl);
     const socket = new WebSocket(baseUrl.replace(/^http/, 'ws') + '/ws', { headers: { cookie } });
     const client = new WsClient(socket);
     return new Promise((resolve, reject) => {

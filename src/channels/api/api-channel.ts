@@ -106,6 +106,7 @@ export const apiOutboundHook: OutboundHook = async (u, conversation, message) =>
  * followed) is retried with back-off. Unless Parâmetros allow private targets, a host that is or
  * resolves to a loopback, private or link-local address fails the delivery for good; the connection
  * goes to the address that was checked. `webhook-id` is the outbox item's, the same on every retry.
+ * A 2xx whose JSON body has an `id` gives the message its provider id (delivery receipts name it).
  */
 export function apiWebhookSender(db: Database, key: SecretKey, now: () => number = Date.now): OutboxSender {
   // keep-alive sockets of the strict agents only ever reached checked addresses
@@ -135,7 +136,7 @@ export function apiWebhookSender(db: Database, key: SecretKey, now: () => number
       ...webhookHeaders(secret, `msg_${item.id}`, Math.floor(now() / 1000), body),
     };
     const scheme = url.protocol === 'https:' ? 'https' : 'http';
-    const status = await new Promise<number>((resolve, reject) => {
+    const { status, body: answer } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = (scheme === 'https' ? https : http).request(
         {
           protocol: url.protocol,
@@ -150,10 +151,17 @@ export function apiWebhookSender(db: Database, key: SecretKey, now: () => number
           signal: AbortSignal.timeout(10_000),
         },
         (res) => {
-          // the status is the answer; the body is read and dropped (an abort later must not throw)
+          // the status is the answer, and the receiver's id of the message if its body names one;
+          // past 64 KiB the body is dropped (an abort later must not throw)
           res.on('error', () => undefined);
-          res.resume();
-          resolve(res.statusCode ?? 0);
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            if (text.length < 65_536) text += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          // cut short (an abort): the status still counts; a promise settles once, so after 'end' this is a no-op
+          res.on('close', () => resolve({ status: res.statusCode ?? 0, body: '' }));
         },
       );
       req.on('error', reject);
@@ -161,5 +169,19 @@ export function apiWebhookSender(db: Database, key: SecretKey, now: () => number
     });
     if (status >= 300 && status < 400) throw new Error(`webhook answered ${status} (redirects are not followed)`);
     if (status < 200 || status >= 300) throw new Error(`webhook answered ${status}`);
+    return { providerMessageId: receiverMessageId(answer) };
   };
+}
+
+/** The receiver's id of the message, when its 2xx answer is JSON with a string or number `id` (or `messageId`). */
+function receiverMessageId(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    if (!parsed || typeof parsed !== 'object') return undefined;
+    const id = (parsed as { id?: unknown; messageId?: unknown }).id ?? (parsed as { messageId?: unknown }).messageId;
+    if ((typeof id === 'string' && id.length > 0 && id.length <= 200) || typeof id === 'number') return String(id);
+  } catch {
+    /* not JSON: no id */
+  }
+  return undefined;
 }

@@ -2,6 +2,7 @@ import type { ConversationView, MessageView } from '../../contracts/conversation
 import type { Database } from '../../db/database.js';
 import { expiredUploads, visitorUploads } from '../../engine/attachments.js';
 import type { Engine } from '../../engine/engine.js';
+import { isOpenState, OPEN_STATES_SQL } from '../../shared/states.js';
 import { AppError, at } from '../../engine/errors.js';
 import { closeByCustomer } from '../../engine/conversations/customer-actions.js';
 import { receiveInbound, startConversation, type InboundResult } from '../../engine/conversations/inbound.js';
@@ -14,14 +15,13 @@ import { ensureContact, type Visitor } from './visitors.js';
 // the visitor id; a message's external id is `visitorId:clientId`, so a message the widget re-sends
 // after a reconnect is stored once.
 
-const OPEN: readonly string[] = ['triage', 'bot', 'queued', 'in_service'];
 
 /** The visitor's open conversation, else their latest one; null before the first. */
 export async function currentConversation(db: Database, contactId: string | null): Promise<ConversationView | null> {
   if (!contactId) return null;
   const { rows } = await db.query(
     `${CONVERSATION_SELECT} WHERE c.contact_id = $1
-      ORDER BY (c.state IN ('triage', 'bot', 'queued', 'in_service')) DESC, c.created_at DESC LIMIT 1`,
+      ORDER BY (c.state IN ${OPEN_STATES_SQL}) DESC, c.created_at DESC LIMIT 1`,
     [contactId],
   );
   return rows[0] ? presentConversation(rows[0]) : null;
@@ -36,7 +36,7 @@ export async function messagesOf(db: Database, conversationId: string, afterId?:
 /** The "start" button with the pre-chat answers; null outside hours on a service that takes messages then. */
 export async function startChat(engine: Engine, visitor: Visitor, service: WebchatService, prechat: Record<string, string> | undefined) {
   const checked = validatePrechat(prechatFields(service), prechat);
-  if (!checked.ok) throw new AppError(422, 'invalid_prechat', checked.message);
+  if (!checked.ok) throw new AppError(422, 'invalid_prechat', checked.message, { issues: checked.issues });
   await ensureContact(engine, visitor, checked.fields.name);
   return startConversation(engine, {
     serviceId: visitor.serviceId,
@@ -58,7 +58,7 @@ export async function assertCanUpload(db: Database, visitor: Visitor): Promise<C
       pt: 'arquivos são enviados dentro de uma conversa: inicie a conversa e depois anexe o arquivo',
     });
   }
-  if (!OPEN.includes(c.state)) {
+  if (!isOpenState(c.state)) {
     throw new AppError(409, 'no_open_conversation', {
       en: `the conversation ${c.protocol} has ended: start a new conversation to send files`,
       pt: `o atendimento ${c.protocol} foi encerrado: inicie uma nova conversa para enviar arquivos`,
@@ -112,6 +112,6 @@ export async function pressOption(engine: Engine, visitor: Visitor, clientId: st
 /** The close button: abandoned in the queue, customer_gave_up in the bot. */
 export async function closeChat(engine: Engine, visitor: Visitor): Promise<ConversationView> {
   const c = await currentConversation(engine.db, visitor.contactId);
-  if (!c || !OPEN.includes(c.state)) throw new AppError(409, 'no_open_conversation', { en: 'there is no open conversation to close', pt: 'não há conversa aberta para encerrar' });
+  if (!c || !isOpenState(c.state)) throw new AppError(409, 'no_open_conversation', { en: 'there is no open conversation to close', pt: 'não há conversa aberta para encerrar' });
   return closeByCustomer(engine, c.id);
 }

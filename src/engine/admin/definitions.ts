@@ -18,7 +18,7 @@ import { getSettings } from '../settings.js';
 import { encryptSecret, type SecretKey } from '../secrets.js';
 import { assertWebhookTarget } from '../webhook-targets.js';
 import { iso, type ResourceDef, type Row } from './resource.js';
-import { serviceScope, teamScope, userScope } from './scopes.js';
+import { capabilitiesOf } from '../../contracts/channel-capabilities.js';
 
 const stamps = (r: Row) => ({ createdAt: iso(r.created_at), updatedAt: iso(r.updated_at) });
 const ids = (v: unknown) => (v as string[] | null) ?? [];
@@ -67,8 +67,8 @@ export const users: ResourceDef<User> = {
     if (typeof input.password === 'string') extra.password_hash = await hashPassword(input.password);
     return extra;
   },
-  conflictMessage: () => (at('email', { en: 'a user with this e-mail already exists', pt: 'já existe um usuário com este e-mail' })),
-  scope: userScope,
+  conflictMessage: () => ({ field: 'email', message: { en: 'a user with this e-mail already exists', pt: 'já existe um usuário com este e-mail' } }),
+  scope: (policy, n) => policy.usersSql('t.id', n),
 };
 
 export const teams: ResourceDef<Team> = {
@@ -92,8 +92,8 @@ export const teams: ResourceDef<Team> = {
     supervisorIds: ids(r.supervisorIds),
     ...stamps(r),
   }),
-  conflictMessage: () => (at('name', { en: 'a team with this name already exists', pt: 'já existe um departamento com este nome' })),
-  scope: teamScope,
+  conflictMessage: () => ({ field: 'name', message: { en: 'a team with this name already exists', pt: 'já existe um departamento com este nome' } }),
+  scope: (policy, n) => policy.teamsSql('t.id', n),
 };
 
 /** Credentials are write-only: encrypted into `credentials_encrypted`, shown only as `hasCredentials`. */
@@ -120,7 +120,7 @@ export function channelAccounts(secretKey: SecretKey): ResourceDef<ChannelAccoun
       if (input.credentials === undefined) return {};
       return { credentials_encrypted: encryptSecret(secretKey, JSON.stringify(input.credentials)) };
     },
-    conflictMessage: () => (at('name', { en: 'a channel account with this name already exists', pt: 'já existe uma conta de canal com este nome' })),
+    conflictMessage: () => ({ field: 'name', message: { en: 'a channel account with this name already exists', pt: 'já existe uma conta de canal com este nome' } }),
   };
 }
 
@@ -182,7 +182,7 @@ export const services: ResourceDef<Service> = {
   }),
   async prepare(input, { tx, existing }) {
     const channel = (input.channel ?? existing?.channel) as string;
-    if (input.emailTriage === true && channel !== 'email') {
+    if (input.emailTriage === true && !capabilitiesOf(channel).triage) {
       throw new AppError(422, 'validation_error', at('emailTriage', { en: 'only e-mail services have the e-mail filter', pt: 'só serviços de e-mail têm o filtro de e-mail' }), { field: 'emailTriage' });
     }
     // a flow that would trap a customer is refused (422 listing its problems)
@@ -197,7 +197,7 @@ export const services: ResourceDef<Service> = {
     if (existing) return extra;
     // a new service starts from the operation's parameters (Parâmetros) for what it does not say
     if (!input.key) extra.key = serviceKey(String(input.name));
-    if (input.serviceLevelSeconds === undefined) extra.service_level_seconds = channel === 'email' ? serviceLevel.emailSeconds : serviceLevel.chatSeconds;
+    if (input.serviceLevelSeconds === undefined) extra.service_level_seconds = capabilitiesOf(channel).workload === 'email' ? serviceLevel.emailSeconds : serviceLevel.chatSeconds;
     if (input.botTimeoutSeconds === undefined) extra.bot_timeout_seconds = timeouts.botSeconds;
     if (input.queueTimeoutSeconds === undefined) extra.queue_timeout_seconds = timeouts.queueSeconds;
     if (input.inactivityTimeoutSeconds === undefined) extra.inactivity_timeout_seconds = timeouts.inactiveInServiceSeconds;
@@ -206,9 +206,9 @@ export const services: ResourceDef<Service> = {
   // the name's index is `services_name_key`, so match the key's constraint exactly
   conflictMessage: (c) =>
     c === 'services_key_key'
-      ? at('key', { en: 'a service with this key already exists', pt: 'já existe um serviço com esta chave' })
-      : at('name', { en: 'a service with this name already exists', pt: 'já existe um serviço com este nome' }),
-  scope: serviceScope,
+      ? { field: 'key', message: { en: 'a service with this key already exists', pt: 'já existe um serviço com esta chave' } }
+      : { field: 'name', message: { en: 'a service with this name already exists', pt: 'já existe um serviço com este nome' } },
+  scope: (policy, n) => policy.servicesSql('t.id', n),
 };
 
 export const pauseReasons: ResourceDef<PauseReason> = {
@@ -225,7 +225,7 @@ export const pauseReasons: ResourceDef<PauseReason> = {
     active: r.active as boolean,
     ...stamps(r),
   }),
-  conflictMessage: () => (at('name', { en: 'a pause reason with this name already exists', pt: 'já existe um motivo de pausa com este nome' })),
+  conflictMessage: () => ({ field: 'name', message: { en: 'a pause reason with this name already exists', pt: 'já existe um motivo de pausa com este nome' } }),
 };
 
 export const classifications: ResourceDef<Classification> = {
@@ -254,7 +254,7 @@ export const classifications: ResourceDef<Classification> = {
     }
     return {};
   },
-  conflictMessage: () => (at('code', { en: 'a classification with this code already exists', pt: 'já existe uma classificação com este código' })),
+  conflictMessage: () => ({ field: 'code', message: { en: 'a classification with this code already exists', pt: 'já existe uma classificação com este código' } }),
 };
 
 export const templateCategories: ResourceDef<TemplateCategory> = {
@@ -272,7 +272,7 @@ export const templateCategories: ResourceDef<TemplateCategory> = {
     active: r.active as boolean,
     ...stamps(r),
   }),
-  conflictMessage: () => (at('code', { en: 'a template category with this code already exists', pt: 'já existe uma categoria de template com este código' })),
+  conflictMessage: () => ({ field: 'code', message: { en: 'a template category with this code already exists', pt: 'já existe uma categoria de template com este código' } }),
 };
 
 export const templates: ResourceDef<Template> = {
@@ -300,5 +300,5 @@ export const templates: ResourceDef<Template> = {
     active: r.active as boolean,
     ...stamps(r),
   }),
-  conflictMessage: () => (at('name', { en: 'a template with this name already exists', pt: 'já existe um template com este nome' })),
+  conflictMessage: () => ({ field: 'name', message: { en: 'a template with this name already exists', pt: 'já existe um template com este nome' } }),
 };

@@ -1,8 +1,10 @@
 import type { Database, Queryable } from '../../db/database.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/database.js';
 import type { Actor } from '../actor.js';
+import { policyOf, type AccessPolicy } from '../access.js';
 import { writeAudit } from '../audit.js';
-import { AppError, at, conflict, notFound, type Noun, type Said } from '../errors.js';
+import type { SqlCondition } from '../queries/conversation-filter.js';
+import { AppError, fieldError, notFound, type Noun, type Said } from '../errors.js';
 
 export type Row = Record<string, unknown>;
 
@@ -12,12 +14,6 @@ export interface LinkDef {
   table: string;
   ownColumn: string;
   otherColumn: string;
-}
-
-/** Restricts which rows an actor sees: a SQL condition on the alias `t`; `$n` numbered from 1. */
-export interface Scope {
-  sql: string;
-  params: unknown[];
 }
 
 /**
@@ -39,9 +35,10 @@ export interface ResourceDef<Out> {
   secretFields?: string[];
   /** Turns API input into extra column values (hash a password, generate a key) or rejects it. */
   prepare?(input: Record<string, unknown>, ctx: { tx: Queryable; existing?: Row; actor: Actor }): Promise<Record<string, unknown>>;
-  /** Message for a unique violation, by constraint name. */
-  conflictMessage(constraint: string | undefined): Said;
-  scope?(actor: Actor): Scope | null;
+  /** The field a unique violation is about, and what to say, by constraint name. */
+  conflictMessage(constraint: string | undefined): { field: string; message: Said };
+  /** Which rows an actor sees (engine/access.ts): a condition on the alias `t`, `$n` from `firstParam`. */
+  scope?(policy: AccessPolicy, firstParam: number): SqlCondition;
 }
 
 function selectSql<Out>(def: ResourceDef<Out>): string {
@@ -61,18 +58,23 @@ function shiftParams(sql: string, offset: number): string {
 export interface ListOptions {
   q?: string;
   active?: boolean;
-  where?: Scope;
+  /** a condition on the alias `t`, `$n` numbered from 1 */
+  where?: SqlCondition;
 }
 
 export async function listResource<Out>(db: Queryable, def: ResourceDef<Out>, actor: Actor, opts: ListOptions = {}): Promise<Out[]> {
   const conds: string[] = [];
   const params: unknown[] = [];
-  const add = (s: Scope | null | undefined) => {
+  const add = (s: SqlCondition | null | undefined) => {
     if (!s) return;
     conds.push(`(${shiftParams(s.sql, params.length)})`);
     params.push(...s.params);
   };
-  add(def.scope?.(actor));
+  if (def.scope) {
+    const scope = def.scope(policyOf(actor), params.length + 1);
+    conds.push(`(${scope.sql})`);
+    params.push(...scope.params);
+  }
   add(opts.where);
   if (opts.active !== undefined) add({ sql: 't.active = $1', params: [opts.active] });
   if (opts.q && def.searchColumn) add({ sql: `t.${def.searchColumn} ILIKE $1`, params: [`%${opts.q.replace(/[%_\\]/g, '\\$&')}%`] });
@@ -82,11 +84,12 @@ export async function listResource<Out>(db: Queryable, def: ResourceDef<Out>, ac
 }
 
 async function loadRow<Out>(db: Queryable, def: ResourceDef<Out>, actor: Actor | null, id: string, lock = false): Promise<Row> {
-  const scope = actor ? def.scope?.(actor) : null;
   const params: unknown[] = [id];
   let where = 't.id = $1';
+  // outside the actor's scope a record is not found, exactly as an unknown id
+  const scope = actor && def.scope ? def.scope(policyOf(actor), 2) : null;
   if (scope) {
-    where += ` AND (${shiftParams(scope.sql, 1)})`;
+    where += ` AND (${scope.sql})`;
     params.push(...scope.params);
   }
   // NO KEY UPDATE, not UPDATE: foreign-key checks (an audit row naming this user as actor, a new team
@@ -129,7 +132,9 @@ async function writeLinks(tx: Queryable, def: ResourceDef<unknown>, id: string, 
         [id, unique],
       );
     } catch (err) {
-      if (isForeignKeyViolation(err)) throw new AppError(422, 'unknown_reference', at(l.field, { en: 'one of the ids does not exist', pt: 'um dos ids não existe' }), { field: l.field });
+      if (isForeignKeyViolation(err)) {
+        throw fieldError(422, 'unknown_reference', l.field, { en: 'one of the ids does not exist', pt: 'um dos ids não existe' }, { field: l.field });
+      }
       throw err;
     }
   }
@@ -137,7 +142,11 @@ async function writeLinks(tx: Queryable, def: ResourceDef<unknown>, id: string, 
 
 /** Maps database constraint errors to clear API errors; anything else goes on as is. */
 function translate<Out>(def: ResourceDef<Out>, err: unknown): never {
-  if (isUniqueViolation(err)) throw conflict(def.conflictMessage(err.constraint));
+  if (isUniqueViolation(err)) {
+    // "email: a user with this e-mail already exists", and the field in `issues` for the form to show it there
+    const { field, message } = def.conflictMessage(err.constraint);
+    throw fieldError(409, 'conflict', field, message);
+  }
   if (isForeignKeyViolation(err)) throw new AppError(422, 'unknown_reference', { en: `${def.label.en}: a referenced id does not exist`, pt: `${def.label.pt}: um id referenciado não existe` });
   throw err;
 }

@@ -5,10 +5,12 @@ import { startFlow, step, type BotInput, type BotRunResult, type BotState } from
 import { saveContactFields } from '../contacts.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import { finishConversation } from '../conversations/finish.js';
-import { addMessage, assertTransition, emitConversation } from '../conversations/lifecycle.js';
+import { addMessage } from '../conversations/lifecycle.js';
 import type { ServiceRow } from '../conversations/open.js';
-import { replaceTimer, setTimer } from '../timers.js';
+import { queue } from '../conversations/transitions.js';
+import { setTimer } from '../timers.js';
 import { storedFlow } from './flow.js';
+import { capabilitiesOf } from '../../contracts/channel-capabilities.js';
 
 // The bot stage ("pré-atendimento") in the engine: the core runner decides, this file stores its state
 // with the conversation, sends what it says, keeps the give-up timer and carries out the outcome. It
@@ -61,11 +63,13 @@ export async function pressedLabel(u: UnitOfWork, c: ConversationView, s: Servic
 async function apply(engine: Engine, u: UnitOfWork, c: ConversationView, before: BotState | null, result: BotRunResult): Promise<BotResult> {
   // a runner error (the flow was edited mid-conversation: unknown_step…) must not strand the customer
   if (!result.ok) return toQueue(engine, u, c, c.serviceId, `bot_error:${result.error.code}`);
-  const mode = c.channel === 'webchat' ? 'buttons' : 'numbered';
+  // a menu the channel draws with its own widgets needs no numbers in the text; one too long for them does
+  const widgets = capabilitiesOf(c.channel).interactive;
+  const fits = (n: number) => !!widgets && (n <= widgets.buttons || n <= widgets.listRows);
   for (const output of result.outputs) {
     await addMessage(engine, u, c, {
       authorType: 'bot',
-      body: renderText(output, mode),
+      body: renderText(output, fits(output.options?.length ?? 0) ? 'buttons' : 'numbered'),
       payload: output.options ? { options: output.options.map((o) => ({ id: o.id, label: o.label })) } : null,
     });
   }
@@ -87,21 +91,11 @@ async function apply(engine: Engine, u: UnitOfWork, c: ConversationView, before:
  * the same channel, else the conversation's own. Queue clock and give-up timer start now.
  */
 async function toQueue(engine: Engine, u: UnitOfWork, c: ConversationView, targetId: string, reason: string): Promise<BotResult> {
-  assertTransition(c, 'queued', 'bot');
   let serviceId = c.serviceId;
   if (targetId !== c.serviceId && UUID.test(targetId)) {
     const { rows } = await u.tx.query<{ id: string }>('SELECT id FROM services WHERE id = $1 AND active AND channel = $2', [targetId, c.channel]);
     if (rows[0]) serviceId = rows[0].id;
   }
-  const { rows } = await u.tx.query<{ queue_timeout_seconds: number }>(
-    `UPDATE conversations c SET state = 'queued', service_id = $2, bot_ended_at = $3, queued_at = $3, first_queued_at = coalesce(c.first_queued_at, $3),
-        version = c.version + 1
-       FROM services s WHERE c.id = $1 AND s.id = $2
-     RETURNING s.queue_timeout_seconds`,
-    [c.id, serviceId, u.now],
-  );
-  await replaceTimer(u.tx, 'bot_timeout', 'queue_timeout', c.id, new Date(u.now.getTime() + rows[0].queue_timeout_seconds * 1000));
-  u.requestRouting();
-  await emitConversation(u, c.id, reason);
+  await queue(u, c, 'bot', { reason, serviceId });
   return { emitted: true };
 }

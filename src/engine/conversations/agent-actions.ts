@@ -1,14 +1,15 @@
 import type { ConversationView, MessageView, WhisperView } from '../../contracts/conversations.js';
 import type { Actor } from '../actor.js';
+import { policyOf } from '../access.js';
 import { writeAudit } from '../audit.js';
 import type { Engine } from '../engine.js';
 import { AppError, at, forbidden, notFound, NOUNS, STATE_PT } from '../errors.js';
-import { clearTimer, setTimer } from '../timers.js';
-import { assertHandlerOrSupervisor, assertSupervisor } from './access.js';
 import { takeAgentSlot } from './assign.js';
 import { finishConversation, type WrapUp } from './finish.js';
-import { addMessage, assertTransition, emitAgent, emitConversation, lockConversation, releaseAgent } from './lifecycle.js';
+import { addMessage, emitConversation, lockConversation } from './lifecycle.js';
 import { loadConversation, presentWhisper, WHISPER_SELECT } from './present.js';
+import { prioritize, queue, transferToAgent } from './transitions.js';
+import { capabilitiesOf } from '../../contracts/channel-capabilities.js';
 
 function assertInService(c: ConversationView): void {
   if (c.state !== 'in_service') {
@@ -20,7 +21,8 @@ function assertInService(c: ConversationView): void {
 export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: string, text: string): Promise<MessageView> {
   return engine.execute(async (u) => {
     const c = await lockConversation(u, conversationId);
-    if (c.agentId !== actor.id) throw forbidden({ en: 'only the conversation’s agent writes to the customer', pt: 'só o agente do atendimento escreve para o cliente' });
+    // outside the actor's scope: 404 (policyOf); a supervisor who sees it may still not write in it
+    if ((await policyOf(actor).conversationRole(u.tx, c)) !== 'agent') throw forbidden({ en: 'only the conversation’s agent writes to the customer', pt: 'só o agente do atendimento escreve para o cliente' });
     assertInService(c);
     const m = await addMessage(engine, u, c, { authorType: 'agent', authorId: actor.id, body: text });
     await emitConversation(u, c.id, 'agent_message');
@@ -32,7 +34,7 @@ export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: s
 export function finishByAgent(engine: Engine, actor: Actor, conversationId: string, outcome: 'completed' | 'cancelled', w: WrapUp) {
   return engine.execute(async (u) => {
     const c = await lockConversation(u, conversationId);
-    const as = await assertHandlerOrSupervisor(u.tx, actor, c);
+    const as = await policyOf(actor).conversationRole(u.tx, c);
     assertInService(c);
     const done = await finishConversation(engine, u, c, outcome, as, w);
     if (as === 'supervisor') await writeAudit(u.tx, actor, { action: `finish_${outcome}`, entity: 'conversation', entityId: c.id });
@@ -44,27 +46,23 @@ export function finishByAgent(engine: Engine, actor: Actor, conversationId: stri
 export function transfer(engine: Engine, actor: Actor, conversationId: string, to: { toAgentId: string } | { toServiceId: string }) {
   return engine.execute(async (u) => {
     const c = await lockConversation(u, conversationId);
-    const as = await assertHandlerOrSupervisor(u.tx, actor, c);
+    const as = await policyOf(actor).conversationRole(u.tx, c);
     assertInService(c);
     if ('toAgentId' in to) {
       if (to.toAgentId === c.agentId) throw new AppError(409, 'conflict', at('toAgentId', { en: 'the conversation is already with this agent', pt: 'o atendimento já está com este agente' }));
-      assertTransition(c, 'in_service', as);
-      const kind = c.channel === 'email' ? 'email' : 'chat';
+      const kind = capabilitiesOf(c.channel).workload;
       if (!(await takeAgentSlot(u, to.toAgentId, c.serviceId, kind))) {
         throw new AppError(409, 'agent_unavailable', at('toAgentId', {
           en: 'that agent is not available, is paused or has no free slot for this service',
           pt: 'esse agente não está disponível, está em pausa ou não tem vaga livre para este serviço',
         }));
       }
-      await u.tx.query(
-        `UPDATE conversations SET agent_id = $2, assigned_at = $3, transfer_count = transfer_count + 1, version = version + 1 WHERE id = $1`,
-        [c.id, to.toAgentId, u.now],
-      );
-      if (c.agentId) await releaseAgent(u, c.agentId, c.channel);
-      await emitAgent(u, to.toAgentId, 'transferred_in');
+      const moved = await transferToAgent(u, c, as, to.toAgentId);
+      if (as === 'supervisor') await writeAudit(u.tx, actor, { action: 'transfer', entity: 'conversation', entityId: c.id, after: to });
+      return moved;
     } else {
-      const { rows } = await u.tx.query<{ channel: string; active: boolean; queue_timeout_seconds: number }>(
-        'SELECT channel, active, queue_timeout_seconds FROM services WHERE id = $1',
+      const { rows } = await u.tx.query<{ channel: string; active: boolean }>(
+        'SELECT channel, active FROM services WHERE id = $1',
         [to.toServiceId],
       );
       if (!rows[0] || !rows[0].active) throw notFound(NOUNS.service, to.toServiceId);
@@ -72,19 +70,10 @@ export function transfer(engine: Engine, actor: Actor, conversationId: string, t
           en: `that service is on ${rows[0].channel}, this conversation on ${c.channel}`,
           pt: `esse serviço é do canal ${rows[0].channel}, este atendimento do canal ${c.channel}`,
         }));
-      assertTransition(c, 'queued', as);
-      await u.tx.query(
-        `UPDATE conversations SET service_id = $2, state = 'queued', agent_id = NULL, priority = 'returned', queued_at = $3,
-            transfer_count = transfer_count + 1, version = version + 1 WHERE id = $1`,
-        [c.id, to.toServiceId, u.now],
-      );
-      await clearTimer(u.tx, 'inactive_in_service', { conversationId: c.id });
-      await setTimer(u.tx, 'queue_timeout', { conversationId: c.id }, new Date(u.now.getTime() + rows[0].queue_timeout_seconds * 1000));
-      if (c.agentId) await releaseAgent(u, c.agentId, c.channel);
-      u.requestRouting();
+      const moved = await queue(u, c, as, { reason: 'transferred', serviceId: to.toServiceId, transfer: true });
+      if (as === 'supervisor') await writeAudit(u.tx, actor, { action: 'transfer', entity: 'conversation', entityId: c.id, after: to });
+      return moved;
     }
-    if (as === 'supervisor') await writeAudit(u.tx, actor, { action: 'transfer', entity: 'conversation', entityId: c.id, after: to });
-    return emitConversation(u, c.id, 'transferred');
   });
 }
 
@@ -95,17 +84,16 @@ export function transfer(engine: Engine, actor: Actor, conversationId: string, t
 export function assignManually(engine: Engine, actor: Actor, conversationId: string, agentId: string) {
   return engine.execute(async (u) => {
     const c = await lockConversation(u, conversationId);
-    await assertSupervisor(u.tx, actor, c);
+    await policyOf(actor).assertSupervises(u.tx, c);
     if (c.state !== 'queued') throw new AppError(409, 'illegal_transition', {
       en: `conversation is ${c.state}: only a queued conversation is allocated`,
       pt: `o atendimento está ${STATE_PT[c.state]}: só um atendimento aguardando em fila pode ser alocado`,
     }, { currentState: c.state });
     const { rows } = await u.tx.query('SELECT 1 FROM users WHERE id = $1 AND active AND agent_enabled', [agentId]);
     if (!rows[0]) throw new AppError(422, 'unknown_reference', at('agentId', { en: 'no such active agent', pt: 'não há agente ativo com este id' }));
-    await u.tx.query(`UPDATE conversations SET priority = 'manual', preferred_agent_id = $2, version = version + 1 WHERE id = $1`, [c.id, agentId]);
+    const allocated = await prioritize(u, c, 'manual', agentId, 'allocated');
     await writeAudit(u.tx, actor, { action: 'assign_manually', entity: 'conversation', entityId: c.id, after: { agentId } });
-    u.requestRouting();
-    return emitConversation(u, c.id, 'allocated');
+    return allocated;
   });
 }
 
@@ -113,22 +101,11 @@ export function assignManually(engine: Engine, actor: Actor, conversationId: str
 export function returnToQueue(engine: Engine, actor: Actor, conversationId: string) {
   return engine.execute(async (u) => {
     const c = await lockConversation(u, conversationId);
-    await assertSupervisor(u.tx, actor, c);
-    if (c.state === 'queued') {
-      await u.tx.query(`UPDATE conversations SET priority = 'returned', preferred_agent_id = NULL, version = version + 1 WHERE id = $1`, [c.id]);
-    } else {
-      assertInService(c);
-      assertTransition(c, 'queued', 'supervisor');
-      await u.tx.query(
-        `UPDATE conversations SET state = 'queued', agent_id = NULL, priority = 'returned', queued_at = $2, version = version + 1 WHERE id = $1`,
-        [c.id, u.now],
-      );
-      await clearTimer(u.tx, 'inactive_in_service', { conversationId: c.id });
-      if (c.agentId) await releaseAgent(u, c.agentId, c.channel);
-    }
+    await policyOf(actor).assertSupervises(u.tx, c);
+    if (c.state !== 'queued') assertInService(c);
+    const back = c.state === 'queued' ? await prioritize(u, c, 'returned', null, 'returned') : await queue(u, c, 'supervisor', { reason: 'returned' });
     await writeAudit(u.tx, actor, { action: 'return_to_queue', entity: 'conversation', entityId: c.id });
-    u.requestRouting();
-    return emitConversation(u, c.id, 'returned');
+    return back;
   });
 }
 
@@ -139,7 +116,7 @@ export function returnToQueue(engine: Engine, actor: Actor, conversationId: stri
 export function whisper(engine: Engine, actor: Actor, conversationId: string, text: string): Promise<WhisperView> {
   return engine.execute(async (u) => {
     const c = await lockConversation(u, conversationId);
-    await assertHandlerOrSupervisor(u.tx, actor, c);
+    await policyOf(actor).conversationRole(u.tx, c);
     if (!c.agentId) throw new AppError(409, 'conflict', { en: 'the conversation has no agent to talk to', pt: 'o atendimento não tem agente com quem falar' }, { currentState: c.state });
     const { rows } = await u.tx.query<{ id: number }>(
       'INSERT INTO supervisor_messages (conversation_id, author_id, agent_id, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
@@ -160,10 +137,9 @@ export function markWhispersRead(engine: Engine, actor: Actor, conversationId: s
   return engine.execute(async (u) => {
     const c = await loadConversation(u.tx, conversationId);
     if (!c) throw notFound(NOUNS.conversation, conversationId);
-    // an agent reads what was written to them (a transferred agent still reads what was written to
-    // them, so no other check); a supervisor of the service reads the agents' answers
-    const asAgent = actor.role === 'agent' || c.agentId === actor.id;
-    if (!asAgent) await assertSupervisor(u.tx, actor, c);
+    // an agent reads what was written to them (a transferred agent too: `formerAgent`); a supervisor
+    // of the service reads the agents' answers; anyone else gets the 404 of an unknown conversation
+    const asAgent = (await policyOf(actor).conversationRole(u.tx, c, { formerAgent: true })) === 'agent';
     const { rows } = await u.tx.query<Record<string, unknown> & { agent_id: string }>(
       `WITH read AS (
          UPDATE supervisor_messages SET read_at = $2

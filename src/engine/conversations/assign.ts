@@ -2,7 +2,9 @@ import { rowFromJson } from '../../db/database.js';
 import type { UnitOfWork } from '../engine.js';
 import { recordStateChange } from '../agents/presence-store.js';
 import { presentAgent } from '../agents/present.js';
-import { presentConversation } from './present.js';
+import type { ConversationState } from '../../contracts/conversations.js';
+import { assignSet, emitAssigned, mayAssign, stateHistory } from './transitions.js';
+import { capabilitiesOf } from '../../contracts/channel-capabilities.js';
 
 /**
  * Takes one slot of the agent if, at this instant in the database, the agent is logged in, not
@@ -107,11 +109,11 @@ export async function assignBatch(u: UnitOfWork, choices: Choice[], reason: stri
   for (const choice of choices) {
     const c = conversations.get(choice.conversationId);
     const a = agents.get(choice.agentId);
-    if (!c || !a || !a.eligible) {
+    if (!c || !a || !a.eligible || !mayAssign(c.state as ConversationState)) {
       rejected.push(choice);
       continue;
     }
-    const kind = c.channel === 'email' ? 'email' : 'chat';
+    const kind = capabilitiesOf(c.channel).workload;
     const used = slots.get(a.user_id) ?? { chat: 0, email: 0 };
     const cap = a.caps[c.service_id]?.[kind === 'email' ? 1 : 0] ?? 0;
     const open = (kind === 'email' ? a.open_email : a.open_chat) + used[kind];
@@ -144,9 +146,9 @@ export async function assignBatch(u: UnitOfWork, choices: Choice[], reason: stri
      gone AS (DELETE FROM timers WHERE kind = 'queue_timeout' AND conversation_id = ANY($2::uuid[]) AND user_id IS NULL),
      clock AS (INSERT INTO timers (kind, conversation_id, user_id, due_at)
        SELECT 'inactive_in_service', t.id, NULL, t.due FROM unnest($2::uuid[], $8::timestamptz[]) AS t(id, due)
-       ON CONFLICT (kind, conversation_id, user_id) DO UPDATE SET due_at = EXCLUDED.due_at)
-     UPDATE conversations c SET state = 'in_service', agent_id = v.agent_id, assigned_at = $1,
-         first_assigned_at = coalesce(c.first_assigned_at, $1), preferred_agent_id = NULL, version = c.version + 1
+       ON CONFLICT (kind, conversation_id, user_id) DO UPDATE SET due_at = EXCLUDED.due_at),
+     ${stateHistory('$2::uuid[]', '$1', `SELECT t.id, 'in_service', t.service_id, t.agent_id, 'system', $10::text, $1 FROM unnest($2::uuid[], $9::uuid[], $3::uuid[]) AS t(id, service_id, agent_id)`)}
+     UPDATE conversations c SET ${assignSet('$1', 'v.agent_id')}
        FROM unnest($2::uuid[], $3::uuid[]) AS v(id, agent_id) WHERE c.id = v.id`,
     [
       u.now,
@@ -157,20 +159,12 @@ export async function assignBatch(u: UnitOfWork, choices: Choice[], reason: stri
       busy.map((id) => slots.get(id)!.email),
       turned,
       taken.map((t) => t.due),
+      taken.map((t) => t.row.service_id),
+      reason,
     ],
   );
   // the conversations as that statement leaves them (the same assignments as its UPDATE)
-  for (const t of taken) {
-    const c = presentConversation({
-      ...t.row,
-      state: 'in_service',
-      agent_id: t.agentId,
-      assigned_at: u.now,
-      first_assigned_at: t.row.first_assigned_at ?? u.now,
-      preferred_agent_id: null,
-    });
-    u.emit({ type: 'conversation.updated', reason, serviceId: c.serviceId, agentId: c.agentId, conversation: c });
-  }
+  emitAssigned(u, taken.map((t) => ({ row: t.row, agentId: t.agentId })), reason);
   // the agents as the statement above left them (the same arithmetic as its agent_presence update)
   for (const id of busy) {
     const a = agents.get(id)!;

@@ -4,22 +4,14 @@ import type { Engine, UnitOfWork } from '../engine.js';
 import { checkWrapUpFields } from '../../core/wrapup-fields.js';
 import { AppError, at, joinIssues } from '../errors.js';
 import { loadWrapUpFieldDefs } from '../admin/wrapup-fields.js';
-import { clearConversationTimers } from '../timers.js';
-import { addMessage, assertTransition, emitConversation, releaseAgent } from './lifecycle.js';
+import { assertTransition } from './lifecycle.js';
+import { finish } from './transitions.js';
 
 export interface WrapUp {
   classificationId?: string | null;
   notes?: string | null;
   fields?: Record<string, string | number | boolean> | null;
 }
-
-const CLOSING: Partial<Record<ConversationState, string>> = {
-  completed: 'Atendimento concluído. Seu protocolo é {p}. Obrigado pelo contato!',
-  cancelled: 'Atendimento encerrado. Seu protocolo é {p}.',
-  customer_gave_up: 'Atendimento encerrado por falta de resposta. Seu protocolo é {p}.',
-  inactive_in_service: 'Atendimento encerrado por inatividade. Seu protocolo é {p}.',
-  connection_lost: 'Atendimento encerrado por perda de conexão. Seu protocolo é {p}.',
-};
 
 /**
  * Checks the wrap-up against the service's classifications and fields: every value of the right type
@@ -55,8 +47,8 @@ async function validateWrapUp(u: UnitOfWork, c: ConversationView, w: WrapUp, to:
 }
 
 /**
- * Ends a conversation in a finished state, by whoever may: stamps it, stores the wrap-up, tells
- * the customer the protocol again, stops its timers and frees the agent.
+ * Ends a conversation in a finished state, by whoever may: an agent's or a supervisor's wrap-up is
+ * checked here, the rest is the transition (transitions.ts `finish`).
  */
 export async function finishConversation(
   engine: Engine,
@@ -68,17 +60,5 @@ export async function finishConversation(
 ): Promise<ConversationView> {
   assertTransition(c, to, by);
   const fields = by === 'agent' || by === 'supervisor' ? await validateWrapUp(u, c, wrapUp, to) : wrapUp.fields;
-  await u.tx.query(
-    `UPDATE conversations SET state = $2, finished_at = $3, finished_by = $4, classification_id = $5, notes = $6, wrapup = $7,
-        bot_ended_at = CASE WHEN state = 'bot' THEN $3 ELSE bot_ended_at END, version = version + 1
-      WHERE id = $1`,
-    [c.id, to, u.now, by, wrapUp.classificationId ?? null, wrapUp.notes ?? null, fields ? JSON.stringify(fields) : null],
-  );
-  await clearConversationTimers(u.tx, c.id);
-  const closing = CLOSING[to];
-  // the customer who left (abandoned, or closed the chat) is not written to, and a bot's end step is
-  // its own goodbye; everyone else hears the protocol again
-  if (closing && to !== 'abandoned' && by !== 'customer' && by !== 'bot') await addMessage(engine, u, { ...c, state: to }, { authorType: 'system', body: closing.replace('{p}', c.protocol) });
-  if (c.state === 'in_service' && c.agentId) await releaseAgent(u, c.agentId, c.channel);
-  return emitConversation(u, c.id, `finished:${to}`);
+  return finish(engine, u, c, to, by, { classificationId: wrapUp.classificationId, notes: wrapUp.notes, fields });
 }

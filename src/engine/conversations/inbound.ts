@@ -1,6 +1,7 @@
 import type { Channel } from '../../contracts/common.js';
 import type { ConversationView } from '../../contracts/conversations.js';
 import { isUniqueViolation } from '../../db/database.js';
+import { OPEN_STATES_SQL } from '../../shared/states.js';
 import { linkAttachments } from '../attachments.js';
 import { hoursNow } from '../business-hours.js';
 import { getSettings } from '../settings.js';
@@ -9,10 +10,12 @@ import { saveContactFields } from '../contacts.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import { AppError, at, notFound, NOUNS } from '../errors.js';
 import { customerClock, setTimer } from '../timers.js';
-import { dedupScope, InboundBatcher, lockCustomers } from './inbound-batch.js';
+import { InboundBatcher } from './inbound-batcher.js';
+import { dedupScope, lockCustomers } from './inbound-plan.js';
 import { addMessage, emitConversation } from './lifecycle.js';
 import { closeLeftMessage, loadService, openConversation, type ServiceRow } from './open.js';
 import { CONVERSATION_SELECT, presentConversation } from './present.js';
+import { capabilitiesOf } from '../../contracts/channel-capabilities.js';
 
 export interface InboundMessage {
   serviceId: string;
@@ -39,7 +42,6 @@ export interface InboundResult {
   created: boolean;
 }
 
-const OPEN = `('triage', 'bot', 'queued', 'in_service')`;
 
 /** The message this delivery repeats: the same external id, where it is unique (dedupScope). */
 async function findDuplicate(u: UnitOfWork, scope: string, externalId: string): Promise<InboundResult | null> {
@@ -130,7 +132,7 @@ export async function receiveInboundAlone(engine: Engine, m: InboundMessage, att
  */
 export async function findOpenConversation(u: UnitOfWork, contactId: string, serviceId: string): Promise<ConversationView | null> {
   const { rows } = await u.tx.query(
-    `${CONVERSATION_SELECT} WHERE c.contact_id = $1 AND (c.service_id = $2 OR c.entry_service_id = $2) AND c.state IN ${OPEN}
+    `${CONVERSATION_SELECT} WHERE c.contact_id = $1 AND (c.service_id = $2 OR c.entry_service_id = $2) AND c.state IN ${OPEN_STATES_SQL}
       ORDER BY c.created_at DESC LIMIT 1 FOR UPDATE OF c`,
     [contactId, serviceId],
   );
@@ -206,7 +208,7 @@ export function startConversation(engine: Engine, r: StartRequest): Promise<{ co
     const open = await findOpenConversation(u, contactId, s.id);
     if (open) return { conversationId: open.id, protocol: open.protocol, created: false };
     const hours = hoursNow(s.business_hours, u.now, (await getSettings(u.tx)).timezone);
-    if (s.channel !== 'email' && !hours.open && hours.outsideHours === 'leave_message') return null;
+    if (capabilitiesOf(s.channel).businessHours && !hours.open && hours.outsideHours === 'leave_message') return null;
     const { conversation: c, stage } = await openConversation(engine, u, s, contactId, null);
     const emitted = stage === 'bot' ? (await startBot(engine, u, c, s)).emitted : false;
     if (!emitted && stage === 'bot') await emitConversation(u, c.id, 'bot_started');

@@ -5,6 +5,7 @@ import { reduceStoredPresence } from '../agents/presence-store.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import { ACTOR_PT, AppError, notFound, NOUNS, STATE_PT } from '../errors.js';
 import { loadConversation, MESSAGE_SELECT, presentMessage } from './present.js';
+import { capabilitiesOf } from '../../contracts/channel-capabilities.js';
 
 // Pieces every conversation command shares: load with a lock, check the transition with the core,
 // write a message, free an agent, and raise the events that carry the new views.
@@ -62,17 +63,7 @@ export async function addMessage(engine: Engine, u: UnitOfWork, c: ConversationV
     [c.id, c.channel, m.externalId ?? null, m.externalId ? (m.dedupScope ?? null) : null, m.authorType, m.authorId ?? null, m.body, m.contentType ?? 'text',
       m.attachments ? JSON.stringify(m.attachments) : null, outgoing ? 'pending' : null, u.now, m.payload ? JSON.stringify(m.payload) : null],
   );
-  const stamp =
-    m.authorType === 'customer'
-      ? 'last_customer_message_at = $2,'
-      : m.authorType === 'agent'
-        ? 'last_agent_message_at = $2, first_agent_message_at = coalesce(first_agent_message_at, $2),'
-        : '';
-  await u.tx.query(`UPDATE conversations SET ${stamp} last_message_at = $2, last_message_from = $3, version = version + 1 WHERE id = $1`, [
-    c.id,
-    u.now,
-    m.authorType,
-  ]);
+  await u.tx.query(`UPDATE conversations c SET ${messageStamps(m.authorType, '$2')} WHERE c.id = $1`, [c.id, u.now]);
   // only a message with an author needs the author's name read back
   const message = presentMessage(m.authorId ? (await u.tx.query(`${MESSAGE_SELECT} WHERE m.id = $1`, [rows[0].id])).rows[0] : { ...rows[0], author_name: null });
   u.emit({ type: 'message.created', serviceId: c.serviceId, agentId: c.agentId, message });
@@ -80,8 +71,23 @@ export async function addMessage(engine: Engine, u: UnitOfWork, c: ConversationV
   return message;
 }
 
+/**
+ * The columns a message stamps on its conversation (no change of state), for an UPDATE of
+ * `conversations c`: `at` is the SQL of the message's time, `count` of how many messages it stamps at
+ * once. The one-message path (addMessage) and the inbound batch both write them from here.
+ */
+export function messageStamps(author: MessageView['authorType'], at: string, count = '1'): string {
+  const own =
+    author === 'customer'
+      ? `last_customer_message_at = ${at},`
+      : author === 'agent'
+        ? `last_agent_message_at = ${at}, first_agent_message_at = coalesce(c.first_agent_message_at, ${at}),`
+        : '';
+  return `${own} last_message_at = ${at}, last_message_from = '${author}', version = c.version + ${count}`;
+}
+
 /** Gives the agent's slot back; a pending pause starts when the last conversation ends. */
 export async function releaseAgent(u: UnitOfWork, agentId: string, channel: string): Promise<void> {
-  await reduceStoredPresence(u, agentId, { type: 'conversationEnded' }, channel === 'email' ? 'email' : 'chat');
+  await reduceStoredPresence(u, agentId, { type: 'conversationEnded' }, capabilitiesOf(channel).workload);
   u.requestRouting();
 }

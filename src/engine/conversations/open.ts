@@ -8,7 +8,8 @@ import { nextProtocol } from '../protocol.js';
 import { getSettings } from '../settings.js';
 import { setTimer } from '../timers.js';
 import { addMessage, emitConversation } from './lifecycle.js';
-import { loadConversation } from './present.js';
+import { openConversations } from './transitions.js';
+import { capabilitiesOf } from '../../contracts/channel-capabilities.js';
 
 export interface ServiceRow {
   id: string;
@@ -47,13 +48,14 @@ export const LEFT_MESSAGE_TEXT = 'Recebemos sua mensagem e responderemos assim q
 
 /** Where a conversation opened now on this service goes, and the business hours that decided it. */
 export function openingStage(s: ServiceRow, now: Date, timeZone: string): { stage: OpenStage; hours: HoursNow | null; closed: boolean } {
-  const hours = s.channel === 'email' ? null : hoursNow(s.business_hours, now, timeZone);
+  const caps = capabilitiesOf(s.channel);
+  const hours = caps.businessHours ? hoursNow(s.business_hours, now, timeZone) : null;
   const closed = hours !== null && !hours.open;
   const stage: OpenStage = s.email_triage
     ? 'triage'
     : closed && hours.outsideHours === 'leave_message'
       ? 'left_message'
-      : s.channel !== 'email' && storedFlow(s.bot_flow)
+      : caps.botStage && storedFlow(s.bot_flow)
         ? 'bot'
         : 'queued';
   return { stage, hours, closed };
@@ -74,22 +76,12 @@ export async function openConversation(engine: Engine, u: UnitOfWork, s: Service
   const settings = await getSettings(u.tx);
   const protocol = await nextProtocol(u.tx, u.now, settings.timezone);
   const { stage, hours, closed } = openingStage(s, u.now, settings.timezone);
-  const state = stage === 'left_message' ? 'completed' : stage;
-  const at = (when: boolean) => (when ? u.now : null);
-  const { rows } = await u.tx.query<{ id: string }>(
-    `INSERT INTO conversations (protocol, service_id, entry_service_id, channel, contact_id, state, subject, created_at, triage_at, bot_started_at,
-        queued_at, first_queued_at, outside_hours, finished_at, finished_by, wrapup)
-     VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14) RETURNING id`,
-    [protocol, s.id, s.channel, contactId, state, subject, u.now, at(stage === 'triage'), at(stage === 'bot'), at(stage === 'queued'), closed,
-      at(stage === 'left_message'), stage === 'left_message' ? 'system' : null, stage === 'left_message' ? JSON.stringify({ leftMessage: true }) : null],
-  );
-  const id = rows[0].id;
-  const c = stage === 'left_message' ? (await loadConversation(u.tx, id))! : await emitConversation(u, id, 'created', 'conversation.created');
+  const [c] = await openConversations(u, [{ serviceId: s.id, channel: s.channel, contactId, protocol, stage, subject, outsideHours: closed }]);
   await addMessage(engine, u, c, { authorType: 'system', body: protocolMessage(protocol) });
   // outside hours but queued anyway: the customer hears why the wait may be long
   if (closed && stage !== 'left_message' && hours?.closedMessage) await addMessage(engine, u, c, { authorType: 'system', body: hours.closedMessage });
   if (stage === 'queued') {
-    await setTimer(u.tx, 'queue_timeout', { conversationId: id }, new Date(u.now.getTime() + s.queue_timeout_seconds * 1000));
+    await setTimer(u.tx, 'queue_timeout', { conversationId: c.id }, new Date(u.now.getTime() + s.queue_timeout_seconds * 1000));
     u.requestRouting();
   }
   return { conversation: c, stage, closedMessage: closed ? (hours?.closedMessage ?? null) : null };

@@ -58,6 +58,7 @@ export function presentMessage(r: Record<string, unknown>): MessageView {
     contentType: r.content_type as string,
     attachments: (r.attachments as unknown[] | null) ?? null,
     deliveryStatus: (r.delivery_status as MessageView['deliveryStatus']) ?? null,
+    deliveryError: r.delivery_status === 'failed' ? { code: (r.failed_code as string | null) ?? null, message: (r.failed_reason as string | null) ?? '' } : null,
     payload: (r.payload as Record<string, unknown> | null) ?? null,
     createdAt: (r.created_at as Date).toISOString(),
   };

@@ -1,9 +1,9 @@
 import type { Queryable } from '../../db/database.js';
 import type { ConversationView } from '../../contracts/conversations.js';
 import type { Actor } from '../actor.js';
+import { policyOf } from '../access.js';
 import { writeAudit } from '../audit.js';
 import { notFound, NOUNS } from '../errors.js';
-import { assertCanRead } from './access.js';
 import { CONVERSATION_SELECT, loadConversation, MESSAGE_SELECT, presentConversation, presentMessage, presentWhisper, WHISPER_SELECT } from './present.js';
 
 export interface ConversationFilter {
@@ -15,10 +15,11 @@ export interface ConversationFilter {
   limit?: number;
 }
 
-/** Agents list their own conversations; supervisors those of the services they supervise; admins all. */
+/** The conversations the actor's scope shows (engine/access.ts): an agent's own, a supervisor's services', all for admins. */
 export async function listConversations(db: Queryable, actor: Actor, f: ConversationFilter): Promise<ConversationView[]> {
-  const conds: string[] = [];
-  const params: unknown[] = [];
+  const scope = policyOf(actor).conversationsSql('c');
+  const conds: string[] = [scope.sql];
+  const params: unknown[] = [...scope.params];
   const add = (sql: string, ...v: unknown[]) => {
     let s = sql;
     for (const x of v) {
@@ -27,10 +28,7 @@ export async function listConversations(db: Queryable, actor: Actor, f: Conversa
     }
     conds.push(s);
   };
-  if (actor.role === 'agent' || f.mine) add('c.agent_id = ?', actor.id);
-  else if (actor.role === 'supervisor') {
-    add('c.service_id IN (SELECT st.service_id FROM service_teams st JOIN team_supervisors ts ON ts.team_id = st.team_id WHERE ts.user_id = ?)', actor.id);
-  }
+  if (f.mine) add('c.agent_id = ?', actor.id);
   // a protocol names one conversation: without a state it is found whatever its state
   if (f.state === 'open' || (!f.state && !f.protocol)) add(`c.state IN ('triage', 'bot', 'queued', 'in_service')`);
   else if (f.state) add('c.state = ?', f.state);
@@ -46,7 +44,7 @@ export async function listConversations(db: Queryable, actor: Actor, f: Conversa
 export async function conversationDetail(db: Queryable, actor: Actor, id: string) {
   const conversation = await loadConversation(db, id);
   if (!conversation) throw notFound(NOUNS.conversation, id);
-  await assertCanRead(db, actor, conversation);
+  await policyOf(actor).conversationRole(db, conversation);
   const [messages, whispers] = await Promise.all([
     db.query(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 ORDER BY m.id`, [id]),
     db.query(`${WHISPER_SELECT} WHERE w.conversation_id = $1 ORDER BY w.id`, [id]),
@@ -61,7 +59,7 @@ export async function conversationDetail(db: Queryable, actor: Actor, id: string
 export async function transferTargets(db: Queryable, actor: Actor, id: string) {
   const c = await loadConversation(db, id);
   if (!c) throw notFound(NOUNS.conversation, id);
-  await assertCanRead(db, actor, c);
+  await policyOf(actor).conversationRole(db, c);
   const [agents, services] = await Promise.all([
     db.query<{ id: string; name: string; state: string | null; open_chat: number | null; open_email: number | null }>(
       `SELECT DISTINCT u.id, u.name, p.state, p.open_chat, p.open_email FROM users u

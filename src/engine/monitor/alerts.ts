@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/database.js';
 import type { AlertView } from '../../contracts/alerts.js';
 import { evaluateAlerts, type AlertFinding } from '../../core/alert-rules.js';
 import type { Actor } from '../actor.js';
+import { policyOf, SEES_ALL } from '../access.js';
 import type { Engine } from '../engine.js';
 import { notFound, NOUNS } from '../errors.js';
 import type { LiveProjection } from '../projection.js';
@@ -68,7 +69,7 @@ export class AlertEngine {
     const [settings, reasons, figures] = await Promise.all([
       getSettings(db),
       db.query<{ id: string; name: string; max_minutes: number | null }>('SELECT id, name, max_minutes FROM pause_reasons'),
-      this.monitor.figures({ all: true, serviceIds: new Set(), agentIds: new Set() }, {}),
+      this.monitor.figures(SEES_ALL, {}),
     ]);
     const catalog = this.monitor.catalog();
     const findings = evaluateAlerts({
@@ -127,30 +128,32 @@ export class AlertEngine {
 export async function listAlerts(db: Queryable, actor: Actor, opts: { date?: string; unread?: boolean; now: Date }) {
   const { timezone } = await getSettings(db);
   const { start, end } = await dayBounds(db, opts.date ?? localDay(opts.now, timezone), timezone);
-  const scope =
-    actor.role === 'admin'
-      ? ''
-      : `AND (a.service_id IN (SELECT st.service_id FROM service_teams st JOIN team_supervisors ts ON ts.team_id = st.team_id WHERE ts.user_id = $1)
-           OR a.team_ids && (SELECT coalesce(array_agg(team_id), '{}') FROM team_supervisors WHERE user_id = $1))`;
-  const { rows } = await db.query(`${ALERT_SELECT} WHERE a.created_at >= $2 AND a.created_at < $3 ${scope} ORDER BY a.id DESC LIMIT 500`, [actor.id, start, end]);
+  const scope = policyOf(actor).alertsSql('a', 4);
+  const { rows } = await db.query(`${ALERT_SELECT} WHERE a.created_at >= $2 AND a.created_at < $3 AND ${scope.sql} ORDER BY a.id DESC LIMIT 500`, [actor.id, start, end, ...scope.params]);
   const items = rows.map(presentAlert).filter((a) => !opts.unread || !a.read);
   return { items, unread: items.filter((a) => !a.read).length };
 }
 
+/** Read marks on alerts the actor's scope shows; one alert outside it is a 404, as an unknown one. */
 export async function markAlertsRead(db: Queryable, actor: Actor, ids: number[] | 'all', now: Date): Promise<void> {
+  const policy = policyOf(actor);
   if (ids === 'all') {
+    const scope = policy.alertsSql('a', 3);
     await db.query(
-      `INSERT INTO alert_reads (alert_id, user_id, read_at) SELECT id, $1, $2 FROM alerts WHERE created_at > $2::timestamptz - interval '2 days' ON CONFLICT DO NOTHING`,
-      [actor.id, now],
+      `INSERT INTO alert_reads (alert_id, user_id, read_at) SELECT a.id, $1, $2 FROM alerts a
+        WHERE a.created_at > $2::timestamptz - interval '2 days' AND ${scope.sql} ON CONFLICT DO NOTHING`,
+      [actor.id, now, ...scope.params],
     );
     return;
   }
+  const scope = policy.alertsSql('a', 4);
   const { rowCount } = await db.query(
-    `INSERT INTO alert_reads (alert_id, user_id, read_at) SELECT id, $2, $3 FROM alerts WHERE id = ANY($1::bigint[]) ON CONFLICT DO NOTHING`,
-    [ids, actor.id, now],
+    `INSERT INTO alert_reads (alert_id, user_id, read_at) SELECT a.id, $2, $3 FROM alerts a WHERE a.id = ANY($1::bigint[]) AND ${scope.sql} ON CONFLICT DO NOTHING`,
+    [ids, actor.id, now, ...scope.params],
   );
   if (!rowCount && ids.length === 1) {
-    const { rows } = await db.query('SELECT 1 FROM alerts WHERE id = $1', [ids[0]]);
+    const seen = policy.alertsSql('a', 2);
+    const { rows } = await db.query(`SELECT 1 FROM alerts a WHERE a.id = $1 AND ${seen.sql}`, [ids[0], ...seen.params]);
     if (!rows[0]) throw notFound(NOUNS.alert, String(ids[0]));
   }
 }

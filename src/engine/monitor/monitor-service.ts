@@ -1,20 +1,16 @@
 import type { Database, Queryable } from '../../db/database.js';
 import type { ConversationView } from '../../contracts/conversations.js';
 import type { MonitorSnapshot } from '../../contracts/monitor.js';
+import { isOpenState } from '../../shared/states.js';
 import { applyToDay, emptyDay, type DayContext } from '../../core/monitor-day.js';
 import { computeMonitor, type DayAggregates, type LiveConversation, type ServiceInfo } from '../../core/monitor-figures.js';
+import type { ScopeIds } from '../access.js';
 import type { Clock } from '../clock.js';
 import type { Engine } from '../engine.js';
 import type { LiveProjection } from '../projection.js';
 import { localDay } from '../protocol.js';
 import { getSettings } from '../settings.js';
 import { dayBounds, loadDayAggregates } from './day-sql.js';
-
-export interface ViewerScope {
-  all: boolean;
-  serviceIds: ReadonlySet<string>;
-  agentIds: ReadonlySet<string>;
-}
 
 export interface FigureFilter {
   serviceId?: string;
@@ -24,7 +20,6 @@ export interface FigureFilter {
 }
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : null);
-const OPEN = new Set(['triage', 'bot', 'queued', 'in_service']);
 const liveOf = (c: ConversationView): LiveConversation => ({
   id: c.id, serviceId: c.serviceId, channel: c.channel, state: c.state, agentId: c.agentId, createdAt: Date.parse(c.createdAt),
   queuedAt: ms(c.queuedAt), lastMessageAt: ms(c.lastMessageAt), lastMessageFrom: c.lastMessageFrom,
@@ -151,12 +146,12 @@ export class MonitorService {
       firstQueuedAt: ms(c.firstQueuedAt), queuedAt: ms(c.queuedAt), firstAssignedAt: ms(c.firstAssignedAt), finishedAt: ms(c.finishedAt),
     });
     applyToDay(this.today, prev && times(prev), times(next), this.context());
-    if (OPEN.has(next.state)) this.live.set(next.id, liveOf(next));
+    if (isOpenState(next.state)) this.live.set(next.id, liveOf(next));
     else this.live.delete(next.id);
   }
 
   /** Figures for one viewer and one filter; a past Período reads that day once (cached a minute). */
-  async figures(scope: ViewerScope, filter: FigureFilter): Promise<MonitorSnapshot> {
+  async figures(scope: ScopeIds, filter: FigureFilter): Promise<MonitorSnapshot> {
     this.rollover();
     await this.projection.settled();
     const now = this.clock.now();

@@ -12,7 +12,8 @@ import type { Runtime } from '../../engine/runtime.js';
 import { SESSION_COOKIE } from '../auth/plugin.js';
 import { isOwnOrigin } from '../origin.js';
 import { findNul, NUL_SAID } from '../nul.js';
-import { monitorScope, sameScope, type Scope } from './scope.js';
+import { sameScopeIds as sameScope, scopeIds as monitorScope, type ScopeIds as Scope } from '../../engine/access.js';
+import { agentFilter, scopeFilter } from './event-routing.js';
 import type { FigureFilter } from '../../engine/monitor/monitor-service.js';
 
 /** Beyond this many missed events a reconnecting client gets a fresh snapshot instead. */
@@ -74,29 +75,8 @@ function send(c: Connection, msg: ServerMessage): void {
   if (c.socket.readyState === c.socket.OPEN) c.socket.send(JSON.stringify(msg));
 }
 
-function agentFilter(userId: string, open: string[]): (e: RealtimeEvent) => boolean {
-  // a conversation once mine stays followed, so a transfer away reaches me too; a reconnecting desk
-  // starts from the conversations it holds now
-  const mine = new Set<string>(open);
-  return (e) => {
-    const cid = e.conversation?.id ?? e.message?.conversationId ?? e.whisper?.conversationId;
-    const isMine = e.agentId === userId || e.conversation?.agentId === userId || e.whisper?.agentId === userId || e.agent?.id === userId;
-    if (isMine && cid) mine.add(cid);
-    return isMine || (cid !== undefined && mine.has(cid));
-  };
-}
-
 /** What decides a socket's scope: when it changes, the socket is re-scoped. */
 const accessOf = (u: SessionUser) => `${u.role}|${u.teamIds.join(',')}|${u.supervisedTeamIds.join(',')}`;
-
-function scopeFilter(scope: Scope): (e: RealtimeEvent) => boolean {
-  return (e) => {
-    if (scope.all || e.type === 'catalog.updated') return true;
-    if (e.agent) return scope.agentIds.has(e.agent.id);
-    if (e.alert?.subjectType === 'agent') return scope.agentIds.has(e.alert.subjectId);
-    return e.serviceId !== null && scope.serviceIds.has(e.serviceId);
-  };
-}
 
 /**
  * The realtime gateway at /ws. A signed-in client subscribes to a stream ('agent': my own work;
@@ -186,10 +166,10 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
     await projection.settled();
     const seq = projection.seq;
     const conversations = [...projection.conversations.values()].filter((conv) =>
-      sub.filter({ seq, type: 'conversation.updated', at: '', serviceId: conv.serviceId, agentId: conv.agentId, conversation: conv }),
+      sub.filter({ seq, type: 'conversation.updated', v: 1, reason: 'snapshot', at: '', serviceId: conv.serviceId, agentId: conv.agentId, conversation: conv }),
     );
     const agents = [...projection.agents.values()].filter((a) =>
-      sub.stream === 'agent' ? a.id === c.user.id : sub.filter({ seq, type: 'agent.updated', at: '', serviceId: null, agentId: a.id, agent: a }),
+      sub.stream === 'agent' ? a.id === c.user.id : sub.filter({ seq, type: 'agent.updated', v: 1, reason: 'snapshot', at: '', serviceId: null, agentId: a.id, agent: a }),
     );
     sub.sentSeq = seq;
     send(c, { type: 'snapshot', seq, conversations, agents });

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import { WidgetClientMessage } from '../../contracts/webchat.js';
 import { AppError, at, type Said } from '../../engine/errors.js';
 import { findNul, NUL_SAID } from '../nul.js';
+import { isOpenState } from '../../shared/states.js';
 import { loadConversation } from '../../engine/conversations/present.js';
 import type { Runtime } from '../../engine/runtime.js';
 import { closeChat, currentConversation, messagesOf, pressOption, sendMessage, startChat } from '../../channels/webchat/chat.js';
@@ -11,7 +12,6 @@ import { ensureContact, verifyVisitor, type Visitor } from '../../channels/webch
 import type { WebchatRateLimits } from '../rate-limit.js';
 import { WidgetHub, type WidgetConnection } from './widget-hub.js';
 
-const OPEN = new Set(['triage', 'bot', 'queued', 'in_service']);
 /** A finished conversation is shown again on reconnect (with its closing) for this long. */
 const SHOW_FINISHED_MS = 24 * 3600_000;
 const KEEPALIVE_MS = 30_000;
@@ -85,8 +85,8 @@ export async function registerWidgetGateway(app: FastifyInstance, deps: WidgetGa
           conn.buffered = [];
           hub.attach(conn);
           const c = await currentConversation(db, conn.visitor.contactId);
-          const recent = c && !OPEN.has(c.state) && msg.lastMessageId !== undefined && c.finishedAt && engine.clock.now().getTime() - Date.parse(c.finishedAt) < SHOW_FINISHED_MS;
-          const shown = c && (OPEN.has(c.state) || recent) ? c : null;
+          const recent = c && !isOpenState(c.state) && msg.lastMessageId !== undefined && c.finishedAt && engine.clock.now().getTime() - Date.parse(c.finishedAt) < SHOW_FINISHED_MS;
+          const shown = c && (isOpenState(c.state) || recent) ? c : null;
           const messages = shown ? await messagesOf(db, shown.id, msg.lastMessageId) : [];
           hub.track(conn, shown);
           conn.lastMessageId = Math.max(msg.lastMessageId ?? 0, ...messages.map((m) => m.id));

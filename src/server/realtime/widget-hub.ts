@@ -1,11 +1,13 @@
 import type { WebSocket } from 'ws';
 import type { ConversationView, MessageView } from '../../contracts/conversations.js';
 import type { RealtimeEvent } from '../../contracts/events.js';
+import { dispatchEvent, type EventHandlers } from '../../contracts/event-handlers.js';
 import type { WidgetServerMessage, WidgetState } from '../../contracts/webchat.js';
 import { queuePositions } from '../../core/queue-position.js';
 import type { Database } from '../../db/database.js';
 import type { EphemeralMessage } from '../../engine/bus.js';
 import type { Runtime } from '../../engine/runtime.js';
+import { markDelivered } from '../../engine/conversations/receipts.js';
 import { prechatFields, type WebchatService } from '../../channels/webchat/service.js';
 import { widgetMessage, widgetState, type WidgetLanguage } from '../../channels/webchat/present.js';
 import type { Visitor } from '../../channels/webchat/visitors.js';
@@ -32,6 +34,23 @@ export interface WidgetConnection {
 
 const DELIVERY_FLUSH_MS = 200;
 const POSITIONS_FLUSH_MS = 250;
+
+/** What a visitor's widget takes from each event type: a conversation's new view, or a message; nothing else reaches it. */
+type WidgetNews = { conversation: ConversationView; message?: undefined } | { message: MessageView; conversation?: undefined } | null;
+const WIDGET_NEWS: EventHandlers<WidgetNews> = {
+  'conversation.created': (e) => ({ conversation: e.conversation }),
+  'conversation.updated': (e) => ({ conversation: e.conversation }),
+  'message.created': (e) => ({ message: e.message }),
+  // a receipt changes the agent's view of a message the visitor already has
+  'message.updated': () => null,
+  'whisper.created': () => null,
+  'whisper.updated': () => null,
+  'agent.updated': () => null,
+  'catalog.updated': () => null,
+  'alert.created': () => null,
+  'alert.resolved': () => null,
+};
+const newsOf = (e: RealtimeEvent) => dispatchEvent(WIDGET_NEWS, e);
 
 /**
  * Pushes what happens to visitors' conversations to their sockets on this node: new messages (agent,
@@ -145,9 +164,8 @@ export class WidgetHub {
     this.deliveryTimer = null;
     const ids = this.deliveredIds.splice(0);
     if (!ids.length) return;
-    await this.db
-      .query(`UPDATE messages SET delivery_status = 'delivered' WHERE id = ANY($1::bigint[]) AND delivery_status IN ('pending', 'sent')`, [ids])
-      .catch(this.onError);
+    // through the engine: the desk's ticks follow (message.updated)
+    await markDelivered(this.runtime.engine, ids).catch(this.onError);
   }
 
   async close(): Promise<void> {
@@ -163,22 +181,25 @@ export class WidgetHub {
     try {
       this.positionsCache = null;
       // a conversation's event may come after its first messages (a left message is born finished)
-      for (const e of events) {
-        const c = e.conversation;
+      const news = events.map(newsOf);
+      for (const n of news) {
+        const c = n?.conversation;
         if (c && this.byContact.has(c.contactId)) this.convContact.set(c.id, c.contactId);
       }
       const touched = new Map<WidgetConnection, RealtimeEvent[]>();
-      for (const e of events) {
-        if (e.conversation?.state === 'queued' || e.conversation?.queuedAt) this.markQueueChanged(e.conversation.serviceId);
-        const convId = e.conversation?.id ?? e.message?.conversationId;
-        const contactId = convId ? this.convContact.get(convId) : undefined;
-        if (!contactId) continue;
+      events.forEach((e, i) => {
+        const n = news[i];
+        if (!n) return;
+        if (n.conversation && (n.conversation.state === 'queued' || n.conversation.queuedAt)) this.markQueueChanged(n.conversation.serviceId);
+        const convId = n.conversation ? n.conversation.id : n.message.conversationId;
+        const contactId = this.convContact.get(convId);
+        if (!contactId) return;
         for (const conn of this.byContact.get(contactId) ?? []) {
           const list = touched.get(conn);
           if (list) list.push(e);
           else touched.set(conn, [e]);
         }
-      }
+      });
       for (const [conn, list] of touched) {
         if (conn.buffered) conn.buffered.push(...list);
         else this.deliver(conn, list);
@@ -191,16 +212,17 @@ export class WidgetHub {
   private deliver(conn: WidgetConnection, events: RealtimeEvent[]): void {
     const delivered: number[] = [];
     for (const e of events) {
-      if (e.message) {
-        const m = e.message;
+      const n = newsOf(e);
+      if (n?.message) {
+        const m = n.message;
         if (m.id <= conn.lastMessageId) continue;
         const clientId = typeof m.payload?.clientId === 'string' ? m.payload.clientId : null;
         if (m.authorType === 'customer' && clientId && conn.ownClientIds.delete(clientId)) continue;
         conn.lastMessageId = m.id;
         this.send(conn, { type: 'message', message: this.present(conn, m) });
         if (m.authorType !== 'customer') delivered.push(m.id);
-      } else if (e.conversation) {
-        this.setConversation(conn, e.conversation);
+      } else if (n?.conversation) {
+        this.setConversation(conn, n.conversation);
       }
     }
     this.markDelivered(delivered);

@@ -9,7 +9,7 @@ import {
   announceAccessChange, deleteOtherSessions, endOtherSessions, endSession, endUserSessions, listSessions, loadUser, login, logout,
 } from '../../engine/auth/sessions.js';
 import { writeAudit } from '../../engine/audit.js';
-import { AppError, at } from '../../engine/errors.js';
+import { AppError, fieldError } from '../../engine/errors.js';
 import { ADMIN, ALL_ROLES, SESSION_COOKIE } from '../auth/plugin.js';
 import type { Config } from '../config.js';
 import type { Runtime } from '../../engine/runtime.js';
@@ -70,7 +70,7 @@ export function authRoutes(app: FastifyInstance, { db, config, runtime }: { db: 
       if (b.newPassword !== undefined) {
         const { rows } = await tx.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [me.id]);
         if (!b.currentPassword || !(await verifyPassword(rows[0].password_hash, b.currentPassword))) {
-          throw new AppError(403, 'forbidden', at('currentPassword', { en: 'wrong current password', pt: 'senha atual incorreta' }));
+          throw fieldError(403, 'forbidden', 'currentPassword', { en: 'wrong current password', pt: 'senha atual incorreta' });
         }
         await tx.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1', [me.id, await hashPassword(b.newPassword)]);
         await writeAudit(tx, req.actor, { action: 'change_password', entity: 'user', entityId: me.id });

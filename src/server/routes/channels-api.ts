@@ -5,7 +5,8 @@ import { ApiCredentials } from '../../contracts/admin.js';
 import { ErrorBody, IdParams } from '../../contracts/common.js';
 import { InboundApiMessage } from '../../contracts/conversations.js';
 import { InboundAuthenticator, issueApiCredentials } from '../../channels/api/api-channel.js';
-import { receiveInbound } from '../../engine/conversations/inbound.js';
+import { parseApiMessage } from '../../channels/api/index.js';
+import { ingest } from '../../channels/ingest.js';
 import type { Runtime } from '../../engine/runtime.js';
 import type { SecretKey } from '../../engine/secrets.js';
 import { MonitorService } from '../../engine/monitor/monitor-service.js';
@@ -38,13 +39,8 @@ export function apiChannelRoutes(app: FastifyInstance, { runtime, secretKey }: {
     },
   }, async (req, reply) => {
     await tokens.check(req.params.serviceId, req.headers.authorization);
-    const r = await receiveInbound(runtime.engine, {
-      serviceId: req.params.serviceId,
-      channel: 'api',
-      contact: { externalId: req.body.contact.externalId, name: req.body.contact.name },
-      externalId: req.body.externalId,
-      text: req.body.text,
-    });
+    // the same path as every provider's webhook: parsed, then stored before the answer
+    const { messages: [r] } = await ingest(runtime.engine, { channel: 'api', accountId: null, serviceId: req.params.serviceId }, { messages: [parseApiMessage(req.body)], receipts: [] });
     return reply.code(202).send({ conversationId: r.conversationId, protocol: r.protocol, messageId: r.messageId, duplicate: r.duplicate });
   });
 

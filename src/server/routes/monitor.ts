@@ -4,7 +4,7 @@ import { ErrorBody } from '../../contracts/common.js';
 import { MonitorFilter, MonitorSnapshot } from '../../contracts/monitor.js';
 import type { Runtime } from '../../engine/runtime.js';
 import { STAFF } from '../auth/plugin.js';
-import { monitorScope } from '../realtime/scope.js';
+import { scopeIds } from '../../engine/access.js';
 import { AlertList, AlertListQuery } from '../../contracts/alerts.js';
 import { listAlerts, markAlertsRead } from '../../engine/monitor/alerts.js';
 import { z } from 'zod';
@@ -20,7 +20,7 @@ export function monitorRoutes(app: FastifyInstance, { runtime }: { runtime: Runt
       response: { 200: MonitorSnapshot, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
     },
   }, async (req) => {
-    const scope = await monitorScope(db, req.user!);
+    const scope = await scopeIds(db, req.actor);
     const q = req.query;
     return runtime.monitor.figures(scope, { serviceId: q.serviceId, channel: q.channel, date: q.date, allQueued: q.allQueued === 'true' });
   });

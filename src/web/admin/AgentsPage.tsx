@@ -18,7 +18,7 @@ const normalize = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, 
 
 /** "Vincular": tick collaborators (active users not yet agents) and ATIVAR AGENTES. */
 function LinkAgentsModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const qc = useQueryClient();
   const users = useList<User>('/api/users', { active: true });
   const teams = useTeams();
@@ -112,7 +112,7 @@ function LinkAgentsModal({ opened, onClose }: { opened: boolean; onClose: () => 
 
 /** Agentes (seed 2): the users linked as omnichannel agents; Vincular adds, Desvincular removes. */
 export function AgentsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const { me } = useSession();
   const qc = useQueryClient();
   const teams = useTeams();

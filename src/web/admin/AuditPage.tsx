@@ -50,7 +50,7 @@ function entryLabel(e: AuditEntry, t: TFunction): string | null {
 }
 
 function Diff({ entry, names }: { entry: AuditEntry; names: Map<string, string> }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('admin');
   const { settings } = useSession();
   const setting = entry.entity === 'setting';
   const strip = (f: Flat) => (setting ? Object.fromEntries(Object.entries(f).map(([k, v]) => [k.replace(/^value\.?/, '') || t('audit.entities.setting'), v])) : f);
@@ -114,7 +114,7 @@ function Diff({ entry, names }: { entry: AuditEntry; names: Map<string, string> 
 
 /** Auditoria: the audit log, newest first, filtered by entity and dates, paged with "Carregar mais". */
 export function AuditPage() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('admin');
   const { settings } = useSession();
   const tz = settings.timezone;
   const [entity, setEntity] = useState<string | null>(null);

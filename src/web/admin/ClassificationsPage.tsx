@@ -7,7 +7,7 @@ import { namesOf, pickOptions, useServices, withChosen } from './lookups';
 
 /** Classificações: the wrap-up codes, for every service or only some. */
 export function ClassificationsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const services = useServices();
   const serviceOptions = pickOptions(services.items, (s) => `${s.name} (${t(`channels.${s.channel}`)})`);
   return (

@@ -3,7 +3,7 @@ import type { PauseReason } from '../../contracts/admin';
 import { ResourcePage } from '../ui/ResourcePage';
 
 export function PauseReasonsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   return (
     <ResourcePage<PauseReason>
       path="/api/pause-reasons"

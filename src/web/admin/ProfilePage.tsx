@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Me } from '../../contracts/auth';
 import type { Language } from '../../contracts/common';
-import { ApiError, patch } from '../api';
+import { fieldErrors, patch } from '../api';
 import { useSession } from '../auth/session';
 import { languageOptions, namesOf, useTeams } from './lookups';
 import { SessionsCard } from './SessionsCard';
@@ -21,14 +21,14 @@ function Info({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function TeamBadges({ names }: { names: string[] }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   if (!names.length) return <Text size="sm" c="dimmed">{t('profile.none')}</Text>;
   return <Group gap={4} mt={2}>{names.map((n) => <Tag key={n} name variant="outline" color="cyan">{n}</Tag>)}</Group>;
 }
 
 /** Meu perfil, for every role: who I am, my departments, my language, my password and my open sessions. */
 export function ProfilePage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const { me, changeLanguage } = useSession();
   const qc = useQueryClient();
   const teams = useTeams();
@@ -65,8 +65,9 @@ export function ProfilePage() {
       void qc.invalidateQueries({ queryKey: ['/api/auth/sessions'] });
     },
     onError: (e: Error) => {
-      if (e instanceof ApiError && e.message.startsWith('currentPassword')) setPwError({ current: t('profile.wrongPassword') });
-      else if (e instanceof ApiError && e.message.includes('newPassword')) setPwError({ next: e.message.replace(/^body\.newPassword: /, '') });
+      const on = fieldErrors(e);
+      if (on.currentPassword) setPwError({ current: t('profile.wrongPassword') });
+      else if (on.newPassword) setPwError({ next: on.newPassword });
       else setPwError({ general: e.message });
     },
   });

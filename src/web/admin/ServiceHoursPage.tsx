@@ -11,7 +11,7 @@ import type { Service } from '../../contracts/admin';
 import type { BusinessHours } from '../../contracts/business-hours';
 import type { PrechatField } from '../../contracts/webchat';
 import { useSession } from '../auth/session';
-import { brazilianNationalHolidays } from './holidays';
+import { brazilianNationalHolidays } from '../../shared/holidays';
 import { patchService, useService } from './service-api';
 import { DateField } from '../ui/DateField';
 
@@ -45,7 +45,7 @@ function intervalError(iv: Interval): 'start' | 'end' | 'order' | null {
  */
 export function ServiceHoursPage() {
   const { id } = useParams();
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const { settings } = useSession();
   const qc = useQueryClient();
   const service = useService(id);

@@ -11,7 +11,7 @@ import { channelOptions, formatSeconds, namesOf, pickOptions, useTeams, withChos
 const isEmail = (form: FormValues) => form.channel === 'email';
 
 function ServiceKey({ value }: { value: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   return (
     <Group gap={4} wrap="nowrap">
       <Code style={{ whiteSpace: 'nowrap' }}>{value}</Code>
@@ -33,7 +33,7 @@ function ServiceKey({ value }: { value: string }) {
  * timeouts. People type minutes (hours for an e-mail target); the API keeps seconds.
  */
 export function ServicesPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const { settings, me } = useSession();
   const teams = useTeams();
   const teamOptions = pickOptions(teams.items, (x) => x.name, (x) => x.omniEnabled);

@@ -22,7 +22,7 @@ export function describeBrowser(t: TFunction, userAgent: string | null): string 
 
 /** Meu perfil → Sessões abertas: where my account is signed in, and ending those I do not want. */
 export function SessionsCard() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('admin');
   const { settings } = useSession();
   const qc = useQueryClient();
   const confirm = useConfirm();

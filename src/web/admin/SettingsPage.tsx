@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { IconDeviceFloppy, IconRestore } from '@tabler/icons-react';
 import type { SettingKey, Settings } from '../../contracts/settings';
-import { del, get, patch } from '../api';
+import { del, get, issueField, issuesOf, patch } from '../api';
 import { useSession } from '../auth/session';
 import { FieldInput, fromDisplay, toDisplay, type FieldDef, type FormValues } from '../ui/ResourcePage';
 
@@ -114,16 +114,18 @@ function fromDraft(g: Group, draft: FormValues): unknown {
   return g.scalar ? out[SCALAR] : out;
 }
 
-/** "body.timeInState: lowMinutes must be below highMinutes" → the key, the field if named, the text. */
-function parseError(message: string): { key?: string; field?: string; text: string }[] {
-  return message.split('; ').map((part) => {
-    const m = /^(?:body\.)?(\w+)(?:\.(\w+))?: (.+)$/s.exec(part);
-    return m && m[1] in KEYS ? { key: m[1], field: m[2], text: m[3] } : { text: part };
+/** The server's issues (`body.timeInState`: "lowMinutes must be below highMinutes") by setting and field; an error without issues is one general line. */
+function settingErrors(e: Error): { key?: string; field?: string; text: string }[] {
+  const issues = issuesOf(e);
+  if (!issues.length) return [{ text: e.message }];
+  return issues.map((i) => {
+    const [key, field] = issueField(i.path).split('.');
+    return key in KEYS ? { key, field, text: i.message } : { text: `${i.path}: ${i.message}` };
   });
 }
 
 export function SettingsPage() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('admin');
   const { me } = useSession();
   const canWrite = me.role === 'admin';
   const qc = useQueryClient();
@@ -137,7 +139,7 @@ export function SettingsPage() {
     })),
   });
   const [draft, setDraft] = useState<Partial<Record<SettingKey, FormValues>>>({});
-  const [errors, setErrors] = useState<ReturnType<typeof parseError>>([]);
+  const [errors, setErrors] = useState<ReturnType<typeof settingErrors>>([]);
 
   // (re)load the draft of a key from the server unless the person is editing it
   const server = settings.data;
@@ -169,7 +171,7 @@ export function SettingsPage() {
       notifications.show({ color: 'teal', message: t('settings.saved') });
       await afterWrite();
     },
-    onError: (e: Error) => setErrors(parseError(e.message)),
+    onError: (e: Error) => setErrors(settingErrors(e)),
   });
 
   const restore = useMutation({

@@ -15,7 +15,7 @@ const refreshApi = (qc: ReturnType<typeof useQueryClient>) =>
 
 /** "Vincular": pick a team that is not omnichannel yet (or name a new one), set the limits, ATIVAR DEPARTAMENTO. */
 function LinkTeamModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const qc = useQueryClient();
   const teams = useTeams();
   const [name, setName] = useState('');
@@ -86,7 +86,7 @@ function LinkTeamModal({ opened, onClose }: { opened: boolean; onClose: () => vo
 
 /** Departamentos (seed 2): the teams linked as omnichannel departments, with the capacity per agent. */
 export function TeamsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const { me } = useSession();
   const qc = useQueryClient();
   const users = useUsers();

@@ -7,7 +7,7 @@ const TYPES: Record<TemplateCategory['type'], true> = { protocol_update: true };
 
 /** Categorias de templates de comunicação (seed 2): código orders the list, título, tipo, ativo. */
 export function TemplateCategoriesPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const typeOptions = (Object.keys(TYPES) as TemplateCategory['type'][]).map((v) => ({ value: v, label: t(`templateCategories.types.${v}`) }));
   return (
     <ResourcePage<TemplateCategory>

@@ -7,7 +7,7 @@ import { channelOptions, pickOptions, useTemplateCategories, withChosen } from '
 
 /** Templates de comunicação: the messages agents send, by category, channel and language. */
 export function TemplatesPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const categories = useTemplateCategories();
   const categoryOptions = pickOptions(categories.items, (c) => `${c.code} · ${c.title}`);
   return (

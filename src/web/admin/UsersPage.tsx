@@ -15,7 +15,7 @@ const ROLE_COLORS = { admin: 'grape', supervisor: 'blue', agent: 'gray' } as con
 
 /** Usuários: everyone who signs in. Supervisors see their teams' people, read-only. */
 export function UsersPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const teams = useTeams();
   const teamOptions = pickOptions(teams.items, (x) => x.name, (x) => x.omniEnabled);
   const { me } = useSession();

@@ -6,7 +6,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { IconArrowDown, IconArrowLeft, IconArrowUp, IconDeviceFloppy, IconPlus, IconTrash } from '@tabler/icons-react';
 import type { WrapupFieldType } from '../../contracts/wrapup-fields';
-import { putWrapupFields, SaveError, useService, useWrapupFields, wrapupFieldsKey } from './service-api';
+import { ApiError } from '../api';
+import { putWrapupFields, useService, useWrapupFields, wrapupFieldsKey } from './service-api';
 import {
   checkRows, emptyRow, FIELD_TYPES, issuesByRow, MAX_FIELDS, rowsFrom, suggestKey, toInput, uniqueKey, type FieldRow, type RowErrors,
 } from './wrapup-model';
@@ -17,7 +18,7 @@ import {
  */
 export function WrapupFieldsPage() {
   const { id } = useParams();
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const qc = useQueryClient();
   const service = useService(id);
   const fields = useWrapupFields(id);
@@ -49,7 +50,7 @@ export function WrapupFieldsPage() {
       notifications.show({ color: 'teal', message: t('wrapupFields.saved') });
     },
     onError: (e: Error) => {
-      const byRow = e instanceof SaveError ? issuesByRow(rows, e.issues) : new Map<number, RowErrors>();
+      const byRow = e instanceof ApiError ? issuesByRow(rows, e.issues) : new Map<number, RowErrors>();
       setServerErrors(byRow);
       setError(byRow.size ? t('wrapupFields.serverProblems') : e.message);
     },

@@ -19,7 +19,7 @@ const ICONS: Record<Channel, { icon: TablerIcon; color: string }> = {
 
 /** The channel's icon, named for screen readers and in a tooltip. */
 export function ChannelIcon({ channel, size = 32 }: { channel: Channel; size?: number }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('desk');
   const { icon: I, color } = ICONS[channel] ?? ICONS.api;
   const label = t(`channels.${channel}`);
   return (

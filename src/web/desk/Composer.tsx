@@ -23,7 +23,7 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
   { initial, label, placeholder, sendLabel, maxLength, disabled, onDraft, onSend, testId },
   ref,
 ) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('desk');
   const [text, setText] = useState(initial);
   const [sending, setSending] = useState(false);
 

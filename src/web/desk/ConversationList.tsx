@@ -19,7 +19,7 @@ interface Props {
 
 /** The agent's open conversations: who, where, for how long, and what is unread. */
 export function ConversationList({ conversations, selectedId, meId, serviceNames, agentState, onSelect }: Props) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('desk');
   const now = useNow(1000);
   const empty =
     agentState === 'offline' ? t('desk.list.emptyOffline') : agentState === 'paused' ? t('desk.list.emptyPaused') : agentState === 'available' ? t('desk.list.emptyAvailable') : t('desk.list.empty');
@@ -59,7 +59,7 @@ export function ConversationList({ conversations, selectedId, meId, serviceNames
 }
 
 function Row({ c, now, selected, meId, serviceName, onSelect }: { c: DeskConversation; now: number; selected: boolean; meId: string; serviceName?: string; onSelect(id: string): void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('desk');
   const { settings } = useSession();
   const v = c.view;
   const unread = unreadMessages(c);

@@ -28,7 +28,7 @@ type ModalName = 'finish' | 'cancel' | 'transfer' | null;
 
 /** One conversation: protocol and customer on top, the history, the composer, and what the agent can do with it. */
 export const ConversationPane = forwardRef<HTMLTextAreaElement, Props>(function ConversationPane({ store, c, meId, serviceName, whisperOpen, onToggleWhispers, onBack }, composerRef) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('desk');
   const { settings } = useSession();
   const [modal, setModal] = useState<ModalName>(null);
   const v = c.view;

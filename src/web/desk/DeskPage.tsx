@@ -15,7 +15,7 @@ import { useDeskState, useDeskStore, useServiceNames } from './useDesk';
 
 /** Atendimento: the agent desk. */
 export function DeskPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('desk');
   const { me } = useSession();
   if (!me.agentEnabled) {
     return (
@@ -28,7 +28,7 @@ export function DeskPage() {
 }
 
 function Desk({ me }: { me: Me }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('desk');
   const store = useDeskStore(me);
   const state = useDeskState(store);
   const serviceNames = useServiceNames(store);

@@ -22,7 +22,7 @@ interface Props {
  * as completed. Required answers are checked here first; the server has the last word.
  */
 export function FinishModal({ store, conversation, opened, onClose }: Props) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('desk');
   const classifications = useClassifications();
   const wrapupFields = useWrapupFields(conversation.serviceId);
   const fields = wrapupFields.data ?? [];
@@ -138,7 +138,7 @@ export function FinishModal({ store, conversation, opened, onClose }: Props) {
 
 /** Cancelar: asks first, then finishes as cancelled. */
 export function CancelModal({ store, conversation, opened, onClose }: Props) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('desk');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../contracts/conversations';
 import { useSession } from '../auth/session';
 import classes from './desk.module.css';
+import { DeliveryFailure, DeliveryTicks } from './DeliveryMark';
 import { dayOf, fullDateTime, timeOfDay } from './format';
 import type { DeskConversation } from './desk-state';
 
@@ -13,7 +14,7 @@ const STICK_PX = 120;
 
 /** The whole history of one conversation: customer, agent, bot and system messages, each styled its way. */
 export function MessageHistory({ c, meId, onRetry }: { c: DeskConversation; meId: string; onRetry(): void }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('desk');
   const { settings } = useSession();
   const tz = settings.timezone;
   const lang = i18n.language;
@@ -101,9 +102,21 @@ export function MessageHistory({ c, meId, onRetry }: { c: DeskConversation; meId
                   {authorLabel(m)}
                 </span>
                 {m.body}
-                <time className={classes.meta} dateTime={m.createdAt} title={full}>
-                  {time}
-                </time>
+                {m.authorType === 'agent' && m.authorId === meId ? (
+                  <>
+                    <span className={classes.meta}>
+                      <time dateTime={m.createdAt} title={full}>
+                        {time}
+                      </time>
+                      <DeliveryTicks m={m} />
+                    </span>
+                    <DeliveryFailure m={m} />
+                  </>
+                ) : (
+                  <time className={classes.meta} dateTime={m.createdAt} title={full}>
+                    {time}
+                  </time>
+                )}
               </div>
             )}
           </Fragment>

@@ -13,7 +13,7 @@ const STATE_COLOR: Record<AgentView['state'], string> = { offline: 'gray', avail
 
 /** The agent's state with its time, the presence buttons, and the connection. */
 export function StatusBar({ store, agent, status, openCount }: { store: DeskStore; agent: AgentView | null; status: ConnectionStatus; openCount: number }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('desk');
   const now = useNow(1000);
   const reasons = usePauseReasons();
   const [busy, setBusy] = useState<string | null>(null);
@@ -124,7 +124,7 @@ export function StatusBar({ store, agent, status, openCount }: { store: DeskStor
 }
 
 function ConnectionBadge({ status }: { status: ConnectionStatus }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('desk');
   if (status === 'connected') {
     return (
       <Badge variant="dot" color="green" styles={{ root: { textTransform: 'none' } }} data-testid="connection">
@@ -141,7 +141,7 @@ function ConnectionBadge({ status }: { status: ConnectionStatus }) {
 }
 
 function ConnectionAlert({ status }: { status: ConnectionStatus }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('desk');
   return (
     <Box mt="xs">
       <Alert color={status === 'unauthorized' ? 'red' : 'orange'} icon={<IconWifiOff size={18} />} role="alert" py={6}>

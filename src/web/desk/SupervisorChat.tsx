@@ -14,7 +14,7 @@ import type { DeskStore } from './store';
  * messages and the agent's answers. Esc closes it.
  */
 export function SupervisorChat({ store, c, meId, onClose }: { store: DeskStore; c: DeskConversation; meId: string; onClose(): void }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('desk');
   const { settings } = useSession();
   const list = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);

@@ -17,7 +17,7 @@ const STATE_COLOR: Record<AgentView['state'], string> = { offline: 'gray', avail
 
 /** Transferir: to another agent of the service's teams, or to another service's queue on the same channel. */
 export function TransferModal({ store, conversation, opened, onClose }: { store: DeskStore; conversation: ConversationView; opened: boolean; onClose(): void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('desk');
   const [tab, setTab] = useState<'agent' | 'service'>('agent');
   const [agentId, setAgentId] = useState<string | null>(null);
   const [serviceId, setServiceId] = useState<string | null>(null);

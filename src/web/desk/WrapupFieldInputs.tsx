@@ -13,7 +13,7 @@ interface Props {
 
 /** The service's wrap-up fields on Concluir, each drawn by its type, required ones marked. */
 export function WrapupFieldInputs({ fields, values, onChange, showErrors }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('desk');
   const missing = new Set(missingFields(fields, values).map((f) => f.key));
   const error = (f: WrapupField) => (showErrors && missing.has(f.key) ? t('common.required') : undefined);
   return (

@@ -50,8 +50,8 @@ class DeskAlerts {
     if (!('Notification' in window) || Notification.permission !== 'granted') return;
     if (document.visibilityState === 'visible' && document.hasFocus()) return;
     try {
-      const who = c.contactName || i18n.t('desk.list.unknownCustomer');
-      const n = new Notification(i18n.t('desk.notify.title'), {
+      const who = c.contactName || i18n.t('desk.list.unknownCustomer', { ns: 'desk' });
+      const n = new Notification(i18n.t('desk.notify.title', { ns: 'desk' }), {
         body: `${who} · ${serviceName ?? i18n.t(`channels.${c.channel}`)}`,
         tag: `mirante-conversation-${c.id}`,
       });

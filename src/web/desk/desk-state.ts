@@ -1,10 +1,11 @@
 import type { AgentView, ConversationView, MessageView, WhisperView } from '../../contracts/conversations';
 import type { ConnectionStatus } from '../realtime/client';
+import { OPEN_STATES as OPEN_STATE_LIST } from '../../shared/states';
 
 // What the desk holds and the pure questions asked of it (what is open, what is unread).
 
 /** The states in which a conversation is still open. */
-export const OPEN_STATES = new Set<ConversationView['state']>(['triage', 'bot', 'queued', 'in_service']);
+export const OPEN_STATES: ReadonlySet<ConversationView['state']> = new Set(OPEN_STATE_LIST);
 
 export interface DeskConversation {
   view: ConversationView;

@@ -1,5 +1,6 @@
 import type { AgentView, ConversationView, MessageView, WhisperView } from '../../contracts/conversations';
 import type { RealtimeEvent } from '../../contracts/events';
+import { dispatchEvent, type EventHandlers } from '../../contracts/event-handlers';
 import { get, post } from '../api';
 import { RealtimeClient, type StreamMessage } from '../realtime/client';
 import { deskAlerts } from './alerts';
@@ -210,11 +211,23 @@ export class DeskStore {
   }
 
   private applyEvent(e: RealtimeEvent): void {
-    if (e.agent) this.applyAgent(e.agent);
-    if (e.conversation) this.applyConversation(e.conversation);
-    if (e.message) this.applyMessage(e.message);
-    if (e.whisper) this.applyWhisper(e.whisper, e.type === 'whisper.created');
+    dispatchEvent(this.handlers, e);
   }
+
+  /** What each event changes on the desk (alerts and the catalog: nothing). */
+  private readonly handlers: EventHandlers = {
+    'conversation.created': (e) => this.applyConversation(e.conversation),
+    'conversation.updated': (e) => this.applyConversation(e.conversation),
+    'message.created': (e) => this.applyMessage(e.message),
+    // its delivery changed (sent, delivered, read, failed): the new view replaces the old
+    'message.updated': (e) => this.applyMessage(e.message),
+    'whisper.created': (e) => this.applyWhisper(e.whisper, true),
+    'whisper.updated': (e) => this.applyWhisper(e.whisper, false),
+    'agent.updated': (e) => this.applyAgent(e.agent),
+    'catalog.updated': () => undefined,
+    'alert.created': () => undefined,
+    'alert.resolved': () => undefined,
+  };
 
   private applyAgent(a: AgentView): void {
     if (a.id !== this.me.id) return;

@@ -1,9 +1,6 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import * as common from './common';
-import * as admin from '../admin/i18n';
-import * as desk from '../desk/i18n';
-import * as monitor from '../monitor/i18n';
+import { i18nOptions } from './resources';
 
 export const LANGUAGES = ['pt-BR', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -20,15 +17,7 @@ export function setLanguage(lang: Language): void {
   void i18n.changeLanguage(lang);
 }
 
-void i18n.use(initReactI18next).init({
-  resources: {
-    'pt-BR': { translation: { ...common.ptBR, ...admin.ptBR, ...desk.ptBR, ...monitor.ptBR } },
-    en: { translation: { ...common.en, ...admin.en, ...desk.en, ...monitor.en } },
-  },
-  lng: storedLanguage(),
-  fallbackLng: 'pt-BR',
-  interpolation: { escapeValue: false },
-});
+void i18n.use(initReactI18next).init({ ...i18nOptions, lng: storedLanguage() });
 document.documentElement.lang = storedLanguage();
 
 export default i18n;

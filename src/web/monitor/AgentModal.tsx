@@ -14,7 +14,7 @@ import { useMonitorStateWhile, useServices } from './useMonitor';
  * customer name and number (protocol), service, and the history and chat buttons (seed 1).
  */
 export function AgentModal({ agentId, onClose }: { agentId: string | null; onClose(): void }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('monitor');
   const { settings } = useSession();
   const store = useStore();
   const phone = useMediaQuery('(max-width: 36em)');

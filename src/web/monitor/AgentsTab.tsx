@@ -58,7 +58,7 @@ const ColumnTiles = memo(function ColumnTiles({ items, now, thresholds, reasons,
 
 /** What the tiles' colours mean; it stays put while the tiles repaint. */
 const Legend = memo(function Legend({ lowMinutes, highMinutes }: { lowMinutes: number; highMinutes: number }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   return (
     <Group gap="md" wrap="wrap">
       <Tooltip label={t('monitor.agents.timeHelp')} withArrow multiline w={300}>
@@ -77,7 +77,7 @@ const Legend = memo(function Legend({ lowMinutes, highMinutes }: { lowMinutes: n
  * every second here in the browser. An agent in service opens their conversations.
  */
 export function AgentsTab() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   const { agents: liveAgents, state, settings } = useLive();
   const actions = useActions();
   const reasons = usePauseReasonNames();

@@ -28,7 +28,7 @@ function highlightAgent(id: string, tries = 10): void {
 }
 
 function AlertItem({ alert, onRead, onOpen }: { alert: AlertView; onRead(): void; onOpen(): void }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('monitor');
   const { settings } = useSession();
   const look = SEVERITY[alert.severity] ?? SEVERITY.warning;
   const I = look.icon;
@@ -66,7 +66,7 @@ function AlertItem({ alert, onRead, onOpen }: { alert: AlertView; onRead(): void
 
 /** The inbox icon with the unread count and the drawer of the day's alerts (seed 1, Alertas). */
 export function AlertsButton({ store }: { store: MonitorStore }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   const inbox = store.alerts;
   const state = useSyncExternalStore(inbox.subscribe, inbox.getState);
   const actions = useActions();

@@ -9,7 +9,7 @@ import { useMonitorStateWhile, useServices } from './useMonitor';
 
 /** Alocar responsável: a queued conversation goes first to the chosen agent of its service's departments. */
 export function AllocateModal({ c, onClose }: { c: ConversationView | null; onClose(): void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   const store = useStore();
   const [agentId, setAgentId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

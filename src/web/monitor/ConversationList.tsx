@@ -13,7 +13,7 @@ import { useMonitorStateWhile, useServices, useTeamNames } from './useMonitor';
 
 /** The actions on one conversation of a list: history, supervisor chat, Alocar responsável, Retornar para grupo do serviço. */
 export function RowActions({ c }: { c: ConversationView }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   const actions = useActions();
   const canReturn = c.state === 'in_service' || (c.state === 'queued' && c.preferredAgentId !== null);
   return (
@@ -50,7 +50,7 @@ export function RowActions({ c }: { c: ConversationView }) {
 
 /** Time left in the WhatsApp 24-hour window, red in its last hour. */
 export function WindowCell({ c, now }: { c: ConversationView; now: number }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   const left = whatsappWindowMs(c, now);
   if (left === null) return <Text size="sm" c="dimmed">—</Text>;
   if (left <= 0) return <Badge color="red" variant="light">{t('monitor.list.windowClosed')}</Badge>;
@@ -66,7 +66,7 @@ export function WindowCell({ c, now }: { c: ConversationView; now: number }) {
  * Cliente, Início Atendimento, Duração (min), Tempo Fila, plus the WhatsApp window; live and ticking.
  */
 export function ConversationListModal({ spec, onClose }: { spec: ListSpec | null; onClose(): void }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('monitor');
   const { settings } = useSession();
   const store = useStore();
   const state = useMonitorStateWhile(store, spec !== null);

@@ -34,7 +34,7 @@ function useStickToBottom(dep: unknown) {
  * `chat` false it opens as the history only, and the chat can be opened from there.
  */
 export function ConversationModal({ id, chat, onClose }: { id: string | null; chat: boolean; onClose(): void }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('monitor');
   const { settings, me } = useSession();
   const phone = useMediaQuery('(max-width: 36em)');
   const store = useStore();

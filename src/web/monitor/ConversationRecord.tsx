@@ -1,6 +1,7 @@
 import { Badge, Group, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView } from '../../contracts/conversations';
+import { isOpenState } from '../../shared/states';
 import { useSession } from '../auth/session';
 import { useWrapupFields } from '../desk/useDesk';
 import { clock, dateTime, useNow } from './format';
@@ -15,7 +16,6 @@ function Item({ label, children, testId }: { label: string; children: React.Reac
   );
 }
 
-const OPEN = new Set(['triage', 'bot', 'queued', 'in_service']);
 
 /**
  * "Ficha de Atendimento" (seed 1, Consultas): the conversation's times as the seed's consultation lists
@@ -23,11 +23,11 @@ const OPEN = new Set(['triage', 'bot', 'queued', 'in_service']);
  * (classification, the service's fields, notes).
  */
 export function ConversationRecord({ view, agentName }: { view: ConversationView; agentName: string }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('monitor');
   const { settings } = useSession();
   const tz = settings.timezone;
   const lang = i18n.language;
-  const open = OPEN.has(view.state);
+  const open = isOpenState(view.state);
   const now = useNow(open ? 1000 : 3_600_000);
   const classifications = useClassificationsById();
   const fields = useWrapupFields(view.serviceId);

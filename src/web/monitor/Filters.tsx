@@ -16,7 +16,7 @@ const same = (a: LiveFilter, b: LiveFilter) =>
  * Todos em Fila apply with Recarregar; Limpar brings back the defaults.
  */
 export function Filters({ applied, defaults, services, onApply }: { applied: LiveFilter; defaults: LiveFilter; services: ServiceInfo[]; onApply(f: LiveFilter): void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   const [silenced, setSilenced] = useSilenced();
   const [draft, setDraft] = useState(applied);
   const [seen, setSeen] = useState(applied);

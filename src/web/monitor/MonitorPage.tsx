@@ -29,7 +29,7 @@ type Tab = (typeof TABS)[number];
 
 /** The connection as the supervisor must see it: a banner while the figures may be stale. */
 export function ConnectionBanner({ state }: { state: Pick<MonitorState, 'status' | 'ready'> }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   if (state.status === 'reconnecting') {
     return (
       <Alert color="yellow" variant="filled" icon={<IconWifiOff size={18} />} role="status" data-testid="monitor-reconnecting">
@@ -51,7 +51,7 @@ export function ConnectionBanner({ state }: { state: Pick<MonitorState, 'status'
 }
 
 export function LiveBadge({ state }: { state: Pick<MonitorState, 'status' | 'ready' | 'reloading'> }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   const live = state.status === 'connected' && state.ready;
   return (
     <Badge
@@ -71,7 +71,7 @@ export function LiveBadge({ state }: { state: Pick<MonitorState, 'status' | 'rea
  * its history and its ficha (within the supervisor's services).
  */
 function ProtocolSearch() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   const actions = useActions();
   const [protocol, setProtocol] = useState('');
   const [busy, setBusy] = useState(false);
@@ -120,7 +120,7 @@ function ProtocolSearch() {
 
 /** The modals of Início and the actions that open them, for every tab. */
 function useMonitorActions(store: MonitorStore) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   const [list, setList] = useState<ListSpec | null>(null);
   const [conversation, setConversation] = useState<{ id: string; chat: boolean } | null>(null);
   const [agentId, setAgentId] = useState<string | null>(null);
@@ -168,7 +168,7 @@ export function MonitorFrame({ store, children }: { store: MonitorStore; childre
  * Painel; every figure comes from the /ws monitor stream (no polling), the times tick here.
  */
 export function MonitorPage() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('monitor');
   const { settings } = useSession();
   const store = useMonitorStore();
   // the page's frame shows the connection and the filter: the live data's repaints belong to the tabs
@@ -195,8 +195,7 @@ export function MonitorPage() {
   // services, departments or parameters changed (the stream says so to admins): read them again
   useEffect(
     () =>
-      store.onEvent((e) => {
-        if (e.type !== 'catalog.updated') return;
+      store.onCatalogUpdated(() => {
         void qc.invalidateQueries({ queryKey: ['monitor'] });
         void qc.invalidateQueries({ queryKey: ['settings'] });
       }),

@@ -42,7 +42,7 @@ function Figure({ label, value, color, onClick, testId }: { label: string; value
 
 /** Painel: seed 2's Tempo Real and Atendimentos do dia. */
 export function PanelTab() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   const live = useLive();
   const actions = useActions();
   const now = useNow(1000);

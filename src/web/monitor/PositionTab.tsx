@@ -26,7 +26,7 @@ export function positionList(t: TFunction, tz: string, bucket: Bucket | null, ch
 }
 
 function CountLine({ label, value, onClick, testId }: { label: string; value: number; onClick(): void; testId: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   return (
     <button type="button" className={classes.countButton} onClick={onClick} aria-label={`${t('monitor.position.open', { label })}: ${value}`} data-testid={testId}>
       <Text size="sm" c="dimmed">{label}</Text>
@@ -36,7 +36,7 @@ function CountLine({ label, value, onClick, testId }: { label: string; value: nu
 }
 
 function ChannelCard({ channel, counts, showTriage }: { channel: Channel | null; counts: Counts; showTriage: boolean }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   const tz = useSession().settings.timezone;
   const actions = useActions();
   const key = channel ?? 'all';
@@ -67,7 +67,7 @@ const ZERO: Counts = { queued: 0, bot: 0, inService: 0, triage: 0, total: 0 };
 
 /** On a phone the channel cards become one compact table: a row per channel, the total last. */
 function PositionTable({ channels, byChannel, totals }: { channels: Channel[]; byChannel: Map<Channel, Counts>; totals: Counts }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   const tz = useSession().settings.timezone;
   const actions = useActions();
   const buckets: (Bucket | null)[] = ['queued', 'bot', 'inService', null];
@@ -138,7 +138,7 @@ export function hourlyOption(t: TFunction, figures: MonitorSnapshot): EChartsCor
 }
 
 export function FiguresPending({ height }: { height: number }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   return (
     <Center h={height}>
       <Text size="sm" c="dimmed" ta="center" maw={360}>{t('monitor.figures.waiting')}</Text>
@@ -148,7 +148,7 @@ export function FiguresPending({ height }: { height: number }) {
 
 /** Posição Geral: the channels' cards, Monitoramento do Dia and the agents table (seed 1). */
 export function PositionTab() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   const live = useLive();
   const phone = useMediaQuery('(max-width: 36em)');
   const { counts, channels, state, allAgents, agents, teams } = live;

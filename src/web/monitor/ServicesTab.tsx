@@ -58,7 +58,7 @@ export function pieOption(t: TFunction, figures: MonitorSnapshot): EChartsCoreOp
 
 /** Serviços: per service, the live counts (seed 1) and the day's NS, TME, Maior espera, abandono and TMA vs Meta. */
 export function ServicesTab() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('monitor');
   const live = useLive();
   const actions = useActions();
   const now = useNow(1000);

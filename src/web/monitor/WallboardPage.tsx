@@ -31,7 +31,7 @@ const atLeast = (v: number | null, target: number): Level => (v === null ? undef
 const atMost = (v: number | null, limit: number): Level => (v === null ? undefined : v <= limit / 2 ? 'ok' : v <= limit ? 'warn' : 'bad');
 
 function Board() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('monitor');
   const live = useLive();
   const now = useNow(1000);
   const { state, counts, servicesInView, channels, settings, agents, tz } = live;
@@ -147,7 +147,7 @@ function Board() {
 
 /** The wallboard for a TV: the same live figures as Início, large, coloured by thresholds, nothing to click. */
 export function WallboardPage() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('monitor');
   const { settings } = useSession();
   const store = useMonitorStore();
   const now = useNow(1000);

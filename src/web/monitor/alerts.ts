@@ -1,6 +1,5 @@
 import { scheduleTones } from '../ui/sound';
 import type { AlertView } from '../../contracts/alerts';
-import type { RealtimeEvent } from '../../contracts/events';
 import { ApiError, get, post } from '../api';
 import { isSilenced } from './silence';
 
@@ -90,15 +89,13 @@ export class AlertInbox {
     return this.loading;
   }
 
-  onEvent(e: RealtimeEvent): void {
-    if (e.type === 'alert.resolved' && e.alert) {
-      // the condition ended: mark it resolved, keep my read mark
-      const resolvedAt = e.alert.resolvedAt;
-      this.set({ items: this.state.items.map((a) => (a.id === e.alert!.id ? { ...a, resolvedAt } : a)) });
-      return;
-    }
-    if (e.type !== 'alert.created' || !e.alert) return;
-    const alert = e.alert;
+  /** The condition ended (`alert.resolved`): marked resolved, my read mark kept. */
+  resolved(alert: AlertView): void {
+    this.set({ items: this.state.items.map((a) => (a.id === alert.id ? { ...a, resolvedAt: alert.resolvedAt } : a)) });
+  }
+
+  /** A new alert (`alert.created`). */
+  created(alert: AlertView): void {
     if (this.state.items.some((a) => a.id === alert.id)) return;
     this.set({ items: [alert, ...this.state.items].sort((a, b) => b.id - a.id) });
     if (!alert.read && !isSilenced()) chime.play();

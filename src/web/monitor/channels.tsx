@@ -21,7 +21,7 @@ export const CHANNEL_LOOK: Record<Channel, { icon: TablerIcon; color: string; he
 export const CHANNEL_ORDER: Channel[] = ['webchat', 'whatsapp', 'instagram', 'facebook', 'telegram', 'sms', 'email', 'api'];
 
 export function ChannelIcon({ channel, size = 28 }: { channel: Channel; size?: number }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   const look = CHANNEL_LOOK[channel] ?? CHANNEL_LOOK.api;
   const I = look.icon;
   const label = t(`channels.${channel}`);
@@ -36,7 +36,7 @@ export function ChannelIcon({ channel, size = 28 }: { channel: Channel; size?: n
 
 /** Icon and name of a channel, for table cells. */
 export function ChannelLabel({ channel }: { channel: Channel }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('monitor');
   return (
     <Group gap={6} wrap="nowrap">
       <ChannelIcon channel={channel} size={22} />

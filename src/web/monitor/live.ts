@@ -1,12 +1,20 @@
 import { byText } from './format';
 import type { Channel } from '../../contracts/common';
 import type { AgentView, ConversationView } from '../../contracts/conversations';
+import {
+  addCount, agentColumn, bucketOf as bucketOfState, countsInPeriod, filterTeams as teamsServing, interactionOf, zeroCounts as zero,
+  type AgentColumn, type Bucket, type Counts, type Period,
+} from '../../shared/monitor';
 import { startOfDayIn } from '../ui/time';
 
 // What Início computes in the browser from the conversations and agents the /ws stream holds:
 // every count of open conversations (so a count and the list it opens always agree, and times tick
 // without asking the server), the agents' counts and the colour of their tiles. Aggregates over the
-// day (finished conversations, NS, TME, TMA…) come from the server's 'monitor' pushes.
+// day (finished conversations, NS, TME, TMA…) come from the server's 'monitor' pushes. The rules
+// themselves (what counts in the Período, buckets, agent columns, silence) are the server's own, in
+// shared/monitor.ts; this file applies them to the stream's views.
+
+export { BUCKETS, countAgents, type AgentColumn, type AgentCounts, type Bucket, type Counts, type Period } from '../../shared/monitor';
 
 /** The parts of a service Início needs (GET /api/services). */
 export interface ServiceInfo {
@@ -29,31 +37,9 @@ export interface LiveFilter {
   allQueued: boolean;
 }
 
-export type Bucket = 'triage' | 'bot' | 'queued' | 'inService';
-export const BUCKETS: Bucket[] = ['queued', 'bot', 'inService', 'triage'];
-
-export function bucketOf(c: ConversationView): Bucket | null {
-  switch (c.state) {
-    case 'triage':
-      return 'triage';
-    case 'bot':
-      return 'bot';
-    case 'queued':
-      return 'queued';
-    case 'in_service':
-      return 'inService';
-    default:
-      return null;
-  }
-}
+export const bucketOf = (c: ConversationView) => bucketOfState(c.state);
 
 /** The Período as instants [start, end), and whether it is today. */
-export interface Period {
-  start: number;
-  end: number;
-  isToday: boolean;
-}
-
 export function periodOf(f: LiveFilter, timeZone: string, now = Date.now()): Period {
   const start = Date.parse(startOfDayIn(f.date, timeZone));
   const end = Date.parse(startOfDayIn(f.date, timeZone, 1));
@@ -68,20 +54,8 @@ export function periodOf(f: LiveFilter, timeZone: string, now = Date.now()): Per
 export function inFilter(c: ConversationView, f: LiveFilter, period: Period): boolean {
   if (f.serviceId && c.serviceId !== f.serviceId) return false;
   if (f.channel && c.channel !== f.channel) return false;
-  if (f.allQueued && (c.state === 'queued' || c.state === 'triage')) return true;
-  if (period.isToday && (c.state === 'in_service' || c.state === 'bot')) return true;
-  const created = Date.parse(c.createdAt);
-  return created >= period.start && created < period.end;
+  return countsInPeriod({ state: c.state, createdAt: Date.parse(c.createdAt) }, period, f.allQueued);
 }
-
-export interface Counts {
-  queued: number;
-  bot: number;
-  inService: number;
-  triage: number;
-  total: number;
-}
-const zero = (): Counts => ({ queued: 0, bot: 0, inService: 0, triage: 0, total: 0 });
 
 export interface LiveCounts {
   byChannel: Map<Channel, Counts>;
@@ -96,16 +70,12 @@ export function countConversations(conversations: Iterable<ConversationView>, f:
   const totals = zero();
   const period = periodOf(f, timeZone);
   for (const c of conversations) {
-    const b = bucketOf(c);
-    if (!b || !inFilter(c, f, period)) continue;
+    if (!bucketOf(c) || !inFilter(c, f, period)) continue;
     for (const counts of [
       byChannel.get(c.channel) ?? byChannel.set(c.channel, zero()).get(c.channel)!,
       byService.get(c.serviceId) ?? byService.set(c.serviceId, zero()).get(c.serviceId)!,
       totals,
-    ]) {
-      counts[b]++;
-      counts.total++;
-    }
+    ]) addCount(counts, c.state);
   }
   return { byChannel, byService, totals };
 }
@@ -175,46 +145,10 @@ export function whatsappWindowMs(c: ConversationView, now: number): number | nul
 
 // --- agents ----------------------------------------------------------------------------------------
 
-export type AgentColumn = 'available' | 'inService' | 'paused';
-
-export function columnOf(a: AgentView): AgentColumn | null {
-  switch (a.state) {
-    case 'available':
-      return 'available';
-    case 'paused':
-      return 'paused';
-    case 'in_service':
-      return 'inService';
-    default:
-      return null;
-  }
-}
-
-export interface AgentCounts {
-  available: number;
-  paused: number;
-  inService: number;
-  total: number;
-}
-
-/** Livres, Em pausa, Em atendimento and Total of the logged-in agents among `agents`. */
-export function countAgents(agents: Iterable<AgentView>): AgentCounts {
-  const n: AgentCounts = { available: 0, paused: 0, inService: 0, total: 0 };
-  for (const a of agents) {
-    const col = columnOf(a);
-    if (!col) continue;
-    n[col]++;
-    n.total++;
-  }
-  return n;
-}
+export const columnOf = (a: AgentView): AgentColumn | null => agentColumn(a.state);
 
 /** The teams that serve what the filter shows: the service's, or those of the channel's services; null = no restriction. */
-export function filterTeams(f: LiveFilter, services: ServiceInfo[]): Set<string> | null {
-  if (f.serviceId) return new Set(services.find((s) => s.id === f.serviceId)?.teamIds ?? []);
-  if (f.channel) return new Set(services.filter((s) => s.channel === f.channel).flatMap((s) => s.teamIds));
-  return null;
-}
+export const filterTeams = (f: LiveFilter, services: ServiceInfo[]): Set<string> | null => teamsServing(services, f);
 
 export function agentsInFilter(agents: Iterable<AgentView>, teams: Set<string> | null): AgentView[] {
   const out: AgentView[] = [];
@@ -267,14 +201,14 @@ export function interaction(conversations: Iterable<ConversationView>, f: LiveFi
   const limit = noInteractionMinutes * 60_000;
   const period = periodOf(f, timeZone, now);
   for (const c of conversations) {
-    if ((c.state !== 'queued' && c.state !== 'in_service') || c.lastMessageAt === null || !inFilter(c, f, period)) continue;
-    const silent = now - Date.parse(c.lastMessageAt) > limit;
-    if (c.lastMessageFrom === 'customer') {
+    const waitingFor = interactionOf({ ...c, lastMessageAt: c.lastMessageAt === null ? null : Date.parse(c.lastMessageAt) }, now, limit);
+    if (!waitingFor || !inFilter(c, f, period)) continue;
+    if (waitingFor.lastFrom === 'customer') {
       out.waitingCustomer.push(c);
-      if (silent) out.silentCustomer.push(c);
-    } else if (c.lastMessageFrom === 'agent') {
+      if (waitingFor.silent) out.silentCustomer.push(c);
+    } else {
       out.waitingAgent.push(c);
-      if (silent) out.silentAgent.push(c);
+      if (waitingFor.silent) out.silentAgent.push(c);
     }
   }
   const byLast = (a: ConversationView, b: ConversationView) => byText(a.lastMessageAt ?? '', b.lastMessageAt ?? '');

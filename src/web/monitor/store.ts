@@ -1,12 +1,13 @@
 import type { AgentView, ConversationView, MessageView, WhisperView } from '../../contracts/conversations';
 import type { RealtimeEvent } from '../../contracts/events';
+import { dispatchEvent, type EventHandlers } from '../../contracts/event-handlers';
 import type { MonitorFilter, MonitorSnapshot } from '../../contracts/monitor';
+import { isOpenState } from '../../shared/states';
 import { get, post } from '../api';
 import { RealtimeClient, type ConnectionStatus, type StreamMessage } from '../realtime/client';
 import { AlertInbox } from './alerts';
 import type { LiveFilter } from './live';
 
-const OPEN = new Set<ConversationView['state']>(['triage', 'bot', 'queued', 'in_service']);
 /** Renders are batched: a burst of events repaints once. */
 // a repaint at most every 250 ms: within the second the figures promise, and a busy operation's
 // bursts cost one render, not twenty
@@ -73,7 +74,7 @@ export class MonitorStore {
   private readonly details = new Map<string, { detail: ConversationDetail; refs: number; rev: number }>();
   private state: MonitorState;
   private readonly listeners = new Set<() => void>();
-  private readonly eventListeners = new Set<(e: RealtimeEvent) => void>();
+  private readonly catalogListeners = new Set<() => void>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubs: (() => void)[] = [];
   private refs = 0;
@@ -92,10 +93,10 @@ export class MonitorStore {
   };
   readonly getState = () => this.state;
 
-  /** Every event of the stream as it arrives (alerts listen here). */
-  onEvent(l: (e: RealtimeEvent) => void): () => void {
-    this.eventListeners.add(l);
-    return () => this.eventListeners.delete(l);
+  /** Services, departments or parameters changed (a `catalog.updated` event). */
+  onCatalogUpdated(l: () => void): () => void {
+    this.catalogListeners.add(l);
+    return () => this.catalogListeners.delete(l);
   }
 
   private set(patch: Partial<MonitorState>): void {
@@ -137,7 +138,7 @@ export class MonitorStore {
     this.unsubs = [];
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.listeners.clear();
-    this.eventListeners.clear();
+    this.catalogListeners.clear();
   }
 
   get isStopped(): boolean {
@@ -173,7 +174,7 @@ export class MonitorStore {
   private onStream(m: StreamMessage): void {
     if (m.type === 'snapshot') {
       this.conversations.clear();
-      for (const c of m.conversations) if (OPEN.has(c.state)) this.conversations.set(c.id, c);
+      for (const c of m.conversations) if (isOpenState(c.state)) this.conversations.set(c.id, c);
       this.agents.clear();
       for (const a of m.agents) if (a.enabled) this.agents.set(a.id, a);
       for (const c of m.conversations) this.patchDetailView(c);
@@ -183,8 +184,6 @@ export class MonitorStore {
       this.set({ ready: true, version: this.state.version + 1, agentSet: this.agentSetVersion });
     } else if (m.type === 'event') {
       this.applyEvent(m.event);
-      this.alerts.onEvent(m.event);
-      for (const l of this.eventListeners) l(m.event);
     } else {
       // after every (re)subscription the server forgot the filter: send it again
       this.sendFilter();
@@ -196,28 +195,44 @@ export class MonitorStore {
   }
 
   private applyEvent(e: RealtimeEvent): void {
-    if (e.conversation) {
-      const c = e.conversation;
-      if (OPEN.has(c.state)) this.conversations.set(c.id, c);
-      else this.conversations.delete(c.id);
-      this.patchDetailView(c);
+    dispatchEvent(this.handlers, e);
+  }
+
+  /** What each event changes in the monitor: its picture, the open modals, the alert inbox, the catalog's listeners. */
+  private readonly handlers: EventHandlers = {
+    'conversation.created': (e) => this.applyConversation(e.conversation),
+    'conversation.updated': (e) => this.applyConversation(e.conversation),
+    'message.created': (e) => this.applyMessage(e.message),
+    'message.updated': (e) => this.applyMessage(e.message),
+    'whisper.created': (e) => this.applyWhisper(e.whisper),
+    'whisper.updated': (e) => this.applyWhisper(e.whisper),
+    'agent.updated': ({ agent }) => {
+      const before = this.agents.get(agent.id);
+      if (agent.enabled) this.agents.set(agent.id, agent);
+      else this.agents.delete(agent.id);
+      if (!before || !agent.enabled || before.name !== agent.name) this.agentSetVersion++;
       this.changed();
-    }
-    if (e.agent) {
-      const before = this.agents.get(e.agent.id);
-      if (e.agent.enabled) this.agents.set(e.agent.id, e.agent);
-      else this.agents.delete(e.agent.id);
-      if (!before || !e.agent.enabled || before.name !== e.agent.name) this.agentSetVersion++;
-      this.changed();
-    }
-    if (e.message) {
-      const msg = e.message;
-      this.patchDetail(msg.conversationId, (d) => ({ ...d, messages: mergeById(d.messages, [msg]) }));
-    }
-    if (e.whisper) {
-      const w = e.whisper;
-      this.patchDetail(w.conversationId, (d) => ({ ...d, whispers: mergeById(d.whispers, [w]) }));
-    }
+    },
+    'catalog.updated': () => {
+      for (const l of this.catalogListeners) l();
+    },
+    'alert.created': (e) => this.alerts.created(e.alert),
+    'alert.resolved': (e) => this.alerts.resolved(e.alert),
+  };
+
+  private applyConversation(c: ConversationView): void {
+    if (isOpenState(c.state)) this.conversations.set(c.id, c);
+    else this.conversations.delete(c.id);
+    this.patchDetailView(c);
+    this.changed();
+  }
+
+  private applyMessage(m: MessageView): void {
+    this.patchDetail(m.conversationId, (d) => ({ ...d, messages: mergeById(d.messages, [m]) }));
+  }
+
+  private applyWhisper(w: WhisperView): void {
+    this.patchDetail(w.conversationId, (d) => ({ ...d, whispers: mergeById(d.whispers, [w]) }));
   }
 
   // --- conversations opened in a modal ---------------------------------------------------------------

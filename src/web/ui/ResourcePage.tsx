@@ -7,7 +7,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { IconPencil, IconPlus, IconPlayerPause, IconPlayerPlay, IconSearch } from '@tabler/icons-react';
-import { del, get, patch, post } from '../api';
+import { del, fieldErrors, get, issueField, issuesOf, patch, post } from '../api';
 import { useSession } from '../auth/session';
 
 export interface Option {
@@ -69,14 +69,14 @@ export function fromDisplay(f: FieldDef, value: unknown, form: FormValues): unkn
 }
 
 /**
- * Splits an API error message ("email: a user with this e-mail already exists", "body.maxChat: Too big;
- * body.name: required") into the message of each field it names.
+ * The server's issues on the form's fields: `body.maxChat` and `email` go to the field of that name,
+ * `teamIds.0` to `teamIds` (the form's fields are flat); several on one field are joined.
  */
-export function fieldErrors(message: string): Record<string, string> {
+export function formErrors(e: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of message.split('; ')) {
-    const m = /^(?:body\.|value\.)?([A-Za-z]\w*)(?:\.[\w.]+)?: (.+)$/s.exec(part);
-    if (m && m[1] !== 'body') out[m[1]] = out[m[1]] ? `${out[m[1]]}; ${m[2]}` : m[2];
+  for (const [path, message] of Object.entries(fieldErrors(e))) {
+    const name = path.split('.')[0];
+    out[name] = out[name] ? `${out[name]}; ${message}` : message;
   }
   return out;
 }
@@ -183,21 +183,22 @@ export function ResourcePage<T extends { id: string; active: boolean }>(props: P
   const [showInactive, setShowInactive] = useState(false);
   const [editing, setEditing] = useState<T | 'new' | null>(null);
   const [form, setForm] = useState<FormValues>({});
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
   const list = useList<T>(p.path, { q: q || undefined, active: showInactive ? undefined : true });
   const items = useMemo(() => (list.data ?? []).filter(p.filter ?? (() => true)), [list.data, p.filter]);
   const isNew = editing === 'new';
   const shown = p.fields.filter((f) => f.visible?.(form, !isNew) ?? true);
-  const errors = useMemo(() => (error ? fieldErrors(error) : {}), [error]);
-  // the alert names the field by its label, not by its API name
+  const errors = useMemo(() => formErrors(error), [error]);
+  // the alert names each field by its label, not by its API name; an error without issues says its message
   const alertText = useMemo(() => {
     if (!error) return null;
-    return error
-      .split('; ')
-      .map((part) => {
-        const m = /^(?:body\.)?([A-Za-z]\w*)((?:\.[\w.]+)?): (.+)$/s.exec(part);
-        const f = m && p.fields.find((x) => x.name === m[1]);
-        return f && m ? `${f.label}${m[2]}: ${m[3]}` : part;
+    const issues = issuesOf(error);
+    if (!issues.length) return error.message;
+    return issues
+      .map((i) => {
+        const [name, ...rest] = issueField(i.path).split('.');
+        const f = p.fields.find((x) => x.name === name);
+        return `${f ? f.label : name}${rest.length ? `.${rest.join('.')}` : ''}: ${i.message}`;
       })
       .join('; ');
   }, [error, p.fields]);
@@ -238,7 +239,7 @@ export function ResourcePage<T extends { id: string; active: boolean }>(props: P
       setEditing(null);
       await invalidate();
     },
-    onError: (e: Error) => setError(e.message),
+    onError: (e: Error) => setError(e),
   });
 
   const toggleActive = useMutation({

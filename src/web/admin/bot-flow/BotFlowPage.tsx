@@ -7,7 +7,8 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { IconArrowLeft, IconDeviceFloppy, IconDownload, IconPlus, IconSparkles, IconTrash, IconUpload } from '@tabler/icons-react';
 import { useServices } from '../lookups';
-import { patchService, SaveError, useService } from '../service-api';
+import { ApiError } from '../../api';
+import { patchService, useService } from '../service-api';
 import { useConfirm } from './confirm';
 import { asFlow, checkFlow, freeId, newStep, stepOfIssuePath, type Flow, type LocalProblem } from './flow-model';
 import { FlowPreview } from './FlowPreview';
@@ -42,7 +43,7 @@ function describe(p: LocalProblem, flow: Flow, t: TFunction): string {
  */
 export function BotFlowPage() {
   const { id } = useParams();
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const qc = useQueryClient();
   const service = useService(id);
   const services = useServices();
@@ -109,7 +110,7 @@ export function BotFlowPage() {
       await qc.invalidateQueries({ predicate: (q) => typeof q.queryKey[0] === 'string' && q.queryKey[0].startsWith('/api/services') });
     },
     onError: (e: Error) => {
-      if (e instanceof SaveError && e.issues.length) {
+      if (e instanceof ApiError && e.issues.length) {
         setServerIssues(e.issues);
         setServerError(null);
       } else setServerError(e.message);

@@ -23,7 +23,7 @@ const MAX_HOPS = 50;
  * structure only; the real runner (core) also matches typed words and validates fields.
  */
 export function FlowPreview({ flow, serviceNames, selfName }: { flow: Flow; serviceNames: Map<string, string>; selfName: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const [lines, setLines] = useState<Line[]>([]);
   const [waiting, setWaiting] = useState<Waiting | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});

@@ -19,7 +19,7 @@ interface Props {
  * time is a link "→ step" (loops back to a menu are normal), steps no path reaches are listed apart.
  */
 export function FlowTree({ flow, selected, onSelect, problems }: Props) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const { root, unreachable } = useMemo(() => buildTree(flow), [flow]);
 
   /** How the parent leads here: a menu option's label (own line), or "depois" / "se falhar". */

@@ -24,7 +24,7 @@ interface Props {
 
 /** Edits one step: its id, kind, texts, where it leads; menus with their options (reorder, keywords). */
 export function StepEditor({ flow, stepId, onChange, services, problems }: Props) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('admin');
   const step = flow.steps[stepId];
   const confirm = useConfirm();
   const [idDraft, setIdDraft] = useState(stepId);

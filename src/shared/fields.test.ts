@@ -11,8 +11,8 @@ import {
   parsePhone,
   parseText,
   type FieldResult,
-} from './bot-flow-fields.js';
-import { VALID_ANSWERS } from './bot-flow.test-support.js';
+} from './fields.js';
+import { VALID_ANSWERS } from './fields.test-support.js';
 
 const value = (r: FieldResult): string | null => (r.ok ? r.value : null);
 const reason = (r: FieldResult): string | null => (r.ok ? null : r.error.reason);

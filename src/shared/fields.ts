@@ -1,5 +1,7 @@
-// Validators for the fields a bot question collects. Each returns the value normalised the way a
-// contact record stores it (CPF as 11 digits, phone as E.164), so two spellings of one value match.
+// Validators for the fields a customer gives: a bot question's answer (core/bot-runner.ts) and the
+// WebChat pre-chat form (shared/prechat.ts, checked by the widget and again by the server). Each
+// returns the value normalised the way a contact record stores it (CPF as 11 digits, phone as E.164),
+// so two spellings of one value match.
 
 export const FIELD_KINDS = ['name', 'cpf', 'email', 'phone', 'order_number', 'text'] as const;
 export type FieldKind = (typeof FIELD_KINDS)[number];

@@ -1,0 +1,54 @@
+import type { Channel } from '../contracts/common.js';
+import { serviceOfAccount, CHANNEL_ACCOUNT } from '../engine/channel-accounts.js';
+import { receiveInbound, type InboundResult } from '../engine/conversations/inbound.js';
+import { applyReceipts } from '../engine/conversations/receipts.js';
+import type { Engine } from '../engine/engine.js';
+import { AppError } from '../engine/errors.js';
+import type { ParsedMessage, ParsedWebhook } from './adapter.js';
+
+// The one path from a channel to the engine: a webhook's parsed payload, the API channel's message,
+// a mailbox worker's fetch. It resolves once every message is committed (the inbound batcher settles
+// a message after its batch's COMMIT) and every receipt applied: the caller answers 2xx only then.
+
+const NUL = '\u0000';
+
+/**
+ * PostgreSQL refuses U+0000 in text. A provider retries a refused webhook for days (Meta then turns
+ * the subscription off), so for channel payloads the character is dropped rather than refused; the
+ * HTTP API refuses it instead (server/nul.ts), since its caller can mend the request.
+ */
+export function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll(NUL, '') as T;
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value) || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((v) => withoutNul(v)) as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replaceAll(NUL, ''), withoutNul(v)])) as T;
+}
+
+export interface IngestTarget {
+  channel: Channel;
+  /** the account the payload came for (receipts are matched within it); null for the API channel */
+  accountId: string | null;
+  /** the service its messages go to; by default the account's (serviceOfAccount) */
+  serviceId?: string;
+}
+
+export interface IngestResult {
+  messages: InboundResult[];
+  receipts: number;
+}
+
+export async function ingest(engine: Engine, target: IngestTarget, parsed: ParsedWebhook): Promise<IngestResult> {
+  const messages = parsed.messages.map((m) => withoutNul(m));
+  let serviceId = target.serviceId ?? null;
+  if (messages.length && !serviceId && target.accountId) serviceId = await serviceOfAccount(engine.db, target.accountId);
+  if (messages.length && !serviceId) {
+    throw new AppError(404, 'not_found', {
+      en: `${CHANNEL_ACCOUNT.en} ${target.accountId}: no active service uses it`,
+      pt: `${CHANNEL_ACCOUNT.pt} ${target.accountId}: nenhum serviço ativo a usa`,
+    });
+  }
+  // submitted together, in order: the batcher stores them in one transaction when it can
+  const results = await Promise.all(messages.map((m: ParsedMessage) => receiveInbound(engine, { ...m, serviceId: serviceId!, channel: target.channel })));
+  if (parsed.receipts.length && target.accountId) await applyReceipts(engine, target.accountId, parsed.receipts);
+  return { messages: results, receipts: parsed.receipts.length };
+}

@@ -1,0 +1,127 @@
+import type { Channel } from './common.js';
+
+// What each channel can do. The engine (and the web app) ask these, never a channel's name: a new
+// channel is one entry here plus its adapter (src/channels/<name>/). The table holds every channel of
+// the model, built or not, because services and accounts exist for all of them; an adapter declares
+// `capabilities: CHANNEL_CAPABILITIES.<name>` so the two cannot disagree.
+
+export type MediaKind = 'image' | 'audio' | 'video' | 'document' | 'sticker' | 'location' | 'contacts';
+
+export interface ChannelCapabilities {
+  /**
+   * Which per-agent limit of a team a conversation takes (`teams.max_chat` or `max_email`), and so
+   * which default service level a new service gets: live chat, or mail that waits by nature.
+   */
+  workload: 'chat' | 'email';
+  /** a new conversation may start in the service's bot flow */
+  botStage: boolean;
+  /** the service's business hours apply (closed message, leave a message) */
+  businessHours: boolean;
+  /** the service may hold new conversations in the filter (Filtro de E-mail) before the queue */
+  triage: boolean;
+  /**
+   * Conversations are threads with a subject and references (e-mail): a reply finds its
+   * conversation by them, and opening one takes the full inbound command.
+   */
+  threading: boolean;
+  /** media the customer can send and receive; [] for text only */
+  media: readonly MediaKind[];
+  /** longest text of one outbound message; null: no limit worth enforcing */
+  maxTextLength: number | null;
+  /**
+   * Menus drawn with the channel's own widgets: up to `buttons` reply buttons, up to `listRows` rows
+   * in a list (0: no lists); null: the options go as numbered text and the customer answers by number.
+   */
+  interactive: { buttons: number; listRows: number } | null;
+  /** approved templates (the only way to write first, or after the window closed) */
+  templates: boolean;
+  /** the customer-service window: free text only within `hours` of the customer's last message */
+  window: { hours: number; humanAgentHours?: number } | null;
+  /** what the provider reports about an outbound message */
+  receipts: readonly ('sent' | 'delivered' | 'read' | 'failed')[];
+}
+
+const chatDefaults = {
+  workload: 'chat',
+  botStage: true,
+  businessHours: true,
+  triage: false,
+  threading: false,
+  templates: false,
+  window: null,
+} as const;
+
+export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>> = {
+  webchat: {
+    ...chatDefaults,
+    media: ['image', 'document'],
+    maxTextLength: 4000,
+    // the widget draws every option as a button
+    interactive: { buttons: 20, listRows: 0 },
+    receipts: ['delivered'],
+  },
+  api: {
+    ...chatDefaults,
+    media: [],
+    maxTextLength: null,
+    interactive: null,
+    receipts: ['sent', 'failed'],
+  },
+  email: {
+    workload: 'email',
+    botStage: false,
+    businessHours: false,
+    triage: true,
+    threading: true,
+    media: ['image', 'audio', 'video', 'document'],
+    maxTextLength: null,
+    interactive: null,
+    templates: false,
+    window: null,
+    receipts: ['sent', 'failed'],
+  },
+  whatsapp: {
+    ...chatDefaults,
+    media: ['image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts'],
+    maxTextLength: 4096,
+    interactive: { buttons: 3, listRows: 10 },
+    templates: true,
+    window: { hours: 24 },
+    receipts: ['sent', 'delivered', 'read', 'failed'],
+  },
+  facebook: {
+    ...chatDefaults,
+    media: ['image', 'audio', 'video', 'document'],
+    maxTextLength: 2000,
+    interactive: { buttons: 13, listRows: 0 },
+    window: { hours: 24, humanAgentHours: 7 * 24 },
+    receipts: ['delivered', 'read'],
+  },
+  instagram: {
+    ...chatDefaults,
+    media: ['image', 'audio', 'video'],
+    maxTextLength: 1000,
+    interactive: { buttons: 13, listRows: 0 },
+    window: { hours: 24, humanAgentHours: 7 * 24 },
+    receipts: ['read'],
+  },
+  telegram: {
+    ...chatDefaults,
+    media: ['image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts'],
+    maxTextLength: 4096,
+    interactive: { buttons: 100, listRows: 0 },
+    receipts: [],
+  },
+  sms: {
+    ...chatDefaults,
+    media: ['image'],
+    maxTextLength: 1600,
+    interactive: null,
+    receipts: ['sent', 'delivered', 'failed'],
+  },
+};
+
+/** The capabilities of a channel; an unknown name (a row from before a channel was removed) gets chat's text-only ones. */
+export function capabilitiesOf(channel: string): ChannelCapabilities {
+  return CHANNEL_CAPABILITIES[channel as Channel] ?? CHANNEL_CAPABILITIES.api;
+}

@@ -1,0 +1,34 @@
+// The `common` namespace in English: the same keys as pt-BR.ts (its type says so).
+import type { ptBR } from './pt-BR';
+
+export const en: typeof ptBR = {
+  app: { name: 'Mirante', version: 'version {{version}}' },
+  common: {
+    save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', close: 'Close', search: 'Search',
+    active: 'Active', inactive: 'Inactive', yes: 'Yes', no: 'No', actions: 'Actions', deactivate: 'Deactivate',
+    activate: 'Activate', confirm: 'Confirm', loading: 'Loading…', empty: 'No records found',
+    saved: 'Changes saved', created: 'Record created', error: 'Error', all: 'All', status: 'Status',
+    name: 'Name', language: 'Language', logout: 'Sign out', reload: 'Reload', clear: 'Clear',
+    showInactive: 'Show inactive', required: 'Required', minutes: 'minutes', seconds: 'seconds',
+    toggleVisibility: 'Show or hide what was typed',
+    network: 'No connection to the server. Check the network and try again.',
+  },
+  nav: {
+    home: 'Home', desk: 'Agent desk', admin: 'Administration', users: 'Users', agents: 'Agents',
+    teams: 'Departments', services: 'Services', pauseReasons: 'Pause reasons',
+    classifications: 'Classifications', templateCategories: 'Template categories', templates: 'Communication templates',
+    settings: 'Parameters', audit: 'Audit log',
+    account: 'My account', profile: 'My profile',
+  },
+  login: {
+    title: 'Sign in to Mirante', email: 'E-mail', password: 'Password', submit: 'Sign in',
+    invalid: 'Wrong e-mail or password', throttled: 'Too many attempts. Wait a few minutes and try again.',
+    subtitle: 'Omnichannel contact center',
+  },
+  roles: { admin: 'Administrator', supervisor: 'Supervisor', agent: 'Agent' },
+  channels: {
+    webchat: 'WebChat', email: 'E-mail', whatsapp: 'WhatsApp', instagram: 'Instagram Direct',
+    facebook: 'Facebook Messenger', telegram: 'Telegram', sms: 'SMS', api: 'API',
+  },
+  home: { welcome: 'Hello, {{name}}', intro: 'Use the side menu to administer the operation.' },
+};

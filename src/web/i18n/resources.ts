@@ -1,0 +1,31 @@
+// Every namespace of the web app, one per feature, each from its own file per language. i18next keeps
+// them apart, so the same key in two features can no longer overwrite one another. No browser globals
+// here: the unit test loads this file in Node.
+import type { InitOptions } from 'i18next';
+import { ptBR as commonPt } from './common/pt-BR';
+import { en as commonEn } from './common/en';
+import { ptBR as adminPt } from '../admin/i18n/pt-BR';
+import { en as adminEn } from '../admin/i18n/en';
+import { ptBR as deskPt } from '../desk/i18n/pt-BR';
+import { en as deskEn } from '../desk/i18n/en';
+import { ptBR as monitorPt } from '../monitor/i18n/pt-BR';
+import { en as monitorEn } from '../monitor/i18n/en';
+
+/** `common` first: the default namespace, and where every other one falls back (buttons, navigation, channels…). */
+export const NAMESPACES = ['common', 'admin', 'desk', 'monitor'] as const;
+export type Namespace = (typeof NAMESPACES)[number];
+
+export const resources = {
+  'pt-BR': { common: commonPt, admin: adminPt, desk: deskPt, monitor: monitorPt },
+  en: { common: commonEn, admin: adminEn, desk: deskEn, monitor: monitorEn },
+} satisfies Record<string, Record<Namespace, object>>;
+
+/** How i18next is set up (i18n/index.ts adds the language); a screen names its namespace: useTranslation('admin'). */
+export const i18nOptions = {
+  resources,
+  ns: [...NAMESPACES],
+  defaultNS: 'common',
+  fallbackNS: 'common',
+  fallbackLng: 'pt-BR',
+  interpolation: { escapeValue: false },
+} satisfies InitOptions;
