@@ -7,12 +7,12 @@
 // load, behind a client that retries refused requests on the other node, fail no request.
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { deferAfterAll, storages } from '../support/storages.js';
 import { Client } from '../support/test-app.js';
 import { WsClient } from '../support/ws-client.js';
+import { REDIS_URL, severalNodesSkipReason } from '../support/two-nodes.js';
 
 const ADMIN = { email: 'shutdown@test.local', password: 'shutdown-password-1' };
 
@@ -200,27 +200,7 @@ describe.each(storages())('SIGTERM under a burst on $name', ({ make }) => {
 
 // ---- a rolling restart of two nodes (PostgreSQL and Redis) ----------------------------------------
 
-const DATABASE_URL = process.env.DATABASE_URL;
-const REDIS_URL = process.env.REDIS_URL || (DATABASE_URL ? 'redis://127.0.0.1:6379' : undefined);
-
-async function redisAnswers(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => undefined);
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
-const skipReason = !DATABASE_URL
-  ? 'needs DATABASE_URL (a PostgreSQL server) and Redis'
-  : !(await redisAnswers(REDIS_URL!))
-    ? `Redis does not answer at ${REDIS_URL} (set REDIS_URL)`
-    : null;
+const skipReason = await severalNodesSkipReason();
 
 describe.skipIf(skipReason !== null)(`rolling restart of two nodes on PostgreSQL and Redis${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   const defer = deferAfterAll();

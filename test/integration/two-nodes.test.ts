@@ -3,7 +3,6 @@
 // keep every agent at 3 or below and assign every conversation once; Redis must carry each node's
 // events to the other, so both live projections end equal to the database.
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventOf, RealtimeEvent } from '../../src/contracts/events.js';
 import { openPostgres, type Database } from '../../src/db/database.js';
@@ -13,28 +12,9 @@ import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser, freshDatabase, TEST_SECRET_KEY, unique } from '../support/test-app.js';
 import { WsClient } from '../support/ws-client.js';
+import { REDIS_URL, severalNodesSkipReason } from '../support/two-nodes.js';
 
-const DATABASE_URL = process.env.DATABASE_URL;
-const REDIS_URL = process.env.REDIS_URL || (DATABASE_URL ? 'redis://127.0.0.1:6379' : undefined);
-
-async function redisAnswers(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => undefined);
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
-const skipReason = !DATABASE_URL
-  ? 'needs DATABASE_URL (a PostgreSQL server) and Redis'
-  : !(await redisAnswers(REDIS_URL!))
-    ? `Redis does not answer at ${REDIS_URL} (set REDIS_URL)`
-    : null;
+const skipReason = await severalNodesSkipReason();
 
 const AGENTS = 50;
 const MAX_CHAT = 3;

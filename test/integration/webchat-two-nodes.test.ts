@@ -2,7 +2,6 @@
 // agent's desk on node B. Messages, states and typing must cross (events and the ephemeral channel
 // both travel through Redis), and what A pushes to the customer is marked delivered.
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../src/db/database.js';
 import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
@@ -12,24 +11,9 @@ import { loadConfig } from '../../src/server/config.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser, freshDatabase, TEST_SECRET_KEY } from '../support/test-app.js';
 import { newVisitor, WidgetClient } from '../support/widget-client.js';
 import { WsClient } from '../support/ws-client.js';
+import { REDIS_URL, severalNodesSkipReason } from '../support/two-nodes.js';
 
-const DATABASE_URL = process.env.DATABASE_URL;
-const REDIS_URL = process.env.REDIS_URL || (DATABASE_URL ? 'redis://127.0.0.1:6379' : undefined);
-
-async function redisAnswers(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => undefined);
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
-const skipReason = !DATABASE_URL ? 'needs DATABASE_URL and Redis' : !(await redisAnswers(REDIS_URL!)) ? `Redis does not answer at ${REDIS_URL}` : null;
+const skipReason = await severalNodesSkipReason();
 
 interface Node {
   url: string;

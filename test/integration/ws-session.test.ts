@@ -4,7 +4,6 @@
 // on every node; a supervisor removed from a team gets a fresh snapshot of the smaller scope and
 // none of that team's events after it. A browser page of another site may not open the socket.
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../src/contracts/events.js';
@@ -18,6 +17,7 @@ import {
   type TestApp,
 } from '../support/test-app.js';
 import { WsClient } from '../support/ws-client.js';
+import { REDIS_URL, severalNodesSkipReason } from '../support/two-nodes.js';
 
 let t: TestApp;
 let admin: Client;
@@ -143,27 +143,7 @@ describe('a /ws socket and its session', () => {
   });
 });
 
-const DATABASE_URL = process.env.DATABASE_URL;
-const REDIS_URL = process.env.REDIS_URL || (DATABASE_URL ? 'redis://127.0.0.1:6379' : undefined);
-
-async function redisAnswers(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => undefined);
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
-const skipReason = !DATABASE_URL
-  ? 'needs DATABASE_URL (a PostgreSQL server) and Redis'
-  : !(await redisAnswers(REDIS_URL!))
-    ? `Redis does not answer at ${REDIS_URL} (set REDIS_URL)`
-    : null;
+const skipReason = await severalNodesSkipReason();
 
 describe.skipIf(skipReason !== null)(`sockets on two nodes${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   const nodes: { url: string; app: FastifyInstance; runtime: Runtime; db: Database }[] = [];
