@@ -27,9 +27,12 @@ export type OutboxSender = (item: OutboxRow) => Promise<OutboxSendResult | void>
 
 /** A failure that retrying cannot mend (a refused target, outside the 24 h window): the item dies at once. */
 export class PermanentFailure extends Error {
-  constructor(message: string) {
+  /** a stable code the screens translate (the message stays the sender's own words, for the record) */
+  readonly reasonCode: string | null;
+  constructor(message: string, reasonCode: string | null = null) {
     super(message);
     this.name = 'PermanentFailure';
+    this.reasonCode = reasonCode;
   }
 }
 
@@ -206,11 +209,12 @@ export class OutboxWorker {
     }
     const messageId = item.message_id;
     const reason = permanent ? error : `${error} (${attempts} attempts)`;
+    const code = permanent ? err.reasonCode : 'attempts_exhausted';
     await this.engine.execute(async (u) => {
       await markDead(u.tx);
       const { rows } = await u.tx.query<{ delivery_status: DeliveryStatus | null }>('SELECT delivery_status FROM messages WHERE id = $1 FOR UPDATE', [messageId]);
       if (!rows[0] || nextDeliveryStatus(rows[0].delivery_status, 'failed') !== 'failed') return;
-      await writeDelivery(u.tx, messageId, { status: 'failed', at: now, error: { code: null, message: reason } });
+      await writeDelivery(u.tx, messageId, { status: 'failed', at: now, error: { code, message: reason } });
       await announceMessages(u, [messageId]);
     });
   }

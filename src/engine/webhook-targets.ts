@@ -134,7 +134,7 @@ export async function assertWebhookTarget(url: string, allowPrivate: boolean, fi
 /** A delivery to a refused address: retrying cannot help, so the outbox stops it. */
 export class WebhookTargetRefused extends PermanentFailure {
   constructor(host: string, address: string, kind: BlockedKind) {
-    super(`webhook target refused: ${refusal(host, address, kind).en}`);
+    super(`webhook target refused: ${refusal(host, address, kind).en}`, 'webhook_target_refused');
     this.name = 'WebhookTargetRefused';
   }
 }

@@ -78,7 +78,7 @@ describeBrowser('agent desk: delivery ticks', () => {
     // the outbox runs on its own: the failure arrives as message.updated
     const failure = bubble.getByTestId('delivery-failure');
     await failure.waitFor();
-    await expect(failure.textContent()).resolves.toMatch(/^Falhou: .*refused.*loopback/);
+    await expect(failure.textContent()).resolves.toMatch(/^Falhou: o webhook do serviço aponta para um endereço interno/);
     const mark = bubble.getByTestId('delivery-mark');
     await expect(mark.getAttribute('data-status')).resolves.toBe('failed');
     await expect(mark.getAttribute('aria-label')).resolves.toMatch(/^Falhou: /);

@@ -75,7 +75,7 @@ describe('the outbox’s retry policy', () => {
     expect(row.dead_at).not.toBeNull();
     const system = (await messagesOf(conversationId)).find((m) => m.authorType === 'system');
     expect(system.deliveryStatus).toBe('failed');
-    expect(system.deliveryError).toEqual({ code: null, message: 'webhook answered 503 (12 attempts)' });
+    expect(system.deliveryError).toEqual({ code: 'attempts_exhausted', message: 'webhook answered 503 (12 attempts)' });
 
     // no more attempts, ever
     const calls = fake.requestsTo('POST', '/down').length;

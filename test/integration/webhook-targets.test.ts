@@ -138,7 +138,9 @@ describe('webhook targets (defect 8)', () => {
           expect(row.last_error).toMatch(/refused.*loopback/);
         }
         const messages = (await admin.get(`/api/conversations/${s.conversationId}`)).body.messages;
-        expect(messages.find((m: any) => m.authorType === 'system').deliveryStatus).toBe('failed');
+        const failed = messages.find((m: any) => m.authorType === 'system');
+        expect(failed.deliveryStatus).toBe('failed');
+        expect(failed.deliveryError.code).toBe('webhook_target_refused');
       }
       // not retried: an hour later nothing more is attempted
       t.clock.advance(3_600_000);

@@ -8,7 +8,10 @@ import classes from './desk.module.css';
 export function deliveryLabel(t: (key: string, o?: Record<string, unknown>) => string, m: MessageView): string | null {
   if (!m.deliveryStatus) return null;
   if (m.deliveryStatus !== 'failed') return t(`desk.conversation.delivery.${m.deliveryStatus}`);
-  const reason = m.deliveryError?.message;
+  // a reason Mirante knows is said in the screen's language; a provider's own words are shown as they came
+  const code = m.deliveryError?.code;
+  const known = code ? `desk.conversation.delivery.reasons.${code}` : null;
+  const reason = known && t(known) !== known ? t(known) : m.deliveryError?.message;
   return reason ? t('desk.conversation.delivery.failed', { reason }) : t('desk.conversation.delivery.failedNoReason');
 }
 

@@ -83,6 +83,10 @@ export const en: typeof ptBR = {
         read: 'Read',
         failed: 'Failed: {{reason}}',
         failedNoReason: 'Failed',
+        reasons: {
+          webhook_target_refused: "the service's webhook points to an internal address (loopback, private network or link-local), which Parâmetros do not allow",
+          attempts_exhausted: 'the destination did not accept the message after several attempts',
+        },
       },
       left: {
         completed: 'Conversation completed.',

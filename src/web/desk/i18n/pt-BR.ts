@@ -81,6 +81,10 @@ export const ptBR = {
         read: 'Lida',
         failed: 'Falhou: {{reason}}',
         failedNoReason: 'Falhou',
+        reasons: {
+          webhook_target_refused: 'o webhook do serviço aponta para um endereço interno (loopback, rede privada ou link-local), que os Parâmetros não permitem',
+          attempts_exhausted: 'o destino não aceitou a mensagem depois de várias tentativas',
+        },
       },
       left: {
         completed: 'Atendimento concluído.',
