@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.js';
-import { nextDeliveryStatus, type DeliveryStatus } from '../core/delivery-status.js';
+import { nextDeliveryStatus, type DeliveryStatus } from '../shared/delivery-status.js';
 import { announceMessages, writeDelivery } from './conversations/receipts.js';
 import type { Engine } from './engine.js';
 

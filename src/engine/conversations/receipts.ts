@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/database.js';
-import { nextDeliveryStatus, type DeliveryStatus, type ReceiptStatus } from '../../core/delivery-status.js';
+import { nextDeliveryStatus, type DeliveryStatus, type ReceiptStatus } from '../../shared/delivery-status.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import { presentMessage } from './present.js';
 

@@ -58,13 +58,6 @@ export function openConversations(s: DeskState): DeskConversation[] {
     .sort((a, b) => (a.view.assignedAt ?? a.view.createdAt).localeCompare(b.view.assignedAt ?? b.view.createdAt) || a.view.id.localeCompare(b.view.id));
 }
 
-export function mergeById<T extends { id: number }>(list: T[], items: T[]): T[] {
-  if (items.length === 1 && (list.length === 0 || list[list.length - 1].id < items[0].id)) return [...list, items[0]];
-  const byId = new Map<number, T>();
-  for (const x of list) byId.set(x.id, x);
-  for (const x of items) byId.set(x.id, x);
-  return [...byId.values()].sort((a, b) => a.id - b.id);
-}
 
 export const lastCustomerId = (messages: MessageView[]) => {
   for (let i = messages.length - 1; i >= 0; i--) if (messages[i].authorType === 'customer') return messages[i].id;

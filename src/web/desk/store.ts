@@ -3,9 +3,10 @@ import type { RealtimeEvent } from '../../contracts/events';
 import { dispatchEvent, type EventHandlers } from '../../contracts/event-handlers';
 import { get, post } from '../api';
 import { RealtimeClient, type StreamMessage } from '../realtime/client';
+import { mergeById, mergeMessages } from '../realtime/merge';
 import { deskAlerts } from './alerts';
 import {
-  isOpen, lastCustomerId, mergeById, OPEN_STATES, openConversations, unreadMessages, unreadWhispers, type DeskConversation, type DeskState,
+  isOpen, lastCustomerId, OPEN_STATES, openConversations, unreadMessages, unreadWhispers, type DeskConversation, type DeskState,
 } from './desk-state';
 import { loadSeen, saveSeen } from './seen';
 
@@ -256,7 +257,7 @@ export class DeskStore {
     if (!c) return;
     const mineOrLooking = (msg.authorType === 'agent' && msg.authorId === this.me.id) || this.isLooking(msg.conversationId);
     this.updateConversations((m) =>
-      m.set(msg.conversationId, { ...c, messages: mergeById(c.messages, [msg]), seenMessageId: mineOrLooking ? Math.max(c.seenMessageId, msg.id) : c.seenMessageId }),
+      m.set(msg.conversationId, { ...c, messages: mergeMessages(c.messages, [msg]), seenMessageId: mineOrLooking ? Math.max(c.seenMessageId, msg.id) : c.seenMessageId }),
     );
     if (mineOrLooking) this.rememberSeen(msg.conversationId);
   }
@@ -318,7 +319,7 @@ export class DeskStore {
       .then((d) => {
         this.patchConversation(id, (x) => {
           const looking = this.isLooking(id);
-          const messages = mergeById(x.messages, d.messages);
+          const messages = mergeMessages(x.messages, d.messages);
           // a newer event already told more than this answer: keep its view
           const view = x.rev === before ? d.conversation : x.view;
           return {

@@ -5,6 +5,7 @@ import type { MonitorFilter, MonitorSnapshot } from '../../contracts/monitor';
 import { isOpenState } from '../../shared/states';
 import { get, post } from '../api';
 import { RealtimeClient, type ConnectionStatus, type StreamMessage } from '../realtime/client';
+import { mergeById, mergeMessages } from '../realtime/merge';
 import { AlertInbox } from './alerts';
 import type { LiveFilter } from './live';
 
@@ -51,13 +52,6 @@ export function toMonitorFilter(f: LiveFilter): MonitorFilter {
   };
 }
 
-function mergeById<T extends { id: number }>(list: T[], items: T[]): T[] {
-  if (items.length === 1 && (list.length === 0 || list[list.length - 1].id < items[0].id)) return [...list, items[0]];
-  const byId = new Map<number, T>();
-  for (const x of list) byId.set(x.id, x);
-  for (const x of items) byId.set(x.id, x);
-  return [...byId.values()].sort((a, b) => a.id - b.id);
-}
 
 /**
  * Everything Início shows, from the supervisor's /ws monitor stream: the open conversations and the
@@ -228,7 +222,7 @@ export class MonitorStore {
   }
 
   private applyMessage(m: MessageView): void {
-    this.patchDetail(m.conversationId, (d) => ({ ...d, messages: mergeById(d.messages, [m]) }));
+    this.patchDetail(m.conversationId, (d) => ({ ...d, messages: mergeMessages(d.messages, [m]) }));
   }
 
   private applyWhisper(w: WhisperView): void {
@@ -274,7 +268,7 @@ export class MonitorStore {
       entry.detail = {
         // an event newer than this answer already gave the view
         view: entry.rev === before || !entry.detail.view ? d.conversation : entry.detail.view,
-        messages: mergeById(entry.detail.messages, d.messages),
+        messages: mergeMessages(entry.detail.messages, d.messages),
         whispers: mergeById(entry.detail.whispers, d.whispers),
         status: 'loaded',
       };

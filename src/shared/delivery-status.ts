@@ -17,3 +17,16 @@ export function nextDeliveryStatus(current: DeliveryStatus | null, receipt: Rece
   if (current === 'failed') return receipt === 'sent' ? null : receipt;
   return RANK[receipt] > RANK[current] ? receipt : null;
 }
+
+/**
+ * Of two views of one message, the one a screen should keep: the views arrive by different roads (the
+ * reply's own answer, its events, a history load) in any order, and a late one must not put a failed
+ * or delivered message back to pending or sent.
+ */
+export function fresherMessage<T extends { deliveryStatus: DeliveryStatus | null }>(current: T, incoming: T): T {
+  const was = current.deliveryStatus;
+  const now = incoming.deliveryStatus;
+  if (was === now || was === null || now === null) return incoming;
+  if (now === 'pending') return current;
+  return nextDeliveryStatus(was, now) === now ? incoming : current;
+}
