@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { lookup as dnsLookupAll } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import type { Said } from '../core/said.js';
-import { AppError, at } from './errors.js';
+import { fieldError } from './errors.js';
 import { PermanentFailure } from './outbox.js';
 
 // Outbound webhooks may not reach the platform's own network (loopback, private ranges, link-local
@@ -124,10 +124,7 @@ export async function assertWebhookTarget(url: string, allowPrivate: boolean, fi
   }
   for (const address of addresses) {
     const kind = blockedAddress(address);
-    if (kind) {
-      const message = at(field, refusal(host, address, kind));
-      throw new AppError(422, 'validation_error', message, { field, issues: [{ path: field, message: refusal(host, address, kind) }] });
-    }
+    if (kind) throw fieldError(422, 'validation_error', field, refusal(host, address, kind), { field });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Said } from '../core/said.js';
-import { AppError, at } from '../engine/errors.js';
+import { fieldError } from '../engine/errors.js';
 
 const NUL = '\u0000';
 
@@ -30,7 +30,7 @@ export function findNul(value: unknown, path: string): string | undefined {
 export const NUL_SAID: Said = { en: 'must not contain the NUL character (U+0000)', pt: 'não pode conter o caractere NUL (U+0000)' };
 
 /** The AppError for a value with a NUL at `path`. */
-export const nulError = (path: string) => new AppError(400, 'validation_error', at(path, NUL_SAID), { issues: [{ path, message: NUL_SAID }] });
+export const nulError = (path: string) => fieldError(400, 'validation_error', path, NUL_SAID);
 
 /**
  * Every HTTP request's params, query and body are checked before validation: the choice is to refuse

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/database.js';
-import { AppError, type Said } from '../errors.js';
+import { fieldError, type Said } from '../errors.js';
 
 // Keyset pagination: a page is "the rows after the last one shown", found by the sort keys' values
 // (an index range), never by OFFSET (which reads and drops every row before the page). The cursor
@@ -40,10 +40,7 @@ export interface Page<T> {
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 const KEY_PREFIX = 'keyset_k';
 
-const badCursor = (reason: Said) => {
-  const message = { en: `cursor: ${reason.en}`, pt: `cursor: ${reason.pt}` };
-  return new AppError(400, 'validation_error', message, { field: 'cursor', issues: [{ path: 'cursor', message: reason }] });
-};
+const badCursor = (reason: Said) => fieldError(400, 'validation_error', 'cursor', reason, { field: 'cursor' });
 const NOT_A_CURSOR: Said = { en: 'not a cursor of this list (start again from the first page)', pt: 'não é um cursor desta lista (comece de novo pela primeira página)' };
 
 const nullsFirst = (k: SortKey) => (k.nulls ?? (k.dir === 'desc' ? 'first' : 'last')) === 'first';
