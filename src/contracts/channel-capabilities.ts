@@ -13,6 +13,11 @@ export interface ChannelCapabilities {
    * which default service level a new service gets: live chat, or mail that waits by nature.
    */
   workload: 'chat' | 'email';
+  /**
+   * Which family of the looking-back screens lists it (the seed's Consultas tabs): live chat
+   * (WebChat, the API channel), e-mail, or messaging apps (WhatsApp, Instagram, Messenger, Telegram, SMS).
+   */
+  family: 'chat' | 'email' | 'messaging';
   /** a new conversation may start in the service's bot flow */
   botStage: boolean;
   /** the service's business hours apply (closed message, leave a message) */
@@ -43,6 +48,7 @@ export interface ChannelCapabilities {
 
 const chatDefaults = {
   workload: 'chat',
+  family: 'chat',
   botStage: true,
   businessHours: true,
   triage: false,
@@ -69,6 +75,7 @@ export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>
   },
   email: {
     workload: 'email',
+    family: 'email',
     botStage: false,
     businessHours: false,
     triage: true,
@@ -82,6 +89,7 @@ export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>
   },
   whatsapp: {
     ...chatDefaults,
+    family: 'messaging',
     media: ['image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts'],
     maxTextLength: 4096,
     interactive: { buttons: 3, listRows: 10 },
@@ -91,6 +99,7 @@ export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>
   },
   facebook: {
     ...chatDefaults,
+    family: 'messaging',
     media: ['image', 'audio', 'video', 'document'],
     maxTextLength: 2000,
     interactive: { buttons: 13, listRows: 0 },
@@ -99,6 +108,7 @@ export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>
   },
   instagram: {
     ...chatDefaults,
+    family: 'messaging',
     media: ['image', 'audio', 'video'],
     maxTextLength: 1000,
     interactive: { buttons: 13, listRows: 0 },
@@ -107,6 +117,7 @@ export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>
   },
   telegram: {
     ...chatDefaults,
+    family: 'messaging',
     media: ['image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts'],
     maxTextLength: 4096,
     interactive: { buttons: 100, listRows: 0 },
@@ -114,6 +125,7 @@ export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>
   },
   sms: {
     ...chatDefaults,
+    family: 'messaging',
     media: ['image'],
     maxTextLength: 1600,
     interactive: null,
@@ -124,4 +136,9 @@ export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>
 /** The capabilities of a channel; an unknown name (a row from before a channel was removed) gets chat's text-only ones. */
 export function capabilitiesOf(channel: string): ChannelCapabilities {
   return CHANNEL_CAPABILITIES[channel as Channel] ?? CHANNEL_CAPABILITIES.api;
+}
+
+/** The channels of one family, in the model's order (the SQL list of a Consultas tab). */
+export function channelsOfFamily(family: ChannelCapabilities['family']): Channel[] {
+  return (Object.keys(CHANNEL_CAPABILITIES) as Channel[]).filter((c) => CHANNEL_CAPABILITIES[c].family === family);
 }
