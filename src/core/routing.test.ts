@@ -4,6 +4,9 @@ import { canReceiveWork, type AgentPresence } from './agent-state.js';
 import {
   agentCapacity,
   compareQueued,
+  hasFreeSlot,
+  queueHeads,
+  queueHeadSizes,
   routeConversations,
   type Assignment,
   type ChannelKind,
@@ -273,6 +276,34 @@ describe('routing properties', () => {
         expect(routeConversations(input)).toEqual(naiveRoute(input));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('routing only the queues’ heads and the agents with a free slot gives the same assignments as routing everything', () => {
+    fc.assert(
+      fc.property(scenario, (input) => {
+        const heads = queueHeads(input.conversations, queueHeadSizes(input));
+        const agents = input.agents.filter((a) => hasFreeSlot(a, input.capacities));
+        expect(routeConversations({ ...input, conversations: heads, agents })).toEqual(routeConversations(input));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('the heads are small: at most the free slots of each queue, plus the manual ones', () => {
+    fc.assert(
+      fc.property(scenario, (input) => {
+        const sizes = queueHeadSizes(input);
+        const heads = queueHeads(input.conversations, sizes);
+        for (const [serviceId, size] of sizes) {
+          for (const kind of ['chat', 'email'] as const) {
+            const n = heads.filter((c) => c.serviceId === serviceId && c.channelKind === kind && c.priority !== 'manual').length;
+            expect(n).toBeLessThanOrEqual(size[kind]);
+          }
+        }
+        // a service whose agents are all full (or that has none) contributes nothing
+        for (const c of heads) expect(sizes.has(c.serviceId)).toBe(true);
+      }),
     );
   });
 });

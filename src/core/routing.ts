@@ -221,3 +221,80 @@ export function routeConversations(input: RoutingInput): Assignment[] {
   }
   return assignments;
 }
+
+/**
+ * How many conversations one run could assign at most in each service, per kind: the free slots of
+ * the agents who can take that kind there (can receive work, linked through one of the service's
+ * teams, below their limit). Zero entries are left out: such a queue cannot move now.
+ *
+ * Why a run needs no more of a queue than this (the router reads only these heads, never the whole
+ * backlog): within one service and kind, slots only shrink during a run, so once a non-pinned
+ * conversation finds no agent, none after it does; the ones assigned are a prefix of the queue in
+ * routing order, and there are at most this many. Pinned conversations (`manual` with a preferred
+ * agent) and unpinned `manual` ones come first and are few: the router reads all of them.
+ */
+export function queueHeadSizes(input: Omit<RoutingInput, 'conversations'>): Map<string, { chat: number; email: number }> {
+  const capacities = new Map(input.capacities.map((c) => [c.teamId, c] as const));
+  const byTeam = new Map<string, RoutingAgent[]>();
+  const seen = new Set<string>();
+  for (const agent of input.agents) {
+    if (!agent.canReceiveWork || seen.has(agent.id)) continue;
+    seen.add(agent.id);
+    for (const teamId of new Set(agent.teamIds)) {
+      const list = byTeam.get(teamId);
+      if (list) list.push(agent);
+      else byTeam.set(teamId, [agent]);
+    }
+  }
+  const sizes = new Map<string, { chat: number; email: number }>();
+  for (const service of input.services) {
+    let chat = 0;
+    let email = 0;
+    const counted = new Set<string>();
+    for (const teamId of service.teamIds) {
+      for (const agent of byTeam.get(teamId) ?? []) {
+        if (counted.has(agent.id)) continue;
+        counted.add(agent.id);
+        chat += Math.max(0, agentCapacity(agent.teamIds, service.teamIds, capacities, 'chat') - agent.openChat);
+        email += Math.max(0, agentCapacity(agent.teamIds, service.teamIds, capacities, 'email') - agent.openEmail);
+      }
+    }
+    if (chat || email) sizes.set(service.id, { chat, email });
+  }
+  return sizes;
+}
+
+/**
+ * The part of the queues one run needs (what the router's SQL reads): every `manual` conversation,
+ * and of the rest, the first `size` of each service and kind in routing order. Routing these gives
+ * exactly the assignments that routing the whole backlog would (property-tested).
+ */
+export function queueHeads(
+  conversations: readonly QueuedConversation[],
+  sizes: ReadonlyMap<string, { chat: number; email: number }>,
+): QueuedConversation[] {
+  const taken = new Map<string, number>();
+  const heads: QueuedConversation[] = [];
+  for (const c of conversations.slice().sort(compareQueued)) {
+    const size = sizes.get(c.serviceId);
+    if (!size) continue;
+    if (c.priority === 'manual') {
+      heads.push(c);
+      continue;
+    }
+    const key = `${c.channelKind}:${c.serviceId}`;
+    const n = taken.get(key) ?? 0;
+    if (n >= size[c.channelKind]) continue;
+    taken.set(key, n + 1);
+    heads.push(c);
+  }
+  return heads;
+}
+
+/** Whether an agent has a free slot in any of their teams, whatever the service (the router reads only these). */
+export function hasFreeSlot(agent: RoutingAgent, capacities: readonly TeamCapacity[]): boolean {
+  return (
+    agent.canReceiveWork &&
+    capacities.some((c) => agent.teamIds.includes(c.teamId) && (agent.openChat < c.maxChat || agent.openEmail < c.maxEmail))
+  );
+}

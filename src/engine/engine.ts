@@ -11,7 +11,8 @@ import { appendEvents } from './events.js';
  */
 export class UnitOfWork {
   readonly events: StoredEvent[] = [];
-  routingNeeded = false;
+  /** what this command may let routing do: see requestRouting */
+  readonly routing: RoutingWake = { any: false, services: new Set() };
   constructor(
     readonly tx: Queryable,
     readonly now: Date,
@@ -31,10 +32,22 @@ export class UnitOfWork {
     this.tx.query(sql, params).catch(() => undefined);
   }
 
-  /** Something changed that may allow an assignment (queued, agent freed, back from pause…). */
-  requestRouting(): void {
-    this.routingNeeded = true;
+  /**
+   * Something changed that may allow an assignment. With a service: a conversation joined (or moved
+   * up in) that service's queue, which can move only if an agent there has a free slot. Without: a
+   * slot may have freed or an agent come back (finish, transfer away, login, resume, a lost race),
+   * so any queue may move.
+   */
+  requestRouting(serviceId?: string): void {
+    if (serviceId === undefined) this.routing.any = true;
+    else this.routing.services.add(serviceId);
   }
+}
+
+/** What a committed command asks of routing (UnitOfWork.requestRouting). */
+export interface RoutingWake {
+  any: boolean;
+  services: Set<string>;
 }
 
 /** A channel's hook for messages that go to the customer: it enqueues them durably, in the same transaction. */
@@ -42,7 +55,7 @@ export type OutboundHook = (u: UnitOfWork, conversation: ConversationView, messa
 
 export class Engine {
   private readonly outbound = new Map<string, OutboundHook>();
-  private routingListener: (() => void) | null = null;
+  private routingListener: ((wake: RoutingWake) => void) | null = null;
 
   constructor(
     readonly db: Database,
@@ -54,7 +67,7 @@ export class Engine {
   async execute<T>(command: (u: UnitOfWork) => Promise<T>): Promise<T> {
     const now = this.clock.now();
     let appended: Promise<RealtimeEvent[]> = Promise.resolve([]);
-    let routing = false;
+    let routing: RoutingWake | null = null;
     const result = await this.db.transaction(async (tx) => {
       const u = new UnitOfWork(tx, now);
       const r = await command(u);
@@ -62,11 +75,11 @@ export class Engine {
       // should their statement fail, the transaction fails with it
       appended = appendEvents(tx, this.db.kind, u.events, now);
       appended.catch(() => undefined);
-      routing = u.routingNeeded;
+      if (u.routing.any || u.routing.services.size) routing = u.routing;
       return r;
     });
     this.bus.publish(await appended);
-    if (routing) this.routingListener?.();
+    if (routing) this.routingListener?.(routing);
     return result;
   }
 
@@ -81,7 +94,7 @@ export class Engine {
     return this.livenessProbe(agentId);
   }
 
-  onRoutingNeeded(listener: () => void): void {
+  onRoutingNeeded(listener: (wake: RoutingWake) => void): void {
     this.routingListener = listener;
   }
 

@@ -1,20 +1,51 @@
-import { routeConversations, type QueuedConversation, type RoutingAgent, type TeamCapacity } from '../core/routing.js';
+import {
+  hasFreeSlot, queueHeadSizes, routeConversations, type QueuedConversation, type RoutingAgent, type RoutingService, type TeamCapacity,
+} from '../core/routing.js';
 import { isTransientConflict } from '../db/database.js';
-import type { Engine } from './engine.js';
+import type { Engine, RoutingWake } from './engine.js';
 import { assignBatch } from './conversations/assign.js';
-import { capabilitiesOf } from '../contracts/channel-capabilities.js';
+import { CHANNEL_CAPABILITIES, capabilitiesOf } from '../contracts/channel-capabilities.js';
+import type { Channel } from '../contracts/common.js';
+
+/** The channels of each workload, as SQL arrays (a queue head is read per service and workload). */
+const CHANNELS_OF = {
+  chat: (Object.keys(CHANNEL_CAPABILITIES) as Channel[]).filter((c) => CHANNEL_CAPABILITIES[c].workload === 'chat'),
+  email: (Object.keys(CHANNEL_CAPABILITIES) as Channel[]).filter((c) => CHANNEL_CAPABILITIES[c].workload === 'email'),
+};
 
 /**
- * Runs routing passes on this node: reads the queues and the agents, lets the core choose, and
- * applies each choice in its own guarded transaction. Passes never overlap on one node; across
- * nodes the database guards make a lost race harmless (the choice is skipped and retried).
+ * Runs routing passes on this node: reads the agents with a free slot and only the heads of the
+ * queues they could take from, lets the core choose, and applies each choice in its own guarded
+ * transaction (the single authority: never above capacity on any number of nodes). Passes never
+ * overlap on one node; across nodes the database guards make a lost race harmless (the choice is
+ * skipped and retried).
+ *
+ * A pass costs what the free slots allow, not what waits: with every agent full it reads the agents
+ * (none come back) and no queue at all; and a conversation joining a queue whose agents were all
+ * full at the last pass, with nothing freed since, wakes no pass. What may free a slot (a finish, a
+ * transfer away, a login, a resume, a change of teams or limits, on any node: the bus brings the
+ * other nodes' agent and catalogue events) makes every queue worth a look again.
  */
 export class Router {
   private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** what the wakes since the last pass asked for */
+  private wanted: RoutingWake = { any: false, services: new Set() };
+  /**
+   * Services whose linked agents had no free slot for their queue at the last pass's read, with no
+   * slot freed anywhere since: a conversation joining one of these queues cannot be assigned now.
+   */
+  private full = new Set<string>();
+  /** counts the slot-freeing events seen: a pass's picture of full services is kept only if none came during its read */
+  private freed = 0;
+  private readonly unsubscribe: () => void;
   passes = 0;
+  /** wakes that needed no pass (every queue they named was full) */
+  skipped = 0;
+  /** queued conversations read by passes (the heads), for the metrics and the tests */
+  queuedRead = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -22,36 +53,66 @@ export class Router {
     /** assignments per transaction */
     private readonly chunk = 8,
   ) {
-    engine.onRoutingNeeded(() => this.schedule());
+    engine.onRoutingNeeded((wake) => this.wake(wake));
+    this.unsubscribe = engine.bus.subscribe((events) => {
+      for (const e of events) {
+        if ((e.type === 'agent.updated' && e.reason !== 'assigned') || e.type === 'catalog.updated') {
+          // a slot may have freed, here or on another node (whose own router runs its pass): what
+          // this node believed full may not be any more
+                this.full.clear();
+          this.freed++;
+          if (e.type === 'catalog.updated') this.wake({ any: true, services: new Set() });
+        }
+      }
+    });
+  }
+
+  /** Asks for a pass: `any` (or no argument) looks at every queue; services, only if one of them may move. */
+  wake(wake: RoutingWake = { any: true, services: new Set() }): void {
+    if (wake.any) this.wanted.any = true;
+    for (const s of wake.services) this.wanted.services.add(s);
+    this.run();
+  }
+
+  /** A pass over every queue (at start, in tests, in benchmarks). */
+  schedule(): void {
+    this.wake();
   }
 
   /** Coalesces requests: one pass runs, and one more after it if something asked meanwhile. */
-  schedule(): void {
+  private run(): void {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
     }
+    const wanted = this.wanted;
+    this.wanted = { any: false, services: new Set() };
+    this.again = false;
+    if (!wanted.any) {
+      if (![...wanted.services].some((s) => !this.full.has(s))) {
+        if (wanted.services.size) this.skipped++;
+        return;
+      }
+    }
     this.running = this.pass()
       .catch(this.onError)
       .finally(() => {
         this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.schedule();
-        }
+        if (this.again) this.run();
       });
   }
 
-  /** A safety sweep: catches queues another node's events did not wake here. */
+  /** A safety sweep: looks at every queue now and then, whatever woke (or did not wake) this node. */
   start(intervalMs = 2000): void {
-    this.timer = setInterval(() => this.schedule(), intervalMs);
+    this.timer = setInterval(() => this.wake(), intervalMs);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    this.unsubscribe();
     await this.running;
   }
 
@@ -63,21 +124,74 @@ export class Router {
   private async pass(): Promise<void> {
     this.passes++;
     const db = this.engine.db;
-    const queued = await db.query<{ id: string; service_id: string; channel: string; priority: QueuedConversation['priority']; queued_at: Date; preferred_agent_id: string | null }>(
-      `SELECT id, service_id, channel, priority, queued_at, preferred_agent_id FROM conversations WHERE state = 'queued'`,
-    );
-    if (!queued.rows.length) return;
+    const freed = this.freed;
+    // the agents who could take something now (logged in, unpaused, enabled, below a limit of one of
+    // their teams), the services' teams and channels, the teams' limits: small, whatever waits
     const [agents, services, teams] = await Promise.all([
-      db.query<{ user_id: string; state: string; pending_pause_reason_id: string | null; open_chat: number; open_email: number; last_assigned_at: Date | null; logged_in_at: Date | null; team_ids: string[] }>(
-        `SELECT p.*, coalesce(array(SELECT team_id::text FROM team_agents WHERE user_id = p.user_id), '{}') AS team_ids
+      db.query<{ user_id: string; open_chat: number; open_email: number; last_assigned_at: Date | null; logged_in_at: Date | null; team_ids: string[] }>(
+        `SELECT p.user_id, p.open_chat, p.open_email, p.last_assigned_at, p.logged_in_at,
+                coalesce(array(SELECT team_id::text FROM team_agents WHERE user_id = p.user_id), '{}') AS team_ids
            FROM agent_presence p JOIN users u ON u.id = p.user_id
-          WHERE p.state IN ('available', 'in_service') AND p.pending_pause_reason_id IS NULL AND u.active AND u.agent_enabled`,
+          WHERE p.state IN ('available', 'in_service') AND p.pending_pause_reason_id IS NULL AND u.active AND u.agent_enabled
+            AND EXISTS (SELECT 1 FROM team_agents ta JOIN teams t ON t.id = ta.team_id AND t.active AND t.omni_enabled
+                         WHERE ta.user_id = p.user_id AND (p.open_chat < t.max_chat OR p.open_email < t.max_email))`,
       ),
-      db.query<{ service_id: string; team_ids: string[] }>(
-        `SELECT service_id, array_agg(team_id::text) AS team_ids FROM service_teams GROUP BY service_id`,
+      db.query<{ id: string; channel: string; team_ids: string[] }>(
+        `SELECT s.id, s.channel, array_agg(st.team_id::text) AS team_ids FROM services s JOIN service_teams st ON st.service_id = s.id GROUP BY s.id`,
       ),
       db.query<{ id: string; max_chat: number; max_email: number }>('SELECT id, max_chat, max_email FROM teams WHERE active AND omni_enabled'),
     ]);
+    const routingAgents = agents.rows.map(
+      (a): RoutingAgent => ({
+        id: a.user_id,
+        teamIds: a.team_ids,
+        canReceiveWork: true,
+        openChat: a.open_chat,
+        openEmail: a.open_email,
+        lastAssignedAt: a.last_assigned_at?.getTime() ?? null,
+        loggedInAt: a.logged_in_at?.getTime() ?? 0,
+      }),
+    );
+    const routingServices = services.rows.map((s): RoutingService => ({ id: s.id, teamIds: s.team_ids }));
+    const capacities = teams.rows.map((t): TeamCapacity => ({ teamId: t.id, maxChat: t.max_chat, maxEmail: t.max_email }));
+    const sizes = queueHeadSizes({ agents: routingAgents.filter((a) => hasFreeSlot(a, capacities)), services: routingServices, capacities });
+    // the heads: of each service whose agents have free slots for its channel's workload (a
+    // conversation is always of its service's channel: it opens there, and moves only between
+    // services of one channel), that many from the front of the queue in routing order (priority
+    // returned before normal, then the oldest; conversations_queue_head_idx), and every `manual` one
+    // of those services (a supervisor's allocations: few)
+    const heads: { service: string[]; kind: string[]; n: number[] } = { service: [], kind: [], n: [] };
+    const full = new Set<string>();
+    for (const s of services.rows) {
+      const kind = capabilitiesOf(s.channel).workload;
+      const n = sizes.get(s.id)?.[kind] ?? 0;
+      if (!n) {
+        full.add(s.id);
+        continue;
+      }
+      heads.service.push(s.id);
+      heads.kind.push(kind);
+      heads.n.push(n);
+    }
+    // (a slot freed while the agents were read may not be in this picture: believe nothing full then)
+    this.full = freed === this.freed ? full : new Set();
+    if (!heads.service.length) return;
+
+    const queued = await db.query<{ id: string; service_id: string; channel: string; priority: QueuedConversation['priority']; queued_at: Date; preferred_agent_id: string | null }>(
+      `SELECT h.id, h.service_id, h.channel, h.priority, h.queued_at, h.preferred_agent_id
+         FROM unnest($1::uuid[], $2::text[], $3::int[]) AS w(service_id, kind, n)
+         CROSS JOIN LATERAL (
+           SELECT c.id, c.service_id, c.channel, c.priority, c.queued_at, c.preferred_agent_id FROM conversations c
+            WHERE c.state = 'queued' AND c.service_id = w.service_id AND c.priority <> 'manual'
+              AND c.channel = ANY(CASE w.kind WHEN 'email' THEN $4::text[] ELSE $5::text[] END)
+            ORDER BY c.priority DESC, c.queued_at, c.id LIMIT w.n) h
+       UNION ALL
+       SELECT id, service_id, channel, priority, queued_at, preferred_agent_id FROM conversations
+        WHERE state = 'queued' AND priority = 'manual' AND service_id = ANY($1::uuid[])`,
+      [heads.service, heads.kind, heads.n, CHANNELS_OF.email, CHANNELS_OF.chat],
+    );
+    this.queuedRead += queued.rows.length;
+    if (!queued.rows.length) return;
     const choices = routeConversations({
       conversations: queued.rows.map((r) => ({
         id: r.id,
@@ -87,19 +201,9 @@ export class Router {
         queuedAt: r.queued_at.getTime(),
         preferredAgentId: r.preferred_agent_id ?? undefined,
       })),
-      agents: agents.rows.map(
-        (a): RoutingAgent => ({
-          id: a.user_id,
-          teamIds: a.team_ids,
-          canReceiveWork: true,
-          openChat: a.open_chat,
-          openEmail: a.open_email,
-          lastAssignedAt: a.last_assigned_at?.getTime() ?? null,
-          loggedInAt: a.logged_in_at?.getTime() ?? 0,
-        }),
-      ),
-      services: services.rows.map((s) => ({ id: s.service_id, teamIds: s.team_ids })),
-      capacities: teams.rows.map((t): TeamCapacity => ({ teamId: t.id, maxChat: t.max_chat, maxEmail: t.max_email })),
+      agents: routingAgents,
+      services: routingServices,
+      capacities,
     });
     let rejected = 0;
     // the choices go in guarded transactions of `chunk` assignments at most (assignBatch): an
@@ -117,6 +221,6 @@ export class Router {
       }
     }
     // a lost race means the picture changed: look again shortly (not at once, which could spin)
-    if (rejected) setTimeout(() => this.schedule(), 250).unref();
+    if (rejected) setTimeout(() => this.wake(), 250).unref();
   }
 }

@@ -54,6 +54,8 @@ export function registerMetrics(app: FastifyInstance, runtime: Runtime, token?: 
     // the earlier name of the same figure, kept for dashboards that read it
     metric('mirante_outbox_failed', 'gauge', 'the same as mirante_outbox_dead', [[{}, rows[0].dead]]);
     metric('mirante_routing_passes_total', 'counter', 'routing passes run on this node', [[{}, runtime.router.passes]]);
+    metric('mirante_routing_skipped_total', 'counter', 'routing wakes that needed no pass: every queue they named had no agent with a free slot', [[{}, runtime.router.skipped]]);
+    metric('mirante_routing_queued_read_total', 'counter', 'queued conversations read by routing passes (only the queues\' heads, as many as the free slots)', [[{}, runtime.router.queuedRead]]);
     metric('mirante_event_seq', 'gauge', 'last event seq applied by this node', [[{}, runtime.projection.seq]]);
     return reply.type('text/plain; version=0.0.4').send(lines.join('\n') + '\n');
   });

@@ -164,7 +164,7 @@ export async function writeFast(
     const c = views.get(message.conversationId)!;
     await engine.outboundHook(c.channel)?.(u, c, message);
   }
-  if (opening.length) u.requestRouting();
+  for (const g of opening) u.requestRouting(g.service.id);
   return results;
 }
 

@@ -82,7 +82,7 @@ export async function openConversation(engine: Engine, u: UnitOfWork, s: Service
   if (closed && stage !== 'left_message' && hours?.closedMessage) await addMessage(engine, u, c, { authorType: 'system', body: hours.closedMessage });
   if (stage === 'queued') {
     await setTimer(u.tx, 'queue_timeout', { conversationId: c.id }, new Date(u.now.getTime() + s.queue_timeout_seconds * 1000));
-    u.requestRouting();
+    u.requestRouting(s.id);
   }
   return { conversation: c, stage, closedMessage: closed ? (hours?.closedMessage ?? null) : null };
 }

@@ -123,8 +123,9 @@ export async function queue(u: UnitOfWork, c: ConversationView, by: CoreActor, m
        WHERE c.id = $1`,
     [c.id, serviceId, u.now, move.transfer ? 1 : 0, by, move.reason],
   );
+  // (a slot freed wakes every queue: releaseAgent asks for that)
   if (c.state === 'in_service' && c.agentId) await releaseAgent(u, c.agentId, c.channel);
-  u.requestRouting();
+  u.requestRouting(serviceId);
   u.emit({ type: 'conversation.updated', reason: move.reason, serviceId: view.serviceId, agentId: view.agentId, conversation: view });
   return view;
 }
@@ -135,7 +136,7 @@ export async function queue(u: UnitOfWork, c: ConversationView, by: CoreActor, m
  */
 export async function prioritize(u: UnitOfWork, c: ConversationView, priority: 'manual' | 'returned', preferredAgentId: string | null, reason: string): Promise<ConversationView> {
   const view = await writeOne(u, 'UPDATE conversations c SET priority = $2, preferred_agent_id = $3, version = c.version + 1 WHERE c.id = $1', [c.id, priority, preferredAgentId]);
-  u.requestRouting();
+  u.requestRouting(c.serviceId);
   u.emit({ type: 'conversation.updated', reason, serviceId: view.serviceId, agentId: view.agentId, conversation: view });
   return view;
 }

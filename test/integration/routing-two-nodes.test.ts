@@ -1,0 +1,98 @@
+// Routing skips a wake for a queue whose agents were all full at its last look (issue 13). That belief
+// must not outlive a slot freed on another node: the freeing node's events reach this one over Redis
+// and make every queue worth a look again. Two runtimes on one PostgreSQL and Redis, loops driven by
+// hand, so nothing but that event can make the difference.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgres, type Database } from '../../src/db/database.js';
+import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
+import { startRuntime, type Runtime } from '../../src/engine/runtime.js';
+import { buildApp } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser, freshDatabase, TEST_SECRET_KEY, unique } from '../support/test-app.js';
+import { REDIS_URL, severalNodesSkipReason } from '../support/two-nodes.js';
+
+const skipReason = await severalNodesSkipReason();
+
+interface Node {
+  url: string;
+  runtime: Runtime;
+  app: FastifyInstance;
+}
+
+describe.skipIf(skipReason !== null)(`routing's "all full" belief across nodes${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  let drop: () => Promise<void>;
+  let dbB: Database;
+  const nodes: Node[] = [];
+
+  async function startNode(db: Database): Promise<Node> {
+    const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: TEST_SECRET_KEY, redisUrl: REDIS_URL };
+    const runtime = await startRuntime(db, { redisUrl: REDIS_URL, background: false });
+    const app = await buildApp({ db, config, runtime });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = app.server.address();
+    return { runtime, app, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` };
+  }
+  const signIn = async (node: Node, email: string, password: string) => {
+    const c = new Client(node.url);
+    expect((await c.post('/api/auth/login', { email, password })).status).toBe(200);
+    return c;
+  };
+
+  beforeAll(async () => {
+    const fresh = await freshDatabase();
+    drop = fresh.drop;
+    dbB = openPostgres(fresh.url!);
+    await ensureFirstAdmin(fresh.db, ADMIN_EMAIL, ADMIN_PASSWORD);
+    nodes.push(await startNode(fresh.db), await startNode(dbB));
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const n of nodes) {
+      await n.app.close();
+      await n.runtime.stop();
+    }
+    await dbB?.close();
+    await drop?.();
+  });
+
+  it('a slot freed on node B makes node A look at the queue it believed full', async () => {
+    const [a, b] = nodes;
+    const admin = await signIn(a, ADMIN_EMAIL, ADMIN_PASSWORD);
+    const team = await createTeam(admin, { maxChat: 1 });
+    const service = await createService(admin, { channel: 'api', teamIds: [team.id] });
+    const { token } = (await admin.post(`/api/services/${service.id}/api-credentials`)).body;
+    const x = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
+    const desk = await signIn(a, x.email, x.password);
+    expect((await desk.post('/api/agent/login')).status).toBe(200);
+    const send = async (customer: string) => {
+      const r = await new Client(a.url).request('POST', `/api/channels/api/${service.id}/messages`, { contact: { externalId: customer }, externalId: unique('m'), text: 'oi' }, { authorization: `Bearer ${token}` });
+      expect(r.status).toBe(202);
+      await a.runtime.router.idle();
+      return r.body.conversationId as string;
+    };
+    const state = async (id: string) => (await b.runtime.engine.db.query<{ state: string }>('SELECT state FROM conversations WHERE id = $1', [id])).rows[0].state;
+
+    const c1 = await send(unique('c1'));
+    expect(await state(c1)).toBe('in_service');
+    // c2 waits: node A's pass finds the only agent full, and A now believes the queue full
+    const c2 = await send(unique('c2'));
+    expect(await state(c2)).toBe('queued');
+    const skipped = a.runtime.router.skipped;
+    await send(unique('probe'));
+    expect(a.runtime.router.skipped).toBe(skipped + 1);
+
+    // node B never routes here; the agent finishes c1 through node B
+    await b.runtime.router.stop();
+    const deskB = await signIn(b, x.email, x.password);
+    expect((await deskB.post(`/api/conversations/${c1}/finish`, { outcome: 'completed' })).status).toBe(200);
+    // B's agent event reaches A over Redis (A's projection shows the freed slot)
+    for (let i = 0; i < 100 && a.runtime.projection.agents.get(x.id)?.openChat !== 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(a.runtime.projection.agents.get(x.id)?.openChat).toBe(0);
+    expect(await state(c2)).toBe('queued');
+
+    // the next arrival on A is not skipped: A looks, and the oldest (c2) gets the freed slot
+    await send(unique('c3'));
+    expect(await state(c2)).toBe('in_service');
+  });
+});
