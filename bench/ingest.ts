@@ -1,12 +1,10 @@
 // Ingest, end to end: API-channel messages per second from HTTP POST to the agent's screen (durable,
 // routed, pushed over the bus and the WebSocket), beside the raw single-row INSERT rate of the same
 // database measured in the same run. PGlite in memory always; PostgreSQL when it answers.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { cpus } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import Fastify from 'fastify';
 import pg from 'pg';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../src/contracts/events.js';
@@ -17,6 +15,7 @@ import { startRuntime } from '../src/engine/runtime.js';
 import { buildApp } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
 import { emit, percentile } from './report.js';
+import { bareRoute, generateLoad, GENERATOR_THREADS } from './load.js';
 
 const CONCURRENCY = 32;
 const CUSTOMERS = 300;
@@ -76,7 +75,7 @@ export function printProfile(title: string, profile: Profile): void {
 }
 
 /** CPU time used so far: this process (all its threads) and the whole machine, in ms. */
-function cpuNow(): { node: number; machine: number; wall: number } {
+export function cpuNow(): { node: number; machine: number; wall: number } {
   const u = process.cpuUsage();
   // /proc/stat's first line: user nice system idle iowait irq softirq steal …, in clock ticks (1/100 s)
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
@@ -105,92 +104,7 @@ async function rawInsertRate(db: Database, count: number): Promise<number> {
   return rate;
 }
 
-// The customers' system runs in a worker thread (its own event loop), as it would on another host.
-// node:http with a keep-alive agent: a lean client, so the generator takes as little as it can of
-// the CPU it shares with the server (fetch cost about 0.8 ms of CPU per request here).
-const LOAD_GENERATOR = `
-const { parentPort, workerData: w } = require('node:worker_threads');
-const http = require('node:http');
-const now = () => performance.timeOrigin + performance.now();
-// this thread's CPU time in ms (utime + stime, in ticks of 1/100 s)
-const threadCpu = () => require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ').slice(11, 13).reduce((a, b) => a + Number(b) * 10, 0);
-const target = new URL(w.url);
-const agent = new http.Agent({ keepAlive: true, maxSockets: w.concurrency });
-function post(body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: 'Bearer ' + w.token } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-(async () => {
-  const order = [];
-  for (let j = 0; j < w.perCustomer; j++) for (let c = 0; c < w.customers; c++) order.push({ c, j });
-  const out = new Array(order.length);
-  let next = 0;
-  const t0 = now();
-  const cpu0 = threadCpu();
-  await Promise.all(Array.from({ length: w.concurrency }, async () => {
-    while (next < order.length) {
-      const i = next++;
-      const { c, j } = order[i];
-      const start = now();
-      const res = await post(JSON.stringify({ contact: { externalId: w.prefix + c, name: 'Cliente ' + c }, externalId: w.prefix + c + '-' + j, text: 'mensagem ' + j + ' do cliente ' + c }));
-      out[i] = { status: res.status, conversationId: res.body.conversationId, messageId: res.body.messageId, ms: now() - start, at: now() };
-    }
-  }));
-  const cpuMs = threadCpu() - cpu0;
-  agent.destroy();
-  parentPort.postMessage({ t0, results: out, cpuMs });
-})().catch((err) => parentPort.postMessage({ error: String(err && err.stack || err) }));
-`;
-
-/**
- * The front door alone: the same load generator against a bare Fastify route that parses the same
- * JSON body and answers 202, on this machine now. No ingest through HTTP can be faster than this.
- */
-async function httpFloor(): Promise<number> {
-  const app = Fastify({ logger: false });
-  app.post('/messages', async (_req, reply) => reply.code(202).send({ conversationId: randomUUID(), protocol: '202611220000001', messageId: 1, duplicate: false }));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = app.server.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/messages`;
-  try {
-    // the best of three passes (the first warms the JIT): the most generous ceiling
-    let rate = 0;
-    for (let i = 0; i < 3; i++) {
-      const { t0, results } = await generateLoad({ url, token: 'x', customers: CUSTOMERS, perCustomer: PER_CUSTOMER, concurrency: CONCURRENCY, prefix: `f${i}-` });
-      rate = Math.max(rate, results.length / ((Math.max(...results.map((r) => r.at)) - t0) / 1000));
-    }
-    return rate;
-  } finally {
-    await app.close();
-  }
-}
-
-interface Sent {
-  status: number;
-  conversationId: string;
-  messageId: number;
-  ms: number;
-  at: number;
-}
-
-function generateLoad(data: Record<string, unknown>): Promise<{ t0: number; results: Sent[]; cpuMs: number }> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(LOAD_GENERATOR, { eval: true, workerData: data });
-    worker.once('message', (m) => (m.error ? reject(new Error(m.error)) : resolve(m)));
-    worker.once('error', reject);
-  });
-}
-
-async function http(base: string, method: string, path: string, body?: unknown, cookie = ''): Promise<{ status: number; body: any; cookie: string }> {
+export async function http(base: string, method: string, path: string, body?: unknown, cookie = ''): Promise<{ status: number; body: any; cookie: string }> {
   const res = await fetch(base + path, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(cookie ? { cookie } : {}) },
@@ -249,7 +163,7 @@ async function measure(label: 'pglite' | 'postgres', raw: Database): Promise<voi
       });
     }
     const load = (customers: number, perCustomer: number, prefix: string) =>
-      generateLoad({ url: `${base}/api/channels/api/${service.id}/messages`, token, customers, perCustomer, concurrency: CONCURRENCY, prefix });
+      generateLoad({ urls: [`${base}/api/channels/api/${service.id}/messages`], token, customers, perCustomer, concurrency: CONCURRENCY, prefix });
 
     /** One pass of CUSTOMERS × PER_CUSTOMER messages, timed until everything reached the agents. */
     const pass = async (profileOut?: string) => {
@@ -320,10 +234,20 @@ async function measure(label: 'pglite' | 'postgres', raw: Database): Promise<voi
 
     const baselineAfter = await rawInsertRate(raw, 3000);
     const baseline = (baselineBefore + baselineAfter) / 2;
-    const floor = await httpFloor();
+    const floor = await bareRoute({ customers: CUSTOMERS, perCustomer: PER_CUSTOMER, concurrency: CONCURRENCY });
     const value = messages / seconds;
     emit({ bench: 'ingest', db: label, value: Math.round(value), unit: 'msg/s', baseline: Math.round(baseline), ratio: +(value / baseline).toFixed(2), messages, customers: CUSTOMERS, concurrency: CONCURRENCY });
-    emit({ bench: 'ingest-http-floor', db: label, value: Math.round(floor), unit: 'POST/s to a bare route answering 202, same load generator, same machine', ratio: +(floor / baseline).toFixed(2) });
+    emit({
+      bench: 'ingest-http-floor',
+      db: label,
+      value: Math.round(floor.ours),
+      unit: `POST/s to a bare route answering 202, same load generator (${GENERATOR_THREADS} threads), same machine`,
+      autocannon: Math.round(floor.autocannon),
+      wrk: floor.wrk === null ? 'not installed' : Math.round(floor.wrk),
+      ratio: +(floor.ours / baseline).toFixed(2),
+      // the generator is not the limit when the bare route takes at least 3× what Mirante does
+      overIngest: +(floor.ours / value).toFixed(1),
+    });
     emit({ bench: 'ingest-cold', db: label, value: Math.round(cold.results.length / cold.seconds), unit: 'msg/s, first pass of a fresh process (JIT still compiling)', ratio: +(cold.results.length / cold.seconds / baseline).toFixed(2) });
     emit({ bench: 'ingest-baseline-runs', db: label, value: [Math.round(baselineBefore), Math.round(baselineAfter)], unit: 'single-row INSERT/s, before and after' });
     const latencies = results.map((r) => r.ms);

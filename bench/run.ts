@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'monitor-fanout': () => import('./monitor-fanout.js'),
   'monitor-frames': () => import('./monitor-frames.js'),
   ingest: () => import('./ingest.js'),
+  'ingest-backlog': () => import('./ingest-backlog.js'),
   'routing-engine': () => import('./routing-engine.js'),
   webchat: () => import('./webchat.js'),
   'widget-size': () => import('./widget-size.js'),

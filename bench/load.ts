@@ -1,0 +1,141 @@
+// The customers' systems: the load generators of the ingest benchmarks, and the proof that they are
+// not the limit (issue 13): every ingest figure is printed beside the rate the same generator reaches
+// against a bare route on this machine at that moment, and beside a proven generator's (autocannon,
+// in worker threads; Debian's wrk too when it is installed).
+import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+
+/** Worker threads that post (each its own event loop, as other hosts would be). */
+export const GENERATOR_THREADS = Number(process.env.BENCH_GENERATOR_THREADS || 2);
+
+// One thread of the generator: node:http with a keep-alive agent, a lean client (fetch cost about
+// 0.8 ms of CPU per request here). Customers first..first+customers-1; each message waits for its 202.
+const LOAD_GENERATOR = `
+const { parentPort, workerData: w } = require('node:worker_threads');
+const http = require('node:http');
+const now = () => performance.timeOrigin + performance.now();
+// this thread's CPU time in ms (utime + stime, in ticks of 1/100 s)
+const threadCpu = () => require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ').slice(11, 13).reduce((a, b) => a + Number(b) * 10, 0);
+const targets = w.urls.map((u) => new URL(u));
+const agent = new http.Agent({ keepAlive: true, maxSockets: w.concurrency });
+function post(target, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: 'Bearer ' + w.token } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => { try { resolve({ status: res.statusCode, body: JSON.parse(text) }); } catch (e) { resolve({ status: res.statusCode, body: { text } }); } });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+(async () => {
+  const order = [];
+  for (let j = 0; j < w.perCustomer; j++) for (let c = w.first; c < w.first + w.customers; c++) order.push({ c, j });
+  const out = new Array(order.length);
+  let next = 0;
+  const t0 = now();
+  const cpu0 = threadCpu();
+  await Promise.all(Array.from({ length: w.concurrency }, async () => {
+    while (next < order.length) {
+      const i = next++;
+      const { c, j } = order[i];
+      const start = now();
+      // a customer always writes to the same node (its provider's webhook), as behind a sticky balancer
+      const res = await post(targets[c % targets.length], JSON.stringify({ contact: { externalId: w.prefix + c, name: 'Cliente ' + c }, externalId: w.prefix + c + '-' + j, text: 'mensagem ' + j + ' do cliente ' + c }));
+      out[i] = { status: res.status, conversationId: res.body.conversationId, messageId: res.body.messageId, ms: now() - start, at: now() };
+    }
+  }));
+  const cpuMs = threadCpu() - cpu0;
+  agent.destroy();
+  parentPort.postMessage({ t0, results: out, cpuMs });
+})().catch((err) => parentPort.postMessage({ error: String(err && err.stack || err) }));
+`;
+
+export interface Sent {
+  status: number;
+  conversationId: string;
+  messageId: number;
+  ms: number;
+  at: number;
+}
+
+export interface LoadSpec {
+  /** one URL, or several (nodes): customer c always posts to urls[c % urls.length] */
+  urls: string[];
+  token: string;
+  customers: number;
+  perCustomer: number;
+  /** requests in flight, over all threads */
+  concurrency: number;
+  prefix: string;
+  threads?: number;
+}
+
+/**
+ * Posts every customer's messages (each customer's in order, the customers interleaved), from
+ * `threads` worker threads sharing the customers and the concurrency. `t0` is the first thread's
+ * start; `cpuMs` the generator threads' CPU time together.
+ */
+export async function generateLoad(spec: LoadSpec): Promise<{ t0: number; results: Sent[]; cpuMs: number }> {
+  const threads = Math.max(1, Math.min(spec.threads ?? GENERATOR_THREADS, spec.customers));
+  const parts = await Promise.all(
+    Array.from({ length: threads }, (_, k) => {
+      const first = Math.floor((spec.customers * k) / threads);
+      const customers = Math.floor((spec.customers * (k + 1)) / threads) - first;
+      const concurrency = Math.max(1, Math.round(spec.concurrency / threads));
+      return new Promise<{ t0: number; results: Sent[]; cpuMs: number }>((resolve, reject) => {
+        const worker = new Worker(LOAD_GENERATOR, { eval: true, workerData: { ...spec, first, customers, concurrency } });
+        worker.once('message', (m) => (m.error ? reject(new Error(m.error)) : resolve(m)));
+        worker.once('error', reject);
+      });
+    }),
+  );
+  return { t0: Math.min(...parts.map((p) => p.t0)), results: parts.flatMap((p) => p.results), cpuMs: parts.reduce((a, p) => a + p.cpuMs, 0) };
+}
+
+/** Messages per second of a load's results: all of them over the time from the first start to the last 202. */
+export const rateOf = ({ t0, results }: { t0: number; results: Sent[] }) => results.length / ((Math.max(...results.map((r) => r.at)) - t0) / 1000);
+
+/**
+ * The front door alone: a bare Fastify route that parses the same JSON body and answers 202, in this
+ * process (as Mirante's HTTP is), driven by `generateLoad` with the same shape (best of three, the
+ * first warms the JIT) and by autocannon in two worker threads (5 s; and wrk when installed). No
+ * ingest through HTTP can be faster on this machine at this moment; if the proven generators get far
+ * more than ours, ours is the limit.
+ */
+export async function bareRoute(shape: { customers: number; perCustomer: number; concurrency: number }): Promise<{ ours: number; autocannon: number; wrk: number | null }> {
+  const app = Fastify({ logger: false });
+  app.post('/messages', async (_req, reply) => reply.code(202).send({ conversationId: randomUUID(), protocol: '202611220000001', messageId: 1, duplicate: false }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/messages`;
+  const body = JSON.stringify({ contact: { externalId: 'c-1', name: 'Cliente 1' }, externalId: 'c-1-1', text: 'mensagem 1 do cliente 1' });
+  try {
+    let ours = 0;
+    for (let i = 0; i < 3; i++) ours = Math.max(ours, rateOf(await generateLoad({ urls: [url], token: 'x', ...shape, prefix: `f${i}-` })));
+    const cannon = await autocannon({
+      url, method: 'POST', body, connections: shape.concurrency, duration: 5, workers: 2,
+      headers: { 'content-type': 'application/json', authorization: 'Bearer x' },
+    });
+    return { ours, autocannon: cannon.requests.average, wrk: wrkRate(url, body, shape.concurrency) };
+  } finally {
+    await app.close();
+  }
+}
+
+/** wrk (Debian's package) against the URL for 5 s, when it is installed; null otherwise. */
+function wrkRate(url: string, body: string, connections: number): number | null {
+  const which = spawnSync('sh', ['-c', 'command -v wrk']);
+  if (which.status !== 0) return null;
+  const script = `/tmp/mirante-wrk-${process.pid}.lua`;
+  spawnSync('sh', ['-c', `cat > ${script} <<'EOF'\nwrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\nEOF`]);
+  const r = spawnSync('wrk', ['-t2', `-c${connections}`, '-d5s', '-s', script, url], { encoding: 'utf8' });
+  const m = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout ?? '');
+  return m ? Number(m[1]) : null;
+}
