@@ -14,7 +14,7 @@ import { ensureFirstAdmin } from '../src/engine/bootstrap.js';
 import { startRuntime } from '../src/engine/runtime.js';
 import { buildApp } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
-import { cpuNow, forEachDatabase, http, printProfile, profiled, type Profile } from './ingest.js';
+import { benchLogger, cpuNow, forEachDatabase, http, printProfile, profiled, type Profile } from './ingest.js';
 import { generateLoad, rateOf } from './load.js';
 import { emit } from './report.js';
 
@@ -40,7 +40,7 @@ async function measure(label: 'pglite' | 'postgres', raw: Database): Promise<voi
   await ensureFirstAdmin(db, ADMIN.email, ADMIN.password);
   const runtime = await startRuntime(db, { background: true, onError: (err) => console.error('engine loop', err) });
   const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: 'bench-secret-key-for-mirante' };
-  const app = await buildApp({ db, config, runtime });
+  const app = await buildApp({ db, config, runtime, logger: benchLogger() });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

@@ -16,6 +16,16 @@ import { buildApp } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
 import { emit, percentile } from './report.js';
 import { bareRoute, generateLoad, GENERATOR_THREADS } from './load.js';
+import pino from 'pino';
+import { loggerOptions } from '../src/server/logging.js';
+
+/**
+ * The server's logger as in production (pino at LOG_LEVEL, default info), writing to /dev/null: what
+ * a node pays for its log lines is measured, not what a terminal pays to show them.
+ */
+export function benchLogger() {
+  return { ...loggerOptions(process.env.LOG_LEVEL ?? 'info'), stream: pino.destination({ dest: '/dev/null', sync: false }) };
+}
 
 const CONCURRENCY = 32;
 const CUSTOMERS = 300;
@@ -126,7 +136,7 @@ async function measure(label: 'pglite' | 'postgres', raw: Database): Promise<voi
   await ensureFirstAdmin(db, ADMIN.email, ADMIN.password);
   const runtime = await startRuntime(db, { background: true, onError: (err) => console.error('engine loop', err) });
   const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: 'bench-secret-key-for-mirante' };
-  const app = await buildApp({ db, config, runtime });
+  const app = await buildApp({ db, config, runtime, logger: benchLogger() });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
@@ -51,7 +51,11 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
     trustProxy: config.trustProxy as boolean | string[],
     // requests during the close are refused by registerGracefulClose, in our error shape
     return503OnClosing: false,
+    // one line per request at info cost a busy node as much as a tenth of its CPU (the API channel
+    // takes thousands of messages a second): requestLog below keeps what operators read
+    logController: new LogController({ disableRequestLogging: true }),
   });
+  requestLog(app);
   // first: a request refused during a shutdown costs nothing else; the drain gets most of the deadline
   registerGracefulClose(app, { drainMs: Math.round(config.shutdownTimeoutMs * 0.7) });
   app.setValidatorCompiler(validatorCompiler);
@@ -109,4 +113,31 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
 
   if (indexHtml) await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: false });
   return app;
+}
+
+const LOG_LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+
+/** A request slower than this is logged at warn, whatever its answer. */
+const SLOW_REQUEST_MS = 1000;
+
+/**
+ * The request log: a refused request (4xx) at info, a failed one (5xx) and a slow one at warn, every
+ * other request at debug (`LOG_LEVEL=debug` shows them all). Each line has the method, the URL with
+ * its secrets redacted, the status and the time taken; a WebSocket upgrade at debug when it arrives.
+ */
+function requestLog(app: FastifyInstance): void {
+  // a WebSocket's upgrade is taken over by the socket and never answered here: its line comes first
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (req.headers.upgrade && LOG_LEVELS.debug >= (LOG_LEVELS[req.log.level] ?? 0)) req.log.debug({ req }, 'upgrade request');
+    done();
+  });
+  app.addHook('onResponse', (req, reply, done) => {
+    const status = reply.statusCode;
+    const ms = reply.elapsedTime;
+    const level = status >= 500 || ms >= SLOW_REQUEST_MS ? 'warn' : status >= 400 ? 'info' : 'debug';
+    if (LOG_LEVELS[level] >= (LOG_LEVELS[req.log.level] ?? 0)) {
+      req.log[level]({ req, res: { statusCode: status }, responseTime: Math.round(ms * 10) / 10 }, ms >= SLOW_REQUEST_MS ? 'slow request' : 'request completed');
+    }
+    done();
+  });
 }
