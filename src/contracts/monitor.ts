@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Channel, Id, Timestamp } from './common.js';
 import { ConversationState } from './conversations.js';
+import { MONITORAR_MAX_LIMIT, MONITORAR_PERIODS, MONITORAR_VIEWS, NO_AGENT_KEY } from '../shared/monitorar.js';
 
 /** The filters on top of Início (seed 1): Serviço, Canal, Período, Todos em Fila. */
 export const MonitorFilter = z.strictObject({
@@ -87,16 +88,11 @@ export type MonitorSnapshot = z.infer<typeof MonitorSnapshot>;
 
 // --- Monitorar: the day's or the open conversations grouped by Status, Serviço, Agentes or Canal ---
 
-export const MONITORAR_VIEWS = ['status', 'service', 'agent', 'channel'] as const;
 export const MonitorarView = z.enum(MONITORAR_VIEWS);
 export type MonitorarView = z.infer<typeof MonitorarView>;
-export const MONITORAR_PERIODS = ['open', 'today', 'yesterday'] as const;
 export const MonitorarPeriod = z.enum(MONITORAR_PERIODS);
 export type MonitorarPeriod = z.infer<typeof MonitorarPeriod>;
 
-/** The group of conversations without an agent in view=agent (Sem agente). */
-export const NO_AGENT_KEY = 'none';
-export const MONITORAR_MAX_LIMIT = 200;
 
 /** A group key valid for its view: a state, a service id, an agent id (or `none`), a channel. */
 function groupKeyIssue(view: MonitorarView, key: string): string | null {

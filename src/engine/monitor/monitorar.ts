@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/database.js';
+import { NO_AGENT_KEY } from '../../shared/monitorar.js';
 import {
-  NO_AGENT_KEY, type MonitorarGroup, type MonitorarGroups, type MonitorarPage, type MonitorarPeriod, type MonitorarQuery, type MonitorarRow,
+  type MonitorarGroup, type MonitorarGroups, type MonitorarPage, type MonitorarPeriod, type MonitorarQuery, type MonitorarRow,
   type MonitorarView,
 } from '../../contracts/monitor.js';
 import type { Channel } from '../../contracts/common.js';
