@@ -142,7 +142,7 @@ export const MonitorarRow = z.object({
   serviceId: Id,
   serviceName: z.string().describe('Serviço'),
   state: ConversationState.describe('Situação'),
-  subject: z.string().nullable().describe('Assunto: the subject the channel gave (e-mail, API); null when none'),
+  subject: z.string().nullable().describe('Assunto: the subject of the e-mail that opened it; null when none (other channels, no CRM)'),
   createdAt: Timestamp.describe('Início'),
   firstQueuedAt: Ts.describe('entered a human queue (T.Fila starts)'),
   firstAssignedAt: Ts.describe('an agent took it (T.Fila ends, T.Atd starts)'),

@@ -83,7 +83,7 @@ export function GroupTable({ view, rows }: { view: MonitorarView; rows: Monitora
 
   return (
     <ScrollArea type="auto">
-      <Table striped highlightOnHover verticalSpacing={6} fz="sm" miw={details ? 860 : 1180} data-testid="monitorar-table">
+      <Table striped highlightOnHover verticalSpacing={6} fz="sm" miw={details ? 860 : 1040} data-testid="monitorar-table">
         <Table.Thead>
           <Table.Tr>
             <Head label={c('code')} help={h('code')} />

@@ -210,7 +210,7 @@ export function MonitorarPage() {
           </Group>
           <ConnectionBanner state={frame} />
           <Paper withBorder radius="md" p="sm">
-            <Group gap="md" align="flex-end" wrap="wrap">
+            <Group gap="sm" align="flex-end" wrap="wrap">
               <Stack gap={4}>
                 <Text size="sm" fw={500}>{t('monitorar.viewLabel')}</Text>
                 <SegmentedControl
@@ -243,7 +243,7 @@ export function MonitorarPage() {
                 onChange={(v) => setParam('serviceId', v)}
                 clearable
                 searchable
-                w={260}
+                w={210}
                 data-testid="monitorar-service"
               />
               <Select
@@ -253,7 +253,7 @@ export function MonitorarPage() {
                 value={channel}
                 onChange={(v) => setParam('channel', v)}
                 clearable
-                w={200}
+                w={170}
                 data-testid="monitorar-channel"
               />
             </Group>
