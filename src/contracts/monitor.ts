@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { Channel, Id } from './common.js';
+import { Channel, Id, Timestamp } from './common.js';
+import { ConversationState } from './conversations.js';
+import { MONITORAR_MAX_LIMIT, MONITORAR_PERIODS, MONITORAR_VIEWS, NO_AGENT_KEY } from '../shared/monitorar.js';
 
 /** The filters on top of Início (seed 1): Serviço, Canal, Período, Todos em Fila. */
 export const MonitorFilter = z.strictObject({
@@ -83,3 +85,95 @@ export const MonitorSnapshot = z.object({
   }),
 });
 export type MonitorSnapshot = z.infer<typeof MonitorSnapshot>;
+
+// --- Monitorar: the day's or the open conversations grouped by Status, Serviço, Agentes or Canal ---
+
+export const MonitorarView = z.enum(MONITORAR_VIEWS);
+export type MonitorarView = z.infer<typeof MonitorarView>;
+export const MonitorarPeriod = z.enum(MONITORAR_PERIODS);
+export type MonitorarPeriod = z.infer<typeof MonitorarPeriod>;
+
+
+/** A group key valid for its view: a state, a service id, an agent id (or `none`), a channel. */
+function groupKeyIssue(view: MonitorarView, key: string): string | null {
+  switch (view) {
+    case 'status':
+      return ConversationState.safeParse(key).success ? null : 'a conversation state for view=status';
+    case 'service':
+      return Id.safeParse(key).success ? null : 'a service id for view=service';
+    case 'agent':
+      return key === NO_AGENT_KEY || Id.safeParse(key).success ? null : 'an agent id or none for view=agent';
+    case 'channel':
+      return Channel.safeParse(key).success ? null : 'a channel for view=channel';
+  }
+}
+
+export const MonitorarQuery = z
+  .strictObject({
+    view: MonitorarView.describe('Status, Serviço, Agentes or Detalhes (by channel)'),
+    period: MonitorarPeriod.describe('open: every conversation in an open state, whatever its day; today, yesterday: started that day (contact center’s time zone), any state'),
+    serviceId: Id.optional().describe('default: Todos os Serviços'),
+    channel: Channel.optional().describe('default: Todos os Canais'),
+    group: z.string().max(60).optional().describe('the key of one group: its rows, in keyset pages (without it: the groups and their counts)'),
+    after: z.string().max(2000).optional().describe('the nextCursor of the page before (with group)'),
+    limit: z.coerce.number().int().min(1).max(MONITORAR_MAX_LIMIT).optional().describe('rows per page (with group), default 50'),
+  })
+  .superRefine((q, ctx) => {
+    if (q.group === undefined) {
+      if (q.after !== undefined) ctx.addIssue({ code: 'custom', path: ['after'], message: 'only with group' });
+      if (q.limit !== undefined) ctx.addIssue({ code: 'custom', path: ['limit'], message: 'only with group' });
+      return;
+    }
+    const issue = groupKeyIssue(q.view, q.group);
+    if (issue) ctx.addIssue({ code: 'custom', path: ['group'], message: issue });
+  });
+export type MonitorarQuery = z.infer<typeof MonitorarQuery>;
+
+const Ts = Timestamp.nullable();
+
+/** One conversation as the Monitorar tables show it (Status, Serviço, Agentes and Detalhes columns). */
+export const MonitorarRow = z.object({
+  id: Id,
+  protocol: z.string().describe('Código'),
+  channel: Channel,
+  contactName: z.string().nullable().describe('Cliente'),
+  agentId: Id.nullable(),
+  agentName: z.string().nullable().describe('Agente: who has, or last had, the conversation'),
+  serviceId: Id,
+  serviceName: z.string().describe('Serviço'),
+  state: ConversationState.describe('Situação'),
+  subject: z.string().nullable().describe('Assunto: the subject of the e-mail that opened it; null when none (other channels, no CRM)'),
+  createdAt: Timestamp.describe('Início'),
+  firstQueuedAt: Ts.describe('entered a human queue (T.Fila starts)'),
+  firstAssignedAt: Ts.describe('an agent took it (T.Fila ends, T.Atd starts)'),
+  finishedAt: Ts,
+  lastMessageAt: Ts.describe('ÚltMsg'),
+});
+export type MonitorarRow = z.infer<typeof MonitorarRow>;
+
+const Meta = {
+  view: MonitorarView,
+  period: MonitorarPeriod,
+  day: z.iso.date().nullable().describe('the day of today/yesterday in the contact center’s time zone; null for open'),
+  range: z.object({ start: Timestamp, end: Timestamp }).nullable().describe('that day as instants [start, end)'),
+  timezone: z.string(),
+  generatedAt: Timestamp,
+};
+
+export const MonitorarGroup = z.object({
+  key: z.string().describe('state, service id, agent id (none: Sem agente) or channel'),
+  label: z.string().nullable().describe('the service’s or agent’s name; null for states, channels and Sem agente (the screen names them)'),
+  count: Count,
+});
+export type MonitorarGroup = z.infer<typeof MonitorarGroup>;
+
+export const MonitorarGroups = z.object({ ...Meta, total: Count, groups: z.array(MonitorarGroup) });
+export type MonitorarGroups = z.infer<typeof MonitorarGroups>;
+
+export const MonitorarPage = z.object({
+  ...Meta,
+  group: z.string(),
+  rows: z.array(MonitorarRow).describe('open: oldest first; today, yesterday: newest first'),
+  nextCursor: z.string().nullable().describe('pass as `after` for the next page; null on the last'),
+});
+export type MonitorarPage = z.infer<typeof MonitorarPage>;

@@ -27,6 +27,11 @@ const CUSTOM_PT: Record<string, string> = {
   'required with to': 'obrigatório quando to é informado',
   'must not be before from': 'não pode ser antes de from',
   'the period spans at most 366 days': 'o período pode ter no máximo 366 dias',
+  'only with group': 'só junto com group',
+  'a conversation state for view=status': 'uma situação de atendimento para view=status',
+  'a service id for view=service': 'o id de um serviço para view=service',
+  'an agent id or none for view=agent': 'o id de um agente, ou none, para view=agent',
+  'a channel for view=channel': 'um canal para view=channel',
 };
 
 /** Custom messages built from a value, e.g. `"Sim" appears twice`. */

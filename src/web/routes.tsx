@@ -24,9 +24,10 @@ import { TemplateCategoriesPage } from './admin/TemplateCategoriesPage';
 import { TemplatesPage } from './admin/TemplatesPage';
 import { UsersPage } from './admin/UsersPage';
 import { DeskPage } from './desk/DeskPage';
-import { IconGauge, IconHeadphones } from '@tabler/icons-react';
+import { IconGauge, IconHeadphones, IconListDetails } from '@tabler/icons-react';
 import { MonitorPage } from './monitor/MonitorPage';
 import { WallboardPage } from './monitor/WallboardPage';
+import { MonitorarPage } from './monitorar/MonitorarPage';
 
 const ADMIN: Role[] = ['admin'];
 const STAFF: Role[] = ['admin', 'supervisor'];
@@ -37,7 +38,13 @@ const icon = (I: typeof IconUsers) => <I size={18} stroke={1.6} />;
 export function navSections(t: TFunction, me?: Pick<Me, 'agentEnabled'>): NavSection[] {
   return [
     // Início: the supervisor's live monitor, their home
-    { items: [{ to: '/monitor', label: t('nav.home'), roles: STAFF, icon: icon(IconGauge) }] },
+    // Monitorar: the conversations grouped by status, service, agent or channel, beside it
+    {
+      items: [
+        { to: '/monitor', label: t('nav.home'), roles: STAFF, icon: icon(IconGauge) },
+        { to: '/monitorar', label: t('nav.monitorar'), roles: STAFF, icon: icon(IconListDetails) },
+      ],
+    },
     // the agent desk, for users linked as omnichannel agents (any role)
     ...(me && !me.agentEnabled ? [] : [{ items: [{ to: '/desk', label: t('nav.desk'), roles: ALL, icon: icon(IconHeadphones) }] }]),
     {
@@ -74,6 +81,7 @@ const guarded = (path: string, roles: Role[], element: ReactNode): RouteObject =
 export const routes: RouteObject[] = [
   guarded('monitor', STAFF, <MonitorPage />),
   guarded('monitor/wallboard', STAFF, <WallboardPage />),
+  guarded('monitorar', STAFF, <MonitorarPage />),
   guarded('admin/users', STAFF, <UsersPage />),
   guarded('admin/agents', ADMIN, <AgentsPage />),
   guarded('admin/teams', STAFF, <TeamsPage />),

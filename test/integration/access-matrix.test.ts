@@ -74,6 +74,7 @@ const TABLE: Record<string, string> = {
   'POST /webhooks/{channel}/{accountId}':             'webhook    | 404 404 404 404 404',
   // the monitor and its alerts
   'GET /api/monitor/snapshot':                        '-          | 401 403 ok ok ok',
+  'GET /api/monitor/conversations':                   '-          | 401 403 ok ok ok',
   'GET /api/alerts':                                  '-          | 401 403 ok ok ok',
   'POST /api/alerts/{id}/read':                       'alert      | 401 403 404 ok ok | 401 403 ok 404 ok',
   'POST /api/alerts/read-all':                        '-          | 401 403 ok ok ok',

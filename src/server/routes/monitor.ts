@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorBody } from '../../contracts/common.js';
-import { MonitorFilter, MonitorSnapshot } from '../../contracts/monitor.js';
+import { MonitorarGroups, MonitorarPage, MonitorarQuery, MonitorFilter, MonitorSnapshot } from '../../contracts/monitor.js';
+import { monitorarGroups, monitorarPage } from '../../engine/monitor/monitorar.js';
+import { getSettings } from '../../engine/settings.js';
 import type { Runtime } from '../../engine/runtime.js';
 import { STAFF } from '../auth/plugin.js';
 import { scopeIds } from '../../engine/access.js';
@@ -23,6 +25,20 @@ export function monitorRoutes(app: FastifyInstance, { runtime }: { runtime: Runt
     const scope = await scopeIds(db, req.actor);
     const q = req.query;
     return runtime.monitor.figures(scope, { serviceId: q.serviceId, channel: q.channel, date: q.date, allQueued: q.allQueued === 'true' });
+  });
+
+  app.withTypeProvider<ZodTypeProvider>().get('/api/monitor/conversations', {
+    config: { access: STAFF },
+    schema: {
+      tags: ['monitor'],
+      summary: 'Monitorar: the open conversations, or those that started today or yesterday, grouped by status, service, agent or channel with their counts; with `group`, that group’s rows in keyset pages',
+      querystring: MonitorarQuery,
+      response: { 200: z.union([MonitorarGroups, MonitorarPage]), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
+    },
+  }, async (req) => {
+    const { timezone } = await getSettings(db);
+    const q = { ...req.query, now: runtime.engine.clock.now(), timeZone: timezone };
+    return q.group === undefined ? monitorarGroups(db, req.actor, q) : monitorarPage(db, req.actor, { ...q, group: q.group });
   });
 }
 

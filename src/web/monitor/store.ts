@@ -69,6 +69,7 @@ export class MonitorStore {
   private state: MonitorState;
   private readonly listeners = new Set<() => void>();
   private readonly catalogListeners = new Set<() => void>();
+  private readonly conversationListeners = new Set<(c: ConversationView | null) => void>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubs: (() => void)[] = [];
   private refs = 0;
@@ -91,6 +92,15 @@ export class MonitorStore {
   onCatalogUpdated(l: () => void): () => void {
     this.catalogListeners.add(l);
     return () => this.catalogListeners.delete(l);
+  }
+
+  /**
+   * Each conversation change as it arrives (null: a fresh snapshot, anything may have changed): for
+   * screens that read more than the open conversations (Monitorar's day periods).
+   */
+  onConversation(l: (c: ConversationView | null) => void): () => void {
+    this.conversationListeners.add(l);
+    return () => this.conversationListeners.delete(l);
   }
 
   private set(patch: Partial<MonitorState>): void {
@@ -133,6 +143,7 @@ export class MonitorStore {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.listeners.clear();
     this.catalogListeners.clear();
+    this.conversationListeners.clear();
   }
 
   get isStopped(): boolean {
@@ -176,6 +187,7 @@ export class MonitorStore {
       this.flushTimer = null;
       this.agentSetVersion++;
       this.set({ ready: true, version: this.state.version + 1, agentSet: this.agentSetVersion });
+      for (const l of this.conversationListeners) l(null);
     } else if (m.type === 'event') {
       this.applyEvent(m.event);
     } else {
@@ -219,6 +231,7 @@ export class MonitorStore {
     else this.conversations.delete(c.id);
     this.patchDetailView(c);
     this.changed();
+    for (const l of this.conversationListeners) l(c);
   }
 
   private applyMessage(m: MessageView): void {

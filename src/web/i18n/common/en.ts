@@ -14,7 +14,7 @@ export const en: typeof ptBR = {
     network: 'No connection to the server. Check the network and try again.',
   },
   nav: {
-    home: 'Home', desk: 'Agent desk', admin: 'Administration', users: 'Users', agents: 'Agents',
+    home: 'Home', monitorar: 'Monitor', desk: 'Agent desk', admin: 'Administration', users: 'Users', agents: 'Agents',
     teams: 'Departments', services: 'Services', pauseReasons: 'Pause reasons',
     classifications: 'Classifications', templateCategories: 'Template categories', templates: 'Communication templates',
     settings: 'Parameters', audit: 'Audit log',

@@ -14,7 +14,7 @@ export const ptBR = {
     network: 'Sem conexão com o servidor. Verifique a rede e tente de novo.',
   },
   nav: {
-    home: 'Início', desk: 'Atendimento', admin: 'Administração', users: 'Usuários', agents: 'Agentes',
+    home: 'Início', monitorar: 'Monitorar', desk: 'Atendimento', admin: 'Administração', users: 'Usuários', agents: 'Agentes',
     teams: 'Departamentos', services: 'Serviços', pauseReasons: 'Motivos de pausa',
     classifications: 'Classificações', templateCategories: 'Categorias de templates', templates: 'Templates de comunicação',
     settings: 'Parâmetros', audit: 'Auditoria',
