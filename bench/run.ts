@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'monitor-frames': () => import('./monitor-frames.js'),
   ingest: () => import('./ingest.js'),
   'ingest-backlog': () => import('./ingest-backlog.js'),
+  'ingest-nodes': () => import('./ingest-nodes.js'),
   'routing-engine': () => import('./routing-engine.js'),
   webchat: () => import('./webchat.js'),
   'widget-size': () => import('./widget-size.js'),
