@@ -146,7 +146,7 @@ describe('GET /api/lookback/conversations', () => {
   });
 
   it('sorts by any column, both ways, across pages', async () => {
-    const cmp = <T>(get: (r: Seeded) => T | null, dir: 1 | -1) => (a: Seeded, b: Seeded) => {
+    const cmp = (get: (r: Seeded) => string | number | null, dir: 1 | -1) => (a: Seeded, b: Seeded) => {
       const x = get(a);
       const y = get(b);
       if (x === null || y === null) return x === y ? (a.id < b.id ? -dir : dir) : x === null ? 1 : -1; // NULLs last

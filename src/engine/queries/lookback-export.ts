@@ -109,8 +109,13 @@ function raw(c: LookbackColumn, r: ExportRow, lang: ExportLanguage): string | nu
   }
 }
 
-/** pt-BR writes 31/12/2024 23:59:00; English keeps 2024-12-31 23:59:00. */
-const localText = (v: string, lang: ExportLanguage) => (lang === 'pt' ? `${v.slice(8, 10)}/${v.slice(5, 7)}/${v.slice(0, 4)}${v.slice(10)}` : v);
+/**
+ * How the database writes a local time: in a CSV as the screen's language writes it (pt-BR
+ * 31/12/2024 23:59:00, English 2024-12-31 23:59:00); for XLSX in ISO form, read back into a date cell.
+ */
+export function timeFormat(format: LookbackFormat, lang: ExportLanguage): string {
+  return format === 'csv' && lang === 'pt' ? 'DD/MM/YYYY HH24:MI:SS' : 'YYYY-MM-DD HH24:MI:SS';
+}
 
 export interface ExportOptions {
   view: LookbackView;
@@ -140,7 +145,7 @@ function csvBody(batches: AsyncIterable<ExportRow[]>, opts: ExportOptions): Read
           cols.map((c, i) => {
             const v = raw(c, r, lang);
             if (v === null) return '';
-            return kinds[i] === 'time' ? localText(v as string, lang) : kinds[i] === 'duration' ? hms(v) : v;
+            return kinds[i] === 'duration' ? hms(v) : v;
           }),
         );
         count += batch.length;
@@ -234,7 +239,7 @@ export async function openExport(db: Database, actor: Actor, q: LookbackQuery & 
   const total = await countConversations(db, filter, actor, timezone);
   const view: LookbackView = q.family ?? 'all';
   const { format, after: _after, limit: _limit, ...filters } = q;
-  const body = exportBody(exportConversations(db, actor, q, { timeZone: timezone }), {
+  const body = exportBody(exportConversations(db, actor, q, { timeZone: timezone, timeFormat: timeFormat(format, lang) }), {
     view,
     format,
     lang,
