@@ -2,8 +2,8 @@ import type { ReactNode } from 'react';
 import { Navigate, type RouteObject } from 'react-router-dom';
 import type { TFunction } from 'i18next';
 import {
-  IconAdjustments, IconCategory, IconCoffee, IconHeadset, IconHistory, IconMessages, IconSitemap, IconTags, IconTemplate,
-  IconUserCircle, IconUsers,
+  IconAdjustments, IconCategory, IconCoffee, IconFileSearch, IconHeadset, IconHistory, IconListDetails, IconMessages, IconSitemap, IconTags,
+  IconTemplate, IconUserCircle, IconUsers,
 } from '@tabler/icons-react';
 import type { Role } from '../contracts/common';
 import type { Me } from '../contracts/auth';
@@ -24,6 +24,8 @@ import { TemplateCategoriesPage } from './admin/TemplateCategoriesPage';
 import { TemplatesPage } from './admin/TemplatesPage';
 import { UsersPage } from './admin/UsersPage';
 import { DeskPage } from './desk/DeskPage';
+import { ConsultasPage } from './lookback/ConsultasPage';
+import { HistoryPage } from './lookback/HistoryPage';
 import { IconGauge, IconHeadphones } from '@tabler/icons-react';
 import { MonitorPage } from './monitor/MonitorPage';
 import { WallboardPage } from './monitor/WallboardPage';
@@ -40,6 +42,10 @@ export function navSections(t: TFunction, me?: Pick<Me, 'agentEnabled'>): NavSec
     { items: [{ to: '/monitor', label: t('nav.home'), roles: STAFF, icon: icon(IconGauge) }] },
     // the agent desk, for users linked as omnichannel agents (any role)
     ...(me && !me.agentEnabled ? [] : [{ items: [{ to: '/desk', label: t('nav.desk'), roles: ALL, icon: icon(IconHeadphones) }] }]),
+    // Consultas: conversations by period, protocol, status… (OmniMonitor → Consultas)
+    { items: [{ to: '/consultas', label: t('nav.consultas'), roles: STAFF, icon: icon(IconFileSearch) }] },
+    // the service desk's operational menus (Dashboard Omnichannel → Análise da Operação)
+    { label: t('nav.analysis'), items: [{ to: '/analise/historico', label: t('nav.history'), roles: STAFF, icon: icon(IconListDetails) }] },
     {
       label: t('nav.admin'),
       items: [
@@ -74,6 +80,8 @@ const guarded = (path: string, roles: Role[], element: ReactNode): RouteObject =
 export const routes: RouteObject[] = [
   guarded('monitor', STAFF, <MonitorPage />),
   guarded('monitor/wallboard', STAFF, <WallboardPage />),
+  guarded('consultas', STAFF, <ConsultasPage />),
+  guarded('analise/historico', STAFF, <HistoryPage />),
   guarded('admin/users', STAFF, <UsersPage />),
   guarded('admin/agents', ADMIN, <AgentsPage />),
   guarded('admin/teams', STAFF, <TeamsPage />),
