@@ -5,6 +5,10 @@ import type { Channel } from './common.js';
 // the model, built or not, because services and accounts exist for all of them; an adapter declares
 // `capabilities: CHANNEL_CAPABILITIES.<name>` so the two cannot disagree.
 
+/** The families of the looking-back screens (the seed's Consultas tabs). */
+export const CHANNEL_FAMILIES = ['chat', 'email', 'messaging'] as const;
+export type ChannelFamily = (typeof CHANNEL_FAMILIES)[number];
+
 export type MediaKind = 'image' | 'audio' | 'video' | 'document' | 'sticker' | 'location' | 'contacts';
 
 export interface ChannelCapabilities {
@@ -17,7 +21,7 @@ export interface ChannelCapabilities {
    * Which family of the looking-back screens lists it (the seed's Consultas tabs): live chat
    * (WebChat, the API channel), e-mail, or messaging apps (WhatsApp, Instagram, Messenger, Telegram, SMS).
    */
-  family: 'chat' | 'email' | 'messaging';
+  family: ChannelFamily;
   /** a new conversation may start in the service's bot flow */
   botStage: boolean;
   /** the service's business hours apply (closed message, leave a message) */

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 
 export interface QueryResult<T> {
   rows: T[];
@@ -171,7 +172,8 @@ class Tracked {
 /** PGlite: in-process PostgreSQL. `dataDir` undefined means in memory (tests). */
 export async function openPGlite(dataDir?: string): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir, { parsers: { 20: (v: string) => Number(v) } });
+  // pg_trgm: the trigram indexes of the looking-back searches (0012), as on PostgreSQL
+  const db = await PGlite.create(dataDir, { parsers: { 20: (v: string) => Number(v) }, extensions: { pg_trgm } });
   // random_page_cost as on PostgreSQL (openPostgres). wal_init_zero off: a new 16 MB WAL segment is
   // created with one write at its end instead of 2,048 writes of zeros; in PGlite's in-memory file
   // system those writes grew the file by copying it again and again, a 50–70 ms stall of every

@@ -2,8 +2,8 @@ import type { ReactNode } from 'react';
 import { Navigate, type RouteObject } from 'react-router-dom';
 import type { TFunction } from 'i18next';
 import {
-  IconAdjustments, IconCategory, IconCoffee, IconHeadset, IconHistory, IconMessages, IconSitemap, IconTags, IconTemplate,
-  IconUserCircle, IconUsers,
+  IconAdjustments, IconCategory, IconCoffee, IconFileSearch, IconHeadset, IconHistory, IconListDetails, IconMessages, IconSitemap, IconTags,
+  IconTemplate, IconUserCircle, IconUsers,
 } from '@tabler/icons-react';
 import type { Role } from '../contracts/common';
 import type { Me } from '../contracts/auth';
@@ -24,7 +24,9 @@ import { TemplateCategoriesPage } from './admin/TemplateCategoriesPage';
 import { TemplatesPage } from './admin/TemplatesPage';
 import { UsersPage } from './admin/UsersPage';
 import { DeskPage } from './desk/DeskPage';
-import { IconGauge, IconHeadphones, IconListDetails } from '@tabler/icons-react';
+import { ConsultasPage } from './lookback/ConsultasPage';
+import { HistoryPage } from './lookback/HistoryPage';
+import { IconArchive, IconGauge, IconHeadphones } from '@tabler/icons-react';
 import { MonitorPage } from './monitor/MonitorPage';
 import { WallboardPage } from './monitor/WallboardPage';
 import { MonitorarPage } from './monitorar/MonitorarPage';
@@ -38,15 +40,19 @@ const icon = (I: typeof IconUsers) => <I size={18} stroke={1.6} />;
 export function navSections(t: TFunction, me?: Pick<Me, 'agentEnabled'>): NavSection[] {
   return [
     // Início: the supervisor's live monitor, their home
-    // Monitorar: the conversations grouped by status, service, agent or channel, beside it
+    // Monitorar: the conversations grouped by status, service, agent or channel, beside it; Consultas:
+    // conversations by period, protocol, status… (OmniMonitor → Consultas)
     {
       items: [
         { to: '/monitor', label: t('nav.home'), roles: STAFF, icon: icon(IconGauge) },
         { to: '/monitorar', label: t('nav.monitorar'), roles: STAFF, icon: icon(IconListDetails) },
+        { to: '/consultas', label: t('nav.consultas'), roles: STAFF, icon: icon(IconFileSearch) },
       ],
     },
     // the agent desk, for users linked as omnichannel agents (any role)
     ...(me && !me.agentEnabled ? [] : [{ items: [{ to: '/desk', label: t('nav.desk'), roles: ALL, icon: icon(IconHeadphones) }] }]),
+    // the service desk's operational menus (Dashboard Omnichannel → Análise da Operação)
+    { label: t('nav.analysis'), items: [{ to: '/analise/historico', label: t('nav.history'), roles: STAFF, icon: icon(IconArchive) }] },
     {
       label: t('nav.admin'),
       items: [
@@ -82,6 +88,8 @@ export const routes: RouteObject[] = [
   guarded('monitor', STAFF, <MonitorPage />),
   guarded('monitor/wallboard', STAFF, <WallboardPage />),
   guarded('monitorar', STAFF, <MonitorarPage />),
+  guarded('consultas', STAFF, <ConsultasPage />),
+  guarded('analise/historico', STAFF, <HistoryPage />),
   guarded('admin/users', STAFF, <UsersPage />),
   guarded('admin/agents', ADMIN, <AgentsPage />),
   guarded('admin/teams', STAFF, <TeamsPage />),

@@ -76,6 +76,7 @@ const TABLE: Record<string, string> = {
   'GET /api/monitor/snapshot':                        '-          | 401 403 ok ok ok',
   'GET /api/monitor/conversations':                   '-          | 401 403 ok ok ok',
   'GET /api/alerts':                                  '-          | 401 403 ok ok ok',
+  'GET /api/lookback/conversations':                  '-          | 401 403 ok ok ok',
   'POST /api/alerts/{id}/read':                       'alert      | 401 403 404 ok ok | 401 403 ok 404 ok',
   'POST /api/alerts/read-all':                        '-          | 401 403 ok ok ok',
   'GET /api/services/{id}/wrapup-fields':             'service    | 401 ok 404 ok ok | 401 404 ok 404 ok',

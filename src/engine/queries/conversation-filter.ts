@@ -1,11 +1,14 @@
+import { channelsOfFamily } from '../../contracts/channel-capabilities.js';
 import { ConversationFilterQuery } from '../../contracts/conversation-filter.js';
 import { AppError, joinIssues } from '../errors.js';
 import { check } from '../issues.js';
 
 // The conversation filter as SQL: one condition on a given alias of `conversations`, with its
 // parameters numbered from where the caller's own end, so it composes with a scope, a keyset
-// cursor or a report's grouping. Indexes it leans on: conversations_created_idx (period),
-// the protocol's unique key, contacts_name_idx is not usable by ILIKE '%…%' (see `origin`).
+// cursor or a report's grouping. Indexes it leans on (0012_lookback_indexes.sql):
+// conversations_lookback_idx (the period, carrying the equality filters' columns), the agent's and
+// the classification's (id, created_at), the protocol's unique key, and trigram indexes for the two
+// ILIKE '%…%' searches (contacts and their identities for `origin`, message bodies for `text`).
 
 export type ConversationFilter = ConversationFilterQuery;
 
@@ -31,12 +34,14 @@ export const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, '\\$
  * using $2… and `params` to append after the caller's $1.
  *
  * - period: the conversation's start (created_at) from `from` 00:00 to the end of `to`, in `timeZone`;
+ * - family: the channels of that family (capabilities, never a channel's name);
  * - origin: ILIKE '%…%' on the contact's name, e-mail and phone and on its channel identities
  *   (number, handle, display name);
  * - text: ILIKE '%…%' on the bodies of the conversation's customer, agent and bot messages (system
- *   notices left out). Both scan within the period's rows; for millions of rows they want trigram
- *   indexes (pg_trgm: `gin (body gin_trgm_ops)` on messages, and on contact names and identities),
- *   which belong with the looking-back issue, not here.
+ *   notices left out).
+ * Both searches are written as `IN (the matching contacts / conversations)`, not as a correlated
+ * EXISTS: the planner may then start from the few rows the trigram indexes find and join the
+ * conversations to them, or hash them and read the period's conversations, whichever is cheaper.
  */
 export function conversationFilterSql(f: ConversationFilter, opts: { alias?: string; timeZone: string; firstParam?: number }): SqlCondition {
   const alias = opts.alias ?? 'c';
@@ -56,6 +61,7 @@ export function conversationFilterSql(f: ConversationFilter, opts: { alias?: str
   }
   if (f.serviceIds) conds.push(`${c('service_id')} = ANY(${p(f.serviceIds)}::uuid[])`);
   if (f.channels) conds.push(`${c('channel')} = ANY(${p(f.channels)}::text[])`);
+  if (f.family) conds.push(`${c('channel')} = ANY(${p(channelsOfFamily(f.family))}::text[])`);
   if (f.states) conds.push(`${c('state')} = ANY(${p(f.states)}::text[])`);
   if (f.agentIds) conds.push(`${c('agent_id')} = ANY(${p(f.agentIds)}::uuid[])`);
   if (f.classificationIds) conds.push(`${c('classification_id')} = ANY(${p(f.classificationIds)}::uuid[])`);
@@ -63,16 +69,14 @@ export function conversationFilterSql(f: ConversationFilter, opts: { alias?: str
   if (f.origin) {
     const like = p(likeContaining(f.origin));
     conds.push(
-      `(EXISTS (SELECT 1 FROM contacts fct WHERE fct.id = ${c('contact_id')}
-          AND (fct.name ILIKE ${like} OR fct.email ILIKE ${like} OR fct.phone ILIKE ${like}))
-        OR EXISTS (SELECT 1 FROM contact_identities fci WHERE fci.contact_id = ${c('contact_id')}
-          AND (fci.external_id ILIKE ${like} OR fci.display_name ILIKE ${like})))`,
+      `${c('contact_id')} IN (SELECT fct.id FROM contacts fct WHERE fct.name ILIKE ${like} OR fct.email ILIKE ${like} OR fct.phone ILIKE ${like}
+        UNION SELECT fci.contact_id FROM contact_identities fci WHERE fci.external_id ILIKE ${like} OR fci.display_name ILIKE ${like})`,
     );
   }
   if (f.text) {
     conds.push(
-      `EXISTS (SELECT 1 FROM messages fm WHERE fm.conversation_id = ${c('id')}
-          AND fm.author_type IN ('customer', 'agent', 'bot') AND fm.body ILIKE ${p(likeContaining(f.text))})`,
+      `${c('id')} IN (SELECT fm.conversation_id FROM messages fm
+          WHERE fm.body ILIKE ${p(likeContaining(f.text))} AND fm.author_type IN ('customer', 'agent', 'bot'))`,
     );
   }
   return { sql: conds.length ? conds.join(' AND ') : 'TRUE', params };

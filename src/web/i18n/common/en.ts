@@ -18,6 +18,7 @@ export const en: typeof ptBR = {
     teams: 'Departments', services: 'Services', pauseReasons: 'Pause reasons',
     classifications: 'Classifications', templateCategories: 'Template categories', templates: 'Communication templates',
     settings: 'Parameters', audit: 'Audit log',
+    consultas: 'Lookup', analysis: 'Operation analysis', history: 'History',
     account: 'My account', profile: 'My profile',
   },
   login: {

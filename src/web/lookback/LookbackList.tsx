@@ -1,0 +1,96 @@
+import { useMemo, useState } from 'react';
+import { Alert, Button, Center, Group, Loader, Modal, Paper, Stack, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { channelsOfFamily } from '../../contracts/channel-capabilities';
+import type { LookbackRow, LookbackView } from '../../contracts/lookback';
+import { StoreContext } from '../monitor/actions';
+import { ConversationModal } from '../monitor/ConversationModal';
+import { ConversationRecord } from '../monitor/ConversationRecord';
+import { useConversationDetail, useMonitorStore } from '../monitor/useMonitor';
+import type { MonitorStore } from '../monitor/store';
+import { ExportButtons } from './ExportButtons';
+import { LookbackFiltersBar } from './LookbackFiltersBar';
+import { LookbackTable } from './LookbackTable';
+import { apiQuery, useLookbackFilters, useLookbackPages } from './useLookback';
+
+/** "Ficha de Atendimento": the conversation's record alone (Nr.Ocorr, Ver ficha). */
+function RecordModal({ store, row, onClose }: { store: MonitorStore; row: LookbackRow | null; onClose(): void }) {
+  const { t } = useTranslation('lookback');
+  const d = useConversationDetail(store, row?.id ?? null);
+  return (
+    <Modal opened={row !== null} onClose={onClose} size="min(820px, 96vw)" zIndex={300} title={<Text fw={700} size="sm">{row ? t('lookback.recordTitle', { protocol: row.protocol }) : ''}</Text>} data-testid="record-modal">
+      {d?.view ? (
+        <ConversationRecord view={d.view} agentName={row?.agentName ?? ''} />
+      ) : (
+        <Center py="xl">{d?.status === 'error' ? <Text c="red" size="sm">{t('lookback.loadFailed', { error: '' })}</Text> : <Loader size="sm" />}</Center>
+      )}
+    </Modal>
+  );
+}
+
+/**
+ * A looking-back list: its filters in the URL, the seed's columns, the total, "Carregar mais" by
+ * keyset, the exports; a row opens the conversation (the monitor's modal), Nr.Ocorr the Ficha.
+ * Consultas shows one per tab (family); Histórico one for every channel with the Ações column.
+ */
+export function LookbackList({ view, actions = false }: { view: LookbackView; actions?: boolean }) {
+  const { t, i18n } = useTranslation('lookback');
+  const { filters, setFilters } = useLookbackFilters();
+  const query = useMemo(() => apiQuery(filters, view), [filters, view]);
+  const pages = useLookbackPages(query);
+  const store = useMonitorStore();
+  const [conversation, setConversation] = useState<string | null>(null);
+  const [record, setRecord] = useState<LookbackRow | null>(null);
+  const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.rows) ?? [], [pages.data]);
+  const first = pages.data?.pages[0];
+  const fmt = (n: number) => n.toLocaleString(i18n.language);
+  const serviceChannels = useMemo(() => (view === 'all' ? null : channelsOfFamily(view)), [view]);
+
+  return (
+    <StoreContext.Provider value={store}>
+      <LookbackFiltersBar view={view} filters={filters} onApply={setFilters} serviceChannels={serviceChannels} />
+      <Paper withBorder radius="md" p="sm">
+        <Group justify="space-between" mb="xs" wrap="wrap">
+          <Text fw={600} data-testid="lookback-total">
+            {first
+              ? first.totalExact
+                ? t('lookback.total', { count: first.total, formatted: fmt(first.total) })
+                : t('lookback.totalMore', { formatted: fmt(first.total) })
+              : ' '}
+          </Text>
+          <ExportButtons query={query} />
+        </Group>
+        {pages.isError ? (
+          <Alert color="red" variant="light" data-testid="lookback-error">{t('lookback.loadFailed', { error: pages.error instanceof Error ? pages.error.message : String(pages.error) })}</Alert>
+        ) : pages.isPending ? (
+          <Center py="xl"><Loader size="sm" /></Center>
+        ) : rows.length === 0 ? (
+          <Text c="dimmed" ta="center" py="xl" data-testid="lookback-empty">{t('lookback.empty')}</Text>
+        ) : (
+          <Stack gap="xs">
+            <LookbackTable
+              view={view}
+              rows={rows}
+              sort={filters.sort}
+              dir={filters.dir}
+              onSort={(sort, dir) => setFilters({ sort, dir })}
+              onOpenConversation={setConversation}
+              onOpenRecord={(id) => setRecord(rows.find((r) => r.id === id) ?? null)}
+              actions={actions}
+            />
+            <Group justify="space-between">
+              <Text size="xs" c="dimmed">{first && t('lookback.shown', { shown: fmt(rows.length), total: fmt(first.total) })}</Text>
+              {pages.hasNextPage && (
+                <Button variant="light" size="xs" onClick={() => void pages.fetchNextPage()} loading={pages.isFetchingNextPage} data-testid="load-more">
+                  {t('lookback.loadMore')}
+                </Button>
+              )}
+            </Group>
+          </Stack>
+        )}
+      </Paper>
+      <ConversationModal id={conversation} chat={false} onClose={() => setConversation(null)} />
+      <RecordModal store={store} row={record} onClose={() => setRecord(null)} />
+    </StoreContext.Provider>
+  );
+}

@@ -1,0 +1,50 @@
+// Consultas e Histórico (seed: OmniMonitor → Consultas; Dashboard → Análise da Operação → Histórico)
+export const ptBR = {
+  lookback: {
+    consultas: 'Consultas',
+    history: 'Histórico',
+    historyIntro: 'Todos os atendimentos, de todos os canais.',
+    tabs: { chat: 'Chat', email: 'E-mail', messaging: 'Messaging' },
+    filters: {
+      from: 'Data inicial', to: 'Data final', protocol: 'Protocolo', protocolHint: 'Número da ocorrência',
+      status: 'Status', statusHint: 'Todos', more: 'Opções de filtro', service: 'Serviço', origin: 'Nome ou número de origem',
+      originHint: 'Nome, telefone ou e-mail do cliente', classification: 'Classificação', agent: 'Responsável',
+      search: 'Consultar', clear: 'Limpar filtros', open: 'Em andamento', finished: 'Finalizados', any: 'Todos',
+    },
+    states: {
+      triage: 'No filtro inicial', bot: 'Em pré-atendimento', queued: 'Aguardando em fila', in_service: 'Em andamento',
+      completed: 'Concluído', cancelled: 'Cancelado', abandoned: 'Abandono', customer_gave_up: 'Desistência/Inatividade',
+      connection_lost: 'Perda de Conexão', inactive_in_service: 'Inativa PA', discarded: 'Descartado',
+    },
+    columns: {
+      start: 'Data/Hora', botStart: 'Dt.Ini.Atd.Bot', botEnd: 'Dt.Fim.Atd.Bot', queued: 'Data Fila', humanStart: 'Dt.Ini.Atd.Hum',
+      humanEnd: 'Dt.Fim.Atd.Hum', protocol: 'Nr.Ocorr', queueTime: 'Tempo de Fila', handleTime: 'T.Atend', audioTime: 'T.Audio',
+      videoTime: 'T.Video', contact: 'Contato', origin: 'Origem', service: 'Serviço', subject: 'Assunto', state: 'Status',
+      agent: 'Agente', channel: 'Tipo', classification: 'Classificação', actions: 'Ações',
+      contactMessaging: 'Origem', agentEmail: 'Responsável',
+    },
+    help: {
+      start: 'Início do atendimento', botStart: 'Entrada no pré-atendimento (bot)', botEnd: 'Fim do pré-atendimento (bot)',
+      queued: 'Entrada na fila de atendimento', humanStart: 'Início do atendimento humano', humanEnd: 'Fim do atendimento humano',
+      protocol: 'Número da ocorrência: abre a ficha de atendimento', queueTime: 'Da entrada na fila ao início do atendimento humano',
+      handleTime: 'Do início do atendimento humano ao fim', noCalls: 'sem voz/vídeo no Mirante ainda',
+      running: 'em curso',
+    },
+    total_one: '{{formatted}} atendimento',
+    total_other: '{{formatted}} atendimentos',
+    totalMore: 'mais de {{formatted}} atendimentos',
+    loadMore: 'Carregar mais',
+    shown: '{{shown}} de {{total}} exibidos',
+    empty: 'Nenhum atendimento com estes filtros.',
+    loadFailed: 'Não foi possível carregar a lista: {{error}}',
+    sortBy: 'Ordenar por {{column}}',
+    viewRecord: 'Ver ficha',
+    viewConversation: 'Ver conversa',
+    recordTitle: 'Ficha de atendimento · {{protocol}}',
+    export: {
+      csv: 'Exportar CSV', xlsx: 'Exportar XLSX', progress: 'Exportando: {{done}} de {{total}} linhas',
+      progressBytes: 'Exportando: {{mb}} MB recebidos ({{total}} linhas)', done: 'Exportação concluída: {{rows}} linhas',
+      failed: 'A exportação falhou: {{error}}', cancel: 'Cancelar',
+    },
+  },
+};

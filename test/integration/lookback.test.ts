@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import { parseString } from '@fast-csv/parse';
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
+
+// Consultas and Histórico through the real API. The conversations are written straight into the
+// database with known times, states and texts; every page, order and count is checked against a
+// plain TypeScript computation over what this file wrote, or a simple SQL of its own.
+
+let t: TestApp;
+let admin: Client;
+appForFile((a) => ({ t, admin } = a));
+
+interface Seeded {
+  id: string;
+  protocol: string;
+  serviceId: string;
+  serviceName: string;
+  channel: string;
+  state: string;
+  agentId: string | null;
+  agentName: string | null;
+  classificationId: string | null;
+  contactName: string;
+  createdAt: Date;
+  queuedAt: Date | null;
+  assignedAt: Date | null;
+  finishedAt: Date | null;
+  bodies: string[];
+}
+
+const rows: Seeded[] = [];
+let team: { id: string };
+let sup: { email: string; password: string };
+let otherSup: { email: string; password: string };
+let agent: { email: string; password: string };
+const services: { id: string; name: string; channel: string }[] = [];
+const agents: { id: string; name: string }[] = [];
+let classificationId: string;
+const STATES = ['completed', 'in_service', 'queued', 'cancelled', 'abandoned', 'customer_gave_up', 'connection_lost', 'inactive_in_service', 'bot'];
+const NAMES = ['Beatriz Rocha', 'ana lima', 'Carlos Dias', 'Zé Mello', 'Álvaro Nunes'];
+const CHAT = ['webchat', 'api'];
+const MESSAGING = ['whatsapp', 'instagram', 'facebook', 'telegram', 'sms'];
+
+/** The local day in São Paulo (UTC−3 all year since 2019). */
+const spDay = (d: Date) => new Date(d.getTime() - 3 * 3600_000).toISOString().slice(0, 10);
+const q = (o: Record<string, string | number | undefined>) =>
+  `/api/lookback/conversations?${new URLSearchParams(Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))}`;
+
+beforeAll(async () => {
+  team = await createTeam(admin);
+  const otherTeam = await createTeam(admin);
+  for (let i = 0; i < 2; i++) {
+    const u = await createUser(admin, { teamIds: [team.id] });
+    agents.push({ id: u.id, name: u.name });
+  }
+  agent = await createUser(admin, { teamIds: [team.id] });
+  sup = await createUser(admin, { role: 'supervisor', supervisedTeamIds: [team.id] });
+  otherSup = await createUser(admin, { role: 'supervisor', supervisedTeamIds: [otherTeam.id] });
+  for (const channel of ['webchat', 'email', 'whatsapp']) {
+    const s = await createService(admin, { channel, teamIds: [team.id] });
+    services.push({ id: s.id, name: s.name, channel });
+  }
+  classificationId = (await admin.post('/api/classifications', { code: randomUUID().slice(0, 8), name: unique('Classe') })).body.id;
+  const contactIds: string[] = [];
+  for (const name of NAMES) {
+    const r = await t.db.query<{ id: string }>(`INSERT INTO contacts (name, phone, email) VALUES ($1, $2, $3) RETURNING id`, [name, `+55119${randomUUID().replace(/\D/g, '').slice(0, 8)}`, `${name.split(' ')[0].toLowerCase()}@exemplo.com`]);
+    contactIds.push(r.rows[0].id);
+  }
+  // 45 conversations, one every 67 minutes from 2024-05-09 22:00 UTC (19:00 in São Paulo): about two
+  // local days, a local midnight that is not UTC's
+  for (let k = 0; k < 45; k++) {
+    const service = services[k % 3];
+    const state = STATES[k % STATES.length];
+    const createdAt = new Date(Date.UTC(2024, 4, 9, 22) + k * 67 * 60_000);
+    const handled = ['completed', 'in_service', 'cancelled', 'connection_lost', 'inactive_in_service'].includes(state);
+    const queuedAt = state === 'bot' ? null : new Date(createdAt.getTime() + 20_000);
+    const assignedAt = handled ? new Date(createdAt.getTime() + 20_000 + (k % 7) * 13_000) : null;
+    const finishedAt = state === 'in_service' || state === 'queued' || state === 'bot' ? null : new Date(createdAt.getTime() + 600_000 + k * 1000);
+    const a = handled ? agents[k % 2] : null;
+    const cls = state === 'completed' && k % 2 === 0 ? classificationId : null;
+    const protocol = `2024${String(900000 + k)}${randomUUID().slice(0, 4)}`;
+    const bodies = [`Olá, pedido ${k}`, k % 5 === 0 ? 'Quero a segunda via do BOLETO' : 'Bom dia'];
+    const r = await t.db.query<{ id: string }>(
+      `INSERT INTO conversations (protocol, service_id, channel, contact_id, state, agent_id, classification_id, created_at, first_queued_at, queued_at, first_assigned_at, assigned_at, finished_at, subject)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $10, $11, $12) RETURNING id`,
+      [protocol, service.id, service.channel, contactIds[k % NAMES.length], state, a?.id ?? null, cls, createdAt, queuedAt, assignedAt, finishedAt, service.channel === 'email' ? `Assunto ${k}` : null],
+    );
+    for (const b of bodies) await t.db.query(`INSERT INTO messages (conversation_id, channel, author_type, body) VALUES ($1, $2, 'customer', $3)`, [r.rows[0].id, service.channel, b]);
+    await t.db.query(`INSERT INTO messages (conversation_id, channel, author_type, body) VALUES ($1, $2, 'system', 'boleto: aviso do sistema')`, [r.rows[0].id, service.channel]);
+    rows.push({ id: r.rows[0].id, protocol, serviceId: service.id, serviceName: service.name, channel: service.channel, state, agentId: a?.id ?? null, agentName: a?.name ?? null, classificationId: cls, contactName: NAMES[k % NAMES.length], createdAt, queuedAt, assignedAt, finishedAt, bodies });
+  }
+});
+
+/** Every page of a query, following `next`. */
+async function allPages(c: Client, params: Record<string, string | number | undefined>) {
+  const seen: { id: string; [k: string]: unknown }[] = [];
+  let after: string | undefined;
+  let total = -1;
+  for (let guard = 0; guard < 100; guard++) {
+    const r = await c.get(q({ ...params, after }));
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    if (total === -1) total = r.body.total;
+    expect(r.body.total).toBe(total);
+    seen.push(...r.body.rows);
+    if (!r.body.next) break;
+    after = r.body.next;
+  }
+  return { rows: seen, total };
+}
+
+const newestFirst = (a: Seeded, b: Seeded) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1);
+const inPeriod = (from: string, to: string) => (r: Seeded) => spDay(r.createdAt) >= from && spDay(r.createdAt) <= to;
+const family = (f: string) => (r: Seeded) => (f === 'chat' ? CHAT : f === 'email' ? ['email'] : MESSAGING).includes(r.channel);
+
+describe('GET /api/lookback/conversations', () => {
+  it('pages a tab by keyset, newest first, with the total an independent count gives', async () => {
+    const period = { from: '2024-05-10', to: '2024-05-10' };
+    for (const f of ['chat', 'email', 'messaging']) {
+      const got = await allPages(admin, { ...period, family: f, limit: 4 });
+      const expected = rows.filter(inPeriod(period.from, period.to)).filter(family(f)).sort(newestFirst);
+      expect(expected.length).toBeGreaterThan(3);
+      expect(got.rows.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+      const sqlCount = await t.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM conversations WHERE service_id = ANY($1::uuid[]) AND channel = ANY($2::text[])
+           AND (created_at AT TIME ZONE 'America/Sao_Paulo')::date = $3::date`,
+        [services.map((s) => s.id), f === 'chat' ? CHAT : f === 'email' ? ['email'] : MESSAGING, period.from],
+      );
+      expect(got.total).toBe(sqlCount.rows[0].n);
+    }
+  });
+
+  it('gives every seed column’s data on a row', async () => {
+    const r = await admin.get(q({ protocol: rows[9].protocol }));
+    expect(r.status).toBe(200);
+    expect(r.body.total).toBe(1);
+    const s = rows[9];
+    expect(r.body.rows[0]).toMatchObject({
+      id: s.id, protocol: s.protocol, channel: s.channel, state: s.state, serviceName: s.serviceName, agentName: s.agentName, contactName: s.contactName,
+      startedAt: s.createdAt.toISOString(), queuedAt: s.queuedAt?.toISOString() ?? null, humanStartedAt: s.assignedAt?.toISOString() ?? null,
+      queueSeconds: s.queuedAt && s.assignedAt ? (s.assignedAt.getTime() - s.queuedAt.getTime()) / 1000 : null,
+      handleSeconds: s.assignedAt && s.finishedAt ? (s.finishedAt.getTime() - s.assignedAt.getTime()) / 1000 : null,
+      audioSeconds: null, videoSeconds: null,
+    });
+  });
+
+  it('sorts by any column, both ways, across pages', async () => {
+    const cmp = (get: (r: Seeded) => string | number | null, dir: 1 | -1) => (a: Seeded, b: Seeded) => {
+      const x = get(a);
+      const y = get(b);
+      if (x === null || y === null) return x === y ? (a.id < b.id ? -dir : dir) : x === null ? 1 : -1; // NULLs last
+      return (x < y ? -dir : x > y ? dir : 0) || (a.id < b.id ? -dir : dir);
+    };
+    const cases: [string, (r: Seeded) => string | number | null][] = [
+      ['protocol', (r) => r.protocol],
+      ['queueTime', (r) => (r.queuedAt && (r.assignedAt ?? r.finishedAt) ? Math.floor(((r.assignedAt ?? r.finishedAt)!.getTime() - r.queuedAt.getTime()) / 1000) : null)],
+      ['handleTime', (r) => (r.assignedAt && r.finishedAt ? Math.floor((r.finishedAt.getTime() - r.assignedAt.getTime()) / 1000) : null)],
+      ['state', (r) => r.state],
+      ['humanStart', (r) => r.assignedAt?.getTime() ?? null],
+    ];
+    for (const [sort, get] of cases) {
+      for (const dir of ['asc', 'desc'] as const) {
+        const got = await allPages(admin, { family: 'chat', sort, dir, limit: 3 });
+        const expected = rows.filter(family('chat')).sort(cmp(get, dir === 'asc' ? 1 : -1));
+        expect(got.rows.map((r) => r.id), `${sort} ${dir}`).toEqual(expected.map((r) => r.id));
+      }
+    }
+    // by a name: the order PostgreSQL's collation gives, checked by a query of its own
+    const byAgent = await allPages(admin, { sort: 'agent', limit: 5 });
+    const sqlOrder = await t.db.query<{ id: string }>(
+      `SELECT c.id FROM conversations c LEFT JOIN users u ON u.id = c.agent_id WHERE c.service_id = ANY($1::uuid[]) ORDER BY u.name ASC NULLS LAST, c.id ASC`,
+      [services.map((s) => s.id)],
+    );
+    expect(byAgent.rows.map((r) => r.id)).toEqual(sqlOrder.rows.map((r) => r.id));
+  });
+
+  it('filters by status, agent, service, classification, origin and the messages’ text', async () => {
+    const cases: [Record<string, string>, (r: Seeded) => boolean][] = [
+      [{ states: 'completed,abandoned' }, (r) => r.state === 'completed' || r.state === 'abandoned'],
+      [{ agentIds: agents[1].id }, (r) => r.agentId === agents[1].id],
+      [{ serviceIds: services[2].id }, (r) => r.serviceId === services[2].id],
+      [{ classificationIds: classificationId }, (r) => r.classificationId === classificationId],
+      [{ origin: 'LIMA' }, (r) => r.contactName.toLowerCase().includes('lima')],
+      // system notices are not searched
+      [{ text: 'boleto' }, (r) => r.bodies.some((b) => b.toLowerCase().includes('boleto'))],
+      [{ family: 'email', states: 'completed', agentIds: agents[0].id }, (r) => r.channel === 'email' && r.state === 'completed' && r.agentId === agents[0].id],
+    ];
+    for (const [filter, keep] of cases) {
+      const got = await allPages(admin, { ...filter, limit: 10 });
+      const expected = rows.filter(keep).sort(newestFirst);
+      expect(got.rows.map((r) => r.id), JSON.stringify(filter)).toEqual(expected.map((r) => r.id));
+      expect(got.total).toBe(expected.length);
+    }
+  });
+
+  it('shows a supervisor their teams’ conversations, another team’s supervisor none, and refuses agents', async () => {
+    const mine = await t.login(sup.email, sup.password);
+    expect((await allPages(mine, { limit: 50 })).total).toBe(rows.length);
+    const other = await t.login(otherSup.email, otherSup.password);
+    const none = await other.get(q({}));
+    expect(none.status).toBe(200);
+    expect(none.body).toMatchObject({ rows: [], total: 0, next: null });
+    expect((await other.get(q({ protocol: rows[0].protocol }))).body.total).toBe(0);
+    const csv = await other.get(q({ format: 'csv' }));
+    expect(csv.status).toBe(200);
+    expect(await parseCsv(csv.body)).toHaveLength(1); // the header alone
+    const ag = await t.login(agent.email, agent.password);
+    expect((await ag.get(q({}))).status).toBe(403);
+  });
+
+  it('answers 400 naming the field for bad filters', async () => {
+    const bad: [Record<string, string>, string][] = [
+      [{ from: '2024-05-10', to: '2024-05-01' }, 'to'],
+      [{ from: '2023-01-01', to: '2024-05-01' }, 'to'],
+      [{ states: 'completed,closed' }, 'states.1'],
+      [{ family: 'fax' }, 'family'],
+      [{ sort: 'colour' }, 'sort'],
+      [{ limit: '500' }, 'limit'],
+      [{ after: 'not-a-cursor' }, 'after'],
+      [{ from: '2024-05-10' }, 'to'],
+    ];
+    for (const [params, field] of bad) {
+      const r = await admin.get(q(params));
+      expect(r.status, JSON.stringify(params)).toBe(400);
+      const paths: string[] = r.body.error.issues.map((i: { path: string }) => i.path);
+      expect(paths.some((p) => p === field || p.endsWith(`.${field}`)), `${JSON.stringify(params)}: ${paths}`).toBe(true);
+    }
+    // a cursor of another sort is not this list's
+    const first = await admin.get(q({ sort: 'protocol', limit: 2 }));
+    const r = await admin.get(q({ sort: 'state', limit: 2, after: first.body.next }));
+    expect(r.status).toBe(400);
+    expect(r.body.error.issues.map((i: { path: string }) => i.path)).toContain('after');
+  });
+});
+
+function parseCsv(text: string): Promise<string[][]> {
+  return new Promise((resolve, reject) => {
+    const out: string[][] = [];
+    parseString(text, { delimiter: ';' })
+      .on('data', (r: string[]) => out.push(r))
+      .on('error', reject)
+      .on('end', () => resolve(out));
+  });
+}
+
+describe('exports', () => {
+  it('streams the selection as CSV (BOM, ;) in pt-BR with local times and HH:MM:SS, and audits it', async () => {
+    const period = { from: '2024-05-10', to: '2024-05-11' };
+    const res = await fetch(`${t.url}${q({ ...period, family: 'chat', format: 'csv' })}`, { headers: { cookie: admin.cookie, 'accept-language': 'pt-BR' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="atendimentos-chat_2024-05-10_a_2024-05-11.csv"');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const table = await parseCsv(text.slice(1));
+    expect(table[0]).toEqual(['Dt.Ini.Atd.Bot', 'Dt.Fim.Atd.Bot', 'Data Fila', 'Dt.Ini.Atd.Hum', 'Dt.Fim.Atd.Hum', 'Nr.Ocorr', 'Tempo de Fila', 'T.Atend', 'T.Audio', 'T.Video', 'Contato', 'Status', 'Agente', 'Tipo']);
+    const expected = rows.filter(inPeriod(period.from, period.to)).filter(family('chat')).sort(newestFirst);
+    expect(res.headers.get('x-total-count')).toBe(String(expected.length));
+    expect(table.slice(1).map((r) => r[5])).toEqual(expected.map((r) => r.protocol));
+    const local = (d: Date) => {
+      const x = new Date(d.getTime() - 3 * 3600_000).toISOString();
+      return `${x.slice(8, 10)}/${x.slice(5, 7)}/${x.slice(0, 4)} ${x.slice(11, 19)}`;
+    };
+    const hms = (s: number) => [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, '0')).join(':');
+    for (const [i, s] of expected.entries()) {
+      const line = table[i + 1];
+      expect(line[2]).toBe(s.queuedAt ? local(s.queuedAt) : '');
+      expect(line[6]).toBe(s.queuedAt && s.assignedAt ? hms((s.assignedAt.getTime() - s.queuedAt.getTime()) / 1000) : s.queuedAt && s.finishedAt ? hms(Math.floor((s.finishedAt.getTime() - s.queuedAt.getTime()) / 1000)) : '');
+      expect(line[10]).toBe(s.contactName);
+      expect(line[12]).toBe(s.agentName ?? '');
+    }
+    const completed = expected.findIndex((s) => s.state === 'completed');
+    expect(table[completed + 1][11]).toBe('Concluído');
+    // the audit: who, what filters, how many rows (written when the stream ends)
+    await new Promise((r) => setTimeout(r, 100));
+    const audit = await t.db.query<{ actor_name: string; after: { format: string; filters: Record<string, unknown>; rows: number; complete: boolean } }>(
+      `SELECT actor_name, after FROM audit_log WHERE action = 'export' AND entity = 'conversations' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(audit.rows[0].after).toMatchObject({ format: 'csv', filters: { ...period, family: 'chat' }, rows: expected.length, complete: true });
+  });
+
+  it('streams XLSX that exceljs reads back, with English headers for an English screen', async () => {
+    const res = await fetch(`${t.url}${q({ family: 'email', format: 'xlsx', sort: 'protocol', dir: 'asc' })}`, { headers: { cookie: admin.cookie, 'accept-language': 'en' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('atendimentos-e-mail_todo-o-periodo.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(header).toEqual(['Date/time', 'Protocol', 'Queue time', 'Handle time', 'Service', 'Origin', 'Subject', 'Status', 'Assignee']);
+    const expected = rows.filter(family('email')).sort((a, b) => (a.protocol < b.protocol ? -1 : 1));
+    expect(sheet.rowCount - 1).toBe(expected.length);
+    expected.forEach((s, i) => {
+      const v = sheet.getRow(i + 2).values as unknown[];
+      expect(v[2]).toBe(s.protocol);
+      // the local wall-clock time as the cell's date
+      expect((v[1] as Date).toISOString()).toBe(new Date(s.createdAt.getTime() - 3 * 3600_000).toISOString());
+      expect(v[7]).toBe(`Assunto ${rows.indexOf(s)}`);
+    });
+  });
+});
