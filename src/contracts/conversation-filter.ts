@@ -6,7 +6,7 @@ import { ConversationState } from './conversations.js';
 export const MAX_PERIOD_DAYS = 366;
 
 /** A list in a query string: repeated (`?states=a&states=b`) or comma-separated (`?states=a,b`). */
-const list = <T extends z.ZodType>(item: T) =>
+export const queryList = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item).min(1).max(200)).optional();
 
 /**
@@ -17,21 +17,27 @@ export const ConversationFilterQuery = z
   .strictObject({
     from: z.iso.date().optional().describe('first day of the period (YYYY-MM-DD, the contact center’s time zone), by the conversation’s start'),
     to: z.iso.date().optional().describe('last day of the period, included; at most 366 days after from'),
-    serviceIds: list(Id),
-    channels: list(Channel),
-    states: list(ConversationState),
-    agentIds: list(Id).describe('the agent who has, or last had, the conversation'),
-    classificationIds: list(Id),
+    serviceIds: queryList(Id),
+    channels: queryList(Channel),
+    states: queryList(ConversationState),
+    agentIds: queryList(Id).describe('the agent who has, or last had, the conversation'),
+    classificationIds: queryList(Id),
     protocol: z.string().trim().min(1).max(40).optional().describe('exactly this protocol'),
     origin: z.string().trim().min(1).max(200).optional().describe('part of the customer’s name, e-mail, phone or channel identity (number, handle)'),
     text: z.string().trim().min(3).max(200).optional().describe('part of a message the customer, an agent or the bot wrote'),
   })
-  .superRefine((f, ctx) => {
-    if (f.from && !f.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'required with from' });
-    if (f.to && !f.from) ctx.addIssue({ code: 'custom', path: ['from'], message: 'required with to' });
-    if (!f.from || !f.to) return;
-    const days = (Date.parse(f.to) - Date.parse(f.from)) / 86_400_000 + 1;
-    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-    else if (days > MAX_PERIOD_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: 'the period spans at most 366 days' });
-  });
+  .superRefine(refinePeriod);
 export type ConversationFilterQuery = z.infer<typeof ConversationFilterQuery>;
+
+/**
+ * The period's rules, for every schema with `from` and `to` (days, both counted): both or neither,
+ * `to` not before `from`, at most MAX_PERIOD_DAYS; each issue on the field to fix.
+ */
+export function refinePeriod(f: { from?: string; to?: string }, ctx: z.RefinementCtx): void {
+  if (f.from && !f.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'required with from' });
+  if (f.to && !f.from) ctx.addIssue({ code: 'custom', path: ['from'], message: 'required with to' });
+  if (!f.from || !f.to) return;
+  const days = (Date.parse(f.to) - Date.parse(f.from)) / 86_400_000 + 1;
+  if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+  else if (days > MAX_PERIOD_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: 'the period spans at most 366 days' });
+}
