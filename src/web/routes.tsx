@@ -2,8 +2,8 @@ import type { ReactNode } from 'react';
 import { Navigate, type RouteObject } from 'react-router-dom';
 import type { TFunction } from 'i18next';
 import {
-  IconAdjustments, IconCategory, IconCoffee, IconHeadset, IconHistory, IconMessages, IconSitemap, IconTags, IconTemplate,
-  IconUserCircle, IconUsers,
+  IconAdjustments, IconCategory, IconCoffee, IconHeadset, IconHistory, IconMessages, IconSend, IconSitemap, IconTags, IconTemplate,
+  IconUserCircle, IconUsers, IconUsersGroup, IconHourglass,
 } from '@tabler/icons-react';
 import type { Role } from '../contracts/common';
 import type { Me } from '../contracts/auth';
@@ -27,6 +27,9 @@ import { DeskPage } from './desk/DeskPage';
 import { IconGauge, IconHeadphones } from '@tabler/icons-react';
 import { MonitorPage } from './monitor/MonitorPage';
 import { WallboardPage } from './monitor/WallboardPage';
+import { AgentsAnalysisPage } from './analysis/AgentsAnalysisPage';
+import { OutboundPage } from './analysis/OutboundPage';
+import { QueuePage } from './analysis/QueuePage';
 
 const ADMIN: Role[] = ['admin'];
 const STAFF: Role[] = ['admin', 'supervisor'];
@@ -40,6 +43,15 @@ export function navSections(t: TFunction, me?: Pick<Me, 'agentEnabled'>): NavSec
     { items: [{ to: '/monitor', label: t('nav.home'), roles: STAFF, icon: icon(IconGauge) }] },
     // the agent desk, for users linked as omnichannel agents (any role)
     ...(me && !me.agentEnabled ? [] : [{ items: [{ to: '/desk', label: t('nav.desk'), roles: ALL, icon: icon(IconHeadphones) }] }]),
+    {
+      // Análise da Operação (seed: Dashboard Omnichannel): the service desk's menus
+      label: t('nav.analysis'),
+      items: [
+        { to: '/analise/atendentes', label: t('nav.analysisAgents'), roles: STAFF, icon: icon(IconUsersGroup) },
+        { to: '/analise/fila', label: t('nav.analysisQueue'), roles: STAFF, icon: icon(IconHourglass) },
+        { to: '/analise/mensagens-ativas', label: t('nav.analysisOutbound'), roles: STAFF, icon: icon(IconSend) },
+      ],
+    },
     {
       label: t('nav.admin'),
       items: [
@@ -74,6 +86,9 @@ const guarded = (path: string, roles: Role[], element: ReactNode): RouteObject =
 export const routes: RouteObject[] = [
   guarded('monitor', STAFF, <MonitorPage />),
   guarded('monitor/wallboard', STAFF, <WallboardPage />),
+  guarded('analise/atendentes', STAFF, <AgentsAnalysisPage />),
+  guarded('analise/fila', STAFF, <QueuePage />),
+  guarded('analise/mensagens-ativas', STAFF, <OutboundPage />),
   guarded('admin/users', STAFF, <UsersPage />),
   guarded('admin/agents', ADMIN, <AgentsPage />),
   guarded('admin/teams', STAFF, <TeamsPage />),

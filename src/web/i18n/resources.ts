@@ -10,14 +10,16 @@ import { ptBR as deskPt } from '../desk/i18n/pt-BR';
 import { en as deskEn } from '../desk/i18n/en';
 import { ptBR as monitorPt } from '../monitor/i18n/pt-BR';
 import { en as monitorEn } from '../monitor/i18n/en';
+import { ptBR as analysisPt } from '../analysis/i18n/pt-BR';
+import { en as analysisEn } from '../analysis/i18n/en';
 
 /** `common` first: the default namespace, and where every other one falls back (buttons, navigation, channels…). */
-export const NAMESPACES = ['common', 'admin', 'desk', 'monitor'] as const;
+export const NAMESPACES = ['common', 'admin', 'desk', 'monitor', 'analysis'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 export const resources = {
-  'pt-BR': { common: commonPt, admin: adminPt, desk: deskPt, monitor: monitorPt },
-  en: { common: commonEn, admin: adminEn, desk: deskEn, monitor: monitorEn },
+  'pt-BR': { common: commonPt, admin: adminPt, desk: deskPt, monitor: monitorPt, analysis: analysisPt },
+  en: { common: commonEn, admin: adminEn, desk: deskEn, monitor: monitorEn, analysis: analysisEn },
 } satisfies Record<string, Record<Namespace, object>>;
 
 /** How i18next is set up (i18n/index.ts adds the language); a screen names its namespace: useTranslation('admin'). */

@@ -18,6 +18,7 @@ export const en: typeof ptBR = {
     teams: 'Departments', services: 'Services', pauseReasons: 'Pause reasons',
     classifications: 'Classifications', templateCategories: 'Template categories', templates: 'Communication templates',
     settings: 'Parameters', audit: 'Audit log',
+    analysis: 'Operation analysis', analysisAgents: 'Agents', analysisQueue: 'Queue', analysisOutbound: 'Active messages',
     account: 'My account', profile: 'My profile',
   },
   login: {

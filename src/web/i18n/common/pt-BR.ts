@@ -18,6 +18,7 @@ export const ptBR = {
     teams: 'Departamentos', services: 'Serviços', pauseReasons: 'Motivos de pausa',
     classifications: 'Classificações', templateCategories: 'Categorias de templates', templates: 'Templates de comunicação',
     settings: 'Parâmetros', audit: 'Auditoria',
+    analysis: 'Análise da Operação', analysisAgents: 'Atendentes', analysisQueue: 'Fila', analysisOutbound: 'Mensagens ativas',
     account: 'Minha conta', profile: 'Meu perfil',
   },
   login: {
