@@ -143,6 +143,13 @@ describeBrowser('Análise da Operação', () => {
     const before = await wait.textContent();
     await page.waitForFunction((b) => document.querySelector('[data-testid="queue-wait"]')?.textContent !== b, before);
     await screenshot(page, 'analysis-queue-pt-BR');
+    // nothing happens: the screen does not read again on its own (the stream's changes make it)
+    let reads = 0;
+    const count = (r: { url(): string }) => { if (r.url().includes('/api/analysis/queue')) reads++; };
+    page.on('request', count);
+    await page.waitForTimeout(3000);
+    page.off('request', count);
+    expect(reads).toBe(0);
 
     // a new customer: pushed by the monitor stream, the list follows without a reload
     const next = await inbound('Rafael Costa');

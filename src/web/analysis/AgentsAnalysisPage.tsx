@@ -1,4 +1,4 @@
-import { Fragment, useCallback, useState } from 'react';
+import { Fragment, useState } from 'react';
 import { ActionIcon, Alert, Badge, Button, Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { IconChevronDown, IconChevronRight, IconRefresh } from '@tabler/icons-react';
@@ -81,8 +81,7 @@ function AgentsScreen() {
     placeholderData: keepPreviousData,
     retry: false,
   });
-  const refetch = useCallback(() => report.refetch(), [report]);
-  useRefetchOnChange(refetch);
+  useRefetchOnChange(report.refetch);
   const errors = report.isError ? fieldErrors(report.error) : {};
   const rows = report.data?.rows ?? [];
   const totals = report.data?.totals;

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Badge, Button, Card, Group, Loader, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { IconAlertCircle, IconInfoCircle, IconRefresh, IconUsers } from '@tabler/icons-react';
@@ -106,8 +106,7 @@ function QueueScreen() {
     placeholderData: keepPreviousData,
     retry: false,
   });
-  const refetch = useCallback(() => report.refetch(), [report]);
-  useRefetchOnChange(refetch);
+  useRefetchOnChange(report.refetch);
   const data = report.data;
   return (
     <Stack>

@@ -57,22 +57,21 @@ export function ServiceFilter({ value, onChange }: { value: string[]; onChange(v
 export function useRefetchOnChange(refetch: () => unknown, minMs = 2000): void {
   const store = useStore();
   const { version } = useMonitorView(store, (s) => ({ version: s.version }));
+  const latest = useRef(refetch);
+  latest.current = refetch;
+  const seen = useRef(version);
   const last = useRef(0);
-  const first = useRef(true);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    if (timer.current) return;
-    const wait = Math.max(0, last.current + minMs - Date.now());
+    // only a change of the stream's version reads again (not the first render, nor a re-render)
+    if (version === seen.current || timer.current) return;
+    seen.current = version;
     timer.current = setTimeout(() => {
       timer.current = null;
       last.current = Date.now();
-      void refetch();
-    }, wait);
-  }, [version, refetch, minMs]);
+      void latest.current();
+    }, Math.max(0, last.current + minMs - Date.now()));
+  }, [version, minMs]);
   useEffect(() => () => { if (timer.current) clearTimeout(timer.current); }, []);
 }
 
