@@ -167,7 +167,8 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
                   CROSS JOIN LATERAL (SELECT ${kind} AS kk) kc
                   JOIN lb_service sv ON sv.idx = g.sidx
                   JOIN lb_contact ct ON ct.idx = g.cidx
-                  JOIN lb_agent ag ON ag.idx = sv.team_idx + ${TEAMS} * (g.n % 20)
+                  -- n / 200, not n: the service already fixes n mod 200, and with it n mod 20
+                  JOIN lb_agent ag ON ag.idx = sv.team_idx + ${TEAMS} * ((g.n / ${SERVICES}) % 20)
                   JOIN lb_class cl ON cl.idx = 1 + g.n % ${CLASSIFICATIONS}
                 ) a
               ) b
@@ -243,6 +244,7 @@ export const SEED_CHECKS = `
   UNION ALL SELECT 'contacts', count(*)::text FROM contacts
   UNION ALL SELECT 'services', count(*)::text FROM services
   UNION ALL SELECT 'agents', count(*)::text FROM users WHERE agent_enabled
+  UNION ALL SELECT 'agents with conversations', count(DISTINCT agent_id)::text FROM conversations
   UNION ALL SELECT 'first day', min(created_at)::date::text FROM conversations
   UNION ALL SELECT 'conversations today', count(*)::text FROM conversations WHERE created_at >= ((now() AT TIME ZONE $1)::date::timestamp AT TIME ZONE $1)
   UNION ALL SELECT 'stages out of order', count(*)::text FROM conversations

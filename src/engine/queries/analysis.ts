@@ -76,7 +76,16 @@ export async function agentsReport(db: Queryable, actor: Actor, q: AgentsQuery, 
                     WHERE fta.user_id = ag.id AND fst.service_id = ANY(${p(q.serviceIds)}::uuid[]))`
     : '';
   const { rows } = await db.query<Record<string, unknown>>(
-    `WITH conv AS (
+    // two index ranges, not one OR (which reads the whole table): those held now
+    // (conversations_agent_open_idx) and those ended in the period (conversations_agent_period_idx,
+    // which covers the columns read here)
+    `WITH hits AS (
+       SELECT c.agent_id, c.state, c.finished_at, c.assigned_at FROM conversations c
+        WHERE c.state = 'in_service' AND c.agent_id IS NOT NULL AND ${scope.sql} ${svc}
+       UNION ALL
+       SELECT c.agent_id, c.state, c.finished_at, c.assigned_at FROM conversations c
+        WHERE c.finished_at >= ${start} AND c.finished_at < ${end} AND c.agent_id IS NOT NULL AND ${scope.sql} ${svc}),
+     conv AS (
        SELECT c.agent_id,
          count(*) FILTER (WHERE c.state = 'in_service')::int AS in_service,
          count(*) FILTER (WHERE c.state = 'completed' AND ${fin})::int AS completed,
@@ -84,8 +93,7 @@ export async function agentsReport(db: Queryable, actor: Actor, q: AgentsQuery, 
          count(*) FILTER (WHERE c.state NOT IN ('completed', 'cancelled') AND ${fin})::int AS other_finished,
          count(*) FILTER (WHERE ${fin} AND c.assigned_at IS NOT NULL)::int AS handled,
          sum(extract(epoch FROM c.finished_at - c.assigned_at)) FILTER (WHERE ${fin} AND c.assigned_at IS NOT NULL)::float8 AS handle_s
-         FROM conversations c
-        WHERE c.agent_id IS NOT NULL AND (c.state = 'in_service' OR ${fin}) AND ${scope.sql} ${svc}
+         FROM hits c
         GROUP BY c.agent_id)
      SELECT ag.*, conv.in_service, conv.completed, conv.cancelled, conv.other_finished, conv.handled, conv.handle_s
        FROM (${AGENT_SELECT}) ag LEFT JOIN conv ON conv.agent_id = ag.id
