@@ -71,7 +71,7 @@ function Department({ d, now }: { d: QueueDepartment; now: number }) {
           <Table.Tbody>
             {d.rows.map((r) => (
               <Table.Tr key={r.id} data-testid="queue-row" data-protocol={r.protocol}>
-                <Table.Td fw={600}>{r.position}º</Table.Td>
+                <Table.Td fw={600}>{t('analysis.queue.positionValue', { n: r.position })}</Table.Td>
                 <Table.Td ff="monospace">{r.protocol}</Table.Td>
                 <Table.Td>
                   <Group gap={6} wrap="nowrap">

@@ -79,6 +79,7 @@ export const en: typeof ptBR = {
       timeHelp: 'Since entering the current queue (a return to the queue starts it again).',
       position: 'Position',
       positionHelp: 'Place in the service’s line, in routing order: priority, then the oldest.',
+      positionValue: '#{{n}}',
       manual: 'Allocated to {{name}}',
       returned: 'Returned to queue',
       outsideHours: 'Outside hours',

@@ -79,6 +79,7 @@ export const ptBR = {
       timeHelp: 'Desde a entrada na fila atual (uma devolução à fila recomeça a contagem).',
       position: 'Posição',
       positionHelp: 'Lugar na fila do serviço, na ordem da distribuição: prioridade, depois o mais antigo.',
+      positionValue: '{{n}}º',
       manual: 'Alocado a {{name}}',
       returned: 'Devolvido à fila',
       outsideHours: 'Fora do horário',
