@@ -14,9 +14,12 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'routing-engine': () => import('./routing-engine.js'),
   webchat: () => import('./webchat.js'),
   'widget-size': () => import('./widget-size.js'),
+  lookback: () => import('./lookback.js'),
 };
 
-const wanted = process.argv.slice(2);
+// flags (--reseed…) are the benchmarks' own: passed on, never taken for a name
+const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = wanted.filter((w) => !(w in BENCHES));
 if (unknown.length) {
   console.error(`unknown benchmark: ${unknown.join(', ')} (known: ${Object.keys(BENCHES).join(', ')})`);
@@ -27,7 +30,7 @@ if (names.length === 1) {
   await (await BENCHES[names[0]]()).run();
 } else {
   for (const name of names) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, name], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, name, ...flags], { stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
 }

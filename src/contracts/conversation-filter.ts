@@ -7,7 +7,7 @@ import { ConversationState } from './conversations.js';
 export const MAX_PERIOD_DAYS = 366;
 
 /** A list in a query string: repeated (`?states=a&states=b`) or comma-separated (`?states=a,b`). */
-const list = <T extends z.ZodType>(item: T) =>
+export const queryList = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item).min(1).max(200)).optional();
 
 /**
@@ -17,11 +17,11 @@ const list = <T extends z.ZodType>(item: T) =>
 export const conversationFilterFields = {
   from: z.iso.date().optional().describe('first day of the period (YYYY-MM-DD, the contact center’s time zone), by the conversation’s start'),
   to: z.iso.date().optional().describe('last day of the period, included; at most 366 days after from'),
-  serviceIds: list(Id),
-  channels: list(Channel),
-  states: list(ConversationState),
-  agentIds: list(Id).describe('the agent who has, or last had, the conversation'),
-  classificationIds: list(Id),
+  serviceIds: queryList(Id),
+  channels: queryList(Channel),
+  states: queryList(ConversationState),
+  agentIds: queryList(Id).describe('the agent who has, or last had, the conversation'),
+  classificationIds: queryList(Id),
   protocol: z.string().trim().min(1).max(40).optional().describe('exactly this protocol'),
   origin: z.string().trim().min(1).max(200).optional().describe('part of the customer’s name, e-mail, phone or channel identity (number, handle)'),
   text: z.string().trim().min(3).max(200).optional().describe('part of a message the customer, an agent or the bot wrote'),
@@ -44,3 +44,4 @@ export function checkPeriod(f: { from?: string; to?: string }, ctx: z.Refinement
  */
 export const ConversationFilterQuery = z.strictObject(conversationFilterFields).superRefine(checkPeriod);
 export type ConversationFilterQuery = z.infer<typeof ConversationFilterQuery>;
+

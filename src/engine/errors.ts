@@ -49,6 +49,7 @@ export const NOUNS = {
   alert: { en: 'Alert', pt: 'Alerta' },
   apiService: { en: 'API-channel service', pt: 'Serviço do canal API' },
   webchatService: { en: 'WebChat service', pt: 'Serviço de WebChat' },
+  agent: { en: 'Agent', pt: 'Agente' },
 } satisfies Record<string, Noun>;
 
 /** Issues as one message, "path: message; path: message", in both languages. */

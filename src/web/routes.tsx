@@ -2,8 +2,8 @@ import type { ReactNode } from 'react';
 import { Navigate, type RouteObject } from 'react-router-dom';
 import type { TFunction } from 'i18next';
 import {
-  IconAdjustments, IconCategory, IconCoffee, IconFileSearch, IconHeadset, IconHistory, IconListDetails, IconMessages, IconSitemap, IconTags,
-  IconTemplate, IconUserCircle, IconUsers,
+  IconAdjustments, IconCategory, IconCoffee, IconFileSearch, IconHeadset, IconHistory, IconHourglass, IconListDetails, IconMessages, IconSend,
+  IconSitemap, IconTags, IconTemplate, IconUserCircle, IconUsers, IconUsersGroup,
 } from '@tabler/icons-react';
 import type { Role } from '../contracts/common';
 import type { Me } from '../contracts/auth';
@@ -30,6 +30,9 @@ import { IconArchive, IconGauge, IconHeadphones } from '@tabler/icons-react';
 import { MonitorPage } from './monitor/MonitorPage';
 import { WallboardPage } from './monitor/WallboardPage';
 import { MonitorarPage } from './monitorar/MonitorarPage';
+import { AgentsAnalysisPage } from './analysis/AgentsAnalysisPage';
+import { OutboundPage } from './analysis/OutboundPage';
+import { QueuePage } from './analysis/QueuePage';
 
 const ADMIN: Role[] = ['admin'];
 const STAFF: Role[] = ['admin', 'supervisor'];
@@ -51,8 +54,16 @@ export function navSections(t: TFunction, me?: Pick<Me, 'agentEnabled'>): NavSec
     },
     // the agent desk, for users linked as omnichannel agents (any role)
     ...(me && !me.agentEnabled ? [] : [{ items: [{ to: '/desk', label: t('nav.desk'), roles: ALL, icon: icon(IconHeadphones) }] }]),
-    // the service desk's operational menus (Dashboard Omnichannel → Análise da Operação)
-    { label: t('nav.analysis'), items: [{ to: '/analise/historico', label: t('nav.history'), roles: STAFF, icon: icon(IconArchive) }] },
+    {
+      // Análise da Operação (seed: Dashboard Omnichannel): the service desk's menus
+      label: t('nav.analysis'),
+      items: [
+        { to: '/analise/atendentes', label: t('nav.analysisAgents'), roles: STAFF, icon: icon(IconUsersGroup) },
+        { to: '/analise/fila', label: t('nav.analysisQueue'), roles: STAFF, icon: icon(IconHourglass) },
+        { to: '/analise/mensagens-ativas', label: t('nav.analysisOutbound'), roles: STAFF, icon: icon(IconSend) },
+        { to: '/analise/historico', label: t('nav.history'), roles: STAFF, icon: icon(IconArchive) },
+      ],
+    },
     {
       label: t('nav.admin'),
       items: [
@@ -90,6 +101,9 @@ export const routes: RouteObject[] = [
   guarded('monitorar', STAFF, <MonitorarPage />),
   guarded('consultas', STAFF, <ConsultasPage />),
   guarded('analise/historico', STAFF, <HistoryPage />),
+  guarded('analise/atendentes', STAFF, <AgentsAnalysisPage />),
+  guarded('analise/fila', STAFF, <QueuePage />),
+  guarded('analise/mensagens-ativas', STAFF, <OutboundPage />),
   guarded('admin/users', STAFF, <UsersPage />),
   guarded('admin/agents', ADMIN, <AgentsPage />),
   guarded('admin/teams', STAFF, <TeamsPage />),

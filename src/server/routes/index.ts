@@ -15,6 +15,7 @@ import { announceAccessChange } from '../../engine/auth/sessions.js';
 import { MonitorService } from '../../engine/monitor/monitor-service.js';
 import { apiChannelRoutes } from './channels-api.js';
 import { alertRoutes, monitorRoutes } from './monitor.js';
+import { analysisRoutes } from './analysis.js';
 import { authRoutes } from './auth.js';
 import { lookbackRoutes } from './lookback.js';
 import { registerCrud } from './crud.js';
@@ -39,6 +40,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   alertRoutes(app, deps);
   wrapupFieldRoutes(app, deps);
   lookbackRoutes(app, deps);
+  analysisRoutes(app, deps);
 
   // Administration. Writes are the admin's; supervisors and agents read what their scope shows.
   // agents may read too: their scope shows them only themselves

@@ -14,14 +14,16 @@ import { ptBR as monitorarPt } from '../monitorar/i18n/pt-BR';
 import { en as monitorarEn } from '../monitorar/i18n/en';
 import { ptBR as lookbackPt } from '../lookback/i18n/pt-BR';
 import { en as lookbackEn } from '../lookback/i18n/en';
+import { ptBR as analysisPt } from '../analysis/i18n/pt-BR';
+import { en as analysisEn } from '../analysis/i18n/en';
 
 /** `common` first: the default namespace, and where every other one falls back (buttons, navigation, channels…). */
-export const NAMESPACES = ['common', 'admin', 'desk', 'monitor', 'monitorar', 'lookback'] as const;
+export const NAMESPACES = ['common', 'admin', 'desk', 'monitor', 'monitorar', 'lookback', 'analysis'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 export const resources = {
-  'pt-BR': { common: commonPt, admin: adminPt, desk: deskPt, monitor: monitorPt, monitorar: monitorarPt, lookback: lookbackPt },
-  en: { common: commonEn, admin: adminEn, desk: deskEn, monitor: monitorEn, monitorar: monitorarEn, lookback: lookbackEn },
+  'pt-BR': { common: commonPt, admin: adminPt, desk: deskPt, monitor: monitorPt, monitorar: monitorarPt, lookback: lookbackPt, analysis: analysisPt },
+  en: { common: commonEn, admin: adminEn, desk: deskEn, monitor: monitorEn, monitorar: monitorarEn, lookback: lookbackEn, analysis: analysisEn },
 } satisfies Record<string, Record<Namespace, object>>;
 
 /** How i18next is set up (i18n/index.ts adds the language); a screen names its namespace: useTranslation('admin'). */

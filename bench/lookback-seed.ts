@@ -1,0 +1,260 @@
+// The lookback benchmark's data: an operation of 13 months written with set-based SQL only
+// (generate_series, INSERT … SELECT), after the project's migrations. See bench/lookback.ts.
+//
+// 100 departments, 200 services over the channels, 2,000 agents (20 per department), 20
+// supervisors, 40 classifications, contacts with names, phones, e-mails and a WhatsApp identity,
+// N conversations (20,000 of them today) with every stage's timestamp in order (bot, queued,
+// assigned, finished), each in a state with a plausible share, and 4 to 16 messages each (10 on
+// average) from the customer, the bot and the agent. Agents' presence follows what they hold.
+
+export interface SeedSize {
+  conversations: number;
+  today: number;
+  contacts: number;
+  days: number;
+}
+
+export const SERVICES = 200;
+export const TEAMS = 100;
+export const AGENTS = 2_000;
+export const SUPERVISORS = 20;
+export const CLASSIFICATIONS = 40;
+
+const FIRST = ['Ana', 'João', 'Maria', 'Pedro', 'Luiza', 'Carlos', 'Juliana', 'Rafael', 'Fernanda', 'Lucas', 'Beatriz', 'Gabriel', 'Camila', 'Bruno', 'Larissa',
+  'Thiago', 'Patrícia', 'Felipe', 'Aline', 'Rodrigo', 'Mariana', 'Diego', 'Vanessa', 'Gustavo', 'Letícia', 'André', 'Bianca', 'Marcelo', 'Tatiana', 'Eduardo',
+  'Renata', 'Vinícius', 'Priscila', 'Leonardo', 'Sabrina', 'Fábio', 'Débora', 'Ricardo', 'Cláudia', 'Mateus'];
+const LAST = ['Silva', 'Santos', 'Oliveira', 'Souza', 'Rodrigues', 'Ferreira', 'Alves', 'Pereira', 'Lima', 'Gomes', 'Costa', 'Ribeiro', 'Martins', 'Carvalho',
+  'Almeida', 'Lopes', 'Soares', 'Fernandes', 'Vieira', 'Barbosa', 'Rocha', 'Dias', 'Nascimento', 'Andrade', 'Moreira', 'Nunes', 'Marques', 'Machado', 'Mendes',
+  'Freitas', 'Cardoso', 'Ramos', 'Gonçalves', 'Santana', 'Teixeira', 'Araújo', 'Pinto', 'Correia', 'Cavalcanti', 'Monteiro'];
+const TOPICS = ['Segunda via de boleto', 'Suporte técnico', 'Vendas', 'Ouvidoria', 'Financeiro', 'Cancelamento', 'Entregas', 'Cadastro', 'Cobrança', 'Pós-venda'];
+// 8 slots: WhatsApp twice (the busiest channel in Brazil); API left out
+const CHANNELS = ['webchat', 'whatsapp', 'whatsapp', 'instagram', 'facebook', 'telegram', 'email', 'sms'];
+const CLASSES = ['Dúvida resolvida', 'Boleto enviado', 'Reclamação registrada', 'Venda realizada', 'Troca solicitada', 'Cancelamento efetuado',
+  'Encaminhado ao financeiro', 'Problema técnico resolvido', 'Cliente sem retorno', 'Informação de entrega'];
+const CUSTOMER = ['Olá, bom dia', 'Preciso da segunda via do boleto', 'Meu pedido ainda não chegou', 'Quero cancelar minha assinatura',
+  'A internet caiu de novo', 'Qual o prazo de entrega?', 'Obrigado!', 'Pode verificar por favor?', 'Meu CPF é o mesmo do cadastro', 'Boa tarde, tudo bem?',
+  'Fui cobrado duas vezes', 'Quero falar com um atendente', 'Ok, aguardo', 'Não recebi o código de rastreio', 'Consegui, muito obrigado'];
+const AGENT = ['Olá! Sou do atendimento, como posso ajudar?', 'Um momento, por favor, vou verificar', 'Já enviei a segunda via para o seu e-mail',
+  'Seu pedido está em rota de entrega', 'Pode me informar o número do pedido?', 'Verifiquei aqui e a cobrança foi estornada',
+  'Posso ajudar em algo mais?', 'Obrigado pelo contato, tenha um ótimo dia', 'Vou encaminhar ao setor responsável', 'Protocolo registrado'];
+const BOT = ['Olá! Escolha uma opção: 1 Financeiro, 2 Suporte, 3 Falar com atendente', 'Digite o seu CPF, por favor', 'Transferindo para um atendente.',
+  'Não entendi, pode repetir?', 'Obrigado, até logo.'];
+const SUBJECTS = ['Segunda via', 'Reclamação de cobrança', 'Pedido 48213 atrasado', 'Cancelamento de contrato', 'Dúvida sobre fatura', 'Alteração cadastral'];
+
+const arr = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(',')}]::text[]`;
+
+/** Each step of the seeding: a label and its SQL (one or more statements). */
+export function seedSteps(size: SeedSize, timeZone: string): { label: string; sql: string }[] {
+  const { conversations: N, today: TODAY, contacts: C, days: DAYS } = size;
+  const tz = `'${timeZone}'`;
+  const todayStart = `((now() AT TIME ZONE ${tz})::date::timestamp AT TIME ZONE ${tz})`;
+  const steps: { label: string; sql: string }[] = [];
+  steps.push({
+    label: 'catalog (departments, services, agents, supervisors, classifications)',
+    sql: `
+      SELECT setseed(0.2026);
+      INSERT INTO teams (name, max_chat, max_email) SELECT 'Departamento ' || lpad(t::text, 3, '0'), 3 + t % 3, 5 FROM generate_series(1, ${TEAMS}) t;
+      CREATE TEMP TABLE lb_team AS SELECT substr(name, 14)::int AS idx, id FROM teams WHERE name LIKE 'Departamento %';
+      INSERT INTO services (name, key, channel, service_level_seconds, tma_goal_seconds)
+        SELECT (${arr(TOPICS)})[1 + s % 10] || ' ' || lpad(s::text, 3, '0'), 'lookback-' || s, ch, CASE WHEN ch = 'email' THEN 86400 ELSE 60 END, 600
+          FROM generate_series(1, ${SERVICES}) s CROSS JOIN LATERAL (SELECT (${arr(CHANNELS)})[1 + s % 8] AS ch) c;
+      CREATE TEMP TABLE lb_service AS SELECT substr(key, 10)::int AS idx, id, channel, ((substr(key, 10)::int - 1) % ${TEAMS}) + 1 AS team_idx FROM services WHERE key LIKE 'lookback-%';
+      CREATE UNIQUE INDEX ON lb_service (idx);
+      INSERT INTO service_teams (service_id, team_id) SELECT s.id, t.id FROM lb_service s JOIN lb_team t ON t.idx = s.team_idx;
+      INSERT INTO users (email, name, role, password_hash, agent_enabled)
+        SELECT 'agente' || a || '@lookback.local', (${arr(FIRST)})[1 + a % 40] || ' ' || (${arr(LAST)})[1 + (a / 40) % 40] || ' ' || a, 'agent', 'not-a-hash', true
+          FROM generate_series(1, ${AGENTS}) a;
+      CREATE TEMP TABLE lb_agent AS SELECT substr(split_part(email, '@', 1), 7)::int AS idx, id FROM users WHERE email LIKE 'agente%@lookback.local';
+      CREATE UNIQUE INDEX ON lb_agent (idx);
+      INSERT INTO team_agents (team_id, user_id) SELECT t.id, a.id FROM lb_agent a JOIN lb_team t ON t.idx = ((a.idx - 1) % ${TEAMS}) + 1;
+      INSERT INTO users (email, name, role, password_hash)
+        SELECT 'supervisor' || k || '@lookback.local', 'Supervisora ' || (${arr(FIRST)})[1 + (k * 7) % 40] || ' ' || k, 'supervisor', 'not-a-hash'
+          FROM generate_series(1, ${SUPERVISORS}) k;
+      INSERT INTO team_supervisors (team_id, user_id)
+        SELECT t.id, u.id FROM users u JOIN lb_team t ON (t.idx - 1) / ${TEAMS / SUPERVISORS} + 1 = substr(split_part(u.email, '@', 1), 11)::int
+         WHERE u.email LIKE 'supervisor%@lookback.local';
+      INSERT INTO classifications (code, name) SELECT 'LB' || lpad(k::text, 2, '0'), (${arr(CLASSES)})[1 + k % 10] || ' ' || k FROM generate_series(1, ${CLASSIFICATIONS}) k;
+      CREATE TEMP TABLE lb_class AS SELECT substr(code, 3)::int AS idx, id FROM classifications WHERE code LIKE 'LB%';
+      CREATE UNIQUE INDEX ON lb_class (idx);`,
+  });
+  steps.push({
+    label: `${C.toLocaleString('en')} contacts with a WhatsApp identity`,
+    sql: `
+      INSERT INTO contacts (name, email, phone, created_at)
+        SELECT f || ' ' || l || ' ' || l2,
+               CASE WHEN c % 10 < 7 THEN translate(lower(f || '.' || l), 'áàâãéêíóôõúüç', 'aaaaeeiooouuc') || c || '@exemplo.com.br' END,
+               CASE WHEN c % 10 < 9 THEN '+55' || (11 + c % 80) || '9' || lpad(c::text, 8, '0') END,
+               ${todayStart} - interval '${DAYS + 30} days'
+          FROM generate_series(1, ${C}) c
+          CROSS JOIN LATERAL (SELECT (${arr(FIRST)})[1 + c % 40] AS f, (${arr(LAST)})[1 + (c / 40) % 40] AS l, (${arr(LAST)})[1 + (c / 1600) % 40] AS l2) n;
+      INSERT INTO contact_identities (contact_id, channel, external_id, display_name, created_at)
+        SELECT id, 'whatsapp', substr(phone, 2), split_part(name, ' ', 1), created_at FROM contacts WHERE phone LIKE '+55%';
+      CREATE TEMP TABLE lb_contact AS SELECT row_number() OVER (ORDER BY id)::int AS idx, id FROM contacts;
+      CREATE UNIQUE INDEX ON lb_contact (idx);`,
+  });
+  // the kind of each conversation decides its state and which stages it went through
+  const kind = `CASE WHEN today THEN
+        CASE WHEN r < 0.03 THEN 'open_bot' WHEN r < 0.08 THEN 'open_queue' WHEN r < 0.23 THEN 'open_service'
+             WHEN r < 0.30 THEN 'bot_done' WHEN r < 0.78 THEN 'agent_done' WHEN r < 0.83 THEN 'cancel' WHEN r < 0.89 THEN 'abandon'
+             WHEN r < 0.90 THEN 'lost' WHEN r < 0.94 THEN 'inactive' WHEN r < 0.95 THEN 'discard' ELSE 'bot_gaveup' END
+      ELSE
+        CASE WHEN r < 0.10 THEN 'bot_done' WHEN r < 0.72 THEN 'agent_done' WHEN r < 0.78 THEN 'cancel' WHEN r < 0.88 THEN 'abandon'
+             WHEN r < 0.89 THEN 'lost' WHEN r < 0.93 THEN 'inactive' WHEN r < 0.95 THEN 'discard' ELSE 'bot_gaveup' END
+      END`;
+  steps.push({
+    label: `${N.toLocaleString('en')} conversations over ${DAYS} days (${TODAY.toLocaleString('en')} today)`,
+    sql: `
+      INSERT INTO conversations (protocol, service_id, entry_service_id, channel, contact_id, direction, state, agent_id, subject,
+          created_at, triage_at, bot_started_at, bot_ended_at, queued_at, first_queued_at, assigned_at, first_assigned_at, first_agent_message_at,
+          last_customer_message_at, last_agent_message_at, last_message_at, last_message_from, finished_at, finished_by, classification_id, notes)
+      SELECT to_char(created_at AT TIME ZONE ${tz}, 'YYYYMMDD') || lpad(n::text, 8, '0'), service_id, service_id, channel, contact_id, 'inbound',
+          CASE k WHEN 'open_bot' THEN 'bot' WHEN 'open_queue' THEN 'queued' WHEN 'open_service' THEN 'in_service'
+                 WHEN 'bot_done' THEN 'completed' WHEN 'agent_done' THEN 'completed' WHEN 'cancel' THEN 'cancelled'
+                 WHEN 'abandon' THEN CASE WHEN channel = 'webchat' THEN 'abandoned' ELSE 'customer_gave_up' END
+                 WHEN 'lost' THEN 'connection_lost' WHEN 'inactive' THEN 'inactive_in_service' WHEN 'discard' THEN 'discarded'
+                 ELSE 'customer_gave_up' END,
+          CASE WHEN has_agent THEN agent_id END,
+          CASE WHEN channel = 'email' THEN (${arr(SUBJECTS)})[1 + n % 6] END,
+          created_at,
+          CASE WHEN k = 'discard' THEN created_at END,
+          bot_started_at, bot_ended_at, queued_at, queued_at, assigned_at, assigned_at,
+          CASE WHEN has_agent THEN least(assigned_at + (5 + h * 55) * interval '1 second', coalesce(finished_at, now())) END,
+          created_at,
+          CASE WHEN has_agent THEN least(assigned_at + (5 + h * 55) * interval '1 second', coalesce(finished_at, now())) END,
+          coalesce(finished_at, least(now(), coalesce(assigned_at, queued_at, bot_ended_at, created_at) + interval '30 seconds')),
+          CASE WHEN has_agent THEN (ARRAY['agent', 'customer'])[1 + n % 2] WHEN bot_started_at IS NOT NULL THEN 'bot' ELSE 'customer' END,
+          finished_at,
+          CASE k WHEN 'agent_done' THEN 'agent' WHEN 'cancel' THEN 'agent' WHEN 'bot_done' THEN 'bot' WHEN 'discard' THEN 'supervisor'
+                 WHEN 'abandon' THEN CASE WHEN channel = 'webchat' THEN 'customer' ELSE 'system' END
+                 WHEN 'lost' THEN 'system' WHEN 'inactive' THEN 'system' WHEN 'bot_gaveup' THEN 'system' END,
+          CASE WHEN k = 'agent_done' THEN class_id END,
+          CASE WHEN k = 'agent_done' AND n % 3 = 0 THEN 'Cliente orientado; protocolo informado.' END
+      FROM (
+        SELECT t.*,
+          CASE WHEN k IN ('agent_done', 'cancel', 'lost', 'inactive') THEN least(now(), assigned_at + handle) WHEN k = 'abandon' THEN least(now(), queued_at + wait / 2)
+               WHEN k = 'bot_done' THEN bot_ended_at WHEN k = 'bot_gaveup' THEN least(now(), created_at + interval '10 minutes')
+               WHEN k = 'discard' THEN least(now(), created_at + wait) END AS finished_at
+        FROM (
+          SELECT s.*,
+            CASE WHEN has_agent THEN least(now(), queued_at + wait) END AS assigned_at
+          FROM (
+            SELECT q.*,
+              CASE WHEN has_queue THEN coalesce(bot_ended_at, created_at) END AS queued_at
+            FROM (
+              SELECT b.*,
+                CASE WHEN has_bot THEN created_at END AS bot_started_at,
+                CASE WHEN has_bot AND k IN ('bot_done', 'open_queue', 'open_service', 'agent_done', 'cancel', 'abandon', 'lost', 'inactive')
+                     THEN least(now(), created_at + (20 + w * 160) * interval '1 second') END AS bot_ended_at
+              FROM (
+                SELECT a.*,
+                  channel <> 'email' AND k NOT IN ('discard') AS has_bot,
+                  k NOT IN ('bot_done', 'bot_gaveup', 'open_bot', 'discard') AS has_queue,
+                  k IN ('agent_done', 'cancel', 'lost', 'inactive', 'open_service') AS has_agent
+                FROM (
+                  SELECT n, today, r, w, h, sv.id AS service_id, sv.channel, ct.id AS contact_id, ag.id AS agent_id, cl.id AS class_id,
+                    -- e-mail has no bot: its bot-only kinds become agent work
+                    CASE WHEN sv.channel = 'email' AND kk IN ('bot_done', 'bot_gaveup', 'open_bot') THEN 'agent_done'
+                         WHEN sv.channel <> 'email' AND kk = 'discard' THEN 'agent_done' ELSE kk END AS k,
+                    CASE WHEN today THEN least(now(), ${todayStart} + ((n::bigint * 7919) % greatest(1, extract(epoch FROM now() - ${todayStart})::bigint)) * interval '1 second')
+                         ELSE ${todayStart} - (1 + n % ${DAYS}) * interval '1 day' + (7 * 3600 + (n::bigint * 7919) % 50400) * interval '1 second' END AS created_at,
+                    CASE WHEN sv.channel = 'email' THEN (600 + w * 28800) ELSE (3 + w * w * 900) END * interval '1 second' AS wait,
+                    CASE WHEN sv.channel = 'email' THEN (300 + h * 3600) ELSE (60 + h * 1500) END * interval '1 second' AS handle
+                  FROM (
+                    SELECT n, n > ${N - TODAY} AS today, random() + n * 0 AS r, random() + n * 0 AS w, random() + n * 0 AS h,
+                           1 + (n * 7) % ${SERVICES} AS sidx, 1 + (n::bigint * 104729) % ${C} AS cidx
+                      FROM generate_series(1, ${N}) n
+                  ) g
+                  CROSS JOIN LATERAL (SELECT ${kind} AS kk) kc
+                  JOIN lb_service sv ON sv.idx = g.sidx
+                  JOIN lb_contact ct ON ct.idx = g.cidx
+                  -- n / 200, not n: the service already fixes n mod 200, and with it n mod 20
+                  JOIN lb_agent ag ON ag.idx = sv.team_idx + ${TEAMS} * ((g.n / ${SERVICES}) % 20)
+                  JOIN lb_class cl ON cl.idx = 1 + g.n % ${CLASSIFICATIONS}
+                ) a
+              ) b
+            ) q
+          ) s
+        ) t
+      ) x;`,
+  });
+  steps.push({
+    label: 'one state-history row per conversation (its current state)',
+    sql: `
+      INSERT INTO conversation_state_history (conversation_id, state, service_id, agent_id, actor, reason, started_at)
+      SELECT id, state, service_id, agent_id, coalesce(finished_by, CASE WHEN agent_id IS NOT NULL THEN 'agent' ELSE 'system' END), 'seeded',
+             coalesce(finished_at, assigned_at, queued_at, bot_started_at, created_at)
+        FROM conversations WHERE protocol ~ '^[0-9]{16}$';`,
+  });
+  // 4 to 16 messages each (10 on average), written month by month so progress shows
+  for (let m = DAYS + 31; m > 0; m -= 31) {
+    const from = `${todayStart} - interval '${m} days'`;
+    const to = `${todayStart} - interval '${m - 31} days'`;
+    steps.push({
+      label: `messages of the conversations started ${m} to ${Math.max(0, m - 31)} days ago`,
+      sql: `
+        INSERT INTO messages (conversation_id, channel, author_type, author_id, body, delivery_status, created_at)
+        SELECT c.id, c.channel, au.author,
+               CASE WHEN au.author = 'agent' THEN c.agent_id END,
+               CASE au.author WHEN 'customer' THEN (${arr(CUSTOMER)})[1 + (seq + nn) % ${CUSTOMER.length}]
+                              WHEN 'agent' THEN (${arr(AGENT)})[1 + (seq + nn) % ${AGENT.length}]
+                              ELSE (${arr(BOT)})[1 + (seq + nn) % ${BOT.length}] END,
+               CASE WHEN au.author = 'customer' THEN NULL WHEN c.finished_at IS NULL THEN 'delivered' ELSE 'read' END,
+               c.created_at + (coalesce(c.finished_at, c.last_message_at) - c.created_at) * seq / (cnt + 1)
+          FROM conversations c
+          CROSS JOIN LATERAL (SELECT substr(c.protocol, 9)::int AS nn) p
+          CROSS JOIN LATERAL (SELECT 4 + nn % 13 AS cnt) k
+          CROSS JOIN LATERAL generate_series(1, k.cnt) seq
+          CROSS JOIN LATERAL (SELECT CASE
+              WHEN seq = 1 THEN 'customer'
+              WHEN seq = 2 AND c.bot_started_at IS NOT NULL THEN 'bot'
+              WHEN c.agent_id IS NOT NULL THEN CASE WHEN seq % 2 = 1 THEN 'agent' ELSE 'customer' END
+              WHEN c.bot_started_at IS NOT NULL THEN CASE WHEN seq % 2 = 1 THEN 'bot' ELSE 'customer' END
+              ELSE 'customer' END AS author) au
+         WHERE c.created_at >= ${from} AND c.created_at < ${to} AND c.protocol ~ '^[0-9]{16}$';`,
+    });
+  }
+  steps.push({
+    label: 'agents’ presence (those holding conversations in service, then the rest)',
+    sql: `
+      INSERT INTO agent_presence (user_id, state, state_since, logged_in_at, open_chat, open_email, last_assigned_at, last_heartbeat_at)
+      SELECT a.id,
+             CASE WHEN coalesce(o.chat, 0) + coalesce(o.email, 0) > 0 THEN 'in_service'
+                  WHEN a.idx % 20 < 8 THEN 'offline' WHEN a.idx % 20 < 11 THEN 'paused' ELSE 'available' END,
+             now() - (a.idx % 120) * interval '1 minute',
+             CASE WHEN coalesce(o.chat, 0) + coalesce(o.email, 0) > 0 OR a.idx % 20 >= 8 THEN ${todayStart} + interval '8 hours' END,
+             coalesce(o.chat, 0), coalesce(o.email, 0), o.last, now()
+        FROM lb_agent a
+        LEFT JOIN (SELECT agent_id, count(*) FILTER (WHERE channel <> 'email')::int AS chat, count(*) FILTER (WHERE channel = 'email')::int AS email,
+                          max(assigned_at) AS last
+                     FROM conversations WHERE state = 'in_service' GROUP BY agent_id) o ON o.agent_id = a.id
+      ON CONFLICT (user_id) DO NOTHING;
+      UPDATE agent_presence p SET pause_reason_id = (SELECT id FROM pause_reasons ORDER BY name LIMIT 1)
+       WHERE p.state = 'paused' AND p.user_id IN (SELECT id FROM lb_agent);
+      INSERT INTO agent_state_history (user_id, state, pause_reason_id, started_at)
+        SELECT user_id, state, pause_reason_id, state_since FROM agent_presence WHERE user_id IN (SELECT id FROM lb_agent);`,
+  });
+  return steps;
+}
+
+/** The checks printed after seeding: counts, shares by state, stage order, consistency. */
+export const SEED_CHECKS = `
+  SELECT 'conversations' AS what, count(*)::text AS value FROM conversations
+  UNION ALL SELECT 'messages', count(*)::text FROM messages
+  UNION ALL SELECT 'messages per conversation', round(count(*)::numeric / greatest(1, (SELECT count(*) FROM conversations)), 2)::text FROM messages
+  UNION ALL SELECT 'contacts', count(*)::text FROM contacts
+  UNION ALL SELECT 'services', count(*)::text FROM services
+  UNION ALL SELECT 'agents', count(*)::text FROM users WHERE agent_enabled
+  UNION ALL SELECT 'agents with conversations', count(DISTINCT agent_id)::text FROM conversations
+  UNION ALL SELECT 'first day', min(created_at)::date::text FROM conversations
+  UNION ALL SELECT 'conversations today', count(*)::text FROM conversations WHERE created_at >= ((now() AT TIME ZONE $1)::date::timestamp AT TIME ZONE $1)
+  UNION ALL SELECT 'stages out of order', count(*)::text FROM conversations
+     WHERE bot_ended_at < bot_started_at OR queued_at < coalesce(bot_ended_at, created_at) OR assigned_at < queued_at
+        OR finished_at < coalesce(assigned_at, queued_at, bot_ended_at, created_at) OR finished_at > now()
+  UNION ALL SELECT 'open with finished_at, or finished without', count(*)::text FROM conversations
+     WHERE (state IN ('triage', 'bot', 'queued', 'in_service')) = (finished_at IS NOT NULL)
+  UNION ALL SELECT 'agent open counts that disagree', count(*)::text FROM agent_presence p
+     WHERE p.open_chat + p.open_email <> (SELECT count(*) FROM conversations c WHERE c.agent_id = p.user_id AND c.state = 'in_service')`;
+
+export const STATE_SHARES = `
+  SELECT state, count(*)::int AS n, round(100.0 * count(*) / sum(count(*)) OVER (), 2)::float8 AS pct
+    FROM conversations GROUP BY state ORDER BY n DESC`;
