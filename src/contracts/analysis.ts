@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Channel, Id, Timestamp } from './common.js';
-import { checkPeriod, checkTextPeriod, conversationFilterFields, queryList } from './conversation-filter.js';
+import { checkPeriod, conversationFilterFields, queryList } from './conversation-filter.js';
 import { AgentState, ConversationState } from './conversations.js';
 
 // Análise da Operação (seed: Dashboard Omnichannel): the service desk's menus Atendentes, Fila and
@@ -93,7 +93,7 @@ export type ConversationPage = z.infer<typeof ConversationPage>;
 
 // --- Mensagens ativas --------------------------------------------------------------------------------
 
-export const OutboundQuery = z.strictObject({ ...conversationFilterFields, ...Paging }).superRefine(checkPeriod).superRefine(checkTextPeriod);
+export const OutboundQuery = z.strictObject({ ...conversationFilterFields, ...Paging }).superRefine(checkPeriod);
 export type OutboundQuery = z.infer<typeof OutboundQuery>;
 
 // --- Fila --------------------------------------------------------------------------------------------

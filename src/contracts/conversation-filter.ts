@@ -12,7 +12,7 @@ export const queryList = <T extends z.ZodType>(item: T) =>
 
 /**
  * The filter's fields, for a query that adds its own (a list's sort and page): take them with
- * `z.strictObject({ ...conversationFilterFields, … }).superRefine(checkPeriod).superRefine(checkTextPeriod)`.
+ * `z.strictObject({ ...conversationFilterFields, … }).superRefine(checkPeriod)`.
  */
 export const conversationFilterFields = {
   from: z.iso.date().optional().describe('first day of the period (YYYY-MM-DD, the contact center’s time zone), by the conversation’s start'),
@@ -24,7 +24,7 @@ export const conversationFilterFields = {
   classificationIds: queryList(Id),
   protocol: z.string().trim().min(1).max(40).optional().describe('exactly this protocol'),
   origin: z.string().trim().min(1).max(200).optional().describe('part of the customer’s name, e-mail, phone or channel identity (number, handle)'),
-  text: z.string().trim().min(3).max(200).optional().describe('part of a message the customer, an agent or the bot wrote; needs a period of at most 31 days'),
+  text: z.string().trim().min(3).max(200).optional().describe('part of a message the customer, an agent or the bot wrote'),
   family: z.enum(CHANNEL_FAMILIES).optional().describe('the channels of one family (the Consultas tabs: chat, email, messaging); absent: every channel'),
 };
 
@@ -38,20 +38,10 @@ export function checkPeriod(f: { from?: string; to?: string }, ctx: z.Refinement
   else if (days > MAX_PERIOD_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: 'the period spans at most 366 days' });
 }
 
-/** The longest period a search in the messages' text may cover, in days. */
-export const MAX_TEXT_PERIOD_DAYS = 31;
-
-/** A search in the messages' text reads the period's messages: it needs a period of at most 31 days (a 400 naming `text`). */
-export function checkTextPeriod(f: { from?: string; to?: string; text?: string }, ctx: z.RefinementCtx): void {
-  if (!f.text) return;
-  const days = f.from && f.to ? (Date.parse(f.to) - Date.parse(f.from)) / 86_400_000 + 1 : Infinity;
-  if (days > MAX_TEXT_PERIOD_DAYS) ctx.addIssue({ code: 'custom', path: ['text'], message: 'a text search needs a period (from and to) of at most 31 days' });
-}
-
 /**
  * The filter of the conversation lists and exports (Consultas, Histórico, Monitorar, reports): every
  * field optional, all of them together (AND), each list any of its values (OR).
  */
-export const ConversationFilterQuery = z.strictObject(conversationFilterFields).superRefine(checkPeriod).superRefine(checkTextPeriod);
+export const ConversationFilterQuery = z.strictObject(conversationFilterFields).superRefine(checkPeriod);
 export type ConversationFilterQuery = z.infer<typeof ConversationFilterQuery>;
 

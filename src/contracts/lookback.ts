@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Channel, Id, Timestamp } from './common.js';
 import { ConversationState } from './conversations.js';
-import { checkPeriod, checkTextPeriod, conversationFilterFields } from './conversation-filter.js';
+import { checkPeriod, conversationFilterFields } from './conversation-filter.js';
 
 // Consultas (Chat, E-mail, Messaging) and Histórico: the conversations a filter selects, a page at a
 // time by keyset, or all of them as a CSV or XLSX download.
@@ -32,8 +32,7 @@ export const LookbackQuery = z
     limit: z.coerce.number().int().min(1).max(200).optional().describe('rows per page, 1 to 200 (default 50)'),
     format: z.enum(LOOKBACK_FORMATS).optional().describe('csv or xlsx: the whole selection as a download (no page), in the screen’s language; absent: JSON'),
   })
-  .superRefine(checkPeriod)
-  .superRefine(checkTextPeriod);
+  .superRefine(checkPeriod);
 export type LookbackQuery = z.infer<typeof LookbackQuery>;
 
 const Ts = Timestamp.nullable();

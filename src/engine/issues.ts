@@ -27,7 +27,6 @@ const CUSTOM_PT: Record<string, string> = {
   'required with to': 'obrigatório quando to é informado',
   'must not be before from': 'não pode ser antes de from',
   'the period spans at most 366 days': 'o período pode ter no máximo 366 dias',
-  'a text search needs a period (from and to) of at most 31 days': 'a busca no texto das mensagens precisa de um período (from e to) de no máximo 31 dias',
   'only with group': 'só junto com group',
   'a conversation state for view=status': 'uma situação de atendimento para view=status',
   'a service id for view=service': 'o id de um serviço para view=service',

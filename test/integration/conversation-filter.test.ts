@@ -141,9 +141,9 @@ describe('conversationFilterSql against a fold over the seeded rows', () => {
     ['origin: an identity’s handle', () => ({ origin: 'ana_insta' })],
     ['origin: an e-mail', () => ({ origin: 'lima.dev' })],
     ['origin: a % taken literally', () => ({ origin: '50%' })],
-    ['free text, in another case, system notices left out', () => ({ text: 'boleto', from: '2024-05-01', to: '2024-05-31' })],
+    ['free text, in another case, system notices left out', () => ({ text: 'boleto' })],
     ['three combined: period, states, origin', () => ({ from: '2024-05-10', to: '2024-05-11', states: ['completed', 'in_service', 'cancelled'], origin: 'a' })],
-    ['three combined: channels, agents, text', () => ({ channels: ['webchat', 'whatsapp'], agentIds: [agents[0], agents[2]], text: 'OBRIGADO', from: '2024-05-09', to: '2024-05-11' })],
+    ['three combined: channels, agents, text', () => ({ channels: ['webchat', 'whatsapp'], agentIds: [agents[0], agents[2]], text: 'OBRIGADO' })],
     ['three combined: services, classification, period', () => ({ serviceIds: [services[1].id, services[2].id], classificationIds: classes, from: '2024-05-09', to: '2024-05-11' })],
   ];
 

@@ -183,7 +183,7 @@ describe('GET /api/lookback/conversations', () => {
       [{ classificationIds: classificationId }, (r) => r.classificationId === classificationId],
       [{ origin: 'LIMA' }, (r) => r.contactName.toLowerCase().includes('lima')],
       // system notices are not searched
-      [{ text: 'boleto', from: '2024-05-01', to: '2024-05-31' }, (r) => r.bodies.some((b) => b.toLowerCase().includes('boleto'))],
+      [{ text: 'boleto' }, (r) => r.bodies.some((b) => b.toLowerCase().includes('boleto'))],
       [{ family: 'email', states: 'completed', agentIds: agents[0].id }, (r) => r.channel === 'email' && r.state === 'completed' && r.agentId === agents[0].id],
     ];
     for (const [filter, keep] of cases) {

@@ -11,14 +11,12 @@ CREATE INDEX conversations_service_created_idx ON conversations (service_id, cre
 CREATE INDEX conversations_agent_created_idx ON conversations (agent_id, created_at) WHERE agent_id IS NOT NULL;
 CREATE INDEX conversations_classification_created_idx ON conversations (classification_id, created_at) WHERE classification_id IS NOT NULL;
 
--- "Nome ou Número de Origem" is an ILIKE '%…%' search: trigram indexes find the few matching contacts
--- instead of reading every one (3 characters or more). The messages' text has none: every inbound
--- message would pay for it (about 18 µs of PostgreSQL's CPU, a tenth of what a message costs it, and
--- gigabytes on disk) for a search no screen offers; a text search reads the messages of the period's
--- conversations instead, and its period is at most 31 days.
+-- "Nome ou Número de Origem" and the text of the messages are ILIKE '%…%' searches: trigram indexes
+-- find the few matching contacts or messages instead of reading every one (3 characters or more).
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX contacts_name_trgm_idx ON contacts USING gin (name gin_trgm_ops);
 CREATE INDEX contacts_email_trgm_idx ON contacts USING gin (email gin_trgm_ops);
 CREATE INDEX contacts_phone_trgm_idx ON contacts USING gin (phone gin_trgm_ops);
 CREATE INDEX contact_identities_external_trgm_idx ON contact_identities USING gin (external_id gin_trgm_ops);
 CREATE INDEX contact_identities_display_trgm_idx ON contact_identities USING gin (display_name gin_trgm_ops);
+CREATE INDEX messages_body_trgm_idx ON messages USING gin (body gin_trgm_ops);

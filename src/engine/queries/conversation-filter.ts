@@ -39,11 +39,9 @@ export const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, '\\$
  *   (number, handle, display name);
  * - text: ILIKE '%…%' on the bodies of the conversation's customer, agent and bot messages (system
  *   notices left out).
- * The origin search is written as `IN (the matching contacts)`, not as a correlated EXISTS: the
- * planner may then start from the few rows the trigram indexes find and join the conversations to
- * them, or hash them and read the period's conversations, whichever is cheaper. The text search is an
- * EXISTS per conversation of the period (the bodies have no index: see migration 0012), so the
- * contract allows it only with a period of at most 31 days.
+ * Both searches are written as `IN (the matching contacts / conversations)`, not as a correlated
+ * EXISTS: the planner may then start from the few rows the trigram indexes find and join the
+ * conversations to them, or hash them and read the period's conversations, whichever is cheaper.
  */
 export function conversationFilterSql(f: ConversationFilter, opts: { alias?: string; timeZone: string; firstParam?: number }): SqlCondition {
   const alias = opts.alias ?? 'c';
@@ -76,10 +74,9 @@ export function conversationFilterSql(f: ConversationFilter, opts: { alias?: str
     );
   }
   if (f.text) {
-    // per conversation of the period (messages_conversation_idx): no index on the bodies, see 0012
     conds.push(
-      `EXISTS (SELECT 1 FROM messages fm WHERE fm.conversation_id = ${c('id')}
-          AND fm.body ILIKE ${p(likeContaining(f.text))} AND fm.author_type IN ('customer', 'agent', 'bot'))`,
+      `${c('id')} IN (SELECT fm.conversation_id FROM messages fm
+          WHERE fm.body ILIKE ${p(likeContaining(f.text))} AND fm.author_type IN ('customer', 'agent', 'bot'))`,
     );
   }
   return { sql: conds.length ? conds.join(' AND ') : 'TRUE', params };
