@@ -39,9 +39,10 @@ export const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, '\\$
  *   (number, handle, display name);
  * - text: ILIKE '%…%' on the bodies of the conversation's customer, agent and bot messages (system
  *   notices left out).
- * Both searches are written as `IN (the matching contacts / conversations)`, not as a correlated
- * EXISTS: the planner may then start from the few rows the trigram indexes find and join the
- * conversations to them, or hash them and read the period's conversations, whichever is cheaper.
+ * The origin search is a hashed set of the matching contacts (found by the trigram indexes) that the
+ * period's conversations are checked against, newest first, until a page is full (see below). The
+ * text search is `IN (the matching conversations)`: the planner may start from the few messages the
+ * trigram index finds, or join, whichever is cheaper.
  */
 export function conversationFilterSql(f: ConversationFilter, opts: { alias?: string; timeZone: string; firstParam?: number }): SqlCondition {
   const alias = opts.alias ?? 'c';
@@ -68,9 +69,14 @@ export function conversationFilterSql(f: ConversationFilter, opts: { alias?: str
   if (f.protocol) conds.push(`${c('protocol')} = ${p(f.protocol)}`);
   if (f.origin) {
     const like = p(likeContaining(f.origin));
+    // `(… IN (…)) IS TRUE` keeps the planner from turning it into a join: the matching contacts (found
+    // by the trigram indexes) become one hashed set, and a page is read along the period's index,
+    // newest first, until it is full. As a join, a common surname (50,000 contacts) made the planner
+    // probe every one of them and sort: 0.1–0.2 s for a month and 1.9 s for a year, against 0.09 s
+    // and 0.14 s this way (3 M conversations, 1 M contacts; a rare name costs a month 20 → 90 ms)
     conds.push(
-      `${c('contact_id')} IN (SELECT fct.id FROM contacts fct WHERE fct.name ILIKE ${like} OR fct.email ILIKE ${like} OR fct.phone ILIKE ${like}
-        UNION SELECT fci.contact_id FROM contact_identities fci WHERE fci.external_id ILIKE ${like} OR fci.display_name ILIKE ${like})`,
+      `(${c('contact_id')} IN (SELECT fct.id FROM contacts fct WHERE fct.name ILIKE ${like} OR fct.email ILIKE ${like} OR fct.phone ILIKE ${like}
+        UNION SELECT fci.contact_id FROM contact_identities fci WHERE fci.external_id ILIKE ${like} OR fci.display_name ILIKE ${like})) IS TRUE`,
     );
   }
   if (f.text) {
