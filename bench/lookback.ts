@@ -163,7 +163,7 @@ async function timed(s: Server, label: string, name: string, path: string, targe
 }
 
 /** Streams a CSV download, counting its rows (line ends outside quotes, less the header) and sampling RSS. */
-async function exportCsv(s: Server, label: string, path: string): Promise<void> {
+async function exportCsv(s: Server, label: string, path: string, encoding: 'identity' | 'gzip'): Promise<void> {
   const route = path.split('?')[0];
   if (missing.has(route)) {
     emit({ bench: 'lookback-export-csv', db: label, skipped: `${route} answers 404: the route is missing on this branch` });
@@ -176,7 +176,9 @@ async function exportCsv(s: Server, label: string, path: string): Promise<void> 
   const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
   const t0 = performance.now();
   try {
-    const res = await fetch(s.base + path, { headers: { cookie: s.cookie } });
+    // identity: the server's own export; gzip: as a browser asks (compressed on the way, and
+    // uncompressed here, in the same process, as fetch does)
+    const res = await fetch(s.base + path, { headers: { cookie: s.cookie, 'accept-encoding': encoding } });
     if (res.status !== 200) {
       if (res.status === 404) missing.add(route);
       emit({ bench: 'lookback-export-csv', db: label, skipped: `${route} answers ${res.status}${res.status === 404 ? ': the route is missing on this branch' : ''}`, body: (await res.text()).slice(0, 300) });
@@ -200,7 +202,7 @@ async function exportCsv(s: Server, label: string, path: string): Promise<void> 
     const rows = Math.max(0, lines - 1);
     const growthMb = (peak - rssBefore) / 1024 / 1024;
     emit({
-      bench: 'lookback-export-csv', db: label, path, rows, seconds: +seconds.toFixed(1), rowsPerSecond: Math.round(rows / seconds), megabytes: +(bytes / 1048576).toFixed(1),
+      bench: 'lookback-export-csv', db: label, path, encoding: res.headers.get('content-encoding') ?? 'identity', rows, seconds: +seconds.toFixed(1), rowsPerSecond: Math.round(rows / seconds), megabytes: +(bytes / 1048576).toFixed(1),
       rssBeforeMb: Math.round(rssBefore / 1048576), rssPeakMb: Math.round(peak / 1048576), rssGrowthMb: +growthMb.toFixed(1),
       target: '≥ 50,000 rows/s, RSS growth < 100 MB, ≥ 1,000,000 rows', met: rows / seconds >= 50_000 && growthMb < 100 && rows >= 1_000_000,
     });
@@ -264,7 +266,8 @@ async function measure(db: Database, label: string): Promise<void> {
     );
     const from = span ? day(span.from) : day(new Date(Date.now() - 366 * 86_400_000));
     const to = day(new Date(Date.now() + 86_400_000));
-    await exportCsv(s, label, `${page}?from=${from}&to=${to}&format=csv`);
+    await exportCsv(s, label, `${page}?from=${from}&to=${to}&format=csv`, 'identity');
+    await exportCsv(s, label, `${page}?from=${from}&to=${to}&format=csv`, 'gzip');
   } finally {
     await s.close();
   }
