@@ -1,11 +1,12 @@
 import { Fragment, useMemo, useState } from 'react';
-import { ActionIcon, Alert, Badge, Button, Card, Group, Select, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Card, Group, Select, Stack, Switch, Table, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import type { AuditEntry } from '../../contracts/admin';
 import { get } from '../api';
+import { PageHeader } from '../ui/PageHeader';
 import { useSession } from '../auth/session';
 import { formatDateTime, startOfDayIn } from '../ui/time';
 import { useServices, useTeams, useTemplateCategories, useUsers } from './lookups';
@@ -149,10 +150,7 @@ export function AuditPage() {
 
   return (
     <Stack>
-      <div>
-        <Title order={2}>{t('audit.title')}</Title>
-        <Text c="dimmed" size="sm">{t('audit.description')}</Text>
-      </div>
+      <PageHeader title={t('audit.title')} description={t('audit.description')} />
       <Card withBorder padding="sm">
         <Group mb="sm" align="flex-end">
           <Select

@@ -217,7 +217,7 @@ export function MonitorPage() {
         <Stack gap="sm" data-testid="monitor-page">
           <Group justify="space-between" wrap="wrap" gap="xs">
             <Group gap="sm">
-              <Title order={2}>{t('monitor.title')}</Title>
+              <Title order={1} size="h2">{t('monitor.title')}</Title>
               <LiveBadge state={state} />
             </Group>
             <Group gap="xs" align="flex-start">

@@ -204,7 +204,7 @@ export function MonitorarPage() {
         <Stack gap="sm" data-testid="monitorar-page">
           <Group justify="space-between" wrap="wrap" gap="xs">
             <Group gap="sm">
-              <Title order={2}>{t('monitorar.title')}</Title>
+              <Title order={1} size="h2">{t('monitorar.title')}</Title>
               <LiveBadge state={frame} />
             </Group>
           </Group>
