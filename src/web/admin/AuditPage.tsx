@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import type { AuditEntry } from '../../contracts/admin';
+import { AUDIT_ENTITIES } from '../../shared/audit';
 import { get } from '../api';
 import { PageHeader } from '../ui/PageHeader';
 import { useSession } from '../auth/session';
@@ -13,7 +14,6 @@ import { useServices, useTeams, useTemplateCategories, useUsers } from './lookup
 import { Tag } from './Tag';
 import { DateField } from '../ui/DateField';
 
-const ENTITIES = ['user', 'team', 'service', 'channel_account', 'pause_reason', 'classification', 'template_category', 'template', 'setting', 'session'];
 // the Parâmetros card of each settings key, to name a setting entry
 const SETTING_TITLES: Record<string, string> = {
   timezone: 'settings.timezone.title', timeInState: 'settings.timeInState.title', noInteractionMinutes: 'settings.noInteraction.title',
@@ -156,7 +156,7 @@ export function AuditPage() {
           <Select
             label={t('audit.entity')}
             placeholder={t('common.all')}
-            data={ENTITIES.map((e) => ({ value: e, label: tr(t, 'entities', e) }))}
+            data={AUDIT_ENTITIES.map((e) => ({ value: e, label: tr(t, 'entities', e) }))}
             value={entity}
             onChange={setEntity}
             clearable

@@ -28,7 +28,7 @@ export function positionList(t: TFunction, tz: string, bucket: Bucket | null, ch
 function CountLine({ label, value, onClick, testId }: { label: string; value: number; onClick(): void; testId: string }) {
   const { t } = useTranslation('monitor');
   return (
-    <button type="button" className={classes.countButton} onClick={onClick} aria-label={`${t('monitor.position.open', { label })}: ${value}`} data-testid={testId}>
+    <button type="button" className={classes.countButton} onClick={onClick} title={t('monitor.position.open', { label })} data-testid={testId}>
       <Text size="sm" c="dimmed">{label}</Text>
       <span className={classes.countValue} data-testid={`${testId}-value`}>{value}</span>
     </button>
@@ -48,7 +48,7 @@ function ChannelCard({ channel, counts, showTriage }: { channel: Channel | null;
           {channel ? <ChannelIcon channel={channel} /> : <ThemeIcon variant="filled" color="dark" radius="xl" size={28}><IconStack2 size={17} /></ThemeIcon>}
           <Text fw={700}>{channel ? t(`channels.${channel}`) : t('monitor.position.allChannels')}</Text>
         </Group>
-        <button type="button" className={classes.cellButton} onClick={() => open(null)} aria-label={`${t('monitor.states.total')}: ${counts.total}`} data-testid={`position-${key}-total`}>
+        <button type="button" className={classes.cellButton} onClick={() => open(null)} title={t('monitor.position.open', { label: t('monitor.states.total') })} data-testid={`position-${key}-total`}>
           <Text span size="sm" c="dimmed" fw={400}>{t('monitor.states.total')} </Text>
           <Text span fw={700} data-testid={`position-${key}-total-value`}>{counts.total}</Text>
         </button>

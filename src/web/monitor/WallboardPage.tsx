@@ -1,5 +1,5 @@
 import { useEffect, useMemo, type ReactNode } from 'react';
-import { Button, Group, Text } from '@mantine/core';
+import { Button, Group, Text, Title } from '@mantine/core';
 import { IconArrowsMaximize, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -166,7 +166,7 @@ export function WallboardPage() {
         <div className={classes.wall} data-testid="wallboard">
           <Group justify="space-between" wrap="wrap" gap="xs">
             <Group gap="md">
-              <Text fw={800} fz="clamp(18px, 1.8vw, 34px)">{t('monitor.wall.title')}</Text>
+              <Title order={1} fw={800} fz="clamp(18px, 1.8vw, 34px)" c="inherit">{t('monitor.wall.title')}</Title>
               <WallLive />
             </Group>
             <Group gap="md" wrap="wrap">

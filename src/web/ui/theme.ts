@@ -1,4 +1,4 @@
-import { DEFAULT_THEME, createTheme, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
+import { Badge, DEFAULT_THEME, createTheme, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
 
 // The app's Mantine theme. Contrast is settled here, once, not screen by screen (issue 22): Mantine's
 // palettes put white text on cyan.6 at 2.8:1 and grey secondary text at 3.3:1, below WCAG AA's 4.5:1.
@@ -65,6 +65,10 @@ export const theme = createTheme({
   defaultRadius: 'md',
   fontFamily: 'Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif',
   colors,
+  components: {
+    // a badge is a word or two: in a row that runs short of room the text around it wraps, not the badge
+    Badge: Badge.extend({ styles: { root: { flexShrink: 0 } } }),
+  },
 });
 
 export { cssVariablesResolver };

@@ -291,6 +291,7 @@ export const en: typeof ptBR = {
       setting: 'Parameter',
       channel_account: 'Channel account',
       session: 'Session',
+      conversation: 'Conversation',
     },
     actions: {
       create: 'Created',
@@ -303,6 +304,14 @@ export const en: typeof ptBR = {
       end_other_sessions: 'Other sessions ended',
       end_sessions: 'Sessions ended by an admin',
       update_wrapup_fields: 'Wrap-up fields',
+      issue_api_credentials: 'API credentials issued',
+      view_history: 'History viewed',
+      supervisor_chat: 'Chat with the agent',
+      transfer: 'Transferred by a supervisor',
+      assign_manually: 'Assigned manually',
+      return_to_queue: 'Returned to the service queue',
+      finish_completed: 'Completed by a supervisor',
+      finish_cancelled: 'Cancelled by a supervisor',
     },
   },
   profile: {

@@ -290,6 +290,7 @@ export const ptBR = {
       setting: 'Parâmetro',
       channel_account: 'Conta de canal',
       session: 'Sessão',
+      conversation: 'Atendimento',
     },
     actions: {
       create: 'Criação',
@@ -302,6 +303,14 @@ export const ptBR = {
       end_other_sessions: 'Outras sessões encerradas',
       end_sessions: 'Sessões encerradas pelo administrador',
       update_wrapup_fields: 'Campos da ficha',
+      issue_api_credentials: 'Credencial da API emitida',
+      view_history: 'Histórico consultado',
+      supervisor_chat: 'Conversa com o agente',
+      transfer: 'Transferência pelo supervisor',
+      assign_manually: 'Alocação de responsável',
+      return_to_queue: 'Retorno ao grupo do serviço',
+      finish_completed: 'Concluído pelo supervisor',
+      finish_cancelled: 'Cancelado pelo supervisor',
     },
   },
   profile: {
