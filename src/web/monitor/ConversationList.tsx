@@ -7,7 +7,7 @@ import type { ConversationView } from '../../contracts/conversations';
 import { useSession } from '../auth/session';
 import { useActions, useStore, type ListSpec } from './actions';
 import { ChannelIcon } from './channels';
-import { clock, minutes, startLabel, timeOfDay, useNow } from './format';
+import { clock, startLabel, timeOfDay, useNow } from './format';
 import { queueMs, serviceMs, serviceType, whatsappWindowMs } from './live';
 import { useMonitorStateWhile, useServices, useTeamNames } from './useMonitor';
 
@@ -190,7 +190,7 @@ export function ConversationListModal({ spec, onClose }: { spec: ListSpec | null
                   ) : (
                     <>
                       <Table.Td>{startCell(c)}</Table.Td>
-                      <Table.Td ta="right" ff="monospace">{d === null ? '—' : minutes(d)}</Table.Td>
+                      <Table.Td ta="right" ff="monospace">{d === null ? '—' : clock(d)}</Table.Td>
                       <Table.Td ta="right" ff="monospace">{q === null ? '—' : clock(q)}</Table.Td>
                     </>
                   )}

@@ -8,6 +8,7 @@ export const en: typeof ptBR = {
     title: 'Pause reasons',
     description: 'Reasons an agent picks when pausing (restroom, lunch, rest…).',
     maxMinutes: 'Maximum duration (min)',
+    maxDuration: 'Maximum duration',
     maxMinutesHelp: 'Raises an alert when the pause lasts longer; empty uses the general parameter.',
     productive: 'Productive pause',
     create: 'New pause reason',

@@ -7,6 +7,7 @@ export const ptBR = {
     title: 'Motivos de pausa',
     description: 'Motivos que o agente escolhe ao entrar em pausa (banheiro, almoço, descanso…).',
     maxMinutes: 'Duração máxima (min)',
+    maxDuration: 'Duração máxima',
     maxMinutesHelp: 'Gera um alerta quando a pausa passa deste tempo; vazio usa o parâmetro geral.',
     productive: 'Pausa produtiva',
     create: 'Novo motivo de pausa',
