@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { describeBrowser, launchBrowser, newPage, screenshot, signIn, startWebServer, type WebServer } from '../support/browser.js';
+import { describeBrowser, launchBrowser, newPage, signIn, startWebServer, type WebServer } from '../support/browser.js';
 import { checkScreen } from '../support/screen-check.js';
 import { Client, createService, createTeam, createUser, unique } from '../support/test-app.js';
 
@@ -18,13 +18,16 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
   let webchat: { id: string; key: string };
   let token: string;
   let agent: { id: string; email: string; password: string; name: string };
-  let sup: { id: string; email: string; password: string; name: string };
   let conversation: { conversationId: string; protocol: string };
+  let agentDesk: Client;
+  let beat: ReturnType<typeof setInterval> | null = null;
 
-  const inbound = async (externalId: string, name: string, text: string) => {
-    const res = await fetch(`${server.url}/api/channels/api/${service.id}/messages`, {
+  let slow: { id: string };
+  let slowToken: string;
+  const inbound = async (externalId: string, name: string, text: string, to: { id: string } = service, tok = token) => {
+    const res = await fetch(`${server.url}/api/channels/api/${to.id}/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` },
       body: JSON.stringify({ contact: { externalId, name }, externalId: unique('msg').replace(/\s/g, '-'), text }),
     });
     expect(res.status).toBe(202);
@@ -72,19 +75,36 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
     expect((await admin.post('/api/auth/login', server.admin)).status).toBe(200);
     const team = await createTeam(admin, { maxChat: 3 });
     agent = await createUser(admin, { name: 'Ana Beatriz Souza', agentEnabled: true, teamIds: [team.id] });
-    sup = await createUser(admin, { name: 'Mariana Albuquerque', role: 'supervisor', supervisedTeamIds: [team.id] });
     service = await createService(admin, { name: 'Segunda via de boleto', channel: 'api', teamIds: [team.id] });
     webchat = await createService(admin, { name: 'Central de Atendimento', channel: 'webchat', teamIds: [team.id] });
     token = (await admin.post(`/api/services/${service.id}/api-credentials`)).body.token;
     const category = (await admin.post('/api/template-categories', { code: 10, title: 'Cobrança', type: 'protocol_update' })).body;
     expect((await admin.post('/api/templates', { categoryId: category.id, name: 'Boleto enviado', language: 'pt_BR', body: 'Olá! Segue o seu boleto.' })).status).toBe(201);
     expect((await admin.post('/api/classifications', { code: 'RES1', name: 'Dúvida resolvida', serviceIds: [service.id] })).status).toBe(201);
+    // the operation on screen: the agent serves two customers, a third waits where nobody serves
+    // (past its 1 s target: an alert); the agent's desk is a client of the API until its own test
+    const nobody = await createTeam(admin, { maxChat: 3 });
+    slow = await createService(admin, { name: 'Ouvidoria API', channel: 'api', teamIds: [nobody.id], serviceLevelSeconds: 1 });
+    slowToken = (await admin.post(`/api/services/${slow.id}/api-credentials`)).body.token;
+    agentDesk = new Client(server.url);
+    expect((await agentDesk.post('/api/auth/login', { email: agent.email, password: agent.password })).status).toBe(200);
+    expect((await agentDesk.post('/api/agent/login')).status).toBe(200);
+    beat = setInterval(() => void agentDesk.post('/api/agent/heartbeat').catch(() => undefined), 10_000);
+    conversation = await inbound('cli-maria', 'Maria Souza', 'Olá, preciso da segunda via do boleto de maio.');
+    await inbound('cli-joao', 'João Pereira', 'Boa tarde, meu boleto veio com valor errado.');
+    await inbound('cli-rita', 'Rita Moraes', 'Quero falar com a ouvidoria.', slow, slowToken);
+    for (let i = 0; i < 150 && (await agentDesk.get(`/api/conversations/${conversation.conversationId}`)).body.conversation?.state !== 'in_service'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await agentDesk.post(`/api/conversations/${conversation.conversationId}/messages`, { text: 'Bom dia, Maria! Vou gerar a segunda via agora.' })).status).toBeLessThan(300);
+
     browser = await launchBrowser();
     ({ page, errors } = await newPage(browser));
     // signed in as the admin through the API (the login page has a test of its own, on its own page)
     expect((await page.request.post(`${server.url}/api/auth/login`, { data: server.admin })).status()).toBe(200);
   });
   afterAll(async () => {
+    if (beat) clearInterval(beat);
     await browser?.close();
     await server?.close();
   });
@@ -147,6 +167,81 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
     await page.goto(`${server.url}/monitor/wallboard`);
     await ready(page);
     found.push(...(await bothLanguages(page, 'wallboard', { viewports: [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }, { width: 1366, height: 768 }], screenshotAt: [1920, 3840] })));
+    expect(found).toEqual([]);
+  });
+
+  it('the conversation with the supervisor chat, and the alerts drawer from the header bell, fit a laptop screen', async () => {
+    await page.goto(`${server.url}/admin/users`);
+    await ready(page);
+    // the bell is in the header on any screen, with the unread count in its name
+    const bell = page.getByTestId('alerts-button');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="alerts-button"]')?.getAttribute('data-unread')) > 0, undefined, { timeout: 30_000 });
+    expect(await bell.getAttribute('aria-label')).toMatch(/^(Alertas|Alerts): \d+ /);
+    await bell.click();
+    const drawer = page.getByRole('dialog', { name: /Alertas|Alerts/ });
+    await drawer.getByTestId('alert-item').first().waitFor();
+    // a modal is checked in one language, closed, the language switched in the header, and opened again
+    const found = await checkScreen(page, 'alerts-drawer', { noHeading: true });
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+    await switchLanguage(page, 'en');
+    await bell.click();
+    await drawer.getByTestId('alert-item').first().waitFor();
+    found.push(...(await checkScreen(page, 'alerts-drawer', { noHeading: true })));
+    // an alert about a conversation opens it on Início, from here
+    await drawer.getByTestId('alert-item').filter({ hasText: 'Rita Moraes' }).first().getByTestId('alert-open').click();
+    await page.waitForURL(/\/monitor/);
+    await page.getByTestId('conversation-modal').getByText('Quero falar com a ouvidoria.').waitFor();
+    await page.keyboard.press('Escape');
+
+    await page.goto(`${server.url}/monitor?conversation=${conversation.conversationId}`);
+    const modal = page.getByTestId('conversation-modal');
+    await modal.getByText('Bom dia, Maria!', { exact: false }).waitFor();
+    await modal.getByRole('button', { name: /Conversar com o agente|Chat with the agent/ }).click();
+    await modal.getByTestId('monitor-whisper-input').waitFor();
+    found.push(...(await checkScreen(page, 'conversation-chat', { noHeading: true, screenshotAt: [1366] })));
+    await page.keyboard.press('Escape');
+    await modal.getByRole('dialog').waitFor({ state: 'hidden' });
+    await switchLanguage(page, 'pt-BR');
+    await page.goto(`${server.url}/monitor?conversation=${conversation.conversationId}`);
+    await modal.getByRole('button', { name: 'Conversar com o agente' }).click();
+    await modal.getByTestId('monitor-whisper-input').waitFor();
+    found.push(...(await checkScreen(page, 'conversation-chat', { noHeading: true, screenshotAt: [1366] })));
+    // the composer and Enviar are on screen, whole, without scrolling the modal: at 1366×768 and 1440×900
+    for (const vp of [{ width: 1366, height: 768 }, { width: 1440, height: 900 }]) {
+      await page.setViewportSize(vp);
+      await page.waitForTimeout(200);
+      const content = (await modal.locator('.mantine-Modal-content').boundingBox())!;
+      for (const control of [modal.getByRole('button', { name: 'Enviar' }), modal.getByTestId('monitor-whisper-input')]) {
+        const box = (await control.boundingBox())!;
+        expect(box.y + box.height, `${vp.width}×${vp.height}`).toBeLessThanOrEqual(Math.min(vp.height, content.y + content.height));
+      }
+    }
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.keyboard.press('Escape');
+    expect(found).toEqual([]);
+  });
+
+  it('the agent’s desk with a conversation, and the WebChat widget, on a laptop and on a phone', async () => {
+    const desk = await newPage(browser);
+    await desk.page.setViewportSize({ width: 1366, height: 768 });
+    await desk.page.goto(server.url);
+    await signIn(desk.page, agent.email, agent.password);
+    await desk.page.getByRole('link', { name: 'Atendimento' }).click();
+    await desk.page.getByTestId('desk-conversation').filter({ hasText: 'Maria Souza' }).click();
+    await desk.page.getByTestId('desk-history').getByText('Bom dia, Maria!', { exact: false }).waitFor();
+    const found = await bothLanguages(desk.page, 'desk', { screenshotAt: [390] });
+    expect(desk.errors).toEqual([]);
+    await desk.context.close();
+
+    const customer = await newPage(browser);
+    await customer.page.goto(`${server.url}/webchat/demo?service=${webchat.key}`);
+    const widget = customer.page.locator('[data-mirante-webchat]');
+    await widget.getByRole('button', { name: 'Abrir chat de atendimento' }).click();
+    await widget.getByRole('dialog').waitFor();
+    await customer.page.waitForTimeout(300); // the panel's opening animation
+    found.push(...(await checkScreen(customer.page, 'webchat', { noHeading: true })));
+    await customer.context.close();
     expect(found).toEqual([]);
   });
 

@@ -84,6 +84,7 @@ function measure({ cardSelector, allowClipped }: { cardSelector: string; allowCl
     if (ellipsis && (el.closest('[title]') || el.closest('[data-full-text]'))) continue;
     if (s.webkitLineClamp && s.webkitLineClamp !== 'none') continue;
     if (allowed(el)) continue;
+    if (el.clientWidth <= 1 && el.clientHeight <= 1) continue; // visually hidden on purpose (for screen readers)
     if (hides(s.overflowX) && el.scrollWidth > el.clientWidth + 1) out.push({ kind: 'clipped-text', detail: `${describe(el)}: ${el.scrollWidth} > ${el.clientWidth} wide` });
     else if (hides(s.overflowY) && el.scrollHeight > el.clientHeight + 2 && s.whiteSpace !== 'nowrap') out.push({ kind: 'clipped-text', detail: `${describe(el)}: ${el.scrollHeight} > ${el.clientHeight} high` });
   }
@@ -116,6 +117,10 @@ function measure({ cardSelector, allowClipped }: { cardSelector: string; allowCl
 async function settle(page: Page): Promise<void> {
   await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
   await page.waitForTimeout(150);
+  // a drawer sliding in or a modal fading is measured where it ends (endless animations never end)
+  await page
+    .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity), undefined, { timeout: 2000 })
+    .catch(() => undefined);
 }
 
 /** The layout problems of the screen on `page` at one viewport. */

@@ -107,6 +107,9 @@ export function ConversationModal({ id, chat, onClose }: { id: string | null; ch
       onClose={onClose}
       size={showChat ? 'min(1280px, 96vw)' : 'min(760px, 96vw)'}
       zIndex={300}
+      // the modal takes the screen's height and the conversation's panes the rest of it, so the
+      // composer is always on screen; only the messages scroll (issue 22: it was cut at 1440×900)
+      classNames={{ content: classes.convContent, body: classes.convBody }}
       title={
         <Group gap="sm" wrap="nowrap">
           {view && <ChannelIcon channel={view.channel} size={26} />}
@@ -140,7 +143,7 @@ export function ConversationModal({ id, chat, onClose }: { id: string | null; ch
       ) : (
         <>
         {view && <ConversationRecord view={view} agentName={agentName} />}
-        <div className={showChat ? classes.chatGrid : undefined}>
+        <div className={`${classes.convPanes} ${showChat ? classes.chatGrid : ''}`}>
           <Paper withBorder radius="md" className={classes.pane} aria-label={t('monitor.chat.conversation')}>
             <Group justify="space-between" px="sm" py={8} className={classes.paneHead}>
               <Text fw={600} size="sm">{t('monitor.chat.conversation')}</Text>

@@ -57,7 +57,7 @@ function GroupSection({ view, group, open, onToggle, children }: { view: Monitor
       <UnstyledButton
         onClick={onToggle}
         aria-expanded={open}
-        aria-label={t('monitorar.expand', { group: view === 'agent' && group.key === NO_AGENT_KEY ? t('monitorar.noAgent') : (group.label ?? group.key) })}
+        title={t('monitorar.expand', { group: view === 'agent' && group.key === NO_AGENT_KEY ? t('monitorar.noAgent') : (group.label ?? group.key) })}
         w="100%"
         px="md"
         py="sm"

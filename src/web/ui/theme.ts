@@ -1,4 +1,4 @@
-import { Badge, DEFAULT_THEME, createTheme, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
+import { Badge, DEFAULT_THEME, Drawer, Modal, Notification, createTheme, mergeThemeOverrides, type MantineThemeOverride, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
 
 // The app's Mantine theme. Contrast is settled here, once, not screen by screen (issue 22): Mantine's
 // palettes put white text on cyan.6 at 2.8:1 and grey secondary text at 3.3:1, below WCAG AA's 4.5:1.
@@ -38,10 +38,11 @@ export const SHADE_CONTRAST: Record<6 | 7 | 8 | 9, number> = { 6: 4.6, 7: 5.2, 8
 
 export function accessiblePalette(p: readonly string[]): MantineColorsTuple {
   const out = [...p];
-  const light = ['#ffffff', p[0], p[1]];
+  // white, the tinted backgrounds (0, 1) and the grey of system lines and hovered rows (2)
+  const light = ['#ffffff', p[0], p[1], p[2]];
   for (const i of [6, 7, 8] as const) out[i] = darkenUntil(p[i], light, SHADE_CONTRAST[i]);
   // the light variant writes shade 9 on shade 1 (2 on hover), and it must stay the darkest
-  out[9] = darkenUntil(p[9], [...light, p[2]], Math.max(SHADE_CONTRAST[9], contrast(out[8], '#ffffff') + 0.3));
+  out[9] = darkenUntil(p[9], light, Math.max(SHADE_CONTRAST[9], contrast(out[8], '#ffffff') + 0.3));
   return out as unknown as MantineColorsTuple;
 }
 
@@ -67,8 +68,23 @@ export const theme = createTheme({
   colors,
   components: {
     // a badge is a word or two: in a row that runs short of room the text around it wraps, not the badge
-    Badge: Badge.extend({ styles: { root: { flexShrink: 0 } } }),
+    Badge: Badge.extend({ styles: { root: { flexShrink: 0, minWidth: 'max-content' } } }),
   },
 });
 
 export { cssVariablesResolver };
+
+/**
+ * The theme in the screen's language: every modal's, drawer's and notification's close button
+ * carries an accessible name ("Fechar"), whoever opens it.
+ */
+export function themeIn(close: string): MantineThemeOverride {
+  const closeButtonProps = { 'aria-label': close };
+  return mergeThemeOverrides(theme, {
+    components: {
+      Modal: Modal.extend({ defaultProps: { closeButtonProps } }),
+      Drawer: Drawer.extend({ defaultProps: { closeButtonProps } }),
+      Notification: Notification.extend({ defaultProps: { closeButtonProps } }),
+    },
+  });
+}

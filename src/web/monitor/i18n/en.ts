@@ -255,6 +255,7 @@ export const en: typeof ptBR = {
     alerts: {
       title: 'Alerts',
       open: 'Open alerts',
+      close: 'Close alerts',
       unread_one: '{{count}} unread alert',
       unread_other: '{{count}} unread alerts',
       empty: 'No alerts today.',

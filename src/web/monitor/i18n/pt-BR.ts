@@ -254,6 +254,7 @@ export const ptBR = {
     alerts: {
       title: 'Alertas',
       open: 'Abrir alertas',
+      close: 'Fechar alertas',
       unread_one: '{{count}} alerta não lido',
       unread_other: '{{count}} alertas não lidos',
       empty: 'Nenhum alerta hoje.',
