@@ -251,6 +251,8 @@ export const en: typeof ptBR = {
       agents: 'Agents',
       completed: 'Completed today',
       services: 'Services',
+      agentsByState: 'Agents by state',
+      noAgents: 'No agent signed in.',
     },
     alerts: {
       title: 'Alerts',

@@ -250,6 +250,8 @@ export const ptBR = {
       agents: 'Agentes',
       completed: 'Concluídos no dia',
       services: 'Serviços',
+      agentsByState: 'Agentes por situação',
+      noAgents: 'Nenhum agente conectado.',
     },
     alerts: {
       title: 'Alertas',
