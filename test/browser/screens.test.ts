@@ -245,6 +245,59 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
     expect(found).toEqual([]);
   });
 
+  it('the desk’s main flow with the keyboard only: go Livre, take the conversation that comes, reply, conclude', async () => {
+    const team = await createTeam(admin, { maxChat: 1 });
+    const kbAgent = await createUser(admin, { name: 'Bruno Teclado', agentEnabled: true, teamIds: [team.id] });
+    const svc = await createService(admin, { name: 'Atendimento por teclado', channel: 'api', teamIds: [team.id] });
+    const tok = (await admin.post(`/api/services/${svc.id}/api-credentials`)).body.token;
+    const cls = (await admin.post('/api/classifications', { code: 'KB1', name: 'Resolvido pelo teclado', serviceIds: [svc.id] })).body;
+    const { page: p, context, errors: pageErrors } = await newPage(browser);
+    await p.setViewportSize({ width: 1366, height: 768 });
+    expect((await p.request.post(`${server.url}/api/auth/login`, { data: { email: kbAgent.email, password: kbAgent.password } })).status()).toBe(200);
+    await p.goto(`${server.url}/desk`);
+    await p.getByTestId('agent-state').waitFor();
+
+    /** Presses Tab until the focused element's text or name matches (at most `max` presses). */
+    const tabTo = async (name: RegExp, max = 60) => {
+      for (let i = 0; i < max; i++) {
+        await p.keyboard.press('Tab');
+        const focused = await p.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          return el ? `${el.getAttribute('aria-label') ?? ''} ${el.textContent ?? ''}`.trim() : '';
+        });
+        if (name.test(focused)) return;
+      }
+      throw new Error(`Tab never reached ${name}`);
+    };
+
+    await tabTo(/^Entrar$/);
+    await p.keyboard.press('Enter');
+    await p.getByTestId('agent-state').getByText('Livre').waitFor();
+    // a customer writes: the conversation comes to the agent, opens, and the composer has the focus
+    const c = await inbound('cli-teclado', 'Carla Teclado', 'Oi, quero mudar meu endereço.', svc, tok);
+    await p.getByTestId('desk-protocol').filter({ hasText: c.protocol }).waitFor();
+    await p.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'desk-composer');
+    await p.keyboard.type('Claro, Carla! Qual é o novo endereço?');
+    await p.keyboard.press('Enter');
+    await p.getByTestId('desk-history').locator('[data-author="agent"]').getByText('Claro, Carla! Qual é o novo endereço?').waitFor();
+    // Concluir, the classification by typing, and the confirmation, all from the keyboard
+    await tabTo(/^Concluir$/);
+    await p.keyboard.press('Enter');
+    const dialog = p.getByRole('dialog', { name: 'Concluir atendimento' });
+    await dialog.waitFor();
+    await p.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'wrapup-classification');
+    await p.keyboard.type('Resolvido');
+    await p.keyboard.press('ArrowDown');
+    await p.keyboard.press('Enter');
+    await tabTo(/^Concluir atendimento$/);
+    await p.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    const done = (await admin.get(`/api/conversations/${c.conversationId}`)).body.conversation;
+    expect(done).toMatchObject({ state: 'completed', finishedBy: 'agent', classificationId: cls.id });
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
   it('threw no error in the page', () => {
     expect(errors).toEqual([]);
   });
