@@ -7,6 +7,7 @@ import type { TFunction } from 'i18next';
 import type { Channel } from '../../contracts/common';
 import type { EChartsCoreOption } from 'echarts/core';
 import type { MonitorSnapshot } from '../../contracts/monitor';
+import { EmptyState } from '../ui/EmptyState';
 import { useSession } from '../auth/session';
 import { useActions, type ListSpec } from './actions';
 import { CHANNEL_LOOK, CHANNEL_ORDER, ChannelIcon } from './channels';
@@ -150,6 +151,7 @@ export function FiguresPending({ height }: { height: number }) {
 export function PositionTab() {
   const { t } = useTranslation('monitor');
   const live = useLive();
+  const { me } = useSession();
   const phone = useMediaQuery('(max-width: 36em)');
   const { counts, channels, state, allAgents, agents, teams } = live;
   const figures = state.figures;
@@ -165,7 +167,13 @@ export function PositionTab() {
 
   return (
     <Stack gap="md">
-      {channels.length === 0 && live.servicesLoaded && <Text c="dimmed">{t('monitor.position.noChannels')}</Text>}
+      {channels.length === 0 && live.servicesLoaded && (
+        <EmptyState
+          why={t('monitor.position.noChannels')}
+          todo={me.role === 'admin' ? t('monitor.position.noChannelsAdmin') : t('monitor.position.noChannelsSupervisor')}
+          link={me.role === 'admin' ? { to: '/admin/services', label: t('monitor.position.openServices') } : undefined}
+        />
+      )}
       {phone ? (
         <PositionTable channels={channels} byChannel={counts.byChannel} totals={counts.totals} />
       ) : (

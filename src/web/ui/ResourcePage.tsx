@@ -6,6 +6,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { IconPencil, IconPlus, IconPlayerPause, IconPlayerPlay, IconSearch } from '@tabler/icons-react';
+import { EmptyState } from './EmptyState';
 import { PageHeader } from './PageHeader';
 import { RowAction } from './RowAction';
 import { del, fieldErrors, get, issueField, issuesOf, patch, post } from '../api';
@@ -315,7 +316,17 @@ export function ResourcePage<T extends { id: string; active: boolean }>(props: P
         </Table.ScrollContainer>
         {list.isLoading && <Text c="dimmed" ta="center" py="md">{t('common.loading')}</Text>}
         {list.isError && <Alert color="red" role="alert" mt="sm">{list.error.message}</Alert>}
-        {list.isSuccess && !items.length && <Text c="dimmed" ta="center" py="md">{t('common.empty')}</Text>}
+        {list.isSuccess && !items.length && (
+          q.trim() ? (
+            <EmptyState why={t('common.noMatch', { q: q.trim() })} action={<Button variant="subtle" size="xs" onClick={() => setQ('')}>{t('common.clearSearch')}</Button>} />
+          ) : (
+            <EmptyState
+              why={t('common.emptyYet')}
+              todo={canCreate ? t('common.emptyCreate') : showInactive ? undefined : t('common.emptyInactive')}
+              action={canCreate && <Button variant="light" size="xs" leftSection={<IconPlus size={14} />} onClick={() => open('new')}>{t('common.create')}</Button>}
+            />
+          )
+        )}
       </Card>
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={title} size="lg">
         <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }}>

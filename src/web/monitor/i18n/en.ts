@@ -40,6 +40,9 @@ export const en: typeof ptBR = {
     position: {
       allChannels: 'All channels',
       noChannels: 'No active service in your scope.',
+      noChannelsAdmin: 'Create a service and link a department with agents to it.',
+      noChannelsSupervisor: 'Ask an admin to link your departments to a service.',
+      openServices: 'Open Services',
       open: 'Show conversations: {{label}}',
       dayChart: 'Today’s monitoring',
       dayChartHelp: 'Conversations finished per hour of the day, one colour per channel.',

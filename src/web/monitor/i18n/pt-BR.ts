@@ -39,6 +39,9 @@ export const ptBR = {
     position: {
       allChannels: 'Todos os canais',
       noChannels: 'Nenhum serviço ativo no seu escopo.',
+      noChannelsAdmin: 'Crie um serviço e vincule a ele um departamento com agentes.',
+      noChannelsSupervisor: 'Peça a um administrador que vincule os seus departamentos a um serviço.',
+      openServices: 'Abrir Serviços',
       open: 'Ver atendimentos: {{label}}',
       dayChart: 'Monitoramento do Dia',
       dayChartHelp: 'Atendimentos finalizados por hora do dia, cada cor um canal.',
