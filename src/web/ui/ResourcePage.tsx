@@ -323,7 +323,6 @@ export function ResourcePage<T extends { id: string; active: boolean }>(props: P
             <EmptyState
               why={t('common.emptyYet')}
               todo={canCreate ? t('common.emptyCreate') : showInactive ? undefined : t('common.emptyInactive')}
-              action={canCreate && <Button variant="light" size="xs" leftSection={<IconPlus size={14} />} onClick={() => open('new')}>{t('common.create')}</Button>}
             />
           )
         )}
