@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import type { Actor } from './actor.js';
+import type { AuditAction, AuditEntity } from '../shared/audit.js';
 
 // Secrets never reach the audit log, even hashed.
 const REDACTED_FIELDS = new Set(['password', 'passwordHash', 'apiToken', 'credentials', 'secret', 'webhookSecret']);
@@ -12,8 +13,8 @@ function redact(value: unknown): unknown {
 }
 
 export interface AuditRecord {
-  action: string;
-  entity: string;
+  action: AuditAction;
+  entity: AuditEntity;
   entityId?: string | null;
   before?: unknown;
   after?: unknown;

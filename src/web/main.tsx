@@ -1,6 +1,6 @@
-import { StrictMode } from 'react';
+import { StrictMode, useMemo, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { MantineProvider, createTheme } from '@mantine/core';
+import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
@@ -13,8 +13,8 @@ import { SessionProvider, useSession } from './auth/session';
 import { LoginPage } from './auth/LoginPage';
 import { AppLayout } from './ui/AppLayout';
 import { HomeRedirect, navSections, routes } from './routes';
+import { cssVariablesResolver, themeIn } from './ui/theme';
 
-const theme = createTheme({ primaryColor: 'cyan', defaultRadius: 'md', fontFamily: 'Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif' });
 // the server's Content-Security-Policy admits <style> elements only with this page's nonce: Mantine
 // takes it as a prop, the modals' scroll lock (react-remove-scroll, through get-nonce) from this global
 const styleNonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce || undefined;
@@ -35,9 +35,20 @@ function App() {
   );
 }
 
+/** Mantine with the theme in the screen's language (the close buttons' names follow it). */
+function Themed({ children }: { children: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const theme = useMemo(() => themeIn(t('common.close')), [t, i18n.language]);
+  return (
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} getStyleNonce={styleNonce ? () => styleNonce : undefined}>
+      {children}
+    </MantineProvider>
+  );
+}
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} getStyleNonce={styleNonce ? () => styleNonce : undefined}>
+    <Themed>
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
@@ -46,6 +57,6 @@ createRoot(document.getElementById('root')!).render(
           </SessionProvider>
         </BrowserRouter>
       </QueryClientProvider>
-    </MantineProvider>
+    </Themed>
   </StrictMode>,
 );

@@ -106,7 +106,7 @@ describeBrowser('supervisor monitor (Início)', () => {
     await page.getByTestId('position-api-queued').click();
     const list = page.getByRole('dialog', { name: /Aguardando na fila/ });
     await list.getByText('Maria Souza').waitFor();
-    for (const h of ['Grupo/Agente', 'Tipo Serviço', 'Serviço', 'Número Atendimento', 'Cliente', 'Início Atendimento', 'Duração Atendimento (min)', 'Tempo Fila']) {
+    for (const h of ['Grupo/Agente', 'Tipo Serviço', 'Serviço', 'Número Atendimento', 'Cliente', 'Início Atendimento', 'Duração Atendimento', 'Tempo Fila']) {
       await list.getByRole('columnheader', { name: h, exact: true }).waitFor();
     }
     await list.getByText(first.protocol).waitFor();

@@ -1,3 +1,4 @@
+import { theme } from '../../src/web/ui/theme.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describeBrowser, launchBrowser, newPage, screenshot, signIn, startWebServer, type WebServer } from '../support/browser.js';
@@ -78,8 +79,8 @@ describeBrowser('the app and the widget under the Content-Security-Policy', () =
     await page.getByTestId('monitor-live').getByText('Ao vivo').waitFor();
     // the count of the queued conversation: data over HTTP and the socket
     await page.waitForFunction(() => document.querySelector('[data-testid="position-all-queued-value"]')?.textContent?.trim() === '1');
-    // Mantine's theme (primary colour cyan, #15aabf; its stylesheet's default is blue) lives in a <style> element the policy admits by nonce
-    await expect(page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--mantine-primary-color-filled').trim())).resolves.toBe('#15aabf');
+    // Mantine's theme (primary colour cyan, darkened for contrast; its stylesheet's default is blue) lives in a <style> element the policy admits by nonce
+    await expect(page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--mantine-primary-color-filled').trim())).resolves.toBe(theme.colors!.cyan![6]);
     // the charts (ECharts, loaded as a chunk of their own) draw, and their tooltip shows
     await page.locator('canvas').first().waitFor();
     await page.locator('canvas').first().hover();

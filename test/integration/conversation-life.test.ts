@@ -286,6 +286,14 @@ describe('a conversation’s whole life through the API channel', () => {
     const audit = (await admin.get(`/api/audit?entity=conversation&entityId=${id}`)).body.items.map((a: any) => a.action);
     expect(audit).toContain('supervisor_chat');
     expect(audit).toContain('view_history');
+    // once finished, the chat is closed for both (the screens offer it by the same rule, shared/supervisor-chat.ts)
+    expect((await desk.post(`/api/conversations/${id}/finish`, { outcome: 'completed' })).status).toBe(200);
+    const late = await supervisor.post(`/api/conversations/${id}/whispers`, { text: 'Ainda aí?' });
+    expect(late.status).toBe(409);
+    expect(late.body.error).toMatchObject({ code: 'conflict', currentState: 'completed' });
+    expect(late.body.error.message).toMatch(/não está em andamento|not in service/);
+    expect((await desk.post(`/api/conversations/${id}/whispers`, { text: 'Já encerrei' })).status).toBe(409);
+    expect((await supervisor.get(`/api/conversations/${id}`)).body.whispers).toHaveLength(2);
   });
 
   it('signing out leaves the queues when nothing is open; with a conversation open the grace period decides', async () => {

@@ -1,3 +1,4 @@
+import type { AuditAction, AuditEntity } from '../../shared/audit.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/database.js';
 import type { Actor } from '../actor.js';
@@ -21,7 +22,7 @@ export interface LinkDef {
  * create, update and deactivate, each change in one transaction with its audit record.
  */
 export interface ResourceDef<Out> {
-  entity: string;
+  entity: AuditEntity;
   label: Noun;
   table: string;
   /** API field → column, for scalar fields written as they come. */
@@ -184,7 +185,7 @@ export async function updateResource<Out extends { id: string }>(
   actor: Actor,
   id: string,
   input: Record<string, unknown>,
-  action = 'update',
+  action: AuditAction = 'update',
 ): Promise<Out> {
   try {
     return await db.transaction(async (tx) => {

@@ -1,3 +1,4 @@
+import { supervisorChatOpen } from '../../shared/supervisor-chat.js';
 import type { ConversationView, MessageView, WhisperView } from '../../contracts/conversations.js';
 import type { Actor } from '../actor.js';
 import { policyOf } from '../access.js';
@@ -117,7 +118,11 @@ export function whisper(engine: Engine, actor: Actor, conversationId: string, te
   return engine.execute(async (u) => {
     const c = await lockConversation(u, conversationId);
     await policyOf(actor).conversationRole(u.tx, c);
-    if (!c.agentId) throw new AppError(409, 'conflict', { en: 'the conversation has no agent to talk to', pt: 'o atendimento não tem agente com quem falar' }, { currentState: c.state });
+    if (!supervisorChatOpen(c)) {
+      throw c.agentId
+        ? new AppError(409, 'conflict', { en: 'the conversation is not in service: the supervisor chat is closed', pt: 'o atendimento não está em andamento: a conversa com o agente está encerrada' }, { currentState: c.state })
+        : new AppError(409, 'conflict', { en: 'the conversation has no agent to talk to', pt: 'o atendimento não tem agente com quem falar' }, { currentState: c.state });
+    }
     const { rows } = await u.tx.query<{ id: number }>(
       'INSERT INTO supervisor_messages (conversation_id, author_id, agent_id, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
       [c.id, actor.id, c.agentId, text, u.now],

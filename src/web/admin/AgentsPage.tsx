@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { ActionIcon, Alert, Button, Checkbox, Group, Modal, MultiSelect, ScrollArea, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, MultiSelect, ScrollArea, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { IconLink, IconLinkOff, IconSearch } from '@tabler/icons-react';
 import type { User } from '../../contracts/admin';
 import { patch } from '../api';
 import { useSession } from '../auth/session';
+import { RowAction } from '../ui/RowAction';
 import { ResourcePage, useList } from '../ui/ResourcePage';
 import { namesOf, pickOptions, useTeams } from './lookups';
 import { Tag } from './Tag';
@@ -148,11 +149,7 @@ export function AgentsPage() {
         ]}
         headerExtra={isAdmin && <Button leftSection={<IconLink size={16} />} onClick={() => setLinking(true)}>{t('agents.link')}</Button>}
         extraActions={isAdmin ? (u) => (
-          <Tooltip label={t('agents.unlink')}>
-            <ActionIcon variant="subtle" color="red" aria-label={`${t('agents.unlink')} ${u.name}`} onClick={() => unlink.mutate(u)} loading={unlink.isPending && unlink.variables?.id === u.id}>
-              <IconLinkOff size={16} />
-            </ActionIcon>
-          </Tooltip>
+          <RowAction label={t('agents.unlink')} ariaLabel={`${t('agents.unlink')} ${u.name}`} color="red" icon={<IconLinkOff size={16} />} onClick={() => unlink.mutate(u)} loading={unlink.isPending && unlink.variables?.id === u.id} />
         ) : undefined}
       />
       {isAdmin && <LinkAgentsModal opened={linking} onClose={() => setLinking(false)} />}

@@ -1,18 +1,19 @@
 import { Fragment, useMemo, useState } from 'react';
-import { ActionIcon, Alert, Badge, Button, Card, Group, Select, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Card, Group, Select, Stack, Switch, Table, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import type { AuditEntry } from '../../contracts/admin';
+import { AUDIT_ENTITIES } from '../../shared/audit';
 import { get } from '../api';
+import { PageHeader } from '../ui/PageHeader';
 import { useSession } from '../auth/session';
 import { formatDateTime, startOfDayIn } from '../ui/time';
 import { useServices, useTeams, useTemplateCategories, useUsers } from './lookups';
 import { Tag } from './Tag';
 import { DateField } from '../ui/DateField';
 
-const ENTITIES = ['user', 'team', 'service', 'channel_account', 'pause_reason', 'classification', 'template_category', 'template', 'setting', 'session'];
 // the Parâmetros card of each settings key, to name a setting entry
 const SETTING_TITLES: Record<string, string> = {
   timezone: 'settings.timezone.title', timeInState: 'settings.timeInState.title', noInteractionMinutes: 'settings.noInteraction.title',
@@ -149,16 +150,13 @@ export function AuditPage() {
 
   return (
     <Stack>
-      <div>
-        <Title order={2}>{t('audit.title')}</Title>
-        <Text c="dimmed" size="sm">{t('audit.description')}</Text>
-      </div>
+      <PageHeader title={t('audit.title')} description={t('audit.description')} />
       <Card withBorder padding="sm">
         <Group mb="sm" align="flex-end">
           <Select
             label={t('audit.entity')}
             placeholder={t('common.all')}
-            data={ENTITIES.map((e) => ({ value: e, label: tr(t, 'entities', e) }))}
+            data={AUDIT_ENTITIES.map((e) => ({ value: e, label: tr(t, 'entities', e) }))}
             value={entity}
             onChange={setEntity}
             clearable

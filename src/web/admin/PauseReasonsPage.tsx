@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { PauseReason } from '../../contracts/admin';
+import { formatSeconds } from '../../shared/duration';
 import { ResourcePage } from '../ui/ResourcePage';
 
 export function PauseReasonsPage() {
@@ -12,7 +13,7 @@ export function PauseReasonsPage() {
       formTitles={{ create: t('pauseReasons.create'), edit: t('pauseReasons.edit') }}
       columns={[
         { key: 'name', label: t('common.name'), render: (r) => r.name },
-        { key: 'maxMinutes', label: t('pauseReasons.maxMinutes'), render: (r) => r.maxMinutes ?? '—' },
+        { key: 'maxMinutes', label: t('pauseReasons.maxDuration'), render: (r) => formatSeconds(r.maxMinutes === null ? null : r.maxMinutes * 60) },
         { key: 'productive', label: t('pauseReasons.productive'), render: (r) => (r.productive ? t('common.yes') : t('common.no')) },
       ]}
       fields={[

@@ -85,7 +85,7 @@ export function ProfilePage() {
   return (
     <Stack maw={960}>
       <div>
-        <Title order={2}>{t('profile.title')}</Title>
+        <Title order={1} size="h2">{t('profile.title')}</Title>
         <Text c="dimmed" size="sm">{t('profile.description')}</Text>
       </div>
       <Card withBorder padding="md">

@@ -122,7 +122,7 @@ export function ServiceHoursPage() {
     <Stack maw={1000}>
       <div>
         <Anchor component={Link} to="/admin/services" size="sm"><IconArrowLeft size={14} style={{ verticalAlign: -2 }} /> {t('botFlow.back')}</Anchor>
-        <Title order={2}>{t('hours.title', { name: s.name })}</Title>
+        <Title order={1} size="h2">{t('hours.title', { name: s.name })}</Title>
         <Text c="dimmed" size="sm">{t('hours.description')}</Text>
       </div>
       {error && <Alert color="red" role="alert">{error}</Alert>}

@@ -1,9 +1,9 @@
 import { ActionIcon, Code, CopyButton, Group, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { IconCheck, IconClipboardList, IconClock, IconCopy, IconRobot } from '@tabler/icons-react';
-import { Link } from 'react-router-dom';
 import type { Service } from '../../contracts/admin';
 import { useSession } from '../auth/session';
+import { RowAction } from '../ui/RowAction';
 import { ResourcePage, type FormValues } from '../ui/ResourcePage';
 import { Tag } from './Tag';
 import { channelOptions, formatSeconds, namesOf, pickOptions, useTeams, withChosen } from './lookups';
@@ -48,16 +48,10 @@ export function ServicesPage() {
       extraActions={me.role === 'admin' ? (s) => (
         <>
           {s.channel !== 'email' && (
-            <Tooltip label={t('botFlow.action')}>
-              <ActionIcon variant="subtle" component={Link} to={`/admin/services/${s.id}/bot-flow`} aria-label={`${t('botFlow.action')}: ${s.name}`}><IconRobot size={16} /></ActionIcon>
-            </Tooltip>
+            <RowAction label={t('botFlow.action')} ariaLabel={`${t('botFlow.action')}: ${s.name}`} icon={<IconRobot size={16} />} to={`/admin/services/${s.id}/bot-flow`} />
           )}
-          <Tooltip label={t('hours.action')}>
-            <ActionIcon variant="subtle" component={Link} to={`/admin/services/${s.id}/hours`} aria-label={`${t('hours.action')}: ${s.name}`}><IconClock size={16} /></ActionIcon>
-          </Tooltip>
-          <Tooltip label={t('wrapupFields.action')}>
-            <ActionIcon variant="subtle" component={Link} to={`/admin/services/${s.id}/wrapup-fields`} aria-label={`${t('wrapupFields.action')}: ${s.name}`}><IconClipboardList size={16} /></ActionIcon>
-          </Tooltip>
+          <RowAction label={t('hours.action')} ariaLabel={`${t('hours.action')}: ${s.name}`} icon={<IconClock size={16} />} to={`/admin/services/${s.id}/hours`} />
+          <RowAction label={t('wrapupFields.action')} ariaLabel={`${t('wrapupFields.action')}: ${s.name}`} icon={<IconClipboardList size={16} />} to={`/admin/services/${s.id}/wrapup-fields`} />
         </>
       ) : undefined}
       columns={[

@@ -7,6 +7,7 @@ import type { TFunction } from 'i18next';
 import { IconDeviceFloppy, IconRestore } from '@tabler/icons-react';
 import type { SettingKey, Settings } from '../../contracts/settings';
 import { del, get, issueField, issuesOf, patch } from '../api';
+import { PageHeader } from '../ui/PageHeader';
 import { useSession } from '../auth/session';
 import { FieldInput, fromDisplay, toDisplay, type FieldDef, type FormValues } from '../ui/ResourcePage';
 
@@ -200,13 +201,7 @@ export function SettingsPage() {
 
   return (
     <Stack>
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={2}>{t('settings.title')}</Title>
-          <Text c="dimmed" size="sm">{t('settings.description')}</Text>
-        </div>
-        {canWrite && saveBar}
-      </Group>
+      <PageHeader title={t('settings.title')} description={t('settings.description')} actions={canWrite && saveBar} />
       {!canWrite && <Alert color="gray">{t('settings.readOnly')}</Alert>}
       {general.length > 0 && <Alert color="red" role="alert">{general.map((e) => e.text).join('; ')}</Alert>}
       {settings.isError && <Alert color="red" role="alert">{settings.error.message}</Alert>}

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { ActionIcon, Alert, Autocomplete, Button, Group, Modal, NumberInput, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
+import { Alert, Autocomplete, Button, Group, Modal, NumberInput, SimpleGrid, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { IconLink, IconLinkOff } from '@tabler/icons-react';
 import type { Team } from '../../contracts/admin';
 import { patch, post } from '../api';
 import { useSession } from '../auth/session';
+import { RowAction } from '../ui/RowAction';
 import { ResourcePage } from '../ui/ResourcePage';
 import { namesOf, pickOptions, useTeams, useUsers, withChosen } from './lookups';
 
@@ -139,11 +140,7 @@ export function TeamsPage() {
         ]}
         headerExtra={isAdmin && <Button leftSection={<IconLink size={16} />} onClick={() => setLinking(true)}>{t('teams.link')}</Button>}
         extraActions={isAdmin ? (x) => (
-          <Tooltip label={t('teams.unlink')}>
-            <ActionIcon variant="subtle" color="red" aria-label={`${t('teams.unlink')} ${x.name}`} onClick={() => unlink.mutate(x)} loading={unlink.isPending && unlink.variables?.id === x.id}>
-              <IconLinkOff size={16} />
-            </ActionIcon>
-          </Tooltip>
+          <RowAction label={t('teams.unlink')} ariaLabel={`${t('teams.unlink')} ${x.name}`} color="red" icon={<IconLinkOff size={16} />} onClick={() => unlink.mutate(x)} loading={unlink.isPending && unlink.variables?.id === x.id} />
         ) : undefined}
       />
       {isAdmin && <LinkTeamModal opened={linking} onClose={() => setLinking(false)} />}

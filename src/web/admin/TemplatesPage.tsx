@@ -3,11 +3,12 @@ import { Tag } from './Tag';
 import { useTranslation } from 'react-i18next';
 import type { Template } from '../../contracts/admin';
 import { ResourcePage } from '../ui/ResourcePage';
+import { languageName } from '../ui/language-name';
 import { channelOptions, pickOptions, useTemplateCategories, withChosen } from './lookups';
 
 /** Templates de comunicação: the messages agents send, by category, channel and language. */
 export function TemplatesPage() {
-  const { t } = useTranslation('admin');
+  const { t, i18n } = useTranslation('admin');
   const categories = useTemplateCategories();
   const categoryOptions = pickOptions(categories.items, (c) => `${c.code} · ${c.title}`);
   return (
@@ -20,7 +21,7 @@ export function TemplatesPage() {
         { key: 'name', label: t('common.name'), render: (x) => <Text size="sm" fw={500}>{x.name}</Text> },
         { key: 'category', label: t('templates.category'), render: (x) => categories.names.get(x.categoryId) ?? '—' },
         { key: 'channel', label: t('templates.channel'), render: (x) => (x.channel ? <Tag name>{t(`channels.${x.channel}`)}</Tag> : <Text size="sm" c="dimmed">{t('templates.anyChannel')}</Text>) },
-        { key: 'language', label: t('templates.language'), render: (x) => x.language },
+        { key: 'language', label: t('templates.language'), render: (x) => <span title={x.language}>{languageName(x.language, i18n.language)}</span> },
         { key: 'body', label: t('templates.body'), render: (x) => <Text size="sm" lineClamp={2} maw={360}>{x.body}</Text> },
         { key: 'provider', label: t('templates.providerTemplateShort'), render: (x) => x.providerTemplate ?? '—' },
       ]}

@@ -1,4 +1,4 @@
-import { ActionIcon, Group, Text, Tooltip } from '@mantine/core';
+import { Group, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconLogout } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { User } from '../../contracts/admin';
 import { post } from '../api';
 import { useSession } from '../auth/session';
+import { RowAction } from '../ui/RowAction';
 import { ResourcePage } from '../ui/ResourcePage';
 import { useConfirm } from './bot-flow/confirm';
 import { languageOptions, namesOf, pickOptions, roleOptions, useTeams, withChosen } from './lookups';
@@ -103,11 +104,7 @@ export function UsersPage() {
         }}
         defaults={{ role: 'agent', language: 'pt-BR', agentEnabled: true, teamIds: [], supervisedTeamIds: [] }}
         extraActions={me.role === 'admin' ? (u) => u.id !== me.id && u.active && (
-          <Tooltip label={t('users.endSessions')}>
-            <ActionIcon variant="subtle" color="orange" aria-label={`${t('users.endSessions')}: ${u.name}`} onClick={() => askEndSessions(u)} loading={endSessions.isPending && endSessions.variables?.id === u.id}>
-              <IconLogout size={16} />
-            </ActionIcon>
-          </Tooltip>
+          <RowAction label={t('users.endSessions')} ariaLabel={`${t('users.endSessions')}: ${u.name}`} color="orange" icon={<IconLogout size={16} />} onClick={() => askEndSessions(u)} loading={endSessions.isPending && endSessions.variables?.id === u.id} />
         ) : undefined}
       />
       {confirm.element}

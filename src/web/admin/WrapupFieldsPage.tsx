@@ -107,7 +107,7 @@ export function WrapupFieldsPage() {
     <Stack maw={1000}>
       <div>
         <Anchor component={Link} to="/admin/services" size="sm"><IconArrowLeft size={14} style={{ verticalAlign: -2 }} /> {t('botFlow.back')}</Anchor>
-        <Title order={2}>{t('wrapupFields.title', { name: s.name })}</Title>
+        <Title order={1} size="h2">{t('wrapupFields.title', { name: s.name })}</Title>
         <Text c="dimmed" size="sm">{t('wrapupFields.description')}</Text>
       </div>
       {error && <Alert color="red" role="alert">{error}</Alert>}

@@ -53,14 +53,5 @@ export function withChosen(options: Option[], chosen: string[] | null | undefine
 export const namesOf = (ids: string[] | null | undefined, names: Map<string, string>) =>
   (ids ?? []).map((id) => names.get(id)).filter((n): n is string => !!n).sort((a, b) => a.localeCompare(b));
 
-/** A duration in seconds as a person reads it: 45 s, 10 min, 1 h 30 min, 24 h. */
-export function formatSeconds(total: number | null | undefined): string {
-  if (total === null || total === undefined) return '—';
-  // a person says 90 s, 10 min, 1 h 30 min
-  if (total < 120) return `${total} s`;
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const parts = [h && `${h} h`, m && `${m} min`, s && `${s} s`].filter(Boolean);
-  return parts.join(' ');
-}
+/** A duration in seconds as a person reads it, as everywhere: m:ss, h:mm:ss (shared/duration.ts). */
+export { formatSeconds } from '../../shared/duration';

@@ -43,7 +43,7 @@ export function LoginPage() {
             <Group gap="sm">
               <Logo size={36} />
               <Box>
-                <Title order={3}>{t('login.title')}</Title>
+                <Title order={1} size="h3">{t('login.title')}</Title>
                 <Text size="sm" c="dimmed">{t('login.subtitle')}</Text>
               </Box>
             </Group>

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { Alert, Center, Paper, Text } from '@mantine/core';
+import { Alert, Center, Paper, Text, VisuallyHidden } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconInfoCircle, IconMessages } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -67,6 +67,7 @@ function Desk({ me }: { me: Me }) {
 
   return (
     <div className={`${classes.desk} ${wide ? '' : classes.narrow}`} data-testid="desk">
+      <VisuallyHidden><h1>{t('desk.title')}</h1></VisuallyHidden>
       <StatusBar store={store} agent={state.agent} status={state.status} openCount={list.length} />
       <div className={classes.body}>
         {showList && (

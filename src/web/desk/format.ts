@@ -3,14 +3,8 @@ import { useEffect, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api';
 
-/** 0:45, 12:03, 1:02:33: a ticking duration. */
-export function formatElapsed(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
-}
+/** A ticking duration: m:ss, h:mm:ss (shared/duration.ts, the same everywhere). */
+export { formatDuration as formatElapsed } from '../../shared/duration';
 
 export function since(iso: string | null | undefined, now: number): number {
   return iso ? now - new Date(iso).getTime() : 0;

@@ -97,15 +97,15 @@ export const AgentTile = memo(function AgentTile({ agent, since, level, reason, 
       </div>
       {/* one badge a line, cut short if long: a tile's height follows from its count of badges (badgesOf) */}
       {pausedInService(agent) && (
-        <div><Badge size="xs" color="gray" variant="light" mt={4} maw="100%">{labels.pausedWithConversations(reason ?? labels.unknownReason)}</Badge></div>
+        <div><Badge size="xs" color="gray" variant="light" mt={4} maw="100%" miw={0}>{labels.pausedWithConversations(reason ?? labels.unknownReason)}</Badge></div>
       )}
       {pendingReason && (
-        <div><Badge size="xs" color="gray" variant="outline" mt={4} maw="100%">{labels.pendingPause(pendingReason)}</Badge></div>
+        <div><Badge size="xs" color="gray" variant="outline" mt={4} maw="100%" miw={0}>{labels.pendingPause(pendingReason)}</Badge></div>
       )}
     </>
   );
   return onOpen ? (
-    <button type="button" className={classes.tile} data-level={level} data-agent={agent.name} data-agent-id={agent.id} data-testid="agent-tile" onClick={() => onOpen(agent.id)} aria-label={labels.openAgent(agent.name)}>
+    <button type="button" className={classes.tile} data-level={level} data-agent={agent.name} data-agent-id={agent.id} data-testid="agent-tile" onClick={() => onOpen(agent.id)} title={labels.openAgent(agent.name)}>
       {body}
     </button>
   ) : (

@@ -1,10 +1,11 @@
-import { useState, useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { ActionIcon, Alert, Badge, Button, Drawer, Group, Indicator, Paper, ScrollArea, Stack, Text, Tooltip } from '@mantine/core';
-import { IconAlertOctagon, IconAlertTriangle, IconCheck, IconChecks, IconInbox, IconInfoCircle } from '@tabler/icons-react';
+import { IconAlertOctagon, IconAlertTriangle, IconCheck, IconBell, IconChecks, IconInfoCircle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useSession } from '../auth/session';
-import { useActions } from './actions';
+import { useActions, useStore } from './actions';
+import { useMonitorStore } from './useMonitor';
 import type { AlertView } from './alerts';
 import { alertText } from './alert-text';
 import { timeOfDay } from './format';
@@ -64,39 +65,67 @@ function AlertItem({ alert, onRead, onOpen }: { alert: AlertView; onRead(): void
   );
 }
 
-/** The inbox icon with the unread count and the drawer of the day's alerts (seed 1, Alertas). */
-export function AlertsButton({ store }: { store: MonitorStore }) {
+/**
+ * Início opens what an alert is about from its address, so the bell works from any screen:
+ * `?conversation=<id>` opens the conversation, `?agent=<id>` the agent (in service) or their tile.
+ */
+export function OpenAlertSubject() {
+  const actions = useActions();
+  const store = useStore();
+  const [params, setParams] = useSearchParams();
+  const conversation = params.get('conversation');
+  const agent = params.get('agent');
+  useEffect(() => {
+    if (!conversation && !agent) return;
+    if (conversation) actions.openConversation(conversation);
+    if (agent) {
+      if (store.getState().agents.get(agent)?.state === 'in_service') actions.openAgent(agent);
+      else highlightAgent(agent);
+    }
+    setParams((p) => {
+      const next = new URLSearchParams(p);
+      next.delete('conversation');
+      next.delete('agent');
+      return next;
+    }, { replace: true });
+  }, [conversation, agent, actions, store, setParams]);
+  return null;
+}
+
+/** The alerts bell in the app's header on every supervisor screen: the unread count and the drawer of the day's alerts (seed 1, Alertas). */
+export function HeaderAlerts() {
+  const store = useMonitorStore();
+  return <AlertsButton store={store} />;
+}
+
+function AlertsButton({ store }: { store: MonitorStore }) {
   const { t } = useTranslation('monitor');
   const inbox = store.alerts;
   const state = useSyncExternalStore(inbox.subscribe, inbox.getState);
-  const actions = useActions();
-  const [, setParams] = useSearchParams();
+  const navigate = useNavigate();
   const [opened, setOpened] = useState(false);
 
   const openSubject = (a: AlertView) => {
     void inbox.markRead(a.id);
     setOpened(false);
-    if (a.subjectType === 'conversation') actions.openConversation(a.subjectId);
-    else if (a.subjectType === 'agent') {
-      setParams({ tab: 'agents' }, { replace: true });
-      const agent = store.getState().agents.get(a.subjectId);
-      if (agent?.state === 'in_service') actions.openAgent(a.subjectId);
-      else highlightAgent(a.subjectId);
-    } else setParams({ tab: 'services' }, { replace: true });
+    const to = a.subjectType === 'conversation' ? `?conversation=${a.subjectId}` : a.subjectType === 'agent' ? `?tab=agents&agent=${a.subjectId}` : '?tab=services';
+    navigate(`/monitor${to}`);
   };
+  const name = state.unread ? `${t('monitor.alerts.title')}: ${t('monitor.alerts.unread', { count: state.unread })}` : t('monitor.alerts.title');
 
   return (
     <>
-      <Tooltip label={state.unread ? t('monitor.alerts.unread', { count: state.unread }) : t('monitor.alerts.title')} withArrow>
+      <Tooltip label={name} withArrow>
         <Indicator label={state.unread > 99 ? '99+' : state.unread} size={18} color="red" disabled={state.unread === 0} offset={4} data-testid="alerts-indicator">
-          <ActionIcon variant="default" size="lg" onClick={() => setOpened(true)} aria-label={t('monitor.alerts.open')} data-testid="alerts-button" data-unread={state.unread}>
-            <IconInbox size={20} />
+          <ActionIcon variant="default" size="lg" onClick={() => setOpened(true)} aria-label={name} data-testid="alerts-button" data-unread={state.unread}>
+            <IconBell size={20} />
           </ActionIcon>
         </Indicator>
       </Tooltip>
       <Drawer
         opened={opened}
         onClose={() => setOpened(false)}
+        closeButtonProps={{ 'aria-label': t('monitor.alerts.close') }}
         position="right"
         size="md"
         title={<Text fw={700}>{t('monitor.alerts.title')}</Text>}

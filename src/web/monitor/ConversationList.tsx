@@ -3,11 +3,12 @@ import { ActionIcon, Badge, Group, Modal, ScrollArea, Select, Table, Text, Toolt
 import { IconArrowBackUp, IconHistory, IconMessageCircle, IconUserPlus } from '@tabler/icons-react';
 import { useMediaQuery } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
+import { supervisorChatOpen } from '../../shared/supervisor-chat';
 import type { ConversationView } from '../../contracts/conversations';
 import { useSession } from '../auth/session';
 import { useActions, useStore, type ListSpec } from './actions';
 import { ChannelIcon } from './channels';
-import { clock, minutes, startLabel, timeOfDay, useNow } from './format';
+import { clock, startLabel, timeOfDay, useNow } from './format';
 import { queueMs, serviceMs, serviceType, whatsappWindowMs } from './live';
 import { useMonitorStateWhile, useServices, useTeamNames } from './useMonitor';
 
@@ -23,7 +24,7 @@ export function RowActions({ c }: { c: ConversationView }) {
           <IconHistory size={18} />
         </ActionIcon>
       </Tooltip>
-      {c.state === 'in_service' && (
+      {supervisorChatOpen(c) && (
         <Tooltip label={t('monitor.list.chat')} withArrow>
           <ActionIcon variant="subtle" color="orange" aria-label={t('monitor.list.chat')} onClick={() => actions.openConversation(c.id, true)} data-testid="row-chat">
             <IconMessageCircle size={18} />
@@ -190,7 +191,7 @@ export function ConversationListModal({ spec, onClose }: { spec: ListSpec | null
                   ) : (
                     <>
                       <Table.Td>{startCell(c)}</Table.Td>
-                      <Table.Td ta="right" ff="monospace">{d === null ? '—' : minutes(d)}</Table.Td>
+                      <Table.Td ta="right" ff="monospace">{d === null ? '—' : clock(d)}</Table.Td>
                       <Table.Td ta="right" ff="monospace">{q === null ? '—' : clock(q)}</Table.Td>
                     </>
                   )}

@@ -4,6 +4,8 @@ import { IconLock, IconRobot, IconSend, IconUserShield } from '@tabler/icons-rea
 import { useMediaQuery } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../contracts/conversations';
+import { isOpenState } from '../../shared/states';
+import { supervisorChatOpen } from '../../shared/supervisor-chat';
 import { ApiError } from '../api';
 import { useSession } from '../auth/session';
 import { useStore } from './actions';
@@ -61,7 +63,9 @@ export function ConversationModal({ id, chat, onClose }: { id: string | null; ch
   useEffect(() => {
     if (id && showChat && unreadAnswers > 0) void store.markWhispersRead(id);
   }, [id, showChat, unreadAnswers, store]);
-  const open = view !== null && (view.state === 'in_service' || view.state === 'queued' || view.state === 'bot' || view.state === 'triage');
+  const open = view !== null && isOpenState(view.state);
+  // the chat is offered only while the server takes it (shared/supervisor-chat.ts)
+  const chatOpen = view !== null && supervisorChatOpen(view);
 
   const author = (m: MessageView) => {
     if (m.authorType === 'customer') return view?.contactName || t('monitor.chat.customer');
@@ -103,6 +107,9 @@ export function ConversationModal({ id, chat, onClose }: { id: string | null; ch
       onClose={onClose}
       size={showChat ? 'min(1280px, 96vw)' : 'min(760px, 96vw)'}
       zIndex={300}
+      // the modal takes the screen's height and the conversation's panes the rest of it, so the
+      // composer is always on screen; only the messages scroll (issue 22: it was cut at 1440×900)
+      classNames={{ content: classes.convContent, body: classes.convBody }}
       title={
         <Group gap="sm" wrap="nowrap">
           {view && <ChannelIcon channel={view.channel} size={26} />}
@@ -136,13 +143,13 @@ export function ConversationModal({ id, chat, onClose }: { id: string | null; ch
       ) : (
         <>
         {view && <ConversationRecord view={view} agentName={agentName} />}
-        <div className={showChat ? classes.chatGrid : undefined}>
+        <div className={`${classes.convPanes} ${showChat ? classes.chatGrid : ''}`}>
           <Paper withBorder radius="md" className={classes.pane} aria-label={t('monitor.chat.conversation')}>
             <Group justify="space-between" px="sm" py={8} className={classes.paneHead}>
               <Text fw={600} size="sm">{t('monitor.chat.conversation')}</Text>
               <Group gap="xs">
                 <Badge variant="light" color="gray" leftSection={<IconLock size={12} />}>{t('monitor.chat.readOnly')}</Badge>
-                {!showChat && view?.agentId && (
+                {!showChat && chatOpen && (
                   <Button size="compact-xs" variant="light" color="orange" leftSection={<IconUserShield size={14} />} onClick={() => setShowChat(true)}>
                     {t('monitor.list.chat')}
                   </Button>
@@ -198,7 +205,7 @@ export function ConversationModal({ id, chat, onClose }: { id: string | null; ch
                 })}
               </div>
               <div className={classes.composer}>
-                {!view?.agentId || !open ? (
+                {!chatOpen ? (
                   <Alert color="gray" variant="light" p="xs">
                     <Text size="xs">{open ? t('monitor.chat.noAgent') : t('monitor.chat.finished')}</Text>
                   </Alert>

@@ -11,7 +11,7 @@ import { useSession } from '../auth/session';
 import { ActionsContext, StoreContext, useActions, type ListSpec, type MonitorActions } from './actions';
 import { AgentModal } from './AgentModal';
 import { AgentsTab } from './AgentsTab';
-import { AlertsButton } from './AlertsInbox';
+import { OpenAlertSubject } from './AlertsInbox';
 import { AllocateModal } from './AllocateModal';
 import { ConversationListModal } from './ConversationList';
 import { ConversationModal } from './ConversationModal';
@@ -217,7 +217,7 @@ export function MonitorPage() {
         <Stack gap="sm" data-testid="monitor-page">
           <Group justify="space-between" wrap="wrap" gap="xs">
             <Group gap="sm">
-              <Title order={2}>{t('monitor.title')}</Title>
+              <Title order={1} size="h2">{t('monitor.title')}</Title>
               <LiveBadge state={state} />
             </Group>
             <Group gap="xs" align="flex-start">
@@ -227,7 +227,6 @@ export function MonitorPage() {
                   {t('monitor.wallboard')}
                 </Button>
               </Tooltip>
-              <AlertsButton store={store} />
             </Group>
           </Group>
           <div className={undefined} style={{ position: 'sticky', top: 'calc(var(--app-shell-header-height, 56px) + 4px)', zIndex: 50 }}>
@@ -256,6 +255,7 @@ export function MonitorPage() {
             <Tabs.Panel value="panel"><PanelTab /></Tabs.Panel>
           </Tabs>
           {modals}
+          <OpenAlertSubject />
         </Stack>
       )}
     </MonitorFrame>

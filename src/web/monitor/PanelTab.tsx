@@ -97,8 +97,8 @@ export function PanelTab() {
           </Section>
           <Section title={t('monitor.panel.handling')} help={t('monitor.panel.tmaHelp')}>
             <SimpleGrid cols={2} spacing={4}>
-              <Figure label={t('monitor.panel.tma')} value={figures ? seconds(tma, true) : '—'} color={tma !== null && goal !== null ? (tma > goal ? 'red.7' : 'teal.8') : undefined} testId="panel-tma" />
-              <Figure label={t('monitor.panel.goal')} value={figures ? seconds(goal, true) : '—'} testId="panel-goal" />
+              <Figure label={t('monitor.panel.tma')} value={figures ? seconds(tma) : '—'} color={tma !== null && goal !== null ? (tma > goal ? 'red.7' : 'teal.8') : undefined} testId="panel-tma" />
+              <Figure label={t('monitor.panel.goal')} value={figures ? seconds(goal) : '—'} testId="panel-goal" />
             </SimpleGrid>
           </Section>
         </SimpleGrid>

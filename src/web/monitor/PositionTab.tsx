@@ -7,6 +7,7 @@ import type { TFunction } from 'i18next';
 import type { Channel } from '../../contracts/common';
 import type { EChartsCoreOption } from 'echarts/core';
 import type { MonitorSnapshot } from '../../contracts/monitor';
+import { EmptyState } from '../ui/EmptyState';
 import { useSession } from '../auth/session';
 import { useActions, type ListSpec } from './actions';
 import { CHANNEL_LOOK, CHANNEL_ORDER, ChannelIcon } from './channels';
@@ -28,7 +29,7 @@ export function positionList(t: TFunction, tz: string, bucket: Bucket | null, ch
 function CountLine({ label, value, onClick, testId }: { label: string; value: number; onClick(): void; testId: string }) {
   const { t } = useTranslation('monitor');
   return (
-    <button type="button" className={classes.countButton} onClick={onClick} aria-label={`${t('monitor.position.open', { label })}: ${value}`} data-testid={testId}>
+    <button type="button" className={classes.countButton} onClick={onClick} title={t('monitor.position.open', { label })} data-testid={testId}>
       <Text size="sm" c="dimmed">{label}</Text>
       <span className={classes.countValue} data-testid={`${testId}-value`}>{value}</span>
     </button>
@@ -48,7 +49,7 @@ function ChannelCard({ channel, counts, showTriage }: { channel: Channel | null;
           {channel ? <ChannelIcon channel={channel} /> : <ThemeIcon variant="filled" color="dark" radius="xl" size={28}><IconStack2 size={17} /></ThemeIcon>}
           <Text fw={700}>{channel ? t(`channels.${channel}`) : t('monitor.position.allChannels')}</Text>
         </Group>
-        <button type="button" className={classes.cellButton} onClick={() => open(null)} aria-label={`${t('monitor.states.total')}: ${counts.total}`} data-testid={`position-${key}-total`}>
+        <button type="button" className={classes.cellButton} onClick={() => open(null)} title={t('monitor.position.open', { label: t('monitor.states.total') })} data-testid={`position-${key}-total`}>
           <Text span size="sm" c="dimmed" fw={400}>{t('monitor.states.total')} </Text>
           <Text span fw={700} data-testid={`position-${key}-total-value`}>{counts.total}</Text>
         </button>
@@ -150,6 +151,7 @@ export function FiguresPending({ height }: { height: number }) {
 export function PositionTab() {
   const { t } = useTranslation('monitor');
   const live = useLive();
+  const { me } = useSession();
   const phone = useMediaQuery('(max-width: 36em)');
   const { counts, channels, state, allAgents, agents, teams } = live;
   const figures = state.figures;
@@ -165,7 +167,13 @@ export function PositionTab() {
 
   return (
     <Stack gap="md">
-      {channels.length === 0 && live.servicesLoaded && <Text c="dimmed">{t('monitor.position.noChannels')}</Text>}
+      {channels.length === 0 && live.servicesLoaded && (
+        <EmptyState
+          why={t('monitor.position.noChannels')}
+          todo={me.role === 'admin' ? t('monitor.position.noChannelsAdmin') : t('monitor.position.noChannelsSupervisor')}
+          link={me.role === 'admin' ? { to: '/admin/services', label: t('monitor.position.openServices') } : undefined}
+        />
+      )}
       {phone ? (
         <PositionTable channels={channels} byChannel={counts.byChannel} totals={counts.totals} />
       ) : (

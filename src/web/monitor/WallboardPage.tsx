@@ -1,5 +1,6 @@
-import { useEffect, useMemo, type ReactNode } from 'react';
-import { Button, Group, Text } from '@mantine/core';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { EChartsCoreOption } from 'echarts/core';
+import { Button, Group, Text, Title } from '@mantine/core';
 import { IconArrowsMaximize, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -8,6 +9,8 @@ import type { ServiceFigures } from '../../contracts/monitor';
 import { CHANNEL_LOOK } from './channels';
 import { clock, percent, seconds, useNow } from './format';
 import { countAgents, longestWaits } from './live';
+import { LazyChart } from './LazyChart';
+import { hourlyOption } from './PositionTab';
 import classes from './monitor.module.css';
 import { ConnectionBanner, LiveBadge, MonitorFrame } from './MonitorPage';
 import { useLive } from './useLive';
@@ -17,12 +20,37 @@ type Level = 'ok' | 'warn' | 'bad' | undefined;
 
 function Big({ label, value, sub, level, testId }: { label: string; value: ReactNode; sub?: ReactNode; level?: Level; testId: string }) {
   return (
-    <div className={classes.wallCard} data-level={level} data-testid={testId}>
+    <div className={classes.wallCard} data-level={level} data-testid={testId} data-check-overflow>
       <div className={classes.wallLabel}>{label}</div>
       <div className={classes.wallValue} data-level={level} data-testid={`${testId}-value`}>{value}</div>
       {sub && <div className={classes.wallSub}>{sub}</div>}
     </div>
   );
+}
+
+/** The day's chart in the board's colours and type size (the same series as Início's). */
+function wallChart(option: EChartsCoreOption, fontSize: number): EChartsCoreOption {
+  const text = { color: '#ced4da', fontSize };
+  const o = option as Record<string, any>;
+  return {
+    ...o,
+    textStyle: text,
+    grid: { left: fontSize * 3, right: fontSize, top: fontSize, bottom: fontSize * 4 },
+    legend: { ...o.legend, textStyle: text, pageTextStyle: text },
+    xAxis: { ...o.xAxis, axisLabel: text },
+    yAxis: { ...o.yAxis, axisLabel: text, splitLine: { lineStyle: { color: '#364152' } } },
+    title: (o.title as Record<string, any>[]).map((x) => ({ ...x, textStyle: { ...x.textStyle, color: '#adb5bd', fontSize } })),
+  };
+}
+
+function useViewportWidth(): number {
+  const [w, setW] = useState(() => window.innerWidth);
+  useEffect(() => {
+    const on = () => setW(window.innerWidth);
+    window.addEventListener('resize', on);
+    return () => window.removeEventListener('resize', on);
+  }, []);
+  return w;
 }
 
 /** Higher is better (NS): ok at or over the target, warn within 10 points, bad below. */
@@ -60,6 +88,16 @@ function Board() {
   const tma = figures?.panel.tmaSeconds ?? null;
   const goal = figures?.panel.tmaGoalSeconds ?? null;
   const target = settings.serviceLevel.targetPercent;
+  // the chart's type follows the screen: 1920 × 1080 reads at 16 px, a 4K TV at twice that
+  const width = useViewportWidth();
+  const chartFont = Math.round(Math.min(34, Math.max(12, width / 120)));
+  const chartHeight = Math.round(Math.max(180, Math.min(900, width * 0.14)));
+  const chart = useMemo(() => (figures ? wallChart(hourlyOption(t, figures), chartFont) : null), [figures, t, chartFont]);
+  const agentStates = [
+    { key: 'available', label: t('monitor.position.free'), value: agentCounts.available, color: '#40c057' },
+    { key: 'inService', label: t('monitor.position.inService'), value: agentCounts.inService, color: '#339af0' },
+    { key: 'paused', label: t('monitor.position.paused'), value: agentCounts.paused, color: '#fab005' },
+  ];
 
   return (
     <>
@@ -74,13 +112,14 @@ function Board() {
           testId="wall-agents"
           label={t('monitor.wall.agents')}
           value={agentCounts.total}
-          sub={<>{t('monitor.position.free')} {agentCounts.available} · {t('monitor.position.paused')} {agentCounts.paused}<br />{t('monitor.position.inService')} {agentCounts.inService}</>}
+          sub={`${t('monitor.position.free')} ${agentCounts.available}`}
           level={agentCounts.total === 0 ? 'bad' : agentCounts.available === 0 && counts.totals.queued > 0 ? 'warn' : 'ok'}
         />
         <Big testId="wall-completed" label={t('monitor.wall.completed')} value={figures ? figures.panel.dayCompleted : '—'} />
       </div>
       <div className={classes.wallSplit}>
-        <div className={classes.wallCard} style={{ overflowX: 'auto' }}>
+        <div className={classes.wallStack}>
+        <div className={classes.wallCard} data-check-overflow>
           <table className={classes.wallTable} data-testid="wall-channels">
             <thead>
               <tr>
@@ -108,7 +147,7 @@ function Board() {
             </tbody>
           </table>
         </div>
-      <div className={classes.wallCard} style={{ overflowX: 'auto' }}>
+      <div className={classes.wallCard} data-check-overflow>
         <table className={classes.wallTable} data-testid="wall-services">
           <thead>
             <tr>
@@ -140,6 +179,22 @@ function Board() {
           </tbody>
         </table>
       </div>
+        </div>
+        <div className={`${classes.wallCard} ${classes.wallChart}`} data-testid="wall-day-chart" data-check-overflow>
+          <div className={classes.wallLabel}>{t('monitor.position.dayChart')}</div>
+          {chart ? <LazyChart option={chart} height={chartHeight} label={t('monitor.position.dayChart')} /> : <div className={classes.wallSub}>{t('monitor.figures.waiting')}</div>}
+        </div>
+        <div className={classes.wallCard} data-testid="wall-agents-by-state" data-check-overflow>
+          <div className={classes.wallLabel}>{t('monitor.wall.agentsByState')}</div>
+          {agentStates.map((a) => (
+            <div key={a.key} className={classes.wallBarRow} data-testid={`wall-agents-${a.key}`}>
+              <span className={classes.wallBarLabel}>{a.label}</span>
+              <span className={classes.wallBarValue}>{a.value}</span>
+              <span className={classes.wallBarTrack}><span className={classes.wallBar} style={{ width: `${agentCounts.total ? (a.value / agentCounts.total) * 100 : 0}%`, background: a.color }} /></span>
+            </div>
+          ))}
+          {agentCounts.total === 0 && <div className={classes.wallSub}>{t('monitor.wall.noAgents')}</div>}
+        </div>
       </div>
     </>
   );
@@ -166,11 +221,11 @@ export function WallboardPage() {
         <div className={classes.wall} data-testid="wallboard">
           <Group justify="space-between" wrap="wrap" gap="xs">
             <Group gap="md">
-              <Text fw={800} fz="clamp(18px, 1.8vw, 34px)">{t('monitor.wall.title')}</Text>
+              <Title order={1} fw={800} fz="clamp(18px, 1.8vw, 72px)" c="inherit">{t('monitor.wall.title')}</Title>
               <WallLive />
             </Group>
             <Group gap="md" wrap="wrap">
-              <Text fw={700} fz="clamp(18px, 1.8vw, 34px)" className={classes.num}>
+              <Text fw={700} fz="clamp(18px, 1.8vw, 72px)" className={classes.num}>
                 {new Intl.DateTimeFormat(i18n.language, { timeZone: settings.timezone, hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(now)}
               </Text>
               <Button variant="outline" color="gray.5" size="xs" leftSection={<IconArrowsMaximize size={14} />} onClick={() => void document.documentElement.requestFullscreen?.().catch(() => undefined)}>

@@ -25,33 +25,8 @@ export function startLabel(iso: string, timeZone: string, lang: string, now: num
     : formatter(lang, timeZone, { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 }
 
-/** 0:45, 12:03, 1:02:33: a ticking duration. */
-export function clock(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
-}
-
-/** Whole minutes (Duração em minutos, as the seed's lists show it). */
-export const minutes = (ms: number) => String(Math.max(0, Math.floor(ms / 60_000)));
-
-/** A duration in seconds as a person reads it: 45 s, 4 min 10 s, 1 h 30 min (`compact`: no seconds from 10 min on). */
-export function seconds(total: number | null | undefined, compact = false): string {
-  if (total === null || total === undefined || !Number.isFinite(total)) return '—';
-  const s = Math.round(total);
-  if (s < 60) return `${s} s`;
-  if (compact && s < 3600 && s >= 600) return `${Math.round(s / 60)} min`;
-  if (s < 3600) {
-    const m = Math.floor(s / 60);
-    const r = s % 60;
-    return r ? `${m} min ${r} s` : `${m} min`;
-  }
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return m ? `${h} h ${m} min` : `${h} h`;
-}
+/** Every duration on the monitor's screens: m:ss, h:mm:ss (shared/duration.ts). */
+export { formatDuration as clock, formatSeconds as seconds } from '../../shared/duration';
 
 export const percent = (v: number | null | undefined, lang: string) =>
   v === null || v === undefined ? '—' : `${v.toLocaleString(lang, { maximumFractionDigits: 1 })}%`;

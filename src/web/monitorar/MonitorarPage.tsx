@@ -3,6 +3,7 @@ import {
   Alert, Badge, Button, Center, Collapse, Group, Loader, Paper, SegmentedControl, Select, Stack, Text, Title, Tooltip, UnstyledButton,
 } from '@mantine/core';
 import { IconChevronDown, IconChevronRight, IconInfoCircle } from '@tabler/icons-react';
+import { useMediaQuery } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import type { Channel } from '../../contracts/common';
@@ -56,7 +57,7 @@ function GroupSection({ view, group, open, onToggle, children }: { view: Monitor
       <UnstyledButton
         onClick={onToggle}
         aria-expanded={open}
-        aria-label={t('monitorar.expand', { group: view === 'agent' && group.key === NO_AGENT_KEY ? t('monitorar.noAgent') : (group.label ?? group.key) })}
+        title={t('monitorar.expand', { group: view === 'agent' && group.key === NO_AGENT_KEY ? t('monitorar.noAgent') : (group.label ?? group.key) })}
         w="100%"
         px="md"
         py="sm"
@@ -186,6 +187,8 @@ export function MonitorarPage() {
   const store = useMonitorStore();
   const frame = useMonitorView(store, (s) => ({ status: s.status, ready: s.ready, reloading: s.reloading }));
   const { services } = useServices();
+  // a phone stacks the choices: side by side they run past the screen
+  const phone = useMediaQuery('(max-width: 36em)');
   const [params, setParams] = useSearchParams();
   const view = oneOf(MONITORAR_VIEWS, params.get('view'), 'status');
   const period = oneOf<MonitorarPeriodName>(MONITORAR_PERIODS, params.get('period'), 'open');
@@ -204,23 +207,25 @@ export function MonitorarPage() {
         <Stack gap="sm" data-testid="monitorar-page">
           <Group justify="space-between" wrap="wrap" gap="xs">
             <Group gap="sm">
-              <Title order={2}>{t('monitorar.title')}</Title>
+              <Title order={1} size="h2">{t('monitorar.title')}</Title>
               <LiveBadge state={frame} />
             </Group>
           </Group>
           <ConnectionBanner state={frame} />
           <Paper withBorder radius="md" p="sm">
             <Group gap="sm" align="flex-end" wrap="wrap">
-              <Stack gap={4}>
+              <Stack gap={4} w={phone ? '100%' : undefined}>
                 <Text size="sm" fw={500}>{t('monitorar.viewLabel')}</Text>
                 <SegmentedControl
                   value={view}
                   onChange={(v) => setParam('view', v, 'status')}
                   data={MONITORAR_VIEWS.map((v) => ({ value: v, label: t(`monitorar.views.${v}`) }))}
+                  orientation={phone ? 'vertical' : 'horizontal'}
+                  fullWidth={phone}
                   data-testid="monitorar-view"
                 />
               </Stack>
-              <Stack gap={4}>
+              <Stack gap={4} w={phone ? '100%' : undefined}>
                 <Group gap={4}>
                   <Text size="sm" fw={500}>{t('monitorar.periodLabel')}</Text>
                   <Tooltip label={period === 'open' ? t('monitorar.openHelp') : t('monitorar.dayHelp')} multiline w={300} withArrow>
@@ -231,6 +236,8 @@ export function MonitorarPage() {
                   value={period}
                   onChange={(v) => setParam('period', v, 'open')}
                   data={MONITORAR_PERIODS.map((p) => ({ value: p, label: t(`monitorar.periods.${p}`) }))}
+                  orientation={phone ? 'vertical' : 'horizontal'}
+                  fullWidth={phone}
                   color="cyan"
                   data-testid="monitorar-period"
                 />

@@ -9,6 +9,7 @@ import { get } from '../api';
 import { useSession } from '../auth/session';
 import type { Language } from '../i18n';
 import { Logo } from './Logo';
+import { HeaderAlerts } from '../monitor/AlertsInbox';
 import { formatDate } from './time';
 
 export interface NavItem {
@@ -55,6 +56,7 @@ export function AppLayout({ sections }: { sections: NavSection[] }) {
           </Group>
           <Group gap="md" wrap="nowrap">
             <Clock />
+            {(me.role === 'admin' || me.role === 'supervisor') && <HeaderAlerts />}
             <SegmentedControl
               size="xs"
               value={i18n.language}

@@ -1,12 +1,14 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import {
-  ActionIcon, Alert, Badge, Button, Card, Group, Modal, MultiSelect, NumberInput, PasswordInput, Select, Stack, Switch,
-  Table, Text, TextInput, Textarea, Title, Tooltip,
-} from '@mantine/core';
+  Alert, Badge, Button, Card, Group, Modal, MultiSelect, NumberInput, PasswordInput, Select, Stack, Switch,
+  Table, Text, TextInput, Textarea, } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { IconPencil, IconPlus, IconPlayerPause, IconPlayerPlay, IconSearch } from '@tabler/icons-react';
+import { EmptyState } from './EmptyState';
+import { PageHeader } from './PageHeader';
+import { RowAction } from './RowAction';
 import { del, fieldErrors, get, issueField, issuesOf, patch, post } from '../api';
 import { useSession } from '../auth/session';
 
@@ -253,16 +255,16 @@ export function ResourcePage<T extends { id: string; active: boolean }>(props: P
 
   return (
     <Stack>
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={2}>{p.title}</Title>
-          {p.description && <Text c="dimmed" size="sm">{p.description}</Text>}
-        </div>
-        <Group>
-          {p.headerExtra}
-          {canCreate && <Button leftSection={<IconPlus size={16} />} onClick={() => open('new')}>{t('common.create')}</Button>}
-        </Group>
-      </Group>
+      <PageHeader
+        title={p.title}
+        description={p.description}
+        actions={(p.headerExtra || canCreate) && (
+          <>
+            {p.headerExtra}
+            {canCreate && <Button leftSection={<IconPlus size={16} />} onClick={() => open('new')}>{t('common.create')}</Button>}
+          </>
+        )}
+      />
       <Card withBorder padding="sm">
         <Group mb="sm">
           <TextInput
@@ -281,7 +283,7 @@ export function ResourcePage<T extends { id: string; active: boolean }>(props: P
               <Table.Tr>
                 {p.columns.map((c) => <Table.Th key={c.key}>{c.label}</Table.Th>)}
                 <Table.Th>{t('common.status')}</Table.Th>
-                {hasActions && <Table.Th w={120}>{t('common.actions')}</Table.Th>}
+                {hasActions && <Table.Th>{t('common.actions')}</Table.Th>}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -295,17 +297,14 @@ export function ResourcePage<T extends { id: string; active: boolean }>(props: P
                     <Table.Td>
                       <Group gap={4} wrap="nowrap">
                         {p.extraActions?.(item)}
-                        {canEdit && (
-                          <Tooltip label={t('common.edit')}>
-                            <ActionIcon variant="subtle" onClick={() => open(item)} aria-label={t('common.edit')}><IconPencil size={16} /></ActionIcon>
-                          </Tooltip>
-                        )}
+                        {canEdit && <RowAction label={t('common.edit')} icon={<IconPencil size={16} />} onClick={() => open(item)} />}
                         {canToggle && (
-                          <Tooltip label={item.active ? t('common.deactivate') : t('common.activate')}>
-                            <ActionIcon variant="subtle" color={item.active ? 'red' : 'teal'} onClick={() => toggleActive.mutate(item)} aria-label={item.active ? t('common.deactivate') : t('common.activate')}>
-                              {item.active ? <IconPlayerPause size={16} /> : <IconPlayerPlay size={16} />}
-                            </ActionIcon>
-                          </Tooltip>
+                          <RowAction
+                            label={item.active ? t('common.deactivate') : t('common.activate')}
+                            color={item.active ? 'red' : 'teal'}
+                            icon={item.active ? <IconPlayerPause size={16} /> : <IconPlayerPlay size={16} />}
+                            onClick={() => toggleActive.mutate(item)}
+                          />
                         )}
                       </Group>
                     </Table.Td>
@@ -317,7 +316,16 @@ export function ResourcePage<T extends { id: string; active: boolean }>(props: P
         </Table.ScrollContainer>
         {list.isLoading && <Text c="dimmed" ta="center" py="md">{t('common.loading')}</Text>}
         {list.isError && <Alert color="red" role="alert" mt="sm">{list.error.message}</Alert>}
-        {list.isSuccess && !items.length && <Text c="dimmed" ta="center" py="md">{t('common.empty')}</Text>}
+        {list.isSuccess && !items.length && (
+          q.trim() ? (
+            <EmptyState why={t('common.noMatch', { q: q.trim() })} action={<Button variant="subtle" size="xs" onClick={() => setQ('')}>{t('common.clearSearch')}</Button>} />
+          ) : (
+            <EmptyState
+              why={t('common.emptyYet')}
+              todo={canCreate ? t('common.emptyCreate') : showInactive ? undefined : t('common.emptyInactive')}
+            />
+          )
+        )}
       </Card>
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={title} size="lg">
         <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }}>

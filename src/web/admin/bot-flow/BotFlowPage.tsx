@@ -179,7 +179,7 @@ export function BotFlowPage() {
       {confirm.element}
       <div>
         <Anchor component={Link} to="/admin/services" size="sm"><IconArrowLeft size={14} style={{ verticalAlign: -2 }} /> {t('botFlow.back')}</Anchor>
-        <Title order={2}>{t('botFlow.title', { name: s.name })}</Title>
+        <Title order={1} size="h2">{t('botFlow.title', { name: s.name })}</Title>
         <Text c="dimmed" size="sm" maw={900}>{t('botFlow.description')}</Text>
       </div>
       <Group gap="xs">

@@ -6,7 +6,7 @@ export const en: typeof ptBR = {
   common: {
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', close: 'Close', search: 'Search',
     active: 'Active', inactive: 'Inactive', yes: 'Yes', no: 'No', actions: 'Actions', deactivate: 'Deactivate',
-    activate: 'Activate', confirm: 'Confirm', loading: 'Loading…', empty: 'No records found',
+    activate: 'Activate', confirm: 'Confirm', loading: 'Loading…', emptyYet: 'Nothing here yet.', emptyCreate: 'Use “Create”, top right, to add the first one.', emptyInactive: 'Inactive ones show with “Show inactive”.', noMatch: 'Nothing matches “{{q}}”.', clearSearch: 'Clear search', empty: 'No records found',
     saved: 'Changes saved', created: 'Record created', error: 'Error', all: 'All', status: 'Status',
     name: 'Name', language: 'Language', logout: 'Sign out', reload: 'Reload', clear: 'Clear',
     showInactive: 'Show inactive', required: 'Required', minutes: 'minutes', seconds: 'seconds',

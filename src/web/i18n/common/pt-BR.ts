@@ -6,7 +6,7 @@ export const ptBR = {
   common: {
     save: 'Salvar', cancel: 'Cancelar', create: 'Criar', edit: 'Editar', close: 'Fechar', search: 'Buscar',
     active: 'Ativo', inactive: 'Inativo', yes: 'Sim', no: 'Não', actions: 'Ações', deactivate: 'Desativar',
-    activate: 'Ativar', confirm: 'Confirmar', loading: 'Carregando…', empty: 'Nenhum registro encontrado',
+    activate: 'Ativar', confirm: 'Confirmar', loading: 'Carregando…', empty: 'Nenhum registro encontrado', emptyYet: 'Nada cadastrado aqui ainda.', emptyCreate: 'Use “Criar”, no alto à direita, para adicionar o primeiro.', emptyInactive: 'Os inativos aparecem com “Mostrar inativos”.', noMatch: 'Nenhum registro corresponde a “{{q}}”.', clearSearch: 'Limpar busca',
     saved: 'Alterações salvas', created: 'Registro criado', error: 'Erro', all: 'Todos', status: 'Status',
     name: 'Nome', language: 'Idioma', logout: 'Sair', reload: 'Recarregar', clear: 'Limpar',
     showInactive: 'Mostrar inativos', required: 'Obrigatório', minutes: 'minutos', seconds: 'segundos',

@@ -1,0 +1,40 @@
+// What the audit log records: every action and every kind of record it names. The engine may write
+// only these (AuditRecord is typed with them), and Auditoria shows each with a label in both
+// languages (a unit test walks these lists against the screen's translations).
+
+export const AUDIT_ACTIONS = [
+  'create',
+  'update',
+  'deactivate',
+  'reset',
+  'login',
+  'change_password',
+  'end_session',
+  'end_other_sessions',
+  'end_sessions',
+  'update_wrapup_fields',
+  'issue_api_credentials',
+  'view_history',
+  'supervisor_chat',
+  'transfer',
+  'assign_manually',
+  'return_to_queue',
+  'finish_completed',
+  'finish_cancelled',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AUDIT_ENTITIES = [
+  'user',
+  'team',
+  'service',
+  'channel_account',
+  'pause_reason',
+  'classification',
+  'template_category',
+  'template',
+  'setting',
+  'session',
+  'conversation',
+] as const;
+export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
