@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   'return_to_queue',
   'finish_completed',
   'finish_cancelled',
+  'export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -36,5 +37,6 @@ export const AUDIT_ENTITIES = [
   'setting',
   'session',
   'conversation',
+  'conversations',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

@@ -293,6 +293,7 @@ export const en: typeof ptBR = {
       channel_account: 'Channel account',
       session: 'Session',
       conversation: 'Conversation',
+      conversations: 'Conversation list',
     },
     actions: {
       create: 'Created',
@@ -313,6 +314,7 @@ export const en: typeof ptBR = {
       return_to_queue: 'Returned to the service queue',
       finish_completed: 'Completed by a supervisor',
       finish_cancelled: 'Cancelled by a supervisor',
+      export: 'Export',
     },
   },
   profile: {

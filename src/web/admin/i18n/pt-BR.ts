@@ -292,6 +292,7 @@ export const ptBR = {
       channel_account: 'Conta de canal',
       session: 'Sessão',
       conversation: 'Atendimento',
+      conversations: 'Lista de atendimentos',
     },
     actions: {
       create: 'Criação',
@@ -312,6 +313,7 @@ export const ptBR = {
       return_to_queue: 'Retorno ao grupo do serviço',
       finish_completed: 'Concluído pelo supervisor',
       finish_cancelled: 'Cancelado pelo supervisor',
+      export: 'Exportação',
     },
   },
   profile: {
