@@ -170,6 +170,23 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
     expect(found).toEqual([]);
   });
 
+  it('the looking-back screens: Consultas, Histórico, Atendentes, Fila, Mensagens ativas', async () => {
+    const found: string[] = [];
+    for (const [name, path] of [
+      ['consultas', '/consultas'],
+      ['consultas-email', '/consultas?tab=email'],
+      ['historico', '/analise/historico'],
+      ['atendentes', '/analise/atendentes'],
+      ['fila', '/analise/fila'],
+      ['mensagens-ativas', '/analise/mensagens-ativas'],
+    ]) {
+      await page.goto(`${server.url}${path}`);
+      await ready(page);
+      found.push(...(await bothLanguages(page, name, { screenshotAt: name === 'consultas' ? [1366] : [] })));
+    }
+    expect(found).toEqual([]);
+  });
+
   it('the conversation with the supervisor chat, and the alerts drawer from the header bell, fit a laptop screen', async () => {
     await page.goto(`${server.url}/admin/users`);
     await ready(page);

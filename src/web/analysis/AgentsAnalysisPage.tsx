@@ -90,7 +90,7 @@ function AgentsScreen() {
   return (
     <Stack>
       <div>
-        <Title order={2}>{t('analysis.agents.title')}</Title>
+        <Title order={1} size="h2">{t('analysis.agents.title')}</Title>
         <Text c="dimmed" size="sm">{t('analysis.agents.description')}</Text>
       </div>
       <Card withBorder padding="sm">

@@ -60,7 +60,7 @@ function OutboundScreen() {
   return (
     <Stack>
       <div>
-        <Title order={2}>{t('analysis.outbound.title')}</Title>
+        <Title order={1} size="h2">{t('analysis.outbound.title')}</Title>
         <Text c="dimmed" size="sm">{t('analysis.outbound.description')}</Text>
       </div>
       <Card withBorder padding="sm" component="form" onSubmit={submit}>

@@ -111,7 +111,7 @@ function QueueScreen() {
   return (
     <Stack>
       <div>
-        <Title order={2}>{t('analysis.queue.title')}</Title>
+        <Title order={1} size="h2">{t('analysis.queue.title')}</Title>
         <Text c="dimmed" size="sm">{t('analysis.queue.description')}</Text>
       </div>
       <Card withBorder padding="sm">

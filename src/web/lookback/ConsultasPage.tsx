@@ -22,7 +22,7 @@ export function ConsultasPage() {
     });
   return (
     <Stack gap="sm">
-      <Title order={2}>{t('lookback.consultas')}</Title>
+      <Title order={1} size="h2">{t('lookback.consultas')}</Title>
       <Tabs value={tab} onChange={select} keepMounted={false}>
         <Tabs.List mb="sm">
           {CHANNEL_FAMILIES.map((f) => (

@@ -8,7 +8,7 @@ export function HistoryPage() {
   return (
     <Stack gap="sm">
       <div>
-        <Title order={2}>{t('lookback.history')}</Title>
+        <Title order={1} size="h2">{t('lookback.history')}</Title>
         <Text size="sm" c="dimmed">{t('lookback.historyIntro')}</Text>
       </div>
       <LookbackList view="all" actions />
