@@ -3,6 +3,9 @@ import { Channel, Id, Timestamp } from './common.js';
 import { checkPeriod, conversationFilterFields, queryList } from './conversation-filter.js';
 import { AgentState, ConversationState } from './conversations.js';
 
+/** `format=csv|xlsx`: the whole list as a download (UTF-8 CSV with BOM and `;`, or XLSX) in the Accept-Language's words, audited. */
+export const ExportFormatParam = z.enum(['csv', 'xlsx']).optional().describe('csv or xlsx: the whole list as a download (no page), in the Accept-Language’s words and the contact center’s time zone; absent: JSON');
+
 // Análise da Operação (seed: Dashboard Omnichannel): the service desk's menus Atendentes, Fila and
 // Mensagens ativas. Admins and supervisors, each in their scope (engine/access.ts).
 
@@ -23,6 +26,7 @@ export const AgentsQuery = z
     from: Day.optional().describe('first day of the period (YYYY-MM-DD, the contact center’s time zone); default today'),
     to: Day.optional().describe('last day, included; at most 366 days after from'),
     serviceIds: queryList(Id).describe('only these services (and the agents of their departments)'),
+    format: ExportFormatParam,
   })
   .superRefine(checkPeriod);
 export type AgentsQuery = z.infer<typeof AgentsQuery>;
@@ -93,12 +97,12 @@ export type ConversationPage = z.infer<typeof ConversationPage>;
 
 // --- Mensagens ativas --------------------------------------------------------------------------------
 
-export const OutboundQuery = z.strictObject({ ...conversationFilterFields, ...Paging }).superRefine(checkPeriod);
+export const OutboundQuery = z.strictObject({ ...conversationFilterFields, ...Paging, format: ExportFormatParam }).superRefine(checkPeriod);
 export type OutboundQuery = z.infer<typeof OutboundQuery>;
 
 // --- Fila --------------------------------------------------------------------------------------------
 
-export const QueueQuery = z.strictObject({ serviceIds: queryList(Id).describe('only these services') });
+export const QueueQuery = z.strictObject({ serviceIds: queryList(Id).describe('only these services'), format: ExportFormatParam });
 
 /**
  * Why a department's queue waits, for one kind of conversation (chat or e-mail limits):

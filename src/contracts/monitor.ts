@@ -117,8 +117,10 @@ export const MonitorarQuery = z
     group: z.string().max(60).optional().describe('the key of one group: its rows, in keyset pages (without it: the groups and their counts)'),
     after: z.string().max(2000).optional().describe('the nextCursor of the page before (with group)'),
     limit: z.coerce.number().int().min(1).max(MONITORAR_MAX_LIMIT).optional().describe('rows per page (with group), default 50'),
+    format: z.enum(['csv', 'xlsx']).optional().describe('csv or xlsx (without group): every row of every group of the view and period as a download, the group its first column, in the Accept-Language’s words; audited'),
   })
   .superRefine((q, ctx) => {
+    if (q.format !== undefined && q.group !== undefined) ctx.addIssue({ code: 'custom', path: ['group'], message: 'not with format: an export has every group' });
     if (q.group === undefined) {
       if (q.after !== undefined) ctx.addIssue({ code: 'custom', path: ['after'], message: 'only with group' });
       if (q.limit !== undefined) ctx.addIssue({ code: 'custom', path: ['limit'], message: 'only with group' });

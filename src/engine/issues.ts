@@ -28,6 +28,7 @@ const CUSTOM_PT: Record<string, string> = {
   'must not be before from': 'não pode ser antes de from',
   'the period spans at most 366 days': 'o período pode ter no máximo 366 dias',
   'only with group': 'só junto com group',
+  'not with format: an export has every group': 'não junto com format: uma exportação traz todos os grupos',
   'a conversation state for view=status': 'uma situação de atendimento para view=status',
   'a service id for view=service': 'o id de um serviço para view=service',
   'an agent id or none for view=agent': 'o id de um agente, ou none, para view=agent',

@@ -38,5 +38,9 @@ export const AUDIT_ENTITIES = [
   'session',
   'conversation',
   'conversations',
+  'analysis_agents',
+  'analysis_queue',
+  'analysis_outbound',
+  'monitorar',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

@@ -1,7 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { parseString } from '@fast-csv/parse';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { describeBrowser, launchBrowser, newPage, screenshot, signIn, startWebServer, type WebServer } from '../support/browser.js';
 import { Client, createService, createTeam, createUser, unique } from '../support/test-app.js';
+
+/** A downloaded CSV (BOM, `;`) as its table. */
+async function csvTable(path: string): Promise<string[][]> {
+  const text = readFileSync(path, 'utf8');
+  if (text.charCodeAt(0) !== 0xfeff) throw new Error('no BOM');
+  return new Promise((resolve, reject) => {
+    const out: string[][] = [];
+    parseString(text.slice(1), { delimiter: ';' }).on('data', (r: string[]) => out.push(r)).on('error', reject).on('end', () => resolve(out));
+  });
+}
 
 // Análise da Operação in Chromium, as a supervisor: Atendentes (an agent's figures, their
 // conversations, the Ficha and the conversation from Ações), Fila (why it waits, the wait ticking, a
@@ -155,6 +167,24 @@ describeBrowser('Análise da Operação', () => {
     const next = await inbound('Rafael Costa');
     await dept.locator(`[data-testid="queue-row"][data-protocol="${next.protocol}"]`).waitFor({ timeout: 8000 });
     expect(await page.getByTestId('queue-total').textContent()).toBe(`${(await queued()).length} atendimentos aguardando`);
+  });
+
+  it('Fila: Exportar CSV downloads every wait with its department and reason, as the database has them', async () => {
+    await page.getByTestId('queue-total').waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-csv').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^fila_\d{4}-\d{2}-\d{2}\.csv$/);
+    const table = await csvTable((await file.path())!);
+    expect(table[0].slice(0, 4)).toEqual(['Departamento', 'Motivo', 'Posição', 'Protocolo']);
+    const want = await queued();
+    expect(table.slice(1).map((r) => r[3]).sort()).toEqual([...want].sort());
+    for (const r of table.slice(1)) {
+      expect(r[0]).toBe('Varejo Digital');
+      expect(r[1]).toBe('Todos os agentes no limite (1/1), máximo de 1 por agente.');
+    }
+    await expect.poll(() => page.getByTestId('export-message').textContent()).toBe(`Exportação concluída: ${want.length} linhas`);
+    await screenshot(page, 'analysis-queue-exported-pt-BR', { fullPage: false });
   });
 
   it('Mensagens ativas: says why it is empty, then lists an outbound conversation with its Ações', async () => {

@@ -1,8 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { parseString } from '@fast-csv/parse';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { describeBrowser, launchBrowser, newPage, screenshot, signIn, startWebServer, type WebServer } from '../support/browser.js';
 import { receiveInbound } from '../../src/engine/conversations/inbound.js';
 import { Client, createService, createTeam, createUser, unique } from '../support/test-app.js';
+
+/** A downloaded CSV (BOM, `;`) as its table. */
+async function csvTable(path: string): Promise<string[][]> {
+  const text = readFileSync(path, 'utf8');
+  if (text.charCodeAt(0) !== 0xfeff) throw new Error('no BOM');
+  return new Promise((resolve, reject) => {
+    const out: string[][] = [];
+    parseString(text.slice(1), { delimiter: ';' }).on('data', (r: string[]) => out.push(r)).on('error', reject).on('end', () => resolve(out));
+  });
+}
 
 // Monitorar end to end: the four views, the period selector, a conversation that changes state
 // moving between Status groups without a reload (pushed over the WebSocket), a new one appearing,
@@ -150,6 +162,28 @@ describeBrowser('Monitorar', () => {
     }
     await expect(group('api').getByRole('columnheader', { name: 'Situação', exact: true }).count()).resolves.toBe(0);
     await screenshot(page, 'monitorar-details-open-pt-BR');
+  });
+
+  it('Exportar CSV by Serviço: every open row of every group, the group first, in the supervisor’s scope', async () => {
+    await choose('monitorar-view', 'Serviço');
+    await page.waitForURL(/view=service/);
+    await countOf(sales.id, 1);
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-csv').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('monitorar-servico-em-aberto.csv');
+    const table = await csvTable((await file.path())!);
+    expect(table[0].slice(0, 3)).toEqual(['Serviço', 'Código', 'Cliente']);
+    const { rows } = await server.db.query<{ name: string; protocol: string }>(
+      `SELECT s.name, c.protocol FROM conversations c JOIN services s ON s.id = c.service_id
+        WHERE c.state IN ('triage', 'bot', 'queued', 'in_service') AND c.service_id = ANY($1::uuid[])`,
+      [[sales.id, support.id]],
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    expect(table.slice(1).map((r) => `${r[0]}|${r[1]}`).sort()).toEqual(rows.map((r) => `${r.name}|${r.protocol}`).sort());
+    expect(table.some((r) => r[0] === foreign.name)).toBe(false);
+    await expect.poll(() => page.getByTestId('export-message').textContent()).toBe(`Exportação concluída: ${rows.length} linhas`);
+    await screenshot(page, 'monitorar-exported-pt-BR', { fullPage: false });
   });
 
   it('the balloon opens the conversation with the supervisor chat, while it is in progress', async () => {

@@ -39,7 +39,7 @@ interface Where {
 const dayBefore = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 /** The SQL column (on alias c) each view groups by. */
-const GROUP_COLUMN: Record<MonitorarView, string> = {
+export const GROUP_COLUMN: Record<MonitorarView, string> = {
   status: 'c.state',
   service: 'c.service_id',
   agent: 'c.agent_id',
@@ -47,7 +47,7 @@ const GROUP_COLUMN: Record<MonitorarView, string> = {
 };
 
 /** The period, the scope and the filters as one condition on `conversations c`. */
-async function conditionOf(db: Queryable, viewer: Viewer, q: MonitorarRequest): Promise<Where> {
+export async function conditionOf(db: Queryable, viewer: Viewer, q: MonitorarRequest): Promise<Where> {
   const params: unknown[] = [];
   const p = (v: unknown) => {
     params.push(v);
@@ -115,7 +115,7 @@ function groupOrder(view: MonitorarView): (a: MonitorarGroup, b: MonitorarGroup)
 }
 
 /** Open conversations oldest first (the longest going on at the top); a day's newest first. */
-const sortOf = (period: MonitorarPeriod): SortKey[] => {
+export const sortOf = (period: MonitorarPeriod): SortKey[] => {
   const dir = period === 'open' ? 'asc' : 'desc';
   return [
     { column: 'created_at', type: 'timestamptz', dir, notNull: true },

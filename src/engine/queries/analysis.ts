@@ -131,7 +131,7 @@ export async function agentsReport(db: Queryable, actor: Actor, q: AgentsQuery, 
 
 // --- conversation rows -----------------------------------------------------------------------------
 
-const CONVERSATION_ROW = `SELECT c.id, c.protocol, c.service_id, s.name AS service_name, c.channel, ct.name AS contact_name, c.direction,
+export const CONVERSATION_ROW = `SELECT c.id, c.protocol, c.service_id, s.name AS service_name, c.channel, ct.name AS contact_name, c.direction,
     c.state, c.agent_id, au.name AS agent_name, c.subject, c.created_at, c.assigned_at, c.finished_at, c.classification_id
   FROM conversations c JOIN services s ON s.id = c.service_id JOIN contacts ct ON ct.id = c.contact_id
   LEFT JOIN users au ON au.id = c.agent_id`;
@@ -202,13 +202,18 @@ const OUTBOUND_SORT: readonly SortKey[] = [
  * The outbound conversations (direction 'outbound': the company wrote first) in scope, with the
  * conversation filter, newest first, by keyset pages; the first page carries the total.
  */
-export async function outboundConversations(db: Queryable, actor: Actor, q: OutboundQuery): Promise<ConversationPage> {
+/** Mensagens ativas' condition on `conversations c` (scope and filter) and its params. */
+export async function outboundWhere(db: Queryable, actor: Actor, q: OutboundQuery): Promise<{ sql: string; params: unknown[]; timeZone: string }> {
   const { timezone: timeZone } = await getSettings(db);
   const scope = policyOf(actor).conversationsSql('c', 1);
-  const { after, limit, ...filter } = q;
+  const { after: _after, limit: _limit, format: _format, ...filter } = q;
   const f = conversationFilterSql(filter, { alias: 'c', timeZone, firstParam: scope.params.length + 1 });
-  const params = [...scope.params, ...f.params];
-  const where = `c.direction = 'outbound' AND ${scope.sql} AND ${f.sql}`;
+  return { sql: `c.direction = 'outbound' AND ${scope.sql} AND ${f.sql}`, params: [...scope.params, ...f.params], timeZone };
+}
+
+export async function outboundConversations(db: Queryable, actor: Actor, q: OutboundQuery): Promise<ConversationPage> {
+  const { after, limit } = q;
+  const { sql: where, params } = await outboundWhere(db, actor, q);
   const [page, total] = await Promise.all([
     keysetPage<Record<string, unknown>>(db, { sql: `${CONVERSATION_ROW} WHERE ${where}`, params, sort: OUTBOUND_SORT, limit: limit ?? 50, cursor: after }),
     after ? null : db.query<{ n: number }>(`SELECT count(*)::int AS n FROM conversations c WHERE ${where}`, params),
@@ -225,7 +230,9 @@ const ROWS_PER_DEPARTMENT = 200;
  * service's line, core/queue-position.ts), under each department that serves its service, with why
  * it waits there (core/queue-reason.ts, from the department's agents now).
  */
-export async function queueReport(db: Queryable, actor: Actor, q: { serviceIds?: string[] }, now: Date): Promise<QueueReport> {
+export async function queueReport(
+  db: Queryable, actor: Actor, q: { serviceIds?: string[] }, now: Date, opts: { rowsPerDepartment?: number } = {},
+): Promise<QueueReport> {
   const policy = policyOf(actor);
   const scope = policy.conversationsSql('c', 1);
   const { params, p } = paramList(scope.params);
@@ -305,7 +312,7 @@ export async function queueReport(db: Queryable, actor: Actor, q: { serviceIds?:
       reasons,
       waiting: rows.length,
       serviceIds: [...new Set(rows.map((r) => r.service_id))],
-      rows: rows.slice(0, ROWS_PER_DEPARTMENT).map(present),
+      rows: rows.slice(0, opts.rowsPerDepartment ?? ROWS_PER_DEPARTMENT).map(present),
     };
   });
   // the longest wait first; the group without a department last

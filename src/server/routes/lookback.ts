@@ -7,6 +7,7 @@ import { openExport } from '../../engine/queries/lookback-export.js';
 import { searchConversations } from '../../engine/queries/lookback.js';
 import { STAFF } from '../auth/plugin.js';
 import { requestLanguage } from '../language.js';
+import { sendExport } from '../send-export.js';
 
 const DESCRIPTION = `Consultas (the tabs Chat, E-mail and Messaging: \`family\`) and Histórico (no family: every
 channel). The conversations the filter selects in the caller's scope, a page at a time: \`{ rows, next,
@@ -32,12 +33,6 @@ export function lookbackRoutes(app: FastifyInstance, { db }: { db: Database }): 
     if (!format) return searchConversations(db, req.actor, req.query);
     const lang = requestLanguage(req);
     const file = await openExport(db, req.actor, { ...req.query, format }, lang);
-    return reply
-      .header('content-type', file.contentType)
-      .header('content-disposition', `attachment; filename="${file.fileName}"`)
-      .header(EXPORT_TOTAL_HEADER, String(file.total))
-      .header('cache-control', 'no-store')
-      // a stream is sent as it is, not through the JSON schema (which types only the page)
-      .send(file.body as never);
+    return sendExport(reply, file);
   });
 }

@@ -5,7 +5,10 @@ import { MonitorarGroups, MonitorarPage, MonitorarQuery, MonitorFilter, MonitorS
 import { monitorarGroups, monitorarPage } from '../../engine/monitor/monitorar.js';
 import { getSettings } from '../../engine/settings.js';
 import type { Runtime } from '../../engine/runtime.js';
+import { exportMonitorar } from '../../engine/exports/monitorar-export.js';
 import { STAFF } from '../auth/plugin.js';
+import { requestLanguage } from '../language.js';
+import { sendExport } from '../send-export.js';
 import { scopeIds } from '../../engine/access.js';
 import { AlertList, AlertListQuery } from '../../contracts/alerts.js';
 import { listAlerts, markAlertsRead } from '../../engine/monitor/alerts.js';
@@ -32,12 +35,15 @@ export function monitorRoutes(app: FastifyInstance, { runtime }: { runtime: Runt
     schema: {
       tags: ['monitor'],
       summary: 'Monitorar: the open conversations, or those that started today or yesterday, grouped by status, service, agent or channel with their counts; with `group`, that group’s rows in keyset pages',
+      description: `With \`format=csv\` (UTF-8 with BOM, \`;\`) or \`format=xlsx\` (and no group): every row of every group of the view and period as a download, the group as its first column, in the Accept-Language's words and the contact center's time zone, streamed group by group from a database cursor; its row count in \`x-total-count\`; audited (action export, entity monitorar).`,
       querystring: MonitorarQuery,
       response: { 200: z.union([MonitorarGroups, MonitorarPage]), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const { timezone } = await getSettings(db);
     const q = { ...req.query, now: runtime.engine.clock.now(), timeZone: timezone };
+    const { format } = q;
+    if (format) return sendExport(reply, await exportMonitorar(db, req.actor, { ...q, format }, requestLanguage(req)));
     return q.group === undefined ? monitorarGroups(db, req.actor, q) : monitorarPage(db, req.actor, { ...q, group: q.group });
   });
 }

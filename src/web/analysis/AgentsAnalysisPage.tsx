@@ -1,3 +1,4 @@
+import { ExportButtons } from '../lookback/ExportButtons';
 import { Fragment, useState } from 'react';
 import { ActionIcon, Alert, Badge, Button, Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
@@ -100,6 +101,7 @@ function AgentsScreen() {
           <ServiceFilter value={filter.serviceIds} onChange={(serviceIds) => setFilter((f) => ({ ...f, serviceIds }))} />
           <Button variant="light" leftSection={<IconRefresh size={16} />} loading={report.isFetching} onClick={() => void report.refetch()}>{t('analysis.refresh')}</Button>
           {report.data && <Text size="xs" c="dimmed">{t('analysis.updated', { time: timeOfDay(report.data.generatedAt, tz, i18n.language) })}</Text>}
+          <Group ml="auto"><ExportButtons path="/api/analysis/agents" query={new URLSearchParams(query(filter))} disabled={!report.isSuccess} /></Group>
         </Group>
         {report.isError && <Alert color="red" role="alert" mb="sm">{report.error.message}</Alert>}
         <Table.ScrollContainer minWidth={860}>

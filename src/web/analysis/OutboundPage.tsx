@@ -1,3 +1,4 @@
+import { ExportButtons } from '../lookback/ExportButtons';
 import { useState, type FormEvent } from 'react';
 import { Alert, Badge, Button, Card, Group, Loader, MultiSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
@@ -97,7 +98,10 @@ function OutboundScreen() {
       )}
       {rows.length > 0 && (
         <Card withBorder padding="sm">
-          <Badge variant="light" mb="xs" data-testid="outbound-total">{t('analysis.outbound.total', { count: total })}</Badge>
+          <Group justify="space-between" mb="xs">
+            <Badge variant="light" data-testid="outbound-total">{t('analysis.outbound.total', { count: total })}</Badge>
+            <ExportButtons path="/api/analysis/outbound" query={queryOf(applied)} />
+          </Group>
           <ConversationTable rows={rows} testId="outbound-table" />
           {list.hasNextPage && (
             <Group justify="center" mt="xs"><Button size="xs" variant="light" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>{t('analysis.loadMore')}</Button></Group>

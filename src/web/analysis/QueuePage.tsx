@@ -1,3 +1,4 @@
+import { ExportButtons } from '../lookback/ExportButtons';
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Group, Loader, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -124,6 +125,9 @@ function QueueScreen() {
               <Text size="xs" c="dimmed">{t('analysis.updated', { time: timeOfDay(data.generatedAt, settings.timezone, i18n.language) })}</Text>
             </>
           )}
+          <Group ml="auto">
+            <ExportButtons path="/api/analysis/queue" query={new URLSearchParams(serviceIds.length ? { serviceIds: serviceIds.join(',') } : {})} disabled={!data?.waiting} />
+          </Group>
         </Group>
       </Card>
       {report.isError && <Alert color="red" role="alert">{t('analysis.failed', { error: report.error.message })}</Alert>}

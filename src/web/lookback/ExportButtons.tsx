@@ -17,10 +17,11 @@ interface Running {
 const fileNameOf = (res: Response, format: LookbackFormat) => /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `atendimentos.${format}`;
 
 /**
- * Exportar CSV / XLSX: the list's query as a download, read as it streams (fetch + ReadableStream)
- * so the screen shows how far it got: rows for a CSV (its lines), megabytes for an XLSX (zipped).
+ * Exportar CSV / XLSX: a list's query as a download (its endpoint with `format=csv|xlsx`), read as
+ * it streams (fetch + ReadableStream) so the screen shows how far it got: rows for a CSV (its lines),
+ * megabytes for an XLSX (zipped). Consultas, Histórico, Análise da Operação and Monitorar use it.
  */
-export function ExportButtons({ query }: { query: URLSearchParams }) {
+export function ExportButtons({ query, path = '/api/lookback/conversations', disabled = false }: { query: URLSearchParams; path?: string; disabled?: boolean }) {
   const { t, i18n: { language } } = useTranslation('lookback');
   const [running, setRunning] = useState<Running | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -33,7 +34,7 @@ export function ExportButtons({ query }: { query: URLSearchParams }) {
     abort.current = ctrl;
     setMessage(null);
     try {
-      const res = await fetch(`/api/lookback/conversations?${q}`, { credentials: 'same-origin', signal: ctrl.signal, headers: { 'accept-language': i18n.language || 'pt-BR' } });
+      const res = await fetch(`${path}?${q}`, { credentials: 'same-origin', signal: ctrl.signal, headers: { 'accept-language': i18n.language || 'pt-BR' } });
       if (!res.ok || !res.body) {
         const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
         throw new ApiError(res.status, 'export', body?.error?.message ?? res.statusText);
@@ -97,8 +98,8 @@ export function ExportButtons({ query }: { query: URLSearchParams }) {
       ) : (
         <>
           {message && <Text size="xs" c={message.ok ? 'teal' : 'red'} data-testid="export-message">{message.text}</Text>}
-          <Button size="xs" variant="light" leftSection={<IconFileTypeCsv size={16} />} onClick={() => void run('csv')} data-testid="export-csv">{t('lookback.export.csv')}</Button>
-          <Button size="xs" variant="light" leftSection={<IconFileSpreadsheet size={16} />} onClick={() => void run('xlsx')} data-testid="export-xlsx">{t('lookback.export.xlsx')}</Button>
+          <Button size="xs" variant="light" leftSection={<IconFileTypeCsv size={16} />} disabled={disabled} onClick={() => void run('csv')} data-testid="export-csv">{t('lookback.export.csv')}</Button>
+          <Button size="xs" variant="light" leftSection={<IconFileSpreadsheet size={16} />} disabled={disabled} onClick={() => void run('xlsx')} data-testid="export-xlsx">{t('lookback.export.xlsx')}</Button>
         </>
       )}
     </Group>

@@ -13,6 +13,7 @@ import { CHANNEL_ORDER, ChannelIcon } from '../monitor/channels';
 import { ConnectionBanner, LiveBadge, MonitorFrame } from '../monitor/MonitorPage';
 import { useMonitorState, useMonitorStore, useMonitorView, useServices } from '../monitor/useMonitor';
 import type { MonitorStore } from '../monitor/store';
+import { ExportButtons } from '../lookback/ExportButtons';
 import { GroupTable } from './GroupTable';
 import { openGroups, type OpenGroup } from './rows';
 import { PAGE, useDayGroups, type GroupRows } from './useDayGroups';
@@ -176,6 +177,14 @@ function Groups({ total, empty, caption, children }: { total: number; empty: boo
   );
 }
 
+/** The export's query: the view, the period and the filters shown (every group's rows). */
+function exportQuery(view: MonitorarView, period: MonitorarPeriodName, serviceId: string | null, channel: Channel | null): URLSearchParams {
+  const q = new URLSearchParams({ view, period });
+  if (serviceId) q.set('serviceId', serviceId);
+  if (channel) q.set('channel', channel);
+  return q;
+}
+
 /**
  * Monitorar (seed: OmniMonitor → Monitorar): the conversations grouped by Status, Serviço, Agentes or
  * Detalhes (by channel), Em andamento (live from the /ws stream), Todos do dia or Dia anterior (from
@@ -263,6 +272,9 @@ export function MonitorarPage() {
                 w={170}
                 data-testid="monitorar-channel"
               />
+              <Group ml="auto">
+                <ExportButtons path="/api/monitor/conversations" query={exportQuery(view, period, serviceId, channel)} />
+              </Group>
             </Group>
           </Paper>
           {period === 'open' ? (

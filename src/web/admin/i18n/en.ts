@@ -294,6 +294,10 @@ export const en: typeof ptBR = {
       session: 'Session',
       conversation: 'Conversation',
       conversations: 'Conversation list',
+      analysis_agents: 'Agents list (Operation analysis)',
+      analysis_queue: 'Queue (Operation analysis)',
+      analysis_outbound: 'Active messages (Operation analysis)',
+      monitorar: 'Monitor',
     },
     actions: {
       create: 'Created',

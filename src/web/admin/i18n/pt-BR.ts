@@ -293,6 +293,10 @@ export const ptBR = {
       session: 'Sessão',
       conversation: 'Atendimento',
       conversations: 'Lista de atendimentos',
+      analysis_agents: 'Lista de atendentes (Análise da Operação)',
+      analysis_queue: 'Fila (Análise da Operação)',
+      analysis_outbound: 'Mensagens ativas (Análise da Operação)',
+      monitorar: 'Monitorar',
     },
     actions: {
       create: 'Criação',
