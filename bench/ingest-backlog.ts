@@ -10,15 +10,10 @@
 import { randomBytes } from 'node:crypto';
 import { migrate } from '../src/db/migrate.js';
 import type { Database } from '../src/db/database.js';
-import { ensureFirstAdmin } from '../src/engine/bootstrap.js';
-import { startRuntime } from '../src/engine/runtime.js';
-import { buildApp } from '../src/server/app.js';
-import { loadConfig } from '../src/server/config.js';
-import { benchLogger, cpuNow, forEachDatabase, http, printProfile, profiled, type Profile } from './ingest.js';
+import { cpuNow, forEachDatabase, startBenchApp, http, printProfile, profiled, type Profile } from './ingest.js';
 import { generateLoad, rateOf } from './load.js';
 import { emit } from './report.js';
 
-const ADMIN = { email: 'bench@mirante.local', password: 'bench-password-1' };
 const AGENTS = 20;
 const LEVELS = (process.env.BENCH_BACKLOG_LEVELS ?? '0,5000,20000').split(',').map(Number);
 const CUSTOMERS = 300;
@@ -37,13 +32,7 @@ export async function run(): Promise<void> {
 async function measure(label: 'pglite' | 'postgres', raw: Database): Promise<void> {
   const profile: Profile = { queries: 0, transactions: 0, bySql: new Map() };
   const db = profiled(raw, profile);
-  await ensureFirstAdmin(db, ADMIN.email, ADMIN.password);
-  const runtime = await startRuntime(db, { background: true, onError: (err) => console.error('engine loop', err) });
-  const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: 'bench-secret-key-for-mirante' };
-  const app = await buildApp({ db, config, runtime, logger: benchLogger() });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = app.server.address();
-  const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const { runtime, app, base, admin: ADMIN } = await startBenchApp(db);
   try {
     const { cookie } = await http(base, 'POST', '/api/auth/login', ADMIN);
     const settings = (await http(base, 'GET', '/api/settings', undefined, cookie)).body;

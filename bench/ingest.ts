@@ -127,19 +127,27 @@ export async function http(base: string, method: string, path: string, body?: un
   return { status: res.status, body: parsed, cookie: set ?? cookie };
 }
 
-/** One full measurement on a migrated, empty database. */
-async function measure(label: 'pglite' | 'postgres', raw: Database): Promise<void> {
-  const baselineBefore = await rawInsertRate(raw, 3000);
-
-  const profile: Profile = { queries: 0, transactions: 0, bySql: new Map() };
-  const db = profiled(raw, profile);
+/**
+ * Mirante on a loopback port in this process, as `npm start` runs it (loops in the background, the
+ * production logger to /dev/null), with the bench's admin: what the ingest benches post to.
+ */
+export async function startBenchApp(db: Database) {
   await ensureFirstAdmin(db, ADMIN.email, ADMIN.password);
   const runtime = await startRuntime(db, { background: true, onError: (err) => console.error('engine loop', err) });
   const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: 'bench-secret-key-for-mirante' };
   const app = await buildApp({ db, config, runtime, logger: benchLogger() });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
-  const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  return { runtime, app, base: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`, admin: ADMIN };
+}
+
+/** One full measurement on a migrated, empty database. */
+async function measure(label: 'pglite' | 'postgres', raw: Database): Promise<void> {
+  const baselineBefore = await rawInsertRate(raw, 3000);
+
+  const profile: Profile = { queries: 0, transactions: 0, bySql: new Map() };
+  const db = profiled(raw, profile);
+  const { runtime, app, base } = await startBenchApp(db);
   const sockets: WebSocket[] = [];
   try {
     // the operation: one team, 20 agents logged in with their desks open, one API-channel service

@@ -1,19 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { parseString } from '@fast-csv/parse';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { describeBrowser, launchBrowser, newPage, screenshot, signIn, startWebServer, type WebServer } from '../support/browser.js';
+import { csvTable } from '../support/csv.js';
 import { Client, createService, createTeam, createUser, unique } from '../support/test-app.js';
-
-/** A downloaded CSV (BOM, `;`) as its table. */
-async function csvTable(path: string): Promise<string[][]> {
-  const text = readFileSync(path, 'utf8');
-  if (text.charCodeAt(0) !== 0xfeff) throw new Error('no BOM');
-  return new Promise((resolve, reject) => {
-    const out: string[][] = [];
-    parseString(text.slice(1), { delimiter: ';' }).on('data', (r: string[]) => out.push(r)).on('error', reject).on('end', () => resolve(out));
-  });
-}
 
 // Análise da Operação in Chromium, as a supervisor: Atendentes (an agent's figures, their
 // conversations, the Ficha and the conversation from Ações), Fila (why it waits, the wait ticking, a

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { parseString } from '@fast-csv/parse';
+import { parseCsv } from '../support/csv.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { describeBrowser, launchBrowser, newPage, screenshot, signIn, startWebServer, type WebServer } from '../support/browser.js';
@@ -18,11 +18,6 @@ describeBrowser('Consultas and Histórico', () => {
   const chat: { protocol: string; state: string; createdAt: Date }[] = [];
   const email: { protocol: string; subject: string }[] = [];
 
-  const parseCsv = (text: string) =>
-    new Promise<string[][]>((resolve, reject) => {
-      const out: string[][] = [];
-      parseString(text, { delimiter: ';' }).on('data', (r: string[]) => out.push(r)).on('error', reject).on('end', () => resolve(out));
-    });
 
   beforeAll(async () => {
     server = await startWebServer();

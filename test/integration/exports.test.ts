@@ -1,4 +1,4 @@
-import { parseString } from '@fast-csv/parse';
+import { parseCsv } from '../support/csv.js';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { receiveInbound } from '../../src/engine/conversations/inbound.js';
@@ -27,15 +27,6 @@ const hms = (s: number) => [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s
 const arrive = (serviceId: string, channel: any) =>
   receiveInbound(t.runtime.engine, { serviceId, channel, contact: { externalId: unique('c'), name: unique('Cliente') }, externalId: unique('m'), text: 'oi' });
 
-function parseCsv(text: string): Promise<string[][]> {
-  return new Promise((resolve, reject) => {
-    const out: string[][] = [];
-    parseString(text, { delimiter: ';' })
-      .on('data', (r: string[]) => out.push(r))
-      .on('error', reject)
-      .on('end', () => resolve(out));
-  });
-}
 
 async function download(client: Client, path: string, lang: string) {
   await markAudit();

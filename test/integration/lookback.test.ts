@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parseString } from '@fast-csv/parse';
+import { parseCsv } from '../support/csv.js';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
@@ -234,15 +234,6 @@ describe('GET /api/lookback/conversations', () => {
   });
 });
 
-function parseCsv(text: string): Promise<string[][]> {
-  return new Promise((resolve, reject) => {
-    const out: string[][] = [];
-    parseString(text, { delimiter: ';' })
-      .on('data', (r: string[]) => out.push(r))
-      .on('error', reject)
-      .on('end', () => resolve(out));
-  });
-}
 
 describe('exports', () => {
   it('streams the selection as CSV (BOM, ;) in pt-BR with local times and HH:MM:SS, and audits it', async () => {
