@@ -126,16 +126,21 @@ export class OutboxWorker {
   private async drain(): Promise<number> {
     let sent = 0;
     const db = this.engine.db;
+    // what this pass already tried: a failure whose jittered wait came out as 0 ms is due again at
+    // once, and must wait for the next pass rather than be retried in a tight loop
+    const tried: number[] = [];
     while (!this.stopped) {
       const now = this.engine.clock.now();
       const { rows } = await db.query<OutboxRow>(
         `UPDATE outbox SET next_attempt_at = $2 WHERE id IN (
-           SELECT id FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED)
+           SELECT id FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL AND next_attempt_at <= $1 AND id <> ALL($3::bigint[])
+            ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED)
          RETURNING id, kind, message_id, target, payload, attempts, created_at`,
         // claimed for a minute: a node that dies mid-send leaves them to be retried
-        [now, new Date(now.getTime() + 60_000)],
+        [now, new Date(now.getTime() + 60_000), tried],
       );
       if (!rows.length) return sent;
+      for (const r of rows) tried.push(Number(r.id));
       const claimed = rows.sort((a, b) => a.id - b.id);
       for (const [n, item] of claimed.entries()) {
         if (this.stopped) {

@@ -99,6 +99,22 @@ describe('the outbox’s retry policy', () => {
     expect((await messagesOf(conversationId)).find((m) => m.authorType === 'system').deliveryStatus).toBe('failed');
   });
 
+  it('a failure whose jittered wait is 0 ms waits for the next pass, not retried in a loop', async () => {
+    const { service } = await conversationTo('/down');
+    const random = t.runtime.outbox.random;
+    t.runtime.outbox.random = () => 0;
+    try {
+      await t.runtime.outbox.tick();
+      const [row] = await rowsOf(service.id);
+      expect(row.attempts).toBe(1);
+      expect(row.next_attempt_at.getTime()).toBe(t.clock.now().getTime());
+      await t.runtime.outbox.tick();
+      expect((await rowsOf(service.id))[0].attempts).toBe(2);
+    } finally {
+      t.runtime.outbox.random = random;
+    }
+  });
+
   it('the waits are spread with full jitter, within [0, ceiling]', async () => {
     const services = [];
     for (let i = 0; i < 12; i++) services.push((await conversationTo('/down')).service);
