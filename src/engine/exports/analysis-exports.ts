@@ -1,4 +1,5 @@
 import type { AgentRow, AgentsQuery, OutboundQuery, QueueReason, QueueRow } from '../../contracts/analysis.js';
+import { queueReasonText } from '../../shared/queue-reason-text.js';
 import type { Channel } from '../../contracts/common.js';
 import type { Database } from '../../db/database.js';
 import type { ConversationState } from '../../shared/states.js';
@@ -57,32 +58,6 @@ export async function exportAgents(db: Database, actor: Actor, q: AgentsQuery & 
 
 // --- Fila ------------------------------------------------------------------------------------------
 
-/** Why a department's queue waits, as the screen says it (web/analysis/i18n). */
-function reasonText(r: QueueReason, lang: ExportLanguage): string {
-  const n = { ...r, limit: r.limit ?? '—' };
-  const pt: Record<QueueReason['code'], string> = {
-    no_department: 'Serviço sem departamento vinculado: nenhum agente pode atender.',
-    department_inactive: 'Departamento inativo: seus agentes não recebem atendimentos.',
-    no_agents: 'Nenhum agente vinculado ao departamento.',
-    none_logged_in: 'Nenhum agente logado.',
-    all_paused: `Todos os agentes logados estão em pausa (${n.paused}/${n.loggedIn}).`,
-    all_at_limit: `Todos os agentes no limite (${n.atLimit}/${n.loggedIn}), máximo de ${n.limit} por agente.`,
-    at_limit_or_paused: `Todos os agentes no limite ou em pausa: ${n.atLimit} no limite de ${n.limit}, ${n.paused} em pausa, de ${n.loggedIn} logados.`,
-    free_slots: `${n.free} de ${n.loggedIn} agentes com vaga: a distribuição deve atender em instantes.`,
-  };
-  const en: Record<QueueReason['code'], string> = {
-    no_department: 'Service with no department: no agent can take it.',
-    department_inactive: 'Inactive department: its agents receive no conversations.',
-    no_agents: 'No agent linked to the department.',
-    none_logged_in: 'No agent logged in.',
-    all_paused: `Every logged-in agent is paused (${n.paused}/${n.loggedIn}).`,
-    all_at_limit: `Every agent at the limit (${n.atLimit}/${n.loggedIn}), at most ${n.limit} per agent.`,
-    at_limit_or_paused: `Every agent at the limit or paused: ${n.atLimit} at the limit of ${n.limit}, ${n.paused} paused, of ${n.loggedIn} logged in.`,
-    free_slots: `${n.free} of ${n.loggedIn} agents have room: routing should assign it in a moment.`,
-  };
-  return (lang === 'pt' ? pt : en)[r.code];
-}
-
 const PRIORITIES: Record<QueueRow['priority'], Label> = {
   normal: { pt: 'Normal', en: 'Normal' },
   manual: { pt: 'Alocado a um agente', en: 'Allocated to an agent' },
@@ -95,7 +70,7 @@ const YES_NO = (b: boolean, l: ExportLanguage) => (b ? (l === 'pt' ? 'Sim' : 'Ye
 
 const QUEUE_COLUMNS: ExportColumn<QueueLine>[] = [
   { header: { pt: 'Departamento', en: 'Department' }, kind: 'text', value: (r, l) => r.department ?? (l === 'pt' ? 'Sem departamento' : 'No department') },
-  { header: { pt: 'Motivo', en: 'Reason' }, kind: 'text', value: (r, l) => (r.reason ? reasonText(r.reason, l) : null) },
+  { header: { pt: 'Motivo', en: 'Reason' }, kind: 'text', value: (r, l) => (r.reason ? queueReasonText(r.reason, l) : null) },
   { header: { pt: 'Posição', en: 'Position' }, kind: 'number', value: (r) => r.position },
   { header: { pt: 'Protocolo', en: 'Protocol' }, kind: 'text', value: (r) => r.protocol },
   { header: { pt: 'Cliente', en: 'Customer' }, kind: 'text', value: (r) => r.contactName },

@@ -4,6 +4,7 @@ import { Alert, Badge, Button, Card, Group, Loader, Stack, Table, Text, Title, T
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { IconAlertCircle, IconInfoCircle, IconRefresh, IconUsers } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { queueReasonText } from '../../shared/queue-reason-text';
 import type { QueueDepartment, QueueReason, QueueReport } from '../../contracts/analysis';
 import { get } from '../api';
 import { useSession } from '../auth/session';
@@ -18,7 +19,7 @@ const REASON_COLOR: Record<QueueReason['code'], string> = {
 };
 
 function Reasons({ d }: { d: QueueDepartment }) {
-  const { t } = useTranslation('analysis');
+  const { t, i18n } = useTranslation('analysis');
   return (
     <Stack gap={4}>
       {d.reasons.map((r) => (
@@ -26,7 +27,7 @@ function Reasons({ d }: { d: QueueDepartment }) {
           <IconAlertCircle size={16} color={`var(--mantine-color-${REASON_COLOR[r.code]}-7)`} style={{ flexShrink: 0 }} />
           <Text size="sm" c={`${REASON_COLOR[r.code]}.8`} fw={500}>
             {d.reasons.length > 1 ? `${t(`analysis.queue.kinds.${r.kind}`)}: ` : ''}
-            {t(`analysis.queue.reasons.${r.code}`, { ...r })}
+            {queueReasonText(r, i18n.language === 'en' ? 'en' : 'pt')}
           </Text>
         </Group>
       ))}

@@ -85,16 +85,6 @@ export const en: typeof ptBR = {
       outsideHours: 'Outside hours',
       more: 'Showing the {{shown}} waiting longest, of {{count}}.',
       kinds: { chat: 'Chat and messaging', email: 'E-mail' },
-      reasons: {
-        no_department: 'Service with no department: no agent can take it.',
-        department_inactive: 'Inactive department: its agents receive no conversations.',
-        no_agents: 'No agent linked to the department.',
-        none_logged_in: 'No agent logged in.',
-        all_paused: 'Every logged-in agent is paused ({{paused}}/{{loggedIn}}).',
-        all_at_limit: 'Every agent at the limit ({{atLimit}}/{{loggedIn}}), at most {{limit}} per agent.',
-        at_limit_or_paused: 'Every agent at the limit or paused: {{atLimit}} at the limit of {{limit}}, {{paused}} paused, of {{loggedIn}} logged in.',
-        free_slots: '{{free}} of {{loggedIn}} agents have room: routing should assign it in a moment.',
-      },
       reasonHelp: 'Logged in: any state but Offline. At the limit: open conversations ≥ the department’s maximum per agent. Paused: paused or with a pause pending.',
     },
     outbound: {

@@ -85,16 +85,6 @@ export const ptBR = {
       outsideHours: 'Fora do horário',
       more: 'Mostrando os {{shown}} que esperam há mais tempo, de {{count}}.',
       kinds: { chat: 'Chat e mensagens', email: 'E-mail' },
-      reasons: {
-        no_department: 'Serviço sem departamento vinculado: nenhum agente pode atender.',
-        department_inactive: 'Departamento inativo: seus agentes não recebem atendimentos.',
-        no_agents: 'Nenhum agente vinculado ao departamento.',
-        none_logged_in: 'Nenhum agente logado.',
-        all_paused: 'Todos os agentes logados estão em pausa ({{paused}}/{{loggedIn}}).',
-        all_at_limit: 'Todos os agentes no limite ({{atLimit}}/{{loggedIn}}), máximo de {{limit}} por agente.',
-        at_limit_or_paused: 'Todos os agentes no limite ou em pausa: {{atLimit}} no limite de {{limit}}, {{paused}} em pausa, de {{loggedIn}} logados.',
-        free_slots: '{{free}} de {{loggedIn}} agentes com vaga: a distribuição deve atender em instantes.',
-      },
       reasonHelp: 'Logados: fora do estado Offline. No limite: com atendimentos abertos ≥ o máximo por agente do departamento. Em pausa: em pausa ou com pausa pendente.',
     },
     outbound: {
