@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { LOOKBACK_COLUMNS, type LookbackColumn, type LookbackFormat, type LookbackQuery, type LookbackView } from '../../contracts/lookback.js';
 import type { Database } from '../../db/database.js';
 import type { Actor } from '../actor.js';
@@ -11,7 +10,6 @@ import { countConversations, exportConversations, splitQuery, type ExportRow } f
 // Consultas and Histórico as a download: the seed's columns of each tab written by the shared table
 // export (engine/exports/table-export.ts); rows in batches from the database cursor.
 
-export { hms, STATE_LABELS, timeFormat, type ExportLanguage } from '../exports/table-export.js';
 const HEADERS: Record<LookbackColumn, Label> = {
   start: { pt: 'Data/Hora', en: 'Date/time' },
   botStart: { pt: 'Dt.Ini.Atd.Bot', en: 'Bot start' },
@@ -39,10 +37,6 @@ const TAB_HEADERS: Partial<Record<LookbackView, Partial<Record<LookbackColumn, L
   messaging: { contact: { pt: 'Origem', en: 'Origin' } },
   email: { agent: { pt: 'Responsável', en: 'Assignee' } },
 };
-
-export function exportHeaders(view: LookbackView, lang: ExportLanguage): string[] {
-  return LOOKBACK_COLUMNS[view].map((c) => (TAB_HEADERS[view]?.[c] ?? HEADERS[c])[lang]);
-}
 
 type Kind = 'time' | 'duration' | 'text';
 
@@ -79,21 +73,8 @@ function columnsOf(view: LookbackView): ExportColumn<ExportRow>[] {
   return LOOKBACK_COLUMNS[view].map((c) => ({ header: TAB_HEADERS[view]?.[c] ?? HEADERS[c], kind: kindOf(c), value: (r, lang) => raw(c, r, lang) }));
 }
 
-export interface ExportOptions {
-  view: LookbackView;
-  format: LookbackFormat;
-  lang: ExportLanguage;
-  /** called once at the end: how many rows went out, and whether the whole selection did */
-  onEnd?(rows: number, complete: boolean): void;
-}
-
-/** The download's body, fed from the database's batches. */
-export function exportBody(batches: AsyncIterable<ExportRow[]>, opts: ExportOptions): Readable {
-  return tableBody(batches, { columns: columnsOf(opts.view), format: opts.format, lang: opts.lang, sheet: { pt: 'Atendimentos', en: 'Conversations' }, onEnd: opts.onEnd });
-}
-
 /** The download's name, in Portuguese: atendimentos-chat_2024-05-01_a_2024-05-31.csv */
-export function exportFileName(q: Pick<LookbackQuery, 'family' | 'from' | 'to'>, format: LookbackFormat): string {
+function exportFileName(q: Pick<LookbackQuery, 'family' | 'from' | 'to'>, format: LookbackFormat): string {
   const what = q.family === 'email' ? 'e-mail' : (q.family ?? 'historico');
   const period = q.from && q.to ? `${q.from}_a_${q.to}` : 'todo-o-periodo';
   return `atendimentos-${what}_${period}.${format}`;
@@ -110,10 +91,11 @@ export async function openExport(db: Database, actor: Actor, q: LookbackQuery & 
   const total = await countConversations(db, filter, actor, timezone);
   const view: LookbackView = q.family ?? 'all';
   const { format, after: _after, limit: _limit, ...filters } = q;
-  const body = exportBody(exportConversations(db, actor, q, { timeZone: timezone, timeFormat: timeFormat(format, lang) }), {
-    view,
+  const body = tableBody(exportConversations(db, actor, q, { timeZone: timezone, timeFormat: timeFormat(format, lang) }), {
+    columns: columnsOf(view),
     format,
     lang,
+    sheet: { pt: 'Atendimentos', en: 'Conversations' },
     onEnd: auditExportOnEnd(db, actor, 'conversations', format, filters),
   });
   return { fileName: exportFileName(q, format), contentType: CONTENT_TYPES[format], total, body };
