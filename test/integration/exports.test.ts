@@ -1,4 +1,4 @@
-import { parseCsv } from '../support/csv.js';
+import { hms, parseCsv } from '../support/csv.js';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { receiveInbound } from '../../src/engine/conversations/inbound.js';
@@ -22,7 +22,6 @@ const ptLocal = (d: Date) => {
   );
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}:${p.second}`;
 };
-const hms = (s: number) => [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, '0')).join(':');
 
 const arrive = (serviceId: string, channel: any) =>
   receiveInbound(t.runtime.engine, { serviceId, channel, contact: { externalId: unique('c'), name: unique('Cliente') }, externalId: unique('m'), text: 'oi' });

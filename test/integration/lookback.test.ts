@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parseCsv } from '../support/csv.js';
+import { hms, parseCsv } from '../support/csv.js';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
@@ -254,7 +254,6 @@ describe('exports', () => {
       const x = new Date(d.getTime() - 3 * 3600_000).toISOString();
       return `${x.slice(8, 10)}/${x.slice(5, 7)}/${x.slice(0, 4)} ${x.slice(11, 19)}`;
     };
-    const hms = (s: number) => [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, '0')).join(':');
     for (const [i, s] of expected.entries()) {
       const line = table[i + 1];
       expect(line[2]).toBe(s.queuedAt ? local(s.queuedAt) : '');

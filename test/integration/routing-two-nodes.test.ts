@@ -2,37 +2,21 @@
 // must not outlive a slot freed on another node: the freeing node's events reach this one over Redis
 // and make every queue worth a look again. Two runtimes on one PostgreSQL and Redis, loops driven by
 // hand, so nothing but that event can make the difference.
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type Database } from '../../src/db/database.js';
 import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
-import { startRuntime, type Runtime } from '../../src/engine/runtime.js';
-import { buildApp } from '../../src/server/app.js';
-import { loadConfig } from '../../src/server/config.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser, freshDatabase, TEST_SECRET_KEY, unique } from '../support/test-app.js';
-import { REDIS_URL, severalNodesSkipReason } from '../support/two-nodes.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser, freshDatabase, unique } from '../support/test-app.js';
+import { severalNodesSkipReason, startAppNode, type AppNode } from '../support/two-nodes.js';
 
 const skipReason = await severalNodesSkipReason();
 
-interface Node {
-  url: string;
-  runtime: Runtime;
-  app: FastifyInstance;
-}
+type Node = AppNode;
 
 describe.skipIf(skipReason !== null)(`routing's "all full" belief across nodes${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   let drop: () => Promise<void>;
   let dbB: Database;
   const nodes: Node[] = [];
 
-  async function startNode(db: Database): Promise<Node> {
-    const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: TEST_SECRET_KEY, redisUrl: REDIS_URL };
-    const runtime = await startRuntime(db, { redisUrl: REDIS_URL, background: false });
-    const app = await buildApp({ db, config, runtime });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    return { runtime, app, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` };
-  }
   const signIn = async (node: Node, email: string, password: string) => {
     const c = new Client(node.url);
     expect((await c.post('/api/auth/login', { email, password })).status).toBe(200);
@@ -44,7 +28,7 @@ describe.skipIf(skipReason !== null)(`routing's "all full" belief across nodes${
     drop = fresh.drop;
     dbB = openPostgres(fresh.url!);
     await ensureFirstAdmin(fresh.db, ADMIN_EMAIL, ADMIN_PASSWORD);
-    nodes.push(await startNode(fresh.db), await startNode(dbB));
+    nodes.push(await startAppNode('A', fresh.db, { background: false }), await startAppNode('B', dbB, { background: false }));
   }, 60_000);
 
   afterAll(async () => {

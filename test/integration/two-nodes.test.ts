@@ -2,17 +2,13 @@
 // once for 50 agents of capacity 3, spread over both nodes' HTTP endpoints. The database guard must
 // keep every agent at 3 or below and assign every conversation once; Redis must carry each node's
 // events to the other, so both live projections end equal to the database.
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventOf, RealtimeEvent } from '../../src/contracts/events.js';
 import { openPostgres, type Database } from '../../src/db/database.js';
 import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
-import { startRuntime, type Runtime } from '../../src/engine/runtime.js';
-import { buildApp } from '../../src/server/app.js';
-import { loadConfig } from '../../src/server/config.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser, freshDatabase, TEST_SECRET_KEY, unique } from '../support/test-app.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser, freshDatabase, unique } from '../support/test-app.js';
 import { WsClient } from '../support/ws-client.js';
-import { REDIS_URL, severalNodesSkipReason } from '../support/two-nodes.js';
+import { severalNodesSkipReason, startAppNode, type AppNode } from '../support/two-nodes.js';
 
 const skipReason = await severalNodesSkipReason();
 
@@ -20,13 +16,7 @@ const AGENTS = 50;
 const MAX_CHAT = 3;
 const CONVERSATIONS = 500;
 
-interface Node {
-  name: string;
-  url: string;
-  db: Database;
-  runtime: Runtime;
-  app: FastifyInstance;
-}
+type Node = AppNode;
 
 describe.skipIf(skipReason !== null)(`two Mirante nodes on one PostgreSQL and Redis${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   let drop: () => Promise<void>;
@@ -37,15 +27,6 @@ describe.skipIf(skipReason !== null)(`two Mirante nodes on one PostgreSQL and Re
   let team: { id: string };
   let services: { id: string; token: string }[] = [];
   let agentIds: string[] = [];
-
-  async function startNode(name: string, db: Database): Promise<Node> {
-    const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: TEST_SECRET_KEY, redisUrl: REDIS_URL };
-    const runtime = await startRuntime(db, { redisUrl: REDIS_URL, background: true, onError: (err) => loopErrors.push(err) });
-    const app = await buildApp({ db, config, runtime });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    return { name, db, runtime, app, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` };
-  }
 
   async function signIn(node: Node, email: string, password: string): Promise<Client> {
     const c = new Client(node.url);
@@ -72,7 +53,8 @@ describe.skipIf(skipReason !== null)(`two Mirante nodes on one PostgreSQL and Re
     // node B has its own pool to the same database, as a second process would
     dbB = openPostgres(fresh.url!);
     await ensureFirstAdmin(fresh.db, ADMIN_EMAIL, ADMIN_PASSWORD);
-    nodes.push(await startNode('A', fresh.db), await startNode('B', dbB));
+    const loops = { background: true, onError: (err: unknown) => loopErrors.push(err) };
+    nodes.push(await startAppNode('A', fresh.db, loops), await startAppNode('B', dbB, loops));
     admin = await signIn(nodes[0], ADMIN_EMAIL, ADMIN_PASSWORD);
     // the agents log in over HTTP without a desk socket: a long grace keeps them from timing out mid-test
     const settings = (await admin.get('/api/settings')).body;

@@ -20,3 +20,6 @@ export async function csvTable(path: string): Promise<string[][]> {
   if (text.charCodeAt(0) !== 0xfeff) throw new Error('no BOM');
   return parseCsv(text.slice(1));
 }
+
+/** Seconds as the exports write durations (HH:MM:SS), computed here independently of the server's. */
+export const hms = (s: number) => [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, '0')).join(':');

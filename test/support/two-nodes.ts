@@ -1,4 +1,10 @@
+import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import type { Database } from '../../src/db/database.js';
+import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/engine/runtime.js';
+import { buildApp } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import { TEST_SECRET_KEY } from './test-app.js';
 
 // Tests of several nodes need a PostgreSQL server and a Redis; without them they skip, saying why.
 export const DATABASE_URL = process.env.DATABASE_URL;
@@ -22,4 +28,22 @@ export async function severalNodesSkipReason(): Promise<string | null> {
   if (!DATABASE_URL) return 'needs DATABASE_URL (a PostgreSQL server) and Redis';
   if (!(await redisAnswers(REDIS_URL!))) return `Redis does not answer at ${REDIS_URL} (set REDIS_URL)`;
   return null;
+}
+
+/** One Mirante node on `db` with the Redis bus, listening on a loopback port (its loops as `opts` says). */
+export interface AppNode {
+  name: string;
+  url: string;
+  db: Database;
+  runtime: Runtime;
+  app: FastifyInstance;
+}
+
+export async function startAppNode(name: string, db: Database, opts: Omit<RuntimeOptions, 'redisUrl'> = {}): Promise<AppNode> {
+  const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: TEST_SECRET_KEY, redisUrl: REDIS_URL };
+  const runtime = await startRuntime(db, { ...opts, redisUrl: REDIS_URL });
+  const app = await buildApp({ db, config, runtime });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  return { name, db, runtime, app, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` };
 }
