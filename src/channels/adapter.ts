@@ -33,7 +33,45 @@ export interface WebhookRequest {
  * A customer message parsed from a provider's payload, before it is given its service. A webhook
  * adapter always sets `externalId` (the provider's message id): a repeated delivery is stored once.
  */
-export type ParsedMessage = Omit<InboundMessage, 'serviceId' | 'channel'>;
+export type ParsedMessage = Omit<InboundMessage, 'serviceId' | 'channel'> & {
+  /**
+   * Files the customer sent that are still at the provider (a Graph media id, Telegram file_id, a
+   * Twilio MediaUrl). The message is stored at once with a pending entry per file in `attachments`;
+   * a durable job (channels/media.ts) fetches each through the adapter's `fetchMedia` and stores it.
+   */
+  media?: InboundMediaRef[];
+};
+
+/** The kinds of media that are files (a location or a contact card travels in the message itself). */
+export type FileMediaKind = 'image' | 'audio' | 'video' | 'document' | 'sticker';
+
+/** A file at the provider, as its webhook named it. */
+export interface InboundMediaRef {
+  media: FileMediaKind;
+  /** what `fetchMedia` needs to get the bytes: the provider's media id, file id or URL */
+  ref: string;
+  mimeType?: string | null;
+  filename?: string | null;
+  /** the provider's checksum, when it sends one (WhatsApp: base64 SHA-256): checked after download */
+  sha256?: string | null;
+}
+
+/** The bytes of a provider's file, fetched (channels/media.ts `fetchLimited` keeps them under the limit). */
+export interface FetchedMedia {
+  data: Uint8Array;
+  mimeType: string;
+  filename?: string | null;
+}
+
+/** What "Testar conexão" says: ok, or what is wrong, in both languages, for the admin. */
+export type ConnectionCheck = { ok: true; detail?: { en: string; pt: string } } | { ok: false; problem: { en: string; pt: string } };
+
+export interface AccountContext {
+  account: LoadedChannelAccount;
+  db: Database;
+  /** PUBLIC_URL without a trailing slash (the address providers call), when set */
+  publicUrl?: string;
+}
 
 export interface ParsedWebhook {
   messages: ParsedMessage[];
@@ -144,6 +182,18 @@ export interface ChannelAdapter {
    * its own; the API channel keeps its own signed webhook.
    */
   outbound?(deps: ChannelDeps): { hook: OutboundHook; senders?: Record<string, OutboxSender> };
+  /**
+   * Downloads a file a webhook named (`ParsedMessage.media`). Throw `PermanentFailure` when the
+   * provider says it is gone or refused (the entry is marked failed); any other error is retried.
+   */
+  fetchMedia?(ctx: AccountContext, ref: InboundMediaRef): Promise<FetchedMedia>;
+  /** "Testar conexão": calls the provider with the account's credentials and says what is wrong. */
+  testConnection?(ctx: AccountContext): Promise<ConnectionCheck>;
+  /**
+   * After an admin created or changed an account (Telegram: `setWebhook` with the secret token).
+   * A failure is reported to the admin; the account stays saved.
+   */
+  accountSaved?(ctx: AccountContext): Promise<void>;
 }
 
 /** The adapters of this build, by channel name. Tests may register a stand-in for a channel not built yet. */

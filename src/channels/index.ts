@@ -2,6 +2,7 @@ import type { Runtime } from '../engine/runtime.js';
 import type { SecretKey } from '../engine/secrets.js';
 import { channelRegistry } from './adapter.js';
 import { apiAdapter } from './api/index.js';
+import { CHANNEL_MEDIA, mediaFetcher } from './media.js';
 import { CHANNEL_SEND, channelSendHook, channelSender } from './outbound.js';
 import { webchatAdapter } from './webchat/index.js';
 
@@ -13,9 +14,10 @@ channelRegistry.register(apiAdapter);
 channelRegistry.register(webchatAdapter);
 
 /** Each channel plugs its outbound hook into the engine and its senders into the outbox. */
-export function registerChannels(runtime: Runtime, key: SecretKey): void {
+export function registerChannels(runtime: Runtime, key: SecretKey, publicUrl?: string): void {
   const deps = { db: runtime.engine.db, secretKey: key };
   runtime.outbox.register(CHANNEL_SEND, channelSender(deps.db, key, (c) => channelRegistry.get(c)));
+  runtime.outbox.register(CHANNEL_MEDIA, mediaFetcher(runtime.engine, key, (c) => channelRegistry.get(c), publicUrl));
   for (const adapter of channelRegistry.all()) {
     const own = adapter.outbound?.(deps);
     if (own) {

@@ -5,6 +5,7 @@ import { applyReceipts } from '../engine/conversations/receipts.js';
 import type { Engine } from '../engine/engine.js';
 import { AppError } from '../engine/errors.js';
 import type { ParsedMessage, ParsedWebhook } from './adapter.js';
+import { enqueueMediaFetch, pendingEntries } from './media.js';
 
 // The one path from a channel to the engine: a webhook's parsed payload, the API channel's message,
 // a mailbox worker's fetch. It resolves once every message is committed (the inbound batcher settles
@@ -48,7 +49,19 @@ export async function ingest(engine: Engine, target: IngestTarget, parsed: Parse
     });
   }
   // submitted together, in order: the batcher stores them in one transaction when it can
-  const results = await Promise.all(messages.map((m: ParsedMessage) => receiveInbound(engine, { ...m, serviceId: serviceId!, channel: target.channel })));
+  const results = await Promise.all(
+    messages.map(({ media, ...m }: ParsedMessage) =>
+      receiveInbound(engine, { ...m, ...(media?.length ? { attachments: [...(m.attachments ?? []), ...pendingEntries(media)] } : {}), serviceId: serviceId!, channel: target.channel }),
+    ),
+  );
+  // the files go on after the messages are durable, and before the provider hears 2xx: a crash in
+  // between makes it deliver again, and the repeated delivery enqueues what is missing
+  for (const [i, m] of messages.entries()) {
+    const r = results[i];
+    if (!m.media?.length || r.messageId === null || !target.accountId) continue;
+    const offset = m.attachments?.length ?? 0;
+    await enqueueMediaFetch(engine.db, { channel: target.channel, accountId: target.accountId, messageId: r.messageId }, m.media, engine.clock.now(), offset);
+  }
   if (parsed.receipts.length && target.accountId) await applyReceipts(engine, target.accountId, parsed.receipts);
   return { messages: results, receipts: parsed.receipts.length };
 }

@@ -24,8 +24,12 @@ const reason = z.string();
 export const ConversationCreated = z.object({ ...envelope, type: z.literal('conversation.created'), v: z.literal(1), reason, conversation: ConversationView });
 export const ConversationUpdated = z.object({ ...envelope, type: z.literal('conversation.updated'), v: z.literal(1), reason, conversation: ConversationView });
 export const MessageCreated = z.object({ ...envelope, type: z.literal('message.created'), v: z.literal(1), message: MessageView });
-/** an outgoing message's delivery changed (sent, delivered, read, failed: a provider's receipt or the outbox); `message` is its whole view */
-export const MessageUpdated = z.object({ ...envelope, type: z.literal('message.updated'), v: z.literal(1), reason: z.literal('delivery'), message: MessageView });
+/**
+ * a message changed; `message` is its whole view. 'delivery': an outgoing message's delivery (sent,
+ * delivered, read, failed: a provider's receipt or the outbox); 'media': a customer's file was fetched
+ * from the provider (or failed to be), its attachment entry replaced
+ */
+export const MessageUpdated = z.object({ ...envelope, type: z.literal('message.updated'), v: z.literal(1), reason: z.enum(['delivery', 'media']), message: MessageView });
 export const WhisperCreated = z.object({ ...envelope, type: z.literal('whisper.created'), v: z.literal(1), whisper: WhisperView });
 /** a supervisor-chat message changed: its reader read it (reason 'read'; the agent a supervisor's, a supervisor the agent's) */
 export const WhisperUpdated = z.object({ ...envelope, type: z.literal('whisper.updated'), v: z.literal(1), reason: z.literal('read'), whisper: WhisperView });

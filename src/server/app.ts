@@ -86,7 +86,7 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
   const runtime = given ?? (await startRuntime(db, { redisUrl: config.redisUrl, onError: (err) => app.log.error({ err }, 'engine loop') }));
   if (!given) app.addHook('onClose', () => runtime.stop());
   app.decorate('runtime', runtime);
-  registerChannels(runtime, secretKey);
+  registerChannels(runtime, secretKey, config.publicUrl?.replace(/\/+$/, ''));
   if (!given) {
     // the channels' background workers (mailbox watchers), each on one node at a time
     const workers = new ChannelWorkerPool(runtime.engine, secretKey, { onError: (err) => app.log.error({ err }, 'channel worker') });

@@ -39,8 +39,8 @@ export async function writeDelivery(tx: Queryable, messageId: number, change: De
   );
 }
 
-/** Raises message.updated for each message, with its current view (read in the command's transaction). */
-export async function announceMessages(u: UnitOfWork, ids: number[]): Promise<void> {
+/** Raises message.updated (a delivery change, or a customer's file fetched) for each message, with its current view (read in the command's transaction). */
+export async function announceMessages(u: UnitOfWork, ids: number[], reason: 'delivery' | 'media' = 'delivery'): Promise<void> {
   if (!ids.length) return;
   const { rows } = await u.tx.query<Record<string, unknown>>(
     `SELECT m.*, us.name AS author_name, c.service_id AS conv_service_id, c.agent_id AS conv_agent_id
@@ -49,7 +49,7 @@ export async function announceMessages(u: UnitOfWork, ids: number[]): Promise<vo
     [ids],
   );
   for (const r of rows) {
-    u.emit({ type: 'message.updated', reason: 'delivery', serviceId: r.conv_service_id as string, agentId: (r.conv_agent_id as string | null) ?? null, message: presentMessage(r) });
+    u.emit({ type: 'message.updated', reason, serviceId: r.conv_service_id as string, agentId: (r.conv_agent_id as string | null) ?? null, message: presentMessage(r) });
   }
 }
 
