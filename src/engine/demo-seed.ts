@@ -6,6 +6,8 @@ import { SYSTEM_ACTOR, type Actor } from './actor.js';
 import * as defs from './admin/definitions.js';
 import { createResource, listResource, type ResourceDef } from './admin/resource.js';
 import type { SqlCondition } from './queries/conversation-filter.js';
+import { seedDemoHistory, type DemoHistoryResult } from './demo-history.js';
+import { getSettings } from './settings.js';
 
 // A believable Brazilian contact center for demos and manual testing (`npm run demo:seed`,
 // `npm start -- --demo`). Never run on a normal start.
@@ -148,6 +150,14 @@ export interface DemoSeedResult {
   /** false when the demo data was already there (nothing was done) */
   created: boolean;
   logins: DemoLogin[];
+  /** the past days of finished work written with the catalog (demo-history.ts); null when none */
+  history: DemoHistoryResult | null;
+}
+
+export interface DemoSeedOptions {
+  /** days of finished work before today (0: none); default 30 */
+  historyDays?: number;
+  now?: Date;
 }
 
 /** Every demo login, in the order the README lists them. */
@@ -179,10 +189,10 @@ const byEmail = (email: string): SqlCondition => ({ sql: 'lower(t.email) = lower
  * Creates the demo contact center. Idempotent: does nothing when admin@mirante.demo exists (it is
  * created last). Pause reasons come from the migrations, so every installation has them already.
  */
-export async function seedDemo(db: Database, password: string): Promise<DemoSeedResult> {
+export async function seedDemo(db: Database, password: string, opts: DemoSeedOptions = {}): Promise<DemoSeedResult> {
   const logins = demoLogins();
   const existing = await db.query('SELECT 1 FROM users WHERE lower(email) = $1', [DEMO_ADMIN_EMAIL]);
-  if (existing.rows.length) return { created: false, logins };
+  if (existing.rows.length) return { created: false, logins, history: null };
   if (password.length < 8) throw new Error('MIRANTE_DEMO_PASSWORD must have at least 8 characters');
 
   const teamIds = {} as Record<TeamKey, string>;
@@ -243,6 +253,9 @@ export async function seedDemo(db: Database, password: string): Promise<DemoSeed
   }
 
   const admin = STAFF[0];
+  // the past goes in before the admin: an interrupted seed starts again and writes it then
+  const days = opts.historyDays ?? 30;
+  const history = days > 0 ? await seedDemoHistory(db, { days, timeZone: (await getSettings(db)).timezone, now: opts.now ?? new Date() }) : null;
   await ensure(db, defs.users, c.CreateUser, byEmail(admin.email), { email: admin.email, name: admin.name, role: admin.role, password, language: 'pt-BR' });
-  return { created: true, logins };
+  return { created: true, logins, history };
 }

@@ -16,6 +16,7 @@ if (applied.length) log.info({ migrations: applied }, 'database migrated');
 if (process.argv.includes('--demo')) {
   // before the first admin: on an empty database the demo's admin is the first one
   const demo = await seedDemo(db, demoPassword());
+  if (demo.history) log.info(demo.history, 'demo history written: the last days of finished work, for Indicadores, Relatórios and Consultas');
   log.info({ created: demo.created }, 'demo data ready: admin@mirante.demo, supervisor@mirante.demo, agente1…agente20@mirante.demo');
 }
 const admin = await ensureFirstAdmin(db, config.adminEmail, config.adminPassword);

@@ -14,18 +14,23 @@ let url: string;
 let first: Awaited<ReturnType<typeof seedDemo>>;
 let second: Awaited<ReturnType<typeof seedDemo>>;
 
+// 15:00 in São Paulo: "today" started at 03:00 UTC
+const NOW = new Date('2026-03-18T18:00:00Z');
+const TODAY_START = new Date('2026-03-18T03:00:00Z');
+
 const count = async (sql: string, params: unknown[] = []) => (await db.query<{ n: number }>(sql, params)).rows[0].n;
 
 beforeAll(async () => {
   ({ db, drop } = await freshDatabase());
-  first = await seedDemo(db, DEFAULT_DEMO_PASSWORD);
-  second = await seedDemo(db, DEFAULT_DEMO_PASSWORD);
+  // a week of history is enough to check its shape (the demo writes 30 days)
+  first = await seedDemo(db, DEFAULT_DEMO_PASSWORD, { historyDays: 7, now: NOW });
+  second = await seedDemo(db, DEFAULT_DEMO_PASSWORD, { historyDays: 7, now: NOW });
   // a secret key of its own: without one the app would write a key file into ./data
   app = await buildApp({ db, config: { ...loadConfig({}), webDir: '/nonexistent', secretKey: 'demo-seed-test-secret-key' } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-});
+}, 180_000); // the seed writes a week of history: generous on a loaded machine
 afterAll(async () => {
   await app?.close();
   await drop?.();
@@ -113,5 +118,45 @@ describe('demo seed', () => {
   it('takes the password from MIRANTE_DEMO_PASSWORD, demo1234 otherwise', () => {
     expect(demoPassword({})).toBe('demo1234');
     expect(demoPassword({ MIRANTE_DEMO_PASSWORD: 'outra-senha' })).toBe('outra-senha');
+  });
+
+  it('writes the past days of finished work once, every stage in order, before today in São Paulo', async () => {
+    expect(first.history).toMatchObject({ days: 7 });
+    expect(first.history!.conversations).toBeGreaterThan(700);
+    expect(first.history!.messages).toBeGreaterThan(first.history!.conversations * 4);
+    expect(second.history).toBeNull();
+    // every conversation finished, on one of the 7 days before today
+    expect(await count(`SELECT count(*)::int AS n FROM conversations WHERE finished_at IS NULL OR created_at >= $1 OR created_at < $2`, [
+      TODAY_START, new Date(TODAY_START.getTime() - 7 * 86_400_000),
+    ])).toBe(0);
+    // the stages in order, as the engine stamps them
+    expect(await count(`SELECT count(*)::int AS n FROM conversations WHERE
+        bot_ended_at < bot_started_at OR queued_at < created_at OR assigned_at < queued_at OR first_agent_message_at < assigned_at
+        OR finished_at < coalesce(first_agent_message_at, assigned_at, queued_at, bot_ended_at, created_at)
+        OR (assigned_at IS NULL) <> (agent_id IS NULL) OR (state IN ('completed', 'cancelled') AND finished_by = 'agent' AND agent_id IS NULL)`)).toBe(0);
+    // protocols: the local day and a sequence, unique; the day's sequence continues after them
+    expect(await count(`SELECT count(*)::int AS n FROM conversations WHERE protocol <> to_char(created_at AT TIME ZONE 'America/Sao_Paulo', 'YYYYMMDD') || substr(protocol, 9)`)).toBe(0);
+    expect(await count(`SELECT count(*)::int AS n FROM conversations c JOIN protocol_sequences p ON p.day = to_date(substr(c.protocol, 1, 8), 'YYYYMMDD') WHERE substr(c.protocol, 9)::int > p.last`)).toBe(0);
+    // every service and every end state of the demo is there; e-mail never abandons
+    expect(await count(`SELECT count(DISTINCT service_id)::int AS n FROM conversations`)).toBe(10);
+    const states = (await db.query<{ state: string }>('SELECT DISTINCT state FROM conversations ORDER BY 1')).rows.map((r) => r.state);
+    expect(states).toEqual(['abandoned', 'cancelled', 'completed', 'connection_lost', 'customer_gave_up', 'inactive_in_service']);
+    // one history row per stage, the last left open
+    expect(await count(`SELECT count(*)::int AS n FROM conversations c WHERE (SELECT count(*) FROM conversation_state_history h WHERE h.conversation_id = c.id AND h.ended_at IS NULL) <> 1`)).toBe(0);
+    // agents: no two states at once, and whoever answered was in service at that moment
+    expect(await count(`SELECT count(*)::int AS n FROM agent_state_history a JOIN agent_state_history b
+        ON a.user_id = b.user_id AND a.id < b.id AND a.started_at < b.ended_at AND b.started_at < a.ended_at`)).toBe(0);
+    expect(await count(`SELECT count(*)::int AS n FROM conversations c WHERE c.assigned_at IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM agent_state_history h WHERE h.user_id = c.agent_id AND h.state = 'in_service' AND h.started_at <= c.assigned_at AND h.ended_at >= c.assigned_at)`)).toBe(0);
+    const pauses = (await db.query<{ name: string }>(`SELECT DISTINCT r.name FROM agent_state_history h JOIN pause_reasons r ON r.id = h.pause_reason_id`)).rows.map((r) => r.name).sort();
+    expect(pauses).toEqual(['Almoço', 'Banheiro', 'Descanso']);
+  });
+
+  it('shows the history where a supervisor looks back: Consultas for yesterday', async () => {
+    const sup = await signIn('supervisor@mirante.demo');
+    const r = await sup.c.get('/api/lookback/conversations?from=2026-03-17&to=2026-03-17&limit=50');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.rows).toHaveLength(50);
+    expect(r.body.total).toBeGreaterThan(50);
   });
 });
