@@ -1,9 +1,11 @@
 // The demo operation (`npm run demo`): simulated customers and agents driving a running Mirante only
 // through its public interfaces — customers through the API channel (their replies come back on a
 // webhook this process serves), agents through the agent HTTP API — so the monitor has a living
-// operation to show. Options: --rate=customers per minute, --agents=N, --speed=time factor, --url.
+// operation to show. Options: --rate=customers per minute, --agents=N, --speed=time factor, --url,
+// --hour=the simulated day's starting hour in the contact center's time zone.
 import { createServer } from 'node:http';
 import { randomInt } from 'node:crypto';
+import { dailyCurve, localHour, pauseLengthMs, startingHour } from './clock.js';
 
 interface Options {
   url: string;
@@ -11,6 +13,8 @@ interface Options {
   agents: number;
   speed: number;
   password: string;
+  /** the simulated day starts at this local hour; null: the real local hour, or 10 at night */
+  hour: number | null;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -26,6 +30,7 @@ function parseOptions(argv: string[]): Options {
     agents: num('agents', 12, 1, 500),
     speed: num('speed', 1, 0.1, 20),
     password: process.env.MIRANTE_DEMO_PASSWORD || 'demo1234',
+    hour: argv.some((a) => a.startsWith('--hour=')) ? num('hour', 10, 0, 23.99) : null,
   };
 }
 
@@ -76,16 +81,19 @@ class Session {
   }
 }
 
-/** Hourly arrival factor of a Brazilian contact center: quiet at night, peaks mid-morning and mid-afternoon. */
-export function dailyCurve(hour: number): number {
-  const bell = (h: number, peak: number, width: number) => Math.exp(-((h - peak) ** 2) / (2 * width ** 2));
-  return 0.15 + 0.85 * Math.max(bell(hour, 10.5, 1.8), 0.9 * bell(hour, 15, 2));
-}
-
 async function main() {
   const o = parseOptions(process.argv.slice(2));
   const t = (ms: number) => ms / o.speed;
-  const log = (msg: string) => console.log(`[demo ${new Date().toLocaleTimeString('pt-BR')}] ${msg}`);
+  let timeZone = 'America/Sao_Paulo';
+  // the simulated clock: starts at `start.hour` local and runs `speed` times faster than the real one
+  const began = Date.now();
+  let start = { hour: 10, shifted: false };
+  const simHour = () => (start.hour + ((Date.now() - began) * o.speed) / 3_600_000) % 24;
+  const hhmm = (h: number) => `${String(Math.floor(h)).padStart(2, '0')}:${String(Math.floor((h % 1) * 60)).padStart(2, '0')}`;
+  const log = (msg: string) => {
+    const real = new Date().toLocaleTimeString('pt-BR', { timeZone });
+    console.log(`[demo ${real}${start.shifted || o.speed !== 1 ? ` · dia simulado ${hhmm(simHour())}` : ''}] ${msg}`);
+  };
   for (let i = 0; ; i++) {
     try {
       if ((await fetch(`${o.url}/healthz`)).ok) break;
@@ -98,6 +106,11 @@ async function main() {
 
   const admin = new Session(o.url);
   await admin.login('admin@mirante.demo', o.password);
+  timeZone = (await admin.call<{ timezone?: string }>('GET', '/api/settings')).body?.timezone ?? timeZone;
+  start = startingHour(o.hour, localHour(new Date(), timeZone));
+  if (start.shifted) {
+    log(`o dia simulado começa às ${hhmm(start.hour)} (${timeZone})${o.hour === null ? ': fora do horário comercial agora, então a demonstração simula um horário de movimento (use --hour=H para escolher)' : ''}`);
+  }
   const services = (await admin.call<{ items: any[] }>('GET', '/api/services?active=true')).body.items;
   const api = services.find((s) => s.channel === 'api');
   if (!api) throw new Error('no API-channel service in the demo data');
@@ -116,7 +129,7 @@ async function main() {
         // most customers answer; some go silent (the inactivity timer ends those)
         if (cust.replies < 3 && chance(0.75)) {
           cust.replies++;
-          setTimeout(() => void send(cust.externalId, pick(CUSTOMER_REPLIES)), t(3000 + randomInt(12_000)));
+          setTimeout(() => void send(cust.externalId, pick(CUSTOMER_REPLIES)), t(15_000 + randomInt(45_000)));
         }
       } catch {
         /* not ours */
@@ -157,21 +170,27 @@ async function main() {
     await s.call('POST', '/api/agent/login');
     log(`${u.name} entrou (Livre)`);
     const replied = new Map<string, number>();
+    // an agent answers each conversation every minute or two (reading, looking things up): handling
+    // times of minutes, so queues form at the peaks
+    const nextReply = new Map<string, number>();
     // the desk's sign of life, in real time whatever the loop is doing (a pause sleeps 30–150 s, and the
     // server drops an agent silent for 60 s): beside the loop, not inside it
     setInterval(() => void s.call('POST', '/api/agent/heartbeat').catch(() => {}), 20_000).unref();
     for (;;) {
       await sleep(t(2000 + randomInt(2000)));
       const mine = (await s.call<{ items: any[] }>('GET', '/api/conversations?mine=true')).body.items.filter((c) => c.state === 'in_service');
-      if (!mine.length && chance(0.04)) {
+      if (!mine.length && chance(0.01)) {
         const reason = pick(pauses);
         await s.call('POST', '/api/agent/pause', { reasonId: reason.id });
-        log(`${u.name} em pausa (${reason.name})`);
-        await sleep(t(30_000 + randomInt(120_000)));
+        const length = pauseLengthMs(reason.name);
+        log(`${u.name} em pausa (${reason.name}, ${Math.round(length / 60_000)} min)`);
+        await sleep(t(length));
         await s.call('POST', '/api/agent/resume');
         continue;
       }
       for (const c of mine) {
+        if ((nextReply.get(c.id) ?? 0) > Date.now()) continue;
+        nextReply.set(c.id, Date.now() + t(40_000 + randomInt(80_000)));
         const n = replied.get(c.id) ?? 0;
         if (c.lastMessageFrom !== 'customer' && n > 0) {
           // the customer went quiet after an answer: close it sometimes, else wait
@@ -210,7 +229,7 @@ async function main() {
   // arrivals: a Poisson process whose rate follows the hour of the day
   const arrivals = (async () => {
     for (;;) {
-      const perMinute = o.rate * dailyCurve(new Date().getHours() + new Date().getMinutes() / 60);
+      const perMinute = o.rate * dailyCurve(simHour());
       await sleep(t(-Math.log(1 - Math.random()) * (60_000 / Math.max(perMinute, 0.01))));
       const name = `${pick(FIRST)} ${pick(LAST)}`;
       void send(`demo-cliente-${randomInt(1e9)}`, pick(OPENERS), name).catch((err) => log(`envio falhou: ${err.message}`));
