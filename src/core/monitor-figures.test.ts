@@ -68,6 +68,25 @@ describe('monitor figures', () => {
     expect(filtered.agentsFiltered.total).toBe(1);
   });
 
+  it('lists every channel of the viewer\'s services, with zeros, when nothing is live', () => {
+    const f = computeMonitor({
+      conversations: [],
+      agents: [],
+      services: [svc('s1', 'webchat'), svc('s2', 'whatsapp'), svc('s3', 'whatsapp'), svc('s4', 'email')],
+      day: emptyDay('2026-11-21'),
+      filter: {},
+      now: dayStart + H, dayStart, dayEnd: dayStart + 24 * H, noInteractionMinutes: 5,
+    });
+    const none = { queued: 0, bot: 0, inService: 0, triage: 0, total: 0 };
+    expect(f.channels).toEqual([{ channel: 'email', ...none }, { channel: 'webchat', ...none }, { channel: 'whatsapp', ...none }]);
+    // a channel filter keeps only its own row
+    const wa = computeMonitor({
+      conversations: [], agents: [], services: [svc('s1', 'webchat'), svc('s2', 'whatsapp')], day: emptyDay('2026-11-21'),
+      filter: { channel: 'whatsapp' }, now: dayStart + H, dayStart, dayEnd: dayStart + 24 * H, noInteractionMinutes: 5,
+    });
+    expect(wa.channels).toEqual([{ channel: 'whatsapp', ...none }]);
+  });
+
   it('NS, TME, abandonment and TMA follow metrics.md', () => {
     const day = emptyDay('2026-11-21');
     const t0 = dayStart + H;

@@ -91,7 +91,9 @@ export function computeMonitor(input: MonitorInput) {
   const noInteractionMs = input.noInteractionMinutes * 60_000;
   const period = { start: input.dayStart, end: input.dayEnd, isToday: now >= input.dayStart && now < input.dayEnd };
 
-  const byChannel = new Map<Channel, Counts>();
+  // every channel of the viewer's services has its row, zeros included: wallboards and other
+  // systems reading the snapshot keep their shape when nothing is live
+  const byChannel = new Map<Channel, Counts>(services.map((s) => [s.channel, zero()]));
   const byService = new Map<string, Counts & { oldestQueuedAt: number | null }>();
   const totals = zero();
   const panel = { waitingCustomer: 0, waitingAgent: 0, noInteractionCustomer: 0, noInteractionAgent: 0 };
