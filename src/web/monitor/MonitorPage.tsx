@@ -15,6 +15,7 @@ import { OpenAlertSubject } from './AlertsInbox';
 import { AllocateModal } from './AllocateModal';
 import { ConversationListModal } from './ConversationList';
 import { ConversationModal } from './ConversationModal';
+import { GettingStarted } from './GettingStarted';
 import { Filters } from './Filters';
 import { dayKey, useNow } from './format';
 import type { LiveFilter } from './live';
@@ -173,7 +174,7 @@ export function MonitorPage() {
   const store = useMonitorStore();
   // the page's frame shows the connection and the filter: the live data's repaints belong to the tabs
   const state = useMonitorView(store, (s) => ({ status: s.status, ready: s.ready, reloading: s.reloading, filter: s.filter }));
-  const { services } = useServices();
+  const { services, loaded: servicesLoaded } = useServices();
   const [params, setParams] = useSearchParams();
   const tab: Tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as Tab) : 'position';
   const tz = settings.timezone;
@@ -234,6 +235,7 @@ export function MonitorPage() {
           </div>
           <Filters applied={state.filter} defaults={defaultFilter(tz)} services={services} onApply={apply} />
           {periodLabel && <Text size="sm" c="dimmed">{t('monitor.filters.periodPast', { date: periodLabel })}</Text>}
+          {servicesLoaded && services.length === 0 && <GettingStarted />}
           <Tabs
             value={tab}
             onChange={(v) => setParams((p) => {
