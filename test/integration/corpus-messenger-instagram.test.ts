@@ -153,6 +153,12 @@ describe.skipIf(!present)('the Messenger and Instagram corpus through the webhoo
     expect(await customerKinds(service.id)).toEqual(['text']);
   });
 
+  it('every wire-format file of the folders is replayed above', () => {
+    const folders = ['bottender-messaging-events', 'bottender-webhook-bodies', 'chatwoot-instagram'];
+    const files = folders.flatMap((f) => readdirSync(path.join(CORPUS, f)).filter((n) => n.endsWith('.json')).map((n) => `${f}/${n}`));
+    expect(CASES.map((c) => c.file).sort()).toEqual(files.sort());
+  });
+
   it('media named by URL wait as pending entries for the fetch job', async () => {
     const { service, post } = await account('facebook');
     const event = JSON.parse(readFileSync(path.join(CORPUS, 'bottender-messaging-events/imageMessage.json'), 'utf8'));

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelRegistry } from '../../src/channels/index.js';
 import { OPTION_PAYLOAD_PREFIX } from '../../src/channels/messenger/events.js';
+import { PROFILE_TIMEOUT_MS } from '../../src/channels/messenger/profile.js';
 import { storeAttachment } from '../../src/engine/attachments.js';
 import { loadChannelAccount } from '../../src/engine/channel-accounts.js';
 import { deriveSecretKey } from '../../src/engine/secrets.js';
 import { MetaMessengerSandbox, type MessengerPage } from '../../src/sandbox/meta-messenger.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import { FakeProvider } from '../support/fake-provider.js';
 import { expectOutbound } from '../support/outbound-guard.js';
 import { appForFile, createService, createTeam, createUser, TEST_SECRET_KEY, TWO_STEP, unique, type Client, type TestApp } from '../support/test-app.js';
 
@@ -94,6 +96,12 @@ describe.each(['facebook', 'instagram'] as const)('%s through the sandbox', (cha
     await t.settle();
     const after = await messagesOf(conv.id);
     expect(after.find((m) => m.authorType === 'customer' && m.body === 'Atendente')).toBeTruthy();
+    expect((await conversationOf(customer.id, channel)).state).toBe('in_service');
+
+    // an old quick reply tapped after the bot is over is a text, not a refused webhook (Meta would retry it)
+    expect((await meta.customerPicks(page, customer, replies[1])).status).toBe(200);
+    await t.settle();
+    expect((await messagesOf(conv.id)).filter((m) => m.authorType === 'customer').map((m) => m.body)).toEqual(['Oi, quero ajuda', 'Atendente', 'Sair']);
     expect((await conversationOf(customer.id, channel)).state).toBe('in_service');
 
     const reply = await desk.post(`/api/conversations/${conv.id}/messages`, { text: 'Olá Maria, sou a Ana. Como posso ajudar?' });
@@ -227,6 +235,25 @@ describe('Messenger and Instagram accounts', () => {
     const stranger = `ig-unknown-${randomUUID()}`;
     expect((await meta.customerSays(page, stranger, 'oi')).status).toBe(200);
     expect(await conversationOf(stranger, 'instagram')).toMatchObject({ name: null });
+  });
+
+  it('a slow Graph does not hold the webhook: the message is stored within the time limit, unnamed, and the name is not asked again at once', async () => {
+    const slow = await FakeProvider.start();
+    try {
+      slow.on('GET', /^\/v21\.0\/slow-/, { delayMs: 4000, json: { name: 'Tarde Demais' } });
+      const { page, account } = await setup('facebook');
+      const r = await admin.patch(`/api/channel-accounts/${account.id}`, { config: { pageId: page.pageId, apiBaseUrl: `${slow.url}/v21.0` } });
+      expect(r.status).toBe(200);
+      const customer = `slow-${randomUUID()}`;
+      const started = Date.now();
+      expect((await meta.customerSays(page, customer, 'oi')).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(PROFILE_TIMEOUT_MS + 1000);
+      expect(await conversationOf(customer, 'facebook')).toMatchObject({ name: null });
+      expect((await meta.customerSays(page, customer, 'tem alguém?')).status).toBe(200);
+      expect(slow.requests.filter((q) => q.path === `/v21.0/${customer}`)).toHaveLength(1);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('testConnection says what is wrong; accountSaved subscribes the Page', async () => {
