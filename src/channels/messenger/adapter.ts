@@ -88,7 +88,7 @@ async function fetchMedia(_ctx: AccountContext, ref: InboundMediaRef) {
 }
 
 /** The Page's webhook fields Mirante reads (channels.md §3). */
-export const PAGE_SUBSCRIBED_FIELDS = ['messages', 'message_deliveries', 'message_reads', 'message_echoes', 'messaging_postbacks', 'message_reactions'];
+export const PAGE_SUBSCRIBED_FIELDS = ['messages', 'message_deliveries', 'message_reads', 'message_echoes', 'messaging_postbacks', 'message_reactions', 'message_edits'];
 
 /**
  * Messenger delivers a Page's events only once the Page is subscribed to the app: done when the
