@@ -18,25 +18,30 @@ export type WindowDecision = { kind: 'open'; messagingType: 'RESPONSE' } | { kin
  * engine's clock, like the customer's message it answers), so a retry does not change the answer;
  * Graph still refuses one that crossed the line meanwhile (code 10 / 2018278 → window_closed).
  */
-export function windowDecision(window: ChannelCapabilities['window'], writtenAt: Date, lastCustomerAt: Date | null): WindowDecision {
+export function windowDecision(window: ChannelCapabilities['window'], writtenAt: Date, lastCustomerAt: Date | null, byPerson = true): WindowDecision {
   if (!window) return { kind: 'open', messagingType: 'RESPONSE' };
   if (!lastCustomerAt) return { kind: 'closed' };
   const hours = (writtenAt.getTime() - lastCustomerAt.getTime()) / 3_600_000;
   if (hours <= window.hours) return { kind: 'open', messagingType: 'RESPONSE' };
-  if (window.humanAgentHours && hours <= window.humanAgentHours) return { kind: 'human_agent', messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' };
+  // Meta's policy: the tag is for a person's answer, never for the bot's or the system's messages
+  if (byPerson && window.humanAgentHours && hours <= window.humanAgentHours) return { kind: 'human_agent', messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' };
   return { kind: 'closed' };
 }
 
 /** When the message was written, and the customer's last message on this channel (any of their conversations). */
-export async function windowTimes(db: Queryable, messageId: number): Promise<{ writtenAt: Date; lastCustomerAt: Date | null }> {
-  const { rows } = await db.query<{ written_at: Date; last_customer_at: Date | null }>(
-    `SELECT m.created_at AS written_at,
+export async function windowTimes(db: Queryable, messageId: number): Promise<{ writtenAt: Date; lastCustomerAt: Date | null; byPerson: boolean }> {
+  const { rows } = await db.query<{ written_at: Date; last_customer_at: Date | null; author_type: string }>(
+    `SELECT m.created_at AS written_at, m.author_type,
         (SELECT max(c2.last_customer_message_at) FROM conversations c2 WHERE c2.contact_id = c.contact_id AND c2.channel = c.channel) AS last_customer_at
        FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = $1`,
     [messageId],
   );
   if (!rows[0]) throw new PermanentFailure(`message ${messageId} does not exist`);
-  return { writtenAt: new Date(rows[0].written_at), lastCustomerAt: rows[0].last_customer_at ? new Date(rows[0].last_customer_at) : null };
+  return {
+    writtenAt: new Date(rows[0].written_at),
+    lastCustomerAt: rows[0].last_customer_at ? new Date(rows[0].last_customer_at) : null,
+    byPerson: rows[0].author_type === 'agent',
+  };
 }
 
 /** Messenger's quick replies: at most 13, a title of at most 20 characters (the payload keeps the option). */
@@ -102,11 +107,12 @@ export const sendPath = (account: LoadedChannelAccount) => `/${String(account.co
 export async function sendThroughMessenger(caps: ChannelCapabilities, ctx: SendContext, m: OutboundMessage): Promise<SendResult> {
   const { account, db } = ctx;
   const token = pageToken(account);
-  const { writtenAt, lastCustomerAt } = await windowTimes(db, m.messageId);
-  const w = windowDecision(caps.window, writtenAt, lastCustomerAt);
+  const { writtenAt, lastCustomerAt, byPerson } = await windowTimes(db, m.messageId);
+  const w = windowDecision(caps.window, writtenAt, lastCustomerAt, byPerson);
   if (w.kind === 'closed') {
+    const hours = byPerson ? (caps.window?.humanAgentHours ?? caps.window?.hours) : caps.window?.hours;
     throw new PermanentFailure(
-      lastCustomerAt ? `the customer last wrote ${lastCustomerAt.toISOString()}: past the ${caps.window?.humanAgentHours ?? caps.window?.hours} h window` : 'the customer never wrote on this channel',
+      lastCustomerAt ? `the customer last wrote ${lastCustomerAt.toISOString()}: past the ${hours} h window` : 'the customer never wrote on this channel',
       'window_closed',
     );
   }

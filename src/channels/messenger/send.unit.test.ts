@@ -20,6 +20,11 @@ describe('the Messenger window', () => {
     expect(windowDecision(fb.window, at(168.01), last).kind).toBe('closed');
   });
 
+  it('the bot and the system get no HUMAN_AGENT tag: past 24 h their messages are refused', () => {
+    expect(windowDecision(fb.window, at(23), last, false).kind).toBe('open');
+    expect(windowDecision(fb.window, at(25), last, false).kind).toBe('closed');
+  });
+
   it('a customer who never wrote cannot be written to; a channel without a window always can', () => {
     expect(windowDecision(fb.window, at(0), null).kind).toBe('closed');
     expect(windowDecision(null, at(1000), null).kind).toBe('open');
