@@ -8,7 +8,9 @@ import { deliverWebhook, type SandboxContext, type SandboxProvider } from './san
 // files, and the webhooks a customer's action makes (signed with the app secret, X-Hub-Signature-256
 // and the legacy X-Hub-Signature), with the receipts Meta sends for what Mirante sent: Messenger a
 // delivery (mids) then a read (watermark), Instagram only a read naming the message.
-// An account points at it with config.apiBaseUrl = `{sandbox}/meta-messenger/v21.0`.
+// An account points at it with config.apiBaseUrl = `{sandbox}/meta-messenger/v21.0`. By hand:
+// POST /meta-messenger/_control/pages (a MessengerPage), POST /_control/says {pageId, customer, text},
+// GET /_control/sent.
 
 export interface MessengerPage {
   channel: 'facebook' | 'instagram';
@@ -65,6 +67,16 @@ export class MetaMessengerSandbox implements SandboxProvider {
       return { success: true };
     });
     scope.get('/:version/:id', (req, reply) => this.node(req, reply));
+    // by hand (npm run sandbox): connect a page, make a customer write, see what Mirante sent
+    scope.post('/_control/pages', (req) => this.connect(req.body as MessengerPage));
+    scope.post('/_control/says', async (req, reply) => {
+      const b = (req.body ?? {}) as { pageId?: string; customer?: MessengerCustomer; text?: string };
+      const page = this.pages.find((p) => p.pageId === b.pageId);
+      if (!page || !b.customer?.id || !b.text) return reply.code(400).send({ error: 'pageId (connected), customer {id, name} and text are required' });
+      this.addCustomer(b.customer);
+      return this.customerSays(page, b.customer, b.text);
+    });
+    scope.get('/_control/sent', async () => this.sent.map(({ page, ...s }) => ({ ...s, pageId: page.pageId })));
     scope.get('/cdn/:file', (req, reply) => {
       const f = ctx.files.get((req.params as { file: string }).file);
       if (!f) return reply.code(404).send('not found');

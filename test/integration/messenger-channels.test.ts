@@ -230,6 +230,17 @@ describe('Messenger and Instagram accounts', () => {
     expect(wrong.status).toBe(403);
   });
 
+  it('by hand: the sandbox’s control routes make a customer write and list what Mirante sent', async () => {
+    const { page } = await setup('instagram');
+    const customer = { id: `ig-hand-${randomUUID()}`, name: 'Bia' };
+    const said = await fetch(`${sandbox.url}/meta-messenger/_control/says`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pageId: page.pageId, customer, text: 'Olá' }) });
+    expect(await said.json()).toMatchObject({ status: 200 });
+    expect(await conversationOf(customer.id, 'instagram')).toMatchObject({ name: 'Bia' });
+    await t.runtime.outbox.tick();
+    const sent = (await (await fetch(`${sandbox.url}/meta-messenger/_control/sent`)).json()) as { recipient: string; pageId: string }[];
+    expect(sent.filter((x) => x.recipient === customer.id).map((x) => x.pageId)).toEqual([page.pageId, page.pageId]);
+  });
+
   it('a profile that Graph does not give leaves the contact unnamed, and the message is stored anyway', async () => {
     const { page } = await setup('instagram');
     const stranger = `ig-unknown-${randomUUID()}`;
