@@ -277,6 +277,17 @@ describe('Messenger and Instagram accounts', () => {
     expect(badToken).toMatchObject({ ok: false, problem: { pt: expect.stringContaining('token de acesso da página foi recusado') } });
     const missing = await adapter.testConnection!({ account: { ...loaded, credentials: { ...loaded.credentials, appSecret: '' } }, db: t.db });
     expect(missing).toEqual({ ok: false, problem: { en: 'missing: appSecret', pt: 'faltam: appSecret' } });
+    const wrongId = await adapter.testConnection!({ account: { ...loaded, config: { ...loaded.config, pageId: '999' } }, db: t.db });
+    expect(wrongId).toMatchObject({ ok: false, problem: { pt: expect.stringContaining('o id da página não foi encontrado') } });
+    // nothing listens there: Meta cannot be reached
+    const closed = 'http://127.0.0.1:9';
+    const undo = expectOutbound(closed);
+    try {
+      const unreachable = await adapter.testConnection!({ account: { ...loaded, config: { ...loaded.config, apiBaseUrl: `${closed}/v21.0` } }, db: t.db });
+      expect(unreachable).toMatchObject({ ok: false, problem: { pt: expect.stringContaining('não foi possível falar com a API da Meta') } });
+    } finally {
+      undo();
+    }
 
     await adapter.accountSaved!({ account: loaded, db: t.db });
     const sub = sandbox.requestsTo('meta-messenger', 'POST').find((r) => r.url.includes(`/${String(loaded.config.pageId)}/subscribed_apps`));

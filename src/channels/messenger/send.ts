@@ -74,7 +74,8 @@ export function sendError(e: unknown): unknown {
   if (!(e instanceof GraphError)) return e;
   const text = `${e.code ?? e.status}${e.subcode ? `/${e.subcode}` : ''} ${e.message}`;
   if (e.code === 10 && (e.subcode === 2018278 || e.subcode === null)) return new PermanentFailure(text, 'window_closed');
-  if (e.code === 551 || e.subcode === 1545041) return new PermanentFailure(text, 'recipient_unavailable');
+  // 551 "this person isn't available", 2018001 "no matching user", 1545041 the person left the conversation
+  if (e.code === 551 || e.subcode === 2018001 || e.subcode === 1545041) return new PermanentFailure(text, 'recipient_unavailable');
   if (e.code === 190 || e.status === 401) return new PermanentFailure(text, 'bad_token');
   return outboxError(e);
 }

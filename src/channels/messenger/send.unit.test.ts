@@ -62,6 +62,7 @@ describe('the Send API bodies', () => {
     const code = (e: unknown) => (e instanceof PermanentFailure ? e.reasonCode : 'retry');
     expect(code(sendError(new GraphError(400, 10, 2018278, 'outside window')))).toBe('window_closed');
     expect(code(sendError(new GraphError(400, 551, null, 'This person isn\'t available right now.')))).toBe('recipient_unavailable');
+    expect(code(sendError(new GraphError(400, 100, 2018001, 'No matching user found')))).toBe('recipient_unavailable');
     expect(code(sendError(new GraphError(400, 190, null, 'Invalid OAuth access token')))).toBe('bad_token');
     expect(code(sendError(new GraphError(400, 100, null, 'bad param')))).toBe('graph_100');
     expect(code(sendError(new GraphError(400, 613, null, 'Calls to this api have exceeded the rate limit.')))).toBe('retry');
