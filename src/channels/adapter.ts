@@ -85,6 +85,11 @@ export interface WebhookReply {
   body?: string;
 }
 
+/** What a parse may read: Messenger's read receipts name a time (a watermark), not the messages. */
+export interface WebhookContext {
+  db: Database;
+}
+
 export interface WebhookHandler {
   /**
    * GET handshake (Meta's hub.challenge): the reply for a valid request, or null (answered 403).
@@ -98,7 +103,7 @@ export interface WebhookHandler {
    * the provider's shape (answered 400). NUL characters need no care here: the route strips them from
    * every string (a provider retries a refused webhook forever, so refusing is not an option).
    */
-  parse(account: LoadedChannelAccount, req: WebhookRequest): ParsedWebhook | Promise<ParsedWebhook>;
+  parse(account: LoadedChannelAccount, req: WebhookRequest, ctx?: WebhookContext): ParsedWebhook | Promise<ParsedWebhook>;
   /** The answer once everything is durable; default 200 `{"messages":n,"receipts":n}`. */
   ack?(result: { messages: InboundResult[]; receipts: number }): WebhookReply;
 }

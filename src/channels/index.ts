@@ -2,6 +2,8 @@ import type { Runtime } from '../engine/runtime.js';
 import type { SecretKey } from '../engine/secrets.js';
 import { channelRegistry } from './adapter.js';
 import { apiAdapter } from './api/index.js';
+import { facebookAdapter } from './facebook/index.js';
+import { instagramAdapter } from './instagram/index.js';
 import { CHANNEL_MEDIA, mediaFetcher } from './media.js';
 import { CHANNEL_SEND, channelSendHook, channelSender } from './outbound.js';
 import { webchatAdapter } from './webchat/index.js';
@@ -12,6 +14,8 @@ export { channelRegistry } from './adapter.js';
 // one line here.
 channelRegistry.register(apiAdapter);
 channelRegistry.register(webchatAdapter);
+channelRegistry.register(facebookAdapter);
+channelRegistry.register(instagramAdapter);
 
 /** Each channel plugs its outbound hook into the engine and its senders into the outbox. */
 export function registerChannels(runtime: Runtime, key: SecretKey, publicUrl?: string): void {

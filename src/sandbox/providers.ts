@@ -1,4 +1,7 @@
+import { metaMessenger } from './meta-messenger.js';
 import type { SandboxProvider } from './sandbox.js';
 
 // The providers the sandbox speaks. A new one: its file here, and one line in this list.
-export const SANDBOX_PROVIDERS: SandboxProvider[] = [];
+export const SANDBOX_PROVIDERS: SandboxProvider[] = [
+  metaMessenger,
+];

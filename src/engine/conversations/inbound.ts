@@ -31,6 +31,11 @@ export interface InboundMessage {
   subject?: string | null;
   /** a WebChat bot button: stored as the option's label, answered as that option */
   option?: string | null;
+  /**
+   * A provider's widget (a quick reply, a button) can be pressed long after the bot is over: then the
+   * message is kept as its text instead of refused, since a provider retries a refused webhook.
+   */
+  optionOrText?: boolean;
   payload?: Record<string, unknown> | null;
 }
 
@@ -154,6 +159,7 @@ async function receiveInboundIn(engine: Engine, u: UnitOfWork, m: InboundMessage
   const s = await activeService(u, m.serviceId);
   const contactId = await findOrCreateContact(u, m.channel, m.contact);
   const open = await findOpenConversation(u, contactId, s.id);
+  if (m.option && open?.state !== 'bot' && m.optionOrText) m = { ...m, option: null };
   if (m.option && open?.state !== 'bot') throw new AppError(409, 'not_in_bot', at('option', { en: 'the conversation is not in the bot any more', pt: 'a conversa não está mais no pré-atendimento' }), { currentState: open?.state ?? 'none' });
   const opened = open ? null : await openConversation(engine, u, s, contactId, m.subject ?? null);
   let c = open ?? opened!.conversation;

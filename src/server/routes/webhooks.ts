@@ -94,7 +94,7 @@ export async function registerWebhooks(app: FastifyInstance, { runtime, secretKe
       }
       let parsed;
       try {
-        parsed = await handler.parse(a, wr);
+        parsed = await handler.parse(a, wr, { db: runtime.engine.db });
       } catch (err) {
         if (err instanceof WebhookParseError) throw new AppError(400, 'validation_error', { en: `not a ${a.channel} webhook: ${err.message}`, pt: `não é um webhook de ${a.channel}: ${err.message}` });
         throw err;
