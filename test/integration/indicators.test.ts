@@ -197,7 +197,7 @@ describe('Indicadores over scripted traffic, worked out by hand', () => {
     expect(second.body.rows.map((x: any) => x.id)).toEqual([w.ids.c1, w.ids.c7]);
     expect(second.body.next).toBeNull();
     const mail = first.body.rows[0];
-    const { rows: [c6] } = await t.db.query(`SELECT protocol, created_at FROM conversations WHERE id = $1`, [w.ids.c6]);
+    const { rows: [c6] } = await t.db.query<{ protocol: string; created_at: Date }>(`SELECT protocol, created_at FROM conversations WHERE id = $1`, [w.ids.c6]);
     expect(mail).toMatchObject({
       protocol: c6.protocol, protocolAt: c6.created_at.toISOString(), state: 'completed', channel: 'email', serviceName: w.mailB.name, direction: 'inbound',
       subject: 'Segunda via', description: 'Olá, preciso de ajuda', origin: 'ana@example.com', bot: false, human: true, agentName: w.b1.name,
@@ -375,8 +375,9 @@ describe('randomized traffic against an independent fold', () => {
       finishedAt: r.finished_at, classificationId: r.classification_id,
     }));
     expect(rows.length).toBeGreaterThan(raw.length);
-    for (const q of [{}, { serviceId: w.chatA.id }, { channel: 'whatsapp' as const }, { serviceId: w.tgB.id, channel: 'telegram' as const }]) {
-      const qs = new URLSearchParams({ from: FROM, to: TO, ...q });
+    const cases: { serviceId?: string; channel?: string }[] = [{}, { serviceId: w.chatA.id }, { channel: 'whatsapp' }, { serviceId: w.tgB.id, channel: 'telegram' }];
+    for (const q of cases) {
+      const qs = new URLSearchParams({ from: FROM, to: TO, ...q } as Record<string, string>);
       const r = await admin.get(`/api/indicators?${qs}`);
       expect(r.status).toBe(200);
       const want = foldIndicators(rows, { from: FROM, to: TO, ...q }, names);
