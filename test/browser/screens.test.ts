@@ -156,7 +156,7 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
     await ready(page);
     await page.getByTestId('monitor-live').filter({ hasText: /ao vivo|live/i }).waitFor();
     const found: string[] = [];
-    for (const tab of ['position', 'services', 'agents', 'panel']) {
+    for (const tab of ['position', 'services', 'agents', 'indicators', 'panel']) {
       await page.getByTestId(`tab-${tab}`).click();
       await ready(page);
       found.push(...(await bothLanguages(page, `monitor-${tab}`, { screenshotAt: tab === 'services' ? [1366] : [] })));
