@@ -1,4 +1,5 @@
 import { Table } from '@mantine/core';
+import type { Channel } from '../../contracts/common';
 import { useTranslation } from 'react-i18next';
 import { STATUS_CHANNEL_COLUMNS, type IndicatorsReport, type StatusChannelColumn, type SummaryTable as Summary } from '../../contracts/indicators';
 import { HelpTh } from '../analysis/shared';
@@ -30,7 +31,7 @@ export function SummaryTable({ table, kind, testId }: { table: Summary; kind: 's
         <Table.Tbody>
           {table.rows.map((r) => (
             <Table.Tr key={r.key}>
-              <Table.Td>{kind === 'channel' ? <ChannelLabel channel={r.key as never} /> : r.name}</Table.Td>
+              <Table.Td>{kind === 'channel' ? <ChannelLabel channel={r.key as Channel} /> : r.name}</Table.Td>
               <Table.Td ta="right">{num(r.count, language)}</Table.Td>
               <Table.Td ta="right">{num(r.pct, language, 2)}%</Table.Td>
               <Table.Td ta="right">{seconds(r.totalSeconds)}</Table.Td>
