@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { describeBrowser, launchBrowser, newPage, screenshot, signIn, startWebServer, type WebServer } from '../support/browser.js';
 import { csvTable, hms } from '../support/csv.js';
+import { checkScreen } from '../support/screen-check.js';
 import { Client, createService, createTeam, createUser } from '../support/test-app.js';
 
 // Início → Indicadores in Chromium, as a supervisor: the six tables for seeded conversations (ended a
@@ -88,6 +89,9 @@ describeBrowser('Início → Indicadores', () => {
     await page.getByTestId('indicators-byService').getByText('DurMedia').hover();
     await page.getByText('DurMedia: DurTotal ÷ QtdAtend', { exact: false }).waitFor();
     await screenshot(page, 'indicators-pt-BR');
+    // the tables filled: they fit a laptop, a wide screen and a phone, and pass axe
+    await page.mouse.move(0, 0);
+    expect(await checkScreen(page, 'indicators-filled')).toEqual([]);
     expect(errors).toEqual([]);
   });
 

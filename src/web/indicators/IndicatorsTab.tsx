@@ -76,22 +76,22 @@ export function IndicatorsTab({ filter }: { filter: LiveFilter }) {
       {r && r.byStatus.total > 0 && (
         <>
           <Section title={t('indicators.tables.byService')} table="byService" query={query}>
-            <SummaryTable table={r.byService} kind="service" testId="indicators-byService" />
+            <SummaryTable table={r.byService} kind="service" testId="indicators-byService" label={t('indicators.tables.byService')} />
           </Section>
           <Section title={t('indicators.tables.byChannel')} table="byChannel" query={query}>
-            <SummaryTable table={r.byChannel} kind="channel" testId="indicators-byChannel" />
+            <SummaryTable table={r.byChannel} kind="channel" testId="indicators-byChannel" label={t('indicators.tables.byChannel')} />
           </Section>
           <Section title={t('indicators.tables.byAgent')} table="byAgent" query={query}>
-            <SummaryTable table={r.byAgent} kind="agent" testId="indicators-byAgent" />
+            <SummaryTable table={r.byAgent} kind="agent" testId="indicators-byAgent" label={t('indicators.tables.byAgent')} />
           </Section>
           <Section title={t('indicators.tables.byStatus')} table="byStatus" query={query}>
-            <StatusTable status={r.byStatus} />
+            <StatusTable status={r.byStatus} label={t('indicators.tables.byStatus')} />
           </Section>
           <Section title={t('indicators.tables.conversations')} table="conversations" query={query}>
-            <OmniConversations query={query} timeZone={r.timezone} />
+            <OmniConversations query={query} timeZone={r.timezone} label={t('indicators.tables.conversations')} />
           </Section>
           <Section title={t('indicators.tables.daySummary')} table="daySummary" query={query}>
-            <DaySummaryTable rows={r.daySummary} timeZone={r.timezone} />
+            <DaySummaryTable rows={r.daySummary} timeZone={r.timezone} label={t('indicators.tables.daySummary')} />
           </Section>
         </>
       )}

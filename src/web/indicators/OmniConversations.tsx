@@ -6,6 +6,7 @@ import { get } from '../api';
 import { HelpTh } from '../analysis/shared';
 import { ChannelLabel } from '../monitor/channels';
 import { dateTime } from '../monitor/format';
+import { scrollable } from './SummaryTables';
 
 // Atendimentos OMNI: the conversations that ended in the period, latest first, a keyset page at a
 // time ("Carregar mais" asks for the page after the last one shown).
@@ -17,7 +18,7 @@ const COLUMNS: [title: string, help: string][] = [
   ['OcorrCrm', 'crm'], ['DataOcorr', 'crmDate'], ['SituacaoOcorr', 'crmState'], ['FimOcorr', 'crmEnd'],
 ];
 
-export function OmniConversations({ query, timeZone }: { query: URLSearchParams; timeZone: string }) {
+export function OmniConversations({ query, timeZone, label }: { query: URLSearchParams; timeZone: string; label: string }) {
   const { t, i18n: { language } } = useTranslation('indicators');
   const list = useInfiniteQuery({
     queryKey: ['indicators', 'conversations', query.toString()],
@@ -38,7 +39,7 @@ export function OmniConversations({ query, timeZone }: { query: URLSearchParams;
   if (list.isError) return <Text c="red" size="sm">{t('indicators.failed', { error: list.error.message })}</Text>;
   return (
     <>
-      <Table.ScrollContainer minWidth={2200}>
+      <Table.ScrollContainer minWidth={2200} scrollAreaProps={scrollable(label)}>
         <Table striped withTableBorder data-testid="indicators-conversations">
           <Table.Thead>
             <Table.Tr>{COLUMNS.map(([title, help]) => <HelpTh key={title} label={title} help={t(`indicators.help.${help}`)} />)}</Table.Tr>

@@ -9,14 +9,17 @@ import { dateTime, seconds } from '../monitor/format';
 // The five tables of Indicadores that come whole with GET /api/indicators, with the seed's column
 // titles and each definition in the title's tooltip.
 
+/** A table wider than the screen scrolls sideways: its viewport takes the keyboard's focus, named by the table's title. */
+export const scrollable = (label: string) => ({ viewportProps: { tabIndex: 0, role: 'region', 'aria-label': label } });
+
 const num = (n: number, lang: string, digits = 0) => n.toLocaleString(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** Resumo por Serviço, por Canal, Produtividade de Agentes: Nome, QtdAtend, PctQtd, DurTotal, DurMedia, DurMaxim and a total line. */
-export function SummaryTable({ table, kind, testId }: { table: Summary; kind: 'service' | 'channel' | 'agent'; testId: string }) {
+export function SummaryTable({ table, kind, testId, label }: { table: Summary; kind: 'service' | 'channel' | 'agent'; testId: string; label: string }) {
   const { t, i18n: { language } } = useTranslation('indicators');
   const timeNote = ` ${t('indicators.help.agentTime')}`;
   return (
-    <Table.ScrollContainer minWidth={560}>
+    <Table.ScrollContainer minWidth={560} scrollAreaProps={scrollable(label)}>
       <Table striped withTableBorder data-testid={testId}>
         <Table.Thead>
           <Table.Tr>
@@ -60,12 +63,12 @@ const STATUS_TITLES: Record<StatusChannelColumn, string> = {
 };
 
 /** Resumo por Status: ES, Situação, Pct, TotalSit and one column per channel (Voz always 0, Outros = Telegram and API). */
-export function StatusTable({ status }: { status: IndicatorsReport['byStatus'] }) {
+export function StatusTable({ status, label }: { status: IndicatorsReport['byStatus']; label: string }) {
   const { t, i18n: { language } } = useTranslation('indicators');
   const channelHelp = (c: StatusChannelColumn) =>
     c === 'voice' ? t('indicators.help.voice') : c === 'other' ? t('indicators.help.others') : t('indicators.help.channelCol', { channel: STATUS_TITLES[c] });
   return (
-    <Table.ScrollContainer minWidth={900}>
+    <Table.ScrollContainer minWidth={900} scrollAreaProps={scrollable(label)}>
       <Table striped withTableBorder data-testid="indicators-byStatus">
         <Table.Thead>
           <Table.Tr>
@@ -100,10 +103,10 @@ export function StatusTable({ status }: { status: IndicatorsReport['byStatus'] }
 }
 
 /** Resumo do dia: Tipo, CampanhaServico, Canal, SitOpe, Observacao, Ultimo, Qtd. */
-export function DaySummaryTable({ rows, timeZone }: { rows: IndicatorsReport['daySummary']; timeZone: string }) {
+export function DaySummaryTable({ rows, timeZone, label }: { rows: IndicatorsReport['daySummary']; timeZone: string; label: string }) {
   const { t, i18n: { language } } = useTranslation('indicators');
   return (
-    <Table.ScrollContainer minWidth={760}>
+    <Table.ScrollContainer minWidth={760} scrollAreaProps={scrollable(label)}>
       <Table striped withTableBorder data-testid="indicators-daySummary">
         <Table.Thead>
           <Table.Tr>
