@@ -108,4 +108,31 @@ describeBrowser('Início → Indicadores', () => {
     ]);
     await expect.poll(() => section.getByTestId('export-message').textContent()).toBe('Exportação concluída: 1 linhas');
   });
+
+  it('takes another period, and Atendimentos OMNI loads the next page on Carregar mais', async () => {
+    // 55 conversations that ended yesterday (São Paulo, UTC−3 all year), at noon there, a second apart
+    const yesterday = new Date(Date.now() - 3 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
+    const contact = (await server.db.query<{ id: string }>(`SELECT id FROM contacts LIMIT 1`)).rows[0].id;
+    await server.db.query(
+      `INSERT INTO conversations (protocol, service_id, channel, contact_id, state, agent_id, created_at, first_assigned_at, assigned_at, finished_at)
+       SELECT '20990102' || lpad(i::text, 6, '0'), $1, 'whatsapp', $2, 'completed', $3, t - interval '5 minutes', t - interval '2 minutes', t - interval '2 minutes', t
+         FROM generate_series(1, 55) i, LATERAL (SELECT $4::timestamptz + make_interval(secs => i)) x(t)`,
+      [mine.id, contact, agent.id, `${yesterday}T15:00:00Z`],
+    );
+    const typed = yesterday.split('-').reverse().join('/');
+    for (const id of ['indicators-from', 'indicators-to']) {
+      await page.getByTestId(id).fill(typed);
+      await page.getByTestId(id).press('Enter');
+    }
+    await page.getByTestId('indicators-apply').click();
+    const shown = page.getByTestId('indicators-conversations-shown');
+    await expect.poll(() => shown.textContent()).toBe('50 de 55 atendimentos');
+    expect(await cells('indicators-byService')).toEqual([['Segunda via de boleto', '55', '100,00%', '1:50:00', '2:00', '2:00']]);
+    await page.getByTestId('indicators-load-more').click();
+    await expect.poll(() => shown.textContent()).toBe('55 de 55 atendimentos');
+    const protocols = await page.getByTestId('indicators-conversations').locator('tbody tr td:nth-child(2)').allTextContents();
+    // the latest to end first, none twice
+    expect(protocols).toEqual(Array.from({ length: 55 }, (_, i) => `20990102${String(55 - i).padStart(6, '0')}`));
+    expect(await page.getByTestId('indicators-load-more').count()).toBe(0);
+  });
 });
