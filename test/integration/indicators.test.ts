@@ -311,6 +311,10 @@ describe('each table as CSV and XLSX', () => {
     expect(day[0]).toEqual(['Tipo', 'CampanhaServico', 'Canal', 'SitOpe', 'Observacao', 'Ultimo', 'Qtd']);
     expect(day).toContainEqual(['Receptivo', w.chatA.name, 'WebChat', 'Concluído', 'Resolvido', '10/03/2026 09:01:00', '1']);
     expect(day.length - 1).toBe(6);
+    // a Portuguese CSV writes the decimal comma (Brazilian Excel reads 66,67 as a number), an English one the point
+    const status = (await csvOf(`/api/indicators?from=${D}&to=${D}&table=byStatus&format=csv`)).table;
+    expect(status[1].slice(0, 4)).toEqual(['Entrada', 'Concluído', '66,67', '4']);
+    expect((await csvOf(`/api/indicators?from=${D}&to=${D}&table=byStatus&format=csv`, 'en')).table[1].slice(0, 4)).toEqual(['Inbound', 'Completed', '66.67', '4']);
     const ch = (await csvOf(`/api/indicators?from=${D}&to=${D}&table=byChannel&format=csv`, 'en')).table;
     expect(ch).toContainEqual(['WhatsApp', '1', '20', hms(150), hms(150), hms(150)]);
   });
