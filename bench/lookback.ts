@@ -31,13 +31,13 @@ import { loadConfig } from '../src/server/config.js';
 import { SEED_CHECKS, seedSteps, STATE_SHARES, type SeedSize } from './lookback-seed.js';
 import { emit, percentile } from './report.js';
 
-const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const SCALE = Number(process.env.BENCH_LOOKBACK_SCALE ?? 1);
 const RESEED = process.argv.includes('--reseed');
-const ADMIN = { email: 'bench@lookback.local', password: 'bench-password-1' };
+export const ADMIN = { email: 'bench@lookback.local', password: 'bench-password-1' };
 const SUFFIX = SCALE === 1 ? '' : `_s${String(SCALE).replace('.', '_')}`;
-const PG_NAME = `mirante_lookback${SUFFIX}`;
-const PGLITE_DIR = `/tmp/mirante-lookback-pglite${SUFFIX}`;
+export const PG_NAME = `mirante_lookback${SUFFIX}`;
+export const PGLITE_DIR = `/tmp/mirante-lookback-pglite${SUFFIX}`;
 const RUNS = 20;
 const WARM = 3;
 
@@ -90,13 +90,13 @@ async function report(db: Database, label: string, seconds: number | null): Prom
 
 // --- HTTP ---------------------------------------------------------------------------------------------
 
-interface Server {
+export interface Server {
   base: string;
   cookie: string;
   close(): Promise<void>;
 }
 
-async function startServer(db: Database): Promise<Server> {
+export async function startServer(db: Database): Promise<Server> {
   const runtime = await startRuntime(db, { background: false, onError: (err) => console.error('engine', err) });
   const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: 'bench-secret-key-for-mirante' };
   const app = await buildApp({ db, config, runtime });
@@ -116,7 +116,7 @@ async function startServer(db: Database): Promise<Server> {
   };
 }
 
-async function call(s: Server, path: string): Promise<{ status: number; ms: number; body: any }> {
+export async function call(s: Server, path: string): Promise<{ status: number; ms: number; body: any }> {
   const t = performance.now();
   const res = await fetch(s.base + path, { headers: { cookie: s.cookie } });
   const text = await res.text();

@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   webchat: () => import('./webchat.js'),
   'widget-size': () => import('./widget-size.js'),
   lookback: () => import('./lookback.js'),
+  indicators: () => import('./indicators.js'),
 };
 
 // flags (--reseed…) are the benchmarks' own: passed on, never taken for a name
@@ -25,8 +26,9 @@ if (unknown.length) {
   console.error(`unknown benchmark: ${unknown.join(', ')} (known: ${Object.keys(BENCHES).join(', ')})`);
   process.exit(2);
 }
-// lookback builds a 3,000,000-conversation database the first time (about 10 minutes, 9 GB): only when named
-const ON_REQUEST = new Set(['lookback']);
+// lookback builds a 3,000,000-conversation database the first time (about 10 minutes, 9 GB), and
+// indicators reads it: only when named
+const ON_REQUEST = new Set(['lookback', 'indicators']);
 const names = wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !ON_REQUEST.has(n));
 if (names.length === 1) {
   await (await BENCHES[names[0]]()).run();

@@ -33,6 +33,7 @@ const CUSTOM_PT: Record<string, string> = {
   'a service id for view=service': 'o id de um serviço para view=service',
   'an agent id or none for view=agent': 'o id de um agente, ou none, para view=agent',
   'a channel for view=channel': 'um canal para view=channel',
+  'required with format': 'obrigatório quando format é informado',
 };
 
 /** Custom messages built from a value, e.g. `"Sim" appears twice`. */

@@ -1,3 +1,4 @@
+import { VERSION } from './version.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -41,7 +42,6 @@ export interface AppDeps {
   webchatLimits?: Partial<WebchatLimits>;
 }
 
-const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
 
 export async function buildApp({ db, config, runtime: given, logger = false, webchatLimits }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({

@@ -41,6 +41,7 @@ export const AUDIT_ENTITIES = [
   'analysis_agents',
   'analysis_queue',
   'analysis_outbound',
+  'indicators',
   'monitorar',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

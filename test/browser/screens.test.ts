@@ -170,6 +170,14 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
     expect(found).toEqual([]);
   });
 
+  // a test of its own: with the four live tabs, Monitorar and the wallboard it would pass the timeout
+  it('Início’s Indicadores tab', async () => {
+    await page.goto(`${server.url}/monitor?tab=indicators`);
+    await ready(page);
+    await page.getByTestId('indicators-tab').waitFor();
+    expect(await bothLanguages(page, 'monitor-indicators', { screenshotAt: [1366] })).toEqual([]);
+  });
+
   it('the looking-back screens: Consultas, Histórico, Atendentes, Fila, Mensagens ativas', async () => {
     const found: string[] = [];
     for (const [name, path] of [

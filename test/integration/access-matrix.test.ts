@@ -84,6 +84,8 @@ const TABLE: Record<string, string> = {
   'GET /api/analysis/agents/{id}/conversations':      'user       | 401 403 404 ok ok | 401 403 ok 404 ok',
   'GET /api/analysis/queue':                          '-          | 401 403 ok ok ok',
   'GET /api/analysis/outbound':                       '-          | 401 403 ok ok ok',
+  'GET /api/indicators':                              '-          | 401 403 ok ok ok',
+  'GET /api/indicators/conversations':                '-          | 401 403 ok ok ok',
   'GET /api/services/{id}/wrapup-fields':             'service    | 401 ok 404 ok ok | 401 404 ok 404 ok',
   'PUT /api/services/{id}/wrapup-fields':             'service    | 401 403 403 403 ok | 401 403 403 403 ok',
   // users: an agent sees themself; a supervisor themself and the agents of their teams

@@ -24,7 +24,7 @@ export type Label = Record<ExportLanguage, string>;
  * - time: a local wall-clock time as text in the download's pattern (`timeFormat`, `localTimeText`);
  *   an XLSX date cell;
  * - duration: seconds; HH:MM:SS in a CSV, a day fraction shown [hh]:mm:ss in an XLSX;
- * - number: a number cell; text: as it is.
+ * - number: a number cell; in a Portuguese CSV with a decimal comma; text: as it is.
  */
 export type CellKind = 'time' | 'duration' | 'number' | 'text';
 
@@ -119,7 +119,10 @@ function csvBody<R>(batches: AsyncIterable<R[]>, opts: TableExportOptions<R>): R
           columns.map((c) => {
             const v = c.value(r, lang);
             if (v === null) return '';
-            return c.kind === 'duration' ? hms(v) : v;
+            if (c.kind === 'duration') return hms(v);
+            // Brazilian Excel reads 66,67 as a number, 66.67 as text
+            if (c.kind === 'number' && lang === 'pt') return String(v).replace('.', ',');
+            return v;
           }),
         );
         count += batch.length;

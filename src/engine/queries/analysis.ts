@@ -21,7 +21,7 @@ import { keysetPage, type SortKey } from './keyset.js';
 // reference/metrics.md.
 
 /** Params numbered as they are pushed: `p(value)` gives `$n`. */
-function paramList(start: unknown[] = []) {
+export function paramList(start: unknown[] = []) {
   const params = [...start];
   const p = (v: unknown) => {
     params.push(v);
@@ -30,7 +30,7 @@ function paramList(start: unknown[] = []) {
   return { params, p };
 }
 
-interface Period {
+export interface Period {
   from: string;
   to: string;
   start: Date;
@@ -39,7 +39,7 @@ interface Period {
 }
 
 /** The period asked (default: today in the contact center's time zone) as days and as instants [start, end). */
-async function periodOf(db: Queryable, q: { from?: string; to?: string }, now: Date): Promise<Period> {
+export async function periodOf(db: Queryable, q: { from?: string; to?: string }, now: Date): Promise<Period> {
   const { timezone: timeZone } = await getSettings(db);
   let { from, to } = q;
   if (!from || !to) {

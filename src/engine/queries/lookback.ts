@@ -55,7 +55,7 @@ export function sortKeys(sort: LookbackSort = 'start', dir?: 'asc' | 'desc'): So
 
 // A customer shown by name, else by how they reached us; the identity is read only when the contact
 // row has none of the three (COALESCE stops at the first value).
-const IDENTITY = `(SELECT coalesce(li.display_name, li.external_id) FROM contact_identities li WHERE li.contact_id = ct.id ORDER BY li.created_at LIMIT 1)`;
+export const IDENTITY = `(SELECT coalesce(li.display_name, li.external_id) FROM contact_identities li WHERE li.contact_id = ct.id ORDER BY li.created_at LIMIT 1)`;
 
 /** The conversation's own columns, the computed ones named as the sort keys name them. */
 const OWN_COLUMNS = `c.id, c.protocol, c.channel, c.direction, c.state, c.service_id, c.agent_id, c.contact_id, c.subject,

@@ -19,13 +19,14 @@ import { GettingStarted } from './GettingStarted';
 import { Filters } from './Filters';
 import { dayKey, useNow } from './format';
 import type { LiveFilter } from './live';
+import { IndicatorsTab } from '../indicators/IndicatorsTab';
 import { PanelTab } from './PanelTab';
 import { PositionTab } from './PositionTab';
 import { ServicesTab } from './ServicesTab';
 import type { MonitorState, MonitorStore } from './store';
 import { defaultFilter, useMonitorStore, useMonitorView, useServices } from './useMonitor';
 
-const TABS = ['position', 'services', 'agents', 'panel'] as const;
+const TABS = ['position', 'services', 'agents', 'indicators', 'panel'] as const;
 type Tab = (typeof TABS)[number];
 
 /** The connection as the supervisor must see it: a banner while the figures may be stale. */
@@ -165,8 +166,9 @@ export function MonitorFrame({ store, children }: { store: MonitorStore; childre
 }
 
 /**
- * Início: the supervisor's live monitor. Filters on top, then Posição Geral, Serviços, Agentes and
- * Painel; every figure comes from the /ws monitor stream (no polling), the times tick here.
+ * Início: the supervisor's live monitor. Filters on top, then Posição Geral, Serviços, Agentes,
+ * Indicadores and Painel; every live figure comes from the /ws monitor stream (no polling), the times
+ * tick here; Indicadores reads a period's tables over HTTP.
  */
 export function MonitorPage() {
   const { t, i18n } = useTranslation('monitor');
@@ -254,6 +256,7 @@ export function MonitorPage() {
             <Tabs.Panel value="position"><PositionTab /></Tabs.Panel>
             <Tabs.Panel value="services"><ServicesTab /></Tabs.Panel>
             <Tabs.Panel value="agents"><AgentsTab /></Tabs.Panel>
+            <Tabs.Panel value="indicators"><IndicatorsTab filter={state.filter} /></Tabs.Panel>
             <Tabs.Panel value="panel"><PanelTab /></Tabs.Panel>
           </Tabs>
           {modals}

@@ -297,6 +297,7 @@ export const en: typeof ptBR = {
       analysis_agents: 'Agents list (Operation analysis)',
       analysis_queue: 'Queue (Operation analysis)',
       analysis_outbound: 'Active messages (Operation analysis)',
+      indicators: 'Indicators (Home)',
       monitorar: 'Monitor',
     },
     actions: {

@@ -296,6 +296,7 @@ export const ptBR = {
       analysis_agents: 'Lista de atendentes (Análise da Operação)',
       analysis_queue: 'Fila (Análise da Operação)',
       analysis_outbound: 'Mensagens ativas (Análise da Operação)',
+      indicators: 'Indicadores (Início)',
       monitorar: 'Monitorar',
     },
     actions: {

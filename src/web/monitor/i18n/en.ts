@@ -42,7 +42,7 @@ export const en: typeof ptBR = {
       pending: 'Click Reload to apply the filters.',
       periodPast: 'Showing {{date}}.',
     },
-    tabs: { position: 'Overview', services: 'Services', agents: 'Agents', panel: 'Dashboard' },
+    tabs: { position: 'Overview', services: 'Services', agents: 'Agents', panel: 'Dashboard', indicators: 'Indicators' },
     states: {
       queued: 'Waiting in queue',
       bot: 'Self-service',

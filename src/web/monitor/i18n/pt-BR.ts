@@ -41,7 +41,7 @@ export const ptBR = {
       pending: 'Clique em Recarregar para aplicar os filtros.',
       periodPast: 'Exibindo {{date}}.',
     },
-    tabs: { position: 'Posição Geral', services: 'Serviços', agents: 'Agentes', panel: 'Painel' },
+    tabs: { position: 'Posição Geral', services: 'Serviços', agents: 'Agentes', panel: 'Painel', indicators: 'Indicadores' },
     states: {
       queued: 'Aguardando na fila',
       bot: 'Autoatendimento',
