@@ -6,6 +6,7 @@
 import { createServer } from 'node:http';
 import { randomInt } from 'node:crypto';
 import { dailyCurve, localHour, pauseLengthMs, startingHour } from './clock.js';
+import { answerBot, type BotChat } from './customer.js';
 
 interface Options {
   url: string;
@@ -100,7 +101,9 @@ async function main() {
     } catch {
       /* not up yet */
     }
-    if (i > 120) throw new Error(`Mirante does not answer at ${o.url}`);
+    // the first start writes the demo's 30 days of history before it listens: a minute or so
+    if (i > 600) throw new Error(`Mirante does not answer at ${o.url}`);
+    if (i > 0 && i % 20 === 0) console.log(`[demo] esperando o Mirante em ${o.url} (a primeira partida grava 30 dias de histórico)…`);
     await sleep(500);
   }
 
@@ -117,6 +120,7 @@ async function main() {
 
   // customers hear agents through the API channel's webhook, served here
   const byConversation = new Map<string, { externalId: string; replies: number }>();
+  const botChats = new Map<string, BotChat>();
   const hook = createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
@@ -124,6 +128,16 @@ async function main() {
       res.writeHead(200).end();
       try {
         const msg = JSON.parse(raw);
+        if (msg.message?.authorType === 'bot' && typeof msg.contact?.externalId === 'string') {
+          // the service's bot flow: the customer picks from its menus (demo/customer.ts); by the
+          // contact, since the bot may speak before the customer's own request has returned
+          const externalId: string = msg.contact.externalId;
+          const chat = botChats.get(externalId) ?? {};
+          botChats.set(externalId, chat);
+          const answer = answerBot(String(msg.message.text ?? ''), chat);
+          if (answer !== null) setTimeout(() => void send(externalId, answer), t(3000 + randomInt(9000)));
+          return;
+        }
         const cust = byConversation.get(msg.conversation?.id);
         if (!cust || msg.message?.authorType !== 'agent') return;
         // most customers answer; some go silent (the inactivity timer ends those)

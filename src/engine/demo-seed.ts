@@ -8,6 +8,8 @@ import { createResource, listResource, type ResourceDef } from './admin/resource
 import type { SqlCondition } from './queries/conversation-filter.js';
 import { seedDemoHistory, type DemoHistoryResult } from './demo-history.js';
 import { getSettings } from './settings.js';
+import { SAMPLE_FLOW_PT_BR } from '../core/bot-flow-sample.js';
+import { CHANNEL_CAPABILITIES } from '../contracts/channel-capabilities.js';
 
 // A believable Brazilian contact center for demos and manual testing (`npm run demo:seed`,
 // `npm start -- --demo`). Never run on a normal start.
@@ -228,6 +230,9 @@ export async function seedDemo(db: Database, password: string, opts: DemoSeedOpt
       serviceLevelSeconds: s.serviceLevelSeconds,
       tmaGoalSeconds: s.tmaGoalSeconds,
       emailTriage: s.emailTriage ?? false,
+      // every chat and messaging service greets with the sample flow (menu, a CPF, transfer), so
+      // Autoatendimento has work to show
+      botFlow: CHANNEL_CAPABILITIES[s.channel].botStage ? SAMPLE_FLOW_PT_BR : null,
     });
     serviceIds[s.name] = created.id;
   }
