@@ -23,7 +23,7 @@ import { resolveSecretKey } from '../engine/secrets.js';
 import { registerHttpHardening } from './http-hardening.js';
 import { registerGracefulClose } from './shutdown.js';
 import { refuseNul } from './nul.js';
-import { loggerOptions } from './logging.js';
+import { loggerOptions, logStream, requestId } from './logging.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,8 +44,13 @@ export interface AppDeps {
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
 
 export async function buildApp({ db, config, runtime: given, logger = false, webchatLimits }: AppDeps): Promise<FastifyInstance> {
+  const stream = logger === true ? logStream(config.logFormat) : undefined;
   const app = Fastify({
-    logger: logger === true ? loggerOptions(config.logLevel) : logger,
+    logger: logger === true ? { ...loggerOptions(config.logLevel), ...(stream && { stream }) } : logger,
+    // X-Request-Id: Fastify's requestIdHeader would take any value as it came; a log line and a
+    // response header get only a short, safe one (else a new id), and every line of the request has it
+    requestIdHeader: false,
+    genReqId: (req) => requestId(req.headers['x-request-id']),
     bodyLimit: 1024 * 1024,
     // a hop count is documented by Fastify but missing from its types
     trustProxy: config.trustProxy as boolean | string[],
@@ -54,6 +59,10 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
     // one line per request at info cost a busy node as much as a tenth of its CPU (the API channel
     // takes thousands of messages a second): requestLog below keeps what operators read
     logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    done();
   });
   requestLog(app);
   // first: a request refused during a shutdown costs nothing else; the drain gets most of the deadline
@@ -106,9 +115,9 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
   app.get('/api/version', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ version: VERSION }));
 
   await registerGateway(app, db, runtime, { publicUrl: config.publicUrl });
-  registerMetrics(app, runtime, process.env.METRICS_TOKEN || undefined);
+  const metrics = registerMetrics(app, runtime, config.metricsToken);
   await registerWebchat(app, { runtime, widgetDir: config.widgetDir, limits: webchatLimits });
-  await registerWebhooks(app, { runtime, secretKey, publicUrl: config.publicUrl });
+  await registerWebhooks(app, { runtime, secretKey, publicUrl: config.publicUrl, onFailure: (channel, reason) => metrics.webhookFailure(channel, reason) });
   await app.register(async (api) => registerRoutes(api, { db, config, secretKey, runtime }));
 
   if (indexHtml) await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: false });
