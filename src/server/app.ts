@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ErrorBody } from '../contracts/common.js';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
-import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Database } from '../db/database.js';
 import { startRuntime, type Runtime } from '../engine/runtime.js';
 import type { Config } from './config.js';
@@ -24,6 +26,7 @@ import { registerHttpHardening } from './http-hardening.js';
 import { registerGracefulClose } from './shutdown.js';
 import { refuseNul } from './nul.js';
 import { loggerOptions, logStream, requestId } from './logging.js';
+import { openapiTransform } from './openapi.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -83,11 +86,13 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'mirante_session' },
           bearer: { type: 'http', scheme: 'bearer', description: 'API channel token of one service' },
+          visitorToken: { type: 'apiKey', in: 'header', name: 'x-visitor-token', description: 'a WebChat visitor’s token (POST /webchat/visitors); on downloads also ?token=' },
         },
       },
       security: [{ session: [] }],
     },
-    transform: jsonSchemaTransform,
+    // every operation gets an operationId and its security (none for the public routes); uploads their body
+    transform: openapiTransform,
   });
   registerAuth(app, db, { publicUrl: config.publicUrl });
   // before the engine starts: on PostgreSQL without MIRANTE_SECRET_KEY this refuses to go on
@@ -103,7 +108,14 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
     app.addHook('onClose', () => workers.stop());
   }
 
-  app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/healthz', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['ops'],
+      summary: 'Liveness and readiness: 200 while the database answers, 503 when it does not or the node is shutting down',
+      response: { 200: z.object({ status: z.literal('ok') }), 503: z.union([z.object({ status: z.literal('unavailable') }), ErrorBody]) },
+    },
+  }, async (_req, reply) => {
     try {
       await db.query('SELECT 1');
       return { status: 'ok' };
