@@ -63,6 +63,18 @@ export const backoffCeilingMs = (attempts: number, policy: OutboxPolicy = OUTBOX
 export const retryDelayMs = (attempts: number, random: () => number = Math.random, policy: OutboxPolicy = OUTBOX_POLICY) =>
   Math.floor(random() * backoffCeilingMs(attempts, policy));
 
+/** The outbox's backlog for /metrics: items waiting, dead letters, and how long the oldest waiting one has waited. */
+export async function outboxBacklog(db: Queryable, now: Date): Promise<{ pending: number; dead: number; oldestPendingAgeSeconds: number }> {
+  // a dead item (a permanent failure, its attempts or age used up) is never due again: dead, not pending
+  const { rows } = await db.query<{ n: number; dead: number; oldest: Date | null }>(
+    `SELECT count(*) FILTER (WHERE dead_at IS NULL)::int AS n, count(*) FILTER (WHERE dead_at IS NOT NULL)::int AS dead,
+            min(created_at) FILTER (WHERE dead_at IS NULL) AS oldest
+       FROM outbox WHERE delivered_at IS NULL`,
+  );
+  const oldest = rows[0].oldest;
+  return { pending: rows[0].n, dead: rows[0].dead, oldestPendingAgeSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0 };
+}
+
 export async function enqueueOutbox(tx: Queryable, item: { kind: string; messageId?: number | null; target?: string | null; payload: unknown }, at: Date) {
   await tx.query('INSERT INTO outbox (kind, message_id, target, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $5)', [
     item.kind,

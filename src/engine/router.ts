@@ -13,6 +13,12 @@ const CHANNELS_OF = {
   email: (Object.keys(CHANNEL_CAPABILITIES) as Channel[]).filter((c) => CHANNEL_CAPABILITIES[c].workload === 'email'),
 };
 
+/** Told how long routing takes, for /metrics: each pass, and each guarded assignment transaction with the assignments it carried. */
+export interface RoutingObserver {
+  pass?(seconds: number): void;
+  assignments?(seconds: number, count: number): void;
+}
+
 /**
  * Runs routing passes on this node: reads the agents with a free slot and only the heads of the
  * queues they could take from, lets the core choose, and applies each choice in its own guarded
@@ -46,6 +52,7 @@ export class Router {
   skipped = 0;
   /** queued conversations read by passes (the heads), for the metrics and the tests */
   queuedRead = 0;
+  private readonly observers = new Set<RoutingObserver>();
 
   constructor(
     private readonly engine: Engine,
@@ -65,6 +72,12 @@ export class Router {
         }
       }
     });
+  }
+
+  /** Adds an observer of the passes' and assignments' durations; returns its removal. */
+  observe(observer: RoutingObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /** Asks for a pass: `any` (or no argument) looks at every queue; services, only if one of them may move. */
@@ -95,9 +108,12 @@ export class Router {
         return;
       }
     }
+    const started = performance.now();
     this.running = this.pass()
       .catch(this.onError)
       .finally(() => {
+        const seconds = (performance.now() - started) / 1000;
+        for (const o of this.observers) o.pass?.(seconds);
         this.running = null;
         if (this.again) this.run();
       });
@@ -211,8 +227,13 @@ export class Router {
     for (let start = 0; start < choices.length; start += this.chunk) {
       if (this.stopped) return;
       const chunk = choices.slice(start, start + this.chunk);
+      const started = performance.now();
       try {
-        rejected += (await this.engine.execute((u) => assignBatch(u, chunk, 'assigned'))).length;
+        const lost = (await this.engine.execute((u) => assignBatch(u, chunk, 'assigned'))).length;
+        rejected += lost;
+        // every assignment of the transaction waited for all of it
+        const seconds = (performance.now() - started) / 1000;
+        if (chunk.length > lost) for (const o of this.observers) o.assignments?.(seconds, chunk.length - lost);
       } catch (err) {
         // the transaction failed as a whole: nothing of it happened, and the next pass chooses again
         // (a deadlock with another node is expected now and then; anything else is reported)

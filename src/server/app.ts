@@ -2,10 +2,12 @@ import { VERSION } from './version.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ErrorBody } from '../contracts/common.js';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
-import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Database } from '../db/database.js';
 import { startRuntime, type Runtime } from '../engine/runtime.js';
 import type { Config } from './config.js';
@@ -24,7 +26,8 @@ import { resolveSecretKey } from '../engine/secrets.js';
 import { registerHttpHardening } from './http-hardening.js';
 import { registerGracefulClose } from './shutdown.js';
 import { refuseNul } from './nul.js';
-import { loggerOptions } from './logging.js';
+import { loggerOptions, logStream, requestId } from './logging.js';
+import { openapiTransform } from './openapi.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,8 +47,13 @@ export interface AppDeps {
 
 
 export async function buildApp({ db, config, runtime: given, logger = false, webchatLimits }: AppDeps): Promise<FastifyInstance> {
+  const stream = logger === true ? logStream(config.logFormat) : undefined;
   const app = Fastify({
-    logger: logger === true ? loggerOptions(config.logLevel) : logger,
+    logger: logger === true ? { ...loggerOptions(config.logLevel), ...(stream && { stream }) } : logger,
+    // X-Request-Id: Fastify's requestIdHeader would take any value as it came; a log line and a
+    // response header get only a short, safe one (else a new id), and every line of the request has it
+    requestIdHeader: false,
+    genReqId: (req) => requestId(req.headers['x-request-id']),
     bodyLimit: 1024 * 1024,
     // a hop count is documented by Fastify but missing from its types
     trustProxy: config.trustProxy as boolean | string[],
@@ -54,6 +62,10 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
     // one line per request at info cost a busy node as much as a tenth of its CPU (the API channel
     // takes thousands of messages a second): requestLog below keeps what operators read
     logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    done();
   });
   requestLog(app);
   // first: a request refused during a shutdown costs nothing else; the drain gets most of the deadline
@@ -74,11 +86,13 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'mirante_session' },
           bearer: { type: 'http', scheme: 'bearer', description: 'API channel token of one service' },
+          visitorToken: { type: 'apiKey', in: 'header', name: 'x-visitor-token', description: 'a WebChat visitor’s token (POST /webchat/visitors); on downloads also ?token=' },
         },
       },
       security: [{ session: [] }],
     },
-    transform: jsonSchemaTransform,
+    // every operation gets an operationId and its security (none for the public routes); uploads their body
+    transform: openapiTransform,
   });
   registerAuth(app, db, { publicUrl: config.publicUrl });
   // before the engine starts: on PostgreSQL without MIRANTE_SECRET_KEY this refuses to go on
@@ -94,7 +108,14 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
     app.addHook('onClose', () => workers.stop());
   }
 
-  app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/healthz', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['ops'],
+      summary: 'Liveness and readiness: 200 while the database answers, 503 when it does not or the node is shutting down',
+      response: { 200: z.object({ status: z.literal('ok') }), 503: z.union([z.object({ status: z.literal('unavailable') }), ErrorBody]) },
+    },
+  }, async (_req, reply) => {
     try {
       await db.query('SELECT 1');
       return { status: 'ok' };
@@ -106,9 +127,9 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
   app.get('/api/version', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ version: VERSION }));
 
   await registerGateway(app, db, runtime, { publicUrl: config.publicUrl });
-  registerMetrics(app, runtime, process.env.METRICS_TOKEN || undefined);
+  const metrics = registerMetrics(app, runtime, config.metricsToken);
   await registerWebchat(app, { runtime, widgetDir: config.widgetDir, limits: webchatLimits });
-  await registerWebhooks(app, { runtime, secretKey, publicUrl: config.publicUrl });
+  await registerWebhooks(app, { runtime, secretKey, publicUrl: config.publicUrl, onFailure: (channel, reason) => metrics.webhookFailure(channel, reason) });
   await app.register(async (api) => registerRoutes(api, { db, config, secretKey, runtime }));
 
   if (indexHtml) await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: false });

@@ -11,6 +11,10 @@ export interface Config {
   adminEmail?: string;
   adminPassword?: string;
   logLevel: string;
+  /** `pretty` (readable lines, pino-pretty) or `json` (one object a line); LOG_FORMAT, else pretty on a terminal and json otherwise */
+  logFormat: LogFormat;
+  /** METRICS_TOKEN: when set, /metrics answers anyone with `Authorization: Bearer <token>` (else only loopback) */
+  metricsToken?: string;
   cookieSecure: boolean;
   sessionHours: number;
   /** Folder of the built web app; served at / when it exists. */
@@ -23,6 +27,16 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** The hard deadline of a shutdown (SIGTERM, Ctrl-C), in ms: past it the process exits with code 1. */
   shutdownTimeoutMs: number;
+}
+
+export type LogFormat = 'json' | 'pretty';
+
+/** `LOG_FORMAT`: json or pretty; unset, readable lines when stdout is a terminal and JSON when it is not (a file, a collector). */
+export function parseLogFormat(value: string | undefined, stdoutIsTty: boolean): LogFormat {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '') return stdoutIsTty ? 'pretty' : 'json';
+  if (v === 'json' || v === 'pretty') return v;
+  throw new Error(`LOG_FORMAT must be json or pretty, got "${value}"`);
 }
 
 /** `TRUST_PROXY`: unset/`false` trusts nobody, `true` every hop, a number that many hops, else a comma list of addresses or CIDRs. */
@@ -72,6 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmail: env.MIRANTE_ADMIN_EMAIL || undefined,
     adminPassword: env.MIRANTE_ADMIN_PASSWORD || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
+    logFormat: parseLogFormat(env.LOG_FORMAT, process.stdout.isTTY === true),
+    metricsToken: env.METRICS_TOKEN || undefined,
     cookieSecure: env.COOKIE_SECURE === 'true',
     sessionHours: Number(env.SESSION_HOURS ?? 12),
     webDir: resolve(env.WEB_DIR ?? './dist/web'),

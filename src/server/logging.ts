@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import PinoPretty from 'pino-pretty';
+import type { LogFormat } from './config.js';
 
 /** Query parameters whose value is a secret: the widget's visitor token, OAuth and provider challenges. */
 const SECRET_PARAMS = /^(token|access_token|id_token|refresh_token|code|secret|password|key|api_key|apikey|signature|sig|hub\.verify_token|verify_token)$/i;
@@ -63,4 +66,26 @@ export function loggerOptions(level: string) {
       }),
     },
   };
+}
+
+/**
+ * Where log lines go: readable lines for a person at a terminal (pino-pretty, in this process: one
+ * line per request, its id first), else nothing here, and pino writes JSON to stdout.
+ */
+export function logStream(format: LogFormat, destination?: NodeJS.WritableStream): NodeJS.WritableStream | undefined {
+  if (format !== 'pretty') return undefined;
+  return PinoPretty({
+    ...(destination && { destination, colorize: false }),
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,reqId,req,res,responseTime',
+    messageFormat: '{if reqId}[{reqId}] {end}{msg}{if req.method} {req.method} {req.url}{end}{if res.statusCode} {res.statusCode} {responseTime} ms{end}',
+  });
+}
+
+/** A request id a client or proxy may choose: short, and only characters safe in a log line and a header. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** The request's id: the `X-Request-Id` it came with when that is a safe one, else a new one. */
+export function requestId(header: string | string[] | undefined): string {
+  return typeof header === 'string' && SAFE_REQUEST_ID.test(header) ? header : randomUUID();
 }

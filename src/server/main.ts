@@ -5,10 +5,12 @@ import { demoPassword, seedDemo } from '../engine/demo-seed.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { pino } from 'pino';
-import { REDACT_PATHS } from './logging.js';
+import { logStream, REDACT_PATHS } from './logging.js';
 
 const config = loadConfig();
-const log = pino({ level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } });
+const stream = logStream(config.logFormat);
+const logOptions = { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } };
+const log = stream ? pino(logOptions, stream) : pino(logOptions);
 const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 
 const applied = await migrate(db);

@@ -33,6 +33,8 @@ const TABLE: Record<string, string> = {
   'GET /webchat/attachments/{id}':                    'attachment | 401 401 401 401 401 | 401 401 401 401 401',
   'POST /webchat/attachments':                        '-          | 401 401 401 401 401',
   'GET /api/attachments/{id}':                        'attachment | 401 ok 404 ok ok | 401 404 ok 404 ok',
+  // the load balancer's probe (public)
+  'GET /healthz':                                     '-          | ok ok ok ok ok',
   // auth and my sessions
   'POST /api/auth/login':                             '-          | ok ok ok ok ok',
   'POST /api/auth/logout':                            'fresh      | 401 ok ok ok ok',

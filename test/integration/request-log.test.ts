@@ -76,4 +76,30 @@ describe('the request log', () => {
     expect(statuses).toContain(401);
     expect(statuses).toContain(404);
   });
+
+  it('an X-Request-Id: the one the request came with when it is safe, else a new one; returned, and on every line of the request', async () => {
+    const { url, lines } = await appLogging('debug');
+    const given = `edge-${Date.now()}.a_1:2`;
+    const kept = await new Client(url).request('POST', '/api/auth/login', { email: ADMIN_EMAIL, password: 'a-wrong-password-42' }, { 'x-request-id': given });
+    expect(kept.status).toBe(401);
+    expect(kept.headers.get('x-request-id')).toBe(given);
+    const mine = lines.filter((l) => l.reqId === given);
+    expect(mine.length).toBeGreaterThanOrEqual(1);
+    expect(mine.some((l) => l.msg === 'request completed')).toBe(true);
+
+    // too long, or characters that could forge a log line or a header: a fresh id instead
+    for (const bad of ['x'.repeat(65), 'a b', 'a"b', '<script>', '']) {
+      const r = await new Client(url).request('GET', '/healthz', undefined, { 'x-request-id': bad });
+      const id = r.headers.get('x-request-id')!;
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(requestLines(lines).find((l) => l.reqId === id)).toBeDefined();
+    }
+    // made when none came, and different for each request
+    const a = (await new Client(url).get('/healthz')).headers.get('x-request-id');
+    const b = (await new Client(url).get('/healthz')).headers.get('x-request-id');
+    expect(a).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a).not.toBe(b);
+    // an answer refused before any route (unknown path) has one too
+    expect((await new Client(url).get('/api/no-such-route')).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });

@@ -18,6 +18,15 @@ import { WebchatRateLimits, type WebchatLimits } from '../rate-limit.js';
 import { registerWidgetGateway } from '../realtime/widget-gateway.js';
 import { demoPage } from './webchat-demo.js';
 
+/** The upload's body for the OpenAPI (the route reads the raw bytes itself: no validator). */
+const UPLOAD_BODY = {
+  description: 'One file: a multipart form with one file part, or the raw bytes with their content-type and the name in x-filename',
+  content: {
+    'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } },
+    'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+  },
+};
+
 export interface WebchatDeps {
   runtime: Runtime;
   /** folder of the built widget (dist/widget): widget.js is served from there */
@@ -102,7 +111,7 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
 
     api.get('/webchat/attachments/:id', {
       schema: {
-        tags: ['webchat'], summary: 'A file of the visitor’s conversation (token in ?token= or x-visitor-token)',
+        tags: ['webchat'], summary: 'A file of the visitor’s conversation (token in ?token= or x-visitor-token)', security: [{ visitorToken: [] }],
         params: z.strictObject({ id: z.string().max(64) }), querystring: z.strictObject({ token: z.string().max(200).optional() }),
         response: { 401: ErrorBody, 404: ErrorBody },
       },
@@ -119,8 +128,10 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
       upload.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_ATTACHMENT_BYTES + 256 * 1024 }, (_req, body, done) => done(null, body));
       upload.withTypeProvider<ZodTypeProvider>().post('/webchat/attachments', {
         bodyLimit: MAX_ATTACHMENT_BYTES + 256 * 1024,
+        config: { docBody: UPLOAD_BODY },
         schema: {
           tags: ['webchat'],
+          security: [{ visitorToken: [] }],
           summary: 'Upload a file (≤ 10 MB; images, PDF, text, Word, Excel) to send in a message of the visitor’s open conversation',
           description: '409 without an open conversation; 413 when the visitor’s unsent files pass their quota; 429 over a daily quota (visitor or service) or the service’s unsent bytes. Files not sent in a message within an hour are deleted.',
           response: { 201: Attachment, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody },

@@ -8,6 +8,7 @@ import { loadChannelAccount } from '../../engine/channel-accounts.js';
 import { AppError, notFound } from '../../engine/errors.js';
 import type { Runtime } from '../../engine/runtime.js';
 import type { SecretKey } from '../../engine/secrets.js';
+import type { WebhookFailure } from '../metrics.js';
 
 // The one public entry of every provider: POST /webhooks/{channel}/{accountId} (and GET, for the
 // providers that verify with a challenge). The body is kept as the exact bytes (a signature covers
@@ -27,6 +28,8 @@ export interface WebhookDeps {
   secretKey: SecretKey;
   /** PUBLIC_URL: the address providers call (Twilio signs it); unset, the request's own */
   publicUrl?: string;
+  /** told of every refused webhook (/metrics counts them by channel and reason) */
+  onFailure?: (channel: string, reason: WebhookFailure) => void;
 }
 
 function webhookRequest(req: FastifyRequest, publicUrl: string | undefined): WebhookRequest {
@@ -48,7 +51,9 @@ const send = (reply: FastifyReply, r: WebhookReply) => {
   return reply.send(r.body ?? '');
 };
 
-export async function registerWebhooks(app: FastifyInstance, { runtime, secretKey, publicUrl }: WebhookDeps): Promise<void> {
+export async function registerWebhooks(app: FastifyInstance, { runtime, secretKey, publicUrl, onFailure = () => undefined }: WebhookDeps): Promise<void> {
+  // the channel label only ever names a channel that exists: a scan of made-up paths adds no series
+  const failed = (channel: string, reason: WebhookFailure) => onFailure(channelRegistry.get(channel) ? channel : 'unknown', reason);
   // an encapsulated scope: its parser keeps every body as a Buffer, for these routes only
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -57,9 +62,14 @@ export async function registerWebhooks(app: FastifyInstance, { runtime, secretKe
 
     const account = async (channel: string, accountId: string) => {
       const adapter = channelRegistry.get(channel);
-      // a channel without webhooks (WebChat, the API channel) is not an address either
-      if (!adapter?.webhook) throw notFound(WEBHOOK, `${channel}/${accountId}`);
-      return { handler: adapter.webhook, account: await loadChannelAccount(runtime.engine.db, secretKey, channel, accountId) };
+      try {
+        // a channel without webhooks (WebChat, the API channel) is not an address either
+        if (!adapter?.webhook) throw notFound(WEBHOOK, `${channel}/${accountId}`);
+        return { handler: adapter.webhook, account: await loadChannelAccount(runtime.engine.db, secretKey, channel, accountId) };
+      } catch (err) {
+        if (err instanceof AppError && err.status === 404) failed(channel, 'not_found');
+        throw err;
+      }
     };
 
     api.get('/webhooks/:channel/:accountId', {
@@ -72,9 +82,15 @@ export async function registerWebhooks(app: FastifyInstance, { runtime, secretKe
       },
     }, async (req, reply) => {
       const { handler, account: a } = await account(req.params.channel, req.params.accountId);
-      if (!handler.challenge) throw notFound(WEBHOOK, `${req.params.channel}/${req.params.accountId}`);
+      if (!handler.challenge) {
+        failed(req.params.channel, 'not_found');
+        throw notFound(WEBHOOK, `${req.params.channel}/${req.params.accountId}`);
+      }
       const r = handler.challenge(a, webhookRequest(req, publicUrl));
-      if (!r) throw new AppError(403, 'forbidden', { en: 'the verification token does not match', pt: 'o token de verificação não confere' });
+      if (!r) {
+        failed(a.channel, 'signature');
+        throw new AppError(403, 'forbidden', { en: 'the verification token does not match', pt: 'o token de verificação não confere' });
+      }
       return send(reply, r);
     });
 
@@ -90,12 +106,14 @@ export async function registerWebhooks(app: FastifyInstance, { runtime, secretKe
       const { handler, account: a } = await account(req.params.channel, req.params.accountId);
       const wr = webhookRequest(req, publicUrl);
       if (!(await handler.verify(a, wr))) {
+        failed(a.channel, 'signature');
         throw new AppError(401, 'invalid_signature', { en: 'the request signature is missing or does not match', pt: 'a assinatura da requisição está ausente ou não confere' });
       }
       let parsed;
       try {
         parsed = await handler.parse(a, wr, { db: runtime.engine.db });
       } catch (err) {
+        failed(a.channel, 'parse');
         if (err instanceof WebhookParseError) throw new AppError(400, 'validation_error', { en: `not a ${a.channel} webhook: ${err.message}`, pt: `não é um webhook de ${a.channel}: ${err.message}` });
         throw err;
       }

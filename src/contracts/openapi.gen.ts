@@ -1,0 +1,3263 @@
+// Generated from /api/openapi.json by scripts/openapi-client.ts: do not edit by hand.
+// `npx tsx scripts/openapi-client.ts` writes it again; a test fails while it is out of date.
+/* eslint-disable */
+
+export interface Schemas {}
+
+export interface Operations {
+  /** DELETE /api/auth/sessions/{id}: End one of my sessions (its sockets close); another user’s session is 404 */
+  deleteAuthSessionsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: void;
+  };
+  /** DELETE /api/channel-accounts/{id}: Deactivate one of channel-accounts (kept for history) */
+  deleteChannelAccountsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      name: string;
+      /** e.g. meta, twilio, zenvia; null for our own channels */
+      provider: string | null;
+      /** non-secret settings: phone number id, IMAP host… */
+      config: {
+        [key: string]: unknown;
+      };
+      /** credentials are write-only: stored encrypted, never returned */
+      hasCredentials: boolean;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** DELETE /api/classifications/{id}: Deactivate one of classifications (kept for history) */
+  deleteClassificationsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      code: string;
+      name: string;
+      /** null: valid for every service */
+      serviceIds: Array<string> | null;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** DELETE /api/pause-reasons/{id}: Deactivate one of pause-reasons (kept for history) */
+  deletePauseReasonsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      /** alert when a pause with this reason lasts longer */
+      maxMinutes: number | null;
+      productive: boolean;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** DELETE /api/services/{id}: Deactivate one of services (kept for history) */
+  deleteServicesById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      /** public key used by the WebChat widget and the API channel */
+      key: string;
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      channelAccountId: string | null;
+      teamIds: Array<string>;
+      botFlow: unknown;
+      /** service-level target T (NS) */
+      serviceLevelSeconds: number;
+      /** TMA goal (Meta) */
+      tmaGoalSeconds: number;
+      botTimeoutSeconds: number;
+      queueTimeoutSeconds: number;
+      /** Inativa PA: customer silent with an agent */
+      inactivityTimeoutSeconds: number;
+      /** e-mail filter: a supervisor accepts or discards each e-mail */
+      emailTriage: boolean;
+      /** API channel: where agent messages are POSTed, signed as Standard Webhooks (docs/WEBHOOKS.md) */
+      outboundWebhookUrl: string | null;
+      /** API channel: a token for the inbound endpoint was issued */
+      hasApiToken: boolean;
+      /** null: always open */
+      businessHours: {
+        weekly: {
+          sun?: Array<{
+            start: string;
+            end: string;
+          }>;
+          mon?: Array<{
+            start: string;
+            end: string;
+          }>;
+          tue?: Array<{
+            start: string;
+            end: string;
+          }>;
+          wed?: Array<{
+            start: string;
+            end: string;
+          }>;
+          thu?: Array<{
+            start: string;
+            end: string;
+          }>;
+          fri?: Array<{
+            start: string;
+            end: string;
+          }>;
+          sat?: Array<{
+            start: string;
+            end: string;
+          }>;
+        };
+        holidays: Array<{
+          date: string;
+          name?: string;
+        }>;
+        closedMessage: string | null;
+        outsideHours: "queue" | "leave_message";
+      } | null;
+      /** WebChat: fields asked before the chat; none required unless said */
+      prechatForm: Array<{
+        field: "name" | "email" | "phone" | "cpf";
+        /** the SAC decree: by default no field blocks reaching an attendant */
+        required: boolean;
+      }>;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** DELETE /api/settings/{key}: Restore the default of one parameter */
+  deleteSettingsByKey: {
+    params: {
+      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
+    };
+    query: never;
+    body: never;
+    response: {
+      key: string;
+      value: unknown;
+      isDefault: boolean;
+    };
+  };
+  /** DELETE /api/teams/{id}: Deactivate one of teams (kept for history) */
+  deleteTeamsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      /** linked as an omnichannel department (Departamentos → Vincular) */
+      omniEnabled: boolean;
+      /** maximum simultaneous chat/messaging conversations per agent */
+      maxChat: number;
+      /** maximum simultaneous e-mail conversations per agent */
+      maxEmail: number;
+      active: boolean;
+      agentIds: Array<string>;
+      supervisorIds: Array<string>;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** DELETE /api/template-categories/{id}: Deactivate one of template-categories (kept for history) */
+  deleteTemplateCategoriesById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      /** number used to classify and order */
+      code: number;
+      title: string;
+      /** protocol_update = Atualização de protocolo */
+      type: "protocol_update";
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** DELETE /api/templates/{id}: Deactivate one of templates (kept for history) */
+  deleteTemplatesById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      categoryId: string;
+      name: string;
+      /** null: any channel */
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api" | null;
+      language: string;
+      body: string;
+      /** approved provider template name (WhatsApp) */
+      providerTemplate: string | null;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** DELETE /api/users/{id}: Deactivate one of users (kept for history) */
+  deleteUsersById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      email: string;
+      name: string;
+      role: "admin" | "supervisor" | "agent";
+      language: "pt-BR" | "en";
+      /** linked as an omnichannel agent (Agentes → Vincular) */
+      agentEnabled: boolean;
+      active: boolean;
+      /** teams the user works in as an agent */
+      teamIds: Array<string>;
+      supervisedTeamIds: Array<string>;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** GET /api/agent/presence: My presence as an agent */
+  getAgentPresence: {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      teamIds: Array<string>;
+      presence: "offline" | "available" | "paused" | "in_service";
+      state: "offline" | "available" | "paused" | "in_service";
+      pauseReasonId: string | null;
+      pendingPauseReasonId: string | null;
+      /** ISO 8601 date-time */
+      stateSince: string;
+      /** ISO 8601 date-time */
+      loggedInAt: string | null;
+      openChat: number;
+      openEmail: number;
+      /** ISO 8601 date-time */
+      lastAssignedAt: string | null;
+      connected: boolean;
+      enabled: boolean;
+    };
+  };
+  /** GET /api/alerts: The alert inbox of a day (default today), newest first, with my read marks */
+  getAlerts: {
+    params: never;
+    query: {
+      date?: string;
+      unread?: "true" | "false";
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: number;
+        rule: "agent_paused_too_long" | "queue_wait_over_target" | "no_interaction" | "long_service" | "queue_too_long" | "service_level_below_target";
+        severity: "info" | "warning" | "critical";
+        subjectType: "agent" | "conversation" | "service";
+        subjectId: string;
+        serviceId: string | null;
+        teamIds: Array<string>;
+        /** pt-BR text; payload has the figures */
+        message: string;
+        payload: {
+          [key: string]: unknown;
+        };
+        createdAt: string;
+        /** when the condition stopped; the alert stays for the day’s review */
+        resolvedAt: string | null;
+        /** read by me */
+        read: boolean;
+      }>;
+      unread: number;
+    };
+  };
+  /** GET /api/analysis/agents: Atendentes: per agent, in service now and finished (completed, cancelled, other) in the period; default today; CSV and XLSX exports */
+  getAnalysisAgents: {
+    params: never;
+    query: {
+      from?: string;
+      to?: string;
+      serviceIds?: Array<string>;
+      format?: "csv" | "xlsx";
+    };
+    body: never;
+    response: {
+      from: string;
+      to: string;
+      timezone: string;
+      /** ISO 8601 date-time */
+      generatedAt: string;
+      rows: Array<{
+        /** Em atendimento: conversations the agent holds now (state in_service), whatever the period */
+        inService: number;
+        /** Concluídos: conversations the agent had last that ended as completed within the period (by finished_at) */
+        completed: number;
+        /** Cancelados: as completed, ended as cancelled */
+        cancelled: number;
+        /** ended with the agent within the period in another way: connection lost, customer inactive */
+        otherFinished: number;
+        /** TMA: mean of finished_at − assigned_at (the agent’s own assignment) over all of the above finished in the period */
+        tmaSeconds: number | null;
+        agentId: string;
+        name: string;
+        state: "offline" | "available" | "paused" | "in_service";
+        pauseReasonId: string | null;
+        pendingPauseReasonId: string | null;
+        /** ISO 8601 date-time */
+        stateSince: string;
+        connected: boolean;
+        enabled: boolean;
+      }>;
+      totals: {
+        /** Em atendimento: conversations the agent holds now (state in_service), whatever the period */
+        inService: number;
+        /** Concluídos: conversations the agent had last that ended as completed within the period (by finished_at) */
+        completed: number;
+        /** Cancelados: as completed, ended as cancelled */
+        cancelled: number;
+        /** ended with the agent within the period in another way: connection lost, customer inactive */
+        otherFinished: number;
+        /** TMA: mean of finished_at − assigned_at (the agent’s own assignment) over all of the above finished in the period */
+        tmaSeconds: number | null;
+      };
+    };
+  };
+  /** GET /api/analysis/agents/{id}/conversations: The conversations behind an agent’s row: those held now, then those ended in the period (keyset pages) */
+  getAnalysisAgentsByIdConversations: {
+    params: {
+      id: string;
+    };
+    query: {
+      from?: string;
+      to?: string;
+      serviceIds?: Array<string>;
+      after?: string;
+      limit?: number;
+    };
+    body: never;
+    response: {
+      rows: Array<{
+        id: string;
+        protocol: string;
+        serviceId: string;
+        serviceName: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        contactName: string | null;
+        direction: "inbound" | "outbound";
+        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+        agentId: string | null;
+        agentName: string | null;
+        subject: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        assignedAt: string | null;
+        /** ISO 8601 date-time */
+        finishedAt: string | null;
+        classificationId: string | null;
+      }>;
+      /** cursor of the next page; null on the last */
+      next: string | null;
+      /** rows the filter selects (first page only) */
+      total?: number;
+    };
+  };
+  /** GET /api/analysis/outbound: Mensagens ativas: the outbound conversations, with the conversation filter, newest first (keyset pages); CSV and XLSX exports */
+  getAnalysisOutbound: {
+    params: never;
+    query: {
+      from?: string;
+      to?: string;
+      serviceIds?: Array<string>;
+      channels?: Array<"webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api">;
+      states?: Array<"triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded">;
+      agentIds?: Array<string>;
+      classificationIds?: Array<string>;
+      protocol?: string;
+      origin?: string;
+      text?: string;
+      family?: "chat" | "email" | "messaging";
+      after?: string;
+      limit?: number;
+      format?: "csv" | "xlsx";
+    };
+    body: never;
+    response: {
+      rows: Array<{
+        id: string;
+        protocol: string;
+        serviceId: string;
+        serviceName: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        contactName: string | null;
+        direction: "inbound" | "outbound";
+        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+        agentId: string | null;
+        agentName: string | null;
+        subject: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        assignedAt: string | null;
+        /** ISO 8601 date-time */
+        finishedAt: string | null;
+        classificationId: string | null;
+      }>;
+      /** cursor of the next page; null on the last */
+      next: string | null;
+      /** rows the filter selects (first page only) */
+      total?: number;
+    };
+  };
+  /** GET /api/analysis/queue: Fila: what waits for an agent, per department, and why (its agents logged in, paused, at their limit); CSV and XLSX exports */
+  getAnalysisQueue: {
+    params: never;
+    query: {
+      serviceIds?: Array<string>;
+      format?: "csv" | "xlsx";
+    };
+    body: never;
+    response: {
+      /** ISO 8601 date-time */
+      generatedAt: string;
+      waiting: number;
+      departments: Array<{
+        /** null: services with no department */
+        teamId: string | null;
+        name: string | null;
+        agents: {
+          linked: number;
+          loggedIn: number;
+        };
+        /** one per kind of conversation waiting here */
+        reasons: Array<{
+          /** the limit that applies: chat and messaging, or e-mail */
+          kind: "chat" | "email";
+          code: "no_department" | "department_inactive" | "no_agents" | "none_logged_in" | "all_paused" | "all_at_limit" | "at_limit_or_paused" | "free_slots";
+          /** the department’s maximum per agent for this kind */
+          limit: number | null;
+          loggedIn: number;
+          /** logged in, paused or with a pause pending */
+          paused: number;
+          /** logged in, not paused, open conversations ≥ the limit */
+          atLimit: number;
+          /** logged in, not paused, below the limit */
+          free: number;
+        }>;
+        waiting: number;
+        /** the services of this department with someone waiting */
+        serviceIds: Array<string>;
+        /** the longest waits first, at most 200 */
+        rows: Array<{
+          id: string;
+          protocol: string;
+          contactName: string | null;
+          channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+          serviceId: string;
+          serviceName: string;
+          /** entry into the current queue: the wait ticks from here */
+          queuedAt: string;
+          /** ISO 8601 date-time */
+          firstQueuedAt: string | null;
+          /** place in the service’s line (routing order: priority, then oldest) */
+          position: number;
+          priority: "manual" | "returned" | "normal";
+          /** a supervisor’s allocation: waits for this agent alone */
+          preferredAgentName: string | null;
+          outsideHours: boolean;
+        }>;
+      }>;
+    };
+  };
+  /** GET /api/attachments/{id}: A file sent in a conversation: for its agent, its supervisors and admins */
+  getAttachmentsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: unknown;
+  };
+  /** GET /api/audit: The audit log, newest first */
+  getAudit: {
+    params: never;
+    query: {
+      entity?: string;
+      entityId?: string;
+      actorId?: string;
+      from?: string;
+      to?: string;
+      before?: number;
+      limit?: number;
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: number;
+        actorId: string | null;
+        actorName: string | null;
+        action: string;
+        entity: string;
+        entityId: string | null;
+        before: unknown;
+        after: unknown;
+        ip: string | null;
+        /** ISO 8601 date-time */
+        at: string;
+      }>;
+      nextCursor: number | null;
+    };
+  };
+  /** GET /api/auth/me: The signed-in user */
+  getAuthMe: {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      email: string;
+      name: string;
+      role: "admin" | "supervisor" | "agent";
+      language: "pt-BR" | "en";
+      agentEnabled: boolean;
+      /** teams the user works in as an agent */
+      teamIds: Array<string>;
+      /** teams the user supervises */
+      supervisedTeamIds: Array<string>;
+    };
+  };
+  /** GET /api/auth/sessions: My open sessions, this one marked `current` */
+  getAuthSessions: {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      items: Array<{
+        /** public id of the session (not its token) */
+        id: string;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** last request, to the minute */
+        lastSeenAt: string;
+        /** ISO 8601 date-time */
+        expiresAt: string;
+        /** the IP it signed in from */
+        ip: string | null;
+        /** the browser it signed in with, as it named itself */
+        userAgent: string | null;
+        /** the session of this request */
+        current: boolean;
+      }>;
+    };
+  };
+  /** GET /api/channel-accounts: List channel-accounts */
+  getChannelAccounts: {
+    params: never;
+    query: {
+      q?: string;
+      active?: "true" | "false";
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        name: string;
+        /** e.g. meta, twilio, zenvia; null for our own channels */
+        provider: string | null;
+        /** non-secret settings: phone number id, IMAP host… */
+        config: {
+          [key: string]: unknown;
+        };
+        /** credentials are write-only: stored encrypted, never returned */
+        hasCredentials: boolean;
+        active: boolean;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        updatedAt: string;
+      }>;
+    };
+  };
+  /** GET /api/channel-accounts/{id}: Read one of channel-accounts */
+  getChannelAccountsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      name: string;
+      /** e.g. meta, twilio, zenvia; null for our own channels */
+      provider: string | null;
+      /** non-secret settings: phone number id, IMAP host… */
+      config: {
+        [key: string]: unknown;
+      };
+      /** credentials are write-only: stored encrypted, never returned */
+      hasCredentials: boolean;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** GET /api/classifications: List classifications */
+  getClassifications: {
+    params: never;
+    query: {
+      q?: string;
+      active?: "true" | "false";
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        code: string;
+        name: string;
+        /** null: valid for every service */
+        serviceIds: Array<string> | null;
+        active: boolean;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        updatedAt: string;
+      }>;
+    };
+  };
+  /** GET /api/classifications/{id}: Read one of classifications */
+  getClassificationsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      code: string;
+      name: string;
+      /** null: valid for every service */
+      serviceIds: Array<string> | null;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** GET /api/conversations: Conversations I may see (default: open ones; with `protocol` and no `state`, in any state) */
+  getConversations: {
+    params: never;
+    query: {
+      state?: "open" | "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+      serviceId?: string;
+      agentId?: string;
+      protocol?: string;
+      mine?: "true" | "false";
+      limit?: number;
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        protocol: string;
+        serviceId: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        contactId: string;
+        contactName: string | null;
+        direction: "inbound" | "outbound";
+        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+        priority: "manual" | "returned" | "normal";
+        agentId: string | null;
+        preferredAgentId: string | null;
+        subject: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        botStartedAt: string | null;
+        /** ISO 8601 date-time */
+        botEndedAt: string | null;
+        /** ISO 8601 date-time */
+        queuedAt: string | null;
+        /** ISO 8601 date-time */
+        firstQueuedAt: string | null;
+        /** ISO 8601 date-time */
+        assignedAt: string | null;
+        /** ISO 8601 date-time */
+        firstAssignedAt: string | null;
+        /** ISO 8601 date-time */
+        firstAgentMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastCustomerMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastAgentMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastMessageAt: string | null;
+        lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
+        /** ISO 8601 date-time */
+        finishedAt: string | null;
+        finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
+        classificationId: string | null;
+        wrapup: {
+          [key: string]: unknown;
+        } | null;
+        notes: string | null;
+        transferCount: number;
+      }>;
+    };
+  };
+  /** GET /api/conversations/{id}: A conversation with its history and supervisor chat */
+  getConversationsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      conversation: {
+        id: string;
+        protocol: string;
+        serviceId: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        contactId: string;
+        contactName: string | null;
+        direction: "inbound" | "outbound";
+        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+        priority: "manual" | "returned" | "normal";
+        agentId: string | null;
+        preferredAgentId: string | null;
+        subject: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        botStartedAt: string | null;
+        /** ISO 8601 date-time */
+        botEndedAt: string | null;
+        /** ISO 8601 date-time */
+        queuedAt: string | null;
+        /** ISO 8601 date-time */
+        firstQueuedAt: string | null;
+        /** ISO 8601 date-time */
+        assignedAt: string | null;
+        /** ISO 8601 date-time */
+        firstAssignedAt: string | null;
+        /** ISO 8601 date-time */
+        firstAgentMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastCustomerMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastAgentMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastMessageAt: string | null;
+        lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
+        /** ISO 8601 date-time */
+        finishedAt: string | null;
+        finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
+        classificationId: string | null;
+        wrapup: {
+          [key: string]: unknown;
+        } | null;
+        notes: string | null;
+        transferCount: number;
+      };
+      messages: Array<{
+        id: number;
+        conversationId: string;
+        authorType: "customer" | "agent" | "bot" | "system";
+        authorId: string | null;
+        authorName: string | null;
+        body: string;
+        contentType: string;
+        attachments: Array<unknown> | null;
+        deliveryStatus: "pending" | "sent" | "delivered" | "read" | "failed" | null;
+        deliveryError?: {
+          code: string | null;
+          message: string;
+        } | null;
+        payload?: {
+          [key: string]: unknown;
+        } | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+      }>;
+      whispers: Array<{
+        id: number;
+        conversationId: string;
+        agentId: string;
+        authorId: string;
+        authorName: string;
+        body: string;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        readAt: string | null;
+      }>;
+    };
+  };
+  /** GET /api/conversations/{id}/transfer-targets: Agents (of the service’s teams) and services (same channel) this conversation can go to */
+  getConversationsByIdTransferTargets: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      agents: Array<{
+        id: string;
+        name: string;
+        state: "offline" | "available" | "paused" | "in_service";
+        open: number;
+      }>;
+      services: Array<{
+        id: string;
+        name: string;
+      }>;
+    };
+  };
+  /** GET /healthz: Liveness and readiness: 200 while the database answers, 503 when it does not or the node is shutting down */
+  getHealthz: {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      status: "ok";
+    };
+  };
+  /** GET /api/lookback/conversations: Consultas and Histórico: conversations by period, protocol, status, service, origin, classification and agent; CSV and XLSX exports */
+  getLookbackConversations: {
+    params: never;
+    query: {
+      from?: string;
+      to?: string;
+      serviceIds?: Array<string>;
+      channels?: Array<"webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api">;
+      states?: Array<"triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded">;
+      agentIds?: Array<string>;
+      classificationIds?: Array<string>;
+      protocol?: string;
+      origin?: string;
+      text?: string;
+      family?: "chat" | "email" | "messaging";
+      sort?: "start" | "botStart" | "botEnd" | "queued" | "humanStart" | "humanEnd" | "protocol" | "queueTime" | "handleTime" | "contact" | "origin" | "service" | "subject" | "state" | "agent" | "channel" | "classification";
+      dir?: "asc" | "desc";
+      after?: string;
+      limit?: number;
+      format?: "csv" | "xlsx";
+    };
+    body: never;
+    response: {
+      rows: Array<{
+        id: string;
+        protocol: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        direction: "inbound" | "outbound";
+        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+        serviceId: string;
+        serviceName: string;
+        agentId: string | null;
+        agentName: string | null;
+        contactId: string;
+        contactName: string | null;
+        origin: string | null;
+        subject: string | null;
+        classificationId: string | null;
+        classificationName: string | null;
+        /** ISO 8601 date-time */
+        startedAt: string;
+        /** ISO 8601 date-time */
+        botStartedAt: string | null;
+        /** ISO 8601 date-time */
+        botEndedAt: string | null;
+        /** first entry in the queue (Data Fila) */
+        queuedAt: string | null;
+        /** first assignment to an agent (Dt.Ini.Atd.Hum) */
+        humanStartedAt: string | null;
+        /** the end of the human service: the finish of a conversation an agent took */
+        humanEndedAt: string | null;
+        /** ISO 8601 date-time */
+        finishedAt: string | null;
+        /** Tempo de Fila: first queued to first assigned (or to the finish when no agent took it); null while waiting */
+        queueSeconds: number | null;
+        /** T.Atend: first assigned to finished; null while in service */
+        handleSeconds: number | null;
+        /** T.Audio: no voice calls in Mirante yet */
+        audioSeconds: null;
+        /** T.Video: no video calls in Mirante yet */
+        videoSeconds: null;
+      }>;
+      next: string | null;
+      total: number;
+      totalExact: boolean;
+    };
+  };
+  /** GET /api/monitor/conversations: Monitorar: the open conversations, or those that started today or yesterday, grouped by status, service, agent or channel with their counts; with `group`, that group’s rows in keyset pages */
+  getMonitorConversations: {
+    params: never;
+    query: {
+      view: "status" | "service" | "agent" | "channel";
+      period: "open" | "today" | "yesterday";
+      serviceId?: string;
+      channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      group?: string;
+      after?: string;
+      limit?: number;
+      format?: "csv" | "xlsx";
+    };
+    body: never;
+    response: {
+      view: "status" | "service" | "agent" | "channel";
+      period: "open" | "today" | "yesterday";
+      /** the day of today/yesterday in the contact center’s time zone; null for open */
+      day: string | null;
+      /** that day as instants [start, end) */
+      range: {
+        /** ISO 8601 date-time */
+        start: string;
+        /** ISO 8601 date-time */
+        end: string;
+      } | null;
+      timezone: string;
+      /** ISO 8601 date-time */
+      generatedAt: string;
+      total: number;
+      groups: Array<{
+        /** state, service id, agent id (none: Sem agente) or channel */
+        key: string;
+        /** the service’s or agent’s name; null for states, channels and Sem agente (the screen names them) */
+        label: string | null;
+        count: number;
+      }>;
+    } | {
+      view: "status" | "service" | "agent" | "channel";
+      period: "open" | "today" | "yesterday";
+      /** the day of today/yesterday in the contact center’s time zone; null for open */
+      day: string | null;
+      /** that day as instants [start, end) */
+      range: {
+        /** ISO 8601 date-time */
+        start: string;
+        /** ISO 8601 date-time */
+        end: string;
+      } | null;
+      timezone: string;
+      /** ISO 8601 date-time */
+      generatedAt: string;
+      group: string;
+      /** open: oldest first; today, yesterday: newest first */
+      rows: Array<{
+        id: string;
+        /** Código */
+        protocol: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        /** Cliente */
+        contactName: string | null;
+        agentId: string | null;
+        /** Agente: who has, or last had, the conversation */
+        agentName: string | null;
+        serviceId: string;
+        /** Serviço */
+        serviceName: string;
+        /** Situação */
+        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+        /** Assunto: the subject of the e-mail that opened it; null when none (other channels, no CRM) */
+        subject: string | null;
+        /** Início */
+        createdAt: string;
+        /** entered a human queue (T.Fila starts) */
+        firstQueuedAt: string | null;
+        /** an agent took it (T.Fila ends, T.Atd starts) */
+        firstAssignedAt: string | null;
+        /** ISO 8601 date-time */
+        finishedAt: string | null;
+        /** ÚltMsg */
+        lastMessageAt: string | null;
+      }>;
+      /** pass as `after` for the next page; null on the last */
+      nextCursor: string | null;
+    };
+  };
+  /** GET /api/monitor/snapshot: Posição Geral, agents, services and Painel figures now (for wallboards and other systems); same filters as Início */
+  getMonitorSnapshot: {
+    params: never;
+    query: {
+      serviceId?: string;
+      channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      date?: string;
+      allQueued?: "true" | "false";
+    };
+    body: never;
+    response: {
+      generatedAt: string;
+      seq: number;
+      /** the day of the figures, in the contact center’s time zone */
+      day: string;
+      timezone: string;
+      /** Posição Geral, per channel */
+      channels: Array<{
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        /** Aguardando na fila */
+        queued: number;
+        /** Autoatendimento */
+        bot: number;
+        /** Em atendimento */
+        inService: number;
+        /** No filtro inicial (e-mail) */
+        triage: number;
+        total: number;
+      }>;
+      totals: {
+        /** Aguardando na fila */
+        queued: number;
+        /** Autoatendimento */
+        bot: number;
+        /** Em atendimento */
+        inService: number;
+        /** No filtro inicial (e-mail) */
+        triage: number;
+        total: number;
+      };
+      /** Geral: every logged-in agent in scope */
+      agents: {
+        /** Livres */
+        available: number;
+        /** Em pausa */
+        paused: number;
+        /** Em atendimento */
+        inService: number;
+        /** logged in, whatever the state */
+        total: number;
+      };
+      /** Filtro Serviço: agents of the filtered service’s teams (= Geral without a service) */
+      agentsFiltered: {
+        /** Livres */
+        available: number;
+        /** Em pausa */
+        paused: number;
+        /** Em atendimento */
+        inService: number;
+        /** logged in, whatever the state */
+        total: number;
+      };
+      services: Array<{
+        serviceId: string;
+        name: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        /** Pré-atendimento */
+        bot: number;
+        /** Aguardando em fila */
+        queued: number;
+        /** Em atendimento */
+        inService: number;
+        total: number;
+        /** entered the human queue in the period */
+        offered: number;
+        /** assigned to an agent in the period */
+        answered: number;
+        /** left the queue before being answered */
+        abandoned: number;
+        shortAbandoned: number;
+        answeredInTarget: number;
+        completed: number;
+        /** NS %: answered within target ÷ (answered + abandoned − short abandons) */
+        serviceLevel: number | null;
+        serviceLevelTargetSeconds: number;
+        /** TME: mean queue time of answered conversations */
+        tmeSeconds: number | null;
+        /** Maior espera: the oldest conversation waiting now */
+        longestWaitSeconds: number | null;
+        /** abandoned ÷ offered × 100 */
+        abandonmentRate: number | null;
+        /** TMA: mean of finished − assigned */
+        tmaSeconds: number | null;
+        /** Meta */
+        tmaGoalSeconds: number;
+      }>;
+      /** Monitoramento do Dia: finished conversations per hour */
+      hourly: Array<{
+        hour: number;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        finished: number;
+      }>;
+      /** the day’s conversations per channel (pie) */
+      dayByChannel: Array<{
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        total: number;
+      }>;
+      panel: {
+        /** open, last message from the customer: waiting for the agent */
+        waitingCustomer: number;
+        /** open, last message from the agent: waiting for the customer */
+        waitingAgent: number;
+        /** as waitingCustomer, silent for more than noInteractionMinutes */
+        noInteractionCustomer: number;
+        noInteractionAgent: number;
+        noInteractionMinutes: number;
+        agentsOnline: number;
+        agentsOffline: number;
+        agentsAttending: number;
+        /** seconds; null when there is nothing to measure yet */
+        tmaSeconds: number | null;
+        /** weighted by conversations over the services in view */
+        tmaGoalSeconds: number | null;
+        dayInService: number;
+        dayQueued: number;
+        dayCompleted: number;
+      };
+    };
+  };
+  /** GET /api/pause-reasons: List pause-reasons */
+  getPauseReasons: {
+    params: never;
+    query: {
+      q?: string;
+      active?: "true" | "false";
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        name: string;
+        /** alert when a pause with this reason lasts longer */
+        maxMinutes: number | null;
+        productive: boolean;
+        active: boolean;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        updatedAt: string;
+      }>;
+    };
+  };
+  /** GET /api/pause-reasons/{id}: Read one of pause-reasons */
+  getPauseReasonsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      /** alert when a pause with this reason lasts longer */
+      maxMinutes: number | null;
+      productive: boolean;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** GET /api/services: List services */
+  getServices: {
+    params: never;
+    query: {
+      q?: string;
+      active?: "true" | "false";
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        name: string;
+        /** public key used by the WebChat widget and the API channel */
+        key: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        channelAccountId: string | null;
+        teamIds: Array<string>;
+        botFlow: unknown;
+        /** service-level target T (NS) */
+        serviceLevelSeconds: number;
+        /** TMA goal (Meta) */
+        tmaGoalSeconds: number;
+        botTimeoutSeconds: number;
+        queueTimeoutSeconds: number;
+        /** Inativa PA: customer silent with an agent */
+        inactivityTimeoutSeconds: number;
+        /** e-mail filter: a supervisor accepts or discards each e-mail */
+        emailTriage: boolean;
+        /** API channel: where agent messages are POSTed, signed as Standard Webhooks (docs/WEBHOOKS.md) */
+        outboundWebhookUrl: string | null;
+        /** API channel: a token for the inbound endpoint was issued */
+        hasApiToken: boolean;
+        /** null: always open */
+        businessHours: {
+          weekly: {
+            sun?: Array<{
+              start: string;
+              end: string;
+            }>;
+            mon?: Array<{
+              start: string;
+              end: string;
+            }>;
+            tue?: Array<{
+              start: string;
+              end: string;
+            }>;
+            wed?: Array<{
+              start: string;
+              end: string;
+            }>;
+            thu?: Array<{
+              start: string;
+              end: string;
+            }>;
+            fri?: Array<{
+              start: string;
+              end: string;
+            }>;
+            sat?: Array<{
+              start: string;
+              end: string;
+            }>;
+          };
+          holidays: Array<{
+            date: string;
+            name?: string;
+          }>;
+          closedMessage: string | null;
+          outsideHours: "queue" | "leave_message";
+        } | null;
+        /** WebChat: fields asked before the chat; none required unless said */
+        prechatForm: Array<{
+          field: "name" | "email" | "phone" | "cpf";
+          /** the SAC decree: by default no field blocks reaching an attendant */
+          required: boolean;
+        }>;
+        active: boolean;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        updatedAt: string;
+      }>;
+    };
+  };
+  /** GET /api/services/{id}: Read one of services */
+  getServicesById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      /** public key used by the WebChat widget and the API channel */
+      key: string;
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      channelAccountId: string | null;
+      teamIds: Array<string>;
+      botFlow: unknown;
+      /** service-level target T (NS) */
+      serviceLevelSeconds: number;
+      /** TMA goal (Meta) */
+      tmaGoalSeconds: number;
+      botTimeoutSeconds: number;
+      queueTimeoutSeconds: number;
+      /** Inativa PA: customer silent with an agent */
+      inactivityTimeoutSeconds: number;
+      /** e-mail filter: a supervisor accepts or discards each e-mail */
+      emailTriage: boolean;
+      /** API channel: where agent messages are POSTed, signed as Standard Webhooks (docs/WEBHOOKS.md) */
+      outboundWebhookUrl: string | null;
+      /** API channel: a token for the inbound endpoint was issued */
+      hasApiToken: boolean;
+      /** null: always open */
+      businessHours: {
+        weekly: {
+          sun?: Array<{
+            start: string;
+            end: string;
+          }>;
+          mon?: Array<{
+            start: string;
+            end: string;
+          }>;
+          tue?: Array<{
+            start: string;
+            end: string;
+          }>;
+          wed?: Array<{
+            start: string;
+            end: string;
+          }>;
+          thu?: Array<{
+            start: string;
+            end: string;
+          }>;
+          fri?: Array<{
+            start: string;
+            end: string;
+          }>;
+          sat?: Array<{
+            start: string;
+            end: string;
+          }>;
+        };
+        holidays: Array<{
+          date: string;
+          name?: string;
+        }>;
+        closedMessage: string | null;
+        outsideHours: "queue" | "leave_message";
+      } | null;
+      /** WebChat: fields asked before the chat; none required unless said */
+      prechatForm: Array<{
+        field: "name" | "email" | "phone" | "cpf";
+        /** the SAC decree: by default no field blocks reaching an attendant */
+        required: boolean;
+      }>;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** GET /api/services/{id}/wrapup-fields: The wrap-up fields of a service, in order */
+  getServicesByIdWrapupFields: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      items: Array<{
+        /** the value’s name in FinishBody.fields */
+        key: string;
+        label: string;
+        type: "text" | "number" | "select" | "boolean";
+        /** select only: the choices, in order */
+        options?: Array<string>;
+        /** Concluir is refused without a value (Cancelar does not ask) */
+        required: boolean;
+        position: number;
+      }>;
+    };
+  };
+  /** GET /api/settings: All parameters (defaults filled in) */
+  getSettings: {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      timezone: string;
+      timeInState: {
+        lowMinutes: number;
+        highMinutes: number;
+      };
+      noInteractionMinutes: number;
+      shortAbandonSeconds: number;
+      serviceLevel: {
+        chatSeconds: number;
+        emailSeconds: number;
+        targetPercent: number;
+      };
+      timeouts: {
+        botSeconds: number;
+        queueSeconds: number;
+        inactiveInServiceSeconds: number;
+        agentGraceSeconds: number;
+        connectionLostAction: "requeue" | "finish";
+      };
+      alerts: {
+        pauseMinutes: number;
+        queueWaitOverTarget: boolean;
+        noInteractionMinutes: number;
+        longServiceMinutes: number;
+        queueLength: number;
+        serviceLevelPercent: number;
+      };
+      allowPrivateWebhookTargets: boolean;
+    };
+  };
+  /** GET /api/settings/{key}: One parameter */
+  getSettingsByKey: {
+    params: {
+      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
+    };
+    query: never;
+    body: never;
+    response: {
+      key: string;
+      value: unknown;
+      isDefault: boolean;
+    };
+  };
+  /** GET /api/teams: List teams */
+  getTeams: {
+    params: never;
+    query: {
+      q?: string;
+      active?: "true" | "false";
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        name: string;
+        /** linked as an omnichannel department (Departamentos → Vincular) */
+        omniEnabled: boolean;
+        /** maximum simultaneous chat/messaging conversations per agent */
+        maxChat: number;
+        /** maximum simultaneous e-mail conversations per agent */
+        maxEmail: number;
+        active: boolean;
+        agentIds: Array<string>;
+        supervisorIds: Array<string>;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        updatedAt: string;
+      }>;
+    };
+  };
+  /** GET /api/teams/{id}: Read one of teams */
+  getTeamsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      /** linked as an omnichannel department (Departamentos → Vincular) */
+      omniEnabled: boolean;
+      /** maximum simultaneous chat/messaging conversations per agent */
+      maxChat: number;
+      /** maximum simultaneous e-mail conversations per agent */
+      maxEmail: number;
+      active: boolean;
+      agentIds: Array<string>;
+      supervisorIds: Array<string>;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** GET /api/template-categories: List template-categories */
+  getTemplateCategories: {
+    params: never;
+    query: {
+      q?: string;
+      active?: "true" | "false";
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        /** number used to classify and order */
+        code: number;
+        title: string;
+        /** protocol_update = Atualização de protocolo */
+        type: "protocol_update";
+        active: boolean;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        updatedAt: string;
+      }>;
+    };
+  };
+  /** GET /api/template-categories/{id}: Read one of template-categories */
+  getTemplateCategoriesById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      /** number used to classify and order */
+      code: number;
+      title: string;
+      /** protocol_update = Atualização de protocolo */
+      type: "protocol_update";
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** GET /api/templates: List templates */
+  getTemplates: {
+    params: never;
+    query: {
+      q?: string;
+      active?: "true" | "false";
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        categoryId: string;
+        name: string;
+        /** null: any channel */
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api" | null;
+        language: string;
+        body: string;
+        /** approved provider template name (WhatsApp) */
+        providerTemplate: string | null;
+        active: boolean;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        updatedAt: string;
+      }>;
+    };
+  };
+  /** GET /api/templates/{id}: Read one of templates */
+  getTemplatesById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      categoryId: string;
+      name: string;
+      /** null: any channel */
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api" | null;
+      language: string;
+      body: string;
+      /** approved provider template name (WhatsApp) */
+      providerTemplate: string | null;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** GET /api/users: List users */
+  getUsers: {
+    params: never;
+    query: {
+      q?: string;
+      active?: "true" | "false";
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        email: string;
+        name: string;
+        role: "admin" | "supervisor" | "agent";
+        language: "pt-BR" | "en";
+        /** linked as an omnichannel agent (Agentes → Vincular) */
+        agentEnabled: boolean;
+        active: boolean;
+        /** teams the user works in as an agent */
+        teamIds: Array<string>;
+        supervisedTeamIds: Array<string>;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        updatedAt: string;
+      }>;
+    };
+  };
+  /** GET /api/users/{id}: Read one of users */
+  getUsersById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      email: string;
+      name: string;
+      role: "admin" | "supervisor" | "agent";
+      language: "pt-BR" | "en";
+      /** linked as an omnichannel agent (Agentes → Vincular) */
+      agentEnabled: boolean;
+      active: boolean;
+      /** teams the user works in as an agent */
+      teamIds: Array<string>;
+      supervisedTeamIds: Array<string>;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** GET /webchat/attachments/{id}: A file of the visitor’s conversation (token in ?token= or x-visitor-token) */
+  getWebchatAttachmentsById: {
+    params: {
+      id: string;
+    };
+    query: {
+      token?: string;
+    };
+    body: never;
+    response: unknown;
+  };
+  /** GET /webchat/config/{serviceKey}: The widget’s configuration: open now, pre-chat form, upload limits */
+  getWebchatConfigByServiceKey: {
+    params: {
+      serviceKey: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      serviceKey: string;
+      serviceName: string;
+      open: boolean;
+      closedMessage: string | null;
+      outsideHours: "queue" | "leave_message";
+      prechat: Array<{
+        field: "name" | "email" | "phone" | "cpf";
+        /** the SAC decree: by default no field blocks reaching an attendant */
+        required: boolean;
+      }>;
+      maxAttachmentBytes: number;
+      /** accepted MIME types */
+      attachmentTypes: Array<string>;
+    };
+  };
+  /** GET /webhooks/{channel}/{accountId}: A provider verifies the webhook (Meta: hub.mode, hub.verify_token, hub.challenge) */
+  getWebhooksByChannelByAccountId: {
+    params: {
+      channel: string;
+      accountId: string;
+    };
+    query: never;
+    body: never;
+    response: unknown;
+  };
+  /** PATCH /api/auth/me: Change my language, name or password */
+  patchAuthMe: {
+    params: never;
+    query: never;
+    body: {
+      language?: "pt-BR" | "en";
+      name?: string;
+      currentPassword?: string;
+      newPassword?: string;
+    };
+    response: {
+      id: string;
+      email: string;
+      name: string;
+      role: "admin" | "supervisor" | "agent";
+      language: "pt-BR" | "en";
+      agentEnabled: boolean;
+      /** teams the user works in as an agent */
+      teamIds: Array<string>;
+      /** teams the user supervises */
+      supervisedTeamIds: Array<string>;
+    };
+  };
+  /** PATCH /api/channel-accounts/{id}: Update one of channel-accounts */
+  patchChannelAccountsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      name?: string;
+      provider?: string | null;
+      config?: {
+        [key: string]: unknown;
+      };
+      /** write-only secrets (tokens, passwords), encrypted at rest */
+      credentials?: {
+        [key: string]: string;
+      };
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      name: string;
+      /** e.g. meta, twilio, zenvia; null for our own channels */
+      provider: string | null;
+      /** non-secret settings: phone number id, IMAP host… */
+      config: {
+        [key: string]: unknown;
+      };
+      /** credentials are write-only: stored encrypted, never returned */
+      hasCredentials: boolean;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** PATCH /api/classifications/{id}: Update one of classifications */
+  patchClassificationsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      code?: string;
+      name?: string;
+      serviceIds?: Array<string> | null;
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      code: string;
+      name: string;
+      /** null: valid for every service */
+      serviceIds: Array<string> | null;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** PATCH /api/pause-reasons/{id}: Update one of pause-reasons */
+  patchPauseReasonsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      name?: string;
+      maxMinutes?: number | null;
+      productive?: boolean;
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      name: string;
+      /** alert when a pause with this reason lasts longer */
+      maxMinutes: number | null;
+      productive: boolean;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** PATCH /api/services/{id}: Update one of services */
+  patchServicesById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      name?: string;
+      key?: string;
+      channelAccountId?: string | null;
+      teamIds?: Array<string>;
+      /** checked by the flow validator: no unreachable or dead-end step */
+      botFlow?: {
+        version: 1;
+        start: string;
+        steps: {
+          [key: string]: {
+            kind: "message";
+            text: string;
+            next: string;
+          } | {
+            kind: "answer";
+            text: string;
+            next: string;
+          } | {
+            kind: "menu";
+            text: string;
+            options: Array<{
+              id: string;
+              label: string;
+              /** extra words that pick this option on text channels */
+              keywords?: Array<string>;
+              next: string;
+            }>;
+            retryText?: string;
+            onFail?: string;
+            maxAttempts?: number;
+          } | {
+            kind: "question";
+            text: string;
+            field: "name" | "cpf" | "email" | "phone" | "order_number" | "text";
+            saveAs?: string;
+            retryText: string;
+            maxAttempts?: number;
+            next: string;
+            onFail: string;
+          } | {
+            kind: "transfer";
+            /** absent: the flow’s own service */
+            serviceId?: string;
+            text?: string;
+          } | {
+            kind: "end";
+            text: string;
+          };
+        };
+      } | null;
+      serviceLevelSeconds?: number;
+      tmaGoalSeconds?: number;
+      botTimeoutSeconds?: number;
+      queueTimeoutSeconds?: number;
+      inactivityTimeoutSeconds?: number;
+      emailTriage?: boolean;
+      /** loopback, private and link-local targets are refused (422) unless the setting allowPrivateWebhookTargets is on */
+      outboundWebhookUrl?: string | null;
+      businessHours?: {
+        weekly: {
+          sun?: Array<{
+            start: string;
+            end: string;
+          }>;
+          mon?: Array<{
+            start: string;
+            end: string;
+          }>;
+          tue?: Array<{
+            start: string;
+            end: string;
+          }>;
+          wed?: Array<{
+            start: string;
+            end: string;
+          }>;
+          thu?: Array<{
+            start: string;
+            end: string;
+          }>;
+          fri?: Array<{
+            start: string;
+            end: string;
+          }>;
+          sat?: Array<{
+            start: string;
+            end: string;
+          }>;
+        };
+        holidays?: Array<{
+          date: string;
+          name?: string;
+        }>;
+        closedMessage?: string | null;
+        outsideHours?: "queue" | "leave_message";
+      } | null;
+      prechatForm?: Array<{
+        field: "name" | "email" | "phone" | "cpf";
+        /** the SAC decree: by default no field blocks reaching an attendant */
+        required: boolean;
+      }>;
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      name: string;
+      /** public key used by the WebChat widget and the API channel */
+      key: string;
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      channelAccountId: string | null;
+      teamIds: Array<string>;
+      botFlow: unknown;
+      /** service-level target T (NS) */
+      serviceLevelSeconds: number;
+      /** TMA goal (Meta) */
+      tmaGoalSeconds: number;
+      botTimeoutSeconds: number;
+      queueTimeoutSeconds: number;
+      /** Inativa PA: customer silent with an agent */
+      inactivityTimeoutSeconds: number;
+      /** e-mail filter: a supervisor accepts or discards each e-mail */
+      emailTriage: boolean;
+      /** API channel: where agent messages are POSTed, signed as Standard Webhooks (docs/WEBHOOKS.md) */
+      outboundWebhookUrl: string | null;
+      /** API channel: a token for the inbound endpoint was issued */
+      hasApiToken: boolean;
+      /** null: always open */
+      businessHours: {
+        weekly: {
+          sun?: Array<{
+            start: string;
+            end: string;
+          }>;
+          mon?: Array<{
+            start: string;
+            end: string;
+          }>;
+          tue?: Array<{
+            start: string;
+            end: string;
+          }>;
+          wed?: Array<{
+            start: string;
+            end: string;
+          }>;
+          thu?: Array<{
+            start: string;
+            end: string;
+          }>;
+          fri?: Array<{
+            start: string;
+            end: string;
+          }>;
+          sat?: Array<{
+            start: string;
+            end: string;
+          }>;
+        };
+        holidays: Array<{
+          date: string;
+          name?: string;
+        }>;
+        closedMessage: string | null;
+        outsideHours: "queue" | "leave_message";
+      } | null;
+      /** WebChat: fields asked before the chat; none required unless said */
+      prechatForm: Array<{
+        field: "name" | "email" | "phone" | "cpf";
+        /** the SAC decree: by default no field blocks reaching an attendant */
+        required: boolean;
+      }>;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** PATCH /api/settings: Change some parameters */
+  patchSettings: {
+    params: never;
+    query: never;
+    body: {
+      timezone?: string;
+      timeInState?: {
+        lowMinutes: number;
+        highMinutes: number;
+      };
+      noInteractionMinutes?: number;
+      shortAbandonSeconds?: number;
+      serviceLevel?: {
+        chatSeconds: number;
+        emailSeconds: number;
+        targetPercent: number;
+      };
+      timeouts?: {
+        botSeconds: number;
+        queueSeconds: number;
+        inactiveInServiceSeconds: number;
+        agentGraceSeconds: number;
+        connectionLostAction: "requeue" | "finish";
+      };
+      alerts?: {
+        pauseMinutes: number;
+        queueWaitOverTarget: boolean;
+        noInteractionMinutes: number;
+        longServiceMinutes: number;
+        queueLength: number;
+        serviceLevelPercent: number;
+      };
+      allowPrivateWebhookTargets?: boolean;
+    };
+    response: {
+      timezone: string;
+      timeInState: {
+        lowMinutes: number;
+        highMinutes: number;
+      };
+      noInteractionMinutes: number;
+      shortAbandonSeconds: number;
+      serviceLevel: {
+        chatSeconds: number;
+        emailSeconds: number;
+        targetPercent: number;
+      };
+      timeouts: {
+        botSeconds: number;
+        queueSeconds: number;
+        inactiveInServiceSeconds: number;
+        agentGraceSeconds: number;
+        connectionLostAction: "requeue" | "finish";
+      };
+      alerts: {
+        pauseMinutes: number;
+        queueWaitOverTarget: boolean;
+        noInteractionMinutes: number;
+        longServiceMinutes: number;
+        queueLength: number;
+        serviceLevelPercent: number;
+      };
+      allowPrivateWebhookTargets: boolean;
+    };
+  };
+  /** PATCH /api/teams/{id}: Update one of teams */
+  patchTeamsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      name?: string;
+      omniEnabled?: boolean;
+      maxChat?: number;
+      maxEmail?: number;
+      active?: boolean;
+      agentIds?: Array<string>;
+      supervisorIds?: Array<string>;
+    };
+    response: {
+      id: string;
+      name: string;
+      /** linked as an omnichannel department (Departamentos → Vincular) */
+      omniEnabled: boolean;
+      /** maximum simultaneous chat/messaging conversations per agent */
+      maxChat: number;
+      /** maximum simultaneous e-mail conversations per agent */
+      maxEmail: number;
+      active: boolean;
+      agentIds: Array<string>;
+      supervisorIds: Array<string>;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** PATCH /api/template-categories/{id}: Update one of template-categories */
+  patchTemplateCategoriesById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      code?: number;
+      title?: string;
+      type?: "protocol_update";
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      /** number used to classify and order */
+      code: number;
+      title: string;
+      /** protocol_update = Atualização de protocolo */
+      type: "protocol_update";
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** PATCH /api/templates/{id}: Update one of templates */
+  patchTemplatesById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      categoryId?: string;
+      name?: string;
+      channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api" | null;
+      language?: string;
+      body?: string;
+      providerTemplate?: string | null;
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      categoryId: string;
+      name: string;
+      /** null: any channel */
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api" | null;
+      language: string;
+      body: string;
+      /** approved provider template name (WhatsApp) */
+      providerTemplate: string | null;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** PATCH /api/users/{id}: Update one of users */
+  patchUsersById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      email?: string;
+      name?: string;
+      role?: "admin" | "supervisor" | "agent";
+      password?: string;
+      language?: "pt-BR" | "en";
+      agentEnabled?: boolean;
+      active?: boolean;
+      teamIds?: Array<string>;
+      supervisedTeamIds?: Array<string>;
+    };
+    response: {
+      id: string;
+      email: string;
+      name: string;
+      role: "admin" | "supervisor" | "agent";
+      language: "pt-BR" | "en";
+      /** linked as an omnichannel agent (Agentes → Vincular) */
+      agentEnabled: boolean;
+      active: boolean;
+      /** teams the user works in as an agent */
+      teamIds: Array<string>;
+      supervisedTeamIds: Array<string>;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** POST /api/agent/heartbeat: Keep-alive for integrations without a WebSocket */
+  postAgentHeartbeat: {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      teamIds: Array<string>;
+      presence: "offline" | "available" | "paused" | "in_service";
+      state: "offline" | "available" | "paused" | "in_service";
+      pauseReasonId: string | null;
+      pendingPauseReasonId: string | null;
+      /** ISO 8601 date-time */
+      stateSince: string;
+      /** ISO 8601 date-time */
+      loggedInAt: string | null;
+      openChat: number;
+      openEmail: number;
+      /** ISO 8601 date-time */
+      lastAssignedAt: string | null;
+      connected: boolean;
+      enabled: boolean;
+    };
+  };
+  /** POST /api/agent/login: Log in to the queues (Livre) */
+  postAgentLogin: {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      teamIds: Array<string>;
+      presence: "offline" | "available" | "paused" | "in_service";
+      state: "offline" | "available" | "paused" | "in_service";
+      pauseReasonId: string | null;
+      pendingPauseReasonId: string | null;
+      /** ISO 8601 date-time */
+      stateSince: string;
+      /** ISO 8601 date-time */
+      loggedInAt: string | null;
+      openChat: number;
+      openEmail: number;
+      /** ISO 8601 date-time */
+      lastAssignedAt: string | null;
+      connected: boolean;
+      enabled: boolean;
+    };
+  };
+  /** POST /api/agent/logout: Log out of the queues (Sair); refused with open conversations */
+  postAgentLogout: {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      teamIds: Array<string>;
+      presence: "offline" | "available" | "paused" | "in_service";
+      state: "offline" | "available" | "paused" | "in_service";
+      pauseReasonId: string | null;
+      pendingPauseReasonId: string | null;
+      /** ISO 8601 date-time */
+      stateSince: string;
+      /** ISO 8601 date-time */
+      loggedInAt: string | null;
+      openChat: number;
+      openEmail: number;
+      /** ISO 8601 date-time */
+      lastAssignedAt: string | null;
+      connected: boolean;
+      enabled: boolean;
+    };
+  };
+  /** POST /api/agent/pause: Pause with a reason; pending while conversations are open */
+  postAgentPause: {
+    params: never;
+    query: never;
+    body: {
+      reasonId: string;
+    };
+    response: {
+      id: string;
+      name: string;
+      teamIds: Array<string>;
+      presence: "offline" | "available" | "paused" | "in_service";
+      state: "offline" | "available" | "paused" | "in_service";
+      pauseReasonId: string | null;
+      pendingPauseReasonId: string | null;
+      /** ISO 8601 date-time */
+      stateSince: string;
+      /** ISO 8601 date-time */
+      loggedInAt: string | null;
+      openChat: number;
+      openEmail: number;
+      /** ISO 8601 date-time */
+      lastAssignedAt: string | null;
+      connected: boolean;
+      enabled: boolean;
+    };
+  };
+  /** POST /api/agent/resume: End the pause (or cancel a pending one) */
+  postAgentResume: {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      teamIds: Array<string>;
+      presence: "offline" | "available" | "paused" | "in_service";
+      state: "offline" | "available" | "paused" | "in_service";
+      pauseReasonId: string | null;
+      pendingPauseReasonId: string | null;
+      /** ISO 8601 date-time */
+      stateSince: string;
+      /** ISO 8601 date-time */
+      loggedInAt: string | null;
+      openChat: number;
+      openEmail: number;
+      /** ISO 8601 date-time */
+      lastAssignedAt: string | null;
+      connected: boolean;
+      enabled: boolean;
+    };
+  };
+  /** POST /api/alerts/{id}/read: Mark one alert as read */
+  postAlertsByIdRead: {
+    params: {
+      id: number;
+    };
+    query: never;
+    body: never;
+    response: void;
+  };
+  /** POST /api/alerts/read-all: Mark every recent alert as read */
+  postAlertsReadAll: {
+    params: never;
+    query: never;
+    body: never;
+    response: void;
+  };
+  /** POST /api/auth/login: Sign in: sets the HttpOnly session cookie */
+  postAuthLogin: {
+    params: never;
+    query: never;
+    body: {
+      email: string;
+      password: string;
+    };
+    response: {
+      id: string;
+      email: string;
+      name: string;
+      role: "admin" | "supervisor" | "agent";
+      language: "pt-BR" | "en";
+      agentEnabled: boolean;
+      /** teams the user works in as an agent */
+      teamIds: Array<string>;
+      /** teams the user supervises */
+      supervisedTeamIds: Array<string>;
+    };
+  };
+  /** POST /api/auth/logout: Sign out */
+  postAuthLogout: {
+    params: never;
+    query: never;
+    body: never;
+    response: void;
+  };
+  /** POST /api/auth/sessions/end-others: End every session of mine but this one */
+  postAuthSessionsEndOthers: {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      /** how many sessions were ended */
+      ended: number;
+    };
+  };
+  /** POST /api/channel-accounts: Create channel-accounts */
+  postChannelAccounts: {
+    params: never;
+    query: never;
+    body: {
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      name: string;
+      provider?: string | null;
+      config?: {
+        [key: string]: unknown;
+      };
+      /** write-only secrets (tokens, passwords), encrypted at rest */
+      credentials?: {
+        [key: string]: string;
+      };
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      name: string;
+      /** e.g. meta, twilio, zenvia; null for our own channels */
+      provider: string | null;
+      /** non-secret settings: phone number id, IMAP host… */
+      config: {
+        [key: string]: unknown;
+      };
+      /** credentials are write-only: stored encrypted, never returned */
+      hasCredentials: boolean;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** POST /api/channels/api/{serviceId}/messages: API channel: a customer message comes in (answers after it is durable) */
+  postChannelsApiByServiceIdMessages: {
+    params: {
+      serviceId: string;
+    };
+    query: never;
+    body: {
+      contact: {
+        externalId: string;
+        name?: string;
+      };
+      /** your id of this message: a repeated delivery is ignored */
+      externalId: string;
+      text: string;
+    };
+    response: {
+      conversationId: string;
+      protocol: string;
+      messageId: number | null;
+      /** true when this externalId was already received: accepted and ignored */
+      duplicate: boolean;
+    };
+  };
+  /** POST /api/classifications: Create classifications */
+  postClassifications: {
+    params: never;
+    query: never;
+    body: {
+      code: string;
+      name: string;
+      serviceIds?: Array<string> | null;
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      code: string;
+      name: string;
+      /** null: valid for every service */
+      serviceIds: Array<string> | null;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** POST /api/conversations/{id}/assign: Alocar responsável: a queued conversation goes first to this agent */
+  postConversationsByIdAssign: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      agentId: string;
+    };
+    response: {
+      id: string;
+      protocol: string;
+      serviceId: string;
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      contactId: string;
+      contactName: string | null;
+      direction: "inbound" | "outbound";
+      state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+      priority: "manual" | "returned" | "normal";
+      agentId: string | null;
+      preferredAgentId: string | null;
+      subject: string | null;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      botStartedAt: string | null;
+      /** ISO 8601 date-time */
+      botEndedAt: string | null;
+      /** ISO 8601 date-time */
+      queuedAt: string | null;
+      /** ISO 8601 date-time */
+      firstQueuedAt: string | null;
+      /** ISO 8601 date-time */
+      assignedAt: string | null;
+      /** ISO 8601 date-time */
+      firstAssignedAt: string | null;
+      /** ISO 8601 date-time */
+      firstAgentMessageAt: string | null;
+      /** ISO 8601 date-time */
+      lastCustomerMessageAt: string | null;
+      /** ISO 8601 date-time */
+      lastAgentMessageAt: string | null;
+      /** ISO 8601 date-time */
+      lastMessageAt: string | null;
+      lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
+      /** ISO 8601 date-time */
+      finishedAt: string | null;
+      finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
+      classificationId: string | null;
+      wrapup: {
+        [key: string]: unknown;
+      } | null;
+      notes: string | null;
+      transferCount: number;
+    };
+  };
+  /** POST /api/conversations/{id}/finish: Concluir or Cancelar, with the wrap-up */
+  postConversationsByIdFinish: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      outcome: "completed" | "cancelled";
+      /** required on completed when the service offers classifications (one of those) */
+      classificationId?: string;
+      notes?: string;
+      fields?: {
+        [key: string]: string | number | boolean;
+      };
+    };
+    response: {
+      id: string;
+      protocol: string;
+      serviceId: string;
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      contactId: string;
+      contactName: string | null;
+      direction: "inbound" | "outbound";
+      state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+      priority: "manual" | "returned" | "normal";
+      agentId: string | null;
+      preferredAgentId: string | null;
+      subject: string | null;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      botStartedAt: string | null;
+      /** ISO 8601 date-time */
+      botEndedAt: string | null;
+      /** ISO 8601 date-time */
+      queuedAt: string | null;
+      /** ISO 8601 date-time */
+      firstQueuedAt: string | null;
+      /** ISO 8601 date-time */
+      assignedAt: string | null;
+      /** ISO 8601 date-time */
+      firstAssignedAt: string | null;
+      /** ISO 8601 date-time */
+      firstAgentMessageAt: string | null;
+      /** ISO 8601 date-time */
+      lastCustomerMessageAt: string | null;
+      /** ISO 8601 date-time */
+      lastAgentMessageAt: string | null;
+      /** ISO 8601 date-time */
+      lastMessageAt: string | null;
+      lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
+      /** ISO 8601 date-time */
+      finishedAt: string | null;
+      finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
+      classificationId: string | null;
+      wrapup: {
+        [key: string]: unknown;
+      } | null;
+      notes: string | null;
+      transferCount: number;
+    };
+  };
+  /** POST /api/conversations/{id}/messages: The agent writes to the customer */
+  postConversationsByIdMessages: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      text: string;
+    };
+    response: {
+      id: number;
+      conversationId: string;
+      authorType: "customer" | "agent" | "bot" | "system";
+      authorId: string | null;
+      authorName: string | null;
+      body: string;
+      contentType: string;
+      attachments: Array<unknown> | null;
+      deliveryStatus: "pending" | "sent" | "delivered" | "read" | "failed" | null;
+      deliveryError?: {
+        code: string | null;
+        message: string;
+      } | null;
+      payload?: {
+        [key: string]: unknown;
+      } | null;
+      /** ISO 8601 date-time */
+      createdAt: string;
+    };
+  };
+  /** POST /api/conversations/{id}/return-to-queue: Retornar para grupo do serviço */
+  postConversationsByIdReturnToQueue: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      protocol: string;
+      serviceId: string;
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      contactId: string;
+      contactName: string | null;
+      direction: "inbound" | "outbound";
+      state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+      priority: "manual" | "returned" | "normal";
+      agentId: string | null;
+      preferredAgentId: string | null;
+      subject: string | null;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      botStartedAt: string | null;
+      /** ISO 8601 date-time */
+      botEndedAt: string | null;
+      /** ISO 8601 date-time */
+      queuedAt: string | null;
+      /** ISO 8601 date-time */
+      firstQueuedAt: string | null;
+      /** ISO 8601 date-time */
+      assignedAt: string | null;
+      /** ISO 8601 date-time */
+      firstAssignedAt: string | null;
+      /** ISO 8601 date-time */
+      firstAgentMessageAt: string | null;
+      /** ISO 8601 date-time */
+      lastCustomerMessageAt: string | null;
+      /** ISO 8601 date-time */
+      lastAgentMessageAt: string | null;
+      /** ISO 8601 date-time */
+      lastMessageAt: string | null;
+      lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
+      /** ISO 8601 date-time */
+      finishedAt: string | null;
+      finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
+      classificationId: string | null;
+      wrapup: {
+        [key: string]: unknown;
+      } | null;
+      notes: string | null;
+      transferCount: number;
+    };
+  };
+  /** POST /api/conversations/{id}/transfer: Transfer to an agent or to another service */
+  postConversationsByIdTransfer: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      toAgentId: string;
+    } | {
+      toServiceId: string;
+    };
+    response: {
+      id: string;
+      protocol: string;
+      serviceId: string;
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      contactId: string;
+      contactName: string | null;
+      direction: "inbound" | "outbound";
+      state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+      priority: "manual" | "returned" | "normal";
+      agentId: string | null;
+      preferredAgentId: string | null;
+      subject: string | null;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      botStartedAt: string | null;
+      /** ISO 8601 date-time */
+      botEndedAt: string | null;
+      /** ISO 8601 date-time */
+      queuedAt: string | null;
+      /** ISO 8601 date-time */
+      firstQueuedAt: string | null;
+      /** ISO 8601 date-time */
+      assignedAt: string | null;
+      /** ISO 8601 date-time */
+      firstAssignedAt: string | null;
+      /** ISO 8601 date-time */
+      firstAgentMessageAt: string | null;
+      /** ISO 8601 date-time */
+      lastCustomerMessageAt: string | null;
+      /** ISO 8601 date-time */
+      lastAgentMessageAt: string | null;
+      /** ISO 8601 date-time */
+      lastMessageAt: string | null;
+      lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
+      /** ISO 8601 date-time */
+      finishedAt: string | null;
+      finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
+      classificationId: string | null;
+      wrapup: {
+        [key: string]: unknown;
+      } | null;
+      notes: string | null;
+      transferCount: number;
+    };
+  };
+  /** POST /api/conversations/{id}/whispers: Supervisor chat about this conversation (never seen by the customer) */
+  postConversationsByIdWhispers: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      text: string;
+    };
+    response: {
+      id: number;
+      conversationId: string;
+      agentId: string;
+      authorId: string;
+      authorName: string;
+      body: string;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      readAt: string | null;
+    };
+  };
+  /** POST /api/conversations/{id}/whispers/read: Mark the supervisor chat as read: an agent reads what supervisors wrote to them, a supervisor the agent’s answers */
+  postConversationsByIdWhispersRead: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: void;
+  };
+  /** POST /api/pause-reasons: Create pause-reasons */
+  postPauseReasons: {
+    params: never;
+    query: never;
+    body: {
+      name: string;
+      maxMinutes?: number | null;
+      productive?: boolean;
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      name: string;
+      /** alert when a pause with this reason lasts longer */
+      maxMinutes: number | null;
+      productive: boolean;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** POST /api/services: Create services */
+  postServices: {
+    params: never;
+    query: never;
+    body: {
+      name: string;
+      key?: string;
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      channelAccountId?: string | null;
+      teamIds?: Array<string>;
+      /** checked by the flow validator: no unreachable or dead-end step */
+      botFlow?: {
+        version: 1;
+        start: string;
+        steps: {
+          [key: string]: {
+            kind: "message";
+            text: string;
+            next: string;
+          } | {
+            kind: "answer";
+            text: string;
+            next: string;
+          } | {
+            kind: "menu";
+            text: string;
+            options: Array<{
+              id: string;
+              label: string;
+              /** extra words that pick this option on text channels */
+              keywords?: Array<string>;
+              next: string;
+            }>;
+            retryText?: string;
+            onFail?: string;
+            maxAttempts?: number;
+          } | {
+            kind: "question";
+            text: string;
+            field: "name" | "cpf" | "email" | "phone" | "order_number" | "text";
+            saveAs?: string;
+            retryText: string;
+            maxAttempts?: number;
+            next: string;
+            onFail: string;
+          } | {
+            kind: "transfer";
+            /** absent: the flow’s own service */
+            serviceId?: string;
+            text?: string;
+          } | {
+            kind: "end";
+            text: string;
+          };
+        };
+      } | null;
+      serviceLevelSeconds?: number;
+      tmaGoalSeconds?: number;
+      botTimeoutSeconds?: number;
+      queueTimeoutSeconds?: number;
+      inactivityTimeoutSeconds?: number;
+      emailTriage?: boolean;
+      /** loopback, private and link-local targets are refused (422) unless the setting allowPrivateWebhookTargets is on */
+      outboundWebhookUrl?: string | null;
+      businessHours?: {
+        weekly: {
+          sun?: Array<{
+            start: string;
+            end: string;
+          }>;
+          mon?: Array<{
+            start: string;
+            end: string;
+          }>;
+          tue?: Array<{
+            start: string;
+            end: string;
+          }>;
+          wed?: Array<{
+            start: string;
+            end: string;
+          }>;
+          thu?: Array<{
+            start: string;
+            end: string;
+          }>;
+          fri?: Array<{
+            start: string;
+            end: string;
+          }>;
+          sat?: Array<{
+            start: string;
+            end: string;
+          }>;
+        };
+        holidays?: Array<{
+          date: string;
+          name?: string;
+        }>;
+        closedMessage?: string | null;
+        outsideHours?: "queue" | "leave_message";
+      } | null;
+      prechatForm?: Array<{
+        field: "name" | "email" | "phone" | "cpf";
+        /** the SAC decree: by default no field blocks reaching an attendant */
+        required: boolean;
+      }>;
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      name: string;
+      /** public key used by the WebChat widget and the API channel */
+      key: string;
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      channelAccountId: string | null;
+      teamIds: Array<string>;
+      botFlow: unknown;
+      /** service-level target T (NS) */
+      serviceLevelSeconds: number;
+      /** TMA goal (Meta) */
+      tmaGoalSeconds: number;
+      botTimeoutSeconds: number;
+      queueTimeoutSeconds: number;
+      /** Inativa PA: customer silent with an agent */
+      inactivityTimeoutSeconds: number;
+      /** e-mail filter: a supervisor accepts or discards each e-mail */
+      emailTriage: boolean;
+      /** API channel: where agent messages are POSTed, signed as Standard Webhooks (docs/WEBHOOKS.md) */
+      outboundWebhookUrl: string | null;
+      /** API channel: a token for the inbound endpoint was issued */
+      hasApiToken: boolean;
+      /** null: always open */
+      businessHours: {
+        weekly: {
+          sun?: Array<{
+            start: string;
+            end: string;
+          }>;
+          mon?: Array<{
+            start: string;
+            end: string;
+          }>;
+          tue?: Array<{
+            start: string;
+            end: string;
+          }>;
+          wed?: Array<{
+            start: string;
+            end: string;
+          }>;
+          thu?: Array<{
+            start: string;
+            end: string;
+          }>;
+          fri?: Array<{
+            start: string;
+            end: string;
+          }>;
+          sat?: Array<{
+            start: string;
+            end: string;
+          }>;
+        };
+        holidays: Array<{
+          date: string;
+          name?: string;
+        }>;
+        closedMessage: string | null;
+        outsideHours: "queue" | "leave_message";
+      } | null;
+      /** WebChat: fields asked before the chat; none required unless said */
+      prechatForm: Array<{
+        field: "name" | "email" | "phone" | "cpf";
+        /** the SAC decree: by default no field blocks reaching an attendant */
+        required: boolean;
+      }>;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** POST /api/services/{id}/api-credentials: Issue (or rotate) the API channel token and webhook secret; shown once */
+  postServicesByIdApiCredentials: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      /** Bearer token for POST /api/channels/api/{serviceId}/messages */
+      token: string;
+      /** Standard Webhooks secret (whsec_ + base64 key) that verifies the webhook-signature header of outbound webhooks */
+      webhookSecret: string;
+    };
+  };
+  /** POST /api/teams: Create teams */
+  postTeams: {
+    params: never;
+    query: never;
+    body: {
+      name: string;
+      omniEnabled?: boolean;
+      maxChat?: number;
+      maxEmail?: number;
+      active?: boolean;
+      agentIds?: Array<string>;
+      supervisorIds?: Array<string>;
+    };
+    response: {
+      id: string;
+      name: string;
+      /** linked as an omnichannel department (Departamentos → Vincular) */
+      omniEnabled: boolean;
+      /** maximum simultaneous chat/messaging conversations per agent */
+      maxChat: number;
+      /** maximum simultaneous e-mail conversations per agent */
+      maxEmail: number;
+      active: boolean;
+      agentIds: Array<string>;
+      supervisorIds: Array<string>;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** POST /api/template-categories: Create template-categories */
+  postTemplateCategories: {
+    params: never;
+    query: never;
+    body: {
+      code: number;
+      title: string;
+      type: "protocol_update";
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      /** number used to classify and order */
+      code: number;
+      title: string;
+      /** protocol_update = Atualização de protocolo */
+      type: "protocol_update";
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** POST /api/templates: Create templates */
+  postTemplates: {
+    params: never;
+    query: never;
+    body: {
+      categoryId: string;
+      name: string;
+      channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api" | null;
+      language?: string;
+      body: string;
+      providerTemplate?: string | null;
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      categoryId: string;
+      name: string;
+      /** null: any channel */
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api" | null;
+      language: string;
+      body: string;
+      /** approved provider template name (WhatsApp) */
+      providerTemplate: string | null;
+      active: boolean;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** POST /api/users: Create users */
+  postUsers: {
+    params: never;
+    query: never;
+    body: {
+      email: string;
+      name: string;
+      role: "admin" | "supervisor" | "agent";
+      password: string;
+      language?: "pt-BR" | "en";
+      agentEnabled?: boolean;
+      active?: boolean;
+      teamIds?: Array<string>;
+      supervisedTeamIds?: Array<string>;
+    };
+    response: {
+      id: string;
+      email: string;
+      name: string;
+      role: "admin" | "supervisor" | "agent";
+      language: "pt-BR" | "en";
+      /** linked as an omnichannel agent (Agentes → Vincular) */
+      agentEnabled: boolean;
+      active: boolean;
+      /** teams the user works in as an agent */
+      teamIds: Array<string>;
+      supervisedTeamIds: Array<string>;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      updatedAt: string;
+    };
+  };
+  /** POST /api/users/{id}/end-sessions: End every session of a user (audited); their sockets close on every node */
+  postUsersByIdEndSessions: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      /** how many sessions were ended */
+      ended: number;
+    };
+  };
+  /** POST /webchat/attachments: Upload a file (≤ 10 MB; images, PDF, text, Word, Excel) to send in a message of the visitor’s open conversation */
+  postWebchatAttachments: {
+    params: never;
+    query: never;
+    body: unknown;
+    response: {
+      id: string;
+      name: string;
+      type: string;
+      size: number;
+      /** for the visitor who sent or received it: absolute, with the visitor’s token; use as is */
+      url: string;
+    };
+  };
+  /** POST /webchat/visitors: A new visitor identity (id + token, kept by the widget); 20 a minute per IP */
+  postWebchatVisitors: {
+    params: never;
+    query: never;
+    body: {
+      serviceKey: string;
+    };
+    response: {
+      visitorId: string;
+      token: string;
+    };
+  };
+  /** POST /webhooks/{channel}/{accountId}: A provider delivers messages and receipts (answered once they are durable) */
+  postWebhooksByChannelByAccountId: {
+    params: {
+      channel: string;
+      accountId: string;
+    };
+    query: never;
+    body: never;
+    response: unknown;
+  };
+  /** PUT /api/services/{id}/wrapup-fields: Replace the wrap-up fields of a service (the whole ordered list; audited) */
+  putServicesByIdWrapupFields: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      /** every field of the service, in order; [] removes them all */
+      items: Array<{
+        /** the value’s name in FinishBody.fields */
+        key: string;
+        label: string;
+        type: "text" | "number" | "select" | "boolean";
+        options?: Array<string>;
+        /** default false */
+        required?: boolean;
+        /** ignored: the order of the list decides */
+        position?: number;
+      }>;
+    };
+    response: {
+      items: Array<{
+        /** the value’s name in FinishBody.fields */
+        key: string;
+        label: string;
+        type: "text" | "number" | "select" | "boolean";
+        /** select only: the choices, in order */
+        options?: Array<string>;
+        /** Concluir is refused without a value (Cancelar does not ask) */
+        required: boolean;
+        position: number;
+      }>;
+    };
+  };
+  /** PUT /api/settings/{key}: Set one parameter */
+  putSettingsByKey: {
+    params: {
+      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
+    };
+    query: never;
+    body: {
+      value: unknown;
+    };
+    response: {
+      key: string;
+      value: unknown;
+      isDefault: boolean;
+    };
+  };
+}
+
+export const OPERATIONS = {
+  deleteAuthSessionsById: { method: 'DELETE', path: '/api/auth/sessions/{id}' },
+  deleteChannelAccountsById: { method: 'DELETE', path: '/api/channel-accounts/{id}' },
+  deleteClassificationsById: { method: 'DELETE', path: '/api/classifications/{id}' },
+  deletePauseReasonsById: { method: 'DELETE', path: '/api/pause-reasons/{id}' },
+  deleteServicesById: { method: 'DELETE', path: '/api/services/{id}' },
+  deleteSettingsByKey: { method: 'DELETE', path: '/api/settings/{key}' },
+  deleteTeamsById: { method: 'DELETE', path: '/api/teams/{id}' },
+  deleteTemplateCategoriesById: { method: 'DELETE', path: '/api/template-categories/{id}' },
+  deleteTemplatesById: { method: 'DELETE', path: '/api/templates/{id}' },
+  deleteUsersById: { method: 'DELETE', path: '/api/users/{id}' },
+  getAgentPresence: { method: 'GET', path: '/api/agent/presence' },
+  getAlerts: { method: 'GET', path: '/api/alerts' },
+  getAnalysisAgents: { method: 'GET', path: '/api/analysis/agents' },
+  getAnalysisAgentsByIdConversations: { method: 'GET', path: '/api/analysis/agents/{id}/conversations' },
+  getAnalysisOutbound: { method: 'GET', path: '/api/analysis/outbound' },
+  getAnalysisQueue: { method: 'GET', path: '/api/analysis/queue' },
+  getAttachmentsById: { method: 'GET', path: '/api/attachments/{id}' },
+  getAudit: { method: 'GET', path: '/api/audit' },
+  getAuthMe: { method: 'GET', path: '/api/auth/me' },
+  getAuthSessions: { method: 'GET', path: '/api/auth/sessions' },
+  getChannelAccounts: { method: 'GET', path: '/api/channel-accounts' },
+  getChannelAccountsById: { method: 'GET', path: '/api/channel-accounts/{id}' },
+  getClassifications: { method: 'GET', path: '/api/classifications' },
+  getClassificationsById: { method: 'GET', path: '/api/classifications/{id}' },
+  getConversations: { method: 'GET', path: '/api/conversations' },
+  getConversationsById: { method: 'GET', path: '/api/conversations/{id}' },
+  getConversationsByIdTransferTargets: { method: 'GET', path: '/api/conversations/{id}/transfer-targets' },
+  getHealthz: { method: 'GET', path: '/healthz' },
+  getLookbackConversations: { method: 'GET', path: '/api/lookback/conversations' },
+  getMonitorConversations: { method: 'GET', path: '/api/monitor/conversations' },
+  getMonitorSnapshot: { method: 'GET', path: '/api/monitor/snapshot' },
+  getPauseReasons: { method: 'GET', path: '/api/pause-reasons' },
+  getPauseReasonsById: { method: 'GET', path: '/api/pause-reasons/{id}' },
+  getServices: { method: 'GET', path: '/api/services' },
+  getServicesById: { method: 'GET', path: '/api/services/{id}' },
+  getServicesByIdWrapupFields: { method: 'GET', path: '/api/services/{id}/wrapup-fields' },
+  getSettings: { method: 'GET', path: '/api/settings' },
+  getSettingsByKey: { method: 'GET', path: '/api/settings/{key}' },
+  getTeams: { method: 'GET', path: '/api/teams' },
+  getTeamsById: { method: 'GET', path: '/api/teams/{id}' },
+  getTemplateCategories: { method: 'GET', path: '/api/template-categories' },
+  getTemplateCategoriesById: { method: 'GET', path: '/api/template-categories/{id}' },
+  getTemplates: { method: 'GET', path: '/api/templates' },
+  getTemplatesById: { method: 'GET', path: '/api/templates/{id}' },
+  getUsers: { method: 'GET', path: '/api/users' },
+  getUsersById: { method: 'GET', path: '/api/users/{id}' },
+  getWebchatAttachmentsById: { method: 'GET', path: '/webchat/attachments/{id}' },
+  getWebchatConfigByServiceKey: { method: 'GET', path: '/webchat/config/{serviceKey}' },
+  getWebhooksByChannelByAccountId: { method: 'GET', path: '/webhooks/{channel}/{accountId}' },
+  patchAuthMe: { method: 'PATCH', path: '/api/auth/me' },
+  patchChannelAccountsById: { method: 'PATCH', path: '/api/channel-accounts/{id}' },
+  patchClassificationsById: { method: 'PATCH', path: '/api/classifications/{id}' },
+  patchPauseReasonsById: { method: 'PATCH', path: '/api/pause-reasons/{id}' },
+  patchServicesById: { method: 'PATCH', path: '/api/services/{id}' },
+  patchSettings: { method: 'PATCH', path: '/api/settings' },
+  patchTeamsById: { method: 'PATCH', path: '/api/teams/{id}' },
+  patchTemplateCategoriesById: { method: 'PATCH', path: '/api/template-categories/{id}' },
+  patchTemplatesById: { method: 'PATCH', path: '/api/templates/{id}' },
+  patchUsersById: { method: 'PATCH', path: '/api/users/{id}' },
+  postAgentHeartbeat: { method: 'POST', path: '/api/agent/heartbeat' },
+  postAgentLogin: { method: 'POST', path: '/api/agent/login' },
+  postAgentLogout: { method: 'POST', path: '/api/agent/logout' },
+  postAgentPause: { method: 'POST', path: '/api/agent/pause' },
+  postAgentResume: { method: 'POST', path: '/api/agent/resume' },
+  postAlertsByIdRead: { method: 'POST', path: '/api/alerts/{id}/read' },
+  postAlertsReadAll: { method: 'POST', path: '/api/alerts/read-all' },
+  postAuthLogin: { method: 'POST', path: '/api/auth/login' },
+  postAuthLogout: { method: 'POST', path: '/api/auth/logout' },
+  postAuthSessionsEndOthers: { method: 'POST', path: '/api/auth/sessions/end-others' },
+  postChannelAccounts: { method: 'POST', path: '/api/channel-accounts' },
+  postChannelsApiByServiceIdMessages: { method: 'POST', path: '/api/channels/api/{serviceId}/messages' },
+  postClassifications: { method: 'POST', path: '/api/classifications' },
+  postConversationsByIdAssign: { method: 'POST', path: '/api/conversations/{id}/assign' },
+  postConversationsByIdFinish: { method: 'POST', path: '/api/conversations/{id}/finish' },
+  postConversationsByIdMessages: { method: 'POST', path: '/api/conversations/{id}/messages' },
+  postConversationsByIdReturnToQueue: { method: 'POST', path: '/api/conversations/{id}/return-to-queue' },
+  postConversationsByIdTransfer: { method: 'POST', path: '/api/conversations/{id}/transfer' },
+  postConversationsByIdWhispers: { method: 'POST', path: '/api/conversations/{id}/whispers' },
+  postConversationsByIdWhispersRead: { method: 'POST', path: '/api/conversations/{id}/whispers/read' },
+  postPauseReasons: { method: 'POST', path: '/api/pause-reasons' },
+  postServices: { method: 'POST', path: '/api/services' },
+  postServicesByIdApiCredentials: { method: 'POST', path: '/api/services/{id}/api-credentials' },
+  postTeams: { method: 'POST', path: '/api/teams' },
+  postTemplateCategories: { method: 'POST', path: '/api/template-categories' },
+  postTemplates: { method: 'POST', path: '/api/templates' },
+  postUsers: { method: 'POST', path: '/api/users' },
+  postUsersByIdEndSessions: { method: 'POST', path: '/api/users/{id}/end-sessions' },
+  postWebchatAttachments: { method: 'POST', path: '/webchat/attachments' },
+  postWebchatVisitors: { method: 'POST', path: '/webchat/visitors' },
+  postWebhooksByChannelByAccountId: { method: 'POST', path: '/webhooks/{channel}/{accountId}' },
+  putServicesByIdWrapupFields: { method: 'PUT', path: '/api/services/{id}/wrapup-fields' },
+  putSettingsByKey: { method: 'PUT', path: '/api/settings/{key}' },
+} as const satisfies Record<keyof Operations, { method: string; path: string }>;

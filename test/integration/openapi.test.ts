@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operationIdOf } from '../../src/server/openapi.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+// The OpenAPI an integrator generates a client from: one unique operationId per operation, the
+// security each really needs (none for WebChat, the webhooks, sign-in and /healthz), upload bodies.
+
+type Operation = { operationId?: string; security?: Record<string, string[]>[]; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } };
+let t: TestApp;
+let ops: { method: string; path: string; op: Operation }[];
+beforeAll(async () => {
+  t = await startTestApp();
+  const spec = (await t.anonymous().get('/api/openapi.json')).body as { paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } };
+  expect(Object.keys(spec.components.securitySchemes).sort()).toEqual(['bearer', 'session', 'visitorToken']);
+  ops = Object.entries(spec.paths).flatMap(([path, byMethod]) => Object.entries(byMethod).map(([method, op]) => ({ method: method.toUpperCase(), path, op })));
+});
+afterAll(() => t.close());
+
+const find = (method: string, path: string) => ops.find((o) => o.method === method && o.path === path)!.op;
+
+describe('the OpenAPI document', () => {
+  it('gives every operation a unique operationId', () => {
+    expect(ops.length).toBeGreaterThan(50);
+    const ids = ops.map((o) => o.op.operationId);
+    expect(ids.filter((id) => typeof id !== 'string' || !/^[a-z][A-Za-z0-9]+$/.test(id))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(find('GET', '/api/conversations/{id}').operationId).toBe('getConversationsById');
+  });
+
+  it('derives the ids from method and path, parameters as By…', () => {
+    expect(operationIdOf('POST', '/api/auth/sessions/end-others')).toBe('postAuthSessionsEndOthers');
+    expect(operationIdOf('GET', '/webhooks/:channel/:accountId')).toBe('getWebhooksByChannelByAccountId');
+    expect(operationIdOf('DELETE', '/api/settings/:key')).toBe('deleteSettingsByKey');
+    expect(operationIdOf('GET', '/healthz')).toBe('getHealthz');
+  });
+
+  it('marks the public routes as needing no session, and every other /api route as needing the cookie', () => {
+    for (const [method, path] of [['POST', '/api/auth/login'], ['GET', '/healthz'], ['POST', '/webchat/visitors'], ['GET', '/webchat/config/{serviceKey}'], ['POST', '/webhooks/{channel}/{accountId}'], ['GET', '/webhooks/{channel}/{accountId}']]) {
+      expect(find(method, path).security, `${method} ${path}`).toEqual([]);
+    }
+    expect(find('POST', '/webchat/attachments').security).toEqual([{ visitorToken: [] }]);
+    expect(find('POST', '/api/channels/api/{serviceId}/messages').security).toEqual([{ bearer: [] }]);
+    const outside = ops.filter((o) => !o.path.startsWith('/api/'));
+    expect(outside.filter((o) => JSON.stringify(o.op.security).includes('session'))).toEqual([]);
+    const sessionRoutes = ops.filter((o) => o.path.startsWith('/api/') && JSON.stringify(o.op.security) === JSON.stringify([{ session: [] }]));
+    expect(sessionRoutes.length).toBeGreaterThan(40);
+    for (const o of ops) expect(o.op.security, `${o.method} ${o.path}`).toBeDefined();
+  });
+
+  it('describes the WebChat upload body: a multipart file, or the raw bytes', () => {
+    const body = find('POST', '/webchat/attachments').requestBody!;
+    expect(body.content['multipart/form-data'].schema).toMatchObject({ type: 'object', properties: { file: { type: 'string', format: 'binary' } } });
+    expect(body.content['application/octet-stream'].schema).toMatchObject({ type: 'string', format: 'binary' });
+  });
+});
