@@ -1,4 +1,9 @@
 import type { SandboxProvider } from './sandbox.js';
+import { telegramProvider } from './telegram.js';
+import { twilioProvider } from './twilio.js';
 
 // The providers the sandbox speaks. A new one: its file here, and one line in this list.
-export const SANDBOX_PROVIDERS: SandboxProvider[] = [];
+export const SANDBOX_PROVIDERS: SandboxProvider[] = [
+  telegramProvider(),
+  twilioProvider(),
+];
