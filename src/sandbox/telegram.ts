@@ -28,11 +28,12 @@ export interface TelegramSandboxState {
   deliverTo: (url: string) => string;
 }
 
-const states = new WeakMap<SandboxContext, TelegramSandboxState>();
+// keyed by the files map: the one object a running sandbox and its context share
+const states = new WeakMap<SandboxContext['files'], TelegramSandboxState>();
 
 /** The Telegram state of a running sandbox (tests set blocked chats and refused tokens on it). */
 export function telegramState(ctx: SandboxContext): TelegramSandboxState {
-  const s = states.get(ctx);
+  const s = states.get(ctx.files);
   if (!s) throw new Error('the sandbox has no telegram provider');
   return s;
 }
@@ -55,7 +56,7 @@ export function telegramProvider(opts: TelegramSandboxOptions = {}): SandboxProv
     name: 'telegram',
     register(scope: FastifyInstance, ctx: SandboxContext) {
       const s: TelegramSandboxState = { bots: new Map(), blockedChats: new Set(), refusedTokens: new Set(), nextUpdateId: 100_000, nextMessageId: 1000, deliverTo: opts.deliverTo ?? ((u) => u) };
-      states.set(ctx, s);
+      states.set(ctx.files, s);
 
       scope.get('/file/bot:token/*', async (req, reply) => {
         const { token } = req.params as { token: string; '*': string };

@@ -27,10 +27,11 @@ export interface TwilioSandboxState {
   deliverTo: (url: string) => string;
 }
 
-const states = new WeakMap<SandboxContext, TwilioSandboxState>();
+// keyed by the files map: the one object a running sandbox and its context share
+const states = new WeakMap<SandboxContext['files'], TwilioSandboxState>();
 
 export function twilioState(ctx: SandboxContext): TwilioSandboxState {
-  const s = states.get(ctx);
+  const s = states.get(ctx.files);
   if (!s) throw new Error('the sandbox has no twilio provider');
   return s;
 }
@@ -62,7 +63,7 @@ export function twilioProvider(opts: TwilioSandboxOptions = {}): SandboxProvider
     name: 'twilio',
     register(scope: FastifyInstance, ctx: SandboxContext) {
       const s: TwilioSandboxState = { tokens: new Map(), refuse: new Map(), undeliverable: new Map(), receiptDelayMs: opts.receiptDelayMs === undefined ? 150 : opts.receiptDelayMs, deliverTo: opts.deliverTo ?? ((u) => u) };
-      states.set(ctx, s);
+      states.set(ctx.files, s);
       const authorized = (req: FastifyRequest, sid: string) => {
         const c = credentials(req);
         if (!c || c.sid !== sid) return null;
