@@ -68,7 +68,7 @@ describe('Telegram through the sandbox', () => {
   it('a wrong or missing secret token is a 401 and stores nothing', async () => {
     const { account, customer } = await setup();
     const body = JSON.stringify({ update_id: 1, message: { message_id: 1, date: 0, chat: { id: customer.id, type: 'private' }, from: { id: customer.id, is_bot: false, first_name: 'X' }, text: 'oi' } });
-    for (const headers of [{}, { 'x-telegram-bot-api-secret-token': 'not-the-secret' }]) {
+    for (const headers of [{}, { 'x-telegram-bot-api-secret-token': 'not-the-secret' }] as Record<string, string>[]) {
       const r = await fetch(`${t.url}/webhooks/telegram/${account.id}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
       expect(r.status).toBe(401);
     }
