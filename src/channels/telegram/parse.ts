@@ -14,8 +14,6 @@ export interface ParsedUpdate {
   messages: ParsedMessage[];
   /** callback_query ids to answer (answerCallbackQuery) */
   callbacks: string[];
-  /** chats that blocked the bot (my_chat_member → kicked) */
-  blockedChats: string[];
 }
 
 export const UNSUPPORTED = (kind: string) => `tipo de mensagem não suportado: ${kind}`;
@@ -107,7 +105,7 @@ export function parseUpdate(raw: Buffer): ParsedUpdate {
     throw new WebhookParseError('the body is not JSON');
   }
   if (!isObj(update) || typeof update.update_id !== 'number') throw new WebhookParseError('an Update has a numeric update_id');
-  const out: ParsedUpdate = { messages: [], callbacks: [], blockedChats: [] };
+  const out: ParsedUpdate = { messages: [], callbacks: [] };
   const uid = update.update_id;
 
   const message = update.message ?? update.channel_post ?? update.business_message;
@@ -145,12 +143,9 @@ export function parseUpdate(raw: Buffer): ParsedUpdate {
       : { ...base, text: label, contentType: 'text', option: q.data, payload: { callbackData: q.data } });
     return out;
   }
-  if (isObj(update.my_chat_member)) {
-    // the customer blocked (or left) the bot: nothing to store as a message; sends to them now fail with 403
-    const m = update.my_chat_member;
-    if (m.new_chat_member?.status === 'kicked' && m.chat?.id !== undefined) out.blockedChats.push(String(m.chat.id));
-    return out;
-  }
+  // the customer blocked (kicked) or unblocked the bot: no message of theirs to store, and an open
+  // conversation must not be opened by it; sends to them fail from now on with 403, shown on the message
+  if (isObj(update.my_chat_member)) return out;
   if (isObj(update.message_reaction)) {
     const r = update.message_reaction;
     const who = customer(r.chat, r.user ?? r.actor_chat);

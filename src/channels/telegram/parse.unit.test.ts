@@ -62,7 +62,7 @@ describe('Telegram updates as messages', () => {
 
   it('a blocked bot stores nothing; an update of a kind Mirante cannot show is kept as unsupported', () => {
     const blocked = parseUpdate(body({ update_id: 14, my_chat_member: { chat, from, date: 0, old_chat_member: { status: 'member', user: { id: 1, is_bot: true } }, new_chat_member: { status: 'kicked', until_date: 0, user: { id: 1, is_bot: true } } } }));
-    expect(blocked).toEqual({ messages: [], callbacks: [], blockedChats: ['42'] });
+    expect(blocked).toEqual({ messages: [], callbacks: [] });
     expect(one({ update_id: 15, message: { message_id: 12, from, chat, date: 0, poll: { id: 'p', question: '?' } } })).toMatchObject({ contentType: 'unsupported', text: 'tipo de mensagem não suportado: poll' });
     expect(one({ update_id: 16, inline_query: { id: 'q', from, query: 'x', offset: '' } })).toMatchObject({ externalId: 'update:16', contentType: 'unsupported', text: 'tipo de mensagem não suportado: inline_query' });
   });
