@@ -157,6 +157,14 @@ describe('Telegram through the sandbox', () => {
     const kept = [...sandbox.files.values()].find((f) => f.name === 'boleto.pdf');
     expect(kept?.data.toString()).toBe('%PDF-1.4 boleto');
 
+    // a reply names the customer's message (Mirante keeps chat:message_id; Telegram wants the number)
+    await telegramAdapter.send!({ account: loaded, db: t.db, attempt: 1 }, { ...message, replyTo: `${customer.id}:77`, content: { kind: 'text', text: 'sobre isso' } });
+    expect(sandbox.requestsTo('telegram', 'POST', `/bot${botToken}/sendMessage`).at(-1)!.body).toMatchObject({ chat_id: String(customer.id), text: 'sobre isso', reply_parameters: { message_id: 77 } });
+    // a file Telegram no longer has is gone for good, not retried
+    const gone = await telegramAdapter.fetchMedia!({ account: loaded, db: t.db }, { media: 'image', ref: 'no-such-file' }).catch((e: unknown) => e);
+    expect(gone).toBeInstanceOf(PermanentFailure);
+    expect((gone as PermanentFailure).reasonCode).toBe('media_gone');
+
     // blocked: my_chat_member is accepted (nothing to store), and a send is a permanent failure
     expect((await customerBlocks(sandbox, botToken, customer)).status).toBe(200);
     const err = await telegramAdapter.send!({ account: loaded, db: t.db, attempt: 1 }, { ...message, content: { kind: 'text', text: 'ainda aí?' } }).catch((e: unknown) => e);
