@@ -142,6 +142,8 @@ export interface SendContext {
   db: Database;
   /** the outbox item's attempt number, from 1 */
   attempt: number;
+  /** PUBLIC_URL without a trailing slash, when set (Twilio's StatusCallback names Mirante's webhook) */
+  publicUrl?: string;
 }
 
 /** What a send returns: the provider's id of the message, which its receipts will name. */

@@ -6,6 +6,8 @@ import { facebookAdapter } from './facebook/index.js';
 import { instagramAdapter } from './instagram/index.js';
 import { CHANNEL_MEDIA, mediaFetcher } from './media.js';
 import { CHANNEL_SEND, channelSendHook, channelSender } from './outbound.js';
+import { smsAdapter } from './sms/index.js';
+import { telegramAdapter } from './telegram/index.js';
 import { webchatAdapter } from './webchat/index.js';
 
 export { channelRegistry } from './adapter.js';
@@ -16,11 +18,13 @@ channelRegistry.register(apiAdapter);
 channelRegistry.register(webchatAdapter);
 channelRegistry.register(facebookAdapter);
 channelRegistry.register(instagramAdapter);
+channelRegistry.register(telegramAdapter);
+channelRegistry.register(smsAdapter);
 
 /** Each channel plugs its outbound hook into the engine and its senders into the outbox. */
 export function registerChannels(runtime: Runtime, key: SecretKey, publicUrl?: string): void {
   const deps = { db: runtime.engine.db, secretKey: key };
-  runtime.outbox.register(CHANNEL_SEND, channelSender(deps.db, key, (c) => channelRegistry.get(c)));
+  runtime.outbox.register(CHANNEL_SEND, channelSender(deps.db, key, (c) => channelRegistry.get(c), publicUrl));
   runtime.outbox.register(CHANNEL_MEDIA, mediaFetcher(runtime.engine, key, (c) => channelRegistry.get(c), publicUrl));
   for (const adapter of channelRegistry.all()) {
     const own = adapter.outbound?.(deps);

@@ -1,6 +1,6 @@
 import type { Channel } from '../contracts/common.js';
 import { serviceOfAccount, CHANNEL_ACCOUNT } from '../engine/channel-accounts.js';
-import { receiveInbound, type InboundResult } from '../engine/conversations/inbound.js';
+import { receiveInbound, type InboundMessage, type InboundResult } from '../engine/conversations/inbound.js';
 import { applyReceipts } from '../engine/conversations/receipts.js';
 import type { Engine } from '../engine/engine.js';
 import { AppError } from '../engine/errors.js';
@@ -50,9 +50,19 @@ export async function ingest(engine: Engine, target: IngestTarget, parsed: Parse
   }
   // submitted together, in order: the batcher stores them in one transaction when it can
   const results = await Promise.all(
-    messages.map(({ media, ...m }: ParsedMessage) =>
-      receiveInbound(engine, { ...m, ...(media?.length ? { attachments: [...(m.attachments ?? []), ...pendingEntries(media)] } : {}), serviceId: serviceId!, channel: target.channel }),
-    ),
+    messages.map(({ media, ...m }: ParsedMessage) => {
+      const inbound: InboundMessage = {
+        ...m,
+        ...(media?.length ? { attachments: [...(m.attachments ?? []), ...pendingEntries(media)] } : {}),
+        // a button of a menu the bot has left behind (a Telegram keyboard stays on screen, a quick
+        // reply is tapped late): the press is what the customer typed, not an error the provider
+        // would retry for days
+        ...(m.option ? { optionOrText: true } : {}),
+        serviceId: serviceId!,
+        channel: target.channel,
+      };
+      return receiveInbound(engine, inbound);
+    }),
   );
   // the files go on after the messages are durable, and before the provider hears 2xx: a crash in
   // between makes it deliver again, and the repeated delivery enqueues what is missing

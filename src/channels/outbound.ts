@@ -64,7 +64,7 @@ async function outboundOf(db: Database, messageId: number): Promise<{ row: Messa
  * The outbox sender of `channel_send` items: one per node, dispatching on the item's channel. It
  * returns the provider's message id, for the outbox to keep (receipts name it).
  */
-export function channelSender(db: Database, key: SecretKey, adapterOf: (channel: string) => ChannelAdapter | undefined) {
+export function channelSender(db: Database, key: SecretKey, adapterOf: (channel: string) => ChannelAdapter | undefined, publicUrl?: string) {
   return async (item: OutboxRow): Promise<SendResult> => {
     if (item.message_id === null) throw new PermanentFailure('a channel_send item without a message');
     const { row, message } = await outboundOf(db, item.message_id);
@@ -75,6 +75,6 @@ export function channelSender(db: Database, key: SecretKey, adapterOf: (channel:
     const account = await loadChannelAccount(db, key, row.channel, row.account_id).catch(() => {
       throw new PermanentFailure(`the ${row.channel} account ${row.account_id} is not active`);
     });
-    return adapter.send({ account, db, attempt: item.attempts + 1 }, message);
+    return adapter.send({ account, db, attempt: item.attempts + 1, publicUrl }, message);
   };
 }

@@ -881,6 +881,200 @@ export interface Operations {
       status: "ok";
     };
   };
+  /** GET /api/indicators: Indicadores: Resumo por Serviço, por Canal, Produtividade de Agentes, Resumo por Status, Resumo do dia over the conversations ended in the period (default today) */
+  getIndicators: {
+    params: never;
+    query: {
+      from?: string;
+      to?: string;
+      serviceId?: string;
+      channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      format?: "csv" | "xlsx";
+      table?: "byService" | "byChannel" | "byAgent" | "byStatus" | "daySummary";
+    };
+    body: never;
+    response: {
+      from: string;
+      to: string;
+      timezone: string;
+      /** ISO 8601 date-time */
+      generatedAt: string;
+      byService: {
+        rows: Array<{
+          /** QtdAtend: conversations that ended in the period after an agent handled them */
+          count: number;
+          /** DurTotal: the sum of their handling times (finished_at − assignment) */
+          totalSeconds: number | null;
+          /** DurMedia: DurTotal ÷ QtdAtend (weighted by conversation) */
+          meanSeconds: number | null;
+          /** DurMaxim: the longest handling time among them */
+          maxSeconds: number | null;
+          /** the service’s or agent’s id, or the channel */
+          key: string;
+          /** Nome */
+          name: string;
+          /** PctQtd: QtdAtend ÷ the table’s QtdAtend × 100, two decimals */
+          pct: number;
+        }>;
+        total: {
+          /** QtdAtend: conversations that ended in the period after an agent handled them */
+          count: number;
+          /** DurTotal: the sum of their handling times (finished_at − assignment) */
+          totalSeconds: number | null;
+          /** DurMedia: DurTotal ÷ QtdAtend (weighted by conversation) */
+          meanSeconds: number | null;
+          /** DurMaxim: the longest handling time among them */
+          maxSeconds: number | null;
+        };
+      };
+      byChannel: {
+        rows: Array<{
+          /** QtdAtend: conversations that ended in the period after an agent handled them */
+          count: number;
+          /** DurTotal: the sum of their handling times (finished_at − assignment) */
+          totalSeconds: number | null;
+          /** DurMedia: DurTotal ÷ QtdAtend (weighted by conversation) */
+          meanSeconds: number | null;
+          /** DurMaxim: the longest handling time among them */
+          maxSeconds: number | null;
+          /** the service’s or agent’s id, or the channel */
+          key: string;
+          /** Nome */
+          name: string;
+          /** PctQtd: QtdAtend ÷ the table’s QtdAtend × 100, two decimals */
+          pct: number;
+        }>;
+        total: {
+          /** QtdAtend: conversations that ended in the period after an agent handled them */
+          count: number;
+          /** DurTotal: the sum of their handling times (finished_at − assignment) */
+          totalSeconds: number | null;
+          /** DurMedia: DurTotal ÷ QtdAtend (weighted by conversation) */
+          meanSeconds: number | null;
+          /** DurMaxim: the longest handling time among them */
+          maxSeconds: number | null;
+        };
+      };
+      byAgent: {
+        rows: Array<{
+          /** QtdAtend: conversations that ended in the period after an agent handled them */
+          count: number;
+          /** DurTotal: the sum of their handling times (finished_at − assignment) */
+          totalSeconds: number | null;
+          /** DurMedia: DurTotal ÷ QtdAtend (weighted by conversation) */
+          meanSeconds: number | null;
+          /** DurMaxim: the longest handling time among them */
+          maxSeconds: number | null;
+          /** the service’s or agent’s id, or the channel */
+          key: string;
+          /** Nome */
+          name: string;
+          /** PctQtd: QtdAtend ÷ the table’s QtdAtend × 100, two decimals */
+          pct: number;
+        }>;
+        total: {
+          /** QtdAtend: conversations that ended in the period after an agent handled them */
+          count: number;
+          /** DurTotal: the sum of their handling times (finished_at − assignment) */
+          totalSeconds: number | null;
+          /** DurMedia: DurTotal ÷ QtdAtend (weighted by conversation) */
+          meanSeconds: number | null;
+          /** DurMaxim: the longest handling time among them */
+          maxSeconds: number | null;
+        };
+      };
+      byStatus: {
+        rows: Array<{
+          /** ES: inbound (Entrada, Receptivo: the customer wrote first) or outbound (Saída, Ativo) */
+          direction: "inbound" | "outbound";
+          /** Situação: the end state (reference/metrics.md) */
+          state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+          /** TotalSit: conversations of this direction that ended in this state in the period */
+          count: number;
+          /** Pct: TotalSit ÷ all conversations ended in the period × 100, two decimals */
+          pct: number;
+          channels: {
+            [key: string]: number;
+          };
+        }>;
+        /** conversations ended in the period */
+        total: number;
+      };
+      daySummary: Array<{
+        /** Tipo: Receptivo (inbound) or Ativo (outbound) */
+        direction: "inbound" | "outbound";
+        serviceId: string;
+        /** CampanhaServico */
+        serviceName: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        /** SitOpe: the end state */
+        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+        /** Observacao: the classification given in the wrap-up */
+        classificationName: string | null;
+        /** Ultimo: the latest end among them */
+        lastFinishedAt: string;
+        /** Qtd */
+        count: number;
+      }>;
+    };
+  };
+  /** GET /api/indicators/conversations: Atendimentos OMNI: the conversations ended in the period, latest first (keyset pages; the first carries the total) */
+  getIndicatorsConversations: {
+    params: never;
+    query: {
+      from?: string;
+      to?: string;
+      serviceId?: string;
+      channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      after?: string;
+      limit?: number;
+      format?: "csv" | "xlsx";
+    };
+    body: never;
+    response: {
+      rows: Array<{
+        id: string;
+        /** Versão: the version of Mirante that serves the report */
+        version: string;
+        /** NrAtend and OcorrCrm: the SAC decree protocol is both the conversation’s number and the occurrence’s */
+        protocol: string;
+        /** EntradaFila: first entry into a human queue */
+        queuedAt: string | null;
+        /** InicioAtd: first assignment to an agent */
+        humanStartedAt: string | null;
+        /** TerminoAtd: the end */
+        finishedAt: string;
+        /** SituacaoAtd */
+        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        serviceName: string;
+        /** ES: inbound (Entrada, Receptivo: the customer wrote first) or outbound (Saída, Ativo) */
+        direction: "inbound" | "outbound";
+        /** Assunto: an e-mail’s subject */
+        subject: string | null;
+        /** Descrição: an e-mail’s body (the customer’s first message, its first 500 characters) */
+        description: string | null;
+        /** Origem: the customer’s e-mail address, else phone or channel identity */
+        origin: string | null;
+        /** AutoAtd: went through the bot */
+        bot: boolean;
+        /** AtdHmn: an agent handled it */
+        human: boolean;
+        /** Agente: the last agent */
+        agentName: string | null;
+        /** DataOcorr: when the protocol was drawn (the conversation’s start) */
+        protocolAt: string;
+        /** SituacaoOcorr: the classification given in the wrap-up */
+        classificationName: string | null;
+        /** FimOcorr: the occurrence closes with the conversation (the wrap-up is saved at its end) */
+        closedAt: string;
+      }>;
+      /** cursor of the next page; null on the last */
+      next: string | null;
+      /** conversations the filter selects (first page only) */
+      total?: number;
+    };
+  };
   /** GET /api/lookback/conversations: Consultas and Histórico: conversations by period, protocol, status, service, origin, classification and agent; CSV and XLSX exports */
   getLookbackConversations: {
     params: never;
@@ -3196,6 +3390,8 @@ export const OPERATIONS = {
   getConversationsById: { method: 'GET', path: '/api/conversations/{id}' },
   getConversationsByIdTransferTargets: { method: 'GET', path: '/api/conversations/{id}/transfer-targets' },
   getHealthz: { method: 'GET', path: '/healthz' },
+  getIndicators: { method: 'GET', path: '/api/indicators' },
+  getIndicatorsConversations: { method: 'GET', path: '/api/indicators/conversations' },
   getLookbackConversations: { method: 'GET', path: '/api/lookback/conversations' },
   getMonitorConversations: { method: 'GET', path: '/api/monitor/conversations' },
   getMonitorSnapshot: { method: 'GET', path: '/api/monitor/snapshot' },

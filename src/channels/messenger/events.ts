@@ -117,7 +117,7 @@ function fromMessage(event: Obj, message: Obj, sender: string): ParsedMessage | 
   if (quick) {
     payload.quickReply = quick;
     const option = quick.startsWith(OPTION_PAYLOAD_PREFIX) ? quick.slice(OPTION_PAYLOAD_PREFIX.length) : null;
-    return { contact, externalId: mid, text, contentType: 'interactive', payload, ...(option ? { option, optionOrText: true } : {}) };
+    return { contact, externalId: mid, text, contentType: 'interactive', payload, ...(option ? { option } : {}) };
   }
   const list = Array.isArray(message.attachments) ? message.attachments : [];
   if (list.length) {
@@ -175,7 +175,7 @@ function event(e: Obj, opts: MessengerEventsOptions, entryTime: Date, out: Messe
       text: str(p.title) ?? data,
       contentType: 'interactive',
       payload: { postback: data, ...(isObj(p.referral) ? { referral: p.referral } : {}) },
-      ...(option ? { option, optionOrText: true } : {}),
+      ...(option ? { option } : {}),
     });
     return;
   }

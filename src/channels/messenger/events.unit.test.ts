@@ -47,7 +47,7 @@ describe('Messenger Platform events', () => {
       ),
       own,
     );
-    expect(r.messages[0]).toMatchObject({ externalId: 'm_q', text: 'Financeiro', contentType: 'interactive', option: 'fin', optionOrText: true });
+    expect(r.messages[0]).toMatchObject({ externalId: 'm_q', text: 'Financeiro', contentType: 'interactive', option: 'fin' });
     expect(r.messages[1].option).toBeUndefined();
     expect(r.messages[2]).toMatchObject({ externalId: 'm_pb', text: 'Começar', contentType: 'interactive', payload: { postback: '__GET_STARTED__' } });
   });

@@ -3,6 +3,7 @@ import { rowFromJson } from '../../db/database.js';
 import { OPEN_STATES } from '../../shared/states.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import { getSettings } from '../settings.js';
+import { canonicalPhone } from '../../shared/phone.js';
 import type { InboundMessage, InboundResult } from './inbound.js';
 import { openingStage, type ServiceRow } from './open.js';
 import { CONVERSATION_SELECT, presentConversation } from './present.js';
@@ -56,6 +57,14 @@ export const dedupScope = (m: Pick<InboundMessage, 'serviceId'>): string => m.se
 // a uuid holds no colon either
 const deliveryKey = (scope: string, externalId: string) => `${scope}:${externalId}`;
 
+/**
+ * The number a new identity is matched to a contact by: the E.164 form the channel adapters put in
+ * `contact.phone` (shared/phone.ts). A number that is not one (a caller's national form) matches nothing.
+ */
+export function matchingPhone(contact: InboundMessage['contact']): string | null {
+  return canonicalPhone(contact.phone);
+}
+
 /** Plans a batch in the caller's unit of work: its customers locked, what it needs read, its messages sorted. */
 export async function planBatch(engine: Engine, u: UnitOfWork, ms: InboundMessage[]): Promise<BatchPlan> {
   const out: (BatchOutcome | undefined)[] = new Array(ms.length);
@@ -77,7 +86,8 @@ export async function planBatch(engine: Engine, u: UnitOfWork, ms: InboundMessag
     else out[i] = { kind: 'repeat', of: first };
   });
   const deliveries = ms.filter((m, i) => m.externalId && out[i] === undefined);
-  const reading = u.tx.query<{ duplicates: Duplicate[]; contacts: KnownContact[]; conversations: Record<string, unknown>[]; services: ServiceRow[] }>(
+  const phones = ms.map((m) => matchingPhone(m.contact));
+  const reading = u.tx.query<{ duplicates: Duplicate[]; contacts: KnownContact[]; conversations: Record<string, unknown>[]; services: ServiceRow[]; phones: string[] }>(
     `WITH who AS (SELECT ci.channel, ci.external_id, ci.contact_id FROM unnest($3::text[], $4::text[]) AS k(channel, external_id)
                     JOIN contact_identities ci ON ci.channel = k.channel AND ci.external_id = k.external_id)
      SELECT
@@ -92,7 +102,8 @@ export async function planBatch(engine: Engine, u: UnitOfWork, ms: InboundMessag
           ORDER BY c.id FOR UPDATE OF c) AS x) AS conversations,
        (SELECT coalesce(json_agg(s), '[]'::json) FROM services s
          WHERE s.id = ANY($6::uuid[])
-            OR s.id IN (SELECT service_id FROM conversations WHERE contact_id IN (SELECT contact_id FROM who) AND state = ANY($5::text[]))) AS services`,
+            OR s.id IN (SELECT service_id FROM conversations WHERE contact_id IN (SELECT contact_id FROM who) AND state = ANY($5::text[]))) AS services,
+       (SELECT coalesce(json_agg(DISTINCT ct.phone), '[]'::json) FROM contacts ct WHERE ct.phone = ANY($7::text[])) AS phones`,
     [
       deliveries.map((m) => dedupScope(m)),
       deliveries.map((m) => m.externalId),
@@ -100,6 +111,7 @@ export async function planBatch(engine: Engine, u: UnitOfWork, ms: InboundMessag
       ms.map((m) => m.contact.externalId),
       OPEN_STATES,
       [...new Set(ms.map((m) => m.serviceId))],
+      [...new Set(phones.filter((p) => p !== null))],
     ],
   );
   const [, { rows: [known] }] = await Promise.all([locked, reading]);
@@ -145,6 +157,15 @@ export async function planBatch(engine: Engine, u: UnitOfWork, ms: InboundMessag
     }
     return ok;
   };
+  // a new identity whose number a contact has (or another new identity of this batch has) joins
+  // that contact: the one-message command links it (findOrCreateContact)
+  const knownPhones = new Set(known.phones);
+  const newByPhone = new Map<string, Set<string>>();
+  for (const { i, m, contact } of targets) {
+    if (contact || !phones[i]) continue;
+    newByPhone.set(phones[i]!, (newByPhone.get(phones[i]!) ?? new Set()).add(contactKey(m.channel, m.contact.externalId)));
+  }
+  const joinsByPhone = (i: number) => !!phones[i] && (knownPhones.has(phones[i]!) || newByPhone.get(phones[i]!)!.size > 1);
   for (const { i, m, contact, open } of targets) {
     const s = services.get(m.serviceId);
     const key = open ? open.id : `new:${contactKey(m.channel, m.contact.externalId)}:${m.serviceId}`;
@@ -154,7 +175,7 @@ export async function planBatch(engine: Engine, u: UnitOfWork, ms: InboundMessag
       groups.set(key, g);
     }
     g.items.push(i);
-    const simple = !m.option && !m.attachmentIds?.length && !(contact && m.contact.name && contact.name === null);
+    const simple = !m.option && !m.attachmentIds?.length && !(contact && m.contact.name && contact.name === null) && !(!contact && joinsByPhone(i));
     const fast = !!s && s.active && simple && (open ? open.state === 'queued' || open.state === 'in_service' : opensQueued(s));
     if (!fast) g.slow = true;
   }
@@ -172,9 +193,12 @@ export async function planBatch(engine: Engine, u: UnitOfWork, ms: InboundMessag
  */
 export async function lockCustomers(engine: Engine, u: UnitOfWork, ms: Pick<InboundMessage, 'channel' | 'contact'>[]): Promise<void> {
   if (engine.db.kind !== 'postgres' || !ms.length) return;
+  // a customer's number too: their first messages on two channels (SMS and WhatsApp) at the same
+  // moment must find one contact, not make two
+  const phones = ms.map((m) => matchingPhone(m.contact)).filter((p): p is string => p !== null).map((p) => `phone:${p}`);
   await u.tx.query(
     `SELECT pg_advisory_xact_lock(727277, h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS x`,
-    [ms.map((m) => contactKey(m.channel, m.contact.externalId))],
+    [[...ms.map((m) => contactKey(m.channel, m.contact.externalId)), ...phones]],
   );
 }
 

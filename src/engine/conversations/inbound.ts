@@ -11,7 +11,7 @@ import type { Engine, UnitOfWork } from '../engine.js';
 import { AppError, at, notFound, NOUNS } from '../errors.js';
 import { customerClock, setTimer } from '../timers.js';
 import { InboundBatcher } from './inbound-batcher.js';
-import { dedupScope, lockCustomers } from './inbound-plan.js';
+import { dedupScope, lockCustomers, matchingPhone } from './inbound-plan.js';
 import { addMessage, emitConversation } from './lifecycle.js';
 import { closeLeftMessage, loadService, openConversation, type ServiceRow } from './open.js';
 import { CONVERSATION_SELECT, presentConversation } from './present.js';
@@ -69,18 +69,21 @@ export async function findOrCreateContact(u: UnitOfWork, channel: string, m: Inb
     if (m.name && found.rows[0].name === null) await u.tx.query('UPDATE contacts SET name = coalesce(name, $2) WHERE id = $1', [found.rows[0].contact_id, m.name]);
     return found.rows[0].contact_id;
   }
-  const { rows } = await u.tx.query<{ id: string }>(
-    'INSERT INTO contacts (name, email, phone, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id',
-    [m.name ?? null, m.email ?? null, m.phone ?? null, u.now],
-  );
-  await u.tx.query('INSERT INTO contact_identities (contact_id, channel, external_id, display_name) VALUES ($1, $2, $3, $4)', [
-    rows[0].id,
-    channel,
-    m.externalId,
-    m.name ?? null,
-  ]);
-  return rows[0].id;
+  // a new identity with a phone number already known (the customer wrote on SMS, now on WhatsApp):
+  // the same contact, under one more identity (lockCustomers serializes the two by the number)
+  const phone = matchingPhone(m);
+  const byPhone = phone
+    ? (await u.tx.query<{ id: string; name: string | null }>('SELECT id, name FROM contacts WHERE phone = $1 ORDER BY created_at, id LIMIT 1', [phone])).rows[0]
+    : undefined;
+  const contactId =
+    byPhone?.id ??
+    (await u.tx.query<{ id: string }>('INSERT INTO contacts (name, email, phone, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id', [m.name ?? null, m.email ?? null, m.phone ?? null, u.now]))
+      .rows[0].id;
+  if (byPhone && m.name && byPhone.name === null) await u.tx.query('UPDATE contacts SET name = coalesce(name, $2), updated_at = $3 WHERE id = $1', [byPhone.id, m.name, u.now]);
+  await u.tx.query('INSERT INTO contact_identities (contact_id, channel, external_id, display_name) VALUES ($1, $2, $3, $4)', [contactId, channel, m.externalId, m.name ?? null]);
+  return contactId;
 }
+
 
 const batchers = new WeakMap<Engine, InboundBatcher>();
 
