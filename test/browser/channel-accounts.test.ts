@@ -4,7 +4,7 @@ import { channelRegistry, type ChannelAdapter } from '../../src/channels/adapter
 import { CHANNEL_CAPABILITIES } from '../../src/contracts/channel-capabilities.js';
 import { decryptSecret, deriveSecretKey } from '../../src/engine/secrets.js';
 import { describeBrowser, launchBrowser, newPage, screenshot, startWebServer, type WebServer } from '../support/browser.js';
-import { Client, createService } from '../support/test-app.js';
+import { Client } from '../support/test-app.js';
 
 // Administração → Canais, as an admin sets up a WhatsApp Cloud API number: the form of the provider,
 // the webhook URL to paste (from the browser's origin, with the warning: this server has no
@@ -94,11 +94,26 @@ describeBrowser('Administração → Canais', () => {
     await setup.getByRole('button', { name: 'Fechar' }).last().click();
     await setup.waitFor({ state: 'hidden' });
 
-    // the list, by channel, with its provider and the services that use it
+    // a WhatsApp service picks the account in Serviços (an SMS account is not offered to it)
     const admin = new Client(server.url);
     expect((await admin.post('/api/auth/login', server.admin)).status).toBe(200);
-    await createService(admin, { name: 'Vendas WhatsApp', channel: 'whatsapp', channelAccountId: id });
-    await page.reload();
+    expect((await admin.post('/api/channel-accounts', { channel: 'sms', provider: 'twilio', name: 'SMS Cobrança', config: { accountSid: 'AC1', fromNumber: '+5511999990000' }, credentials: { authToken: 't' } })).status).toBe(201);
+    await page.getByRole('link', { name: 'Serviços' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Serviços' }).waitFor();
+    await page.getByRole('button', { name: /Novo serviço|Criar/ }).click();
+    const service = page.getByRole('dialog');
+    await service.getByRole('textbox', { name: 'Nome', exact: true }).fill('Vendas WhatsApp');
+    await service.getByRole('combobox', { name: /Canal/ }).first().click();
+    await page.getByRole('option', { name: 'WhatsApp', exact: true }).click();
+    await service.getByRole('combobox', { name: /Conta do canal/ }).click();
+    expect(await page.getByRole('option', { name: 'SMS Cobrança' }).count()).toBe(0);
+    await page.getByRole('option', { name }).click();
+    await service.getByRole('button', { name: 'Salvar' }).click();
+    await service.waitFor({ state: 'hidden' });
+    expect((await server.db.query<{ channel_account_id: string }>(`SELECT channel_account_id FROM services WHERE name = 'Vendas WhatsApp'`)).rows).toEqual([{ channel_account_id: id }]);
+
+    // the list, by channel, with its provider and the services that use it
+    await page.getByRole('link', { name: 'Canais' }).click();
     const whatsapp = page.getByRole('region', { name: 'WhatsApp' });
     const row = whatsapp.getByRole('row').filter({ hasText: name });
     await row.getByText('Vendas WhatsApp').waitFor();
