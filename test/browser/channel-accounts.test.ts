@@ -4,6 +4,7 @@ import { channelRegistry, type ChannelAdapter } from '../../src/channels/adapter
 import { CHANNEL_CAPABILITIES } from '../../src/contracts/channel-capabilities.js';
 import { decryptSecret, deriveSecretKey } from '../../src/engine/secrets.js';
 import { describeBrowser, launchBrowser, newPage, screenshot, startWebServer, type WebServer } from '../support/browser.js';
+import { checkScreen } from '../support/screen-check.js';
 import { Client } from '../support/test-app.js';
 
 // Administração → Canais, as an admin sets up a WhatsApp Cloud API number: the form of the provider,
@@ -60,6 +61,8 @@ describeBrowser('Administração → Canais', () => {
     await form.getByLabel(/^Token de verificação/).fill('palavra-secreta-42');
     // secrets are password inputs
     expect(await form.getByLabel(/^Token de acesso/).getAttribute('type')).toBe('password');
+    // the form and the setup panel fit a laptop and a phone, and pass axe
+    const layout = await checkScreen(page, 'channel-account-form', { restore: { width: 1440, height: 900 } });
     await form.getByRole('button', { name: 'Salvar' }).click();
     await form.waitFor({ state: 'hidden' });
 
@@ -91,6 +94,8 @@ describeBrowser('Administração → Canais', () => {
     await result.filter({ hasText: 'o token de acesso foi recusado (190)' }).waitFor();
     expect(await result.innerText()).toContain('A conexão falhou');
     await screenshot(page, 'channel-accounts-setup-pt-BR', { fullPage: false });
+    layout.push(...(await checkScreen(page, 'channel-account-setup', { restore: { width: 1440, height: 900 } })));
+    expect(layout).toEqual([]);
     await setup.getByRole('button', { name: 'Fechar' }).last().click();
     await setup.waitFor({ state: 'hidden' });
 
@@ -141,5 +146,5 @@ describeBrowser('Administração → Canais', () => {
     await again.getByTestId('connection-result').filter({ hasText: 'número 106540352242922 acessível' }).waitFor();
     expect(await again.getByTestId('connection-result').innerText()).toContain('Conexão OK');
     expect(errors).toEqual([]);
-  });
+  }, 180_000);
 });
