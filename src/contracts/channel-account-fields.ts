@@ -28,6 +28,8 @@ export interface ProviderForm {
   credentials: AccountField[];
   /** the provider calls GET with hub.verify_token: the screen shows the token to paste beside the URL */
   verifyToken?: boolean;
+  /** Mirante gives the provider the webhook URL itself when the account is saved (Telegram's setWebhook) */
+  webhookSetByMirante?: boolean;
   /** where the admin finds these values and pastes the webhook URL */
   console: string;
 }
@@ -135,6 +137,7 @@ export const CHANNEL_ACCOUNT_FORMS: readonly ProviderForm[] = [
     provider: 'telegram',
     label: { en: 'Telegram bot', pt: 'Bot do Telegram' },
     console: 'https://t.me/BotFather',
+    webhookSetByMirante: true,
     config: [
       config('botUsername', false, { en: 'Bot username', pt: 'Nome de usuário do bot' }, { en: 'as @BotFather shows it, without the @', pt: 'como o @BotFather mostra, sem o @' }),
       apiBaseUrl('https://api.telegram.org'),

@@ -50,7 +50,7 @@ export function AccountSetup({ account, typed, serviceNames, onClose }: {
         ))}
         <Stack gap={4}>
           <Text fw={600} size="sm">{t('channelAccounts.webhookUrl')}</Text>
-          <Text size="xs" c="dimmed">{t('channelAccounts.webhookHelp')}</Text>
+          <Text size="xs" c="dimmed">{form?.webhookSetByMirante ? t('channelAccounts.webhookAutomatic') : t('channelAccounts.webhookHelp')}</Text>
           <Copyable value={hook.url} label={t('channelAccounts.copyUrl')} testId="webhook-url" />
           {hook.fromBrowser && <Alert color="yellow" data-testid="no-public-url">{t('channelAccounts.noPublicUrl')}</Alert>}
         </Stack>

@@ -197,6 +197,7 @@ export const en: typeof ptBR = {
     setupTitle: 'Set up at the provider: {{name}}',
     webhookUrl: 'Webhook URL',
     webhookHelp: 'Paste this address in the provider\'s console, where it asks for the callback (webhook) URL.',
+    webhookAutomatic: 'Mirante gives this address to the provider when the active account is saved; no need to paste it.',
     noPublicUrl: 'PUBLIC_URL is not set on the server: this address comes from the browser and may not be the one the provider reaches. Set PUBLIC_URL to Mirante\'s public address.',
     verifyToken: 'Verify token',
     verifyTokenHelp: 'Paste it in Meta\'s console too, in the “Verify token” field, with the URL.',

@@ -196,6 +196,7 @@ export const ptBR = {
     setupTitle: 'Configurar no provedor: {{name}}',
     webhookUrl: 'URL do webhook',
     webhookHelp: 'Cole este endereço no console do provedor, onde ele pede a URL de callback (webhook).',
+    webhookAutomatic: 'O Mirante informa este endereço ao provedor ao salvar a conta ativa; não é preciso colá-lo.',
     noPublicUrl: 'PUBLIC_URL não está definido no servidor: este endereço vem do navegador e pode não ser o que o provedor alcança. Defina PUBLIC_URL com o endereço público do Mirante.',
     verifyToken: 'Token de verificação',
     verifyTokenHelp: 'Cole também no console da Meta, no campo “Verificar token”, junto com a URL.',
