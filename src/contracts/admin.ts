@@ -65,11 +65,19 @@ export const ChannelAccount = z.object({
   provider: z.string().nullable().describe('e.g. meta, twilio, zenvia; null for our own channels'),
   config: z.record(z.string(), z.unknown()).describe('non-secret settings: phone number id, IMAP host…'),
   hasCredentials: z.boolean().describe('credentials are write-only: stored encrypted, never returned'),
+  credentialsSet: z.array(z.string()).describe('the names of the credentials that are set (never their values)'),
+  serviceIds: z.array(Id).describe('the services that talk through this account'),
+  webhookUrl: z.string().nullable().describe('where the provider calls: {PUBLIC_URL}/webhooks/{channel}/{id}; null without PUBLIC_URL or for a channel without webhooks'),
   active: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
 export type ChannelAccount = z.infer<typeof ChannelAccount>;
+/** A save's answer: the account, and what went wrong after it was saved (the provider's setup, e.g. Telegram's setWebhook). */
+export const SavedChannelAccount = ChannelAccount.extend({
+  warnings: z.array(z.object({ code: z.string(), message: z.string() })).optional().describe('the account is saved; these need the admin\'s attention'),
+});
+export type SavedChannelAccount = z.infer<typeof SavedChannelAccount>;
 const Credentials = z
   .record(z.string().min(1).max(100), z.string().max(16_384))
   .refine((v) => Object.keys(v).length <= 50, 'at most 50 entries')
@@ -78,11 +86,20 @@ export const CreateChannelAccount = z.strictObject({
   channel: Channel,
   name: Name,
   provider: z.string().trim().min(1).max(60).nullable().optional(),
-  config: z.record(z.string().max(100), z.unknown()).optional(),
+  config: z.record(z.string().max(100), z.unknown()).optional().describe('non-secret fields; for a known provider exactly its fields (contracts/channel-account-fields.ts)'),
   credentials: Credentials.optional(),
   active: z.boolean().optional(),
 });
-export const UpdateChannelAccount = CreateChannelAccount.omit({ channel: true }).partial();
+export const UpdateChannelAccount = CreateChannelAccount.omit({ channel: true })
+  .extend({
+    credentials: z
+      .record(z.string().min(1).max(100), z.string().max(16_384).nullable())
+      .refine((v) => Object.keys(v).length <= 50, 'at most 50 entries')
+      .describe('the secrets to set (null removes one); those not named are kept, unless the provider changes'),
+  })
+  .partial();
+/** "Testar conexão": what the provider said, in the request's language. */
+export const ConnectionTestResult = z.object({ ok: z.boolean(), message: z.string() });
 
 // Services ----------------------------------------------------------------------------------------
 const Seconds = z.number().int().min(1).max(30 * 24 * 3600);

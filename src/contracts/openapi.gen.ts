@@ -33,6 +33,12 @@ export interface Operations {
       };
       /** credentials are write-only: stored encrypted, never returned */
       hasCredentials: boolean;
+      /** the names of the credentials that are set (never their values) */
+      credentialsSet: Array<string>;
+      /** the services that talk through this account */
+      serviceIds: Array<string>;
+      /** where the provider calls: {PUBLIC_URL}/webhooks/{channel}/{id}; null without PUBLIC_URL or for a channel without webhooks */
+      webhookUrl: string | null;
       active: boolean;
       /** ISO 8601 date-time */
       createdAt: string;
@@ -626,6 +632,12 @@ export interface Operations {
         };
         /** credentials are write-only: stored encrypted, never returned */
         hasCredentials: boolean;
+        /** the names of the credentials that are set (never their values) */
+        credentialsSet: Array<string>;
+        /** the services that talk through this account */
+        serviceIds: Array<string>;
+        /** where the provider calls: {PUBLIC_URL}/webhooks/{channel}/{id}; null without PUBLIC_URL or for a channel without webhooks */
+        webhookUrl: string | null;
         active: boolean;
         /** ISO 8601 date-time */
         createdAt: string;
@@ -653,6 +665,12 @@ export interface Operations {
       };
       /** credentials are write-only: stored encrypted, never returned */
       hasCredentials: boolean;
+      /** the names of the credentials that are set (never their values) */
+      credentialsSet: Array<string>;
+      /** the services that talk through this account */
+      serviceIds: Array<string>;
+      /** where the provider calls: {PUBLIC_URL}/webhooks/{channel}/{id}; null without PUBLIC_URL or for a channel without webhooks */
+      webhookUrl: string | null;
       active: boolean;
       /** ISO 8601 date-time */
       createdAt: string;
@@ -1915,12 +1933,13 @@ export interface Operations {
     body: {
       name?: string;
       provider?: string | null;
+      /** non-secret fields; for a known provider exactly its fields (contracts/channel-account-fields.ts) */
       config?: {
         [key: string]: unknown;
       };
-      /** write-only secrets (tokens, passwords), encrypted at rest */
+      /** the secrets to set (null removes one); those not named are kept, unless the provider changes */
       credentials?: {
-        [key: string]: string;
+        [key: string]: string | null;
       };
       active?: boolean;
     };
@@ -1936,11 +1955,22 @@ export interface Operations {
       };
       /** credentials are write-only: stored encrypted, never returned */
       hasCredentials: boolean;
+      /** the names of the credentials that are set (never their values) */
+      credentialsSet: Array<string>;
+      /** the services that talk through this account */
+      serviceIds: Array<string>;
+      /** where the provider calls: {PUBLIC_URL}/webhooks/{channel}/{id}; null without PUBLIC_URL or for a channel without webhooks */
+      webhookUrl: string | null;
       active: boolean;
       /** ISO 8601 date-time */
       createdAt: string;
       /** ISO 8601 date-time */
       updatedAt: string;
+      /** the account is saved; these need the admin's attention */
+      warnings?: Array<{
+        code: string;
+        message: string;
+      }>;
     };
   };
   /** PATCH /api/classifications/{id}: Update one of classifications */
@@ -2558,6 +2588,7 @@ export interface Operations {
       channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
       name: string;
       provider?: string | null;
+      /** non-secret fields; for a known provider exactly its fields (contracts/channel-account-fields.ts) */
       config?: {
         [key: string]: unknown;
       };
@@ -2579,11 +2610,34 @@ export interface Operations {
       };
       /** credentials are write-only: stored encrypted, never returned */
       hasCredentials: boolean;
+      /** the names of the credentials that are set (never their values) */
+      credentialsSet: Array<string>;
+      /** the services that talk through this account */
+      serviceIds: Array<string>;
+      /** where the provider calls: {PUBLIC_URL}/webhooks/{channel}/{id}; null without PUBLIC_URL or for a channel without webhooks */
+      webhookUrl: string | null;
       active: boolean;
       /** ISO 8601 date-time */
       createdAt: string;
       /** ISO 8601 date-time */
       updatedAt: string;
+      /** the account is saved; these need the admin's attention */
+      warnings?: Array<{
+        code: string;
+        message: string;
+      }>;
+    };
+  };
+  /** POST /api/channel-accounts/{id}/test: Testar conexão: calls the provider with the account's credentials and says what is wrong */
+  postChannelAccountsByIdTest: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      ok: boolean;
+      message: string;
     };
   };
   /** POST /api/channels/api/{serviceId}/messages: API channel: a customer message comes in (answers after it is durable) */
@@ -3434,6 +3488,7 @@ export const OPERATIONS = {
   postAuthLogout: { method: 'POST', path: '/api/auth/logout' },
   postAuthSessionsEndOthers: { method: 'POST', path: '/api/auth/sessions/end-others' },
   postChannelAccounts: { method: 'POST', path: '/api/channel-accounts' },
+  postChannelAccountsByIdTest: { method: 'POST', path: '/api/channel-accounts/{id}/test' },
   postChannelsApiByServiceIdMessages: { method: 'POST', path: '/api/channels/api/{serviceId}/messages' },
   postClassifications: { method: 'POST', path: '/api/classifications' },
   postConversationsByIdAssign: { method: 'POST', path: '/api/conversations/{id}/assign' },

@@ -45,6 +45,16 @@ export async function loadChannelAccount(db: Queryable, key: SecretKey, channel:
   return present(key, rows[0]);
 }
 
+/** Account `id` of any channel, active or not, decrypted: for the admin's "Testar conexão" and the provider's setup on save. */
+export async function loadChannelAccountById(db: Queryable, key: SecretKey, id: string): Promise<LoadedChannelAccount> {
+  const { rows } = await db.query<AccountRow>(
+    'SELECT id, channel, name, provider, config, credentials_encrypted, active FROM channel_accounts WHERE id = $1',
+    [id],
+  );
+  if (!rows[0]) throw notFound(CHANNEL_ACCOUNT, id);
+  return present(key, rows[0]);
+}
+
 /** Every active account of these channels (the worker pool's list). */
 export async function activeChannelAccounts(db: Queryable, key: SecretKey, channels: string[]): Promise<LoadedChannelAccount[]> {
   if (!channels.length) return [];

@@ -3,7 +3,7 @@ import { Navigate, type RouteObject } from 'react-router-dom';
 import type { TFunction } from 'i18next';
 import {
   IconAdjustments, IconCategory, IconCoffee, IconFileSearch, IconHeadset, IconHistory, IconHourglass, IconListDetails, IconMessages, IconSend,
-  IconSitemap, IconTags, IconTemplate, IconUserCircle, IconUsers, IconUsersGroup,
+  IconPlugConnected, IconSitemap, IconTags, IconTemplate, IconUserCircle, IconUsers, IconUsersGroup,
 } from '@tabler/icons-react';
 import type { Role } from '../contracts/common';
 import type { Me } from '../contracts/auth';
@@ -11,6 +11,7 @@ import { useSession } from './auth/session';
 import type { NavSection } from './ui/AppLayout';
 import { AgentsPage } from './admin/AgentsPage';
 import { AuditPage } from './admin/AuditPage';
+import { ChannelAccountsPage } from './admin/channel-accounts/ChannelAccountsPage';
 import { ClassificationsPage } from './admin/ClassificationsPage';
 import { PauseReasonsPage } from './admin/PauseReasonsPage';
 import { ProfilePage } from './admin/ProfilePage';
@@ -72,6 +73,7 @@ export function navSections(t: TFunction, me?: Pick<Me, 'agentEnabled'>): NavSec
         { to: '/admin/agents', label: t('nav.agents'), roles: ADMIN, icon: icon(IconHeadset) },
         { to: '/admin/teams', label: t('nav.teams'), roles: STAFF, icon: icon(IconSitemap) },
         { to: '/admin/services', label: t('nav.services'), roles: STAFF, icon: icon(IconMessages) },
+        { to: '/admin/canais', label: t('nav.channelAccounts'), roles: ADMIN, icon: icon(IconPlugConnected) },
         { to: '/admin/pause-reasons', label: t('nav.pauseReasons'), roles: ADMIN, icon: icon(IconCoffee) },
         { to: '/admin/classifications', label: t('nav.classifications'), roles: ADMIN, icon: icon(IconTags) },
         { to: '/admin/template-categories', label: t('nav.templateCategories'), roles: ADMIN, icon: icon(IconCategory) },
@@ -111,6 +113,7 @@ export const routes: RouteObject[] = [
   guarded('admin/services/:id/bot-flow', ADMIN, <BotFlowPage />),
   guarded('admin/services/:id/hours', ADMIN, <ServiceHoursPage />),
   guarded('admin/services/:id/wrapup-fields', ADMIN, <WrapupFieldsPage />),
+  guarded('admin/canais', ADMIN, <ChannelAccountsPage />),
   guarded('admin/pause-reasons', ADMIN, <PauseReasonsPage />),
   guarded('admin/classifications', ADMIN, <ClassificationsPage />),
   guarded('admin/template-categories', ADMIN, <TemplateCategoriesPage />),

@@ -81,6 +81,12 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
     const category = (await admin.post('/api/template-categories', { code: 10, title: 'Cobrança', type: 'protocol_update' })).body;
     expect((await admin.post('/api/templates', { categoryId: category.id, name: 'Boleto enviado', language: 'pt_BR', body: 'Olá! Segue o seu boleto.' })).status).toBe(201);
     expect((await admin.post('/api/classifications', { code: 'RES1', name: 'Dúvida resolvida', serviceIds: [service.id] })).status).toBe(201);
+    const whatsapp = await admin.post('/api/channel-accounts', {
+      channel: 'whatsapp', provider: 'meta', name: 'WhatsApp Vendas', config: { phoneNumberId: '106540352242922', wabaId: '102290129340398' },
+      credentials: { accessToken: 'EAAG-screens', appSecret: 'app-secret', verifyToken: 'palavra' },
+    });
+    expect(whatsapp.status).toBe(201);
+    await createService(admin, { name: 'Vendas pelo WhatsApp', channel: 'whatsapp', channelAccountId: whatsapp.body.id, teamIds: [team.id] });
     // the operation on screen: the agent serves two customers, a third waits where nobody serves
     // (past its 1 s target: an alert); the agent's desk is a client of the API until its own test
     const nobody = await createTeam(admin, { maxChat: 3 });
@@ -127,6 +133,7 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
     ['agents', '/admin/agents'],
     ['teams', '/admin/teams'],
     ['services', '/admin/services'],
+    ['channel-accounts', '/admin/canais'],
     ['pause-reasons', '/admin/pause-reasons'],
     ['classifications', '/admin/classifications'],
     ['template-categories', '/admin/template-categories'],
@@ -149,7 +156,8 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
       found.push(...(await bothLanguages(page, name, { screenshotAt: name === 'services' ? [1366] : [] })));
     }
     expect(found).toEqual([]);
-  });
+    // fourteen screens, three viewports and two languages each: longer than one screen's 90 s
+  }, 240_000);
 
   it('Início’s tabs, Monitorar and the wallboard', async () => {
     await page.goto(`${server.url}/monitor`);

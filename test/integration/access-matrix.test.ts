@@ -108,6 +108,7 @@ const TABLE: Record<string, string> = {
   'GET /api/channel-accounts/{id}':                   'account    | 401 403 403 403 ok',
   'PATCH /api/channel-accounts/{id}':                 'account    | 401 403 403 403 ok',
   'DELETE /api/channel-accounts/{id}':                'account    | 401 403 403 403 ok',
+  'POST /api/channel-accounts/{id}/test':             'account    | 401 403 403 403 ok',
   // services: those of the caller's teams (supervised teams for a supervisor)
   'GET /api/services':                                '-          | 401 ok ok ok ok',
   'POST /api/services':                               '-          | 401 403 403 403 ok',

@@ -44,7 +44,7 @@ describe('every admin change is audited', () => {
     { entity: 'user', path: '/api/users', body: () => ({ email: `${unique('a').replace(/\s/g, '-')}@test.local`.toLowerCase(), name: unique('Ana'), role: 'agent', password: 'password-123' }), patch: { agentEnabled: true } },
     { entity: 'pause_reason', path: '/api/pause-reasons', body: () => ({ name: unique('Pausa') }), patch: { productive: true } },
     { entity: 'classification', path: '/api/classifications', body: () => ({ code: unique('C'), name: unique('Classe') }), patch: { name: 'Renomeada' } },
-    { entity: 'channel_account', path: '/api/channel-accounts', body: () => ({ channel: 'telegram', name: unique('Bot') }), patch: { provider: 'telegram' } },
+    { entity: 'channel_account', path: '/api/channel-accounts', body: () => ({ channel: 'telegram', name: unique('Bot') }), patch: { config: { botUsername: 'mirante_bot' } } },
     { entity: 'template_category', path: '/api/template-categories', body: () => ({ code: ++categoryCode, title: unique('Categoria'), type: 'protocol_update' }), patch: { title: 'Nova' } },
     { entity: 'template', path: '/api/templates', body: async () => ({ categoryId: (await newCategory()).id, name: unique('Modelo'), body: 'Olá' }), patch: { body: 'Oi' } },
   ];

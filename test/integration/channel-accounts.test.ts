@@ -25,8 +25,8 @@ describe('channel accounts: CRUD', () => {
       channel: 'whatsapp',
       name: unique('WhatsApp Vendas'),
       provider: 'meta',
-      config: { phoneNumberId: '1234567890', wabaId: '987', features: { templates: true } },
-      credentials: { accessToken: `EAAG-${randomUUID()}`, appSecret: `s-${randomUUID()}` },
+      config: { phoneNumberId: '1234567890', wabaId: '987' },
+      credentials: { accessToken: `EAAG-${randomUUID()}`, appSecret: `s-${randomUUID()}`, verifyToken: 'palavra' },
     };
     const r = await admin.post('/api/channel-accounts', body);
     expect(r.status).toBe(201);
@@ -37,6 +37,9 @@ describe('channel accounts: CRUD', () => {
       provider: 'meta',
       config: body.config,
       hasCredentials: true,
+      credentialsSet: ['accessToken', 'appSecret', 'verifyToken'],
+      serviceIds: [],
+      webhookUrl: null,
       active: true,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
@@ -61,11 +64,12 @@ describe('channel accounts: CRUD', () => {
   });
 
   it('PATCH changes the given fields and keeps the credentials when none are given', async () => {
-    const a = await createAccount({ credentials: { token: 'first' }, config: { a: 1 } });
+    // e-mail has no provider form (contracts/channel-account-fields.ts): its config and provider are free
+    const a = await createAccount({ channel: 'email', credentials: { token: 'first' }, config: { a: 1 } });
     const before = await rawCredentials(a.id);
-    const r = await admin.patch(`/api/channel-accounts/${a.id}`, { name: `${a.name} 2`, config: { b: 2 }, provider: 'twilio' });
+    const r = await admin.patch(`/api/channel-accounts/${a.id}`, { name: `${a.name} 2`, config: { b: 2 }, provider: 'imap' });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ id: a.id, channel: 'whatsapp', name: `${a.name} 2`, config: { b: 2 }, provider: 'twilio', hasCredentials: true });
+    expect(r.body).toMatchObject({ id: a.id, channel: 'email', name: `${a.name} 2`, config: { b: 2 }, provider: 'imap', hasCredentials: true });
     expect(await rawCredentials(a.id)).toBe(before);
     expect((await admin.patch(`/api/channel-accounts/${a.id}`, { provider: null })).body.provider).toBeNull();
   });
@@ -97,15 +101,18 @@ describe('channel accounts: credentials at rest', () => {
     expect(() => decryptSecret(deriveSecretKey('some-other-secret-key-entirely'), raw!)).toThrow(SecretDecryptError);
   });
 
-  it('PATCH with credentials replaces them, with a fresh ciphertext', async () => {
-    const a = await createAccount({ credentials: { token: 'old-token-value' } });
+  it('PATCH with credentials replaces those it names, keeps the others, removes those set to null; a fresh ciphertext', async () => {
+    const a = await createAccount({ credentials: { token: 'old-token-value', other: 'kept-value', gone: 'removed-value' } });
     const before = await rawCredentials(a.id);
-    const r = await admin.patch(`/api/channel-accounts/${a.id}`, { credentials: { token: 'new-token-value' } });
+    const r = await admin.patch(`/api/channel-accounts/${a.id}`, { credentials: { token: 'new-token-value', gone: null } });
     expect(r.status).toBe(200);
-    expect(r.body.hasCredentials).toBe(true);
+    expect(r.body).toMatchObject({ hasCredentials: true, credentialsSet: ['other', 'token'] });
     const after = await rawCredentials(a.id);
     expect(after).not.toBe(before);
-    expect(JSON.parse(decryptSecret(key, after!))).toEqual({ token: 'new-token-value' });
+    expect(JSON.parse(decryptSecret(key, after!))).toEqual({ token: 'new-token-value', other: 'kept-value' });
+    const emptied = await admin.patch(`/api/channel-accounts/${a.id}`, { credentials: { token: null, other: null } });
+    expect(emptied.body).toMatchObject({ hasCredentials: false, credentialsSet: [] });
+    expect(await rawCredentials(a.id)).toBeNull();
   });
 
   it('never appear in a response nor in the audit log, where they are [redacted]', async () => {
@@ -128,7 +135,8 @@ describe('channel accounts: credentials at rest', () => {
       const text = JSON.stringify(r.body);
       expect(text).not.toContain(secret);
       expect(text).not.toContain(rotated);
-      expect(text).not.toContain('botToken');
+      // the names of the secrets that are set show (the screen says "definido"), nowhere else
+      expect(text.replace(/"credentialsSet":\["botToken"\]/g, '')).not.toContain('botToken');
       expect(text).not.toContain(raw.split(':')[3]);
       expect(text).not.toContain('credentials_encrypted');
     }

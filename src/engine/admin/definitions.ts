@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type {
-  ChannelAccount,
   Classification,
   PauseReason,
   Service,
@@ -15,7 +14,6 @@ import { assertValidFlow } from '../bot/flow.js';
 import { normalizeBusinessHours, storedHours } from '../business-hours.js';
 import { AppError, at } from '../errors.js';
 import { getSettings } from '../settings.js';
-import { encryptSecret, type SecretKey } from '../secrets.js';
 import { assertWebhookTarget } from '../webhook-targets.js';
 import { iso, type ResourceDef, type Row } from './resource.js';
 import { capabilitiesOf } from '../../contracts/channel-capabilities.js';
@@ -95,34 +93,6 @@ export const teams: ResourceDef<Team> = {
   conflictMessage: () => ({ field: 'name', message: { en: 'a team with this name already exists', pt: 'já existe um departamento com este nome' } }),
   scope: (policy, n) => policy.teamsSql('t.id', n),
 };
-
-/** Credentials are write-only: encrypted into `credentials_encrypted`, shown only as `hasCredentials`. */
-export function channelAccounts(secretKey: SecretKey): ResourceDef<ChannelAccount> {
-  return {
-    entity: 'channel_account',
-    label: { en: 'Channel account', pt: 'Conta de canal', fem: true },
-    table: 'channel_accounts',
-    columns: { channel: 'channel', name: 'name', provider: 'provider', config: 'config', active: 'active' },
-    jsonColumns: ['config'],
-    searchColumn: 'name',
-    secretFields: ['credentials'],
-    present: (r) => ({
-      id: r.id as string,
-      channel: r.channel as ChannelAccount['channel'],
-      name: r.name as string,
-      provider: (r.provider as string | null) ?? null,
-      config: (r.config as Record<string, unknown> | null) ?? {},
-      hasCredentials: r.credentials_encrypted != null,
-      active: r.active as boolean,
-      ...stamps(r),
-    }),
-    async prepare(input) {
-      if (input.credentials === undefined) return {};
-      return { credentials_encrypted: encryptSecret(secretKey, JSON.stringify(input.credentials)) };
-    },
-    conflictMessage: () => ({ field: 'name', message: { en: 'a channel account with this name already exists', pt: 'já existe uma conta de canal com este nome' } }),
-  };
-}
 
 function serviceKey(name: string): string {
   const slug = name

@@ -15,6 +15,8 @@ export interface LinkDef {
   table: string;
   ownColumn: string;
   otherColumn: string;
+  /** shown, never written (a service's channel account, listed on the account as its services) */
+  readOnly?: boolean;
 }
 
 /**
@@ -123,7 +125,7 @@ function columnValues<Out>(def: ResourceDef<Out>, input: Record<string, unknown>
 async function writeLinks(tx: Queryable, def: ResourceDef<unknown>, id: string, input: Record<string, unknown>, replace: boolean) {
   for (const l of def.links ?? []) {
     const ids = input[l.field] as string[] | undefined;
-    if (ids === undefined) continue;
+    if (ids === undefined || l.readOnly) continue;
     if (replace) await tx.query(`DELETE FROM ${l.table} WHERE ${l.ownColumn} = $1`, [id]);
     const unique = [...new Set(ids)];
     if (!unique.length) continue;

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ErrorBody, IdParams, ListQuery, listOf } from '../../contracts/common.js';
 import type { Database } from '../../db/database.js';
@@ -23,6 +23,12 @@ interface CrudRoutes<Out extends { id: string }> {
   write: Access;
   /** after a change commits (live views that depend on this resource refresh from here) */
   onChange?: (after: Out, before: Out | null) => Promise<void>;
+  /**
+   * After a create or an update commits, what the answer says beyond the record (a provider's setup
+   * that failed, as warnings); `saved` is then the schema of that answer.
+   */
+  afterSave?: (req: FastifyRequest, after: Out, input: Record<string, unknown>, created: boolean) => Promise<Out>;
+  saved?: z.ZodType<Out>;
 }
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
@@ -49,11 +55,12 @@ export function registerCrud<Out extends { id: string }>(app: FastifyInstance, d
 
   api.post(r.path, {
     config: { access: r.write },
-    schema: { tags, summary: `Create ${r.tag}`, body: r.create, response: { 201: r.item, ...errors } },
+    schema: { tags, summary: `Create ${r.tag}`, body: r.create, response: { 201: r.saved ?? r.item, ...errors } },
   }, async (req, reply) => {
-    const created = await createResource(db, r.def, req.actor, req.body as Record<string, unknown>);
+    const input = req.body as Record<string, unknown>;
+    const created = await createResource(db, r.def, req.actor, input);
     await r.onChange?.(created, null);
-    return reply.code(201).send(created);
+    return reply.code(201).send(r.afterSave ? await r.afterSave(req, created, input, true) : created);
   });
 
   api.get(`${r.path}/:id`, {
@@ -63,13 +70,14 @@ export function registerCrud<Out extends { id: string }>(app: FastifyInstance, d
 
   api.patch(`${r.path}/:id`, {
     config: { access: r.write },
-    schema: { tags, summary: `Update one of ${r.tag}`, params: IdParams, body: r.update, response: { 200: r.item, ...errors } },
+    schema: { tags, summary: `Update one of ${r.tag}`, params: IdParams, body: r.update, response: { 200: r.saved ?? r.item, ...errors } },
   }, async (req) => {
     const id = (req.params as Params).id;
+    const input = req.body as Record<string, unknown>;
     const before = r.onChange ? await getResource(db, r.def, req.actor, id) : null;
-    const after = await updateResource(db, r.def, req.actor, id, req.body as Record<string, unknown>);
+    const after = await updateResource(db, r.def, req.actor, id, input);
     await r.onChange?.(after, before);
-    return after;
+    return r.afterSave ? r.afterSave(req, after, input, false) : after;
   });
 
   api.delete(`${r.path}/:id`, {

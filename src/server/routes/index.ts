@@ -14,6 +14,7 @@ import { refreshAgentViews } from '../../engine/agents/presence.js';
 import { announceAccessChange } from '../../engine/auth/sessions.js';
 import { MonitorService } from '../../engine/monitor/monitor-service.js';
 import { apiChannelRoutes } from './channels-api.js';
+import { channelAccountRoutes } from './channel-accounts.js';
 import { alertRoutes, monitorRoutes } from './monitor.js';
 import { analysisRoutes } from './analysis.js';
 import { indicatorsRoutes } from './indicators.js';
@@ -32,7 +33,7 @@ export interface RouteDeps {
 }
 
 export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const { db, secretKey } = deps;
+  const { db } = deps;
   authRoutes(app, deps);
   settingsRoutes(app, deps);
   conversationRoutes(app, deps);
@@ -64,7 +65,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       await catalogChanged();
     },
   });
-  registerCrud(app, db, { path: '/api/channel-accounts', tag: 'channel-accounts', def: defs.channelAccounts(secretKey), item: c.ChannelAccount, create: c.CreateChannelAccount, update: c.UpdateChannelAccount, read: ADMIN, write: ADMIN });
+  channelAccountRoutes(app, deps);
   registerCrud(app, db, { path: '/api/services', tag: 'services', def: defs.services, item: c.Service, create: c.CreateService, update: c.UpdateService, read: ALL_ROLES, write: ADMIN, onChange: catalogChanged });
   registerCrud(app, db, { path: '/api/pause-reasons', tag: 'pause-reasons', def: defs.pauseReasons, item: c.PauseReason, create: c.CreatePauseReason, update: c.UpdatePauseReason, read: ALL_ROLES, write: ADMIN });
   registerCrud(app, db, { path: '/api/classifications', tag: 'classifications', def: defs.classifications, item: c.Classification, create: c.CreateClassification, update: c.UpdateClassification, read: ALL_ROLES, write: ADMIN });

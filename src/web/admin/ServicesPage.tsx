@@ -6,7 +6,8 @@ import { useSession } from '../auth/session';
 import { RowAction } from '../ui/RowAction';
 import { ResourcePage, type FormValues } from '../ui/ResourcePage';
 import { Tag } from './Tag';
-import { channelOptions, formatSeconds, namesOf, pickOptions, useTeams, withChosen } from './lookups';
+import { hasWebhook } from '../../contracts/channel-account-fields';
+import { channelOptions, formatSeconds, namesOf, pickOptions, useChannelAccounts, useTeams, withChosen } from './lookups';
 
 const isEmail = (form: FormValues) => form.channel === 'email';
 
@@ -36,6 +37,7 @@ export function ServicesPage() {
   const { t } = useTranslation('admin');
   const { settings, me } = useSession();
   const teams = useTeams();
+  const accounts = useChannelAccounts(me.role === 'admin');
   const teamOptions = pickOptions(teams.items, (x) => x.name, (x) => x.omniEnabled);
   const min = t('units.min');
   return (
@@ -65,6 +67,21 @@ export function ServicesPage() {
       fields={[
         { name: 'name', label: t('common.name'), type: 'text', required: true },
         { name: 'channel', label: t('services.channel'), type: 'select', required: true, createOnly: true, options: channelOptions(t), description: t('services.channelHelp') },
+        {
+          // the provider account (a WhatsApp number, a Page, a bot) of a channel that has them
+          name: 'channelAccountId',
+          label: t('services.channelAccount'),
+          description: t('services.channelAccountHelp'),
+          type: 'select',
+          nullable: true,
+          placeholder: t('services.noChannelAccount'),
+          visible: (form) => hasWebhook(String(form.channel ?? '')),
+          options: (form) => withChosen(
+            pickOptions(accounts.items, (a) => a.name, (a) => a.channel === form.channel),
+            form.channelAccountId ? [form.channelAccountId as string] : [],
+            accounts.names,
+          ),
+        },
         {
           name: 'teamIds',
           label: t('services.teams'),

@@ -1,7 +1,9 @@
 import { useMemo } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
-import type { Service, Team, TemplateCategory, User } from '../../contracts/admin';
+import type { ChannelAccount, Service, Team, TemplateCategory, User } from '../../contracts/admin';
 import type { Channel, Language, Role } from '../../contracts/common';
+import { get } from '../api';
 import { useList, type Option } from '../ui/ResourcePage';
 
 // Lists the contracts hold as zod enums, kept here as plain data so the web bundle does not carry zod;
@@ -30,6 +32,18 @@ function useLookup<T extends { id: string }>(path: string, label: (item: T) => s
 export const useTeams = () => useLookup<Team>('/api/teams', (x) => x.name);
 export const useUsers = () => useLookup<User>('/api/users', (x) => x.name);
 export const useServices = () => useLookup<Service>('/api/services', (x) => x.name);
+/** The channel accounts, for an admin only (the API is theirs): a service picks its account among them. */
+export function useChannelAccounts(enabled: boolean) {
+  const list = useQuery({
+    queryKey: ['/api/channel-accounts', {}],
+    queryFn: () => get<{ items: ChannelAccount[] }>('/api/channel-accounts').then((r) => r.items),
+    enabled,
+  });
+  return useMemo(() => {
+    const items = list.data ?? [];
+    return { items, names: new Map(items.map((a) => [a.id, a.name])) };
+  }, [list.data]);
+}
 export const useTemplateCategories = () => useLookup<TemplateCategory>('/api/template-categories', (x) => `${x.code} · ${x.title}`);
 
 /**

@@ -15,7 +15,7 @@ export const en: typeof ptBR = {
   },
   nav: {
     home: 'Home', monitorar: 'Monitor', desk: 'Agent desk', admin: 'Administration', users: 'Users', agents: 'Agents',
-    teams: 'Departments', services: 'Services', pauseReasons: 'Pause reasons',
+    teams: 'Departments', services: 'Services', channelAccounts: 'Channels', pauseReasons: 'Pause reasons',
     classifications: 'Classifications', templateCategories: 'Template categories', templates: 'Communication templates',
     settings: 'Parameters', audit: 'Audit log',
     consultas: 'Lookup', analysis: 'Operation analysis', history: 'History',

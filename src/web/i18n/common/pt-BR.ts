@@ -15,7 +15,7 @@ export const ptBR = {
   },
   nav: {
     home: 'Início', monitorar: 'Monitorar', desk: 'Atendimento', admin: 'Administração', users: 'Usuários', agents: 'Agentes',
-    teams: 'Departamentos', services: 'Serviços', pauseReasons: 'Motivos de pausa',
+    teams: 'Departamentos', services: 'Serviços', channelAccounts: 'Canais', pauseReasons: 'Motivos de pausa',
     classifications: 'Classificações', templateCategories: 'Categorias de templates', templates: 'Templates de comunicação',
     settings: 'Parâmetros', audit: 'Auditoria',
     consultas: 'Consultas', analysis: 'Análise da Operação', history: 'Histórico',

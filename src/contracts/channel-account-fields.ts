@@ -1,0 +1,237 @@
+import type { Channel } from './common.js';
+
+// The fields of a channel account, per channel and provider (issue 20's table): what goes in `config`
+// (non-secret, returned by the API) and in `credentials` (secret, encrypted, never returned). The
+// server checks POST/PATCH /api/channel-accounts against it (engine/admin/definitions.ts) and the
+// screen Administração → Canais draws its form from it (web/admin/channel-accounts/).
+
+export interface Words {
+  en: string;
+  pt: string;
+}
+
+export interface AccountField {
+  key: string;
+  label: Words;
+  hint: Words;
+  required: boolean;
+  secret: boolean;
+  /** left empty, Mirante makes one (Telegram's secret token: only Mirante and Telegram need it) */
+  generated?: boolean;
+}
+
+export interface ProviderForm {
+  channel: Channel;
+  provider: string;
+  label: Words;
+  config: AccountField[];
+  credentials: AccountField[];
+  /** the provider calls GET with hub.verify_token: the screen shows the token to paste beside the URL */
+  verifyToken?: boolean;
+  /** Mirante gives the provider the webhook URL itself when the account is saved (Telegram's setWebhook) */
+  webhookSetByMirante?: boolean;
+  /** where the admin finds these values and pastes the webhook URL */
+  console: string;
+}
+
+const field = (key: string, required: boolean, secret: boolean, label: Words, hint: Words, generated?: boolean): AccountField => ({
+  key, label, hint, required, secret, ...(generated ? { generated } : {}),
+});
+const config = (key: string, required: boolean, label: Words, hint: Words) => field(key, required, false, label, hint);
+const secret = (key: string, required: boolean, label: Words, hint: Words, generated?: boolean) => field(key, required, true, label, hint, generated);
+
+const apiBaseUrl = (defaultUrl: string) =>
+  config('apiBaseUrl', false, { en: 'API base URL', pt: 'URL base da API' }, {
+    en: `leave empty for the provider's (${defaultUrl}); a provider sandbox's address for tests and the demo`,
+    pt: `deixe vazio para usar a do provedor (${defaultUrl}); o endereço de um sandbox do provedor em testes e na demonstração`,
+  });
+
+const GRAPH = 'https://graph.facebook.com/v21.0';
+const META_APP_SECRET = secret('appSecret', true, { en: 'App secret', pt: 'Chave secreta do app' }, {
+  en: 'Meta app → App settings → Basic → App secret: checks the signature of every webhook',
+  pt: 'App da Meta → Configurações do app → Básico → Chave secreta do app: confere a assinatura de cada webhook',
+});
+const META_VERIFY_TOKEN = secret('verifyToken', true, { en: 'Verify token', pt: 'Token de verificação' }, {
+  en: 'a word of your choice, pasted also in the webhook setup of the Meta app (hub.verify_token)',
+  pt: 'uma palavra de sua escolha, colada também na configuração do webhook no app da Meta (hub.verify_token)',
+});
+const PAGE_TOKEN = secret('pageAccessToken', true, { en: 'Page access token', pt: 'Token de acesso da página' }, {
+  en: 'a long-lived Page token with pages_messaging permission',
+  pt: 'um token de página de longa duração com a permissão pages_messaging',
+});
+
+export const CHANNEL_ACCOUNT_FORMS: readonly ProviderForm[] = [
+  {
+    channel: 'whatsapp',
+    provider: 'meta',
+    label: { en: 'WhatsApp Cloud API (Meta)', pt: 'WhatsApp Cloud API (Meta)' },
+    console: 'https://developers.facebook.com/apps',
+    verifyToken: true,
+    config: [
+      config('phoneNumberId', true, { en: 'Phone number ID', pt: 'ID do número de telefone' }, {
+        en: 'WhatsApp → API Setup → Phone number ID (not the phone number itself)',
+        pt: 'WhatsApp → Configuração da API → ID do número de telefone (não o número em si)',
+      }),
+      config('wabaId', false, { en: 'WhatsApp Business Account ID', pt: 'ID da conta do WhatsApp Business (WABA)' }, {
+        en: 'for templates and the number\'s quality and limits',
+        pt: 'para os templates e a qualidade e os limites do número',
+      }),
+      apiBaseUrl(GRAPH),
+    ],
+    credentials: [
+      secret('accessToken', true, { en: 'Access token', pt: 'Token de acesso' }, {
+        en: 'a system user\'s permanent token with whatsapp_business_messaging',
+        pt: 'o token permanente de um usuário do sistema com whatsapp_business_messaging',
+      }),
+      META_APP_SECRET,
+      META_VERIFY_TOKEN,
+    ],
+  },
+  {
+    channel: 'whatsapp',
+    provider: 'gupshup',
+    label: { en: 'WhatsApp via Gupshup', pt: 'WhatsApp via Gupshup' },
+    console: 'https://www.gupshup.io/whatsapp/dashboard',
+    config: [
+      config('appName', true, { en: 'App name', pt: 'Nome do app' }, { en: 'the app\'s name in Gupshup (it comes in every webhook)', pt: 'o nome do app no Gupshup (vem em cada webhook)' }),
+      config('appId', false, { en: 'App Id', pt: 'App Id' }, { en: 'for the WhatsApp wallet (balance, quality, limits)', pt: 'para a Carteira WhatsApp (saldo, qualidade, limites)' }),
+      config('sourceNumber', true, { en: 'Source number', pt: 'Número de origem' }, { en: 'the WhatsApp number, with country code (5511999998888)', pt: 'o número do WhatsApp, com o código do país (5511999998888)' }),
+      apiBaseUrl('https://api.gupshup.io'),
+    ],
+    credentials: [
+      secret('apiKey', true, { en: 'API key', pt: 'Chave da API (apikey)' }, { en: 'Gupshup dashboard → your profile → API key', pt: 'painel do Gupshup → seu perfil → API key' }),
+      secret('appToken', false, { en: 'App Token', pt: 'App Token' }, { en: 'the partner app token, for the WhatsApp wallet', pt: 'o token de parceiro do app, para a Carteira WhatsApp' }),
+      secret('webhookSecret', true, { en: 'Webhook secret', pt: 'Segredo do webhook' }, {
+        en: 'a word of your choice that Gupshup sends on every callback (see docs/CHANNELS.md)',
+        pt: 'uma palavra de sua escolha que o Gupshup envia em cada chamada (veja docs/CHANNELS.md)',
+      }),
+    ],
+  },
+  {
+    channel: 'facebook',
+    provider: 'meta',
+    label: { en: 'Facebook Messenger (Meta)', pt: 'Facebook Messenger (Meta)' },
+    console: 'https://developers.facebook.com/apps',
+    verifyToken: true,
+    config: [
+      config('pageId', true, { en: 'Page ID', pt: 'ID da página' }, { en: 'the Facebook Page\'s numeric id', pt: 'o id numérico da página do Facebook' }),
+      apiBaseUrl(GRAPH),
+    ],
+    credentials: [PAGE_TOKEN, META_APP_SECRET, META_VERIFY_TOKEN],
+  },
+  {
+    channel: 'instagram',
+    provider: 'meta',
+    label: { en: 'Instagram Direct (Meta)', pt: 'Instagram Direct (Meta)' },
+    console: 'https://developers.facebook.com/apps',
+    verifyToken: true,
+    config: [
+      config('igUserId', true, { en: 'Instagram account ID', pt: 'ID da conta do Instagram' }, { en: 'the professional account\'s id (IG user id)', pt: 'o id da conta profissional (IG user id)' }),
+      config('pageId', false, { en: 'Linked Page ID', pt: 'ID da página vinculada' }, { en: 'the Facebook Page linked to the account, when messages go through it', pt: 'a página do Facebook vinculada à conta, quando as mensagens passam por ela' }),
+      apiBaseUrl(GRAPH),
+    ],
+    credentials: [PAGE_TOKEN, META_APP_SECRET, META_VERIFY_TOKEN],
+  },
+  {
+    channel: 'telegram',
+    provider: 'telegram',
+    label: { en: 'Telegram bot', pt: 'Bot do Telegram' },
+    console: 'https://t.me/BotFather',
+    webhookSetByMirante: true,
+    config: [
+      config('botUsername', false, { en: 'Bot username', pt: 'Nome de usuário do bot' }, { en: 'as @BotFather shows it, without the @', pt: 'como o @BotFather mostra, sem o @' }),
+      apiBaseUrl('https://api.telegram.org'),
+    ],
+    credentials: [
+      secret('botToken', true, { en: 'Bot token', pt: 'Token do bot' }, { en: '@BotFather → /token (123456:ABC…)', pt: '@BotFather → /token (123456:ABC…)' }),
+      secret('secretToken', false, { en: 'Webhook secret token', pt: 'Token secreto do webhook' }, {
+        en: 'leave empty: Mirante makes one and gives it to Telegram when the account is saved',
+        pt: 'deixe vazio: o Mirante cria um e o entrega ao Telegram ao salvar a conta',
+      }, true),
+    ],
+  },
+  {
+    channel: 'sms',
+    provider: 'twilio',
+    label: { en: 'SMS via Twilio', pt: 'SMS via Twilio' },
+    console: 'https://console.twilio.com',
+    config: [
+      config('accountSid', true, { en: 'Account SID', pt: 'Account SID' }, { en: 'Twilio console → Account info (AC…)', pt: 'console da Twilio → Account info (AC…)' }),
+      config('fromNumber', true, { en: 'Number', pt: 'Número' }, { en: 'the Twilio number that sends and receives, E.164 (+5511…)', pt: 'o número da Twilio que envia e recebe, em E.164 (+5511…)' }),
+      apiBaseUrl('https://api.twilio.com'),
+    ],
+    credentials: [secret('authToken', true, { en: 'Auth token', pt: 'Auth token' }, { en: 'Twilio console → Account info → Auth token: also checks each webhook\'s signature', pt: 'console da Twilio → Account info → Auth token: também confere a assinatura de cada webhook' })],
+  },
+];
+
+/** The providers of a channel (none: a channel of Mirante's own, or one whose accounts take any fields). */
+export const providersOf = (channel: string): ProviderForm[] => CHANNEL_ACCOUNT_FORMS.filter((f) => f.channel === channel);
+
+export const accountForm = (channel: string, provider: string | null | undefined): ProviderForm | undefined =>
+  provider ? CHANNEL_ACCOUNT_FORMS.find((f) => f.channel === channel && f.provider === provider) : undefined;
+
+/** Channels whose accounts a provider calls at `/webhooks/{channel}/{accountId}`. */
+export const hasWebhook = (channel: string): boolean => providersOf(channel).length > 0;
+
+export interface FieldIssue {
+  /** `provider`, `config.phoneNumberId`, `credentials.accessToken` */
+  path: string;
+  message: Words;
+}
+
+const MAX_VALUE = 4096;
+
+/**
+ * What is wrong with an account's fields, against its provider's form: an unknown provider for the
+ * channel, unknown keys, missing required fields, values that are not text, an apiBaseUrl that is not
+ * an http(s) URL. A null provider, or a channel without providers here, is not checked (an account of
+ * a channel Mirante has no form for, or a test's stand-in adapter).
+ */
+export function checkAccountFields(
+  channel: string,
+  provider: string | null | undefined,
+  config: Record<string, unknown>,
+  credentials: Record<string, unknown>,
+): FieldIssue[] {
+  const forms = providersOf(channel);
+  if (!provider || !forms.length) return [];
+  const form = accountForm(channel, provider);
+  if (!form) {
+    const known = forms.map((f) => f.provider).join(', ');
+    return [{ path: 'provider', message: { en: `unknown provider "${provider}" for ${channel}; known: ${known}`, pt: `provedor "${provider}" desconhecido para ${channel}; conhecidos: ${known}` } }];
+  }
+  const issues: FieldIssue[] = [];
+  const check = (group: 'config' | 'credentials', fields: AccountField[], values: Record<string, unknown>) => {
+    const known = new Set(fields.map((f) => f.key));
+    for (const key of Object.keys(values)) {
+      if (!known.has(key)) {
+        issues.push({ path: `${group}.${key}`, message: { en: `unknown field for ${form.provider}; known: ${[...known].join(', ')}`, pt: `campo desconhecido para ${form.provider}; conhecidos: ${[...known].join(', ')}` } });
+      }
+    }
+    for (const f of fields) {
+      const v = values[f.key];
+      const empty = v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+      if (empty) {
+        if (f.required) issues.push({ path: `${group}.${f.key}`, message: { en: `required (${f.label.en})`, pt: `obrigatório (${f.label.pt})` } });
+      } else if (typeof v !== 'string') {
+        issues.push({ path: `${group}.${f.key}`, message: { en: 'must be text', pt: 'deve ser um texto' } });
+      } else if (v.length > MAX_VALUE) {
+        issues.push({ path: `${group}.${f.key}`, message: { en: `at most ${MAX_VALUE} characters`, pt: `no máximo ${MAX_VALUE} caracteres` } });
+      } else if (f.key === 'apiBaseUrl' && !isHttpUrl(v)) {
+        issues.push({ path: `${group}.${f.key}`, message: { en: 'must be an http(s) URL', pt: 'deve ser uma URL http(s)' } });
+      }
+    }
+  };
+  check('config', form.config, config);
+  check('credentials', form.credentials, credentials);
+  return issues;
+}
+
+function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { CHANNEL_ACCOUNT_FORMS, checkAccountFields, hasWebhook } from './channel-account-fields.js';
+
+describe('the channel-account forms', () => {
+  it('every provider: apiBaseUrl optional in config, no key twice, a label and a hint in both languages for each field', () => {
+    for (const form of CHANNEL_ACCOUNT_FORMS) {
+      const at = `${form.channel}/${form.provider}`;
+      expect(form.config.find((f) => f.key === 'apiBaseUrl'), at).toMatchObject({ required: false, secret: false });
+      const keys = [...form.config, ...form.credentials].map((f) => f.key);
+      expect(new Set(keys).size, at).toBe(keys.length);
+      expect(form.config.every((f) => !f.secret) && form.credentials.every((f) => f.secret), at).toBe(true);
+      for (const f of [...form.config, ...form.credentials]) {
+        for (const w of [f.label, f.hint, form.label]) expect(w.en.trim() && w.pt.trim(), `${at} ${f.key}`).toBeTruthy();
+      }
+    }
+    expect(new Set(CHANNEL_ACCOUNT_FORMS.map((f) => `${f.channel}/${f.provider}`)).size).toBe(CHANNEL_ACCOUNT_FORMS.length);
+  });
+
+  it('a generated secret is never required (Mirante fills it)', () => {
+    for (const f of CHANNEL_ACCOUNT_FORMS.flatMap((x) => x.credentials)) if (f.generated) expect(f.required, f.key).toBe(false);
+  });
+
+  it('channels with provider forms have webhooks; WebChat, e-mail and the API channel are not checked', () => {
+    expect(['whatsapp', 'facebook', 'instagram', 'telegram', 'sms'].every(hasWebhook)).toBe(true);
+    expect(['webchat', 'email', 'api'].some(hasWebhook)).toBe(false);
+    expect(checkAccountFields('email', 'imap', { anything: 1 }, {})).toEqual([]);
+  });
+});
