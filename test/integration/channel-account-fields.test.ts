@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { channelRegistry } from '../../src/channels/adapter.js';
+import { CHANNEL_CAPABILITIES } from '../../src/contracts/channel-capabilities.js';
 import { decryptSecret, deriveSecretKey } from '../../src/engine/secrets.js';
 import { appForFile, createService, TEST_SECRET_KEY, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // POST/PATCH /api/channel-accounts checked against each provider's fields (issue 20's table). The
 // table is written out here from the issue, not read from contracts/channel-account-fields.ts: the
 // test holds the contract to the issue. `apiBaseUrl` is optional in every config.
+
+// field validation only: stand-ins that call no provider after a save (each channel's own tests
+// cover its accountSaved), registered before the app starts
+for (const channel of ['whatsapp', 'facebook', 'instagram', 'telegram', 'sms'] as const) channelRegistry.register({ channel, capabilities: CHANNEL_CAPABILITIES[channel] });
 
 let t: TestApp;
 let admin: Client;

@@ -189,7 +189,7 @@ describe.skipIf(!present)('the Messenger and Instagram corpus through the webhoo
   const PYWA = path.resolve(CORPUS, '../whatsapp-cloud/pywa/signature_vector.json');
   it.skipIf(!existsSync(PYWA))('the X-Hub-Signature-256 vector verifies on the Messenger webhook; a changed byte fails', async () => {
     const v = JSON.parse(readFileSync(PYWA, 'utf8')) as { app_secret: string; x_hub_signature_256: string; raw_body: string };
-    const a = (await admin.post('/api/channel-accounts', { channel: 'facebook', name: unique('fb'), provider: 'meta', config: { pageId: '1' }, credentials: { pageAccessToken: 't', appSecret: v.app_secret, verifyToken: 'v' } })).body;
+    const a = (await admin.post('/api/channel-accounts', { channel: 'facebook', name: unique('fb'), provider: 'meta', config: { pageId: '1', apiBaseUrl: `${sandbox.url}/meta-messenger/v21.0` }, credentials: { pageAccessToken: 't', appSecret: v.app_secret, verifyToken: 'v' } })).body;
     const loaded = await loadChannelAccount(t.db, deriveSecretKey(TEST_SECRET_KEY), 'facebook', a.id);
     const verify = (raw: Buffer) => channelRegistry.get('facebook')!.webhook!.verify(loaded, { method: 'POST', rawBody: raw, headers: { 'x-hub-signature-256': v.x_hub_signature_256 }, query: {}, url: '' });
     const raw = Buffer.from(v.raw_body, 'utf8');
