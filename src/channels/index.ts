@@ -5,6 +5,7 @@ import { apiAdapter } from './api/index.js';
 import { CHANNEL_MEDIA, mediaFetcher } from './media.js';
 import { CHANNEL_SEND, channelSendHook, channelSender } from './outbound.js';
 import { webchatAdapter } from './webchat/index.js';
+import { whatsappAdapter } from './whatsapp/index.js';
 
 export { channelRegistry } from './adapter.js';
 
@@ -12,6 +13,7 @@ export { channelRegistry } from './adapter.js';
 // one line here.
 channelRegistry.register(apiAdapter);
 channelRegistry.register(webchatAdapter);
+channelRegistry.register(whatsappAdapter);
 
 /** Each channel plugs its outbound hook into the engine and its senders into the outbox. */
 export function registerChannels(runtime: Runtime, key: SecretKey, publicUrl?: string): void {

@@ -31,6 +31,11 @@ export interface InboundMessage {
   subject?: string | null;
   /** a WebChat bot button: stored as the option's label, answered as that option */
   option?: string | null;
+  /**
+   * A provider's widget reply (a WhatsApp button, a Telegram callback): outside the bot the option is
+   * dropped and the message stored as its text, never refused (a provider would retry it forever).
+   */
+  optionOutsideBot?: 'refuse' | 'as_text';
   payload?: Record<string, unknown> | null;
 }
 
@@ -154,12 +159,14 @@ async function receiveInboundIn(engine: Engine, u: UnitOfWork, m: InboundMessage
   const s = await activeService(u, m.serviceId);
   const contactId = await findOrCreateContact(u, m.channel, m.contact);
   const open = await findOpenConversation(u, contactId, s.id);
-  if (m.option && open?.state !== 'bot') throw new AppError(409, 'not_in_bot', at('option', { en: 'the conversation is not in the bot any more', pt: 'a conversa não está mais no pré-atendimento' }), { currentState: open?.state ?? 'none' });
+  const stale = !!m.option && open?.state !== 'bot';
+  if (stale && m.optionOutsideBot !== 'as_text') throw new AppError(409, 'not_in_bot', at('option', { en: 'the conversation is not in the bot any more', pt: 'a conversa não está mais no pré-atendimento' }), { currentState: open?.state ?? 'none' });
   const opened = open ? null : await openConversation(engine, u, s, contactId, m.subject ?? null);
   let c = open ?? opened!.conversation;
   // the service the conversation is on now (a bot or an agent may have moved it)
   const current = c.serviceId === s.id ? s : ((await loadService(u.tx, c.serviceId)) ?? s);
-  const label = m.option ? await pressedLabel(u, c, current, m.option) : null;
+  const option = stale ? null : (m.option ?? null);
+  const label = option ? await pressedLabel(u, c, current, option) : null;
   const message = await addMessage(engine, u, c, {
     authorType: 'customer',
     body: label ?? m.text,
@@ -175,7 +182,7 @@ async function receiveInboundIn(engine: Engine, u: UnitOfWork, m: InboundMessage
   let emitted = false;
   if (c.state === 'bot') {
     // the message that opened the conversation is not an answer: the bot greets and asks first
-    const r = opened ? await startBot(engine, u, c, current) : await answerBot(engine, u, c, current, m.option ? { kind: 'option', optionId: m.option } : { kind: 'text', text: m.text });
+    const r = opened ? await startBot(engine, u, c, current) : await answerBot(engine, u, c, current, option ? { kind: 'option', optionId: option } : { kind: 'text', text: m.text });
     emitted = r.emitted;
   } else {
     // the customer answered: their give-up or inactivity clock starts again
