@@ -22,7 +22,7 @@ export const WINDOW_CLOSED = 'window_closed';
 /** WhatsApp's reply buttons: at most 3, titles of 20 characters; list rows: 10, titles of 24, descriptions of 72. */
 export const LIMITS = { buttons: 3, buttonTitle: 20, listRows: 10, rowTitle: 24, rowDescription: 72, listButton: 20, body: 1024 } as const;
 
-export const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+export const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`);
 
 /** An agent's file, from the attachments table (uploaded through the desk). */
 export async function attachmentBytes(db: Database, id: string): Promise<{ name: string; type: string; data: Uint8Array<ArrayBuffer> }> {
