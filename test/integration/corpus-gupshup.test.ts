@@ -38,7 +38,7 @@ async function account(appName: string | undefined, botFlow?: unknown) {
     credentials: { apiKey: 'k', appToken: 't', webhookSecret: secret },
   })).body;
   const service = await createService(admin, { channel: 'whatsapp', channelAccountId: a.id, ...(botFlow ? { botFlow } : {}) });
-  const post = (raw: Buffer) => fetch(`${t.url}/webhooks/whatsapp/${a.id}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: secret }, body: raw });
+  const post = (raw: Buffer) => fetch(`${t.url}/webhooks/whatsapp/${a.id}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: secret }, body: new Uint8Array(raw) });
   return { id: a.id as string, serviceId: service.id as string, post };
 }
 

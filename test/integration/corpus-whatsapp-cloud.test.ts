@@ -56,7 +56,7 @@ async function account(appSecret: string, botFlow?: unknown) {
   })).body;
   const service = await createService(admin, { channel: 'whatsapp', channelAccountId: a.id, ...(botFlow ? { botFlow } : {}) });
   const post = (raw: string | Buffer, signature = hubSignature(appSecret, raw)) =>
-    fetch(`${t.url}/webhooks/whatsapp/${a.id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: raw });
+    fetch(`${t.url}/webhooks/whatsapp/${a.id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: typeof raw === 'string' ? raw : new Uint8Array(raw) });
   return { id: a.id as string, serviceId: service.id as string, post };
 }
 

@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoadedChannelAccount } from '../../src/channels/adapter.js';
 import { whatsappAdapter } from '../../src/channels/whatsapp/index.js';
 import { storeAttachment } from '../../src/engine/attachments.js';
-import { loadChannelAccount } from '../../src/engine/channel-accounts.js';
+import { loadChannelAccount, type LoadedChannelAccount } from '../../src/engine/channel-accounts.js';
 import { deriveSecretKey } from '../../src/engine/secrets.js';
 import { createMetaWhatsApp } from '../../src/sandbox/meta-whatsapp.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
@@ -169,7 +168,7 @@ describe('WhatsApp Cloud API through the sandbox', () => {
   it('a bad or missing signature is a 401 that stores nothing; the GET handshake echoes the challenge for the verify token only', async () => {
     const s = await setup();
     const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'w', changes: [{ field: 'messages', value: { messages: [{ from: s.waId, id: 'wamid.forged', timestamp: '1718000000', type: 'text', text: { body: 'x' } }] } }] }] });
-    for (const headers of [{}, { 'x-hub-signature-256': 'sha256=00' }]) {
+    for (const headers of [{}, { 'x-hub-signature-256': 'sha256=00' }] as Record<string, string>[]) {
       const res = await fetch(s.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
       expect(res.status).toBe(401);
     }

@@ -124,7 +124,7 @@ describe('WhatsApp through Gupshup and the sandbox', () => {
   it('a callback without the account\'s secret is a 401 that stores nothing; one for another app is a 400', async () => {
     const s = await setup();
     const body = JSON.stringify({ app: s.config.appName, timestamp: 1718007189549, version: 2, type: 'message', payload: { id: 'ABEGforged', source: s.phone, type: 'text', payload: { text: 'x' }, sender: { phone: s.phone } } });
-    for (const headers of [{}, { authorization: 'wrong' }]) {
+    for (const headers of [{}, { authorization: 'wrong' }] as Record<string, string>[]) {
       expect((await fetch(s.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })).status).toBe(401);
     }
     expect((await t.db.query('SELECT 1 FROM messages WHERE external_id = $1', ['ABEGforged'])).rows).toEqual([]);

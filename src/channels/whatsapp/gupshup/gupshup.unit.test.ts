@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadedChannelAccount, WebhookRequest } from '../../adapter.js';
+import type { LoadedChannelAccount } from '../../../engine/channel-accounts.js';
+import type { WebhookRequest } from '../../adapter.js';
 import { PermanentFailure } from '../../../engine/outbox.js';
 import { GupshupError } from './client.js';
 import { verifyGupshup } from './index.js';
