@@ -5,6 +5,7 @@ import type { ChannelAdapter } from '../adapter.js';
 import { cloudProvider } from './cloud/index.js';
 import { gupshupProvider } from './gupshup/index.js';
 import type { WhatsAppProvider } from './provider.js';
+import { walletWorker } from './wallet.js';
 
 // The `whatsapp` channel: one adapter, dispatching on the account's provider — `meta` (Meta's Cloud
 // API, cloud/) or `gupshup` (the BSP most used in Brazil, gupshup/). An account without a provider
@@ -38,6 +39,8 @@ export const whatsappAdapter: ChannelAdapter = {
     if (!p) throw unknownProvider(ctx.account);
     return p.fetchMedia(ctx, ref);
   },
+  // Carteira WhatsApp: the wallet and the number's quality and limit, read on a timer
+  worker: walletWorker,
   async testConnection(ctx) {
     const p = providerOf(ctx.account);
     if (!p) return { ok: false, problem: { en: `unknown provider "${ctx.account.provider}" (meta or gupshup)`, pt: `provedor desconhecido "${ctx.account.provider}" (meta ou gupshup)` } };

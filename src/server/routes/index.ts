@@ -16,6 +16,7 @@ import { MonitorService } from '../../engine/monitor/monitor-service.js';
 import { apiChannelRoutes } from './channels-api.js';
 import { alertRoutes, monitorRoutes } from './monitor.js';
 import { analysisRoutes } from './analysis.js';
+import { whatsappRoutes } from './whatsapp.js';
 import { authRoutes } from './auth.js';
 import { lookbackRoutes } from './lookback.js';
 import { registerCrud } from './crud.js';
@@ -41,6 +42,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   wrapupFieldRoutes(app, deps);
   lookbackRoutes(app, deps);
   analysisRoutes(app, deps);
+  whatsappRoutes(app, deps);
 
   // Administration. Writes are the admin's; supervisors and agents read what their scope shows.
   // agents may read too: their scope shows them only themselves
