@@ -2,6 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { readWallet } from '../../src/channels/whatsapp/wallet.js';
+import type { LoadedChannelAccount } from '../../src/engine/channel-accounts.js';
+import { FakeProvider } from '../support/fake-provider.js';
 import { appForFile, createService, TWO_STEP, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // Every Gupshup callback body of the provider corpus (../shared/corpus/gupshup: Gupshup's own doc
@@ -9,7 +12,8 @@ import { appForFile, createService, TWO_STEP, unique, type Client, type TestApp 
 // webhook route with the account's secret: each answers 2xx, customer messages are stored with their
 // kind (a button reply answering the bot as the option), events about the app store nothing, and a
 // message-event moves the status of a sent message by Gupshup's id. Skipped, with a note, where the
-// corpus is absent. The Partner API responses of the corpus are read by the wallet's unit test.
+// corpus is absent. The corpus's Partner API answers (wallet, ratings) are served by a fake Gupshup and
+// read by the Carteira WhatsApp's reader.
 
 const CORPUS = resolve(process.cwd(), '../shared/corpus/gupshup');
 const present = existsSync(CORPUS);
@@ -101,5 +105,24 @@ describe.skipIf(!present)('Gupshup corpus through the webhook', () => {
     const typed = Buffer.from(JSON.stringify({ ...event, payload: { ...event.payload, type: 'delivered' } }));
     expect((await a.post(typed)).status).toBe(200);
     expect(await status()).toBe('delivered');
+  });
+
+  it('the Partner API\'s wallet and ratings answers of the corpus are read as balance, currency, overdraft and limit', async () => {
+    const walletJson = JSON.parse(readFileSync(join(CORPUS, 'glific-converted/partner_wallet_balance_response__partners_test.json'), 'utf8'));
+    const ratingsJson = JSON.parse(readFileSync(join(CORPUS, 'glific-converted/partner_ratings_mock__provider_test.json'), 'utf8'));
+    const fake = await FakeProvider.start();
+    try {
+      fake.on('GET', '/partner/app/corpus-app/wallet/balance', { json: walletJson });
+      fake.on('GET', '/partner/app/corpus-app/ratings', { json: ratingsJson });
+      const account = { id: 'x', channel: 'whatsapp', name: 'g', provider: 'gupshup', active: true, config: { appName: 'A', appId: 'corpus-app', apiBaseUrl: fake.url }, credentials: { appToken: 'sk_corpus' } } as LoadedChannelAccount;
+      expect(await readWallet(account)).toEqual({
+        balance: walletJson.walletResponse.currentBalance, currency: walletJson.walletResponse.currency, overdraftLimit: walletJson.walletResponse.overDraftLimit,
+        // Glific's mock has no quality field
+        quality: null, messagingLimit: ratingsJson.currentLimit,
+      });
+      expect(fake.requests.map((r) => r.headers.authorization)).toEqual(['sk_corpus', 'sk_corpus']);
+    } finally {
+      await fake.close();
+    }
   });
 });
