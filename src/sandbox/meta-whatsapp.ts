@@ -41,6 +41,8 @@ export function createMetaWhatsApp() {
   /** `${phoneNumberId}:${waId}` → the customer's last message (ms): the 24 h window */
   const lastInbound = new Map<string, number>();
   const sent: SentToCustomer[] = [];
+  /** the WABAs Mirante's app subscribed to */
+  const subscribed = new Set<string>();
   let ctx: SandboxContext | null = null;
   let seq = 0;
 
@@ -156,6 +158,15 @@ export function createMetaWhatsApp() {
         };
       });
 
+      // the app subscribes to a WABA's webhooks with a token of one of its numbers
+      scope.post<{ Params: { v: string; id: string } }>('/:v/:id/subscribed_apps', async (req, reply) => {
+        const ns = [...numbers.values()].filter((n) => n.wabaId === req.params.id);
+        if (!ns.length) return graphError(reply, 400, 100, `Unsupported post request. Object with ID '${req.params.id}' does not exist`, undefined, 33);
+        if (!ns.some((n) => authorized(req, n))) return graphError(reply, 401, 190, 'Error validating access token: the session is invalid');
+        subscribed.add(req.params.id);
+        return { success: true };
+      });
+
       scope.get<{ Params: { id: string } }>('/_files/:id', async (req, reply) => {
         const file = context.files.get(req.params.id);
         if (!file) return reply.code(404).send({ error: 'not found' });
@@ -169,6 +180,7 @@ export function createMetaWhatsApp() {
     provider,
     /** Messages Mirante sent, in order (the sandbox's own record, beside ctx.requests). */
     sent,
+    subscribed,
     connect(n: MetaNumber) {
       numbers.set(n.phoneNumberId, n);
     },

@@ -196,6 +196,13 @@ describe('WhatsApp Cloud API through the sandbox', () => {
     const down = await check({ ...account, config: { ...account.config, apiBaseUrl: `${closed.url}/meta-whatsapp/v21.0` } });
     unexpect();
     expect(down).toMatchObject({ ok: false, problem: { pt: expect.stringContaining('não foi possível falar com a Cloud API') } });
+    // saving the account subscribes the app to the WABA (idempotent); a refusal says why
+    const wabaId = `waba${hex()}`;
+    wa.update(s.phoneNumberId, { wabaId });
+    const withWaba = { ...account, config: { ...account.config, wabaId } };
+    await whatsappAdapter.accountSaved!({ account: withWaba, db: t.db });
+    expect(wa.subscribed.has(wabaId)).toBe(true);
+    await expect(whatsappAdapter.accountSaved!({ account: { ...withWaba, credentials: { ...account.credentials, accessToken: 'bad' } }, db: t.db })).rejects.toMatchObject({ status: 422, pt: expect.stringContaining('token de acesso foi recusado') });
     const missing = await check({ ...account, credentials: { accessToken: 'x' } });
     expect(missing).toEqual({ ok: false, problem: { en: 'missing: appSecret, verifyToken', pt: 'faltam: appSecret, verifyToken' } });
   });

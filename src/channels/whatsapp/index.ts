@@ -39,6 +39,9 @@ export const whatsappAdapter: ChannelAdapter = {
     if (!p) throw unknownProvider(ctx.account);
     return p.fetchMedia(ctx, ref);
   },
+  async accountSaved(ctx) {
+    await providerOf(ctx.account)?.accountSaved?.(ctx);
+  },
   // Carteira WhatsApp: the wallet and the number's quality and limit, read on a timer
   worker: walletWorker,
   async testConnection(ctx) {

@@ -20,4 +20,5 @@ export interface WhatsAppProvider {
   send(ctx: SendContext, message: OutboundMessage): Promise<SendResult>;
   fetchMedia(ctx: AccountContext, ref: InboundMediaRef): Promise<FetchedMedia>;
   testConnection(ctx: AccountContext): Promise<ConnectionCheck>;
+  accountSaved?(ctx: AccountContext): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { AppError } from '../../../engine/errors.js';
 import { PermanentFailure } from '../../../engine/outbox.js';
 import type { AccountContext, ConnectionCheck, FetchedMedia, InboundMediaRef } from '../../adapter.js';
 import { GraphError, graphCall } from '../../meta/graph.js';
@@ -56,6 +57,23 @@ async function testCloudConnection(ctx: AccountContext): Promise<ConnectionCheck
   }
 }
 
+/**
+ * Meta delivers a WABA's webhooks only to apps subscribed to it: `POST /{waba-id}/subscribed_apps`
+ * with the account's token (idempotent), done whenever the account is saved.
+ */
+async function subscribeApp(ctx: AccountContext): Promise<void> {
+  const { base, token } = cloudAccount(ctx.account);
+  const wabaId = String(ctx.account.config.wabaId ?? '');
+  if (!wabaId || !token) {
+    throw new AppError(422, 'account_incomplete', { en: 'wabaId and accessToken are needed to subscribe the app to the WhatsApp Business Account', pt: 'wabaId e accessToken são necessários para inscrever o app na conta do WhatsApp Business' });
+  }
+  try {
+    await graphCall(base, `/${encodeURIComponent(wabaId)}/subscribed_apps`, { token, method: 'POST', body: {} });
+  } catch (e) {
+    throw new AppError(422, 'provider_refused', graphProblem(e, { en: `the WhatsApp Business Account ${wabaId}`, pt: `a conta do WhatsApp Business ${wabaId}` }));
+  }
+}
+
 export const cloudProvider: WhatsAppProvider = {
   challenge: hubChallenge,
   verify: (account, req) => verifyHubSignature(account.credentials.appSecret, req.rawBody, req.headers['x-hub-signature-256']),
@@ -63,4 +81,5 @@ export const cloudProvider: WhatsAppProvider = {
   send: sendCloud,
   fetchMedia: fetchCloudMedia,
   testConnection: testCloudConnection,
+  accountSaved: subscribeApp,
 };
