@@ -9,6 +9,7 @@ import { CHANNEL_SEND, channelSendHook, channelSender } from './outbound.js';
 import { smsAdapter } from './sms/index.js';
 import { telegramAdapter } from './telegram/index.js';
 import { webchatAdapter } from './webchat/index.js';
+import { whatsappAdapter } from './whatsapp/index.js';
 
 export { channelRegistry } from './adapter.js';
 
@@ -20,6 +21,7 @@ channelRegistry.register(facebookAdapter);
 channelRegistry.register(instagramAdapter);
 channelRegistry.register(telegramAdapter);
 channelRegistry.register(smsAdapter);
+channelRegistry.register(whatsappAdapter);
 
 /** Each channel plugs its outbound hook into the engine and its senders into the outbox. */
 export function registerChannels(runtime: Runtime, key: SecretKey, publicUrl?: string): void {

@@ -1901,6 +1901,34 @@ export interface Operations {
     body: never;
     response: unknown;
   };
+  /** GET /api/whatsapp/wallet: Carteira WhatsApp: the service’s wallet balance and currency (Gupshup), the number’s quality and messaging limit, as last read from the provider */
+  getWhatsappWallet: {
+    params: never;
+    query: {
+      serviceId: string;
+    };
+    body: never;
+    response: {
+      serviceId: string;
+      accountId: string;
+      provider: "meta" | "gupshup";
+      /** the wallet balance (Gupshup); null on Meta, which bills the business directly */
+      balance: number | null;
+      currency: string | null;
+      overdraftLimit: number | null;
+      /** the number’s quality rating */
+      quality: "GREEN" | "YELLOW" | "RED" | null;
+      /** the current messaging limit for templates, as the provider names it (Tier1K, TIER_10K…) */
+      messagingLimit: string | null;
+      /** when the figures were read from the provider; null before the first reading */
+      readAt: string | null;
+      /** the provider’s answer when the last reading failed (the figures are the previous reading’s) */
+      error: string | null;
+      errorAt: string | null;
+      /** the provider’s console, where credit is added */
+      consoleUrl: string;
+    };
+  };
   /** PATCH /api/auth/me: Change my language, name or password */
   patchAuthMe: {
     params: never;
@@ -3467,6 +3495,7 @@ export const OPERATIONS = {
   getWebchatAttachmentsById: { method: 'GET', path: '/webchat/attachments/{id}' },
   getWebchatConfigByServiceKey: { method: 'GET', path: '/webchat/config/{serviceKey}' },
   getWebhooksByChannelByAccountId: { method: 'GET', path: '/webhooks/{channel}/{accountId}' },
+  getWhatsappWallet: { method: 'GET', path: '/api/whatsapp/wallet' },
   patchAuthMe: { method: 'PATCH', path: '/api/auth/me' },
   patchChannelAccountsById: { method: 'PATCH', path: '/api/channel-accounts/{id}' },
   patchClassificationsById: { method: 'PATCH', path: '/api/classifications/{id}' },

@@ -1,4 +1,6 @@
 import { metaMessenger } from './meta-messenger.js';
+import { gupshup } from './gupshup.js';
+import { metaWhatsApp } from './meta-whatsapp.js';
 import type { SandboxProvider } from './sandbox.js';
 import { telegramProvider } from './telegram.js';
 import { twilioProvider } from './twilio.js';
@@ -8,4 +10,6 @@ export const SANDBOX_PROVIDERS: SandboxProvider[] = [
   metaMessenger,
   telegramProvider(),
   twilioProvider(),
+  metaWhatsApp.provider,
+  gupshup.provider,
 ];

@@ -81,6 +81,8 @@ const TABLE: Record<string, string> = {
   'GET /api/lookback/conversations':                  '-          | 401 403 ok ok ok',
   'POST /api/alerts/{id}/read':                       'alert      | 401 403 404 ok ok | 401 403 ok 404 ok',
   'POST /api/alerts/read-all':                        '-          | 401 403 ok ok ok',
+  // Carteira WhatsApp (its scope: whatsapp-wallet.test.ts, by serviceId in the query)
+  'GET /api/whatsapp/wallet':                         '-          | 401 403 ok ok ok',
   // Análise da Operação: Atendentes, Fila, Mensagens ativas (an agent outside the scope is unknown)
   'GET /api/analysis/agents':                         '-          | 401 403 ok ok ok',
   'GET /api/analysis/agents/{id}/conversations':      'user       | 401 403 404 ok ok | 401 403 ok 404 ok',

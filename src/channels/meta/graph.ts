@@ -50,6 +50,16 @@ export async function graphCall<T>(
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     signal: opts.signal ?? AbortSignal.timeout(30_000),
   });
+  return graphAnswer<T>(res);
+}
+
+/** A multipart upload (WhatsApp's `/{phone-number-id}/media`): the form as given, Graph's errors as graphCall's. */
+export async function graphUpload<T>(base: string, path: string, opts: { token: string; form: FormData; signal?: AbortSignal }): Promise<T> {
+  const res = await fetch(base + path, { method: 'POST', headers: { authorization: `Bearer ${opts.token}` }, body: opts.form, signal: opts.signal ?? AbortSignal.timeout(60_000) });
+  return graphAnswer<T>(res);
+}
+
+async function graphAnswer<T>(res: Response): Promise<T> {
   const text = await res.text();
   let json: unknown = null;
   try {

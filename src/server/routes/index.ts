@@ -18,6 +18,7 @@ import { channelAccountRoutes } from './channel-accounts.js';
 import { alertRoutes, monitorRoutes } from './monitor.js';
 import { analysisRoutes } from './analysis.js';
 import { indicatorsRoutes } from './indicators.js';
+import { whatsappRoutes } from './whatsapp.js';
 import { authRoutes } from './auth.js';
 import { lookbackRoutes } from './lookback.js';
 import { registerCrud } from './crud.js';
@@ -44,6 +45,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   lookbackRoutes(app, deps);
   analysisRoutes(app, deps);
   indicatorsRoutes(app, deps);
+  whatsappRoutes(app, deps);
 
   // Administration. Writes are the admin's; supervisors and agents read what their scope shows.
   // agents may read too: their scope shows them only themselves
