@@ -57,8 +57,10 @@ export const MessageView = z.object({
   deliveryStatus: z.enum(['pending', 'sent', 'delivered', 'read', 'failed']).nullable(),
   /** why a failed message failed: the provider's error (code and text), or the outbox's last error once it gave up */
   deliveryError: z.object({ code: z.string().nullable(), message: z.string() }).nullable().optional(),
-  /** channel data: a bot menu's `options` [{id, label}] (WebChat buttons), a widget message's `clientId` */
+  /** channel data (contracts/message-content.ts): a bot menu's `options`, location, contacts, reaction, replyTo, edited, deleted, template; a widget message's `clientId` */
   payload: z.record(z.string(), z.unknown()).nullable().optional(),
+  /** the provider's id of this message (a customer's: its external id; an agent's: the id the provider gave it): what reactions and replies name */
+  externalId: z.string().nullable().optional(),
   createdAt: Timestamp,
 });
 export type MessageView = z.infer<typeof MessageView>;

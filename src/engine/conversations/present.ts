@@ -60,6 +60,7 @@ export function presentMessage(r: Record<string, unknown>): MessageView {
     deliveryStatus: (r.delivery_status as MessageView['deliveryStatus']) ?? null,
     deliveryError: r.delivery_status === 'failed' ? { code: (r.failed_code as string | null) ?? null, message: (r.failed_reason as string | null) ?? '' } : null,
     payload: (r.payload as Record<string, unknown> | null) ?? null,
+    externalId: (r.external_id as string | null) ?? (r.provider_message_id as string | null) ?? null,
     createdAt: (r.created_at as Date).toISOString(),
   };
 }
