@@ -6,6 +6,7 @@ import { linkAttachments, storeAttachment, type AttachmentMeta } from '../attach
 import type { Engine, UnitOfWork } from '../engine.js';
 import { AppError, at, forbidden, STATE_PT } from '../errors.js';
 import { addMessage, emitConversation, lockConversation } from './lifecycle.js';
+import { fillTemplate, templateParameterCount } from '../../shared/template-text.js';
 
 // What an agent sends to the customer: text, one file (with the text as its caption), or an approved
 // template. One file per message, because most channels carry one file per provider message with
@@ -49,18 +50,6 @@ export function mediaKindOf(type: string): 'image' | 'audio' | 'video' | 'docume
   if (type.startsWith('audio/')) return 'audio';
   if (type.startsWith('video/')) return 'video';
   return 'document';
-}
-
-/** Templates and their {{n}} parameters: the text the desk and the history show. */
-export function fillTemplate(body: string, parameters: readonly string[]): string {
-  return body.replace(/\{\{\s*(\d+)\s*\}\}/g, (whole, n: string) => parameters[Number(n) - 1] ?? whole);
-}
-
-/** How many parameters a template's body asks for: its highest {{n}}. */
-export function templateParameterCount(body: string): number {
-  let max = 0;
-  for (const m of body.matchAll(/\{\{\s*(\d+)\s*\}\}/g)) max = Math.max(max, Number(m[1]));
-  return max;
 }
 
 /** The agent writes to the customer: text, a file with a caption, or an approved template. */
