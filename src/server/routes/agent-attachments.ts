@@ -40,8 +40,10 @@ export function agentAttachmentRoutes(app: FastifyInstance, { runtime }: { runti
     }, async (req, reply) => {
       const { name, declared, data } = await readUploadedFile(req, MAX_ATTACHMENT_BYTES);
       const type = sniffAgentType(data);
+      // browsers name audio and video loosely (audio/mp3, audio/x-m4a, video/quicktime): the family must agree
+      const family = (x: string) => x.split('/')[0];
       const declaredOk = GENERIC_TYPES.has(declared) || declared === type || (declared.startsWith('text/plain') && type === 'text/plain')
-        || (type !== null && declared.split('/')[0] === type.split('/')[0] && declared.split('/')[0] !== 'application');
+        || (type !== null && (family(type) === 'audio' || family(type) === 'video') && family(declared) === family(type));
       if (!type || !declaredOk) throw unsupportedFile(AGENT_ATTACHMENT_TYPES, type, declared);
       const meta = await storeAgentUpload(runtime.engine, req.actor, req.params.id, { name: safeFileName(name, type), type, data });
       return reply.code(201).send({ ...meta, url: `/api/attachments/${meta.id}` });
