@@ -4,8 +4,10 @@ import type { Actor } from '../actor.js';
 import { policyOf } from '../access.js';
 import { linkAttachments, storeAttachment, type AttachmentMeta } from '../attachments.js';
 import type { Engine, UnitOfWork } from '../engine.js';
-import { AppError, at, forbidden, STATE_PT } from '../errors.js';
+import type { Queryable } from '../../db/database.js';
+import { AppError, at, forbidden, notFound, NOUNS, STATE_PT } from '../errors.js';
 import { addMessage, emitConversation, lockConversation } from './lifecycle.js';
+import { loadConversation } from './present.js';
 import { fillTemplate, templateParameterCount } from '../../shared/template-text.js';
 
 // What an agent sends to the customer: text, one file (with the text as its caption), or an approved
@@ -27,12 +29,15 @@ function assertInService(c: ConversationView): void {
   }
 }
 
-/** Only the conversation's own agent writes in it (a supervisor who sees it may not). */
+/** Only the conversation's own agent writes in it (a supervisor who sees it may not); outside the actor's scope: 404. */
+async function assertAgentOf(q: Queryable, actor: Actor, c: ConversationView): Promise<void> {
+  if ((await policyOf(actor).conversationRole(q, c)) !== 'agent') throw forbidden({ en: 'only the conversation’s agent writes to the customer', pt: 'só o agente do atendimento escreve para o cliente' });
+  assertInService(c);
+}
+
 async function lockAsAgent(u: UnitOfWork, actor: Actor, conversationId: string): Promise<ConversationView> {
   const c = await lockConversation(u, conversationId);
-  // outside the actor's scope: 404 (policyOf)
-  if ((await policyOf(actor).conversationRole(u.tx, c)) !== 'agent') throw forbidden({ en: 'only the conversation’s agent writes to the customer', pt: 'só o agente do atendimento escreve para o cliente' });
-  assertInService(c);
+  await assertAgentOf(u.tx, actor, c);
   return c;
 }
 
@@ -122,6 +127,13 @@ async function agentUploads(u: UnitOfWork, actor: Actor, c: ConversationView, id
     }));
   }
   return rows.map((r) => ({ id: r.id, name: r.name, type: r.content_type, size: r.size }));
+}
+
+/** May this actor upload a file for this conversation now (read only: the upload checks again)? */
+export async function assertMayUpload(db: Queryable, actor: Actor, conversationId: string): Promise<void> {
+  const c = await loadConversation(db, conversationId);
+  if (!c) throw notFound(NOUNS.conversation, conversationId);
+  await assertAgentOf(db, actor, c);
 }
 
 /**

@@ -17,8 +17,9 @@ declare module 'fastify' {
     /** a public route that still answers only Mirante's own pages (sign-in: no login CSRF) */
     sameOrigin?: boolean;
     /**
-     * A file upload: the body is the file (or a multipart form), not JSON. It must then carry the
-     * `x-filename` header, which no foreign page can add without a CORS preflight Mirante never grants.
+     * A file upload: the body is the file (or a multipart form), not JSON. The route must then refuse
+     * a request without the `x-filename` header before it changes anything: no foreign page can add
+     * that header without a CORS preflight Mirante never grants (`requireUploadHeader`).
      */
     upload?: boolean;
   }
@@ -49,19 +50,21 @@ function refuseCrossSite(req: FastifyRequest, publicUrl: string | undefined, upl
     });
   }
   const type = req.headers['content-type'];
-  if (upload) {
-    if (typeof req.headers['x-filename'] !== 'string') {
-      throw new AppError(400, 'validation_error', {
-        en: 'x-filename: an upload names its file in the x-filename header',
-        pt: 'x-filename: um envio de arquivo informa o nome do arquivo no cabeçalho x-filename',
-      });
-    }
-    return;
-  }
+  if (upload) return;
   if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {
     throw new AppError(415, 'unsupported_media_type', {
       en: `content-type must be application/json, not ${type}`,
       pt: `o content-type deve ser application/json, não ${type}`,
+    });
+  }
+}
+
+/** An upload route's guard against cross-site forms (see `upload`): the file is named in x-filename. */
+export function requireUploadHeader(req: FastifyRequest): void {
+  if (typeof req.headers['x-filename'] !== 'string') {
+    throw new AppError(400, 'validation_error', {
+      en: 'x-filename: an upload names its file in the x-filename header',
+      pt: 'x-filename: um envio de arquivo informa o nome do arquivo no cabeçalho x-filename',
     });
   }
 }

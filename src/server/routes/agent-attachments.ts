@@ -3,9 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorBody, IdParams } from '../../contracts/common.js';
 import { AGENT_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, safeFileName, sniffAgentType } from '../../channels/webchat/files.js';
-import { storeAgentUpload } from '../../engine/conversations/agent-send.js';
+import { assertMayUpload, storeAgentUpload } from '../../engine/conversations/agent-send.js';
 import type { Runtime } from '../../engine/runtime.js';
-import { ALL_ROLES } from '../auth/plugin.js';
+import { ALL_ROLES, requireUploadHeader } from '../auth/plugin.js';
 import { GENERIC_TYPES, readUploadedFile, unsupportedFile } from '../uploads.js';
 
 export const AgentUpload = z.object({
@@ -38,6 +38,9 @@ export function agentAttachmentRoutes(app: FastifyInstance, { runtime }: { runti
         response: { 201: AgentUpload, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody },
       },
     }, async (req, reply) => {
+      // who may, before anything about the file: out of scope is a 404 like an unknown id
+      await assertMayUpload(runtime.engine.db, req.actor, req.params.id);
+      requireUploadHeader(req);
       const { name, declared, data } = await readUploadedFile(req, MAX_ATTACHMENT_BYTES);
       const type = sniffAgentType(data);
       // browsers name audio and video loosely (audio/mp3, audio/x-m4a, video/quicktime): the family must agree
