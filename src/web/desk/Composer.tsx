@@ -35,7 +35,9 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
 
   const addFiles = (list: FileList | null | undefined) => {
     if (!onSendFiles || !list?.length) return false;
-    setFiles((cur) => [...cur, ...Array.from(list)]);
+    // copied now: the input's live FileList is emptied right after (to pick the same file again)
+    const picked = Array.from(list);
+    setFiles((cur) => [...cur, ...picked]);
     return true;
   };
   const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
