@@ -16,7 +16,7 @@ interface Props {
   onDraft?(text: string): void;
   onSend(text: string): Promise<void>;
   /** files attached (button, paste, drop) go through this, with the text; without it, no attaching */
-  onSendFiles?(text: string, files: File[]): Promise<void>;
+  onSendFiles?(text: string, files: File[], onSent: (file: File) => void): Promise<void>;
   /** the file types the attach button offers (input accept) */
   accept?: string;
   testId?: string;
@@ -59,8 +59,19 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
     setSending(true);
     try {
       if (files.length && onSendFiles) {
-        await onSendFiles(body, files);
-        setFiles([]);
+        // each file leaves the composer once its message is stored; the text goes with the first
+        let first = true;
+        await onSendFiles(body, files, (f) => {
+          setFiles((cur) => cur.filter((x) => x !== f));
+          if (first) {
+            first = false;
+            setText((cur) => {
+              const rest = cur.trim() === body ? '' : cur;
+              onDraft?.(rest);
+              return rest;
+            });
+          }
+        });
       } else await onSend(body);
       // what was typed while sending stays
       setText((cur) => {

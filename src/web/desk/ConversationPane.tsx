@@ -152,7 +152,7 @@ export const ConversationPane = forwardRef<HTMLTextAreaElement, Props>(function 
             maxLength={4096}
             onDraft={(text) => store.setDraft(v.id, text)}
             onSend={(text) => store.send(v.id, text)}
-            onSendFiles={accept ? (text, files) => store.sendFiles(v.id, text, files) : undefined}
+            onSendFiles={accept ? (text, files, onSent) => store.sendFiles(v.id, text, files, onSent) : undefined}
             accept={accept}
             testId="desk-composer"
           />

@@ -446,12 +446,14 @@ export class DeskStore {
    * Files with the text: one message per file (channels carry one file per message with one
    * caption), the text as the first file's caption. Each file is uploaded, then sent, in order.
    */
-  async sendFiles(id: string, text: string, files: readonly File[]): Promise<void> {
+  async sendFiles(id: string, text: string, files: readonly File[], onSent?: (file: File) => void): Promise<void> {
     for (const [i, file] of files.entries()) {
       const up = await upload<{ id: string }>(`/api/conversations/${id}/attachments`, file);
       const body: { attachmentIds: string[]; text?: string } = { attachmentIds: [up.id] };
       if (i === 0 && text) body.text = text;
       this.applyMessage(await post<MessageView>(`/api/conversations/${id}/messages`, body));
+      // a failure further on leaves only the files not sent yet in the composer
+      onSent?.(file);
     }
   }
 
