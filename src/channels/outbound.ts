@@ -1,3 +1,4 @@
+import { AttachmentEntry, attachmentKind, TemplatePayload } from '../contracts/message-content.js';
 import type { Database } from '../db/database.js';
 import { loadChannelAccount } from '../engine/channel-accounts.js';
 import type { OutboundHook } from '../engine/engine.js';
@@ -22,7 +23,8 @@ export const channelSendHook: OutboundHook = async (u, conversation, message) =>
 interface MessageRow {
   id: number;
   body: string;
-  payload: { options?: { id: string; label: string }[] } | null;
+  payload: { options?: { id: string; label: string }[]; template?: unknown } | null;
+  attachments: unknown[] | null;
   conversation_id: string;
   service_id: string;
   channel: string;
@@ -32,9 +34,27 @@ interface MessageRow {
   to_name: string | null;
 }
 
-async function outboundOf(db: Database, messageId: number): Promise<{ row: MessageRow; message: OutboundMessage }> {
+/**
+ * What one stored message says to the customer. A message carries one kind: a template
+ * (payload.template), else one file with the text as its caption (agents send one message per file:
+ * engine/conversations/agent-send.ts), else a bot menu, else text. A message stored with several
+ * files (none is written today) sends its first; the others stay visible on the desk.
+ */
+export function outboundContent(row: Pick<MessageRow, 'body' | 'payload' | 'attachments'>): OutboundContent {
+  const template = TemplatePayload.safeParse(row.payload?.template);
+  if (template.success) return { kind: 'template', name: template.data.name, language: template.data.language, parameters: template.data.parameters };
+  const file = (row.attachments ?? []).map((a) => AttachmentEntry.safeParse(a)).find((a) => a.success)?.data;
+  if (file && 'id' in file) {
+    const content: OutboundContent = { kind: 'media', media: attachmentKind(file), attachmentId: file.id, filename: file.name, mimeType: file.type };
+    return row.body ? { ...content, caption: row.body } : content;
+  }
+  const options = row.payload?.options;
+  return options?.length ? { kind: 'options', text: row.body, options } : { kind: 'text', text: row.body };
+}
+
+export async function outboundOf(db: Database, messageId: number): Promise<{ row: MessageRow; message: OutboundMessage }> {
   const { rows } = await db.query<MessageRow>(
-    `SELECT m.id, m.body, m.payload, c.id AS conversation_id, c.service_id, c.channel, s.channel_account_id AS account_id, c.subject,
+    `SELECT m.id, m.body, m.payload, m.attachments, c.id AS conversation_id, c.service_id, c.channel, s.channel_account_id AS account_id, c.subject,
         ci.external_id AS to_id, coalesce(ci.display_name, ct.name) AS to_name
        FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN services s ON s.id = c.service_id
        JOIN contacts ct ON ct.id = c.contact_id
@@ -45,8 +65,7 @@ async function outboundOf(db: Database, messageId: number): Promise<{ row: Messa
   const row = rows[0];
   if (!row) throw new PermanentFailure(`message ${messageId} does not exist`);
   if (!row.to_id) throw new PermanentFailure(`the customer has no ${row.channel} identity`);
-  const options = row.payload?.options;
-  const content: OutboundContent = options?.length ? { kind: 'options', text: row.body, options } : { kind: 'text', text: row.body };
+  const content = outboundContent(row);
   return {
     row,
     message: {

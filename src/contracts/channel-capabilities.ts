@@ -146,3 +146,23 @@ export function capabilitiesOf(channel: string): ChannelCapabilities {
 export function channelsOfFamily(family: ChannelCapabilities['family']): Channel[] {
   return (Object.keys(CHANNEL_CAPABILITIES) as Channel[]).filter((c) => CHANNEL_CAPABILITIES[c].family === family);
 }
+
+/**
+ * The customer-service window as it binds an agent: on a channel with a window, free text (and files)
+ * may go until `hours` after the customer's last message, `humanAgentHours` where the channel lets a
+ * human agent write longer (Messenger's HUMAN_AGENT tag). `closesAt` null: the customer never wrote,
+ * so only a template may go. null for a channel without a window.
+ */
+export function agentWindowOf(channel: string, lastCustomerMessageAt: string | null): { hours: number; closesAt: string | null } | null {
+  const w = capabilitiesOf(channel).window;
+  if (!w) return null;
+  const hours = w.humanAgentHours ?? w.hours;
+  const closesAt = lastCustomerMessageAt ? new Date(new Date(lastCustomerMessageAt).getTime() + hours * 3_600_000).toISOString() : null;
+  return { hours, closesAt };
+}
+
+/** Is the window (agentWindowOf) closed at `now`? A channel without one never closes. */
+export function windowClosed(window: { closesAt: string | null } | null | undefined, now: Date): boolean {
+  if (!window) return false;
+  return window.closesAt === null || new Date(window.closesAt).getTime() <= now.getTime();
+}

@@ -42,6 +42,11 @@ export const ConversationView = z.object({
   wrapup: z.record(z.string(), z.unknown()).nullable(),
   notes: z.string().nullable(),
   transferCount: z.number().int(),
+  /**
+   * The customer-service window for the agent, on channels that have one (capabilities.window):
+   * free text until `closesAt` (null: the customer never wrote); after it, templates only.
+   */
+  window: z.object({ hours: z.number(), closesAt: Ts }).nullable().optional(),
 });
 export type ConversationView = z.infer<typeof ConversationView>;
 
@@ -57,8 +62,10 @@ export const MessageView = z.object({
   deliveryStatus: z.enum(['pending', 'sent', 'delivered', 'read', 'failed']).nullable(),
   /** why a failed message failed: the provider's error (code and text), or the outbox's last error once it gave up */
   deliveryError: z.object({ code: z.string().nullable(), message: z.string() }).nullable().optional(),
-  /** channel data: a bot menu's `options` [{id, label}] (WebChat buttons), a widget message's `clientId` */
+  /** channel data (contracts/message-content.ts): a bot menu's `options`, location, contacts, reaction, replyTo, edited, deleted, template; a widget message's `clientId` */
   payload: z.record(z.string(), z.unknown()).nullable().optional(),
+  /** the provider's id of this message (a customer's: its external id; an agent's: the id the provider gave it): what reactions and replies name */
+  externalId: z.string().nullable().optional(),
   createdAt: Timestamp,
 });
 export type MessageView = z.infer<typeof MessageView>;
@@ -103,7 +110,17 @@ export const ConversationDetail = z.object({
   whispers: z.array(WhisperView),
 });
 
-export const SendMessageBody = z.strictObject({ text: z.string().trim().min(1).max(4096) });
+/**
+ * What an agent sends: text; one file uploaded first (POST /api/conversations/:id/attachments) with
+ * the text as its caption; or an approved template with its parameters. Outside the customer-service
+ * window only a template goes (409 window_closed).
+ */
+export const SendMessageBody = z.strictObject({
+  text: z.string().trim().max(4096).optional(),
+  attachmentIds: z.array(Id).max(1).optional().describe('one file per message: the desk sends one message per file'),
+  template: z.strictObject({ id: Id, parameters: z.array(z.string().max(1024)).max(20) }).optional(),
+}).refine((b) => Boolean(b.text) || Boolean(b.attachmentIds?.length) || Boolean(b.template), { message: 'write a message, attach a file or pick a template', path: ['text'] })
+  .refine((b) => !(b.template && (b.text || b.attachmentIds?.length)), { message: 'a template goes alone, without text or files', path: ['template'] });
 export const WhisperBody = z.strictObject({ text: z.string().trim().min(1).max(2000) });
 export const FinishBody = z.strictObject({
   outcome: z.enum(['completed', 'cancelled']),

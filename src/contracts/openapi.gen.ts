@@ -779,6 +779,11 @@ export interface Operations {
         } | null;
         notes: string | null;
         transferCount: number;
+        window?: {
+          hours: number;
+          /** ISO 8601 date-time */
+          closesAt: string | null;
+        } | null;
       }>;
     };
   };
@@ -835,6 +840,11 @@ export interface Operations {
         } | null;
         notes: string | null;
         transferCount: number;
+        window?: {
+          hours: number;
+          /** ISO 8601 date-time */
+          closesAt: string | null;
+        } | null;
       };
       messages: Array<{
         id: number;
@@ -853,6 +863,7 @@ export interface Operations {
         payload?: {
           [key: string]: unknown;
         } | null;
+        externalId?: string | null;
         /** ISO 8601 date-time */
         createdAt: string;
       }>;
@@ -2768,6 +2779,26 @@ export interface Operations {
       } | null;
       notes: string | null;
       transferCount: number;
+      window?: {
+        hours: number;
+        /** ISO 8601 date-time */
+        closesAt: string | null;
+      } | null;
+    };
+  };
+  /** POST /api/conversations/{id}/attachments: The conversation’s agent uploads a file (≤ 10 MB: images, PDF, text, Word, Excel, MP3/Ogg/MP4 audio, MP4 video) to send in a message */
+  postConversationsByIdAttachments: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      type: string;
+      size: number;
+      url: string;
     };
   };
   /** POST /api/conversations/{id}/finish: Concluir or Cancelar, with the wrap-up */
@@ -2830,16 +2861,27 @@ export interface Operations {
       } | null;
       notes: string | null;
       transferCount: number;
+      window?: {
+        hours: number;
+        /** ISO 8601 date-time */
+        closesAt: string | null;
+      } | null;
     };
   };
-  /** POST /api/conversations/{id}/messages: The agent writes to the customer */
+  /** POST /api/conversations/{id}/messages: The agent writes to the customer: text, one file with a caption, or an approved template (409 window_closed outside the window) */
   postConversationsByIdMessages: {
     params: {
       id: string;
     };
     query: never;
     body: {
-      text: string;
+      text?: string;
+      /** one file per message: the desk sends one message per file */
+      attachmentIds?: Array<string>;
+      template?: {
+        id: string;
+        parameters: Array<string>;
+      };
     };
     response: {
       id: number;
@@ -2858,6 +2900,7 @@ export interface Operations {
       payload?: {
         [key: string]: unknown;
       } | null;
+      externalId?: string | null;
       /** ISO 8601 date-time */
       createdAt: string;
     };
@@ -2914,6 +2957,11 @@ export interface Operations {
       } | null;
       notes: string | null;
       transferCount: number;
+      window?: {
+        hours: number;
+        /** ISO 8601 date-time */
+        closesAt: string | null;
+      } | null;
     };
   };
   /** POST /api/conversations/{id}/transfer: Transfer to an agent or to another service */
@@ -2972,6 +3020,11 @@ export interface Operations {
       } | null;
       notes: string | null;
       transferCount: number;
+      window?: {
+        hours: number;
+        /** ISO 8601 date-time */
+        closesAt: string | null;
+      } | null;
     };
   };
   /** POST /api/conversations/{id}/whispers: Supervisor chat about this conversation (never seen by the customer) */
@@ -3521,6 +3574,7 @@ export const OPERATIONS = {
   postChannelsApiByServiceIdMessages: { method: 'POST', path: '/api/channels/api/{serviceId}/messages' },
   postClassifications: { method: 'POST', path: '/api/classifications' },
   postConversationsByIdAssign: { method: 'POST', path: '/api/conversations/{id}/assign' },
+  postConversationsByIdAttachments: { method: 'POST', path: '/api/conversations/{id}/attachments' },
   postConversationsByIdFinish: { method: 'POST', path: '/api/conversations/{id}/finish' },
   postConversationsByIdMessages: { method: 'POST', path: '/api/conversations/{id}/messages' },
   postConversationsByIdReturnToQueue: { method: 'POST', path: '/api/conversations/{id}/return-to-queue' },

@@ -34,6 +34,9 @@ const CUSTOM_PT: Record<string, string> = {
   'an agent id or none for view=agent': 'o id de um agente, ou none, para view=agent',
   'a channel for view=channel': 'um canal para view=channel',
   'required with format': 'obrigatório quando format é informado',
+  'write a message, attach a file or pick a template': 'escreva uma mensagem, anexe um arquivo ou escolha um template',
+  'a template goes alone, without text or files': 'um template vai sozinho, sem texto nem arquivos',
+  'one file per message: the desk sends one message per file': 'um arquivo por mensagem: a mesa envia uma mensagem por arquivo',
 };
 
 /** Custom messages built from a value, e.g. `"Sim" appears twice`. */

@@ -48,16 +48,28 @@ export function checkSession(): void {
   window.dispatchEvent(new Event(SESSION_CHECK_EVENT));
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+export function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return send<T>(path, {
+    method,
+    headers: body !== undefined ? { 'content-type': 'application/json' } : {},
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+}
+
+/** A file as the body, named in x-filename (the server requires it of every upload). */
+export function upload<T>(path: string, file: File): Promise<T> {
+  return send<T>(path, {
+    method: 'POST',
+    headers: { 'content-type': file.type || 'application/octet-stream', 'x-filename': encodeURIComponent(file.name) },
+    body: file,
+  });
+}
+
+async function send<T>(path: string, init: { method: string; headers: Record<string, string>; body?: BodyInit }): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      // the server's refusals come in the screen's language
-      headers: { 'accept-language': i18n.language || 'pt-BR', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
+    // the server's refusals come in the screen's language
+    res = await fetch(path, { ...init, credentials: 'same-origin', headers: { 'accept-language': i18n.language || 'pt-BR', ...init.headers } });
   } catch {
     // the server did not answer at all: the browser's own words ("Failed to fetch") are English
     throw new ApiError(0, 'network', i18n.t('common.network'));

@@ -18,7 +18,7 @@ export function bubble(e: Entry, m: Model, t: Translate, a: Actions, origin: str
   for (const file of x?.attachments ?? e.pending?.attachments ?? []) {
     const href = new URL(file.url, `${origin}/`).toString();
     const link = h('a', { class: 'att', href, target: '_blank', rel: 'noopener noreferrer' });
-    if (file.type.startsWith('image/')) link.appendChild(h('img', { src: href, alt: t('attachmentLink', { name: file.name }), loading: 'lazy' }));
+    if (file.type.startsWith('image/')) link.appendChild(h('img', { src: href, alt: t('attachmentLink', { name: file.name }) }));
     else link.append(icon('file', 16), file.name);
     body.appendChild(link);
   }

@@ -298,7 +298,17 @@ export class View {
       if (before && before !== el) this.log.insertBefore(el, before);
       else if (!before) this.log.appendChild(el);
     }
-    if (atBottom || e.pending) this.scrollDown();
+    if (atBottom || e.pending) {
+      this.scrollDown();
+      // an image grows the bubble when it loads, after this scroll: follow it to the end then
+      for (const img of el.querySelectorAll('img')) {
+        if (img.complete) continue;
+        img.addEventListener('load', () => {
+          // unless the visitor scrolled up meanwhile (more than the image's own height from the end)
+          if (this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 48 + img.offsetHeight) this.scrollDown();
+        }, { once: true });
+      }
+    }
   }
 }
 

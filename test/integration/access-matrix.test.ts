@@ -61,6 +61,7 @@ const TABLE: Record<string, string> = {
   'GET /api/conversations':                           '-          | 401 ok ok ok ok',
   'GET /api/conversations/{id}':                      'live       | 401 ok 404 ok ok | 401 404 ok 404 ok',
   'POST /api/conversations/{id}/messages':            'done       | 401 ok 404 403 403 | 401 404 403 404 403',
+  'POST /api/conversations/{id}/attachments':         'done       | 401 ok 404 403 403 | 401 404 403 404 403',
   'POST /api/conversations/{id}/finish':              'done       | 401 ok 404 ok ok | 401 404 ok 404 ok',
   'POST /api/conversations/{id}/transfer':            'done       | 401 ok 404 ok ok | 401 404 ok 404 ok',
   'GET /api/conversations/{id}/transfer-targets':     'live       | 401 ok 404 ok ok | 401 404 ok 404 ok',

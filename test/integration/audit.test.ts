@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelRegistry } from '../../src/channels/adapter.js';
+import { CHANNEL_CAPABILITIES } from '../../src/contracts/channel-capabilities.js';
 import { createService, createTeam, createUser, startTestApp, unique, type Client, type TestApp } from '../support/test-app.js';
+
+// the accounts' CRUD only: stand-ins that call no provider after a save (each channel's own tests
+// cover its accountSaved), registered before the app starts
+for (const channel of ['telegram'] as const) channelRegistry.register({ channel, capabilities: CHANNEL_CAPABILITIES[channel] });
 
 let t: TestApp;
 let admin: Client;

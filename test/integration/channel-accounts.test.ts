@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { channelRegistry } from '../../src/channels/adapter.js';
+import { CHANNEL_CAPABILITIES } from '../../src/contracts/channel-capabilities.js';
 import { decryptSecret, deriveSecretKey, SecretDecryptError } from '../../src/engine/secrets.js';
 import { appForFile, createService, createUser, TEST_SECRET_KEY, unique, type Client, type TestApp } from '../support/test-app.js';
+
+// the accounts' CRUD only: stand-ins that call no provider after a save (each channel's own tests
+// cover its accountSaved), registered before the app starts
+for (const channel of ['whatsapp', 'sms', 'telegram'] as const) channelRegistry.register({ channel, capabilities: CHANNEL_CAPABILITIES[channel] });
 
 let t: TestApp;
 let admin: Client;

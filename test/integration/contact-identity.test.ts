@@ -40,7 +40,7 @@ appForFile((app) => ({ t, admin } = app), { publicUrl: PUBLIC_URL });
 async function accounts() {
   const authToken = randomUUID();
   const sms = (await admin.post('/api/channel-accounts', { channel: 'sms', name: unique('SMS'), provider: 'twilio', config: { accountSid: 'ACtest', fromNumber: '+551140000000' }, credentials: { authToken } })).body;
-  const wa = (await admin.post('/api/channel-accounts', { channel: 'whatsapp', name: unique('WA'), provider: 'meta', config: {}, credentials: { secret: authToken } })).body;
+  const wa = (await admin.post('/api/channel-accounts', { channel: 'whatsapp', name: unique('WA'), credentials: { secret: authToken } })).body;
   const smsService = await createService(admin, { channel: 'sms', channelAccountId: sms.id });
   const waService = await createService(admin, { channel: 'whatsapp', channelAccountId: wa.id });
   const smsSays = (from: string, body: string) => {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { expectOutbound } from '../support/outbound-guard.js';
 import { describe, expect, it } from 'vitest';
 import { hubSignature } from '../../src/channels/meta/webhook-auth.js';
 import { appForFile, createService, TWO_STEP, unique, type Client, type TestApp } from '../support/test-app.js';
@@ -48,6 +49,8 @@ let admin: Client;
 appForFile((app) => ({ t, admin } = app));
 
 async function account(appSecret: string, botFlow?: unknown) {
+  // saving it subscribes the app to the WABA at that (closed) address: refused, reported as a warning
+  expectOutbound('http://127.0.0.1:9/');
   const a = (await admin.post('/api/channel-accounts', {
     channel: 'whatsapp', name: unique('WA corpus'), provider: 'meta',
     // nothing is fetched: the media jobs are not run here

@@ -52,12 +52,31 @@ export function sniffType(data: Uint8Array): AttachmentType | null {
   return null;
 }
 
-const EXTENSIONS: Record<AttachmentType, string> = {
+/**
+ * What an agent may send (POST /api/conversations/:id/attachments): the visitor's types plus the
+ * audio and video the messaging channels carry. The channel's capabilities then say which kinds it takes.
+ */
+export const AGENT_ATTACHMENT_TYPES = [...ATTACHMENT_TYPES, 'audio/mpeg', 'audio/ogg', 'audio/mp4', 'video/mp4'] as const;
+export type AgentAttachmentType = (typeof AGENT_ATTACHMENT_TYPES)[number];
+
+/** An agent's file's real type (the visitor's types, MP3, Ogg, MP4 audio/video), or null (→ 415). */
+export function sniffAgentType(data: Uint8Array): AgentAttachmentType | null {
+  if (startsWith(data, ascii('OggS'))) return 'audio/ogg';
+  if (startsWith(data, ascii('ID3')) || (data[0] === 0xff && data.length > 1 && (data[1] & 0xe0) === 0xe0 && data[1] !== 0xff)) return 'audio/mpeg';
+  if (startsWith(data, ascii('ftyp'), 4)) {
+    const brand = Buffer.from(data.subarray(8, 12)).toString('latin1');
+    return brand === 'M4A ' || brand === 'M4B ' ? 'audio/mp4' : 'video/mp4';
+  }
+  return sniffType(data);
+}
+
+const EXTENSIONS: Record<string, string> = {
   'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'application/pdf': 'pdf', 'text/plain': 'txt', [DOCX]: 'docx', [XLSX]: 'xlsx',
+  'audio/mpeg': 'mp3', 'audio/ogg': 'ogg', 'audio/mp4': 'm4a', 'video/mp4': 'mp4',
 };
 
 /** A name safe to show and to put in Content-Disposition: no paths, no control characters, bounded. */
-export function safeFileName(raw: string | undefined | null, type: AttachmentType): string {
+export function safeFileName(raw: string | undefined | null, type: AgentAttachmentType): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
   const clean = [...base.normalize('NFC')]
     .filter((ch) => !isControl(ch.charCodeAt(0)) && !'"<>|:*?'.includes(ch))

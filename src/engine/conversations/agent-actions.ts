@@ -1,13 +1,13 @@
 import { supervisorChatOpen } from '../../shared/supervisor-chat.js';
-import type { ConversationView, MessageView, WhisperView } from '../../contracts/conversations.js';
+import type { ConversationView, WhisperView } from '../../contracts/conversations.js';
 import type { Actor } from '../actor.js';
 import { policyOf } from '../access.js';
 import { writeAudit } from '../audit.js';
 import type { Engine } from '../engine.js';
-import { AppError, at, forbidden, notFound, NOUNS, STATE_PT } from '../errors.js';
+import { AppError, at, notFound, NOUNS, STATE_PT } from '../errors.js';
 import { takeAgentSlot } from './assign.js';
 import { finishConversation, type WrapUp } from './finish.js';
-import { addMessage, emitConversation, lockConversation } from './lifecycle.js';
+import { lockConversation } from './lifecycle.js';
 import { loadConversation, presentWhisper, WHISPER_SELECT } from './present.js';
 import { prioritize, queue, transferToAgent } from './transitions.js';
 import { capabilitiesOf } from '../../contracts/channel-capabilities.js';
@@ -16,19 +16,6 @@ function assertInService(c: ConversationView): void {
   if (c.state !== 'in_service') {
     throw new AppError(409, 'conversation_not_in_service', { en: `conversation is ${c.state}, not in service`, pt: `o atendimento está ${STATE_PT[c.state]}, não em andamento` }, { currentState: c.state });
   }
-}
-
-/** The agent writes to the customer. Only the conversation's own agent may. */
-export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: string, text: string): Promise<MessageView> {
-  return engine.execute(async (u) => {
-    const c = await lockConversation(u, conversationId);
-    // outside the actor's scope: 404 (policyOf); a supervisor who sees it may still not write in it
-    if ((await policyOf(actor).conversationRole(u.tx, c)) !== 'agent') throw forbidden({ en: 'only the conversation’s agent writes to the customer', pt: 'só o agente do atendimento escreve para o cliente' });
-    assertInService(c);
-    const m = await addMessage(engine, u, c, { authorType: 'agent', authorId: actor.id, body: text });
-    await emitConversation(u, c.id, 'agent_message');
-    return m;
-  });
 }
 
 /** Concluir / Cancelar with the wrap-up. */

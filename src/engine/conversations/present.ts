@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.js';
+import { agentWindowOf } from '../../contracts/channel-capabilities.js';
 import type { ConversationView, MessageView, WhisperView } from '../../contracts/conversations.js';
 
 const ts = (v: unknown) => (v ? (v as Date).toISOString() : null);
@@ -37,6 +38,7 @@ export function presentConversation(r: Record<string, unknown>): ConversationVie
     wrapup: (r.wrapup as Record<string, unknown> | null) ?? null,
     notes: (r.notes as string | null) ?? null,
     transferCount: r.transfer_count as number,
+    window: agentWindowOf(r.channel as string, ts(r.last_customer_message_at)),
   };
 }
 
@@ -60,6 +62,7 @@ export function presentMessage(r: Record<string, unknown>): MessageView {
     deliveryStatus: (r.delivery_status as MessageView['deliveryStatus']) ?? null,
     deliveryError: r.delivery_status === 'failed' ? { code: (r.failed_code as string | null) ?? null, message: (r.failed_reason as string | null) ?? '' } : null,
     payload: (r.payload as Record<string, unknown> | null) ?? null,
+    externalId: (r.external_id as string | null) ?? (r.provider_message_id as string | null) ?? null,
     createdAt: (r.created_at as Date).toISOString(),
   };
 }

@@ -16,6 +16,12 @@ declare module 'fastify' {
     access?: Access;
     /** a public route that still answers only Mirante's own pages (sign-in: no login CSRF) */
     sameOrigin?: boolean;
+    /**
+     * A file upload: the body is the file (or a multipart form), not JSON. The route must then refuse
+     * a request without the `x-filename` header before it changes anything: no foreign page can add
+     * that header without a CORS preflight Mirante never grants (`requireUploadHeader`).
+     */
+    upload?: boolean;
   }
   interface FastifyRequest {
     user: SessionUser | null;
@@ -35,7 +41,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * state-changing cookie request must come from Mirante's own pages, and carry JSON: a form or a
  * text/plain body is what a foreign page can send without asking the browser's leave (CORS preflight).
  */
-function refuseCrossSite(req: FastifyRequest, publicUrl: string | undefined): void {
+function refuseCrossSite(req: FastifyRequest, publicUrl: string | undefined, upload = false): void {
   if (SAFE_METHODS.has(req.method)) return;
   if (!isOwnOrigin(req, publicUrl)) {
     throw new AppError(403, 'cross_site_request', {
@@ -44,10 +50,21 @@ function refuseCrossSite(req: FastifyRequest, publicUrl: string | undefined): vo
     });
   }
   const type = req.headers['content-type'];
+  if (upload) return;
   if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {
     throw new AppError(415, 'unsupported_media_type', {
       en: `content-type must be application/json, not ${type}`,
       pt: `o content-type deve ser application/json, não ${type}`,
+    });
+  }
+}
+
+/** An upload route's guard against cross-site forms (see `upload`): the file is named in x-filename. */
+export function requireUploadHeader(req: FastifyRequest): void {
+  if (typeof req.headers['x-filename'] !== 'string') {
+    throw new AppError(400, 'validation_error', {
+      en: 'x-filename: an upload names its file in the x-filename header',
+      pt: 'x-filename: um envio de arquivo informa o nome do arquivo no cabeçalho x-filename',
     });
   }
 }
@@ -64,13 +81,13 @@ export function registerAuth(app: FastifyInstance, db: Database, { publicUrl }: 
   });
 
   app.addHook('onRequest', async (req: FastifyRequest) => {
-    const { access, sameOrigin } = req.routeOptions.config ?? {};
+    const { access, sameOrigin, upload } = req.routeOptions.config ?? {};
     if (sameOrigin) refuseCrossSite(req, publicUrl);
     if (access === undefined || access === 'public') return;
     const token = req.cookies[SESSION_COOKIE];
     const user = token ? await sessionUser(db, token) : null;
     if (!user) throw new AppError(401, 'unauthenticated', { en: 'sign in first', pt: 'entre no Mirante primeiro' });
-    refuseCrossSite(req, publicUrl);
+    refuseCrossSite(req, publicUrl, upload === true);
     if (!access.includes(user.role)) throw new AppError(403, 'forbidden', { en: `the ${user.role} role may not do this`, pt: `o perfil ${ROLE_PT[user.role] ?? user.role} não permite esta ação` });
     req.user = user;
     req.actor = actorOf(user, req.ip);

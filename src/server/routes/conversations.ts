@@ -9,7 +9,8 @@ import {
 import type { Runtime } from '../../engine/runtime.js';
 import { agentHeartbeat, agentLogin, agentLogout, agentPause, agentResume } from '../../engine/agents/presence.js';
 import { loadAgent } from '../../engine/agents/present.js';
-import { assignManually, finishByAgent, markWhispersRead, returnToQueue, sendAgentMessage, transfer, whisper } from '../../engine/conversations/agent-actions.js';
+import { assignManually, finishByAgent, markWhispersRead, returnToQueue, transfer, whisper } from '../../engine/conversations/agent-actions.js';
+import { sendAgentMessage } from '../../engine/conversations/agent-send.js';
 import { conversationDetail, listConversations, transferTargets } from '../../engine/conversations/queries.js';
 import { ALL_ROLES, STAFF } from '../auth/plugin.js';
 
@@ -60,8 +61,8 @@ export function conversationRoutes(app: FastifyInstance, { runtime }: { runtime:
 
   api.post('/api/conversations/:id/messages', {
     config: { access: ALL_ROLES },
-    schema: { tags, summary: 'The agent writes to the customer', params: IdParams, body: SendMessageBody, response: { 201: MessageView, ...errors } },
-  }, async (req, reply) => reply.code(201).send(await sendAgentMessage(engine, req.actor, req.params.id, req.body.text)));
+    schema: { tags, summary: 'The agent writes to the customer: text, one file with a caption, or an approved template (409 window_closed outside the window)', params: IdParams, body: SendMessageBody, response: { 201: MessageView, ...errors } },
+  }, async (req, reply) => reply.code(201).send(await sendAgentMessage(engine, req.actor, req.params.id, req.body)));
 
   api.post('/api/conversations/:id/finish', {
     config: { access: ALL_ROLES },

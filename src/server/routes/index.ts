@@ -9,6 +9,7 @@ import type { SecretKey } from '../../engine/secrets.js';
 import { ADMIN, ALL_ROLES } from '../auth/plugin.js';
 import type { Runtime } from '../../engine/runtime.js';
 import type { Config } from '../config.js';
+import { agentAttachmentRoutes } from './agent-attachments.js';
 import { conversationRoutes } from './conversations.js';
 import { refreshAgentViews } from '../../engine/agents/presence.js';
 import { announceAccessChange } from '../../engine/auth/sessions.js';
@@ -38,6 +39,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   authRoutes(app, deps);
   settingsRoutes(app, deps);
   conversationRoutes(app, deps);
+  agentAttachmentRoutes(app, deps);
   apiChannelRoutes(app, deps);
   monitorRoutes(app, deps);
   alertRoutes(app, deps);

@@ -15,6 +15,7 @@ import { assertCanUpload } from '../../channels/webchat/chat.js';
 import { createVisitor, visitorByToken } from '../../channels/webchat/visitors.js';
 import { ALL_ROLES } from '../auth/plugin.js';
 import { WebchatRateLimits, type WebchatLimits } from '../rate-limit.js';
+import { GENERIC_TYPES, readUploadedFile, unsupportedFile } from '../uploads.js';
 import { registerWidgetGateway } from '../realtime/widget-gateway.js';
 import { demoPage } from './webchat-demo.js';
 
@@ -36,7 +37,6 @@ export interface WebchatDeps {
 
 const tooMany = (retryAfter: number) =>
   new AppError(429, 'rate_limited', { en: `too many requests: try again in ${Math.max(1, retryAfter)} s`, pt: `requisições demais: tente de novo em ${Math.max(1, retryAfter)} s` });
-const GENERIC_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
 
 /** Serves a stored file so that no browser can run it: the sniffed type, nosniff, a sandbox, a download for non-images. */
 function sendFile(reply: FastifyReply, f: StoredFile) {
@@ -142,37 +142,10 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
         if (!visitor) throw new AppError(401, 'unauthenticated', at('x-visitor-token', { en: 'a visitor token is required', pt: 'é preciso o token do visitante' }));
         if (!limits.visitorUploads.take(visitor.id)) throw tooMany(limits.visitorUploads.retryAfterSeconds(visitor.id));
         await assertCanUpload(db, visitor);
-        const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
-        let name: string | undefined;
-        let declared: string;
-        let data: Uint8Array;
-        if (contentType.startsWith('multipart/form-data')) {
-          const form = await new Response(new Uint8Array(req.body as Buffer), { headers: { 'content-type': contentType } }).formData().catch(() => null);
-          const file = form && [...form.values()].find((v): v is File => typeof v !== 'string');
-          if (!file) throw new AppError(400, 'validation_error', at('body', { en: 'a multipart form with one file is required', pt: 'é preciso um formulário multipart com um arquivo' }));
-          name = file.name;
-          declared = file.type.toLowerCase();
-          data = new Uint8Array(await file.arrayBuffer());
-        } else {
-          const raw = req.headers['x-filename'] as string | undefined;
-          try {
-            name = raw ? decodeURIComponent(raw) : undefined;
-          } catch {
-            name = raw;
-          }
-          declared = contentType.split(';')[0].trim();
-          data = req.body as Buffer;
-        }
-        if (!data?.byteLength) throw new AppError(400, 'validation_error', at('body', { en: 'the file is empty', pt: 'o arquivo está vazio' }));
-        if (data.byteLength > MAX_ATTACHMENT_BYTES) throw new AppError(413, 'payload_too_large', at('file', { en: `larger than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`, pt: `maior que ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB` }));
+        const { name, declared, data } = await readUploadedFile(req, MAX_ATTACHMENT_BYTES);
         const type = sniffType(data);
         const declaredOk = GENERIC_TYPES.has(declared) || declared === type || (declared.startsWith('text/plain') && type === 'text/plain');
-        if (!type || !declaredOk) {
-          throw new AppError(415, 'unsupported_media_type', {
-            en: `file: only ${ATTACHMENT_TYPES.join(', ')} are accepted${type ? ` (the file is ${type}, sent as ${declared})` : ''}`,
-            pt: `file: só ${ATTACHMENT_TYPES.join(', ')} são aceitos${type ? ` (o arquivo é ${type}, enviado como ${declared})` : ''}`,
-          });
-        }
+        if (!type || !declaredOk) throw unsupportedFile(ATTACHMENT_TYPES, type, declared);
         const meta = await runtime.engine
           .execute((u) => storeVisitorUpload(u.tx, { name: safeFileName(name, type), type, data }, visitor, limits.uploadQuota, u.now))
           .catch((err: unknown) => {

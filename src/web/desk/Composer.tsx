@@ -1,7 +1,7 @@
-import { forwardRef, useState, type KeyboardEvent } from 'react';
-import { ActionIcon, Group, Textarea, Tooltip } from '@mantine/core';
+import { forwardRef, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
+import { ActionIcon, Group, Pill, Stack, Textarea, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconSend } from '@tabler/icons-react';
+import { IconPaperclip, IconSend } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from './format';
 
@@ -15,17 +15,38 @@ interface Props {
   disabled?: boolean;
   onDraft?(text: string): void;
   onSend(text: string): Promise<void>;
+  /** files attached (button, paste, drop) go through this, with the text; without it, no attaching */
+  onSendFiles?(text: string, files: File[], onSent: (file: File) => void): Promise<void>;
+  /** the file types the attach button offers (input accept) */
+  accept?: string;
   testId?: string;
 }
 
 /** A message box: Enter sends, Shift+Enter breaks the line; the text stays if sending fails. */
 export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer(
-  { initial, label, placeholder, sendLabel, maxLength, disabled, onDraft, onSend, testId },
+  { initial, label, placeholder, sendLabel, maxLength, disabled, onDraft, onSend, onSendFiles, accept, testId },
   ref,
 ) {
   const { t } = useTranslation('desk');
   const [text, setText] = useState(initial);
+  const [files, setFiles] = useState<File[]>([]);
   const [sending, setSending] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const addFiles = (list: FileList | null | undefined) => {
+    if (!onSendFiles || !list?.length) return false;
+    // copied now: the input's live FileList is emptied right after (to pick the same file again)
+    const picked = Array.from(list);
+    setFiles((cur) => [...cur, ...picked]);
+    return true;
+  };
+  const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    // a pasted screenshot is a file; pasted text stays text
+    if (e.clipboardData.files.length && addFiles(e.clipboardData.files)) e.preventDefault();
+  };
+  const onDrop = (e: DragEvent<HTMLDivElement>) => {
+    if (e.dataTransfer.files.length && addFiles(e.dataTransfer.files)) e.preventDefault();
+  };
 
   const change = (v: string) => {
     setText(v);
@@ -34,10 +55,24 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
 
   async function send() {
     const body = text.trim();
-    if (!body || sending || disabled) return;
+    if ((!body && !files.length) || sending || disabled) return;
     setSending(true);
     try {
-      await onSend(body);
+      if (files.length && onSendFiles) {
+        // each file leaves the composer once its message is stored; the text goes with the first
+        let first = true;
+        await onSendFiles(body, files, (f) => {
+          setFiles((cur) => cur.filter((x) => x !== f));
+          if (first) {
+            first = false;
+            setText((cur) => {
+              const rest = cur.trim() === body ? '' : cur;
+              onDraft?.(rest);
+              return rest;
+            });
+          }
+        });
+      } else await onSend(body);
       // what was typed while sending stays
       setText((cur) => {
         const rest = cur.trim() === body ? '' : cur;
@@ -60,27 +95,52 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
   };
 
   return (
-    <Group gap="xs" align="flex-end" wrap="nowrap">
-      <Textarea
-        ref={ref}
-        style={{ flex: 1 }}
-        aria-label={label}
-        placeholder={placeholder}
-        autosize
-        minRows={2}
-        maxRows={6}
-        maxLength={maxLength}
-        value={text}
-        disabled={disabled}
-        onChange={(e) => change(e.currentTarget.value)}
-        onKeyDown={onKeyDown}
-        data-testid={testId}
-      />
-      <Tooltip label={sendLabel} withArrow>
-        <ActionIcon size={42} radius="md" aria-label={sendLabel} onClick={() => void send()} loading={sending} disabled={disabled || !text.trim()}>
-          <IconSend size={20} />
-        </ActionIcon>
-      </Tooltip>
-    </Group>
+    <Stack gap={4} onDragOver={(e) => onSendFiles && e.preventDefault()} onDrop={onDrop}>
+      {files.length > 0 && (
+        <Group gap={4} data-testid="composer-files">
+          {files.map((f, i) => (
+            <Pill key={`${f.name}-${i}`} withRemoveButton onRemove={() => setFiles((cur) => cur.filter((_, j) => j !== i))} removeButtonProps={{ 'aria-label': t('desk.composer.removeFile', { name: f.name }) }}>
+              {f.name}
+            </Pill>
+          ))}
+        </Group>
+      )}
+      <Group gap="xs" align="flex-end" wrap="nowrap">
+        {onSendFiles && (
+          <>
+            <input ref={fileInput} type="file" hidden multiple accept={accept} data-testid="composer-file-input" onChange={(e) => {
+              addFiles(e.currentTarget.files);
+              e.currentTarget.value = '';
+            }} />
+            <Tooltip label={t('desk.composer.attachHelp')} withArrow multiline maw={260}>
+              <ActionIcon size={42} radius="md" variant="default" aria-label={t('desk.composer.attach')} onClick={() => fileInput.current?.click()} disabled={disabled || sending}>
+                <IconPaperclip size={20} />
+              </ActionIcon>
+            </Tooltip>
+          </>
+        )}
+        <Textarea
+          ref={ref}
+          style={{ flex: 1 }}
+          aria-label={label}
+          placeholder={placeholder}
+          autosize
+          minRows={2}
+          maxRows={6}
+          maxLength={maxLength}
+          value={text}
+          disabled={disabled}
+          onChange={(e) => change(e.currentTarget.value)}
+          onKeyDown={onKeyDown}
+          onPaste={onPaste}
+          data-testid={testId}
+        />
+        <Tooltip label={sendLabel} withArrow>
+          <ActionIcon size={42} radius="md" aria-label={sendLabel} onClick={() => void send()} loading={sending} disabled={disabled || (!text.trim() && !files.length)}>
+            <IconSend size={20} />
+          </ActionIcon>
+        </Tooltip>
+      </Group>
+    </Stack>
   );
 });

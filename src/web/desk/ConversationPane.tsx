@@ -5,6 +5,10 @@ import { useTranslation } from 'react-i18next';
 import { useSession } from '../auth/session';
 import { ChannelIcon } from './ChannelIcon';
 import { Composer } from './Composer';
+import { useWindow, WindowNotice } from './CustomerWindow';
+import { CustomerTyping } from './CustomerTyping';
+import { TemplatePicker } from './TemplatePicker';
+import { capabilitiesOf } from '../../contracts/channel-capabilities';
 import classes from './desk.module.css';
 import { CancelModal, FinishModal } from './FinishModals';
 import { fullDateTime, timeOfDay } from './format';
@@ -24,6 +28,14 @@ interface Props {
   onBack?: () => void;
 }
 
+/** What the attach button offers, by the kinds the channel carries (the server checks the bytes). */
+const ACCEPT: Record<string, string[]> = {
+  image: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'],
+  audio: ['audio/mpeg', 'audio/ogg', 'audio/mp4'],
+  video: ['video/mp4'],
+  document: ['application/pdf', 'text/plain', '.docx', '.xlsx'],
+};
+
 type ModalName = 'finish' | 'cancel' | 'transfer' | null;
 
 /** One conversation: protocol and customer on top, the history, the composer, and what the agent can do with it. */
@@ -37,6 +49,9 @@ export const ConversationPane = forwardRef<HTMLTextAreaElement, Props>(function 
   const name = v.contactName || t('desk.list.unknownCustomer');
   const started = v.assignedAt ?? v.createdAt;
   const supervisorLabel = whispers > 0 ? t('desk.actions.supervisorUnread', { count: whispers }) : t('desk.actions.supervisor');
+  const win = useWindow(v);
+  const caps = capabilitiesOf(v.channel);
+  const accept = caps.media.flatMap((k) => ACCEPT[k] ?? []).join(',');
   const leftReason = c.leftAt === null ? null : v.state === 'in_service' || v.state === 'queued' || v.state === 'bot' || v.state === 'triage' ? 'transferred' : v.state;
 
   return (
@@ -120,9 +135,13 @@ export const ConversationPane = forwardRef<HTMLTextAreaElement, Props>(function 
       )}
 
       <MessageHistory key={v.id} c={c} meId={meId} onRetry={() => void store.loadHistory(v.id, true)} />
+      <CustomerTyping at={open ? (c.customerTypingAt ?? null) : null} />
 
       <div className={classes.composer}>
-        {open ? (
+        {open && win && <WindowNotice win={win} templates={caps.templates} />}
+        {open && win?.closed ? (
+          caps.templates ? <TemplatePicker view={v} onSend={(id, params) => store.sendTemplate(v.id, id, params)} /> : null
+        ) : open ? (
           <Composer
             key={v.id}
             ref={composerRef}
@@ -133,6 +152,8 @@ export const ConversationPane = forwardRef<HTMLTextAreaElement, Props>(function 
             maxLength={4096}
             onDraft={(text) => store.setDraft(v.id, text)}
             onSend={(text) => store.send(v.id, text)}
+            onSendFiles={accept ? (text, files, onSent) => store.sendFiles(v.id, text, files, onSent) : undefined}
+            accept={accept}
             testId="desk-composer"
           />
         ) : (

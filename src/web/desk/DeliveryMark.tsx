@@ -8,11 +8,19 @@ import classes from './desk.module.css';
 export function deliveryLabel(t: (key: string, o?: Record<string, unknown>) => string, m: MessageView): string | null {
   if (!m.deliveryStatus) return null;
   if (m.deliveryStatus !== 'failed') return t(`desk.conversation.delivery.${m.deliveryStatus}`);
-  // a reason Mirante knows is said in the screen's language; a provider's own words are shown as they came
+  // a reason Mirante knows is said in the screen's language, followed by the provider's own words
   const code = m.deliveryError?.code;
-  const known = code ? `desk.conversation.delivery.reasons.${code}` : null;
-  const reason = known && t(known) !== known ? t(known) : m.deliveryError?.message;
+  const provider = m.deliveryError?.message?.trim() || null;
+  const words = code ? knownReason(t, code) : null;
+  const reason = words && provider ? `${words} (${provider})` : (words ?? provider);
   return reason ? t('desk.conversation.delivery.failed', { reason }) : t('desk.conversation.delivery.failedNoReason');
+}
+
+/** Words for a failure code: Mirante's own (window_closed…), or a provider's (a receipt's bare 131047 is Graph's, 30003 Twilio's). */
+function knownReason(t: (key: string) => string, code: string): string | null {
+  const keys = [code, ...(/^\d+$/.test(code) ? [`graph_${code}`, `twilio_${code}`] : [])].map((c) => `desk.conversation.delivery.reasons.${c}`);
+  for (const k of keys) if (t(k) !== k) return t(k);
+  return null;
 }
 
 const ICONS = { pending: IconClock, sent: IconCheck, delivered: IconChecks, read: IconChecks } as const;

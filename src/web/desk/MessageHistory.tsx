@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useLayoutEffect, useRef } from 'react';
+import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, type SyntheticEvent } from 'react';
 import { Button, Center, Loader, Stack, Text } from '@mantine/core';
 import { IconRobot } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { useSession } from '../auth/session';
 import classes from './desk.module.css';
 import { DeliveryFailure, DeliveryTicks } from './DeliveryMark';
 import { dayOf, fullDateTime, timeOfDay } from './format';
+import { marksOf, MessageContent } from './MessageContent';
 import type { DeskConversation } from './desk-state';
 
 /** Near the bottom (or at it): new messages keep the view pinned there. */
@@ -21,6 +22,8 @@ export function MessageHistory({ c, meId, onRetry }: { c: DeskConversation; meId
   const box = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const last = c.messages[c.messages.length - 1];
+  const byExternalId = useMemo(() => new Map(c.messages.flatMap((m) => (m.externalId ? [[m.externalId, m] as const] : []))), [c.messages]);
+  const marks = useMemo(() => marksOf(c.messages), [c.messages]);
 
   // a new conversation opens at its end
   useLayoutEffect(() => {
@@ -32,6 +35,12 @@ export function MessageHistory({ c, meId, onRetry }: { c: DeskConversation; meId
     if (!el) return;
     if (stick.current || (last?.authorType === 'agent' && last.authorId === meId)) el.scrollTop = el.scrollHeight;
   }, [c.view.id, last?.id, last?.authorType, last?.authorId, meId, c.history]);
+
+  // an image that loads after the scroll grows the history: keep its end in view if it was
+  const onLoadCapture = (e: SyntheticEvent) => {
+    const el = box.current;
+    if (el && stick.current && (e.target as HTMLElement).tagName === 'IMG') el.scrollTop = el.scrollHeight;
+  };
 
   const onScroll = () => {
     const el = box.current;
@@ -51,6 +60,7 @@ export function MessageHistory({ c, meId, onRetry }: { c: DeskConversation; meId
       ref={box}
       className={classes.history}
       onScroll={onScroll}
+      onLoadCapture={onLoadCapture}
       role="log"
       aria-live="polite"
       aria-label={t('desk.conversation.history')}
@@ -101,7 +111,7 @@ export function MessageHistory({ c, meId, onRetry }: { c: DeskConversation; meId
                   {m.authorType === 'bot' && <IconRobot size={12} style={{ verticalAlign: '-2px', marginRight: 4 }} aria-hidden />}
                   {authorLabel(m)}
                 </span>
-                {m.body}
+                <MessageContent m={m} byExternalId={byExternalId} marks={marks} />
                 {m.authorType === 'agent' && m.authorId === meId ? (
                   <>
                     <span className={classes.meta}>

@@ -19,6 +19,8 @@ export interface DeskConversation {
   leftAt: number | null;
   /** the store's event count when an event last changed this conversation's view */
   rev: number;
+  /** when the customer was last seen typing (Date.now()); cleared by their next message */
+  customerTypingAt?: number | null;
 }
 
 export interface DeskState {

@@ -1,7 +1,7 @@
 import type { AgentView, ConversationView, MessageView, WhisperView } from '../../contracts/conversations';
 import type { RealtimeEvent } from '../../contracts/events';
 import { dispatchEvent, type EventHandlers } from '../../contracts/event-handlers';
-import { get, post } from '../api';
+import { get, post, upload } from '../api';
 import { RealtimeClient, type StreamMessage } from '../realtime/client';
 import { mergeById, mergeMessages } from '../realtime/merge';
 import { deskAlerts } from './alerts';
@@ -105,6 +105,7 @@ export class DeskStore {
     this.unsubs.push(
       this.client.onStatus((status) => this.set({ status })),
       this.client.subscribe((m) => this.onStream(m)),
+      this.client.onTyping((id) => this.patchConversation(id, (c) => ({ ...c, customerTypingAt: Date.now() }))),
     );
     const onVisible = () => {
       if (document.visibilityState === 'visible' && this.state.selectedId) this.markSeen(this.state.selectedId);
@@ -256,8 +257,10 @@ export class DeskStore {
     const c = this.state.conversations.get(msg.conversationId);
     if (!c) return;
     const mineOrLooking = (msg.authorType === 'agent' && msg.authorId === this.me.id) || this.isLooking(msg.conversationId);
+    // the customer's message ends their typing
+    const typing = msg.authorType === 'customer' ? null : c.customerTypingAt;
     this.updateConversations((m) =>
-      m.set(msg.conversationId, { ...c, messages: mergeMessages(c.messages, [msg]), seenMessageId: mineOrLooking ? Math.max(c.seenMessageId, msg.id) : c.seenMessageId }),
+      m.set(msg.conversationId, { ...c, customerTypingAt: typing, messages: mergeMessages(c.messages, [msg]), seenMessageId: mineOrLooking ? Math.max(c.seenMessageId, msg.id) : c.seenMessageId }),
     );
     if (mineOrLooking) this.rememberSeen(msg.conversationId);
   }
@@ -437,6 +440,26 @@ export class DeskStore {
   async send(id: string, text: string): Promise<void> {
     const m = await post<MessageView>(`/api/conversations/${id}/messages`, { text });
     this.applyMessage(m);
+  }
+
+  /**
+   * Files with the text: one message per file (channels carry one file per message with one
+   * caption), the text as the first file's caption. Each file is uploaded, then sent, in order.
+   */
+  async sendFiles(id: string, text: string, files: readonly File[], onSent?: (file: File) => void): Promise<void> {
+    for (const [i, file] of files.entries()) {
+      const up = await upload<{ id: string }>(`/api/conversations/${id}/attachments`, file);
+      const body: { attachmentIds: string[]; text?: string } = { attachmentIds: [up.id] };
+      if (i === 0 && text) body.text = text;
+      this.applyMessage(await post<MessageView>(`/api/conversations/${id}/messages`, body));
+      // a failure further on leaves only the files not sent yet in the composer
+      onSent?.(file);
+    }
+  }
+
+  /** An approved template (outside the customer-service window, the only thing that goes). */
+  async sendTemplate(id: string, templateId: string, parameters: string[]): Promise<void> {
+    this.applyMessage(await post<MessageView>(`/api/conversations/${id}/messages`, { template: { id: templateId, parameters } }));
   }
 
   async whisper(id: string, text: string): Promise<void> {

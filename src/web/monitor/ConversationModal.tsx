@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Alert, Badge, Button, Center, Group, Loader, Modal, Paper, Stack, Text, Textarea } from '@mantine/core';
 import { IconLock, IconRobot, IconSend, IconUserShield } from '@tabler/icons-react';
 import { useMediaQuery } from '@mantine/hooks';
@@ -11,6 +11,7 @@ import { useSession } from '../auth/session';
 import { useStore } from './actions';
 import { ChannelIcon } from './channels';
 import { ConversationRecord } from './ConversationRecord';
+import { marksOf, MessageContent } from '../desk/MessageContent';
 import { dateTime, timeOfDay } from './format';
 import classes from './monitor.module.css';
 import { useConversationDetail, useMonitorStateWhile, useServices } from './useMonitor';
@@ -54,6 +55,8 @@ export function ConversationModal({ id, chat, onClose }: { id: string | null; ch
   const view = d?.view ?? null;
   const agentName = view?.agentId ? (state.agents.get(view.agentId)?.name ?? '') : '';
   const history = useStickToBottom(d?.messages.length);
+  const byExternalId = useMemo(() => new Map((d?.messages ?? []).flatMap((m) => (m.externalId ? [[m.externalId, m] as const] : []))), [d?.messages]);
+  const marks = useMemo(() => marksOf(d?.messages ?? []), [d?.messages]);
   const whispers = useStickToBottom(`${d?.whispers.length}-${showChat}`);
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
@@ -168,7 +171,7 @@ export function ConversationModal({ id, chat, onClose }: { id: string | null; ch
                       {m.authorType === 'bot' && <IconRobot size={12} style={{ verticalAlign: '-2px', marginRight: 4 }} aria-hidden />}
                       {author(m)}
                     </span>
-                    {m.body}
+                    <MessageContent m={m} byExternalId={byExternalId} marks={marks} />
                     <time className={classes.meta} dateTime={m.createdAt} title={dateTime(m.createdAt, tz, lang)}>{timeOfDay(m.createdAt, tz, lang)}</time>
                   </div>
                 ),

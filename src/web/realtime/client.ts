@@ -55,6 +55,7 @@ export class RealtimeClient {
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private pongTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly listeners = new Set<(m: StreamMessage) => void>();
+  private readonly typingListeners = new Set<(conversationId: string) => void>();
   private readonly statusListeners = new Set<(s: ConnectionStatus) => void>();
   private readonly figureListeners = new Set<(f: MonitorSnapshot) => void>();
   private readonly opts: Required<Omit<RealtimeOptions, 'url' | 'createSocket'>> & Pick<RealtimeOptions, 'url' | 'createSocket'>;
@@ -87,6 +88,12 @@ export class RealtimeClient {
   }
 
   /** Snapshots, events and caught-up marks; returns the unsubscribe. */
+  /** The customer is typing in a conversation of mine (not stored, not caught up after a reconnect). */
+  onTyping(listener: (conversationId: string) => void): () => void {
+    this.typingListeners.add(listener);
+    return () => this.typingListeners.delete(listener);
+  }
+
   subscribe(listener: (m: StreamMessage) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -210,6 +217,9 @@ export class RealtimeClient {
         console.warn('realtime:', msg.message);
         // a failed subscription leaves this socket useless: start over
         if (/subscri/i.test(msg.message)) ws.close(4000, 'resubscribe');
+        return;
+      case 'typing':
+        for (const l of this.typingListeners) l(msg.conversationId);
         return;
       case 'pong':
         return;

@@ -1,0 +1,158 @@
+import { agentWindowOf, capabilitiesOf, windowClosed, type MediaKind } from '../../contracts/channel-capabilities.js';
+import type { ConversationView, MessageView } from '../../contracts/conversations.js';
+import type { Actor } from '../actor.js';
+import { policyOf } from '../access.js';
+import { linkAttachments, storeAttachment, type AttachmentMeta } from '../attachments.js';
+import type { Engine, UnitOfWork } from '../engine.js';
+import type { Queryable } from '../../db/database.js';
+import { AppError, at, forbidden, notFound, NOUNS, STATE_PT } from '../errors.js';
+import { addMessage, emitConversation, lockConversation } from './lifecycle.js';
+import { loadConversation } from './present.js';
+import { fillTemplate, templateParameterCount } from '../../shared/template-text.js';
+
+// What an agent sends to the customer: text, one file (with the text as its caption), or an approved
+// template. One file per message, because most channels carry one file per provider message with
+// one caption: the desk sends one message per file, the text with the first (docs/ARCHITECTURE.md).
+// On a channel with a customer-service window, free text and files are refused once it is closed.
+
+export interface AgentMessageInput {
+  text?: string;
+  /** at most one file uploaded by this agent in this conversation (POST /api/conversations/:id/attachments) */
+  attachmentIds?: string[];
+  /** an approved template (templates.provider_template) with its {{n}} parameters, in order */
+  template?: { id: string; parameters: string[] };
+}
+
+function assertInService(c: ConversationView): void {
+  if (c.state !== 'in_service') {
+    throw new AppError(409, 'conversation_not_in_service', { en: `conversation is ${c.state}, not in service`, pt: `o atendimento está ${STATE_PT[c.state]}, não em andamento` }, { currentState: c.state });
+  }
+}
+
+/** Only the conversation's own agent writes in it (a supervisor who sees it may not); outside the actor's scope: 404. */
+async function assertAgentOf(q: Queryable, actor: Actor, c: ConversationView): Promise<void> {
+  if ((await policyOf(actor).conversationRole(q, c)) !== 'agent') throw forbidden({ en: 'only the conversation’s agent writes to the customer', pt: 'só o agente do atendimento escreve para o cliente' });
+  assertInService(c);
+}
+
+async function lockAsAgent(u: UnitOfWork, actor: Actor, conversationId: string): Promise<ConversationView> {
+  const c = await lockConversation(u, conversationId);
+  await assertAgentOf(u.tx, actor, c);
+  return c;
+}
+
+const windowClosedError = (c: ConversationView) => {
+  const hours = c.window?.hours ?? 24;
+  return new AppError(409, 'window_closed', {
+    en: `the ${hours}-hour customer-service window is closed (the customer ${c.lastCustomerMessageAt ? `last wrote more than ${hours} hours ago` : 'has not written'}): only an approved template may be sent`,
+    pt: `a janela de atendimento de ${hours} h está fechada (o cliente ${c.lastCustomerMessageAt ? `escreveu pela última vez há mais de ${hours} h` : 'não escreveu'}): só um template aprovado pode ser enviado`,
+  }, { windowClosesAt: c.window?.closesAt ?? null });
+};
+
+/** The file kind a MIME type is on a channel (an image, an audio, a video, else a document). */
+export function mediaKindOf(type: string): 'image' | 'audio' | 'video' | 'document' {
+  if (type.startsWith('image/')) return 'image';
+  if (type.startsWith('audio/')) return 'audio';
+  if (type.startsWith('video/')) return 'video';
+  return 'document';
+}
+
+/** The agent writes to the customer: text, a file with a caption, or an approved template. */
+export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: string, input: AgentMessageInput): Promise<MessageView> {
+  return engine.execute(async (u) => {
+    const c = await lockAsAgent(u, actor, conversationId);
+    const text = input.text?.trim() ?? '';
+    let message: MessageView;
+    if (input.template) {
+      const t = await loadApprovedTemplate(u, c, input.template.id);
+      const expected = templateParameterCount(t.body);
+      if (input.template.parameters.length !== expected || input.template.parameters.some((p) => !p.trim())) {
+        throw new AppError(422, 'validation_error', at('template.parameters', {
+          en: `the template "${t.name}" takes ${expected} filled-in parameter(s), ${input.template.parameters.length} given`,
+          pt: `o template "${t.name}" pede ${expected} parâmetro(s) preenchido(s), ${input.template.parameters.length} informado(s)`,
+        }));
+      }
+      const parameters = input.template.parameters.map((p) => p.trim());
+      message = await addMessage(engine, u, c, {
+        authorType: 'agent', authorId: actor.id, body: fillTemplate(t.body, parameters), contentType: 'template',
+        payload: { template: { name: t.provider_template, language: t.language, parameters } },
+      });
+    } else {
+      if (windowClosed(c.window ?? agentWindowOf(c.channel, c.lastCustomerMessageAt), u.now)) throw windowClosedError(c);
+      const files = await agentUploads(u, actor, c, input.attachmentIds ?? []);
+      if (!text && !files.length) throw new AppError(400, 'validation_error', at('text', { en: 'write a message or attach a file', pt: 'escreva uma mensagem ou anexe um arquivo' }));
+      const file = files[0];
+      message = await addMessage(engine, u, c, {
+        authorType: 'agent', authorId: actor.id, body: text, contentType: file ? mediaKindOf(file.type) : 'text',
+        attachments: file ? [{ status: 'stored', id: file.id, media: mediaKindOf(file.type), name: file.name, type: file.type, size: file.size }] : null,
+      });
+      if (file) await linkAttachments(u.tx, [file.id], c.id, message.id);
+    }
+    await emitConversation(u, c.id, 'agent_message');
+    return message;
+  });
+}
+
+async function loadApprovedTemplate(u: UnitOfWork, c: ConversationView, id: string) {
+  if (!capabilitiesOf(c.channel).templates) {
+    throw new AppError(422, 'templates_unsupported', at('template', { en: `the ${c.channel} channel has no approved templates`, pt: `o canal ${c.channel} não tem templates aprovados` }));
+  }
+  const { rows } = await u.tx.query<{ name: string; body: string; language: string; provider_template: string | null; channel: string | null; active: boolean }>(
+    'SELECT name, body, language, provider_template, channel, active FROM templates WHERE id = $1',
+    [id],
+  );
+  const t = rows[0];
+  if (!t || !t.active || !t.provider_template || (t.channel !== null && t.channel !== c.channel)) {
+    throw new AppError(422, 'unknown_reference', at('template.id', {
+      en: 'not an active template approved by the provider for this channel',
+      pt: 'não é um template ativo e aprovado no provedor para este canal',
+    }));
+  }
+  return t as typeof t & { provider_template: string };
+}
+
+/** The agent's own uploads in this conversation, not sent yet; at most one per message. */
+async function agentUploads(u: UnitOfWork, actor: Actor, c: ConversationView, ids: readonly string[]): Promise<AttachmentMeta[]> {
+  if (!ids.length) return [];
+  if (ids.length > 1) throw new AppError(422, 'validation_error', at('attachmentIds', { en: 'one file per message: send each file in its own message', pt: 'um arquivo por mensagem: envie cada arquivo numa mensagem' }));
+  const { rows } = await u.tx.query<{ id: string; name: string; content_type: string; size: number }>(
+    `SELECT id, name, content_type, size FROM attachments
+      WHERE id = $1::uuid AND uploaded_by = $2 AND service_id = $3 AND message_id IS NULL`,
+    [ids[0], actor.id, c.serviceId],
+  );
+  if (!rows[0]) {
+    throw new AppError(422, 'unknown_reference', at('attachmentIds', {
+      en: 'not your upload in this conversation, already sent, or deleted for not being sent within the hour: attach it again',
+      pt: 'arquivo que não é seu neste atendimento, já enviado, ou apagado por não ter sido enviado em uma hora: anexe-o de novo',
+    }));
+  }
+  return rows.map((r) => ({ id: r.id, name: r.name, type: r.content_type, size: r.size }));
+}
+
+/** May this actor upload a file for this conversation now (read only: the upload checks again)? */
+export async function assertMayUpload(db: Queryable, actor: Actor, conversationId: string): Promise<void> {
+  const c = await loadConversation(db, conversationId);
+  if (!c) throw notFound(NOUNS.conversation, conversationId);
+  await assertAgentOf(db, actor, c);
+}
+
+/**
+ * An agent's file for a message of this conversation: only its agent, while in service, a kind the
+ * channel carries (capabilities.media). Sent within the hour, or the upload cleanup deletes it.
+ */
+export function storeAgentUpload(engine: Engine, actor: Actor, conversationId: string, file: { name: string; type: string; data: Uint8Array }): Promise<AttachmentMeta> {
+  return engine.execute(async (u) => {
+    const c = await lockAsAgent(u, actor, conversationId);
+    const kind = mediaKindOf(file.type);
+    const media = capabilitiesOf(c.channel).media;
+    if (!media.includes(kind as MediaKind)) {
+      throw new AppError(415, 'unsupported_media_type', at('file', {
+        en: `the ${c.channel} channel does not carry ${kind} files${media.length ? ` (it takes: ${media.join(', ')})` : ''}`,
+        pt: `o canal ${c.channel} não leva arquivos do tipo ${KIND_PT[kind]}${media.length ? ` (aceita: ${media.map((m) => KIND_PT[m] ?? m).join(', ')})` : ''}`,
+      }));
+    }
+    return storeAttachment(u.tx, { ...file, serviceId: c.serviceId, uploadedBy: actor.id }, u.now);
+  });
+}
+
+const KIND_PT: Record<string, string> = { image: 'imagem', audio: 'áudio', video: 'vídeo', document: 'documento', sticker: 'figurinha', location: 'localização', contacts: 'contatos' };
