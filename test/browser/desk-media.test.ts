@@ -81,7 +81,7 @@ describeBrowser('agent desk: media, typing, window and templates', () => {
     const team = await createTeam(admin, { maxChat: 5 });
     agent = await createUser(admin, { name: 'Ana Beatriz Souza', agentEnabled: true, teamIds: [team.id] });
     const secret = 'segredo-do-teste';
-    const account = (await admin.post('/api/channel-accounts', { channel: 'whatsapp', name: unique('WA'), provider: 'meta', credentials: { secret } })).body;
+    const account = (await admin.post('/api/channel-accounts', { channel: 'whatsapp', name: unique('WA'), credentials: { secret } })).body;
     const service = await createService(admin, { name: 'WhatsApp Cobrança', channel: 'whatsapp', channelAccountId: account.id, teamIds: [team.id] });
     wa = {
       serviceId: service.id,

@@ -48,7 +48,7 @@ async function conversationInService() {
   const supervisor = await createUser(admin, { role: 'supervisor', supervisedTeamIds: [team.id] });
   const other = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
   const secret = `s-${randomUUID()}`;
-  const account = (await admin.post('/api/channel-accounts', { channel: 'whatsapp', name: unique('WA'), provider: 'meta', credentials: { secret } })).body;
+  const account = (await admin.post('/api/channel-accounts', { channel: 'whatsapp', name: unique('WA'), credentials: { secret } })).body;
   const service = await createService(admin, { channel: 'whatsapp', channelAccountId: account.id, teamIds: [team.id] });
   const desk = await t.login(agent.email, agent.password);
   await desk.post('/api/agent/login');
