@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { LoadedChannelAccount } from '../../engine/channel-accounts.js';
 import type { WebhookReply, WebhookRequest } from '../adapter.js';
+import { sameSecret } from '../same-secret.js';
 
 // Meta's webhooks (WhatsApp Cloud API, Messenger, Instagram) are authenticated the same way:
 // `X-Hub-Signature-256: sha256=<hex>`, the HMAC-SHA256 of the raw body keyed with the app secret
@@ -20,11 +21,6 @@ export function verifyHubSignature(appSecret: string | undefined, rawBody: Buffe
 
 /** The GET handshake: the challenge echoed as text for the account's verify token, else null (403). */
 export function hubChallenge(account: LoadedChannelAccount, req: WebhookRequest): WebhookReply | null {
-  const token = account.credentials.verifyToken;
-  const given = req.query['hub.verify_token'];
-  if (req.query['hub.mode'] !== 'subscribe' || !token || typeof given !== 'string') return null;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+  if (req.query['hub.mode'] !== 'subscribe' || !sameSecret(account.credentials.verifyToken, req.query['hub.verify_token'])) return null;
   return { status: 200, contentType: 'text/plain', body: req.query['hub.challenge'] ?? '' };
 }

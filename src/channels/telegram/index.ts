@@ -1,10 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
 import { CHANNEL_CAPABILITIES } from '../../contracts/channel-capabilities.js';
 import { AppError } from '../../engine/errors.js';
 import { PermanentFailure } from '../../engine/outbox.js';
 import type { LoadedChannelAccount } from '../../engine/channel-accounts.js';
 import type { AccountContext, ChannelAdapter, ConnectionCheck, WebhookRequest } from '../adapter.js';
 import { fetchLimited } from '../media.js';
+import { sameSecret } from '../same-secret.js';
 import { TelegramError, telegramBase, telegramCall } from './api.js';
 import { parseUpdate } from './parse.js';
 import { sendTelegram } from './send.js';
@@ -16,13 +16,6 @@ import { sendTelegram } from './send.js';
 
 /** The updates Mirante asks for (setWebhook's allowed_updates). */
 export const TELEGRAM_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member', 'message_reaction'];
-
-function sameSecret(expected: string | undefined, given: string | string[] | undefined): boolean {
-  if (!expected || typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 export const webhookUrl = (publicUrl: string, accountId: string) => `${publicUrl.replace(/\/+$/, '')}/webhooks/telegram/${accountId}`;
 

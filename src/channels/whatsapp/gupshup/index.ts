@@ -1,7 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { LoadedChannelAccount } from '../../../engine/channel-accounts.js';
 import { WebhookParseError, type AccountContext, type ConnectionCheck, type WebhookRequest } from '../../adapter.js';
 import { fetchLimited } from '../../media.js';
+import { sameSecret } from '../../same-secret.js';
 import type { WhatsAppProvider } from '../provider.js';
 import { gupshupAccount, gupshupCall, GupshupError } from './client.js';
 import { parseGupshupBody, parseGupshupWebhook } from './parse.js';
@@ -19,11 +19,7 @@ function given(req: WebhookRequest): string | null {
 }
 
 export function verifyGupshup(account: LoadedChannelAccount, req: WebhookRequest): boolean {
-  const secret = account.credentials.webhookSecret;
-  const got = given(req);
-  if (!secret || !got) return false;
-  const [a, b] = [Buffer.from(got), Buffer.from(secret)];
-  return a.length === b.length && timingSafeEqual(a, b);
+  return sameSecret(account.credentials.webhookSecret, given(req));
 }
 
 /** Who is wrong, in both languages, from a Gupshup failure. */
