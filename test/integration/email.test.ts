@@ -139,3 +139,69 @@ describe.skipIf(!!skip)('the e-mail channel (Dovecot + SMTP)', () => {
     await workers.stop();
   });
 });
+
+describe.skipIf(!!skip)('the agent answers an e-mail', () => {
+  it('reply-all reaches SMTP threaded with the protocol in the subject, is in Sent; the reply to it threads; after finishing, a reply opens a new demand that names the old one', async () => {
+    const { mailbox, service, agent } = await setup();
+    await admin.patch(`/api/services/${service.id}`, { emailSignature: 'Equipe Loja\nSAC 0800 000 0000' });
+    await dovecot.append(mailbox, await composeEmail({
+      from: 'Maria Souza <maria@cliente.test>', to: FROM, cc: 'joao@cliente.test', subject: 'Nota fiscal', messageId: '<nf-1@cliente.test>', references: '<antigo@cliente.test>', text: 'Preciso da nota fiscal.',
+    }));
+    const workers = pool();
+    try {
+      await expect.poll(async () => (await conversationsOf(service.id)).length, { timeout: 15_000 }).toBe(1);
+      const [c] = await conversationsOf(service.id);
+      const desk = await t.login(agent.email, agent.password);
+      await desk.post('/api/agent/login');
+      await t.settle();
+      expect((await desk.get(`/api/conversations/${c.id}`)).body.conversation.state).toBe('in_service');
+      // a bad address is a 400 naming it; forward without a recipient says so
+      const bad = await desk.post(`/api/conversations/${c.id}/messages`, { text: 'x', email: { mode: 'reply', cc: ['não é endereço'] } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/email\.cc\.0/);
+      expect((await desk.post(`/api/conversations/${c.id}/messages`, { text: 'x', email: { mode: 'forward' } })).body.error.message).toMatch(/email\.to/);
+
+      const sent = await desk.post(`/api/conversations/${c.id}/messages`, { text: 'Segue a nota fiscal.', email: { mode: 'replyAll', bcc: ['auditoria@loja.test'] } });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+      expect(sent.body.payload.emailOut).toMatchObject({ mode: 'replyAll', to: ['maria@cliente.test'], cc: ['joao@cliente.test'], bcc: ['auditoria@loja.test'], subject: `[#${c.protocol}] Re: Nota fiscal` });
+      await t.runtime.outbox.tick();
+      await expect.poll(() => smtp.received.filter((r) => r.mail.subject === `[#${c.protocol}] Re: Nota fiscal`).length, { timeout: 10_000 }).toBe(1);
+      const got = smtp.received.find((r) => r.mail.subject === `[#${c.protocol}] Re: Nota fiscal`)!;
+      expect(got.envelope.to.sort()).toEqual(['auditoria@loja.test', 'joao@cliente.test', 'maria@cliente.test']);
+      expect(got.mail.inReplyTo).toBe('<nf-1@cliente.test>');
+      expect(got.mail.references).toEqual(['<antigo@cliente.test>', '<nf-1@cliente.test>']);
+      expect(got.mail.text).toContain('Segue a nota fiscal.\n\n-- \nEquipe Loja');
+      expect(got.mail.text).toContain('> Preciso da nota fiscal.');
+      expect(got.raw.toString()).not.toMatch(/^bcc:/im);
+      const row = (await t.db.query<{ provider_message_id: string; delivery_status: string }>(`SELECT provider_message_id, delivery_status FROM messages WHERE id = $1`, [sent.body.id])).rows[0];
+      expect(`<${row.provider_message_id}>`).toBe(got.mail.messageId);
+      expect(row.delivery_status).toBe('sent');
+      // the same bytes are in the mailbox's Sent folder
+      const imap = await dovecot.client(mailbox);
+      try {
+        await imap.mailboxOpen('Sent');
+        const copies = await imap.fetchAll('1:*', { source: true });
+        expect(copies.map((m) => m.source!.toString())).toContain(got.raw.toString());
+      } finally {
+        await imap.logout();
+      }
+      // no e-mail went for the protocol message or any system note
+      expect(smtp.received.filter((r) => r.envelope.to.includes('maria@cliente.test')).length).toBe(1);
+
+      // the customer answers Mirante's e-mail: the same demand
+      await dovecot.append(mailbox, await composeEmail({ from: 'maria@cliente.test', to: FROM, subject: `Re: [#${c.protocol}] Re: Nota fiscal`, messageId: '<nf-2@cliente.test>', inReplyTo: got.mail.messageId, text: 'Obrigada!' }));
+      await expect.poll(async () => (await customerMessages(c.id)).length, { timeout: 15_000 }).toBe(2);
+
+      // finished: a later reply opens a new demand that names the old protocol
+      expect((await desk.post(`/api/conversations/${c.id}/finish`, { outcome: 'completed' })).status).toBe(200);
+      await dovecot.append(mailbox, await composeEmail({ from: 'maria@cliente.test', to: FROM, subject: `Re: [#${c.protocol}] Re: Nota fiscal`, messageId: '<nf-3@cliente.test>', inReplyTo: '<nf-2@cliente.test>', text: 'Faltou uma página.' }));
+      await expect.poll(async () => (await conversationsOf(service.id)).length, { timeout: 15_000 }).toBe(2);
+      const next = (await conversationsOf(service.id)).find((x) => x.id !== c.id)!;
+      const notes = (await t.db.query<{ body: string; payload: any }>(`SELECT body, payload FROM messages WHERE conversation_id = $1 AND author_type = 'system' ORDER BY id`, [next.id])).rows;
+      expect(notes.map((n) => n.body)).toContain(`Resposta a um atendimento já encerrado (protocolo ${c.protocol}).`);
+      expect(notes.find((n) => n.payload?.previousConversation)?.payload.previousConversation).toEqual({ id: c.id, protocol: c.protocol });
+    } finally {
+      await workers.stop();
+    }
+  });
+});
