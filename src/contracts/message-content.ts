@@ -102,6 +102,8 @@ export const EmailPayload = z.object({
   html: z.string().nullable(),
   /** how many remote images are blocked until the agent asks ("Mostrar imagens") */
   remoteImages: z.number().int(),
+  /** the mailbox it came to (the account's From address): a reply-all leaves it out */
+  mailbox: z.string().nullable().optional(),
 });
 export type EmailPayload = z.infer<typeof EmailPayload>;
 

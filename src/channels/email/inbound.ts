@@ -27,7 +27,7 @@ export async function alreadyStored(db: Database, serviceId: string, externalId:
 }
 
 /** The e-mail's payload on the message (contracts/message-content.ts EmailPayload). */
-export function emailPayload(mail: ParsedEmail) {
+export function emailPayload(mail: ParsedEmail, mailbox: string | null) {
   return {
     email: {
       messageId: mail.messageId,
@@ -41,6 +41,7 @@ export function emailPayload(mail: ParsedEmail) {
       date: mail.date,
       html: mail.html,
       remoteImages: mail.remoteImages,
+      mailbox,
     },
   };
 }
@@ -52,6 +53,7 @@ export async function toParsedMessage(
   externalId: string,
   rawFrom: string | null,
   now: Date,
+  mailbox: string | null = null,
 ): Promise<ParsedMessage> {
   const entries: InboundAttachmentEntry[] = [];
   const ids: string[] = [];
@@ -74,7 +76,7 @@ export async function toParsedMessage(
     subject: mail.subject,
     attachments: entries.length ? entries : null,
     attachmentIds: ids,
-    payload: emailPayload(mail),
+    payload: emailPayload(mail, mailbox),
     thread: { references: [...new Set(references)], subject: mail.subject },
   };
 }

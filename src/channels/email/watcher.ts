@@ -117,7 +117,9 @@ async function takeMessage(ctx: WorkerContext, serviceId: string, source: Buffer
   }
   const externalId = emailExternalId(mail, where);
   if (await alreadyStored(db, serviceId, externalId)) return;
-  const rawFrom = /^from:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(source.subarray(0, 64 * 1024).toString('latin1'))?.[1] ?? null;
-  const message = await toParsedMessage(db, serviceId, mail, externalId, rawFrom, now);
+  // the From: header's own text, for a sender mailparser cannot read (only the header block is searched)
+  const head = source.subarray(0, 64 * 1024).toString('latin1').split(/\r?\n\r?\n/, 1)[0];
+  const rawFrom = /^from:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(head)?.[1] ?? null;
+  const message = await toParsedMessage(db, serviceId, mail, externalId, rawFrom, now, mailboxSettings(ctx.account).from.address || null);
   await ctx.deliver({ messages: [message], receipts: [] });
 }

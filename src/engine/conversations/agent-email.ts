@@ -33,11 +33,13 @@ export async function resolveAgentEmail(u: UnitOfWork, c: ConversationView, inpu
   const parsed = EmailPayload.safeParse(r?.parent);
   const parent = parsed.success ? parsed.data : null;
   const defaults = defaultRecipients(parent, mode, r?.own ?? null, r?.customer ?? null);
+  const own = r?.own?.trim().toLowerCase() ?? null;
+  // the mailbox itself is never a recipient (a reply-all would write to itself)
   const clean = (xs: string[] | undefined, field: string) =>
     (xs ?? []).map((x) => x.trim().toLowerCase()).filter(Boolean).map((x, i) => {
       if (!isEmailAddress(x)) throw badAddress(`email.${field}.${i}`);
       return x;
-    });
+    }).filter((x) => x !== own);
   const to = input?.to?.length ? clean(input.to, 'to') : defaults.to;
   const cc = input?.cc !== undefined ? clean(input.cc, 'cc') : defaults.cc;
   const bcc = clean(input?.bcc, 'bcc');

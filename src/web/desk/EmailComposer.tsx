@@ -35,7 +35,7 @@ export function EmailComposer({ protocol, subject, messages, disabled, onSend }:
     return null;
   }, [messages]);
   const [mode, setMode] = useState<EmailMode>('reply');
-  const defaults = defaultRecipients(parent, mode, null, null);
+  const defaults = defaultRecipients(parent, mode, parent?.mailbox ?? null, null);
   const [to, setTo] = useState<string | null>(null);
   const [cc, setCc] = useState<string | null>(null);
   const [bcc, setBcc] = useState('');
