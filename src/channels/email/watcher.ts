@@ -115,6 +115,9 @@ async function takeMessage(ctx: WorkerContext, serviceId: string, source: Buffer
     await recordRecognised(db, { accountId: ctx.account.id, ...where, kind: mail.machine, messageId: mail.messageId, sender: mail.from?.address ?? null, subject: mail.subject }, now);
     return;
   }
+  // the mailbox's own e-mails (a Sent copy in the folder read, a loop through an alias) open nothing
+  const own = mailboxSettings(ctx.account).from.address;
+  if (own && mail.from?.address === own) return;
   const externalId = emailExternalId(mail, where);
   if (await alreadyStored(db, serviceId, externalId)) return;
   // the From: header's own text, for a sender mailparser cannot read (only the header block is searched)
