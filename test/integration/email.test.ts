@@ -129,6 +129,8 @@ describe.skipIf(!!skip)('the e-mail channel (Dovecot + SMTP)', () => {
     // a reply by In-Reply-To, and one by the protocol in the subject, go to the open demand
     await dovecot.append(mailbox, await composeEmail({ from: 'maria@cliente.test', to: FROM, subject: 'Re: Pedido 4521 não chegou', messageId: '<r1@cliente.test>', inReplyTo: '<pedido-4521@cliente.test>', references: '<pedido-4521@cliente.test>', text: 'Alguma novidade?' }));
     await dovecot.append(mailbox, await composeEmail({ from: 'maria@cliente.test', to: FROM, subject: `Sobre o [#${c.protocol}]`, messageId: '<r2@cliente.test>', text: 'Ainda aguardo.' }));
+    // the mailbox's own e-mail (a copy of a reply in the folder read) opens nothing
+    await dovecot.append(mailbox, await composeEmail({ from: FROM, to: 'maria@cliente.test', subject: 'Re: Pedido 4521 não chegou', messageId: '<copia@loja.test>', text: 'Nossa resposta.' }));
     // bounces and auto-replies: recognised, no demand
     await dovecot.append(mailbox, await composeEmail({ from: 'ferias@cliente.test', to: FROM, subject: 'Ausente', messageId: '<ausente@cliente.test>', text: 'Estou de férias.', headers: { 'Auto-Submitted': 'auto-replied' } }));
     await dovecot.append(mailbox, await composeEmail({ from: 'outro@cliente.test', to: FROM, subject: 'Resposta automática', messageId: '<auto2@cliente.test>', text: 'Recebido.', headers: { 'X-Autoreply': 'yes' } }));
