@@ -69,7 +69,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       await catalogChanged();
     },
   });
-  channelAccountRoutes(app, deps);
+  channelAccountRoutes(app, deps, catalogChanged);
   registerCrud(app, db, { path: '/api/services', tag: 'services', def: defs.services, item: c.Service, create: c.CreateService, update: c.UpdateService, read: ALL_ROLES, write: ADMIN, onChange: catalogChanged });
   registerCrud(app, db, { path: '/api/pause-reasons', tag: 'pause-reasons', def: defs.pauseReasons, item: c.PauseReason, create: c.CreatePauseReason, update: c.UpdatePauseReason, read: ALL_ROLES, write: ADMIN });
   registerCrud(app, db, { path: '/api/classifications', tag: 'classifications', def: defs.classifications, item: c.Classification, create: c.CreateClassification, update: c.UpdateClassification, read: ALL_ROLES, write: ADMIN });
