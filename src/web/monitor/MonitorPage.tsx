@@ -244,8 +244,9 @@ export function MonitorPage() {
             onChange={(v) => setParams((p) => {
               const next = new URLSearchParams(p);
               if (!v || v === 'position') next.delete('tab');
-              if (v !== 'wallet') next.delete('service');
               else next.set('tab', v);
+              // the Carteira WhatsApp's chosen service belongs to that tab only
+              if (v !== 'wallet') next.delete('service');
               return next;
             }, { replace: true })}
             keepMounted={false}

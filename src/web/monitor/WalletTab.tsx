@@ -44,7 +44,7 @@ function WalletFigures({ wallet }: { wallet: WhatsAppWallet }) {
       <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
         <Figure label={t('monitor.wallet.balance')} testId="wallet-balance">
           {wallet.provider === 'meta' ? (
-            <Text size="sm" mt={4}>{t('monitor.wallet.noWallet')}</Text>
+            <Text size="sm" mt={4} data-testid="wallet-no-wallet">{t('monitor.wallet.noWallet')}</Text>
           ) : (
             <>
               <Text fz={28} fw={700} lh={1.2} className={classes.num} c={wallet.balance !== null && wallet.balance <= 0 ? 'red.8' : undefined} data-testid="wallet-balance-value">
