@@ -100,7 +100,9 @@ describeBrowser('Início → Carteira WhatsApp', () => {
   };
 
   it('asks for a WhatsApp service first; lists the supervisor’s WhatsApp services only', async () => {
-    await page.goto(`${server.url}/monitor?tab=wallet`);
+    await page.goto(`${server.url}/monitor`);
+    await page.getByTestId('tab-wallet').click();
+    await page.waitForURL(/\/monitor\?tab=wallet$/);
     await page.getByTestId('wallet-tab').waitFor();
     await shows('wallet-choose', 'Selecione um serviço de WhatsApp');
     await page.getByRole('combobox', { name: 'Serviço de WhatsApp' }).click();
@@ -127,6 +129,11 @@ describeBrowser('Início → Carteira WhatsApp', () => {
     expect(await add.getAttribute('target')).toBe('_blank');
     expect(await add.getAttribute('rel')).toContain('noopener');
     expect(page.url()).toContain(`service=${vendas.id}`);
+    // the chosen service is the tab's: another tab drops it, the address brings it back
+    await page.getByTestId('tab-panel').click();
+    await page.waitForURL(/\/monitor\?tab=panel$/);
+    await page.goto(`${server.url}/monitor?tab=wallet&service=${vendas.id}`);
+    await shows('wallet-quality-value', 'Alta');
   });
 
   it('repaints live when a reading finds the balance down and the quality lower; the alert reaches the bell', async () => {
