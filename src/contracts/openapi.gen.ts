@@ -312,7 +312,7 @@ export interface Operations {
     response: {
       items: Array<{
         id: number;
-        rule: "agent_paused_too_long" | "queue_wait_over_target" | "no_interaction" | "long_service" | "queue_too_long" | "service_level_below_target";
+        rule: "agent_paused_too_long" | "queue_wait_over_target" | "no_interaction" | "long_service" | "queue_too_long" | "service_level_below_target" | "wallet_balance_low" | "number_quality_dropped";
         severity: "info" | "warning" | "critical";
         subjectType: "agent" | "conversation" | "service";
         subjectId: string;
@@ -1649,6 +1649,7 @@ export interface Operations {
         longServiceMinutes: number;
         queueLength: number;
         serviceLevelPercent: number;
+        walletMinBalance: number;
       };
       allowPrivateWebhookTargets: boolean;
     };
@@ -2278,6 +2279,7 @@ export interface Operations {
         longServiceMinutes: number;
         queueLength: number;
         serviceLevelPercent: number;
+        walletMinBalance?: number;
       };
       allowPrivateWebhookTargets?: boolean;
     };
@@ -2308,6 +2310,7 @@ export interface Operations {
         longServiceMinutes: number;
         queueLength: number;
         serviceLevelPercent: number;
+        walletMinBalance: number;
       };
       allowPrivateWebhookTargets: boolean;
     };

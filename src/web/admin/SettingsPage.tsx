@@ -92,6 +92,7 @@ function buildGroups(t: TFunction, current: string | undefined): Group[] {
         { name: 'longServiceMinutes', label: t('settings.alerts.longService'), type: 'number', min: 1, max: 1440, unit: min, required: true },
         { name: 'queueLength', label: t('settings.alerts.queueLength'), type: 'number', min: 1, max: 100_000, unit: t('units.conversations'), required: true },
         { name: 'serviceLevelPercent', label: t('settings.alerts.serviceLevel'), type: 'number', min: 1, max: 100, unit: pct, required: true },
+        { name: 'walletMinBalance', label: t('settings.alerts.walletMinBalance'), description: t('settings.alerts.walletMinBalanceHelp'), type: 'number', min: 0, max: 1_000_000_000, required: true },
         { name: 'queueWaitOverTarget', label: t('settings.alerts.queueWait'), type: 'boolean' },
       ],
     },

@@ -229,6 +229,7 @@ export class DeskStore {
     'catalog.updated': () => undefined,
     'alert.created': () => undefined,
     'alert.resolved': () => undefined,
+    'whatsapp.wallet.updated': () => undefined,
   };
 
   private applyAgent(a: AgentView): void {

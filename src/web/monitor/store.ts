@@ -2,6 +2,7 @@ import type { AgentView, ConversationView, MessageView, WhisperView } from '../.
 import type { RealtimeEvent } from '../../contracts/events';
 import { dispatchEvent, type EventHandlers } from '../../contracts/event-handlers';
 import type { MonitorFilter, MonitorSnapshot } from '../../contracts/monitor';
+import type { WhatsAppWallet } from '../../contracts/whatsapp';
 import { isOpenState } from '../../shared/states';
 import { get, post } from '../api';
 import { RealtimeClient, type ConnectionStatus, type StreamMessage } from '../realtime/client';
@@ -69,6 +70,7 @@ export class MonitorStore {
   private state: MonitorState;
   private readonly listeners = new Set<() => void>();
   private readonly catalogListeners = new Set<() => void>();
+  private readonly walletListeners = new Set<(w: WhatsAppWallet) => void>();
   private readonly conversationListeners = new Set<(c: ConversationView | null) => void>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubs: (() => void)[] = [];
@@ -92,6 +94,12 @@ export class MonitorStore {
   onCatalogUpdated(l: () => void): () => void {
     this.catalogListeners.add(l);
     return () => this.catalogListeners.delete(l);
+  }
+
+  /** A WhatsApp service's wallet as each reading pushes it (Carteira WhatsApp). */
+  onWallet(l: (w: WhatsAppWallet) => void): () => void {
+    this.walletListeners.add(l);
+    return () => this.walletListeners.delete(l);
   }
 
   /**
@@ -143,6 +151,7 @@ export class MonitorStore {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.listeners.clear();
     this.catalogListeners.clear();
+    this.walletListeners.clear();
     this.conversationListeners.clear();
   }
 
@@ -224,6 +233,9 @@ export class MonitorStore {
     },
     'alert.created': (e) => this.alerts.created(e.alert),
     'alert.resolved': (e) => this.alerts.resolved(e.alert),
+    'whatsapp.wallet.updated': (e) => {
+      for (const l of this.walletListeners) l(e.wallet);
+    },
   };
 
   private applyConversation(c: ConversationView): void {

@@ -304,6 +304,8 @@ export const en: typeof ptBR = {
       longService: 'Conversation open for more than',
       queueLength: 'Queue longer than',
       serviceLevel: 'SL below',
+      walletMinBalance: 'WhatsApp wallet balance below',
+      walletMinBalanceHelp: "In each wallet's currency (Gupshup); 0 turns the alert off. A drop in the number's quality always raises an alert.",
     },
     webhooks: {
       title: 'API channel webhooks',

@@ -303,6 +303,8 @@ export const ptBR = {
       longService: 'Atendimento aberto há mais de',
       queueLength: 'Fila maior que',
       serviceLevel: 'NS abaixo de',
+      walletMinBalance: 'Saldo da carteira WhatsApp abaixo de',
+      walletMinBalanceHelp: "Na moeda de cada carteira (Gupshup); 0 desliga o alerta. A qualidade do número gera alerta sempre que cai.",
     },
     webhooks: {
       title: 'Webhooks do canal API',
