@@ -119,6 +119,7 @@ export const SendMessageBody = z.strictObject({
   text: z.string().trim().max(4096).optional(),
   attachmentIds: z.array(Id).max(1).optional().describe('one file per message: the desk sends one message per file'),
   template: z.strictObject({ id: Id, parameters: z.array(z.string().max(1024)).max(20) }).optional(),
+  replyToMessageId: z.number().int().positive().optional().describe('the message of this conversation this one answers (the desk’s Responder): sent with the provider’s reply context where it has one'),
 }).refine((b) => Boolean(b.text) || Boolean(b.attachmentIds?.length) || Boolean(b.template), { message: 'write a message, attach a file or pick a template', path: ['text'] })
   .refine((b) => !(b.template && (b.text || b.attachmentIds?.length)), { message: 'a template goes alone, without text or files', path: ['template'] });
 export const WhisperBody = z.strictObject({ text: z.string().trim().min(1).max(2000) });

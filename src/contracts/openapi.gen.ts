@@ -1171,6 +1171,18 @@ export interface Operations {
       totalExact: boolean;
     };
   };
+  /** GET /media/{attachmentId}: A file an agent sends, for the provider that delivers it (a signed link that expires in hours) */
+  getMediaByAttachmentId: {
+    params: {
+      attachmentId: string;
+    };
+    query: {
+      exp: string;
+      sig: string;
+    };
+    body: never;
+    response: unknown;
+  };
   /** GET /api/monitor/conversations: Monitorar: the open conversations, or those that started today or yesterday, grouped by status, service, agent or channel with their counts; with `group`, that group’s rows in keyset pages */
   getMonitorConversations: {
     params: never;
@@ -2885,6 +2897,8 @@ export interface Operations {
         id: string;
         parameters: Array<string>;
       };
+      /** the message of this conversation this one answers (the desk’s Responder): sent with the provider’s reply context where it has one */
+      replyToMessageId?: number;
     };
     response: {
       id: number;
@@ -3531,6 +3545,7 @@ export const OPERATIONS = {
   getIndicators: { method: 'GET', path: '/api/indicators' },
   getIndicatorsConversations: { method: 'GET', path: '/api/indicators/conversations' },
   getLookbackConversations: { method: 'GET', path: '/api/lookback/conversations' },
+  getMediaByAttachmentId: { method: 'GET', path: '/media/{attachmentId}' },
   getMonitorConversations: { method: 'GET', path: '/api/monitor/conversations' },
   getMonitorSnapshot: { method: 'GET', path: '/api/monitor/snapshot' },
   getPauseReasons: { method: 'GET', path: '/api/pause-reasons' },

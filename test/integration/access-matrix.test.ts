@@ -74,6 +74,8 @@ const TABLE: Record<string, string> = {
   'POST /api/services/{id}/api-credentials':          'apiService | 401 403 403 403 ok | 401 403 403 403 ok',
   // providers' webhooks (public: the provider's signature decides; an unknown account is no address)
   'GET /webhooks/{channel}/{accountId}':              'webhook    | 404 404 404 404 404',
+  // a file's signed link for a provider (public: the signature decides; called here without one, 400)
+  'GET /media/{attachmentId}':                        'attachment | ok ok ok ok ok | ok ok ok ok ok',
   'POST /webhooks/{channel}/{accountId}':             'webhook    | 404 404 404 404 404',
   // the monitor and its alerts
   'GET /api/monitor/snapshot':                        '-          | 401 403 ok ok ok',

@@ -11,6 +11,7 @@ import type { Runtime } from '../../engine/runtime.js';
 import type { Config } from '../config.js';
 import { agentAttachmentRoutes } from './agent-attachments.js';
 import { conversationRoutes } from './conversations.js';
+import { mediaRoutes } from './media.js';
 import { refreshAgentViews } from '../../engine/agents/presence.js';
 import { announceAccessChange } from '../../engine/auth/sessions.js';
 import { MonitorService } from '../../engine/monitor/monitor-service.js';
@@ -40,6 +41,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   settingsRoutes(app, deps);
   conversationRoutes(app, deps);
   agentAttachmentRoutes(app, deps);
+  mediaRoutes(app, deps);
   apiChannelRoutes(app, deps);
   monitorRoutes(app, deps);
   alertRoutes(app, deps);

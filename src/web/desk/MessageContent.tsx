@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Anchor, Badge, Group, Loader, Modal, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Anchor, Badge, Group, Loader, Modal, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { IconAlertTriangle, IconDownload, IconFileText, IconMapPin, IconUser } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../contracts/conversations';
@@ -136,11 +136,18 @@ interface Props {
   m: MessageView;
   /** the conversation's messages, for the quote of a reply and the target of a reaction */
   byExternalId: ReadonlyMap<string, MessageView>;
+  /** the conversation's messages by Mirante's id, for the quote of an agent's reply */
+  byId?: ReadonlyMap<number, MessageView>;
   marks: ReadonlyMap<string, MessageMarks>;
 }
 
+/** The message a reply quotes, when it is in the history: an agent's names it by Mirante's id, a customer's by the provider's. */
+function quotedOf(r: NonNullable<MessageContentPayload['replyTo']>, byId: ReadonlyMap<number, MessageView> | undefined, byExternalId: ReadonlyMap<string, MessageView>) {
+  return (r.messageId !== undefined ? byId?.get(r.messageId) : undefined) ?? (r.externalId ? byExternalId.get(r.externalId) : undefined);
+}
+
 /** The body of one bubble: quote, text, files, place, contacts, and the marks other messages put on it. */
-export function MessageContent({ m, byExternalId, marks }: Props) {
+export function MessageContent({ m, byExternalId, byId, marks }: Props) {
   const { t } = useTranslation('desk');
   const p = readMessagePayload(m.payload);
   const files = (m.attachments ?? []).map((a) => AttachmentEntry.safeParse(a)).flatMap((r) => (r.success ? [r.data] : []));
@@ -175,7 +182,8 @@ export function MessageContent({ m, byExternalId, marks }: Props) {
     <>
       {p.replyTo && (
         <div className={classes.quote} data-testid="message-reply-quote">
-          {quoteText(t, byExternalId.get(p.replyTo.externalId), p.replyTo.text)}
+          <VisuallyHidden>{t('desk.content.inReplyTo')}: </VisuallyHidden>
+          {quoteText(t, quotedOf(p.replyTo, byId, byExternalId), p.replyTo.text)}
         </div>
       )}
       {p.template && (

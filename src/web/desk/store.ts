@@ -438,20 +438,23 @@ export class DeskStore {
   pause = (reasonId: string) => this.agentAction('/api/agent/pause', { reasonId });
   resume = () => this.agentAction('/api/agent/resume');
 
-  async send(id: string, text: string): Promise<void> {
-    const m = await post<MessageView>(`/api/conversations/${id}/messages`, { text });
+  /** Text to the customer; `replyTo`: the message it answers (the desk's "Responder"). */
+  async send(id: string, text: string, replyTo?: number): Promise<void> {
+    const m = await post<MessageView>(`/api/conversations/${id}/messages`, { text, ...(replyTo !== undefined && { replyToMessageId: replyTo }) });
     this.applyMessage(m);
   }
 
   /**
    * Files with the text: one message per file (channels carry one file per message with one
-   * caption), the text as the first file's caption. Each file is uploaded, then sent, in order.
+   * caption), the text as the first file's caption. Each file is uploaded, then sent, in order. The
+   * first carries the reply's quote, as it carries the text.
    */
-  async sendFiles(id: string, text: string, files: readonly File[], onSent?: (file: File) => void): Promise<void> {
+  async sendFiles(id: string, text: string, files: readonly File[], onSent?: (file: File) => void, replyTo?: number): Promise<void> {
     for (const [i, file] of files.entries()) {
       const up = await upload<{ id: string }>(`/api/conversations/${id}/attachments`, file);
-      const body: { attachmentIds: string[]; text?: string } = { attachmentIds: [up.id] };
+      const body: { attachmentIds: string[]; text?: string; replyToMessageId?: number } = { attachmentIds: [up.id] };
       if (i === 0 && text) body.text = text;
+      if (i === 0 && replyTo !== undefined) body.replyToMessageId = replyTo;
       this.applyMessage(await post<MessageView>(`/api/conversations/${id}/messages`, body));
       // a failure further on leaves only the files not sent yet in the composer
       onSent?.(file);
