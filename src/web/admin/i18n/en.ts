@@ -369,6 +369,8 @@ export const en: typeof ptBR = {
       transfer: 'Transferred by a supervisor',
       assign_manually: 'Assigned manually',
       return_to_queue: 'Returned to the service queue',
+      accept_email: 'E-mail accepted in the e-mail filter',
+      discard_email: 'E-mail deleted in the e-mail filter',
       finish_completed: 'Completed by a supervisor',
       finish_cancelled: 'Cancelled by a supervisor',
       export: 'Export',

@@ -368,6 +368,8 @@ export const ptBR = {
       transfer: 'Transferência pelo supervisor',
       assign_manually: 'Alocação de responsável',
       return_to_queue: 'Retorno ao grupo do serviço',
+      accept_email: 'E-mail aceito no filtro de e-mail',
+      discard_email: 'E-mail apagado no filtro de e-mail',
       finish_completed: 'Concluído pelo supervisor',
       finish_cancelled: 'Cancelado pelo supervisor',
       export: 'Exportação',
