@@ -109,7 +109,7 @@ export const en: typeof ptBR = {
     queueTimeoutHelp: 'Longest wait in the queue; then the conversation ends as Gave up/Inactive.',
     inactivityTimeout: 'Inactive-in-service timeout',
     inactivityTimeoutHelp: 'Customer silent while with an agent: the conversation ends as Inactive in service.',
-    emailTriage: 'E-mail filter',
+    emailTriage: 'Enable the e-mail filter',
     emailTriageHelp: 'Each e-mail waits in the initial filter until a supervisor accepts or discards it.',
     key: 'Public key',
     copy: 'Copy key',

@@ -108,7 +108,7 @@ export const ptBR = {
     queueTimeoutHelp: 'Espera máxima em fila; depois, a conversa termina como Desistência/Inatividade.',
     inactivityTimeout: 'Timeout de Inativa PA',
     inactivityTimeoutHelp: 'Cliente sem enviar nada durante o atendimento com o agente: a conversa termina como Inativa PA.',
-    emailTriage: 'Filtro de e-mail',
+    emailTriage: 'Habilitar filtro de e-mail',
     emailTriageHelp: 'Cada e-mail aguarda no filtro inicial até um supervisor aceitar ou descartar.',
     key: 'Chave pública',
     copy: 'Copiar chave',
