@@ -48,6 +48,10 @@ describe('Filtro de E-mail', () => {
     expect(row.triage_at).not.toBeNull();
     expect(row.queued_at).toBeNull();
     expect(await stateOf(b.conversationId)).toBe('queued');
+    // many at once (the inbound batcher takes them together): each its own conversation, each in the filter
+    const burst = await Promise.all(Array.from({ length: 6 }, () => receiveEmail(t.runtime.engine, op.filtered.id, mail())));
+    expect(new Set(burst.map((r) => r.conversationId)).size).toBe(6);
+    for (const r of burst) expect(await stateOf(r.conversationId)).toBe('triage');
   });
 
   it('lists the supervisor’s waiting e-mails, oldest first, with sender, subject, service, files and a preview', async () => {
