@@ -97,6 +97,8 @@ describe('Filtro de E-mail', () => {
     const out = await op.sup.get(`/api/email-triage?serviceId=${other.filtered.id}`);
     expect(out.status).toBe(404);
     expect(out.body.error.message).toContain(other.filtered.id);
+    const ghost = randomUUID();
+    expect((await admin.get(`/api/email-triage?serviceId=${ghost}`)).status).toBe(404);
     for (const [q, field] of [['?limit=0', 'limit'], ['?limit=201', 'limit'], ['?limit=muitos', 'limit'], ['?serviceId=abc', 'serviceId'], ['?x=1', 'x']]) {
       const bad = await op.sup.get(`/api/email-triage${q}`);
       expect(bad.status, q).toBe(400);

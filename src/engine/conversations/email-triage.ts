@@ -20,7 +20,10 @@ const PREVIEW_CHARS = 200;
 /** The e-mails waiting in the filter for the actor's services, oldest first. */
 export async function listTriage(db: Queryable, actor: Actor, q: EmailTriageQuery): Promise<EmailTriagePage> {
   const policy = policyOf(actor);
-  if (q.serviceId && !(await policy.supervisesService(db, q.serviceId))) throw notFound(NOUNS.service, q.serviceId);
+  if (q.serviceId) {
+    const exists = (await db.query('SELECT 1 FROM services WHERE id = $1', [q.serviceId])).rows.length > 0;
+    if (!exists || !(await policy.supervisesService(db, q.serviceId))) throw notFound(NOUNS.service, q.serviceId);
+  }
   const scope = policy.conversationsSql('c', 1);
   const params: unknown[] = [...scope.params];
   let where = `c.state = 'triage' AND ${scope.sql}`;
