@@ -177,15 +177,15 @@ describeBrowser('Filtro de E-mail and Alocar responsável', () => {
     }
     expect((await stateOf(protocols.get('Pedido 3')!)).priority).toBe('normal');
 
-    // Retornar para grupo do serviço for both
+    // Retornar para grupo do serviço: offered for the allocated ones of a selection, and done for them only
     await list.getByTestId('select-all-emails').check();
-    await rowOf('Pedido 3').getByTestId('select-email').uncheck();
-    await rowOf('Reclamação da fatura').getByTestId('select-email').uncheck();
+    expect(await list.getByTestId('email-selected').textContent()).toBe('4 e-mails em espera selecionados');
     await list.getByTestId('return-selected').click();
     for (const s of ['Pedido 1', 'Pedido 2']) {
       await expect.poll(() => rowOf(s).getByText('Alocado para Ana Lima').count()).toBe(0);
       expect(await stateOf(protocols.get(s)!)).toEqual({ state: 'queued', priority: 'returned', preferred_agent_id: null });
     }
+    for (const s of ['Pedido 3', 'Reclamação da fatura']) expect((await stateOf(protocols.get(s)!)).priority).toBe('normal');
     await screenshot(page, 'email-allocate-returned');
     expect(errors).toEqual([]);
   });

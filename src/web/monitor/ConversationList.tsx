@@ -100,6 +100,8 @@ export function ConversationListModal({ spec, onClose }: { spec: ListSpec | null
   const variant = spec?.variant ?? 'position';
   const waitingEmails = rows.filter(isWaitingEmail);
   const chosen = waitingEmails.filter((c) => selected.has(c.id));
+  // returning unpins an allocated e-mail (as the row's action offers it): the others stay as they are
+  const returnable = chosen.filter((c) => c.preferredAgentId !== null);
   const toggle = (id: string, on: boolean) => setSelected((prev) => {
     const next = new Set(prev);
     if (on) next.add(id);
@@ -109,8 +111,8 @@ export function ConversationListModal({ spec, onClose }: { spec: ListSpec | null
   const returnChosen = async () => {
     setReturning(true);
     try {
-      await store.returnManyToQueue(chosen.map((c) => c.id));
-      notifications.show({ color: 'teal', message: t('monitor.list.returnedMany', { count: chosen.length }) });
+      await store.returnManyToQueue(returnable.map((c) => c.id));
+      notifications.show({ color: 'teal', message: t('monitor.list.returnedMany', { count: returnable.length }) });
       setSelected(new Set());
     } catch (err) {
       notifications.show({ color: 'red', message: err instanceof ApiError ? err.message : String(err) });
@@ -160,7 +162,7 @@ export function ConversationListModal({ spec, onClose }: { spec: ListSpec | null
           <Button size="xs" leftSection={<IconUserPlus size={16} />} disabled={!chosen.length} onClick={() => setAllocating(chosen)} data-testid="allocate-selected">
             {t('monitor.list.allocateSelected')}
           </Button>
-          <Button size="xs" variant="default" leftSection={<IconArrowBackUp size={16} />} disabled={!chosen.length} loading={returning} onClick={() => void returnChosen()} data-testid="return-selected">
+          <Button size="xs" variant="default" leftSection={<IconArrowBackUp size={16} />} disabled={!returnable.length} loading={returning} onClick={() => void returnChosen()} data-testid="return-selected">
             {t('monitor.list.returnSelected')}
           </Button>
         </Group>
