@@ -901,6 +901,31 @@ export interface Operations {
       }>;
     };
   };
+  /** GET /api/email-triage: Filtro de E-mail: the e-mails waiting in the filter, oldest first (Qtd E-mail(s) is `limit`) */
+  getEmailTriage: {
+    params: never;
+    query: {
+      serviceId?: string;
+      limit?: number;
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        protocol: string;
+        /** ISO 8601 date-time */
+        receivedAt: string;
+        fromName: string | null;
+        fromAddress: string | null;
+        subject: string | null;
+        serviceId: string;
+        serviceName: string;
+        attachments: number;
+        preview: string;
+      }>;
+      total: number;
+    };
+  };
   /** GET /healthz: Liveness and readiness: 200 while the database answers, 503 when it does not or the node is shutting down */
   getHealthz: {
     params: never;
@@ -2740,6 +2765,68 @@ export interface Operations {
       updatedAt: string;
     };
   };
+  /** POST /api/conversations/assign: Alocar responsável for a selection of queued conversations; all or nothing (404 names unknown ids, 409 ids not queued) */
+  postConversationsAssign: {
+    params: never;
+    query: never;
+    body: {
+      conversationIds: Array<string>;
+      agentId: string;
+    };
+    response: {
+      items: Array<{
+        id: string;
+        protocol: string;
+        serviceId: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        contactId: string;
+        contactName: string | null;
+        direction: "inbound" | "outbound";
+        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+        priority: "manual" | "returned" | "normal";
+        agentId: string | null;
+        preferredAgentId: string | null;
+        subject: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        botStartedAt: string | null;
+        /** ISO 8601 date-time */
+        botEndedAt: string | null;
+        /** ISO 8601 date-time */
+        queuedAt: string | null;
+        /** ISO 8601 date-time */
+        firstQueuedAt: string | null;
+        /** ISO 8601 date-time */
+        assignedAt: string | null;
+        /** ISO 8601 date-time */
+        firstAssignedAt: string | null;
+        /** ISO 8601 date-time */
+        firstAgentMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastCustomerMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastAgentMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastMessageAt: string | null;
+        lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
+        /** ISO 8601 date-time */
+        finishedAt: string | null;
+        finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
+        classificationId: string | null;
+        wrapup: {
+          [key: string]: unknown;
+        } | null;
+        notes: string | null;
+        transferCount: number;
+        window?: {
+          hours: number;
+          /** ISO 8601 date-time */
+          closesAt: string | null;
+        } | null;
+      }>;
+    };
+  };
   /** POST /api/conversations/{id}/assign: Alocar responsável: a queued conversation goes first to this agent */
   postConversationsByIdAssign: {
     params: {
@@ -3074,6 +3161,189 @@ export interface Operations {
     query: never;
     body: never;
     response: void;
+  };
+  /** POST /api/conversations/return-to-queue: Retornar para grupo do serviço for a selection (queued or in service); all or nothing (404 names unknown ids, 409 ids in another state) */
+  postConversationsReturnToQueue: {
+    params: never;
+    query: never;
+    body: {
+      conversationIds: Array<string>;
+    };
+    response: {
+      items: Array<{
+        id: string;
+        protocol: string;
+        serviceId: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        contactId: string;
+        contactName: string | null;
+        direction: "inbound" | "outbound";
+        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+        priority: "manual" | "returned" | "normal";
+        agentId: string | null;
+        preferredAgentId: string | null;
+        subject: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        botStartedAt: string | null;
+        /** ISO 8601 date-time */
+        botEndedAt: string | null;
+        /** ISO 8601 date-time */
+        queuedAt: string | null;
+        /** ISO 8601 date-time */
+        firstQueuedAt: string | null;
+        /** ISO 8601 date-time */
+        assignedAt: string | null;
+        /** ISO 8601 date-time */
+        firstAssignedAt: string | null;
+        /** ISO 8601 date-time */
+        firstAgentMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastCustomerMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastAgentMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastMessageAt: string | null;
+        lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
+        /** ISO 8601 date-time */
+        finishedAt: string | null;
+        finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
+        classificationId: string | null;
+        wrapup: {
+          [key: string]: unknown;
+        } | null;
+        notes: string | null;
+        transferCount: number;
+        window?: {
+          hours: number;
+          /** ISO 8601 date-time */
+          closesAt: string | null;
+        } | null;
+      }>;
+    };
+  };
+  /** POST /api/email-triage/accept: Aceitar e-mail(s): to the service’s queue; all or nothing (404 names unknown ids, 409 ids no longer in the filter) */
+  postEmailTriageAccept: {
+    params: never;
+    query: never;
+    body: {
+      conversationIds: Array<string>;
+    };
+    response: {
+      items: Array<{
+        id: string;
+        protocol: string;
+        serviceId: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        contactId: string;
+        contactName: string | null;
+        direction: "inbound" | "outbound";
+        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+        priority: "manual" | "returned" | "normal";
+        agentId: string | null;
+        preferredAgentId: string | null;
+        subject: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        botStartedAt: string | null;
+        /** ISO 8601 date-time */
+        botEndedAt: string | null;
+        /** ISO 8601 date-time */
+        queuedAt: string | null;
+        /** ISO 8601 date-time */
+        firstQueuedAt: string | null;
+        /** ISO 8601 date-time */
+        assignedAt: string | null;
+        /** ISO 8601 date-time */
+        firstAssignedAt: string | null;
+        /** ISO 8601 date-time */
+        firstAgentMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastCustomerMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastAgentMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastMessageAt: string | null;
+        lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
+        /** ISO 8601 date-time */
+        finishedAt: string | null;
+        finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
+        classificationId: string | null;
+        wrapup: {
+          [key: string]: unknown;
+        } | null;
+        notes: string | null;
+        transferCount: number;
+        window?: {
+          hours: number;
+          /** ISO 8601 date-time */
+          closesAt: string | null;
+        } | null;
+      }>;
+    };
+  };
+  /** POST /api/email-triage/discard: Apagar e-mail(s): discarded, kept for the record; all or nothing (404 names unknown ids, 409 ids no longer in the filter) */
+  postEmailTriageDiscard: {
+    params: never;
+    query: never;
+    body: {
+      conversationIds: Array<string>;
+    };
+    response: {
+      items: Array<{
+        id: string;
+        protocol: string;
+        serviceId: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        contactId: string;
+        contactName: string | null;
+        direction: "inbound" | "outbound";
+        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+        priority: "manual" | "returned" | "normal";
+        agentId: string | null;
+        preferredAgentId: string | null;
+        subject: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        botStartedAt: string | null;
+        /** ISO 8601 date-time */
+        botEndedAt: string | null;
+        /** ISO 8601 date-time */
+        queuedAt: string | null;
+        /** ISO 8601 date-time */
+        firstQueuedAt: string | null;
+        /** ISO 8601 date-time */
+        assignedAt: string | null;
+        /** ISO 8601 date-time */
+        firstAssignedAt: string | null;
+        /** ISO 8601 date-time */
+        firstAgentMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastCustomerMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastAgentMessageAt: string | null;
+        /** ISO 8601 date-time */
+        lastMessageAt: string | null;
+        lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
+        /** ISO 8601 date-time */
+        finishedAt: string | null;
+        finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
+        classificationId: string | null;
+        wrapup: {
+          [key: string]: unknown;
+        } | null;
+        notes: string | null;
+        transferCount: number;
+        window?: {
+          hours: number;
+          /** ISO 8601 date-time */
+          closesAt: string | null;
+        } | null;
+      }>;
+    };
   };
   /** POST /api/pause-reasons: Create pause-reasons */
   postPauseReasons: {
@@ -3541,6 +3811,7 @@ export const OPERATIONS = {
   getConversations: { method: 'GET', path: '/api/conversations' },
   getConversationsById: { method: 'GET', path: '/api/conversations/{id}' },
   getConversationsByIdTransferTargets: { method: 'GET', path: '/api/conversations/{id}/transfer-targets' },
+  getEmailTriage: { method: 'GET', path: '/api/email-triage' },
   getHealthz: { method: 'GET', path: '/healthz' },
   getIndicators: { method: 'GET', path: '/api/indicators' },
   getIndicatorsConversations: { method: 'GET', path: '/api/indicators/conversations' },
@@ -3591,6 +3862,7 @@ export const OPERATIONS = {
   postChannelAccountsByIdTest: { method: 'POST', path: '/api/channel-accounts/{id}/test' },
   postChannelsApiByServiceIdMessages: { method: 'POST', path: '/api/channels/api/{serviceId}/messages' },
   postClassifications: { method: 'POST', path: '/api/classifications' },
+  postConversationsAssign: { method: 'POST', path: '/api/conversations/assign' },
   postConversationsByIdAssign: { method: 'POST', path: '/api/conversations/{id}/assign' },
   postConversationsByIdAttachments: { method: 'POST', path: '/api/conversations/{id}/attachments' },
   postConversationsByIdFinish: { method: 'POST', path: '/api/conversations/{id}/finish' },
@@ -3599,6 +3871,9 @@ export const OPERATIONS = {
   postConversationsByIdTransfer: { method: 'POST', path: '/api/conversations/{id}/transfer' },
   postConversationsByIdWhispers: { method: 'POST', path: '/api/conversations/{id}/whispers' },
   postConversationsByIdWhispersRead: { method: 'POST', path: '/api/conversations/{id}/whispers/read' },
+  postConversationsReturnToQueue: { method: 'POST', path: '/api/conversations/return-to-queue' },
+  postEmailTriageAccept: { method: 'POST', path: '/api/email-triage/accept' },
+  postEmailTriageDiscard: { method: 'POST', path: '/api/email-triage/discard' },
   postPauseReasons: { method: 'POST', path: '/api/pause-reasons' },
   postServices: { method: 'POST', path: '/api/services' },
   postServicesByIdApiCredentials: { method: 'POST', path: '/api/services/{id}/api-credentials' },

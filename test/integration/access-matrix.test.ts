@@ -67,6 +67,13 @@ const TABLE: Record<string, string> = {
   'GET /api/conversations/{id}/transfer-targets':     'live       | 401 ok 404 ok ok | 401 404 ok 404 ok',
   'POST /api/conversations/{id}/assign':              'done       | 401 403 404 ok ok | 401 403 ok 404 ok',
   'POST /api/conversations/{id}/return-to-queue':     'done       | 401 403 404 ok ok | 401 403 ok 404 ok',
+  // many at once: the ids travel in the body (team A's finished conversation: 409 in scope, 404 outside)
+  'POST /api/conversations/assign':                   '-          | 401 403 404 ok ok',
+  'POST /api/conversations/return-to-queue':          '-          | 401 403 404 ok ok',
+  // Filtro de E-mail (its scope in detail: email-triage.test.ts)
+  'GET /api/email-triage':                            '-          | 401 403 ok ok ok',
+  'POST /api/email-triage/accept':                    '-          | 401 403 404 ok ok',
+  'POST /api/email-triage/discard':                   '-          | 401 403 404 ok ok',
   'POST /api/conversations/{id}/whispers':            'live       | 401 ok 404 ok ok | 401 404 ok 404 ok',
   'POST /api/conversations/{id}/whispers/read':       'live       | 401 ok 404 ok ok | 401 404 ok 404 ok',
   // the API channel: its own bearer token, whoever calls
@@ -151,6 +158,10 @@ const BODIES: Record<string, () => unknown> = {
   'POST /api/conversations/{id}/transfer': () => ({ toServiceId: randomUUID() }),
   'POST /api/conversations/{id}/assign': () => ({ agentId: randomUUID() }),
   'POST /api/conversations/{id}/whispers': () => ({ text: 'matriz de acesso' }),
+  'POST /api/conversations/assign': () => ({ conversationIds: [A.done], agentId: A.agent.id }),
+  'POST /api/conversations/return-to-queue': () => ({ conversationIds: [A.done] }),
+  'POST /api/email-triage/accept': () => ({ conversationIds: [A.done] }),
+  'POST /api/email-triage/discard': () => ({ conversationIds: [A.done] }),
   // a customer message without the service's bearer token
   'POST /api/channels/api/{serviceId}/messages': () => ({ contact: { externalId: unique('cli') }, externalId: unique('m'), text: 'oi' }),
 };

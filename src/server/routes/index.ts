@@ -12,6 +12,7 @@ import type { Config } from '../config.js';
 import { agentAttachmentRoutes } from './agent-attachments.js';
 import { conversationRoutes } from './conversations.js';
 import { mediaRoutes } from './media.js';
+import { emailTriageRoutes } from './email-triage.js';
 import { refreshAgentViews } from '../../engine/agents/presence.js';
 import { announceAccessChange } from '../../engine/auth/sessions.js';
 import { MonitorService } from '../../engine/monitor/monitor-service.js';
@@ -40,6 +41,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   authRoutes(app, deps);
   settingsRoutes(app, deps);
   conversationRoutes(app, deps);
+  emailTriageRoutes(app, deps);
   agentAttachmentRoutes(app, deps);
   mediaRoutes(app, deps);
   apiChannelRoutes(app, deps);

@@ -100,10 +100,13 @@ function Attachment({ entry }: { entry: AttachmentEntry }) {
   if (kind === 'audio') return <audio className={classes.attAudio} controls preload="metadata" src={url} aria-label={label} data-testid="attachment-audio" />;
   if (kind === 'video') return <video className={classes.attVideo} controls preload="metadata" src={url} aria-label={label} data-testid="attachment-video" />;
   return (
-    <Anchor href={url} download={entry.name} className={classes.attDoc} aria-label={`${t('desk.content.download')}: ${label}`} data-testid="attachment-document">
+    // the name read aloud is the visible text with "Baixar" before it (an aria-label that left the
+    // visible text out failed axe's label-content-name-mismatch); a long name ends in an ellipsis with a title
+    <Anchor href={url} download={entry.name} className={classes.attDoc} data-testid="attachment-document">
       <IconFileText size={22} aria-hidden />
       <span className={classes.attDocText}>
-        <span className={classes.attDocName}>{entry.name}</span>
+        <VisuallyHidden>{t('desk.content.download')}: </VisuallyHidden>
+        <span className={classes.attDocName} title={entry.name}>{entry.name}</span>
         <span className={classes.attDocSize}>{fileSize(entry.size, i18n.language)}</span>
       </span>
       <IconDownload size={16} aria-hidden />

@@ -319,5 +319,9 @@ export class MonitorStore {
   }
 
   assign = (id: string, agentId: string) => post<ConversationView>(`/api/conversations/${id}/assign`, { agentId });
+  /** Alocar responsável for a selection: all or nothing. */
+  assignMany = (conversationIds: string[], agentId: string) => post<{ items: ConversationView[] }>('/api/conversations/assign', { conversationIds, agentId });
+  /** Retornar para grupo do serviço for a selection: all or nothing. */
+  returnManyToQueue = (conversationIds: string[]) => post<{ items: ConversationView[] }>('/api/conversations/return-to-queue', { conversationIds });
   returnToQueue = (id: string) => post<ConversationView>(`/api/conversations/${id}/return-to-queue`);
 }

@@ -17,6 +17,8 @@ export interface NavItem {
   label: string;
   roles: Role[];
   icon?: ReactNode;
+  /** a live count beside the label (the e-mails waiting in the filter) */
+  badge?: ReactNode;
 }
 
 export interface NavSection {
@@ -80,7 +82,7 @@ export function AppLayout({ sections }: { sections: NavSection[] }) {
               <div key={i}>
                 {s.label && <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" mt="md" mb={4}>{s.label}</Text>}
                 {items.map((it) => (
-                  <NavLink key={it.to} component={RouterLink} to={it.to} label={it.label} leftSection={it.icon} active={location.pathname === it.to || location.pathname.startsWith(`${it.to}/`)} />
+                  <NavLink key={it.to} component={RouterLink} to={it.to} label={it.label} leftSection={it.icon} rightSection={it.badge} active={location.pathname === it.to || location.pathname.startsWith(`${it.to}/`)} />
                 ))}
               </div>
             );
