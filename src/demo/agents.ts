@@ -28,7 +28,7 @@ export function chooseAgents<T extends { teamIds: string[] }>(users: T[], count:
 }
 
 /** The shortest real wait between an agent's looks at their conversations, whatever the speed. */
-const MIN_POLL_MS = 250;
+const MIN_POLL_MS = 750;
 
 export async function runAgents(
   env: DemoEnv,
@@ -46,7 +46,8 @@ export async function runAgents(
     const roll = Math.random();
     if (roll < 0.05) {
       const targets = (await s.call<any>('GET', `/api/conversations/${c.id}/transfer-targets`)).body;
-      const to = targets?.agents?.find((a: any) => a.state === 'available' || a.state === 'in_service');
+      // a Livre agent with nothing open: one with work may fill up (or pause) before the transfer lands
+      const to = targets?.agents?.find((a: any) => a.state === 'available' && a.open === 0);
       if (to && (await s.call('POST', `/api/conversations/${c.id}/transfer`, { toAgentId: to.id })).status === 200) {
         log(`${who} transferiu ${c.protocol} para ${to.name}`);
         return;
