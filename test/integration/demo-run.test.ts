@@ -55,10 +55,11 @@ beforeAll(async () => {
   runEnd = new Date();
 }, 170_000);
 
+// closing lets every request in flight finish (server/shutdown.ts): on a loaded machine that can take a while
 afterAll(async () => {
   await app?.close();
   await drop?.();
-});
+}, 120_000);
 
 const sinceRun = async <T>(sql: string) => (await db.query<T>(sql, [runStart])).rows;
 
