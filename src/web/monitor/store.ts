@@ -3,7 +3,7 @@ import type { RealtimeEvent } from '../../contracts/events';
 import { dispatchEvent, type EventHandlers } from '../../contracts/event-handlers';
 import type { MonitorFilter, MonitorSnapshot } from '../../contracts/monitor';
 import { isOpenState } from '../../shared/states';
-import { get, post } from '../api';
+import { call } from '../api';
 import { RealtimeClient, type ConnectionStatus, type StreamMessage } from '../realtime/client';
 import { mergeById, mergeMessages } from '../realtime/merge';
 import { AlertInbox } from './alerts';
@@ -275,7 +275,7 @@ export class MonitorStore {
   async loadDetail(id: string): Promise<void> {
     const before = this.details.get(id)?.rev;
     try {
-      const d = await get<{ conversation: ConversationView; messages: MessageView[]; whispers: WhisperView[] }>(`/api/conversations/${id}`);
+      const d = await call('getConversationsById', { params: { id } });
       const entry = this.details.get(id);
       if (!entry) return;
       entry.detail = {
@@ -295,7 +295,7 @@ export class MonitorStore {
   // --- actions (HTTP; the stream confirms them) ---------------------------------------------------
 
   async whisper(id: string, text: string): Promise<void> {
-    const w = await post<WhisperView>(`/api/conversations/${id}/whispers`, { text });
+    const w = await call('postConversationsByIdWhispers', { params: { id }, body: { text } });
     this.patchDetail(id, (d) => ({ ...d, whispers: mergeById(d.whispers, [w]) }));
   }
 
@@ -303,9 +303,9 @@ export class MonitorStore {
   async markWhispersRead(id: string): Promise<void> {
     const now = new Date().toISOString();
     this.patchDetail(id, (d) => ({ ...d, whispers: d.whispers.map((w) => (w.authorId === w.agentId && !w.readAt ? { ...w, readAt: now } : w)) }));
-    await post(`/api/conversations/${id}/whispers/read`).catch(() => undefined);
+    await call('postConversationsByIdWhispersRead', { params: { id } }).catch(() => undefined);
   }
 
-  assign = (id: string, agentId: string) => post<ConversationView>(`/api/conversations/${id}/assign`, { agentId });
-  returnToQueue = (id: string) => post<ConversationView>(`/api/conversations/${id}/return-to-queue`);
+  assign = (id: string, agentId: string) => call('postConversationsByIdAssign', { params: { id }, body: { agentId } });
+  returnToQueue = (id: string) => call('postConversationsByIdReturnToQueue', { params: { id } });
 }
