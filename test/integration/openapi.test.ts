@@ -49,10 +49,12 @@ describe('the OpenAPI document', () => {
     for (const o of ops) expect(o.op.security, `${o.method} ${o.path}`).toBeDefined();
   });
 
-  it('describes the WebChat upload body: a multipart file, or the raw bytes', () => {
-    const body = find('POST', '/webchat/attachments').requestBody!;
-    expect(body.content['multipart/form-data'].schema).toMatchObject({ type: 'object', properties: { file: { type: 'string', format: 'binary' } } });
-    expect(body.content['application/octet-stream'].schema).toMatchObject({ type: 'string', format: 'binary' });
+  it('describes the upload bodies (WebChat’s, the agent’s): a multipart file, or the raw bytes', () => {
+    for (const path of ['/webchat/attachments', '/api/conversations/{id}/attachments']) {
+      const body = find('POST', path).requestBody!;
+      expect(body.content['multipart/form-data'].schema, path).toMatchObject({ type: 'object', properties: { file: { type: 'string', format: 'binary' } } });
+      expect(body.content['application/octet-stream'].schema, path).toMatchObject({ type: 'string', format: 'binary' });
+    }
   });
 });
 
