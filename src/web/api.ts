@@ -11,7 +11,6 @@ export type Answer<K extends OperationId> = Operations[K]['response'];
 export type Body<K extends OperationId> = Operations[K]['body'];
 /** What an operation takes in its query string. */
 export type Query<K extends OperationId> = Operations[K]['query'];
-export type { Schemas } from '../contracts/openapi.gen';
 
 /** One problem the server found, on the field it names (`body.name`, `email`, `items.2.key`). */
 export interface FieldIssue {
@@ -113,12 +112,6 @@ export const resources = {
 
 /** An operation's query as URL search parameters, for what the browser fetches itself (an export's download). */
 export const searchOf = (query: object): URLSearchParams => querySearch(query as Record<string, unknown>);
-
-/** The URL of an operation, for what the browser fetches itself (a download link, an image). */
-export function urlOf<K extends OperationId>(operationId: K, args: Pick<CallArgs<K>, 'params' | 'query'>): string {
-  const a = args as { params?: Record<string, unknown>; query?: Record<string, unknown> };
-  return operationUrl('', OPERATIONS[operationId].path, a.params, a.query);
-}
 
 /** The operations that take a file as their body (the OpenAPI types it Blob): the uploads. */
 type UploadId = { [K in OperationId]: Blob extends Operations[K]['body'] ? K : never }[OperationId];
