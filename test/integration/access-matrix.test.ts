@@ -35,6 +35,7 @@ const TABLE: Record<string, string> = {
   'GET /api/attachments/{id}':                        'attachment | 401 ok 404 ok ok | 401 404 ok 404 ok',
   // the load balancer's probe (public)
   'GET /healthz':                                     '-          | ok ok ok ok ok',
+  'GET /api/version':                                 '-          | ok ok ok ok ok',
   // auth and my sessions
   'POST /api/auth/login':                             '-          | ok ok ok ok ok',
   'POST /api/auth/logout':                            'fresh      | 401 ok ok ok ok',

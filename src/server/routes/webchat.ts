@@ -15,19 +15,10 @@ import { assertCanUpload } from '../../channels/webchat/chat.js';
 import { createVisitor, visitorByToken } from '../../channels/webchat/visitors.js';
 import { ALL_ROLES } from '../auth/plugin.js';
 import { WebchatRateLimits, type WebchatLimits } from '../rate-limit.js';
-import { GENERIC_TYPES, readUploadedFile, unsupportedFile } from '../uploads.js';
+import { GENERIC_TYPES, readUploadedFile, unsupportedFile, UPLOAD_BODY } from '../uploads.js';
 import { registerWidgetGateway } from '../realtime/widget-gateway.js';
 import { demoPage } from './webchat-demo.js';
 import { sendFile } from '../send-file.js';
-
-/** The upload's body for the OpenAPI (the route reads the raw bytes itself: no validator). */
-const UPLOAD_BODY = {
-  description: 'One file: a multipart form with one file part, or the raw bytes with their content-type and the name in x-filename',
-  content: {
-    'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } },
-    'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
-  },
-};
 
 export interface WebchatDeps {
   runtime: Runtime;

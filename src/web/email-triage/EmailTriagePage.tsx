@@ -6,7 +6,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { EMAIL_TRIAGE_LIMITS, type EmailTriagePage as Page, type EmailTriageRow } from '../../contracts/email-triage';
-import { ApiError, get, post } from '../api';
+import { ApiError, call } from '../api';
 import { useSession } from '../auth/session';
 import { EmptyState } from '../ui/EmptyState';
 import { PageHeader } from '../ui/PageHeader';
@@ -35,7 +35,7 @@ export function EmailTriagePage() {
   const limit = (EMAIL_TRIAGE_LIMITS as readonly number[]).includes(asked) ? asked : DEFAULT_LIMIT;
   const query = useQuery({
     queryKey: ['email-triage', serviceId, limit],
-    queryFn: () => get<Page>(`/api/email-triage?limit=${limit}${serviceId ? `&serviceId=${encodeURIComponent(serviceId)}` : ''}`),
+    queryFn: (): Promise<Page> => call('getEmailTriage', { query: { limit, ...(serviceId ? { serviceId } : {}) } }),
   });
   const rows = useMemo(() => query.data?.items ?? [], [query.data]);
   const listed = useRef(new Set<string>());
@@ -67,7 +67,7 @@ export function EmailTriagePage() {
   const run = async (kind: 'accept' | 'discard', ids: string[]) => {
     setBusy(kind);
     try {
-      await post(`/api/email-triage/${kind}`, { conversationIds: ids });
+      await call(kind === 'accept' ? 'postEmailTriageAccept' : 'postEmailTriageDiscard', { body: { conversationIds: ids } });
       notifications.show({ color: 'teal', message: t(kind === 'accept' ? 'emailTriage.accepted' : 'emailTriage.discarded', { count: ids.length }) });
       setSelected((prev) => new Set([...prev].filter((id) => !ids.includes(id))));
       setConfirming(null);

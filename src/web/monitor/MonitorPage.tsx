@@ -6,7 +6,7 @@ import { IconAlertTriangle, IconDeviceTv, IconSearch, IconWifiOff } from '@table
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { ConversationView } from '../../contracts/conversations';
-import { ApiError, get } from '../api';
+import { ApiError, call } from '../api';
 import { useSession } from '../auth/session';
 import { ActionsContext, StoreContext, useActions, type ListSpec, type MonitorActions } from './actions';
 import { AgentModal } from './AgentModal';
@@ -86,7 +86,7 @@ function ProtocolSearch() {
     setBusy(true);
     setError(null);
     try {
-      const { items } = await get<{ items: ConversationView[] }>(`/api/conversations?protocol=${encodeURIComponent(p)}`);
+      const { items } = await call('getConversations', { query: { protocol: p } });
       if (items[0]) actions.openConversation(items[0].id);
       else setError(t('monitor.search.notFound', { protocol: p }));
     } catch (err) {

@@ -5,7 +5,7 @@ import { IconAlertTriangle, IconExternalLink, IconInfoCircle } from '@tabler/ico
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import type { WhatsAppWallet } from '../../contracts/whatsapp';
-import { ApiError, get } from '../api';
+import { ApiError, call } from '../api';
 import { useSession } from '../auth/session';
 import { formatDateTime } from '../ui/time';
 import { useStore } from './actions';
@@ -95,7 +95,7 @@ export function WalletTab() {
 
   const q = useQuery({
     queryKey: walletKey(chosen ?? ''),
-    queryFn: () => get<WhatsAppWallet>(`/api/whatsapp/wallet?serviceId=${encodeURIComponent(chosen ?? '')}`),
+    queryFn: (): Promise<WhatsAppWallet> => call('getWhatsappWallet', { query: { serviceId: chosen ?? '' } }),
     enabled: chosen !== null,
     retry: false,
   });

@@ -4,7 +4,7 @@ import { dispatchEvent, type EventHandlers } from '../../contracts/event-handler
 import type { MonitorFilter, MonitorSnapshot } from '../../contracts/monitor';
 import type { WhatsAppWallet } from '../../contracts/whatsapp';
 import { isOpenState } from '../../shared/states';
-import { get, post } from '../api';
+import { call } from '../api';
 import { RealtimeClient, type ConnectionStatus, type StreamMessage } from '../realtime/client';
 import { mergeById, mergeMessages } from '../realtime/merge';
 import { AlertInbox } from './alerts';
@@ -287,7 +287,7 @@ export class MonitorStore {
   async loadDetail(id: string): Promise<void> {
     const before = this.details.get(id)?.rev;
     try {
-      const d = await get<{ conversation: ConversationView; messages: MessageView[]; whispers: WhisperView[] }>(`/api/conversations/${id}`);
+      const d = await call('getConversationsById', { params: { id } });
       const entry = this.details.get(id);
       if (!entry) return;
       entry.detail = {
@@ -307,7 +307,7 @@ export class MonitorStore {
   // --- actions (HTTP; the stream confirms them) ---------------------------------------------------
 
   async whisper(id: string, text: string): Promise<void> {
-    const w = await post<WhisperView>(`/api/conversations/${id}/whispers`, { text });
+    const w = await call('postConversationsByIdWhispers', { params: { id }, body: { text } });
     this.patchDetail(id, (d) => ({ ...d, whispers: mergeById(d.whispers, [w]) }));
   }
 
@@ -315,13 +315,13 @@ export class MonitorStore {
   async markWhispersRead(id: string): Promise<void> {
     const now = new Date().toISOString();
     this.patchDetail(id, (d) => ({ ...d, whispers: d.whispers.map((w) => (w.authorId === w.agentId && !w.readAt ? { ...w, readAt: now } : w)) }));
-    await post(`/api/conversations/${id}/whispers/read`).catch(() => undefined);
+    await call('postConversationsByIdWhispersRead', { params: { id } }).catch(() => undefined);
   }
 
-  assign = (id: string, agentId: string) => post<ConversationView>(`/api/conversations/${id}/assign`, { agentId });
+  assign = (id: string, agentId: string) => call('postConversationsByIdAssign', { params: { id }, body: { agentId } });
   /** Alocar responsável for a selection: all or nothing. */
-  assignMany = (conversationIds: string[], agentId: string) => post<{ items: ConversationView[] }>('/api/conversations/assign', { conversationIds, agentId });
+  assignMany = (conversationIds: string[], agentId: string) => call('postConversationsAssign', { body: { conversationIds, agentId } });
   /** Retornar para grupo do serviço for a selection: all or nothing. */
-  returnManyToQueue = (conversationIds: string[]) => post<{ items: ConversationView[] }>('/api/conversations/return-to-queue', { conversationIds });
-  returnToQueue = (id: string) => post<ConversationView>(`/api/conversations/${id}/return-to-queue`);
+  returnManyToQueue = (conversationIds: string[]) => call('postConversationsReturnToQueue', { body: { conversationIds } });
+  returnToQueue = (id: string) => call('postConversationsByIdReturnToQueue', { params: { id } });
 }

@@ -5,7 +5,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterLink, Outlet, useLocation } from 'react-router-dom';
 import type { Role } from '../../contracts/common';
-import { get } from '../api';
+import { call } from '../api';
 import { useSession } from '../auth/session';
 import type { Language } from '../i18n';
 import { Logo } from './Logo';
@@ -43,7 +43,7 @@ export function AppLayout({ sections }: { sections: NavSection[] }) {
   const { me, logout, changeLanguage } = useSession();
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
-  const version = useQuery({ queryKey: ['version'], queryFn: () => get<{ version: string }>('/api/version') });
+  const version = useQuery({ queryKey: ['version'], queryFn: () => call('getVersion') });
   useEffect(close, [location.pathname, close]);
 
   return (
