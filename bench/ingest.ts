@@ -141,6 +141,66 @@ export async function startBenchApp(db: Database) {
   return { runtime, app, base: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`, admin: ADMIN };
 }
 
+/** Agents of a team at their desks: signed in, Livre, the agent stream open; when each conversation reached one, and each customer message was pushed. */
+export interface Desks {
+  assignedAt: Map<string, { seq: number; at: number }>;
+  pushedAt: Map<number, number>;
+  close(): void;
+}
+
+export async function openDesks(base: string, adminCookie: string, teamId: string, count: number, tag: string): Promise<Desks> {
+  const assignedAt = new Map<string, { seq: number; at: number }>();
+  const pushedAt = new Map<number, number>();
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < count; i++) {
+    const email = `${tag}${i}@bench.local`;
+    await http(base, 'POST', '/api/users', { email, name: `Agente ${tag} ${i}`, role: 'agent', password: 'password-123', agentEnabled: true, teamIds: [teamId] }, adminCookie);
+    const desk = await http(base, 'POST', '/api/auth/login', { email, password: 'password-123' });
+    await http(base, 'POST', '/api/agent/login', {}, desk.cookie);
+    const ws = new WebSocket(base.replace('http', 'ws') + '/ws', { headers: { cookie: desk.cookie } });
+    sockets.push(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.on('message', (raw) => {
+        const m = JSON.parse(String(raw)) as ServerMessage;
+        if (m.type === 'caught_up') resolve();
+        const events = m.type === 'events' ? m.events : m.type === 'event' ? [m.event] : [];
+        for (const e of events) {
+          if (e.type === 'conversation.updated' && e.reason === 'assigned') assignedAt.set(e.conversation!.id, { seq: e.seq, at: now() });
+          if (e.type === 'message.created' && e.message!.authorType === 'customer') pushedAt.set(e.message!.id, now());
+        }
+      });
+      ws.once('open', () => ws.send(JSON.stringify({ type: 'subscribe', stream: 'agent' })));
+      ws.once('error', reject);
+    });
+  }
+  return { assignedAt, pushedAt, close: () => sockets.forEach((ws) => ws.terminate()) };
+}
+
+/**
+ * Waits until every conversation reached its agent and every customer message written after the
+ * assignment was pushed on the agent's socket (earlier ones come with the conversation's history);
+ * returns when the last of it happened (or the last POST was answered, if later).
+ */
+export async function awaitDelivery(raw: Queryable, conversations: Set<string>, desks: Desks, lastAnswerAt: number): Promise<number> {
+  const { assignedAt, pushedAt } = desks;
+  const deadline = Date.now() + 60_000;
+  let expected: number[] = [];
+  for (;;) {
+    if ([...conversations].every((id) => assignedAt.has(id))) {
+      const { rows } = await raw.query<{ conversation_id: string; seq: number; message_id: number }>(
+        `SELECT conversation_id, seq, (payload->'message'->>'id')::bigint AS message_id FROM events
+          WHERE type = 'message.created' AND payload->'message'->>'authorType' = 'customer' AND conversation_id = ANY($1::uuid[])`,
+        [[...conversations]],
+      );
+      expected = rows.filter((r) => r.seq > assignedAt.get(r.conversation_id)!.seq).map((r) => r.message_id);
+      if (expected.every((id) => pushedAt.has(id))) break;
+    }
+    if (Date.now() > deadline) throw new Error(`not everything reached the agents: ${assignedAt.size} assigned, ${pushedAt.size} pushed`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return Math.max(lastAnswerAt, ...[...conversations].map((id) => assignedAt.get(id)!.at), ...expected.map((id) => pushedAt.get(id)!));
+}
+
 /** One full measurement on a migrated, empty database. */
 async function measure(label: 'pglite' | 'postgres', raw: Database): Promise<void> {
   const baselineBefore = await rawInsertRate(raw, 3000);
@@ -148,7 +208,7 @@ async function measure(label: 'pglite' | 'postgres', raw: Database): Promise<voi
   const profile: Profile = { queries: 0, transactions: 0, bySql: new Map() };
   const db = profiled(raw, profile);
   const { runtime, app, base } = await startBenchApp(db);
-  const sockets: WebSocket[] = [];
+  let desks: Desks | null = null;
   try {
     // the operation: one team, 20 agents logged in with their desks open, one API-channel service
     const { cookie } = await http(base, 'POST', '/api/auth/login', ADMIN);
@@ -156,30 +216,7 @@ async function measure(label: 'pglite' | 'postgres', raw: Database): Promise<voi
     const service = (await http(base, 'POST', '/api/services', { name: 'Bench API', channel: 'api', teamIds: [team.id] }, cookie)).body;
     const { token } = (await http(base, 'POST', `/api/services/${service.id}/api-credentials`, {}, cookie)).body;
 
-    // what reaches the agents' screens: assignments, and customer messages after them
-    const assignedAt = new Map<string, { seq: number; at: number }>();
-    const pushedAt = new Map<number, number>();
-    for (let i = 0; i < AGENTS; i++) {
-      const email = `agente${i}@bench.local`;
-      await http(base, 'POST', '/api/users', { email, name: `Agente ${i}`, role: 'agent', password: 'password-123', agentEnabled: true, teamIds: [team.id] }, cookie);
-      const desk = await http(base, 'POST', '/api/auth/login', { email, password: 'password-123' });
-      await http(base, 'POST', '/api/agent/login', {}, desk.cookie);
-      const ws = new WebSocket(base.replace('http', 'ws') + '/ws', { headers: { cookie: desk.cookie } });
-      sockets.push(ws);
-      await new Promise<void>((resolve, reject) => {
-        ws.on('message', (raw) => {
-          const m = JSON.parse(String(raw)) as ServerMessage;
-          if (m.type === 'caught_up') resolve();
-          const events = m.type === 'events' ? m.events : m.type === 'event' ? [m.event] : [];
-          for (const e of events) {
-            if (e.type === 'conversation.updated' && e.reason === 'assigned') assignedAt.set(e.conversation!.id, { seq: e.seq, at: now() });
-            if (e.type === 'message.created' && e.message!.authorType === 'customer') pushedAt.set(e.message!.id, now());
-          }
-        });
-        ws.once('open', () => ws.send(JSON.stringify({ type: 'subscribe', stream: 'agent' })));
-        ws.once('error', reject);
-      });
-    }
+    desks = await openDesks(base, cookie, team.id, AGENTS, 'agente');
     const load = (customers: number, perCustomer: number, prefix: string) =>
       generateLoad({ urls: [`${base}/api/channels/api/${service.id}/messages`], token, customers, perCustomer, concurrency: CONCURRENCY, prefix });
 
@@ -203,28 +240,7 @@ async function measure(label: 'pglite' | 'postgres', raw: Database): Promise<voi
       if (failed.length) throw new Error(`${failed.length} deliveries not accepted, e.g. ${JSON.stringify(failed[0])}`);
       const conversations = new Set(results.map((r) => r.conversationId));
 
-      // done when every conversation reached its agent and every customer message written after the
-      // assignment was pushed on the agent's socket (earlier ones come with the conversation's history)
-      const deadline = Date.now() + 60_000;
-      let expected: number[] = [];
-      for (;;) {
-        if ([...conversations].every((id) => assignedAt.has(id))) {
-          const { rows } = await raw.query<{ conversation_id: string; seq: number; message_id: number }>(
-            `SELECT conversation_id, seq, (payload->'message'->>'id')::bigint AS message_id FROM events
-              WHERE type = 'message.created' AND payload->'message'->>'authorType' = 'customer' AND conversation_id = ANY($1::uuid[])`,
-            [[...conversations]],
-          );
-          expected = rows.filter((r) => r.seq > assignedAt.get(r.conversation_id)!.seq).map((r) => r.message_id);
-          if (expected.every((id) => pushedAt.has(id))) break;
-        }
-        if (Date.now() > deadline) throw new Error(`not everything reached the agents: ${assignedAt.size} assigned, ${pushedAt.size} pushed`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      const end = Math.max(
-        ...results.map((r) => r.at),
-        ...[...conversations].map((id) => assignedAt.get(id)!.at),
-        ...expected.map((id) => pushedAt.get(id)!),
-      );
+      const end = await awaitDelivery(raw, conversations, desks!, Math.max(...results.map((r) => r.at)));
       const cpu1 = cpuNow();
       if (inspector) {
         const { profile: cpuProfile } = await inspector.post('Profiler.stop');
@@ -293,7 +309,7 @@ async function measure(label: 'pglite' | 'postgres', raw: Database): Promise<voi
     });
     printProfile(`${label}: ${messages} messages, ${queries} statements`, profile);
   } finally {
-    for (const ws of sockets) ws.terminate();
+    desks?.close();
     await app.close();
     await runtime.stop();
   }

@@ -21,10 +21,10 @@ const now = () => performance.timeOrigin + performance.now();
 const threadCpu = () => require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ').slice(11, 13).reduce((a, b) => a + Number(b) * 10, 0);
 const targets = w.urls.map((u) => new URL(u));
 const agent = new http.Agent({ keepAlive: true, maxSockets: w.concurrency });
-function post(target, body) {
+function post(target, body, headers) {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: 'Bearer ' + w.token } }, (res) => {
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (text += c));
@@ -34,21 +34,43 @@ function post(target, body) {
     req.end(body);
   });
 }
+const text = (c, j) => 'mensagem ' + j + ' do cliente ' + c;
+// the API channel: one message per POST, with the service's bearer token
+function apiRequest(items) {
+  const { c, j } = items[0];
+  return { body: JSON.stringify({ contact: { externalId: w.prefix + c, name: 'Cliente ' + c }, externalId: w.prefix + c + '-' + j, text: text(c, j) }), headers: { authorization: 'Bearer ' + w.token } };
+}
+// WhatsApp's Cloud API as Meta delivers it: entries of one WABA, a message each, signed with the app secret
+function whatsappRequest(items) {
+  const waId = (c) => String(5511900000000 + w.whatsapp.phoneBase + c);
+  const body = JSON.stringify({ object: 'whatsapp_business_account', entry: items.map(({ c, j }) => ({ id: w.whatsapp.wabaId, changes: [{ field: 'messages', value: {
+    messaging_product: 'whatsapp', metadata: { display_phone_number: '551140000000', phone_number_id: w.whatsapp.phoneNumberId },
+    contacts: [{ profile: { name: 'Cliente ' + c }, wa_id: waId(c) }],
+    messages: [{ from: waId(c), id: 'wamid.' + w.prefix + c + '-' + j, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text(c, j) } }],
+  } }] })) });
+  const signature = 'sha256=' + require('node:crypto').createHmac('sha256', w.whatsapp.appSecret).update(body).digest('hex');
+  return { body, headers: { 'x-hub-signature-256': signature } };
+}
 (async () => {
   const order = [];
   for (let j = 0; j < w.perCustomer; j++) for (let c = w.first; c < w.first + w.customers; c++) order.push({ c, j });
-  const out = new Array(order.length);
+  // a webhook may carry several messages (of different customers: a customer's next one waits for this POST)
+  const batch = w.whatsapp ? w.whatsapp.batch : 1;
+  const requests = [];
+  for (let i = 0; i < order.length; i += batch) requests.push(order.slice(i, i + batch));
+  const out = new Array(requests.length);
   let next = 0;
   const t0 = now();
   const cpu0 = threadCpu();
   await Promise.all(Array.from({ length: w.concurrency }, async () => {
-    while (next < order.length) {
+    while (next < requests.length) {
       const i = next++;
-      const { c, j } = order[i];
+      const items = requests[i];
       const start = now();
+      const { body, headers } = w.whatsapp ? whatsappRequest(items) : apiRequest(items);
       // a customer always writes to the same node (its provider's webhook), as behind a sticky balancer
-      const res = await post(targets[c % targets.length], JSON.stringify({ contact: { externalId: w.prefix + c, name: 'Cliente ' + c }, externalId: w.prefix + c + '-' + j, text: 'mensagem ' + j + ' do cliente ' + c }));
-      out[i] = { status: res.status, conversationId: res.body.conversationId, messageId: res.body.messageId, ms: now() - start, at: now() };
+      const res = await post(targets[items[0].c % targets.length], body, headers);
+      out[i] = { status: res.status, messages: items.length, conversationId: res.body.conversationId, messageId: res.body.messageId, ms: now() - start, at: now() };
     }
   }));
   const cpuMs = threadCpu() - cpu0;
@@ -57,8 +79,11 @@ function post(target, body) {
 })().catch((err) => parentPort.postMessage({ error: String(err && err.stack || err) }));
 `;
 
+/** One POST: its answer, and (API channel) the message it stored. */
 export interface Sent {
   status: number;
+  /** messages the POST carried (a webhook may carry several) */
+  messages: number;
   conversationId: string;
   messageId: number;
   ms: number;
@@ -75,6 +100,11 @@ export interface LoadSpec {
   concurrency: number;
   prefix: string;
   threads?: number;
+  /**
+   * Post WhatsApp Cloud API webhooks (signed with the app secret, `batch` messages per POST, customer c
+   * writing from +55 11 9 (phoneBase + c)) instead of the API channel's messages.
+   */
+  whatsapp?: { phoneNumberId: string; wabaId: string; appSecret: string; batch: number; phoneBase: number };
 }
 
 /**
@@ -99,8 +129,9 @@ export async function generateLoad(spec: LoadSpec): Promise<{ t0: number; result
   return { t0: Math.min(...parts.map((p) => p.t0)), results: parts.flatMap((p) => p.results), cpuMs: parts.reduce((a, p) => a + p.cpuMs, 0) };
 }
 
-/** Messages per second of a load's results: all of them over the time from the first start to the last 202. */
-export const rateOf = ({ t0, results }: { t0: number; results: Sent[] }) => results.length / ((Math.max(...results.map((r) => r.at)) - t0) / 1000);
+/** Messages per second of a load's results: all of them over the time from the first start to the last answer. */
+export const rateOf = ({ t0, results }: { t0: number; results: Sent[] }) =>
+  results.reduce((n, r) => n + r.messages, 0) / ((Math.max(...results.map((r) => r.at)) - t0) / 1000);
 
 /**
  * The front door alone: a bare Fastify route that parses the same JSON body and answers 202, in this

@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   ingest: () => import('./ingest.js'),
   'ingest-backlog': () => import('./ingest-backlog.js'),
   'ingest-nodes': () => import('./ingest-nodes.js'),
+  'webhook-ingest': () => import('./webhook-ingest.js'),
   'routing-engine': () => import('./routing-engine.js'),
   webchat: () => import('./webchat.js'),
   'widget-size': () => import('./widget-size.js'),

@@ -1,10 +1,20 @@
 // `npm run demo [-- --rate=8 --agents=12 --speed=1]`: Mirante with the demo contact center, and
-// simulated customers and agents working through its real APIs. Open http://localhost:3000 and sign
+// simulated customers (on every channel but e-mail, the providers' ones through the in-process provider
+// sandbox on loopback) and agents working through its real APIs. Open http://localhost:3000 and sign
 // in as supervisor@mirante.demo / demo1234 to watch the monitor.
 import { spawn } from 'node:child_process';
 
 const simArgs = process.argv.slice(2);
-const server = spawn(process.execPath, ['scripts/start.mjs', '--demo'], { stdio: 'inherit' });
+const port = process.env.PORT ?? '3000';
+const env = {
+  ...process.env,
+  // Telegram is given its webhook (setWebhook) at PUBLIC_URL, and Twilio signs that URL: the sandbox
+  // delivers both on loopback. Browse the demo at this address.
+  PUBLIC_URL: process.env.PUBLIC_URL ?? `http://localhost:${port}`,
+  // the simulator stands for the proxy in front of many WebChat visitors (X-Forwarded-For from loopback)
+  TRUST_PROXY: process.env.TRUST_PROXY ?? 'loopback',
+};
+const server = spawn(process.execPath, ['scripts/start.mjs', '--demo'], { stdio: 'inherit', env });
 const sim = spawn(process.execPath, ['--import', 'tsx', 'src/demo/simulator.ts', ...simArgs], { stdio: 'inherit' });
 const stop = () => {
   sim.kill('SIGTERM');

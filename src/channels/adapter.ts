@@ -144,6 +144,12 @@ export interface SendContext {
   attempt: number;
   /** PUBLIC_URL without a trailing slash, when set (Twilio's StatusCallback names Mirante's webhook) */
   publicUrl?: string;
+  /**
+   * A signed public link to an attachment of the message being sent, valid a few hours (GET /media/…,
+   * engine/media-links.ts), for a provider that fetches files from a URL (Twilio's MediaUrl); absent
+   * without PUBLIC_URL.
+   */
+  mediaUrl?(attachmentId: string): string;
 }
 
 /** What a send returns: the provider's id of the message, which its receipts will name. */

@@ -28,7 +28,7 @@ channelRegistry.register(emailAdapter);
 /** Each channel plugs its outbound hook into the engine and its senders into the outbox. */
 export function registerChannels(runtime: Runtime, key: SecretKey, publicUrl?: string): void {
   const deps = { db: runtime.engine.db, secretKey: key };
-  runtime.outbox.register(CHANNEL_SEND, channelSender(deps.db, key, (c) => channelRegistry.get(c), publicUrl));
+  runtime.outbox.register(CHANNEL_SEND, channelSender(deps.db, key, (c) => channelRegistry.get(c), publicUrl, () => runtime.engine.clock.now()));
   runtime.outbox.register(CHANNEL_MEDIA, mediaFetcher(runtime.engine, key, (c) => channelRegistry.get(c), publicUrl));
   for (const adapter of channelRegistry.all()) {
     const own = adapter.outbound?.(deps);

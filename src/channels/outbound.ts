@@ -4,6 +4,7 @@ import { loadChannelAccount } from '../engine/channel-accounts.js';
 import type { OutboundHook } from '../engine/engine.js';
 import { enqueueOutbox, PermanentFailure, type OutboxRow } from '../engine/outbox.js';
 import type { SecretKey } from '../engine/secrets.js';
+import { signedMediaUrl } from '../engine/media-links.js';
 import type { ChannelAdapter, OutboundContent, OutboundMessage, SendResult } from './adapter.js';
 
 // The default outbound path of a channel with `send`: in the message's transaction an outbox item
@@ -32,6 +33,8 @@ interface MessageRow {
   subject: string | null;
   to_id: string | null;
   to_name: string | null;
+  /** the provider's id of the message this one quotes (payload.replyTo.messageId), as it is now */
+  reply_to: string | null;
 }
 
 /**
@@ -55,7 +58,9 @@ export function outboundContent(row: Pick<MessageRow, 'body' | 'payload' | 'atta
 export async function outboundOf(db: Database, messageId: number): Promise<{ row: MessageRow; message: OutboundMessage }> {
   const { rows } = await db.query<MessageRow>(
     `SELECT m.id, m.body, m.payload, m.attachments, c.id AS conversation_id, c.service_id, c.channel, s.channel_account_id AS account_id, c.subject,
-        ci.external_id AS to_id, coalesce(ci.display_name, ct.name) AS to_name
+        ci.external_id AS to_id, coalesce(ci.display_name, ct.name) AS to_name,
+        (SELECT coalesce(q.external_id, q.provider_message_id) FROM messages q
+          WHERE q.id = (m.payload->'replyTo'->>'messageId')::bigint AND q.conversation_id = m.conversation_id) AS reply_to
        FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN services s ON s.id = c.service_id
        JOIN contacts ct ON ct.id = c.contact_id
        LEFT JOIN LATERAL (SELECT external_id, display_name FROM contact_identities WHERE contact_id = c.contact_id AND channel = c.channel ORDER BY external_id LIMIT 1) ci ON true
@@ -74,6 +79,8 @@ export async function outboundOf(db: Database, messageId: number): Promise<{ row
       serviceId: row.service_id,
       to: { externalId: row.to_id, name: row.to_name },
       content,
+      // a quoted message the provider never took (not sent yet, failed) goes without context
+      replyTo: row.reply_to,
       thread: row.subject !== null ? { subject: row.subject, references: [] } : null,
     },
   };
@@ -83,7 +90,7 @@ export async function outboundOf(db: Database, messageId: number): Promise<{ row
  * The outbox sender of `channel_send` items: one per node, dispatching on the item's channel. It
  * returns the provider's message id, for the outbox to keep (receipts name it).
  */
-export function channelSender(db: Database, key: SecretKey, adapterOf: (channel: string) => ChannelAdapter | undefined, publicUrl?: string) {
+export function channelSender(db: Database, key: SecretKey, adapterOf: (channel: string) => ChannelAdapter | undefined, publicUrl?: string, now: () => Date = () => new Date()) {
   return async (item: OutboxRow): Promise<SendResult> => {
     if (item.message_id === null) throw new PermanentFailure('a channel_send item without a message');
     const { row, message } = await outboundOf(db, item.message_id);
@@ -94,6 +101,7 @@ export function channelSender(db: Database, key: SecretKey, adapterOf: (channel:
     const account = await loadChannelAccount(db, key, row.channel, row.account_id).catch(() => {
       throw new PermanentFailure(`the ${row.channel} account ${row.account_id} is not active`);
     });
-    return adapter.send({ account, db, attempt: item.attempts + 1, publicUrl }, message);
+    const mediaUrl = publicUrl ? (attachmentId: string) => signedMediaUrl(key, publicUrl, attachmentId, now()) : undefined;
+    return adapter.send({ account, db, attempt: item.attempts + 1, publicUrl, mediaUrl }, message);
   };
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 export const ALERT_RULES = [
   'agent_paused_too_long', 'queue_wait_over_target', 'no_interaction', 'long_service', 'queue_too_long', 'service_level_below_target',
+  // raised and resolved by the Carteira WhatsApp's readings (core/wallet-alerts.ts)
+  'wallet_balance_low', 'number_quality_dropped',
 ] as const;
 
 export const AlertView = z.object({

@@ -17,6 +17,9 @@ export type CallArgs<K extends keyof Operations> = Field<'params', Operations[K]
 
 type Needs<K extends keyof Operations> = [Operations[K]['params']] extends [never] ? ([Operations[K]['body']] extends [never] ? false : true) : true;
 
+/** The rest arguments of a call: its CallArgs, optional when the operation has neither path parameters nor a body. */
+export type CallRest<K extends keyof Operations> = Needs<K> extends true ? [CallArgs<K>] : [CallArgs<K>?];
+
 /** An answer outside 2xx: its status and the error body (`{ error: { code, message, issues? } }`). */
 export class ApiCallError extends Error {
   constructor(
@@ -41,18 +44,23 @@ export function operationUrl(baseUrl: string, path: string, params: Record<strin
     if (params[name] === undefined) throw new Error(`${path}: the path parameter ${name} is missing`);
     return encodeURIComponent(String(params[name]));
   });
+  const qs = querySearch(query).toString();
+  return `${baseUrl}${filled}${qs ? `?${qs}` : ''}`;
+}
+
+/** A query as the API reads it: lists comma-separated, undefined left out. */
+export function querySearch(query: Record<string, unknown> = {}): URLSearchParams {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value !== undefined) search.set(name, Array.isArray(value) ? value.join(',') : String(value));
   }
-  const qs = search.toString();
-  return `${baseUrl}${filled}${qs ? `?${qs}` : ''}`;
+  return search;
 }
 
 export function apiClient(baseUrl = '', options: ApiClientOptions = {}) {
   return async function call<K extends keyof Operations>(
     operationId: K,
-    ...[args]: Needs<K> extends true ? [CallArgs<K>] : [CallArgs<K>?]
+    ...[args]: CallRest<K>
   ): Promise<Operations[K]['response']> {
     const { method, path } = OPERATIONS[operationId];
     const a = (args ?? {}) as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown; headers?: Record<string, string> };

@@ -25,6 +25,8 @@ export const ErrorBody = z.object({
     message: z.string(),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     currentState: z.string().optional(),
+    /** a command on many ids: the ids at fault (unknown or out of scope for a 404, in another state for a 409) */
+    ids: z.array(z.string()).optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -127,8 +127,9 @@ export const SendMessageBody = z.strictObject({
     bcc: EmailList.optional(),
     subject: z.string().trim().max(998).optional().describe('absent: "Re:"/"Fwd:" and the e-mail\'s subject; the protocol tag is always put in front'),
   }).optional().describe('e-mail conversations: how the reply goes'),
+  replyToMessageId: z.number().int().positive().optional().describe('the message of this conversation this one answers (the desk’s Responder): sent with the provider’s reply context where it has one'),
 }).refine((b) => Boolean(b.email) || (b.attachmentIds?.length ?? 0) <= 1, { message: 'one file per message: send each file in its own message', path: ['attachmentIds'] })
-  .refine((b) => Boolean(b.text) || Boolean(b.attachmentIds?.length) || Boolean(b.template), { message: 'write a message, attach a file or pick a template', path: ['text'] })
+  .refine((b) => Boolean(b.text) || Boolean(b.attachmentIds?.length) || Boolean(b.template) || b.email?.mode === 'forward', { message: 'write a message, attach a file or pick a template', path: ['text'] })
   .refine((b) => !(b.template && (b.text || b.attachmentIds?.length)), { message: 'a template goes alone, without text or files', path: ['template'] });
 export const WhisperBody = z.strictObject({ text: z.string().trim().min(1).max(2000) });
 export const FinishBody = z.strictObject({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgentView, ConversationView, MessageView, WhisperView } from './conversations.js';
 import { MonitorFilter, type MonitorSnapshot } from './monitor.js';
 import { AlertView } from './alerts.js';
+import { WhatsAppWallet } from './whatsapp.js';
 
 /**
  * Realtime events, as stored in the event log and pushed over /ws: one schema per event type,
@@ -39,9 +40,15 @@ export const CatalogUpdated = z.object({ ...envelope, type: z.literal('catalog.u
 export const AlertCreated = z.object({ ...envelope, type: z.literal('alert.created'), v: z.literal(1), alert: AlertView });
 /** the alert's condition ended; it stays in the inbox for the day's review */
 export const AlertResolved = z.object({ ...envelope, type: z.literal('alert.resolved'), v: z.literal(1), alert: AlertView });
+/**
+ * a WhatsApp account's wallet was read from the provider (or the reading failed): one event per
+ * service of the account, with that service's view of it (Carteira WhatsApp on Início)
+ */
+export const WalletUpdated = z.object({ ...envelope, type: z.literal('whatsapp.wallet.updated'), v: z.literal(1), serviceId: z.string(), agentId: z.null(), wallet: WhatsAppWallet });
 
 const EVENT_SCHEMAS = [
   ConversationCreated, ConversationUpdated, MessageCreated, MessageUpdated, WhisperCreated, WhisperUpdated, AgentUpdated, CatalogUpdated, AlertCreated, AlertResolved,
+  WalletUpdated,
 ] as const;
 
 export const RealtimeEvent = z.discriminatedUnion('type', EVENT_SCHEMAS);

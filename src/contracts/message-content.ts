@@ -53,13 +53,26 @@ export const ReactionPayload = z.object({
 });
 export type ReactionPayload = z.infer<typeof ReactionPayload>;
 
-/** The message this one answers (WhatsApp context, Telegram reply_to_message, Messenger reply_to). */
-export const ReplyToPayload = z.object({
-  externalId: z.string(),
-  /** the quoted text when the provider sends it (Telegram): shown when the message is not in the history */
-  text: z.string().nullish(),
-});
+/**
+ * The message this one answers. A customer's (WhatsApp context, Telegram reply_to_message, Messenger
+ * reply_to): the channels store the provider's id alone, as a string. An agent's (the desk's
+ * "Responder", `replyToMessageId`): Mirante's id of the quoted message with its text, and the
+ * provider's id when it had one. Either is read as the object.
+ */
+export const ReplyToPayload = z.union([
+  z.string().min(1).transform((externalId) => ({ externalId, messageId: undefined as number | undefined, text: undefined as string | null | undefined })),
+  z.object({
+    externalId: z.string().nullish(),
+    /** Mirante's id of the quoted message (an agent's reply) */
+    messageId: z.number().int().optional(),
+    /** the quoted text: shown when the message is not in the history (Telegram's quote, an agent's reply) */
+    text: z.string().nullish(),
+  }),
+]);
 export type ReplyToPayload = z.infer<typeof ReplyToPayload>;
+
+/** How much of the quoted message's text an agent's reply keeps with it. */
+export const REPLY_QUOTE_CHARS = 200;
 
 /**
  * An edit. On a new message carrying the new text: `{ targetExternalId }` names the message edited

@@ -2,7 +2,399 @@
 // `npx tsx scripts/openapi-client.ts` writes it again; a test fails while it is out of date.
 /* eslint-disable */
 
-export interface Schemas {}
+export interface Schemas {
+  ErrorBody: {
+    error: {
+      code: string;
+      message: string;
+      issues?: Array<{
+        path: string;
+        message: string;
+      }>;
+      currentState?: string;
+      ids?: Array<string>;
+    };
+  };
+  Me: {
+    id: string;
+    email: string;
+    name: string;
+    role: "admin" | "supervisor" | "agent";
+    language: "pt-BR" | "en";
+    agentEnabled: boolean;
+    /** teams the user works in as an agent */
+    teamIds: Array<string>;
+    /** teams the user supervises */
+    supervisedTeamIds: Array<string>;
+  };
+  EndedSessions: {
+    /** how many sessions were ended */
+    ended: number;
+  };
+  User: {
+    id: string;
+    email: string;
+    name: string;
+    role: "admin" | "supervisor" | "agent";
+    language: "pt-BR" | "en";
+    /** linked as an omnichannel agent (Agentes → Vincular) */
+    agentEnabled: boolean;
+    active: boolean;
+    /** teams the user works in as an agent */
+    teamIds: Array<string>;
+    supervisedTeamIds: Array<string>;
+    /** ISO 8601 date-time */
+    createdAt: string;
+    /** ISO 8601 date-time */
+    updatedAt: string;
+  };
+  Team: {
+    id: string;
+    name: string;
+    /** linked as an omnichannel department (Departamentos → Vincular) */
+    omniEnabled: boolean;
+    /** maximum simultaneous chat/messaging conversations per agent */
+    maxChat: number;
+    /** maximum simultaneous e-mail conversations per agent */
+    maxEmail: number;
+    active: boolean;
+    agentIds: Array<string>;
+    supervisorIds: Array<string>;
+    /** ISO 8601 date-time */
+    createdAt: string;
+    /** ISO 8601 date-time */
+    updatedAt: string;
+  };
+  ChannelAccount: {
+    id: string;
+    channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+    name: string;
+    /** e.g. meta, twilio, zenvia; null for our own channels */
+    provider: string | null;
+    /** non-secret settings: phone number id, IMAP host… */
+    config: {
+      [key: string]: unknown;
+    };
+    /** credentials are write-only: stored encrypted, never returned */
+    hasCredentials: boolean;
+    /** the names of the credentials that are set (never their values) */
+    credentialsSet: Array<string>;
+    /** the services that talk through this account */
+    serviceIds: Array<string>;
+    /** where the provider calls: {PUBLIC_URL}/webhooks/{channel}/{id}; null without PUBLIC_URL or for a channel without webhooks */
+    webhookUrl: string | null;
+    active: boolean;
+    /** ISO 8601 date-time */
+    createdAt: string;
+    /** ISO 8601 date-time */
+    updatedAt: string;
+  };
+  SavedChannelAccount: {
+    id: string;
+    channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+    name: string;
+    /** e.g. meta, twilio, zenvia; null for our own channels */
+    provider: string | null;
+    /** non-secret settings: phone number id, IMAP host… */
+    config: {
+      [key: string]: unknown;
+    };
+    /** credentials are write-only: stored encrypted, never returned */
+    hasCredentials: boolean;
+    /** the names of the credentials that are set (never their values) */
+    credentialsSet: Array<string>;
+    /** the services that talk through this account */
+    serviceIds: Array<string>;
+    /** where the provider calls: {PUBLIC_URL}/webhooks/{channel}/{id}; null without PUBLIC_URL or for a channel without webhooks */
+    webhookUrl: string | null;
+    active: boolean;
+    /** ISO 8601 date-time */
+    createdAt: string;
+    /** ISO 8601 date-time */
+    updatedAt: string;
+    /** the account is saved; these need the admin's attention */
+    warnings?: Array<{
+      code: string;
+      message: string;
+    }>;
+  };
+  Service: {
+    id: string;
+    name: string;
+    /** public key used by the WebChat widget and the API channel */
+    key: string;
+    channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+    channelAccountId: string | null;
+    teamIds: Array<string>;
+    botFlow: unknown;
+    /** service-level target T (NS) */
+    serviceLevelSeconds: number;
+    /** TMA goal (Meta) */
+    tmaGoalSeconds: number;
+    botTimeoutSeconds: number;
+    queueTimeoutSeconds: number;
+    /** Inativa PA: customer silent with an agent */
+    inactivityTimeoutSeconds: number;
+    /** e-mail filter: a supervisor accepts or discards each e-mail */
+    emailTriage: boolean;
+    /** e-mail: plain text appended to every reply (after "-- ") */
+    emailSignature: string | null;
+    /** API channel: where agent messages are POSTed, signed as Standard Webhooks (docs/WEBHOOKS.md) */
+    outboundWebhookUrl: string | null;
+    /** API channel: a token for the inbound endpoint was issued */
+    hasApiToken: boolean;
+    /** null: always open */
+    businessHours: {
+      weekly: {
+        sun?: Array<{
+          start: string;
+          end: string;
+        }>;
+        mon?: Array<{
+          start: string;
+          end: string;
+        }>;
+        tue?: Array<{
+          start: string;
+          end: string;
+        }>;
+        wed?: Array<{
+          start: string;
+          end: string;
+        }>;
+        thu?: Array<{
+          start: string;
+          end: string;
+        }>;
+        fri?: Array<{
+          start: string;
+          end: string;
+        }>;
+        sat?: Array<{
+          start: string;
+          end: string;
+        }>;
+      };
+      holidays: Array<{
+        date: string;
+        name?: string;
+      }>;
+      closedMessage: string | null;
+      outsideHours: "queue" | "leave_message";
+    } | null;
+    /** WebChat: fields asked before the chat; none required unless said */
+    prechatForm: Array<{
+      field: "name" | "email" | "phone" | "cpf";
+      /** the SAC decree: by default no field blocks reaching an attendant */
+      required: boolean;
+    }>;
+    active: boolean;
+    /** ISO 8601 date-time */
+    createdAt: string;
+    /** ISO 8601 date-time */
+    updatedAt: string;
+  };
+  PauseReason: {
+    id: string;
+    name: string;
+    /** alert when a pause with this reason lasts longer */
+    maxMinutes: number | null;
+    productive: boolean;
+    active: boolean;
+    /** ISO 8601 date-time */
+    createdAt: string;
+    /** ISO 8601 date-time */
+    updatedAt: string;
+  };
+  Classification: {
+    id: string;
+    code: string;
+    name: string;
+    /** null: valid for every service */
+    serviceIds: Array<string> | null;
+    active: boolean;
+    /** ISO 8601 date-time */
+    createdAt: string;
+    /** ISO 8601 date-time */
+    updatedAt: string;
+  };
+  TemplateCategory: {
+    id: string;
+    /** number used to classify and order */
+    code: number;
+    title: string;
+    /** protocol_update = Atualização de protocolo */
+    type: "protocol_update";
+    active: boolean;
+    /** ISO 8601 date-time */
+    createdAt: string;
+    /** ISO 8601 date-time */
+    updatedAt: string;
+  };
+  Template: {
+    id: string;
+    categoryId: string;
+    name: string;
+    /** null: any channel */
+    channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api" | null;
+    language: string;
+    body: string;
+    /** approved provider template name (WhatsApp) */
+    providerTemplate: string | null;
+    active: boolean;
+    /** ISO 8601 date-time */
+    createdAt: string;
+    /** ISO 8601 date-time */
+    updatedAt: string;
+  };
+  Setting: {
+    key: string;
+    value: unknown;
+    isDefault: boolean;
+  };
+  WrapupFieldList: {
+    items: Array<{
+      /** the value’s name in FinishBody.fields */
+      key: string;
+      label: string;
+      type: "text" | "number" | "select" | "boolean";
+      /** select only: the choices, in order */
+      options?: Array<string>;
+      /** Concluir is refused without a value (Cancelar does not ask) */
+      required: boolean;
+      position: number;
+    }>;
+  };
+  ConversationView: {
+    id: string;
+    protocol: string;
+    serviceId: string;
+    channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+    contactId: string;
+    contactName: string | null;
+    direction: "inbound" | "outbound";
+    state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+    priority: "manual" | "returned" | "normal";
+    agentId: string | null;
+    preferredAgentId: string | null;
+    subject: string | null;
+    /** ISO 8601 date-time */
+    createdAt: string;
+    /** ISO 8601 date-time */
+    botStartedAt: string | null;
+    /** ISO 8601 date-time */
+    botEndedAt: string | null;
+    /** ISO 8601 date-time */
+    queuedAt: string | null;
+    /** ISO 8601 date-time */
+    firstQueuedAt: string | null;
+    /** ISO 8601 date-time */
+    assignedAt: string | null;
+    /** ISO 8601 date-time */
+    firstAssignedAt: string | null;
+    /** ISO 8601 date-time */
+    firstAgentMessageAt: string | null;
+    /** ISO 8601 date-time */
+    lastCustomerMessageAt: string | null;
+    /** ISO 8601 date-time */
+    lastAgentMessageAt: string | null;
+    /** ISO 8601 date-time */
+    lastMessageAt: string | null;
+    lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
+    /** ISO 8601 date-time */
+    finishedAt: string | null;
+    finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
+    classificationId: string | null;
+    wrapup: {
+      [key: string]: unknown;
+    } | null;
+    notes: string | null;
+    transferCount: number;
+    window?: {
+      hours: number;
+      /** ISO 8601 date-time */
+      closesAt: string | null;
+    } | null;
+  };
+  MessageView: {
+    id: number;
+    conversationId: string;
+    authorType: "customer" | "agent" | "bot" | "system";
+    authorId: string | null;
+    authorName: string | null;
+    body: string;
+    contentType: string;
+    attachments: Array<unknown> | null;
+    deliveryStatus: "pending" | "sent" | "delivered" | "read" | "failed" | null;
+    deliveryError?: {
+      code: string | null;
+      message: string;
+    } | null;
+    payload?: {
+      [key: string]: unknown;
+    } | null;
+    externalId?: string | null;
+    /** ISO 8601 date-time */
+    createdAt: string;
+  };
+  WhisperView: {
+    id: number;
+    conversationId: string;
+    agentId: string;
+    authorId: string;
+    authorName: string;
+    body: string;
+    /** ISO 8601 date-time */
+    createdAt: string;
+    /** ISO 8601 date-time */
+    readAt: string | null;
+  };
+  AgentView: {
+    id: string;
+    name: string;
+    teamIds: Array<string>;
+    presence: "offline" | "available" | "paused" | "in_service";
+    state: "offline" | "available" | "paused" | "in_service";
+    pauseReasonId: string | null;
+    pendingPauseReasonId: string | null;
+    /** ISO 8601 date-time */
+    stateSince: string;
+    /** ISO 8601 date-time */
+    loggedInAt: string | null;
+    openChat: number;
+    openEmail: number;
+    /** ISO 8601 date-time */
+    lastAssignedAt: string | null;
+    connected: boolean;
+    enabled: boolean;
+  };
+  ConversationPage: {
+    rows: Array<{
+      id: string;
+      protocol: string;
+      serviceId: string;
+      serviceName: string;
+      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      contactName: string | null;
+      direction: "inbound" | "outbound";
+      state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
+      agentId: string | null;
+      agentName: string | null;
+      subject: string | null;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      assignedAt: string | null;
+      /** ISO 8601 date-time */
+      finishedAt: string | null;
+      classificationId: string | null;
+    }>;
+    /** cursor of the next page; null on the last */
+    next: string | null;
+    /** rows the filter selects (first page only) */
+    total?: number;
+  };
+}
 
 export interface Operations {
   /** DELETE /api/auth/sessions/{id}: End one of my sessions (its sockets close); another user’s session is 404 */
@@ -21,30 +413,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-      name: string;
-      /** e.g. meta, twilio, zenvia; null for our own channels */
-      provider: string | null;
-      /** non-secret settings: phone number id, IMAP host… */
-      config: {
-        [key: string]: unknown;
-      };
-      /** credentials are write-only: stored encrypted, never returned */
-      hasCredentials: boolean;
-      /** the names of the credentials that are set (never their values) */
-      credentialsSet: Array<string>;
-      /** the services that talk through this account */
-      serviceIds: Array<string>;
-      /** where the provider calls: {PUBLIC_URL}/webhooks/{channel}/{id}; null without PUBLIC_URL or for a channel without webhooks */
-      webhookUrl: string | null;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["ChannelAccount"];
   };
   /** DELETE /api/classifications/{id}: Deactivate one of classifications (kept for history) */
   deleteClassificationsById: {
@@ -53,18 +422,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      code: string;
-      name: string;
-      /** null: valid for every service */
-      serviceIds: Array<string> | null;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["Classification"];
   };
   /** DELETE /api/pause-reasons/{id}: Deactivate one of pause-reasons (kept for history) */
   deletePauseReasonsById: {
@@ -73,18 +431,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      name: string;
-      /** alert when a pause with this reason lasts longer */
-      maxMinutes: number | null;
-      productive: boolean;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["PauseReason"];
   };
   /** DELETE /api/services/{id}: Deactivate one of services (kept for history) */
   deleteServicesById: {
@@ -93,82 +440,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      name: string;
-      /** public key used by the WebChat widget and the API channel */
-      key: string;
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-      channelAccountId: string | null;
-      teamIds: Array<string>;
-      botFlow: unknown;
-      /** service-level target T (NS) */
-      serviceLevelSeconds: number;
-      /** TMA goal (Meta) */
-      tmaGoalSeconds: number;
-      botTimeoutSeconds: number;
-      queueTimeoutSeconds: number;
-      /** Inativa PA: customer silent with an agent */
-      inactivityTimeoutSeconds: number;
-      /** e-mail filter: a supervisor accepts or discards each e-mail */
-      emailTriage: boolean;
-      /** e-mail: plain text appended to every reply (after "-- ") */
-      emailSignature: string | null;
-      /** API channel: where agent messages are POSTed, signed as Standard Webhooks (docs/WEBHOOKS.md) */
-      outboundWebhookUrl: string | null;
-      /** API channel: a token for the inbound endpoint was issued */
-      hasApiToken: boolean;
-      /** null: always open */
-      businessHours: {
-        weekly: {
-          sun?: Array<{
-            start: string;
-            end: string;
-          }>;
-          mon?: Array<{
-            start: string;
-            end: string;
-          }>;
-          tue?: Array<{
-            start: string;
-            end: string;
-          }>;
-          wed?: Array<{
-            start: string;
-            end: string;
-          }>;
-          thu?: Array<{
-            start: string;
-            end: string;
-          }>;
-          fri?: Array<{
-            start: string;
-            end: string;
-          }>;
-          sat?: Array<{
-            start: string;
-            end: string;
-          }>;
-        };
-        holidays: Array<{
-          date: string;
-          name?: string;
-        }>;
-        closedMessage: string | null;
-        outsideHours: "queue" | "leave_message";
-      } | null;
-      /** WebChat: fields asked before the chat; none required unless said */
-      prechatForm: Array<{
-        field: "name" | "email" | "phone" | "cpf";
-        /** the SAC decree: by default no field blocks reaching an attendant */
-        required: boolean;
-      }>;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["Service"];
   };
   /** DELETE /api/settings/{key}: Restore the default of one parameter */
   deleteSettingsByKey: {
@@ -177,11 +449,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      key: string;
-      value: unknown;
-      isDefault: boolean;
-    };
+    response: Schemas["Setting"];
   };
   /** DELETE /api/teams/{id}: Deactivate one of teams (kept for history) */
   deleteTeamsById: {
@@ -190,23 +458,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      name: string;
-      /** linked as an omnichannel department (Departamentos → Vincular) */
-      omniEnabled: boolean;
-      /** maximum simultaneous chat/messaging conversations per agent */
-      maxChat: number;
-      /** maximum simultaneous e-mail conversations per agent */
-      maxEmail: number;
-      active: boolean;
-      agentIds: Array<string>;
-      supervisorIds: Array<string>;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["Team"];
   };
   /** DELETE /api/template-categories/{id}: Deactivate one of template-categories (kept for history) */
   deleteTemplateCategoriesById: {
@@ -215,19 +467,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      /** number used to classify and order */
-      code: number;
-      title: string;
-      /** protocol_update = Atualização de protocolo */
-      type: "protocol_update";
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["TemplateCategory"];
   };
   /** DELETE /api/templates/{id}: Deactivate one of templates (kept for history) */
   deleteTemplatesById: {
@@ -236,22 +476,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      categoryId: string;
-      name: string;
-      /** null: any channel */
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api" | null;
-      language: string;
-      body: string;
-      /** approved provider template name (WhatsApp) */
-      providerTemplate: string | null;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["Template"];
   };
   /** DELETE /api/users/{id}: Deactivate one of users (kept for history) */
   deleteUsersById: {
@@ -260,48 +485,14 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      email: string;
-      name: string;
-      role: "admin" | "supervisor" | "agent";
-      language: "pt-BR" | "en";
-      /** linked as an omnichannel agent (Agentes → Vincular) */
-      agentEnabled: boolean;
-      active: boolean;
-      /** teams the user works in as an agent */
-      teamIds: Array<string>;
-      supervisedTeamIds: Array<string>;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["User"];
   };
   /** GET /api/agent/presence: My presence as an agent */
   getAgentPresence: {
     params: never;
     query: never;
     body: never;
-    response: {
-      id: string;
-      name: string;
-      teamIds: Array<string>;
-      presence: "offline" | "available" | "paused" | "in_service";
-      state: "offline" | "available" | "paused" | "in_service";
-      pauseReasonId: string | null;
-      pendingPauseReasonId: string | null;
-      /** ISO 8601 date-time */
-      stateSince: string;
-      /** ISO 8601 date-time */
-      loggedInAt: string | null;
-      openChat: number;
-      openEmail: number;
-      /** ISO 8601 date-time */
-      lastAssignedAt: string | null;
-      connected: boolean;
-      enabled: boolean;
-    };
+    response: Schemas["AgentView"];
   };
   /** GET /api/alerts: The alert inbox of a day (default today), newest first, with my read marks */
   getAlerts: {
@@ -314,7 +505,7 @@ export interface Operations {
     response: {
       items: Array<{
         id: number;
-        rule: "agent_paused_too_long" | "queue_wait_over_target" | "no_interaction" | "long_service" | "queue_too_long" | "service_level_below_target";
+        rule: "agent_paused_too_long" | "queue_wait_over_target" | "no_interaction" | "long_service" | "queue_too_long" | "service_level_below_target" | "wallet_balance_low" | "number_quality_dropped";
         severity: "info" | "warning" | "critical";
         subjectType: "agent" | "conversation" | "service";
         subjectId: string;
@@ -398,32 +589,7 @@ export interface Operations {
       limit?: number;
     };
     body: never;
-    response: {
-      rows: Array<{
-        id: string;
-        protocol: string;
-        serviceId: string;
-        serviceName: string;
-        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-        contactName: string | null;
-        direction: "inbound" | "outbound";
-        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
-        agentId: string | null;
-        agentName: string | null;
-        subject: string | null;
-        /** ISO 8601 date-time */
-        createdAt: string;
-        /** ISO 8601 date-time */
-        assignedAt: string | null;
-        /** ISO 8601 date-time */
-        finishedAt: string | null;
-        classificationId: string | null;
-      }>;
-      /** cursor of the next page; null on the last */
-      next: string | null;
-      /** rows the filter selects (first page only) */
-      total?: number;
-    };
+    response: Schemas["ConversationPage"];
   };
   /** GET /api/analysis/outbound: Mensagens ativas: the outbound conversations, with the conversation filter, newest first (keyset pages); CSV and XLSX exports */
   getAnalysisOutbound: {
@@ -445,32 +611,7 @@ export interface Operations {
       format?: "csv" | "xlsx";
     };
     body: never;
-    response: {
-      rows: Array<{
-        id: string;
-        protocol: string;
-        serviceId: string;
-        serviceName: string;
-        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-        contactName: string | null;
-        direction: "inbound" | "outbound";
-        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
-        agentId: string | null;
-        agentName: string | null;
-        subject: string | null;
-        /** ISO 8601 date-time */
-        createdAt: string;
-        /** ISO 8601 date-time */
-        assignedAt: string | null;
-        /** ISO 8601 date-time */
-        finishedAt: string | null;
-        classificationId: string | null;
-      }>;
-      /** cursor of the next page; null on the last */
-      next: string | null;
-      /** rows the filter selects (first page only) */
-      total?: number;
-    };
+    response: Schemas["ConversationPage"];
   };
   /** GET /api/analysis/queue: Fila: what waits for an agent, per department, and why (its agents logged in, paused, at their limit); CSV and XLSX exports */
   getAnalysisQueue: {
@@ -576,18 +717,7 @@ export interface Operations {
     params: never;
     query: never;
     body: never;
-    response: {
-      id: string;
-      email: string;
-      name: string;
-      role: "admin" | "supervisor" | "agent";
-      language: "pt-BR" | "en";
-      agentEnabled: boolean;
-      /** teams the user works in as an agent */
-      teamIds: Array<string>;
-      /** teams the user supervises */
-      supervisedTeamIds: Array<string>;
-    };
+    response: Schemas["Me"];
   };
   /** GET /api/auth/sessions: My open sessions, this one marked `current` */
   getAuthSessions: {
@@ -622,30 +752,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      items: Array<{
-        id: string;
-        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-        name: string;
-        /** e.g. meta, twilio, zenvia; null for our own channels */
-        provider: string | null;
-        /** non-secret settings: phone number id, IMAP host… */
-        config: {
-          [key: string]: unknown;
-        };
-        /** credentials are write-only: stored encrypted, never returned */
-        hasCredentials: boolean;
-        /** the names of the credentials that are set (never their values) */
-        credentialsSet: Array<string>;
-        /** the services that talk through this account */
-        serviceIds: Array<string>;
-        /** where the provider calls: {PUBLIC_URL}/webhooks/{channel}/{id}; null without PUBLIC_URL or for a channel without webhooks */
-        webhookUrl: string | null;
-        active: boolean;
-        /** ISO 8601 date-time */
-        createdAt: string;
-        /** ISO 8601 date-time */
-        updatedAt: string;
-      }>;
+      items: Array<Schemas["ChannelAccount"]>;
     };
   };
   /** GET /api/channel-accounts/{id}: Read one of channel-accounts */
@@ -655,30 +762,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-      name: string;
-      /** e.g. meta, twilio, zenvia; null for our own channels */
-      provider: string | null;
-      /** non-secret settings: phone number id, IMAP host… */
-      config: {
-        [key: string]: unknown;
-      };
-      /** credentials are write-only: stored encrypted, never returned */
-      hasCredentials: boolean;
-      /** the names of the credentials that are set (never their values) */
-      credentialsSet: Array<string>;
-      /** the services that talk through this account */
-      serviceIds: Array<string>;
-      /** where the provider calls: {PUBLIC_URL}/webhooks/{channel}/{id}; null without PUBLIC_URL or for a channel without webhooks */
-      webhookUrl: string | null;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["ChannelAccount"];
   };
   /** GET /api/classifications: List classifications */
   getClassifications: {
@@ -689,18 +773,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      items: Array<{
-        id: string;
-        code: string;
-        name: string;
-        /** null: valid for every service */
-        serviceIds: Array<string> | null;
-        active: boolean;
-        /** ISO 8601 date-time */
-        createdAt: string;
-        /** ISO 8601 date-time */
-        updatedAt: string;
-      }>;
+      items: Array<Schemas["Classification"]>;
     };
   };
   /** GET /api/classifications/{id}: Read one of classifications */
@@ -710,18 +783,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      code: string;
-      name: string;
-      /** null: valid for every service */
-      serviceIds: Array<string> | null;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["Classification"];
   };
   /** GET /api/conversations: Conversations I may see (default: open ones; with `protocol` and no `state`, in any state) */
   getConversations: {
@@ -736,57 +798,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      items: Array<{
-        id: string;
-        protocol: string;
-        serviceId: string;
-        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-        contactId: string;
-        contactName: string | null;
-        direction: "inbound" | "outbound";
-        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
-        priority: "manual" | "returned" | "normal";
-        agentId: string | null;
-        preferredAgentId: string | null;
-        subject: string | null;
-        /** ISO 8601 date-time */
-        createdAt: string;
-        /** ISO 8601 date-time */
-        botStartedAt: string | null;
-        /** ISO 8601 date-time */
-        botEndedAt: string | null;
-        /** ISO 8601 date-time */
-        queuedAt: string | null;
-        /** ISO 8601 date-time */
-        firstQueuedAt: string | null;
-        /** ISO 8601 date-time */
-        assignedAt: string | null;
-        /** ISO 8601 date-time */
-        firstAssignedAt: string | null;
-        /** ISO 8601 date-time */
-        firstAgentMessageAt: string | null;
-        /** ISO 8601 date-time */
-        lastCustomerMessageAt: string | null;
-        /** ISO 8601 date-time */
-        lastAgentMessageAt: string | null;
-        /** ISO 8601 date-time */
-        lastMessageAt: string | null;
-        lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
-        /** ISO 8601 date-time */
-        finishedAt: string | null;
-        finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
-        classificationId: string | null;
-        wrapup: {
-          [key: string]: unknown;
-        } | null;
-        notes: string | null;
-        transferCount: number;
-        window?: {
-          hours: number;
-          /** ISO 8601 date-time */
-          closesAt: string | null;
-        } | null;
-      }>;
+      items: Array<Schemas["ConversationView"]>;
     };
   };
   /** GET /api/conversations/{id}: A conversation with its history and supervisor chat */
@@ -797,90 +809,9 @@ export interface Operations {
     query: never;
     body: never;
     response: {
-      conversation: {
-        id: string;
-        protocol: string;
-        serviceId: string;
-        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-        contactId: string;
-        contactName: string | null;
-        direction: "inbound" | "outbound";
-        state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
-        priority: "manual" | "returned" | "normal";
-        agentId: string | null;
-        preferredAgentId: string | null;
-        subject: string | null;
-        /** ISO 8601 date-time */
-        createdAt: string;
-        /** ISO 8601 date-time */
-        botStartedAt: string | null;
-        /** ISO 8601 date-time */
-        botEndedAt: string | null;
-        /** ISO 8601 date-time */
-        queuedAt: string | null;
-        /** ISO 8601 date-time */
-        firstQueuedAt: string | null;
-        /** ISO 8601 date-time */
-        assignedAt: string | null;
-        /** ISO 8601 date-time */
-        firstAssignedAt: string | null;
-        /** ISO 8601 date-time */
-        firstAgentMessageAt: string | null;
-        /** ISO 8601 date-time */
-        lastCustomerMessageAt: string | null;
-        /** ISO 8601 date-time */
-        lastAgentMessageAt: string | null;
-        /** ISO 8601 date-time */
-        lastMessageAt: string | null;
-        lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
-        /** ISO 8601 date-time */
-        finishedAt: string | null;
-        finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
-        classificationId: string | null;
-        wrapup: {
-          [key: string]: unknown;
-        } | null;
-        notes: string | null;
-        transferCount: number;
-        window?: {
-          hours: number;
-          /** ISO 8601 date-time */
-          closesAt: string | null;
-        } | null;
-      };
-      messages: Array<{
-        id: number;
-        conversationId: string;
-        authorType: "customer" | "agent" | "bot" | "system";
-        authorId: string | null;
-        authorName: string | null;
-        body: string;
-        contentType: string;
-        attachments: Array<unknown> | null;
-        deliveryStatus: "pending" | "sent" | "delivered" | "read" | "failed" | null;
-        deliveryError?: {
-          code: string | null;
-          message: string;
-        } | null;
-        payload?: {
-          [key: string]: unknown;
-        } | null;
-        externalId?: string | null;
-        /** ISO 8601 date-time */
-        createdAt: string;
-      }>;
-      whispers: Array<{
-        id: number;
-        conversationId: string;
-        agentId: string;
-        authorId: string;
-        authorName: string;
-        body: string;
-        /** ISO 8601 date-time */
-        createdAt: string;
-        /** ISO 8601 date-time */
-        readAt: string | null;
-      }>;
+      conversation: Schemas["ConversationView"];
+      messages: Array<Schemas["MessageView"]>;
+      whispers: Array<Schemas["WhisperView"]>;
     };
   };
   /** GET /api/conversations/{id}/transfer-targets: Agents (of the service’s teams) and services (same channel) this conversation can go to */
@@ -901,6 +832,31 @@ export interface Operations {
         id: string;
         name: string;
       }>;
+    };
+  };
+  /** GET /api/email-triage: Filtro de E-mail: the e-mails waiting in the filter, oldest first (Qtd E-mail(s) is `limit`) */
+  getEmailTriage: {
+    params: never;
+    query: {
+      serviceId?: string;
+      limit?: number;
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        protocol: string;
+        /** ISO 8601 date-time */
+        receivedAt: string;
+        fromName: string | null;
+        fromAddress: string | null;
+        subject: string | null;
+        serviceId: string;
+        serviceName: string;
+        attachments: number;
+        preview: string;
+      }>;
+      total: number;
     };
   };
   /** GET /healthz: Liveness and readiness: 200 while the database answers, 503 when it does not or the node is shutting down */
@@ -1025,6 +981,14 @@ export interface Operations {
           /** Pct: TotalSit ÷ all conversations ended in the period × 100, two decimals */
           pct: number;
           channels: {
+            webchat: number;
+            email: number;
+            facebook: number;
+            instagram: number;
+            sms: number;
+            voice: number;
+            whatsapp: number;
+            other: number;
             [key: string]: number;
           };
         }>;
@@ -1172,6 +1136,18 @@ export interface Operations {
       total: number;
       totalExact: boolean;
     };
+  };
+  /** GET /media/{attachmentId}: A file an agent sends, for the provider that delivers it (a signed link that expires in hours) */
+  getMediaByAttachmentId: {
+    params: {
+      attachmentId: string;
+    };
+    query: {
+      exp: string;
+      sig: string;
+    };
+    body: never;
+    response: unknown;
   };
   /** GET /api/monitor/conversations: Monitorar: the open conversations, or those that started today or yesterday, grouped by status, service, agent or channel with their counts; with `group`, that group’s rows in keyset pages */
   getMonitorConversations: {
@@ -1397,18 +1373,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      items: Array<{
-        id: string;
-        name: string;
-        /** alert when a pause with this reason lasts longer */
-        maxMinutes: number | null;
-        productive: boolean;
-        active: boolean;
-        /** ISO 8601 date-time */
-        createdAt: string;
-        /** ISO 8601 date-time */
-        updatedAt: string;
-      }>;
+      items: Array<Schemas["PauseReason"]>;
     };
   };
   /** GET /api/pause-reasons/{id}: Read one of pause-reasons */
@@ -1418,18 +1383,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      name: string;
-      /** alert when a pause with this reason lasts longer */
-      maxMinutes: number | null;
-      productive: boolean;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["PauseReason"];
   };
   /** GET /api/services: List services */
   getServices: {
@@ -1440,82 +1394,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      items: Array<{
-        id: string;
-        name: string;
-        /** public key used by the WebChat widget and the API channel */
-        key: string;
-        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-        channelAccountId: string | null;
-        teamIds: Array<string>;
-        botFlow: unknown;
-        /** service-level target T (NS) */
-        serviceLevelSeconds: number;
-        /** TMA goal (Meta) */
-        tmaGoalSeconds: number;
-        botTimeoutSeconds: number;
-        queueTimeoutSeconds: number;
-        /** Inativa PA: customer silent with an agent */
-        inactivityTimeoutSeconds: number;
-        /** e-mail filter: a supervisor accepts or discards each e-mail */
-        emailTriage: boolean;
-        /** e-mail: plain text appended to every reply (after "-- ") */
-        emailSignature: string | null;
-        /** API channel: where agent messages are POSTed, signed as Standard Webhooks (docs/WEBHOOKS.md) */
-        outboundWebhookUrl: string | null;
-        /** API channel: a token for the inbound endpoint was issued */
-        hasApiToken: boolean;
-        /** null: always open */
-        businessHours: {
-          weekly: {
-            sun?: Array<{
-              start: string;
-              end: string;
-            }>;
-            mon?: Array<{
-              start: string;
-              end: string;
-            }>;
-            tue?: Array<{
-              start: string;
-              end: string;
-            }>;
-            wed?: Array<{
-              start: string;
-              end: string;
-            }>;
-            thu?: Array<{
-              start: string;
-              end: string;
-            }>;
-            fri?: Array<{
-              start: string;
-              end: string;
-            }>;
-            sat?: Array<{
-              start: string;
-              end: string;
-            }>;
-          };
-          holidays: Array<{
-            date: string;
-            name?: string;
-          }>;
-          closedMessage: string | null;
-          outsideHours: "queue" | "leave_message";
-        } | null;
-        /** WebChat: fields asked before the chat; none required unless said */
-        prechatForm: Array<{
-          field: "name" | "email" | "phone" | "cpf";
-          /** the SAC decree: by default no field blocks reaching an attendant */
-          required: boolean;
-        }>;
-        active: boolean;
-        /** ISO 8601 date-time */
-        createdAt: string;
-        /** ISO 8601 date-time */
-        updatedAt: string;
-      }>;
+      items: Array<Schemas["Service"]>;
     };
   };
   /** GET /api/services/{id}: Read one of services */
@@ -1525,82 +1404,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      name: string;
-      /** public key used by the WebChat widget and the API channel */
-      key: string;
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-      channelAccountId: string | null;
-      teamIds: Array<string>;
-      botFlow: unknown;
-      /** service-level target T (NS) */
-      serviceLevelSeconds: number;
-      /** TMA goal (Meta) */
-      tmaGoalSeconds: number;
-      botTimeoutSeconds: number;
-      queueTimeoutSeconds: number;
-      /** Inativa PA: customer silent with an agent */
-      inactivityTimeoutSeconds: number;
-      /** e-mail filter: a supervisor accepts or discards each e-mail */
-      emailTriage: boolean;
-      /** e-mail: plain text appended to every reply (after "-- ") */
-      emailSignature: string | null;
-      /** API channel: where agent messages are POSTed, signed as Standard Webhooks (docs/WEBHOOKS.md) */
-      outboundWebhookUrl: string | null;
-      /** API channel: a token for the inbound endpoint was issued */
-      hasApiToken: boolean;
-      /** null: always open */
-      businessHours: {
-        weekly: {
-          sun?: Array<{
-            start: string;
-            end: string;
-          }>;
-          mon?: Array<{
-            start: string;
-            end: string;
-          }>;
-          tue?: Array<{
-            start: string;
-            end: string;
-          }>;
-          wed?: Array<{
-            start: string;
-            end: string;
-          }>;
-          thu?: Array<{
-            start: string;
-            end: string;
-          }>;
-          fri?: Array<{
-            start: string;
-            end: string;
-          }>;
-          sat?: Array<{
-            start: string;
-            end: string;
-          }>;
-        };
-        holidays: Array<{
-          date: string;
-          name?: string;
-        }>;
-        closedMessage: string | null;
-        outsideHours: "queue" | "leave_message";
-      } | null;
-      /** WebChat: fields asked before the chat; none required unless said */
-      prechatForm: Array<{
-        field: "name" | "email" | "phone" | "cpf";
-        /** the SAC decree: by default no field blocks reaching an attendant */
-        required: boolean;
-      }>;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["Service"];
   };
   /** GET /api/services/{id}/wrapup-fields: The wrap-up fields of a service, in order */
   getServicesByIdWrapupFields: {
@@ -1609,19 +1413,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      items: Array<{
-        /** the value’s name in FinishBody.fields */
-        key: string;
-        label: string;
-        type: "text" | "number" | "select" | "boolean";
-        /** select only: the choices, in order */
-        options?: Array<string>;
-        /** Concluir is refused without a value (Cancelar does not ask) */
-        required: boolean;
-        position: number;
-      }>;
-    };
+    response: Schemas["WrapupFieldList"];
   };
   /** GET /api/settings: All parameters (defaults filled in) */
   getSettings: {
@@ -1655,6 +1447,7 @@ export interface Operations {
         longServiceMinutes: number;
         queueLength: number;
         serviceLevelPercent: number;
+        walletMinBalance: number;
       };
       allowPrivateWebhookTargets: boolean;
     };
@@ -1666,11 +1459,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      key: string;
-      value: unknown;
-      isDefault: boolean;
-    };
+    response: Schemas["Setting"];
   };
   /** GET /api/teams: List teams */
   getTeams: {
@@ -1681,23 +1470,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      items: Array<{
-        id: string;
-        name: string;
-        /** linked as an omnichannel department (Departamentos → Vincular) */
-        omniEnabled: boolean;
-        /** maximum simultaneous chat/messaging conversations per agent */
-        maxChat: number;
-        /** maximum simultaneous e-mail conversations per agent */
-        maxEmail: number;
-        active: boolean;
-        agentIds: Array<string>;
-        supervisorIds: Array<string>;
-        /** ISO 8601 date-time */
-        createdAt: string;
-        /** ISO 8601 date-time */
-        updatedAt: string;
-      }>;
+      items: Array<Schemas["Team"]>;
     };
   };
   /** GET /api/teams/{id}: Read one of teams */
@@ -1707,23 +1480,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      name: string;
-      /** linked as an omnichannel department (Departamentos → Vincular) */
-      omniEnabled: boolean;
-      /** maximum simultaneous chat/messaging conversations per agent */
-      maxChat: number;
-      /** maximum simultaneous e-mail conversations per agent */
-      maxEmail: number;
-      active: boolean;
-      agentIds: Array<string>;
-      supervisorIds: Array<string>;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["Team"];
   };
   /** GET /api/template-categories: List template-categories */
   getTemplateCategories: {
@@ -1734,19 +1491,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      items: Array<{
-        id: string;
-        /** number used to classify and order */
-        code: number;
-        title: string;
-        /** protocol_update = Atualização de protocolo */
-        type: "protocol_update";
-        active: boolean;
-        /** ISO 8601 date-time */
-        createdAt: string;
-        /** ISO 8601 date-time */
-        updatedAt: string;
-      }>;
+      items: Array<Schemas["TemplateCategory"]>;
     };
   };
   /** GET /api/template-categories/{id}: Read one of template-categories */
@@ -1756,19 +1501,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      /** number used to classify and order */
-      code: number;
-      title: string;
-      /** protocol_update = Atualização de protocolo */
-      type: "protocol_update";
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["TemplateCategory"];
   };
   /** GET /api/templates: List templates */
   getTemplates: {
@@ -1779,22 +1512,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      items: Array<{
-        id: string;
-        categoryId: string;
-        name: string;
-        /** null: any channel */
-        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api" | null;
-        language: string;
-        body: string;
-        /** approved provider template name (WhatsApp) */
-        providerTemplate: string | null;
-        active: boolean;
-        /** ISO 8601 date-time */
-        createdAt: string;
-        /** ISO 8601 date-time */
-        updatedAt: string;
-      }>;
+      items: Array<Schemas["Template"]>;
     };
   };
   /** GET /api/templates/{id}: Read one of templates */
@@ -1804,22 +1522,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      categoryId: string;
-      name: string;
-      /** null: any channel */
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api" | null;
-      language: string;
-      body: string;
-      /** approved provider template name (WhatsApp) */
-      providerTemplate: string | null;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["Template"];
   };
   /** GET /api/users: List users */
   getUsers: {
@@ -1830,23 +1533,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      items: Array<{
-        id: string;
-        email: string;
-        name: string;
-        role: "admin" | "supervisor" | "agent";
-        language: "pt-BR" | "en";
-        /** linked as an omnichannel agent (Agentes → Vincular) */
-        agentEnabled: boolean;
-        active: boolean;
-        /** teams the user works in as an agent */
-        teamIds: Array<string>;
-        supervisedTeamIds: Array<string>;
-        /** ISO 8601 date-time */
-        createdAt: string;
-        /** ISO 8601 date-time */
-        updatedAt: string;
-      }>;
+      items: Array<Schemas["User"]>;
     };
   };
   /** GET /api/users/{id}: Read one of users */
@@ -1856,22 +1543,15 @@ export interface Operations {
     };
     query: never;
     body: never;
+    response: Schemas["User"];
+  };
+  /** GET /api/version: The version of Mirante this node runs */
+  getVersion: {
+    params: never;
+    query: never;
+    body: never;
     response: {
-      id: string;
-      email: string;
-      name: string;
-      role: "admin" | "supervisor" | "agent";
-      language: "pt-BR" | "en";
-      /** linked as an omnichannel agent (Agentes → Vincular) */
-      agentEnabled: boolean;
-      active: boolean;
-      /** teams the user works in as an agent */
-      teamIds: Array<string>;
-      supervisedTeamIds: Array<string>;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
+      version: string;
     };
   };
   /** GET /webchat/attachments/{id}: A file of the visitor’s conversation (token in ?token= or x-visitor-token) */
@@ -1956,18 +1636,7 @@ export interface Operations {
       currentPassword?: string;
       newPassword?: string;
     };
-    response: {
-      id: string;
-      email: string;
-      name: string;
-      role: "admin" | "supervisor" | "agent";
-      language: "pt-BR" | "en";
-      agentEnabled: boolean;
-      /** teams the user works in as an agent */
-      teamIds: Array<string>;
-      /** teams the user supervises */
-      supervisedTeamIds: Array<string>;
-    };
+    response: Schemas["Me"];
   };
   /** PATCH /api/channel-accounts/{id}: Update one of channel-accounts */
   patchChannelAccountsById: {
@@ -1988,35 +1657,7 @@ export interface Operations {
       };
       active?: boolean;
     };
-    response: {
-      id: string;
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-      name: string;
-      /** e.g. meta, twilio, zenvia; null for our own channels */
-      provider: string | null;
-      /** non-secret settings: phone number id, IMAP host… */
-      config: {
-        [key: string]: unknown;
-      };
-      /** credentials are write-only: stored encrypted, never returned */
-      hasCredentials: boolean;
-      /** the names of the credentials that are set (never their values) */
-      credentialsSet: Array<string>;
-      /** the services that talk through this account */
-      serviceIds: Array<string>;
-      /** where the provider calls: {PUBLIC_URL}/webhooks/{channel}/{id}; null without PUBLIC_URL or for a channel without webhooks */
-      webhookUrl: string | null;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-      /** the account is saved; these need the admin's attention */
-      warnings?: Array<{
-        code: string;
-        message: string;
-      }>;
-    };
+    response: Schemas["SavedChannelAccount"];
   };
   /** PATCH /api/classifications/{id}: Update one of classifications */
   patchClassificationsById: {
@@ -2030,18 +1671,7 @@ export interface Operations {
       serviceIds?: Array<string> | null;
       active?: boolean;
     };
-    response: {
-      id: string;
-      code: string;
-      name: string;
-      /** null: valid for every service */
-      serviceIds: Array<string> | null;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["Classification"];
   };
   /** PATCH /api/pause-reasons/{id}: Update one of pause-reasons */
   patchPauseReasonsById: {
@@ -2055,18 +1685,7 @@ export interface Operations {
       productive?: boolean;
       active?: boolean;
     };
-    response: {
-      id: string;
-      name: string;
-      /** alert when a pause with this reason lasts longer */
-      maxMinutes: number | null;
-      productive: boolean;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["PauseReason"];
   };
   /** PATCH /api/services/{id}: Update one of services */
   patchServicesById: {
@@ -2179,82 +1798,7 @@ export interface Operations {
       }>;
       active?: boolean;
     };
-    response: {
-      id: string;
-      name: string;
-      /** public key used by the WebChat widget and the API channel */
-      key: string;
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-      channelAccountId: string | null;
-      teamIds: Array<string>;
-      botFlow: unknown;
-      /** service-level target T (NS) */
-      serviceLevelSeconds: number;
-      /** TMA goal (Meta) */
-      tmaGoalSeconds: number;
-      botTimeoutSeconds: number;
-      queueTimeoutSeconds: number;
-      /** Inativa PA: customer silent with an agent */
-      inactivityTimeoutSeconds: number;
-      /** e-mail filter: a supervisor accepts or discards each e-mail */
-      emailTriage: boolean;
-      /** e-mail: plain text appended to every reply (after "-- ") */
-      emailSignature: string | null;
-      /** API channel: where agent messages are POSTed, signed as Standard Webhooks (docs/WEBHOOKS.md) */
-      outboundWebhookUrl: string | null;
-      /** API channel: a token for the inbound endpoint was issued */
-      hasApiToken: boolean;
-      /** null: always open */
-      businessHours: {
-        weekly: {
-          sun?: Array<{
-            start: string;
-            end: string;
-          }>;
-          mon?: Array<{
-            start: string;
-            end: string;
-          }>;
-          tue?: Array<{
-            start: string;
-            end: string;
-          }>;
-          wed?: Array<{
-            start: string;
-            end: string;
-          }>;
-          thu?: Array<{
-            start: string;
-            end: string;
-          }>;
-          fri?: Array<{
-            start: string;
-            end: string;
-          }>;
-          sat?: Array<{
-            start: string;
-            end: string;
-          }>;
-        };
-        holidays: Array<{
-          date: string;
-          name?: string;
-        }>;
-        closedMessage: string | null;
-        outsideHours: "queue" | "leave_message";
-      } | null;
-      /** WebChat: fields asked before the chat; none required unless said */
-      prechatForm: Array<{
-        field: "name" | "email" | "phone" | "cpf";
-        /** the SAC decree: by default no field blocks reaching an attendant */
-        required: boolean;
-      }>;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["Service"];
   };
   /** PATCH /api/settings: Change some parameters */
   patchSettings: {
@@ -2287,6 +1831,7 @@ export interface Operations {
         longServiceMinutes: number;
         queueLength: number;
         serviceLevelPercent: number;
+        walletMinBalance?: number;
       };
       allowPrivateWebhookTargets?: boolean;
     };
@@ -2317,6 +1862,7 @@ export interface Operations {
         longServiceMinutes: number;
         queueLength: number;
         serviceLevelPercent: number;
+        walletMinBalance: number;
       };
       allowPrivateWebhookTargets: boolean;
     };
@@ -2336,23 +1882,7 @@ export interface Operations {
       agentIds?: Array<string>;
       supervisorIds?: Array<string>;
     };
-    response: {
-      id: string;
-      name: string;
-      /** linked as an omnichannel department (Departamentos → Vincular) */
-      omniEnabled: boolean;
-      /** maximum simultaneous chat/messaging conversations per agent */
-      maxChat: number;
-      /** maximum simultaneous e-mail conversations per agent */
-      maxEmail: number;
-      active: boolean;
-      agentIds: Array<string>;
-      supervisorIds: Array<string>;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["Team"];
   };
   /** PATCH /api/template-categories/{id}: Update one of template-categories */
   patchTemplateCategoriesById: {
@@ -2366,19 +1896,7 @@ export interface Operations {
       type?: "protocol_update";
       active?: boolean;
     };
-    response: {
-      id: string;
-      /** number used to classify and order */
-      code: number;
-      title: string;
-      /** protocol_update = Atualização de protocolo */
-      type: "protocol_update";
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["TemplateCategory"];
   };
   /** PATCH /api/templates/{id}: Update one of templates */
   patchTemplatesById: {
@@ -2395,22 +1913,7 @@ export interface Operations {
       providerTemplate?: string | null;
       active?: boolean;
     };
-    response: {
-      id: string;
-      categoryId: string;
-      name: string;
-      /** null: any channel */
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api" | null;
-      language: string;
-      body: string;
-      /** approved provider template name (WhatsApp) */
-      providerTemplate: string | null;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["Template"];
   };
   /** PATCH /api/users/{id}: Update one of users */
   patchUsersById: {
@@ -2429,98 +1932,28 @@ export interface Operations {
       teamIds?: Array<string>;
       supervisedTeamIds?: Array<string>;
     };
-    response: {
-      id: string;
-      email: string;
-      name: string;
-      role: "admin" | "supervisor" | "agent";
-      language: "pt-BR" | "en";
-      /** linked as an omnichannel agent (Agentes → Vincular) */
-      agentEnabled: boolean;
-      active: boolean;
-      /** teams the user works in as an agent */
-      teamIds: Array<string>;
-      supervisedTeamIds: Array<string>;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["User"];
   };
   /** POST /api/agent/heartbeat: Keep-alive for integrations without a WebSocket */
   postAgentHeartbeat: {
     params: never;
     query: never;
     body: never;
-    response: {
-      id: string;
-      name: string;
-      teamIds: Array<string>;
-      presence: "offline" | "available" | "paused" | "in_service";
-      state: "offline" | "available" | "paused" | "in_service";
-      pauseReasonId: string | null;
-      pendingPauseReasonId: string | null;
-      /** ISO 8601 date-time */
-      stateSince: string;
-      /** ISO 8601 date-time */
-      loggedInAt: string | null;
-      openChat: number;
-      openEmail: number;
-      /** ISO 8601 date-time */
-      lastAssignedAt: string | null;
-      connected: boolean;
-      enabled: boolean;
-    };
+    response: Schemas["AgentView"];
   };
   /** POST /api/agent/login: Log in to the queues (Livre) */
   postAgentLogin: {
     params: never;
     query: never;
     body: never;
-    response: {
-      id: string;
-      name: string;
-      teamIds: Array<string>;
-      presence: "offline" | "available" | "paused" | "in_service";
-      state: "offline" | "available" | "paused" | "in_service";
-      pauseReasonId: string | null;
-      pendingPauseReasonId: string | null;
-      /** ISO 8601 date-time */
-      stateSince: string;
-      /** ISO 8601 date-time */
-      loggedInAt: string | null;
-      openChat: number;
-      openEmail: number;
-      /** ISO 8601 date-time */
-      lastAssignedAt: string | null;
-      connected: boolean;
-      enabled: boolean;
-    };
+    response: Schemas["AgentView"];
   };
   /** POST /api/agent/logout: Log out of the queues (Sair); refused with open conversations */
   postAgentLogout: {
     params: never;
     query: never;
     body: never;
-    response: {
-      id: string;
-      name: string;
-      teamIds: Array<string>;
-      presence: "offline" | "available" | "paused" | "in_service";
-      state: "offline" | "available" | "paused" | "in_service";
-      pauseReasonId: string | null;
-      pendingPauseReasonId: string | null;
-      /** ISO 8601 date-time */
-      stateSince: string;
-      /** ISO 8601 date-time */
-      loggedInAt: string | null;
-      openChat: number;
-      openEmail: number;
-      /** ISO 8601 date-time */
-      lastAssignedAt: string | null;
-      connected: boolean;
-      enabled: boolean;
-    };
+    response: Schemas["AgentView"];
   };
   /** POST /api/agent/pause: Pause with a reason; pending while conversations are open */
   postAgentPause: {
@@ -2529,50 +1962,14 @@ export interface Operations {
     body: {
       reasonId: string;
     };
-    response: {
-      id: string;
-      name: string;
-      teamIds: Array<string>;
-      presence: "offline" | "available" | "paused" | "in_service";
-      state: "offline" | "available" | "paused" | "in_service";
-      pauseReasonId: string | null;
-      pendingPauseReasonId: string | null;
-      /** ISO 8601 date-time */
-      stateSince: string;
-      /** ISO 8601 date-time */
-      loggedInAt: string | null;
-      openChat: number;
-      openEmail: number;
-      /** ISO 8601 date-time */
-      lastAssignedAt: string | null;
-      connected: boolean;
-      enabled: boolean;
-    };
+    response: Schemas["AgentView"];
   };
   /** POST /api/agent/resume: End the pause (or cancel a pending one) */
   postAgentResume: {
     params: never;
     query: never;
     body: never;
-    response: {
-      id: string;
-      name: string;
-      teamIds: Array<string>;
-      presence: "offline" | "available" | "paused" | "in_service";
-      state: "offline" | "available" | "paused" | "in_service";
-      pauseReasonId: string | null;
-      pendingPauseReasonId: string | null;
-      /** ISO 8601 date-time */
-      stateSince: string;
-      /** ISO 8601 date-time */
-      loggedInAt: string | null;
-      openChat: number;
-      openEmail: number;
-      /** ISO 8601 date-time */
-      lastAssignedAt: string | null;
-      connected: boolean;
-      enabled: boolean;
-    };
+    response: Schemas["AgentView"];
   };
   /** POST /api/alerts/{id}/read: Mark one alert as read */
   postAlertsByIdRead: {
@@ -2598,18 +1995,7 @@ export interface Operations {
       email: string;
       password: string;
     };
-    response: {
-      id: string;
-      email: string;
-      name: string;
-      role: "admin" | "supervisor" | "agent";
-      language: "pt-BR" | "en";
-      agentEnabled: boolean;
-      /** teams the user works in as an agent */
-      teamIds: Array<string>;
-      /** teams the user supervises */
-      supervisedTeamIds: Array<string>;
-    };
+    response: Schemas["Me"];
   };
   /** POST /api/auth/logout: Sign out */
   postAuthLogout: {
@@ -2623,10 +2009,7 @@ export interface Operations {
     params: never;
     query: never;
     body: never;
-    response: {
-      /** how many sessions were ended */
-      ended: number;
-    };
+    response: Schemas["EndedSessions"];
   };
   /** POST /api/channel-accounts: Create channel-accounts */
   postChannelAccounts: {
@@ -2646,35 +2029,7 @@ export interface Operations {
       };
       active?: boolean;
     };
-    response: {
-      id: string;
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-      name: string;
-      /** e.g. meta, twilio, zenvia; null for our own channels */
-      provider: string | null;
-      /** non-secret settings: phone number id, IMAP host… */
-      config: {
-        [key: string]: unknown;
-      };
-      /** credentials are write-only: stored encrypted, never returned */
-      hasCredentials: boolean;
-      /** the names of the credentials that are set (never their values) */
-      credentialsSet: Array<string>;
-      /** the services that talk through this account */
-      serviceIds: Array<string>;
-      /** where the provider calls: {PUBLIC_URL}/webhooks/{channel}/{id}; null without PUBLIC_URL or for a channel without webhooks */
-      webhookUrl: string | null;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-      /** the account is saved; these need the admin's attention */
-      warnings?: Array<{
-        code: string;
-        message: string;
-      }>;
-    };
+    response: Schemas["SavedChannelAccount"];
   };
   /** POST /api/channel-accounts/{id}/test: Testar conexão: calls the provider with the account's credentials and says what is wrong */
   postChannelAccountsByIdTest: {
@@ -2721,17 +2076,18 @@ export interface Operations {
       serviceIds?: Array<string> | null;
       active?: boolean;
     };
+    response: Schemas["Classification"];
+  };
+  /** POST /api/conversations/assign: Alocar responsável for a selection of queued conversations; all or nothing (404 names unknown ids, 409 ids not queued) */
+  postConversationsAssign: {
+    params: never;
+    query: never;
+    body: {
+      conversationIds: Array<string>;
+      agentId: string;
+    };
     response: {
-      id: string;
-      code: string;
-      name: string;
-      /** null: valid for every service */
-      serviceIds: Array<string> | null;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
+      items: Array<Schemas["ConversationView"]>;
     };
   };
   /** POST /api/conversations/{id}/assign: Alocar responsável: a queued conversation goes first to this agent */
@@ -2743,57 +2099,7 @@ export interface Operations {
     body: {
       agentId: string;
     };
-    response: {
-      id: string;
-      protocol: string;
-      serviceId: string;
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-      contactId: string;
-      contactName: string | null;
-      direction: "inbound" | "outbound";
-      state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
-      priority: "manual" | "returned" | "normal";
-      agentId: string | null;
-      preferredAgentId: string | null;
-      subject: string | null;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      botStartedAt: string | null;
-      /** ISO 8601 date-time */
-      botEndedAt: string | null;
-      /** ISO 8601 date-time */
-      queuedAt: string | null;
-      /** ISO 8601 date-time */
-      firstQueuedAt: string | null;
-      /** ISO 8601 date-time */
-      assignedAt: string | null;
-      /** ISO 8601 date-time */
-      firstAssignedAt: string | null;
-      /** ISO 8601 date-time */
-      firstAgentMessageAt: string | null;
-      /** ISO 8601 date-time */
-      lastCustomerMessageAt: string | null;
-      /** ISO 8601 date-time */
-      lastAgentMessageAt: string | null;
-      /** ISO 8601 date-time */
-      lastMessageAt: string | null;
-      lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
-      /** ISO 8601 date-time */
-      finishedAt: string | null;
-      finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
-      classificationId: string | null;
-      wrapup: {
-        [key: string]: unknown;
-      } | null;
-      notes: string | null;
-      transferCount: number;
-      window?: {
-        hours: number;
-        /** ISO 8601 date-time */
-        closesAt: string | null;
-      } | null;
-    };
+    response: Schemas["ConversationView"];
   };
   /** POST /api/conversations/{id}/attachments: The conversation’s agent uploads a file (≤ 10 MB: images, PDF, text, Word, Excel, MP3/Ogg/MP4 audio, MP4 video) to send in a message */
   postConversationsByIdAttachments: {
@@ -2801,7 +2107,9 @@ export interface Operations {
       id: string;
     };
     query: never;
-    body: never;
+    body: {
+      file: Blob;
+    } | Blob;
     response: {
       id: string;
       name: string;
@@ -2825,57 +2133,7 @@ export interface Operations {
         [key: string]: string | number | boolean;
       };
     };
-    response: {
-      id: string;
-      protocol: string;
-      serviceId: string;
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-      contactId: string;
-      contactName: string | null;
-      direction: "inbound" | "outbound";
-      state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
-      priority: "manual" | "returned" | "normal";
-      agentId: string | null;
-      preferredAgentId: string | null;
-      subject: string | null;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      botStartedAt: string | null;
-      /** ISO 8601 date-time */
-      botEndedAt: string | null;
-      /** ISO 8601 date-time */
-      queuedAt: string | null;
-      /** ISO 8601 date-time */
-      firstQueuedAt: string | null;
-      /** ISO 8601 date-time */
-      assignedAt: string | null;
-      /** ISO 8601 date-time */
-      firstAssignedAt: string | null;
-      /** ISO 8601 date-time */
-      firstAgentMessageAt: string | null;
-      /** ISO 8601 date-time */
-      lastCustomerMessageAt: string | null;
-      /** ISO 8601 date-time */
-      lastAgentMessageAt: string | null;
-      /** ISO 8601 date-time */
-      lastMessageAt: string | null;
-      lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
-      /** ISO 8601 date-time */
-      finishedAt: string | null;
-      finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
-      classificationId: string | null;
-      wrapup: {
-        [key: string]: unknown;
-      } | null;
-      notes: string | null;
-      transferCount: number;
-      window?: {
-        hours: number;
-        /** ISO 8601 date-time */
-        closesAt: string | null;
-      } | null;
-    };
+    response: Schemas["ConversationView"];
   };
   /** POST /api/conversations/{id}/messages: The agent writes to the customer: text, one file with a caption, or an approved template (409 window_closed outside the window) */
   postConversationsByIdMessages: {
@@ -2902,28 +2160,10 @@ export interface Operations {
         /** absent: "Re:"/"Fwd:" and the e-mail's subject; the protocol tag is always put in front */
         subject?: string;
       };
+      /** the message of this conversation this one answers (the desk’s Responder): sent with the provider’s reply context where it has one */
+      replyToMessageId?: number;
     };
-    response: {
-      id: number;
-      conversationId: string;
-      authorType: "customer" | "agent" | "bot" | "system";
-      authorId: string | null;
-      authorName: string | null;
-      body: string;
-      contentType: string;
-      attachments: Array<unknown> | null;
-      deliveryStatus: "pending" | "sent" | "delivered" | "read" | "failed" | null;
-      deliveryError?: {
-        code: string | null;
-        message: string;
-      } | null;
-      payload?: {
-        [key: string]: unknown;
-      } | null;
-      externalId?: string | null;
-      /** ISO 8601 date-time */
-      createdAt: string;
-    };
+    response: Schemas["MessageView"];
   };
   /** POST /api/conversations/{id}/return-to-queue: Retornar para grupo do serviço */
   postConversationsByIdReturnToQueue: {
@@ -2932,57 +2172,7 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      id: string;
-      protocol: string;
-      serviceId: string;
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-      contactId: string;
-      contactName: string | null;
-      direction: "inbound" | "outbound";
-      state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
-      priority: "manual" | "returned" | "normal";
-      agentId: string | null;
-      preferredAgentId: string | null;
-      subject: string | null;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      botStartedAt: string | null;
-      /** ISO 8601 date-time */
-      botEndedAt: string | null;
-      /** ISO 8601 date-time */
-      queuedAt: string | null;
-      /** ISO 8601 date-time */
-      firstQueuedAt: string | null;
-      /** ISO 8601 date-time */
-      assignedAt: string | null;
-      /** ISO 8601 date-time */
-      firstAssignedAt: string | null;
-      /** ISO 8601 date-time */
-      firstAgentMessageAt: string | null;
-      /** ISO 8601 date-time */
-      lastCustomerMessageAt: string | null;
-      /** ISO 8601 date-time */
-      lastAgentMessageAt: string | null;
-      /** ISO 8601 date-time */
-      lastMessageAt: string | null;
-      lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
-      /** ISO 8601 date-time */
-      finishedAt: string | null;
-      finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
-      classificationId: string | null;
-      wrapup: {
-        [key: string]: unknown;
-      } | null;
-      notes: string | null;
-      transferCount: number;
-      window?: {
-        hours: number;
-        /** ISO 8601 date-time */
-        closesAt: string | null;
-      } | null;
-    };
+    response: Schemas["ConversationView"];
   };
   /** POST /api/conversations/{id}/transfer: Transfer to an agent or to another service */
   postConversationsByIdTransfer: {
@@ -2995,57 +2185,7 @@ export interface Operations {
     } | {
       toServiceId: string;
     };
-    response: {
-      id: string;
-      protocol: string;
-      serviceId: string;
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-      contactId: string;
-      contactName: string | null;
-      direction: "inbound" | "outbound";
-      state: "triage" | "bot" | "queued" | "in_service" | "completed" | "cancelled" | "abandoned" | "customer_gave_up" | "connection_lost" | "inactive_in_service" | "discarded";
-      priority: "manual" | "returned" | "normal";
-      agentId: string | null;
-      preferredAgentId: string | null;
-      subject: string | null;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      botStartedAt: string | null;
-      /** ISO 8601 date-time */
-      botEndedAt: string | null;
-      /** ISO 8601 date-time */
-      queuedAt: string | null;
-      /** ISO 8601 date-time */
-      firstQueuedAt: string | null;
-      /** ISO 8601 date-time */
-      assignedAt: string | null;
-      /** ISO 8601 date-time */
-      firstAssignedAt: string | null;
-      /** ISO 8601 date-time */
-      firstAgentMessageAt: string | null;
-      /** ISO 8601 date-time */
-      lastCustomerMessageAt: string | null;
-      /** ISO 8601 date-time */
-      lastAgentMessageAt: string | null;
-      /** ISO 8601 date-time */
-      lastMessageAt: string | null;
-      lastMessageFrom: "customer" | "agent" | "bot" | "system" | null;
-      /** ISO 8601 date-time */
-      finishedAt: string | null;
-      finishedBy: "customer" | "agent" | "supervisor" | "bot" | "system" | null;
-      classificationId: string | null;
-      wrapup: {
-        [key: string]: unknown;
-      } | null;
-      notes: string | null;
-      transferCount: number;
-      window?: {
-        hours: number;
-        /** ISO 8601 date-time */
-        closesAt: string | null;
-      } | null;
-    };
+    response: Schemas["ConversationView"];
   };
   /** POST /api/conversations/{id}/whispers: Supervisor chat about this conversation (never seen by the customer) */
   postConversationsByIdWhispers: {
@@ -3056,18 +2196,7 @@ export interface Operations {
     body: {
       text: string;
     };
-    response: {
-      id: number;
-      conversationId: string;
-      agentId: string;
-      authorId: string;
-      authorName: string;
-      body: string;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      readAt: string | null;
-    };
+    response: Schemas["WhisperView"];
   };
   /** POST /api/conversations/{id}/whispers/read: Mark the supervisor chat as read: an agent reads what supervisors wrote to them, a supervisor the agent’s answers */
   postConversationsByIdWhispersRead: {
@@ -3077,6 +2206,39 @@ export interface Operations {
     query: never;
     body: never;
     response: void;
+  };
+  /** POST /api/conversations/return-to-queue: Retornar para grupo do serviço for a selection (queued or in service); all or nothing (404 names unknown ids, 409 ids in another state) */
+  postConversationsReturnToQueue: {
+    params: never;
+    query: never;
+    body: {
+      conversationIds: Array<string>;
+    };
+    response: {
+      items: Array<Schemas["ConversationView"]>;
+    };
+  };
+  /** POST /api/email-triage/accept: Aceitar e-mail(s): to the service’s queue; all or nothing (404 names unknown ids, 409 ids no longer in the filter) */
+  postEmailTriageAccept: {
+    params: never;
+    query: never;
+    body: {
+      conversationIds: Array<string>;
+    };
+    response: {
+      items: Array<Schemas["ConversationView"]>;
+    };
+  };
+  /** POST /api/email-triage/discard: Apagar e-mail(s): discarded, kept for the record; all or nothing (404 names unknown ids, 409 ids no longer in the filter) */
+  postEmailTriageDiscard: {
+    params: never;
+    query: never;
+    body: {
+      conversationIds: Array<string>;
+    };
+    response: {
+      items: Array<Schemas["ConversationView"]>;
+    };
   };
   /** POST /api/pause-reasons: Create pause-reasons */
   postPauseReasons: {
@@ -3088,18 +2250,7 @@ export interface Operations {
       productive?: boolean;
       active?: boolean;
     };
-    response: {
-      id: string;
-      name: string;
-      /** alert when a pause with this reason lasts longer */
-      maxMinutes: number | null;
-      productive: boolean;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["PauseReason"];
   };
   /** POST /api/services: Create services */
   postServices: {
@@ -3211,82 +2362,7 @@ export interface Operations {
       }>;
       active?: boolean;
     };
-    response: {
-      id: string;
-      name: string;
-      /** public key used by the WebChat widget and the API channel */
-      key: string;
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
-      channelAccountId: string | null;
-      teamIds: Array<string>;
-      botFlow: unknown;
-      /** service-level target T (NS) */
-      serviceLevelSeconds: number;
-      /** TMA goal (Meta) */
-      tmaGoalSeconds: number;
-      botTimeoutSeconds: number;
-      queueTimeoutSeconds: number;
-      /** Inativa PA: customer silent with an agent */
-      inactivityTimeoutSeconds: number;
-      /** e-mail filter: a supervisor accepts or discards each e-mail */
-      emailTriage: boolean;
-      /** e-mail: plain text appended to every reply (after "-- ") */
-      emailSignature: string | null;
-      /** API channel: where agent messages are POSTed, signed as Standard Webhooks (docs/WEBHOOKS.md) */
-      outboundWebhookUrl: string | null;
-      /** API channel: a token for the inbound endpoint was issued */
-      hasApiToken: boolean;
-      /** null: always open */
-      businessHours: {
-        weekly: {
-          sun?: Array<{
-            start: string;
-            end: string;
-          }>;
-          mon?: Array<{
-            start: string;
-            end: string;
-          }>;
-          tue?: Array<{
-            start: string;
-            end: string;
-          }>;
-          wed?: Array<{
-            start: string;
-            end: string;
-          }>;
-          thu?: Array<{
-            start: string;
-            end: string;
-          }>;
-          fri?: Array<{
-            start: string;
-            end: string;
-          }>;
-          sat?: Array<{
-            start: string;
-            end: string;
-          }>;
-        };
-        holidays: Array<{
-          date: string;
-          name?: string;
-        }>;
-        closedMessage: string | null;
-        outsideHours: "queue" | "leave_message";
-      } | null;
-      /** WebChat: fields asked before the chat; none required unless said */
-      prechatForm: Array<{
-        field: "name" | "email" | "phone" | "cpf";
-        /** the SAC decree: by default no field blocks reaching an attendant */
-        required: boolean;
-      }>;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["Service"];
   };
   /** POST /api/services/{id}/api-credentials: Issue (or rotate) the API channel token and webhook secret; shown once */
   postServicesByIdApiCredentials: {
@@ -3315,23 +2391,7 @@ export interface Operations {
       agentIds?: Array<string>;
       supervisorIds?: Array<string>;
     };
-    response: {
-      id: string;
-      name: string;
-      /** linked as an omnichannel department (Departamentos → Vincular) */
-      omniEnabled: boolean;
-      /** maximum simultaneous chat/messaging conversations per agent */
-      maxChat: number;
-      /** maximum simultaneous e-mail conversations per agent */
-      maxEmail: number;
-      active: boolean;
-      agentIds: Array<string>;
-      supervisorIds: Array<string>;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["Team"];
   };
   /** POST /api/template-categories: Create template-categories */
   postTemplateCategories: {
@@ -3343,19 +2403,7 @@ export interface Operations {
       type: "protocol_update";
       active?: boolean;
     };
-    response: {
-      id: string;
-      /** number used to classify and order */
-      code: number;
-      title: string;
-      /** protocol_update = Atualização de protocolo */
-      type: "protocol_update";
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["TemplateCategory"];
   };
   /** POST /api/templates: Create templates */
   postTemplates: {
@@ -3370,22 +2418,7 @@ export interface Operations {
       providerTemplate?: string | null;
       active?: boolean;
     };
-    response: {
-      id: string;
-      categoryId: string;
-      name: string;
-      /** null: any channel */
-      channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api" | null;
-      language: string;
-      body: string;
-      /** approved provider template name (WhatsApp) */
-      providerTemplate: string | null;
-      active: boolean;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["Template"];
   };
   /** POST /api/users: Create users */
   postUsers: {
@@ -3402,23 +2435,7 @@ export interface Operations {
       teamIds?: Array<string>;
       supervisedTeamIds?: Array<string>;
     };
-    response: {
-      id: string;
-      email: string;
-      name: string;
-      role: "admin" | "supervisor" | "agent";
-      language: "pt-BR" | "en";
-      /** linked as an omnichannel agent (Agentes → Vincular) */
-      agentEnabled: boolean;
-      active: boolean;
-      /** teams the user works in as an agent */
-      teamIds: Array<string>;
-      supervisedTeamIds: Array<string>;
-      /** ISO 8601 date-time */
-      createdAt: string;
-      /** ISO 8601 date-time */
-      updatedAt: string;
-    };
+    response: Schemas["User"];
   };
   /** POST /api/users/{id}/end-sessions: End every session of a user (audited); their sockets close on every node */
   postUsersByIdEndSessions: {
@@ -3427,16 +2444,15 @@ export interface Operations {
     };
     query: never;
     body: never;
-    response: {
-      /** how many sessions were ended */
-      ended: number;
-    };
+    response: Schemas["EndedSessions"];
   };
   /** POST /webchat/attachments: Upload a file (≤ 10 MB; images, PDF, text, Word, Excel) to send in a message of the visitor’s open conversation */
   postWebchatAttachments: {
     params: never;
     query: never;
-    body: unknown;
+    body: {
+      file: Blob;
+    } | Blob;
     response: {
       id: string;
       name: string;
@@ -3488,19 +2504,7 @@ export interface Operations {
         position?: number;
       }>;
     };
-    response: {
-      items: Array<{
-        /** the value’s name in FinishBody.fields */
-        key: string;
-        label: string;
-        type: "text" | "number" | "select" | "boolean";
-        /** select only: the choices, in order */
-        options?: Array<string>;
-        /** Concluir is refused without a value (Cancelar does not ask) */
-        required: boolean;
-        position: number;
-      }>;
-    };
+    response: Schemas["WrapupFieldList"];
   };
   /** PUT /api/settings/{key}: Set one parameter */
   putSettingsByKey: {
@@ -3511,11 +2515,7 @@ export interface Operations {
     body: {
       value: unknown;
     };
-    response: {
-      key: string;
-      value: unknown;
-      isDefault: boolean;
-    };
+    response: Schemas["Setting"];
   };
 }
 
@@ -3547,10 +2547,12 @@ export const OPERATIONS = {
   getConversations: { method: 'GET', path: '/api/conversations' },
   getConversationsById: { method: 'GET', path: '/api/conversations/{id}' },
   getConversationsByIdTransferTargets: { method: 'GET', path: '/api/conversations/{id}/transfer-targets' },
+  getEmailTriage: { method: 'GET', path: '/api/email-triage' },
   getHealthz: { method: 'GET', path: '/healthz' },
   getIndicators: { method: 'GET', path: '/api/indicators' },
   getIndicatorsConversations: { method: 'GET', path: '/api/indicators/conversations' },
   getLookbackConversations: { method: 'GET', path: '/api/lookback/conversations' },
+  getMediaByAttachmentId: { method: 'GET', path: '/media/{attachmentId}' },
   getMonitorConversations: { method: 'GET', path: '/api/monitor/conversations' },
   getMonitorSnapshot: { method: 'GET', path: '/api/monitor/snapshot' },
   getPauseReasons: { method: 'GET', path: '/api/pause-reasons' },
@@ -3568,6 +2570,7 @@ export const OPERATIONS = {
   getTemplatesById: { method: 'GET', path: '/api/templates/{id}' },
   getUsers: { method: 'GET', path: '/api/users' },
   getUsersById: { method: 'GET', path: '/api/users/{id}' },
+  getVersion: { method: 'GET', path: '/api/version' },
   getWebchatAttachmentsById: { method: 'GET', path: '/webchat/attachments/{id}' },
   getWebchatConfigByServiceKey: { method: 'GET', path: '/webchat/config/{serviceKey}' },
   getWebhooksByChannelByAccountId: { method: 'GET', path: '/webhooks/{channel}/{accountId}' },
@@ -3596,6 +2599,7 @@ export const OPERATIONS = {
   postChannelAccountsByIdTest: { method: 'POST', path: '/api/channel-accounts/{id}/test' },
   postChannelsApiByServiceIdMessages: { method: 'POST', path: '/api/channels/api/{serviceId}/messages' },
   postClassifications: { method: 'POST', path: '/api/classifications' },
+  postConversationsAssign: { method: 'POST', path: '/api/conversations/assign' },
   postConversationsByIdAssign: { method: 'POST', path: '/api/conversations/{id}/assign' },
   postConversationsByIdAttachments: { method: 'POST', path: '/api/conversations/{id}/attachments' },
   postConversationsByIdFinish: { method: 'POST', path: '/api/conversations/{id}/finish' },
@@ -3604,6 +2608,9 @@ export const OPERATIONS = {
   postConversationsByIdTransfer: { method: 'POST', path: '/api/conversations/{id}/transfer' },
   postConversationsByIdWhispers: { method: 'POST', path: '/api/conversations/{id}/whispers' },
   postConversationsByIdWhispersRead: { method: 'POST', path: '/api/conversations/{id}/whispers/read' },
+  postConversationsReturnToQueue: { method: 'POST', path: '/api/conversations/return-to-queue' },
+  postEmailTriageAccept: { method: 'POST', path: '/api/email-triage/accept' },
+  postEmailTriageDiscard: { method: 'POST', path: '/api/email-triage/discard' },
   postPauseReasons: { method: 'POST', path: '/api/pause-reasons' },
   postServices: { method: 'POST', path: '/api/services' },
   postServicesByIdApiCredentials: { method: 'POST', path: '/api/services/{id}/api-credentials' },

@@ -39,6 +39,9 @@ export const SETTING_SCHEMAS = {
     longServiceMinutes: z.number().int().min(1).max(1440),
     queueLength: z.number().int().min(1).max(100_000),
     serviceLevelPercent: z.number().min(1).max(100),
+    // Carteira WhatsApp: a wallet balance under this (in the wallet's currency) raises an alert; 0 = off.
+    // Optional on input, so a client that predates it keeps its default
+    walletMinBalance: z.number().min(0).max(1_000_000_000).default(10),
   }),
   // API-channel webhooks may reach loopback, private and link-local addresses only when allowed
   allowPrivateWebhookTargets: z.boolean(),
@@ -69,6 +72,7 @@ export const DEFAULT_SETTINGS: Settings = {
     longServiceMinutes: 30,
     queueLength: 10,
     serviceLevelPercent: 80,
+    walletMinBalance: 10,
   },
   allowPrivateWebhookTargets: false,
 };

@@ -86,6 +86,8 @@ export const WidgetMessage = z.object({
   /** bot menu options, rendered as buttons */
   options: z.array(z.object({ id: z.string(), label: z.string() })).nullable(),
   attachments: z.array(Attachment).nullable(),
+  /** the text of the message this one answers (an agent's "Responder"), shown as a quote above it */
+  replyTo: z.object({ text: z.string() }).nullable().optional(),
   createdAt: z.string(),
 });
 export type WidgetMessage = z.infer<typeof WidgetMessage>;

@@ -34,3 +34,30 @@ export function answerBot(text: string, chat: BotChat, random: () => number = Ma
   }
   return null;
 }
+
+/** A bot menu option as a channel drew it: its id (or payload, callback data) and the title shown. */
+export interface DrawnOption {
+  id: string;
+  title: string;
+  /** a row's description (WhatsApp lists show a long label whole there) */
+  description?: string;
+}
+
+/**
+ * The drawn option that stands for `label`: same title, or a title the channel clipped (… at the end)
+ * that begins the label, or the description. Null when the menu has no such option.
+ */
+export function optionFor(label: string, options: readonly DrawnOption[]): DrawnOption | null {
+  const exact = options.find((o) => o.title === label || o.description === label);
+  if (exact) return exact;
+  return options.find((o) => o.title.endsWith('…') && label.startsWith(o.title.slice(0, -1))) ?? null;
+}
+
+/** The number of `label` in a menu written as numbered lines ("2 - Suporte técnico"), as text-only channels get it. */
+export function numberFor(label: string, text: string): string | null {
+  for (const line of text.split('\n')) {
+    const m = /^\s*(\d+)\s*[-–.)]\s*(.+?)\s*$/.exec(line);
+    if (m && m[2] === label) return m[1];
+  }
+  return null;
+}

@@ -1,24 +1,41 @@
 // The demo operation (`npm run demo`): simulated customers and agents driving a running Mirante only
-// through its public interfaces — customers through the API channel (their replies come back on a
-// webhook this process serves), agents through the agent HTTP API — so the monitor has a living
-// operation to show. Options: --rate=customers per minute, --agents=N, --speed=time factor, --url,
-// --hour=the simulated day's starting hour in the contact center's time zone.
-import { createServer } from 'node:http';
-import { randomInt } from 'node:crypto';
-import { dailyCurve, localHour, pauseLengthMs, startingHour } from './clock.js';
-import { answerBot, type BotChat } from './customer.js';
+// through its public interfaces, so the monitor has a living operation to show. Customers arrive on
+// every channel but e-mail: WhatsApp, Instagram, Messenger, Telegram and SMS through the provider
+// sandbox (src/sandbox/, in this process, on loopback: their providers' signed webhooks, and Mirante's
+// sends recorded there), WebChat through the widget's protocol, API Parceiros through the API channel.
+// Agents work through the agent HTTP API. Options: --rate=customers per minute at the peak,
+// --agents=N, --speed=time factor (1–240; past ~20 only the simulator speeds up: Mirante's own
+// timeouts run on the real clock), --url, --hour=the simulated day's starting hour in the contact
+// center's time zone. `runDemo` is the same operation for a test.
+import { fileURLToPath } from 'node:url';
+import { dailyCurve, localHour, startingHour } from './clock.js';
+import { FIRST, LAST, OPENERS } from './lines.js';
+import { apiCustomers } from './api-customers.js';
+import { pick, type DemoEnv } from './people.js';
+import { connectProviders } from './provider-accounts.js';
+import { providerCustomers, type Arrivals } from './provider-customers.js';
+import { Session, Tally, type Refusal } from './session.js';
+import { webchatVisitors } from './webchat-visitors.js';
+import { runAgents } from './agents.js';
 
-interface Options {
+export interface DemoOptions {
   url: string;
+  /** customers per minute at the day's peak */
   rate: number;
   agents: number;
+  /** how much faster than the real clock the simulated day runs */
   speed: number;
   password: string;
   /** the simulated day starts at this local hour; null: the real local hour, or 10 at night */
   hour: number | null;
+  /** told the address of each server the demo starts (the sandbox, the API channel's webhook) before Mirante calls it */
+  onServer?: (url: string) => void;
+  log?: (msg: string) => void;
 }
 
-function parseOptions(argv: string[]): Options {
+export const MAX_SPEED = 240;
+
+export function parseOptions(argv: string[]): DemoOptions {
   const get = (name: string, dflt: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
   const num = (name: string, dflt: number, min: number, max: number) => {
     const v = Number(get(name, String(dflt)));
@@ -29,72 +46,178 @@ function parseOptions(argv: string[]): Options {
     url: get('url', `http://127.0.0.1:${process.env.PORT ?? 3000}`),
     rate: num('rate', 8, 0.1, 600),
     agents: num('agents', 12, 1, 500),
-    speed: num('speed', 1, 0.1, 20),
+    speed: num('speed', 1, 0.1, MAX_SPEED),
     password: process.env.MIRANTE_DEMO_PASSWORD || 'demo1234',
     hour: argv.some((a) => a.startsWith('--hour=')) ? num('hour', 10, 0, 23.99) : null,
   };
 }
 
-const pick = <T>(xs: readonly T[]): T => xs[randomInt(xs.length)];
-const chance = (p: number) => Math.random() < p;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The traffic's split by service: WhatsApp the most, then WebChat, Instagram, the API, Messenger, SMS, Telegram. */
+export const TRAFFIC_WEIGHTS: Record<string, number> = {
+  'WhatsApp Atendimento': 30,
+  'WhatsApp Financeiro': 12,
+  'WebChat Site': 16,
+  'Instagram Direct': 12,
+  'API Parceiros': 9,
+  'Facebook Messenger': 9,
+  'SMS Cobrança': 6,
+  'Telegram Suporte': 6,
+};
 
-const FIRST = ['Ana', 'Beatriz', 'Carlos', 'Daniela', 'Eduardo', 'Fernanda', 'Gustavo', 'Helena', 'Igor', 'Juliana', 'Lucas', 'Mariana', 'Nicolas', 'Patrícia', 'Rafael', 'Sofia', 'Thiago', 'Vitória'];
-const LAST = ['Silva', 'Santos', 'Oliveira', 'Souza', 'Pereira', 'Costa', 'Rodrigues', 'Almeida', 'Nascimento', 'Lima', 'Araújo', 'Ferreira'];
-const OPENERS = [
-  'Olá, preciso da segunda via do meu boleto',
-  'Boa tarde! Meu pedido ainda não chegou',
-  'Quero cancelar minha assinatura',
-  'Não consigo acessar minha conta',
-  'Gostaria de saber o status do protocolo que abri ontem',
-  'O aplicativo está dando erro ao pagar',
-  'Vocês têm o produto em estoque?',
-  'Fui cobrado duas vezes este mês',
-];
-const CUSTOMER_REPLIES = ['Ok, obrigado', 'Meu CPF é 123.456.789-09', 'Pode verificar, por favor?', 'Entendi', 'Certo, aguardo', 'Isso mesmo', 'Perfeito, resolveu!'];
-const AGENT_REPLIES = [
-  'Olá! Vou verificar isso para você, um instante.',
-  'Pode me confirmar o CPF do titular, por favor?',
-  'Encontrei aqui. Já estou resolvendo.',
-  'Prontinho, a solicitação foi registrada.',
-  'Enviei as informações para o seu e-mail cadastrado.',
-  'Posso ajudar em algo mais?',
-];
-
-/** A signed-in HTTP client (cookie session). */
-class Session {
-  cookie = '';
-  constructor(private readonly base: string) {}
-  async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
-    const res = await fetch(this.base + path, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.cookie ? { cookie: this.cookie } : {}), ...headers },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
+/**
+ * The next channel by smooth weighted round-robin (nginx's): every channel gets its share in every
+ * stretch of arrivals, so a short run still brings customers on all of them.
+ */
+export function weightedTurns<T extends { weight: number }>(items: T[]): () => T {
+  const current = items.map(() => 0);
+  const total = items.reduce((s, i) => s + i.weight, 0);
+  return () => {
+    let best = 0;
+    items.forEach((item, i) => {
+      current[i] += item.weight;
+      if (current[i] > current[best]) best = i;
     });
-    const set = res.headers.getSetCookie?.() ?? [];
-    if (set.length) this.cookie = set[0].split(';')[0];
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-  }
-  async login(email: string, password: string) {
-    const r = await this.call('POST', '/api/auth/login', { email, password });
-    if (r.status !== 200) throw new Error(`sign-in of ${email} failed (${r.status}): is the demo data seeded? (npm run demo seeds it)`);
-  }
+    current[best] -= total;
+    return items[best];
+  };
 }
 
-async function main() {
-  const o = parseOptions(process.argv.slice(2));
-  const t = (ms: number) => ms / o.speed;
+export interface DemoCounters {
+  /** requests the simulator made (HTTP, webhooks it had the sandbox post, widget messages) */
+  readonly requests: number;
+  /** every 4xx/5xx (or unanswered request) of the simulator */
+  readonly refused: Refusal[];
+  /** Mirante's calls that the sandbox answered with an error */
+  readonly providerErrors: Refusal[];
+  /** customers who arrived, by service name */
+  readonly arrivals: Record<string, number>;
+  /** pauses the agents took */
+  readonly pauses: number;
+}
+
+export interface RunningDemo {
+  counters: DemoCounters;
+  sandboxUrl: string;
+  /** the simulated day's hour now */
+  simHour(): number;
+  /** stops customers and agents (agents stay signed in: the server sees them go silent) */
+  stop(): Promise<void>;
+}
+
+/** Starts the demo operation against the Mirante at `url`, already seeded with the demo data. */
+export async function runDemo(given: Partial<DemoOptions> = {}): Promise<RunningDemo> {
+  const o: DemoOptions = { ...parseOptions([]), ...given };
+  const tally = new Tally();
   let timeZone = 'America/Sao_Paulo';
-  // the simulated clock: starts at `start.hour` local and runs `speed` times faster than the real one
   const began = Date.now();
   let start = { hour: 10, shifted: false };
   const simHour = () => (start.hour + ((Date.now() - began) * o.speed) / 3_600_000) % 24;
   const hhmm = (h: number) => `${String(Math.floor(h)).padStart(2, '0')}:${String(Math.floor((h % 1) * 60)).padStart(2, '0')}`;
+  const print = o.log ?? ((msg: string) => console.log(msg));
   const log = (msg: string) => {
     const real = new Date().toLocaleTimeString('pt-BR', { timeZone });
-    console.log(`[demo ${real}${start.shifted || o.speed !== 1 ? ` · dia simulado ${hhmm(simHour())}` : ''}] ${msg}`);
+    print(`[demo ${real}${start.shifted || o.speed !== 1 ? ` · dia simulado ${hhmm(simHour())}` : ''}] ${msg}`);
   };
+  // every wait of the simulation, so that stop() ends them all at once
+  const timers = new Map<NodeJS.Timeout, () => void>();
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (tally.stopped) return resolve();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.set(timer, resolve);
+    });
+  const env: DemoEnv = {
+    tally,
+    t: (ms) => ms / o.speed,
+    later(simMs, what, fn) {
+      void wait(simMs / o.speed).then(async () => {
+        if (tally.stopped) return;
+        try {
+          await fn();
+        } catch (err) {
+          tally.refuse(what, 0, (err as Error).message);
+        }
+      });
+    },
+    log,
+  };
+
+  const admin = new Session(o.url, tally);
+  await admin.login('admin@mirante.demo', o.password);
+  timeZone = (await admin.call<{ timezone?: string }>('GET', '/api/settings')).body?.timezone ?? timeZone;
+  start = startingHour(o.hour, localHour(new Date(), timeZone));
+  if (start.shifted) {
+    log(`o dia simulado começa às ${hhmm(start.hour)} (${timeZone})${o.hour === null ? ': fora do horário comercial agora, então a demonstração simula um horário de movimento (use --hour=H para escolher)' : ''}`);
+  }
+  const services = (await admin.call<{ items: any[] }>('GET', '/api/services?active=true')).body.items;
+  const teams = (await admin.call<{ items: any[] }>('GET', '/api/teams?active=true')).body.items.map((tm) => tm.id as string);
+
+  // the channels customers arrive on
+  const channels: (Arrivals & { stop?(): void })[] = [];
+  const api = services.find((s) => s.channel === 'api');
+  if (api) channels.push(await apiCustomers(env, admin, api, teams, o.onServer));
+  const webchat = services.find((s) => s.channel === 'webchat');
+  if (webchat) channels.push(webchatVisitors(env, o.url, webchat));
+  const { sandbox, linked } = await connectProviders(admin, { miranteUrl: o.url, onServer: o.onServer, log });
+  const providers = providerCustomers(env, sandbox, linked);
+  channels.push(...providers.arrivals);
+  log(`clientes chegam por ${channels.map((c) => `${c.serviceName} (${c.channel})`).join(', ')}; provedores no sandbox em ${sandbox.url}`);
+
+  const arrivals: Record<string, number> = {};
+  const agents = await runAgents(env, { url: o.url, password: o.password, agents: o.agents, admin, wait });
+  const next = weightedTurns(channels.map((c) => ({ channel: c, weight: TRAFFIC_WEIGHTS[c.serviceName] ?? 5 })));
+  log(`${agents.count} agentes, ${o.rate} clientes/min no pico, velocidade ×${o.speed}`);
+
+  // arrivals: a Poisson process whose rate follows the hour of the day
+  const arriving = (async () => {
+    while (!tally.stopped) {
+      const perMinute = o.rate * dailyCurve(simHour());
+      await wait(env.t(-Math.log(1 - Math.random()) * (60_000 / Math.max(perMinute, 0.01))));
+      if (tally.stopped) return;
+      const { channel } = next();
+      arrivals[channel.serviceName] = (arrivals[channel.serviceName] ?? 0) + 1;
+      channel.arrive(`${pick(FIRST)} ${pick(LAST)}`, pick(OPENERS)).catch((err) => tally.refuse(`arrival on ${channel.serviceName}`, 0, (err as Error).message));
+    }
+  })();
+  const report = setInterval(() => log(`${Object.values(arrivals).reduce((a, b) => a + b, 0)} clientes chegaram: ${Object.entries(arrivals).map(([k, v]) => `${k} ${v}`).join(', ')}`), 60_000);
+  report.unref();
+
+  return {
+    counters: {
+      get requests() {
+        return tally.requests;
+      },
+      refused: tally.refused,
+      providerErrors: tally.providerErrors,
+      arrivals,
+      get pauses() {
+        return agents.pauses;
+      },
+    },
+    sandboxUrl: sandbox.url,
+    simHour,
+    async stop() {
+      tally.stopped = true;
+      clearInterval(report);
+      for (const [timer, resolve] of timers) {
+        clearTimeout(timer);
+        resolve();
+      }
+      timers.clear();
+      await arriving;
+      await agents.stopped();
+      for (const c of channels) c.stop?.();
+      providers.stop();
+      await sandbox.close();
+    },
+  };
+}
+
+async function main() {
+  const o = parseOptions(process.argv.slice(2));
   for (let i = 0; ; i++) {
     try {
       if ((await fetch(`${o.url}/healthz`)).ok) break;
@@ -104,156 +227,26 @@ async function main() {
     // the first start writes the demo's 30 days of history before it listens: a minute or so
     if (i > 600) throw new Error(`Mirante does not answer at ${o.url}`);
     if (i > 0 && i % 20 === 0) console.log(`[demo] esperando o Mirante em ${o.url} (a primeira partida grava 30 dias de histórico)…`);
-    await sleep(500);
+    await new Promise((r) => setTimeout(r, 500));
   }
-
-  const admin = new Session(o.url);
-  await admin.login('admin@mirante.demo', o.password);
-  timeZone = (await admin.call<{ timezone?: string }>('GET', '/api/settings')).body?.timezone ?? timeZone;
-  start = startingHour(o.hour, localHour(new Date(), timeZone));
-  if (start.shifted) {
-    log(`o dia simulado começa às ${hhmm(start.hour)} (${timeZone})${o.hour === null ? ': fora do horário comercial agora, então a demonstração simula um horário de movimento (use --hour=H para escolher)' : ''}`);
-  }
-  const services = (await admin.call<{ items: any[] }>('GET', '/api/services?active=true')).body.items;
-  const api = services.find((s) => s.channel === 'api');
-  if (!api) throw new Error('no API-channel service in the demo data');
-
-  // customers hear agents through the API channel's webhook, served here
-  const byConversation = new Map<string, { externalId: string; replies: number }>();
-  const botChats = new Map<string, BotChat>();
-  const hook = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => {
-      res.writeHead(200).end();
-      try {
-        const msg = JSON.parse(raw);
-        if (msg.message?.authorType === 'bot' && typeof msg.contact?.externalId === 'string') {
-          // the service's bot flow: the customer picks from its menus (demo/customer.ts); by the
-          // contact, since the bot may speak before the customer's own request has returned
-          const externalId: string = msg.contact.externalId;
-          const chat = botChats.get(externalId) ?? {};
-          botChats.set(externalId, chat);
-          const answer = answerBot(String(msg.message.text ?? ''), chat);
-          if (answer !== null) setTimeout(() => void send(externalId, answer), t(3000 + randomInt(9000)));
-          return;
-        }
-        const cust = byConversation.get(msg.conversation?.id);
-        if (!cust || msg.message?.authorType !== 'agent') return;
-        // most customers answer; some go silent (the inactivity timer ends those)
-        if (cust.replies < 3 && chance(0.75)) {
-          cust.replies++;
-          setTimeout(() => void send(cust.externalId, pick(CUSTOMER_REPLIES)), t(15_000 + randomInt(45_000)));
-        }
-      } catch {
-        /* not ours */
-      }
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-  const port = (hook.address() as { port: number }).port;
-  // every team serves the simulated API traffic, so every simulated agent gets work
-  const teams = (await admin.call<{ items: any[] }>('GET', '/api/teams?active=true')).body.items.map((tm) => tm.id);
-  // the webhook listens on loopback, which Parâmetros refuse by default (allowPrivateWebhookTargets)
-  const allowed = await admin.call('PATCH', '/api/settings', { allowPrivateWebhookTargets: true });
-  if (allowed.status !== 200) throw new Error(`allowing the loopback webhook failed (${allowed.status}): ${JSON.stringify(allowed.body)}`);
-  const hooked = await admin.call('PATCH', `/api/services/${api.id}`, { outboundWebhookUrl: `http://127.0.0.1:${port}/hook`, teamIds: teams });
-  if (hooked.status !== 200) throw new Error(`setting the demo webhook failed (${hooked.status}): ${JSON.stringify(hooked.body)}`);
-  api.teamIds = teams;
-  const { token } = (await admin.call('POST', `/api/services/${api.id}/api-credentials`)).body;
-  let sent = 0;
-  async function send(externalId: string, text: string, name?: string) {
-    const r = await admin.call('POST', `/api/channels/api/${api.id}/messages`, { contact: { externalId, name }, externalId: `demo-${Date.now()}-${randomInt(1e9)}`, text }, { authorization: `Bearer ${token}` });
-    if (r.status === 202) byConversation.set(r.body.conversationId, byConversation.get(r.body.conversationId) ?? { externalId, replies: 0 });
-    sent++;
-    return r;
-  }
-
-  // agents: those of the teams that serve the API service, then the others
-  const users = (await admin.call<{ items: any[] }>('GET', '/api/users?active=true')).body.items.filter((u) => u.agentEnabled && u.email.endsWith('@mirante.demo'));
-  users.sort((a, b) => Number(b.teamIds.some((t: string) => api.teamIds.includes(t))) - Number(a.teamIds.some((t: string) => api.teamIds.includes(t))));
-  const pauses = (await admin.call<{ items: any[] }>('GET', '/api/pause-reasons?active=true')).body.items;
-  const classifications = (await admin.call<{ items: any[] }>('GET', '/api/classifications?active=true')).body.items;
-  const chosen = users.slice(0, o.agents);
-  log(`${chosen.length} agents, ${o.rate} customers/min at peak, speed ×${o.speed}; customers arrive on "${api.name}"`);
-
-  const agentLoops = chosen.map(async (u, i) => {
-    const s = new Session(o.url);
-    await s.login(u.email, o.password);
-    await sleep(t(i * 1500)); // a shift does not start all at once
-    await s.call('POST', '/api/agent/login');
-    log(`${u.name} entrou (Livre)`);
-    const replied = new Map<string, number>();
-    // an agent answers each conversation every minute or two (reading, looking things up): handling
-    // times of minutes, so queues form at the peaks
-    const nextReply = new Map<string, number>();
-    // the desk's sign of life, in real time whatever the loop is doing (a pause sleeps 30–150 s, and the
-    // server drops an agent silent for 60 s): beside the loop, not inside it
-    setInterval(() => void s.call('POST', '/api/agent/heartbeat').catch(() => {}), 20_000).unref();
-    for (;;) {
-      await sleep(t(2000 + randomInt(2000)));
-      const mine = (await s.call<{ items: any[] }>('GET', '/api/conversations?mine=true')).body.items.filter((c) => c.state === 'in_service');
-      if (!mine.length && chance(0.01)) {
-        const reason = pick(pauses);
-        await s.call('POST', '/api/agent/pause', { reasonId: reason.id });
-        const length = pauseLengthMs(reason.name);
-        log(`${u.name} em pausa (${reason.name}, ${Math.round(length / 60_000)} min)`);
-        await sleep(t(length));
-        await s.call('POST', '/api/agent/resume');
-        continue;
-      }
-      for (const c of mine) {
-        if ((nextReply.get(c.id) ?? 0) > Date.now()) continue;
-        nextReply.set(c.id, Date.now() + t(40_000 + randomInt(80_000)));
-        const n = replied.get(c.id) ?? 0;
-        if (c.lastMessageFrom !== 'customer' && n > 0) {
-          // the customer went quiet after an answer: close it sometimes, else wait
-          if (chance(0.1)) await finish(s, c, u.name);
-          continue;
-        }
-        if (n >= 2 + randomInt(3)) {
-          await finish(s, c, u.name);
-          replied.delete(c.id);
-          continue;
-        }
-        await s.call('POST', `/api/conversations/${c.id}/messages`, { text: AGENT_REPLIES[Math.min(n, AGENT_REPLIES.length - 1)] });
-        replied.set(c.id, n + 1);
-      }
-    }
-  });
-
-  async function finish(s: Session, c: any, who: string) {
-    const roll = Math.random();
-    if (roll < 0.05) {
-      const targets = (await s.call<any>('GET', `/api/conversations/${c.id}/transfer-targets`)).body;
-      const to = targets.agents?.find((a: any) => a.state === 'available' || a.state === 'in_service');
-      if (to && (await s.call('POST', `/api/conversations/${c.id}/transfer`, { toAgentId: to.id })).status === 200) {
-        log(`${who} transferiu ${c.protocol} para ${to.name}`);
-        return;
-      }
-    }
-    const outcome = roll < 0.92 ? 'completed' : 'cancelled';
-    // one of the classifications this service offers (those of other services would be refused)
-    const usable = classifications.filter((k: any) => !k.serviceIds || k.serviceIds.includes(c.serviceId));
-    const classificationId = usable.length ? pick(usable).id : undefined;
-    const r = await s.call<any>('POST', `/api/conversations/${c.id}/finish`, { outcome, classificationId });
-    if (r.status !== 200) log(`${who} não conseguiu encerrar ${c.protocol}: ${r.status} ${r.body?.message ?? ''}`);
-  }
-
-  // arrivals: a Poisson process whose rate follows the hour of the day
-  const arrivals = (async () => {
-    for (;;) {
-      const perMinute = o.rate * dailyCurve(simHour());
-      await sleep(t(-Math.log(1 - Math.random()) * (60_000 / Math.max(perMinute, 0.01))));
-      const name = `${pick(FIRST)} ${pick(LAST)}`;
-      void send(`demo-cliente-${randomInt(1e9)}`, pick(OPENERS), name).catch((err) => log(`envio falhou: ${err.message}`));
-    }
-  })();
-  setInterval(() => log(`${sent} mensagens de clientes enviadas`), 60_000).unref();
-  await Promise.race([arrivals, ...agentLoops]);
+  const demo = await runDemo(o);
+  // what Mirante or a provider refused is said as it happens, not only counted
+  let shown = 0;
+  let shownProvider = 0;
+  setInterval(() => {
+    for (const r of demo.counters.refused.slice(shown)) console.log(`[demo] recusado: ${r.what} → ${r.status} ${r.detail}`);
+    for (const r of demo.counters.providerErrors.slice(shownProvider)) console.log(`[demo] o sandbox recusou um envio do Mirante: ${r.what} → ${r.status} ${r.detail}`);
+    shown = demo.counters.refused.length;
+    shownProvider = demo.counters.providerErrors.length;
+  }, 5000);
+  const stop = () => void demo.stop().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
-main().catch((err) => {
-  console.error(`demo: ${err.message}`);
-  process.exit(1);
-});
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err) => {
+    console.error(`demo: ${err.message}`);
+    process.exit(1);
+  });
+}

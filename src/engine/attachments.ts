@@ -186,3 +186,19 @@ export async function attachmentForStaff(db: Queryable, id: string, actor: Actor
   if (!f || !c || !(await policyOf(actor).relationTo(db, c))) throw notFound(NOUNS.attachment, id);
   return f;
 }
+
+/**
+ * For a signed public link (engine/media-links.ts): a file of a message that goes to the customer
+ * (an agent's or the bot's); a customer's file or one not sent: 404.
+ */
+export async function outboundAttachment(db: Queryable, id: string): Promise<StoredFile> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(NOUNS.attachment, id);
+  const { rows } = await db.query<{ id: string; name: string; content_type: string; size: number; data: Uint8Array }>(
+    `SELECT a.id, a.name, a.content_type, a.size, a.data FROM attachments a JOIN messages m ON m.id = a.message_id
+      WHERE a.id = $1 AND m.author_type IN ('agent', 'bot')`,
+    [id],
+  );
+  const r = rows[0];
+  if (!r) throw notFound(NOUNS.attachment, id);
+  return { id: r.id, name: r.name, type: r.content_type, size: r.size, data: r.data };
+}

@@ -49,6 +49,7 @@ const CONVERSATION_OF: EventHandlers<string | null, StoredEvent> = {
   'catalog.updated': () => null,
   'alert.created': () => null,
   'alert.resolved': () => null,
+  'whatsapp.wallet.updated': () => null,
 };
 const conversationIdOf = (e: StoredEvent) => dispatchEvent(CONVERSATION_OF, e);
 

@@ -148,5 +148,6 @@ export class LiveProjection {
     'catalog.updated': () => undefined,
     'alert.created': () => undefined,
     'alert.resolved': () => undefined,
+    'whatsapp.wallet.updated': () => undefined,
   };
 }

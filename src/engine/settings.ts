@@ -3,12 +3,20 @@ import { DEFAULT_SETTINGS, SETTING_KEYS, type SettingKey, type Settings } from '
 import type { Actor } from './actor.js';
 import { writeAudit } from './audit.js';
 
+const isGroup = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** The operation's parameters: stored values over the defaults of contracts/settings.ts. */
 export async function getSettings(db: Queryable): Promise<Settings & { _stored: SettingKey[] }> {
   const { rows } = await db.query<{ key: string; value: unknown }>('SELECT key, value FROM settings');
   const stored = new Map(rows.map((r) => [r.key, r.value]));
   const out = { ...DEFAULT_SETTINGS } as Record<string, unknown>;
-  for (const key of SETTING_KEYS) if (stored.has(key)) out[key] = stored.get(key);
+  for (const key of SETTING_KEYS) {
+    if (!stored.has(key)) continue;
+    const value = stored.get(key);
+    const fallback = DEFAULT_SETTINGS[key];
+    // a group stored before one of its fields existed takes that field's default
+    out[key] = isGroup(value) && isGroup(fallback) ? { ...fallback, ...value } : value;
+  }
   return Object.assign(out as Settings, { _stored: SETTING_KEYS.filter((k) => stored.has(k)) });
 }
 

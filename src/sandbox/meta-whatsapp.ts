@@ -187,6 +187,10 @@ export function createMetaWhatsApp() {
     update(phoneNumberId: string, change: Partial<MetaNumber>) {
       numbers.set(phoneNumberId, { ...numberOf(phoneNumberId), ...change });
     },
+    /** The customer wrote through another way than this sandbox (a benchmark's own webhooks): the window is open. */
+    openWindow(phoneNumberId: string, waId: string) {
+      lastInbound.set(`${phoneNumberId}:${waId}`, Date.now());
+    },
     /** The customer's 24 h passed: free text to them fails with 131047 until they write again. */
     closeWindow(phoneNumberId: string, waId: string) {
       lastInbound.delete(`${phoneNumberId}:${waId}`);

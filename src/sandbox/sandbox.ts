@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 
 // The provider sandbox: a small server, shipped with Mirante, that speaks each messaging provider's
 // API (send, media, receipts, the Gupshup wallet…) and calls Mirante's webhooks the way the provider
@@ -23,6 +23,13 @@ export interface SandboxRequest {
   at: Date;
 }
 
+/** One API call Mirante made, with the sandbox's answer: what `onCall` listeners hear. */
+export interface SandboxCall extends SandboxRequest {
+  status: number;
+  /** the answer's body, parsed when it is JSON */
+  response: unknown;
+}
+
 export interface SandboxFile {
   data: Buffer;
   type: string;
@@ -30,13 +37,18 @@ export interface SandboxFile {
 }
 
 export interface SandboxContext {
-  /** every API call Mirante made, in order (tests read it; the demo ignores it) */
+  /** every API call Mirante made, in order (tests read it; the demo listens with onCall instead) */
   readonly requests: SandboxRequest[];
   /** files by id: customers' media, and what Mirante uploaded */
   readonly files: Map<string, SandboxFile>;
   /** the sandbox's own address, e.g. http://127.0.0.1:4010 (known once it listens) */
   baseUrl(): string;
   newId(prefix: string): string;
+  /**
+   * Calls `listener` with each API call Mirante makes to any provider, once the sandbox has answered
+   * it (the demo's customers react to what Mirante sent them). Returns the unsubscribe.
+   */
+  onCall(listener: (call: SandboxCall) => void): () => void;
 }
 
 export interface SandboxProvider {
@@ -53,16 +65,23 @@ export interface Sandbox extends SandboxContext {
   close(): Promise<void>;
 }
 
-export async function startSandbox(opts: { providers: SandboxProvider[]; host?: string; port?: number }): Promise<Sandbox> {
+/** `keepRequests`: the record keeps only the latest this many calls (a long-running demo); default all (tests). */
+export async function startSandbox(opts: { providers: SandboxProvider[]; host?: string; port?: number; keepRequests?: number }): Promise<Sandbox> {
   const app = Fastify({ logger: false, bodyLimit: 32 * 1024 * 1024 });
   let base = '';
   let seq = 0;
+  const listeners = new Set<(call: SandboxCall) => void>();
   const ctx: SandboxContext = {
     requests: [],
     files: new Map(),
     baseUrl: () => base,
     newId: (prefix) => `${prefix}${Date.now().toString(36)}${(++seq).toString(36)}${randomBytes(4).toString('hex')}`,
+    onCall(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
   };
+  type Recorded = { sandboxAt?: Date; sandboxRecord?: SandboxRequest };
   // forms (Twilio) parsed like JSON; anything else (an upload) kept as bytes
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
     done(null, Object.fromEntries(new URLSearchParams(body as string))),
@@ -72,18 +91,43 @@ export async function startSandbox(opts: { providers: SandboxProvider[]; host?: 
   for (const provider of opts.providers) {
     await app.register(
       async (scope) => {
+        const record = (req: FastifyRequest): SandboxRequest => ({
+          provider: provider.name,
+          method: req.method,
+          url: req.url.slice(provider.name.length + 1),
+          headers: req.headers,
+          body: req.body,
+          at: (req as Recorded).sandboxAt ?? new Date(),
+        });
         scope.addHook('onRequest', async (req) => {
-          (req as { sandboxAt?: Date }).sandboxAt = new Date();
+          (req as Recorded).sandboxAt = new Date();
         });
         scope.addHook('preHandler', async (req) => {
-          ctx.requests.push({
-            provider: provider.name,
-            method: req.method,
-            url: req.url.slice(provider.name.length + 1),
-            headers: req.headers,
-            body: req.body,
-            at: (req as { sandboxAt?: Date }).sandboxAt ?? new Date(),
-          });
+          const r = record(req);
+          (req as Recorded).sandboxRecord = r;
+          ctx.requests.push(r);
+          if (opts.keepRequests !== undefined && ctx.requests.length > opts.keepRequests) ctx.requests.splice(0, ctx.requests.length - opts.keepRequests);
+        });
+        // the answer as Mirante gets it, to whoever listens (a listener's error is its own)
+        scope.addHook('onSend', async (req, reply, payload) => {
+          if (!listeners.size) return payload;
+          let response: unknown = payload;
+          if (typeof payload === 'string') {
+            try {
+              response = JSON.parse(payload);
+            } catch {
+              /* not JSON: the text as it is */
+            }
+          }
+          const call: SandboxCall = { ...((req as Recorded).sandboxRecord ?? record(req)), status: reply.statusCode, response };
+          for (const l of listeners) {
+            try {
+              l(call);
+            } catch {
+              /* the listener's own failure */
+            }
+          }
+          return payload;
         });
         await provider.register(scope, ctx);
       },

@@ -6,7 +6,9 @@ import { deliverWebhook, type SandboxContext, type SandboxProvider } from './san
 // (form, HTTP Basic) answers 201 with the message's sid and, when Mirante gave a StatusCallback,
 // posts the status callbacks (sent, then delivered) to it a moment later, signed with the auth token
 // the request used, as Twilio does; `GET …/Accounts/{sid}.json` (Testar conexão) and the customers'
-// MMS media. A customer acts through the functions below (an SMS, an MMS, a status). Accounts point
+// MMS media. A `MediaUrl` in a send is fetched before the answer, as Twilio fetches it to build the
+// MMS, and what came back is recorded (`fetchedMedia`); a fetch that fails makes the status callback
+// report `failed` with ErrorCode 11200 (HTTP retrieval failure). A customer acts through the functions below (an SMS, an MMS, a status). Accounts point
 // `config.apiBaseUrl` at `{sandbox}/twilio`.
 
 export interface TwilioSandboxOptions {
@@ -25,6 +27,18 @@ export interface TwilioSandboxState {
   undeliverable: Map<string, string>;
   receiptDelayMs: number | null;
   deliverTo: (url: string) => string;
+  /** each MediaUrl Mirante sent, as the sandbox fetched it (no cookie, no auth: a public URL) */
+  fetchedMedia: FetchedMedia[];
+}
+
+export interface FetchedMedia {
+  messageSid: string;
+  url: string;
+  status: number;
+  contentType: string | null;
+  contentDisposition: string | null;
+  cacheControl: string | null;
+  data: Buffer;
 }
 
 // keyed by the files map: the one object a running sandbox and its context share
@@ -62,7 +76,20 @@ export function twilioProvider(opts: TwilioSandboxOptions = {}): SandboxProvider
   return {
     name: 'twilio',
     register(scope: FastifyInstance, ctx: SandboxContext) {
-      const s: TwilioSandboxState = { tokens: new Map(), refuse: new Map(), undeliverable: new Map(), receiptDelayMs: opts.receiptDelayMs === undefined ? 150 : opts.receiptDelayMs, deliverTo: opts.deliverTo ?? ((u) => u) };
+      const s: TwilioSandboxState = {
+        tokens: new Map(), refuse: new Map(), undeliverable: new Map(), receiptDelayMs: opts.receiptDelayMs === undefined ? 150 : opts.receiptDelayMs,
+        deliverTo: opts.deliverTo ?? ((u) => u), fetchedMedia: [],
+      };
+      // Twilio reads the file from the URL Mirante gave, as any client on the internet would
+      const fetchMedia = async (messageSid: string, url: string): Promise<boolean> => {
+        const res = await fetch(s.deliverTo(url), { redirect: 'follow', signal: AbortSignal.timeout(15_000) }).catch(() => null);
+        const data = res ? Buffer.from(await res.arrayBuffer()) : Buffer.alloc(0);
+        s.fetchedMedia.push({
+          messageSid, url, status: res?.status ?? 0, contentType: res?.headers.get('content-type') ?? null,
+          contentDisposition: res?.headers.get('content-disposition') ?? null, cacheControl: res?.headers.get('cache-control') ?? null, data,
+        });
+        return Boolean(res?.ok);
+      };
       states.set(ctx.files, s);
       const authorized = (req: FastifyRequest, sid: string) => {
         const c = credentials(req);
@@ -90,19 +117,23 @@ export function twilioProvider(opts: TwilioSandboxOptions = {}): SandboxProvider
         const { sid } = req.params as { sid: string };
         const c = authorized(req, sid);
         if (!c) return reply.code(401).send(unauthorized);
+        // a repeated MediaUrl arrives as one value here (the sandbox's form parser keeps the last): Mirante sends one file a message
         const form = (req.body ?? {}) as Record<string, string>;
         if (!form.To || (!form.From && !form.MessagingServiceSid)) return reply.code(400).send({ code: 21604, message: "A 'To' and a 'From' phone number are required.", status: 400 });
         if (!form.Body && !form.MediaUrl) return reply.code(400).send({ code: 21602, message: 'Message body is required.', status: 400 });
         const refused = s.refuse.get(form.To);
         if (refused) return reply.code(refused.status).send({ code: refused.code, message: refused.message, more_info: `https://www.twilio.com/docs/errors/${refused.code}`, status: refused.status });
         const messageSid = ctx.newId('SM');
+        const mediaOk = form.MediaUrl ? await fetchMedia(messageSid, form.MediaUrl) : true;
         const callback = form.StatusCallback;
         if (callback && s.receiptDelayMs !== null) {
           const base = { MessageSid: messageSid, SmsSid: messageSid, AccountSid: sid, From: form.From ?? '', To: form.To, ApiVersion: '2010-04-01' };
           const failCode = s.undeliverable.get(form.To);
-          const steps: Record<string, string>[] = failCode
-            ? [{ MessageStatus: 'sent' }, { MessageStatus: 'undelivered', ErrorCode: failCode }]
-            : [{ MessageStatus: 'sent' }, { MessageStatus: 'delivered' }];
+          const steps: Record<string, string>[] = !mediaOk
+            ? [{ MessageStatus: 'failed', ErrorCode: '11200' }]
+            : failCode
+              ? [{ MessageStatus: 'sent' }, { MessageStatus: 'undelivered', ErrorCode: failCode }]
+              : [{ MessageStatus: 'sent' }, { MessageStatus: 'delivered' }];
           setTimeout(() => {
             void (async () => {
               for (const step of steps) await postSigned(ctx, callback, c.token, { ...base, ...step, SmsStatus: step.MessageStatus }).catch(() => undefined);

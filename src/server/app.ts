@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ErrorBody } from '../contracts/common.js';
+import { registerSchemaComponents } from '../contracts/components.js';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
@@ -27,7 +28,7 @@ import { registerHttpHardening } from './http-hardening.js';
 import { registerGracefulClose } from './shutdown.js';
 import { refuseNul } from './nul.js';
 import { loggerOptions, logStream, requestId } from './logging.js';
-import { openapiTransform } from './openapi.js';
+import { openapiTransform, openapiTransformObject } from './openapi.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -79,6 +80,7 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
 
   await app.register(cookie);
   await registerHttpHardening(app, config);
+  registerSchemaComponents();
   await app.register(swagger, {
     openapi: {
       info: { title: 'Mirante API', version: VERSION, description: 'Omnichannel contact center: administration, conversations, monitor.' },
@@ -93,6 +95,8 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
     },
     // every operation gets an operationId and its security (none for the public routes); uploads their body
     transform: openapiTransform,
+    // the shared schemas (contracts/components.ts) once under components.schemas, the routes $ref them
+    transformObject: openapiTransformObject,
   });
   registerAuth(app, db, { publicUrl: config.publicUrl });
   // before the engine starts: on PostgreSQL without MIRANTE_SECRET_KEY this refuses to go on
@@ -124,7 +128,10 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
     }
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/api/version', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ version: VERSION }));
+  app.get('/api/version', {
+    config: { access: 'public' },
+    schema: { tags: ['ops'], summary: 'The version of Mirante this node runs', response: { 200: z.object({ version: z.string() }) } },
+  }, async () => ({ version: VERSION }));
 
   await registerGateway(app, db, runtime, { publicUrl: config.publicUrl });
   const metrics = registerMetrics(app, runtime, config.metricsToken);

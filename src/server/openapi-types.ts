@@ -90,6 +90,10 @@ function objectTypeOf(s: Schema, indent: string): string {
     return `${doc}${inner}${key(name)}${required.has(name) ? '' : '?'}: ${typeOf(p, inner)};`;
   });
   const extra = s.additionalProperties;
+  // a record over an enum (z.record(z.enum(…), …)): its keys are required, without properties of their own
+  for (const name of required) {
+    if (!s.properties?.[name]) props.push(`${inner}${key(name)}: ${extra && typeof extra === 'object' ? typeOf(extra, inner) : 'unknown'};`);
+  }
   if (extra && typeof extra === 'object') props.push(`${inner}[key: string]: ${typeOf(extra, inner)};`);
   else if (extra !== false && !props.length) return 'Record<string, unknown>';
   return props.length ? `{\n${props.join('\n')}\n${indent}}` : 'Record<string, never>';
@@ -116,7 +120,9 @@ export function clientModule(doc: OpenApiDocument): string {
     const params = op.parameters ?? [];
     const ok = Object.entries(op.responses ?? {}).filter(([code]) => /^2/.test(code));
     const response = ok.length ? union(ok.map(([code, r]) => (code === '204' ? 'void' : r.content?.['application/json'] ? typeOf(json(r.content), '    ') : 'unknown'))) : 'unknown';
-    const body = op.requestBody ? (json(op.requestBody.content) ? typeOf(json(op.requestBody.content), '    ') : 'unknown') : 'never';
+    // a body that is not JSON (an upload's file) is typed by its content types' schemas: Blob for the bytes
+    const content = Object.values(op.requestBody?.content ?? {});
+    const body = !op.requestBody ? 'never' : json(op.requestBody.content) ? typeOf(json(op.requestBody.content), '    ') : content.length ? union(content.map((c) => typeOf(c.schema, '    '))) : 'unknown';
     entries.push(
       [
         `  /** ${method} ${path}${op.summary ? `: ${op.summary.replace(/\*\//g, '*\\/').replace(/\n/g, ' ')}` : ''} */`,

@@ -13,6 +13,8 @@ describe('typeOf: JSON Schema to TypeScript', () => {
     expect(typeOf({ anyOf: [{ type: 'string' }, { type: 'number' }] })).toBe('string | number');
     expect(typeOf({ type: 'object', additionalProperties: { type: 'number' } })).toBe('{\n  [key: string]: number;\n}');
     expect(typeOf({ type: 'object' })).toBe('Record<string, unknown>');
+    // a record over an enum: every key of the enum is there
+    expect(typeOf({ type: 'object', additionalProperties: { type: 'integer' }, required: ['a', 'b'] })).toBe('{\n  a: number;\n  b: number;\n  [key: string]: number;\n}');
     expect(typeOf({ type: 'object', additionalProperties: false })).toBe('Record<string, never>');
     expect(typeOf({ $ref: '#/components/schemas/Team' })).toBe('Schemas["Team"]');
     expect(typeOf({})).toBe('unknown');
@@ -37,6 +39,24 @@ describe('typeOf: JSON Schema to TypeScript', () => {
     });
     expect(text).toContain("deleteXById: { method: 'DELETE', path: '/api/x/{id}' },");
     expect(text).toMatch(/deleteXById: \{\n {4}params: \{\n {6}id: string;\n {4}\};\n {4}query: never;\n {4}body: never;\n {4}response: void;/);
+    expect(text).toContain('export interface Schemas {}');
     expect(text).toMatch(/postXById: \{\n {4}params: \{\n {6}id: string;\n {4}\};\n {4}query: \{\n {6}q\?: number;\n {4}\};\n {4}body: \{\n {6}n: number;\n {4}\};\n {4}response: boolean;/);
+  });
+
+  it('types the shared components by name, and an upload\'s body by its content types', () => {
+    const text = clientModule({
+      paths: {
+        '/api/up': {
+          post: {
+            operationId: 'postUp',
+            requestBody: { content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+            responses: { 201: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Up' } } } } },
+          },
+        },
+      },
+      components: { schemas: { Up: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } } },
+    });
+    expect(text).toContain('export interface Schemas {\n  Up: {\n    id: string;\n  };\n}');
+    expect(text).toMatch(/postUp: \{\n {4}params: never;\n {4}query: never;\n {4}body: \{\n {6}file: Blob;\n {4}\} \| Blob;\n {4}response: Schemas\["Up"\];/);
   });
 });

@@ -1,6 +1,6 @@
 import type { FastifySchema, RouteOptions } from 'fastify';
-import type { SwaggerTransform } from '@fastify/swagger';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -53,4 +53,28 @@ export const openapiTransform: SwaggerTransform = (input) => {
       ...(docBody && schema.body === undefined && { body: docBody }),
     } as FastifySchema,
   };
+};
+
+const REF = /"#\/components\/schemas\/([^"]+)"/g;
+
+/**
+ * fastify-type-provider-zod's object transform: the schemas with an id in zod's registry
+ * (contracts/components.ts) written once under components.schemas, each in its output form (`X`,
+ * what routes answer) and its input form (`XInput`, what they read). Only the ones some operation
+ * reaches, directly or through another component, stay: the rest would be noise for an integrator.
+ */
+export const openapiTransformObject: SwaggerTransformObject = (input) => {
+  const doc = jsonSchemaTransformObject(input) as { paths?: unknown; components?: { schemas?: Record<string, unknown> } };
+  const all = doc.components?.schemas ?? {};
+  const used = new Set<string>();
+  const visit = (value: unknown) => {
+    for (const [, name] of JSON.stringify(value).matchAll(REF)) {
+      if (used.has(name)) continue;
+      used.add(name);
+      visit(all[name]);
+    }
+  };
+  visit(doc.paths);
+  const schemas = Object.fromEntries(Object.entries(all).filter(([name]) => used.has(name)));
+  return { ...doc, components: { ...doc.components, schemas } } as ReturnType<SwaggerTransformObject>;
 };

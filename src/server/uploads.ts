@@ -8,6 +8,15 @@ import { AppError, at } from '../engine/errors.js';
 /** Content types that say nothing about the file: its bytes decide. */
 export const GENERIC_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
 
+/** An upload's body for the OpenAPI (the routes read the raw bytes themselves: no validator). */
+export const UPLOAD_BODY = {
+  description: 'One file: a multipart form with one file part, or the raw bytes with their content-type and the name in x-filename',
+  content: {
+    'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } },
+    'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+  },
+};
+
 export interface UploadedFile {
   name: string | undefined;
   /** the type the sender gave, lower-case, without parameters */

@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = [
   'transfer',
   'assign_manually',
   'return_to_queue',
+  'accept_email',
+  'discard_email',
   'finish_completed',
   'finish_cancelled',
   'export',

@@ -3,7 +3,7 @@ import { Navigate, type RouteObject } from 'react-router-dom';
 import type { TFunction } from 'i18next';
 import {
   IconAdjustments, IconCategory, IconCoffee, IconFileSearch, IconHeadset, IconHistory, IconHourglass, IconListDetails, IconMessages, IconSend,
-  IconPlugConnected, IconSitemap, IconTags, IconTemplate, IconUserCircle, IconUsers, IconUsersGroup,
+  IconMailCheck, IconPlugConnected, IconSitemap, IconTags, IconTemplate, IconUserCircle, IconUsers, IconUsersGroup,
 } from '@tabler/icons-react';
 import type { Role } from '../contracts/common';
 import type { Me } from '../contracts/auth';
@@ -34,6 +34,8 @@ import { MonitorarPage } from './monitorar/MonitorarPage';
 import { AgentsAnalysisPage } from './analysis/AgentsAnalysisPage';
 import { OutboundPage } from './analysis/OutboundPage';
 import { QueuePage } from './analysis/QueuePage';
+import { EmailTriageBadge } from './email-triage/EmailTriageBadge';
+import { EmailTriagePage } from './email-triage/EmailTriagePage';
 
 const ADMIN: Role[] = ['admin'];
 const STAFF: Role[] = ['admin', 'supervisor'];
@@ -52,6 +54,11 @@ export function navSections(t: TFunction, me?: Pick<Me, 'agentEnabled'>): NavSec
         { to: '/monitorar', label: t('nav.monitorar'), roles: STAFF, icon: icon(IconListDetails) },
         { to: '/consultas', label: t('nav.consultas'), roles: STAFF, icon: icon(IconFileSearch) },
       ],
+    },
+    // Filtro → E-mail (seed: "Filtro (de E-mail)"): the e-mails waiting in the filter, their count live
+    {
+      label: t('nav.filter'),
+      items: [{ to: '/filtro/email', label: t('nav.filterEmail'), roles: STAFF, icon: icon(IconMailCheck), badge: <EmailTriageBadge /> }],
     },
     // the agent desk, for users linked as omnichannel agents (any role)
     ...(me && !me.agentEnabled ? [] : [{ items: [{ to: '/desk', label: t('nav.desk'), roles: ALL, icon: icon(IconHeadphones) }] }]),
@@ -102,6 +109,7 @@ export const routes: RouteObject[] = [
   guarded('monitor/wallboard', STAFF, <WallboardPage />),
   guarded('monitorar', STAFF, <MonitorarPage />),
   guarded('consultas', STAFF, <ConsultasPage />),
+  guarded('filtro/email', STAFF, <EmailTriagePage />),
   guarded('analise/historico', STAFF, <HistoryPage />),
   guarded('analise/atendentes', STAFF, <AgentsAnalysisPage />),
   guarded('analise/fila', STAFF, <QueuePage />),

@@ -14,6 +14,7 @@ export function bubble(e: Entry, m: Model, t: Translate, a: Actions, origin: str
   if (me) el.appendChild(h('span', { class: 'sr' }, `${t('you')}: `));
   else if (from !== 'system') el.appendChild(h('div', { class: 'who' }, x?.authorName || (from === 'bot' ? t('bot') : t('agent'))));
   const body = h('div', { class: 'bub' });
+  if (x?.replyTo) body.appendChild(h('div', { class: 'quote' }, h('span', { class: 'sr' }, `${t('inReplyTo')}: `), x.replyTo.text || t('earlierMessage')));
   if (text) body.appendChild(document.createTextNode(text));
   for (const file of x?.attachments ?? e.pending?.attachments ?? []) {
     const href = new URL(file.url, `${origin}/`).toString();

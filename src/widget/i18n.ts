@@ -75,6 +75,8 @@ const ptBR = {
   error: 'Algo deu errado: {m}',
   rateLimited: 'Muitas mensagens em pouco tempo. Aguarde alguns segundos e tente de novo.',
   attachmentLink: 'Anexo: {name}',
+  inReplyTo: 'Em resposta a',
+  earlierMessage: 'mensagem anterior',
   kb: '{n} KB',
   mb: '{n} MB',
 };
@@ -155,6 +157,8 @@ const en: Words = {
   error: 'Something went wrong: {m}',
   rateLimited: 'Too many messages at once. Wait a few seconds and try again.',
   attachmentLink: 'Attachment: {name}',
+  inReplyTo: 'In reply to',
+  earlierMessage: 'earlier message',
   kb: '{n} KB',
   mb: '{n} MB',
 };

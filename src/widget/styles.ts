@@ -42,6 +42,7 @@ h2{font-size:16px;font-weight:650;overflow:hidden;text-overflow:ellipsis;white-s
 .opts{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px;max-width:92%}
 .opt{border:1px solid var(--p);color:var(--p);background:#fff;border-radius:18px;padding:6px 12px;font-size:14px;text-align:left}
 .opt:hover:not(:disabled){background:var(--pl)}
+.quote{border-left:3px solid currentColor;opacity:.8;padding:2px 8px;margin-bottom:4px;font-size:.9em;white-space:pre-wrap;word-break:break-word}
 .att{display:flex;align-items:center;gap:6px;margin-top:4px;text-decoration:underline;color:inherit;word-break:break-all}
 .att img{display:block;max-width:220px;max-height:180px;border-radius:8px}
 .typing{min-height:20px;padding:0 16px 4px;font-size:12px;color:var(--m);font-style:italic}

@@ -11,8 +11,9 @@ import { Client, createService, createTeam, createUser, unique } from '../suppor
 // passing the message's kind, payload and file entries through) brings an image, an audio, a
 // document, a file still being fetched, a file the provider refused, and a location; the window
 // countdown and, once closed, the template picker. On WebChat, with the real widget: the customer's
-// typing signal shows "digitando…" for a few seconds, and a file the agent sends appears in the
-// widget, loaded and scrolled into view.
+// typing signal shows "digitando…" for a few seconds, a file the agent sends appears in the widget,
+// loaded and scrolled into view, and an agent's reply shows its quote there. "Responder" on a bubble:
+// by keyboard, the quote above the composer, cancelled, then sent and drawn with its quote.
 
 const SECRET = 'x-test-secret';
 const adapter: ChannelAdapter = {
@@ -222,6 +223,56 @@ describeBrowser('agent desk: media, typing, window and templates', () => {
     const log = w.getByRole('log');
     await expect.poll(() => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight), { timeout: 5000 }).toBeLessThan(2);
     await screenshot(customer.page, 'webchat-agent-image');
+
+    // the agent answers the customer's first message with its quote: the widget shows the quote above the answer
+    await history().locator('[data-author="customer"]').filter({ hasText: 'Oi, preciso de ajuda' }).hover();
+    await desk.page.getByRole('button', { name: /^Responder a mensagem de .*: Oi, preciso de ajuda$/ }).click();
+    await desk.page.getByTestId('composer-reply').getByText('Oi, preciso de ajuda').waitFor();
+    await desk.page.getByTestId('desk-composer').fill('Claro, vamos resolver');
+    await desk.page.getByTestId('desk-composer').press('Enter');
+    await history().locator('[data-author="agent"]').filter({ hasText: 'Claro, vamos resolver' }).getByTestId('message-reply-quote').getByText('Oi, preciso de ajuda').waitFor();
+    const answered = w.getByRole('log').locator('.msg').filter({ hasText: 'Claro, vamos resolver' });
+    await expect(answered.locator('.quote').textContent()).resolves.toBe('Em resposta a: Oi, preciso de ajuda');
+    await screenshot(customer.page, 'webchat-agent-reply');
     await customer.context.close();
+  });
+
+  it('Responder: reached by keyboard, the quote above the composer (cancel, Escape), the sent reply drawn with its quote', async () => {
+    await wa.post({ id: 'wamid.r1', from: '5511987650002', name: 'Carlos Reis', text: 'O boleto venceu ontem, ainda posso pagar?' });
+    await desk.page.getByTestId('desk-conversation').filter({ hasText: 'Carlos Reis' }).click();
+    const bubble = history().locator('[data-author="customer"]').filter({ hasText: 'O boleto venceu ontem' });
+    await bubble.waitFor();
+    const reply = bubble.getByRole('button', { name: 'Responder a mensagem de Carlos Reis: O boleto venceu ontem, ainda posso pagar?' });
+    // hidden until the bubble is pointed at or holds the focus, but in the tab order all along
+    await expect(reply.evaluate((el) => getComputedStyle(el).opacity)).resolves.toBe('0');
+    await reply.focus();
+    await expect(reply.evaluate((el) => getComputedStyle(el).opacity)).resolves.toBe('1');
+    await desk.page.keyboard.press('Enter');
+    const bar = desk.page.getByTestId('composer-reply');
+    await bar.getByText('Respondendo a Carlos Reis').waitFor();
+    await bar.getByText('O boleto venceu ontem, ainda posso pagar?').waitFor();
+    // the composer has the focus: Escape cancels
+    await expect(desk.page.getByTestId('desk-composer').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await desk.page.keyboard.press('Escape');
+    await bar.waitFor({ state: 'detached' });
+    // again, and cancelled by its button
+    await reply.focus();
+    await desk.page.keyboard.press('Enter');
+    await desk.page.getByRole('button', { name: 'Cancelar a resposta' }).click();
+    await bar.waitFor({ state: 'detached' });
+
+    await reply.focus();
+    await desk.page.keyboard.press('Enter');
+    await screenshot(desk.page, 'desk-reply-composer');
+    await desk.page.getByTestId('desk-composer').fill('Pode sim, até sexta sem multa.');
+    await desk.page.getByTestId('desk-composer').press('Enter');
+    const sent = history().locator('[data-author="agent"]').filter({ hasText: 'Pode sim, até sexta sem multa.' });
+    await expect(sent.getByTestId('message-reply-quote').textContent()).resolves.toBe('Em resposta a: O boleto venceu ontem, ainda posso pagar?');
+    await bar.waitFor({ state: 'detached' });
+    // stored with the quote: the monitor and a reload draw it the same way
+    const c = (await admin.get(`/api/conversations?serviceId=${wa.serviceId}`)).body.items.find((x: { contactName: string }) => x.contactName === 'Carlos Reis');
+    const stored = (await admin.get(`/api/conversations/${c.id}`)).body.messages.find((m: { body: string }) => m.body === 'Pode sim, até sexta sem multa.');
+    expect(stored.payload.replyTo).toMatchObject({ externalId: 'wamid.r1', text: 'O boleto venceu ontem, ainda posso pagar?' });
+    await screenshot(desk.page, 'desk-reply-sent');
   });
 });

@@ -90,7 +90,7 @@ describeBrowser('supervisor monitor (Início)', () => {
     const menu = page.getByRole('navigation').getByRole('link');
     await expect(menu.first().textContent()).resolves.toContain('Início');
     await page.getByTestId('monitor-live').getByText('Ao vivo').waitFor();
-    for (const t of ['Posição Geral', 'Serviços', 'Agentes', 'Indicadores', 'Painel']) await page.getByRole('tab', { name: t }).waitFor();
+    for (const t of ['Posição Geral', 'Serviços', 'Agentes', 'Indicadores', 'Painel', 'Carteira WhatsApp']) await page.getByRole('tab', { name: t }).waitFor();
     await shows('position-api-queued-value', '0');
     await shows('position-all-total-value', '0');
   });

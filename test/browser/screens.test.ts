@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { describeBrowser, launchBrowser, newPage, signIn, startWebServer, type WebServer } from '../support/browser.js';
 import { checkScreen } from '../support/screen-check.js';
 import { Client, createService, createTeam, createUser, unique } from '../support/test-app.js';
+import { receiveEmail } from '../support/email-inbound.js';
 
 // Issue 22, "keep it so": every screen a supervisor, an admin and an agent uses, at 1366×768,
 // 1920×1080 and 390×844, in pt-BR and English: no horizontal overflow of the page or of a card, no
@@ -199,6 +200,32 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
       await page.goto(`${server.url}${path}`);
       await ready(page);
       found.push(...(await bothLanguages(page, name, { screenshotAt: name === 'consultas' ? [1366] : [] })));
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('Filtro de E-mail, and an e-mail opened from it', async () => {
+    const team = await createTeam(admin);
+    const mail = await createService(admin, { name: 'Ouvidoria por E-mail', channel: 'email', emailTriage: true, teamIds: [team.id] });
+    await receiveEmail(server.runtime.engine, mail.id, {
+      from: 'fernanda.albuquerque.de.oliveira@empresa-de-exemplo.com.br', name: 'Fernanda Albuquerque de Oliveira',
+      subject: 'Contestação da cobrança referente ao contrato 2024/118 e pedido de estorno',
+      text: 'Prezados, contesto a cobrança de novembro. Segue o contrato em anexo.\n\nAtenciosamente,\nFernanda',
+      files: [{ name: 'contrato-2024-118-assinado.pdf', type: 'application/pdf', data: Buffer.from('%PDF-1.4 contrato') }],
+    });
+    await receiveEmail(server.runtime.engine, mail.id, { from: 'joao@cliente.test', subject: 'Dúvida', text: 'Olá' });
+    await page.goto(`${server.url}/filtro/email`);
+    await ready(page);
+    await page.getByTestId('triage-row').nth(1).waitFor();
+    const found = await bothLanguages(page, 'filtro-email', { screenshotAt: [1366, 390] });
+    // the e-mail's modal in one language, closed, the language switched, and opened again
+    for (const next of ['pt-BR', 'en'] as const) {
+      await page.getByTestId('triage-row').first().getByTestId('triage-open').first().click();
+      await page.getByTestId('triage-mail-body').getByText('contesto a cobrança', { exact: false }).waitFor();
+      found.push(...(await checkScreen(page, 'filtro-email-mail', { noHeading: true, screenshotAt: [1366, 390] })));
+      await page.keyboard.press('Escape');
+      await page.getByTestId('triage-mail-body').waitFor({ state: 'detached' });
+      await switchLanguage(page, next);
     }
     expect(found).toEqual([]);
   });

@@ -35,6 +35,7 @@ const TABLE: Record<string, string> = {
   'GET /api/attachments/{id}':                        'attachment | 401 ok 404 ok ok | 401 404 ok 404 ok',
   // the load balancer's probe (public)
   'GET /healthz':                                     '-          | ok ok ok ok ok',
+  'GET /api/version':                                 '-          | ok ok ok ok ok',
   // auth and my sessions
   'POST /api/auth/login':                             '-          | ok ok ok ok ok',
   'POST /api/auth/logout':                            'fresh      | 401 ok ok ok ok',
@@ -67,6 +68,13 @@ const TABLE: Record<string, string> = {
   'GET /api/conversations/{id}/transfer-targets':     'live       | 401 ok 404 ok ok | 401 404 ok 404 ok',
   'POST /api/conversations/{id}/assign':              'done       | 401 403 404 ok ok | 401 403 ok 404 ok',
   'POST /api/conversations/{id}/return-to-queue':     'done       | 401 403 404 ok ok | 401 403 ok 404 ok',
+  // many at once: the ids travel in the body (team A's finished conversation: 409 in scope, 404 outside)
+  'POST /api/conversations/assign':                   '-          | 401 403 404 ok ok',
+  'POST /api/conversations/return-to-queue':          '-          | 401 403 404 ok ok',
+  // Filtro de E-mail (its scope in detail: email-triage.test.ts)
+  'GET /api/email-triage':                            '-          | 401 403 ok ok ok',
+  'POST /api/email-triage/accept':                    '-          | 401 403 404 ok ok',
+  'POST /api/email-triage/discard':                   '-          | 401 403 404 ok ok',
   'POST /api/conversations/{id}/whispers':            'live       | 401 ok 404 ok ok | 401 404 ok 404 ok',
   'POST /api/conversations/{id}/whispers/read':       'live       | 401 ok 404 ok ok | 401 404 ok 404 ok',
   // the API channel: its own bearer token, whoever calls
@@ -74,6 +82,8 @@ const TABLE: Record<string, string> = {
   'POST /api/services/{id}/api-credentials':          'apiService | 401 403 403 403 ok | 401 403 403 403 ok',
   // providers' webhooks (public: the provider's signature decides; an unknown account is no address)
   'GET /webhooks/{channel}/{accountId}':              'webhook    | 404 404 404 404 404',
+  // a file's signed link for a provider (public: the signature decides; called here without one, 400)
+  'GET /media/{attachmentId}':                        'attachment | ok ok ok ok ok | ok ok ok ok ok',
   'POST /webhooks/{channel}/{accountId}':             'webhook    | 404 404 404 404 404',
   // the monitor and its alerts
   'GET /api/monitor/snapshot':                        '-          | 401 403 ok ok ok',
@@ -149,6 +159,10 @@ const BODIES: Record<string, () => unknown> = {
   'POST /api/conversations/{id}/transfer': () => ({ toServiceId: randomUUID() }),
   'POST /api/conversations/{id}/assign': () => ({ agentId: randomUUID() }),
   'POST /api/conversations/{id}/whispers': () => ({ text: 'matriz de acesso' }),
+  'POST /api/conversations/assign': () => ({ conversationIds: [A.done], agentId: A.agent.id }),
+  'POST /api/conversations/return-to-queue': () => ({ conversationIds: [A.done] }),
+  'POST /api/email-triage/accept': () => ({ conversationIds: [A.done] }),
+  'POST /api/email-triage/discard': () => ({ conversationIds: [A.done] }),
   // a customer message without the service's bearer token
   'POST /api/channels/api/{serviceId}/messages': () => ({ contact: { externalId: unique('cli') }, externalId: unique('m'), text: 'oi' }),
 };

@@ -143,6 +143,25 @@ describe.each(['facebook', 'instagram'] as const)('%s through the sandbox', (cha
     }
   });
 
+  it('an agent’s reply is stored with its quote and sent without reply context (channels.md documents none for the Send API)', async () => {
+    const { page, desk } = await setup(channel);
+    const customer = meta.addCustomer({ id: `${channel}-reply-${randomUUID()}`, name: 'Ana' });
+    await meta.customerSays(page, customer, 'Oi');
+    const conv = await conversationOf(customer.id, channel);
+    await meta.customerPicks(page, customer, { title: 'Atendente', payload: `${OPTION_PAYLOAD_PREFIX}a` });
+    await t.settle();
+    const quoted = (await messagesOf(conv.id)).find((m) => m.authorType === 'customer' && m.body === 'Oi');
+    const reply = await desk.post(`/api/conversations/${conv.id}/messages`, { text: 'Sobre o seu oi', replyToMessageId: quoted.id });
+    expect(reply.status).toBe(201);
+    expect(reply.body.payload.replyTo).toEqual({ messageId: quoted.id, externalId: quoted.externalId, text: 'Oi' });
+    await t.runtime.outbox.tick();
+    const out = meta.sent.find((m) => m.recipient === customer.id && m.message.text === 'Sobre o seu oi');
+    expect(out?.message).toEqual({ text: 'Sobre o seu oi' });
+    const call = sandbox.requestsTo('meta-messenger', 'POST').find((r) => (r.body as { message?: { text?: string } } | null)?.message?.text === 'Sobre o seu oi');
+    expect(call).toBeDefined();
+    expect(call!.body).not.toHaveProperty('reply_to');
+  });
+
   it('files: the customer’s image is fetched from the CDN and stored; an agent’s file is uploaded with the message', async () => {
     const { page, account, service } = await setup(channel);
     const customer = meta.addCustomer({ id: `${channel}-file-${randomUUID()}`, name: 'Ana' });

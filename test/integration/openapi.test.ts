@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEMA_COMPONENTS } from '../../src/contracts/components.js';
 import { operationIdOf } from '../../src/server/openapi.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -8,9 +9,10 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 type Operation = { operationId?: string; security?: Record<string, string[]>[]; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } };
 let t: TestApp;
 let ops: { method: string; path: string; op: Operation }[];
+let spec: { openapi: string; paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> } };
 beforeAll(async () => {
   t = await startTestApp();
-  const spec = (await t.anonymous().get('/api/openapi.json')).body as { paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } };
+  spec = (await t.anonymous().get('/api/openapi.json')).body as typeof spec;
   expect(Object.keys(spec.components.securitySchemes).sort()).toEqual(['bearer', 'session', 'visitorToken']);
   ops = Object.entries(spec.paths).flatMap(([path, byMethod]) => Object.entries(byMethod).map(([method, op]) => ({ method: method.toUpperCase(), path, op })));
 });
@@ -47,9 +49,49 @@ describe('the OpenAPI document', () => {
     for (const o of ops) expect(o.op.security, `${o.method} ${o.path}`).toBeDefined();
   });
 
-  it('describes the WebChat upload body: a multipart file, or the raw bytes', () => {
-    const body = find('POST', '/webchat/attachments').requestBody!;
-    expect(body.content['multipart/form-data'].schema).toMatchObject({ type: 'object', properties: { file: { type: 'string', format: 'binary' } } });
-    expect(body.content['application/octet-stream'].schema).toMatchObject({ type: 'string', format: 'binary' });
+  it('describes the upload bodies (WebChat’s, the agent’s): a multipart file, or the raw bytes', () => {
+    for (const path of ['/webchat/attachments', '/api/conversations/{id}/attachments']) {
+      const body = find('POST', path).requestBody!;
+      expect(body.content['multipart/form-data'].schema, path).toMatchObject({ type: 'object', properties: { file: { type: 'string', format: 'binary' } } });
+      expect(body.content['application/octet-stream'].schema, path).toMatchObject({ type: 'string', format: 'binary' });
+    }
+  });
+});
+
+describe('the shared component schemas', () => {
+  /** Every `$ref` in a JSON value, with where it is (the operation or component). */
+  const refsIn = (value: unknown): string[] => [...JSON.stringify(value).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);
+
+  it('writes each shared schema once under components.schemas, and every $ref resolves to one', () => {
+    expect(spec.openapi).toMatch(/^3\.0\./);
+    const names = Object.keys(spec.components.schemas);
+    expect(names.sort()).toEqual(Object.keys(SCHEMA_COMPONENTS).sort());
+    const refs = refsIn(spec);
+    expect(refs.length).toBeGreaterThan(100);
+    const unresolved = refs.filter((r) => !(r.startsWith('#/components/schemas/') && r.slice('#/components/schemas/'.length) in spec.components.schemas));
+    expect(unresolved).toEqual([]);
+    // a component is a schema, not a reference to another one, and none is left unused
+    for (const name of names) expect(spec.components.schemas[name], name).toHaveProperty('type');
+    const reached = new Set(refs.map((r) => r.split('/').pop()));
+    expect(names.filter((n) => !reached.has(n))).toEqual([]);
+  });
+
+  it('has the error body as one component that every error answer references', () => {
+    const errorAnswers = ops.flatMap((o) => Object.entries((o.op as { responses?: Record<string, unknown> }).responses ?? {}).filter(([code]) => /^[45]/.test(code)).map(([code, r]) => ({ at: `${o.method} ${o.path} ${code}`, r })));
+    expect(errorAnswers.length).toBeGreaterThan(100);
+    const inline = errorAnswers.filter(({ r }) => !refsIn(r).includes('#/components/schemas/ErrorBody'));
+    expect(inline.map((a) => a.at)).toEqual([]);
+    // its shape is written once: no operation repeats the error object's own fields
+    expect(JSON.stringify(spec.paths)).not.toContain('"currentState"');
+    expect(spec.components.schemas.ErrorBody).toMatchObject({ type: 'object', properties: { error: { required: ['code', 'message'] } } });
+  });
+
+  it('lets the views be referenced from lists, details and actions alike', () => {
+    const json = (method: string, path: string, code = '200') => JSON.stringify((find(method, path) as { responses: Record<string, unknown> }).responses[code]);
+    expect(json('GET', '/api/conversations/{id}')).toContain('#/components/schemas/MessageView');
+    expect(json('GET', '/api/conversations/{id}')).toContain('#/components/schemas/ConversationView');
+    expect(json('POST', '/api/conversations/{id}/finish')).toContain('#/components/schemas/ConversationView');
+    expect(json('GET', '/api/teams')).toContain('#/components/schemas/Team');
+    expect(json('PATCH', '/api/teams/{id}')).toContain('#/components/schemas/Team');
   });
 });

@@ -4,6 +4,7 @@ import { smsAdapter } from '../../src/channels/sms/index.js';
 import { loadChannelAccount } from '../../src/engine/channel-accounts.js';
 import { storeAttachment } from '../../src/engine/attachments.js';
 import { PermanentFailure } from '../../src/engine/outbox.js';
+import { signedMediaUrl } from '../../src/engine/media-links.js';
 import { deriveSecretKey } from '../../src/engine/secrets.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { customerSendsMms, customerTexts, postSigned, sendStatus, signTwilio, twilioProvider, twilioState, type TwilioTarget } from '../../src/sandbox/twilio.js';
@@ -117,7 +118,7 @@ describe('SMS (Twilio) through the sandbox', () => {
     expect((await status()).delivery_status).toBe('delivered');
   });
 
-  it('an MMS is stored at once and its files fetched with Basic auth; a file the agent sends goes as a text naming it', async () => {
+  it('an MMS is stored at once and its files fetched with Basic auth; without a media link (no PUBLIC_URL) a file the agent sends goes as a text naming it', async () => {
     const { target, accountSid, accountId, service } = await setup(null);
     const from = phone();
     const jpeg = Buffer.from('\xff\xd8\xff jpeg', 'latin1');
@@ -142,6 +143,64 @@ describe('SMS (Twilio) through the sandbox', () => {
     const err = await smsAdapter.send!({ account: loaded, db: t.db, attempt: 1 }, { ...base, content: { kind: 'text', text: 'oi' } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermanentFailure);
     expect((err as PermanentFailure).reasonCode).toBe('opted_out');
+  });
+
+  it('an agent\'s file goes as MMS: MediaUrl is a signed link Twilio fetches without a cookie, the caption is the Body; a reply goes as plain text; tampered or expired links are 403', async () => {
+    const { target, accountSid, agent } = await setup(null);
+    const from = phone();
+    await customerSendsMms(sandbox, target, from, 'manda o comprovante', [{ data: Buffer.from('\xff\xd8\xff cliente', 'latin1'), type: 'image/jpeg' }]);
+    await t.settle();
+    await t.runtime.outbox.tick();
+    const conversationId = await conversationOf(from);
+    const desk = await t.login(agent.email, agent.password);
+    await desk.post('/api/agent/login');
+    await t.settle();
+    const jpeg = Buffer.concat([Buffer.from('ffd8ffe000104a464946000101', 'hex'), Buffer.alloc(64, 7)]);
+    const up = await fetch(`${t.url}/api/conversations/${conversationId}/attachments`, {
+      method: 'POST', headers: { cookie: desk.cookie, 'content-type': 'image/jpeg', 'x-filename': encodeURIComponent('comprovante ação.jpg') }, body: new Uint8Array(jpeg),
+    });
+    expect(up.status).toBe(201);
+    const file = (await up.json()) as { id: string };
+    const quoted = (await admin.get(`/api/conversations/${conversationId}`)).body.messages.find((m: any) => m.body === 'manda o comprovante');
+    const sent = await desk.post(`/api/conversations/${conversationId}/messages`, { text: 'Segue', attachmentIds: [file.id], replyToMessageId: quoted.id });
+    expect(sent.status).toBe(201);
+    await t.runtime.outbox.tick();
+    const form = messagesTo(accountSid, from).at(-1)!.body as Record<string, string>;
+    // SMS has no reply context: the caption alone, and the file by its link
+    expect(form.Body).toBe('Segue');
+    expect(form.MediaUrl).toMatch(new RegExp(`^${PUBLIC_URL}/media/${file.id}\\?exp=\\d+&sig=[\\w-]+$`));
+    const link = new URL(form.MediaUrl);
+    expect(Number(link.searchParams.get('exp')) * 1000 - Date.now()).toBeGreaterThan(60 * 60_000);
+    expect(Number(link.searchParams.get('exp')) * 1000 - Date.now()).toBeLessThanOrEqual(6 * 3600_000);
+    // the sandbox fetched it as Twilio does: the bytes, the type, the name, a private cache
+    const fetched = twilioState(sandbox).fetchedMedia.at(-1)!;
+    expect(fetched).toMatchObject({ url: form.MediaUrl, status: 200, contentType: 'image/jpeg', cacheControl: expect.stringMatching(/^private/) });
+    expect(fetched.contentDisposition).toContain(`filename*=UTF-8''${encodeURIComponent('comprovante ação.jpg')}`);
+    expect(fetched.data.equals(jpeg)).toBe(true);
+    await expect.poll(async () => (await t.db.query(`SELECT delivery_status FROM messages WHERE id = $1`, [sent.body.id])).rows[0].delivery_status, { timeout: 5000 }).toBe('delivered');
+
+    const local = (u: string) => u.replace(PUBLIC_URL, t.url);
+    const sig = link.searchParams.get('sig')!;
+    const exp = link.searchParams.get('exp')!;
+    const at = (id: string, e: string, g: string) => fetch(`${t.url}/media/${id}?exp=${e}&sig=${g}`);
+    expect((await fetch(local(form.MediaUrl))).status).toBe(200);
+    // another signature, a later expiry, or the signature of another file: refused
+    expect((await at(file.id, exp, `${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`)).status).toBe(403);
+    expect((await at(file.id, String(Number(exp) + 3600), sig)).status).toBe(403);
+    expect((await fetch(`${t.url}/media/${file.id}`)).status).toBe(400);
+    const expired = signedMediaUrl(KEY, PUBLIC_URL, file.id, new Date(Date.now() - 5 * 3600_000));
+    const gone = await fetch(local(expired));
+    expect(gone.status).toBe(403);
+    expect(((await gone.json()) as { error: { code: string } }).error.code).toBe('link_expired');
+    // a validly signed link to a file no message sent to the customer holds (the customer's own, one never sent): 404
+    const customerFile = (await t.db.query<{ id: string }>(`SELECT a.id FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.author_type = 'customer' AND m.conversation_id = $1`, [conversationId])).rows[0];
+    expect((await fetch(local(signedMediaUrl(KEY, PUBLIC_URL, customerFile.id, new Date())))).status).toBe(404);
+    const unsent = await storeAttachment(t.db, { name: 'rascunho.png', type: 'image/png', data: Buffer.from('png') }, new Date());
+    expect((await fetch(local(signedMediaUrl(KEY, PUBLIC_URL, unsent.id, new Date())))).status).toBe(404);
+
+    // public in the API description, like the webhooks
+    const spec = (await admin.get('/api/openapi.json')).body;
+    expect(spec.paths['/media/{attachmentId}'].get.security).toEqual([]);
   });
 
   it('Testar conexão: the account with its SID and token; a wrong token said in pt and en', async () => {

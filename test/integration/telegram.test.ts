@@ -127,6 +127,30 @@ describe('Telegram through the sandbox', () => {
     expect(view.messages.find((m: any) => m.contentType === 'edit')).toMatchObject({ body: 'Olá!!', payload: { editOf: first.external_id } });
   });
 
+  it('an agent replies with context: reply_parameters names the quoted message in the chat', async () => {
+    const { botToken, agent, customer } = await setup(null);
+    expect((await customerSays(sandbox, botToken, customer, 'Quando chega?')).status).toBe(200);
+    await t.settle();
+    const conversationId = await conversationOf(customer.id);
+    const desk = await t.login(agent.email, agent.password);
+    await desk.post('/api/agent/login');
+    await t.settle();
+    const quoted = (await desk.get(`/api/conversations/${conversationId}`)).body.messages.find((m: any) => m.body === 'Quando chega?');
+    const [, telegramId] = String(quoted.externalId).split(':');
+    const reply = await desk.post(`/api/conversations/${conversationId}/messages`, { text: 'Amanhã', replyToMessageId: quoted.id });
+    expect(reply.status).toBe(201);
+    expect(reply.body.payload.replyTo).toEqual({ messageId: quoted.id, externalId: quoted.externalId, text: 'Quando chega?' });
+    await t.runtime.outbox.tick();
+    const out = sends(customer.id).find((r) => (r.body as { text?: string }).text === 'Amanhã');
+    expect(out?.body).toMatchObject({ reply_parameters: { message_id: Number(telegramId) } });
+    // a text without a quote carries none
+    await desk.post(`/api/conversations/${conversationId}/messages`, { text: 'Até logo' });
+    await t.runtime.outbox.tick();
+    const plain = sends(customer.id).find((r) => (r.body as { text?: string }).text === 'Até logo');
+    expect(plain).toBeDefined();
+    expect(plain!.body).not.toHaveProperty('reply_parameters');
+  });
+
   it('a press on a menu the bot has left behind is kept as typed text, not refused', async () => {
     const { botToken, customer } = await setup();
     await customerSays(sandbox, botToken, customer, 'Oi');

@@ -150,6 +150,34 @@ describe('a WebChat customer from the bot to an agent and back', () => {
   });
 });
 
+describe('an agent replies with context', () => {
+  it('the widget receives the quoted text with the reply, live and in the history after a reload, and nothing staff-only', async () => {
+    const { service, desk } = await operation({ botFlow: null });
+    const { id, client } = await visitor(service.key);
+    const said = client.say('Qual o prazo de entrega?');
+    await client.next((m) => m.type === 'ack' && m.clientId === said);
+    await desk.post('/api/agent/login');
+    await t.settle();
+    await client.state('in_service');
+    const conv = (await desk.get('/api/conversations?mine=true')).body.items.find((c: any) => c.serviceId === service.id);
+    const quoted = (await desk.get(`/api/conversations/${conv.id}`)).body.messages.find((m: any) => m.body === 'Qual o prazo de entrega?');
+    const reply = await desk.post(`/api/conversations/${conv.id}/messages`, { text: 'Cinco dias úteis', replyToMessageId: quoted.id });
+    expect(reply.status).toBe(201);
+    const got = await client.next<any>((m) => m.type === 'message' && m.message.from === 'agent');
+    expect(got.message).toMatchObject({ text: 'Cinco dias úteis', replyTo: { text: 'Qual o prazo de entrega?' } });
+    expect(Object.keys(got.message.replyTo)).toEqual(['text']);
+    // a plain answer has no quote
+    await desk.post(`/api/conversations/${conv.id}/messages`, { text: 'Algo mais?' });
+    const plain = await client.next<any>((m) => m.type === 'message' && m.message.text === 'Algo mais?');
+    expect(plain.message.replyTo).toBeNull();
+    await client.close();
+
+    const again = await WidgetClient.connect(t.url, service.key, id);
+    expect(again.welcome.messages.find((m) => m.text === 'Cinco dias úteis')).toMatchObject({ replyTo: { text: 'Qual o prazo de entrega?' } });
+    await again.client.close();
+  });
+});
+
 describe('queue position and leaving', () => {
   it('the second customer waits at position 2 and moves to 1 when the first closes the chat (abandoned)', async () => {
     const { service } = await operation({ botFlow: null });

@@ -141,6 +141,28 @@ describe('webhooks: addresses and limits', () => {
     expect((await post(body)).status).toBe(404);
   });
 
+  it('an account read for one webhook is not used stale: a rotated secret, a deactivated service or account take effect on the next delivery', async () => {
+    const { post, account, service, appSecret } = await setup();
+    const say = (id: string) => JSON.stringify({ messages: [{ id, from: '5511999990000', text: 'oi' }] });
+    expect((await post(say(`m-${randomUUID()}`))).status).toBe(200);
+    // the admin rotates the app secret: the old signature is refused at once, the new one accepted
+    const rotated = `secret-${randomUUID()}`;
+    expect((await admin.patch(`/api/channel-accounts/${account.id}`, { credentials: { appSecret: rotated, verifyToken: 'v' } })).status).toBe(200);
+    const old = `m-${randomUUID()}`;
+    expect((await post(say(old), sign(appSecret, say(old)))).status).toBe(401);
+    expect(await storedMessages(old)).toEqual([]);
+    expect((await post(say(`m-${randomUUID()}`), sign(rotated, say(`x`)))).status).toBe(401);
+    const fresh = `m-${randomUUID()}`;
+    expect((await post(say(fresh), sign(rotated, say(fresh)))).status).toBe(200);
+    // no active service uses it any more: its messages are refused, nothing stored
+    expect((await admin.patch(`/api/services/${service.id}`, { active: false })).status).toBe(200);
+    const orphan = `m-${randomUUID()}`;
+    expect((await post(say(orphan), sign(rotated, say(orphan)))).status).toBe(404);
+    expect(await storedMessages(orphan)).toEqual([]);
+    expect((await admin.patch(`/api/channel-accounts/${account.id}`, { active: false })).status).toBe(200);
+    expect((await post(JSON.stringify({ messages: [] }), sign(rotated, JSON.stringify({ messages: [] })))).status).toBe(404);
+  });
+
   it('messages for an account no active service uses: 404, nothing stored', async () => {
     const appSecret = 'orphan-secret';
     const account = (await admin.post('/api/channel-accounts', { channel: 'telegram', name: unique('Orphan'), credentials: { appSecret } })).body;

@@ -165,6 +165,59 @@ describe('WhatsApp Cloud API through the sandbox', () => {
     await eventually(async () => expect((await history(id)).messages.find((m) => m.id === reply.body.id).deliveryStatus).toBe('read'));
   });
 
+  it('an agent replies with context: context.message_id names the quoted message; a quote the provider never took goes without; bad quotes are 400/404/422', async () => {
+    const s = await setup();
+    const hello = await wa.customerSays(s.phoneNumberId, s.customer, 'Meu pedido não chegou');
+    await t.settle();
+    const id = await conversationOf(hello.id);
+    await s.desk.post('/api/agent/login');
+    await t.settle();
+    const quoted = (await history(id)).messages.find((m) => m.externalId === hello.id);
+    const reply = await s.desk.post(`/api/conversations/${id}/messages`, { text: 'Vou verificar o pedido', replyToMessageId: quoted.id });
+    expect(reply.status).toBe(201);
+    // stored with the quote, so the history (and every projection of it) shows it
+    expect(reply.body.payload).toEqual({ replyTo: { messageId: quoted.id, externalId: hello.id, text: 'Meu pedido não chegou' } });
+    expect((await history(id)).messages.find((m) => m.id === reply.body.id).payload.replyTo).toMatchObject({ messageId: quoted.id });
+    await t.runtime.outbox.tick();
+    const out = sentTo(s.phoneNumberId, s.waId).find((m) => (m.body.text as { body?: string })?.body === 'Vou verificar o pedido');
+    expect(out?.body.context).toEqual({ message_id: hello.id });
+
+    // the agent quotes their own message: its wamid, which the provider gave it when it was sent
+    const own = sentTo(s.phoneNumberId, s.waId).at(-1)!;
+    await s.desk.post(`/api/conversations/${id}/messages`, { text: 'Já localizei', replyToMessageId: reply.body.id });
+    await t.runtime.outbox.tick();
+    expect(sentTo(s.phoneNumberId, s.waId).at(-1)!.body).toMatchObject({ text: { body: 'Já localizei' }, context: { message_id: own.id } });
+
+    // a message the provider refused has no provider id: a reply to it goes without context
+    wa.update(s.phoneNumberId, { accessToken: 'revoked' });
+    const lost = (await s.desk.post(`/api/conversations/${id}/messages`, { text: 'esta não vai' })).body;
+    await t.runtime.outbox.tick();
+    await eventually(async () => expect((await history(id)).messages.find((m) => m.id === lost.id).deliveryStatus).toBe('failed'));
+    wa.update(s.phoneNumberId, { accessToken: s.credentials.accessToken });
+    await s.desk.post(`/api/conversations/${id}/messages`, { text: 'reenvio', replyToMessageId: lost.id });
+    await t.runtime.outbox.tick();
+    const resent = sentTo(s.phoneNumberId, s.waId).at(-1)!.body;
+    expect(resent).toMatchObject({ text: { body: 'reenvio' } });
+    expect(resent.context).toBeUndefined();
+
+    // not this conversation's message: 404 naming the field; a system note: 422; not a number: 400
+    const other = await setup();
+    const elsewhere = await wa.customerSays(other.phoneNumberId, other.customer, 'outra conversa');
+    await t.settle();
+    const foreign = (await history(await conversationOf(elsewhere.id))).messages.find((m) => m.externalId === elsewhere.id);
+    const notHere = await s.desk.post(`/api/conversations/${id}/messages`, { text: 'x', replyToMessageId: foreign.id });
+    expect(notHere.status).toBe(404);
+    expect(notHere.body.error.issues).toEqual([expect.objectContaining({ path: 'replyToMessageId' })]);
+    await t.db.query(`INSERT INTO messages (conversation_id, channel, author_type, body) VALUES ($1, 'whatsapp', 'system', 'nota')`, [id]);
+    const note = (await history(id)).messages.find((m) => m.authorType === 'system' && m.body === 'nota');
+    const refused = await s.desk.post(`/api/conversations/${id}/messages`, { text: 'x', replyToMessageId: note.id });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: 'not_quotable', issues: [{ path: 'replyToMessageId' }] });
+    const bad = await s.desk.post(`/api/conversations/${id}/messages`, { text: 'x', replyToMessageId: 'abc' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('replyToMessageId');
+  });
+
   it('a bad or missing signature is a 401 that stores nothing; the GET handshake echoes the challenge for the verify token only', async () => {
     const s = await setup();
     const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'w', changes: [{ field: 'messages', value: { messages: [{ from: s.waId, id: 'wamid.forged', timestamp: '1718000000', type: 'text', text: { body: 'x' } }] } }] }] });

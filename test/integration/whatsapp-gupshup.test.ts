@@ -121,6 +121,22 @@ describe('WhatsApp through Gupshup and the sandbox', () => {
     expect(sb.requestsTo('gupshup', 'POST', `/partner/app/${s.config.appId}/media`).at(-1)!.headers.authorization).toBe(s.credentials.appToken);
   });
 
+  it('an agent\'s reply is stored with its quote but sent without context (Gupshup\'s session message has no reply field)', async () => {
+    const s = await setup();
+    const hello = await gs.customerSays(s.config.appName, s.customer, 'Cadê meu boleto?');
+    await t.settle();
+    const id = await conversationOf(hello.id);
+    await s.desk.post('/api/agent/login');
+    await t.settle();
+    const quoted = (await history(id)).messages.find((m) => m.externalId === hello.id);
+    const reply = await s.desk.post(`/api/conversations/${id}/messages`, { text: 'Enviei agora', replyToMessageId: quoted.id });
+    expect(reply.status).toBe(201);
+    expect(reply.body.payload.replyTo).toEqual({ messageId: quoted.id, externalId: hello.id, text: 'Cadê meu boleto?' });
+    await t.runtime.outbox.tick();
+    const out = gs.sent.find((m) => m.destination === s.phone && (m.message as { text?: string }).text === 'Enviei agora');
+    expect(out?.message).toEqual({ type: 'text', text: 'Enviei agora' });
+  });
+
   it('a callback without the account\'s secret is a 401 that stores nothing; one for another app is a 400', async () => {
     const s = await setup();
     const body = JSON.stringify({ app: s.config.appName, timestamp: 1718007189549, version: 2, type: 'message', payload: { id: 'ABEGforged', source: s.phone, type: 'text', payload: { text: 'x' }, sender: { phone: s.phone } } });

@@ -55,7 +55,7 @@ export const smsAdapter: ChannelAdapter = {
   webhook,
   async send(ctx, message) {
     if (!isTwilio(ctx.account.provider)) throw unknownProvider(ctx.account.provider);
-    return sendTwilio(ctx.account, ctx.db, message, ctx.publicUrl);
+    return sendTwilio(ctx.account, ctx.db, message, ctx.publicUrl, ctx.mediaUrl);
   },
   fetchMedia,
   testConnection,

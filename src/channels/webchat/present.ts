@@ -1,6 +1,7 @@
 import type { ConversationView, MessageView } from '../../contracts/conversations.js';
 import type { PrechatField, WidgetMessage, WidgetState } from '../../contracts/webchat.js';
 import type { AttachmentMeta } from '../../engine/attachments.js';
+import { readMessagePayload } from '../../contracts/message-content.js';
 
 // How the widget sees a conversation: its messages without staff-only data, and one state (phase).
 
@@ -10,6 +11,8 @@ export function widgetMessage(m: MessageView, attachmentUrl: (id: string) => str
   const payload = m.payload ?? {};
   const options = Array.isArray(payload.options) ? (payload.options as { id: string; label: string }[]) : null;
   const files = (m.attachments ?? []) as AttachmentMeta[];
+  // an agent's reply carries the quoted text; nothing staff-only (ids, provider ids) goes to the visitor
+  const quote = readMessagePayload(payload).replyTo?.text ?? null;
   return {
     id: m.id,
     clientId: typeof payload.clientId === 'string' ? payload.clientId : null,
@@ -18,6 +21,7 @@ export function widgetMessage(m: MessageView, attachmentUrl: (id: string) => str
     text: m.body,
     options: options?.map((o) => ({ id: o.id, label: o.label })) ?? null,
     attachments: files.length ? files.map((f) => ({ id: f.id, name: f.name, type: f.type, size: f.size, url: attachmentUrl(f.id) })) : null,
+    replyTo: quote ? { text: quote } : null,
     createdAt: m.createdAt,
   };
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadedChannelAccount } from '../../engine/channel-accounts.js';
 import type { Engine } from '../../engine/engine.js';
-import { storeWalletError, storeWalletReading, WALLET_INTERVAL_MS, walletMissing, type WalletReading } from '../../engine/whatsapp-wallet.js';
+import { recordWallet, WALLET_INTERVAL_MS, walletMissing, type WalletReading } from '../../engine/whatsapp-wallet.js';
 import type { ChannelWorker } from '../adapter.js';
 import { graphCall } from '../meta/graph.js';
 import { cloudAccount } from './cloud/send.js';
@@ -43,17 +43,18 @@ export async function readWallet(account: LoadedChannelAccount): Promise<WalletR
   return { balance: null, currency: null, overdraftLimit: null, quality: qualityOf(n.quality_rating), messagingLimit: n.messaging_limit_tier ?? null };
 }
 
-/** One reading, stored: the figures, or the provider's answer when it failed. An account not set up for it is skipped. */
+/** One reading, stored and pushed with its alerts: the figures, or the provider's answer when it failed. An account not set up for it is skipped. */
 export async function pollWallet(engine: Engine, account: LoadedChannelAccount): Promise<'read' | 'failed' | 'not_configured'> {
   if (walletMissing(account).length) return 'not_configured';
+  let reading: WalletReading;
   try {
-    const reading = await readWallet(account);
-    await storeWalletReading(engine.db, account.id, reading, engine.clock.now());
-    return 'read';
+    reading = await readWallet(account);
   } catch (e) {
-    await storeWalletError(engine.db, account.id, (e as Error).message, engine.clock.now());
+    await recordWallet(engine, account, { error: (e as Error).message });
     return 'failed';
   }
+  await recordWallet(engine, account, { reading });
+  return 'read';
 }
 
 /** The account's wallet read on a timer, on the one node holding its lease (channels/workers.ts). */

@@ -3,7 +3,8 @@ import type { ConversationView, WhisperView } from '../../contracts/conversation
 import type { Actor } from '../actor.js';
 import { policyOf } from '../access.js';
 import { writeAudit } from '../audit.js';
-import type { Engine } from '../engine.js';
+import type { Engine, UnitOfWork } from '../engine.js';
+import { assertAllIn, lockSupervised } from './bulk.js';
 import { AppError, at, notFound, NOUNS, STATE_PT } from '../errors.js';
 import { takeAgentSlot } from './assign.js';
 import { finishConversation, type WrapUp } from './finish.js';
@@ -77,12 +78,45 @@ export function assignManually(engine: Engine, actor: Actor, conversationId: str
       en: `conversation is ${c.state}: only a queued conversation is allocated`,
       pt: `o atendimento está ${STATE_PT[c.state]}: só um atendimento aguardando em fila pode ser alocado`,
     }, { currentState: c.state });
-    const { rows } = await u.tx.query('SELECT 1 FROM users WHERE id = $1 AND active AND agent_enabled', [agentId]);
-    if (!rows[0]) throw new AppError(422, 'unknown_reference', at('agentId', { en: 'no such active agent', pt: 'não há agente ativo com este id' }));
-    const allocated = await prioritize(u, c, 'manual', agentId, 'allocated');
-    await writeAudit(u.tx, actor, { action: 'assign_manually', entity: 'conversation', entityId: c.id, after: { agentId } });
-    return allocated;
+    return (await allocate(u, actor, [c], agentId))[0];
   });
+}
+
+/** Alocar responsável for a selection (the queued e-mails "Em espera"): all or nothing (bulk.ts). */
+export function assignManyManually(engine: Engine, actor: Actor, conversationIds: readonly string[], agentId: string) {
+  return engine.execute(async (u) => {
+    const list = await lockSupervised(u, actor, conversationIds);
+    assertAllIn(list, 'queued', 'illegal_transition');
+    return allocate(u, actor, list, agentId);
+  });
+}
+
+/**
+ * Pins queued conversations to an agent of their services' departments (the router offers a pinned
+ * conversation to that agent alone, so one outside them would wait for ever): 422 on `agentId` otherwise.
+ */
+async function allocate(u: UnitOfWork, actor: Actor, list: readonly ConversationView[], agentId: string): Promise<ConversationView[]> {
+  const serviceIds = [...new Set(list.map((c) => c.serviceId))];
+  const { rows } = await u.tx.query<{ service_id: string }>(
+    `SELECT DISTINCT st.service_id FROM users us
+       JOIN team_agents ta ON ta.user_id = us.id JOIN teams t ON t.id = ta.team_id AND t.active
+       JOIN service_teams st ON st.team_id = ta.team_id
+      WHERE us.id = $1 AND us.active AND us.agent_enabled AND st.service_id = ANY($2::uuid[])`,
+    [agentId, serviceIds],
+  );
+  const served = new Set(rows.map((r) => r.service_id));
+  if (serviceIds.some((id) => !served.has(id))) {
+    throw new AppError(422, 'unknown_reference', at('agentId', {
+      en: 'no such active agent in the departments of these conversations’ services',
+      pt: 'não há agente ativo com este id nos departamentos dos serviços destes atendimentos',
+    }));
+  }
+  const out: ConversationView[] = [];
+  for (const c of list) {
+    out.push(await prioritize(u, c, 'manual', agentId, 'allocated'));
+    await writeAudit(u.tx, actor, { action: 'assign_manually', entity: 'conversation', entityId: c.id, after: { agentId } });
+  }
+  return out;
 }
 
 /** Retornar para grupo do serviço: back to the service's queue, ahead of new arrivals. */
@@ -91,10 +125,25 @@ export function returnToQueue(engine: Engine, actor: Actor, conversationId: stri
     const c = await lockConversation(u, conversationId);
     await policyOf(actor).assertSupervises(u.tx, c);
     if (c.state !== 'queued') assertInService(c);
-    const back = c.state === 'queued' ? await prioritize(u, c, 'returned', null, 'returned') : await queue(u, c, 'supervisor', { reason: 'returned' });
-    await writeAudit(u.tx, actor, { action: 'return_to_queue', entity: 'conversation', entityId: c.id });
-    return back;
+    return returnOne(u, actor, c);
   });
+}
+
+/** Retornar para grupo do serviço for a selection, queued (allocated) or in service: all or nothing (bulk.ts). */
+export function returnManyToQueue(engine: Engine, actor: Actor, conversationIds: readonly string[]) {
+  return engine.execute(async (u) => {
+    const list = await lockSupervised(u, actor, conversationIds);
+    assertAllIn(list.filter((c) => c.state !== 'queued'), 'in_service', 'illegal_transition');
+    const out: ConversationView[] = [];
+    for (const c of list) out.push(await returnOne(u, actor, c));
+    return out;
+  });
+}
+
+async function returnOne(u: UnitOfWork, actor: Actor, c: ConversationView): Promise<ConversationView> {
+  const back = c.state === 'queued' ? await prioritize(u, c, 'returned', null, 'returned') : await queue(u, c, 'supervisor', { reason: 'returned' });
+  await writeAudit(u.tx, actor, { action: 'return_to_queue', entity: 'conversation', entityId: c.id });
+  return back;
 }
 
 /**

@@ -5,7 +5,8 @@ import { policyOf } from '../access.js';
 import { linkAttachments, storeAttachment, type AttachmentMeta } from '../attachments.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import type { Queryable } from '../../db/database.js';
-import { AppError, at, forbidden, notFound, NOUNS, STATE_PT } from '../errors.js';
+import { AppError, at, fieldError, forbidden, notFound, NOUNS, STATE_PT } from '../errors.js';
+import { REPLY_QUOTE_CHARS } from '../../contracts/message-content.js';
 import { addMessage, emitConversation, lockConversation } from './lifecycle.js';
 import { loadConversation } from './present.js';
 import { fillTemplate, templateParameterCount } from '../../shared/template-text.js';
@@ -24,6 +25,8 @@ export interface AgentMessageInput {
   template?: { id: string; parameters: string[] };
   /** e-mail conversations: reply, reply-all or forward, and its recipients and subject (agent-email.ts) */
   email?: AgentEmailInput;
+  /** a message of this conversation this one answers (the desk's "Responder") */
+  replyToMessageId?: number;
 }
 
 function assertInService(c: ConversationView): void {
@@ -65,6 +68,8 @@ export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: s
   return engine.execute(async (u) => {
     const c = await lockAsAgent(u, actor, conversationId);
     const text = input.text?.trim() ?? '';
+    const replyTo = input.replyToMessageId === undefined ? null : await quotedMessage(u, c, input.replyToMessageId);
+    const context = replyTo ? { replyTo } : {};
     let message: MessageView;
     if (input.template) {
       const t = await loadApprovedTemplate(u, c, input.template.id);
@@ -78,7 +83,7 @@ export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: s
       const parameters = input.template.parameters.map((p) => p.trim());
       message = await addMessage(engine, u, c, {
         authorType: 'agent', authorId: actor.id, body: fillTemplate(t.body, parameters), contentType: 'template',
-        payload: { template: { name: t.provider_template, language: t.language, parameters } },
+        payload: { template: { name: t.provider_template, language: t.language, parameters }, ...context },
       });
     } else if (capabilitiesOf(c.channel).threading) {
       // an e-mail: text and up to 10 files in one message, to the recipients resolved now
@@ -89,7 +94,7 @@ export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: s
       message = await addMessage(engine, u, c, {
         authorType: 'agent', authorId: actor.id, body: text, contentType: 'email',
         attachments: files.length ? files.map((f) => ({ status: 'stored', id: f.id, media: mediaKindOf(f.type), name: f.name, type: f.type, size: f.size })) : null,
-        payload: { emailOut },
+        payload: { emailOut, ...context },
       });
       await linkAttachments(u.tx, files.map((f) => f.id), c.id, message.id);
     } else {
@@ -101,6 +106,7 @@ export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: s
       message = await addMessage(engine, u, c, {
         authorType: 'agent', authorId: actor.id, body: text, contentType: file ? mediaKindOf(file.type) : 'text',
         attachments: file ? [{ status: 'stored', id: file.id, media: mediaKindOf(file.type), name: file.name, type: file.type, size: file.size }] : null,
+        payload: replyTo ? context : null,
       });
       if (file) await linkAttachments(u.tx, [file.id], c.id, message.id);
     }
@@ -108,6 +114,35 @@ export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: s
     return message;
   });
 }
+
+/**
+ * The message an agent's reply quotes: one of this conversation's (else 404 naming it), from the
+ * customer, an agent or the bot (a system note, a reaction or a deletion cannot be quoted: 422). Kept
+ * with the reply: its id, its text (or its file's name), and the provider's id it has by now; the
+ * outbox reads the provider's id again at send time (the quoted message may have been sent since).
+ */
+async function quotedMessage(u: UnitOfWork, c: ConversationView, id: number): Promise<{ messageId: number; externalId: string | null; text: string }> {
+  const { rows } = await u.tx.query<{ author_type: string; content_type: string; body: string; attachments: { name?: string }[] | null; external: string | null }>(
+    `SELECT author_type, content_type, body, attachments, coalesce(external_id, provider_message_id) AS external
+       FROM messages WHERE id = $1 AND conversation_id = $2`,
+    [id, c.id],
+  );
+  const m = rows[0];
+  if (!m) {
+    throw fieldError(404, 'not_found', 'replyToMessageId', { en: `message ${id} is not in this conversation`, pt: `a mensagem ${id} não é deste atendimento` });
+  }
+  if (m.author_type === 'system' || UNQUOTABLE.has(m.content_type)) {
+    throw fieldError(422, 'not_quotable', 'replyToMessageId', {
+      en: `message ${id} is ${m.author_type === 'system' ? 'a system note' : `a ${m.content_type}`}: it cannot be quoted`,
+      pt: `a mensagem ${id} é ${m.author_type === 'system' ? 'uma nota do sistema' : m.content_type === 'reaction' ? 'uma reação' : 'uma mensagem apagada'}: não pode ser citada`,
+    });
+  }
+  const text = m.body || (Array.isArray(m.attachments) ? m.attachments.map((a) => a?.name).find(Boolean) : '') || '';
+  return { messageId: id, externalId: m.external, text: text.length > REPLY_QUOTE_CHARS ? `${text.slice(0, REPLY_QUOTE_CHARS - 1)}…` : text };
+}
+
+/** Kinds that are marks on other messages, not something to answer. */
+const UNQUOTABLE = new Set(['reaction', 'deleted']);
 
 async function loadApprovedTemplate(u: UnitOfWork, c: ConversationView, id: string) {
   if (!capabilitiesOf(c.channel).templates) {

@@ -1,9 +1,9 @@
 import type { Queryable } from '../../db/database.js';
 import type { AlertView } from '../../contracts/alerts.js';
-import { evaluateAlerts, type AlertFinding } from '../../core/alert-rules.js';
+import { ALERT_RULES, evaluateAlerts, type AlertFinding } from '../../core/alert-rules.js';
 import type { Actor } from '../actor.js';
 import { policyOf, SEES_ALL } from '../access.js';
-import type { Engine } from '../engine.js';
+import type { Engine, UnitOfWork } from '../engine.js';
 import { notFound, NOUNS } from '../errors.js';
 import type { LiveProjection } from '../projection.js';
 import { getSettings } from '../settings.js';
@@ -90,37 +90,46 @@ export class AlertEngine {
   private async record(findings: AlertFinding[]): Promise<number> {
     return this.engine.execute(async (u) => {
       let created = 0;
-      for (const f of findings) {
-        const { rows } = await u.tx.query(
-          `INSERT INTO alerts (rule, severity, subject_type, subject_id, service_id, team_ids, message, payload, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9)
-           ON CONFLICT (rule, subject_type, subject_id) WHERE resolved_at IS NULL DO NOTHING
-           RETURNING *, team_ids::text[] AS team_ids, false AS read`,
-          [f.rule, f.severity, f.subjectType, f.subjectId, f.serviceId, f.teamIds, f.message, JSON.stringify(f.payload), u.now],
-        );
-        if (rows[0]) {
-          created++;
-          const alert = presentAlert(rows[0]);
-          u.emit({ type: 'alert.created', serviceId: f.serviceId, agentId: f.subjectType === 'agent' ? f.subjectId : null, alert });
-        }
-      }
+      for (const f of findings) if (await raiseAlert(u, f)) created++;
+      // only the rules evaluated here end here: the wallet's alerts end with the wallet's readings
       const open = new Set(findings.map((f) => `${f.rule}|${f.subjectType}|${f.subjectId}`));
       const { rows: current } = await u.tx.query<{ id: number; rule: string; subject_type: string; subject_id: string }>(
-        'SELECT id, rule, subject_type, subject_id FROM alerts WHERE resolved_at IS NULL',
+        'SELECT id, rule, subject_type, subject_id FROM alerts WHERE resolved_at IS NULL AND rule = ANY($1::text[])',
+        [ALERT_RULES],
       );
-      const ended = current.filter((a) => !open.has(`${a.rule}|${a.subject_type}|${a.subject_id}`)).map((a) => a.id);
-      if (ended.length) {
-        const { rows: resolved } = await u.tx.query(
-          `UPDATE alerts SET resolved_at = $2 WHERE id = ANY($1::bigint[]) RETURNING *, team_ids::text[] AS team_ids, false AS read`,
-          [ended, u.now],
-        );
-        for (const r of resolved) {
-          const alert = presentAlert(r);
-          u.emit({ type: 'alert.resolved', serviceId: alert.serviceId, agentId: alert.subjectType === 'agent' ? alert.subjectId : null, alert });
-        }
-      }
+      await resolveAlerts(u, current.filter((a) => !open.has(`${a.rule}|${a.subject_type}|${a.subject_id}`)).map((a) => a.id));
       return created;
     });
+  }
+}
+
+type Finding = Omit<AlertFinding, 'rule'> & { rule: AlertView['rule'] };
+
+/** Records a breach unless its alert is open already (one open alert per rule and subject); pushes it when new. */
+export async function raiseAlert(u: UnitOfWork, f: Finding): Promise<AlertView | null> {
+  const { rows } = await u.tx.query(
+    `INSERT INTO alerts (rule, severity, subject_type, subject_id, service_id, team_ids, message, payload, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9)
+     ON CONFLICT (rule, subject_type, subject_id) WHERE resolved_at IS NULL DO NOTHING
+     RETURNING *, team_ids::text[] AS team_ids, false AS read`,
+    [f.rule, f.severity, f.subjectType, f.subjectId, f.serviceId, f.teamIds, f.message, JSON.stringify(f.payload), u.now],
+  );
+  if (!rows[0]) return null;
+  const alert = presentAlert(rows[0]);
+  u.emit({ type: 'alert.created', serviceId: f.serviceId, agentId: f.subjectType === 'agent' ? f.subjectId : null, alert });
+  return alert;
+}
+
+/** Marks open alerts resolved (their condition ended) and pushes each. */
+export async function resolveAlerts(u: UnitOfWork, ids: number[]): Promise<void> {
+  if (!ids.length) return;
+  const { rows: resolved } = await u.tx.query(
+    `UPDATE alerts SET resolved_at = $2 WHERE id = ANY($1::bigint[]) AND resolved_at IS NULL RETURNING *, team_ids::text[] AS team_ids, false AS read`,
+    [ids, u.now],
+  );
+  for (const r of resolved) {
+    const alert = presentAlert(r);
+    u.emit({ type: 'alert.resolved', serviceId: alert.serviceId, agentId: alert.subjectType === 'agent' ? alert.subjectId : null, alert });
   }
 }
 

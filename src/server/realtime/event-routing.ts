@@ -15,6 +15,7 @@ const AGENT_ROUTING: EventHandlers<{ conversationId: string | null; mine: boolea
   // an alert's agentId is its subject's (an agent paused too long…): that agent's stream gets it, as before
   'alert.created': (e, u) => ({ conversationId: null, mine: e.agentId === u }),
   'alert.resolved': (e, u) => ({ conversationId: null, mine: e.agentId === u }),
+  'whatsapp.wallet.updated': () => ({ conversationId: null, mine: false }),
 };
 
 /**
@@ -46,6 +47,7 @@ const IN_SCOPE: EventHandlers<boolean, RealtimeEvent, [scope: Scope]> = {
   'catalog.updated': () => true,
   'alert.created': alertInScope,
   'alert.resolved': alertInScope,
+  'whatsapp.wallet.updated': inService,
 };
 
 /** The monitor stream's filter: what the user's scope shows. */

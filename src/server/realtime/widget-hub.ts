@@ -49,6 +49,7 @@ const WIDGET_NEWS: EventHandlers<WidgetNews> = {
   'catalog.updated': () => null,
   'alert.created': () => null,
   'alert.resolved': () => null,
+  'whatsapp.wallet.updated': () => null,
 };
 const newsOf = (e: RealtimeEvent) => dispatchEvent(WIDGET_NEWS, e);
 

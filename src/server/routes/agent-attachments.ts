@@ -6,7 +6,7 @@ import { AGENT_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, safeFileName, sniffAgentT
 import { assertMayUpload, storeAgentUpload } from '../../engine/conversations/agent-send.js';
 import type { Runtime } from '../../engine/runtime.js';
 import { ALL_ROLES, requireUploadHeader } from '../auth/plugin.js';
-import { GENERIC_TYPES, readUploadedFile, unsupportedFile } from '../uploads.js';
+import { GENERIC_TYPES, readUploadedFile, unsupportedFile, UPLOAD_BODY } from '../uploads.js';
 
 export const AgentUpload = z.object({
   id: z.string(),
@@ -28,7 +28,7 @@ export function agentAttachmentRoutes(app: FastifyInstance, { runtime }: { runti
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_ATTACHMENT_BYTES + 256 * 1024 }, (_req, body, done) => done(null, body));
     scope.withTypeProvider<ZodTypeProvider>().post('/api/conversations/:id/attachments', {
-      config: { access: ALL_ROLES, upload: true },
+      config: { access: ALL_ROLES, upload: true, docBody: UPLOAD_BODY },
       bodyLimit: MAX_ATTACHMENT_BYTES + 256 * 1024,
       schema: {
         tags: ['conversations'],

@@ -42,13 +42,14 @@ function whatFailed(err: unknown, account: LoadedChannelAccount): Said {
   return { en: hide(said.en), pt: hide(said.pt) };
 }
 
-export function channelAccountRoutes(app: FastifyInstance, { db, secretKey, config }: RouteDeps): void {
+/** `catalogChanged`: tells every node an account changed (their webhook routes read it again). */
+export function channelAccountRoutes(app: FastifyInstance, { db, secretKey, config }: RouteDeps, catalogChanged: () => Promise<void>): void {
   const publicUrl = config.publicUrl?.replace(/\/+$/, '');
   const context = (account: LoadedChannelAccount): AccountContext => ({ account, db, publicUrl });
 
   registerCrud(app, db, {
     path: '/api/channel-accounts', tag: 'channel-accounts', def: channelAccounts(secretKey, publicUrl), item: c.ChannelAccount, saved: c.SavedChannelAccount,
-    create: c.CreateChannelAccount, update: c.UpdateChannelAccount, read: ADMIN, write: ADMIN,
+    create: c.CreateChannelAccount, update: c.UpdateChannelAccount, read: ADMIN, write: ADMIN, onChange: catalogChanged,
     async afterSave(req, after, input, created) {
       const changed = created || ['provider', 'config', 'credentials', 'active'].some((k) => input[k] !== undefined);
       const adapter = channelRegistry.get(after.channel);

@@ -9,9 +9,10 @@ import {
 import type { Runtime } from '../../engine/runtime.js';
 import { agentHeartbeat, agentLogin, agentLogout, agentPause, agentResume } from '../../engine/agents/presence.js';
 import { loadAgent } from '../../engine/agents/present.js';
-import { assignManually, finishByAgent, markWhispersRead, returnToQueue, transfer, whisper } from '../../engine/conversations/agent-actions.js';
+import { assignManually, assignManyManually, finishByAgent, markWhispersRead, returnManyToQueue, returnToQueue, transfer, whisper } from '../../engine/conversations/agent-actions.js';
 import { sendAgentMessage } from '../../engine/conversations/agent-send.js';
 import { conversationDetail, listConversations, transferTargets } from '../../engine/conversations/queries.js';
+import { BulkAssignBody, ConversationIdsBody } from '../../contracts/email-triage.js';
 import { ALL_ROLES, STAFF } from '../auth/plugin.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
@@ -97,6 +98,22 @@ export function conversationRoutes(app: FastifyInstance, { runtime }: { runtime:
     config: { access: STAFF },
     schema: { tags, summary: 'Retornar para grupo do serviço', params: IdParams, response: { 200: ConversationView, ...errors } },
   }, async (req) => returnToQueue(engine, req.actor, req.params.id));
+
+  api.post('/api/conversations/assign', {
+    config: { access: STAFF },
+    schema: {
+      tags, summary: 'Alocar responsável for a selection of queued conversations; all or nothing (404 names unknown ids, 409 ids not queued)',
+      body: BulkAssignBody, response: { 200: z.object({ items: z.array(ConversationView) }), ...errors },
+    },
+  }, async (req) => ({ items: await assignManyManually(engine, req.actor, req.body.conversationIds, req.body.agentId) }));
+
+  api.post('/api/conversations/return-to-queue', {
+    config: { access: STAFF },
+    schema: {
+      tags, summary: 'Retornar para grupo do serviço for a selection (queued or in service); all or nothing (404 names unknown ids, 409 ids in another state)',
+      body: ConversationIdsBody, response: { 200: z.object({ items: z.array(ConversationView) }), ...errors },
+    },
+  }, async (req) => ({ items: await returnManyToQueue(engine, req.actor, req.body.conversationIds) }));
 
   api.post('/api/conversations/:id/whispers', {
     config: { access: ALL_ROLES },

@@ -11,6 +11,8 @@ import type { Runtime } from '../../engine/runtime.js';
 import type { Config } from '../config.js';
 import { agentAttachmentRoutes } from './agent-attachments.js';
 import { conversationRoutes } from './conversations.js';
+import { mediaRoutes } from './media.js';
+import { emailTriageRoutes } from './email-triage.js';
 import { refreshAgentViews } from '../../engine/agents/presence.js';
 import { announceAccessChange } from '../../engine/auth/sessions.js';
 import { MonitorService } from '../../engine/monitor/monitor-service.js';
@@ -39,7 +41,9 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   authRoutes(app, deps);
   settingsRoutes(app, deps);
   conversationRoutes(app, deps);
+  emailTriageRoutes(app, deps);
   agentAttachmentRoutes(app, deps);
+  mediaRoutes(app, deps);
   apiChannelRoutes(app, deps);
   monitorRoutes(app, deps);
   alertRoutes(app, deps);
@@ -69,7 +73,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       await catalogChanged();
     },
   });
-  channelAccountRoutes(app, deps);
+  channelAccountRoutes(app, deps, catalogChanged);
   registerCrud(app, db, { path: '/api/services', tag: 'services', def: defs.services, item: c.Service, create: c.CreateService, update: c.UpdateService, read: ALL_ROLES, write: ADMIN, onChange: catalogChanged });
   registerCrud(app, db, { path: '/api/pause-reasons', tag: 'pause-reasons', def: defs.pauseReasons, item: c.PauseReason, create: c.CreatePauseReason, update: c.UpdatePauseReason, read: ALL_ROLES, write: ADMIN });
   registerCrud(app, db, { path: '/api/classifications', tag: 'classifications', def: defs.classifications, item: c.Classification, create: c.CreateClassification, update: c.UpdateClassification, read: ALL_ROLES, write: ADMIN });

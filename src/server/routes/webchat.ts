@@ -1,32 +1,24 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorBody } from '../../contracts/common.js';
 import { Attachment, VisitorIdentity, WebchatConfig } from '../../contracts/webchat.js';
-import { attachmentForStaff, attachmentForVisitor, storeVisitorUpload, type StoredFile } from '../../engine/attachments.js';
+import { attachmentForStaff, attachmentForVisitor, storeVisitorUpload } from '../../engine/attachments.js';
 import { AppError, at, notFound, NOUNS } from '../../engine/errors.js';
 import type { Runtime } from '../../engine/runtime.js';
-import { ATTACHMENT_TYPES, isImage, MAX_ATTACHMENT_BYTES, safeFileName, sniffType } from '../../channels/webchat/files.js';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, safeFileName, sniffType } from '../../channels/webchat/files.js';
 import { webchatConfig, WebchatServices } from '../../channels/webchat/service.js';
 import { assertCanUpload } from '../../channels/webchat/chat.js';
 import { createVisitor, visitorByToken } from '../../channels/webchat/visitors.js';
 import { ALL_ROLES } from '../auth/plugin.js';
 import { WebchatRateLimits, type WebchatLimits } from '../rate-limit.js';
-import { GENERIC_TYPES, readUploadedFile, unsupportedFile } from '../uploads.js';
+import { GENERIC_TYPES, readUploadedFile, unsupportedFile, UPLOAD_BODY } from '../uploads.js';
 import { registerWidgetGateway } from '../realtime/widget-gateway.js';
 import { demoPage } from './webchat-demo.js';
-
-/** The upload's body for the OpenAPI (the route reads the raw bytes itself: no validator). */
-const UPLOAD_BODY = {
-  description: 'One file: a multipart form with one file part, or the raw bytes with their content-type and the name in x-filename',
-  content: {
-    'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } },
-    'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
-  },
-};
+import { sendFile } from '../send-file.js';
 
 export interface WebchatDeps {
   runtime: Runtime;
@@ -39,18 +31,6 @@ const tooMany = (retryAfter: number) =>
   new AppError(429, 'rate_limited', { en: `too many requests: try again in ${Math.max(1, retryAfter)} s`, pt: `requisições demais: tente de novo em ${Math.max(1, retryAfter)} s` });
 
 /** Serves a stored file so that no browser can run it: the sniffed type, nosniff, a sandbox, a download for non-images. */
-function sendFile(reply: FastifyReply, f: StoredFile) {
-  const encoded = encodeURIComponent(f.name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const ascii = f.name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return reply
-    .header('content-type', f.type === 'text/plain' ? 'text/plain; charset=utf-8' : f.type)
-    .header('content-disposition', `${isImage(f.type) ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encoded}`)
-    .header('x-content-type-options', 'nosniff')
-    .header('content-security-policy', "default-src 'none'; sandbox")
-    .header('cross-origin-resource-policy', 'cross-origin')
-    .header('cache-control', 'private, max-age=3600')
-    .send(Buffer.from(f.data));
-}
 
 /**
  * The WebChat channel over HTTP: the widget's configuration, visitor identities and uploads (public,

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { channelRegistry, WebhookParseError, type WebhookReply, type WebhookRequest } from '../../channels/adapter.js';
 import { ingest } from '../../channels/ingest.js';
 import { ErrorBody } from '../../contracts/common.js';
-import { loadChannelAccount } from '../../engine/channel-accounts.js';
+import { CatalogCache } from '../../engine/catalog-cache.js';
+import { loadChannelAccount, serviceOfAccount, type LoadedChannelAccount } from '../../engine/channel-accounts.js';
 import { AppError, notFound } from '../../engine/errors.js';
 import type { Runtime } from '../../engine/runtime.js';
 import type { SecretKey } from '../../engine/secrets.js';
@@ -60,12 +61,22 @@ export async function registerWebhooks(app: FastifyInstance, { runtime, secretKe
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
     const api = scope.withTypeProvider<ZodTypeProvider>();
 
+    // the account (its credentials decrypted) and the service its messages go to, a few seconds per
+    // node: a provider's webhooks come in bursts, each would read and decrypt them again; dropped at
+    // once when services or accounts change on any node (catalog.updated). Only found accounts are kept.
+    const accounts = new CatalogCache<{ account: LoadedChannelAccount; serviceId: string | null }>(5000);
+    const stopClearing = runtime.projection.onCatalogUpdated(() => accounts.clear());
+    scope.addHook('onClose', async () => stopClearing());
     const account = async (channel: string, accountId: string) => {
       const adapter = channelRegistry.get(channel);
       try {
         // a channel without webhooks (WebChat, the API channel) is not an address either
         if (!adapter?.webhook) throw notFound(WEBHOOK, `${channel}/${accountId}`);
-        return { handler: adapter.webhook, account: await loadChannelAccount(runtime.engine.db, secretKey, channel, accountId) };
+        const found = await accounts.get(`${channel}/${accountId}`, async () => {
+          const loaded = await loadChannelAccount(runtime.engine.db, secretKey, channel, accountId);
+          return { account: loaded, serviceId: await serviceOfAccount(runtime.engine.db, loaded.id) };
+        });
+        return { handler: adapter.webhook, ...found };
       } catch (err) {
         if (err instanceof AppError && err.status === 404) failed(channel, 'not_found');
         throw err;
@@ -103,7 +114,7 @@ export async function registerWebhooks(app: FastifyInstance, { runtime, secretKe
         response: { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody },
       },
     }, async (req, reply) => {
-      const { handler, account: a } = await account(req.params.channel, req.params.accountId);
+      const { handler, account: a, serviceId } = await account(req.params.channel, req.params.accountId);
       const wr = webhookRequest(req, publicUrl);
       if (!(await handler.verify(a, wr))) {
         failed(a.channel, 'signature');
@@ -117,7 +128,7 @@ export async function registerWebhooks(app: FastifyInstance, { runtime, secretKe
         if (err instanceof WebhookParseError) throw new AppError(400, 'validation_error', { en: `not a ${a.channel} webhook: ${err.message}`, pt: `não é um webhook de ${a.channel}: ${err.message}` });
         throw err;
       }
-      const result = await ingest(runtime.engine, { channel: a.channel, accountId: a.id }, parsed);
+      const result = await ingest(runtime.engine, { channel: a.channel, accountId: a.id, ...(serviceId ? { serviceId } : {}) }, parsed);
       return send(reply, handler.ack?.(result) ?? { status: 200, contentType: 'application/json', body: JSON.stringify({ messages: result.messages.length, receipts: result.receipts }) });
     });
   });

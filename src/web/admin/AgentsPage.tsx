@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { IconLink, IconLinkOff, IconSearch } from '@tabler/icons-react';
 import type { User } from '../../contracts/admin';
-import { patch } from '../api';
+import { call, type Body } from '../api';
 import { useSession } from '../auth/session';
 import { RowAction } from '../ui/RowAction';
 import { ResourcePage, useList } from '../ui/ResourcePage';
@@ -21,7 +21,7 @@ const normalize = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, 
 function LinkAgentsModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const { t } = useTranslation('admin');
   const qc = useQueryClient();
-  const users = useList<User>('/api/users', { active: true });
+  const users = useList<User>('Users', { active: true });
   const teams = useTeams();
   const [q, setQ] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
@@ -44,9 +44,9 @@ function LinkAgentsModal({ opened, onClose }: { opened: boolean; onClose: () => 
     mutationFn: async () => {
       for (const id of selected) {
         const u = candidates.find((c) => c.id === id)!;
-        const body: Record<string, unknown> = { agentEnabled: true };
+        const body: Body<'patchUsersById'> = { agentEnabled: true };
         if (teamIds.length) body.teamIds = [...new Set([...u.teamIds, ...teamIds])];
-        await patch<User>(`/api/users/${id}`, body);
+        await call('patchUsersById', { params: { id }, body });
       }
     },
     onSuccess: async () => {
@@ -120,7 +120,7 @@ export function AgentsPage() {
   const [linking, setLinking] = useState(false);
   const isAdmin = me.role === 'admin';
   const unlink = useMutation({
-    mutationFn: (u: User) => patch<User>(`/api/users/${u.id}`, { agentEnabled: false }),
+    mutationFn: (u: User) => call('patchUsersById', { params: { id: u.id }, body: { agentEnabled: false } }),
     onSuccess: async (u) => {
       notifications.show({ color: 'teal', message: t('agents.unlinked', { name: u.name }) });
       await refreshApi(qc);
@@ -130,7 +130,7 @@ export function AgentsPage() {
   return (
     <>
       <ResourcePage<User>
-        path="/api/users"
+        resource="Users"
         title={t('agents.title')}
         description={t('agents.description')}
         filter={(u) => u.agentEnabled}

@@ -6,7 +6,7 @@ import type { TFunction } from 'i18next';
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import type { AuditEntry } from '../../contracts/admin';
 import { AUDIT_ENTITIES } from '../../shared/audit';
-import { get } from '../api';
+import { call } from '../api';
 import { PageHeader } from '../ui/PageHeader';
 import { useSession } from '../auth/session';
 import { formatDateTime, startOfDayIn } from '../ui/time';
@@ -136,13 +136,10 @@ export function AuditPage() {
     queryKey: ['/api/audit', filters],
     initialPageParam: undefined as number | undefined,
     queryFn: ({ pageParam }) => {
-      const qs = new URLSearchParams({ limit: String(PAGE) });
-      if (entity) qs.set('entity', entity);
       // the days are the contact center's: a day starts at midnight in its time zone
-      if (from) qs.set('from', startOfDayIn(from, tz));
-      if (to) qs.set('to', startOfDayIn(to, tz, 1));
-      if (pageParam) qs.set('before', String(pageParam));
-      return get<{ items: AuditEntry[]; nextCursor: number | null }>(`/api/audit?${qs}`);
+      return call('getAudit', {
+        query: { limit: PAGE, entity: entity || undefined, from: from ? startOfDayIn(from, tz) : undefined, to: to ? startOfDayIn(to, tz, 1) : undefined, before: pageParam || undefined },
+      });
     },
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

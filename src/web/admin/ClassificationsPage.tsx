@@ -12,7 +12,7 @@ export function ClassificationsPage() {
   const serviceOptions = pickOptions(services.items, (s) => `${s.name} (${t(`channels.${s.channel}`)})`);
   return (
     <ResourcePage<Classification>
-      path="/api/classifications"
+      resource="Classifications"
       title={t('classifications.title')}
       description={t('classifications.description')}
       formTitles={{ create: t('classifications.create'), edit: t('classifications.edit') }}

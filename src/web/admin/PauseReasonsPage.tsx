@@ -7,7 +7,7 @@ export function PauseReasonsPage() {
   const { t } = useTranslation('admin');
   return (
     <ResourcePage<PauseReason>
-      path="/api/pause-reasons"
+      resource="PauseReasons"
       title={t('pauseReasons.title')}
       description={t('pauseReasons.description')}
       formTitles={{ create: t('pauseReasons.create'), edit: t('pauseReasons.edit') }}

@@ -3,9 +3,8 @@ import { Alert, Button, Card, Group, PasswordInput, Select, SimpleGrid, Stack, T
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Me } from '../../contracts/auth';
 import type { Language } from '../../contracts/common';
-import { fieldErrors, patch } from '../api';
+import { call, fieldErrors } from '../api';
 import { useSession } from '../auth/session';
 import { languageOptions, namesOf, useTeams } from './lookups';
 import { SessionsCard } from './SessionsCard';
@@ -39,7 +38,7 @@ export function ProfilePage() {
   const [pwError, setPwError] = useState<{ current?: string; next?: string; confirm?: string; general?: string }>({});
 
   const saveName = useMutation({
-    mutationFn: () => patch<Me>('/api/auth/me', { name: name.trim() }),
+    mutationFn: () => call('patchAuthMe', { body: { name: name.trim() } }),
     onSuccess: (updated) => {
       qc.setQueryData(['me'], updated);
       notifications.show({ color: 'teal', message: t('common.saved') });
@@ -54,7 +53,7 @@ export function ProfilePage() {
   });
 
   const password = useMutation({
-    mutationFn: () => patch<Me>('/api/auth/me', { currentPassword: current, newPassword: next }),
+    mutationFn: () => call('patchAuthMe', { body: { currentPassword: current, newPassword: next } }),
     onSuccess: () => {
       setCurrent('');
       setNext('');

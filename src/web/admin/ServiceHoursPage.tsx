@@ -7,11 +7,11 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { IconArrowLeft, IconCalendarPlus, IconCopy, IconDeviceFloppy, IconInfoCircle, IconPlus, IconTrash } from '@tabler/icons-react';
-import type { Service } from '../../contracts/admin';
 import type { BusinessHours } from '../../contracts/business-hours';
 import type { PrechatField } from '../../contracts/webchat';
 import { useSession } from '../auth/session';
 import { brazilianNationalHolidays } from '../../shared/holidays';
+import type { Body } from '../api';
 import { patchService, useService } from './service-api';
 import { DateField } from '../ui/DateField';
 
@@ -85,7 +85,7 @@ export function ServiceHoursPage() {
 
   const save = useMutation({
     mutationFn: () => {
-      const body: Partial<Record<keyof Service, unknown>> = {
+      const body: Body<'patchServicesById'> = {
         businessHours: alwaysOpen ? null : {
           weekly,
           holidays: holidays.filter((h) => h.date).map((h) => (h.name?.trim() ? { date: h.date, name: h.name.trim() } : { date: h.date })),

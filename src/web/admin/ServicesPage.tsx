@@ -42,7 +42,7 @@ export function ServicesPage() {
   const min = t('units.min');
   return (
     <ResourcePage<Service>
-      path="/api/services"
+      resource="Services"
       title={t('services.title')}
       description={t('services.description')}
       formTitles={{ create: t('services.create'), edit: t('services.edit') }}

@@ -4,8 +4,7 @@ import { IconDeviceDesktop, IconLogout } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { SessionView } from '../../contracts/auth';
-import { del, get, post } from '../api';
+import { call } from '../api';
 import { useSession } from '../auth/session';
 import { dateFormatter } from '../ui/time';
 import { useConfirm } from './bot-flow/confirm';
@@ -26,18 +25,18 @@ export function SessionsCard() {
   const { settings } = useSession();
   const qc = useQueryClient();
   const confirm = useConfirm();
-  const sessions = useQuery({ queryKey: [SESSIONS], queryFn: () => get<{ items: SessionView[] }>(SESSIONS).then((r) => r.items) });
+  const sessions = useQuery({ queryKey: [SESSIONS], queryFn: () => call('getAuthSessions').then((r) => r.items) });
   const refresh = () => qc.invalidateQueries({ queryKey: [SESSIONS] });
   const failed = (e: Error) => notifications.show({ color: 'red', title: t('common.error'), message: e.message });
 
   const endOne = useMutation({
-    mutationFn: (id: string) => del<void>(`${SESSIONS}/${id}`),
+    mutationFn: (id: string) => call('deleteAuthSessionsById', { params: { id } }),
     onSuccess: () => notifications.show({ color: 'teal', message: t('profile.sessions.ended') }),
     onError: failed,
     onSettled: refresh,
   });
   const endOthers = useMutation({
-    mutationFn: () => post<{ ended: number }>(`${SESSIONS}/end-others`),
+    mutationFn: () => call('postAuthSessionsEndOthers'),
     onSuccess: (r) => notifications.show({ color: 'teal', message: t('profile.sessions.endedOthers', { count: r.ended }) }),
     onError: failed,
     onSettled: refresh,

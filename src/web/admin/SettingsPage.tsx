@@ -5,8 +5,8 @@ import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/rea
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { IconDeviceFloppy, IconRestore } from '@tabler/icons-react';
-import type { SettingKey, Settings } from '../../contracts/settings';
-import { del, get, issueField, issuesOf, patch } from '../api';
+import type { SettingKey } from '../../contracts/settings';
+import { call, issueField, issuesOf, type Body } from '../api';
 import { PageHeader } from '../ui/PageHeader';
 import { useSession } from '../auth/session';
 import { FieldInput, fromDisplay, toDisplay, type FieldDef, type FormValues } from '../ui/ResourcePage';
@@ -92,6 +92,7 @@ function buildGroups(t: TFunction, current: string | undefined): Group[] {
         { name: 'longServiceMinutes', label: t('settings.alerts.longService'), type: 'number', min: 1, max: 1440, unit: min, required: true },
         { name: 'queueLength', label: t('settings.alerts.queueLength'), type: 'number', min: 1, max: 100_000, unit: t('units.conversations'), required: true },
         { name: 'serviceLevelPercent', label: t('settings.alerts.serviceLevel'), type: 'number', min: 1, max: 100, unit: pct, required: true },
+        { name: 'walletMinBalance', label: t('settings.alerts.walletMinBalance'), description: t('settings.alerts.walletMinBalanceHelp'), type: 'number', min: 0, max: 1_000_000_000, required: true },
         { name: 'queueWaitOverTarget', label: t('settings.alerts.queueWait'), type: 'boolean' },
       ],
     },
@@ -130,13 +131,13 @@ export function SettingsPage() {
   const { me } = useSession();
   const canWrite = me.role === 'admin';
   const qc = useQueryClient();
-  const settings = useQuery({ queryKey: ['settings'], queryFn: () => get<Settings>('/api/settings') });
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => call('getSettings') });
   const timezone = settings.data?.timezone;
   const groups = useMemo(() => buildGroups(t, timezone), [t, i18n.language, timezone]);
   const meta = useQueries({
     queries: groups.map((g) => ({
       queryKey: ['settings-meta', g.key],
-      queryFn: () => get<{ key: string; isDefault: boolean }>(`/api/settings/${g.key}`),
+      queryFn: () => call('getSettingsByKey', { params: { key: g.key } }),
     })),
   });
   const [draft, setDraft] = useState<Partial<Record<SettingKey, FormValues>>>({});
@@ -164,7 +165,8 @@ export function SettingsPage() {
   };
 
   const save = useMutation({
-    mutationFn: () => patch<Settings>('/api/settings', Object.fromEntries(changed.map((g) => [g.key, fromDraft(g, draft[g.key]!)]))),
+    // each group's value is built from its form (fromDraft); the server checks it and names the field
+    mutationFn: () => call('patchSettings', { body: Object.fromEntries(changed.map((g) => [g.key, fromDraft(g, draft[g.key]!)])) as Body<'patchSettings'> }),
     onSuccess: async (saved) => {
       setErrors([]);
       qc.setQueryData(['settings'], saved);
@@ -176,7 +178,7 @@ export function SettingsPage() {
   });
 
   const restore = useMutation({
-    mutationFn: (g: Group) => del<{ key: SettingKey; value: unknown }>(`/api/settings/${g.key}`),
+    mutationFn: (g: Group) => call('deleteSettingsByKey', { params: { key: g.key } }),
     onSuccess: async (res, g) => {
       setErrors((es) => es.filter((e) => e.key !== g.key));
       setDraft((d) => ({ ...d, [g.key]: toDraft(g, res.value) }));

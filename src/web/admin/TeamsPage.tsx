@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { IconLink, IconLinkOff } from '@tabler/icons-react';
 import type { Team } from '../../contracts/admin';
-import { patch, post } from '../api';
+import { call } from '../api';
 import { useSession } from '../auth/session';
 import { RowAction } from '../ui/RowAction';
 import { ResourcePage } from '../ui/ResourcePage';
@@ -39,8 +39,8 @@ function LinkTeamModal({ opened, onClose }: { opened: boolean; onClose: () => vo
     mutationFn: () => {
       const limits = { maxChat: Number(maxChat), maxEmail: Number(maxEmail) };
       return match
-        ? patch<Team>(`/api/teams/${match.id}`, { omniEnabled: true, active: true, ...limits })
-        : post<Team>('/api/teams', { name: typed, omniEnabled: true, ...limits });
+        ? call('patchTeamsById', { params: { id: match.id }, body: { omniEnabled: true, active: true, ...limits } })
+        : call('postTeams', { body: { name: typed, omniEnabled: true, ...limits } });
     },
     onSuccess: async (team) => {
       notifications.show({ color: 'teal', message: t('teams.activated', { name: team.name }) });
@@ -96,7 +96,7 @@ export function TeamsPage() {
   const agentOptions = pickOptions(users.items, (u) => `${u.name} (${u.email})`, (u) => u.agentEnabled);
   const supervisorOptions = pickOptions(users.items, (u) => `${u.name} (${u.email})`, (u) => u.role !== 'agent');
   const unlink = useMutation({
-    mutationFn: (team: Team) => patch<Team>(`/api/teams/${team.id}`, { omniEnabled: false }),
+    mutationFn: (team: Team) => call('patchTeamsById', { params: { id: team.id }, body: { omniEnabled: false } }),
     onSuccess: async (team) => {
       notifications.show({ color: 'teal', message: t('teams.unlinked', { name: team.name }) });
       await refreshApi(qc);
@@ -106,7 +106,7 @@ export function TeamsPage() {
   return (
     <>
       <ResourcePage<Team>
-        path="/api/teams"
+        resource="Teams"
         title={t('teams.title')}
         description={t('teams.description')}
         formTitles={{ create: t('teams.modalTitle'), edit: t('teams.edit') }}

@@ -11,7 +11,7 @@ export function TemplateCategoriesPage() {
   const typeOptions = (Object.keys(TYPES) as TemplateCategory['type'][]).map((v) => ({ value: v, label: t(`templateCategories.types.${v}`) }));
   return (
     <ResourcePage<TemplateCategory>
-      path="/api/template-categories"
+      resource="TemplateCategories"
       title={t('templateCategories.title')}
       description={t('templateCategories.description')}
       formTitles={{ create: t('templateCategories.create'), edit: t('templateCategories.edit') }}

@@ -13,7 +13,7 @@ export function TemplatesPage() {
   const categoryOptions = pickOptions(categories.items, (c) => `${c.code} · ${c.title}`);
   return (
     <ResourcePage<Template>
-      path="/api/templates"
+      resource="Templates"
       title={t('templates.title')}
       description={t('templates.description')}
       formTitles={{ create: t('templates.create'), edit: t('templates.edit') }}

@@ -5,7 +5,7 @@ import { useMutation } from '@tanstack/react-query';
 import { Tag } from './Tag';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../contracts/admin';
-import { post } from '../api';
+import { call } from '../api';
 import { useSession } from '../auth/session';
 import { RowAction } from '../ui/RowAction';
 import { ResourcePage } from '../ui/ResourcePage';
@@ -23,7 +23,7 @@ export function UsersPage() {
   const confirm = useConfirm();
   // a lost laptop, a leaver: every session of the user ends, on every node, and the audit says who did it
   const endSessions = useMutation({
-    mutationFn: (u: User) => post<{ ended: number }>(`/api/users/${u.id}/end-sessions`),
+    mutationFn: (u: User) => call('postUsersByIdEndSessions', { params: { id: u.id } }),
     onSuccess: (r, u) => notifications.show({ color: 'teal', message: t('users.sessionsEnded', { count: r.ended, name: u.name }) }),
     onError: (e: Error) => notifications.show({ color: 'red', title: t('common.error'), message: e.message }),
   });
@@ -39,7 +39,7 @@ export function UsersPage() {
   return (
     <>
       <ResourcePage<User>
-        path="/api/users"
+        resource="Users"
         title={t('users.title')}
         description={t('users.description')}
         formTitles={{ create: t('users.create'), edit: t('users.edit') }}

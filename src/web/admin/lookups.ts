@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
-import type { ChannelAccount, Service, Team, TemplateCategory, User } from '../../contracts/admin';
+import type { Service, Team, TemplateCategory, User } from '../../contracts/admin';
 import type { Channel, Language, Role } from '../../contracts/common';
-import { get } from '../api';
+import { call, type ResourceFor } from '../api';
 import { useList, type Option } from '../ui/ResourcePage';
 
 // Lists the contracts hold as zod enums, kept here as plain data so the web bundle does not carry zod;
@@ -20,8 +20,8 @@ export const roleOptions = (t: TFunction): Option[] => ROLES.map((r) => ({ value
 export const languageOptions = (t: TFunction): Option[] => LANGUAGES.map((l) => ({ value: l, label: t(`languages.${l}`) }));
 
 /** Every record of a list (active or not), with a name by id for the table cells. */
-function useLookup<T extends { id: string }>(path: string, label: (item: T) => string) {
-  const list = useList<T>(path);
+function useLookup<T extends { id: string }>(resource: ResourceFor<T>, label: (item: T) => string) {
+  const list = useList<T>(resource);
   return useMemo(() => {
     const items = list.data ?? [];
     const names = new Map(items.map((i) => [i.id, label(i)]));
@@ -29,14 +29,14 @@ function useLookup<T extends { id: string }>(path: string, label: (item: T) => s
   }, [list.data, list.isLoading]); // `label` is a fixed function of each caller below
 }
 
-export const useTeams = () => useLookup<Team>('/api/teams', (x) => x.name);
-export const useUsers = () => useLookup<User>('/api/users', (x) => x.name);
-export const useServices = () => useLookup<Service>('/api/services', (x) => x.name);
+export const useTeams = () => useLookup<Team>('Teams', (x) => x.name);
+export const useUsers = () => useLookup<User>('Users', (x) => x.name);
+export const useServices = () => useLookup<Service>('Services', (x) => x.name);
 /** The channel accounts, for an admin only (the API is theirs): a service picks its account among them. */
 export function useChannelAccounts(enabled: boolean) {
   const list = useQuery({
     queryKey: ['/api/channel-accounts', {}],
-    queryFn: () => get<{ items: ChannelAccount[] }>('/api/channel-accounts').then((r) => r.items),
+    queryFn: () => call('getChannelAccounts').then((r) => r.items),
     enabled,
   });
   return useMemo(() => {
@@ -44,7 +44,7 @@ export function useChannelAccounts(enabled: boolean) {
     return { items, names: new Map(items.map((a) => [a.id, a.name])) };
   }, [list.data]);
 }
-export const useTemplateCategories = () => useLookup<TemplateCategory>('/api/template-categories', (x) => `${x.code} · ${x.title}`);
+export const useTemplateCategories = () => useLookup<TemplateCategory>('TemplateCategories', (x) => `${x.code} · ${x.title}`);
 
 /**
  * Options for a multiselect: the records that may be picked (active, and what `eligible` allows) plus

@@ -4,8 +4,8 @@ import { ActionIcon, Alert, Badge, Button, Card, Group, Loader, Stack, Table, Te
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { IconChevronDown, IconChevronRight, IconRefresh } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import type { AgentRow, AgentsReport, ConversationPage } from '../../contracts/analysis';
-import { fieldErrors, get } from '../api';
+import type { AgentRow } from '../../contracts/analysis';
+import { call, fieldErrors, searchOf } from '../api';
 import { useSession } from '../auth/session';
 import { clock, dayKey, seconds, timeOfDay, useNow } from '../monitor/format';
 import { usePauseReasonNames } from '../monitor/useMonitor';
@@ -21,11 +21,7 @@ interface Filter {
   serviceIds: string[];
 }
 
-const query = (f: Filter, extra: Record<string, string> = {}) => {
-  const qs = new URLSearchParams({ from: f.from, to: f.to, ...extra });
-  if (f.serviceIds.length) qs.set('serviceIds', f.serviceIds.join(','));
-  return qs.toString();
-};
+const query = (f: Filter) => ({ from: f.from, to: f.to, serviceIds: f.serviceIds.length ? f.serviceIds : undefined });
 
 function AgentState({ row, now }: { row: AgentRow; now: number }) {
   const { t } = useTranslation('analysis');
@@ -50,7 +46,7 @@ function AgentConversations({ agentId, filter }: { agentId: string; filter: Filt
   const q = useInfiniteQuery({
     queryKey: ['analysis', 'agent-conversations', agentId, filter],
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) => get<ConversationPage>(`/api/analysis/agents/${agentId}/conversations?${query(filter, pageParam ? { after: pageParam } : {})}`),
+    queryFn: ({ pageParam }) => call('getAnalysisAgentsByIdConversations', { params: { id: agentId }, query: { ...query(filter), after: pageParam || undefined } }),
     getNextPageParam: (last) => last.next,
   });
   const rows = q.data?.pages.flatMap((p) => p.rows) ?? [];
@@ -78,7 +74,7 @@ function AgentsScreen() {
   const now = useNow(1000);
   const report = useQuery({
     queryKey: ['analysis', 'agents', filter],
-    queryFn: () => get<AgentsReport>(`/api/analysis/agents?${query(filter)}`),
+    queryFn: () => call('getAnalysisAgents', { query: query(filter) }),
     placeholderData: keepPreviousData,
     retry: false,
   });
@@ -101,7 +97,7 @@ function AgentsScreen() {
           <ServiceFilter value={filter.serviceIds} onChange={(serviceIds) => setFilter((f) => ({ ...f, serviceIds }))} />
           <Button variant="light" leftSection={<IconRefresh size={16} />} loading={report.isFetching} onClick={() => void report.refetch()}>{t('analysis.refresh')}</Button>
           {report.data && <Text size="xs" c="dimmed">{t('analysis.updated', { time: timeOfDay(report.data.generatedAt, tz, i18n.language) })}</Text>}
-          <Group ml="auto"><ExportButtons path="/api/analysis/agents" query={new URLSearchParams(query(filter))} disabled={!report.isSuccess} /></Group>
+          <Group ml="auto"><ExportButtons path="/api/analysis/agents" query={searchOf(query(filter))} disabled={!report.isSuccess} /></Group>
         </Group>
         {report.isError && <Alert color="red" role="alert" mb="sm">{report.error.message}</Alert>}
         <Table.ScrollContainer minWidth={860}>

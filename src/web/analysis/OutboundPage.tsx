@@ -4,9 +4,8 @@ import { Alert, Badge, Button, Card, Group, Loader, MultiSelect, Stack, Text, Te
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { IconSearch, IconSend } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import type { ConversationPage } from '../../contracts/analysis';
 import { CONVERSATION_STATES } from '../../shared/states';
-import { fieldErrors, get } from '../api';
+import { call, fieldErrors, searchOf, type Query } from '../api';
 import { DateField } from '../ui/DateField';
 import { ConversationActionsFrame } from './ConversationActions';
 import { ConversationTable, ServiceFilter, useRefetchOnChange } from './shared';
@@ -21,15 +20,18 @@ interface Filter {
 }
 const EMPTY: Filter = { from: '', to: '', protocol: '', origin: '', states: [], serviceIds: [] };
 
-function queryOf(f: Filter): URLSearchParams {
-  const qs = new URLSearchParams();
-  if (f.from) qs.set('from', f.from);
-  if (f.to) qs.set('to', f.to);
-  if (f.protocol.trim()) qs.set('protocol', f.protocol.trim());
-  if (f.origin.trim()) qs.set('origin', f.origin.trim());
-  if (f.states.length) qs.set('states', f.states.join(','));
-  if (f.serviceIds.length) qs.set('serviceIds', f.serviceIds.join(','));
-  return qs;
+type OutboundQuery = Query<'getAnalysisOutbound'>;
+
+function queryOf(f: Filter): OutboundQuery {
+  return {
+    from: f.from || undefined,
+    to: f.to || undefined,
+    protocol: f.protocol.trim() || undefined,
+    origin: f.origin.trim() || undefined,
+    // the select offers CONVERSATION_STATES only
+    states: f.states.length ? (f.states as NonNullable<OutboundQuery['states']>) : undefined,
+    serviceIds: f.serviceIds.length ? f.serviceIds : undefined,
+  };
 }
 
 function OutboundScreen() {
@@ -40,9 +42,7 @@ function OutboundScreen() {
     queryKey: ['analysis', 'outbound', applied],
     initialPageParam: null as string | null,
     queryFn: ({ pageParam }) => {
-      const qs = queryOf(applied);
-      if (pageParam) qs.set('after', pageParam);
-      return get<ConversationPage>(`/api/analysis/outbound?${qs}`);
+      return call('getAnalysisOutbound', { query: { ...queryOf(applied), after: pageParam || undefined } });
     },
     getNextPageParam: (last) => last.next,
     retry: false,
@@ -50,7 +50,7 @@ function OutboundScreen() {
   useRefetchOnChange(list.refetch, 5000);
   const rows = list.data?.pages.flatMap((p) => p.rows) ?? [];
   const total = list.data?.pages[0]?.total ?? 0;
-  const filtered = queryOf(applied).toString() !== '';
+  const filtered = searchOf(queryOf(applied)).size > 0;
   const errors = list.isError ? fieldErrors(list.error) : {};
   const set = (patch: Partial<Filter>) => setDraft((f) => ({ ...f, ...patch }));
   const submit = (e: FormEvent) => {
@@ -100,7 +100,7 @@ function OutboundScreen() {
         <Card withBorder padding="sm">
           <Group justify="space-between" mb="xs">
             <Badge variant="light" data-testid="outbound-total">{t('analysis.outbound.total', { count: total })}</Badge>
-            <ExportButtons path="/api/analysis/outbound" query={queryOf(applied)} />
+            <ExportButtons path="/api/analysis/outbound" query={searchOf(queryOf(applied))} />
           </Group>
           <ConversationTable rows={rows} testId="outbound-table" />
           {list.hasNextPage && (

@@ -5,8 +5,8 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { IconAlertCircle, IconInfoCircle, IconRefresh, IconUsers } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { queueReasonText } from '../../shared/queue-reason-text';
-import type { QueueDepartment, QueueReason, QueueReport } from '../../contracts/analysis';
-import { get } from '../api';
+import type { QueueDepartment, QueueReason } from '../../contracts/analysis';
+import { call } from '../api';
 import { useSession } from '../auth/session';
 import { ChannelLabel } from '../monitor/channels';
 import { clock, timeOfDay, useNow } from '../monitor/format';
@@ -104,7 +104,7 @@ function QueueScreen() {
   const now = useNow(1000);
   const report = useQuery({
     queryKey: ['analysis', 'queue', serviceIds],
-    queryFn: () => get<QueueReport>(`/api/analysis/queue${serviceIds.length ? `?serviceIds=${serviceIds.join(',')}` : ''}`),
+    queryFn: () => call('getAnalysisQueue', { query: { serviceIds: serviceIds.length ? serviceIds : undefined } }),
     placeholderData: keepPreviousData,
     retry: false,
   });

@@ -2,8 +2,7 @@ import { useState } from 'react';
 import { Alert, Anchor, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Me } from '../../contracts/auth';
-import { ApiError, post } from '../api';
+import { ApiError, call } from '../api';
 import { setLanguage, storedLanguage } from '../i18n';
 import { Logo } from '../ui/Logo';
 
@@ -20,7 +19,7 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const me = await post<Me>('/api/auth/login', { email, password });
+      const me = await call('postAuthLogin', { body: { email, password } });
       setLanguage(me.language);
       qc.setQueryData(['me'], me);
       await qc.invalidateQueries({ queryKey: ['settings'] });

@@ -2,7 +2,7 @@ import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Me } from '../../contracts/auth';
 import type { Settings } from '../../contracts/settings';
-import { ApiError, get, patch, post, SESSION_CHECK_EVENT } from '../api';
+import { ApiError, call, SESSION_CHECK_EVENT } from '../api';
 import { setLanguage, storedLanguage, type Language } from '../i18n';
 
 interface Session {
@@ -27,7 +27,7 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
     queryKey: ['me'],
     queryFn: async () => {
       try {
-        const user = await get<Me>('/api/auth/me');
+        const user = await call('getAuthMe');
         if (user.language !== storedLanguage()) setLanguage(user.language);
         return user;
       } catch (e) {
@@ -37,7 +37,7 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
     },
     staleTime: Infinity,
   });
-  const settings = useQuery({ queryKey: ['settings'], queryFn: () => get<Settings>('/api/settings'), enabled: !!me.data });
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => call('getSettings'), enabled: !!me.data });
   // the session may have ended elsewhere (signed out, ended from another browser or by an admin): ask
   // again who is signed in. Nobody: a fresh page on the sign-in form, as after Sair; a new role: the
   // screens it allows.
@@ -47,7 +47,7 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
       if (checking) return;
       checking = true;
       try {
-        const user = await get<Me>('/api/auth/me');
+        const user = await call('getAuthMe');
         qc.setQueryData(['me'], user);
       } catch (e) {
         if (e instanceof ApiError && e.status === 401) window.location.assign('/');
@@ -65,13 +65,13 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
     me: me.data,
     settings: settings.data,
     async logout() {
-      await post('/api/auth/logout');
+      await call('postAuthLogout');
       // a fresh page: every socket, cache and timer of the session goes with it
       window.location.assign('/');
     },
     async changeLanguage(lang) {
       setLanguage(lang);
-      const updated = await patch<Me>('/api/auth/me', { language: lang });
+      const updated = await call('patchAuthMe', { body: { language: lang } });
       qc.setQueryData(['me'], updated);
     },
   };

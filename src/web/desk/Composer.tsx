@@ -20,11 +20,13 @@ interface Props {
   /** the file types the attach button offers (input accept) */
   accept?: string;
   testId?: string;
+  /** Escape in the box (cancels a reply being written) */
+  onEscape?(): void;
 }
 
 /** A message box: Enter sends, Shift+Enter breaks the line; the text stays if sending fails. */
 export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer(
-  { initial, label, placeholder, sendLabel, maxLength, disabled, onDraft, onSend, onSendFiles, accept, testId },
+  { initial, label, placeholder, sendLabel, maxLength, disabled, onDraft, onSend, onSendFiles, accept, testId, onEscape },
   ref,
 ) {
   const { t } = useTranslation('desk');
@@ -87,6 +89,11 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
   }
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Escape' && onEscape) {
+      e.preventDefault();
+      onEscape();
+      return;
+    }
     // an IME composing a word uses Enter to confirm it, not to send
     if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey && !e.nativeEvent.isComposing) {
       e.preventDefault();

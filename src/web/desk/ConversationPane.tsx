@@ -1,6 +1,7 @@
 import { forwardRef, useState } from 'react';
 import { ActionIcon, Alert, Button, CopyButton, Group, Indicator, Paper, Text, Title, Tooltip } from '@mantine/core';
 import { IconArrowLeft, IconArrowsExchange, IconCheck, IconCopy, IconUserShield, IconX } from '@tabler/icons-react';
+import type { MessageView } from '../../contracts/conversations';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../auth/session';
 import { ChannelIcon } from './ChannelIcon';
@@ -13,7 +14,7 @@ import { capabilitiesOf } from '../../contracts/channel-capabilities';
 import classes from './desk.module.css';
 import { CancelModal, FinishModal } from './FinishModals';
 import { fullDateTime, timeOfDay } from './format';
-import { MessageHistory } from './MessageHistory';
+import { MessageHistory, quoteLabel } from './MessageHistory';
 import { unreadWhispers, type DeskConversation } from './desk-state';
 import type { DeskStore } from './store';
 import { TransferModal } from './TransferModal';
@@ -44,6 +45,8 @@ export const ConversationPane = forwardRef<HTMLTextAreaElement, Props>(function 
   const { t, i18n } = useTranslation('desk');
   const { settings } = useSession();
   const [modal, setModal] = useState<ModalName>(null);
+  // the message the agent answers ("Responder"), for this conversation only
+  const [replying, setReplying] = useState<MessageView | null>(null);
   const v = c.view;
   const open = c.leftAt === null && v.state === 'in_service';
   const whispers = unreadWhispers(c, meId);
@@ -53,6 +56,13 @@ export const ConversationPane = forwardRef<HTMLTextAreaElement, Props>(function 
   const win = useWindow(v);
   const caps = capabilitiesOf(v.channel);
   const accept = caps.media.flatMap((k) => ACCEPT[k] ?? []).join(',');
+  const replyTo = replying?.conversationId === v.id ? replying : null;
+  const authorOf = (m: MessageView) =>
+    m.authorType === 'customer' ? name : m.authorType === 'agent' ? (m.authorId === meId ? t('desk.conversation.you') : m.authorName || '') : m.authorName || t('desk.conversation.bot');
+  const startReply = (m: MessageView) => {
+    setReplying(m);
+    if (composerRef && typeof composerRef === 'object') composerRef.current?.focus();
+  };
   const leftReason = c.leftAt === null ? null : v.state === 'in_service' || v.state === 'queued' || v.state === 'bot' || v.state === 'triage' ? 'transferred' : v.state;
 
   return (
@@ -135,7 +145,7 @@ export const ConversationPane = forwardRef<HTMLTextAreaElement, Props>(function 
         </Alert>
       )}
 
-      <MessageHistory key={v.id} c={c} meId={meId} onRetry={() => void store.loadHistory(v.id, true)} />
+      <MessageHistory key={v.id} c={c} meId={meId} onRetry={() => void store.loadHistory(v.id, true)} onReply={open && !win?.closed ? startReply : undefined} />
       <CustomerTyping at={open ? (c.customerTypingAt ?? null) : null} />
 
       <div className={classes.composer}>
@@ -151,6 +161,20 @@ export const ConversationPane = forwardRef<HTMLTextAreaElement, Props>(function 
             onSend={(text, files, email) => store.sendEmail(v.id, text, files, email)}
           />
         ) : open ? (
+          <>
+          {replyTo && (
+            <div className={classes.replyBar} data-testid="composer-reply">
+              <div className={classes.quote}>
+                <Text size="xs" fw={600} component="span" display="block">
+                  {t('desk.composer.replyingTo', { author: authorOf(replyTo) })}
+                </Text>
+                {quoteLabel(replyTo) || t('desk.content.aMessage')}
+              </div>
+              <ActionIcon size="sm" variant="subtle" color="gray" aria-label={t('desk.composer.cancelReply')} onClick={() => setReplying(null)} data-testid="composer-reply-cancel">
+                <IconX size={14} />
+              </ActionIcon>
+            </div>
+          )}
           <Composer
             key={v.id}
             ref={composerRef}
@@ -160,11 +184,22 @@ export const ConversationPane = forwardRef<HTMLTextAreaElement, Props>(function 
             sendLabel={t('desk.composer.send')}
             maxLength={4096}
             onDraft={(text) => store.setDraft(v.id, text)}
-            onSend={(text) => store.send(v.id, text)}
-            onSendFiles={accept ? (text, files, onSent) => store.sendFiles(v.id, text, files, onSent) : undefined}
+            onSend={async (text) => {
+              await store.send(v.id, text, replyTo?.id);
+              setReplying(null);
+            }}
+            onSendFiles={accept ? async (text, files, onSent) => {
+              await store.sendFiles(v.id, text, files, (f) => {
+                // the quote goes with the first file's message
+                setReplying(null);
+                onSent(f);
+              }, replyTo?.id);
+            } : undefined}
+            onEscape={replyTo ? () => setReplying(null) : undefined}
             accept={accept}
             testId="desk-composer"
           />
+          </>
         ) : (
           <Group justify="space-between">
             <Text size="sm" c="dimmed">

@@ -8,7 +8,7 @@ import type { Template } from '../../contracts/admin';
 import type { MessageView } from '../../contracts/conversations';
 import { readMessagePayload } from '../../contracts/message-content';
 import { defaultRecipients, emailSubject, type EmailMode } from '../../shared/email-reply';
-import { get } from '../api';
+import { call } from '../api';
 import { errorText } from './format';
 
 // The composer of an e-mail conversation: Responder / Responder a todos / Encaminhar, To/Cc/Bcc
@@ -46,7 +46,7 @@ export function EmailComposer({ protocol, subject, messages, disabled, onSend }:
   const fileInput = useRef<HTMLInputElement>(null);
   const templates = useQuery({
     queryKey: ['desk', 'templates'],
-    queryFn: async () => (await get<{ items: Template[] }>('/api/templates?active=true')).items,
+    queryFn: async () => (await call('getTemplates', { query: { active: 'true' } })).items,
     staleTime: 60_000,
     select: (items: Template[]) => items.filter((x) => x.active && (x.channel === null || x.channel === 'email')),
   });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Anchor, Badge, Group, Loader, Modal, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Anchor, Badge, Group, Loader, Modal, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { IconAlertTriangle, IconDownload, IconFileText, IconMapPin, IconUser } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../contracts/conversations';
@@ -103,10 +103,13 @@ function Attachment({ entry }: { entry: AttachmentEntry }) {
   if (kind === 'audio') return <audio className={classes.attAudio} controls preload="metadata" src={url} aria-label={label} data-testid="attachment-audio" />;
   if (kind === 'video') return <video className={classes.attVideo} controls preload="metadata" src={url} aria-label={label} data-testid="attachment-video" />;
   return (
-    <Anchor href={url} download={entry.name} className={classes.attDoc} aria-label={`${t('desk.content.download')}: ${label}`} data-testid="attachment-document">
+    // the name read aloud is the visible text with "Baixar" before it (an aria-label that left the
+    // visible text out failed axe's label-content-name-mismatch); a long name ends in an ellipsis with a title
+    <Anchor href={url} download={entry.name} className={classes.attDoc} data-testid="attachment-document">
       <IconFileText size={22} aria-hidden />
       <span className={classes.attDocText}>
-        <span className={classes.attDocName}>{entry.name}</span>
+        <VisuallyHidden>{t('desk.content.download')}: </VisuallyHidden>
+        <span className={classes.attDocName} title={entry.name}>{entry.name}</span>
         <span className={classes.attDocSize}>{fileSize(entry.size, i18n.language)}</span>
       </span>
       <IconDownload size={16} aria-hidden />
@@ -139,11 +142,18 @@ interface Props {
   m: MessageView;
   /** the conversation's messages, for the quote of a reply and the target of a reaction */
   byExternalId: ReadonlyMap<string, MessageView>;
+  /** the conversation's messages by Mirante's id, for the quote of an agent's reply */
+  byId?: ReadonlyMap<number, MessageView>;
   marks: ReadonlyMap<string, MessageMarks>;
 }
 
+/** The message a reply quotes, when it is in the history: an agent's names it by Mirante's id, a customer's by the provider's. */
+function quotedOf(r: NonNullable<MessageContentPayload['replyTo']>, byId: ReadonlyMap<number, MessageView> | undefined, byExternalId: ReadonlyMap<string, MessageView>) {
+  return (r.messageId !== undefined ? byId?.get(r.messageId) : undefined) ?? (r.externalId ? byExternalId.get(r.externalId) : undefined);
+}
+
 /** The body of one bubble: quote, text, files, place, contacts, and the marks other messages put on it. */
-export function MessageContent({ m, byExternalId, marks }: Props) {
+export function MessageContent({ m, byExternalId, byId, marks }: Props) {
   const { t, i18n } = useTranslation('desk');
   const { settings } = useSession();
   const p = readMessagePayload(m.payload);
@@ -179,7 +189,8 @@ export function MessageContent({ m, byExternalId, marks }: Props) {
     <>
       {p.replyTo && (
         <div className={classes.quote} data-testid="message-reply-quote">
-          {quoteText(t, byExternalId.get(p.replyTo.externalId), p.replyTo.text)}
+          <VisuallyHidden>{t('desk.content.inReplyTo')}: </VisuallyHidden>
+          {quoteText(t, quotedOf(p.replyTo, byId, byExternalId), p.replyTo.text)}
         </div>
       )}
       {p.template && (

@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, type SyntheticEvent } from 'react';
-import { Button, Center, Loader, Stack, Text } from '@mantine/core';
-import { IconRobot } from '@tabler/icons-react';
+import { ActionIcon, Button, Center, Loader, Stack, Text } from '@mantine/core';
+import { IconArrowBackUp, IconRobot } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../contracts/conversations';
 import { useSession } from '../auth/session';
@@ -14,7 +14,24 @@ import type { DeskConversation } from './desk-state';
 const STICK_PX = 120;
 
 /** The whole history of one conversation: customer, agent, bot and system messages, each styled its way. */
-export function MessageHistory({ c, meId, onRetry }: { c: DeskConversation; meId: string; onRetry(): void }) {
+/** Kinds that mark other messages (a reaction, a deletion): nothing to answer. */
+const UNQUOTABLE = new Set(['reaction', 'deleted']);
+
+/** The text a reply's label names: the message's text, else its first file's name. */
+export function quoteLabel(m: MessageView): string {
+  const file = (m.attachments ?? []).find((a): a is { name: string } => typeof (a as { name?: unknown })?.name === 'string');
+  return m.body || file?.name || '';
+}
+
+interface Props {
+  c: DeskConversation;
+  meId: string;
+  onRetry(): void;
+  /** "Responder" on a bubble (while the agent may write): the message to quote */
+  onReply?(m: MessageView): void;
+}
+
+export function MessageHistory({ c, meId, onRetry, onReply }: Props) {
   const { t, i18n } = useTranslation('desk');
   const { settings } = useSession();
   const tz = settings.timezone;
@@ -23,6 +40,7 @@ export function MessageHistory({ c, meId, onRetry }: { c: DeskConversation; meId
   const stick = useRef(true);
   const last = c.messages[c.messages.length - 1];
   const byExternalId = useMemo(() => new Map(c.messages.flatMap((m) => (m.externalId ? [[m.externalId, m] as const] : []))), [c.messages]);
+  const byId = useMemo(() => new Map(c.messages.map((m) => [m.id, m] as const)), [c.messages]);
   const marks = useMemo(() => marksOf(c.messages), [c.messages]);
 
   // a new conversation opens at its end
@@ -110,8 +128,22 @@ export function MessageHistory({ c, meId, onRetry }: { c: DeskConversation; meId
                 <span className={classes.author}>
                   {m.authorType === 'bot' && <IconRobot size={12} style={{ verticalAlign: '-2px', marginRight: 4 }} aria-hidden />}
                   {authorLabel(m)}
+                  {onReply && !UNQUOTABLE.has(m.contentType) && (
+                    <ActionIcon
+                      size="sm"
+                      variant="subtle"
+                      color="gray"
+                      className={classes.replyButton}
+                      aria-label={t('desk.content.replyTo', { author: authorLabel(m), text: quoteLabel(m).slice(0, 80) })}
+                      title={t('desk.content.reply')}
+                      onClick={() => onReply(m)}
+                      data-testid="message-reply"
+                    >
+                      <IconArrowBackUp size={14} aria-hidden />
+                    </ActionIcon>
+                  )}
                 </span>
-                <MessageContent m={m} byExternalId={byExternalId} marks={marks} />
+                <MessageContent m={m} byExternalId={byExternalId} byId={byId} marks={marks} />
                 {m.authorType === 'agent' && m.authorId === meId ? (
                   <>
                     <span className={classes.meta}>

@@ -7,14 +7,14 @@ import { useTranslation } from 'react-i18next';
 import type { Template } from '../../contracts/admin';
 import type { ConversationView } from '../../contracts/conversations';
 import { fillTemplate, templateParameterCount } from '../../shared/template-text';
-import { get } from '../api';
+import { call } from '../api';
 import { errorText } from './format';
 
 /** The approved templates of a channel: active, approved at the provider, for this channel or any. */
 function useApprovedTemplates(channel: ConversationView['channel']) {
   return useQuery({
     queryKey: ['desk', 'templates'],
-    queryFn: async () => (await get<{ items: Template[] }>('/api/templates?active=true')).items,
+    queryFn: async () => (await call('getTemplates', { query: { active: 'true' } })).items,
     staleTime: 60_000,
     select: (items: Template[]) => items.filter((x) => x.active && x.providerTemplate && (x.channel === null || x.channel === channel)),
   });

@@ -4,14 +4,9 @@ import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AgentView, ConversationView } from '../../contracts/conversations';
-import { get } from '../api';
+import { call } from '../api';
 import { errorText } from './format';
 import type { DeskStore } from './store';
-
-interface Targets {
-  agents: { id: string; name: string; state: AgentView['state']; open: number }[];
-  services: { id: string; name: string }[];
-}
 
 const STATE_COLOR: Record<AgentView['state'], string> = { offline: 'gray', available: 'green', paused: 'yellow', in_service: 'blue' };
 
@@ -25,7 +20,7 @@ export function TransferModal({ store, conversation, opened, onClose }: { store:
   const [busy, setBusy] = useState(false);
   const targets = useQuery({
     queryKey: ['desk', 'transfer-targets', conversation.id],
-    queryFn: () => get<Targets>(`/api/conversations/${conversation.id}/transfer-targets`),
+    queryFn: () => call('getConversationsByIdTransferTargets', { params: { id: conversation.id } }),
     enabled: opened,
     // who is free changes by the minute: ask again each time the modal opens
     staleTime: 0,

@@ -1,7 +1,7 @@
 import type { AgentView, ConversationView, MessageView, WhisperView } from '../../contracts/conversations';
 import type { RealtimeEvent } from '../../contracts/events';
 import { dispatchEvent, type EventHandlers } from '../../contracts/event-handlers';
-import { get, post, upload } from '../api';
+import { call, upload } from '../api';
 import { RealtimeClient, type StreamMessage } from '../realtime/client';
 import { mergeById, mergeMessages } from '../realtime/merge';
 import { deskAlerts } from './alerts';
@@ -229,6 +229,7 @@ export class DeskStore {
     'catalog.updated': () => undefined,
     'alert.created': () => undefined,
     'alert.resolved': () => undefined,
+    'whatsapp.wallet.updated': () => undefined,
   };
 
   private applyAgent(a: AgentView): void {
@@ -288,7 +289,7 @@ export class DeskStore {
     const before = this.eventCount;
     let items: ConversationView[];
     try {
-      items = (await get<{ items: ConversationView[] }>('/api/conversations?mine=true&state=open')).items;
+      items = (await call('getConversations', { query: { mine: 'true', state: 'open' } })).items;
     } catch {
       return;
     }
@@ -318,7 +319,7 @@ export class DeskStore {
     if (running) return running;
     this.patchConversation(id, (x) => ({ ...x, history: x.history === 'loaded' ? 'loaded' : 'loading' }));
     const before = c.rev;
-    const p = get<{ conversation: ConversationView; messages: MessageView[]; whispers: WhisperView[] }>(`/api/conversations/${id}`)
+    const p = call('getConversationsById', { params: { id } })
       .then((d) => {
         this.patchConversation(id, (x) => {
           const looking = this.isLooking(id);
@@ -392,7 +393,7 @@ export class DeskStore {
   async markWhispersRead(id: string): Promise<void> {
     const now = new Date().toISOString();
     this.patchConversation(id, (c) => ({ ...c, whispers: c.whispers.map((w) => (w.authorId !== this.me.id && !w.readAt ? { ...w, readAt: now } : w)) }));
-    await post(`/api/conversations/${id}/whispers/read`).catch(() => undefined);
+    await call('postConversationsByIdWhispersRead', { params: { id } }).catch(() => undefined);
   }
 
   draft(id: string): string {
@@ -422,36 +423,39 @@ export class DeskStore {
 
   // --- actions (HTTP); the stream confirms them, the answers just make the screen quicker ---
 
-  private async agentAction(path: string, body?: unknown): Promise<AgentView> {
+  private async agentAction(action: () => Promise<AgentView>): Promise<AgentView> {
     const before = this.agentRev;
-    const a = await post<AgentView>(path, body);
+    const a = await action();
     if (before === this.agentRev) this.set({ agent: a });
     return a;
   }
 
   login = () => {
     deskAlerts.prepare();
-    return this.agentAction('/api/agent/login');
+    return this.agentAction(() => call('postAgentLogin'));
   };
-  logout = () => this.agentAction('/api/agent/logout');
-  pause = (reasonId: string) => this.agentAction('/api/agent/pause', { reasonId });
-  resume = () => this.agentAction('/api/agent/resume');
+  logout = () => this.agentAction(() => call('postAgentLogout'));
+  pause = (reasonId: string) => this.agentAction(() => call('postAgentPause', { body: { reasonId } }));
+  resume = () => this.agentAction(() => call('postAgentResume'));
 
-  async send(id: string, text: string): Promise<void> {
-    const m = await post<MessageView>(`/api/conversations/${id}/messages`, { text });
+  /** Text to the customer; `replyTo`: the message it answers (the desk's "Responder"). */
+  async send(id: string, text: string, replyTo?: number): Promise<void> {
+    const m = await call('postConversationsByIdMessages', { params: { id }, body: { text, ...(replyTo !== undefined && { replyToMessageId: replyTo }) } });
     this.applyMessage(m);
   }
 
   /**
    * Files with the text: one message per file (channels carry one file per message with one
-   * caption), the text as the first file's caption. Each file is uploaded, then sent, in order.
+   * caption), the text as the first file's caption. Each file is uploaded, then sent, in order. The
+   * first carries the reply's quote, as it carries the text.
    */
-  async sendFiles(id: string, text: string, files: readonly File[], onSent?: (file: File) => void): Promise<void> {
+  async sendFiles(id: string, text: string, files: readonly File[], onSent?: (file: File) => void, replyTo?: number): Promise<void> {
     for (const [i, file] of files.entries()) {
-      const up = await upload<{ id: string }>(`/api/conversations/${id}/attachments`, file);
-      const body: { attachmentIds: string[]; text?: string } = { attachmentIds: [up.id] };
+      const up = await upload('postConversationsByIdAttachments', { params: { id } }, file);
+      const body: { attachmentIds: string[]; text?: string; replyToMessageId?: number } = { attachmentIds: [up.id] };
       if (i === 0 && text) body.text = text;
-      this.applyMessage(await post<MessageView>(`/api/conversations/${id}/messages`, body));
+      if (i === 0 && replyTo !== undefined) body.replyToMessageId = replyTo;
+      this.applyMessage(await call('postConversationsByIdMessages', { params: { id }, body }));
       // a failure further on leaves only the files not sent yet in the composer
       onSent?.(file);
     }
@@ -460,27 +464,27 @@ export class DeskStore {
   /** An e-mail: its files uploaded, then one message with the text, the files and how it goes. */
   async sendEmail(id: string, text: string, files: readonly File[], email: { mode: 'reply' | 'replyAll' | 'forward'; to: string[]; cc: string[]; bcc: string[]; subject?: string }): Promise<void> {
     const attachmentIds: string[] = [];
-    for (const file of files) attachmentIds.push((await upload<{ id: string }>(`/api/conversations/${id}/attachments`, file)).id);
-    this.applyMessage(await post<MessageView>(`/api/conversations/${id}/messages`, { text, attachmentIds, email }));
+    for (const file of files) attachmentIds.push((await upload('postConversationsByIdAttachments', { params: { id } }, file)).id);
+    this.applyMessage(await call('postConversationsByIdMessages', { params: { id }, body: { text, attachmentIds, email } }));
   }
 
   /** An approved template (outside the customer-service window, the only thing that goes). */
   async sendTemplate(id: string, templateId: string, parameters: string[]): Promise<void> {
-    this.applyMessage(await post<MessageView>(`/api/conversations/${id}/messages`, { template: { id: templateId, parameters } }));
+    this.applyMessage(await call('postConversationsByIdMessages', { params: { id }, body: { template: { id: templateId, parameters } } }));
   }
 
   async whisper(id: string, text: string): Promise<void> {
-    const w = await post<WhisperView>(`/api/conversations/${id}/whispers`, { text });
+    const w = await call('postConversationsByIdWhispers', { params: { id }, body: { text } });
     const c = this.state.conversations.get(id);
     if (c) this.updateConversations((m) => m.set(id, { ...c, whispers: mergeById(c.whispers, [w]) }));
   }
 
   async finish(id: string, input: FinishInput): Promise<void> {
-    await this.leaveBy(id, () => post<ConversationView>(`/api/conversations/${id}/finish`, input));
+    await this.leaveBy(id, () => call('postConversationsByIdFinish', { params: { id }, body: input }));
   }
 
   async transfer(id: string, to: TransferInput): Promise<void> {
-    await this.leaveBy(id, () => post<ConversationView>(`/api/conversations/${id}/transfer`, to));
+    await this.leaveBy(id, () => call('postConversationsByIdTransfer', { params: { id }, body: to }));
   }
 
   /** The agent ended or handed over this conversation: it leaves the list, the next one opens. */

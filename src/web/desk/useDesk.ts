@@ -1,8 +1,7 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { Classification, PauseReason, Service } from '../../contracts/admin';
-import type { WrapupField } from '../../contracts/wrapup-fields';
-import { get } from '../api';
+import { call, resources, type ListQuery, type ResourceFor } from '../api';
 import type { DeskState } from './desk-state';
 import { deskStoreFor, stopDeskStore, type DeskStore, type DeskUser } from './store';
 
@@ -33,12 +32,12 @@ export function useDeskState(store: DeskStore): DeskState {
   return useSyncExternalStore(store.subscribe, store.getState);
 }
 
-const list = <T,>(path: string) => async () => (await get<{ items: T[] }>(path)).items;
+const list = <T,>(resource: ResourceFor<T>, query?: ListQuery) => () => resources.list<T>(resource, query);
 // reference data of the desk: changes rarely, read once per visit
 const REFERENCE = { staleTime: 5 * 60_000 } as const;
 
 export function useServiceNames(store: DeskStore): Map<string, string> {
-  const q = useQuery({ queryKey: ['desk', 'services'], queryFn: list<Service>('/api/services'), ...REFERENCE });
+  const q = useQuery({ queryKey: ['desk', 'services'], queryFn: list<Service>('Services'), ...REFERENCE });
   return useMemo(() => {
     const names = new Map((q.data ?? []).map((s) => [s.id, s.name]));
     store.serviceNames = names;
@@ -47,14 +46,14 @@ export function useServiceNames(store: DeskStore): Map<string, string> {
 }
 
 export function usePauseReasons() {
-  return useQuery({ queryKey: ['desk', 'pause-reasons'], queryFn: list<PauseReason>('/api/pause-reasons'), ...REFERENCE });
+  return useQuery({ queryKey: ['desk', 'pause-reasons'], queryFn: list<PauseReason>('PauseReasons'), ...REFERENCE });
 }
 
 export function useClassifications() {
-  return useQuery({ queryKey: ['desk', 'classifications'], queryFn: list<Classification>('/api/classifications?active=true'), ...REFERENCE });
+  return useQuery({ queryKey: ['desk', 'classifications'], queryFn: list<Classification>('Classifications', { active: 'true' }), ...REFERENCE });
 }
 
 /** The wrap-up fields of a conversation's service (Concluir): read again after a minute, as an admin may change them. */
 export function useWrapupFields(serviceId: string) {
-  return useQuery({ queryKey: ['desk', 'wrapup-fields', serviceId], queryFn: list<WrapupField>(`/api/services/${serviceId}/wrapup-fields`), staleTime: 60_000 });
+  return useQuery({ queryKey: ['desk', 'wrapup-fields', serviceId], queryFn: async () => (await call('getServicesByIdWrapupFields', { params: { id: serviceId } })).items, staleTime: 60_000 });
 }

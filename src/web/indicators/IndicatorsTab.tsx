@@ -3,8 +3,8 @@ import { Alert, Button, Card, Group, Loader, Stack, Text, Title } from '@mantine
 import { useQuery } from '@tanstack/react-query';
 import { IconRefresh } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import type { IndicatorsReport, IndicatorTable } from '../../contracts/indicators';
-import { fieldErrors, get } from '../api';
+import type { IndicatorTable } from '../../contracts/indicators';
+import { call, fieldErrors, searchOf } from '../api';
 import { useSession } from '../auth/session';
 import { ExportButtons } from '../lookback/ExportButtons';
 import type { LiveFilter } from '../monitor/live';
@@ -44,12 +44,11 @@ export function IndicatorsTab({ filter }: { filter: LiveFilter }) {
     setDraft({ from: filter.date, to: filter.date });
     setPeriod({ from: filter.date, to: filter.date });
   }
-  const query = new URLSearchParams({ from: period.from, to: period.to });
-  if (filter.serviceId) query.set('serviceId', filter.serviceId);
-  if (filter.channel) query.set('channel', filter.channel);
+  const params = { from: period.from, to: period.to, serviceId: filter.serviceId ?? undefined, channel: filter.channel ?? undefined };
+  const query = searchOf(params);
   const report = useQuery({
     queryKey: ['indicators', query.toString()],
-    queryFn: () => get<IndicatorsReport>(`/api/indicators?${query}`),
+    queryFn: () => call('getIndicators', { query: params }),
     retry: false,
   });
   const errors = report.isError ? fieldErrors(report.error) : {};
@@ -88,7 +87,7 @@ export function IndicatorsTab({ filter }: { filter: LiveFilter }) {
             <StatusTable status={r.byStatus} label={t('indicators.tables.byStatus')} />
           </Section>
           <Section title={t('indicators.tables.conversations')} table="conversations" query={query}>
-            <OmniConversations query={query} timeZone={r.timezone} label={t('indicators.tables.conversations')} />
+            <OmniConversations query={params} timeZone={r.timezone} label={t('indicators.tables.conversations')} />
           </Section>
           <Section title={t('indicators.tables.daySummary')} table="daySummary" query={query}>
             <DaySummaryTable rows={r.daySummary} timeZone={r.timezone} label={t('indicators.tables.daySummary')} />

@@ -1,8 +1,7 @@
 import { Button, Group, Loader, Table, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { IndicatorConversationPage } from '../../contracts/indicators';
-import { get } from '../api';
+import { call, searchOf, type Query } from '../api';
 import { HelpTh } from '../analysis/shared';
 import { ChannelLabel } from '../monitor/channels';
 import { dateTime } from '../monitor/format';
@@ -18,16 +17,12 @@ const COLUMNS: [title: string, help: string][] = [
   ['OcorrCrm', 'crm'], ['DataOcorr', 'crmDate'], ['SituacaoOcorr', 'crmState'], ['FimOcorr', 'crmEnd'],
 ];
 
-export function OmniConversations({ query, timeZone, label }: { query: URLSearchParams; timeZone: string; label: string }) {
+export function OmniConversations({ query, timeZone, label }: { query: Query<'getIndicatorsConversations'>; timeZone: string; label: string }) {
   const { t, i18n: { language } } = useTranslation('indicators');
   const list = useInfiniteQuery({
-    queryKey: ['indicators', 'conversations', query.toString()],
+    queryKey: ['indicators', 'conversations', searchOf(query).toString()],
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) => {
-      const qs = new URLSearchParams(query);
-      if (pageParam) qs.set('after', pageParam);
-      return get<IndicatorConversationPage>(`/api/indicators/conversations?${qs}`);
-    },
+    queryFn: ({ pageParam }) => call('getIndicatorsConversations', { query: { ...query, after: pageParam || undefined } }),
     getNextPageParam: (last) => last.next,
     retry: false,
   });

@@ -3,6 +3,7 @@ import { Alert, Button, Center, Group, Loader, Modal, Paper, Stack, Text } from 
 import { useTranslation } from 'react-i18next';
 import { channelsOfFamily } from '../../contracts/channel-capabilities';
 import type { LookbackRow, LookbackView } from '../../contracts/lookback';
+import { searchOf } from '../api';
 import { StoreContext } from '../monitor/actions';
 import { ConversationModal } from '../monitor/ConversationModal';
 import { ConversationRecord } from '../monitor/ConversationRecord';
@@ -58,7 +59,7 @@ export function LookbackList({ view, actions = false }: { view: LookbackView; ac
                 : t('lookback.totalMore', { formatted: fmt(first.total) })
               : ' '}
           </Text>
-          <ExportButtons query={query} />
+          <ExportButtons query={searchOf(query)} />
         </Group>
         {pages.isError ? (
           <Alert color="red" variant="light" data-testid="lookback-error">{t('lookback.loadFailed', { error: pages.error instanceof Error ? pages.error.message : String(pages.error) })}</Alert>

@@ -1,10 +1,9 @@
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import type { User } from '../../contracts/admin';
-import { LOOKBACK_SORTS, type LookbackPage, type LookbackSort, type LookbackView } from '../../contracts/lookback';
+import { LOOKBACK_SORTS, type LookbackSort, type LookbackView } from '../../contracts/lookback';
 import { CONVERSATION_STATES, type ConversationState } from '../../shared/states';
-import { get } from '../api';
+import { call, searchOf, type Query } from '../api';
 import { useSession } from '../auth/session';
 import { dayKey } from '../monitor/format';
 
@@ -66,36 +65,38 @@ export function useLookbackFilters(): { filters: LookbackFilters; setFilters(nex
   return { filters, setFilters, params };
 }
 
+export type LookbackApiQuery = Query<'getLookbackConversations'>;
+
 /** The API's query for the filters of a view (no page, no format). */
-export function apiQuery(f: LookbackFilters, view: LookbackView): URLSearchParams {
-  const q = new URLSearchParams();
-  if (view !== 'all') q.set('family', view);
+export function apiQuery(f: LookbackFilters, view: LookbackView): LookbackApiQuery {
+  const q: LookbackApiQuery = {};
+  if (view !== 'all') q.family = view;
   // a protocol names one conversation: it is looked up on any day
   if (!f.protocol && f.from && f.to) {
-    q.set('from', f.from);
-    q.set('to', f.to);
+    q.from = f.from;
+    q.to = f.to;
   }
-  if (f.protocol) q.set('protocol', f.protocol.trim());
-  if (f.origin) q.set('origin', f.origin.trim());
-  for (const k of LISTS) if (f[k].length) q.set(k, f[k].join(','));
-  q.set('sort', f.sort);
-  q.set('dir', f.dir);
+  if (f.protocol) q.protocol = f.protocol.trim();
+  if (f.origin) q.origin = f.origin.trim();
+  if (f.states.length) q.states = f.states;
+  if (f.serviceIds.length) q.serviceIds = f.serviceIds;
+  if (f.classificationIds.length) q.classificationIds = f.classificationIds;
+  if (f.agentIds.length) q.agentIds = f.agentIds;
+  q.sort = f.sort;
+  q.dir = f.dir;
   return q;
 }
 
 export const PAGE_SIZE = 50;
 
 /** The list's pages, "Carregar mais" fetching the next by its cursor. */
-export function useLookbackPages(query: URLSearchParams) {
-  const key = query.toString();
+export function useLookbackPages(query: LookbackApiQuery) {
+  const key = searchOf(query).toString();
   return useInfiniteQuery({
     queryKey: ['lookback', key],
     initialPageParam: null as string | null,
     queryFn: ({ pageParam }) => {
-      const q = new URLSearchParams(query);
-      q.set('limit', String(PAGE_SIZE));
-      if (pageParam) q.set('after', pageParam);
-      return get<LookbackPage>(`/api/lookback/conversations?${q}`);
+      return call('getLookbackConversations', { query: { ...query, limit: PAGE_SIZE, after: pageParam || undefined } });
     },
     getNextPageParam: (last) => last.next,
     staleTime: 30_000,
@@ -104,7 +105,7 @@ export function useLookbackPages(query: URLSearchParams) {
 
 /** The agents a supervisor can pick as Responsável (users linked as agents, in their scope). */
 export function useAgentOptions(): { value: string; label: string }[] {
-  const q = useQuery({ queryKey: ['lookback', 'agents'], queryFn: async () => (await get<{ items: User[] }>('/api/users')).items, staleTime: 5 * 60_000 });
+  const q = useQuery({ queryKey: ['lookback', 'agents'], queryFn: async () => (await call('getUsers')).items, staleTime: 5 * 60_000 });
   return useMemo(
     () => (q.data ?? []).filter((u) => u.agentEnabled).map((u) => ({ value: u.id, label: u.name })).sort((a, b) => a.label.localeCompare(b.label)),
     [q.data],

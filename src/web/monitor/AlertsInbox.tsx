@@ -108,7 +108,9 @@ function AlertsButton({ store }: { store: MonitorStore }) {
   const openSubject = (a: AlertView) => {
     void inbox.markRead(a.id);
     setOpened(false);
-    const to = a.subjectType === 'conversation' ? `?conversation=${a.subjectId}` : a.subjectType === 'agent' ? `?tab=agents&agent=${a.subjectId}` : '?tab=services';
+    const wallet = a.rule === 'wallet_balance_low' || a.rule === 'number_quality_dropped';
+    const to = a.subjectType === 'conversation' ? `?conversation=${a.subjectId}` : a.subjectType === 'agent' ? `?tab=agents&agent=${a.subjectId}`
+      : wallet ? `?tab=wallet&service=${a.subjectId}` : '?tab=services';
     navigate(`/monitor${to}`);
   };
   const name = state.unread ? `${t('monitor.alerts.title')}: ${t('monitor.alerts.unread', { count: state.unread })}` : t('monitor.alerts.title');

@@ -7,35 +7,46 @@ import { ApiError } from '../api';
 import { useStore } from './actions';
 import { useMonitorStateWhile, useServices } from './useMonitor';
 
-/** Alocar responsável: a queued conversation goes first to the chosen agent of its service's departments. */
-export function AllocateModal({ c, onClose }: { c: ConversationView | null; onClose(): void }) {
+/**
+ * Alocar responsável: queued conversations (one, or a selection of e-mails) go first to the chosen
+ * agent; the agent field lists the agents of the departments of every selected conversation's service.
+ */
+export function AllocateModal({ c, onClose, onDone }: { c: ConversationView | ConversationView[] | null; onClose(): void; onDone?(): void }) {
   const { t } = useTranslation('monitor');
   const store = useStore();
+  const list = c === null ? [] : Array.isArray(c) ? c : [c];
+  const opened = list.length > 0;
+  const key = list.map((x) => x.id).join(',');
   const [agentId, setAgentId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [forId, setForId] = useState<string | null>(null);
-  if ((c?.id ?? null) !== forId) {
-    setForId(c?.id ?? null);
+  const [forKey, setForKey] = useState('');
+  if (key !== forKey) {
+    setForKey(key);
     setAgentId(null);
     setError(null);
   }
-  const state = useMonitorStateWhile(store, c !== null);
+  const state = useMonitorStateWhile(store, opened);
   const { byId } = useServices();
-  // the agents of the service's departments, as the stream shows them now (state and open conversations)
-  const teams = new Set(c ? (byId.get(c.serviceId)?.teamIds ?? []) : []);
-  const agents = [...state.agents.values()]
-    .filter((a) => a.teamIds.some((id) => teams.has(id)))
-    .map((a) => ({ id: a.id, name: a.name, state: a.state, open: a.openChat + a.openEmail }))
-    .sort((a, b) => Number(a.state === 'offline') - Number(b.state === 'offline') || a.name.localeCompare(b.name));
+  // the agents in a department of each selected conversation's service, as the stream shows them now
+  const teamSets = [...new Set(list.map((x) => x.serviceId))].map((id) => new Set(byId.get(id)?.teamIds ?? []));
+  const agents = opened
+    ? [...state.agents.values()]
+        .filter((a) => teamSets.every((teams) => a.teamIds.some((id) => teams.has(id))))
+        .map((a) => ({ id: a.id, name: a.name, state: a.state, open: a.openChat + a.openEmail }))
+        .sort((a, b) => Number(a.state === 'offline') - Number(b.state === 'offline') || a.name.localeCompare(b.name))
+    : [];
 
   const confirm = async () => {
-    if (!c || !agentId) return;
+    if (!opened || !agentId) return;
     setBusy(true);
     setError(null);
     try {
-      await store.assign(c.id, agentId);
-      notifications.show({ color: 'teal', message: t('monitor.list.allocatedOk', { name: agents.find((a) => a.id === agentId)?.name ?? '' }) });
+      const name = agents.find((a) => a.id === agentId)?.name ?? '';
+      if (list.length === 1) await store.assign(list[0].id, agentId);
+      else await store.assignMany(list.map((x) => x.id), agentId);
+      notifications.show({ color: 'teal', message: list.length === 1 ? t('monitor.list.allocatedOk', { name }) : t('monitor.allocate.allocatedMany', { count: list.length, name }) });
+      onDone?.();
       onClose();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
@@ -45,12 +56,13 @@ export function AllocateModal({ c, onClose }: { c: ConversationView | null; onCl
   };
 
   return (
-    <Modal opened={c !== null} onClose={onClose} title={<Text fw={700}>{t('monitor.allocate.title')}</Text>} zIndex={300} data-testid="allocate-modal">
+    <Modal opened={opened} onClose={onClose} title={<Text fw={700}>{t('monitor.allocate.title')}</Text>} zIndex={300} data-testid="allocate-modal">
       <Stack>
         <Text size="sm" c="dimmed">{t('monitor.allocate.help')}</Text>
-        {c && <Text size="sm">{c.protocol} · {c.contactName ?? t('monitor.list.unknownCustomer')}</Text>}
+        {list.length === 1 && <Text size="sm">{list[0].protocol} · {list[0].contactName ?? t('monitor.list.unknownCustomer')}</Text>}
+        {list.length > 1 && <Text size="sm" data-testid="allocate-count">{t('monitor.allocate.many', { count: list.length })}</Text>}
         {agents.length === 0 ? (
-          <Alert color="gray" variant="light">{t('monitor.allocate.none')}</Alert>
+          <Alert color="gray" variant="light">{list.length > 1 ? t('monitor.allocate.noneForAll') : t('monitor.allocate.none')}</Alert>
         ) : (
           <Select
             label={t('monitor.allocate.agent')}
@@ -63,12 +75,13 @@ export function AllocateModal({ c, onClose }: { c: ConversationView | null; onCl
             searchable
             comboboxProps={{ zIndex: 400 }}
             data-autofocus
+            data-testid="allocate-agent"
           />
         )}
         {error && <Alert color="red" variant="light">{error}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-          <Button onClick={() => void confirm()} disabled={!agentId} loading={busy}>{t('monitor.allocate.confirm')}</Button>
+          <Button onClick={() => void confirm()} disabled={!agentId} loading={busy} data-testid="allocate-confirm">{t('monitor.allocate.confirm')}</Button>
         </Group>
       </Stack>
     </Modal>

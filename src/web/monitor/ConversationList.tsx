@@ -1,9 +1,13 @@
 import { useMemo, useState } from 'react';
-import { ActionIcon, Badge, Group, Modal, ScrollArea, Select, Table, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Checkbox, Group, Modal, ScrollArea, Select, Table, Text, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp, IconHistory, IconMessageCircle, IconUserPlus } from '@tabler/icons-react';
 import { useMediaQuery } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { supervisorChatOpen } from '../../shared/supervisor-chat';
+import { capabilitiesOf } from '../../contracts/channel-capabilities';
+import { ApiError } from '../api';
+import { AllocateModal } from './AllocateModal';
 import type { ConversationView } from '../../contracts/conversations';
 import { useSession } from '../auth/session';
 import { useActions, useStore, type ListSpec } from './actions';
@@ -49,6 +53,9 @@ export function RowActions({ c }: { c: ConversationView }) {
   );
 }
 
+/** A queued e-mail ("Em espera"): a list selects these for Alocar responsável or their return, many at once. */
+const isWaitingEmail = (c: ConversationView) => c.state === 'queued' && capabilitiesOf(c.channel).workload === 'email';
+
 /** Time left in the WhatsApp 24-hour window, red in its last hour. */
 export function WindowCell({ c, now }: { c: ConversationView; now: number }) {
   const { t } = useTranslation('monitor');
@@ -77,15 +84,42 @@ export function ConversationListModal({ spec, onClose }: { spec: ListSpec | null
   const now = useNow(1000);
   const [serviceId, setServiceId] = useState<string | null>(spec?.serviceId ?? null);
   const [specSeen, setSpecSeen] = useState(spec);
+  // Alocar responsável / Retornar para grupo do serviço for a selection of queued e-mails ("Em espera")
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [allocating, setAllocating] = useState<ConversationView[] | null>(null);
+  const [returning, setReturning] = useState(false);
   if (spec !== specSeen) {
     setSpecSeen(spec);
     setServiceId(spec?.serviceId ?? null);
+    setSelected(new Set());
   }
   const tz = settings.timezone;
   const lang = i18n.language;
   const rows = spec ? spec.select(state, now, serviceId) : [];
   const hasWhatsapp = rows.some((c) => c.channel === 'whatsapp');
   const variant = spec?.variant ?? 'position';
+  const waitingEmails = rows.filter(isWaitingEmail);
+  const chosen = waitingEmails.filter((c) => selected.has(c.id));
+  // returning unpins an allocated e-mail (as the row's action offers it): the others stay as they are
+  const returnable = chosen.filter((c) => c.preferredAgentId !== null);
+  const toggle = (id: string, on: boolean) => setSelected((prev) => {
+    const next = new Set(prev);
+    if (on) next.add(id);
+    else next.delete(id);
+    return next;
+  });
+  const returnChosen = async () => {
+    setReturning(true);
+    try {
+      await store.returnManyToQueue(returnable.map((c) => c.id));
+      notifications.show({ color: 'teal', message: t('monitor.list.returnedMany', { count: returnable.length }) });
+      setSelected(new Set());
+    } catch (err) {
+      notifications.show({ color: 'red', message: err instanceof ApiError ? err.message : String(err) });
+    } finally {
+      setReturning(false);
+    }
+  };
 
   const serviceOptions = useMemo(
     () => services.map((s) => ({ value: s.id, label: `${s.name} · ${t(`channels.${s.channel}`)}` })),
@@ -122,10 +156,33 @@ export function ConversationListModal({ spec, onClose }: { spec: ListSpec | null
         />
         <Text size="sm" c="dimmed" data-testid="list-count">{t('monitor.list.count', { count: rows.length })}</Text>
       </Group>
+      {waitingEmails.length > 0 && (
+        <Group gap="sm" mb="sm" wrap="wrap" data-testid="email-selection">
+          <Text size="sm" data-testid="email-selected">{t('monitor.list.selectedEmails', { count: chosen.length })}</Text>
+          <Button size="xs" leftSection={<IconUserPlus size={16} />} disabled={!chosen.length} onClick={() => setAllocating(chosen)} data-testid="allocate-selected">
+            {t('monitor.list.allocateSelected')}
+          </Button>
+          <Button size="xs" variant="default" leftSection={<IconArrowBackUp size={16} />} disabled={!returnable.length} loading={returning} onClick={() => void returnChosen()} data-testid="return-selected">
+            {t('monitor.list.returnSelected')}
+          </Button>
+        </Group>
+      )}
+      <AllocateModal c={allocating} onClose={() => setAllocating(null)} onDone={() => setSelected(new Set())} />
       <ScrollArea.Autosize mah="65vh" type="auto">
         <Table striped highlightOnHover stickyHeader verticalSpacing={6} fz="sm" miw={900} data-testid="list-table">
           <Table.Thead>
             <Table.Tr>
+              {waitingEmails.length > 0 && (
+                <Table.Th w={36}>
+                  <Checkbox
+                    aria-label={t('monitor.list.selectAllEmails')}
+                    checked={chosen.length === waitingEmails.length}
+                    indeterminate={chosen.length > 0 && chosen.length < waitingEmails.length}
+                    onChange={(e) => setSelected(new Set(e.currentTarget.checked ? waitingEmails.map((c) => c.id) : []))}
+                    data-testid="select-all-emails"
+                  />
+                </Table.Th>
+              )}
               <Table.Th>{variant === 'services' ? t('monitor.list.agent') : t('monitor.list.group')}</Table.Th>
               <Table.Th>{t('monitor.list.serviceType')}</Table.Th>
               {variant !== 'services' && <Table.Th>{t('monitor.list.service')}</Table.Th>}
@@ -160,6 +217,18 @@ export function ConversationListModal({ spec, onClose }: { spec: ListSpec | null
               const d = serviceMs(c, now);
               return (
                 <Table.Tr key={c.id} data-testid="list-row" data-protocol={c.protocol}>
+                  {waitingEmails.length > 0 && (
+                    <Table.Td>
+                      {isWaitingEmail(c) && (
+                        <Checkbox
+                          aria-label={t('monitor.list.selectEmail', { protocol: c.protocol })}
+                          checked={selected.has(c.id)}
+                          onChange={(e) => toggle(c.id, e.currentTarget.checked)}
+                          data-testid="select-email"
+                        />
+                      )}
+                    </Table.Td>
+                  )}
                   <Table.Td>
                     <Text size="sm">{agentOrGroup(c)}</Text>
                     {c.state === 'queued' && c.preferredAgentId && (

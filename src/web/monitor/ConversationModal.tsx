@@ -56,6 +56,7 @@ export function ConversationModal({ id, chat, onClose }: { id: string | null; ch
   const agentName = view?.agentId ? (state.agents.get(view.agentId)?.name ?? '') : '';
   const history = useStickToBottom(d?.messages.length);
   const byExternalId = useMemo(() => new Map((d?.messages ?? []).flatMap((m) => (m.externalId ? [[m.externalId, m] as const] : []))), [d?.messages]);
+  const messageById = useMemo(() => new Map((d?.messages ?? []).map((m) => [m.id, m] as const)), [d?.messages]);
   const marks = useMemo(() => marksOf(d?.messages ?? []), [d?.messages]);
   const whispers = useStickToBottom(`${d?.whispers.length}-${showChat}`);
   const [text, setText] = useState('');
@@ -171,7 +172,7 @@ export function ConversationModal({ id, chat, onClose }: { id: string | null; ch
                       {m.authorType === 'bot' && <IconRobot size={12} style={{ verticalAlign: '-2px', marginRight: 4 }} aria-hidden />}
                       {author(m)}
                     </span>
-                    <MessageContent m={m} byExternalId={byExternalId} marks={marks} />
+                    <MessageContent m={m} byExternalId={byExternalId} byId={messageById} marks={marks} />
                     <time className={classes.meta} dateTime={m.createdAt} title={dateTime(m.createdAt, tz, lang)}>{timeOfDay(m.createdAt, tz, lang)}</time>
                   </div>
                 ),

@@ -6,7 +6,7 @@ import { IconAlertTriangle, IconDeviceTv, IconSearch, IconWifiOff } from '@table
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { ConversationView } from '../../contracts/conversations';
-import { ApiError, get } from '../api';
+import { ApiError, call } from '../api';
 import { useSession } from '../auth/session';
 import { ActionsContext, StoreContext, useActions, type ListSpec, type MonitorActions } from './actions';
 import { AgentModal } from './AgentModal';
@@ -23,10 +23,11 @@ import { IndicatorsTab } from '../indicators/IndicatorsTab';
 import { PanelTab } from './PanelTab';
 import { PositionTab } from './PositionTab';
 import { ServicesTab } from './ServicesTab';
+import { WalletTab } from './WalletTab';
 import type { MonitorState, MonitorStore } from './store';
 import { defaultFilter, useMonitorStore, useMonitorView, useServices } from './useMonitor';
 
-const TABS = ['position', 'services', 'agents', 'indicators', 'panel'] as const;
+const TABS = ['position', 'services', 'agents', 'indicators', 'panel', 'wallet'] as const;
 type Tab = (typeof TABS)[number];
 
 /** The connection as the supervisor must see it: a banner while the figures may be stale. */
@@ -85,7 +86,7 @@ function ProtocolSearch() {
     setBusy(true);
     setError(null);
     try {
-      const { items } = await get<{ items: ConversationView[] }>(`/api/conversations?protocol=${encodeURIComponent(p)}`);
+      const { items } = await call('getConversations', { query: { protocol: p } });
       if (items[0]) actions.openConversation(items[0].id);
       else setError(t('monitor.search.notFound', { protocol: p }));
     } catch (err) {
@@ -167,7 +168,7 @@ export function MonitorFrame({ store, children }: { store: MonitorStore; childre
 
 /**
  * Início: the supervisor's live monitor. Filters on top, then Posição Geral, Serviços, Agentes,
- * Indicadores and Painel; every live figure comes from the /ws monitor stream (no polling), the times
+ * Indicadores, Painel and Carteira WhatsApp; every live figure comes from the /ws monitor stream (no polling), the times
  * tick here; Indicadores reads a period's tables over HTTP.
  */
 export function MonitorPage() {
@@ -244,6 +245,8 @@ export function MonitorPage() {
               const next = new URLSearchParams(p);
               if (!v || v === 'position') next.delete('tab');
               else next.set('tab', v);
+              // the Carteira WhatsApp's chosen service belongs to that tab only
+              if (v !== 'wallet') next.delete('service');
               return next;
             }, { replace: true })}
             keepMounted={false}
@@ -258,6 +261,7 @@ export function MonitorPage() {
             <Tabs.Panel value="agents"><AgentsTab /></Tabs.Panel>
             <Tabs.Panel value="indicators"><IndicatorsTab filter={state.filter} /></Tabs.Panel>
             <Tabs.Panel value="panel"><PanelTab /></Tabs.Panel>
+            <Tabs.Panel value="wallet"><WalletTab /></Tabs.Panel>
           </Tabs>
           {modals}
           <OpenAlertSubject />

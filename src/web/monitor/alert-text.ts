@@ -1,4 +1,5 @@
 import type { AlertView } from '../../contracts/alerts';
+import { formatMoney } from './wallet-format';
 
 /** The figures each rule's English sentence needs (monitor.alerts.text.*). */
 const NEEDS: Record<AlertView['rule'], string[]> = {
@@ -8,6 +9,8 @@ const NEEDS: Record<AlertView['rule'], string[]> = {
   long_service: ['protocol', 'minutes'],
   queue_too_long: ['service', 'queued', 'limit'],
   service_level_below_target: ['service', 'serviceLevel', 'target'],
+  wallet_balance_low: ['service', 'balance', 'minimum'],
+  number_quality_dropped: ['service', 'quality'],
 };
 
 /**
@@ -19,5 +22,15 @@ export function alertText(alert: Pick<AlertView, 'rule' | 'message' | 'payload'>
   if (lang !== 'en') return alert.message;
   const p = alert.payload;
   if (!NEEDS[alert.rule] || NEEDS[alert.rule].some((k) => p[k] === undefined || p[k] === null)) return alert.message;
+  if (alert.rule === 'wallet_balance_low') {
+    const currency = typeof p.currency === 'string' ? p.currency : null;
+    return t('monitor.alerts.text.wallet_balance_low', { service: p.service, balance: formatMoney(Number(p.balance), currency, lang), minimum: formatMoney(Number(p.minimum), currency, lang) });
+  }
+  if (alert.rule === 'number_quality_dropped') {
+    const word = (q: unknown) => t(`monitor.wallet.qualities.${String(q)}`, {});
+    return p.previousQuality
+      ? t('monitor.alerts.text.number_quality_dropped_from', { service: p.service, quality: word(p.quality), previous: word(p.previousQuality) })
+      : t('monitor.alerts.text.number_quality_dropped', { service: p.service, quality: word(p.quality) });
+  }
   return t(`monitor.alerts.text.${alert.rule}`, { ...p, reason: p.reason ?? 'pause', agentName: p.agentName ?? 'The agent', customer: p.customer ?? p.protocol });
 }

@@ -21,4 +21,11 @@ describe('alertText', () => {
     const old = { rule: 'queue_too_long' as const, message: 'Fila de X com 9 atendimentos aguardando (limite 5)', payload: { service: 'X', limit: 5 } };
     expect(alertText(old, 'en', t)).toBe(old.message);
   });
+
+  it('in English, the wallet’s alerts with the amount in its currency and the quality in words', () => {
+    const low = { rule: 'wallet_balance_low' as const, message: 'x', payload: { service: 'Vendas', balance: 3.5, currency: 'USD', minimum: 10 } };
+    expect(alertText(low, 'en', t)).toBe('monitor.alerts.text.wallet_balance_low|balance=$3.50,minimum=$10.00,service=Vendas');
+    const q = { rule: 'number_quality_dropped' as const, message: 'x', payload: { service: 'Vendas', quality: 'RED', previousQuality: 'YELLOW' } };
+    expect(alertText(q, 'en', t)).toBe('monitor.alerts.text.number_quality_dropped_from|previous=monitor.wallet.qualities.YELLOW|,quality=monitor.wallet.qualities.RED|,service=Vendas');
+  });
 });

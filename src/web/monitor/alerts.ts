@@ -1,6 +1,6 @@
 import { scheduleTones } from '../ui/sound';
 import type { AlertView } from '../../contracts/alerts';
-import { ApiError, get, post } from '../api';
+import { ApiError, call } from '../api';
 import { isSilenced } from './silence';
 
 export type { AlertView };
@@ -77,7 +77,7 @@ export class AlertInbox {
   load(): Promise<void> {
     if (this.loading) return this.loading;
     if (this.state.status === 'idle') this.set({ status: 'loading' });
-    this.loading = get<{ items: AlertView[]; unread: number }>('/api/alerts')
+    this.loading = call('getAlerts')
       .then((list) => {
         // alerts pushed while the list was on its way stay
         const ids = new Set(list.items.map((a) => a.id));
@@ -103,11 +103,11 @@ export class AlertInbox {
 
   async markRead(id: number): Promise<void> {
     this.set({ items: this.state.items.map((a) => (a.id === id ? { ...a, read: true } : a)) });
-    await post(`/api/alerts/${id}/read`).catch(() => undefined);
+    await call('postAlertsByIdRead', { params: { id } }).catch(() => undefined);
   }
 
   async markAllRead(): Promise<void> {
     this.set({ items: this.state.items.map((a) => ({ ...a, read: true })) });
-    await post('/api/alerts/read-all').catch(() => undefined);
+    await call('postAlertsReadAll').catch(() => undefined);
   }
 }

@@ -2,8 +2,9 @@ import type { AgentView, ConversationView, MessageView, WhisperView } from '../.
 import type { RealtimeEvent } from '../../contracts/events';
 import { dispatchEvent, type EventHandlers } from '../../contracts/event-handlers';
 import type { MonitorFilter, MonitorSnapshot } from '../../contracts/monitor';
+import type { WhatsAppWallet } from '../../contracts/whatsapp';
 import { isOpenState } from '../../shared/states';
-import { get, post } from '../api';
+import { call } from '../api';
 import { RealtimeClient, type ConnectionStatus, type StreamMessage } from '../realtime/client';
 import { mergeById, mergeMessages } from '../realtime/merge';
 import { AlertInbox } from './alerts';
@@ -69,6 +70,7 @@ export class MonitorStore {
   private state: MonitorState;
   private readonly listeners = new Set<() => void>();
   private readonly catalogListeners = new Set<() => void>();
+  private readonly walletListeners = new Set<(w: WhatsAppWallet) => void>();
   private readonly conversationListeners = new Set<(c: ConversationView | null) => void>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubs: (() => void)[] = [];
@@ -92,6 +94,12 @@ export class MonitorStore {
   onCatalogUpdated(l: () => void): () => void {
     this.catalogListeners.add(l);
     return () => this.catalogListeners.delete(l);
+  }
+
+  /** A WhatsApp service's wallet as each reading pushes it (Carteira WhatsApp). */
+  onWallet(l: (w: WhatsAppWallet) => void): () => void {
+    this.walletListeners.add(l);
+    return () => this.walletListeners.delete(l);
   }
 
   /**
@@ -143,6 +151,7 @@ export class MonitorStore {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.listeners.clear();
     this.catalogListeners.clear();
+    this.walletListeners.clear();
     this.conversationListeners.clear();
   }
 
@@ -224,6 +233,9 @@ export class MonitorStore {
     },
     'alert.created': (e) => this.alerts.created(e.alert),
     'alert.resolved': (e) => this.alerts.resolved(e.alert),
+    'whatsapp.wallet.updated': (e) => {
+      for (const l of this.walletListeners) l(e.wallet);
+    },
   };
 
   private applyConversation(c: ConversationView): void {
@@ -275,7 +287,7 @@ export class MonitorStore {
   async loadDetail(id: string): Promise<void> {
     const before = this.details.get(id)?.rev;
     try {
-      const d = await get<{ conversation: ConversationView; messages: MessageView[]; whispers: WhisperView[] }>(`/api/conversations/${id}`);
+      const d = await call('getConversationsById', { params: { id } });
       const entry = this.details.get(id);
       if (!entry) return;
       entry.detail = {
@@ -295,7 +307,7 @@ export class MonitorStore {
   // --- actions (HTTP; the stream confirms them) ---------------------------------------------------
 
   async whisper(id: string, text: string): Promise<void> {
-    const w = await post<WhisperView>(`/api/conversations/${id}/whispers`, { text });
+    const w = await call('postConversationsByIdWhispers', { params: { id }, body: { text } });
     this.patchDetail(id, (d) => ({ ...d, whispers: mergeById(d.whispers, [w]) }));
   }
 
@@ -303,9 +315,13 @@ export class MonitorStore {
   async markWhispersRead(id: string): Promise<void> {
     const now = new Date().toISOString();
     this.patchDetail(id, (d) => ({ ...d, whispers: d.whispers.map((w) => (w.authorId === w.agentId && !w.readAt ? { ...w, readAt: now } : w)) }));
-    await post(`/api/conversations/${id}/whispers/read`).catch(() => undefined);
+    await call('postConversationsByIdWhispersRead', { params: { id } }).catch(() => undefined);
   }
 
-  assign = (id: string, agentId: string) => post<ConversationView>(`/api/conversations/${id}/assign`, { agentId });
-  returnToQueue = (id: string) => post<ConversationView>(`/api/conversations/${id}/return-to-queue`);
+  assign = (id: string, agentId: string) => call('postConversationsByIdAssign', { params: { id }, body: { agentId } });
+  /** Alocar responsável for a selection: all or nothing. */
+  assignMany = (conversationIds: string[], agentId: string) => call('postConversationsAssign', { body: { conversationIds, agentId } });
+  /** Retornar para grupo do serviço for a selection: all or nothing. */
+  returnManyToQueue = (conversationIds: string[]) => call('postConversationsReturnToQueue', { body: { conversationIds } });
+  returnToQueue = (id: string) => call('postConversationsByIdReturnToQueue', { params: { id } });
 }

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { Classification, PauseReason, Service, Team } from '../../contracts/admin';
-import { get } from '../api';
+import { resources, type ResourceFor } from '../api';
 import { useSession } from '../auth/session';
 import { dayKey } from './format';
 import type { LiveFilter, ServiceInfo } from './live';
@@ -97,12 +97,12 @@ export function useConversationDetail(store: MonitorStore, id: string | null): C
   return useSyncExternalStore(store.subscribe, () => (id ? store.detail(id) : null));
 }
 
-const list = <T,>(path: string) => async () => (await get<{ items: T[] }>(path)).items;
+const list = <T,>(resource: ResourceFor<T>) => () => resources.list<T>(resource);
 const REFERENCE = { staleTime: 5 * 60_000 } as const;
 
 /** Services in the supervisor's scope, by id; the reference data of every tab. */
 export function useServices(): { services: ServiceInfo[]; byId: Map<string, ServiceInfo>; loaded: boolean } {
-  const q = useQuery({ queryKey: ['monitor', 'services'], queryFn: list<Service>('/api/services'), ...REFERENCE });
+  const q = useQuery({ queryKey: ['monitor', 'services'], queryFn: list<Service>('Services'), ...REFERENCE });
   return useMemo(() => {
     const services = (q.data ?? []).map((s): ServiceInfo => ({
       id: s.id, name: s.name, channel: s.channel, teamIds: s.teamIds, serviceLevelSeconds: s.serviceLevelSeconds, tmaGoalSeconds: s.tmaGoalSeconds, active: s.active,
@@ -113,17 +113,17 @@ export function useServices(): { services: ServiceInfo[]; byId: Map<string, Serv
 }
 
 export function useTeamNames(): Map<string, string> {
-  const q = useQuery({ queryKey: ['monitor', 'teams'], queryFn: list<Team>('/api/teams'), ...REFERENCE });
+  const q = useQuery({ queryKey: ['monitor', 'teams'], queryFn: list<Team>('Teams'), ...REFERENCE });
   return useMemo(() => new Map((q.data ?? []).map((t) => [t.id, t.name])), [q.data]);
 }
 
 export function usePauseReasonNames(): Map<string, string> {
-  const q = useQuery({ queryKey: ['monitor', 'pause-reasons'], queryFn: list<PauseReason>('/api/pause-reasons'), ...REFERENCE });
+  const q = useQuery({ queryKey: ['monitor', 'pause-reasons'], queryFn: list<PauseReason>('PauseReasons'), ...REFERENCE });
   return useMemo(() => new Map((q.data ?? []).map((r) => [r.id, r.name])), [q.data]);
 }
 
 /** Every classification, inactive ones too: an old conversation keeps the name it was given. */
 export function useClassificationsById(): Map<string, Classification> {
-  const q = useQuery({ queryKey: ['monitor', 'classifications'], queryFn: list<Classification>('/api/classifications'), ...REFERENCE });
+  const q = useQuery({ queryKey: ['monitor', 'classifications'], queryFn: list<Classification>('Classifications'), ...REFERENCE });
   return useMemo(() => new Map((q.data ?? []).map((c) => [c.id, c])), [q.data]);
 }

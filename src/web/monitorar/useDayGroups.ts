@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Channel } from '../../contracts/common';
 import type { MonitorarGroups, MonitorarPage, MonitorarRow, MonitorarView } from '../../contracts/monitor';
-import { ApiError, get } from '../api';
+import { ApiError, call, type Query } from '../api';
 import type { MonitorStore } from '../monitor/store';
 
 // Todos do dia and Dia anterior: the groups' counts from the server, and each group's rows in keyset
@@ -27,18 +27,15 @@ export interface GroupRows {
 
 const message = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
 
-function baseQuery(q: DayQuery): string {
-  const p = new URLSearchParams({ view: q.view, period: q.period });
-  if (q.serviceId) p.set('serviceId', q.serviceId);
-  if (q.channel) p.set('channel', q.channel);
-  return `/api/monitor/conversations?${p}`;
-}
+type BaseQuery = Query<'getMonitorConversations'>;
+const baseQuery = (q: DayQuery): BaseQuery => ({ view: q.view, period: q.period, serviceId: q.serviceId ?? undefined, channel: q.channel ?? undefined });
 
 export function useDayGroups(store: MonitorStore, q: DayQuery | null, expanded: ReadonlySet<string>) {
   const [data, setData] = useState<MonitorarGroups | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pages, setPages] = useState<Record<string, GroupRows>>({});
-  const base = q ? baseQuery(q) : null;
+  // one object per view, period and filter: the effects below start over when it changes
+  const base = useMemo(() => (q ? baseQuery(q) : null), [q?.view, q?.period, q?.serviceId, q?.channel]);
   // answers of a query the screen moved away from are dropped
   const generation = useRef(0);
   const pagesRef = useRef(pages);
@@ -46,9 +43,10 @@ export function useDayGroups(store: MonitorStore, q: DayQuery | null, expanded: 
   const dataRef = useRef(data);
   dataRef.current = data;
 
-  const loadGroups = useCallback(async (url: string, gen: number) => {
+  const loadGroups = useCallback(async (query: BaseQuery, gen: number) => {
     try {
-      const d = await get<MonitorarGroups>(url);
+      // without a group, the server answers the groups' counts
+      const d = (await call('getMonitorConversations', { query })) as MonitorarGroups;
       if (gen !== generation.current) return;
       setData(d);
       setError(null);
@@ -57,10 +55,11 @@ export function useDayGroups(store: MonitorStore, q: DayQuery | null, expanded: 
     }
   }, []);
 
-  const loadPage = useCallback(async (url: string, gen: number, key: string, after: string | null, limit = PAGE) => {
+  const loadPage = useCallback(async (query: BaseQuery, gen: number, key: string, after: string | null, limit = PAGE) => {
     setPages((p) => ({ ...p, [key]: { rows: p[key]?.rows ?? [], nextCursor: p[key]?.nextCursor ?? null, loading: true, error: null } }));
     try {
-      const page = await get<MonitorarPage>(`${url}&group=${encodeURIComponent(key)}&limit=${limit}${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+      // with a group, that group's page of rows
+      const page = (await call('getMonitorConversations', { query: { ...query, group: key, limit, after: after || undefined } })) as MonitorarPage;
       if (gen !== generation.current) return;
       setPages((p) => ({
         ...p,

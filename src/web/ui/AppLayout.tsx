@@ -5,7 +5,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterLink, Outlet, useLocation } from 'react-router-dom';
 import type { Role } from '../../contracts/common';
-import { get } from '../api';
+import { call } from '../api';
 import { useSession } from '../auth/session';
 import type { Language } from '../i18n';
 import { Logo } from './Logo';
@@ -17,6 +17,8 @@ export interface NavItem {
   label: string;
   roles: Role[];
   icon?: ReactNode;
+  /** a live count beside the label (the e-mails waiting in the filter) */
+  badge?: ReactNode;
 }
 
 export interface NavSection {
@@ -41,7 +43,7 @@ export function AppLayout({ sections }: { sections: NavSection[] }) {
   const { me, logout, changeLanguage } = useSession();
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
-  const version = useQuery({ queryKey: ['version'], queryFn: () => get<{ version: string }>('/api/version') });
+  const version = useQuery({ queryKey: ['version'], queryFn: () => call('getVersion') });
   useEffect(close, [location.pathname, close]);
 
   return (
@@ -80,7 +82,7 @@ export function AppLayout({ sections }: { sections: NavSection[] }) {
               <div key={i}>
                 {s.label && <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" mt="md" mb={4}>{s.label}</Text>}
                 {items.map((it) => (
-                  <NavLink key={it.to} component={RouterLink} to={it.to} label={it.label} leftSection={it.icon} active={location.pathname === it.to || location.pathname.startsWith(`${it.to}/`)} />
+                  <NavLink key={it.to} component={RouterLink} to={it.to} label={it.label} leftSection={it.icon} rightSection={it.badge} active={location.pathname === it.to || location.pathname.startsWith(`${it.to}/`)} />
                 ))}
               </div>
             );

@@ -9,7 +9,7 @@ import { IconPencil, IconPlus, IconPlayerPause, IconPlayerPlay, IconSearch } fro
 import { EmptyState } from './EmptyState';
 import { PageHeader } from './PageHeader';
 import { RowAction } from './RowAction';
-import { del, fieldErrors, get, issueField, issuesOf, patch, post } from '../api';
+import { fieldErrors, issueField, issuesOf, resources, type ResourceFor } from '../api';
 import { useSession } from '../auth/session';
 
 export interface Option {
@@ -90,8 +90,8 @@ export interface ColumnDef<T> {
 }
 
 interface Props<T extends { id: string; active: boolean }> {
-  /** API path, e.g. /api/pause-reasons; also the query key */
-  path: string;
+  /** the API's resource, e.g. PauseReasons (getPauseReasons, postPauseReasons…); its path is the query key */
+  resource: ResourceFor<T>;
   title: string;
   description?: string;
   columns: ColumnDef<T>[];
@@ -112,13 +112,10 @@ interface Props<T extends { id: string; active: boolean }> {
   formTitles?: { create: string; edit: string };
 }
 
-export function useList<T>(path: string, opts: { active?: boolean; q?: string } = {}) {
-  const qs = new URLSearchParams();
-  if (opts.active !== undefined) qs.set('active', String(opts.active));
-  if (opts.q) qs.set('q', opts.q);
+export function useList<T>(resource: ResourceFor<T>, opts: { active?: boolean; q?: string } = {}) {
   return useQuery({
-    queryKey: [path, opts],
-    queryFn: () => get<{ items: T[] }>(`${path}${qs.size ? '?' + qs : ''}`).then((r) => r.items),
+    queryKey: [resources.path(resource), opts],
+    queryFn: () => resources.list<T>(resource, { active: opts.active === undefined ? undefined : opts.active ? 'true' : 'false', q: opts.q || undefined }),
   });
 }
 
@@ -186,7 +183,7 @@ export function ResourcePage<T extends { id: string; active: boolean }>(props: P
   const [editing, setEditing] = useState<T | 'new' | null>(null);
   const [form, setForm] = useState<FormValues>({});
   const [error, setError] = useState<Error | null>(null);
-  const list = useList<T>(p.path, { q: q || undefined, active: showInactive ? undefined : true });
+  const list = useList<T>(p.resource, { q: q || undefined, active: showInactive ? undefined : true });
   const items = useMemo(() => (list.data ?? []).filter(p.filter ?? (() => true)), [list.data, p.filter]);
   const isNew = editing === 'new';
   const shown = p.fields.filter((f) => f.visible?.(form, !isNew) ?? true);
@@ -234,7 +231,7 @@ export function ResourcePage<T extends { id: string; active: boolean }>(props: P
         body[f.name] = fromDisplay(f, v, form);
       }
       if (p.toBody) body = p.toBody(body, { isNew, form });
-      return isNew ? post<T>(p.path, body) : patch<T>(`${p.path}/${(editing as T).id}`, body);
+      return isNew ? resources.create<T>(p.resource, body) : resources.update<T>(p.resource, (editing as T).id, body);
     },
     onSuccess: async () => {
       notifications.show({ color: 'teal', message: isNew ? t('common.created') : t('common.saved') });
@@ -245,7 +242,7 @@ export function ResourcePage<T extends { id: string; active: boolean }>(props: P
   });
 
   const toggleActive = useMutation({
-    mutationFn: (item: T) => (item.active ? del<T>(`${p.path}/${item.id}`) : patch<T>(`${p.path}/${item.id}`, { active: true })),
+    mutationFn: (item: T) => (item.active ? resources.deactivate<T>(p.resource, item.id) : resources.update<T>(p.resource, item.id, { active: true })),
     onSuccess: invalidate,
     onError: (e: Error) => notifications.show({ color: 'red', title: t('common.error'), message: e.message }),
   });

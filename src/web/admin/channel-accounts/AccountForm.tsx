@@ -4,7 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ChannelAccount, SavedChannelAccount } from '../../../contracts/admin';
 import { CHANNEL_ACCOUNT_FORMS } from '../../../contracts/channel-account-fields';
-import { issueField, issuesOf, patch, post } from '../../api';
+import { call, issueField, issuesOf, type Body } from '../../api';
 import { bodyOf, emptyValues, formOfKind, kindOf, say, valuesOf, type AccountFormValues } from './account-form-model';
 
 /** The server's issues by input: `name`, `provider`, `config.phoneNumberId`, `credentials.accessToken`. */
@@ -37,8 +37,11 @@ export function AccountForm({ account, onClose, onSaved }: {
 
   const save = useMutation({
     mutationFn: () => {
+      // the body is built from the provider's form definition (bodyOf); the server checks it and names the field
       const body = bodyOf(values, editing);
-      return editing ? patch<SavedChannelAccount>(`/api/channel-accounts/${account.id}`, body) : post<SavedChannelAccount>('/api/channel-accounts', body);
+      return editing
+        ? call('patchChannelAccountsById', { params: { id: account.id }, body: body as Body<'patchChannelAccountsById'> })
+        : call('postChannelAccounts', { body: body as Body<'postChannelAccounts'> });
     },
     onSuccess: (saved) => onSaved(saved, values.credentials),
   });

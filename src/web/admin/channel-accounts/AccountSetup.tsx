@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { IconCheck, IconCopy, IconPlugConnected } from '@tabler/icons-react';
 import type { SavedChannelAccount } from '../../../contracts/admin';
-import { post } from '../../api';
+import { call } from '../../api';
 import { accountForm, say, webhookAddress } from './account-form-model';
 
 function Copyable({ value, label, testId }: { value: string; label: string; testId: string }) {
@@ -39,7 +39,7 @@ export function AccountSetup({ account, typed, serviceNames, onClose }: {
   const form = accountForm(account.channel, account.provider);
   const hook = webhookAddress(account, window.location.origin);
   const verifyToken = typed.verifyToken?.trim();
-  const test = useMutation({ mutationFn: () => post<{ ok: boolean; message: string }>(`/api/channel-accounts/${account.id}/test`) });
+  const test = useMutation({ mutationFn: () => call('postChannelAccountsByIdTest', { params: { id: account.id } }) });
   const services = account.serviceIds.map((id) => serviceNames.get(id) ?? id).sort((a, b) => a.localeCompare(b));
 
   return (

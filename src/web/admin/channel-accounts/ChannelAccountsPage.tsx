@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { IconPencil, IconPlayerPause, IconPlayerPlay, IconPlugConnected, IconPlus } from '@tabler/icons-react';
 import type { ChannelAccount, SavedChannelAccount } from '../../../contracts/admin';
 import { accountForm } from '../../../contracts/channel-account-fields';
-import { del, patch } from '../../api';
+import { call } from '../../api';
 import { EmptyState } from '../../ui/EmptyState';
 import { PageHeader } from '../../ui/PageHeader';
 import { RowAction } from '../../ui/RowAction';
@@ -27,7 +27,7 @@ export function ChannelAccountsPage() {
   const { t, i18n } = useTranslation('admin');
   const qc = useQueryClient();
   const [showInactive, setShowInactive] = useState(false);
-  const list = useList<ChannelAccount>(PATH, { active: showInactive ? undefined : true });
+  const list = useList<ChannelAccount>('ChannelAccounts', { active: showInactive ? undefined : true });
   const services = useServices();
   const [editing, setEditing] = useState<ChannelAccount | 'new' | null>(null);
   const [setup, setSetup] = useState<{ account: SavedChannelAccount; typed: Record<string, string> } | null>(null);
@@ -39,7 +39,7 @@ export function ChannelAccountsPage() {
 
   const refresh = () => qc.invalidateQueries({ predicate: (q) => q.queryKey[0] === PATH });
   const toggle = useMutation({
-    mutationFn: (a: ChannelAccount) => (a.active ? del<ChannelAccount>(`${PATH}/${a.id}`) : patch<SavedChannelAccount>(`${PATH}/${a.id}`, { active: true })),
+    mutationFn: (a: ChannelAccount) => (a.active ? call('deleteChannelAccountsById', { params: { id: a.id } }) : call('patchChannelAccountsById', { params: { id: a.id }, body: { active: true } })),
     onSuccess: async (saved: SavedChannelAccount) => {
       await refresh();
       // reactivating sets the account up at the provider again: a failure is shown with the account

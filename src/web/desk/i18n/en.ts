@@ -143,6 +143,9 @@ export const en: typeof ptBR = {
       aFile: 'a file',
       aMessage: 'a message',
       earlierMessage: 'an earlier message',
+      inReplyTo: 'In reply to',
+      reply: 'Reply',
+      replyTo: 'Reply to the message from {{author}}: {{text}}',
       reacted: 'reacted with {{emoji}} to',
       reactionRemoved: 'removed the reaction to',
       reactionOn: 'reaction {{emoji}}',
@@ -186,6 +189,8 @@ export const en: typeof ptBR = {
       uploading: 'uploading {{name}}…',
       uploadFailed: 'The file was not attached',
       typing: 'typing…',
+      replyingTo: 'Replying to {{author}}',
+      cancelReply: 'Cancel the reply',
       window: {
         open: '{{hours}} h window: {{left}} left',
         closed: 'The {{hours}} h window is closed: only an approved template may be sent.',

@@ -141,6 +141,9 @@ export const ptBR = {
       aFile: 'um arquivo',
       aMessage: 'uma mensagem',
       earlierMessage: 'uma mensagem anterior',
+      inReplyTo: 'Em resposta a',
+      reply: 'Responder',
+      replyTo: 'Responder a mensagem de {{author}}: {{text}}',
       reacted: 'reagiu com {{emoji}} a',
       reactionRemoved: 'removeu a reação de',
       reactionOn: 'reação {{emoji}}',
@@ -184,6 +187,8 @@ export const ptBR = {
       uploading: 'enviando {{name}}…',
       uploadFailed: 'O arquivo não foi anexado',
       typing: 'digitando…',
+      replyingTo: 'Respondendo a {{author}}',
+      cancelReply: 'Cancelar a resposta',
       window: {
         open: 'janela de {{hours}} h: {{left}} restantes',
         closed: 'A janela de {{hours}} h está fechada: só um template aprovado pode ser enviado.',

@@ -21,6 +21,7 @@ export const en: typeof ptBR = {
     consultas: 'Lookup', analysis: 'Operation analysis', history: 'History',
     analysisAgents: 'Agents', analysisQueue: 'Queue', analysisOutbound: 'Active messages',
     account: 'My account', profile: 'My profile',
+    filter: 'Filter', filterEmail: 'E-mail', filterEmailPending_one: '{{count}} e-mail pending in the filter', filterEmailPending_other: '{{count}} e-mails pending in the filter',
   },
   login: {
     title: 'Sign in to Mirante', email: 'E-mail', password: 'Password', submit: 'Sign in',

@@ -21,6 +21,7 @@ export const ptBR = {
     consultas: 'Consultas', analysis: 'Análise da Operação', history: 'Histórico',
     analysisAgents: 'Atendentes', analysisQueue: 'Fila', analysisOutbound: 'Mensagens ativas',
     account: 'Minha conta', profile: 'Meu perfil',
+    filter: 'Filtro', filterEmail: 'E-mail', filterEmailPending_one: '{{count}} e-mail pendente no filtro', filterEmailPending_other: '{{count}} e-mails pendentes no filtro',
   },
   login: {
     title: 'Entrar no Mirante', email: 'E-mail', password: 'Senha', submit: 'Entrar',

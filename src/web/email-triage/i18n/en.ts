@@ -1,0 +1,46 @@
+// The `emailTriage` namespace in English (see pt-BR.ts).
+import type { ptBR } from './pt-BR';
+
+export const en: typeof ptBR = {
+  emailTriage: {
+    title: 'E-mail filter',
+    description: 'E-mails arrive here first on services with the filter on: accept them into the queue or delete them.',
+    refresh: 'Refresh list',
+    accept: 'Accept e-mail(s)',
+    discard: 'Delete e-mail(s)',
+    quantity: 'E-mails shown',
+    service: 'Service',
+    allServices: 'All e-mail services',
+    selectAll: 'Select every e-mail in the list',
+    selectOne: 'Select e-mail {{protocol}}',
+    showing: '{{shown}} of {{total}} e-mail(s) in the filter',
+    selected_one: '{{count}} selected',
+    selected_other: '{{count}} selected',
+    columns: {
+      protocol: 'Protocol', receivedAt: 'Received', from: 'From', subject: 'Subject', service: 'Service',
+      attachments: 'Attachments', actions: 'Actions',
+    },
+    noSubject: '(no subject)',
+    open: 'Open e-mail',
+    openNamed: 'Open e-mail {{protocol}}',
+    attachmentsCount_one: '{{count}} attachment',
+    attachmentsCount_other: '{{count}} attachments',
+    empty: 'No e-mail is waiting in the filter.',
+    emptyTodo: 'New e-mails of the services with the filter on show here as soon as they arrive.',
+    confirmTitle: 'Delete e-mail(s)',
+    confirmText_one: 'Delete {{count}} e-mail? It will not enter the queue and stays on record as discarded.',
+    confirmText_other: 'Delete {{count}} e-mails? They will not enter the queue and stay on record as discarded.',
+    confirm: 'Delete',
+    cancel: 'Cancel',
+    accepted_one: '{{count}} e-mail accepted into the queue.',
+    accepted_other: '{{count}} e-mails accepted into the queue.',
+    discarded_one: '{{count}} e-mail deleted.',
+    discarded_other: '{{count}} e-mails deleted.',
+    loadFailed: 'The e-mails could not be loaded: {{error}}',
+    mail: {
+      from: 'From', receivedAt: 'Received', subject: 'Subject', service: 'Service', attachments: 'Attachments',
+      loading: 'Loading the e-mail…', loadFailed: 'The e-mail could not be loaded.', gone: 'This e-mail is no longer in the filter.',
+      system: 'System', accept: 'Accept', discard: 'Delete',
+    },
+  },
+};

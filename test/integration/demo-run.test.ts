@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import { DEFAULT_DEMO_PASSWORD, seedDemo } from '../../src/engine/demo-seed.js';
+import { runDemo, type RunningDemo } from '../../src/demo/simulator.js';
+import type { Database } from '../../src/db/database.js';
+import { expectOutbound } from '../support/outbound-guard.js';
+import { Client, freshDatabase, TEST_SECRET_KEY } from '../support/test-app.js';
+
+// `npm run demo` for a few simulated hours at high speed, against the real HTTP API on a real database
+// with its background loops running (routing, timers, outbox): customers on every channel but e-mail
+// (the providers' ones through the in-process sandbox, WebChat through the widget's protocol, the API
+// channel), agents through the agent API. PUBLIC_URL is a public address, as in production: the
+// sandbox delivers Telegram's and Twilio's webhooks on loopback and signs the public URL.
+
+const SPEED = 120;
+const RUN_MS = 80_000;
+const PUBLIC_URL = 'https://mirante-demo.example.com';
+
+let db: Database;
+let drop: () => Promise<void>;
+let app: FastifyInstance;
+let url: string;
+let demo: RunningDemo;
+let supervisor: Client;
+let runStart: Date;
+let runEnd: Date;
+const lines: string[] = [];
+/** logged-in agents seen by the monitor while the demo ran */
+const online: number[] = [];
+
+beforeAll(async () => {
+  ({ db, drop } = await freshDatabase());
+  // two weeks of history: enough for last week's Indicadores, quick to write
+  await seedDemo(db, DEFAULT_DEMO_PASSWORD, { historyDays: 14 });
+  const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: TEST_SECRET_KEY, trustProxy: ['loopback'], publicUrl: PUBLIC_URL };
+  // no runtime given: the app starts its own, background loops included, on the real clock
+  app = await buildApp({ db, config });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  expectOutbound(url);
+  supervisor = new Client(url);
+  expect((await supervisor.post('/api/auth/login', { email: 'supervisor@mirante.demo', password: DEFAULT_DEMO_PASSWORD })).status).toBe(200);
+
+  runStart = new Date();
+  demo = await runDemo({ url, rate: 1.2, agents: 12, speed: SPEED, hour: 10, password: DEFAULT_DEMO_PASSWORD, log: (l) => lines.push(l), onServer: (u) => void expectOutbound(u) });
+  const until = Date.now() + RUN_MS;
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 5000));
+    const snap = await supervisor.get('/api/monitor/snapshot');
+    if (snap.status === 200) online.push(snap.body.agents.total);
+  }
+  await demo.stop();
+  runEnd = new Date();
+}, 170_000);
+
+// closing lets every request in flight finish (server/shutdown.ts): on a loaded machine that can take a while
+afterAll(async () => {
+  await app?.close();
+  await drop?.();
+}, 120_000);
+
+const sinceRun = async <T>(sql: string) => (await db.query<T>(sql, [runStart])).rows;
+
+describe('the demo at --speed', () => {
+  it('ran a few simulated hours, and Mirante refused none of the simulator\'s requests', () => {
+    const hours = ((runEnd.getTime() - runStart.getTime()) * SPEED) / 3_600_000;
+    expect(hours).toBeGreaterThan(2.5);
+    expect(demo.counters.requests).toBeGreaterThan(500);
+    expect(demo.counters.refused, lines.slice(-30).join('\n')).toEqual([]);
+    // and Mirante sent nothing the sandbox refused (a malformed send, a closed window)
+    expect(demo.counters.providerErrors).toEqual([]);
+  });
+
+  it('kept the agents online the whole time', async () => {
+    expect(online.length).toBeGreaterThan(10);
+    // all twelve signed in within the first simulated minutes, and none dropped after
+    expect(online.slice(2).every((n) => n === 12), `logged-in agents over time: ${online.join(', ')}`).toBe(true);
+    const offline = await sinceRun<{ n: number }>(`SELECT count(*)::int AS n FROM agent_state_history WHERE state = 'offline' AND started_at >= $1`);
+    expect(offline[0].n).toBe(0);
+  });
+
+  it('brought conversations to every channel\'s service but e-mail, each through the bot and the queue', async () => {
+    const rows = await sinceRun<{ name: string; channel: string; n: number; transferred: number }>(`
+      SELECT s.name, s.channel, count(DISTINCT c.id)::int AS n,
+             count(DISTINCT h.conversation_id) FILTER (WHERE h.state = 'queued' AND h.reason = 'bot_transferred')::int AS transferred
+        FROM conversations c JOIN services s ON s.id = c.service_id
+        LEFT JOIN conversation_state_history h ON h.conversation_id = c.id
+       WHERE c.created_at >= $1 GROUP BY s.name, s.channel`);
+    const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
+    const services = ['WebChat Site', 'WhatsApp Atendimento', 'WhatsApp Financeiro', 'Instagram Direct', 'Facebook Messenger', 'Telegram Suporte', 'SMS Cobrança', 'API Parceiros'];
+    for (const name of services) {
+      expect(byName[name]?.n ?? 0, `${name}: ${JSON.stringify(rows)}`).toBeGreaterThan(0);
+      // the customer answered the bot's menu (with the channel's buttons, quick replies, keys or a number) and was transferred
+      expect(byName[name]?.transferred ?? 0, `${name} bot transfers: ${JSON.stringify(rows)}`).toBeGreaterThan(0);
+    }
+    // WhatsApp the most
+    const whatsapp = rows.filter((r) => r.channel === 'whatsapp').reduce((s, r) => s + r.n, 0);
+    for (const r of rows.filter((x) => x.channel !== 'whatsapp')) expect(whatsapp).toBeGreaterThan(r.n);
+  });
+
+  it('visited the bot stage, the queue, the agents, and the agents paused', async () => {
+    const states = await sinceRun<{ state: string; n: number }>(`SELECT state, count(*)::int AS n FROM conversation_state_history WHERE started_at >= $1 GROUP BY state`);
+    const n = Object.fromEntries(states.map((s) => [s.state, s.n]));
+    expect(n.bot).toBeGreaterThan(0);
+    expect(n.queued).toBeGreaterThan(0);
+    expect(n.in_service).toBeGreaterThan(0);
+    expect((n.completed ?? 0) + (n.cancelled ?? 0)).toBeGreaterThan(0);
+    const paused = await sinceRun<{ n: number }>(`SELECT count(*)::int AS n FROM agent_state_history WHERE state = 'paused' AND started_at >= $1`);
+    expect(paused[0].n).toBeGreaterThan(0);
+    expect(demo.counters.pauses).toBeGreaterThan(0);
+  });
+
+  it('shows the monitor every channel alive today', async () => {
+    const snap = (await supervisor.get('/api/monitor/snapshot')).body;
+    const channels = new Set((snap.dayByChannel as { channel: string; total: number }[]).filter((c) => c.total > 0).map((c) => c.channel));
+    for (const c of ['webchat', 'whatsapp', 'instagram', 'facebook', 'telegram', 'sms', 'api']) expect(channels, JSON.stringify(snap.dayByChannel)).toContain(c);
+  });
+
+  it('gives non-empty Indicadores for last week from the history', async () => {
+    const tz = (await supervisor.get('/api/settings')).body.timezone as string;
+    const today = new Date(new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date()) + 'T12:00:00Z');
+    const monday = new Date(today.getTime() - (((today.getUTCDay() + 6) % 7) + 7) * 86_400_000);
+    const sunday = new Date(monday.getTime() + 6 * 86_400_000);
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    const r = await supervisor.get(`/api/indicators?from=${day(monday)}&to=${day(sunday)}`);
+    expect(r.status).toBe(200);
+    expect(r.body.byService.total.count).toBeGreaterThan(0);
+    expect(r.body.byChannel.rows.length).toBeGreaterThan(1);
+    expect(r.body.byAgent.rows.length).toBeGreaterThan(0);
+    expect(r.body.byStatus.total).toBeGreaterThan(0);
+  });
+});
