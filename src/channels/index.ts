@@ -2,6 +2,7 @@ import type { Runtime } from '../engine/runtime.js';
 import type { SecretKey } from '../engine/secrets.js';
 import { channelRegistry } from './adapter.js';
 import { apiAdapter } from './api/index.js';
+import { emailAdapter } from './email/index.js';
 import { facebookAdapter } from './facebook/index.js';
 import { instagramAdapter } from './instagram/index.js';
 import { CHANNEL_MEDIA, mediaFetcher } from './media.js';
@@ -22,6 +23,7 @@ channelRegistry.register(instagramAdapter);
 channelRegistry.register(telegramAdapter);
 channelRegistry.register(smsAdapter);
 channelRegistry.register(whatsappAdapter);
+channelRegistry.register(emailAdapter);
 
 /** Each channel plugs its outbound hook into the engine and its senders into the outbox. */
 export function registerChannels(runtime: Runtime, key: SecretKey, publicUrl?: string): void {

@@ -117,6 +117,7 @@ export const Service = z.object({
   queueTimeoutSeconds: z.number().int(),
   inactivityTimeoutSeconds: z.number().int().describe('Inativa PA: customer silent with an agent'),
   emailTriage: z.boolean().describe('e-mail filter: a supervisor accepts or discards each e-mail'),
+  emailSignature: z.string().nullable().describe('e-mail: plain text appended to every reply (after "-- ")'),
   outboundWebhookUrl: z.string().nullable().describe('API channel: where agent messages are POSTed, signed as Standard Webhooks (docs/WEBHOOKS.md)'),
   hasApiToken: z.boolean().describe('API channel: a token for the inbound endpoint was issued'),
   businessHours: BusinessHours.nullable().describe('null: always open'),
@@ -139,6 +140,7 @@ export const CreateService = z.strictObject({
   queueTimeoutSeconds: Seconds.optional(),
   inactivityTimeoutSeconds: Seconds.optional(),
   emailTriage: z.boolean().optional(),
+  emailSignature: z.string().max(2000).nullable().optional(),
   outboundWebhookUrl: z
     .url({ protocol: /^https?$/ })
     .max(2000)

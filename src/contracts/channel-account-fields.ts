@@ -18,6 +18,10 @@ export interface AccountField {
   secret: boolean;
   /** left empty, Mirante makes one (Telegram's secret token: only Mirante and Telegram need it) */
   generated?: boolean;
+  /** what the text must be beyond text: a TCP port, `true`/`false`, an e-mail address, a host name */
+  format?: 'port' | 'boolean' | 'email' | 'host';
+  /** the value used when the field is left empty (shown in the hint) */
+  defaultValue?: string;
 }
 
 export interface ProviderForm {
@@ -32,12 +36,20 @@ export interface ProviderForm {
   webhookSetByMirante?: boolean;
   /** where the admin finds these values and pastes the webhook URL */
   console: string;
+  /** Mirante reads the provider itself (an IMAP mailbox): there is no webhook URL to give it */
+  pull?: boolean;
+  /** the credentials of which at least one is needed (a password or an OAuth2 token) */
+  oneOf?: string[][];
 }
 
 const field = (key: string, required: boolean, secret: boolean, label: Words, hint: Words, generated?: boolean): AccountField => ({
   key, label, hint, required, secret, ...(generated ? { generated } : {}),
 });
-const config = (key: string, required: boolean, label: Words, hint: Words) => field(key, required, false, label, hint);
+const config = (key: string, required: boolean, label: Words, hint: Words, format?: AccountField['format'], defaultValue?: string): AccountField => ({
+  ...field(key, required, false, label, hint),
+  ...(format ? { format } : {}),
+  ...(defaultValue !== undefined ? { defaultValue } : {}),
+});
 const secret = (key: string, required: boolean, label: Words, hint: Words, generated?: boolean) => field(key, required, true, label, hint, generated);
 
 const apiBaseUrl = (defaultUrl: string) =>
@@ -162,6 +174,33 @@ export const CHANNEL_ACCOUNT_FORMS: readonly ProviderForm[] = [
     ],
     credentials: [secret('authToken', true, { en: 'Auth token', pt: 'Auth token' }, { en: 'Twilio console → Account info → Auth token: also checks each webhook\'s signature', pt: 'console da Twilio → Account info → Auth token: também confere a assinatura de cada webhook' })],
   },
+  {
+    channel: 'email',
+    provider: 'imap',
+    label: { en: 'E-mail mailbox (IMAP + SMTP)', pt: 'Caixa de e-mail (IMAP + SMTP)' },
+    console: 'https://support.google.com/mail/answer/7126229',
+    pull: true,
+    oneOf: [['imapPassword', 'imapAccessToken']],
+    config: [
+      config('imapHost', true, { en: 'IMAP server', pt: 'Servidor IMAP' }, { en: 'where the mailbox is read (imap.example.com)', pt: 'onde a caixa é lida (imap.exemplo.com.br)' }, 'host'),
+      config('imapPort', false, { en: 'IMAP port', pt: 'Porta IMAP' }, { en: 'empty: 993 with TLS, 143 without', pt: 'vazio: 993 com TLS, 143 sem' }, 'port'),
+      config('imapTls', false, { en: 'IMAP over TLS', pt: 'IMAP com TLS' }, { en: 'true (default): TLS from the start (port 993); false: STARTTLS when the server offers it', pt: 'true (padrão): TLS desde o início (porta 993); false: STARTTLS quando o servidor oferece' }, 'boolean', 'true'),
+      config('imapUser', true, { en: 'IMAP user', pt: 'Usuário IMAP' }, { en: 'usually the mailbox address', pt: 'normalmente o endereço da caixa' }),
+      config('folder', false, { en: 'Folder read', pt: 'Pasta lida' }, { en: 'the folder new e-mails arrive in (default INBOX)', pt: 'a pasta onde chegam os e-mails (padrão INBOX)' }, undefined, 'INBOX'),
+      config('sentFolder', false, { en: 'Sent folder', pt: 'Pasta de enviados' }, { en: 'a copy of each reply is appended here (default Sent; "-": keep no copy)', pt: 'uma cópia de cada resposta é gravada aqui (padrão Sent; "-" para não gravar)' }, undefined, 'Sent'),
+      config('smtpHost', true, { en: 'SMTP server', pt: 'Servidor SMTP' }, { en: 'where replies are sent (smtp.example.com)', pt: 'por onde as respostas saem (smtp.exemplo.com.br)' }, 'host'),
+      config('smtpPort', false, { en: 'SMTP port', pt: 'Porta SMTP' }, { en: 'empty: 465 with TLS, 587 without', pt: 'vazio: 465 com TLS, 587 sem' }, 'port'),
+      config('smtpSecure', false, { en: 'SMTP over TLS', pt: 'SMTP com TLS' }, { en: 'true: TLS from the start (port 465); false (default): STARTTLS when offered (port 587)', pt: 'true: TLS desde o início (porta 465); false (padrão): STARTTLS quando oferecido (porta 587)' }, 'boolean', 'false'),
+      config('smtpUser', false, { en: 'SMTP user', pt: 'Usuário SMTP' }, { en: 'empty: the IMAP user', pt: 'vazio: o usuário IMAP' }),
+      config('fromAddress', true, { en: 'From address', pt: 'Endereço do remetente' }, { en: 'the address customers see and answer to', pt: 'o endereço que os clientes veem e respondem' }, 'email'),
+      config('fromName', false, { en: 'From name', pt: 'Nome do remetente' }, { en: 'shown beside the address (Atendimento Loja)', pt: 'exibido junto ao endereço (Atendimento Loja)' }),
+    ],
+    credentials: [
+      secret('imapPassword', false, { en: 'IMAP password', pt: 'Senha IMAP' }, { en: 'the mailbox password (or an app password); or give an OAuth2 token', pt: 'a senha da caixa (ou senha de app); ou informe um token OAuth2' }),
+      secret('imapAccessToken', false, { en: 'OAuth2 access token', pt: 'Token de acesso OAuth2' }, { en: 'instead of the password (XOAUTH2: Gmail, Microsoft 365)', pt: 'em vez da senha (XOAUTH2: Gmail, Microsoft 365)' }),
+      secret('smtpPassword', false, { en: 'SMTP password', pt: 'Senha SMTP' }, { en: 'empty: the IMAP password', pt: 'vazio: a senha IMAP' }),
+    ],
+  },
 ];
 
 /** The providers of a channel (none: a channel of Mirante's own, or one whose accounts take any fields). */
@@ -171,7 +210,7 @@ export const accountForm = (channel: string, provider: string | null | undefined
   provider ? CHANNEL_ACCOUNT_FORMS.find((f) => f.channel === channel && f.provider === provider) : undefined;
 
 /** Channels whose accounts a provider calls at `/webhooks/{channel}/{accountId}`. */
-export const hasWebhook = (channel: string): boolean => providersOf(channel).length > 0;
+export const hasWebhook = (channel: string): boolean => providersOf(channel).some((f) => !f.pull);
 
 export interface FieldIssue {
   /** `provider`, `config.phoneNumberId`, `credentials.accessToken` */
@@ -219,12 +258,35 @@ export function checkAccountFields(
         issues.push({ path: `${group}.${f.key}`, message: { en: `at most ${MAX_VALUE} characters`, pt: `no máximo ${MAX_VALUE} caracteres` } });
       } else if (f.key === 'apiBaseUrl' && !isHttpUrl(v)) {
         issues.push({ path: `${group}.${f.key}`, message: { en: 'must be an http(s) URL', pt: 'deve ser uma URL http(s)' } });
+      } else if (f.format) {
+        const wrong = formatIssue(f.format, v.trim());
+        if (wrong) issues.push({ path: `${group}.${f.key}`, message: wrong });
       }
     }
   };
   check('config', form.config, config);
   check('credentials', form.credentials, credentials);
+  for (const keys of form.oneOf ?? []) {
+    const given = keys.some((k) => typeof credentials[k] === 'string' && (credentials[k] as string).trim() !== '');
+    if (!given) {
+      const names = keys.map((k) => form.credentials.find((f) => f.key === k)!.label);
+      issues.push({ path: `credentials.${keys[0]}`, message: { en: `give one of: ${names.map((n) => n.en).join(', ')}`, pt: `informe um destes: ${names.map((n) => n.pt).join(', ')}` } });
+    }
+  }
   return issues;
+}
+
+function formatIssue(format: NonNullable<AccountField['format']>, v: string): Words | null {
+  switch (format) {
+    case 'port':
+      return /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 ? null : { en: 'must be a port number (1 to 65535)', pt: 'deve ser um número de porta (1 a 65535)' };
+    case 'boolean':
+      return v === 'true' || v === 'false' ? null : { en: 'must be true or false', pt: 'deve ser true ou false' };
+    case 'email':
+      return /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/.test(v) ? null : { en: 'must be an e-mail address (name@example.com)', pt: 'deve ser um endereço de e-mail (nome@exemplo.com.br)' };
+    case 'host':
+      return /^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/.test(v) && v.length <= 253 ? null : { en: 'must be a host name or IP address, without scheme or port', pt: 'deve ser um nome de servidor ou IP, sem protocolo nem porta' };
+  }
 }
 
 function isHttpUrl(v: string): boolean {

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { CHANNEL_ACCOUNT_FORMS, checkAccountFields, hasWebhook } from './channel-account-fields.js';
 
 describe('the channel-account forms', () => {
-  it('every provider: apiBaseUrl optional in config, no key twice, a label and a hint in both languages for each field', () => {
+  it('every provider: apiBaseUrl optional in config (webhook providers), no key twice, a label and a hint in both languages for each field', () => {
     for (const form of CHANNEL_ACCOUNT_FORMS) {
       const at = `${form.channel}/${form.provider}`;
-      expect(form.config.find((f) => f.key === 'apiBaseUrl'), at).toMatchObject({ required: false, secret: false });
+      if (!form.pull) expect(form.config.find((f) => f.key === 'apiBaseUrl'), at).toMatchObject({ required: false, secret: false });
       const keys = [...form.config, ...form.credentials].map((f) => f.key);
       expect(new Set(keys).size, at).toBe(keys.length);
       expect(form.config.every((f) => !f.secret) && form.credentials.every((f) => f.secret), at).toBe(true);
@@ -20,9 +20,18 @@ describe('the channel-account forms', () => {
     for (const f of CHANNEL_ACCOUNT_FORMS.flatMap((x) => x.credentials)) if (f.generated) expect(f.required, f.key).toBe(false);
   });
 
-  it('channels with provider forms have webhooks; WebChat, e-mail and the API channel are not checked', () => {
+  it('channels with provider forms have webhooks, but a mailbox Mirante reads itself; WebChat and the API channel are not checked', () => {
     expect(['whatsapp', 'facebook', 'instagram', 'telegram', 'sms'].every(hasWebhook)).toBe(true);
     expect(['webchat', 'email', 'api'].some(hasWebhook)).toBe(false);
-    expect(checkAccountFields('email', 'imap', { anything: 1 }, {})).toEqual([]);
+    expect(checkAccountFields('webchat', 'any', { anything: 1 }, {})).toEqual([]);
+  });
+
+  it('the mailbox: ports, booleans, addresses and hosts are checked, and a password or a token is needed', () => {
+    const good = { imapHost: 'imap.loja.com.br', imapPort: '993', imapTls: 'true', imapUser: 'suporte@loja.com.br', smtpHost: 'smtp.loja.com.br', smtpPort: '587', smtpSecure: 'false', fromAddress: 'suporte@loja.com.br' };
+    expect(checkAccountFields('email', 'imap', good, { imapPassword: 'x' })).toEqual([]);
+    expect(checkAccountFields('email', 'imap', good, { imapAccessToken: 'ya29.x' })).toEqual([]);
+    const bad = checkAccountFields('email', 'imap', { ...good, imapPort: '0', smtpPort: 'abc', imapTls: 'yes', fromAddress: 'suporte', imapHost: 'imaps://imap.loja.com.br:993' }, {});
+    expect(bad.map((i) => i.path).sort()).toEqual(['config.fromAddress', 'config.imapHost', 'config.imapPort', 'config.imapTls', 'config.smtpPort', 'credentials.imapPassword']);
+    expect(bad.find((i) => i.path === 'credentials.imapPassword')!.message.pt).toMatch(/Senha IMAP, Token de acesso OAuth2/);
   });
 });

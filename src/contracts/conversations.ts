@@ -115,12 +115,21 @@ export const ConversationDetail = z.object({
  * the text as its caption; or an approved template with its parameters. Outside the customer-service
  * window only a template goes (409 window_closed).
  */
+const EmailList = z.array(z.string().trim().max(320)).max(50);
 export const SendMessageBody = z.strictObject({
   text: z.string().trim().max(4096).optional(),
-  attachmentIds: z.array(Id).max(1).optional().describe('one file per message: the desk sends one message per file'),
+  attachmentIds: z.array(Id).max(10).optional().describe('one file per message (the desk sends one message per file); an e-mail carries up to 10'),
   template: z.strictObject({ id: Id, parameters: z.array(z.string().max(1024)).max(20) }).optional(),
+  email: z.strictObject({
+    mode: z.enum(['reply', 'replyAll', 'forward']).describe('reply: to the sender; replyAll: and everyone the e-mail went to; forward: to whom `to` says'),
+    to: EmailList.optional().describe('empty or absent: as the mode says (forward needs it)'),
+    cc: EmailList.optional(),
+    bcc: EmailList.optional(),
+    subject: z.string().trim().max(998).optional().describe('absent: "Re:"/"Fwd:" and the e-mail\'s subject; the protocol tag is always put in front'),
+  }).optional().describe('e-mail conversations: how the reply goes'),
   replyToMessageId: z.number().int().positive().optional().describe('the message of this conversation this one answers (the desk’s Responder): sent with the provider’s reply context where it has one'),
-}).refine((b) => Boolean(b.text) || Boolean(b.attachmentIds?.length) || Boolean(b.template), { message: 'write a message, attach a file or pick a template', path: ['text'] })
+}).refine((b) => Boolean(b.email) || (b.attachmentIds?.length ?? 0) <= 1, { message: 'one file per message: send each file in its own message', path: ['attachmentIds'] })
+  .refine((b) => Boolean(b.text) || Boolean(b.attachmentIds?.length) || Boolean(b.template) || b.email?.mode === 'forward', { message: 'write a message, attach a file or pick a template', path: ['text'] })
   .refine((b) => !(b.template && (b.text || b.attachmentIds?.length)), { message: 'a template goes alone, without text or files', path: ['template'] });
 export const WhisperBody = z.strictObject({ text: z.string().trim().min(1).max(2000) });
 export const FinishBody = z.strictObject({

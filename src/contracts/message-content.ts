@@ -27,6 +27,8 @@ export const MESSAGE_CONTENT_TYPES = [
   'deleted',
   /** a kind Mirante cannot show: text "tipo de mensagem não suportado: <kind>", payload.unsupported */
   'unsupported',
+  /** an e-mail from the customer: text is its plain text, payload.email its headers and sanitised HTML */
+  'email',
 ] as const;
 export type MessageContentType = (typeof MESSAGE_CONTENT_TYPES)[number];
 
@@ -92,6 +94,46 @@ export const TemplatePayload = z.object({
 });
 export type TemplatePayload = z.infer<typeof TemplatePayload>;
 
+/** An e-mail address with its display name. */
+export const EmailAddress = z.object({ address: z.string(), name: z.string().nullable() });
+export type EmailAddress = z.infer<typeof EmailAddress>;
+
+/**
+ * A customer's e-mail (channels/email/): its headers and its HTML, sanitised when stored (no script,
+ * no event handler, remote images kept only in `data-remote-src`); the plain text is the message's text.
+ */
+export const EmailPayload = z.object({
+  messageId: z.string().nullable(),
+  inReplyTo: z.string().nullable(),
+  references: z.array(z.string()),
+  subject: z.string().nullable(),
+  from: EmailAddress.nullable(),
+  replyTo: z.array(EmailAddress),
+  to: z.array(EmailAddress),
+  cc: z.array(EmailAddress),
+  date: z.string().nullable(),
+  html: z.string().nullable(),
+  /** how many remote images are blocked until the agent asks ("Mostrar imagens") */
+  remoteImages: z.number().int(),
+  /** the mailbox it came to (the account's From address): a reply-all leaves it out */
+  mailbox: z.string().nullable().optional(),
+});
+export type EmailPayload = z.infer<typeof EmailPayload>;
+
+export const EMAIL_MODES = ['reply', 'replyAll', 'forward'] as const;
+
+/** An agent's e-mail as it goes out: recipients and subject resolved when it was written. */
+export const EmailOutPayload = z.object({
+  mode: z.enum(EMAIL_MODES),
+  to: z.array(z.string()),
+  cc: z.array(z.string()),
+  bcc: z.array(z.string()),
+  subject: z.string(),
+  /** Mirante's id of the customer's e-mail this one answers or forwards */
+  parentMessageId: z.number().int().nullable(),
+});
+export type EmailOutPayload = z.infer<typeof EmailOutPayload>;
+
 /** Every key the desk understands in `messages.payload`; unknown keys are kept and ignored. */
 export const MessageContentPayload = z
   .object({
@@ -103,6 +145,8 @@ export const MessageContentPayload = z
     deleted: DeletedPayload,
     unsupported: UnsupportedPayload,
     template: TemplatePayload,
+    email: EmailPayload,
+    emailOut: EmailOutPayload,
     /** a bot menu the bot sent (WebChat buttons, channel widgets) */
     options: z.array(z.object({ id: z.string(), label: z.string() })),
   })

@@ -137,6 +137,8 @@ export interface Schemas {
     inactivityTimeoutSeconds: number;
     /** e-mail filter: a supervisor accepts or discards each e-mail */
     emailTriage: boolean;
+    /** e-mail: plain text appended to every reply (after "-- ") */
+    emailSignature: string | null;
     /** API channel: where agent messages are POSTed, signed as Standard Webhooks (docs/WEBHOOKS.md) */
     outboundWebhookUrl: string | null;
     /** API channel: a token for the inbound endpoint was issued */
@@ -1748,6 +1750,7 @@ export interface Operations {
       queueTimeoutSeconds?: number;
       inactivityTimeoutSeconds?: number;
       emailTriage?: boolean;
+      emailSignature?: string | null;
       /** loopback, private and link-local targets are refused (422) unless the setting allowPrivateWebhookTargets is on */
       outboundWebhookUrl?: string | null;
       businessHours?: {
@@ -2140,11 +2143,22 @@ export interface Operations {
     query: never;
     body: {
       text?: string;
-      /** one file per message: the desk sends one message per file */
+      /** one file per message (the desk sends one message per file); an e-mail carries up to 10 */
       attachmentIds?: Array<string>;
       template?: {
         id: string;
         parameters: Array<string>;
+      };
+      /** e-mail conversations: how the reply goes */
+      email?: {
+        /** reply: to the sender; replyAll: and everyone the e-mail went to; forward: to whom `to` says */
+        mode: "reply" | "replyAll" | "forward";
+        /** empty or absent: as the mode says (forward needs it) */
+        to?: Array<string>;
+        cc?: Array<string>;
+        bcc?: Array<string>;
+        /** absent: "Re:"/"Fwd:" and the e-mail's subject; the protocol tag is always put in front */
+        subject?: string;
       };
       /** the message of this conversation this one answers (the desk’s Responder): sent with the provider’s reply context where it has one */
       replyToMessageId?: number;
@@ -2300,6 +2314,7 @@ export interface Operations {
       queueTimeoutSeconds?: number;
       inactivityTimeoutSeconds?: number;
       emailTriage?: boolean;
+      emailSignature?: string | null;
       /** loopback, private and link-local targets are refused (422) unless the setting allowPrivateWebhookTargets is on */
       outboundWebhookUrl?: string | null;
       businessHours?: {

@@ -1,3 +1,4 @@
+import { recognisedCounts } from '../channels/email/mailbox-state.js';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Runtime } from '../engine/runtime.js';
@@ -125,6 +126,13 @@ export class AppMetrics {
     routerCounter('mirante_routing_passes_total', 'routing passes run on this node', () => router.passes);
     routerCounter('mirante_routing_skipped_total', 'routing wakes that needed no pass: every queue they named had no agent with a free slot', () => router.skipped);
     routerCounter('mirante_routing_queued_read_total', "queued conversations read by routing passes (only the queues' heads, as many as the free slots)", () => router.queuedRead);
+    new Counter({
+      name: 'mirante_email_recognised_total', help: 'e-mails recognised as bounces, auto-replies or reports (never a demand), by kind, all nodes', labelNames: ['kind'], registers,
+      async collect() {
+        this.reset();
+        for (const [kind, n] of Object.entries(await recognisedCounts(engine.db))) this.inc({ kind }, n);
+      },
+    });
     new Gauge({
       name: 'mirante_event_seq', help: 'last event seq applied by this node', registers,
       collect() {

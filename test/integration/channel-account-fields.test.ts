@@ -101,9 +101,11 @@ describe('channel accounts: each provider\'s fields', () => {
     expect(pt.body.error.message).toBe('body.provider: provedor "zenvia" desconhecido para sms; conhecidos: twilio');
   });
 
-  it('without a provider, or on a channel without provider forms, the fields are free (a stand-in adapter\'s, e-mail\'s)', async () => {
+  it('without a provider the fields are free (a stand-in adapter\'s); the e-mail provider\'s are checked', async () => {
     expect((await admin.post('/api/channel-accounts', { channel: 'telegram', name: unique('Stand-in'), credentials: { appSecret: 's' } })).status).toBe(201);
-    expect((await admin.post('/api/channel-accounts', { channel: 'email', provider: 'imap', name: unique('Mail'), config: { host: 'imap.example.com', port: 993 } })).status).toBe(201);
+    const mail = await admin.post('/api/channel-accounts', { channel: 'email', provider: 'imap', name: unique('Mail'), config: { host: 'imap.example.com', port: 993 } });
+    expect(mail.status).toBe(400);
+    expect(mail.body.error.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['body.config.host', 'body.config.imapHost', 'body.config.fromAddress', 'body.credentials.imapPassword']));
   });
 });
 

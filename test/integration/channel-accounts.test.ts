@@ -70,14 +70,16 @@ describe('channel accounts: CRUD', () => {
   });
 
   it('PATCH changes the given fields and keeps the credentials when none are given', async () => {
-    // e-mail has no provider form (contracts/channel-account-fields.ts): its config and provider are free
+    // without a provider the fields are free (contracts/channel-account-fields.ts); naming the provider checks them
     const a = await createAccount({ channel: 'email', credentials: { token: 'first' }, config: { a: 1 } });
     const before = await rawCredentials(a.id);
-    const r = await admin.patch(`/api/channel-accounts/${a.id}`, { name: `${a.name} 2`, config: { b: 2 }, provider: 'imap' });
+    const r = await admin.patch(`/api/channel-accounts/${a.id}`, { name: `${a.name} 2`, config: { b: 2 } });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ id: a.id, channel: 'email', name: `${a.name} 2`, config: { b: 2 }, provider: 'imap', hasCredentials: true });
+    expect(r.body).toMatchObject({ id: a.id, channel: 'email', name: `${a.name} 2`, config: { b: 2 }, provider: null, hasCredentials: true });
     expect(await rawCredentials(a.id)).toBe(before);
-    expect((await admin.patch(`/api/channel-accounts/${a.id}`, { provider: null })).body.provider).toBeNull();
+    const checked = await admin.patch(`/api/channel-accounts/${a.id}`, { provider: 'imap' });
+    expect(checked.status).toBe(400);
+    expect(checked.body.error.issues.map((i: { path: string }) => i.path)).toContain('body.config.imapHost');
   });
 
   it('DELETE deactivates: active false, still readable, listed with ?active=false; a service keeps pointing at it', async () => {

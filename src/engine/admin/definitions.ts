@@ -121,6 +121,7 @@ export const services: ResourceDef<Service> = {
     queueTimeoutSeconds: 'queue_timeout_seconds',
     inactivityTimeoutSeconds: 'inactivity_timeout_seconds',
     emailTriage: 'email_triage',
+    emailSignature: 'email_signature',
     outboundWebhookUrl: 'outbound_webhook_url',
     businessHours: 'business_hours',
     prechatForm: 'prechat_form',
@@ -143,6 +144,7 @@ export const services: ResourceDef<Service> = {
     queueTimeoutSeconds: r.queue_timeout_seconds as number,
     inactivityTimeoutSeconds: r.inactivity_timeout_seconds as number,
     emailTriage: r.email_triage as boolean,
+    emailSignature: (r.email_signature as string | null) ?? null,
     outboundWebhookUrl: (r.outbound_webhook_url as string | null) ?? null,
     hasApiToken: Boolean(r.api_token_hash),
     businessHours: storedHours(r.business_hours),
@@ -154,6 +156,9 @@ export const services: ResourceDef<Service> = {
     const channel = (input.channel ?? existing?.channel) as string;
     if (input.emailTriage === true && !capabilitiesOf(channel).triage) {
       throw new AppError(422, 'validation_error', at('emailTriage', { en: 'only e-mail services have the e-mail filter', pt: 'só serviços de e-mail têm o filtro de e-mail' }), { field: 'emailTriage' });
+    }
+    if (typeof input.emailSignature === 'string' && input.emailSignature.trim() && capabilitiesOf(channel).workload !== 'email') {
+      throw new AppError(422, 'validation_error', at('emailSignature', { en: 'only e-mail services have a signature', pt: 'só serviços de e-mail têm assinatura' }), { field: 'emailSignature' });
     }
     // a flow that would trap a customer is refused (422 listing its problems)
     if (input.botFlow) await assertValidFlow(tx, channel, input.botFlow);

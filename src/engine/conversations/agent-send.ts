@@ -10,6 +10,7 @@ import { REPLY_QUOTE_CHARS } from '../../contracts/message-content.js';
 import { addMessage, emitConversation, lockConversation } from './lifecycle.js';
 import { loadConversation } from './present.js';
 import { fillTemplate, templateParameterCount } from '../../shared/template-text.js';
+import { resolveAgentEmail, type AgentEmailInput } from './agent-email.js';
 
 // What an agent sends to the customer: text, one file (with the text as its caption), or an approved
 // template. One file per message, because most channels carry one file per provider message with
@@ -22,6 +23,8 @@ export interface AgentMessageInput {
   attachmentIds?: string[];
   /** an approved template (templates.provider_template) with its {{n}} parameters, in order */
   template?: { id: string; parameters: string[] };
+  /** e-mail conversations: reply, reply-all or forward, and its recipients and subject (agent-email.ts) */
+  email?: AgentEmailInput;
   /** a message of this conversation this one answers (the desk's "Responder") */
   replyToMessageId?: number;
 }
@@ -82,7 +85,20 @@ export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: s
         authorType: 'agent', authorId: actor.id, body: fillTemplate(t.body, parameters), contentType: 'template',
         payload: { template: { name: t.provider_template, language: t.language, parameters }, ...context },
       });
+    } else if (capabilitiesOf(c.channel).threading) {
+      // an e-mail: text and up to 10 files in one message, to the recipients resolved now
+      const files = await agentUploads(u, actor, c, input.attachmentIds ?? [], 10);
+      // a forward may go without a word of the agent's: the forwarded e-mail is the content
+      if (!text && !files.length && input.email?.mode !== 'forward') throw new AppError(400, 'validation_error', at('text', { en: 'write a message or attach a file', pt: 'escreva uma mensagem ou anexe um arquivo' }));
+      const emailOut = await resolveAgentEmail(u, c, input.email);
+      message = await addMessage(engine, u, c, {
+        authorType: 'agent', authorId: actor.id, body: text, contentType: 'email',
+        attachments: files.length ? files.map((f) => ({ status: 'stored', id: f.id, media: mediaKindOf(f.type), name: f.name, type: f.type, size: f.size })) : null,
+        payload: { emailOut, ...context },
+      });
+      await linkAttachments(u.tx, files.map((f) => f.id), c.id, message.id);
     } else {
+      if (input.email) throw new AppError(422, 'validation_error', at('email', { en: `the ${c.channel} channel is not e-mail`, pt: `o canal ${c.channel} não é e-mail` }));
       if (windowClosed(c.window ?? agentWindowOf(c.channel, c.lastCustomerMessageAt), u.now)) throw windowClosedError(c);
       const files = await agentUploads(u, actor, c, input.attachmentIds ?? []);
       if (!text && !files.length) throw new AppError(400, 'validation_error', at('text', { en: 'write a message or attach a file', pt: 'escreva uma mensagem ou anexe um arquivo' }));
@@ -147,21 +163,27 @@ async function loadApprovedTemplate(u: UnitOfWork, c: ConversationView, id: stri
 }
 
 /** The agent's own uploads in this conversation, not sent yet; at most one per message. */
-async function agentUploads(u: UnitOfWork, actor: Actor, c: ConversationView, ids: readonly string[]): Promise<AttachmentMeta[]> {
+async function agentUploads(u: UnitOfWork, actor: Actor, c: ConversationView, ids: readonly string[], most = 1): Promise<AttachmentMeta[]> {
   if (!ids.length) return [];
-  if (ids.length > 1) throw new AppError(422, 'validation_error', at('attachmentIds', { en: 'one file per message: send each file in its own message', pt: 'um arquivo por mensagem: envie cada arquivo numa mensagem' }));
+  if (ids.length > most) {
+    throw new AppError(422, 'validation_error', at('attachmentIds', most === 1
+      ? { en: 'one file per message: send each file in its own message', pt: 'um arquivo por mensagem: envie cada arquivo numa mensagem' }
+      : { en: `at most ${most} files per message`, pt: `no máximo ${most} arquivos por mensagem` }));
+  }
+  const unique = [...new Set(ids)];
   const { rows } = await u.tx.query<{ id: string; name: string; content_type: string; size: number }>(
     `SELECT id, name, content_type, size FROM attachments
-      WHERE id = $1::uuid AND uploaded_by = $2 AND service_id = $3 AND message_id IS NULL`,
-    [ids[0], actor.id, c.serviceId],
+      WHERE id = ANY($1::uuid[]) AND uploaded_by = $2 AND service_id = $3 AND message_id IS NULL`,
+    [unique, actor.id, c.serviceId],
   );
-  if (!rows[0]) {
+  if (rows.length !== unique.length) {
     throw new AppError(422, 'unknown_reference', at('attachmentIds', {
       en: 'not your upload in this conversation, already sent, or deleted for not being sent within the hour: attach it again',
       pt: 'arquivo que não é seu neste atendimento, já enviado, ou apagado por não ter sido enviado em uma hora: anexe-o de novo',
     }));
   }
-  return rows.map((r) => ({ id: r.id, name: r.name, type: r.content_type, size: r.size }));
+  const byId = new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, type: r.content_type, size: r.size }]));
+  return unique.map((id) => byId.get(id)!);
 }
 
 /** May this actor upload a file for this conversation now (read only: the upload checks again)? */

@@ -175,7 +175,8 @@ export async function planBatch(engine: Engine, u: UnitOfWork, ms: InboundMessag
       groups.set(key, g);
     }
     g.items.push(i);
-    const simple = !m.option && !m.attachmentIds?.length && !(contact && m.contact.name && contact.name === null) && !(!contact && joinsByPhone(i));
+    // a threading channel (e-mail) finds its conversation by the thread: the one-message command
+    const simple = !capabilitiesOf(m.channel).threading && !m.option && !m.attachmentIds?.length && !(contact && m.contact.name && contact.name === null) && !(!contact && joinsByPhone(i));
     const fast = !!s && s.active && simple && (open ? open.state === 'queued' || open.state === 'in_service' : opensQueued(s));
     if (!fast) g.slow = true;
   }

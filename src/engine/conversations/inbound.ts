@@ -16,6 +16,7 @@ import { addMessage, emitConversation } from './lifecycle.js';
 import { closeLeftMessage, loadService, openConversation, type ServiceRow } from './open.js';
 import { CONVERSATION_SELECT, presentConversation } from './present.js';
 import { capabilitiesOf } from '../../contracts/channel-capabilities.js';
+import { continuationNote, findThread, type ThreadHints } from './thread.js';
 
 export interface InboundMessage {
   serviceId: string;
@@ -37,6 +38,8 @@ export interface InboundMessage {
    */
   optionOrText?: boolean;
   payload?: Record<string, unknown> | null;
+  /** a threading channel's (e-mail) references and subject: which conversation it answers (thread.ts) */
+  thread?: ThreadHints | null;
 }
 
 export interface InboundResult {
@@ -161,11 +164,16 @@ async function receiveInboundIn(engine: Engine, u: UnitOfWork, m: InboundMessage
   }
   const s = await activeService(u, m.serviceId);
   const contactId = await findOrCreateContact(u, m.channel, m.contact);
-  const open = await findOpenConversation(u, contactId, s.id);
+  // e-mail: the thread decides (a new thread is a new demand), not the contact's latest conversation
+  const thread = capabilitiesOf(m.channel).threading ? await findThread(u, contactId, s.id, m.thread ?? { references: [], subject: m.subject ?? null }) : null;
+  const open = thread ? thread.open : await findOpenConversation(u, contactId, s.id);
   if (m.option && open?.state !== 'bot' && m.optionOrText) m = { ...m, option: null };
   if (m.option && open?.state !== 'bot') throw new AppError(409, 'not_in_bot', at('option', { en: 'the conversation is not in the bot any more', pt: 'a conversa não está mais no pré-atendimento' }), { currentState: open?.state ?? 'none' });
   const opened = open ? null : await openConversation(engine, u, s, contactId, m.subject ?? null);
   let c = open ?? opened!.conversation;
+  if (opened && thread?.previous) {
+    await addMessage(engine, u, c, { authorType: 'system', body: continuationNote(thread.previous.protocol), payload: { previousConversation: thread.previous } });
+  }
   // the service the conversation is on now (a bot or an agent may have moved it)
   const current = c.serviceId === s.id ? s : ((await loadService(u.tx, c.serviceId)) ?? s);
   const label = m.option ? await pressedLabel(u, c, current, m.option) : null;

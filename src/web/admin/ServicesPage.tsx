@@ -6,7 +6,7 @@ import { useSession } from '../auth/session';
 import { RowAction } from '../ui/RowAction';
 import { ResourcePage, type FormValues } from '../ui/ResourcePage';
 import { Tag } from './Tag';
-import { hasWebhook } from '../../contracts/channel-account-fields';
+import { providersOf } from '../../contracts/channel-account-fields';
 import { channelOptions, formatSeconds, namesOf, pickOptions, useChannelAccounts, useTeams, withChosen } from './lookups';
 
 const isEmail = (form: FormValues) => form.channel === 'email';
@@ -75,7 +75,7 @@ export function ServicesPage() {
           type: 'select',
           nullable: true,
           placeholder: t('services.noChannelAccount'),
-          visible: (form) => hasWebhook(String(form.channel ?? '')),
+          visible: (form) => providersOf(String(form.channel ?? '')).length > 0,
           options: (form) => withChosen(
             pickOptions(accounts.items, (a) => a.name, (a) => a.channel === form.channel),
             form.channelAccountId ? [form.channelAccountId as string] : [],
@@ -107,6 +107,7 @@ export function ServicesPage() {
         { name: 'queueTimeoutSeconds', label: t('services.queueTimeout'), type: 'number', min: 0.5, scale: 60, unit: min, description: t('services.queueTimeoutHelp') },
         { name: 'inactivityTimeoutSeconds', label: t('services.inactivityTimeout'), type: 'number', min: 0.5, scale: 60, unit: min, description: t('services.inactivityTimeoutHelp') },
         { name: 'emailTriage', label: t('services.emailTriage'), type: 'boolean', description: t('services.emailTriageHelp'), visible: isEmail },
+        { name: 'emailSignature', label: t('services.emailSignature'), type: 'textarea', description: t('services.emailSignatureHelp'), visible: isEmail },
       ]}
       defaults={{
         teamIds: [],

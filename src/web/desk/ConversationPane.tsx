@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useSession } from '../auth/session';
 import { ChannelIcon } from './ChannelIcon';
 import { Composer } from './Composer';
+import { EmailComposer } from './EmailComposer';
 import { useWindow, WindowNotice } from './CustomerWindow';
 import { CustomerTyping } from './CustomerTyping';
 import { TemplatePicker } from './TemplatePicker';
@@ -151,6 +152,14 @@ export const ConversationPane = forwardRef<HTMLTextAreaElement, Props>(function 
         {open && win && <WindowNotice win={win} templates={caps.templates} />}
         {open && win?.closed ? (
           caps.templates ? <TemplatePicker view={v} onSend={(id, params) => store.sendTemplate(v.id, id, params)} /> : null
+        ) : open && caps.threading ? (
+          <EmailComposer
+            key={v.id}
+            protocol={v.protocol}
+            subject={v.subject ?? null}
+            messages={c.messages}
+            onSend={(text, files, email) => store.sendEmail(v.id, text, files, email)}
+          />
         ) : open ? (
           <>
           {replyTo && (

@@ -5,6 +5,9 @@ import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../contracts/conversations';
 import { AttachmentEntry, attachmentKind, readMessagePayload, type MessageContentPayload } from '../../contracts/message-content';
 import classes from './desk.module.css';
+import { EmailMessage, SentEmail } from './EmailMessage';
+import { useSession } from '../auth/session';
+import { fullDateTime } from './format';
 
 // What a message shows besides its author and time, by its kind (contracts/message-content.ts): its
 // files inline, a place, contact cards, the message it answers, a reaction, an edit or a deletion.
@@ -151,7 +154,8 @@ function quotedOf(r: NonNullable<MessageContentPayload['replyTo']>, byId: Readon
 
 /** The body of one bubble: quote, text, files, place, contacts, and the marks other messages put on it. */
 export function MessageContent({ m, byExternalId, byId, marks }: Props) {
-  const { t } = useTranslation('desk');
+  const { t, i18n } = useTranslation('desk');
+  const { settings } = useSession();
   const p = readMessagePayload(m.payload);
   const files = (m.attachments ?? []).map((a) => AttachmentEntry.safeParse(a)).flatMap((r) => (r.success ? [r.data] : []));
   const mark = m.externalId ? marks.get(m.externalId) : undefined;
@@ -179,8 +183,8 @@ export function MessageContent({ m, byExternalId, byId, marks }: Props) {
       </Text>
     );
   }
-  // a location's or contacts' text repeats what the card shows
-  const showText = Boolean(m.body) && !p.location && !p.contacts;
+  // a location's or contacts' text repeats what the card shows; an e-mail shows its own
+  const showText = Boolean(m.body) && !p.location && !p.contacts && !p.email && !p.emailOut;
   return (
     <>
       {p.replyTo && (
@@ -194,6 +198,8 @@ export function MessageContent({ m, byExternalId, byId, marks }: Props) {
           {t('desk.content.template', { name: p.template.name })}
         </Badge>
       )}
+      {p.email && <EmailMessage email={p.email} text={m.body} formatDate={(iso) => fullDateTime(iso, settings.timezone, i18n.language)} />}
+      {p.emailOut && <SentEmail out={p.emailOut} text={m.body} />}
       {showText && <span className={mark?.deleted ? classes.struck : undefined}>{m.body}</span>}
       {files.length > 0 && (
         <div className={classes.attachments}>

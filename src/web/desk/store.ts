@@ -461,6 +461,13 @@ export class DeskStore {
     }
   }
 
+  /** An e-mail: its files uploaded, then one message with the text, the files and how it goes. */
+  async sendEmail(id: string, text: string, files: readonly File[], email: { mode: 'reply' | 'replyAll' | 'forward'; to: string[]; cc: string[]; bcc: string[]; subject?: string }): Promise<void> {
+    const attachmentIds: string[] = [];
+    for (const file of files) attachmentIds.push((await upload('postConversationsByIdAttachments', { params: { id } }, file)).id);
+    this.applyMessage(await call('postConversationsByIdMessages', { params: { id }, body: { text, attachmentIds, email } }));
+  }
+
   /** An approved template (outside the customer-service window, the only thing that goes). */
   async sendTemplate(id: string, templateId: string, parameters: string[]): Promise<void> {
     this.applyMessage(await call('postConversationsByIdMessages', { params: { id }, body: { template: { id: templateId, parameters } } }));

@@ -48,12 +48,13 @@ export function AccountSetup({ account, typed, serviceNames, onClose }: {
         {account.warnings?.map((w) => (
           <Alert key={w.code} color="orange" role="alert" title={t('channelAccounts.warnings')}>{w.message}</Alert>
         ))}
-        <Stack gap={4}>
+        {/* a mailbox is read by Mirante itself: no address to give the provider */}
+        {!form?.pull && <Stack gap={4}>
           <Text fw={600} size="sm">{t('channelAccounts.webhookUrl')}</Text>
           <Text size="xs" c="dimmed">{form?.webhookSetByMirante ? t('channelAccounts.webhookAutomatic') : t('channelAccounts.webhookHelp')}</Text>
           <Copyable value={hook.url} label={t('channelAccounts.copyUrl')} testId="webhook-url" />
           {hook.fromBrowser && <Alert color="yellow" data-testid="no-public-url">{t('channelAccounts.noPublicUrl')}</Alert>}
-        </Stack>
+        </Stack>}
         {form?.verifyToken && (
           <Stack gap={4}>
             <Text fw={600} size="sm">{t('channelAccounts.verifyToken')}</Text>

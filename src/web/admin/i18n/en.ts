@@ -111,6 +111,8 @@ export const en: typeof ptBR = {
     inactivityTimeoutHelp: 'Customer silent while with an agent: the conversation ends as Inactive in service.',
     emailTriage: 'Enable the e-mail filter',
     emailTriageHelp: 'Each e-mail waits in the initial filter until a supervisor accepts or discards it.',
+    emailSignature: 'E-mail signature',
+    emailSignatureHelp: 'Plain text at the end of every e-mail reply (after "-- ").',
     key: 'Public key',
     copy: 'Copy key',
     copied: 'Key copied',

@@ -110,6 +110,8 @@ export const ptBR = {
     inactivityTimeoutHelp: 'Cliente sem enviar nada durante o atendimento com o agente: a conversa termina como Inativa PA.',
     emailTriage: 'Habilitar filtro de e-mail',
     emailTriageHelp: 'Cada e-mail aguarda no filtro inicial até um supervisor aceitar ou descartar.',
+    emailSignature: 'Assinatura do e-mail',
+    emailSignatureHelp: 'Texto simples ao fim de cada resposta por e-mail (após "-- ").',
     key: 'Chave pública',
     copy: 'Copiar chave',
     copied: 'Chave copiada',
