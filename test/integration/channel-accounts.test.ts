@@ -215,7 +215,10 @@ describe('channel accounts: errors and access', () => {
     const doc = (await t.anonymous().get('/api/openapi.json')).body;
     expect(doc.paths).toHaveProperty(['/api/channel-accounts']);
     expect(doc.paths).toHaveProperty(['/api/channel-accounts/{id}']);
-    const response = JSON.stringify(doc.paths['/api/channel-accounts/{id}'].get.responses['200']);
+    // the answer is the shared ChannelAccount component
+    const ref: string = doc.paths['/api/channel-accounts/{id}'].get.responses['200'].content['application/json'].schema.$ref;
+    expect(ref).toBe('#/components/schemas/ChannelAccount');
+    const response = JSON.stringify(doc.components.schemas.ChannelAccount);
     expect(response).toContain('hasCredentials');
     expect(response).not.toContain('"credentials"');
   });
