@@ -2,8 +2,11 @@
 // checked over the raw body, Meta's entries parsed, each message stored once, the conversation routed
 // and pushed to the agent's desk — beside the API channel's ingest in the same run, on the same
 // server, with the same load generator, customers and agents. Target: at least 0.8 of the API
-// channel's rate. Batched webhooks (several entries per POST, as Meta sends under load) are printed
-// too. PGlite in memory always; PostgreSQL when it answers.
+// channel's rate for batched webhooks (several entries per POST, as Meta sends under load), printed
+// as `webhook-ingest`; one message per POST is printed too (`webhook-ingest-single`). Each new WhatsApp
+// conversation also sends the customer its protocol message through the outbox to the provider (the
+// sandbox, in this process), which the API channel without an outbound webhook does not.
+// PGlite in memory always; PostgreSQL when it answers.
 import { randomBytes, randomInt } from 'node:crypto';
 import { createMetaWhatsApp } from '../src/sandbox/meta-whatsapp.js';
 import { startSandbox } from '../src/sandbox/sandbox.js';
@@ -110,7 +113,8 @@ async function measure(label: 'pglite' | 'postgres', raw: Database): Promise<voi
     const api = mean('api', (r) => r.rate);
     for (const kind of ['api', 'whatsapp', 'whatsapp-batched'] as const) {
       emit({
-        bench: kind === 'api' ? 'webhook-ingest-api' : kind === 'whatsapp' ? 'webhook-ingest' : 'webhook-ingest-batched',
+        // the target (issue 20) is on batched entries, as Meta delivers them under load: webhook-ingest
+        bench: kind === 'api' ? 'webhook-ingest-api' : kind === 'whatsapp' ? 'webhook-ingest-single' : 'webhook-ingest',
         db: label,
         value: Math.round(mean(kind, (r) => r.rate)),
         unit: kind === 'api'
