@@ -5,7 +5,7 @@ import { channelRegistry } from './index.js';
 
 describe('channel adapters', () => {
   it('every built adapter declares the capabilities the engine reads for its channel', () => {
-    expect(channelRegistry.all().map((a) => a.channel).sort()).toEqual(['api', 'facebook', 'instagram', 'sms', 'telegram', 'webchat', 'whatsapp']);
+    expect(channelRegistry.all().map((a) => a.channel).sort()).toEqual(['api', 'email', 'facebook', 'instagram', 'sms', 'telegram', 'webchat', 'whatsapp']);
     for (const a of channelRegistry.all()) expect(a.capabilities).toBe(CHANNEL_CAPABILITIES[a.channel]);
   });
 

@@ -25,8 +25,9 @@ describe('the channel-account form', () => {
   });
 
   it('an account without a provider form is edited by name and state only: its config is not rewritten as text', () => {
-    const email = { ...account, channel: 'email' as const, provider: 'imap', config: { port: 993 } };
-    expect(bodyOf({ ...valuesOf(email), name: 'Caixa' }, true)).toEqual({ name: 'Caixa', active: true });
+    // a provider this build has no form for (a stand-in adapter's, or one a newer version wrote)
+    const other = { ...account, channel: 'telegram' as const, provider: 'bridge', config: { port: 993 } };
+    expect(bodyOf({ ...valuesOf(other), name: 'Caixa' }, true)).toEqual({ name: 'Caixa', active: true });
   });
 
   it('the webhook URL: the server\'s (PUBLIC_URL) when it has one, else the page\'s origin, flagged', () => {
