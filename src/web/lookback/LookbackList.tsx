@@ -1,9 +1,14 @@
 import { useMemo, useState } from 'react';
 import { Alert, Button, Center, Group, Loader, Modal, Paper, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconArrowBackUp, IconUserPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { channelsOfFamily } from '../../contracts/channel-capabilities';
 import type { LookbackRow, LookbackView } from '../../contracts/lookback';
+import { ApiError } from '../api';
+import { useSession } from '../auth/session';
 import { StoreContext } from '../monitor/actions';
+import { AllocateModal } from '../monitor/AllocateModal';
 import { ConversationModal } from '../monitor/ConversationModal';
 import { ConversationRecord } from '../monitor/ConversationRecord';
 import { useConversationDetail, useMonitorStore } from '../monitor/useMonitor';
@@ -28,6 +33,13 @@ function RecordModal({ store, row, onClose }: { store: MonitorStore; row: Lookba
   );
 }
 
+/** The server's refusal, the conversations it names by id shown by their Nr.Ocorr. */
+const refusal = (err: unknown, rows: readonly LookbackRow[]) =>
+  rows.reduce((msg, r) => msg.split(r.id).join(r.protocol), err instanceof ApiError ? err.message : String(err));
+
+/** Alocar responsável / Retornar para grupo do serviço: e-mails waiting in the queue (seed: "Em Espera"). */
+const allocatable = (r: LookbackRow) => r.channel === 'email' && r.state === 'queued';
+
 /**
  * A looking-back list: its filters in the URL, the seed's columns, the total, "Carregar mais" by
  * keyset, the exports; a row opens the conversation (the monitor's modal), Nr.Ocorr the Ficha.
@@ -45,6 +57,44 @@ export function LookbackList({ view, actions = false }: { view: LookbackView; ac
   const first = pages.data?.pages[0];
   const fmt = (n: number) => n.toLocaleString(i18n.language);
   const serviceChannels = useMemo(() => (view === 'all' ? null : channelsOfFamily(view)), [view]);
+  // Consultas → E-mail: supervisors and admins allocate the queued e-mails they select, or return them
+  const { me } = useSession();
+  const canAllocate = view === 'email' && me.role !== 'agent';
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [selectedFor, setSelectedFor] = useState(query);
+  if (selectedFor !== query) {
+    setSelectedFor(query);
+    setSelected(new Set());
+  }
+  const [allocating, setAllocating] = useState<LookbackRow[] | null>(null);
+  const [returning, setReturning] = useState(false);
+  const chosen = rows.filter((r) => allocatable(r) && selected.has(r.id));
+  // returning unpins an allocated e-mail: the others of the selection are already the group's
+  const returnable = chosen.filter((r) => r.preferredAgentId !== null);
+  const toggle = (ids: string[], on: boolean) => setSelected((prev) => {
+    const next = new Set(prev);
+    for (const id of ids) {
+      if (on) next.add(id);
+      else next.delete(id);
+    }
+    return next;
+  });
+  const afterAction = () => {
+    setSelected(new Set());
+    void pages.refetch();
+  };
+  const returnChosen = async () => {
+    setReturning(true);
+    try {
+      await store.returnManyToQueue(returnable.map((r) => r.id));
+      notifications.show({ color: 'teal', message: t('lookback.selection.returned', { count: returnable.length }) });
+      afterAction();
+    } catch (err) {
+      notifications.show({ color: 'red', message: refusal(err, rows), autoClose: false });
+    } finally {
+      setReturning(false);
+    }
+  };
 
   return (
     <StoreContext.Provider value={store}>
@@ -68,6 +118,18 @@ export function LookbackList({ view, actions = false }: { view: LookbackView; ac
           <Text c="dimmed" ta="center" py="xl" data-testid="lookback-empty">{t('lookback.empty')}</Text>
         ) : (
           <Stack gap="xs">
+            {canAllocate && (
+              <Group gap="sm" wrap="wrap" data-testid="lookback-selection">
+                <Text size="sm" data-testid="lookback-selected">{t('lookback.selection.count', { count: chosen.length })}</Text>
+                <Button size="xs" leftSection={<IconUserPlus size={16} />} disabled={!chosen.length} onClick={() => setAllocating(chosen)} data-testid="lookback-allocate">
+                  {t('lookback.selection.allocate')}
+                </Button>
+                <Button size="xs" variant="default" leftSection={<IconArrowBackUp size={16} />} disabled={!returnable.length} loading={returning} onClick={() => void returnChosen()} data-testid="lookback-return">
+                  {t('lookback.selection.return')}
+                </Button>
+                {!rows.some(allocatable) && <Text size="xs" c="dimmed">{t('lookback.selection.hint')}</Text>}
+              </Group>
+            )}
             <LookbackTable
               view={view}
               rows={rows}
@@ -77,6 +139,7 @@ export function LookbackList({ view, actions = false }: { view: LookbackView; ac
               onOpenConversation={setConversation}
               onOpenRecord={(id) => setRecord(rows.find((r) => r.id === id) ?? null)}
               actions={actions}
+              selection={canAllocate ? { selectable: allocatable, selected, onToggle: toggle } : undefined}
             />
             <Group justify="space-between">
               <Text size="xs" c="dimmed">{first && t('lookback.shown', { shown: fmt(rows.length), total: fmt(first.total) })}</Text>
@@ -91,6 +154,7 @@ export function LookbackList({ view, actions = false }: { view: LookbackView; ac
       </Paper>
       <ConversationModal id={conversation} chat={false} onClose={() => setConversation(null)} />
       <RecordModal store={store} row={record} onClose={() => setRecord(null)} />
+      {canAllocate && <AllocateModal c={allocating} onClose={() => setAllocating(null)} onDone={afterAction} />}
     </StoreContext.Provider>
   );
 }

@@ -7,11 +7,15 @@ import { ApiError } from '../api';
 import { useStore } from './actions';
 import { useMonitorStateWhile, useServices } from './useMonitor';
 
+/** What the modal reads of a conversation: the monitor's view or a Consultas row both have it. */
+export type Allocatable = Pick<ConversationView, 'id' | 'serviceId' | 'protocol' | 'contactName'>;
+
 /**
  * Alocar responsável: queued conversations (one, or a selection of e-mails) go first to the chosen
  * agent; the agent field lists the agents of the departments of every selected conversation's service.
+ * Início's lists and Consultas → E-mail open it.
  */
-export function AllocateModal({ c, onClose, onDone }: { c: ConversationView | ConversationView[] | null; onClose(): void; onDone?(): void }) {
+export function AllocateModal({ c, onClose, onDone }: { c: Allocatable | Allocatable[] | null; onClose(): void; onDone?(): void }) {
   const { t } = useTranslation('monitor');
   const store = useStore();
   const list = c === null ? [] : Array.isArray(c) ? c : [c];
