@@ -14,6 +14,7 @@ describeBrowser('Consultas → E-mail: Alocar Responsável', () => {
   let page: Page;
   let errors: string[];
   let ana: { id: string; name: string };
+  let bruno: { email: string; password: string };
   const protocols = new Map<string, string>();
   const stateOf = async (subject: string) => (await server.db.query<{ state: string; priority: string; preferred_agent_id: string | null }>(
     'SELECT state, priority, preferred_agent_id FROM conversations WHERE protocol = $1', [protocols.get(subject)])).rows[0];
@@ -26,7 +27,7 @@ describeBrowser('Consultas → E-mail: Alocar Responsável', () => {
     const team = await createTeam(admin, { name: unique('Ouvidoria'), maxEmail: 5 });
     const mail = await createService(admin, { name: 'Ouvidoria E-mail', channel: 'email', teamIds: [team.id] });
     ana = await createUser(admin, { name: 'Ana Lima', agentEnabled: true, teamIds: [team.id] });
-    await createUser(admin, { name: 'Bruno Reis', agentEnabled: true, teamIds: [team.id] });
+    bruno = await createUser(admin, { name: 'Bruno Reis', agentEnabled: true, teamIds: [team.id] });
     // an agent of another department: never offered for this service's e-mails
     const other = await createTeam(admin, { name: unique('Vendas') });
     await createUser(admin, { name: 'Carla Outra', agentEnabled: true, teamIds: [other.id] });
@@ -62,7 +63,7 @@ describeBrowser('Consultas → E-mail: Alocar Responsável', () => {
     expect(await page.getByTestId('lookback-selected').textContent()).toBe('2 e-mails selecionados');
     // none allocated yet: nothing to return
     expect(await page.getByTestId('lookback-return').isDisabled()).toBe(true);
-    expect(await checkScreen(page, 'consultas-email-selection', { screenshotAt: [1440], restore: { width: 1440, height: 900 } })).toEqual([]);
+    expect(await checkScreen(page, 'consultas-email-selection', { screenshotAt: [390], restore: { width: 1440, height: 900 } })).toEqual([]);
 
     await page.getByTestId('lookback-allocate').click();
     const modal = page.getByTestId('allocate-modal');
@@ -91,6 +92,23 @@ describeBrowser('Consultas → E-mail: Alocar Responsável', () => {
     expect(await rowOf('Pedido 1').getByTestId('allocated-agent').textContent()).toBe('Ana Lima');
     expect(await page.getByTestId('lookback-selected').textContent()).toBe('Nenhum e-mail selecionado');
     await screenshot(page, 'consultas-email-returned');
-    expect(errors).toEqual([]);
+
+    // a stale selection: Bruno logs in and takes Pedido 3 while the list still shows it waiting; the
+    // refusal names it by its Nr.Ocorr and nothing changes (all or nothing: Pedido 1 stays Ana's)
+    await rowOf('Pedido 1').getByTestId('select-row').check();
+    await rowOf('Pedido 3').getByTestId('select-row').check();
+    const desk = new Client(server.url);
+    await desk.post('/api/auth/login', { email: bruno.email, password: bruno.password });
+    expect((await desk.post('/api/agent/login')).status).toBe(200);
+    await expect.poll(async () => (await stateOf('Pedido 3')).state, { timeout: 10_000 }).toBe('in_service');
+    await page.getByTestId('lookback-allocate').click();
+    await modal.getByTestId('allocate-agent').click();
+    await page.getByRole('option', { name: /^Bruno Reis/ }).click();
+    await modal.getByTestId('allocate-confirm').click();
+    await expect.poll(() => modal.getByTestId('allocate-error').textContent()).toBe(`não estão mais aguardando em fila: ${protocols.get('Pedido 3')} (em andamento)`);
+    await screenshot(page, 'consultas-email-refused', { fullPage: false });
+    expect((await stateOf('Pedido 3')).preferred_agent_id).toBeNull();
+    expect(await stateOf('Pedido 1')).toEqual({ state: 'queued', priority: 'manual', preferred_agent_id: ana.id });
+    expect(errors.filter((e) => !/409/.test(e))).toEqual([]);
   });
 });

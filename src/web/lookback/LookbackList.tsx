@@ -5,10 +5,9 @@ import { IconArrowBackUp, IconUserPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { channelsOfFamily } from '../../contracts/channel-capabilities';
 import type { LookbackRow, LookbackView } from '../../contracts/lookback';
-import { ApiError } from '../api';
 import { useSession } from '../auth/session';
 import { StoreContext } from '../monitor/actions';
-import { AllocateModal } from '../monitor/AllocateModal';
+import { AllocateModal, refusalOf } from '../monitor/AllocateModal';
 import { ConversationModal } from '../monitor/ConversationModal';
 import { ConversationRecord } from '../monitor/ConversationRecord';
 import { useConversationDetail, useMonitorStore } from '../monitor/useMonitor';
@@ -32,10 +31,6 @@ function RecordModal({ store, row, onClose }: { store: MonitorStore; row: Lookba
     </Modal>
   );
 }
-
-/** The server's refusal, the conversations it names by id shown by their Nr.Ocorr. */
-const refusal = (err: unknown, rows: readonly LookbackRow[]) =>
-  rows.reduce((msg, r) => msg.split(r.id).join(r.protocol), err instanceof ApiError ? err.message : String(err));
 
 /** Alocar responsável / Retornar para grupo do serviço: e-mails waiting in the queue (seed: "Em Espera"). */
 const allocatable = (r: LookbackRow) => r.channel === 'email' && r.state === 'queued';
@@ -90,7 +85,7 @@ export function LookbackList({ view, actions = false }: { view: LookbackView; ac
       notifications.show({ color: 'teal', message: t('lookback.selection.returned', { count: returnable.length }) });
       afterAction();
     } catch (err) {
-      notifications.show({ color: 'red', message: refusal(err, rows), autoClose: false });
+      notifications.show({ color: 'red', message: refusalOf(err, rows), autoClose: false });
     } finally {
       setReturning(false);
     }
