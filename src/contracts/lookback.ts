@@ -48,6 +48,8 @@ export const LookbackRow = z.object({
   serviceName: z.string(),
   agentId: Id.nullable(),
   agentName: z.string().nullable(),
+  preferredAgentId: Id.nullable().describe('a waiting conversation a supervisor allocated (Alocar responsável): the agent it waits for'),
+  preferredAgentName: z.string().nullable().describe('that agent’s name (Responsável of a queued e-mail)'),
   contactId: Id,
   /** the customer's name, else their phone, e-mail or channel identity */
   contactName: z.string().nullable(),

@@ -1103,6 +1103,10 @@ export interface Operations {
         serviceName: string;
         agentId: string | null;
         agentName: string | null;
+        /** a waiting conversation a supervisor allocated (Alocar responsável): the agent it waits for */
+        preferredAgentId: string | null;
+        /** that agent’s name (Responsável of a queued e-mail) */
+        preferredAgentName: string | null;
         contactId: string;
         contactName: string | null;
         origin: string | null;

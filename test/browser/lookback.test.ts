@@ -139,7 +139,7 @@ describeBrowser('Consultas and Histórico', () => {
     await page.waitForURL(/tab=email/);
     await expect.poll(() => page.getByTestId('lookback-total').textContent()).toBe('3 atendimentos');
     const headers = await page.getByTestId('lookback-table').locator('th').allTextContents();
-    expect(headers).toEqual(['Data/Hora', 'Nr.Ocorr', 'Tempo de Fila', 'T.Atend', 'Serviço', 'Origem', 'Assunto', 'Status', 'Responsável']);
+    expect(headers).toEqual(['', 'Data/Hora', 'Nr.Ocorr', 'Tempo de Fila', 'T.Atend', 'Serviço', 'Origem', 'Assunto', 'Status', 'Responsável']);
     expect(await page.getByTestId('lookback-table').textContent()).toContain(email[1].subject);
     await screenshot(page, 'consultas-email');
   });

@@ -136,4 +136,23 @@ describe('Alocar responsável for queued e-mails', () => {
       expect(bad.body.error.message).toContain(field);
     }
   });
+
+  it('Consultas → E-mail shows the allocated agent of a queued e-mail (Responsável) until it is returned', async () => {
+    const op = await operation();
+    const [a, b] = await queuedEmails(op.mail.id, 2);
+    const lookback = async () => {
+      const r = await op.sup.get(`/api/lookback/conversations?channels=email&serviceIds=${op.mail.id}&states=queued`);
+      expect(r.status).toBe(200);
+      return new Map((r.body.rows as { id: string; agentId: string | null; preferredAgentId: string | null; preferredAgentName: string | null }[]).map((x) => [x.id, x]));
+    };
+    const before = await lookback();
+    expect(before.get(a)).toMatchObject({ agentId: null, preferredAgentId: null, preferredAgentName: null });
+    expect((await op.sup.post('/api/conversations/assign', { conversationIds: [a, b], agentId: op.bia.id })).status).toBe(200);
+    const allocated = await lookback();
+    for (const id of [a, b]) expect(allocated.get(id)).toMatchObject({ agentId: null, preferredAgentId: op.bia.id, preferredAgentName: op.bia.name });
+    expect((await op.sup.post('/api/conversations/return-to-queue', { conversationIds: [b] })).status).toBe(200);
+    const after = await lookback();
+    expect(after.get(a)).toMatchObject({ preferredAgentName: op.bia.name });
+    expect(after.get(b)).toMatchObject({ preferredAgentId: null, preferredAgentName: null });
+  });
 });

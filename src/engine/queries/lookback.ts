@@ -64,14 +64,19 @@ const OWN_COLUMNS = `c.id, c.protocol, c.channel, c.direction, c.state, c.servic
       floor(extract(epoch FROM coalesce(c.first_assigned_at, c.finished_at) - c.first_queued_at))::bigint AS queue_seconds,
       floor(extract(epoch FROM c.finished_at - c.first_assigned_at))::bigint AS handle_seconds`;
 
-/** Every column of a row: its own and its names (service, agent, customer, classification). */
+/**
+ * Every column of a row: its own and its names (service, agent, customer, classification, and the
+ * agent a supervisor allocated a waiting conversation to).
+ */
 const NAMED_FROM = `${OWN_COLUMNS}, s.name AS service_name, u.name AS agent_name,
+      c.preferred_agent_id, pu.name AS preferred_agent_name,
       coalesce(ct.name, ct.phone, ct.email, ${IDENTITY}) AS contact_name,
       coalesce(ct.email, ct.phone, ${IDENTITY}) AS origin, cl.name AS classification_name
     FROM conversations c
     JOIN services s ON s.id = c.service_id
     JOIN contacts ct ON ct.id = c.contact_id
     LEFT JOIN users u ON u.id = c.agent_id
+    LEFT JOIN users pu ON pu.id = c.preferred_agent_id
     LEFT JOIN classifications cl ON cl.id = c.classification_id`;
 
 /** The scope's and the filter's condition on `c`, numbered from $1. */
@@ -107,6 +112,8 @@ interface DbRow {
   service_name: string;
   agent_id: string | null;
   agent_name: string | null;
+  preferred_agent_id: string | null;
+  preferred_agent_name: string | null;
   contact_id: string;
   contact_name: string | null;
   origin: string | null;
@@ -138,6 +145,8 @@ export function presentRow(r: DbRow): LookbackRow {
     serviceName: r.service_name,
     agentId: r.agent_id,
     agentName: r.agent_name,
+    preferredAgentId: r.preferred_agent_id,
+    preferredAgentName: r.preferred_agent_name,
     contactId: r.contact_id,
     contactName: r.contact_name,
     origin: r.origin,

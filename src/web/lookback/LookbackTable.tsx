@@ -1,4 +1,4 @@
-import { ActionIcon, Anchor, Badge, Group, Table, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Checkbox, Group, Table, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconArrowsSort, IconFileDescription, IconMessages } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { isSortable, LOOKBACK_COLUMNS, type LookbackColumn, type LookbackRow, type LookbackSort, type LookbackView } from '../../contracts/lookback';
@@ -35,10 +35,12 @@ export interface LookbackTableProps {
   onOpenRecord(id: string): void;
   /** Histórico's Ações column (Ver ficha, Ver conversa) */
   actions?: boolean;
+  /** Consultas → E-mail: a checkbox on the rows that can be selected, and one for all of them on the page */
+  selection?: { selectable(r: LookbackRow): boolean; selected: ReadonlySet<string>; onToggle(ids: string[], on: boolean): void };
 }
 
 /** The seed's columns of a tab; a header sorts, a row opens the messages, Nr.Ocorr the Ficha. */
-export function LookbackTable({ view, rows, sort, dir, onSort, onOpenConversation, onOpenRecord, actions }: LookbackTableProps) {
+export function LookbackTable({ view, rows, sort, dir, onSort, onOpenConversation, onOpenRecord, actions, selection }: LookbackTableProps) {
   const { t, i18n } = useTranslation('lookback');
   const { settings } = useSession();
   const header = useHeader(view);
@@ -46,6 +48,8 @@ export function LookbackTable({ view, rows, sort, dir, onSort, onOpenConversatio
   const now = useNow(rows.some((r) => isOpenState(r.state)) ? 1000 : 3_600_000);
   const tz = settings.timezone;
   const lang = i18n.language;
+  const selectable = selection ? rows.filter((r) => selection.selectable(r)).map((r) => r.id) : [];
+  const chosen = selection ? selectable.filter((id) => selection.selected.has(id)).length : 0;
 
   // running figures tick from their start; a finished one is the server's seconds
   const duration = (secs: number | null, from: string | null, running: boolean) => {
@@ -76,7 +80,9 @@ export function LookbackTable({ view, rows, sort, dir, onSort, onOpenConversatio
       case 'service': return r.serviceName;
       case 'subject': return r.subject ?? '—';
       case 'state': return <Badge variant="light" color={stateColor(r.state)} size="sm" styles={{ root: { textTransform: 'none', overflow: 'visible' }, label: { overflow: 'visible' } }}>{t(`lookback.states.${r.state}`)}</Badge>;
-      case 'agent': return r.agentName ?? '—';
+      case 'agent':
+        // a waiting conversation a supervisor allocated: the agent it waits for (seed: Responsável)
+        return r.agentName ?? (r.preferredAgentName ? <Tooltip label={t('lookback.allocatedHelp')}><span data-testid="allocated-agent">{r.preferredAgentName}</span></Tooltip> : '—');
       case 'channel': return <ChannelIcon channel={r.channel} size={22} />;
       case 'classification': return r.classificationName ?? '—';
       default: return '—';
@@ -91,6 +97,19 @@ export function LookbackTable({ view, rows, sort, dir, onSort, onOpenConversatio
       <Table striped highlightOnHover verticalSpacing={6} fz="sm" style={{ whiteSpace: 'nowrap' }} data-testid="lookback-table">
         <Table.Thead>
           <Table.Tr>
+            {selection && (
+              <Table.Th w={36}>
+                <Checkbox
+                  size="xs"
+                  aria-label={t('lookback.selectAll')}
+                  checked={selectable.length > 0 && chosen === selectable.length}
+                  indeterminate={chosen > 0 && chosen < selectable.length}
+                  disabled={selectable.length === 0}
+                  onChange={(e) => selection.onToggle(selectable, e.currentTarget.checked)}
+                  data-testid="select-all"
+                />
+              </Table.Th>
+            )}
             {columns.map((c) => {
               const label = header(c);
               const tip = c === 'audioTime' || c === 'videoTime' ? t('lookback.help.noCalls') : help(c);
@@ -118,6 +137,19 @@ export function LookbackTable({ view, rows, sort, dir, onSort, onOpenConversatio
         <Table.Tbody>
           {rows.map((r) => (
             <Table.Tr key={r.id} onClick={() => onOpenConversation(r.id)} style={{ cursor: 'pointer' }} data-testid="lookback-row" data-protocol={r.protocol}>
+              {selection && (
+                <Table.Td onClick={(e) => e.stopPropagation()}>
+                  {selection.selectable(r) && (
+                    <Checkbox
+                      size="xs"
+                      aria-label={t('lookback.selectRow', { protocol: r.protocol })}
+                      checked={selection.selected.has(r.id)}
+                      onChange={(e) => selection.onToggle([r.id], e.currentTarget.checked)}
+                      data-testid="select-row"
+                    />
+                  )}
+                </Table.Td>
+              )}
               {columns.map((c) => <Table.Td key={c}>{cell(c, r)}</Table.Td>)}
               {actions && (
                 <Table.Td onClick={(e) => e.stopPropagation()}>

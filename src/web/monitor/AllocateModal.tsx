@@ -7,11 +7,19 @@ import { ApiError } from '../api';
 import { useStore } from './actions';
 import { useMonitorStateWhile, useServices } from './useMonitor';
 
+/** What the modal reads of a conversation: the monitor's view or a Consultas row both have it. */
+export type Allocatable = Pick<ConversationView, 'id' | 'serviceId' | 'protocol' | 'contactName'>;
+
+/** The server's refusal of a selection, the conversations it names by id shown by their protocol (Nr.Ocorr). */
+export const refusalOf = (err: unknown, list: readonly Pick<Allocatable, 'id' | 'protocol'>[]) =>
+  list.reduce((msg, x) => msg.split(x.id).join(x.protocol), err instanceof ApiError ? err.message : String(err));
+
 /**
  * Alocar responsável: queued conversations (one, or a selection of e-mails) go first to the chosen
  * agent; the agent field lists the agents of the departments of every selected conversation's service.
+ * Início's lists and Consultas → E-mail open it.
  */
-export function AllocateModal({ c, onClose, onDone }: { c: ConversationView | ConversationView[] | null; onClose(): void; onDone?(): void }) {
+export function AllocateModal({ c, onClose, onDone }: { c: Allocatable | Allocatable[] | null; onClose(): void; onDone?(): void }) {
   const { t } = useTranslation('monitor');
   const store = useStore();
   const list = c === null ? [] : Array.isArray(c) ? c : [c];
@@ -49,7 +57,7 @@ export function AllocateModal({ c, onClose, onDone }: { c: ConversationView | Co
       onDone?.();
       onClose();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(refusalOf(err, list));
     } finally {
       setBusy(false);
     }
@@ -78,7 +86,7 @@ export function AllocateModal({ c, onClose, onDone }: { c: ConversationView | Co
             data-testid="allocate-agent"
           />
         )}
-        {error && <Alert color="red" variant="light">{error}</Alert>}
+        {error && <Alert color="red" variant="light" data-testid="allocate-error">{error}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
           <Button onClick={() => void confirm()} disabled={!agentId} loading={busy} data-testid="allocate-confirm">{t('monitor.allocate.confirm')}</Button>
