@@ -1,44 +1,16 @@
 // Filtro de E-mail across nodes (issue 14): an e-mail stored by node A and accepted or deleted through
 // node A reaches a supervisor watching on node B, through Redis, as it does on one node: the new
 // e-mail in triage (the badge's count and the list), then its way out of the filter.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres, type Database } from '../../src/db/database.js';
-import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
+import { describe, expect, it } from 'vitest';
 import { receiveEmail } from '../support/email-inbound.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser, freshDatabase, unique } from '../support/test-app.js';
-import { severalNodesSkipReason, startAppNode, type AppNode } from '../support/two-nodes.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createService, createTeam, createUser, unique } from '../support/test-app.js';
+import { severalNodesSkipReason, useTwoNodes } from '../support/two-nodes.js';
 import { WsClient } from '../support/ws-client.js';
 
 const skipReason = await severalNodesSkipReason();
 
 describe.skipIf(skipReason !== null)(`the e-mail filter on two nodes${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
-  let drop: () => Promise<void>;
-  let dbB: Database;
-  const nodes: AppNode[] = [];
-
-  const signIn = async (node: AppNode, email: string, password: string) => {
-    const c = new Client(node.url);
-    const r = await c.post('/api/auth/login', { email, password });
-    if (r.status !== 200) throw new Error(`login ${email}: ${r.status}`);
-    return c;
-  };
-
-  beforeAll(async () => {
-    const fresh = await freshDatabase();
-    drop = fresh.drop;
-    dbB = openPostgres(fresh.url!);
-    await ensureFirstAdmin(fresh.db, ADMIN_EMAIL, ADMIN_PASSWORD);
-    nodes.push(await startAppNode('A', fresh.db, { background: false }), await startAppNode('B', dbB, { background: false }));
-  }, 60_000);
-
-  afterAll(async () => {
-    for (const n of nodes) {
-      await n.app.close();
-      await n.runtime.stop();
-    }
-    await dbB?.close();
-    await drop?.();
-  });
+  const { nodes, signIn } = useTwoNodes();
 
   it('a supervisor on node B sees e-mails enter and leave the filter through node A', async () => {
     const [a, b] = nodes;

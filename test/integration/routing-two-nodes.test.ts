@@ -2,43 +2,14 @@
 // must not outlive a slot freed on another node: the freeing node's events reach this one over Redis
 // and make every queue worth a look again. Two runtimes on one PostgreSQL and Redis, loops driven by
 // hand, so nothing but that event can make the difference.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres, type Database } from '../../src/db/database.js';
-import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser, freshDatabase, unique } from '../support/test-app.js';
-import { severalNodesSkipReason, startAppNode, type AppNode } from '../support/two-nodes.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser, unique } from '../support/test-app.js';
+import { severalNodesSkipReason, useTwoNodes } from '../support/two-nodes.js';
 
 const skipReason = await severalNodesSkipReason();
 
-type Node = AppNode;
-
 describe.skipIf(skipReason !== null)(`routing's "all full" belief across nodes${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
-  let drop: () => Promise<void>;
-  let dbB: Database;
-  const nodes: Node[] = [];
-
-  const signIn = async (node: Node, email: string, password: string) => {
-    const c = new Client(node.url);
-    expect((await c.post('/api/auth/login', { email, password })).status).toBe(200);
-    return c;
-  };
-
-  beforeAll(async () => {
-    const fresh = await freshDatabase();
-    drop = fresh.drop;
-    dbB = openPostgres(fresh.url!);
-    await ensureFirstAdmin(fresh.db, ADMIN_EMAIL, ADMIN_PASSWORD);
-    nodes.push(await startAppNode('A', fresh.db, { background: false }), await startAppNode('B', dbB, { background: false }));
-  }, 60_000);
-
-  afterAll(async () => {
-    for (const n of nodes) {
-      await n.app.close();
-      await n.runtime.stop();
-    }
-    await dbB?.close();
-    await drop?.();
-  });
+  const { nodes, signIn } = useTwoNodes();
 
   it('a slot freed on node B makes node A look at the queue it believed full', async () => {
     const [a, b] = nodes;

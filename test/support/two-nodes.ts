@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { Redis } from 'ioredis';
-import type { Database } from '../../src/db/database.js';
+import { openPostgres, type Database } from '../../src/db/database.js';
+import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/engine/runtime.js';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
-import { TEST_SECRET_KEY } from './test-app.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, freshDatabase, TEST_SECRET_KEY } from './test-app.js';
 
 // Tests of several nodes need a PostgreSQL server and a Redis; without them they skip, saying why.
 export const DATABASE_URL = process.env.DATABASE_URL;
@@ -46,4 +48,37 @@ export async function startAppNode(name: string, db: Database, opts: Omit<Runtim
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   return { name, db, runtime, app, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` };
+}
+
+/**
+ * Nodes A and B, each with its own connection to one fresh PostgreSQL database, on the Redis bus,
+ * their loops driven by the test (no background timers), for the enclosing describe block: started
+ * before its tests, closed after them. `signIn` gives a cookie session on a node.
+ */
+export function useTwoNodes(): { nodes: AppNode[]; signIn(node: AppNode, email: string, password: string): Promise<Client> } {
+  let drop: (() => Promise<void>) | undefined;
+  let dbB: Database | undefined;
+  const nodes: AppNode[] = [];
+  beforeAll(async () => {
+    const fresh = await freshDatabase();
+    drop = fresh.drop;
+    dbB = openPostgres(fresh.url!);
+    await ensureFirstAdmin(fresh.db, ADMIN_EMAIL, ADMIN_PASSWORD);
+    nodes.push(await startAppNode('A', fresh.db, { background: false }), await startAppNode('B', dbB, { background: false }));
+  }, 60_000);
+  afterAll(async () => {
+    for (const n of nodes) {
+      await n.app.close();
+      await n.runtime.stop();
+    }
+    await dbB?.close();
+    await drop?.();
+  });
+  const signIn = async (node: AppNode, email: string, password: string) => {
+    const c = new Client(node.url);
+    const r = await c.post('/api/auth/login', { email, password });
+    if (r.status !== 200) throw new Error(`sign-in of ${email} on node ${node.name}: ${r.status}`);
+    return c;
+  };
+  return { nodes, signIn };
 }
