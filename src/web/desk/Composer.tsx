@@ -1,9 +1,10 @@
 import { forwardRef, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
-import { ActionIcon, Group, Pill, Stack, Textarea, Tooltip } from '@mantine/core';
+import { ActionIcon, Group, Stack, Textarea, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPaperclip, IconSend } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from './format';
+import { PickedFiles } from './PickedFiles';
 
 interface Props {
   /** the text to start with (a draft kept while the agent looked elsewhere) */
@@ -103,15 +104,7 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
 
   return (
     <Stack gap={4} onDragOver={(e) => onSendFiles && e.preventDefault()} onDrop={onDrop}>
-      {files.length > 0 && (
-        <Group gap={4} data-testid="composer-files">
-          {files.map((f, i) => (
-            <Pill key={`${f.name}-${i}`} withRemoveButton onRemove={() => setFiles((cur) => cur.filter((_, j) => j !== i))} removeButtonProps={{ 'aria-label': t('desk.composer.removeFile', { name: f.name }) }}>
-              {f.name}
-            </Pill>
-          ))}
-        </Group>
-      )}
+      <PickedFiles files={files} onChange={setFiles} testId="composer-files" />
       <Group gap="xs" align="flex-end" wrap="nowrap">
         {onSendFiles && (
           <>

@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
-import { ActionIcon, Button, Group, Pill, SegmentedControl, Select, Stack, Textarea, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Button, Group, SegmentedControl, Select, Stack, Textarea, TextInput, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPaperclip, IconSend } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
@@ -10,6 +10,7 @@ import { readMessagePayload } from '../../contracts/message-content';
 import { defaultRecipients, emailSubject, type EmailMode } from '../../shared/email-reply';
 import { call } from '../api';
 import { errorText } from './format';
+import { PickedFiles } from './PickedFiles';
 
 // The composer of an e-mail conversation: Responder / Responder a todos / Encaminhar, To/Cc/Bcc
 // (filled as the mode says from the customer's latest e-mail, editable), the subject (the protocol
@@ -107,15 +108,7 @@ export function EmailComposer({ protocol, subject, messages, disabled, onSend }:
         <TextInput size="xs" label={t('desk.email.bcc')} value={bcc} onChange={(e) => setBcc(e.currentTarget.value)} data-testid="email-bcc" />
       </Group>
       <TextInput size="xs" label={t('desk.email.subject')} description={subjectShown} placeholder={parent?.subject ?? subject ?? ''} value={subj} onChange={(e) => setSubj(e.currentTarget.value)} data-testid="email-subject" />
-      {files.length > 0 && (
-        <Group gap={4} data-testid="email-files">
-          {files.map((f, i) => (
-            <Pill key={`${f.name}-${i}`} withRemoveButton onRemove={() => setFiles((cur) => cur.filter((_, j) => j !== i))} removeButtonProps={{ 'aria-label': t('desk.composer.removeFile', { name: f.name }) }}>
-              {f.name}
-            </Pill>
-          ))}
-        </Group>
-      )}
+      <PickedFiles files={files} onChange={setFiles} testId="email-files" />
       <Group gap="xs" align="flex-end" wrap="nowrap">
         <input ref={fileInput} type="file" hidden multiple data-testid="email-file-input" onChange={(e) => {
           const picked = Array.from(e.currentTarget.files ?? []);
