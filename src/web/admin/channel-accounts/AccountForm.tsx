@@ -84,9 +84,23 @@ export function AccountForm({ account, onClose, onSaved }: {
             required
           />
           {form && form.config.length > 0 && <Divider label={t('channelAccounts.configSection')} labelPosition="left" />}
-          {form?.config.map((f) => (
+          {form?.config.map((f) => f.format === 'boolean' ? (
+            // stored as the text true/false (the API's form); shown as Sim / Não, empty for the default
+            <Select
+              key={f.key}
+              label={say(f.label, i18n.language)}
+              description={say(f.hint, i18n.language)}
+              data={[{ value: 'true', label: t('common.yes', { ns: 'common' }) }, { value: 'false', label: t('common.no', { ns: 'common' }) }]}
+              placeholder={f.defaultValue === undefined ? undefined : t(f.defaultValue === 'true' ? 'common.yes' : 'common.no', { ns: 'common' })}
+              clearable={!f.required}
+              value={values.config[f.key] || null}
+              onChange={(v) => setValues((s) => ({ ...s, config: { ...s.config, [f.key]: v ?? '' } }))}
+              error={errors[`config.${f.key}`]}
+            />
+          ) : (
             <TextInput
               key={f.key}
+              inputMode={f.format === 'port' ? 'numeric' : undefined}
               label={say(f.label, i18n.language)}
               description={say(f.hint, i18n.language)}
               required={f.required}
