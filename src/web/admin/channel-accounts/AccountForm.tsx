@@ -3,7 +3,7 @@ import { Alert, Button, Divider, Group, Modal, PasswordInput, Select, Stack, Swi
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ChannelAccount, SavedChannelAccount } from '../../../contracts/admin';
-import { CHANNEL_ACCOUNT_FORMS } from '../../../contracts/channel-account-fields';
+import { CHANNEL_ACCOUNT_FORMS, fieldApplies } from '../../../contracts/channel-account-fields';
 import { call, issueField, issuesOf, type Body } from '../../api';
 import { bodyOf, emptyValues, formOfKind, kindOf, say, valuesOf, type AccountFormValues } from './account-form-model';
 
@@ -84,7 +84,8 @@ export function AccountForm({ account, onClose, onSaved }: {
             required
           />
           {form && form.config.length > 0 && <Divider label={t('channelAccounts.configSection')} labelPosition="left" />}
-          {form?.config.map((f) => (
+          {/* fields of another setting (the IMAP ones for an account received by SMTP) are not shown */}
+          {form?.config.filter((f) => fieldApplies(form, f, values.config)).map((f) => (
             <TextInput
               key={f.key}
               label={say(f.label, i18n.language)}
@@ -97,7 +98,7 @@ export function AccountForm({ account, onClose, onSaved }: {
             />
           ))}
           {form && form.credentials.length > 0 && <Divider label={t('channelAccounts.secretsSection')} labelPosition="left" />}
-          {form?.credentials.map((f) => {
+          {form?.credentials.filter((f) => fieldApplies(form, f, values.config)).map((f) => {
             const isSet = editing && account.credentialsSet.includes(f.key);
             const hint = say(f.hint, i18n.language);
             return (
