@@ -3,7 +3,6 @@ import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { SMTPServer } from 'smtp-server';
-import { CUSTOMER_REPLIES } from './lines.js';
 import { chance, pick, type DemoEnv } from './people.js';
 import type { Arrivals } from './provider-customers.js';
 import type { Session } from './session.js';
@@ -14,7 +13,7 @@ import type { Session } from './session.js';
 // go out by SMTP to the customers' "mail server", an smtp-server sink this process runs on loopback.
 // A customer sometimes answers the agent's reply, threaded (In-Reply-To). On E-mail Ouvidoria (the
 // Filtro de E-mail on) a simulated supervisor accepts some of the e-mails waiting now and then,
-// discards the spam-like ones, and leaves a few waiting so the screen is never empty.
+// discards the spam-like ones, and leaves the newest two waiting so the screen is never empty.
 
 interface EmailSpec {
   serviceName: string;
@@ -165,14 +164,14 @@ export async function emailCustomers(
     if (!ouvidoria || !o.supervisor) return;
     const sup = o.supervisor;
     while (triaging && !tally.stopped) {
-      await o.wait(env.t(5 * 60_000 + randomInt(10 * 60_000)));
+      await o.wait(env.t(4 * 60_000 + randomInt(8 * 60_000)));
       if (!triaging || tally.stopped) return;
       const page = (await sup.call<{ items: { id: string; subject: string | null }[]; total: number }>('GET', `/api/email-triage?serviceId=${ouvidoria.id}&limit=50`)).body;
       if (!page?.items) continue;
       const spam = page.items.filter((i) => isSpamSubject(i.subject)).map((i) => i.id);
       if (spam.length) await sup.call('POST', '/api/email-triage/discard', { conversationIds: spam });
-      // a few stay waiting: the screen always has something to show
-      const accept = page.items.filter((i) => !isSpamSubject(i.subject)).slice(0, Math.max(0, page.items.length - spam.length - 3));
+      // the newest two stay waiting: the screen always has something to show
+      const accept = page.items.filter((i) => !isSpamSubject(i.subject)).slice(0, Math.max(0, page.items.length - spam.length - 2));
       if (accept.length) await sup.call('POST', '/api/email-triage/accept', { conversationIds: accept.map((i) => i.id) });
       if (spam.length || accept.length) log(`Filtro de E-mail: ${accept.length} aceito(s), ${spam.length} apagado(s)`);
     }

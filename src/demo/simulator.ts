@@ -68,7 +68,7 @@ export const TRAFFIC_WEIGHTS: Record<string, number> = {
   'SMS Cobrança': 6,
   'Telegram Suporte': 6,
   'E-mail SAC': 4,
-  'E-mail Ouvidoria': 4,
+  'E-mail Ouvidoria': 5,
 };
 
 /**

@@ -120,6 +120,15 @@ describe('the demo at --speed', () => {
     expect(byName['E-mail SAC'].triaged).toBe(0);
     expect(rows.reduce((s, r) => s + r.agent, 0), JSON.stringify(rows)).toBeGreaterThan(0);
     expect(rows.reduce((s, r) => s + r.files, 0), JSON.stringify(rows)).toBeGreaterThan(0);
+    // a customer answered an agent's e-mail, threaded into the conversation
+    const threaded = await sinceRun<{ n: number }>(`SELECT count(*)::int AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN services s ON s.id = c.service_id
+      WHERE c.created_at >= $1 AND s.channel = 'email' AND m.author_type = 'customer' AND m.payload->'email'->>'inReplyTo' IS NOT NULL`);
+    expect(threaded[0].n, lines.filter((l) => /e-mail|Filtro/i.test(l)).join('\n')).toBeGreaterThan(0);
+    // the supervisor accepted some from the filter (to the queue) and discarded the spam-like ones
+    const moved = await sinceRun<{ state: string; n: number }>(`SELECT h.state, count(DISTINCT h.conversation_id)::int AS n FROM conversation_state_history h
+      JOIN conversations c ON c.id = h.conversation_id JOIN services s ON s.id = c.service_id
+      WHERE c.created_at >= $1 AND s.name = 'E-mail Ouvidoria' AND h.state <> 'triage' GROUP BY h.state`);
+    expect(moved.map((m) => m.state), JSON.stringify(moved)).toContain('queued');
     // the Filtro de E-mail is never left empty by the supervisor
     const waiting = await sinceRun<{ n: number }>(`SELECT count(*)::int AS n FROM conversations c JOIN services s ON s.id = c.service_id WHERE c.created_at >= $1 AND s.name = 'E-mail Ouvidoria' AND c.state = 'triage'`);
     expect(waiting[0].n).toBeGreaterThan(0);
@@ -143,7 +152,7 @@ describe('the demo at --speed', () => {
   it('shows the monitor every channel alive today', async () => {
     const snap = (await supervisor.get('/api/monitor/snapshot')).body;
     const channels = new Set((snap.dayByChannel as { channel: string; total: number }[]).filter((c) => c.total > 0).map((c) => c.channel));
-    for (const c of ['webchat', 'whatsapp', 'instagram', 'facebook', 'telegram', 'sms', 'api']) expect(channels, JSON.stringify(snap.dayByChannel)).toContain(c);
+    for (const c of ['webchat', 'whatsapp', 'instagram', 'facebook', 'telegram', 'sms', 'api', 'email']) expect(channels, JSON.stringify(snap.dayByChannel)).toContain(c);
   });
 
   it('gives non-empty Indicadores for last week from the history', async () => {
