@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpListener, type SmtpListener } from '../../src/channels/email/smtp-listener.js';
 import { deriveSecretKey } from '../../src/engine/secrets.js';
 import { composeBounce } from '../support/smtp-receiver.js';
-import { appForFile, createService, createTeam, TEST_SECRET_KEY, unique, type Client, type TestApp } from '../support/test-app.js';
+import { freePort } from '../support/dovecot.js';
+import { appForFile, createService, createTeam, startTestApp, TEST_SECRET_KEY, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // Mirante's own SMTP listener (issue 14): an e-mail account with inbound `smtp` is received by the
 // node's listener instead of an IMAP watcher. Customers' e-mails are sent with nodemailer, as a
@@ -123,5 +124,23 @@ describe('the SMTP listener', () => {
     const created = await admin.post('/api/channel-accounts', { channel: 'email', name: unique('SMTP'), provider: 'imap', config: { inbound: 'smtp', smtpHost: '127.0.0.1', fromAddress: address } });
     expect(created.status).toBe(201);
     await expect(send({ from: 'x@cliente.test', to: address, subject: 'Oi', text: 'Oi' })).rejects.toMatchObject({ responseCode: 451 });
+  });
+
+  it('the app runs the listener when SMTP_LISTEN_PORT is set, asks for SMTP_LISTEN_SECRET when given, and closes it with the app', async () => {
+    const port = await freePort();
+    const other = await startTestApp({ smtpListenPort: port, smtpListenSecret: 'segredo-do-relay' });
+    const to = (auth?: { user: string; pass: string }) =>
+      nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, connectionTimeout: 5_000, ...(auth ? { auth } : {}) })
+        .sendMail({ from: 'x@cliente.test', to: 'ninguem@loja.test', subject: 'Oi', text: 'Oi' });
+    try {
+      // without AUTH: refused before any recipient
+      await expect(to()).rejects.toMatchObject({ responseCode: 530 });
+      await expect(to({ user: 'relay', pass: 'errado' })).rejects.toMatchObject({ responseCode: 535 });
+      // with the secret, it gets as far as the recipient (no account here: 550)
+      await expect(to({ user: 'relay', pass: 'segredo-do-relay' })).rejects.toMatchObject({ responseCode: 550 });
+    } finally {
+      await other.close();
+    }
+    await expect(to()).rejects.toMatchObject({ code: 'ESOCKET' });
   });
 });
