@@ -169,6 +169,8 @@ export interface WorkerContext {
 export interface ChannelWorker {
   /** Runs until `ctx.signal` aborts (or fails: it is started again while the lease is held). */
   run(ctx: WorkerContext): Promise<void>;
+  /** Does this account need the worker? (default yes; an e-mail account received by SMTP does not) */
+  wants?(account: LoadedChannelAccount): boolean;
 }
 
 /** What the adapter may need to set itself up on a node (the API channel signs with the secret key). */

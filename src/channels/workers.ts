@@ -39,6 +39,7 @@ export class ChannelWorkerPool {
       const accounts = await activeChannelAccounts(this.engine.db, this.key, [...adapters.keys()]);
       const wanted = new Set<string>();
       for (const account of accounts) {
+        if (adapters.get(account.channel)!.worker.wants?.(account) === false) continue;
         const key = `${account.channel}:${account.id}`;
         wanted.add(key);
         if (this.runners.has(key)) continue;

@@ -19,7 +19,11 @@ export interface AccountField {
   /** left empty, Mirante makes one (Telegram's secret token: only Mirante and Telegram need it) */
   generated?: boolean;
   /** what the text must be beyond text: a TCP port, `true`/`false`, an e-mail address, a host name */
-  format?: 'port' | 'boolean' | 'email' | 'host';
+  format?: 'port' | 'boolean' | 'email' | 'host' | 'emails' | 'choice';
+  /** format `choice`: the values allowed */
+  choices?: string[];
+  /** the field belongs to one setting of another field (the IMAP fields when e-mail is read by IMAP): otherwise never required */
+  when?: { key: string; value: string };
   /** the value used when the field is left empty (shown in the hint) */
   defaultValue?: string;
 }
@@ -45,12 +49,24 @@ export interface ProviderForm {
 const field = (key: string, required: boolean, secret: boolean, label: Words, hint: Words, generated?: boolean): AccountField => ({
   key, label, hint, required, secret, ...(generated ? { generated } : {}),
 });
-const config = (key: string, required: boolean, label: Words, hint: Words, format?: AccountField['format'], defaultValue?: string): AccountField => ({
+const config = (key: string, required: boolean, label: Words, hint: Words, format?: AccountField['format'], defaultValue?: string, choices?: string[]): AccountField => ({
   ...field(key, required, false, label, hint),
   ...(format ? { format } : {}),
   ...(defaultValue !== undefined ? { defaultValue } : {}),
+  ...(choices ? { choices } : {}),
 });
 const secret = (key: string, required: boolean, label: Words, hint: Words, generated?: boolean) => field(key, required, true, label, hint, generated);
+/** An e-mail field used only when the account reads a mailbox by IMAP (not when Mirante's SMTP listener receives). */
+const imapOnly = (f: AccountField): AccountField => ({ ...f, when: { key: 'inbound', value: 'imap' } });
+
+/** Does the field apply to these config values (its `when`, the other field's default when empty)? */
+export function fieldApplies(form: Pick<ProviderForm, 'config'>, f: AccountField, config: Record<string, unknown>): boolean {
+  if (!f.when) return true;
+  const other = form.config.find((c) => c.key === f.when!.key);
+  const raw = config[f.when.key];
+  const v = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : (other?.defaultValue ?? '');
+  return v === f.when.value;
+}
 
 const apiBaseUrl = (defaultUrl: string) =>
   config('apiBaseUrl', false, { en: 'API base URL', pt: 'URL base da API' }, {
@@ -182,12 +198,14 @@ export const CHANNEL_ACCOUNT_FORMS: readonly ProviderForm[] = [
     pull: true,
     oneOf: [['imapPassword', 'imapAccessToken']],
     config: [
-      config('imapHost', true, { en: 'IMAP server', pt: 'Servidor IMAP' }, { en: 'where the mailbox is read (imap.example.com)', pt: 'onde a caixa é lida (imap.exemplo.com.br)' }, 'host'),
-      config('imapPort', false, { en: 'IMAP port', pt: 'Porta IMAP' }, { en: 'empty: 993 with TLS, 143 without', pt: 'vazio: 993 com TLS, 143 sem' }, 'port'),
-      config('imapTls', false, { en: 'IMAP over TLS', pt: 'IMAP com TLS' }, { en: 'Yes (default): TLS from the start (port 993); No: STARTTLS when the server offers it', pt: 'Sim (padrão): TLS desde o início (porta 993); Não: STARTTLS quando o servidor oferece' }, 'boolean', 'true'),
-      config('imapUser', true, { en: 'IMAP user', pt: 'Usuário IMAP' }, { en: 'usually the mailbox address', pt: 'normalmente o endereço da caixa' }),
-      config('folder', false, { en: 'Folder read', pt: 'Pasta lida' }, { en: 'the folder new e-mails arrive in (default INBOX)', pt: 'a pasta onde chegam os e-mails (padrão INBOX)' }, undefined, 'INBOX'),
-      config('sentFolder', false, { en: 'Sent folder', pt: 'Pasta de enviados' }, { en: 'a copy of each reply is appended here (default Sent; "-": keep no copy)', pt: 'uma cópia de cada resposta é gravada aqui (padrão Sent; "-" para não gravar)' }, undefined, 'Sent'),
+      config('inbound', false, { en: 'Receive by', pt: 'Receber por' }, { en: 'imap (default): Mirante reads the mailbox; smtp: the provider forwards by SMTP to Mirante\'s own listener (SMTP_LISTEN_PORT)', pt: 'imap (padrão): o Mirante lê a caixa; smtp: o provedor encaminha por SMTP ao servidor do próprio Mirante (SMTP_LISTEN_PORT)' }, 'choice', 'imap', ['imap', 'smtp']),
+      { ...config('inboundAddresses', false, { en: 'Addresses received (SMTP)', pt: 'Endereços recebidos (SMTP)' }, { en: 'with smtp: the addresses the listener accepts for this account, comma-separated (empty: the From address)', pt: 'com smtp: os endereços que o servidor aceita para esta conta, separados por vírgula (vazio: o endereço do remetente)' }, 'emails'), when: { key: 'inbound', value: 'smtp' } },
+      imapOnly(config('imapHost', true, { en: 'IMAP server', pt: 'Servidor IMAP' }, { en: 'where the mailbox is read (imap.example.com)', pt: 'onde a caixa é lida (imap.exemplo.com.br)' }, 'host')),
+      imapOnly(config('imapPort', false, { en: 'IMAP port', pt: 'Porta IMAP' }, { en: 'empty: 993 with TLS, 143 without', pt: 'vazio: 993 com TLS, 143 sem' }, 'port')),
+      imapOnly(config('imapTls', false, { en: 'IMAP over TLS', pt: 'IMAP com TLS' }, { en: 'Yes (default): TLS from the start (port 993); No: STARTTLS when the server offers it', pt: 'Sim (padrão): TLS desde o início (porta 993); Não: STARTTLS quando o servidor oferece' }, 'boolean', 'true')),
+      imapOnly(config('imapUser', true, { en: 'IMAP user', pt: 'Usuário IMAP' }, { en: 'usually the mailbox address', pt: 'normalmente o endereço da caixa' })),
+      imapOnly(config('folder', false, { en: 'Folder read', pt: 'Pasta lida' }, { en: 'the folder new e-mails arrive in (default INBOX)', pt: 'a pasta onde chegam os e-mails (padrão INBOX)' }, undefined, 'INBOX')),
+      imapOnly(config('sentFolder', false, { en: 'Sent folder', pt: 'Pasta de enviados' }, { en: 'a copy of each reply is appended here (default Sent; "-": keep no copy)', pt: 'uma cópia de cada resposta é gravada aqui (padrão Sent; "-" para não gravar)' }, undefined, 'Sent')),
       config('smtpHost', true, { en: 'SMTP server', pt: 'Servidor SMTP' }, { en: 'where replies are sent (smtp.example.com)', pt: 'por onde as respostas saem (smtp.exemplo.com.br)' }, 'host'),
       config('smtpPort', false, { en: 'SMTP port', pt: 'Porta SMTP' }, { en: 'empty: 465 with TLS, 587 without', pt: 'vazio: 465 com TLS, 587 sem' }, 'port'),
       config('smtpSecure', false, { en: 'SMTP over TLS', pt: 'SMTP com TLS' }, { en: 'Yes: TLS from the start (port 465); No (default): STARTTLS when offered (port 587)', pt: 'Sim: TLS desde o início (porta 465); Não (padrão): STARTTLS quando oferecido (porta 587)' }, 'boolean', 'false'),
@@ -196,8 +214,8 @@ export const CHANNEL_ACCOUNT_FORMS: readonly ProviderForm[] = [
       config('fromName', false, { en: 'From name', pt: 'Nome do remetente' }, { en: 'shown beside the address (Atendimento Loja)', pt: 'exibido junto ao endereço (Atendimento Loja)' }),
     ],
     credentials: [
-      secret('imapPassword', false, { en: 'IMAP password', pt: 'Senha IMAP' }, { en: 'the mailbox password (or an app password); or give an OAuth2 token', pt: 'a senha da caixa (ou senha de app); ou informe um token OAuth2' }),
-      secret('imapAccessToken', false, { en: 'OAuth2 access token', pt: 'Token de acesso OAuth2' }, { en: 'instead of the password (XOAUTH2: Gmail, Microsoft 365)', pt: 'em vez da senha (XOAUTH2: Gmail, Microsoft 365)' }),
+      imapOnly(secret('imapPassword', false, { en: 'IMAP password', pt: 'Senha IMAP' }, { en: 'the mailbox password (or an app password); or give an OAuth2 token', pt: 'a senha da caixa (ou senha de app); ou informe um token OAuth2' })),
+      imapOnly(secret('imapAccessToken', false, { en: 'OAuth2 access token', pt: 'Token de acesso OAuth2' }, { en: 'instead of the password (XOAUTH2: Gmail, Microsoft 365)', pt: 'em vez da senha (XOAUTH2: Gmail, Microsoft 365)' })),
       secret('smtpPassword', false, { en: 'SMTP password', pt: 'Senha SMTP' }, { en: 'empty: the IMAP password', pt: 'vazio: a senha IMAP' }),
     ],
   },
@@ -241,6 +259,7 @@ export function checkAccountFields(
   }
   const issues: FieldIssue[] = [];
   const check = (group: 'config' | 'credentials', fields: AccountField[], values: Record<string, unknown>) => {
+    const applies = (f: AccountField) => fieldApplies(form, f, config);
     const known = new Set(fields.map((f) => f.key));
     for (const key of Object.keys(values)) {
       if (!known.has(key)) {
@@ -251,7 +270,7 @@ export function checkAccountFields(
       const v = values[f.key];
       const empty = v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
       if (empty) {
-        if (f.required) issues.push({ path: `${group}.${f.key}`, message: { en: `required (${f.label.en})`, pt: `obrigatório (${f.label.pt})` } });
+        if (f.required && applies(f)) issues.push({ path: `${group}.${f.key}`, message: { en: `required (${f.label.en})`, pt: `obrigatório (${f.label.pt})` } });
       } else if (typeof v !== 'string') {
         issues.push({ path: `${group}.${f.key}`, message: { en: 'must be text', pt: 'deve ser um texto' } });
       } else if (v.length > MAX_VALUE) {
@@ -259,7 +278,7 @@ export function checkAccountFields(
       } else if (f.key === 'apiBaseUrl' && !isHttpUrl(v)) {
         issues.push({ path: `${group}.${f.key}`, message: { en: 'must be an http(s) URL', pt: 'deve ser uma URL http(s)' } });
       } else if (f.format) {
-        const wrong = formatIssue(f.format, v.trim());
+        const wrong = formatIssue(f.format, v.trim(), f.choices);
         if (wrong) issues.push({ path: `${group}.${f.key}`, message: wrong });
       }
     }
@@ -267,6 +286,8 @@ export function checkAccountFields(
   check('config', form.config, config);
   check('credentials', form.credentials, credentials);
   for (const keys of form.oneOf ?? []) {
+    const first = form.credentials.find((f) => f.key === keys[0]);
+    if (first && !fieldApplies(form, first, config)) continue;
     const given = keys.some((k) => typeof credentials[k] === 'string' && (credentials[k] as string).trim() !== '');
     if (!given) {
       const names = keys.map((k) => form.credentials.find((f) => f.key === k)!.label);
@@ -276,14 +297,25 @@ export function checkAccountFields(
   return issues;
 }
 
-function formatIssue(format: NonNullable<AccountField['format']>, v: string): Words | null {
+const EMAIL = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/;
+
+/** `a@x.com, B@y.com` → `['a@x.com', 'b@y.com']` (format `emails`). */
+export const emailList = (v: string): string[] => v.split(/[,;\s]+/).map((a) => a.trim().toLowerCase()).filter(Boolean);
+
+function formatIssue(format: NonNullable<AccountField['format']>, v: string, choices: string[] = []): Words | null {
   switch (format) {
+    case 'choice':
+      return choices.includes(v) ? null : { en: `must be one of: ${choices.join(', ')}`, pt: `deve ser um destes: ${choices.join(', ')}` };
+    case 'emails': {
+      const bad = emailList(v).find((a) => !EMAIL.test(a));
+      return bad === undefined && emailList(v).length ? null : { en: `must be e-mail addresses separated by commas${bad ? ` ("${bad}" is not one)` : ''}`, pt: `deve ser uma lista de e-mails separados por vírgula${bad ? ` ("${bad}" não é um)` : ''}` };
+    }
     case 'port':
       return /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 ? null : { en: 'must be a port number (1 to 65535)', pt: 'deve ser um número de porta (1 a 65535)' };
     case 'boolean':
       return v === 'true' || v === 'false' ? null : { en: 'must be true or false', pt: 'deve ser true ou false' };
     case 'email':
-      return /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/.test(v) ? null : { en: 'must be an e-mail address (name@example.com)', pt: 'deve ser um endereço de e-mail (nome@exemplo.com.br)' };
+      return EMAIL.test(v) ? null : { en: 'must be an e-mail address (name@example.com)', pt: 'deve ser um endereço de e-mail (nome@exemplo.com.br)' };
     case 'host':
       return /^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/.test(v) && v.length <= 253 ? null : { en: 'must be a host name or IP address, without scheme or port', pt: 'deve ser um nome de servidor ou IP, sem protocolo nem porta' };
   }

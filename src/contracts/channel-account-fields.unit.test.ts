@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNEL_ACCOUNT_FORMS, checkAccountFields, hasWebhook } from './channel-account-fields.js';
+import { accountForm, CHANNEL_ACCOUNT_FORMS, checkAccountFields, emailList, fieldApplies, hasWebhook } from './channel-account-fields.js';
 
 describe('the channel-account forms', () => {
   it('every provider: apiBaseUrl optional in config (webhook providers), no key twice, a label and a hint in both languages for each field', () => {
@@ -33,5 +33,21 @@ describe('the channel-account forms', () => {
     const bad = checkAccountFields('email', 'imap', { ...good, imapPort: '0', smtpPort: 'abc', imapTls: 'yes', fromAddress: 'suporte', imapHost: 'imaps://imap.loja.com.br:993' }, {});
     expect(bad.map((i) => i.path).sort()).toEqual(['config.fromAddress', 'config.imapHost', 'config.imapPort', 'config.imapTls', 'config.smtpPort', 'credentials.imapPassword']);
     expect(bad.find((i) => i.path === 'credentials.imapPassword')!.message.pt).toMatch(/Senha IMAP, Token de acesso OAuth2/);
+  });
+
+  it('e-mail received by SMTP: no IMAP field nor password needed; inbound is imap or smtp; the addresses are a list of e-mails', () => {
+    const smtp = { inbound: 'smtp', smtpHost: 'smtp.loja.test', fromAddress: 'sac@loja.test' };
+    expect(checkAccountFields('email', 'imap', smtp, {})).toEqual([]);
+    expect(checkAccountFields('email', 'imap', { ...smtp, inboundAddresses: 'sac@loja.test, Outro@Loja.test' }, {})).toEqual([]);
+    const paths = (c: Record<string, unknown>, cr: Record<string, unknown> = {}) => checkAccountFields('email', 'imap', c, cr).map((i) => i.path).sort();
+    expect(paths({ ...smtp, inboundAddresses: 'sac@loja.test, nao-e-email' })).toEqual(['config.inboundAddresses']);
+    expect(paths({ ...smtp, inbound: 'pop3' })).toEqual(['config.inbound']);
+    // left empty, inbound is imap: the IMAP fields and a password or token again
+    expect(paths({ smtpHost: 'smtp.loja.test', fromAddress: 'sac@loja.test' })).toEqual(['config.imapHost', 'config.imapUser', 'credentials.imapPassword']);
+    const form = accountForm('email', 'imap')!;
+    const host = form.config.find((f) => f.key === 'imapHost')!;
+    const addresses = form.config.find((f) => f.key === 'inboundAddresses')!;
+    expect([fieldApplies(form, host, {}), fieldApplies(form, host, { inbound: 'smtp' }), fieldApplies(form, addresses, { inbound: 'smtp' }), fieldApplies(form, addresses, {})]).toEqual([true, false, true, false]);
+    expect(emailList(' A@x.com;b@y.com ,, ')).toEqual(['a@x.com', 'b@y.com']);
   });
 });

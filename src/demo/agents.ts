@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { pauseLengthMs } from './clock.js';
-import { AGENT_REPLIES } from './lines.js';
+import { AGENT_REPLIES, EMAIL_REPLIES } from './lines.js';
 import { chance, pick, type DemoEnv } from './people.js';
 import { Session } from './session.js';
 
@@ -105,7 +105,11 @@ export async function runAgents(
           replied.delete(c.id);
           continue;
         }
-        await s.call('POST', `/api/conversations/${c.id}/messages`, { text: AGENT_REPLIES[Math.min(n, AGENT_REPLIES.length - 1)] });
+        // an e-mail is answered as the desk's e-mail composer does: a reply to the sender, with a greeting and a sign-off
+        const body = c.channel === 'email'
+          ? { text: `Olá,\n\n${pick(EMAIL_REPLIES)}\n\nAtenciosamente,\n${u.name}`, email: { mode: 'reply' } }
+          : { text: AGENT_REPLIES[Math.min(n, AGENT_REPLIES.length - 1)] };
+        await s.call('POST', `/api/conversations/${c.id}/messages`, body);
         replied.set(c.id, n + 1);
       }
     }

@@ -23,5 +23,13 @@ export const AGENT_REPLIES = [
   'Posso ajudar em algo mais?',
 ];
 
+/** What an agent writes in an e-mail reply (between the greeting and the signature). */
+export const EMAIL_REPLIES = [
+  'Recebemos sua mensagem e já verificamos o seu caso. A solicitação foi registrada e você receberá a confirmação em até 2 dias úteis.',
+  'Obrigado pelo contato. Para seguirmos, pode nos informar o número do pedido e o CPF do titular?',
+  'Identificamos a cobrança em duplicidade e o estorno já foi solicitado; ele aparece na próxima fatura.',
+  'Sua reclamação foi encaminhada à área responsável, que retornará por este e-mail.',
+];
+
 /** Whether a text Mirante sent a customer is one of the simulated agents' lines. */
 export const isAgentLine = (text: string): boolean => AGENT_REPLIES.includes(text.trim());

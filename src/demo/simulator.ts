@@ -1,8 +1,9 @@
 // The demo operation (`npm run demo`): simulated customers and agents driving a running Mirante only
 // through its public interfaces, so the monitor has a living operation to show. Customers arrive on
-// every channel but e-mail: WhatsApp, Instagram, Messenger, Telegram and SMS through the provider
-// sandbox (src/sandbox/, in this process, on loopback: their providers' signed webhooks, and Mirante's
-// sends recorded there), WebChat through the widget's protocol, API Parceiros through the API channel.
+// every channel: WhatsApp, Instagram, Messenger, Telegram and SMS through the provider sandbox
+// (src/sandbox/, in this process, on loopback: their providers' signed webhooks, and Mirante's sends
+// recorded there), WebChat through the widget's protocol, API Parceiros through the API channel,
+// e-mail by SMTP to Mirante's own listener (email-customers.ts; --smtp-port, else SMTP_LISTEN_PORT).
 // Agents work through the agent HTTP API. Options: --rate=customers per minute at the peak,
 // --agents=N, --speed=time factor (1–240; past ~20 only the simulator speeds up: Mirante's own
 // timeouts run on the real clock), --url, --hour=the simulated day's starting hour in the contact
@@ -12,6 +13,7 @@ import { dailyCurve, localHour, startingHour } from './clock.js';
 import { FIRST, LAST, OPENERS } from './lines.js';
 import { apiCustomers } from './api-customers.js';
 import { pick, type DemoEnv } from './people.js';
+import { emailCustomers, type EmailChannel } from './email-customers.js';
 import { connectProviders } from './provider-accounts.js';
 import { providerCustomers, type Arrivals } from './provider-customers.js';
 import { Session, Tally, type Refusal } from './session.js';
@@ -28,6 +30,8 @@ export interface DemoOptions {
   password: string;
   /** the simulated day starts at this local hour; null: the real local hour, or 10 at night */
   hour: number | null;
+  /** the port of Mirante's SMTP listener (SMTP_LISTEN_PORT) on the host of `url`; null: no e-mail customers */
+  smtpPort: number | null;
   /** told the address of each server the demo starts (the sandbox, the API channel's webhook) before Mirante calls it */
   onServer?: (url: string) => void;
   log?: (msg: string) => void;
@@ -49,10 +53,11 @@ export function parseOptions(argv: string[]): DemoOptions {
     speed: num('speed', 1, 0.1, MAX_SPEED),
     password: process.env.MIRANTE_DEMO_PASSWORD || 'demo1234',
     hour: argv.some((a) => a.startsWith('--hour=')) ? num('hour', 10, 0, 23.99) : null,
+    smtpPort: argv.some((a) => a.startsWith('--smtp-port=')) || process.env.SMTP_LISTEN_PORT ? num('smtp-port', Number(process.env.SMTP_LISTEN_PORT), 1, 65535) : null,
   };
 }
 
-/** The traffic's split by service: WhatsApp the most, then WebChat, Instagram, the API, Messenger, SMS, Telegram. */
+/** The traffic's split by service: WhatsApp the most, then WebChat, Instagram, the API, Messenger, SMS, Telegram, e-mail. */
 export const TRAFFIC_WEIGHTS: Record<string, number> = {
   'WhatsApp Atendimento': 30,
   'WhatsApp Financeiro': 12,
@@ -62,6 +67,8 @@ export const TRAFFIC_WEIGHTS: Record<string, number> = {
   'Facebook Messenger': 9,
   'SMS Cobrança': 6,
   'Telegram Suporte': 6,
+  'E-mail SAC': 4,
+  'E-mail Ouvidoria': 5,
 };
 
 /**
@@ -164,6 +171,15 @@ export async function runDemo(given: Partial<DemoOptions> = {}): Promise<Running
   const { sandbox, linked } = await connectProviders(admin, { miranteUrl: o.url, onServer: o.onServer, log });
   const providers = providerCustomers(env, sandbox, linked);
   channels.push(...providers.arrivals);
+  let email: EmailChannel | null = null;
+  if (o.smtpPort) {
+    const supervisor = new Session(o.url, tally);
+    await supervisor.login('supervisor@mirante.demo', o.password);
+    email = await emailCustomers(env, admin, { smtpPort: o.smtpPort, supervisor, wait, services });
+    channels.push(...email.arrivals);
+  } else {
+    log('e-mail sem clientes: o servidor SMTP do Mirante não foi informado (SMTP_LISTEN_PORT ou --smtp-port)');
+  }
   log(`clientes chegam por ${channels.map((c) => `${c.serviceName} (${c.channel})`).join(', ')}; provedores no sandbox em ${sandbox.url}`);
 
   const arrivals: Record<string, number> = {};
@@ -211,6 +227,7 @@ export async function runDemo(given: Partial<DemoOptions> = {}): Promise<Running
       await agents.stopped();
       for (const c of channels) c.stop?.();
       providers.stop();
+      await email?.stop();
       await sandbox.close();
     },
   };

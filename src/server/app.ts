@@ -17,6 +17,7 @@ import { validatorCompiler } from './validation.js';
 import { registerAuth } from './auth/plugin.js';
 import { registerRoutes } from './routes/index.js';
 import { registerChannels } from '../channels/index.js';
+import { startSmtpListener } from '../channels/email/smtp-listener.js';
 import { ChannelWorkerPool } from '../channels/workers.js';
 import { registerGateway } from './realtime/gateway.js';
 import { registerMetrics } from './metrics.js';
@@ -110,6 +111,14 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
     const workers = new ChannelWorkerPool(runtime.engine, secretKey, { onError: (err) => app.log.error({ err }, 'channel worker') });
     workers.start();
     app.addHook('onClose', () => workers.stop());
+  }
+  if (config.smtpListenPort !== undefined) {
+    // Mirante's own SMTP listener, for e-mail accounts received by SMTP; closed with the app
+    const smtp = await startSmtpListener(runtime.engine, secretKey, {
+      port: config.smtpListenPort, host: config.smtpListenHost, secret: config.smtpListenSecret, onError: (err) => app.log.error({ err }, 'smtp listener'),
+    });
+    app.log.info({ host: config.smtpListenHost, port: smtp.port }, 'SMTP listener started');
+    app.addHook('onClose', () => smtp.close());
   }
 
   app.get('/healthz', {

@@ -27,6 +27,12 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** The hard deadline of a shutdown (SIGTERM, Ctrl-C), in ms: past it the process exits with code 1. */
   shutdownTimeoutMs: number;
+  /** SMTP_LISTEN_PORT: when set, this node runs Mirante's SMTP listener for e-mail accounts received by SMTP (channels/email/smtp-listener.ts) */
+  smtpListenPort?: number;
+  /** SMTP_LISTEN_HOST, default 127.0.0.1 */
+  smtpListenHost: string;
+  /** SMTP_LISTEN_SECRET: when set, senders must AUTH with it as the password */
+  smtpListenSecret?: string;
 }
 
 export type LogFormat = 'json' | 'pretty';
@@ -73,6 +79,13 @@ function parseShutdownTimeout(value: string | undefined): number {
   return ms;
 }
 
+function parseSmtpListenPort(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SMTP_LISTEN_PORT must be a port number, got "${value}"`);
+  return port;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
@@ -95,5 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: parsePublicUrl(env.PUBLIC_URL),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     shutdownTimeoutMs: parseShutdownTimeout(env.SHUTDOWN_TIMEOUT_MS),
+    smtpListenPort: parseSmtpListenPort(env.SMTP_LISTEN_PORT),
+    smtpListenHost: env.SMTP_LISTEN_HOST || '127.0.0.1',
+    smtpListenSecret: env.SMTP_LISTEN_SECRET || undefined,
   };
 }

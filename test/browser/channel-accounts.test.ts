@@ -147,4 +147,34 @@ describeBrowser('Administração → Canais', () => {
     expect(await again.getByTestId('connection-result').innerText()).toContain('Conexão OK');
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it('an e-mail account received by SMTP: the IMAP fields go away, the addresses received appear, and it saves without them', async () => {
+    await page.goto(`${server.url}/monitor`);
+    await page.getByRole('link', { name: 'Canais' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Canais' }).waitFor();
+    await page.getByRole('button', { name: 'Nova conta' }).click();
+    const form = page.getByRole('dialog', { name: 'Nova conta de canal' });
+    await form.getByRole('combobox', { name: 'Canal e provedor' }).click();
+    await page.getByRole('option', { name: 'Caixa de e-mail (IMAP + SMTP)' }).click();
+    // by default the mailbox is read by IMAP: its fields are there, required
+    await form.getByRole('textbox', { name: /^Servidor IMAP/ }).waitFor();
+    expect(await form.getByRole('textbox', { name: /^Servidor IMAP/ }).getAttribute('required')).not.toBeNull();
+    expect(await form.getByRole('textbox', { name: /^Endereços recebidos/ }).count()).toBe(0);
+    await form.getByRole('combobox', { name: /^Receber por/ }).click();
+    await page.getByRole('option', { name: 'SMTP' }).click();
+    await form.getByRole('textbox', { name: /^Endereços recebidos \(SMTP\)/ }).waitFor();
+    expect(await form.getByRole('textbox', { name: /^Servidor IMAP/ }).count()).toBe(0);
+    expect(await form.getByLabel(/^Senha IMAP/).count()).toBe(0);
+    const mailName = `E-mail SAC ${Date.now() % 100000}`;
+    await form.getByRole('textbox', { name: /^Nome da conta/ }).fill(mailName);
+    await form.getByRole('textbox', { name: /^Endereços recebidos/ }).fill('sac@loja.test, Contato@loja.test');
+    await form.getByRole('textbox', { name: /^Servidor SMTP/ }).fill('smtp.loja.test');
+    await form.getByRole('textbox', { name: /^Endereço do remetente/ }).fill('sac@loja.test');
+    await screenshot(page, 'channel-account-email-smtp-pt-BR', { fullPage: false });
+    await form.getByRole('button', { name: 'Salvar' }).click();
+    await form.waitFor({ state: 'hidden' });
+    const { rows } = await server.db.query<{ provider: string; config: Record<string, string> }>('SELECT provider, config FROM channel_accounts WHERE name = $1', [mailName]);
+    expect(rows[0]).toEqual({ provider: 'imap', config: { inbound: 'smtp', inboundAddresses: 'sac@loja.test, Contato@loja.test', smtpHost: 'smtp.loja.test', fromAddress: 'sac@loja.test' } });
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

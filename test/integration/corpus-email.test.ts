@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailExternalId } from '../../src/channels/email/inbound.js';
+import { emailExternalId, imapOrigin } from '../../src/channels/email/inbound.js';
 import { parseEmail } from '../../src/channels/email/parse.js';
 import { ChannelWorkerPool } from '../../src/channels/workers.js';
 import { deriveSecretKey } from '../../src/engine/secrets.js';
@@ -91,7 +91,7 @@ describe.skipIf(!!skip)('the e-mail corpus through Dovecot', () => {
         continue;
       }
       expect(recognised.has(uid), name).toBe(false);
-      const m = stored.get(emailExternalId(mail, { folder: 'INBOX', uidValidity: BigInt(validity), uid }));
+      const m = stored.get(emailExternalId(mail, imapOrigin({ folder: 'INBOX', uidValidity: BigInt(validity), uid })));
       expect(m, `${name}: stored`).toBeTruthy();
       demands++;
       // an e-mail that repeats another's Message-ID is the same delivery: compare with the one stored

@@ -6,12 +6,13 @@ import { DEFAULT_DEMO_PASSWORD, seedDemo } from '../../src/engine/demo-seed.js';
 import { runDemo, type RunningDemo } from '../../src/demo/simulator.js';
 import type { Database } from '../../src/db/database.js';
 import { expectOutbound } from '../support/outbound-guard.js';
+import { freePort } from '../support/dovecot.js';
 import { Client, freshDatabase, TEST_SECRET_KEY } from '../support/test-app.js';
 
 // `npm run demo` for a few simulated hours at high speed, against the real HTTP API on a real database
-// with its background loops running (routing, timers, outbox): customers on every channel but e-mail
-// (the providers' ones through the in-process sandbox, WebChat through the widget's protocol, the API
-// channel), agents through the agent API. PUBLIC_URL is a public address, as in production: the
+// with its background loops running (routing, timers, outbox): customers on every channel (the
+// providers' ones through the in-process sandbox, WebChat through the widget's protocol, the API
+// channel, e-mail by SMTP to the app's own listener), agents through the agent API. PUBLIC_URL is a public address, as in production: the
 // sandbox delivers Telegram's and Twilio's webhooks on loopback and signs the public URL.
 
 const SPEED = 120;
@@ -34,7 +35,8 @@ beforeAll(async () => {
   ({ db, drop } = await freshDatabase());
   // two weeks of history: enough for last week's Indicadores, quick to write
   await seedDemo(db, DEFAULT_DEMO_PASSWORD, { historyDays: 14 });
-  const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: TEST_SECRET_KEY, trustProxy: ['loopback'], publicUrl: PUBLIC_URL };
+  const smtpPort = await freePort();
+  const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: TEST_SECRET_KEY, trustProxy: ['loopback'], publicUrl: PUBLIC_URL, smtpListenPort: smtpPort };
   // no runtime given: the app starts its own, background loops included, on the real clock
   app = await buildApp({ db, config });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -44,7 +46,7 @@ beforeAll(async () => {
   expect((await supervisor.post('/api/auth/login', { email: 'supervisor@mirante.demo', password: DEFAULT_DEMO_PASSWORD })).status).toBe(200);
 
   runStart = new Date();
-  demo = await runDemo({ url, rate: 1.2, agents: 12, speed: SPEED, hour: 10, password: DEFAULT_DEMO_PASSWORD, log: (l) => lines.push(l), onServer: (u) => void expectOutbound(u) });
+  demo = await runDemo({ url, rate: 1.2, agents: 12, speed: SPEED, hour: 10, password: DEFAULT_DEMO_PASSWORD, smtpPort, log: (l) => lines.push(l), onServer: (u) => void expectOutbound(u) });
   const until = Date.now() + RUN_MS;
   while (Date.now() < until) {
     await new Promise((r) => setTimeout(r, 5000));
@@ -81,7 +83,7 @@ describe('the demo at --speed', () => {
     expect(offline[0].n).toBe(0);
   });
 
-  it('brought conversations to every channel\'s service but e-mail, each through the bot and the queue', async () => {
+  it('brought conversations to every chat channel\'s service, each through the bot and the queue', async () => {
     const rows = await sinceRun<{ name: string; channel: string; n: number; transferred: number }>(`
       SELECT s.name, s.channel, count(DISTINCT c.id)::int AS n,
              count(DISTINCT h.conversation_id) FILTER (WHERE h.state = 'queued' AND h.reason = 'bot_transferred')::int AS transferred
@@ -100,6 +102,41 @@ describe('the demo at --speed', () => {
     for (const r of rows.filter((x) => x.channel !== 'whatsapp')) expect(whatsapp).toBeGreaterThan(r.n);
   });
 
+  it('brought e-mails to both e-mail services by SMTP; the Ouvidoria\'s passed through the Filtro de E-mail; agents replied by e-mail', async () => {
+    const rows = await sinceRun<{ name: string; n: number; triaged: number; files: number; agent: number }>(`
+      SELECT s.name, count(DISTINCT c.id)::int AS n,
+             count(DISTINCT h.conversation_id) FILTER (WHERE h.state = 'triage')::int AS triaged,
+             (SELECT count(*)::int FROM messages m JOIN conversations c2 ON c2.id = m.conversation_id
+               WHERE c2.service_id = s.id AND c2.created_at >= $1 AND m.author_type = 'customer' AND m.attachments IS NOT NULL) AS files,
+             (SELECT count(*)::int FROM messages m JOIN conversations c2 ON c2.id = m.conversation_id
+               WHERE c2.service_id = s.id AND c2.created_at >= $1 AND m.author_type = 'agent') AS agent
+        FROM conversations c JOIN services s ON s.id = c.service_id
+        LEFT JOIN conversation_state_history h ON h.conversation_id = c.id
+       WHERE c.created_at >= $1 AND s.channel = 'email' GROUP BY s.id, s.name`);
+    const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
+    expect(byName['E-mail SAC']?.n ?? 0, JSON.stringify(rows)).toBeGreaterThan(0);
+    expect(byName['E-mail Ouvidoria']?.n ?? 0, JSON.stringify(rows)).toBeGreaterThan(0);
+    expect(byName['E-mail Ouvidoria'].triaged, JSON.stringify(rows)).toBeGreaterThan(0);
+    expect(byName['E-mail SAC'].triaged).toBe(0);
+    expect(rows.reduce((s, r) => s + r.agent, 0), JSON.stringify(rows)).toBeGreaterThan(0);
+    expect(rows.reduce((s, r) => s + r.files, 0), JSON.stringify(rows)).toBeGreaterThan(0);
+    // a customer answered an agent's e-mail, threaded into the conversation
+    const threaded = await sinceRun<{ n: number }>(`SELECT count(*)::int AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN services s ON s.id = c.service_id
+      WHERE c.created_at >= $1 AND s.channel = 'email' AND m.author_type = 'customer' AND m.payload->'email'->>'inReplyTo' IS NOT NULL`);
+    expect(threaded[0].n, lines.filter((l) => /e-mail|Filtro/i.test(l)).join('\n')).toBeGreaterThan(0);
+    // the supervisor accepted some from the filter (to the queue) and discarded the spam-like ones
+    const moved = await sinceRun<{ state: string; n: number }>(`SELECT h.state, count(DISTINCT h.conversation_id)::int AS n FROM conversation_state_history h
+      JOIN conversations c ON c.id = h.conversation_id JOIN services s ON s.id = c.service_id
+      WHERE c.created_at >= $1 AND s.name = 'E-mail Ouvidoria' AND h.state <> 'triage' GROUP BY h.state`);
+    expect(moved.map((m) => m.state), JSON.stringify(moved)).toContain('queued');
+    // the Filtro de E-mail is never left empty by the supervisor
+    const waiting = await sinceRun<{ n: number }>(`SELECT count(*)::int AS n FROM conversations c JOIN services s ON s.id = c.service_id WHERE c.created_at >= $1 AND s.name = 'E-mail Ouvidoria' AND c.state = 'triage'`);
+    expect(waiting[0].n).toBeGreaterThan(0);
+    // e-mail takes a modest share: less than WhatsApp Atendimento alone
+    const wa = await sinceRun<{ n: number }>(`SELECT count(*)::int AS n FROM conversations c JOIN services s ON s.id = c.service_id WHERE c.created_at >= $1 AND s.name = 'WhatsApp Atendimento'`);
+    expect(rows.reduce((s, r) => s + r.n, 0)).toBeLessThan(wa[0].n);
+  });
+
   it('visited the bot stage, the queue, the agents, and the agents paused', async () => {
     const states = await sinceRun<{ state: string; n: number }>(`SELECT state, count(*)::int AS n FROM conversation_state_history WHERE started_at >= $1 GROUP BY state`);
     const n = Object.fromEntries(states.map((s) => [s.state, s.n]));
@@ -115,7 +152,7 @@ describe('the demo at --speed', () => {
   it('shows the monitor every channel alive today', async () => {
     const snap = (await supervisor.get('/api/monitor/snapshot')).body;
     const channels = new Set((snap.dayByChannel as { channel: string; total: number }[]).filter((c) => c.total > 0).map((c) => c.channel));
-    for (const c of ['webchat', 'whatsapp', 'instagram', 'facebook', 'telegram', 'sms', 'api']) expect(channels, JSON.stringify(snap.dayByChannel)).toContain(c);
+    for (const c of ['webchat', 'whatsapp', 'instagram', 'facebook', 'telegram', 'sms', 'api', 'email']) expect(channels, JSON.stringify(snap.dayByChannel)).toContain(c);
   });
 
   it('gives non-empty Indicadores for last week from the history', async () => {

@@ -1,11 +1,17 @@
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
+import { emailList } from '../../contracts/channel-account-fields.js';
 import type { LoadedChannelAccount } from '../../engine/channel-accounts.js';
 
 // An e-mail account's settings as the libraries take them (contracts/channel-account-fields.ts,
-// provider `imap`): IMAP to read the folder and keep the Sent copy, SMTP to send.
+// provider `imap`): IMAP to read the folder and keep the Sent copy (or, with inbound `smtp`, Mirante's
+// own SMTP listener receives: smtp-listener.ts), SMTP to send.
 
 export interface MailboxSettings {
+  /** imap: the watcher reads the folder; smtp: the node's SMTP listener receives for `inboundAddresses` */
+  inbound: 'imap' | 'smtp';
+  /** with inbound smtp: the recipients accepted for the account (lower case; default the From address) */
+  inboundAddresses: string[];
   imap: { host: string; port: number; secure: boolean; user: string; pass?: string; accessToken?: string };
   folder: string;
   /** null: no copy is kept ("-") */
@@ -24,10 +30,15 @@ export function mailboxSettings(account: LoadedChannelAccount): MailboxSettings 
   const user = text(c.imapUser);
   const pass = account.credentials.imapPassword || undefined;
   const sent = text(c.sentFolder) || 'Sent';
+  const inbound = text(c.inbound) === 'smtp' ? 'smtp' : 'imap';
+  const fromAddress = text(c.fromAddress).toLowerCase();
   return {
+    inbound,
+    inboundAddresses: inbound === 'smtp' ? (emailList(text(c.inboundAddresses)).length ? emailList(text(c.inboundAddresses)) : fromAddress ? [fromAddress] : []) : [],
     imap: { host: text(c.imapHost), port: Number(text(c.imapPort)) || (imapTls ? 993 : 143), secure: imapTls, user, pass, accessToken: account.credentials.imapAccessToken || undefined },
     folder: text(c.folder) || 'INBOX',
-    sentFolder: sent === '-' ? null : sent,
+    // no mailbox to keep a copy in when the e-mails come by SMTP
+    sentFolder: sent === '-' || inbound === 'smtp' ? null : sent,
     smtp: {
       host: text(c.smtpHost),
       port: Number(text(c.smtpPort)) || (smtpSecure ? 465 : 587),
@@ -35,7 +46,7 @@ export function mailboxSettings(account: LoadedChannelAccount): MailboxSettings 
       user: text(c.smtpUser) || user || null,
       pass: account.credentials.smtpPassword || pass || null,
     },
-    from: { address: text(c.fromAddress).toLowerCase(), name: text(c.fromName) || null },
+    from: { address: fromAddress, name: text(c.fromName) || null },
   };
 }
 

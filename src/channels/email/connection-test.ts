@@ -1,5 +1,5 @@
 import type { AccountContext, ConnectionCheck } from '../adapter.js';
-import { imapClient, mailboxSettings, smtpTransport } from './account.js';
+import { imapClient, mailboxSettings, smtpTransport, type MailboxSettings } from './account.js';
 
 // "Testar conexão" for a mailbox: logs in to IMAP and opens the folder, then greets and logs in to
 // SMTP (nodemailer's verify), and says in the admin's words which step failed and why.
@@ -30,6 +30,7 @@ export function connectionProblem(side: 'IMAP' | 'SMTP', host: string, port: num
 
 export async function testMailbox({ account }: AccountContext): Promise<ConnectionCheck> {
   const s = mailboxSettings(account);
+  if (s.inbound === 'smtp') return testSmtp(s, { en: `SMTP answered; e-mails for ${s.inboundAddresses.join(', ')} are received by Mirante's SMTP listener`, pt: `SMTP respondeu; os e-mails para ${s.inboundAddresses.join(', ')} são recebidos pelo servidor SMTP do Mirante` });
   if (!s.imap.pass && !s.imap.accessToken) return { ok: false, problem: { en: 'the IMAP password or OAuth2 token is missing', pt: 'falta a senha IMAP ou o token OAuth2' } };
   const client = imapClient(s);
   try {
@@ -46,6 +47,10 @@ export async function testMailbox({ account }: AccountContext): Promise<Connecti
     return { ok: false, problem: { en: `IMAP: the folder "${s.folder}" does not exist or cannot be opened`, pt: `IMAP: a pasta "${s.folder}" não existe ou não pode ser aberta` } };
   }
   await client.logout().catch(() => undefined);
+  return testSmtp(s, { en: `IMAP and SMTP answered; "${s.folder}" holds ${count} message(s)`, pt: `IMAP e SMTP responderam; "${s.folder}" tem ${count} mensagem(ns)` });
+}
+
+async function testSmtp(s: MailboxSettings, detail: Words): Promise<ConnectionCheck> {
   const transport = smtpTransport(s);
   try {
     await transport.verify();
@@ -54,8 +59,5 @@ export async function testMailbox({ account }: AccountContext): Promise<Connecti
   } finally {
     transport.close();
   }
-  return {
-    ok: true,
-    detail: { en: `IMAP and SMTP answered; "${s.folder}" holds ${count} message(s)`, pt: `IMAP e SMTP responderam; "${s.folder}" tem ${count} mensagem(ns)` },
-  };
+  return { ok: true, detail };
 }

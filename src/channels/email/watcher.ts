@@ -2,9 +2,8 @@ import type { ImapFlow } from 'imapflow';
 import { serviceOfAccount } from '../../engine/channel-accounts.js';
 import type { ChannelWorker, WorkerContext } from '../adapter.js';
 import { imapClient, mailboxSettings, type MailboxSettings } from './account.js';
-import { alreadyStored, emailExternalId, toParsedMessage } from './inbound.js';
-import { readMailboxState, recordRecognised, saveMailboxState, type MailboxState } from './mailbox-state.js';
-import { parseEmail } from './parse.js';
+import { imapOrigin, takeRawEmail } from './inbound.js';
+import { readMailboxState, saveMailboxState, type MailboxState } from './mailbox-state.js';
 
 // The mailbox watcher: a ChannelWorker (channels/workers.ts) run on one node at a time under the
 // account's lease. It opens the folder, reads every message after the last UID stored (so what came
@@ -29,7 +28,8 @@ const DEFAULTS = { pollMs: 60_000, maxIdleMs: 5 * 60_000, backlogMs: 24 * 3_600_
 
 export function mailboxWatcher(options: WatcherOptions = {}): ChannelWorker {
   const opts = { ...DEFAULTS, ...options };
-  return { run: (ctx) => watch(ctx, opts) };
+  // an account received by Mirante's SMTP listener (smtp-listener.ts) has no folder to watch
+  return { run: (ctx) => watch(ctx, opts), wants: (account) => mailboxSettings(account).inbound === 'imap' };
 }
 
 async function watch(ctx: WorkerContext, opts: Required<WatcherOptions>): Promise<void> {
@@ -108,21 +108,5 @@ async function readNew(ctx: WorkerContext, client: ImapFlow, s: MailboxSettings,
 }
 
 async function takeMessage(ctx: WorkerContext, serviceId: string, source: Buffer, where: { folder: string; uidValidity: bigint; uid: number }): Promise<void> {
-  const db = ctx.engine.db;
-  const now = ctx.engine.clock.now();
-  const mail = await parseEmail(source);
-  if (mail.machine) {
-    await recordRecognised(db, { accountId: ctx.account.id, ...where, kind: mail.machine, messageId: mail.messageId, sender: mail.from?.address ?? null, subject: mail.subject }, now);
-    return;
-  }
-  // the mailbox's own e-mails (a Sent copy in the folder read, a loop through an alias) open nothing
-  const own = mailboxSettings(ctx.account).from.address;
-  if (own && mail.from?.address === own) return;
-  const externalId = emailExternalId(mail, where);
-  if (await alreadyStored(db, serviceId, externalId)) return;
-  // the From: header's own text, for a sender mailparser cannot read (only the header block is searched)
-  const head = source.subarray(0, 64 * 1024).toString('latin1').split(/\r?\n\r?\n/, 1)[0];
-  const rawFrom = /^from:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(head)?.[1] ?? null;
-  const message = await toParsedMessage(db, serviceId, mail, externalId, rawFrom, now, mailboxSettings(ctx.account).from.address || null);
-  await ctx.deliver({ messages: [message], receipts: [] });
+  await takeRawEmail({ db: ctx.engine.db, account: ctx.account, serviceId, now: ctx.engine.clock.now(), deliver: ctx.deliver }, source, imapOrigin(where));
 }

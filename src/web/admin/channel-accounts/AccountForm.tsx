@@ -3,7 +3,7 @@ import { Alert, Button, Divider, Group, Modal, PasswordInput, Select, Stack, Swi
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ChannelAccount, SavedChannelAccount } from '../../../contracts/admin';
-import { CHANNEL_ACCOUNT_FORMS } from '../../../contracts/channel-account-fields';
+import { CHANNEL_ACCOUNT_FORMS, fieldApplies } from '../../../contracts/channel-account-fields';
 import { call, issueField, issuesOf, type Body } from '../../api';
 import { bodyOf, emptyValues, formOfKind, kindOf, say, valuesOf, type AccountFormValues } from './account-form-model';
 
@@ -84,14 +84,17 @@ export function AccountForm({ account, onClose, onSaved }: {
             required
           />
           {form && form.config.length > 0 && <Divider label={t('channelAccounts.configSection')} labelPosition="left" />}
-          {form?.config.map((f) => f.format === 'boolean' ? (
-            // stored as the text true/false (the API's form); shown as Sim / Não, empty for the default
+          {/* fields of another setting (the IMAP ones for an account received by SMTP) are not shown */}
+          {form?.config.filter((f) => fieldApplies(form, f, values.config)).map((f) => f.format === 'boolean' || f.format === 'choice' ? (
+            // stored as text (the API's form: true/false, or one of the choices); picked from a list, empty for the default
             <Select
               key={f.key}
               label={say(f.label, i18n.language)}
               description={say(f.hint, i18n.language)}
-              data={[{ value: 'true', label: t('common.yes', { ns: 'common' }) }, { value: 'false', label: t('common.no', { ns: 'common' }) }]}
-              placeholder={f.defaultValue === undefined ? undefined : t(f.defaultValue === 'true' ? 'common.yes' : 'common.no', { ns: 'common' })}
+              data={f.format === 'boolean'
+                ? [{ value: 'true', label: t('common.yes', { ns: 'common' }) }, { value: 'false', label: t('common.no', { ns: 'common' }) }]
+                : (f.choices ?? []).map((c) => ({ value: c, label: c.toUpperCase() }))}
+              placeholder={f.defaultValue === undefined ? undefined : f.format === 'boolean' ? t(f.defaultValue === 'true' ? 'common.yes' : 'common.no', { ns: 'common' }) : f.defaultValue.toUpperCase()}
               clearable={!f.required}
               value={values.config[f.key] || null}
               onChange={(v) => setValues((s) => ({ ...s, config: { ...s.config, [f.key]: v ?? '' } }))}
@@ -111,7 +114,7 @@ export function AccountForm({ account, onClose, onSaved }: {
             />
           ))}
           {form && form.credentials.length > 0 && <Divider label={t('channelAccounts.secretsSection')} labelPosition="left" />}
-          {form?.credentials.map((f) => {
+          {form?.credentials.filter((f) => fieldApplies(form, f, values.config)).map((f) => {
             const isSet = editing && account.credentialsSet.includes(f.key);
             const hint = say(f.hint, i18n.language);
             return (
