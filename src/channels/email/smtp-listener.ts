@@ -1,10 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { activeChannelAccounts, serviceOfAccount, type LoadedChannelAccount } from '../../engine/channel-accounts.js';
 import type { Engine } from '../../engine/engine.js';
 import type { SecretKey } from '../../engine/secrets.js';
 import { ingest } from '../ingest.js';
 import { MAX_INBOUND_MEDIA_BYTES } from '../media.js';
+import { sameSecret } from '../same-secret.js';
 import { mailboxSettings } from './account.js';
 import { takeRawEmail, type EmailOrigin } from './inbound.js';
 
@@ -49,12 +50,6 @@ function smtpOrigin(raw: Buffer): EmailOrigin {
   return { folder: '(smtp)', uidValidity: 0n, uid: hash.readUInt32BE(0) & 0x7fffffff, fallbackId: `smtp:${hash.toString('hex')}` };
 }
 
-function sameSecret(given: string, secret: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(secret).digest();
-  return timingSafeEqual(a, b);
-}
-
 export async function startSmtpListener(engine: Engine, key: SecretKey, opts: SmtpListenerOptions): Promise<SmtpListener> {
   const maxBytes = opts.maxBytes ?? MAX_INBOUND_MEDIA_BYTES;
   const secret = opts.secret || undefined;
@@ -88,7 +83,7 @@ export async function startSmtpListener(engine: Engine, key: SecretKey, opts: Sm
     allowInsecureAuth: true,
     authMethods: ['PLAIN', 'LOGIN'],
     onAuth(auth, _session, cb) {
-      if (secret && typeof auth.password === 'string' && sameSecret(auth.password, secret)) return cb(null, { user: auth.username ?? 'relay' });
+      if (sameSecret(secret, auth.password)) return cb(null, { user: auth.username ?? 'relay' });
       cb(smtpError(535, 'Authentication failed'));
     },
     onRcptTo(address: SMTPServerAddress, _session, cb) {
