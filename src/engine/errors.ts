@@ -50,6 +50,7 @@ export const NOUNS = {
   apiService: { en: 'API-channel service', pt: 'Serviço do canal API' },
   webchatService: { en: 'WebChat service', pt: 'Serviço de WebChat' },
   agent: { en: 'Agent', pt: 'Agente' },
+  report: { en: 'Report', pt: 'Relatório' },
 } satisfies Record<string, Noun>;
 
 /** Issues as one message, "path: message; path: message", in both languages. */

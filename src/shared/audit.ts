@@ -45,5 +45,6 @@ export const AUDIT_ENTITIES = [
   'analysis_outbound',
   'indicators',
   'monitorar',
+  'report',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

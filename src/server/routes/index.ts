@@ -21,6 +21,7 @@ import { channelAccountRoutes } from './channel-accounts.js';
 import { alertRoutes, monitorRoutes } from './monitor.js';
 import { analysisRoutes } from './analysis.js';
 import { indicatorsRoutes } from './indicators.js';
+import { reportRoutes } from './reports.js';
 import { whatsappRoutes } from './whatsapp.js';
 import { authRoutes } from './auth.js';
 import { lookbackRoutes } from './lookback.js';
@@ -51,6 +52,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   lookbackRoutes(app, deps);
   analysisRoutes(app, deps);
   indicatorsRoutes(app, deps);
+  reportRoutes(app, deps);
   whatsappRoutes(app, deps);
 
   // Administration. Writes are the admin's; supervisors and agents read what their scope shows.

@@ -355,6 +355,7 @@ export const en: typeof ptBR = {
       analysis_outbound: 'Active messages (Operation analysis)',
       indicators: 'Indicators (Home)',
       monitorar: 'Monitor',
+      report: 'Reports',
     },
     actions: {
       create: 'Created',

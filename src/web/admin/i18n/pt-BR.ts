@@ -354,6 +354,7 @@ export const ptBR = {
       analysis_outbound: 'Mensagens ativas (Análise da Operação)',
       indicators: 'Indicadores (Início)',
       monitorar: 'Monitorar',
+      report: 'Relatórios',
     },
     actions: {
       create: 'Criação',

@@ -1,0 +1,126 @@
+import type { Channel } from '../../contracts/common.js';
+import type { ReportChart, ReportColumnKind, ReportId, ReportInterval, ReportRow } from '../../contracts/reports.js';
+import type { Queryable } from '../../db/database.js';
+import type { Actor } from '../actor.js';
+import { policyOf } from '../access.js';
+import type { Label } from '../exports/table-export.js';
+import type { Period } from '../queries/analysis.js';
+
+// One report of Relatórios: what it is called, which filters apply, and how it reads its table. A
+// report is a file of its own under engine/reports/ and one line in catalogue.ts; the route, the
+// screen and the CSV / XLSX / PDF downloads are shared (run.ts, export.ts).
+
+export interface ReportColumnDef {
+  key: string;
+  label: Label;
+  kind: ReportColumnKind;
+  /** how the figure is computed (the screen's tooltip; reference/metrics.md's words) */
+  definition?: Label;
+}
+
+export interface ReportFilter {
+  serviceId?: string;
+  channel?: Channel;
+  teamId?: string;
+  agentId?: string;
+}
+
+export interface ReportContext {
+  db: Queryable;
+  actor: Actor;
+  period: Period;
+  /** the bucket asked (or the default: hour for one day, day otherwise); only for `usesInterval` */
+  interval: ReportInterval;
+  filter: ReportFilter;
+  now: Date;
+}
+
+export interface ReportData {
+  rows: ReportRow[];
+  /** the totals row, computed from the raw rows (weighted, never a mean of means); null when meaningless */
+  total: ReportRow | null;
+  notes?: Label[];
+}
+
+export interface ReportDefinition {
+  id: ReportId;
+  title: Label;
+  description: Label;
+  usesInterval: boolean;
+  filters: readonly ('serviceId' | 'channel' | 'teamId' | 'agentId')[];
+  /** the columns, in order (the same for every query) */
+  columns: readonly ReportColumnDef[];
+  chart: ReportChart | null;
+  run(ctx: ReportContext): Promise<ReportData>;
+}
+
+/** Params numbered as they are pushed: `p(value)` gives `$n`. */
+export class SqlParams {
+  readonly list: unknown[] = [];
+  p = (v: unknown): string => {
+    this.list.push(v);
+    return `$${this.list.length}`;
+  };
+}
+
+/**
+ * The conditions every conversation report applies to `conversations <alias>` whose `timeColumn`
+ * falls in the period: the caller's scope, and the service, channel, team (the services linked to it)
+ * and agent (the conversation's last agent) asked. Filters a report does not list are ignored.
+ */
+export function conversationsWhere(ctx: ReportContext, q: SqlParams, alias: string, timeColumn: string): string {
+  const a = alias;
+  const parts = [`${a}.${timeColumn} >= ${q.p(ctx.period.start)}`, `${a}.${timeColumn} < ${q.p(ctx.period.end)}`];
+  const scope = policyOf(ctx.actor).conversationsSql(a, q.list.length + 1);
+  q.list.push(...scope.params);
+  parts.push(scope.sql);
+  const f = ctx.filter;
+  if (f.serviceId) parts.push(`${a}.service_id = ${q.p(f.serviceId)}::uuid`);
+  if (f.channel) parts.push(`${a}.channel = ${q.p(f.channel)}`);
+  if (f.teamId) parts.push(`${a}.service_id IN (SELECT st.service_id FROM service_teams st WHERE st.team_id = ${q.p(f.teamId)}::uuid)`);
+  if (f.agentId) parts.push(`${a}.agent_id = ${q.p(f.agentId)}::uuid`);
+  return parts.join(' AND ');
+}
+
+/**
+ * The conditions on a user id column (`users.id`, `agent_state_history.user_id`…): the caller's
+ * scope (themself; a supervisor's agents), the team's agents and the agent asked.
+ */
+export function usersWhere(ctx: ReportContext, q: SqlParams, column: string): string {
+  const scope = policyOf(ctx.actor).usersSql(column, q.list.length + 1);
+  q.list.push(...scope.params);
+  const parts = [scope.sql];
+  if (ctx.filter.teamId) parts.push(`${column} IN (SELECT ta.user_id FROM team_agents ta WHERE ta.team_id = ${q.p(ctx.filter.teamId)}::uuid)`);
+  if (ctx.filter.agentId) parts.push(`${column} = ${q.p(ctx.filter.agentId)}::uuid`);
+  return parts.join(' AND ');
+}
+
+const BIN: Partial<Record<ReportInterval, string>> = { '15m': '15 minutes', '30m': '30 minutes' };
+
+/**
+ * The local start of the bucket `instant` (a timestamptz expression) falls in, as text
+ * `YYYY-MM-DD HH24:MI:SS` in the contact center's time zone (`tzParam`, e.g. `q.p(ctx.period.timeZone)`).
+ * Weeks start on Monday (ISO), months on the 1st.
+ */
+export function bucketSql(instant: string, interval: ReportInterval, tzParam: string): string {
+  const local = `(${instant} AT TIME ZONE ${tzParam})`;
+  const bin = BIN[interval];
+  const start = bin ? `date_bin('${bin}', ${local}, timestamp '2000-01-01')` : `date_trunc('${interval}', ${local})`;
+  return `to_char(${start}, 'YYYY-MM-DD HH24:MI:SS')`;
+}
+
+/** Every bucket of the period, in order (to show the empty ones as zeros), as the same text as bucketSql. */
+export function bucketsSql(interval: ReportInterval, startParam: string, endParam: string, tzParam: string): string {
+  const step = BIN[interval] ?? `1 ${interval}`;
+  const first = BIN[interval]
+    ? `date_bin('${BIN[interval]}', ${startParam}::timestamptz AT TIME ZONE ${tzParam}, timestamp '2000-01-01')`
+    : `date_trunc('${interval}', ${startParam}::timestamptz AT TIME ZONE ${tzParam})`;
+  return `SELECT to_char(b, 'YYYY-MM-DD HH24:MI:SS') AS bucket
+            FROM generate_series(${first}, (${endParam}::timestamptz AT TIME ZONE ${tzParam}) - interval '1 microsecond', interval '${step}') AS b`;
+}
+
+/** A whole-second figure from a float of seconds (null stays null). */
+export const seconds = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v)));
+
+/** A share in percent with two decimals; 0 when nothing to share. */
+export const pct = (n: number, total: number): number => (total ? Math.round((n * 10_000) / total) / 100 : 0);
