@@ -116,6 +116,7 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
     // Mirante's own SMTP listener, for e-mail accounts received by SMTP; closed with the app
     const smtp = await startSmtpListener(runtime.engine, secretKey, {
       port: config.smtpListenPort, host: config.smtpListenHost, secret: config.smtpListenSecret, onError: (err) => app.log.error({ err }, 'smtp listener'),
+      onCatalogUpdated: (fn) => runtime.projection.onCatalogUpdated(fn),
     });
     app.log.info({ host: config.smtpListenHost, port: smtp.port }, 'SMTP listener started');
     app.addHook('onClose', () => smtp.close());

@@ -19,7 +19,7 @@ let listener: SmtpListener;
 appForFile((app) => ({ t, admin } = app));
 
 beforeAll(async () => {
-  listener = await startSmtpListener(t.runtime.engine, KEY, { port: 0, maxBytes: MAX });
+  listener = await startSmtpListener(t.runtime.engine, KEY, { port: 0, maxBytes: MAX, onCatalogUpdated: (fn) => t.runtime.projection.onCatalogUpdated(fn) });
 });
 afterAll(async () => {
   await listener?.close();

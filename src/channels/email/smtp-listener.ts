@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { CatalogCache } from '../../engine/catalog-cache.js';
 import { activeChannelAccounts, serviceOfAccount, type LoadedChannelAccount } from '../../engine/channel-accounts.js';
 import type { Engine } from '../../engine/engine.js';
 import type { SecretKey } from '../../engine/secrets.js';
@@ -25,6 +26,8 @@ export interface SmtpListenerOptions {
   /** the largest message accepted, in bytes (default the channel's attachment limit, 25 MB) */
   maxBytes?: number;
   onError?: (err: unknown) => void;
+  /** subscribes to catalog changes (accounts, services) on any node: the listener's account cache is dropped on each */
+  onCatalogUpdated?: (fn: () => void) => () => void;
 }
 
 export interface SmtpListener {
@@ -34,15 +37,13 @@ export interface SmtpListener {
 
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
 
-/** The active accounts received by SMTP whose addresses include this one (case-insensitive). */
-async function accountsFor(engine: Engine, key: SecretKey, address: string): Promise<LoadedChannelAccount[]> {
-  const wanted = address.trim().toLowerCase();
-  const accounts = await activeChannelAccounts(engine.db, key, ['email']);
-  return accounts.filter((a) => {
-    const s = mailboxSettings(a);
-    return s.inbound === 'smtp' && s.inboundAddresses.includes(wanted);
+/** The active accounts received by SMTP, read and decrypted at most once per few seconds (every RCPT asks). */
+type SmtpAccounts = { account: LoadedChannelAccount; addresses: readonly string[] }[];
+const loadSmtpAccounts = async (engine: Engine, key: SecretKey): Promise<SmtpAccounts> =>
+  (await activeChannelAccounts(engine.db, key, ['email'])).flatMap((account) => {
+    const s = mailboxSettings(account);
+    return s.inbound === 'smtp' ? [{ account, addresses: s.inboundAddresses }] : [];
   });
-}
 
 /** A stand-in for the folder position of a message with no Message-ID: the hash of its bytes (a retried delivery is the same message). */
 function smtpOrigin(raw: Buffer): EmailOrigin {
@@ -53,11 +54,19 @@ function smtpOrigin(raw: Buffer): EmailOrigin {
 export async function startSmtpListener(engine: Engine, key: SecretKey, opts: SmtpListenerOptions): Promise<SmtpListener> {
   const maxBytes = opts.maxBytes ?? MAX_INBOUND_MEDIA_BYTES;
   const secret = opts.secret || undefined;
+  const cache = new CatalogCache<SmtpAccounts>(5000);
+  const stopClearing = opts.onCatalogUpdated?.(() => cache.clear());
+  /** The accounts whose addresses include this one (case-insensitive). */
+  const accountsFor = async (address: string): Promise<LoadedChannelAccount[]> => {
+    const wanted = address.trim().toLowerCase();
+    const all = await cache.get('smtp', () => loadSmtpAccounts(engine, key));
+    return all.filter((a) => a.addresses.includes(wanted)).map((a) => a.account);
+  };
 
   const receive = async (raw: Buffer, session: SMTPServerSession): Promise<void> => {
     const seen = new Set<string>();
     for (const rcpt of session.envelope.rcptTo) {
-      for (const account of await accountsFor(engine, key, rcpt.address)) {
+      for (const account of await accountsFor(rcpt.address)) {
         if (seen.has(account.id)) continue;
         seen.add(account.id);
         const serviceId = await serviceOfAccount(engine.db, account.id);
@@ -87,7 +96,7 @@ export async function startSmtpListener(engine: Engine, key: SecretKey, opts: Sm
       cb(smtpError(535, 'Authentication failed'));
     },
     onRcptTo(address: SMTPServerAddress, _session, cb) {
-      accountsFor(engine, key, address.address).then(
+      accountsFor(address.address).then(
         (found) => cb(found.length ? undefined : smtpError(550, `No such mailbox here: ${address.address}`)),
         (err) => {
           opts.onError?.(err);
@@ -128,5 +137,11 @@ export async function startSmtpListener(engine: Engine, key: SecretKey, opts: Sm
     });
   });
   const port = (server.server.address() as { port: number }).port;
-  return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    port,
+    close: () => {
+      stopClearing?.();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
