@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { nextDeliveryStatus, type DeliveryStatus } from '../shared/delivery-status.js';
-import { announceMessages, writeDelivery } from './conversations/receipts.js';
+import { announceMessages, claimParkedReceipts, writeDelivery } from './conversations/receipts.js';
 import type { Engine } from './engine.js';
 
 export interface OutboxRow {
@@ -194,10 +194,13 @@ export class OutboxWorker {
             provider_account_id = CASE WHEN $2::text IS NULL THEN m.provider_account_id
               ELSE (SELECT s.channel_account_id FROM conversations c JOIN services s ON s.id = c.service_id WHERE c.id = m.conversation_id) END,
             delivery_status = 'sent', sent_at = coalesce(m.sent_at, $3)
-          WHERE m.id = $1 AND m.delivery_status = 'pending' RETURNING m.id`,
+          WHERE m.id = $1 AND m.delivery_status = 'pending' RETURNING m.id, m.provider_account_id`,
         [messageId, providerMessageId ?? null, at],
       );
-      if (rows.length) await announceMessages(u, [messageId]);
+      if (!rows.length) return;
+      // the provider's receipts may have come before this answer: they were parked, and apply now
+      if (providerMessageId) await claimParkedReceipts(u.tx, messageId, (rows[0].provider_account_id as string | null) ?? null, providerMessageId);
+      await announceMessages(u, [messageId]);
     });
   }
 

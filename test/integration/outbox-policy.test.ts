@@ -257,6 +257,45 @@ describe('delivery receipts', () => {
   });
 });
 
+describe('a receipt that comes before the send’s answer', () => {
+  it('is parked and applied when the outbox stores the provider id; someone else’s is removed after a week', async () => {
+    const team = await createTeam(admin);
+    const agent = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
+    const service = await createService(admin, { channel: 'api', teamIds: [team.id], outboundWebhookUrl: `${fake.url}/ok` });
+    const creds = (await admin.post(`/api/services/${service.id}/api-credentials`)).body;
+    const desk = await t.login(agent.email, agent.password);
+    expect((await desk.post('/api/agent/login')).status).toBe(200);
+    const sent = await t.anonymous().request('POST', `/api/channels/api/${service.id}/messages`, { contact: { externalId: unique('cli') }, externalId: unique('m'), text: 'Oi' }, { authorization: `Bearer ${creds.token}` });
+    const conversationId = sent.body.conversationId as string;
+    await t.settle();
+    const reply = await desk.post(`/api/conversations/${conversationId}/messages`, { text: 'Bom dia!' });
+    const id = reply.body.id as number;
+    const at = (s: number) => new Date(t.clock.now().getTime() + s * 1000);
+    // the provider's delivered and read arrive while the send is still in flight (the fake sender answers rcv-<id>)
+    const early = await applyReceipts(t.runtime.engine, null, [
+      { providerMessageId: `rcv-${id}`, status: 'read', at: at(3) },
+      { providerMessageId: `rcv-${id}`, status: 'delivered', at: at(2) },
+      { providerMessageId: `other-${id}`, status: 'delivered', at: at(2) },
+    ]);
+    expect(early).toEqual({ changed: 0, unknown: [`rcv-${id}`, `other-${id}`] });
+    const parked = async (pid: string) => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM parked_receipts WHERE provider_message_id = $1', [pid])).rows[0].n;
+    expect(await parked(`rcv-${id}`)).toBe(2);
+    await t.runtime.outbox.tick();
+    const { rows } = await t.db.query<{ delivery_status: string; delivered_at: Date; read_at: Date }>('SELECT delivery_status, delivered_at, read_at FROM messages WHERE id = $1', [id]);
+    expect(rows[0].delivery_status).toBe('read');
+    expect(rows[0].delivered_at.getTime()).toBe(at(2).getTime());
+    expect(rows[0].read_at.getTime()).toBe(at(3).getTime());
+    expect((await messagesOf(conversationId)).find((m) => m.id === id).deliveryStatus).toBe('read');
+    expect(await parked(`rcv-${id}`)).toBe(0);
+    // no send ever claims the other one: a week later, the next parking removes it
+    expect(await parked(`other-${id}`)).toBe(1);
+    t.clock.set(t.clock.now().getTime() + 7 * 86_400_000 + 1000);
+    await applyReceipts(t.runtime.engine, null, [{ providerMessageId: `late-${id}`, status: 'delivered', at: t.clock.now() }]);
+    expect(await parked(`other-${id}`)).toBe(0);
+    expect(await parked(`late-${id}`)).toBe(1);
+  });
+});
+
 describe('the outbound guard', () => {
   it('refuses a request to an origin no test registered, and fails the test naming the URL', async () => {
     const port = await freePort();

@@ -53,38 +53,100 @@ export async function announceMessages(u: UnitOfWork, ids: number[], reason: 'de
   }
 }
 
+/** How long a receipt that matched no message waits for its message's provider id (then it was someone else's). */
+export const PARKED_RECEIPT_DAYS = 7;
+
+/**
+ * Serializes, per (account, provider id), the receipts that look a message up with the outbox storing
+ * that id: either the receipt sees the id, or the outbox sees the parked receipt (727278).
+ */
+const lockProviderIds = (tx: Queryable, accountId: string | null, providerIds: string[]) =>
+  tx.query(
+    `SELECT pg_advisory_xact_lock(727278, h) FROM (SELECT DISTINCT hashtext(coalesce($1::text, '') || ':' || k) AS h FROM unnest($2::text[]) AS k ORDER BY 1) AS x`,
+    [accountId, providerIds],
+  );
+
+interface DeliveryRow {
+  id: number;
+  delivery_status: DeliveryStatus | null;
+}
+
+/** Applies receipts to one message row in the provider's order; true when its status moved. */
+async function applyToMessage(tx: Queryable, m: DeliveryRow, receipts: readonly Receipt[]): Promise<boolean> {
+  let changed = false;
+  // the provider's order, not the webhook's: a batch may hold a message's read before its delivered
+  for (const r of [...receipts].sort((a, b) => a.at.getTime() - b.at.getTime())) {
+    const next = nextDeliveryStatus(m.delivery_status, r.status);
+    if (!next) continue;
+    await writeDelivery(tx, m.id, { status: next, at: r.at, error: r.error ?? null });
+    m.delivery_status = next;
+    changed = true;
+  }
+  return changed;
+}
+
 /**
  * Applies a provider's receipts for messages sent through one channel account (null: a service
- * without one). A receipt for an id Mirante does not know (another system's message, or one whose
- * send has not returned yet) is ignored; repeated and out-of-order receipts change nothing
- * (nextDeliveryStatus). Returns the provider ids that matched no message.
+ * without one). A receipt for an id Mirante does not know yet is parked (parked_receipts): the send
+ * may not have returned its id yet, and the outbox applies it when it does (claimParkedReceipts);
+ * another system's message is never claimed and the receipt is removed after PARKED_RECEIPT_DAYS.
+ * Repeated and out-of-order receipts change nothing (nextDeliveryStatus). Returns the provider ids
+ * that matched no message.
  */
 export async function applyReceipts(engine: Engine, channelAccountId: string | null, receipts: Receipt[]): Promise<{ changed: number; unknown: string[] }> {
   if (!receipts.length) return { changed: 0, unknown: [] };
   return engine.execute(async (u) => {
     const ids = [...new Set(receipts.map((r) => r.providerMessageId))];
-    const { rows } = await u.tx.query<{ id: number; delivery_status: DeliveryStatus | null; provider_message_id: string }>(
+    await lockProviderIds(u.tx, channelAccountId, ids);
+    const { rows } = await u.tx.query<DeliveryRow & { provider_message_id: string }>(
       `SELECT id, delivery_status, provider_message_id FROM messages
         WHERE provider_message_id = ANY($1::text[]) AND provider_account_id IS NOT DISTINCT FROM $2::uuid
         ORDER BY id FOR UPDATE`,
       [ids, channelAccountId],
     );
     const byProviderId = new Map(rows.map((r) => [r.provider_message_id, r]));
-    // the provider's order, not the webhook's: a batch may hold a message's read before its delivered
-    const ordered = [...receipts].sort((a, b) => a.at.getTime() - b.at.getTime());
     const changed = new Set<number>();
-    for (const r of ordered) {
-      const m = byProviderId.get(r.providerMessageId);
-      if (!m) continue;
-      const next = nextDeliveryStatus(m.delivery_status, r.status);
-      if (!next) continue;
-      await writeDelivery(u.tx, m.id, { status: next, at: r.at, error: r.error ?? null });
-      m.delivery_status = next;
-      changed.add(m.id);
+    for (const m of rows) {
+      if (await applyToMessage(u.tx, m, receipts.filter((r) => r.providerMessageId === m.provider_message_id))) changed.add(m.id);
+    }
+    const unmatched = receipts.filter((r) => !byProviderId.has(r.providerMessageId));
+    if (unmatched.length) {
+      await u.tx.query(
+        `INSERT INTO parked_receipts (channel_account_id, provider_message_id, status, at, error_code, error_message, parked_at)
+         SELECT $1::uuid, x.pid, x.status, x.at, x.code, x.msg, $7
+           FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[]) AS x(pid, status, at, code, msg)`,
+        [
+          channelAccountId, unmatched.map((r) => r.providerMessageId), unmatched.map((r) => r.status), unmatched.map((r) => r.at),
+          unmatched.map((r) => r.error?.code ?? null), unmatched.map((r) => r.error?.message.slice(0, 1000) ?? null), u.now,
+        ],
+      );
+      // bounded: what no send claimed within the week was another system's
+      await u.tx.query(`DELETE FROM parked_receipts WHERE parked_at < $1`, [new Date(u.now.getTime() - PARKED_RECEIPT_DAYS * 86_400_000)]);
     }
     await announceMessages(u, [...changed]);
     return { changed: changed.size, unknown: ids.filter((id) => !byProviderId.has(id)) };
   });
+}
+
+/**
+ * In the outbox's transaction that stores a sent message's provider id: the receipts that came
+ * before it (parked by applyReceipts) are applied now and removed. True when the status moved.
+ */
+export async function claimParkedReceipts(tx: Queryable, messageId: number, accountId: string | null, providerMessageId: string): Promise<boolean> {
+  await lockProviderIds(tx, accountId, [providerMessageId]);
+  const { rows } = await tx.query<{ status: ReceiptStatus; at: Date; error_code: string | null; error_message: string | null }>(
+    `DELETE FROM parked_receipts WHERE provider_message_id = $1 AND channel_account_id IS NOT DISTINCT FROM $2::uuid
+      RETURNING status, at, error_code, error_message`,
+    [providerMessageId, accountId],
+  );
+  if (!rows.length) return false;
+  const m = await tx.query<DeliveryRow>('SELECT id, delivery_status FROM messages WHERE id = $1 FOR UPDATE', [messageId]);
+  if (!m.rows[0]) return false;
+  const receipts: Receipt[] = rows.map((r) => ({
+    providerMessageId, status: r.status, at: r.at,
+    ...(r.error_message !== null ? { error: { code: r.error_code ?? '', message: r.error_message } } : {}),
+  }));
+  return applyToMessage(tx, m.rows[0], receipts);
 }
 
 /** Outgoing messages a WebChat visitor's socket received: delivered, and announced. */
