@@ -1,0 +1,94 @@
+import type { ReportRow } from '../../contracts/reports.js';
+import { seconds, SqlParams, usersWhere, type ReportContext, type ReportDefinition } from './definition.js';
+
+// 8. Sessões de agentes, from the agent state history (one row per state; a logout closes the open row
+// and opens none): a login is a row no other row of the agent ends at, a logout an ended row no row
+// starts at. Connection losses are the logouts the grace timer made (event agent.updated, reason
+// connection_lost); sign-ins to the application are the audit's 'login' records.
+
+const LOCAL = (col: string, tz: string) => `to_char((${col}) AT TIME ZONE ${tz}, 'YYYY-MM-DD HH24:MI:SS')`;
+
+async function run(ctx: ReportContext) {
+  const { start, end, timeZone } = ctx.period;
+  const q = new SqlParams();
+  const [s, e, now, tz] = [q.p(start), q.p(end), q.p(ctx.now), q.p(timeZone)];
+  const history = await ctx.db.query<{ id: string; name: string; logins: number; logouts: number; first_login: string | null; last_logout: string | null; logged: number | null }>(
+    `SELECT u.id, u.name,
+            count(*) FILTER (WHERE h.is_login AND h.started_at >= ${s})::int AS logins,
+            count(*) FILTER (WHERE h.is_logout AND h.ended_at < ${e})::int AS logouts,
+            ${LOCAL(`min(h.started_at) FILTER (WHERE h.is_login AND h.started_at >= ${s})`, tz)} AS first_login,
+            ${LOCAL(`max(h.ended_at) FILTER (WHERE h.is_logout AND h.ended_at < ${e})`, tz)} AS last_logout,
+            sum(extract(epoch FROM least(coalesce(h.ended_at, ${now}::timestamptz), ${e}::timestamptz) - greatest(h.started_at, ${s}::timestamptz)))::float8 AS logged
+       FROM (SELECT x.*,
+                    NOT EXISTS (SELECT 1 FROM agent_state_history p WHERE p.user_id = x.user_id AND p.ended_at = x.started_at) AS is_login,
+                    x.ended_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agent_state_history n WHERE n.user_id = x.user_id AND n.started_at = x.ended_at) AS is_logout
+               FROM agent_state_history x
+              WHERE x.started_at < ${e}::timestamptz AND x.started_at < ${now}::timestamptz AND coalesce(x.ended_at, ${now}::timestamptz) > ${s}::timestamptz
+                AND ${usersWhere(ctx, q, 'x.user_id')}) h
+       JOIN users u ON u.id = h.user_id
+      GROUP BY u.id, u.name`,
+    q.list,
+  );
+  const c = new SqlParams();
+  const losses = await ctx.db.query<{ id: string; name: string; n: number }>(
+    `SELECT u.id, u.name, count(*)::int AS n FROM events ev JOIN users u ON u.id = ev.agent_id
+      WHERE ev.type = 'agent.updated' AND ev.payload->>'reason' = 'connection_lost'
+        AND ev.at >= ${c.p(start)} AND ev.at < ${c.p(end)} AND ${usersWhere(ctx, c, 'ev.agent_id')}
+      GROUP BY u.id, u.name`,
+    c.list,
+  );
+  const a = new SqlParams();
+  const signIns = await ctx.db.query<{ id: string; n: number }>(
+    `SELECT l.actor_id AS id, count(*)::int AS n FROM audit_log l
+      WHERE l.action = 'login' AND l.entity = 'session' AND l.at >= ${a.p(start)} AND l.at < ${a.p(end)} AND ${usersWhere(ctx, a, 'l.actor_id')}
+      GROUP BY l.actor_id`,
+    a.list,
+  );
+  const rows = new Map<string, ReportRow>();
+  const blank = (name: string): ReportRow => ({ agent: name, signIns: 0, logins: 0, logouts: 0, connectionLosses: 0, firstLogin: null, lastLogout: null, timeLogged: 0 });
+  for (const h of history.rows) {
+    rows.set(h.id, { ...blank(h.name), logins: h.logins, logouts: h.logouts, firstLogin: h.first_login, lastLogout: h.last_logout, timeLogged: seconds(h.logged) ?? 0 });
+  }
+  for (const l of losses.rows) rows.set(l.id, { ...(rows.get(l.id) ?? blank(l.name)), connectionLosses: l.n });
+  // sign-ins only beside an agent's presence (a supervisor who never logs in as an agent is not listed)
+  for (const l of signIns.rows) { const r = rows.get(l.id); if (r) r.signIns = l.n; }
+  const list = [...rows.values()].sort((x, y) => String(x.agent).localeCompare(String(y.agent)));
+  const sum = (k: string) => list.reduce((n, r) => n + Number(r[k]), 0);
+  const times = (k: string) => list.map((r) => r[k]).filter((v): v is string => typeof v === 'string').sort();
+  return {
+    rows: list,
+    total: {
+      agent: null, signIns: sum('signIns'), logins: sum('logins'), logouts: sum('logouts'), connectionLosses: sum('connectionLosses'),
+      firstLogin: times('firstLogin')[0] ?? null, lastLogout: times('lastLogout').at(-1) ?? null, timeLogged: sum('timeLogged'),
+    },
+  };
+}
+
+export const sessionsReport: ReportDefinition = {
+  id: 'sessions',
+  title: { pt: 'Sessões de agentes', en: 'Agent sessions' },
+  description: {
+    pt: 'Por agente: logins e logouts no omnichannel, perdas de conexão, primeiro login, último logout e tempo logado',
+    en: 'Per agent: omnichannel logins and logouts, connection losses, first login, last logout and time logged in',
+  },
+  usesInterval: false,
+  filters: ['teamId', 'agentId'],
+  columns: [
+    { key: 'agent', label: { pt: 'Agente', en: 'Agent' }, kind: 'text' },
+    { key: 'signIns', label: { pt: 'Acessos ao sistema', en: 'Sign-ins' }, kind: 'count', definition: { pt: 'entradas no Mirante (e-mail e senha)', en: 'sign-ins to Mirante (e-mail and password)' } },
+    { key: 'logins', label: { pt: 'Logins', en: 'Logins' }, kind: 'count', definition: { pt: 'entradas no atendimento (de deslogado para disponível)', en: 'omnichannel logins (from offline to available)' } },
+    { key: 'logouts', label: { pt: 'Logouts', en: 'Logouts' }, kind: 'count', definition: { pt: 'saídas do atendimento, inclusive por perda de conexão', en: 'omnichannel logouts, connection losses included' } },
+    {
+      key: 'connectionLosses', label: { pt: 'Perdas de conexão', en: 'Connection losses' }, kind: 'count',
+      definition: { pt: 'logouts feitos pelo sistema quando a mesa do agente parou de dar sinal de vida', en: 'logouts the system made when the agent’s desk stopped showing signs of life' },
+    },
+    { key: 'firstLogin', label: { pt: 'Primeiro login', en: 'First login' }, kind: 'time' },
+    { key: 'lastLogout', label: { pt: 'Último logout', en: 'Last logout' }, kind: 'time' },
+    {
+      key: 'timeLogged', label: { pt: 'Tempo logado', en: 'Time logged in' }, kind: 'duration',
+      definition: { pt: 'tempo em qualquer estado exceto deslogado, dentro do período (até agora)', en: 'time in any state but offline, within the period (until now)' },
+    },
+  ],
+  chart: { type: 'bar', category: 'agent', series: ['logins', 'logouts', 'connectionLosses'] },
+  run,
+};
