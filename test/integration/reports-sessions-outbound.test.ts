@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hms, parseCsv } from '../support/csv.js';
+import { seeded } from '../support/indicators-fold.js';
 import { insertConversation, insertMessage } from '../support/report-rows.js';
 import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
 
@@ -73,6 +74,46 @@ describe('8. Sessões de agentes', () => {
     const both = await pt(admin, `/api/reports/sessions?from=${D}&to=${NEXT}&agentId=${a1.id}`);
     expect(both.body.rows).toHaveLength(1);
     expect(both.body.total).toMatchObject({ logins: 3, logouts: 2, connectionLosses: 1, timeLogged: 3600 + 61 + 6 * 3600 });
+  });
+
+  it('random sessions of contiguous states match a plain fold over the sessions', async () => {
+    const agent = await createUser(admin, { agentEnabled: true, teamIds: [teamB.id] });
+    const rnd = seeded(808);
+    const day0 = local('2026-06-01', '00:00:00').getTime();
+    const sessions: { start: number; end: number | null }[] = [];
+    let clock = day0 - 5 * 3600_000;
+    while (clock < day0 + 3 * 86_400_000) {
+      const start = clock;
+      const rows = rnd.int(1, 5);
+      for (let i = 0; i < rows; i++) {
+        const from = clock;
+        clock += (rnd.next() < 0.3 ? 0 : rnd.int(1, 4 * 3600)) * 1000; // a state of up to 4 h; zero-length ones (two changes in one instant) too
+        const open = clock >= day0 + 3 * 86_400_000 && i === rows - 1;
+        await t.db.query(
+          `INSERT INTO agent_state_history (user_id, state, started_at, ended_at) VALUES ($1, $2, $3, $4)`,
+          [agent.id, rnd.pick(['available', 'paused', 'in_service']), new Date(from), open ? null : new Date(clock)],
+        );
+        if (open) { sessions.push({ start, end: null }); break; }
+        if (i === rows - 1) sessions.push({ start, end: clock });
+      }
+      clock += rnd.int(1, 6 * 3600) * 1000; // a gap: logged out
+    }
+    const now = clock + 3600_000;
+    t.clock.set(now);
+    const text = (ms: number) => new Date(ms - 3 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+    for (const day of ['2026-06-01', '2026-06-02', '2026-06-03']) {
+      const s = local(day, '00:00:00').getTime();
+      const e = s + 86_400_000;
+      const ins = sessions.filter((x) => x.start >= s && x.start < e).map((x) => x.start);
+      const outs = sessions.filter((x) => x.end !== null && x.end >= s && x.end < e).map((x) => x.end!);
+      const logged = sessions.reduce((n, x) => n + Math.max(0, Math.min(x.end ?? now, e) - Math.max(x.start, s)), 0) / 1000;
+      const r = await admin.get(`/api/reports/sessions?from=${day}&to=${day}&agentId=${agent.id}`);
+      expect(r.body.rows, day).toEqual([{
+        agent: agent.name, signIns: 0, logins: ins.length, logouts: outs.length, connectionLosses: 0,
+        firstLogin: ins.length ? text(Math.min(...ins)) : null, lastLogout: outs.length ? text(Math.max(...outs)) : null, timeLogged: Math.round(logged),
+      }]);
+    }
+    t.clock.set(local(NEXT, '02:00:00'));
   });
 
   it('a supervisor sees only their teams’ agents; the team filter', async () => {

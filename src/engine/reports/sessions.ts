@@ -20,11 +20,18 @@ async function run(ctx: ReportContext) {
             ${LOCAL(`max(h.ended_at) FILTER (WHERE h.is_logout AND h.ended_at < ${e})`, tz)} AS last_logout,
             sum(extract(epoch FROM least(coalesce(h.ended_at, ${now}::timestamptz), ${e}::timestamptz) - greatest(h.started_at, ${s}::timestamptz)))::float8 AS logged
        FROM (SELECT x.*,
-                    NOT EXISTS (SELECT 1 FROM agent_state_history p WHERE p.user_id = x.user_id AND p.ended_at = x.started_at) AS is_login,
-                    x.ended_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agent_state_history n WHERE n.user_id = x.user_id AND n.started_at = x.ended_at) AS is_logout
-               FROM agent_state_history x
-              WHERE x.started_at < ${e}::timestamptz AND x.started_at < ${now}::timestamptz AND coalesce(x.ended_at, ${now}::timestamptz) > ${s}::timestamptz
-                AND ${usersWhere(ctx, q, 'x.user_id')}) h
+                    -- the agent's row before this one (by the (user_id, started_at) index) ended where this one starts: no login
+                    coalesce((SELECT p.ended_at FROM agent_state_history p
+                               WHERE p.user_id = x.user_id AND (p.started_at < x.started_at OR (p.started_at = x.started_at AND p.id < x.id))
+                               ORDER BY p.started_at DESC, p.id DESC LIMIT 1) <> x.started_at, true) AS is_login,
+                    x.ended_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agent_state_history n WHERE n.user_id = x.user_id AND n.started_at = x.ended_at AND (n.started_at > x.started_at OR n.id > x.id)) AS is_logout
+               FROM (SELECT a.* FROM agent_state_history a WHERE a.started_at >= ${s}::timestamptz AND a.started_at < ${e}::timestamptz AND a.started_at < ${now}::timestamptz
+                     UNION ALL
+                     -- a user's rows never overlap: only their last row begun before the period can reach into it
+                     SELECT o.* FROM users w CROSS JOIN LATERAL (SELECT b.* FROM agent_state_history b WHERE b.user_id = w.id AND b.started_at < ${s}::timestamptz
+                                                                  ORDER BY b.started_at DESC LIMIT 1) o
+                      WHERE coalesce(o.ended_at, ${now}::timestamptz) >= ${s}::timestamptz) x
+              WHERE ${usersWhere(ctx, q, 'x.user_id')}) h
        JOIN users u ON u.id = h.user_id
       GROUP BY u.id, u.name`,
     q.list,
