@@ -179,6 +179,23 @@ describe('5. Abandono', () => {
   });
 });
 
+describe('the catalogue', () => {
+  it('lists reports 4–9 in their order, with the filters that apply, in the language asked', async () => {
+    const r = await pt(admin, '/api/reports');
+    expect(r.status).toBe(200);
+    const mine = r.body.filter((x: any) => ['classifications', 'abandonment', 'bot', 'email', 'sessions', 'outbound'].includes(x.id));
+    expect(mine.map((x: any) => [x.id, x.title, x.usesInterval, x.filters])).toEqual([
+      ['classifications', 'Classificações', false, ['serviceId', 'channel', 'teamId', 'agentId']],
+      ['abandonment', 'Abandono', false, ['serviceId', 'channel', 'teamId']],
+      ['bot', 'Pré-atendimento (bot)', false, ['serviceId', 'channel', 'teamId']],
+      ['email', 'E-mail', false, ['serviceId', 'teamId', 'agentId']],
+      ['sessions', 'Sessões de agentes', false, ['teamId', 'agentId']],
+      ['outbound', 'Mensagens ativas', true, ['serviceId', 'channel', 'teamId', 'agentId']],
+    ]);
+    expect((await admin.get('/api/reports')).body.find((x: any) => x.id === 'sessions').title).toBe('Agent sessions');
+  });
+});
+
 describe('bad filters answer 400 naming the field', () => {
   it.each([
     ['/api/reports/abandonment?from=2026-03-10&to=2026-03-01', 'to'],
