@@ -36,7 +36,9 @@ const OUTCOME_SQL = `CASE WHEN c.first_queued_at IS NOT NULL THEN 'transferred'
 async function run(ctx: ReportContext) {
   const L = ctx.lang;
   const q = new SqlParams();
-  const where = conversationsWhere(ctx, q, 'c', 'bot_started_at');
+  // a bot stage starts only when the conversation opens (transitions.ts openConversations): bot_started_at
+  // is created_at, whose index reads the period
+  const where = `${conversationsWhere(ctx, q, 'c', 'created_at')} AND c.bot_started_at IS NOT NULL`;
   const outcomes = await ctx.db.query<{ service: string; outcome: keyof typeof OUTCOME; step: string | null; n: number }>(
     `SELECT s.name AS service, ${OUTCOME_SQL} AS outcome, c.bot_state->>'stepId' AS step, count(*)::int AS n
        FROM conversations c JOIN services s ON s.id = coalesce(c.entry_service_id, c.service_id)
@@ -50,7 +52,7 @@ async function run(ctx: ReportContext) {
        FROM conversations c JOIN services s ON s.id = coalesce(c.entry_service_id, c.service_id)
        JOIN messages m ON m.conversation_id = c.id AND m.author_type = 'customer'
        CROSS JOIN LATERAL (SELECT x.author_type, x.payload FROM messages x WHERE x.conversation_id = c.id AND x.id < m.id ORDER BY x.id DESC LIMIT 1) p
-      WHERE ${conversationsWhere(ctx, a, 'c', 'bot_started_at')}
+      WHERE ${conversationsWhere(ctx, a, 'c', 'created_at')} AND c.bot_started_at IS NOT NULL
         AND p.author_type = 'bot' AND jsonb_typeof(p.payload->'options') = 'array'`,
     a.list,
   );
