@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { seeded } from '../support/indicators-fold.js';
 import { insertConversation } from '../support/report-rows.js';
 import { appForFile, createApiService, createService, createTeam, createUser, TWO_STEP, unique, type Client, type TestApp } from '../support/test-app.js';
 
@@ -131,6 +132,39 @@ describe('7. E-mail', () => {
     // the open ones are "now": another period changes only the response times
     const may17 = await pt(admin, '/api/reports/email?from=2026-05-17&to=2026-05-17');
     expect(rowsOf(may17.body, mailA)[0]).toMatchObject({ open: 6, answered: 1, meanResponse: 86_400, within24h: 100 });
+  });
+
+  it('random open e-mails and answers match a plain fold (calendar days at UTC−3)', async () => {
+    const team = await createTeam(admin);
+    const svc = await createService(admin, { channel: 'email', teamIds: [team.id] });
+    const rnd = seeded(7_2026);
+    const localDay = (ms: number) => Math.floor((ms - 3 * 3600_000) / 86_400_000);
+    const open: number[] = [];
+    const waits: number[] = [];
+    const s = Date.parse('2026-05-18T03:00:00Z');
+    const e = Date.parse('2026-05-21T03:00:00Z');
+    for (let i = 0; i < 60; i++) {
+      const created = NOW - rnd.int(0, 12 * 86_400) * 1000;
+      if (rnd.next() < 0.5) {
+        open.push(localDay(NOW) - localDay(created));
+        await insertConversation(t.db, { serviceId: svc.id, channel: 'email', state: rnd.pick(['triage', 'queued']), createdAt: new Date(created) });
+      } else {
+        const answeredAt = Math.min(NOW, created + rnd.pick([3600, 86_399, 86_400, 86_401, 3 * 86_400, 7 * 86_400, 7 * 86_400 + 1, 10 * 86_400]) * 1000);
+        if (answeredAt >= s && answeredAt < e) waits.push((answeredAt - created) / 1000);
+        await insertConversation(t.db, {
+          serviceId: svc.id, channel: 'email', state: 'completed', createdAt: new Date(created), firstAgentMessageAt: new Date(answeredAt), finishedAt: new Date(answeredAt),
+        });
+      }
+    }
+    const r = await admin.get(`/api/reports/email?from=2026-05-18&to=2026-05-20&serviceId=${svc.id}`);
+    const share = (n: number) => (waits.length ? Math.round((n * 10_000) / waits.length) / 100 : 0);
+    expect(r.body.rows).toEqual([{
+      service: svc.name, open: open.length,
+      age0_1: open.filter((d) => d <= 1).length, age2_3: open.filter((d) => d >= 2 && d <= 3).length, age4_5: open.filter((d) => d >= 4 && d <= 5).length,
+      age6_7: open.filter((d) => d >= 6 && d <= 7).length, age8: open.filter((d) => d > 7).length,
+      answered: waits.length, meanResponse: waits.length ? Math.round(waits.reduce((a, b) => a + b, 0) / waits.length) : null,
+      maxResponse: waits.length ? Math.max(...waits) : null, within24h: share(waits.filter((w) => w <= 86_400).length), within7d: share(waits.filter((w) => w <= 7 * 86_400).length),
+    }]);
   });
 
   it('scope and the agent filter', async () => {
