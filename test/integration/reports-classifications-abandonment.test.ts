@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../support/csv.js';
 import { seeded } from '../support/indicators-fold.js';
@@ -121,6 +122,21 @@ describe('5. Abandono', () => {
     // the day before holds its own abandonment
     const before = await admin.get('/api/reports/abandonment?from=2026-03-09&to=2026-03-09');
     expect(rowsOf(before.body, svcB)).toMatchObject([{ offered: 1, abandoned: 1, w1_2: 1 }]);
+  });
+
+  it('downloads as XLSX (numbers as numbers, the totals last), audited', async () => {
+    const res = await fetch(`${t.url}${q('abandonment', '&format=xlsx')}`, { headers: { cookie: admin.cookie, 'accept-language': 'pt-BR' } });
+    expect(res.status).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    const rows: unknown[][] = [];
+    book.worksheets[0].eachRow((r) => rows.push((r.values as unknown[]).slice(1)));
+    expect(rows[0]).toEqual(['Serviço', 'Ofertados', 'Abandonos', 'Abandono curto', '0–30 s', '30–60 s', '1–2 min', '2–5 min', '5–10 min', '> 10 min', 'Taxa de abandono']);
+    expect(rows.find((r) => r[0] === svcB.name)).toEqual([svcB.name, 4, 3, 1, 1, 1, 0, 0, 0, 1, 75]);
+    expect(rows.at(-1)).toEqual(['Total', 10, 5, 1, 2, 1, 1, 0, 0, 1, 50]);
+    const audit = await t.db.query<{ after: any }>(`SELECT after FROM audit_log WHERE action = 'export' AND entity = 'report' ORDER BY id DESC LIMIT 1`);
+    expect(audit.rows[0].after).toMatchObject({ format: 'xlsx' });
+    expect(JSON.stringify(audit.rows[0].after)).toContain('abandonment');
   });
 
   it('the short-abandon limit is the setting', async () => {
