@@ -12,10 +12,11 @@ async function run(ctx: ReportContext) {
   const { start, end, timeZone } = ctx.period;
   const q = new SqlParams();
   const [s, e, now, tz] = [q.p(start), q.p(end), q.p(ctx.now), q.p(timeZone)];
-  const history = await ctx.db.query<{ id: string; name: string; logins: number; logouts: number; first_login: string | null; last_logout: string | null; logged: number | null }>(
+  const history = await ctx.db.query<{ id: string; name: string; logins: number; logouts: number; losses: number; first_login: string | null; last_logout: string | null; logged: number | null }>(
     `SELECT u.id, u.name,
             count(*) FILTER (WHERE h.is_login AND h.started_at >= ${s})::int AS logins,
             count(*) FILTER (WHERE h.is_logout AND h.ended_at < ${e})::int AS logouts,
+            count(*) FILTER (WHERE h.is_logout AND h.ended_at < ${e} AND h.is_lost)::int AS losses,
             ${LOCAL(`min(h.started_at) FILTER (WHERE h.is_login AND h.started_at >= ${s})`, tz)} AS first_login,
             ${LOCAL(`max(h.ended_at) FILTER (WHERE h.is_logout AND h.ended_at < ${e})`, tz)} AS last_logout,
             sum(extract(epoch FROM least(coalesce(h.ended_at, ${now}::timestamptz), ${e}::timestamptz) - greatest(h.started_at, ${s}::timestamptz)))::float8 AS logged
@@ -24,7 +25,10 @@ async function run(ctx: ReportContext) {
                     coalesce((SELECT p.ended_at FROM agent_state_history p
                                WHERE p.user_id = x.user_id AND (p.started_at < x.started_at OR (p.started_at = x.started_at AND p.id < x.id))
                                ORDER BY p.started_at DESC, p.id DESC LIMIT 1) <> x.started_at, true) AS is_login,
-                    x.ended_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agent_state_history n WHERE n.user_id = x.user_id AND n.started_at = x.ended_at AND (n.started_at > x.started_at OR n.id > x.id)) AS is_logout
+                    x.ended_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agent_state_history n WHERE n.user_id = x.user_id AND n.started_at = x.ended_at AND (n.started_at > x.started_at OR n.id > x.id)) AS is_logout,
+                    -- the grace timer's logout: its event bears the same instant (one transaction), found by the events' time index
+                    x.ended_at IS NOT NULL AND EXISTS (SELECT 1 FROM events ev WHERE ev.at = x.ended_at AND ev.type = 'agent.updated'
+                                                         AND ev.agent_id = x.user_id AND ev.payload->>'reason' = 'connection_lost') AS is_lost
                FROM (SELECT a.* FROM agent_state_history a WHERE a.started_at >= ${s}::timestamptz AND a.started_at < ${e}::timestamptz AND a.started_at < ${now}::timestamptz
                      UNION ALL
                      -- a user's rows never overlap: only their last row begun before the period can reach into it
@@ -36,14 +40,6 @@ async function run(ctx: ReportContext) {
       GROUP BY u.id, u.name`,
     q.list,
   );
-  const c = new SqlParams();
-  const losses = await ctx.db.query<{ id: string; name: string; n: number }>(
-    `SELECT u.id, u.name, count(*)::int AS n FROM events ev JOIN users u ON u.id = ev.agent_id
-      WHERE ev.type = 'agent.updated' AND ev.payload->>'reason' = 'connection_lost'
-        AND ev.at >= ${c.p(start)} AND ev.at < ${c.p(end)} AND ${usersWhere(ctx, c, 'ev.agent_id')}
-      GROUP BY u.id, u.name`,
-    c.list,
-  );
   const a = new SqlParams();
   const signIns = await ctx.db.query<{ id: string; n: number }>(
     `SELECT l.actor_id AS id, count(*)::int AS n FROM audit_log l
@@ -54,9 +50,8 @@ async function run(ctx: ReportContext) {
   const rows = new Map<string, ReportRow>();
   const blank = (name: string): ReportRow => ({ agent: name, signIns: 0, logins: 0, logouts: 0, connectionLosses: 0, firstLogin: null, lastLogout: null, timeLogged: 0 });
   for (const h of history.rows) {
-    rows.set(h.id, { ...blank(h.name), logins: h.logins, logouts: h.logouts, firstLogin: h.first_login, lastLogout: h.last_logout, timeLogged: seconds(h.logged) ?? 0 });
+    rows.set(h.id, { ...blank(h.name), logins: h.logins, logouts: h.logouts, connectionLosses: h.losses, firstLogin: h.first_login, lastLogout: h.last_logout, timeLogged: seconds(h.logged) ?? 0 });
   }
-  for (const l of losses.rows) rows.set(l.id, { ...(rows.get(l.id) ?? blank(l.name)), connectionLosses: l.n });
   // sign-ins only beside an agent's presence (a supervisor who never logs in as an agent is not listed)
   for (const l of signIns.rows) { const r = rows.get(l.id); if (r) r.signIns = l.n; }
   const list = [...rows.values()].sort((x, y) => String(x.agent).localeCompare(String(y.agent)));
