@@ -129,6 +129,7 @@ describe('7. E-mail', () => {
       service: null, open: 7, age0_1: 2, age2_3: 1, age4_5: 1, age6_7: 1, age8: 2,
       answered: 3, meanResponse: 376_800, maxResponse: 777_600, within24h: 33.33, within7d: 66.67,
     });
+    expect(r.body.notes).toEqual([expect.stringContaining('7 dias corridos')]);
     // the open ones are "now": another period changes only the response times
     const may17 = await pt(admin, '/api/reports/email?from=2026-05-17&to=2026-05-17');
     expect(rowsOf(may17.body, mailA)[0]).toMatchObject({ open: 6, answered: 1, meanResponse: 86_400, within24h: 100 });

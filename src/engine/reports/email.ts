@@ -61,12 +61,18 @@ async function run(ctx: ReportContext) {
   });
   return {
     rows,
+    notes: [NOW_NOTE],
     total: {
       service: null, ...total.open, answered: total.answered, meanResponse: total.answered ? seconds(total.sum / total.answered) : null,
       maxResponse: seconds(total.max), within24h: pct(total.in24h, total.answered), within7d: pct(total.in7d, total.answered),
     },
   };
 }
+
+const NOW_NOTE = {
+  pt: 'As demandas abertas são as de agora, qualquer que seja o período; a primeira resposta é a dos e-mails respondidos no período. Prazo do decreto do SAC: 7 dias corridos.',
+  en: 'Open demands are those open now, whatever the period; first response covers the e-mails first answered in the period. The SAC decree’s limit: 7 calendar days.',
+};
 
 const AGE_DEF = { pt: 'demandas de e-mail abertas agora, por dias corridos desde a chegada (fuso da central)', en: 'e-mail demands open now, by calendar days since arrival (the contact center’s time zone)' };
 
