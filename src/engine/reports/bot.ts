@@ -50,7 +50,7 @@ async function run(ctx: ReportContext) {
   const answers = await ctx.db.query<{ service: string; options: { id: string; label: string }[]; body: string }>(
     `SELECT s.name AS service, p.payload->'options' AS options, m.body
        FROM conversations c JOIN services s ON s.id = coalesce(c.entry_service_id, c.service_id)
-       JOIN messages m ON m.conversation_id = c.id AND m.author_type = 'customer'
+       JOIN messages m ON m.conversation_id = c.id AND m.author_type = 'customer' AND m.created_at <= coalesce(c.bot_ended_at, 'infinity')
        CROSS JOIN LATERAL (SELECT x.author_type, x.payload FROM messages x WHERE x.conversation_id = c.id AND x.id < m.id ORDER BY x.id DESC LIMIT 1) p
       WHERE ${conversationsWhere(ctx, a, 'c', 'created_at')} AND c.bot_started_at IS NOT NULL
         AND p.author_type = 'bot' AND jsonb_typeof(p.payload->'options') = 'array'`,
