@@ -2,8 +2,8 @@ import type { ReportRow } from '../../contracts/reports.js';
 import { seconds, SqlParams, usersWhere, type ReportContext, type ReportDefinition } from './definition.js';
 
 // 8. Sessões de agentes, from the agent state history (one row per state; a logout closes the open row
-// and opens none): a login is a row no other row of the agent ends at, a logout an ended row no row
-// starts at. Connection losses are the logouts the grace timer made (event agent.updated, reason
+// and opens none): a login is a row the agent's previous row does not end at, a logout an ended row
+// the next one does not start at. Connection losses are the logouts the grace timer made (event agent.updated, reason
 // connection_lost); sign-ins to the application are the audit's 'login' records.
 
 const LOCAL = (col: string, tz: string) => `to_char((${col}) AT TIME ZONE ${tz}, 'YYYY-MM-DD HH24:MI:SS')`;
@@ -20,22 +20,24 @@ async function run(ctx: ReportContext) {
             ${LOCAL(`min(h.started_at) FILTER (WHERE h.is_login AND h.started_at >= ${s})`, tz)} AS first_login,
             ${LOCAL(`max(h.ended_at) FILTER (WHERE h.is_logout AND h.ended_at < ${e})`, tz)} AS last_logout,
             sum(extract(epoch FROM least(coalesce(h.ended_at, ${now}::timestamptz), ${e}::timestamptz) - greatest(h.started_at, ${s}::timestamptz)))::float8 AS logged
-       FROM (SELECT x.*,
-                    -- the agent's row before this one (by the (user_id, started_at) index) ended where this one starts: no login
-                    coalesce((SELECT p.ended_at FROM agent_state_history p
-                               WHERE p.user_id = x.user_id AND (p.started_at < x.started_at OR (p.started_at = x.started_at AND p.id < x.id))
-                               ORDER BY p.started_at DESC, p.id DESC LIMIT 1) <> x.started_at, true) AS is_login,
-                    x.ended_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agent_state_history n WHERE n.user_id = x.user_id AND n.started_at = x.ended_at AND (n.started_at > x.started_at OR n.id > x.id)) AS is_logout,
+       FROM (SELECT y.*,
                     -- the grace timer's logout: its event bears the same instant (one transaction), found by the events' time index
-                    x.ended_at IS NOT NULL AND EXISTS (SELECT 1 FROM events ev WHERE ev.at = x.ended_at AND ev.type = 'agent.updated'
-                                                         AND ev.agent_id = x.user_id AND ev.payload->>'reason' = 'connection_lost') AS is_lost
-               FROM (SELECT a.* FROM agent_state_history a WHERE a.started_at >= ${s}::timestamptz AND a.started_at < ${e}::timestamptz AND a.started_at < ${now}::timestamptz
-                     UNION ALL
-                     -- a user's rows never overlap: only their last row begun before the period can reach into it
-                     SELECT o.* FROM users w CROSS JOIN LATERAL (SELECT b.* FROM agent_state_history b WHERE b.user_id = w.id AND b.started_at < ${s}::timestamptz
-                                                                  ORDER BY b.started_at DESC LIMIT 1) o
-                      WHERE coalesce(o.ended_at, ${now}::timestamptz) >= ${s}::timestamptz) x
-              WHERE ${usersWhere(ctx, q, 'x.user_id')}) h
+                    CASE WHEN y.is_logout AND y.ended_at < ${e}::timestamptz THEN EXISTS (SELECT 1 FROM events ev WHERE ev.at = y.ended_at
+                      AND ev.type = 'agent.updated' AND ev.agent_id = y.user_id AND ev.payload->>'reason' = 'connection_lost') ELSE false END AS is_lost
+               FROM (SELECT x.*,
+                            -- the agent's previous row (in time, then id: two changes can share an instant) ended elsewhere: a login
+                            lag(x.ended_at) OVER w IS DISTINCT FROM x.started_at AS is_login,
+                            x.ended_at IS NOT NULL AND lead(x.started_at) OVER w IS DISTINCT FROM x.ended_at AS is_logout
+                       FROM (SELECT a.* FROM agent_state_history a
+                              WHERE a.started_at >= ${s}::timestamptz AND a.started_at < ${e}::timestamptz AND a.started_at <= ${now}::timestamptz
+                             UNION ALL
+                             -- a user's rows never overlap: only their last row begun before the period can reach into it (and
+                             -- tell whether the period's first row is a login); a later row ending in the period starts in it
+                             SELECT o.* FROM users w CROSS JOIN LATERAL (SELECT b.* FROM agent_state_history b WHERE b.user_id = w.id AND b.started_at < ${s}::timestamptz
+                                                                          ORDER BY b.started_at DESC, b.id DESC LIMIT 1) o
+                              WHERE coalesce(o.ended_at, ${now}::timestamptz) >= ${s}::timestamptz) x
+                      WHERE ${usersWhere(ctx, q, 'x.user_id')}
+                     WINDOW w AS (PARTITION BY x.user_id ORDER BY x.started_at, x.id)) y) h
        JOIN users u ON u.id = h.user_id
       GROUP BY u.id, u.name`,
     q.list,
