@@ -45,7 +45,8 @@ const HANDLERS: Record<TimerRow['kind'], Handler> = {
       }
     }
     const { rows: p } = await u.tx.query<{ state: string }>('SELECT state FROM agent_presence WHERE user_id = $1', [agentId]);
-    if (p[0] && p[0].state !== 'offline') await reduceStoredPresence(u, agentId, { type: 'logout' });
+    // the event's reason tells this logout from the agent's own (Relatórios → Sessões de agentes)
+    if (p[0] && p[0].state !== 'offline') await reduceStoredPresence(u, agentId, { type: 'logout' }, undefined, 'connection_lost');
     u.requestRouting();
   },
 };

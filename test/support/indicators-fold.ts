@@ -18,7 +18,7 @@ export interface RawConversation {
 }
 
 /** mulberry32: a small seeded generator, so a failure can be replayed. */
-function seeded(seed: number) {
+export function seeded(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;

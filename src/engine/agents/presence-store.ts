@@ -22,7 +22,9 @@ const MESSAGES: Record<string, Said> = {
  * Applies one presence event through the core reducer to the stored row (locked), keeps the state
  * history (one row per state, with its pause reason), and raises agent.updated.
  */
-export async function reduceStoredPresence(u: UnitOfWork, agentId: string, event: AgentEvent, kind?: 'chat' | 'email'): Promise<void> {
+export async function reduceStoredPresence(
+  u: UnitOfWork, agentId: string, event: AgentEvent, kind?: 'chat' | 'email', reason: string = event.type,
+): Promise<void> {
   await u.tx.query('INSERT INTO agent_presence (user_id, state_since) VALUES ($1, $2) ON CONFLICT DO NOTHING', [agentId, u.now]);
   const { rows } = await u.tx.query<PresenceRow>('SELECT * FROM agent_presence WHERE user_id = $1 FOR UPDATE', [agentId]);
   const row = rows[0];
@@ -50,7 +52,7 @@ export async function reduceStoredPresence(u: UnitOfWork, agentId: string, event
     await recordStateChange(u, agentId, p.state, p.pauseReasonId);
   }
   const agent = await loadAgent(u.tx, agentId);
-  if (agent) u.emit({ type: 'agent.updated', reason: event.type, serviceId: null, agentId, agent });
+  if (agent) u.emit({ type: 'agent.updated', reason, serviceId: null, agentId, agent });
 }
 
 export async function recordStateChange(u: UnitOfWork, agentId: string, state: string, pauseReasonId: string | null): Promise<void> {

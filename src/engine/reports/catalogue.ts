@@ -1,8 +1,21 @@
 import type { ReportId } from '../../contracts/reports.js';
+import { abandonmentReport } from './abandonment.js';
+import { botReport } from './bot.js';
+import { classificationsReport } from './classifications.js';
 import type { ReportDefinition } from './definition.js';
+import { emailReport } from './email.js';
+import { outboundReport } from './outbound.js';
+import { sessionsReport } from './sessions.js';
 
 // Relatórios: every report, in the catalogue's order (contracts/reports.ts REPORT_IDS). One line each.
 
 export const REPORTS: ReadonlyMap<ReportId, ReportDefinition> = new Map(
-  ([] as ReportDefinition[]).map((r) => [r.id, r]),
+  ([
+    classificationsReport,
+    abandonmentReport,
+    botReport,
+    emailReport,
+    sessionsReport,
+    outboundReport,
+  ] as ReportDefinition[]).map((r) => [r.id, r]),
 );

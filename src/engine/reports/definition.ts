@@ -3,7 +3,7 @@ import type { ReportChart, ReportColumnKind, ReportId, ReportInterval, ReportRow
 import type { Queryable } from '../../db/database.js';
 import type { Actor } from '../actor.js';
 import { policyOf } from '../access.js';
-import type { Label } from '../exports/table-export.js';
+import type { ExportLanguage, Label } from '../exports/table-export.js';
 import type { Period } from '../queries/analysis.js';
 
 // One report of Relatórios: what it is called, which filters apply, and how it reads its table. A
@@ -33,6 +33,8 @@ export interface ReportContext {
   interval: ReportInterval;
   filter: ReportFilter;
   now: Date;
+  /** the request's language, for the words a report writes into its rows (a section, "Sem classificação") */
+  lang: ExportLanguage;
 }
 
 export interface ReportData {
@@ -70,7 +72,13 @@ export class SqlParams {
  */
 export function conversationsWhere(ctx: ReportContext, q: SqlParams, alias: string, timeColumn: string): string {
   const a = alias;
-  const parts = [`${a}.${timeColumn} >= ${q.p(ctx.period.start)}`, `${a}.${timeColumn} < ${q.p(ctx.period.end)}`];
+  return `${a}.${timeColumn} >= ${q.p(ctx.period.start)} AND ${a}.${timeColumn} < ${q.p(ctx.period.end)} AND ${conversationsScopeWhere(ctx, q, a)}`;
+}
+
+/** conversationsWhere without the period: for reports whose time is elsewhere (a message's) or "now" (open demands). */
+export function conversationsScopeWhere(ctx: ReportContext, q: SqlParams, alias: string): string {
+  const a = alias;
+  const parts: string[] = [];
   const scope = policyOf(ctx.actor).conversationsSql(a, q.list.length + 1);
   q.list.push(...scope.params);
   parts.push(scope.sql);

@@ -26,7 +26,7 @@ export async function exportReport(
   const r = reportOf(id);
   if (q.format === 'pdf') throw new AppError(422, 'unsupported_format', { en: 'format: pdf is not available yet', pt: 'format: pdf ainda não está disponível' });
   const format = q.format;
-  const ctx = await reportContext(db, actor, r, q, now);
+  const ctx = await reportContext(db, actor, r, q, now, lang);
   const data = await r.run(ctx);
   const totalLabel = lang === 'pt' ? 'Total' : 'Total';
   const columns: ExportColumn<ReportRow>[] = r.columns.map((c, i) => ({

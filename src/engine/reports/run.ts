@@ -27,16 +27,18 @@ export function intervalOf(q: Pick<ReportQuery, 'interval' | 'from' | 'to'>): Re
 }
 
 /** The context a report runs in: the period's instants, the interval, the filters it takes. */
-export async function reportContext(db: Queryable, actor: Actor, r: ReportDefinition, q: ReportQuery, now: Date): Promise<ReportContext> {
+export async function reportContext(
+  db: Queryable, actor: Actor, r: ReportDefinition, q: ReportQuery, now: Date, lang: ExportLanguage = 'pt',
+): Promise<ReportContext> {
   const period = await periodOf(db, q, now);
   const filter = Object.fromEntries(r.filters.flatMap((f) => (q[f] ? [[f, q[f]]] : [])));
-  return { db, actor, period, interval: intervalOf(q), filter, now };
+  return { db, actor, period, interval: intervalOf(q), filter, now, lang };
 }
 
 /** One report as JSON: its columns in the language asked, rows, totals, chart. */
 export async function runReport(db: Queryable, actor: Actor, id: ReportId, q: ReportQuery, lang: ExportLanguage, now: Date): Promise<ReportResult> {
   const r = reportOf(id);
-  const ctx = await reportContext(db, actor, r, q, now);
+  const ctx = await reportContext(db, actor, r, q, now, lang);
   const data = await r.run(ctx);
   return {
     report: id,
