@@ -22,6 +22,8 @@ export interface Schemas {
     role: "admin" | "supervisor" | "agent";
     language: "pt-BR" | "en";
     agentEnabled: boolean;
+    /** may read the access records (Acessos a dados, LGPD): admins always */
+    privacyOfficer: boolean;
     /** teams the user works in as an agent */
     teamIds: Array<string>;
     /** teams the user supervises */
@@ -39,6 +41,8 @@ export interface Schemas {
     language: "pt-BR" | "en";
     /** linked as an omnichannel agent (Agentes → Vincular) */
     agentEnabled: boolean;
+    /** Encarregado de dados (DPO): may read the access records (Acessos a dados, LGPD); admins always may */
+    privacyOfficer: boolean;
     active: boolean;
     /** teams the user works in as an agent */
     teamIds: Array<string>;
@@ -445,7 +449,7 @@ export interface Operations {
   /** DELETE /api/settings/{key}: Restore the default of one parameter */
   deleteSettingsByKey: {
     params: {
-      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
+      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention";
     };
     query: never;
     body: never;
@@ -1070,6 +1074,68 @@ export interface Operations {
       total?: number;
     };
   };
+  /** GET /api/lgpd/contacts: Acessos a dados: find a contact by name, phone, e-mail, CPF or protocol (admins and the DPO) */
+  getLgpdContacts: {
+    params: never;
+    query: {
+      q: string;
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        name: string | null;
+        email: string | null;
+        phone: string | null;
+        cpf: string | null;
+        anonymized: boolean;
+        channels: Array<"webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api">;
+        conversations: number;
+        /** start of the contact’s latest conversation */
+        lastAt: string | null;
+      }>;
+    };
+  };
+  /** GET /api/lgpd/contacts/{id}/accesses: Who accessed this contact’s data, when and from where (IP, browser), newest first; `format=csv` downloads every row (audited) */
+  getLgpdContactsByIdAccesses: {
+    params: {
+      id: string;
+    };
+    query: {
+      from?: string;
+      to?: string;
+      format?: "csv";
+    };
+    body: never;
+    response: {
+      contact: {
+        id: string;
+        name: string | null;
+        email: string | null;
+        phone: string | null;
+        cpf: string | null;
+        anonymized: boolean;
+        channels: Array<"webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api">;
+        conversations: number;
+        /** start of the contact’s latest conversation */
+        lastAt: string | null;
+      };
+      items: Array<{
+        id: string;
+        /** ISO 8601 date-time */
+        at: string;
+        actorId: string | null;
+        actorName: string | null;
+        /** view_messages, export_history, anonymize, update, … */
+        action: string;
+        entity: string;
+        entityId: string | null;
+        ip: string | null;
+        userAgent: string | null;
+      }>;
+      truncated: boolean;
+    };
+  };
   /** GET /api/lookback/conversations: Consultas and Histórico: conversations by period, protocol, status, service, origin, classification and agent; CSV and XLSX exports */
   getLookbackConversations: {
     params: never;
@@ -1389,6 +1455,94 @@ export interface Operations {
     body: never;
     response: Schemas["PauseReason"];
   };
+  /** GET /api/reports: Relatórios: the catalogue, in the Accept-Language’s words */
+  getReports: {
+    params: never;
+    query: never;
+    body: never;
+    response: Array<{
+      id: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      title: string;
+      description: string;
+      /** whether the interval filter applies */
+      usesInterval: boolean;
+      /** the filters that apply */
+      filters: Array<"serviceId" | "channel" | "teamId" | "agentId">;
+    }>;
+  };
+  /** GET /api/reports/{id}: One report over the period (default today) in the caller’s scope */
+  getReportsById: {
+    params: {
+      id: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+    };
+    query: {
+      from?: string;
+      to?: string;
+      interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+      serviceId?: string;
+      channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      teamId?: string;
+      agentId?: string;
+      format?: "csv" | "xlsx" | "pdf";
+    };
+    body: never;
+    response: {
+      report: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      title: string;
+      from: string;
+      to: string;
+      timezone: string;
+      /** the bucket used, for reports by interval */
+      interval: "15m" | "30m" | "hour" | "day" | "week" | "month" | null;
+      generatedAt: string;
+      columns: Array<{
+        key: string;
+        /** the header, in the request’s language */
+        label: string;
+        kind: "text" | "count" | "number" | "pct" | "duration" | "time";
+        /** how the figure is computed (the screen’s tooltip) */
+        definition?: string;
+      }>;
+      rows: Array<{
+        [key: string]: string | number | null;
+      }>;
+      /** the totals row (weighted by conversation, never a mean of means); null when a total means nothing */
+      total: {
+        [key: string]: string | number | null;
+      } | null;
+      chart: {
+        type: "line" | "bar" | "stacked-bar" | "pie";
+        /** the column on the x axis */
+        category: string;
+        /** the columns drawn */
+        series: Array<string>;
+        groupBy?: string;
+      } | null;
+      /** what the reader must know (e.g. a figure not kept before a date) */
+      notes: Array<string>;
+    };
+  };
+  /** GET /api/retention/preview: Retention dry run: how many records each rule (on or off) would touch if it ran now (admins and the DPO) */
+  getRetentionPreview: {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      /** ISO 8601 date-time */
+      at: string;
+      timezone: string;
+      rules: Array<{
+        rule: "messages" | "emailBodies" | "attachments" | "accessRecords" | "auditLog";
+        enabled: boolean;
+        /** records finished (service records) or made (access records, audit rows) before this instant */
+        cutoff: string;
+        counts: {
+          [key: string]: number;
+        };
+        total: number;
+      }>;
+    };
+  };
   /** GET /api/services: List services */
   getServices: {
     params: never;
@@ -1454,12 +1608,24 @@ export interface Operations {
         walletMinBalance: number;
       };
       allowPrivateWebhookTargets: boolean;
+      retention: {
+        messagesEnabled: boolean;
+        messagesYears: number;
+        attachmentsEnabled: boolean;
+        attachmentsYears: number;
+        emailBodiesEnabled: boolean;
+        emailBodiesYears: number;
+        accessRecordsEnabled: boolean;
+        accessRecordsMonths: number;
+        auditLogEnabled: boolean;
+        auditLogMonths: number;
+      };
     };
   };
   /** GET /api/settings/{key}: One parameter */
   getSettingsByKey: {
     params: {
-      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
+      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention";
     };
     query: never;
     body: never;
@@ -1838,6 +2004,18 @@ export interface Operations {
         walletMinBalance?: number;
       };
       allowPrivateWebhookTargets?: boolean;
+      retention?: {
+        messagesEnabled: boolean;
+        messagesYears: number;
+        attachmentsEnabled: boolean;
+        attachmentsYears: number;
+        emailBodiesEnabled: boolean;
+        emailBodiesYears: number;
+        accessRecordsEnabled: boolean;
+        accessRecordsMonths: number;
+        auditLogEnabled: boolean;
+        auditLogMonths: number;
+      };
     };
     response: {
       timezone: string;
@@ -1869,6 +2047,18 @@ export interface Operations {
         walletMinBalance: number;
       };
       allowPrivateWebhookTargets: boolean;
+      retention: {
+        messagesEnabled: boolean;
+        messagesYears: number;
+        attachmentsEnabled: boolean;
+        attachmentsYears: number;
+        emailBodiesEnabled: boolean;
+        emailBodiesYears: number;
+        accessRecordsEnabled: boolean;
+        accessRecordsMonths: number;
+        auditLogEnabled: boolean;
+        auditLogMonths: number;
+      };
     };
   };
   /** PATCH /api/teams/{id}: Update one of teams */
@@ -1932,6 +2122,7 @@ export interface Operations {
       password?: string;
       language?: "pt-BR" | "en";
       agentEnabled?: boolean;
+      privacyOfficer?: boolean;
       active?: boolean;
       teamIds?: Array<string>;
       supervisedTeamIds?: Array<string>;
@@ -2435,6 +2626,7 @@ export interface Operations {
       password: string;
       language?: "pt-BR" | "en";
       agentEnabled?: boolean;
+      privacyOfficer?: boolean;
       active?: boolean;
       teamIds?: Array<string>;
       supervisedTeamIds?: Array<string>;
@@ -2513,7 +2705,7 @@ export interface Operations {
   /** PUT /api/settings/{key}: Set one parameter */
   putSettingsByKey: {
     params: {
-      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
+      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention";
     };
     query: never;
     body: {
@@ -2555,12 +2747,17 @@ export const OPERATIONS = {
   getHealthz: { method: 'GET', path: '/healthz' },
   getIndicators: { method: 'GET', path: '/api/indicators' },
   getIndicatorsConversations: { method: 'GET', path: '/api/indicators/conversations' },
+  getLgpdContacts: { method: 'GET', path: '/api/lgpd/contacts' },
+  getLgpdContactsByIdAccesses: { method: 'GET', path: '/api/lgpd/contacts/{id}/accesses' },
   getLookbackConversations: { method: 'GET', path: '/api/lookback/conversations' },
   getMediaByAttachmentId: { method: 'GET', path: '/media/{attachmentId}' },
   getMonitorConversations: { method: 'GET', path: '/api/monitor/conversations' },
   getMonitorSnapshot: { method: 'GET', path: '/api/monitor/snapshot' },
   getPauseReasons: { method: 'GET', path: '/api/pause-reasons' },
   getPauseReasonsById: { method: 'GET', path: '/api/pause-reasons/{id}' },
+  getReports: { method: 'GET', path: '/api/reports' },
+  getReportsById: { method: 'GET', path: '/api/reports/{id}' },
+  getRetentionPreview: { method: 'GET', path: '/api/retention/preview' },
   getServices: { method: 'GET', path: '/api/services' },
   getServicesById: { method: 'GET', path: '/api/services/{id}' },
   getServicesByIdWrapupFields: { method: 'GET', path: '/api/services/{id}/wrapup-fields' },
