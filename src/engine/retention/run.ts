@@ -135,6 +135,9 @@ export class RetentionJob {
     if (last !== null && now.getTime() - last < DAY_MS) return null;
     if (!(await claimLease(this.db, LEASE_KEY, this.holder, now, LEASE_TTL_MS))) return null;
     try {
+      // another node may have run and let go of the lease between our look and our claim
+      const again = await lastRunAt(this.db);
+      if (again !== null && now.getTime() - again < DAY_MS) return null;
       return await runRetention(this.db, this.clock, {
         ...this.opts,
         signal: this.abort.signal,
