@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { IconFileTypeCsv, IconSearch } from '@tabler/icons-react';
 import { call, searchOf, type Answer } from '../api';
@@ -28,7 +28,7 @@ export function DataAccessPage() {
       <PageHeader title={t('access.title')} description={t('access.description')} />
       <form onSubmit={(e) => { e.preventDefault(); setContact(null); setQ(text.trim()); }}>
         <Group align="flex-end">
-          <TextInput label={t('access.search')} placeholder={t('access.searchPlaceholder')} value={text} onChange={(e) => setText(e.currentTarget.value)} w={360} data-testid="lgpd-search" />
+          <TextInput label={t('access.search')} placeholder={t('access.searchPlaceholder')} value={text} onChange={(e) => setText(e.currentTarget.value)} w={{ base: '100%', sm: 360 }} data-testid="lgpd-search" />
           <Button type="submit" leftSection={<IconSearch size={16} />} disabled={text.trim().length < 2}>{t('access.find')}</Button>
         </Group>
       </form>
@@ -45,6 +45,7 @@ function ContactList({ items, onChoose }: { items: Contact[]; onChoose(c: Contac
   return (
     <Card withBorder padding="sm">
       <Title order={5} mb="xs">{t('access.contacts')}</Title>
+      <Table.ScrollContainer minWidth={640}>
       <Table striped fz="sm" data-testid="lgpd-contacts">
         <Table.Thead>
           <Table.Tr>
@@ -66,6 +67,7 @@ function ContactList({ items, onChoose }: { items: Contact[]; onChoose(c: Contac
           ))}
         </Table.Tbody>
       </Table>
+      </Table.ScrollContainer>
     </Card>
   );
 }
@@ -75,6 +77,7 @@ function AccessList({ contact }: { contact: Contact }) {
   const { settings } = useSession();
   const [draft, setDraft] = useState({ from: '', to: '' });
   const [period, setPeriod] = useState({ from: '', to: '' });
+  const qc = useQueryClient();
   const query = { ...(period.from ? { from: period.from } : {}), ...(period.to ? { to: period.to } : {}) };
   const list = useQuery({
     queryKey: ['lgpd-accesses', contact.id, query],
@@ -85,12 +88,12 @@ function AccessList({ contact }: { contact: Contact }) {
   const actionLabel = (a: string) => (i18n.exists(`access.actions.${a}`, { ns: 'compliance' }) ? t(`access.actions.${a}`) : a);
   return (
     <Card withBorder padding="sm" data-testid="lgpd-accesses">
-      <Group justify="space-between" align="flex-end" mb="sm">
+      <Group justify="space-between" align="flex-end" mb="sm" wrap="wrap">
         <Title order={4}>{t('access.accessesOf', { name: contact.name ?? t('access.unnamed') })}</Title>
-        <Group align="flex-end">
+        <Group align="flex-end" wrap="wrap">
           <DateField label={t('access.from')} value={draft.from} max={draft.to || undefined} onChange={(from) => setDraft((d) => ({ ...d, from }))} w={160} data-testid="lgpd-from" />
           <DateField label={t('access.to')} value={draft.to} min={draft.from || undefined} onChange={(to) => setDraft((d) => ({ ...d, to }))} w={160} data-testid="lgpd-to" />
-          <Button variant="default" onClick={() => setPeriod(draft)}>{t('access.apply')}</Button>
+          <Button variant="default" onClick={() => { setPeriod(draft); void qc.invalidateQueries({ queryKey: ['lgpd-accesses', contact.id] }); }}>{t('access.apply')}</Button>
           <Button component="a" href={csv} download leftSection={<IconFileTypeCsv size={16} />} variant="light" data-testid="lgpd-csv">{t('access.exportCsv')}</Button>
         </Group>
       </Group>
@@ -100,6 +103,7 @@ function AccessList({ contact }: { contact: Contact }) {
           <Text size="sm" c="dimmed" mb="xs">{t('access.count', { count: list.data.items.length })}</Text>
           {list.data.truncated && <Alert color="yellow" mb="xs">{t('access.truncated')}</Alert>}
           {list.data.items.length === 0 ? <Text c="dimmed">{t('access.none')}</Text> : (
+            <Table.ScrollContainer minWidth={720}>
             <Table striped fz="sm">
               <Table.Thead>
                 <Table.Tr>
@@ -122,6 +126,7 @@ function AccessList({ contact }: { contact: Contact }) {
                 })}
               </Table.Tbody>
             </Table>
+            </Table.ScrollContainer>
           )}
         </>
       )}
