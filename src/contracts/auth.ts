@@ -13,6 +13,7 @@ export const Me = z.object({
   role: Role,
   language: Language,
   agentEnabled: z.boolean(),
+  privacyOfficer: z.boolean().describe('may read the access records (Acessos a dados, LGPD): admins always'),
   teamIds: z.array(Id).describe('teams the user works in as an agent'),
   supervisedTeamIds: z.array(Id).describe('teams the user supervises'),
 });

@@ -22,6 +22,8 @@ export interface Schemas {
     role: "admin" | "supervisor" | "agent";
     language: "pt-BR" | "en";
     agentEnabled: boolean;
+    /** may read the access records (Acessos a dados, LGPD): admins always */
+    privacyOfficer: boolean;
     /** teams the user works in as an agent */
     teamIds: Array<string>;
     /** teams the user supervises */
@@ -39,6 +41,8 @@ export interface Schemas {
     language: "pt-BR" | "en";
     /** linked as an omnichannel agent (Agentes → Vincular) */
     agentEnabled: boolean;
+    /** Encarregado de dados (DPO): may read the access records (Acessos a dados, LGPD); admins always may */
+    privacyOfficer: boolean;
     active: boolean;
     /** teams the user works in as an agent */
     teamIds: Array<string>;
@@ -445,7 +449,7 @@ export interface Operations {
   /** DELETE /api/settings/{key}: Restore the default of one parameter */
   deleteSettingsByKey: {
     params: {
-      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
+      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention";
     };
     query: never;
     body: never;
@@ -1070,6 +1074,68 @@ export interface Operations {
       total?: number;
     };
   };
+  /** GET /api/lgpd/contacts: Acessos a dados: find a contact by name, phone, e-mail, CPF or protocol (admins and the DPO) */
+  getLgpdContacts: {
+    params: never;
+    query: {
+      q: string;
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        name: string | null;
+        email: string | null;
+        phone: string | null;
+        cpf: string | null;
+        anonymized: boolean;
+        channels: Array<"webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api">;
+        conversations: number;
+        /** start of the contact’s latest conversation */
+        lastAt: string | null;
+      }>;
+    };
+  };
+  /** GET /api/lgpd/contacts/{id}/accesses: Who accessed this contact’s data, when and from where (IP, browser), newest first; `format=csv` downloads every row (audited) */
+  getLgpdContactsByIdAccesses: {
+    params: {
+      id: string;
+    };
+    query: {
+      from?: string;
+      to?: string;
+      format?: "csv";
+    };
+    body: never;
+    response: {
+      contact: {
+        id: string;
+        name: string | null;
+        email: string | null;
+        phone: string | null;
+        cpf: string | null;
+        anonymized: boolean;
+        channels: Array<"webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api">;
+        conversations: number;
+        /** start of the contact’s latest conversation */
+        lastAt: string | null;
+      };
+      items: Array<{
+        id: string;
+        /** ISO 8601 date-time */
+        at: string;
+        actorId: string | null;
+        actorName: string | null;
+        /** view_messages, export_history, anonymize, update, … */
+        action: string;
+        entity: string;
+        entityId: string | null;
+        ip: string | null;
+        userAgent: string | null;
+      }>;
+      truncated: boolean;
+    };
+  };
   /** GET /api/lookback/conversations: Consultas and Histórico: conversations by period, protocol, status, service, origin, classification and agent; CSV and XLSX exports */
   getLookbackConversations: {
     params: never;
@@ -1456,6 +1522,27 @@ export interface Operations {
       notes: Array<string>;
     };
   };
+  /** GET /api/retention/preview: Retention dry run: how many records each rule (on or off) would touch if it ran now (admins and the DPO) */
+  getRetentionPreview: {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      /** ISO 8601 date-time */
+      at: string;
+      timezone: string;
+      rules: Array<{
+        rule: "messages" | "emailBodies" | "attachments" | "accessRecords" | "auditLog";
+        enabled: boolean;
+        /** records finished (service records) or made (access records, audit rows) before this instant */
+        cutoff: string;
+        counts: {
+          [key: string]: number;
+        };
+        total: number;
+      }>;
+    };
+  };
   /** GET /api/services: List services */
   getServices: {
     params: never;
@@ -1521,12 +1608,24 @@ export interface Operations {
         walletMinBalance: number;
       };
       allowPrivateWebhookTargets: boolean;
+      retention: {
+        messagesEnabled: boolean;
+        messagesYears: number;
+        attachmentsEnabled: boolean;
+        attachmentsYears: number;
+        emailBodiesEnabled: boolean;
+        emailBodiesYears: number;
+        accessRecordsEnabled: boolean;
+        accessRecordsMonths: number;
+        auditLogEnabled: boolean;
+        auditLogMonths: number;
+      };
     };
   };
   /** GET /api/settings/{key}: One parameter */
   getSettingsByKey: {
     params: {
-      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
+      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention";
     };
     query: never;
     body: never;
@@ -1905,6 +2004,18 @@ export interface Operations {
         walletMinBalance?: number;
       };
       allowPrivateWebhookTargets?: boolean;
+      retention?: {
+        messagesEnabled: boolean;
+        messagesYears: number;
+        attachmentsEnabled: boolean;
+        attachmentsYears: number;
+        emailBodiesEnabled: boolean;
+        emailBodiesYears: number;
+        accessRecordsEnabled: boolean;
+        accessRecordsMonths: number;
+        auditLogEnabled: boolean;
+        auditLogMonths: number;
+      };
     };
     response: {
       timezone: string;
@@ -1936,6 +2047,18 @@ export interface Operations {
         walletMinBalance: number;
       };
       allowPrivateWebhookTargets: boolean;
+      retention: {
+        messagesEnabled: boolean;
+        messagesYears: number;
+        attachmentsEnabled: boolean;
+        attachmentsYears: number;
+        emailBodiesEnabled: boolean;
+        emailBodiesYears: number;
+        accessRecordsEnabled: boolean;
+        accessRecordsMonths: number;
+        auditLogEnabled: boolean;
+        auditLogMonths: number;
+      };
     };
   };
   /** PATCH /api/teams/{id}: Update one of teams */
@@ -1999,6 +2122,7 @@ export interface Operations {
       password?: string;
       language?: "pt-BR" | "en";
       agentEnabled?: boolean;
+      privacyOfficer?: boolean;
       active?: boolean;
       teamIds?: Array<string>;
       supervisedTeamIds?: Array<string>;
@@ -2502,6 +2626,7 @@ export interface Operations {
       password: string;
       language?: "pt-BR" | "en";
       agentEnabled?: boolean;
+      privacyOfficer?: boolean;
       active?: boolean;
       teamIds?: Array<string>;
       supervisedTeamIds?: Array<string>;
@@ -2580,7 +2705,7 @@ export interface Operations {
   /** PUT /api/settings/{key}: Set one parameter */
   putSettingsByKey: {
     params: {
-      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
+      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention";
     };
     query: never;
     body: {
@@ -2622,6 +2747,8 @@ export const OPERATIONS = {
   getHealthz: { method: 'GET', path: '/healthz' },
   getIndicators: { method: 'GET', path: '/api/indicators' },
   getIndicatorsConversations: { method: 'GET', path: '/api/indicators/conversations' },
+  getLgpdContacts: { method: 'GET', path: '/api/lgpd/contacts' },
+  getLgpdContactsByIdAccesses: { method: 'GET', path: '/api/lgpd/contacts/{id}/accesses' },
   getLookbackConversations: { method: 'GET', path: '/api/lookback/conversations' },
   getMediaByAttachmentId: { method: 'GET', path: '/media/{attachmentId}' },
   getMonitorConversations: { method: 'GET', path: '/api/monitor/conversations' },
@@ -2630,6 +2757,7 @@ export const OPERATIONS = {
   getPauseReasonsById: { method: 'GET', path: '/api/pause-reasons/{id}' },
   getReports: { method: 'GET', path: '/api/reports' },
   getReportsById: { method: 'GET', path: '/api/reports/{id}' },
+  getRetentionPreview: { method: 'GET', path: '/api/retention/preview' },
   getServices: { method: 'GET', path: '/api/services' },
   getServicesById: { method: 'GET', path: '/api/services/{id}' },
   getServicesByIdWrapupFields: { method: 'GET', path: '/api/services/{id}/wrapup-fields' },

@@ -9,6 +9,9 @@ const isTimeZone = (tz: string) => {
   }
 };
 
+// Decreto 11.034/2022: service records are kept at least 2 years after the demand is finished
+const serviceRecordYears = z.number().int().min(2, 'at least 2 years after the demand finished (Decreto 11.034/2022)').max(30);
+
 /**
  * Every parameter of the operation, one schema per key (Parâmetros screen). Defaults follow
  * reference/metrics.md; the whole object is what `GET /api/settings` returns.
@@ -45,6 +48,19 @@ export const SETTING_SCHEMAS = {
   }),
   // API-channel webhooks may reach loopback, private and link-local addresses only when allowed
   allowPrivateWebhookTargets: z.boolean(),
+  // Retenção de dados (LGPD): one period per data class, each rule on or off (engine/retention/)
+  retention: z.strictObject({
+    messagesEnabled: z.boolean(),
+    messagesYears: serviceRecordYears,
+    attachmentsEnabled: z.boolean(),
+    attachmentsYears: serviceRecordYears,
+    emailBodiesEnabled: z.boolean(),
+    emailBodiesYears: serviceRecordYears,
+    accessRecordsEnabled: z.boolean(),
+    accessRecordsMonths: z.number().int().min(6, 'at least 6 months (Marco Civil da Internet, art. 15)').max(120),
+    auditLogEnabled: z.boolean(),
+    auditLogMonths: z.number().int().min(6, 'at least 6 months').max(240),
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;
@@ -75,6 +91,21 @@ export const DEFAULT_SETTINGS: Settings = {
     walletMinBalance: 10,
   },
   allowPrivateWebhookTargets: false,
+  // Every rule starts off: nothing is erased until an admin has seen the dry run and turned it on.
+  // 5 years for service records: the decree's 2-year floor, lengthened to the consumer's 5 years to
+  // claim damages (CDC art. 27), while the records may still be the company's evidence.
+  retention: {
+    messagesEnabled: false,
+    messagesYears: 5,
+    attachmentsEnabled: false,
+    attachmentsYears: 5,
+    emailBodiesEnabled: false,
+    emailBodiesYears: 5,
+    accessRecordsEnabled: false,
+    accessRecordsMonths: 6,
+    auditLogEnabled: false,
+    auditLogMonths: 60,
+  },
 };
 
 export const SettingsBody = z.object(SETTING_SCHEMAS);

@@ -8,6 +8,10 @@ export interface Actor {
   teamIds: string[];
   supervisedTeamIds: string[];
   ip?: string;
+  /** the browser, for the access records (Acessos a dados) */
+  userAgent?: string;
+  /** Encarregado de dados (DPO): may read who accessed a contact's data; admins always */
+  privacyOfficer?: boolean;
 }
 
 export const SYSTEM_ACTOR: Actor = { id: null, name: 'system', role: 'system', teamIds: [], supervisedTeamIds: [] };

@@ -18,13 +18,15 @@ export interface AuditRecord {
   entityId?: string | null;
   before?: unknown;
   after?: unknown;
+  /** the contact whose data this touched: Acessos a dados (LGPD) lists a contact's rows by it */
+  contactId?: string | null;
 }
 
 /** Appends to the audit log inside the caller's transaction, so a change and its record commit together. */
 export async function writeAudit(tx: Queryable, actor: Actor, rec: AuditRecord): Promise<void> {
   await tx.query(
-    `INSERT INTO audit_log (actor_id, actor_name, action, entity, entity_id, before, after, ip)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    `INSERT INTO audit_log (actor_id, actor_name, action, entity, entity_id, before, after, ip, user_agent, contact_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
       actor.id,
       actor.name,
@@ -34,6 +36,8 @@ export async function writeAudit(tx: Queryable, actor: Actor, rec: AuditRecord):
       rec.before === undefined ? null : JSON.stringify(redact(rec.before)),
       rec.after === undefined ? null : JSON.stringify(redact(rec.after)),
       actor.ip ?? null,
+      actor.userAgent ?? null,
+      rec.contactId ?? null,
     ],
   );
 }

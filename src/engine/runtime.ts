@@ -8,6 +8,7 @@ import { Router } from './router.js';
 import { Scheduler } from './scheduler.js';
 import { OutboxWorker } from './outbox.js';
 import { UploadCleanup } from './upload-cleanup.js';
+import { RetentionJob } from './retention/run.js';
 import { MonitorService } from './monitor/monitor-service.js';
 import { AlertEngine } from './monitor/alerts.js';
 import { closeInbound } from './conversations/inbound.js';
@@ -21,6 +22,8 @@ export interface Runtime {
   outbox: OutboxWorker;
   /** deletes the WebChat uploads never sent, after their grace period */
   uploadCleanup: UploadCleanup;
+  /** the daily retention run (LGPD), on one node under a lease */
+  retention: RetentionJob;
   monitor: MonitorService;
   alerts: AlertEngine;
   stop(): Promise<void>;
@@ -56,11 +59,13 @@ export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Pro
   const scheduler = new Scheduler(engine, opts.onError);
   const outbox = new OutboxWorker(engine, opts.onError);
   const uploadCleanup = new UploadCleanup(engine, {}, opts.onError);
+  const retention = new RetentionJob(db, engine.clock, opts.onError);
   if (opts.background !== false) {
     router.start();
     scheduler.start();
     outbox.start();
     uploadCleanup.start();
+    retention.start();
     monitor.start();
     alerts.start();
     // whatever was queued before a restart is routed now
@@ -74,6 +79,7 @@ export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Pro
     scheduler,
     outbox,
     uploadCleanup,
+    retention,
     monitor,
     alerts,
     // Shutdown, once HTTP and the WebSockets are drained (server/shutdown.ts): the messages the
@@ -87,6 +93,7 @@ export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Pro
       await scheduler.stop();
       await outbox.stop();
       await uploadCleanup.stop();
+      await retention.stop();
       await projection.stop();
       await bus.close();
     },

@@ -16,6 +16,15 @@ export async function deleteOrphanUploads(db: Queryable, before: Date, limit: nu
   return rowCount;
 }
 
+/** Deletes up to `limit` sessions expired before `now`; returns how many (a session is a sign-in record). */
+export async function deleteExpiredSessions(db: Queryable, now: Date, limit: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    [now, limit],
+  );
+  return rowCount;
+}
+
 export interface UploadCleanupOptions {
   /** an upload unsent for longer is deleted */
   graceMs?: number;
@@ -26,7 +35,7 @@ export interface UploadCleanupOptions {
 /**
  * The cleanup of uploads never sent (a file attached and then removed, a visitor who left): every few
  * minutes on every node, like the scheduler and the outbox, the unsent uploads older than the grace
- * period are deleted in batches.
+ * period are deleted in batches; so are the expired sessions (LGPD: no sign-in kept past its use).
  */
 export class UploadCleanup {
   private timer: NodeJS.Timeout | null = null;
@@ -67,6 +76,8 @@ export class UploadCleanup {
         deleted += n;
         if (n < limit) break;
       }
+      // sessions expire by the wall clock (sessions.ts), so they are swept by it too
+      while (!this.stopped && (await deleteExpiredSessions(this.engine.db, new Date(), limit)) === limit);
       return deleted;
     })();
     try {

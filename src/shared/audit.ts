@@ -24,6 +24,9 @@ export const AUDIT_ACTIONS = [
   'finish_completed',
   'finish_cancelled',
   'export',
+  // LGPD (issue 18): a conversation's messages read by someone other than its agent; a retention run
+  'view_messages',
+  'retention_run',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -46,5 +49,7 @@ export const AUDIT_ENTITIES = [
   'indicators',
   'monitorar',
   'report',
+  'retention',
+  'data_access',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

@@ -3,7 +3,7 @@ import { Navigate, type RouteObject } from 'react-router-dom';
 import type { TFunction } from 'i18next';
 import {
   IconAdjustments, IconCategory, IconCoffee, IconFileSearch, IconHeadset, IconHistory, IconHourglass, IconListDetails, IconMessages, IconSend,
-  IconMailCheck, IconPlugConnected, IconSitemap, IconTags, IconTemplate, IconUserCircle, IconUsers, IconUsersGroup,
+  IconMailCheck, IconPlugConnected, IconShieldLock, IconSitemap, IconTags, IconTemplate, IconUserCircle, IconUsers, IconUsersGroup,
 } from '@tabler/icons-react';
 import type { Role } from '../contracts/common';
 import type { Me } from '../contracts/auth';
@@ -36,6 +36,7 @@ import { OutboundPage } from './analysis/OutboundPage';
 import { QueuePage } from './analysis/QueuePage';
 import { EmailTriageBadge } from './email-triage/EmailTriageBadge';
 import { EmailTriagePage } from './email-triage/EmailTriagePage';
+import { DataAccessPage } from './compliance/DataAccessPage';
 
 const ADMIN: Role[] = ['admin'];
 const STAFF: Role[] = ['admin', 'supervisor'];
@@ -43,7 +44,7 @@ const ALL: Role[] = ['admin', 'supervisor', 'agent'];
 const icon = (I: typeof IconUsers) => <I size={18} stroke={1.6} />;
 
 /** The side menu, by role. Each area adds its entries here and its routes below. */
-export function navSections(t: TFunction, me?: Pick<Me, 'agentEnabled'>): NavSection[] {
+export function navSections(t: TFunction, me?: Pick<Me, 'agentEnabled' | 'privacyOfficer'>): NavSection[] {
   return [
     // Início: the supervisor's live monitor, their home
     // Monitorar: the conversations grouped by status, service, agent or channel, beside it; Consultas:
@@ -89,11 +90,19 @@ export function navSections(t: TFunction, me?: Pick<Me, 'agentEnabled'>): NavSec
         { to: '/admin/audit', label: t('nav.audit'), roles: ADMIN, icon: icon(IconHistory) },
       ],
     },
+    // LGPD: the compliance officer's screen, for admins and users marked Encarregado de dados (DPO)
+    ...(me?.privacyOfficer ? [{ label: t('nav.lgpd'), items: [{ to: '/lgpd/acessos', label: t('nav.dataAccess'), roles: ALL, icon: icon(IconShieldLock) }] }] : []),
     {
       label: t('nav.account'),
       items: [{ to: '/profile', label: t('nav.profile'), roles: ALL, icon: icon(IconUserCircle) }],
     },
   ];
+}
+
+/** The compliance officer's screens: admins and the users marked Encarregado de dados (DPO). */
+function AllowPrivacyOfficer({ children }: { children: ReactNode }) {
+  const { me } = useSession();
+  return me.privacyOfficer ? <>{children}</> : <HomeRedirect role={me.role} />;
 }
 
 /** A screen only some roles open; anyone else lands on their home (the menu hides it from them too). */
@@ -128,6 +137,7 @@ export const routes: RouteObject[] = [
   guarded('admin/templates', ADMIN, <TemplatesPage />),
   guarded('admin/settings', ADMIN, <SettingsPage />),
   guarded('admin/audit', ADMIN, <AuditPage />),
+  { path: 'lgpd/acessos', element: <AllowPrivacyOfficer><DataAccessPage /></AllowPrivacyOfficer> },
   { path: 'profile', element: <ProfilePage /> },
   { path: 'desk', element: <DeskPage /> },
 ];

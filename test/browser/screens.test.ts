@@ -141,6 +141,7 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
     ['templates', '/admin/templates'],
     ['settings', '/admin/settings'],
     ['audit', '/admin/audit'],
+    ['lgpd-data-access', '/lgpd/acessos'],
     ['profile', '/profile'],
   ];
 
@@ -157,8 +158,8 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
       found.push(...(await bothLanguages(page, name, { screenshotAt: name === 'services' ? [1366] : [] })));
     }
     expect(found).toEqual([]);
-    // fourteen screens, three viewports and two languages each: longer than one screen's 90 s
-  }, 240_000);
+    // fifteen screens, three viewports and two languages each: longer than one screen's 90 s
+  }, 300_000);
 
   it('Início’s tabs, Monitorar and the wallboard', async () => {
     await page.goto(`${server.url}/monitor`);

@@ -150,6 +150,10 @@ const TABLE: Record<string, string> = {
   'PATCH /api/templates/{id}':                        'template   | 401 403 403 403 ok',
   'DELETE /api/templates/{id}':                       'template   | 401 403 403 403 ok',
   'GET /api/audit':                                   '-          | 401 403 403 403 ok',
+  // LGPD: admins and the privacy officer (none of the other callers holds the permission)
+  'GET /api/lgpd/contacts':                            '-          | 401 403 403 403 ok',
+  'GET /api/lgpd/contacts/{id}/accesses':              'contact    | 401 403 403 403 ok',
+  'GET /api/retention/preview':                        '-          | 401 403 403 403 ok',
 };
 
 /** Bodies that get a call past its input check to the scope check (most routes take `{}`). */
@@ -336,6 +340,7 @@ async function idFor(kind: string, side: 'in' | 'out', caller: Caller): Promise<
     case 'serviceKey': return w.web.key;
     case 'apiService': return w.api.id;
     case 'setting': return 'timezone';
+    case 'contact': return (await t.db.query<{ contact_id: string }>('SELECT contact_id FROM conversations WHERE id = $1', [w.live])).rows[0].contact_id;
     case 'session': {
       // in: another session of the caller's own; out: a session of someone else
       if (side === 'out' || caller === 'anon') return bystanderSession;

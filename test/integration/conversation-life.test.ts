@@ -285,7 +285,7 @@ describe('a conversation’s whole life through the API channel', () => {
     expect(d.messages.map((m: any) => m.body)).not.toContain('Ofereça o desconto de fidelidade');
     const audit = (await admin.get(`/api/audit?entity=conversation&entityId=${id}`)).body.items.map((a: any) => a.action);
     expect(audit).toContain('supervisor_chat');
-    expect(audit).toContain('view_history');
+    expect(audit).toContain('view_messages');
     // once finished, the chat is closed for both (the screens offer it by the same rule, shared/supervisor-chat.ts)
     expect((await desk.post(`/api/conversations/${id}/finish`, { outcome: 'completed' })).status).toBe(200);
     const late = await supervisor.post(`/api/conversations/${id}/whispers`, { text: 'Ainda aí?' });

@@ -25,7 +25,7 @@ export const users: ResourceDef<User> = {
   entity: 'user',
   label: { en: 'User', pt: 'Usuário' },
   table: 'users',
-  columns: { email: 'email', name: 'name', role: 'role', language: 'language', agentEnabled: 'agent_enabled', active: 'active' },
+  columns: { email: 'email', name: 'name', role: 'role', language: 'language', agentEnabled: 'agent_enabled', privacyOfficer: 'privacy_officer', active: 'active' },
   links: [
     { field: 'teamIds', table: 'team_agents', ownColumn: 'user_id', otherColumn: 'team_id' },
     { field: 'supervisedTeamIds', table: 'team_supervisors', ownColumn: 'user_id', otherColumn: 'team_id' },
@@ -39,6 +39,7 @@ export const users: ResourceDef<User> = {
     role: r.role as User['role'],
     language: r.language as User['language'],
     agentEnabled: r.agent_enabled as boolean,
+    privacyOfficer: r.role === 'admin' || r.privacy_officer === true,
     active: r.active as boolean,
     teamIds: ids(r.teamIds),
     supervisedTeamIds: ids(r.supervisedTeamIds),

@@ -20,7 +20,7 @@ export interface SessionUser extends Me {
   active: boolean;
 }
 
-const USER_COLUMNS = `u.id, u.email, u.name, u.role, u.language, u.agent_enabled, u.active,
+const USER_COLUMNS = `u.id, u.email, u.name, u.role, u.language, u.agent_enabled, u.privacy_officer, u.active,
   coalesce(array(SELECT team_id::text FROM team_agents WHERE user_id = u.id ORDER BY 1), '{}') AS team_ids,
   coalesce(array(SELECT team_id::text FROM team_supervisors WHERE user_id = u.id ORDER BY 1), '{}') AS supervised_team_ids`;
 const USER_SELECT = `SELECT ${USER_COLUMNS} FROM users u`;
@@ -36,6 +36,7 @@ function presentMe(r: Record<string, unknown>): SessionUser {
     role: r.role as Me['role'],
     language: r.language as Me['language'],
     agentEnabled: r.agent_enabled as boolean,
+    privacyOfficer: r.role === 'admin' || r.privacy_officer === true,
     teamIds: r.team_ids as string[],
     supervisedTeamIds: r.supervised_team_ids as string[],
     active: r.active as boolean,
@@ -47,8 +48,11 @@ export async function loadUser(db: Database, id: string): Promise<SessionUser | 
   return rows[0] ? presentMe(rows[0]) : null;
 }
 
-export function actorOf(user: SessionUser, ip?: string): Actor {
-  return { id: user.id, name: user.name, role: user.role, teamIds: user.teamIds, supervisedTeamIds: user.supervisedTeamIds, ip };
+export function actorOf(user: SessionUser, ip?: string, userAgent?: string): Actor {
+  return {
+    id: user.id, name: user.name, role: user.role, teamIds: user.teamIds, supervisedTeamIds: user.supervisedTeamIds, ip,
+    userAgent: userAgent?.slice(0, MAX_USER_AGENT), privacyOfficer: user.privacyOfficer,
+  };
 }
 
 export async function login(
@@ -94,7 +98,7 @@ export async function login(
       userAgent?.slice(0, MAX_USER_AGENT) || null,
     ]);
     await tx.query('DELETE FROM login_failures WHERE lower(email) = $1', [normalized]);
-    await writeAudit(tx, actorOf(user, ip), { action: 'login', entity: 'session', entityId: found.id });
+    await writeAudit(tx, actorOf(user, ip, userAgent), { action: 'login', entity: 'session', entityId: found.id });
   });
   return { token, user, expiresAt };
 }

@@ -40,7 +40,10 @@ export async function listConversations(db: Queryable, actor: Actor, f: Conversa
   return rows.map(presentConversation);
 }
 
-/** The conversation with its whole history; a supervisor's look is written to the audit log. */
+/**
+ * The conversation with its whole history. Anyone but its agent reading the messages is written to
+ * the audit log with the contact, so Acessos a dados (LGPD) lists it under that contact.
+ */
 export async function conversationDetail(db: Queryable, actor: Actor, id: string) {
   const conversation = await loadConversation(db, id);
   if (!conversation) throw notFound(NOUNS.conversation, id);
@@ -50,7 +53,7 @@ export async function conversationDetail(db: Queryable, actor: Actor, id: string
     db.query(`${WHISPER_SELECT} WHERE w.conversation_id = $1 ORDER BY w.id`, [id]),
   ]);
   if (conversation.agentId !== actor.id) {
-    await writeAudit(db, actor, { action: 'view_history', entity: 'conversation', entityId: id });
+    await writeAudit(db, actor, { action: 'view_messages', entity: 'conversation', entityId: id, contactId: conversation.contactId });
   }
   return { conversation, messages: messages.rows.map(presentMessage), whispers: whispers.rows.map(presentWhisper) };
 }

@@ -205,9 +205,9 @@ export interface OpenedExport {
  * The `onEnd` that audits an export: action `export` on `entity`, with the format, the filters, how
  * many rows went out and whether the whole selection did (also when the download was cut short).
  */
-export function auditExportOnEnd(db: Queryable, actor: Actor, entity: AuditEntity, format: ExportFormat, filters: Record<string, unknown>) {
+export function auditExportOnEnd(db: Queryable, actor: Actor, entity: AuditEntity, format: ExportFormat, filters: Record<string, unknown>, contactId?: string) {
   return (rows: number, complete: boolean) => {
-    writeAudit(db, actor, { action: 'export', entity, after: { format, filters, rows, complete } }).catch(() => undefined);
+    writeAudit(db, actor, { action: 'export', entity, contactId, after: { format, filters, rows, complete } }).catch(() => undefined);
   };
 }
 
@@ -216,9 +216,13 @@ export function openTableExport<R>(
   db: Queryable,
   actor: Actor,
   batches: AsyncIterable<R[]>,
-  opts: Omit<TableExportOptions<R>, 'onEnd'> & { entity: AuditEntity; filters: Record<string, unknown>; fileName: string; total: number | null },
+  opts: Omit<TableExportOptions<R>, 'onEnd'> & {
+    entity: AuditEntity; filters: Record<string, unknown>; fileName: string; total: number | null;
+    /** the one contact whose data the download holds (Acessos a dados lists it there) */
+    contactId?: string;
+  },
 ): OpenedExport {
-  const body = tableBody(batches, { ...opts, onEnd: auditExportOnEnd(db, actor, opts.entity, opts.format, opts.filters) });
+  const body = tableBody(batches, { ...opts, onEnd: auditExportOnEnd(db, actor, opts.entity, opts.format, opts.filters, opts.contactId) });
   return { fileName: `${opts.fileName}.${opts.format}`, contentType: CONTENT_TYPES[opts.format], total: opts.total, body };
 }
 

@@ -90,6 +90,6 @@ export function registerAuth(app: FastifyInstance, db: Database, { publicUrl }: 
     refuseCrossSite(req, publicUrl, upload === true);
     if (!access.includes(user.role)) throw new AppError(403, 'forbidden', { en: `the ${user.role} role may not do this`, pt: `o perfil ${ROLE_PT[user.role] ?? user.role} não permite esta ação` });
     req.user = user;
-    req.actor = actorOf(user, req.ip);
+    req.actor = actorOf(user, req.ip, req.headers['user-agent']);
   });
 }

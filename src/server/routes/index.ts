@@ -27,6 +27,7 @@ import { authRoutes } from './auth.js';
 import { lookbackRoutes } from './lookback.js';
 import { registerCrud } from './crud.js';
 import { settingsRoutes } from './settings.js';
+import { complianceRoutes } from './compliance.js';
 import { wrapupFieldRoutes } from './wrapup-fields.js';
 
 export interface RouteDeps {
@@ -53,6 +54,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   analysisRoutes(app, deps);
   indicatorsRoutes(app, deps);
   reportRoutes(app, deps);
+  complianceRoutes(app, deps);
   whatsappRoutes(app, deps);
 
   // Administration. Writes are the admin's; supervisors and agents read what their scope shows.

@@ -10,15 +10,16 @@ import { call, issueField, issuesOf, type Body } from '../api';
 import { PageHeader } from '../ui/PageHeader';
 import { useSession } from '../auth/session';
 import { FieldInput, fromDisplay, toDisplay, type FieldDef, type FormValues } from '../ui/ResourcePage';
+import { RetentionDryRun } from '../compliance/RetentionDryRun';
 
 // The Parâmetros screen: one card per settings key. The form holds what a person types (minutes,
 // hours); it goes back to the API's units on save. Scalar keys are held under SCALAR.
 const SCALAR = 'value';
 const KEYS: Record<SettingKey, true> = {
-  timezone: true, timeInState: true, noInteractionMinutes: true, shortAbandonSeconds: true, serviceLevel: true, timeouts: true, alerts: true, allowPrivateWebhookTargets: true,
+  timezone: true, timeInState: true, noInteractionMinutes: true, shortAbandonSeconds: true, serviceLevel: true, timeouts: true, alerts: true, allowPrivateWebhookTargets: true, retention: true,
 };
 // two columns of cards on a wide screen, left then right on a phone
-const COLUMNS: SettingKey[][] = [['timezone', 'serviceLevel', 'shortAbandonSeconds', 'noInteractionMinutes', 'allowPrivateWebhookTargets'], ['timeInState', 'timeouts', 'alerts']];
+const COLUMNS: SettingKey[][] = [['timezone', 'serviceLevel', 'shortAbandonSeconds', 'noInteractionMinutes', 'allowPrivateWebhookTargets'], ['timeInState', 'timeouts', 'alerts', 'retention']];
 const ZONES = ['America/Sao_Paulo', 'America/Manaus', 'America/Belem', 'America/Fortaleza', 'America/Recife', 'America/Cuiaba', 'America/Porto_Velho', 'America/Rio_Branco', 'America/Noronha', 'UTC'];
 
 interface Group {
@@ -99,6 +100,22 @@ function buildGroups(t: TFunction, current: string | undefined): Group[] {
     {
       key: 'allowPrivateWebhookTargets', title: t('settings.webhooks.title'), help: t('settings.webhooks.help'), scalar: true,
       fields: [{ name: SCALAR, label: t('settings.webhooks.allowPrivate'), type: 'boolean' }],
+    },
+    {
+      // Retenção de dados (LGPD): each data class its own period and switch (engine/retention/)
+      key: 'retention', title: t('settings.retention.title'), help: t('settings.retention.help'),
+      fields: [
+        { name: 'messagesEnabled', label: t('settings.retention.messagesEnabled'), type: 'boolean' },
+        { name: 'messagesYears', label: t('settings.retention.messagesYears'), type: 'number', min: 2, max: 30, unit: t('units.years'), required: true },
+        { name: 'emailBodiesEnabled', label: t('settings.retention.emailBodiesEnabled'), type: 'boolean' },
+        { name: 'emailBodiesYears', label: t('settings.retention.emailBodiesYears'), type: 'number', min: 2, max: 30, unit: t('units.years'), required: true },
+        { name: 'attachmentsEnabled', label: t('settings.retention.attachmentsEnabled'), type: 'boolean' },
+        { name: 'attachmentsYears', label: t('settings.retention.attachmentsYears'), type: 'number', min: 2, max: 30, unit: t('units.years'), required: true },
+        { name: 'accessRecordsEnabled', label: t('settings.retention.accessRecordsEnabled'), type: 'boolean' },
+        { name: 'accessRecordsMonths', label: t('settings.retention.accessRecordsMonths'), description: t('settings.retention.accessRecordsHelp'), type: 'number', min: 6, max: 120, unit: t('units.months'), required: true },
+        { name: 'auditLogEnabled', label: t('settings.retention.auditLogEnabled'), type: 'boolean' },
+        { name: 'auditLogMonths', label: t('settings.retention.auditLogMonths'), type: 'number', min: 6, max: 240, unit: t('units.months'), required: true },
+      ],
     },
   ];
 }
@@ -258,6 +275,7 @@ export function SettingsPage() {
                   ))}
                 </SimpleGrid>
               </fieldset>
+              {g.key === 'retention' && <RetentionDryRun />}
             </Card>
           );
         })}</Stack>)}

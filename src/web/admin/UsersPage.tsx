@@ -70,6 +70,8 @@ export function UsersPage() {
           { name: 'role', label: t('users.role'), type: 'select', required: true, options: roleOptions(t) },
           { name: 'language', label: t('users.language'), type: 'select', options: languageOptions(t) },
           { name: 'agentEnabled', label: t('users.agentEnabled'), type: 'boolean', description: t('users.agentEnabledHelp') },
+          // admins always hold it: the field is shown for the other roles only
+          { name: 'privacyOfficer', label: t('users.privacyOfficer'), type: 'boolean', description: t('users.privacyOfficerHelp'), visible: (form) => form.role !== 'admin' },
           {
             name: 'teamIds',
             label: t('users.teamIds'),
@@ -102,7 +104,7 @@ export function UsersPage() {
           if (!isNew && form.role === 'agent') body.supervisedTeamIds = [];
           return body;
         }}
-        defaults={{ role: 'agent', language: 'pt-BR', agentEnabled: true, teamIds: [], supervisedTeamIds: [] }}
+        defaults={{ role: 'agent', language: 'pt-BR', agentEnabled: true, privacyOfficer: false, teamIds: [], supervisedTeamIds: [] }}
         extraActions={me.role === 'admin' ? (u) => u.id !== me.id && u.active && (
           <RowAction label={t('users.endSessions')} ariaLabel={`${t('users.endSessions')}: ${u.name}`} color="orange" icon={<IconLogout size={16} />} onClick={() => askEndSessions(u)} loading={endSessions.isPending && endSessions.variables?.id === u.id} />
         ) : undefined}

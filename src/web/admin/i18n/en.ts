@@ -2,7 +2,7 @@
 import type { ptBR } from './pt-BR';
 
 export const en: typeof ptBR = {
-  units: { s: 's', min: 'min', h: 'h', percent: '%', conversations: 'conv.' },
+  units: { s: 's', min: 'min', h: 'h', percent: '%', conversations: 'conv.', years: 'years', months: 'months' },
   languages: { 'pt-BR': 'Português (Brasil)', en: 'English' },
   pauseReasons: {
     title: 'Pause reasons',
@@ -24,6 +24,8 @@ export const en: typeof ptBR = {
     language: 'Language',
     agentEnabled: 'Omnichannel agent',
     agentEnabledHelp: 'Handles customer conversations (the same as linking in Agents).',
+    privacyOfficer: 'Data protection officer (DPO)',
+    privacyOfficerHelp: 'Reads who accessed each contact’s data (Data access, LGPD). Admins always may.',
     agentShort: 'Agent',
     teamIds: 'Departments (as agent)',
     teamIdsHelp: 'Departments the person works in.',
@@ -309,6 +311,21 @@ export const en: typeof ptBR = {
       walletMinBalance: 'WhatsApp wallet balance below',
       walletMinBalanceHelp: "In each wallet's currency (Gupshup); 0 turns the alert off. A drop in the number's quality always raises an alert.",
     },
+    retention: {
+      title: 'Data retention (LGPD)',
+      help: 'After its period, a daily job anonymises the content of finished conversations (from the São Paulo midnight after the period ends) and deletes old access records. Protocols, times, states and figures stay. The SAC decree asks for at least 2 years; the Marco Civil, 6 months of access records. Every rule starts off: look at the dry run before turning one on.',
+      messagesEnabled: 'Anonymise messages',
+      messagesYears: 'Messages: keep for',
+      emailBodiesEnabled: 'Anonymise e-mail bodies',
+      emailBodiesYears: 'E-mails: keep for',
+      attachmentsEnabled: 'Delete attachments',
+      attachmentsYears: 'Attachments: keep for',
+      accessRecordsEnabled: 'Delete access records (sign-ins, IPs)',
+      accessRecordsMonths: 'Access records: keep for',
+      accessRecordsHelp: 'Sign-ins with their IP, failed attempts and expired sessions.',
+      auditLogEnabled: 'Delete old audit rows',
+      auditLogMonths: 'Audit log: keep for',
+    },
     webhooks: {
       title: 'API channel webhooks',
       help: 'For safety, the webhooks of API-channel services do not go to internal network addresses (loopback, private, link-local such as the cloud metadata address). Allow them only when the receiving system is on the internal network.',
@@ -356,6 +373,8 @@ export const en: typeof ptBR = {
       indicators: 'Indicators (Home)',
       monitorar: 'Monitor',
       report: 'Reports',
+      retention: 'Data retention (LGPD)',
+      data_access: 'Data access (LGPD)',
     },
     actions: {
       create: 'Created',
@@ -379,6 +398,8 @@ export const en: typeof ptBR = {
       finish_completed: 'Completed by a supervisor',
       finish_cancelled: 'Cancelled by a supervisor',
       export: 'Export',
+      view_messages: 'Messages viewed',
+      retention_run: 'Data retention run',
     },
   },
   profile: {

@@ -1,7 +1,7 @@
 // The `admin` namespace: words of the administration screens, Meu perfil, the bot flow editor, the
 // business hours and the pre-chat form (Portuguese first; seed 2's labels where it names them).
 export const ptBR = {
-  units: { s: 's', min: 'min', h: 'h', percent: '%', conversations: 'atend.' },
+  units: { s: 's', min: 'min', h: 'h', percent: '%', conversations: 'atend.', years: 'anos', months: 'meses' },
   languages: { 'pt-BR': 'Português (Brasil)', en: 'English' },
   pauseReasons: {
     title: 'Motivos de pausa',
@@ -23,6 +23,8 @@ export const ptBR = {
     language: 'Idioma',
     agentEnabled: 'Agente omnichannel',
     agentEnabledHelp: 'Atende conversas de clientes (o mesmo que vincular em Agentes).',
+    privacyOfficer: 'Encarregado de dados (DPO)',
+    privacyOfficerHelp: 'Consulta quem acessou os dados de cada contato (Acessos a dados, LGPD). Administradores sempre podem.',
     agentShort: 'Agente',
     teamIds: 'Departamentos (como agente)',
     teamIdsHelp: 'Departamentos em que a pessoa atende.',
@@ -308,6 +310,21 @@ export const ptBR = {
       walletMinBalance: 'Saldo da carteira WhatsApp abaixo de',
       walletMinBalanceHelp: "Na moeda de cada carteira (Gupshup); 0 desliga o alerta. A qualidade do número gera alerta sempre que cai.",
     },
+    retention: {
+      title: 'Retenção de dados (LGPD)',
+      help: 'Depois do prazo, uma rotina diária anonimiza o conteúdo dos atendimentos encerrados (a partir da meia-noite de São Paulo do dia seguinte ao prazo) e apaga os registros de acesso antigos. Protocolos, horários, situações e indicadores ficam. O decreto do SAC exige ao menos 2 anos; o Marco Civil, 6 meses de registros de acesso. Cada regra começa desligada: veja a simulação antes de ligar.',
+      messagesEnabled: 'Anonimizar mensagens',
+      messagesYears: 'Mensagens: guardar por',
+      emailBodiesEnabled: 'Anonimizar corpo dos e-mails',
+      emailBodiesYears: 'E-mails: guardar por',
+      attachmentsEnabled: 'Apagar anexos',
+      attachmentsYears: 'Anexos: guardar por',
+      accessRecordsEnabled: 'Apagar registros de acesso (entradas, IPs)',
+      accessRecordsMonths: 'Registros de acesso: guardar por',
+      accessRecordsHelp: 'Entradas no Mirante com IP, tentativas falhas e sessões expiradas.',
+      auditLogEnabled: 'Apagar auditoria antiga',
+      auditLogMonths: 'Auditoria: guardar por',
+    },
     webhooks: {
       title: 'Webhooks do canal API',
       help: 'Por segurança, os webhooks dos serviços do canal API não vão a endereços da rede interna (loopback, privados, link-local como o de metadados da nuvem). Permita só se o sistema que os recebe estiver na rede interna.',
@@ -355,6 +372,8 @@ export const ptBR = {
       indicators: 'Indicadores (Início)',
       monitorar: 'Monitorar',
       report: 'Relatórios',
+      retention: 'Retenção de dados (LGPD)',
+      data_access: 'Acessos a dados (LGPD)',
     },
     actions: {
       create: 'Criação',
@@ -378,6 +397,8 @@ export const ptBR = {
       finish_completed: 'Concluído pelo supervisor',
       finish_cancelled: 'Cancelado pelo supervisor',
       export: 'Exportação',
+      view_messages: 'Mensagens consultadas',
+      retention_run: 'Retenção de dados executada',
     },
   },
   profile: {
