@@ -433,6 +433,15 @@ export interface Operations {
     body: never;
     response: Schemas["PauseReason"];
   };
+  /** DELETE /api/report-schedules/{id}: Delete a report schedule (audited) */
+  deleteReportSchedulesById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: void;
+  };
   /** DELETE /api/services/{id}: Deactivate one of services (kept for history) */
   deleteServicesById: {
     params: {
@@ -1389,6 +1398,134 @@ export interface Operations {
     body: never;
     response: Schemas["PauseReason"];
   };
+  /** GET /api/reports: Relatórios: the catalogue, in the Accept-Language’s words */
+  getReports: {
+    params: never;
+    query: never;
+    body: never;
+    response: Array<{
+      id: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      title: string;
+      description: string;
+      /** whether the interval filter applies */
+      usesInterval: boolean;
+      /** the filters that apply */
+      filters: Array<"serviceId" | "channel" | "teamId" | "agentId">;
+    }>;
+  };
+  /** GET /api/reports/{id}: One report over the period (default today) in the caller’s scope */
+  getReportsById: {
+    params: {
+      id: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+    };
+    query: {
+      from?: string;
+      to?: string;
+      interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+      serviceId?: string;
+      channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      teamId?: string;
+      agentId?: string;
+      format?: "csv" | "xlsx" | "pdf";
+    };
+    body: never;
+    response: {
+      report: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      title: string;
+      from: string;
+      to: string;
+      timezone: string;
+      /** the bucket used, for reports by interval */
+      interval: "15m" | "30m" | "hour" | "day" | "week" | "month" | null;
+      generatedAt: string;
+      columns: Array<{
+        key: string;
+        /** the header, in the request’s language */
+        label: string;
+        kind: "text" | "count" | "number" | "pct" | "duration" | "time";
+        /** how the figure is computed (the screen’s tooltip) */
+        definition?: string;
+      }>;
+      rows: Array<{
+        [key: string]: string | number | null;
+      }>;
+      /** the totals row (weighted by conversation, never a mean of means); null when a total means nothing */
+      total: {
+        [key: string]: string | number | null;
+      } | null;
+      chart: {
+        type: "line" | "bar" | "stacked-bar" | "pie";
+        /** the column on the x axis */
+        category: string;
+        /** the columns drawn */
+        series: Array<string>;
+        groupBy?: string;
+      } | null;
+      /** what the reader must know (e.g. a figure not kept before a date) */
+      notes: Array<string>;
+    };
+  };
+  /** GET /api/report-schedules: The report schedules: mine (an admin: everyone’s) */
+  getReportSchedules: {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+        filters: {
+          interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+          serviceId?: string;
+          channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+          teamId?: string;
+          agentId?: string;
+        };
+        period: "yesterday" | "last_week" | "last_month";
+        format: "csv" | "xlsx" | "pdf";
+        recipients: Array<string>;
+        frequency: "daily" | "weekly" | "monthly";
+        hour: number;
+        active: boolean;
+        ownerId: string;
+        ownerName: string;
+        lastRunAt: string | null;
+        nextRunAt: string;
+        createdAt: string;
+      }>;
+      mailConfigured: boolean;
+    };
+  };
+  /** GET /api/report-schedules/{id}: One report schedule (another supervisor’s is 404) */
+  getReportSchedulesById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      filters: {
+        interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+        serviceId?: string;
+        channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        teamId?: string;
+        agentId?: string;
+      };
+      period: "yesterday" | "last_week" | "last_month";
+      format: "csv" | "xlsx" | "pdf";
+      recipients: Array<string>;
+      frequency: "daily" | "weekly" | "monthly";
+      hour: number;
+      active: boolean;
+      ownerId: string;
+      ownerName: string;
+      lastRunAt: string | null;
+      nextRunAt: string;
+      createdAt: string;
+    };
+  };
   /** GET /api/services: List services */
   getServices: {
     params: never;
@@ -1690,6 +1827,54 @@ export interface Operations {
       active?: boolean;
     };
     response: Schemas["PauseReason"];
+  };
+  /** PATCH /api/report-schedules/{id}: Change, pause or resume a report schedule (audited) */
+  patchReportSchedulesById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      filters?: {
+        interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+        serviceId?: string;
+        channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        teamId?: string;
+        agentId?: string;
+      };
+      /** the period of each sending, relative to its day: yesterday, last week (Monday to Sunday), last month */
+      period?: "yesterday" | "last_week" | "last_month";
+      format?: "csv" | "xlsx" | "pdf";
+      /** who receives it */
+      recipients?: Array<string>;
+      /** daily; weekly on Mondays; monthly on the 1st */
+      frequency?: "daily" | "weekly" | "monthly";
+      /** the hour of the sending, in the contact center’s time zone */
+      hour?: number;
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      filters: {
+        interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+        serviceId?: string;
+        channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        teamId?: string;
+        agentId?: string;
+      };
+      period: "yesterday" | "last_week" | "last_month";
+      format: "csv" | "xlsx" | "pdf";
+      recipients: Array<string>;
+      frequency: "daily" | "weekly" | "monthly";
+      hour: number;
+      active: boolean;
+      ownerId: string;
+      ownerName: string;
+      lastRunAt: string | null;
+      nextRunAt: string;
+      createdAt: string;
+    };
   };
   /** PATCH /api/services/{id}: Update one of services */
   patchServicesById: {
@@ -2256,6 +2441,53 @@ export interface Operations {
     };
     response: Schemas["PauseReason"];
   };
+  /** POST /api/report-schedules: Schedule a report by e-mail (audited); its first sending is the next due hour */
+  postReportSchedules: {
+    params: never;
+    query: never;
+    body: {
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      filters?: {
+        interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+        serviceId?: string;
+        channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        teamId?: string;
+        agentId?: string;
+      };
+      /** the period of each sending, relative to its day: yesterday, last week (Monday to Sunday), last month */
+      period: "yesterday" | "last_week" | "last_month";
+      format: "csv" | "xlsx" | "pdf";
+      /** who receives it */
+      recipients: Array<string>;
+      /** daily; weekly on Mondays; monthly on the 1st */
+      frequency: "daily" | "weekly" | "monthly";
+      /** the hour of the sending, in the contact center’s time zone */
+      hour: number;
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      filters: {
+        interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+        serviceId?: string;
+        channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        teamId?: string;
+        agentId?: string;
+      };
+      period: "yesterday" | "last_week" | "last_month";
+      format: "csv" | "xlsx" | "pdf";
+      recipients: Array<string>;
+      frequency: "daily" | "weekly" | "monthly";
+      hour: number;
+      active: boolean;
+      ownerId: string;
+      ownerName: string;
+      lastRunAt: string | null;
+      nextRunAt: string;
+      createdAt: string;
+    };
+  };
   /** POST /api/services: Create services */
   postServices: {
     params: never;
@@ -2528,6 +2760,7 @@ export const OPERATIONS = {
   deleteChannelAccountsById: { method: 'DELETE', path: '/api/channel-accounts/{id}' },
   deleteClassificationsById: { method: 'DELETE', path: '/api/classifications/{id}' },
   deletePauseReasonsById: { method: 'DELETE', path: '/api/pause-reasons/{id}' },
+  deleteReportSchedulesById: { method: 'DELETE', path: '/api/report-schedules/{id}' },
   deleteServicesById: { method: 'DELETE', path: '/api/services/{id}' },
   deleteSettingsByKey: { method: 'DELETE', path: '/api/settings/{key}' },
   deleteTeamsById: { method: 'DELETE', path: '/api/teams/{id}' },
@@ -2561,6 +2794,10 @@ export const OPERATIONS = {
   getMonitorSnapshot: { method: 'GET', path: '/api/monitor/snapshot' },
   getPauseReasons: { method: 'GET', path: '/api/pause-reasons' },
   getPauseReasonsById: { method: 'GET', path: '/api/pause-reasons/{id}' },
+  getReports: { method: 'GET', path: '/api/reports' },
+  getReportsById: { method: 'GET', path: '/api/reports/{id}' },
+  getReportSchedules: { method: 'GET', path: '/api/report-schedules' },
+  getReportSchedulesById: { method: 'GET', path: '/api/report-schedules/{id}' },
   getServices: { method: 'GET', path: '/api/services' },
   getServicesById: { method: 'GET', path: '/api/services/{id}' },
   getServicesByIdWrapupFields: { method: 'GET', path: '/api/services/{id}/wrapup-fields' },
@@ -2583,6 +2820,7 @@ export const OPERATIONS = {
   patchChannelAccountsById: { method: 'PATCH', path: '/api/channel-accounts/{id}' },
   patchClassificationsById: { method: 'PATCH', path: '/api/classifications/{id}' },
   patchPauseReasonsById: { method: 'PATCH', path: '/api/pause-reasons/{id}' },
+  patchReportSchedulesById: { method: 'PATCH', path: '/api/report-schedules/{id}' },
   patchServicesById: { method: 'PATCH', path: '/api/services/{id}' },
   patchSettings: { method: 'PATCH', path: '/api/settings' },
   patchTeamsById: { method: 'PATCH', path: '/api/teams/{id}' },
@@ -2616,6 +2854,7 @@ export const OPERATIONS = {
   postEmailTriageAccept: { method: 'POST', path: '/api/email-triage/accept' },
   postEmailTriageDiscard: { method: 'POST', path: '/api/email-triage/discard' },
   postPauseReasons: { method: 'POST', path: '/api/pause-reasons' },
+  postReportSchedules: { method: 'POST', path: '/api/report-schedules' },
   postServices: { method: 'POST', path: '/api/services' },
   postServicesByIdApiCredentials: { method: 'POST', path: '/api/services/{id}/api-credentials' },
   postTeams: { method: 'POST', path: '/api/teams' },

@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   'finish_completed',
   'finish_cancelled',
   'export',
+  'delete',
+  'send_report',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -46,5 +48,6 @@ export const AUDIT_ENTITIES = [
   'indicators',
   'monitorar',
   'report',
+  'report_schedule',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

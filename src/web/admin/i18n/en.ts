@@ -356,6 +356,7 @@ export const en: typeof ptBR = {
       indicators: 'Indicators (Home)',
       monitorar: 'Monitor',
       report: 'Reports',
+      report_schedule: 'Report schedule',
     },
     actions: {
       create: 'Created',
@@ -379,6 +380,8 @@ export const en: typeof ptBR = {
       finish_completed: 'Completed by a supervisor',
       finish_cancelled: 'Cancelled by a supervisor',
       export: 'Export',
+      delete: 'Deletion',
+      send_report: 'Report e-mailed',
     },
   },
   profile: {

@@ -355,6 +355,7 @@ export const ptBR = {
       indicators: 'Indicadores (Início)',
       monitorar: 'Monitorar',
       report: 'Relatórios',
+      report_schedule: 'Agendamento de relatório',
     },
     actions: {
       create: 'Criação',
@@ -378,6 +379,8 @@ export const ptBR = {
       finish_completed: 'Concluído pelo supervisor',
       finish_cancelled: 'Cancelado pelo supervisor',
       export: 'Exportação',
+      delete: 'Exclusão',
+      send_report: 'Envio de relatório por e-mail',
     },
   },
   profile: {
