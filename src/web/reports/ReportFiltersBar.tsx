@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Button, Chip, Group, Paper, Select, Text } from '@mantine/core';
+import { Button, Group, Paper, Select, Text } from '@mantine/core';
 import { IconPlayerPlay, IconRefresh } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { CHANNELS, type Channel } from '../../contracts/common';
@@ -49,9 +49,10 @@ export function ReportFiltersBar({ entry, filters, onApply, fetching, generated 
       <Group gap={6} mb="xs" wrap="wrap">
         <Text size="sm" fw={600} mr={4}>{t('reports.filters.period')}</Text>
         {PRESETS.map((p) => (
-          <Chip key={p} size="xs" checked={activePreset === p} onChange={() => set(presetPeriod(p, today))} data-testid={`report-preset-${p}`}>
+          <Button key={p} size="compact-xs" radius="xl" variant={activePreset === p ? 'filled' : 'light'} aria-pressed={activePreset === p}
+            onClick={() => set(presetPeriod(p, today))} data-testid={`report-preset-${p}`}>
             {t(`reports.presets.${p}`)}
-          </Chip>
+          </Button>
         ))}
       </Group>
       <Group align="flex-end" wrap="wrap" gap="sm">

@@ -67,7 +67,7 @@ export function SchedulesPanel({ catalogue }: { catalogue: ReportCatalogue }) {
                     <Table.Td>{when(s.lastRunAt)}</Table.Td>
                     <Table.Td>
                       <Group gap={4} wrap="nowrap" justify="flex-end">
-                        <RowAction label={t('reports.schedules.edit')} icon={<IconPencil size={16} />} onClick={() => setEditing(s)} testId="schedule-edit" />
+                        <RowAction label={t('common.edit', { ns: 'common' })} ariaLabel={`${t('reports.schedules.edit')}: ${titleOf(s.reportId)}`} icon={<IconPencil size={16} />} onClick={() => setEditing(s)} testId="schedule-edit" />
                         <RowAction label={s.active ? t('reports.schedules.pause') : t('reports.schedules.resume')} icon={s.active ? <IconPlayerPause size={16} /> : <IconPlayerPlay size={16} />}
                           onClick={() => toggle.mutate(s)} loading={toggle.isPending && toggle.variables?.id === s.id} testId="schedule-toggle" />
                         <RowAction label={t('reports.schedules.delete')} color="red" icon={<IconTrash size={16} />} testId="schedule-delete"

@@ -29,7 +29,7 @@ export const en: typeof ptBR = {
       periods: { yesterday: 'Yesterday', last_week: 'Last week', last_month: 'Last month' },
       frequencies: { daily: 'Daily', weekly: 'Weekly (Monday)', monthly: 'Monthly (the 1st)' },
       saved: 'Schedule saved', deleted: 'Schedule deleted', failed: 'Error: {{error}}',
-      smtpMissing: 'The system e-mail is not set up: sendings wait until an administrator fills it in Settings → System e-mail.',
+      smtpMissing: 'Sending e-mail is not set up on this server (MAIL_SMTP_HOST and MAIL_FROM, set by IT): schedules wait and go out once it is.',
     },
   },
 };

@@ -28,7 +28,7 @@ export const ptBR = {
       periods: { yesterday: 'Ontem', last_week: 'Semana passada', last_month: 'Mês passado' },
       frequencies: { daily: 'Diário', weekly: 'Semanal (segunda-feira)', monthly: 'Mensal (dia 1º)' },
       saved: 'Agendamento salvo', deleted: 'Agendamento excluído', failed: 'Erro: {{error}}',
-      smtpMissing: 'O e-mail do sistema não está configurado: os envios ficam pendentes até um administrador preenchê-lo em Parâmetros → E-mail do sistema.',
+      smtpMissing: 'O envio de e-mails não está configurado neste servidor (variáveis MAIL_SMTP_HOST e MAIL_FROM, a cargo do TI): os agendamentos ficam pendentes e saem assim que for configurado.',
     },
   },
 };
