@@ -80,7 +80,7 @@ export function ExportButtons({ query, path = '/api/lookback/conversations', dis
 
   const fmt = (n: number) => n.toLocaleString(language);
   return (
-    <Group gap="xs" wrap="nowrap" data-testid="lookback-export">
+    <Group gap="xs" wrap="wrap" data-testid="lookback-export">
       {running ? (
         <Group gap="xs" wrap="nowrap" style={{ minWidth: 260 }} data-testid="export-progress">
           <div style={{ flex: 1 }}>
