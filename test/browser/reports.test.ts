@@ -71,6 +71,7 @@ describeBrowser('Relatórios', () => {
       expect(await page.getByTestId('report-total').count()).toBe(api.total ? 1 : 0);
       if (api.chart) await page.getByTestId('report-chart').waitFor();
     }
+    if (api.rows.length > 0) await page.getByTestId('report-table').scrollIntoViewIfNeeded();
     await screenshot(page, 'reports-generated-pt-BR', { fullPage: false });
 
     if (api.rows.length > 0) {

@@ -8,7 +8,8 @@ import { useSession } from '../auth/session';
 import { useAgentOptions } from '../lookback/useLookback';
 import { useServices, useTeamNames } from '../monitor/useMonitor';
 import { DateField } from '../ui/DateField';
-import { PRESETS, presetPeriod, useToday, type ReportFilters } from './useReportFilters';
+import { PRESETS, presetPeriod } from './period';
+import { useToday, type ReportFilters } from './useReportFilters';
 
 type Entry = ReportCatalogue[number];
 

@@ -1,6 +1,5 @@
 import type { ReportColumnKind, ReportInterval } from '../../contracts/reports';
 import { formatHms } from '../../shared/duration';
-import { CHANNEL_ORDER } from '../monitor/channels';
 
 // How Relatórios writes a cell, from its column's kind (contracts/reports.ts): numbers as the
 // screen's language writes them (1.234,5), durations HH:MM:SS, shares with "%", local times
@@ -42,9 +41,3 @@ export function formatCell(v: string | number | null | undefined, kind: ReportCo
 }
 
 export const isNumeric = (kind: ReportColumnKind): boolean => kind !== 'text' && kind !== 'time';
-
-/** Channel codes sort as the screen always shows them; anything else by text. */
-export function channelRank(v: string): number {
-  const i = (CHANNEL_ORDER as string[]).indexOf(v);
-  return i < 0 ? CHANNEL_ORDER.length : i;
-}
