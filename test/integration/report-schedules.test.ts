@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportId } from '../../src/contracts/reports.js';
 import { receiveInbound } from '../../src/engine/conversations/inbound.js';
@@ -191,16 +192,42 @@ describe('report schedules: the sending', () => {
     await Promise.all([n1.stop(), n2.stop()]);
   });
 
+  it('a weekly XLSX over last week, with the report’s filter, in an admin’s (whole) scope', async () => {
+    // the daily one paused, so only this one is due
+    const [daily] = (await supA.get('/api/report-schedules')).body.items;
+    expect((await supA.patch(`/api/report-schedules/${daily.id}`, { active: false })).body.active).toBe(false);
+    const created = await admin.post('/api/report-schedules', body({ frequency: 'weekly', hour: 8, period: 'last_week', format: 'xlsx', filters: { channel: 'whatsapp' }, recipients: ['diretoria@empresa.test'] }));
+    expect(created.status).toBe(201);
+    // Monday the 16th, 08:00 local: the week of the 9th to the 15th
+    expect(created.body.nextRunAt).toBe('2026-03-16T11:00:00.000Z');
+    t.clock.set(Date.parse('2026-03-16T11:00:05Z'));
+    const m = mailer();
+    const sentBefore = smtp.received.length;
+    expect(await m.runDue()).toBe(1);
+    await m.stop();
+    const mail = smtp.received[sentBefore]!;
+    expect(mail.envelope.to).toEqual(['diretoria@empresa.test']);
+    expect(mail.mail.subject).toContain('09/03/2026 a 15/03/2026');
+    const file = mail.mail.attachments[0]!;
+    expect(file.filename).toBe(`relatorio-${TEST_REPORT}_2026-03-09_a_2026-03-15.xlsx`);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(file.content as unknown as ArrayBuffer);
+    const values = book.worksheets[0]!.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
+    // the one WhatsApp conversation of the 10th; the chats left out by the filter
+    expect(values).toEqual([['Canal', 'Conversas'], ['whatsapp', 1], ['Total', 1]]);
+    expect((await admin.del(`/api/report-schedules/${created.body.id}`)).status).toBe(204);
+  });
+
   it('sends nothing for a paused schedule, and nothing once it is deleted', async () => {
     const [s] = (await supA.get('/api/report-schedules')).body.items;
     await supA.patch(`/api/report-schedules/${s.id}`, { active: false });
-    t.clock.set(Date.parse('2026-03-13T10:30:00Z'));
+    t.clock.set(Date.parse('2026-03-17T10:30:00Z'));
     const m = mailer();
     expect(await m.runDue()).toBe(0);
     expect((await supA.del(`/api/report-schedules/${s.id}`)).status).toBe(204);
     expect((await supA.get(`/api/report-schedules/${s.id}`)).status).toBe(404);
     expect(await m.runDue()).toBe(0);
-    expect(smtp.received).toHaveLength(2);
+    expect(smtp.received).toHaveLength(3);
     await m.stop();
   });
 });
