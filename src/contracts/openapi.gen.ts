@@ -437,6 +437,15 @@ export interface Operations {
     body: never;
     response: Schemas["PauseReason"];
   };
+  /** DELETE /api/report-schedules/{id}: Delete a report schedule (audited) */
+  deleteReportSchedulesById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: void;
+  };
   /** DELETE /api/services/{id}: Deactivate one of services (kept for history) */
   deleteServicesById: {
     params: {
@@ -1522,6 +1531,67 @@ export interface Operations {
       notes: Array<string>;
     };
   };
+  /** GET /api/report-schedules: The report schedules: mine (an admin: everyone’s) */
+  getReportSchedules: {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+        filters: {
+          interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+          serviceId?: string;
+          channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+          teamId?: string;
+          agentId?: string;
+        };
+        period: "yesterday" | "last_week" | "last_month";
+        format: "csv" | "xlsx" | "pdf";
+        recipients: Array<string>;
+        frequency: "daily" | "weekly" | "monthly";
+        hour: number;
+        active: boolean;
+        ownerId: string;
+        ownerName: string;
+        lastRunAt: string | null;
+        nextRunAt: string;
+        createdAt: string;
+      }>;
+      mailConfigured: boolean;
+    };
+  };
+  /** GET /api/report-schedules/{id}: One report schedule (another supervisor’s is 404) */
+  getReportSchedulesById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      filters: {
+        interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+        serviceId?: string;
+        channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        teamId?: string;
+        agentId?: string;
+      };
+      period: "yesterday" | "last_week" | "last_month";
+      format: "csv" | "xlsx" | "pdf";
+      recipients: Array<string>;
+      frequency: "daily" | "weekly" | "monthly";
+      hour: number;
+      active: boolean;
+      ownerId: string;
+      ownerName: string;
+      lastRunAt: string | null;
+      nextRunAt: string;
+      createdAt: string;
+    };
+  };
   /** GET /api/retention/preview: Retention dry run: how many records each rule (on or off) would touch if it ran now (admins and the DPO) */
   getRetentionPreview: {
     params: never;
@@ -1856,6 +1926,54 @@ export interface Operations {
       active?: boolean;
     };
     response: Schemas["PauseReason"];
+  };
+  /** PATCH /api/report-schedules/{id}: Change, pause or resume a report schedule (audited) */
+  patchReportSchedulesById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      filters?: {
+        interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+        serviceId?: string;
+        channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        teamId?: string;
+        agentId?: string;
+      };
+      /** the period of each sending, relative to its day: yesterday, last week (Monday to Sunday), last month */
+      period?: "yesterday" | "last_week" | "last_month";
+      format?: "csv" | "xlsx" | "pdf";
+      /** who receives it */
+      recipients?: Array<string>;
+      /** daily; weekly on Mondays; monthly on the 1st */
+      frequency?: "daily" | "weekly" | "monthly";
+      /** the hour of the sending, in the contact center’s time zone */
+      hour?: number;
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      filters: {
+        interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+        serviceId?: string;
+        channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        teamId?: string;
+        agentId?: string;
+      };
+      period: "yesterday" | "last_week" | "last_month";
+      format: "csv" | "xlsx" | "pdf";
+      recipients: Array<string>;
+      frequency: "daily" | "weekly" | "monthly";
+      hour: number;
+      active: boolean;
+      ownerId: string;
+      ownerName: string;
+      lastRunAt: string | null;
+      nextRunAt: string;
+      createdAt: string;
+    };
   };
   /** PATCH /api/services/{id}: Update one of services */
   patchServicesById: {
@@ -2447,6 +2565,53 @@ export interface Operations {
     };
     response: Schemas["PauseReason"];
   };
+  /** POST /api/report-schedules: Schedule a report by e-mail (audited); its first sending is the next due hour */
+  postReportSchedules: {
+    params: never;
+    query: never;
+    body: {
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      filters?: {
+        interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+        serviceId?: string;
+        channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        teamId?: string;
+        agentId?: string;
+      };
+      /** the period of each sending, relative to its day: yesterday, last week (Monday to Sunday), last month */
+      period: "yesterday" | "last_week" | "last_month";
+      format: "csv" | "xlsx" | "pdf";
+      /** who receives it */
+      recipients: Array<string>;
+      /** daily; weekly on Mondays; monthly on the 1st */
+      frequency: "daily" | "weekly" | "monthly";
+      /** the hour of the sending, in the contact center’s time zone */
+      hour: number;
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      filters: {
+        interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+        serviceId?: string;
+        channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        teamId?: string;
+        agentId?: string;
+      };
+      period: "yesterday" | "last_week" | "last_month";
+      format: "csv" | "xlsx" | "pdf";
+      recipients: Array<string>;
+      frequency: "daily" | "weekly" | "monthly";
+      hour: number;
+      active: boolean;
+      ownerId: string;
+      ownerName: string;
+      lastRunAt: string | null;
+      nextRunAt: string;
+      createdAt: string;
+    };
+  };
   /** POST /api/services: Create services */
   postServices: {
     params: never;
@@ -2720,6 +2885,7 @@ export const OPERATIONS = {
   deleteChannelAccountsById: { method: 'DELETE', path: '/api/channel-accounts/{id}' },
   deleteClassificationsById: { method: 'DELETE', path: '/api/classifications/{id}' },
   deletePauseReasonsById: { method: 'DELETE', path: '/api/pause-reasons/{id}' },
+  deleteReportSchedulesById: { method: 'DELETE', path: '/api/report-schedules/{id}' },
   deleteServicesById: { method: 'DELETE', path: '/api/services/{id}' },
   deleteSettingsByKey: { method: 'DELETE', path: '/api/settings/{key}' },
   deleteTeamsById: { method: 'DELETE', path: '/api/teams/{id}' },
@@ -2757,6 +2923,8 @@ export const OPERATIONS = {
   getPauseReasonsById: { method: 'GET', path: '/api/pause-reasons/{id}' },
   getReports: { method: 'GET', path: '/api/reports' },
   getReportsById: { method: 'GET', path: '/api/reports/{id}' },
+  getReportSchedules: { method: 'GET', path: '/api/report-schedules' },
+  getReportSchedulesById: { method: 'GET', path: '/api/report-schedules/{id}' },
   getRetentionPreview: { method: 'GET', path: '/api/retention/preview' },
   getServices: { method: 'GET', path: '/api/services' },
   getServicesById: { method: 'GET', path: '/api/services/{id}' },
@@ -2780,6 +2948,7 @@ export const OPERATIONS = {
   patchChannelAccountsById: { method: 'PATCH', path: '/api/channel-accounts/{id}' },
   patchClassificationsById: { method: 'PATCH', path: '/api/classifications/{id}' },
   patchPauseReasonsById: { method: 'PATCH', path: '/api/pause-reasons/{id}' },
+  patchReportSchedulesById: { method: 'PATCH', path: '/api/report-schedules/{id}' },
   patchServicesById: { method: 'PATCH', path: '/api/services/{id}' },
   patchSettings: { method: 'PATCH', path: '/api/settings' },
   patchTeamsById: { method: 'PATCH', path: '/api/teams/{id}' },
@@ -2813,6 +2982,7 @@ export const OPERATIONS = {
   postEmailTriageAccept: { method: 'POST', path: '/api/email-triage/accept' },
   postEmailTriageDiscard: { method: 'POST', path: '/api/email-triage/discard' },
   postPauseReasons: { method: 'POST', path: '/api/pause-reasons' },
+  postReportSchedules: { method: 'POST', path: '/api/report-schedules' },
   postServices: { method: 'POST', path: '/api/services' },
   postServicesByIdApiCredentials: { method: 'POST', path: '/api/services/{id}/api-credentials' },
   postTeams: { method: 'POST', path: '/api/teams' },

@@ -51,6 +51,7 @@ export const NOUNS = {
   webchatService: { en: 'WebChat service', pt: 'Serviço de WebChat' },
   agent: { en: 'Agent', pt: 'Agente' },
   report: { en: 'Report', pt: 'Relatório' },
+  reportSchedule: { en: 'Report schedule', pt: 'Agendamento' },
 } satisfies Record<string, Noun>;
 
 /** Issues as one message, "path: message; path: message", in both languages. */

@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import { registerErrorHandling } from './errors.js';
 import { validatorCompiler } from './validation.js';
 import { registerAuth } from './auth/plugin.js';
+import { ReportMailer } from '../engine/reports/schedule-mailer.js';
 import { registerRoutes } from './routes/index.js';
 import { registerChannels } from '../channels/index.js';
 import { startSmtpListener } from '../channels/email/smtp-listener.js';
@@ -111,6 +112,12 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
     const workers = new ChannelWorkerPool(runtime.engine, secretKey, { onError: (err) => app.log.error({ err }, 'channel worker') });
     workers.start();
     app.addHook('onClose', () => workers.stop());
+  }
+  if (!given && config.mail) {
+    // Agendamentos of Relatórios: due schedules e-mailed through the system's SMTP relay
+    const mailer = new ReportMailer(runtime.engine, config.mail, (err) => app.log.error({ err }, 'report schedules'));
+    mailer.start();
+    app.addHook('onClose', () => mailer.stop());
   }
   if (config.smtpListenPort !== undefined) {
     // Mirante's own SMTP listener, for e-mail accounts received by SMTP; closed with the app

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { MailConfig } from '../engine/reports/schedule-mailer.js';
 
 /** Everything Mirante reads from the environment (README lists each variable). */
 export interface Config {
@@ -33,6 +34,20 @@ export interface Config {
   smtpListenHost: string;
   /** SMTP_LISTEN_SECRET: when set, senders must AUTH with it as the password */
   smtpListenSecret?: string;
+  /** MAIL_SMTP_HOST, MAIL_SMTP_PORT, MAIL_SMTP_SECURE, MAIL_SMTP_USER, MAIL_SMTP_PASSWORD, MAIL_FROM: the system's SMTP relay, for the scheduled reports; unset, nothing is e-mailed */
+  mail?: MailConfig;
+}
+
+/** The system's SMTP relay from MAIL_SMTP_*; undefined without MAIL_SMTP_HOST. */
+export function parseMailConfig(env: NodeJS.ProcessEnv): MailConfig | undefined {
+  const host = env.MAIL_SMTP_HOST?.trim();
+  if (!host) return undefined;
+  const secure = env.MAIL_SMTP_SECURE === 'true';
+  const port = Number(env.MAIL_SMTP_PORT || (secure ? 465 : 587));
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`MAIL_SMTP_PORT must be a port number, got "${env.MAIL_SMTP_PORT}"`);
+  const from = env.MAIL_FROM?.trim();
+  if (!from) throw new Error('MAIL_FROM is required with MAIL_SMTP_HOST (e.g. "Mirante <relatorios@empresa.com.br>")');
+  return { host, port, secure, user: env.MAIL_SMTP_USER || undefined, password: env.MAIL_SMTP_PASSWORD || undefined, from };
 }
 
 export type LogFormat = 'json' | 'pretty';
@@ -111,5 +126,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpListenPort: parseSmtpListenPort(env.SMTP_LISTEN_PORT),
     smtpListenHost: env.SMTP_LISTEN_HOST || '127.0.0.1',
     smtpListenSecret: env.SMTP_LISTEN_SECRET || undefined,
+    mail: parseMailConfig(env),
   };
 }

@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   // LGPD (issue 18): a conversation's messages read by someone other than its agent; a retention run
   'view_messages',
   'retention_run',
+  'delete',
+  'send_report',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -51,5 +53,6 @@ export const AUDIT_ENTITIES = [
   'report',
   'retention',
   'data_access',
+  'report_schedule',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

@@ -15,3 +15,11 @@ export function formatSeconds(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
   return formatDuration(Math.round(seconds) * 1000);
 }
+
+/** Whole seconds as HH:MM:SS (hours past 24 keep counting): Relatórios' durations; no value is "—". */
+export function formatHms(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.round(seconds));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(s / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
+}

@@ -27,7 +27,7 @@ import { UsersPage } from './admin/UsersPage';
 import { DeskPage } from './desk/DeskPage';
 import { ConsultasPage } from './lookback/ConsultasPage';
 import { HistoryPage } from './lookback/HistoryPage';
-import { IconArchive, IconGauge, IconHeadphones } from '@tabler/icons-react';
+import { IconArchive, IconGauge, IconHeadphones, IconReportAnalytics } from '@tabler/icons-react';
 import { MonitorPage } from './monitor/MonitorPage';
 import { WallboardPage } from './monitor/WallboardPage';
 import { MonitorarPage } from './monitorar/MonitorarPage';
@@ -37,6 +37,7 @@ import { QueuePage } from './analysis/QueuePage';
 import { EmailTriageBadge } from './email-triage/EmailTriageBadge';
 import { EmailTriagePage } from './email-triage/EmailTriagePage';
 import { DataAccessPage } from './compliance/DataAccessPage';
+import { ReportsPage } from './reports/ReportsPage';
 
 const ADMIN: Role[] = ['admin'];
 const STAFF: Role[] = ['admin', 'supervisor'];
@@ -71,6 +72,7 @@ export function navSections(t: TFunction, me?: Pick<Me, 'agentEnabled' | 'privac
         { to: '/analise/fila', label: t('nav.analysisQueue'), roles: STAFF, icon: icon(IconHourglass) },
         { to: '/analise/mensagens-ativas', label: t('nav.analysisOutbound'), roles: STAFF, icon: icon(IconSend) },
         { to: '/analise/historico', label: t('nav.history'), roles: STAFF, icon: icon(IconArchive) },
+        { to: '/relatorios', label: t('nav.reports'), roles: STAFF, icon: icon(IconReportAnalytics) },
       ],
     },
     {
@@ -123,6 +125,7 @@ export const routes: RouteObject[] = [
   guarded('analise/atendentes', STAFF, <AgentsAnalysisPage />),
   guarded('analise/fila', STAFF, <QueuePage />),
   guarded('analise/mensagens-ativas', STAFF, <OutboundPage />),
+  guarded('relatorios', STAFF, <ReportsPage />),
   guarded('admin/users', STAFF, <UsersPage />),
   guarded('admin/agents', ADMIN, <AgentsPage />),
   guarded('admin/teams', STAFF, <TeamsPage />),

@@ -205,6 +205,23 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
     expect(found).toEqual([]);
   });
 
+  it('Relatórios: the first report of the catalogue generated, and Agendamentos (needs the real reports)', async () => {
+    const [first] = (await admin.get('/api/reports')).body as { id: string }[];
+    expect(first).toBeDefined();
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo' }).format(new Date());
+    const found: string[] = [];
+    for (const [name, path, testId] of [
+      ['relatorios', `/relatorios?report=${first!.id}&from=${today}&to=${today}`, 'report-result'],
+      ['relatorios-agendamentos', '/relatorios?tab=schedules', 'schedules-panel'],
+    ]) {
+      await page.goto(`${server.url}${path}`);
+      await ready(page);
+      await page.getByTestId(testId!).waitFor();
+      found.push(...(await bothLanguages(page, name, { screenshotAt: name === 'relatorios' ? [1366] : [] })));
+    }
+    expect(found).toEqual([]);
+  });
+
   it('Filtro de E-mail, and an e-mail opened from it', async () => {
     const team = await createTeam(admin);
     const mail = await createService(admin, { name: 'Ouvidoria por E-mail', channel: 'email', emailTriage: true, teamIds: [team.id] });

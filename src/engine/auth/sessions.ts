@@ -43,7 +43,7 @@ function presentMe(r: Record<string, unknown>): SessionUser {
   };
 }
 
-export async function loadUser(db: Database, id: string): Promise<SessionUser | null> {
+export async function loadUser(db: Queryable, id: string): Promise<SessionUser | null> {
   const { rows } = await db.query(`${USER_SELECT} WHERE u.id = $1`, [id]);
   return rows[0] ? presentMe(rows[0]) : null;
 }

@@ -1,33 +1,36 @@
 import { useRef, useState } from 'react';
 import { Button, Group, Progress, Text } from '@mantine/core';
-import { IconFileSpreadsheet, IconFileTypeCsv, IconX } from '@tabler/icons-react';
+import { IconFileSpreadsheet, IconFileTypeCsv, IconFileTypePdf, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { EXPORT_TOTAL_HEADER, type LookbackFormat } from '../../contracts/lookback';
 import { ApiError } from '../api';
 import i18n from '../i18n';
 
+/** A PDF only where the endpoint writes one (Relatórios). */
+type Format = LookbackFormat | 'pdf';
+
 interface Running {
-  format: LookbackFormat;
+  format: Format;
   total: number;
   rows: number;
   bytes: number;
 }
 
 /** The file name the server gave (Content-Disposition), else a plain one. */
-const fileNameOf = (res: Response, format: LookbackFormat) => /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `atendimentos.${format}`;
+const fileNameOf = (res: Response, format: Format) => /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `atendimentos.${format}`;
 
 /**
  * Exportar CSV / XLSX: a list's query as a download (its endpoint with `format=csv|xlsx`), read as
  * it streams (fetch + ReadableStream) so the screen shows how far it got: rows for a CSV (its lines),
  * megabytes for an XLSX (zipped). Consultas, Histórico, Análise da Operação and Monitorar use it.
  */
-export function ExportButtons({ query, path = '/api/lookback/conversations', disabled = false }: { query: URLSearchParams; path?: string; disabled?: boolean }) {
+export function ExportButtons({ query, path = '/api/lookback/conversations', disabled = false, pdf = false }: { query: URLSearchParams; path?: string; disabled?: boolean; pdf?: boolean }) {
   const { t, i18n: { language } } = useTranslation('lookback');
   const [running, setRunning] = useState<Running | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const abort = useRef<AbortController | null>(null);
 
-  const run = async (format: LookbackFormat) => {
+  const run = async (format: Format) => {
     const q = new URLSearchParams(query);
     q.set('format', format);
     const ctrl = new AbortController();
@@ -77,7 +80,7 @@ export function ExportButtons({ query, path = '/api/lookback/conversations', dis
 
   const fmt = (n: number) => n.toLocaleString(language);
   return (
-    <Group gap="xs" wrap="nowrap" data-testid="lookback-export">
+    <Group gap="xs" wrap="wrap" data-testid="lookback-export">
       {running ? (
         <Group gap="xs" wrap="nowrap" style={{ minWidth: 260 }} data-testid="export-progress">
           <div style={{ flex: 1 }}>
@@ -100,6 +103,7 @@ export function ExportButtons({ query, path = '/api/lookback/conversations', dis
           {message && <Text size="xs" c={message.ok ? 'teal' : 'red'} data-testid="export-message">{message.text}</Text>}
           <Button size="xs" variant="light" leftSection={<IconFileTypeCsv size={16} />} disabled={disabled} onClick={() => void run('csv')} data-testid="export-csv">{t('lookback.export.csv')}</Button>
           <Button size="xs" variant="light" leftSection={<IconFileSpreadsheet size={16} />} disabled={disabled} onClick={() => void run('xlsx')} data-testid="export-xlsx">{t('lookback.export.xlsx')}</Button>
+          {pdf && <Button size="xs" variant="light" leftSection={<IconFileTypePdf size={16} />} disabled={disabled} onClick={() => void run('pdf')} data-testid="export-pdf">{t('lookback.export.pdf')}</Button>}
         </>
       )}
     </Group>

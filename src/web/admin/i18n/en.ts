@@ -375,6 +375,7 @@ export const en: typeof ptBR = {
       report: 'Reports',
       retention: 'Data retention (LGPD)',
       data_access: 'Data access (LGPD)',
+      report_schedule: 'Report schedule',
     },
     actions: {
       create: 'Created',
@@ -400,6 +401,8 @@ export const en: typeof ptBR = {
       export: 'Export',
       view_messages: 'Messages viewed',
       retention_run: 'Data retention run',
+      delete: 'Deletion',
+      send_report: 'Report e-mailed',
     },
   },
   profile: {

@@ -374,6 +374,7 @@ export const ptBR = {
       report: 'Relatórios',
       retention: 'Retenção de dados (LGPD)',
       data_access: 'Acessos a dados (LGPD)',
+      report_schedule: 'Agendamento de relatório',
     },
     actions: {
       create: 'Criação',
@@ -399,6 +400,8 @@ export const ptBR = {
       export: 'Exportação',
       view_messages: 'Mensagens consultadas',
       retention_run: 'Retenção de dados executada',
+      delete: 'Exclusão',
+      send_report: 'Envio de relatório por e-mail',
     },
   },
   profile: {

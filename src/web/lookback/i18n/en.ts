@@ -56,7 +56,7 @@ export const en: typeof ptBR = {
       hint: 'Filter the Status “Waiting in queue” to select waiting e-mails.',
     },
     export: {
-      csv: 'Export CSV', xlsx: 'Export XLSX', progress: 'Exporting: {{done}} of {{total}} rows',
+      csv: 'Export CSV', xlsx: 'Export XLSX', pdf: 'Export PDF', progress: 'Exporting: {{done}} of {{total}} rows',
       progressBytes: 'Exporting: {{mb}} MB received ({{total}} rows)', done: 'Export finished: {{rows}} rows',
       failed: 'The export failed: {{error}}', cancel: 'Cancel',
     },

@@ -55,7 +55,7 @@ export const ptBR = {
       hint: 'Filtre o Status “Aguardando em fila” para selecionar e-mails em espera.',
     },
     export: {
-      csv: 'Exportar CSV', xlsx: 'Exportar XLSX', progress: 'Exportando: {{done}} de {{total}} linhas',
+      csv: 'Exportar CSV', xlsx: 'Exportar XLSX', pdf: 'Exportar PDF', progress: 'Exportando: {{done}} de {{total}} linhas',
       progressBytes: 'Exportando: {{mb}} MB recebidos ({{total}} linhas)', done: 'Exportação concluída: {{rows}} linhas',
       failed: 'A exportação falhou: {{error}}', cancel: 'Cancelar',
     },
