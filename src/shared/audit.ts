@@ -46,5 +46,6 @@ export const AUDIT_ENTITIES = [
   'indicators',
   'monitorar',
   'report',
+  'charts',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

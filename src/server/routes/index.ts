@@ -22,6 +22,7 @@ import { alertRoutes, monitorRoutes } from './monitor.js';
 import { analysisRoutes } from './analysis.js';
 import { indicatorsRoutes } from './indicators.js';
 import { reportRoutes } from './reports.js';
+import { chartRoutes } from './charts.js';
 import { whatsappRoutes } from './whatsapp.js';
 import { authRoutes } from './auth.js';
 import { lookbackRoutes } from './lookback.js';
@@ -53,6 +54,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   analysisRoutes(app, deps);
   indicatorsRoutes(app, deps);
   reportRoutes(app, deps);
+  chartRoutes(app, deps);
   whatsappRoutes(app, deps);
 
   // Administration. Writes are the admin's; supervisors and agents read what their scope shows.
