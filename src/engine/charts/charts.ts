@@ -6,7 +6,7 @@ import { dayFigures, meanSeconds } from '../../core/monitor-figures.js';
 import type { Queryable } from '../../db/database.js';
 import type { Actor } from '../actor.js';
 import type { ExportLanguage } from '../exports/table-export.js';
-import { chartContext, loadCounters, periodBuckets, type ChartContext, type Counters } from './milestones.js';
+import { chartContext, emptyCounters, loadCounters, periodBuckets, type ChartContext, type Counters } from './milestones.js';
 
 // Gráficos' three charts as JSON (contracts/charts.ts). The figures come from the counters of
 // milestones.ts through the monitor's own definitions (core/monitor-figures.ts dayFigures).
@@ -30,14 +30,6 @@ export function figuresOf(c: Counters | undefined, forAgent: boolean): ChartFigu
     tmaSeconds: f.tmaSeconds,
     tprSeconds: meanSeconds(d.responseSumMs, d.responded),
     abandonmentRate: forAgent ? null : f.abandonmentRate,
-  };
-}
-
-function emptyCounters(bucket: string, channel: string | null, agentId: string | null): Counters {
-  return {
-    bucket, channel, agentId, received: 0, offered: 0, answered: 0, answeredInTarget: 0, waitSumMs: 0,
-    finished: { completed: 0, cancelled: 0, abandoned: 0, customer_gave_up: 0, connection_lost: 0, inactive_in_service: 0, discarded: 0 },
-    abandoned: 0, shortAbandoned: 0, handled: 0, handleSumMs: 0, responded: 0, responseSumMs: 0,
   };
 }
 

@@ -1,7 +1,7 @@
 import { CHART_OUTCOMES, type ChartOutcome } from '../../contracts/charts.js';
 import type { Channel } from '../../contracts/common.js';
 import type { ReportInterval } from '../../contracts/reports.js';
-import type { Queryable } from '../../db/database.js';
+import type { Database, Queryable } from '../../db/database.js';
 import type { Actor } from '../actor.js';
 import { policyOf } from '../access.js';
 import { notFound, NOUNS } from '../errors.js';
@@ -83,12 +83,29 @@ export async function periodBuckets(ctx: ChartContext): Promise<string[]> {
   return (await ctx.db.query<{ bucket: string }>(sql, q.list)).rows.map((r) => r.bucket);
 }
 
+/**
+ * Runs a read with PostgreSQL's JIT off (in a transaction of its own when `db` can open one):
+ * compiling this statement's twenty-odd aggregates took 0.5 s, more than a day's rows take to read.
+ */
+async function withoutJit<T>(db: Queryable, read: (db: Queryable) => Promise<T>): Promise<T> {
+  const d = db as Partial<Database>;
+  if (typeof d.transaction !== 'function') return read(db);
+  return d.transaction(async (tx) => {
+    await tx.query('SET LOCAL jit = off');
+    return read(tx);
+  });
+}
+
 const OPEN = `('triage', 'bot', 'queued', 'in_service')`;
-const ABANDONED = `m.kind = 'finished' AND c.state IN ('abandoned', 'customer_gave_up') AND c.first_queued_at IS NOT NULL AND c.first_assigned_at IS NULL`;
+const ABANDONED = `c.state IN ('abandoned', 'customer_gave_up') AND c.first_queued_at IS NOT NULL AND c.first_assigned_at IS NULL`;
+const ms = (from: string, to: string) => `extract(epoch FROM ${to} - ${from}) * 1000`;
 
 /**
  * The counters grouped by interval (`byBucket`), by channel (`byChannel`), and for the whole plus each
- * agent asked (`byAgent`: the conversation's last agent).
+ * agent asked (`byAgent`: the conversation's last agent). Each milestone row carries a key (what it
+ * counts: `assigned_in` answered in target, `f:<state>:short` a short abandon…) and a duration; the
+ * statement only counts and sums per key (two aggregates, not twenty), and the keys fold into
+ * counters here.
  */
 export async function loadCounters(ctx: ChartContext, by: { byBucket: boolean; byChannel: boolean; byAgent: boolean }): Promise<Counters[]> {
   const q = new SqlParams();
@@ -99,62 +116,77 @@ export async function loadCounters(ctx: ChartContext, by: { byBucket: boolean; b
   const where = [`(c.created_at >= ${s} AND c.created_at < ${e} OR c.finished_at >= ${s} AND c.finished_at < ${e} OR c.state IN ${OPEN})`, scope.sql];
   if (ctx.filter.serviceId) where.push(`c.service_id = ${q.p(ctx.filter.serviceId)}::uuid`);
   if (ctx.filter.channel) where.push(`c.channel = ${q.p(ctx.filter.channel)}`);
-  const bucket = by.byBucket ? bucketSql('m.at', ctx.interval, q.p(ctx.period.timeZone)) : `''`;
+  // rows are first grouped by a quarter of an hour in UTC (cheap), then each quarter gets its local
+  // bucket: every time zone's offset is a multiple of 15 minutes, so no bucket splits a quarter
+  const bin = by.byBucket ? `date_bin('15 minutes', m.at, timestamptz '2000-01-01 00:00:00+00')` : 'NULL::timestamptz';
+  const bucket = by.byBucket ? bucketSql('y.bin', ctx.interval, q.p(ctx.period.timeZone)) : `''`;
   const agent = by.byAgent && ctx.agents.length ? `CASE WHEN c.agent_id = ANY(${q.p(ctx.agents.map((a) => a.id))}::uuid[]) THEN c.agent_id END` : 'NULL::uuid';
-  const keys = ['x.bucket', ...(by.byChannel ? ['x.channel'] : [])].join(', ');
+  const keys = ['x.bucket', ...(by.byChannel ? ['x.channel'] : []), 'x.k'].join(', ');
   const groupBy = by.byAgent ? `GROUPING SETS ((${keys}), (${keys}, x.agent_id))` : keys;
-  const wait = `extract(epoch FROM c.first_assigned_at - coalesce(c.first_queued_at, c.first_assigned_at)) * 1000`;
-  const sum = (expr: string, when: string) => `coalesce(sum(${expr}) FILTER (WHERE ${when}), 0)::float8`;
-  const count = (when: string) => `count(*) FILTER (WHERE ${when})::int`;
+  const wait = ms('coalesce(c.first_queued_at, c.first_assigned_at)', 'c.first_assigned_at');
   const sql = `
-    SELECT ${keys}, ${by.byChannel ? '' : 'NULL AS channel, '}${by.byAgent ? 'x.agent_id, GROUPING(x.agent_id) AS whole' : 'NULL AS agent_id, 1 AS whole'},
-           sum(x.received)::int AS received, sum(x.offered)::int AS offered, sum(x.answered)::int AS answered, sum(x.in_target)::int AS in_target,
-           sum(x.wait_ms)::float8 AS wait_ms, ${CHART_OUTCOMES.map((o) => `sum(x.f_${o})::int AS f_${o}`).join(', ')},
-           sum(x.abandoned)::int AS abandoned, sum(x.short)::int AS short, sum(x.handled)::int AS handled, sum(x.handle_ms)::float8 AS handle_ms,
-           sum(x.responded)::int AS responded, sum(x.response_ms)::float8 AS response_ms
-      FROM (
-        SELECT ${bucket} AS bucket, c.channel, ${agent} AS agent_id,
-               ${count(`m.kind = 'created'`)} AS received,
-               ${count(`m.kind = 'queued'`)} AS offered,
-               ${count(`m.kind = 'assigned'`)} AS answered,
-               ${count(`m.kind = 'assigned' AND c.first_assigned_at - coalesce(c.first_queued_at, c.first_assigned_at) <= make_interval(secs => sv.service_level_seconds)`)} AS in_target,
-               ${sum(wait, `m.kind = 'assigned'`)} AS wait_ms,
-               ${CHART_OUTCOMES.map((o) => `${count(`m.kind = 'finished' AND c.state = '${o}'`)} AS f_${o}`).join(', ')},
-               ${count(ABANDONED)} AS abandoned,
-               ${count(`${ABANDONED} AND c.finished_at - coalesce(c.queued_at, c.first_queued_at) <= make_interval(secs => ${q.p(ctx.shortAbandonSeconds)})`)} AS short,
-               ${count(`m.kind = 'finished' AND c.first_assigned_at IS NOT NULL`)} AS handled,
-               ${sum('extract(epoch FROM c.finished_at - c.first_assigned_at) * 1000', `m.kind = 'finished' AND c.first_assigned_at IS NOT NULL`)} AS handle_ms,
-               ${count(`m.kind = 'responded'`)} AS responded,
-               ${sum('extract(epoch FROM c.first_agent_message_at - c.first_queued_at) * 1000', `m.kind = 'responded'`)} AS response_ms
+    SELECT x.bucket, ${by.byChannel ? 'x.channel' : 'NULL AS channel'}, x.k, ${by.byAgent ? 'x.agent_id, GROUPING(x.agent_id) AS whole' : 'NULL AS agent_id, 1 AS whole'},
+           sum(x.n)::int AS n, sum(x.ms)::float8 AS ms
+      FROM (SELECT ${bucket} AS bucket, y.* FROM (
+        SELECT ${bin} AS bin, c.channel, ${agent} AS agent_id, m.k, count(*)::int AS n, coalesce(sum(m.ms), 0)::float8 AS ms
           FROM conversations c
           JOIN services sv ON sv.id = c.service_id
-          CROSS JOIN LATERAL (VALUES ('created', c.created_at), ('queued', c.first_queued_at), ('assigned', c.first_assigned_at),
-                                     ('responded', CASE WHEN c.first_queued_at IS NOT NULL THEN c.first_agent_message_at END),
-                                     ('finished', CASE WHEN c.state NOT IN ${OPEN} THEN c.finished_at END)) AS m(kind, at)
+          CROSS JOIN LATERAL (VALUES
+            ('created', c.created_at, NULL::float8),
+            ('queued', c.first_queued_at, NULL),
+            (CASE WHEN ${wait} <= sv.service_level_seconds * 1000 THEN 'assigned_in' ELSE 'assigned' END, c.first_assigned_at, ${wait}),
+            ('responded', CASE WHEN c.first_queued_at IS NOT NULL THEN c.first_agent_message_at END, ${ms('c.first_queued_at', 'c.first_agent_message_at')}),
+            ('f:' || c.state || CASE
+               WHEN ${ABANDONED} THEN CASE WHEN c.finished_at - coalesce(c.queued_at, c.first_queued_at) <= make_interval(secs => ${q.p(ctx.shortAbandonSeconds)}) THEN ':short' ELSE ':abandon' END
+               WHEN c.first_assigned_at IS NOT NULL THEN ':handled' ELSE '' END,
+             CASE WHEN c.state NOT IN ${OPEN} THEN c.finished_at END, ${ms('c.first_assigned_at', 'c.finished_at')})
+          ) AS m(k, at, ms)
          WHERE ${where.join(' AND ')} AND m.at >= ${s} AND m.at < ${e}
-         GROUP BY 1, 2, 3
-      ) x
+         GROUP BY 1, 2, 3, 4
+      ) y) x
      GROUP BY ${groupBy}`;
-  const { rows } = await ctx.db.query<Record<string, unknown>>(sql, q.list);
-  const n = (v: unknown) => Number(v ?? 0);
-  return rows
+  const { rows } = await withoutJit(ctx.db, (db) => db.query<{ bucket: string; channel: string | null; k: string; agent_id: string | null; whole: number; n: number; ms: number }>(sql, q.list));
+  const out = new Map<string, Counters>();
+  for (const r of rows) {
+    const whole = Number(r.whole) === 1;
     // the agents' set also yields the conversations of no agent asked (agent_id null): not a series
-    .filter((r) => n(r.whole) === 1 || r.agent_id !== null)
-    .map((r) => ({
-      bucket: String(r.bucket),
-      channel: (r.channel as string | null) ?? null,
-      agentId: n(r.whole) === 1 ? null : (r.agent_id as string),
-      received: n(r.received),
-      offered: n(r.offered),
-      answered: n(r.answered),
-      answeredInTarget: n(r.in_target),
-      waitSumMs: n(r.wait_ms),
-      finished: Object.fromEntries(CHART_OUTCOMES.map((o) => [o, n(r[`f_${o}`])])) as Record<ChartOutcome, number>,
-      abandoned: n(r.abandoned),
-      shortAbandoned: n(r.short),
-      handled: n(r.handled),
-      handleSumMs: n(r.handle_ms),
-      responded: n(r.responded),
-      responseSumMs: n(r.response_ms),
-    }));
+    if (!whole && r.agent_id === null) continue;
+    const agentId = whole ? null : r.agent_id;
+    const id = `${r.bucket}|${r.channel ?? ''}|${agentId ?? ''}`;
+    let c = out.get(id);
+    if (!c) out.set(id, (c = emptyCounters(String(r.bucket), r.channel ?? null, agentId)));
+    add(c, r.k, Number(r.n), Number(r.ms));
+  }
+  return [...out.values()];
+}
+
+/** One key's count and duration sum into the counters (the keys of loadCounters). */
+function add(c: Counters, k: string, n: number, sumMs: number): void {
+  if (k === 'created') c.received += n;
+  else if (k === 'queued') c.offered += n;
+  else if (k === 'assigned' || k === 'assigned_in') {
+    c.answered += n;
+    c.waitSumMs += sumMs;
+    if (k === 'assigned_in') c.answeredInTarget += n;
+  } else if (k === 'responded') {
+    c.responded += n;
+    c.responseSumMs += sumMs;
+  } else {
+    const [, state, how] = k.split(':');
+    c.finished[state as ChartOutcome] += n;
+    if (how === 'short' || how === 'abandon') c.abandoned += n;
+    if (how === 'short') c.shortAbandoned += n;
+    if (how === 'handled') {
+      c.handled += n;
+      c.handleSumMs += sumMs;
+    }
+  }
+}
+
+export function emptyCounters(bucket: string, channel: string | null, agentId: string | null): Counters {
+  return {
+    bucket, channel, agentId, received: 0, offered: 0, answered: 0, answeredInTarget: 0, waitSumMs: 0,
+    finished: Object.fromEntries(CHART_OUTCOMES.map((o) => [o, 0])) as Record<ChartOutcome, number>,
+    abandoned: 0, shortAbandoned: 0, handled: 0, handleSumMs: 0, responded: 0, responseSumMs: 0,
+  };
 }
