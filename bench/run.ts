@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'widget-size': () => import('./widget-size.js'),
   lookback: () => import('./lookback.js'),
   indicators: () => import('./indicators.js'),
+  charts: () => import('./charts.js'),
 };
 
 // flags (--reseed…) are the benchmarks' own: passed on, never taken for a name
@@ -29,7 +30,7 @@ if (unknown.length) {
 }
 // lookback builds a 3,000,000-conversation database the first time (about 10 minutes, 9 GB), and
 // indicators reads it: only when named
-const ON_REQUEST = new Set(['lookback', 'indicators']);
+const ON_REQUEST = new Set(['lookback', 'indicators', 'charts']);
 const names = wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !ON_REQUEST.has(n));
 if (names.length === 1) {
   await (await BENCHES[names[0]]()).run();

@@ -777,6 +777,154 @@ export interface Operations {
     body: never;
     response: Schemas["ChannelAccount"];
   };
+  /** GET /api/charts/channels: Atendimento por Canais – Detalhada: per interval and channel, received, handled by an agent, finished by outcome */
+  getChartsChannels: {
+    params: never;
+    query: {
+      from?: string;
+      to?: string;
+      serviceId?: string;
+      channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      format?: "csv";
+      interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+    };
+    body: never;
+    response: {
+      from: string;
+      to: string;
+      timezone: string;
+      generatedAt: string;
+      interval: "15m" | "30m" | "hour" | "day" | "week" | "month";
+      /** every interval of the period, in order (empty ones included) */
+      buckets: Array<string>;
+      /** the channels with traffic in the period, in order */
+      channels: Array<"webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api">;
+      /** one per interval and channel with traffic */
+      rows: Array<{
+        /** the interval’s local start, `YYYY-MM-DD HH:MM:SS` in the contact center’s time zone */
+        bucket: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        /** conversations created in the interval */
+        received: number;
+        /** conversations first assigned to an agent in the interval */
+        handled: number;
+        /** conversations finished in the interval, by outcome */
+        finished: {
+          completed: number;
+          cancelled: number;
+          abandoned: number;
+          customer_gave_up: number;
+          connection_lost: number;
+          inactive_in_service: number;
+          discarded: number;
+          [key: string]: number;
+        };
+      }>;
+    };
+  };
+  /** GET /api/charts/metrics: Métricas do Atendimento: atendidos, TME, TMA, TPR, NS and abandonment over the period, for all and each agent asked */
+  getChartsMetrics: {
+    params: never;
+    query: {
+      from?: string;
+      to?: string;
+      serviceId?: string;
+      channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      format?: "csv";
+      agentId?: Array<string>;
+    };
+    body: never;
+    response: {
+      from: string;
+      to: string;
+      timezone: string;
+      generatedAt: string;
+      /** the whole first, then each agent asked */
+      series: Array<{
+        /** null: every conversation in the filter (Todos) */
+        agentId: string | null;
+        name: string;
+        figures: {
+          /** Ofertados: first queued in the period */
+          offered: number;
+          /** Atendidos: first assigned to an agent in the period */
+          answered: number;
+          /** answered within the service’s NS target */
+          answeredInTarget: number;
+          /** Abandonos: left the queue unanswered (counted for the whole, never for an agent) */
+          abandoned: number;
+          shortAbandoned: number;
+          /** finished in the period after an agent handled them (TMA’s count) */
+          handled: number;
+          /** first agent message in the period (TPR’s count) */
+          responded: number;
+          /** NS %: answered in target ÷ (answered + abandoned − short abandons) × 100, one decimal */
+          serviceLevel: number | null;
+          /** TME: mean of first assigned − first queued over the answered */
+          tmeSeconds: number | null;
+          /** TMA: mean of finished − first assigned over the handled */
+          tmaSeconds: number | null;
+          /** TPR: mean of first agent message − first queued */
+          tprSeconds: number | null;
+          /** abandoned ÷ offered × 100, one decimal (null for an agent) */
+          abandonmentRate: number | null;
+        };
+      }>;
+    };
+  };
+  /** GET /api/charts/metrics/detailed: Métricas do Atendimento – Detalhada: the same figures per interval */
+  getChartsMetricsDetailed: {
+    params: never;
+    query: {
+      from?: string;
+      to?: string;
+      serviceId?: string;
+      channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      format?: "csv";
+      interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+      agentId?: Array<string>;
+    };
+    body: never;
+    response: {
+      from: string;
+      to: string;
+      timezone: string;
+      generatedAt: string;
+      interval: "15m" | "30m" | "hour" | "day" | "week" | "month";
+      buckets: Array<string>;
+      series: Array<{
+        /** null: every conversation in the filter (Todos) */
+        agentId: string | null;
+        name: string;
+        /** one per bucket, in the buckets’ order */
+        points: Array<{
+          /** Ofertados: first queued in the period */
+          offered: number;
+          /** Atendidos: first assigned to an agent in the period */
+          answered: number;
+          /** answered within the service’s NS target */
+          answeredInTarget: number;
+          /** Abandonos: left the queue unanswered (counted for the whole, never for an agent) */
+          abandoned: number;
+          shortAbandoned: number;
+          /** finished in the period after an agent handled them (TMA’s count) */
+          handled: number;
+          /** first agent message in the period (TPR’s count) */
+          responded: number;
+          /** NS %: answered in target ÷ (answered + abandoned − short abandons) × 100, one decimal */
+          serviceLevel: number | null;
+          /** TME: mean of first assigned − first queued over the answered */
+          tmeSeconds: number | null;
+          /** TMA: mean of finished − first assigned over the handled */
+          tmaSeconds: number | null;
+          /** TPR: mean of first agent message − first queued */
+          tprSeconds: number | null;
+          /** abandoned ÷ offered × 100, one decimal (null for an agent) */
+          abandonmentRate: number | null;
+        }>;
+      }>;
+    };
+  };
   /** GET /api/classifications: List classifications */
   getClassifications: {
     params: never;
@@ -2904,6 +3052,9 @@ export const OPERATIONS = {
   getAuthSessions: { method: 'GET', path: '/api/auth/sessions' },
   getChannelAccounts: { method: 'GET', path: '/api/channel-accounts' },
   getChannelAccountsById: { method: 'GET', path: '/api/channel-accounts/{id}' },
+  getChartsChannels: { method: 'GET', path: '/api/charts/channels' },
+  getChartsMetrics: { method: 'GET', path: '/api/charts/metrics' },
+  getChartsMetricsDetailed: { method: 'GET', path: '/api/charts/metrics/detailed' },
   getClassifications: { method: 'GET', path: '/api/classifications' },
   getClassificationsById: { method: 'GET', path: '/api/classifications/{id}' },
   getConversations: { method: 'GET', path: '/api/conversations' },

@@ -80,7 +80,19 @@ export const emptyServiceDay = (): ServiceDay => ({
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const ratio = (num: number, den: number) => (den > 0 ? round1((num / den) * 100) : null);
-const mean = (sumMs: number, n: number) => (n > 0 ? Math.round(sumMs / n / 1000) : null);
+/** A mean of millisecond sums as whole seconds (null when nothing was counted). */
+export const meanSeconds = (sumMs: number, n: number) => (n > 0 ? Math.round(sumMs / n / 1000) : null);
+const mean = meanSeconds;
+
+/** NS, TME, abandonment and TMA of one set of counters: the monitor's definitions, shared with Gráficos. */
+export function dayFigures(d: ServiceDay) {
+  return {
+    serviceLevel: ratio(d.answeredInTarget, d.answered + d.abandoned - d.shortAbandoned),
+    tmeSeconds: mean(d.waitSumMs, d.answered),
+    abandonmentRate: ratio(d.abandoned, d.offered),
+    tmaSeconds: mean(d.handleSumMs, d.handled),
+  };
+}
 
 
 /** Every figure of Posição Geral, Serviços and Painel for one viewer and one filter. */
@@ -139,6 +151,7 @@ export function computeMonitor(input: MonitorInput) {
     handleSumMs += d.handleSumMs;
     goalWeighted += s.tmaGoalSeconds * d.handled;
     dayCompleted += d.completed;
+    const figures = dayFigures(d);
     return {
       serviceId: s.id,
       name: s.name,
@@ -153,12 +166,12 @@ export function computeMonitor(input: MonitorInput) {
       shortAbandoned: d.shortAbandoned,
       answeredInTarget: d.answeredInTarget,
       completed: d.completed,
-      serviceLevel: ratio(d.answeredInTarget, d.answered + d.abandoned - d.shortAbandoned),
+      serviceLevel: figures.serviceLevel,
       serviceLevelTargetSeconds: s.serviceLevelSeconds,
-      tmeSeconds: mean(d.waitSumMs, d.answered),
+      tmeSeconds: figures.tmeSeconds,
       longestWaitSeconds: live.oldestQueuedAt === null ? null : Math.max(0, Math.round((now - live.oldestQueuedAt) / 1000)),
-      abandonmentRate: ratio(d.abandoned, d.offered),
-      tmaSeconds: mean(d.handleSumMs, d.handled),
+      abandonmentRate: figures.abandonmentRate,
+      tmaSeconds: figures.tmaSeconds,
       tmaGoalSeconds: s.tmaGoalSeconds,
     };
   });

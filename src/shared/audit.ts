@@ -54,5 +54,6 @@ export const AUDIT_ENTITIES = [
   'retention',
   'data_access',
   'report_schedule',
+  'charts',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

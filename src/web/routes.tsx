@@ -27,13 +27,14 @@ import { UsersPage } from './admin/UsersPage';
 import { DeskPage } from './desk/DeskPage';
 import { ConsultasPage } from './lookback/ConsultasPage';
 import { HistoryPage } from './lookback/HistoryPage';
-import { IconArchive, IconGauge, IconHeadphones, IconReportAnalytics } from '@tabler/icons-react';
+import { IconArchive, IconChartBar, IconGauge, IconHeadphones, IconReportAnalytics } from '@tabler/icons-react';
 import { MonitorPage } from './monitor/MonitorPage';
 import { WallboardPage } from './monitor/WallboardPage';
 import { MonitorarPage } from './monitorar/MonitorarPage';
 import { AgentsAnalysisPage } from './analysis/AgentsAnalysisPage';
 import { OutboundPage } from './analysis/OutboundPage';
 import { QueuePage } from './analysis/QueuePage';
+import { ChartsPage } from './charts/ChartsPage';
 import { EmailTriageBadge } from './email-triage/EmailTriageBadge';
 import { EmailTriagePage } from './email-triage/EmailTriagePage';
 import { DataAccessPage } from './compliance/DataAccessPage';
@@ -73,6 +74,7 @@ export function navSections(t: TFunction, me?: Pick<Me, 'agentEnabled' | 'privac
         { to: '/analise/mensagens-ativas', label: t('nav.analysisOutbound'), roles: STAFF, icon: icon(IconSend) },
         { to: '/analise/historico', label: t('nav.history'), roles: STAFF, icon: icon(IconArchive) },
         { to: '/relatorios', label: t('nav.reports'), roles: STAFF, icon: icon(IconReportAnalytics) },
+        { to: '/analise/graficos', label: t('nav.analysisCharts'), roles: STAFF, icon: icon(IconChartBar) },
       ],
     },
     {
@@ -126,6 +128,7 @@ export const routes: RouteObject[] = [
   guarded('analise/fila', STAFF, <QueuePage />),
   guarded('analise/mensagens-ativas', STAFF, <OutboundPage />),
   guarded('relatorios', STAFF, <ReportsPage />),
+  guarded('analise/graficos', STAFF, <ChartsPage />),
   guarded('admin/users', STAFF, <UsersPage />),
   guarded('admin/agents', ADMIN, <AgentsPage />),
   guarded('admin/teams', STAFF, <TeamsPage />),

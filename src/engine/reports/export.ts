@@ -14,7 +14,7 @@ import { reportContext, reportOf } from './run.js';
 const CELL: Record<ReportColumnKind, CellKind> = { text: 'text', count: 'number', number: 'number', pct: 'number', duration: 'duration', time: 'time' };
 
 /** `YYYY-MM-DD HH:MM:SS` (a report's local time) as a CSV in Portuguese writes it: DD/MM/YYYY HH:MM:SS. */
-function localText(v: string, format: ExportFormat, lang: ExportLanguage): string {
+export function localText(v: string, format: ExportFormat, lang: ExportLanguage): string {
   if (format !== 'csv' || lang !== 'pt') return v;
   const m = /^(\d{4})-(\d{2})-(\d{2})(.*)$/.exec(v);
   return m ? `${m[3]}/${m[2]}/${m[1]}${m[4]}` : v;

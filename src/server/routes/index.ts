@@ -23,6 +23,7 @@ import { analysisRoutes } from './analysis.js';
 import { indicatorsRoutes } from './indicators.js';
 import { reportRoutes } from './reports.js';
 import { reportScheduleRoutes } from './report-schedules.js';
+import { chartRoutes } from './charts.js';
 import { whatsappRoutes } from './whatsapp.js';
 import { authRoutes } from './auth.js';
 import { lookbackRoutes } from './lookback.js';
@@ -57,6 +58,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   reportRoutes(app, deps);
   complianceRoutes(app, deps);
   reportScheduleRoutes(app, deps);
+  chartRoutes(app, deps);
   whatsappRoutes(app, deps);
 
   // Administration. Writes are the admin's; supervisors and agents read what their scope shows.

@@ -24,7 +24,14 @@ const fileNameOf = (res: Response, format: Format) => /filename="([^"]+)"/.exec(
  * it streams (fetch + ReadableStream) so the screen shows how far it got: rows for a CSV (its lines),
  * megabytes for an XLSX (zipped). Consultas, Histórico, Análise da Operação and Monitorar use it.
  */
-export function ExportButtons({ query, path = '/api/lookback/conversations', disabled = false, pdf = false }: { query: URLSearchParams; path?: string; disabled?: boolean; pdf?: boolean }) {
+export function ExportButtons({ query, path = '/api/lookback/conversations', disabled = false, formats = ['csv', 'xlsx'], labels = {} }: {
+  query: URLSearchParams;
+  path?: string;
+  disabled?: boolean;
+  /** the downloads offered (Gráficos offers only its CSV, Relatórios also a PDF) and, optionally, their buttons' words */
+  formats?: Format[];
+  labels?: Partial<Record<Format, string>>;
+}) {
   const { t, i18n: { language } } = useTranslation('lookback');
   const [running, setRunning] = useState<Running | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -101,9 +108,9 @@ export function ExportButtons({ query, path = '/api/lookback/conversations', dis
       ) : (
         <>
           {message && <Text size="xs" c={message.ok ? 'teal' : 'red'} data-testid="export-message">{message.text}</Text>}
-          <Button size="xs" variant="light" leftSection={<IconFileTypeCsv size={16} />} disabled={disabled} onClick={() => void run('csv')} data-testid="export-csv">{t('lookback.export.csv')}</Button>
-          <Button size="xs" variant="light" leftSection={<IconFileSpreadsheet size={16} />} disabled={disabled} onClick={() => void run('xlsx')} data-testid="export-xlsx">{t('lookback.export.xlsx')}</Button>
-          {pdf && <Button size="xs" variant="light" leftSection={<IconFileTypePdf size={16} />} disabled={disabled} onClick={() => void run('pdf')} data-testid="export-pdf">{t('lookback.export.pdf')}</Button>}
+          {formats.includes('csv') && <Button size="xs" variant="light" leftSection={<IconFileTypeCsv size={16} />} disabled={disabled} onClick={() => void run('csv')} data-testid="export-csv">{labels.csv ?? t('lookback.export.csv')}</Button>}
+          {formats.includes('xlsx') && <Button size="xs" variant="light" leftSection={<IconFileSpreadsheet size={16} />} disabled={disabled} onClick={() => void run('xlsx')} data-testid="export-xlsx">{labels.xlsx ?? t('lookback.export.xlsx')}</Button>}
+          {formats.includes('pdf') && <Button size="xs" variant="light" leftSection={<IconFileTypePdf size={16} />} disabled={disabled} onClick={() => void run('pdf')} data-testid="export-pdf">{labels.pdf ?? t('lookback.export.pdf')}</Button>}
         </>
       )}
     </Group>

@@ -68,7 +68,7 @@ export function ReportView({ entry, filters, generated, onApply }: {
                 {r.interval ? ` · ${t(`reports.intervals.${r.interval}`)}` : ''}</Text>
               <Text size="xs" c="dimmed">{t('reports.result.rows', { count: r.rows.length })} · {t('reports.result.generatedAt', { at: new Date(r.generatedAt).toLocaleString(lang, { timeZone: r.timezone }) })}</Text>
             </div>
-            <ExportButtons query={search} path={`/api/reports/${entry.id}`} disabled={r.rows.length === 0} pdf />
+            <ExportButtons query={search} path={`/api/reports/${entry.id}`} disabled={r.rows.length === 0} formats={['csv', 'xlsx', 'pdf']} />
           </Group>
           {r.rows.length === 0 ? (
             <EmptyState why={t('reports.result.empty')} todo={t('reports.result.emptyTodo')} testId="report-empty" />

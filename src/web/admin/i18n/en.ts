@@ -371,6 +371,7 @@ export const en: typeof ptBR = {
       analysis_queue: 'Queue (Operation analysis)',
       analysis_outbound: 'Active messages (Operation analysis)',
       indicators: 'Indicators (Home)',
+      charts: 'Charts',
       monitorar: 'Monitor',
       report: 'Reports',
       retention: 'Data retention (LGPD)',

@@ -370,6 +370,7 @@ export const ptBR = {
       analysis_queue: 'Fila (Análise da Operação)',
       analysis_outbound: 'Mensagens ativas (Análise da Operação)',
       indicators: 'Indicadores (Início)',
+      charts: 'Gráficos',
       monitorar: 'Monitorar',
       report: 'Relatórios',
       retention: 'Retenção de dados (LGPD)',

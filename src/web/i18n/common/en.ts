@@ -19,7 +19,7 @@ export const en: typeof ptBR = {
     classifications: 'Classifications', templateCategories: 'Template categories', templates: 'Communication templates',
     settings: 'Parameters', audit: 'Audit log', lgpd: 'LGPD', dataAccess: 'Data access',
     consultas: 'Lookup', analysis: 'Operation analysis', history: 'History',
-    reports: 'Reports', analysisAgents: 'Agents', analysisQueue: 'Queue', analysisOutbound: 'Active messages',
+    reports: 'Reports', analysisAgents: 'Agents', analysisQueue: 'Queue', analysisOutbound: 'Active messages', analysisCharts: 'Charts',
     account: 'My account', profile: 'My profile',
     filter: 'Filter', filterEmail: 'E-mail', filterEmailPending_one: '{{count}} e-mail pending in the filter', filterEmailPending_other: '{{count}} e-mails pending in the filter',
   },

@@ -19,7 +19,7 @@ export const ptBR = {
     classifications: 'Classificações', templateCategories: 'Categorias de templates', templates: 'Templates de comunicação',
     settings: 'Parâmetros', audit: 'Auditoria', lgpd: 'LGPD', dataAccess: 'Acessos a dados',
     consultas: 'Consultas', analysis: 'Análise da Operação', history: 'Histórico',
-    reports: 'Relatórios', analysisAgents: 'Atendentes', analysisQueue: 'Fila', analysisOutbound: 'Mensagens ativas',
+    reports: 'Relatórios', analysisAgents: 'Atendentes', analysisQueue: 'Fila', analysisOutbound: 'Mensagens ativas', analysisCharts: 'Gráficos',
     account: 'Minha conta', profile: 'Meu perfil',
     filter: 'Filtro', filterEmail: 'E-mail', filterEmailPending_one: '{{count}} e-mail pendente no filtro', filterEmailPending_other: '{{count}} e-mails pendentes no filtro',
   },

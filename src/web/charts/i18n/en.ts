@@ -1,0 +1,65 @@
+// The `charts` namespace in English (see pt-BR.ts).
+import type { ptBR } from './pt-BR';
+
+export const en: typeof ptBR = {
+  charts: {
+    title: 'Charts',
+    subtitle: 'Conversations by channel and service metrics over the period, in the {{tz}} time zone. Each figure counts in the interval it happened in.',
+    period: 'Period',
+    presets: { today: 'Today', yesterday: 'Yesterday', last7: 'Last 7 days', month: 'This month', last30: 'Last 30 days', custom: 'Custom' },
+    from: 'From',
+    to: 'To',
+    service: 'Service',
+    allServices: 'All services',
+    channel: 'Channel',
+    allChannels: 'All channels',
+    interval: 'Interval',
+    intervals: { auto: 'Automatic', '15m': '15 minutes', '30m': '30 minutes', hour: 'Hour', day: 'Day', week: 'Week', month: 'Month' },
+    agents: 'Agents',
+    allAgents: 'The total only',
+    saveCsv: 'Save data as CSV',
+    refresh: 'Refresh',
+    failed: 'Could not load the chart: {{error}}',
+    empty: 'No conversation in the period with these filters.',
+    all: 'All',
+    channelsChart: {
+      title: 'Conversations by channel – detailed',
+      help: 'Per interval and channel: conversations received (bars), handled by an agent and finished by outcome (in the tooltip).',
+      received: 'Received',
+      handled: 'Handled by an agent',
+      legend: 'Channels with conversations in the period',
+    },
+    metricsChart: {
+      title: 'Service metrics',
+      help: 'Over the period: answered, ASA, AHT, first response, service level and abandonment, for the total and each agent picked. Means are weighted by conversation.',
+      counts: 'Answered',
+      times: 'Mean times',
+      rates: 'Percentages',
+    },
+    detailedChart: {
+      title: 'Service metrics – detailed',
+      help: 'The metric picked per interval, for the total and each agent picked.',
+      metric: 'Metric',
+    },
+    figures: {
+      answered: 'Answered',
+      tme: 'ASA',
+      tma: 'AHT',
+      tpr: 'First response',
+      serviceLevel: 'Service level',
+      abandonmentRate: 'Abandonment',
+    },
+    figureHelp: {
+      answered: 'Conversations first assigned to an agent in the interval.',
+      tme: 'Average speed of answer: from entering the queue to the first assignment.',
+      tma: 'Average handle time: from the first assignment to the end.',
+      tpr: 'First response time: from entering the queue to the agent’s first message.',
+      serviceLevel: 'Answered within the target ÷ (answered + abandoned − short abandons).',
+      abandonmentRate: 'Abandoned ÷ offered (the total only: abandons belong to the queue).',
+    },
+    states: {
+      completed: 'Completed', cancelled: 'Cancelled', abandoned: 'Abandoned', customer_gave_up: 'Gave up / inactive',
+      connection_lost: 'Connection lost', inactive_in_service: 'Inactive in service', discarded: 'Discarded',
+    },
+  },
+};
