@@ -43,14 +43,19 @@ export function winAnsi(text: string): string {
   }).join('');
 }
 
-/** Column widths over the page's width, by the longest text each holds (bounded, so one long name cannot starve the rest). */
-function widths(t: PdfTable, room: number): number[] {
-  const weight = t.columns.map((c, i) => {
-    const longest = Math.max(c.header.length, ...t.rows.map((r) => (r[i] ?? '').length), (t.total?.[i] ?? '').length);
-    return Math.min(Math.max(longest, 5), 36);
+/**
+ * Column widths over the page's width: each column's natural width (its widest cell, or its header's
+ * longest word, since headers may wrap), spread to fill the page, or shrunk alike when too wide.
+ */
+function widths(doc: PDFKit.PDFDocument, t: PdfTable, room: number): number[] {
+  const measure = (text: string, font: string) => doc.font(font).fontSize(SIZE).widthOfString(winAnsi(text));
+  const natural = t.columns.map((c, i) => {
+    const header = Math.max(...c.header.split(/\s+/).map((w) => measure(w, BOLD)));
+    const cells = [...t.rows.map((r) => measure(r[i] ?? '', FONT)), t.total ? measure(t.total[i] ?? '', BOLD) : 0];
+    return Math.max(header, ...cells, 12) + 2 * PAD + 1;
   });
-  const sum = weight.reduce((a, w) => a + w, 0);
-  return weight.map((w) => (w / sum) * room);
+  const sum = natural.reduce((a, w) => a + w, 0);
+  return natural.map((w) => (w / sum) * room);
 }
 
 /** The PDF, as a stream of its bytes. */
@@ -58,7 +63,7 @@ export function pdfTable(t: PdfTable): Readable {
   const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: MARGIN, bufferPages: true, info: { Title: winAnsi(t.title) } });
   const left = MARGIN;
   const room = doc.page.width - 2 * MARGIN;
-  const cols = widths(t, room);
+  const cols = widths(doc, t, room);
   const bottom = () => doc.page.height - MARGIN - FOOT;
 
   const rowHeight = (cells: string[], font: string) => {
