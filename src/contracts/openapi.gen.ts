@@ -1389,6 +1389,73 @@ export interface Operations {
     body: never;
     response: Schemas["PauseReason"];
   };
+  /** GET /api/reports: Relatórios: the catalogue, in the Accept-Language’s words */
+  getReports: {
+    params: never;
+    query: never;
+    body: never;
+    response: Array<{
+      id: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      title: string;
+      description: string;
+      /** whether the interval filter applies */
+      usesInterval: boolean;
+      /** the filters that apply */
+      filters: Array<"serviceId" | "channel" | "teamId" | "agentId">;
+    }>;
+  };
+  /** GET /api/reports/{id}: One report over the period (default today) in the caller’s scope */
+  getReportsById: {
+    params: {
+      id: string;
+    };
+    query: {
+      from?: string;
+      to?: string;
+      interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+      serviceId?: string;
+      channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      teamId?: string;
+      agentId?: string;
+      format?: "csv" | "xlsx" | "pdf";
+    };
+    body: never;
+    response: {
+      report: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      title: string;
+      from: string;
+      to: string;
+      timezone: string;
+      /** the bucket used, for reports by interval */
+      interval: "15m" | "30m" | "hour" | "day" | "week" | "month" | null;
+      generatedAt: string;
+      columns: Array<{
+        key: string;
+        /** the header, in the request’s language */
+        label: string;
+        kind: "text" | "count" | "number" | "pct" | "duration" | "time";
+        /** how the figure is computed (the screen’s tooltip) */
+        definition?: string;
+      }>;
+      rows: Array<{
+        [key: string]: string | number | null;
+      }>;
+      /** the totals row (weighted by conversation, never a mean of means); null when a total means nothing */
+      total: {
+        [key: string]: string | number | null;
+      } | null;
+      chart: {
+        type: "line" | "bar" | "stacked-bar" | "pie";
+        /** the column on the x axis */
+        category: string;
+        /** the columns drawn */
+        series: Array<string>;
+        groupBy?: string;
+      } | null;
+      /** what the reader must know (e.g. a figure not kept before a date) */
+      notes: Array<string>;
+    };
+  };
   /** GET /api/services: List services */
   getServices: {
     params: never;
@@ -2561,6 +2628,8 @@ export const OPERATIONS = {
   getMonitorSnapshot: { method: 'GET', path: '/api/monitor/snapshot' },
   getPauseReasons: { method: 'GET', path: '/api/pause-reasons' },
   getPauseReasonsById: { method: 'GET', path: '/api/pause-reasons/{id}' },
+  getReports: { method: 'GET', path: '/api/reports' },
+  getReportsById: { method: 'GET', path: '/api/reports/{id}' },
   getServices: { method: 'GET', path: '/api/services' },
   getServicesById: { method: 'GET', path: '/api/services/{id}' },
   getServicesByIdWrapupFields: { method: 'GET', path: '/api/services/{id}/wrapup-fields' },
