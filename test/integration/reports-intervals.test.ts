@@ -127,6 +127,11 @@ describe('a scripted day, worked out by hand', () => {
     expect(half.status).toBe(400);
     expect(JSON.stringify(half.body)).toContain('to');
     expect((await get(admin, `from=${NEXT}&to=${D}`)).status).toBe(400);
+    // a year of 15-minute intervals is too many (35,040): 400 naming the interval; a year by day is fine
+    const year = await get(admin, 'from=2026-01-01&to=2026-12-31&interval=15m');
+    expect(year.status).toBe(400);
+    expect(JSON.stringify(year.body)).toContain('interval');
+    expect((await get(admin, 'from=2026-01-01&to=2026-12-31&interval=day')).status).toBe(200);
     expect((await admin.get(`/api/reports/nope?from=${D}&to=${D}`)).status).toBe(404);
     const agent = await createUser(admin, { agentEnabled: true });
     expect((await (await t.login(agent.email, agent.password)).get(`/api/reports/intervals`)).status).toBe(403);

@@ -1,4 +1,6 @@
 import type { ReportRow } from '../../contracts/reports.js';
+import type { ReportInterval } from '../../contracts/reports.js';
+import { badRequest } from '../errors.js';
 import { getSettings } from '../settings.js';
 import { CHANNEL_LABELS } from '../exports/table-export.js';
 import { bucketSql, bucketsSql, conversationsWhere, seconds, SqlParams, type ReportContext, type ReportDefinition } from './definition.js';
@@ -42,7 +44,18 @@ function figures(g: Grouped | undefined): ReportRow {
   };
 }
 
+const BUCKET_SECONDS: Record<ReportInterval, number> = { '15m': 900, '30m': 1800, hour: 3600, day: 86_400, week: 604_800, month: 2_419_200 };
+/** At most this many intervals in one answer (a month of 15 minutes is 2,976; a year of them would be 35,000 per service). */
+export const MAX_INTERVALS = 10_000;
+
 async function run(ctx: ReportContext) {
+  const count = (ctx.period.end.getTime() - ctx.period.start.getTime()) / 1000 / BUCKET_SECONDS[ctx.interval];
+  if (count > MAX_INTERVALS) {
+    throw badRequest({
+      en: `${ctx.interval} over this period makes more than ${MAX_INTERVALS} intervals: choose a longer interval or a shorter period`,
+      pt: `${ctx.interval} neste período dá mais de ${MAX_INTERVALS} intervalos: escolha um intervalo maior ou um período menor`,
+    }, 'interval');
+  }
   const { shortAbandonSeconds } = await getSettings(ctx.db);
   const q = new SqlParams();
   const tz = q.p(ctx.period.timeZone);
