@@ -174,3 +174,62 @@ describe('Pausas', () => {
     expect(none.body.total).toEqual({ agent: null, reason: null, count: 0, duration: 0, mean: null });
   });
 });
+
+// --- randomized: agents' time and pauses against a plain fold of the state rows ---------------------
+
+describe('randomized state history against a fold', () => {
+  it('logged, in service, paused, ocupação and each pause row equal the fold over two days', async () => {
+    const team = await createTeam(admin);
+    const agents = [];
+    for (const name of ['Rand A', 'Rand B', 'Rand C']) agents.push(await createUser(admin, { agentEnabled: true, teamIds: [team.id], name }));
+    const reasons = [lunch, toilet];
+    let seed = 160601;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rows: { user: string; state: string; reason: string | null; start: number; end: number }[] = [];
+    for (const a of agents) {
+      let at = sp('2026-06-01 18:00:00').getTime();
+      while (at < sp('2026-06-04 06:00:00').getTime()) {
+        const end = at + (1 + Math.floor(rnd() * 180)) * 60_000 + Math.floor(rnd() * 60) * 1000;
+        const state = ['available', 'in_service', 'paused', 'offline'][Math.floor(rnd() * 4)];
+        const reason = state === 'paused' ? reasons[Math.floor(rnd() * 2)] : null;
+        rows.push({ user: a.id, state, reason, start: at, end });
+        await insertAgentState(t.db, a.id, state, new Date(at), new Date(end), reason);
+        at = end;
+      }
+    }
+    const s = sp('2026-06-02 00:00:00').getTime();
+    const e = sp('2026-06-04 00:00:00').getTime();
+    const cut = (r: { start: number; end: number }) => Math.max(0, Math.min(r.end, e) - Math.max(r.start, s)) / 1000;
+    const sumOf = (xs: typeof rows) => xs.reduce((n, r) => n + cut(r), 0);
+    const r = await report(admin, 'agents', `from=2026-06-02&to=2026-06-03&teamId=${team.id}`);
+    expect(r.status).toBe(200);
+    for (const a of agents) {
+      const mine = rows.filter((x) => x.user === a.id);
+      const ins = sumOf(mine.filter((x) => x.state === 'in_service'));
+      const avail = sumOf(mine.filter((x) => x.state === 'available'));
+      const paused = sumOf(mine.filter((x) => x.state === 'paused'));
+      const row = r.body.rows.find((x: any) => x.agent === a.name);
+      expect(row, a.name).toMatchObject({
+        logged: Math.round(ins + avail + paused), in_service: Math.round(ins), paused: Math.round(paused),
+        occupancy: ins + avail > 0 ? Math.round((ins * 10_000) / (ins + avail)) / 100 : null,
+        [`pause_${lunch}`]: Math.round(sumOf(mine.filter((x) => x.reason === lunch))),
+      });
+    }
+    const p = await report(admin, 'pauses', `from=2026-06-02&to=2026-06-03&teamId=${team.id}`);
+    const want = new Map<string, { count: number; secs: number }>();
+    for (const x of rows) {
+      if (x.state !== 'paused' || cut(x) <= 0) continue;
+      const k = `${agents.find((a) => a.id === x.user)!.name}|${x.reason === lunch ? 'Almoço' : 'Banheiro'}`;
+      const w = want.get(k) ?? { count: 0, secs: 0 };
+      want.set(k, { count: w.count + 1, secs: w.secs + cut(x) });
+    }
+    expect(want.size).toBeGreaterThan(3);
+    expect(p.body.rows).toHaveLength(want.size);
+    for (const row of p.body.rows) {
+      const w = want.get(`${row.agent}|${row.reason}`)!;
+      expect(row, `${row.agent} ${row.reason}`).toEqual({ agent: row.agent, reason: row.reason, count: w.count, duration: Math.round(w.secs), mean: Math.round(w.secs / w.count) });
+    }
+    const all = [...want.values()];
+    expect(p.body.total.count).toBe(all.reduce((n, w) => n + w.count, 0));
+  });
+});
