@@ -1630,7 +1630,7 @@ export interface Operations {
   /** GET /api/reports/{id}: One report over the period (default today) in the caller’s scope */
   getReportsById: {
     params: {
-      id: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      id: string;
     };
     query: {
       from?: string;

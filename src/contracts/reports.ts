@@ -31,7 +31,8 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 const Day = z.iso.date();
 
-export const ReportParams = z.strictObject({ id: ReportId });
+// a string, not the enum: an unknown report is a 404 (engine/reports/run.ts reportOf), as any unknown id
+export const ReportParams = z.strictObject({ id: z.string().max(64).describe(`the report: ${REPORT_IDS.join(', ')}`) });
 
 export const ReportQuery = z
   .strictObject({
@@ -72,7 +73,8 @@ export const ReportChart = z.object({
   type: z.enum(['line', 'bar', 'stacked-bar', 'pie']),
   category: z.string().describe('the column on the x axis'),
   series: z.array(z.string()).describe('the columns drawn'),
-  /** group rows by this column into one series each (e.g. a line per channel); absent: one table */
+  /** group rows by this column into one series each (e.g. a line per channel); absent: one series per
+   * listed column, rows that share a category adding up (intervals × services: one point per interval) */
   groupBy: z.string().optional(),
 });
 export type ReportChart = z.infer<typeof ReportChart>;

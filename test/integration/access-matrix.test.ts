@@ -101,6 +101,8 @@ const TABLE: Record<string, string> = {
   'GET /api/analysis/outbound':                       '-          | 401 403 ok ok ok',
   'GET /api/indicators':                              '-          | 401 403 ok ok ok',
   'GET /api/indicators/conversations':                '-          | 401 403 ok ok ok',
+  'GET /api/reports':                                 '-          | 401 403 ok ok ok',
+  'GET /api/reports/{id}':                            'report     | 401 403 ok ok ok',
   'GET /api/services/{id}/wrapup-fields':             'service    | 401 ok 404 ok ok | 401 404 ok 404 ok',
   'PUT /api/services/{id}/wrapup-fields':             'service    | 401 403 403 403 ok | 401 403 403 403 ok',
   // users: an agent sees themself; a supervisor themself and the agents of their teams
@@ -341,6 +343,7 @@ async function idFor(kind: string, side: 'in' | 'out', caller: Caller): Promise<
     case 'apiService': return w.api.id;
     case 'setting': return 'timezone';
     case 'contact': return (await t.db.query<{ contact_id: string }>('SELECT contact_id FROM conversations WHERE id = $1', [w.live])).rows[0].contact_id;
+    case 'report': return 'intervals';
     case 'session': {
       // in: another session of the caller's own; out: a session of someone else
       if (side === 'out' || caller === 'anon') return bystanderSession;

@@ -163,7 +163,8 @@ function xlsxBody<R>(batches: AsyncIterable<R[]>, opts: TableExportOptions<R>): 
             const v = c.value(r, lang);
             if (v === null) return null;
             // the local wall-clock time as a date without a zone: Excel has none
-            if (c.kind === 'time') return new Date(`${(v as string).replace(' ', 'T')}Z`);
+            // (a label in a time column, such as a report's Total, stays text)
+            if (c.kind === 'time') return /^\d{4}-\d{2}-\d{2}/.test(String(v)) ? new Date(`${(v as string).replace(' ', 'T')}Z`) : v;
             if (c.kind === 'duration') return Number(v) / 86_400;
             if (c.kind === 'number') return Number(v);
             return v;
@@ -205,7 +206,7 @@ export interface OpenedExport {
  * The `onEnd` that audits an export: action `export` on `entity`, with the format, the filters, how
  * many rows went out and whether the whole selection did (also when the download was cut short).
  */
-export function auditExportOnEnd(db: Queryable, actor: Actor, entity: AuditEntity, format: ExportFormat, filters: Record<string, unknown>, contactId?: string) {
+export function auditExportOnEnd(db: Queryable, actor: Actor, entity: AuditEntity, format: ExportFormat | 'pdf', filters: Record<string, unknown>, contactId?: string) {
   return (rows: number, complete: boolean) => {
     writeAudit(db, actor, { action: 'export', entity, contactId, after: { format, filters, rows, complete } }).catch(() => undefined);
   };

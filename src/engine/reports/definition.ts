@@ -38,6 +38,8 @@ export interface ReportContext {
 }
 
 export interface ReportData {
+  /** the columns of this run when they depend on the data (one per pause reason…); absent: the definition's */
+  columns?: readonly ReportColumnDef[];
   rows: ReportRow[];
   /** the totals row, computed from the raw rows (weighted, never a mean of means); null when meaningless */
   total: ReportRow | null;
@@ -50,7 +52,7 @@ export interface ReportDefinition {
   description: Label;
   usesInterval: boolean;
   filters: readonly ('serviceId' | 'channel' | 'teamId' | 'agentId')[];
-  /** the columns, in order (the same for every query) */
+  /** the columns, in order: those of every run, unless run() returns its own (ReportData.columns) */
   columns: readonly ReportColumnDef[];
   chart: ReportChart | null;
   run(ctx: ReportContext): Promise<ReportData>;
@@ -67,21 +69,23 @@ export class SqlParams {
 
 /**
  * The conditions every conversation report applies to `conversations <alias>` whose `timeColumn`
- * falls in the period: the caller's scope, and the service, channel, team (the services linked to it)
- * and agent (the conversation's last agent) asked. Filters a report does not list are ignored.
+ * falls in the period: the caller's scope and the filters asked (conversationsScope).
  */
 export function conversationsWhere(ctx: ReportContext, q: SqlParams, alias: string, timeColumn: string): string {
-  const a = alias;
-  return `${a}.${timeColumn} >= ${q.p(ctx.period.start)} AND ${a}.${timeColumn} < ${q.p(ctx.period.end)} AND ${conversationsScopeWhere(ctx, q, a)}`;
+  const period = `${alias}.${timeColumn} >= ${q.p(ctx.period.start)} AND ${alias}.${timeColumn} < ${q.p(ctx.period.end)}`;
+  return `${period} AND ${conversationsScope(ctx, q, alias)}`;
 }
 
-/** conversationsWhere without the period: for reports whose time is elsewhere (a message's) or "now" (open demands). */
-export function conversationsScopeWhere(ctx: ReportContext, q: SqlParams, alias: string): string {
+/**
+ * The caller's scope on `conversations <alias>`, and the service, channel, team (the services linked
+ * to it) and agent (the conversation's last agent) asked; filters a report does not list are ignored.
+ * For a report whose own time test is not one column (a conversation open during the period).
+ */
+export function conversationsScope(ctx: ReportContext, q: SqlParams, alias: string): string {
   const a = alias;
-  const parts: string[] = [];
   const scope = policyOf(ctx.actor).conversationsSql(a, q.list.length + 1);
   q.list.push(...scope.params);
-  parts.push(scope.sql);
+  const parts = [scope.sql];
   const f = ctx.filter;
   if (f.serviceId) parts.push(`${a}.service_id = ${q.p(f.serviceId)}::uuid`);
   if (f.channel) parts.push(`${a}.channel = ${q.p(f.channel)}`);

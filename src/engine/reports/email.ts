@@ -1,5 +1,5 @@
 import type { ReportRow } from '../../contracts/reports.js';
-import { conversationsScopeWhere, conversationsWhere, pct, seconds, SqlParams, type ReportContext, type ReportDefinition } from './definition.js';
+import { conversationsScope, conversationsWhere, pct, seconds, SqlParams, type ReportContext, type ReportDefinition } from './definition.js';
 
 // 7. E-mail: the decree's 7 calendar days (metrics.md §Brazil; calendar, not business days). The open
 // e-mail demands now by age in calendar days in the contact center's time zone, and the first response
@@ -25,7 +25,7 @@ async function run(ctx: ReportContext) {
     `SELECT c.service_id, s.name AS service, count(*)::int AS open,
             ${AGE_BUCKETS.map((b) => `count(*) FILTER (WHERE ${age} >= ${b.from}${b.to === null ? '' : ` AND ${age} <= ${b.to}`})::int AS ${b.key}`).join(', ')}
        FROM conversations c JOIN services s ON s.id = c.service_id
-      WHERE c.channel = 'email' AND ${OPEN} AND ${conversationsScopeWhere(ctx, o, 'c')}
+      WHERE c.channel = 'email' AND ${OPEN} AND ${conversationsScope(ctx, o, 'c')}
       GROUP BY c.service_id, s.name`,
     o.list,
   );

@@ -1,5 +1,5 @@
 import type { ReportRow } from '../../contracts/reports.js';
-import { bucketSql, conversationsScopeWhere, SqlParams, type ReportContext, type ReportDefinition } from './definition.js';
+import { bucketSql, conversationsScope, SqlParams, type ReportContext, type ReportDefinition } from './definition.js';
 
 // 9. Mensagens ativas: the approved templates sent in the period (messages of content type template,
 // agent-send.ts), per template × service × interval (a day unless asked otherwise), by the provider's
@@ -19,7 +19,7 @@ async function run(ctx: ReportContext) {
             count(*) FILTER (WHERE EXISTS (SELECT 1 FROM messages r WHERE r.conversation_id = m.conversation_id AND r.author_type = 'customer' AND r.id > m.id))::int AS answered
        FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN services s ON s.id = c.service_id
       WHERE m.content_type = 'template' AND m.created_at >= ${q.p(ctx.period.start)} AND m.created_at < ${q.p(ctx.period.end)}
-        AND ${conversationsScopeWhere(ctx, q, 'c')}
+        AND ${conversationsScope(ctx, q, 'c')}
       GROUP BY 1, 2, 3
       ORDER BY 1, 2, 3`,
     q.list,

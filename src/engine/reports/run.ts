@@ -15,8 +15,8 @@ export function reportCatalogue(lang: ExportLanguage): ReportCatalogue {
   });
 }
 
-export function reportOf(id: ReportId): ReportDefinition {
-  const r = REPORTS.get(id);
+export function reportOf(id: string): ReportDefinition {
+  const r = REPORTS.get(id as ReportId);
   if (!r) throw notFound(NOUNS.report, id);
   return r;
 }
@@ -36,19 +36,19 @@ export async function reportContext(
 }
 
 /** One report as JSON: its columns in the language asked, rows, totals, chart. */
-export async function runReport(db: Queryable, actor: Actor, id: ReportId, q: ReportQuery, lang: ExportLanguage, now: Date): Promise<ReportResult> {
+export async function runReport(db: Queryable, actor: Actor, id: string, q: ReportQuery, lang: ExportLanguage, now: Date): Promise<ReportResult> {
   const r = reportOf(id);
   const ctx = await reportContext(db, actor, r, q, now, lang);
   const data = await r.run(ctx);
   return {
-    report: id,
+    report: r.id,
     title: r.title[lang],
     from: ctx.period.from,
     to: ctx.period.to,
     timezone: ctx.period.timeZone,
     interval: r.usesInterval ? ctx.interval : null,
     generatedAt: now.toISOString(),
-    columns: r.columns.map((c) => ({ key: c.key, label: c.label[lang], kind: c.kind, ...(c.definition ? { definition: c.definition[lang] } : {}) })),
+    columns: (data.columns ?? r.columns).map((c) => ({ key: c.key, label: c.label[lang], kind: c.kind, ...(c.definition ? { definition: c.definition[lang] } : {}) })),
     rows: data.rows,
     total: data.total,
     chart: r.chart,

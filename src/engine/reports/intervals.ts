@@ -1,0 +1,145 @@
+import type { ReportRow } from '../../contracts/reports.js';
+import type { ReportInterval } from '../../contracts/reports.js';
+import { badRequest } from '../errors.js';
+import { getSettings } from '../settings.js';
+import { CHANNEL_LABELS } from '../exports/table-export.js';
+import { bucketSql, bucketsSql, conversationsWhere, seconds, SqlParams, type ReportContext, type ReportDefinition } from './definition.js';
+
+// 1. Atendimentos por intervalo. Each milestone is counted in the bucket it happened in, with the
+// definitions of the monitor (core/monitor-day.ts, engine/monitor/day-sql.ts): offered at the first
+// queue entry, answered (TME, NS) at the first assignment, abandoned and TMA at the end, TPR at the
+// first agent message. The totals row is grouped from the same raw rows (GROUPING SETS), never
+// from the bucket rows.
+
+interface Grouped {
+  bucket: string | null;
+  service_id: string | null;
+  channel: string | null;
+  total: boolean;
+  offered: number;
+  answered: number;
+  in_target: number;
+  wait_s: number | null;
+  abandoned: number;
+  short: number;
+  handle_s: number | null;
+  first_response_s: number | null;
+  longest_s: number | null;
+}
+
+/** The row's figures from a group of milestones (the NS denominator of the monitor: answered + abandoned − short). */
+function figures(g: Grouped | undefined): ReportRow {
+  if (!g) return { offered: 0, answered: 0, abandoned: 0, short_abandoned: 0, service_level: null, tme: null, tma: null, tpr: null, longest_wait: null };
+  const base = g.answered + g.abandoned - g.short;
+  return {
+    offered: g.offered,
+    answered: g.answered,
+    abandoned: g.abandoned,
+    short_abandoned: g.short,
+    service_level: base > 0 ? Math.round((g.in_target * 10_000) / base) / 100 : null,
+    tme: seconds(g.wait_s),
+    tma: seconds(g.handle_s),
+    tpr: seconds(g.first_response_s),
+    longest_wait: seconds(g.longest_s),
+  };
+}
+
+const BUCKET_SECONDS: Record<ReportInterval, number> = { '15m': 900, '30m': 1800, hour: 3600, day: 86_400, week: 604_800, month: 2_419_200 };
+/** At most this many intervals in one answer (a month of 15 minutes is 2,976; a year of them would be 35,000 per service). */
+export const MAX_INTERVALS = 10_000;
+
+async function run(ctx: ReportContext) {
+  const count = (ctx.period.end.getTime() - ctx.period.start.getTime()) / 1000 / BUCKET_SECONDS[ctx.interval];
+  if (count > MAX_INTERVALS) {
+    throw badRequest({
+      en: `${ctx.interval} over this period makes more than ${MAX_INTERVALS} intervals: choose a longer interval or a shorter period`,
+      pt: `${ctx.interval} neste período dá mais de ${MAX_INTERVALS} intervalos: escolha um intervalo maior ou um período menor`,
+    }, 'interval');
+  }
+  const { shortAbandonSeconds } = await getSettings(ctx.db);
+  const q = new SqlParams();
+  const tz = q.p(ctx.period.timeZone);
+  const b = (col: string) => bucketSql(`c.${col}`, ctx.interval, tz);
+  const short = q.p(shortAbandonSeconds);
+  const epoch = (a: string, z: string) => `extract(epoch FROM ${a} - ${z})::float8`;
+  const wait = epoch('c.first_assigned_at', 'coalesce(c.first_queued_at, c.first_assigned_at)');
+  const abandonedNow = `c.state IN ('abandoned', 'customer_gave_up') AND c.first_queued_at IS NOT NULL AND c.first_assigned_at IS NULL`;
+  const abandonWait = epoch('c.finished_at', 'coalesce(c.queued_at, c.first_queued_at)');
+  // one row per milestone: (bucket, service, channel, then its contribution to each figure)
+  const sql = `
+    WITH ev AS (
+      SELECT ${b('first_queued_at')} AS bucket, c.service_id, c.channel, 1 AS offered, 0 AS answered, 0 AS in_target, NULL::float8 AS wait_s,
+             0 AS abandoned, 0 AS short, NULL::float8 AS handle_s, NULL::float8 AS first_response_s, NULL::float8 AS longest_s
+        FROM conversations c WHERE ${conversationsWhere(ctx, q, 'c', 'first_queued_at')}
+      UNION ALL
+      SELECT ${b('first_assigned_at')}, c.service_id, c.channel, 0, 1, (${wait} <= s.service_level_seconds)::int, ${wait}, 0, 0, NULL, NULL, ${wait}
+        FROM conversations c JOIN services s ON s.id = c.service_id WHERE ${conversationsWhere(ctx, q, 'c', 'first_assigned_at')}
+      UNION ALL
+      SELECT ${b('finished_at')}, c.service_id, c.channel, 0, 0, 0, NULL,
+             (${abandonedNow})::int, (${abandonedNow} AND ${abandonWait} <= ${short})::int,
+             CASE WHEN c.first_assigned_at IS NOT NULL THEN ${epoch('c.finished_at', 'c.first_assigned_at')} END, NULL,
+             CASE WHEN ${abandonedNow} THEN ${abandonWait} END
+        FROM conversations c WHERE ${conversationsWhere(ctx, q, 'c', 'finished_at')} AND (c.first_assigned_at IS NOT NULL OR (${abandonedNow}))
+      UNION ALL
+      SELECT ${b('first_agent_message_at')}, c.service_id, c.channel, 0, 0, 0, NULL, 0, 0, NULL, ${epoch('c.first_agent_message_at', 'c.first_assigned_at')}, NULL
+        FROM conversations c WHERE ${conversationsWhere(ctx, q, 'c', 'first_agent_message_at')} AND c.first_assigned_at IS NOT NULL
+    )
+    SELECT bucket, service_id, channel, GROUPING(bucket, service_id, channel) <> 0 AS total,
+           coalesce(sum(offered), 0)::int AS offered, coalesce(sum(answered), 0)::int AS answered, coalesce(sum(in_target), 0)::int AS in_target, avg(wait_s)::float8 AS wait_s,
+           coalesce(sum(abandoned), 0)::int AS abandoned, coalesce(sum(short), 0)::int AS short, avg(handle_s)::float8 AS handle_s,
+           avg(first_response_s)::float8 AS first_response_s, max(longest_s)::float8 AS longest_s
+      FROM ev GROUP BY GROUPING SETS ((bucket, service_id, channel), ())`;
+  const grouped = (await ctx.db.query<Grouped>(sql, q.list)).rows;
+
+  // every bucket of the period, empty ones as zeros, for each service and channel seen in it
+  const bq = new SqlParams();
+  const buckets = (await ctx.db.query<{ bucket: string }>(bucketsSql(ctx.interval, bq.p(ctx.period.start), bq.p(ctx.period.end), bq.p(ctx.period.timeZone)), bq.list)).rows.map((r) => r.bucket);
+  const cells = new Map<string, Grouped>();
+  const pairs = new Map<string, { serviceId: string; channel: string }>();
+  let total: Grouped | undefined;
+  for (const g of grouped) {
+    if (g.total) total = g;
+    else {
+      cells.set(`${g.bucket}|${g.service_id}|${g.channel}`, g);
+      pairs.set(`${g.service_id}|${g.channel}`, { serviceId: g.service_id!, channel: g.channel! });
+    }
+  }
+  const ids = [...new Set([...pairs.values()].map((p) => p.serviceId))];
+  const names = new Map((await ctx.db.query<{ id: string; name: string }>(`SELECT id, name FROM services WHERE id = ANY($1::uuid[])`, [ids])).rows.map((r) => [r.id, r.name]));
+  const channelName = (ch: string) => CHANNEL_LABELS[ch as keyof typeof CHANNEL_LABELS] ?? ch;
+  const ordered = [...pairs.values()].sort((x, y) =>
+    (names.get(x.serviceId) ?? '').localeCompare(names.get(y.serviceId) ?? '', 'pt-BR') || channelName(x.channel).localeCompare(channelName(y.channel)));
+  const rows: ReportRow[] = buckets.flatMap((bucket) =>
+    ordered.map((p) => ({
+      interval: bucket, service: names.get(p.serviceId) ?? p.serviceId, channel: channelName(p.channel),
+      ...figures(cells.get(`${bucket}|${p.serviceId}|${p.channel}`)),
+    })));
+  return { rows, total: { interval: null, service: null, channel: null, ...figures(total) } };
+}
+
+export const intervalsReport: ReportDefinition = {
+  id: 'intervals',
+  title: { pt: 'Atendimentos por intervalo', en: 'Conversations by interval' },
+  description: {
+    pt: 'Ofertados, atendidos, abandonados, NS, TME, TMA, TPR e maior espera por intervalo, serviço e canal',
+    en: 'Offered, answered, abandoned, service level, ASA, AHT, first response and longest wait by interval, service and channel',
+  },
+  usesInterval: true,
+  filters: ['serviceId', 'channel', 'teamId', 'agentId'],
+  columns: [
+    { key: 'interval', label: { pt: 'Intervalo', en: 'Interval' }, kind: 'time', definition: { pt: 'Início do intervalo, no fuso da central', en: 'Start of the interval, in the contact center’s time zone' } },
+    { key: 'service', label: { pt: 'Serviço', en: 'Service' }, kind: 'text' },
+    { key: 'channel', label: { pt: 'Canal', en: 'Channel' }, kind: 'text' },
+    { key: 'offered', label: { pt: 'Ofertados', en: 'Offered' }, kind: 'count', definition: { pt: 'Atendimentos que entraram na fila humana pela primeira vez no intervalo', en: 'Conversations that first entered a human queue in the interval' } },
+    { key: 'answered', label: { pt: 'Atendidos', en: 'Answered' }, kind: 'count', definition: { pt: 'Atendimentos atribuídos a um agente pela primeira vez no intervalo', en: 'Conversations first assigned to an agent in the interval' } },
+    { key: 'abandoned', label: { pt: 'Abandonados', en: 'Abandoned' }, kind: 'count', definition: { pt: 'Atendimentos que saíram da fila sem serem atendidos (abandono, desistência), contados no fim; inclui os curtos', en: 'Conversations that left the queue unanswered (abandoned, gave up), counted at their end; short ones included' } },
+    { key: 'short_abandoned', label: { pt: 'Abandono curto', en: 'Short abandons' }, kind: 'count', definition: { pt: 'Dos abandonados, os que esperaram até o limite de abandono curto (Parâmetros)', en: 'Of the abandoned, those that waited no longer than the short-abandon limit (Settings)' } },
+    { key: 'service_level', label: { pt: 'NS (%)', en: 'Service level (%)' }, kind: 'pct', definition: { pt: 'Atendidos dentro da meta do serviço ÷ (atendidos + abandonados − abandonos curtos) × 100', en: 'Answered within the service’s target ÷ (answered + abandoned − short abandons) × 100' } },
+    { key: 'tme', label: { pt: 'TME', en: 'ASA' }, kind: 'duration', definition: { pt: 'Média de (primeira atribuição − primeira entrada na fila) dos atendidos no intervalo', en: 'Mean of (first assignment − first queue entry) of the conversations answered in the interval' } },
+    { key: 'tma', label: { pt: 'TMA', en: 'AHT' }, kind: 'duration', definition: { pt: 'Média de (fim − primeira atribuição) dos atendimentos encerrados no intervalo que um agente atendeu', en: 'Mean of (end − first assignment) of the conversations ended in the interval that an agent handled' } },
+    { key: 'tpr', label: { pt: 'TPR', en: 'First response' }, kind: 'duration', definition: { pt: 'Média de (primeira mensagem do agente − primeira atribuição), contada no intervalo da mensagem', en: 'Mean of (first agent message − first assignment), counted in the interval of the message' } },
+    { key: 'longest_wait', label: { pt: 'Maior espera', en: 'Longest wait' }, kind: 'duration', definition: { pt: 'A maior espera em fila que terminou no intervalo: atendida (atribuição − entrada) ou abandonada (fim − entrada)', en: 'The longest queue wait that ended in the interval: answered (assignment − entry) or abandoned (end − entry)' } },
+  ],
+  chart: { type: 'line', category: 'interval', series: ['offered', 'answered', 'abandoned'] },
+  run,
+};
