@@ -445,7 +445,7 @@ export interface Operations {
   /** DELETE /api/settings/{key}: Restore the default of one parameter */
   deleteSettingsByKey: {
     params: {
-      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
+      key: "timezone" | "companyName" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
     };
     query: never;
     body: never;
@@ -784,6 +784,93 @@ export interface Operations {
     query: never;
     body: never;
     response: Schemas["Classification"];
+  };
+  /** GET /api/contacts: Titulares: contacts by name, e-mail, phone, CPF, channel handle or protocol */
+  getContacts: {
+    params: never;
+    query: {
+      q: string;
+      limit?: number;
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        name: string | null;
+        email: string | null;
+        phone: string | null;
+        cpf: string | null;
+        /** in the caller’s scope */
+        conversations: number;
+        /** ISO 8601 date-time */
+        lastContactAt: string | null;
+        /** ISO 8601 date-time */
+        anonymizedAt: string | null;
+      }>;
+      /** more contacts match: narrow the search */
+      more: boolean;
+    };
+  };
+  /** GET /api/contacts/{id}: What Mirante holds on a person (LGPD art. 18): data, identities per channel, conversations */
+  getContactsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string | null;
+      email: string | null;
+      phone: string | null;
+      cpf: string | null;
+      /** in the caller’s scope */
+      conversations: number;
+      /** ISO 8601 date-time */
+      lastContactAt: string | null;
+      /** ISO 8601 date-time */
+      anonymizedAt: string | null;
+      /** what the bot or the pre-chat form collected */
+      data: {
+        [key: string]: unknown;
+      };
+      identities: Array<{
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        externalId: string;
+        displayName: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+      }>;
+      /** ISO 8601 date-time */
+      firstContactAt: string | null;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** the latest 200 in the caller’s scope; the history export has them all */
+      recentConversations: Array<{
+        id: string;
+        protocol: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        serviceName: string;
+        state: string;
+        subject: string | null;
+        agentName: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        finishedAt: string | null;
+      }>;
+    };
+  };
+  /** GET /api/contacts/{id}/history: The consumer’s history (SAC decree art. 13): every conversation, its states and messages, as JSON or PDF; audited */
+  getContactsByIdHistory: {
+    params: {
+      id: string;
+    };
+    query: {
+      format?: "json" | "pdf";
+    };
+    body: never;
+    response: unknown;
   };
   /** GET /api/conversations: Conversations I may see (default: open ones; with `protocol` and no `state`, in any state) */
   getConversations: {
@@ -1389,6 +1476,73 @@ export interface Operations {
     body: never;
     response: Schemas["PauseReason"];
   };
+  /** GET /api/reports: Relatórios: the catalogue, in the Accept-Language’s words */
+  getReports: {
+    params: never;
+    query: never;
+    body: never;
+    response: Array<{
+      id: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      title: string;
+      description: string;
+      /** whether the interval filter applies */
+      usesInterval: boolean;
+      /** the filters that apply */
+      filters: Array<"serviceId" | "channel" | "teamId" | "agentId">;
+    }>;
+  };
+  /** GET /api/reports/{id}: One report over the period (default today) in the caller’s scope */
+  getReportsById: {
+    params: {
+      id: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+    };
+    query: {
+      from?: string;
+      to?: string;
+      interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+      serviceId?: string;
+      channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      teamId?: string;
+      agentId?: string;
+      format?: "csv" | "xlsx" | "pdf";
+    };
+    body: never;
+    response: {
+      report: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      title: string;
+      from: string;
+      to: string;
+      timezone: string;
+      /** the bucket used, for reports by interval */
+      interval: "15m" | "30m" | "hour" | "day" | "week" | "month" | null;
+      generatedAt: string;
+      columns: Array<{
+        key: string;
+        /** the header, in the request’s language */
+        label: string;
+        kind: "text" | "count" | "number" | "pct" | "duration" | "time";
+        /** how the figure is computed (the screen’s tooltip) */
+        definition?: string;
+      }>;
+      rows: Array<{
+        [key: string]: string | number | null;
+      }>;
+      /** the totals row (weighted by conversation, never a mean of means); null when a total means nothing */
+      total: {
+        [key: string]: string | number | null;
+      } | null;
+      chart: {
+        type: "line" | "bar" | "stacked-bar" | "pie";
+        /** the column on the x axis */
+        category: string;
+        /** the columns drawn */
+        series: Array<string>;
+        groupBy?: string;
+      } | null;
+      /** what the reader must know (e.g. a figure not kept before a date) */
+      notes: Array<string>;
+    };
+  };
   /** GET /api/services: List services */
   getServices: {
     params: never;
@@ -1426,6 +1580,7 @@ export interface Operations {
     body: never;
     response: {
       timezone: string;
+      companyName: string;
       timeInState: {
         lowMinutes: number;
         highMinutes: number;
@@ -1459,7 +1614,7 @@ export interface Operations {
   /** GET /api/settings/{key}: One parameter */
   getSettingsByKey: {
     params: {
-      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
+      key: "timezone" | "companyName" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
     };
     query: never;
     body: never;
@@ -1677,6 +1832,64 @@ export interface Operations {
     };
     response: Schemas["Classification"];
   };
+  /** PATCH /api/contacts/{id}: Correction (LGPD art. 18, III): name, e-mail, phone, CPF, each validated; audited before/after */
+  patchContactsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      /** null or "" clears it */
+      name?: string | null;
+      email?: string | null;
+      /** a Brazilian number with area code; stored as E.164 */
+      phone?: string | null;
+      /** checked by its check digits; stored as 11 digits */
+      cpf?: string | null;
+    };
+    response: {
+      id: string;
+      name: string | null;
+      email: string | null;
+      phone: string | null;
+      cpf: string | null;
+      /** in the caller’s scope */
+      conversations: number;
+      /** ISO 8601 date-time */
+      lastContactAt: string | null;
+      /** ISO 8601 date-time */
+      anonymizedAt: string | null;
+      /** what the bot or the pre-chat form collected */
+      data: {
+        [key: string]: unknown;
+      };
+      identities: Array<{
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        externalId: string;
+        displayName: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+      }>;
+      /** ISO 8601 date-time */
+      firstContactAt: string | null;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** the latest 200 in the caller’s scope; the history export has them all */
+      recentConversations: Array<{
+        id: string;
+        protocol: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        serviceName: string;
+        state: string;
+        subject: string | null;
+        agentName: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        finishedAt: string | null;
+      }>;
+    };
+  };
   /** PATCH /api/pause-reasons/{id}: Update one of pause-reasons */
   patchPauseReasonsById: {
     params: {
@@ -1810,6 +2023,7 @@ export interface Operations {
     query: never;
     body: {
       timezone?: string;
+      companyName?: string;
       timeInState?: {
         lowMinutes: number;
         highMinutes: number;
@@ -1841,6 +2055,7 @@ export interface Operations {
     };
     response: {
       timezone: string;
+      companyName: string;
       timeInState: {
         lowMinutes: number;
         highMinutes: number;
@@ -2081,6 +2296,27 @@ export interface Operations {
       active?: boolean;
     };
     response: Schemas["Classification"];
+  };
+  /** POST /api/contacts/{id}/anonymize: Erasure: the person’s values leave every table, irreversibly; protocols, times, states and figures stay. 409 when done already or conversations are open */
+  postContactsByIdAnonymize: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      /** why (the request, its date): kept in the audit log */
+      reason: string;
+      /** the contact’s id or its current name, typed again */
+      confirm: string;
+    };
+    response: {
+      id: string;
+      /** ISO 8601 date-time */
+      anonymizedAt: string;
+      conversations: number;
+      messages: number;
+      attachments: number;
+    };
   };
   /** POST /api/conversations/assign: Alocar responsável for a selection of queued conversations; all or nothing (404 names unknown ids, 409 ids not queued) */
   postConversationsAssign: {
@@ -2513,7 +2749,7 @@ export interface Operations {
   /** PUT /api/settings/{key}: Set one parameter */
   putSettingsByKey: {
     params: {
-      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
+      key: "timezone" | "companyName" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
     };
     query: never;
     body: {
@@ -2548,6 +2784,9 @@ export const OPERATIONS = {
   getChannelAccountsById: { method: 'GET', path: '/api/channel-accounts/{id}' },
   getClassifications: { method: 'GET', path: '/api/classifications' },
   getClassificationsById: { method: 'GET', path: '/api/classifications/{id}' },
+  getContacts: { method: 'GET', path: '/api/contacts' },
+  getContactsById: { method: 'GET', path: '/api/contacts/{id}' },
+  getContactsByIdHistory: { method: 'GET', path: '/api/contacts/{id}/history' },
   getConversations: { method: 'GET', path: '/api/conversations' },
   getConversationsById: { method: 'GET', path: '/api/conversations/{id}' },
   getConversationsByIdTransferTargets: { method: 'GET', path: '/api/conversations/{id}/transfer-targets' },
@@ -2561,6 +2800,8 @@ export const OPERATIONS = {
   getMonitorSnapshot: { method: 'GET', path: '/api/monitor/snapshot' },
   getPauseReasons: { method: 'GET', path: '/api/pause-reasons' },
   getPauseReasonsById: { method: 'GET', path: '/api/pause-reasons/{id}' },
+  getReports: { method: 'GET', path: '/api/reports' },
+  getReportsById: { method: 'GET', path: '/api/reports/{id}' },
   getServices: { method: 'GET', path: '/api/services' },
   getServicesById: { method: 'GET', path: '/api/services/{id}' },
   getServicesByIdWrapupFields: { method: 'GET', path: '/api/services/{id}/wrapup-fields' },
@@ -2582,6 +2823,7 @@ export const OPERATIONS = {
   patchAuthMe: { method: 'PATCH', path: '/api/auth/me' },
   patchChannelAccountsById: { method: 'PATCH', path: '/api/channel-accounts/{id}' },
   patchClassificationsById: { method: 'PATCH', path: '/api/classifications/{id}' },
+  patchContactsById: { method: 'PATCH', path: '/api/contacts/{id}' },
   patchPauseReasonsById: { method: 'PATCH', path: '/api/pause-reasons/{id}' },
   patchServicesById: { method: 'PATCH', path: '/api/services/{id}' },
   patchSettings: { method: 'PATCH', path: '/api/settings' },
@@ -2603,6 +2845,7 @@ export const OPERATIONS = {
   postChannelAccountsByIdTest: { method: 'POST', path: '/api/channel-accounts/{id}/test' },
   postChannelsApiByServiceIdMessages: { method: 'POST', path: '/api/channels/api/{serviceId}/messages' },
   postClassifications: { method: 'POST', path: '/api/classifications' },
+  postContactsByIdAnonymize: { method: 'POST', path: '/api/contacts/{id}/anonymize' },
   postConversationsAssign: { method: 'POST', path: '/api/conversations/assign' },
   postConversationsByIdAssign: { method: 'POST', path: '/api/conversations/{id}/assign' },
   postConversationsByIdAttachments: { method: 'POST', path: '/api/conversations/{id}/attachments' },

@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   'finish_completed',
   'finish_cancelled',
   'export',
+  'export_history',
+  'anonymize',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -46,5 +48,6 @@ export const AUDIT_ENTITIES = [
   'indicators',
   'monitorar',
   'report',
+  'contact',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

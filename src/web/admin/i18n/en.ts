@@ -258,6 +258,11 @@ export const en: typeof ptBR = {
       help: 'Every time in Mirante and the “today” of the figures follow the contact center’s time zone, not the browser’s.',
       label: 'Contact center time zone',
     },
+    companyName: {
+      title: 'Company name',
+      help: 'Printed on the service history handed to a consumer (SAC decree 11.034/2022, art. 13).',
+      label: 'Company name',
+    },
     timeInState: {
       title: 'Time in state',
       help: 'Colours of the time in state on the Agents tab: green up to the low limit, yellow between both, red above the high one.',
@@ -356,6 +361,7 @@ export const en: typeof ptBR = {
       indicators: 'Indicators (Home)',
       monitorar: 'Monitor',
       report: 'Reports',
+      contact: 'Contact (LGPD)',
     },
     actions: {
       create: 'Created',
@@ -379,6 +385,8 @@ export const en: typeof ptBR = {
       finish_completed: 'Completed by a supervisor',
       finish_cancelled: 'Cancelled by a supervisor',
       export: 'Export',
+      export_history: 'Contact history export',
+      anonymize: 'Anonymisation',
     },
   },
   profile: {

@@ -257,6 +257,11 @@ export const ptBR = {
       help: 'Todos os horários do Mirante e o “hoje” dos indicadores seguem o fuso da central, não o do navegador.',
       label: 'Fuso horário da central',
     },
+    companyName: {
+      title: 'Nome da empresa',
+      help: 'Impresso no histórico de atendimentos entregue ao consumidor (Decreto 11.034/2022, art. 13).',
+      label: 'Nome da empresa',
+    },
     timeInState: {
       title: 'Tempo no estado',
       help: 'Cores do tempo no estado na aba Agentes: verde até o limite baixo, amarelo entre os dois, vermelho acima do alto.',
@@ -355,6 +360,7 @@ export const ptBR = {
       indicators: 'Indicadores (Início)',
       monitorar: 'Monitorar',
       report: 'Relatórios',
+      contact: 'Titular (LGPD)',
     },
     actions: {
       create: 'Criação',
@@ -378,6 +384,8 @@ export const ptBR = {
       finish_completed: 'Concluído pelo supervisor',
       finish_cancelled: 'Cancelado pelo supervisor',
       export: 'Exportação',
+      export_history: 'Exportação de histórico do titular',
+      anonymize: 'Anonimização',
     },
   },
   profile: {
