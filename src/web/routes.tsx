@@ -3,7 +3,7 @@ import { Navigate, type RouteObject } from 'react-router-dom';
 import type { TFunction } from 'i18next';
 import {
   IconAdjustments, IconCategory, IconCoffee, IconFileSearch, IconHeadset, IconHistory, IconHourglass, IconListDetails, IconMessages, IconSend,
-  IconMailCheck, IconPlugConnected, IconSitemap, IconTags, IconTemplate, IconUserCircle, IconUsers, IconUsersGroup,
+  IconMailCheck, IconPlugConnected, IconShieldLock, IconSitemap, IconTags, IconTemplate, IconUserCircle, IconUsers, IconUsersGroup,
 } from '@tabler/icons-react';
 import type { Role } from '../contracts/common';
 import type { Me } from '../contracts/auth';
@@ -36,6 +36,8 @@ import { OutboundPage } from './analysis/OutboundPage';
 import { QueuePage } from './analysis/QueuePage';
 import { EmailTriageBadge } from './email-triage/EmailTriageBadge';
 import { EmailTriagePage } from './email-triage/EmailTriagePage';
+import { ContactPage } from './contacts/ContactPage';
+import { TitularesPage } from './contacts/TitularesPage';
 
 const ADMIN: Role[] = ['admin'];
 const STAFF: Role[] = ['admin', 'supervisor'];
@@ -87,6 +89,8 @@ export function navSections(t: TFunction, me?: Pick<Me, 'agentEnabled'>): NavSec
         { to: '/admin/templates', label: t('nav.templates'), roles: ADMIN, icon: icon(IconTemplate) },
         { to: '/admin/settings', label: t('nav.settings'), roles: ADMIN, icon: icon(IconAdjustments) },
         { to: '/admin/audit', label: t('nav.audit'), roles: ADMIN, icon: icon(IconHistory) },
+        // the consumer's rights (LGPD, SAC decree): admins, and supervisors for their services' customers
+        { to: '/lgpd/titulares', label: t('nav.titulares'), roles: STAFF, icon: icon(IconShieldLock) },
       ],
     },
     {
@@ -128,6 +132,8 @@ export const routes: RouteObject[] = [
   guarded('admin/templates', ADMIN, <TemplatesPage />),
   guarded('admin/settings', ADMIN, <SettingsPage />),
   guarded('admin/audit', ADMIN, <AuditPage />),
+  guarded('lgpd/titulares', STAFF, <TitularesPage />),
+  guarded('lgpd/titulares/:id', STAFF, <ContactPage />),
   { path: 'profile', element: <ProfilePage /> },
   { path: 'desk', element: <DeskPage /> },
 ];

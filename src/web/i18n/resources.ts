@@ -20,14 +20,16 @@ import { ptBR as indicatorsPt } from '../indicators/i18n/pt-BR';
 import { en as indicatorsEn } from '../indicators/i18n/en';
 import { ptBR as emailTriagePt } from '../email-triage/i18n/pt-BR';
 import { en as emailTriageEn } from '../email-triage/i18n/en';
+import { ptBR as contactsPt } from '../contacts/i18n/pt-BR';
+import { en as contactsEn } from '../contacts/i18n/en';
 
 /** `common` first: the default namespace, and where every other one falls back (buttons, navigation, channels…). */
-export const NAMESPACES = ['common', 'admin', 'desk', 'monitor', 'monitorar', 'lookback', 'analysis', 'indicators', 'emailTriage'] as const;
+export const NAMESPACES = ['common', 'admin', 'desk', 'monitor', 'monitorar', 'lookback', 'analysis', 'indicators', 'emailTriage', 'contacts'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 export const resources = {
-  'pt-BR': { common: commonPt, admin: adminPt, desk: deskPt, monitor: monitorPt, monitorar: monitorarPt, lookback: lookbackPt, analysis: analysisPt, indicators: indicatorsPt, emailTriage: emailTriagePt },
-  en: { common: commonEn, admin: adminEn, desk: deskEn, monitor: monitorEn, monitorar: monitorarEn, lookback: lookbackEn, analysis: analysisEn, indicators: indicatorsEn, emailTriage: emailTriageEn },
+  'pt-BR': { common: commonPt, admin: adminPt, desk: deskPt, monitor: monitorPt, monitorar: monitorarPt, lookback: lookbackPt, analysis: analysisPt, indicators: indicatorsPt, emailTriage: emailTriagePt, contacts: contactsPt },
+  en: { common: commonEn, admin: adminEn, desk: deskEn, monitor: monitorEn, monitorar: monitorarEn, lookback: lookbackEn, analysis: analysisEn, indicators: indicatorsEn, emailTriage: emailTriageEn, contacts: contactsEn },
 } satisfies Record<string, Record<Namespace, object>>;
 
 /** How i18next is set up (i18n/index.ts adds the language); a screen names its namespace: useTranslation('admin'). */

@@ -17,7 +17,7 @@ export const en: typeof ptBR = {
     home: 'Home', monitorar: 'Monitor', desk: 'Agent desk', admin: 'Administration', users: 'Users', agents: 'Agents',
     teams: 'Departments', services: 'Services', channelAccounts: 'Channels', pauseReasons: 'Pause reasons',
     classifications: 'Classifications', templateCategories: 'Template categories', templates: 'Communication templates',
-    settings: 'Parameters', audit: 'Audit log',
+    settings: 'Parameters', audit: 'Audit log', titulares: 'Data subjects (LGPD)',
     consultas: 'Lookup', analysis: 'Operation analysis', history: 'History',
     analysisAgents: 'Agents', analysisQueue: 'Queue', analysisOutbound: 'Active messages',
     account: 'My account', profile: 'My profile',

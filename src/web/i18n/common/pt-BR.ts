@@ -17,7 +17,7 @@ export const ptBR = {
     home: 'Início', monitorar: 'Monitorar', desk: 'Atendimento', admin: 'Administração', users: 'Usuários', agents: 'Agentes',
     teams: 'Departamentos', services: 'Serviços', channelAccounts: 'Canais', pauseReasons: 'Motivos de pausa',
     classifications: 'Classificações', templateCategories: 'Categorias de templates', templates: 'Templates de comunicação',
-    settings: 'Parâmetros', audit: 'Auditoria',
+    settings: 'Parâmetros', audit: 'Auditoria', titulares: 'Titulares (LGPD)',
     consultas: 'Consultas', analysis: 'Análise da Operação', history: 'Histórico',
     analysisAgents: 'Atendentes', analysisQueue: 'Fila', analysisOutbound: 'Mensagens ativas',
     account: 'Minha conta', profile: 'Meu perfil',
