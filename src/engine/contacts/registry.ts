@@ -8,7 +8,8 @@ import { conflict, fieldError, notFound, type Noun } from '../errors.js';
 
 // Titulares (LGPD): find a person, show what Mirante holds on them, correct it (art. 18). A
 // supervisor sees a contact only through a conversation in their scope (policyOf().conversationsSql),
-// and only those conversations; outside it the contact does not exist (404).
+// and only those conversations; outside it the contact does not exist (404). The search's ILIKEs use
+// the trigram indexes of 0012_lookback_indexes.sql; the CPF its own (0025).
 
 export const CONTACT_NOUN: Noun = { en: 'Contact', pt: 'Titular' };
 
@@ -41,8 +42,8 @@ export async function searchContacts(db: Queryable, actor: Actor, q: ContactSear
   params.push(...scope.params);
   const { rows } = await db.query<ContactRow>(
     `WITH hits AS (
-       SELECT h.id FROM contacts h WHERE lower(h.name) LIKE $1 OR lower(h.email) LIKE $1 OR h.phone LIKE $3 OR h.cpf = $4
-       UNION SELECT hi.contact_id FROM contact_identities hi WHERE lower(hi.external_id) LIKE $1 OR lower(hi.display_name) LIKE $1
+       SELECT h.id FROM contacts h WHERE h.name ILIKE $1 OR h.email ILIKE $1 OR h.phone LIKE $3 OR h.cpf = $4
+       UNION SELECT hi.contact_id FROM contact_identities hi WHERE hi.external_id ILIKE $1 OR hi.display_name ILIKE $1
        UNION SELECT hc.contact_id FROM conversations hc WHERE hc.protocol = $2)
      ${SELECT(scope.sql)}
      WHERE ct.id IN (SELECT id FROM hits) ${policy.all ? '' : 'AND s.n > 0'}
