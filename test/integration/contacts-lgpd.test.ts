@@ -218,6 +218,41 @@ describe('the history (SAC decree art. 13)', () => {
   });
 });
 
+describe('a long history', () => {
+  it('streams thousands of messages in order, in JSON and over many PDF pages', async () => {
+    const contact = (await t.db.query<{ id: string }>(`INSERT INTO contacts (name) VALUES ('Cliente Assíduo') RETURNING id`)).rows[0].id;
+    const day = Date.parse('2026-02-01T12:00:00Z');
+    const per = [1300, 0, 700];
+    for (const [i, n] of per.entries()) {
+      const start = new Date(day + i * 86_400_000);
+      const conv = (await t.db.query<{ id: string }>(
+        `INSERT INTO conversations (protocol, service_id, channel, contact_id, state, created_at, finished_at, finished_by)
+         VALUES ($1, $2, 'webchat', $3, 'completed', $4, $5, 'customer') RETURNING id`,
+        [`2026020${i + 1}99000${i}`, w.chatA.id, contact, start, new Date(start.getTime() + 3_600_000)])).rows[0].id;
+      await t.db.query(
+        `INSERT INTO messages (conversation_id, channel, author_type, body, created_at)
+         SELECT $1, 'webchat', CASE WHEN g % 2 = 0 THEN 'customer' ELSE 'bot' END, 'mensagem nº ' || g, $2::timestamptz + g * interval '1 second'
+           FROM generate_series(1, $3::int) g`,
+        [conv, start, n]);
+    }
+    const h = (await admin.get(`/api/contacts/${contact}/history`)).body;
+    expect(h.conversations.map((c: any) => c.messages.length)).toEqual(per);
+    for (const [i, c] of h.conversations.entries()) expect(c.messages.map((m: any) => m.text)).toEqual(Array.from({ length: per[i] }, (_, g) => `mensagem nº ${g + 1}`));
+    const res = await fetch(`${t.url}/api/contacts/${contact}/history?format=pdf`, { headers: { cookie: admin.cookie } });
+    const pdf = Buffer.from(await res.arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    if (spawnSync('pdftotext', ['-v']).error === undefined) {
+      const dir = mkdtempSync(join(tmpdir(), 'lgpd-long-'));
+      writeFileSync(join(dir, 'h.pdf'), pdf);
+      const text = execFileSync('pdftotext', [join(dir, 'h.pdf'), '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      expect(text).toContain('mensagem nº 1300');
+      expect(text).toContain('mensagem nº 700');
+      expect(text).toContain('Nenhuma mensagem.');
+      expect(text).toContain('Página 2');
+    }
+  });
+});
+
 /** Every text-like column of every table, and the rows where one holds `needle`. */
 async function whereItLives(needle: string): Promise<string[]> {
   const { rows: cols } = await t.db.query<{ table_name: string; column_name: string; data_type: string }>(
@@ -275,6 +310,9 @@ describe('anonymisation', () => {
     expect(detail.anonymizedAt).not.toBeNull();
     expect((await admin.post(`/api/contacts/${w.contactId}/anonymize`, { reason: 'de novo', confirm: w.contactId })).status).toBe(409);
     expect((await admin.patch(`/api/contacts/${w.contactId}`, { name: 'Joana' })).status).toBe(409);
+    // somebody else's record is untouched
+    expect((await admin.get(`/api/contacts/${w.otherContactId}`)).body).toMatchObject({ name: 'Outro Cliente da Silva', email: 'outro@example.org' });
+    expect((await t.db.query<{ body: string }>(`SELECT body FROM messages WHERE conversation_id = $1 AND author_type = 'customer'`, [w.other])).rows.map((m) => m.body)).toEqual(['Oi']);
     // the history still lists the protocols, without the words
     const h = (await admin.get(`/api/contacts/${w.contactId}/history`)).body;
     expect(h.conversations.map((c: any) => c.protocol)).toEqual(kept.map((c) => c.protocol));

@@ -4,7 +4,7 @@ import type { Actor } from '../actor.js';
 import { writeAudit } from '../audit.js';
 import { conflict } from '../errors.js';
 import { anonymizedAlready, contactInScope } from './registry.js';
-import { ERASED, likePatterns, needlesOf, scrubJsonColumns, scrubText } from './scrub.js';
+import { ERASED, likePatterns, needlesOf, scrubJsonColumns, scrubText, wordPatterns } from './scrub.js';
 
 // Erasure (LGPD arts. 16 and 18, VI): the person's values leave every table that holds them, in one
 // transaction, irreversibly. What the figures are made of stays: protocols, timestamps, states,
@@ -36,6 +36,8 @@ export async function anonymizeContact(db: Database, actor: Actor, contactId: st
     const ids = await tx.query<{ external_id: string; display_name: string | null }>('SELECT external_id, display_name FROM contact_identities WHERE contact_id = $1', [contactId]);
     const needles = needlesOf([contact.name, contact.email, contact.phone, contact.cpf, ...ids.rows.flatMap((i) => [i.external_id, i.display_name])]);
     const likes = likePatterns(needles);
+    // other people's rows lose a value only where it stands as a whole word
+    const words = wordPatterns(needles);
     const convs = (await tx.query<{ id: string }>('SELECT id FROM conversations WHERE contact_id = $1', [contactId])).rows.map((r) => r.id);
 
     // the files, then what the messages say about them and everything else they carry
@@ -81,15 +83,15 @@ export async function anonymizeContact(db: Database, actor: Actor, contactId: st
       (r) => convs.includes(r.conversation_id as string));
     const anyMention = [...likes, ...convIdLikes, `%${contactId}%`];
     await scrubJsonColumns(tx, 'outbox', 'id', ['payload'], `payload::text ILIKE ANY($2::text[])`, [anyMention], needles, () => true);
-    await tx.query(`UPDATE outbox SET target = $2 WHERE target ILIKE ANY($1::text[])`, [likes, ERASED]);
-    await tx.query(`UPDATE outbox SET last_error = $2 WHERE last_error ILIKE ANY($1::text[])`, [likes, ERASED]);
+    await tx.query(`UPDATE outbox SET target = $2 WHERE target ~* ANY($1::text[])`, [words, ERASED]);
+    await tx.query(`UPDATE outbox SET last_error = $2 WHERE last_error ~* ANY($1::text[])`, [words, ERASED]);
     await scrubJsonColumns(tx, 'timers', 'id', ['payload'], `payload::text ILIKE ANY($2::text[])`, [likes], needles, () => false);
     await scrubJsonColumns(tx, 'alerts', 'id', ['payload'], `payload::text ILIKE ANY($2::text[])`, [likes], needles, () => false);
-    await tx.query(`UPDATE alerts SET message = $2 WHERE message ILIKE ANY($1::text[])`, [likes, ERASED]);
+    await tx.query(`UPDATE alerts SET message = $2 WHERE message ~* ANY($1::text[])`, [words, ERASED]);
     await scrubJsonColumns(tx, 'audit_log', 'id', ['before', 'after'],
       `(entity = 'contact' AND entity_id = $3) OR before::text ILIKE ANY($2::text[]) OR after::text ILIKE ANY($2::text[])`, [likes, contactId], needles,
       (r) => r.entity === 'contact' && r.entity_id === contactId);
-    await tx.query(`UPDATE audit_log SET entity_id = $2 WHERE entity_id ILIKE ANY($1::text[])`, [likes, ERASED]);
+    await tx.query(`UPDATE audit_log SET entity_id = $2 WHERE entity_id ~* ANY($1::text[])`, [words, ERASED]);
 
     const result = { conversations: convs.length, messages: messages.rowCount, attachments: files.rowCount };
     await writeAudit(tx, actor, { action: 'anonymize', entity: 'contact', entityId: contactId, after: { reason: scrubText(reason, needles), ...result } });

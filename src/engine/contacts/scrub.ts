@@ -33,10 +33,27 @@ export function needlesOf(values: readonly (string | null | undefined)[]): strin
 
 export const likePatterns = (needles: readonly string[]) => needles.map((n) => `%${n.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
 
-const mentions = (s: string, needles: readonly string[]) => {
-  const low = s.toLowerCase();
-  return needles.some((n) => low.includes(n));
-};
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const matchers = new Map<string, RegExp>();
+
+/**
+ * Whether `s` names the person: one of their values as a whole word (not "Ana" inside "Mariana"), so
+ * that other people's records that merely contain the letters keep their words.
+ */
+function mentions(s: string, needles: readonly string[]): boolean {
+  if (!needles.length) return false;
+  const key = needles.join('\u0000');
+  let re = matchers.get(key);
+  if (!re) {
+    re = new RegExp(`(^|[^\\p{L}\\p{N}])(${needles.map(escapeRegex).join('|')})($|[^\\p{L}\\p{N}])`, 'iu');
+    if (matchers.size > 100) matchers.clear();
+    matchers.set(key, re);
+  }
+  return re.test(s);
+}
+
+/** The same whole-word test for PostgreSQL (`column ~* ANY($n)`). */
+export const wordPatterns = (needles: readonly string[]) => needles.map((n) => `(^|[^[:alnum:]])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^[:alnum:]])`);
 
 /** A string with the person's values taken out (the whole string goes: a value may be spelled inside words). */
 export const scrubText = (s: string, needles: readonly string[]) => (mentions(s, needles) ? ERASED : s);
