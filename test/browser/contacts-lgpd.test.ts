@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { describeBrowser, launchBrowser, newPage, screenshot, signIn, startWebServer, type WebServer } from '../support/browser.js';
+import { checkScreen } from '../support/screen-check.js';
 import { Client, createService } from '../support/test-app.js';
 
 // Titulares (LGPD) in Chromium, as the admin: search a person, open their page, export the history
@@ -49,6 +50,7 @@ describeBrowser('Titulares (LGPD)', () => {
     await page.getByTestId('contact-row').first().waitFor();
     expect(await page.getByTestId('contact-row').count()).toBe(1);
     await screenshot(page, 'lgpd-titulares-search');
+    expect(await checkScreen(page, 'lgpd-titulares')).toEqual([]);
     await page.getByTestId('contact-row').click();
     await page.getByRole('heading', { name: 'Beatriz Lima Gonçalves' }).waitFor();
     expect(await page.getByTestId('contact-email').textContent()).toBe('bia.lima@example.com.br');
@@ -56,6 +58,8 @@ describeBrowser('Titulares (LGPD)', () => {
     const link = page.getByRole('link', { name: `Abrir o atendimento ${PROTOCOL} no Histórico` });
     expect(await link.getAttribute('href')).toBe(`/analise/historico?protocol=${PROTOCOL}`);
     await screenshot(page, 'lgpd-titular');
+    expect(await checkScreen(page, 'lgpd-titular')).toEqual([]);
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('exports the history as JSON', async () => {

@@ -62,7 +62,7 @@ export function ContactPage() {
         description={t('contacts.conversationsCount', { count: c.conversations })}
         badge={anonymized ? <Badge color="gray" data-testid="anonymized-badge">{t('contacts.anonymized')}</Badge> : undefined}
         actions={
-          <Group>
+          <Group wrap="wrap">
             <Button component={Link} to="/lgpd/titulares" variant="subtle" leftSection={<IconArrowLeft size={16} />}>{t('contacts.back')}</Button>
             <Text fw={500}>{t('contacts.export')}:</Text>
             <Button variant="light" leftSection={<IconFileTypePdf size={16} />} loading={exporting === 'pdf'} onClick={() => void download('pdf')} data-testid="export-pdf">{t('contacts.exportPdf')}</Button>
@@ -93,6 +93,7 @@ export function ContactPage() {
       </SimpleGrid>
       <Paper withBorder p="md">
         <Title order={3} size="h4" mb="sm">{t('contacts.identities')}</Title>
+        <Table.ScrollContainer minWidth={560}>
         <Table data-testid="contact-identities">
           <Table.Thead><Table.Tr><Table.Th>{t('contacts.channel')}</Table.Th><Table.Th>{t('contacts.handle')}</Table.Th><Table.Th>{t('contacts.displayName')}</Table.Th><Table.Th>{t('contacts.since')}</Table.Th></Table.Tr></Table.Thead>
           <Table.Tbody>
@@ -103,10 +104,12 @@ export function ContactPage() {
             ))}
           </Table.Tbody>
         </Table>
+        </Table.ScrollContainer>
       </Paper>
       <Paper withBorder p="md">
         <Title order={3} size="h4">{t('contacts.conversations')}</Title>
         <Text size="xs" c="dimmed" mb="sm">{t('contacts.recentNote')}</Text>
+        <Table.ScrollContainer minWidth={900}>
         <Table striped data-testid="contact-conversations">
           <Table.Thead>
             <Table.Tr>
@@ -129,6 +132,7 @@ export function ContactPage() {
             ))}
           </Table.Tbody>
         </Table>
+        </Table.ScrollContainer>
       </Paper>
       <AnonymizeModal contact={c} opened={anonymizing} onClose={() => setAnonymizing(false)} onDone={() => void refresh()} />
     </Stack>

@@ -40,6 +40,7 @@ export function TitularesPage() {
           {found.error && <Alert color="red">{found.error.message}</Alert>}
           {found.data && !found.data.items.length && <Text c="dimmed">{t('contacts.noResults')}</Text>}
           {found.data && found.data.items.length > 0 && (
+            <Table.ScrollContainer minWidth={760}>
             <Table highlightOnHover striped data-testid="contact-results">
               <Table.Thead>
                 <Table.Tr>
@@ -61,6 +62,7 @@ export function TitularesPage() {
                 ))}
               </Table.Tbody>
             </Table>
+            </Table.ScrollContainer>
           )}
           {found.data?.more && <Text size="sm" c="dimmed">{t('contacts.more')}</Text>}
         </Stack>
