@@ -1,6 +1,7 @@
 import type { AnonymizeResult } from '../../contracts/contacts.js';
 import type { Database, Queryable } from '../../db/database.js';
 import type { Actor } from '../actor.js';
+import { deleteContactFiles } from '../attachments.js';
 import { writeAudit } from '../audit.js';
 import { conflict } from '../errors.js';
 import { anonymizedAlready, contactInScope } from './registry.js';
@@ -41,10 +42,7 @@ export async function anonymizeContact(db: Database, actor: Actor, contactId: st
     const convs = (await tx.query<{ id: string }>('SELECT id FROM conversations WHERE contact_id = $1', [contactId])).rows.map((r) => r.id);
 
     // the files, then what the messages say about them and everything else they carry
-    const files = await tx.query(
-      `DELETE FROM attachments WHERE conversation_id = ANY($1::uuid[]) OR visitor_id IN (SELECT id FROM webchat_visitors WHERE contact_id = $2) RETURNING id`,
-      [convs, contactId],
-    );
+    const files = await deleteContactFiles(tx, convs, contactId);
     const messages = await tx.query(
       `UPDATE messages SET body = CASE WHEN body = '' THEN '' ELSE $2 END, attachments = NULL, payload = NULL,
               failed_reason = CASE WHEN failed_reason IS NULL THEN NULL ELSE $2 END,
@@ -93,7 +91,7 @@ export async function anonymizeContact(db: Database, actor: Actor, contactId: st
       (r) => r.entity === 'contact' && r.entity_id === contactId);
     await tx.query(`UPDATE audit_log SET entity_id = $2 WHERE entity_id ~* ANY($1::text[])`, [words, ERASED]);
 
-    const result = { conversations: convs.length, messages: messages.rowCount, attachments: files.rowCount };
+    const result = { conversations: convs.length, messages: messages.rowCount, attachments: files };
     await writeAudit(tx, actor, { action: 'anonymize', entity: 'contact', entityId: contactId, after: { reason: scrubText(reason, needles), ...result } });
     return { id: contactId, anonymizedAt: now.toISOString(), ...result };
   });
