@@ -208,7 +208,7 @@ describe('the history (SAC decree art. 13)', () => {
     const file = join(dir, 'historico.pdf');
     writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-    for (const s of ['Lojas Exemplo Comércio Ltda.', 'Histórico de atendimentos', PERSON.name, await protocolOf(w.c1), await protocolOf(w.c2), TEXT, REPLY, FILE_NAME, 'Concluído', 'Página 1', '10/03/2026 09:00:00']) {
+    for (const s of ['Lojas Exemplo Comércio Ltda.', 'Histórico de atendimentos', PERSON.name, await protocolOf(w.c1), await protocolOf(w.c2), TEXT, REPLY, FILE_NAME, 'Concluído', 'Página 1', '10/03/2026 09:00:00', 'CPF: 529.982.247-25']) {
       expect(text).toContain(s);
     }
     execFileSync('pdftoppm', ['-png', '-r', '40', '-f', '1', '-l', '1', file, join(dir, 'p')]);

@@ -69,7 +69,7 @@ export function historyPdf(h: OpenedHistory, lang: Lang): Readable {
       line(w('name'), head.contact.name);
       line(w('email'), head.contact.email);
       line(w('phone'), head.contact.phone);
-      line(w('cpf'), head.contact.cpf);
+      line(w('cpf'), head.contact.cpf && /^\d{11}$/.test(head.contact.cpf) ? head.contact.cpf.replace(/^(\d{3})(\d{3})(\d{3})(\d{2})$/, '$1.$2.$3-$4') : head.contact.cpf);
       line(w('period'), head.period.from ? `${when(head.period.from, lang)} ${w('to')} ${when(head.period.to, lang)}` : '—');
       line(w('count'), String(head.conversationCount));
       line(w('generated'), when(head.generatedAt, lang));
