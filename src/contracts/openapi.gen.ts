@@ -458,7 +458,7 @@ export interface Operations {
   /** DELETE /api/settings/{key}: Restore the default of one parameter */
   deleteSettingsByKey: {
     params: {
-      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention";
+      key: "timezone" | "companyName" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention";
     };
     query: never;
     body: never;
@@ -945,6 +945,93 @@ export interface Operations {
     query: never;
     body: never;
     response: Schemas["Classification"];
+  };
+  /** GET /api/contacts: Titulares: contacts by name, e-mail, phone, CPF, channel handle or protocol */
+  getContacts: {
+    params: never;
+    query: {
+      q: string;
+      limit?: number;
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        name: string | null;
+        email: string | null;
+        phone: string | null;
+        cpf: string | null;
+        /** in the caller’s scope */
+        conversations: number;
+        /** ISO 8601 date-time */
+        lastContactAt: string | null;
+        /** ISO 8601 date-time */
+        anonymizedAt: string | null;
+      }>;
+      /** more contacts match: narrow the search */
+      more: boolean;
+    };
+  };
+  /** GET /api/contacts/{id}: What Mirante holds on a person (LGPD art. 18): data, identities per channel, conversations */
+  getContactsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string | null;
+      email: string | null;
+      phone: string | null;
+      cpf: string | null;
+      /** in the caller’s scope */
+      conversations: number;
+      /** ISO 8601 date-time */
+      lastContactAt: string | null;
+      /** ISO 8601 date-time */
+      anonymizedAt: string | null;
+      /** what the bot or the pre-chat form collected */
+      data: {
+        [key: string]: unknown;
+      };
+      identities: Array<{
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        externalId: string;
+        displayName: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+      }>;
+      /** ISO 8601 date-time */
+      firstContactAt: string | null;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** the latest 200 in the caller’s scope; the history export has them all */
+      recentConversations: Array<{
+        id: string;
+        protocol: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        serviceName: string;
+        state: string;
+        subject: string | null;
+        agentName: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        finishedAt: string | null;
+      }>;
+    };
+  };
+  /** GET /api/contacts/{id}/history: The consumer’s history (SAC decree art. 13): every conversation, its states and messages, as JSON or PDF; audited */
+  getContactsByIdHistory: {
+    params: {
+      id: string;
+    };
+    query: {
+      format?: "json" | "pdf";
+    };
+    body: never;
+    response: unknown;
   };
   /** GET /api/conversations: Conversations I may see (default: open ones; with `protocol` and no `state`, in any state) */
   getConversations: {
@@ -1798,6 +1885,7 @@ export interface Operations {
     body: never;
     response: {
       timezone: string;
+      companyName: string;
       timeInState: {
         lowMinutes: number;
         highMinutes: number;
@@ -1843,7 +1931,7 @@ export interface Operations {
   /** GET /api/settings/{key}: One parameter */
   getSettingsByKey: {
     params: {
-      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention";
+      key: "timezone" | "companyName" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention";
     };
     query: never;
     body: never;
@@ -2061,6 +2149,64 @@ export interface Operations {
     };
     response: Schemas["Classification"];
   };
+  /** PATCH /api/contacts/{id}: Correction (LGPD art. 18, III): name, e-mail, phone, CPF, each validated; audited before/after */
+  patchContactsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      /** null or "" clears it */
+      name?: string | null;
+      email?: string | null;
+      /** a Brazilian number with area code; stored as E.164 */
+      phone?: string | null;
+      /** checked by its check digits; stored as 11 digits */
+      cpf?: string | null;
+    };
+    response: {
+      id: string;
+      name: string | null;
+      email: string | null;
+      phone: string | null;
+      cpf: string | null;
+      /** in the caller’s scope */
+      conversations: number;
+      /** ISO 8601 date-time */
+      lastContactAt: string | null;
+      /** ISO 8601 date-time */
+      anonymizedAt: string | null;
+      /** what the bot or the pre-chat form collected */
+      data: {
+        [key: string]: unknown;
+      };
+      identities: Array<{
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        externalId: string;
+        displayName: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+      }>;
+      /** ISO 8601 date-time */
+      firstContactAt: string | null;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** the latest 200 in the caller’s scope; the history export has them all */
+      recentConversations: Array<{
+        id: string;
+        protocol: string;
+        channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+        serviceName: string;
+        state: string;
+        subject: string | null;
+        agentName: string | null;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        finishedAt: string | null;
+      }>;
+    };
+  };
   /** PATCH /api/pause-reasons/{id}: Update one of pause-reasons */
   patchPauseReasonsById: {
     params: {
@@ -2242,6 +2388,7 @@ export interface Operations {
     query: never;
     body: {
       timezone?: string;
+      companyName?: string;
       timeInState?: {
         lowMinutes: number;
         highMinutes: number;
@@ -2285,6 +2432,7 @@ export interface Operations {
     };
     response: {
       timezone: string;
+      companyName: string;
       timeInState: {
         lowMinutes: number;
         highMinutes: number;
@@ -2538,6 +2686,27 @@ export interface Operations {
       active?: boolean;
     };
     response: Schemas["Classification"];
+  };
+  /** POST /api/contacts/{id}/anonymize: Erasure: the person’s values leave every table, irreversibly; protocols, times, states and figures stay. 409 when done already or conversations are open */
+  postContactsByIdAnonymize: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      /** why (the request, its date): kept in the audit log */
+      reason: string;
+      /** the contact’s id or its current name, typed again */
+      confirm: string;
+    };
+    response: {
+      id: string;
+      /** ISO 8601 date-time */
+      anonymizedAt: string;
+      conversations: number;
+      messages: number;
+      attachments: number;
+    };
   };
   /** POST /api/conversations/assign: Alocar responsável for a selection of queued conversations; all or nothing (404 names unknown ids, 409 ids not queued) */
   postConversationsAssign: {
@@ -3018,7 +3187,7 @@ export interface Operations {
   /** PUT /api/settings/{key}: Set one parameter */
   putSettingsByKey: {
     params: {
-      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention";
+      key: "timezone" | "companyName" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention";
     };
     query: never;
     body: {
@@ -3057,6 +3226,9 @@ export const OPERATIONS = {
   getChartsMetricsDetailed: { method: 'GET', path: '/api/charts/metrics/detailed' },
   getClassifications: { method: 'GET', path: '/api/classifications' },
   getClassificationsById: { method: 'GET', path: '/api/classifications/{id}' },
+  getContacts: { method: 'GET', path: '/api/contacts' },
+  getContactsById: { method: 'GET', path: '/api/contacts/{id}' },
+  getContactsByIdHistory: { method: 'GET', path: '/api/contacts/{id}/history' },
   getConversations: { method: 'GET', path: '/api/conversations' },
   getConversationsById: { method: 'GET', path: '/api/conversations/{id}' },
   getConversationsByIdTransferTargets: { method: 'GET', path: '/api/conversations/{id}/transfer-targets' },
@@ -3098,6 +3270,7 @@ export const OPERATIONS = {
   patchAuthMe: { method: 'PATCH', path: '/api/auth/me' },
   patchChannelAccountsById: { method: 'PATCH', path: '/api/channel-accounts/{id}' },
   patchClassificationsById: { method: 'PATCH', path: '/api/classifications/{id}' },
+  patchContactsById: { method: 'PATCH', path: '/api/contacts/{id}' },
   patchPauseReasonsById: { method: 'PATCH', path: '/api/pause-reasons/{id}' },
   patchReportSchedulesById: { method: 'PATCH', path: '/api/report-schedules/{id}' },
   patchServicesById: { method: 'PATCH', path: '/api/services/{id}' },
@@ -3120,6 +3293,7 @@ export const OPERATIONS = {
   postChannelAccountsByIdTest: { method: 'POST', path: '/api/channel-accounts/{id}/test' },
   postChannelsApiByServiceIdMessages: { method: 'POST', path: '/api/channels/api/{serviceId}/messages' },
   postClassifications: { method: 'POST', path: '/api/classifications' },
+  postContactsByIdAnonymize: { method: 'POST', path: '/api/contacts/{id}/anonymize' },
   postConversationsAssign: { method: 'POST', path: '/api/conversations/assign' },
   postConversationsByIdAssign: { method: 'POST', path: '/api/conversations/{id}/assign' },
   postConversationsByIdAttachments: { method: 'POST', path: '/api/conversations/{id}/attachments' },

@@ -18,6 +18,8 @@ const serviceRecordYears = z.number().int().min(2, 'at least 2 years after the d
  */
 export const SETTING_SCHEMAS = {
   timezone: z.string().refine(isTimeZone, 'not an IANA time zone, e.g. America/Sao_Paulo'),
+  // the company's name on what is handed to a consumer (the history PDF, SAC decree art. 13)
+  companyName: z.string().trim().min(1).max(200),
   timeInState: z
     .strictObject({ lowMinutes: z.number().int().min(1).max(600), highMinutes: z.number().int().min(1).max(1440) })
     .refine((v) => v.lowMinutes < v.highMinutes, 'lowMinutes must be below highMinutes'),
@@ -69,6 +71,7 @@ export type Settings = { [K in SettingKey]: z.infer<(typeof SETTING_SCHEMAS)[K]>
 
 export const DEFAULT_SETTINGS: Settings = {
   timezone: 'America/Sao_Paulo',
+  companyName: 'Mirante',
   timeInState: { lowMinutes: 5, highMinutes: 30 },
   noInteractionMinutes: 5,
   shortAbandonSeconds: 10,

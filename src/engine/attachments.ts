@@ -202,3 +202,15 @@ export async function outboundAttachment(db: Queryable, id: string): Promise<Sto
   if (!r) throw notFound(NOUNS.attachment, id);
   return { id: r.id, name: r.name, type: r.content_type, size: r.size, data: r.data };
 }
+
+/**
+ * Erasure (engine/contacts/anonymize.ts): deletes the files of these conversations and every upload
+ * of the contact's WebChat visitors, sent or not. Returns how many files went.
+ */
+export async function deleteContactFiles(tx: Queryable, conversationIds: readonly string[], contactId: string): Promise<number> {
+  const { rowCount } = await tx.query(
+    `DELETE FROM attachments WHERE conversation_id = ANY($1::uuid[]) OR visitor_id IN (SELECT id FROM webchat_visitors WHERE contact_id = $2)`,
+    [conversationIds, contactId],
+  );
+  return rowCount;
+}

@@ -41,3 +41,11 @@ export async function writeAudit(tx: Queryable, actor: Actor, rec: AuditRecord):
     ],
   );
 }
+
+/**
+ * Lets this transaction rewrite or delete audit rows, which the audit log's append-only trigger
+ * (migration 0026) otherwise refuses: only the retention job and an erasure (LGPD) call it.
+ */
+export async function allowAuditRewrite(tx: Queryable): Promise<void> {
+  await tx.query(`SELECT set_config('mirante.retention', 'on', true)`);
+}

@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = [
   'retention_run',
   'delete',
   'send_report',
+  'export_history',
+  'anonymize',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -55,5 +57,6 @@ export const AUDIT_ENTITIES = [
   'data_access',
   'report_schedule',
   'charts',
+  'contact',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

@@ -3,7 +3,7 @@ import { Navigate, type RouteObject } from 'react-router-dom';
 import type { TFunction } from 'i18next';
 import {
   IconAdjustments, IconCategory, IconCoffee, IconFileSearch, IconHeadset, IconHistory, IconHourglass, IconListDetails, IconMessages, IconSend,
-  IconMailCheck, IconPlugConnected, IconShieldLock, IconSitemap, IconTags, IconTemplate, IconUserCircle, IconUsers, IconUsersGroup,
+  IconMailCheck, IconPlugConnected, IconShieldLock, IconUserShield, IconSitemap, IconTags, IconTemplate, IconUserCircle, IconUsers, IconUsersGroup,
 } from '@tabler/icons-react';
 import type { Role } from '../contracts/common';
 import type { Me } from '../contracts/auth';
@@ -39,6 +39,8 @@ import { EmailTriageBadge } from './email-triage/EmailTriageBadge';
 import { EmailTriagePage } from './email-triage/EmailTriagePage';
 import { DataAccessPage } from './compliance/DataAccessPage';
 import { ReportsPage } from './reports/ReportsPage';
+import { ContactPage } from './contacts/ContactPage';
+import { TitularesPage } from './contacts/TitularesPage';
 
 const ADMIN: Role[] = ['admin'];
 const STAFF: Role[] = ['admin', 'supervisor'];
@@ -94,8 +96,15 @@ export function navSections(t: TFunction, me?: Pick<Me, 'agentEnabled' | 'privac
         { to: '/admin/audit', label: t('nav.audit'), roles: ADMIN, icon: icon(IconHistory) },
       ],
     },
-    // LGPD: the compliance officer's screen, for admins and users marked Encarregado de dados (DPO)
-    ...(me?.privacyOfficer ? [{ label: t('nav.lgpd'), items: [{ to: '/lgpd/acessos', label: t('nav.dataAccess'), roles: ALL, icon: icon(IconShieldLock) }] }] : []),
+    {
+      // LGPD: the consumer's rights (Titulares: admins, and supervisors for their services' customers);
+      // who accessed a person's data (Acessos a dados: admins and users marked Encarregado de dados (DPO))
+      label: t('nav.lgpd'),
+      items: [
+        { to: '/lgpd/titulares', label: t('nav.titulares'), roles: STAFF, icon: icon(IconUserShield) },
+        ...(me?.privacyOfficer ? [{ to: '/lgpd/acessos', label: t('nav.dataAccess'), roles: ALL, icon: icon(IconShieldLock) }] : []),
+      ],
+    },
     {
       label: t('nav.account'),
       items: [{ to: '/profile', label: t('nav.profile'), roles: ALL, icon: icon(IconUserCircle) }],
@@ -144,6 +153,8 @@ export const routes: RouteObject[] = [
   guarded('admin/settings', ADMIN, <SettingsPage />),
   guarded('admin/audit', ADMIN, <AuditPage />),
   { path: 'lgpd/acessos', element: <AllowPrivacyOfficer><DataAccessPage /></AllowPrivacyOfficer> },
+  guarded('lgpd/titulares', STAFF, <TitularesPage />),
+  guarded('lgpd/titulares/:id', STAFF, <ContactPage />),
   { path: 'profile', element: <ProfilePage /> },
   { path: 'desk', element: <DeskPage /> },
 ];

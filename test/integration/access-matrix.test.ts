@@ -156,12 +156,20 @@ const TABLE: Record<string, string> = {
   'GET /api/lgpd/contacts':                            '-          | 401 403 403 403 ok',
   'GET /api/lgpd/contacts/{id}/accesses':              'contact    | 401 403 403 403 ok',
   'GET /api/retention/preview':                        '-          | 401 403 403 403 ok',
+  // Titulares (LGPD): a contact is in a supervisor's scope through a conversation of their services
+  'GET /api/contacts':                                '-          | 401 403 ok ok ok',
+  'GET /api/contacts/{id}':                           'contact    | 401 403 404 ok ok | 401 403 ok 404 ok',
+  'PATCH /api/contacts/{id}':                         'contact    | 401 403 404 ok ok | 401 403 ok 404 ok',
+  'GET /api/contacts/{id}/history':                   'contact    | 401 403 404 ok ok | 401 403 ok 404 ok',
+  'POST /api/contacts/{id}/anonymize':                'contact    | 401 403 403 403 ok | 401 403 403 403 ok',
 };
 
 /** Bodies that get a call past its input check to the scope check (most routes take `{}`). */
 const BODIES: Record<string, () => unknown> = {
   'POST /api/conversations/{id}/messages': () => ({ text: 'matriz de acesso' }),
   'POST /api/conversations/{id}/finish': () => ({ outcome: 'completed' }),
+  // a confirmation that does not match: past the scope check, and nothing is erased
+  'POST /api/contacts/{id}/anonymize': () => ({ reason: 'matriz de acesso', confirm: 'não confere' }),
   'POST /api/conversations/{id}/transfer': () => ({ toServiceId: randomUUID() }),
   'POST /api/conversations/{id}/assign': () => ({ agentId: randomUUID() }),
   'POST /api/conversations/{id}/whispers': () => ({ text: 'matriz de acesso' }),
@@ -331,6 +339,7 @@ async function idFor(kind: string, side: 'in' | 'out', caller: Caller): Promise<
     case 'webhook': return { channel: 'whatsapp', accountId: randomUUID() };
     case 'live': return w.live;
     case 'done': return w.done;
+    case 'contact': return (await t.db.query<{ contact_id: string }>('SELECT contact_id FROM conversations WHERE id = $1', [w.done])).rows[0].contact_id;
     case 'attachment': return w.attachment;
     case 'alert': return String(w.alert);
     case 'user': return w.agent.id;

@@ -1,6 +1,7 @@
 import { instantOf, localTime } from '../../core/business-hours.js';
 import type { Settings } from '../../contracts/settings.js';
 import type { Queryable } from '../../db/database.js';
+import { allowAuditRewrite } from '../audit.js';
 
 // The retention rules (Retenção de dados, LGPD): what each one touches, as one SQL condition shared by
 // the dry run (count) and the run (apply), so the dry run's figure is what the run then touches.
@@ -137,7 +138,7 @@ export async function countRule(db: Queryable, rule: RetentionRule, cutoff: Date
  * The transaction says it is the retention job's, which the audit log's append-only trigger allows.
  */
 export async function applyBatch(tx: Queryable, target: Target, cutoff: Date, limit: number, now: Date): Promise<number> {
-  await tx.query(`SELECT set_config('mirante.retention', 'on', true)`);
+  await allowAuditRewrite(tx);
   const params = target.apply.includes('$3') ? [cutoff, limit, now] : [cutoff, limit];
   const { rowCount } = await tx.query(target.apply, params);
   return rowCount;

@@ -10,6 +10,7 @@ import { ADMIN, ALL_ROLES } from '../auth/plugin.js';
 import type { Runtime } from '../../engine/runtime.js';
 import type { Config } from '../config.js';
 import { agentAttachmentRoutes } from './agent-attachments.js';
+import { contactRoutes } from './contacts.js';
 import { conversationRoutes } from './conversations.js';
 import { mediaRoutes } from './media.js';
 import { emailTriageRoutes } from './email-triage.js';
@@ -60,6 +61,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   reportScheduleRoutes(app, deps);
   chartRoutes(app, deps);
   whatsappRoutes(app, deps);
+  contactRoutes(app, deps);
 
   // Administration. Writes are the admin's; supervisors and agents read what their scope shows.
   // agents may read too: their scope shows them only themselves

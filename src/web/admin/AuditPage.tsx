@@ -16,7 +16,7 @@ import { DateField } from '../ui/DateField';
 
 // the Parâmetros card of each settings key, to name a setting entry
 const SETTING_TITLES: Record<string, string> = {
-  timezone: 'settings.timezone.title', timeInState: 'settings.timeInState.title', noInteractionMinutes: 'settings.noInteraction.title',
+  timezone: 'settings.timezone.title', companyName: 'settings.companyName.title', timeInState: 'settings.timeInState.title', noInteractionMinutes: 'settings.noInteraction.title',
   shortAbandonSeconds: 'settings.shortAbandon.title', serviceLevel: 'settings.serviceLevel.title', timeouts: 'settings.timeouts.title', alerts: 'settings.alerts.title',
   allowPrivateWebhookTargets: 'settings.webhooks.title',
 };

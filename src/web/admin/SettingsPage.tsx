@@ -16,10 +16,10 @@ import { RetentionDryRun } from '../compliance/RetentionDryRun';
 // hours); it goes back to the API's units on save. Scalar keys are held under SCALAR.
 const SCALAR = 'value';
 const KEYS: Record<SettingKey, true> = {
-  timezone: true, timeInState: true, noInteractionMinutes: true, shortAbandonSeconds: true, serviceLevel: true, timeouts: true, alerts: true, allowPrivateWebhookTargets: true, retention: true,
+  timezone: true, companyName: true, timeInState: true, noInteractionMinutes: true, shortAbandonSeconds: true, serviceLevel: true, timeouts: true, alerts: true, allowPrivateWebhookTargets: true, retention: true,
 };
 // two columns of cards on a wide screen, left then right on a phone
-const COLUMNS: SettingKey[][] = [['timezone', 'serviceLevel', 'shortAbandonSeconds', 'noInteractionMinutes', 'allowPrivateWebhookTargets'], ['timeInState', 'timeouts', 'alerts', 'retention']];
+const COLUMNS: SettingKey[][] = [['timezone', 'companyName', 'serviceLevel', 'shortAbandonSeconds', 'noInteractionMinutes', 'allowPrivateWebhookTargets'], ['timeInState', 'timeouts', 'alerts', 'retention']];
 const ZONES = ['America/Sao_Paulo', 'America/Manaus', 'America/Belem', 'America/Fortaleza', 'America/Recife', 'America/Cuiaba', 'America/Porto_Velho', 'America/Rio_Branco', 'America/Noronha', 'UTC'];
 
 interface Group {
@@ -48,6 +48,10 @@ function buildGroups(t: TFunction, current: string | undefined): Group[] {
     {
       key: 'timezone', title: t('settings.timezone.title'), help: t('settings.timezone.help'), scalar: true,
       fields: [{ name: SCALAR, label: t('settings.timezone.label'), type: 'select', required: true, options: zones.map((z) => ({ value: z, label: zoneLabel(z) })) }],
+    },
+    {
+      key: 'companyName', title: t('settings.companyName.title'), help: t('settings.companyName.help'), scalar: true,
+      fields: [{ name: SCALAR, label: t('settings.companyName.label'), type: 'text', required: true }],
     },
     {
       key: 'timeInState', title: t('settings.timeInState.title'), help: t('settings.timeInState.help'),

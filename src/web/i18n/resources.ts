@@ -26,14 +26,16 @@ import { ptBR as reportsPt } from '../reports/i18n/pt-BR';
 import { en as reportsEn } from '../reports/i18n/en';
 import { ptBR as chartsPt } from '../charts/i18n/pt-BR';
 import { en as chartsEn } from '../charts/i18n/en';
+import { ptBR as contactsPt } from '../contacts/i18n/pt-BR';
+import { en as contactsEn } from '../contacts/i18n/en';
 
 /** `common` first: the default namespace, and where every other one falls back (buttons, navigation, channels…). */
-export const NAMESPACES = ['common', 'admin', 'desk', 'monitor', 'monitorar', 'lookback', 'analysis', 'indicators', 'emailTriage', 'compliance', 'reports', 'charts'] as const;
+export const NAMESPACES = ['common', 'admin', 'desk', 'monitor', 'monitorar', 'lookback', 'analysis', 'indicators', 'emailTriage', 'compliance', 'reports', 'charts', 'contacts'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 export const resources = {
-  'pt-BR': { common: commonPt, admin: adminPt, desk: deskPt, monitor: monitorPt, monitorar: monitorarPt, lookback: lookbackPt, analysis: analysisPt, indicators: indicatorsPt, emailTriage: emailTriagePt, compliance: compliancePt, reports: reportsPt, charts: chartsPt },
-  en: { common: commonEn, admin: adminEn, desk: deskEn, monitor: monitorEn, monitorar: monitorarEn, lookback: lookbackEn, analysis: analysisEn, indicators: indicatorsEn, emailTriage: emailTriageEn, compliance: complianceEn, reports: reportsEn, charts: chartsEn },
+  'pt-BR': { common: commonPt, admin: adminPt, desk: deskPt, monitor: monitorPt, monitorar: monitorarPt, lookback: lookbackPt, analysis: analysisPt, indicators: indicatorsPt, emailTriage: emailTriagePt, compliance: compliancePt, reports: reportsPt, charts: chartsPt, contacts: contactsPt },
+  en: { common: commonEn, admin: adminEn, desk: deskEn, monitor: monitorEn, monitorar: monitorarEn, lookback: lookbackEn, analysis: analysisEn, indicators: indicatorsEn, emailTriage: emailTriageEn, compliance: complianceEn, reports: reportsEn, charts: chartsEn, contacts: contactsEn },
 } satisfies Record<string, Record<Namespace, object>>;
 
 /** How i18next is set up (i18n/index.ts adds the language); a screen names its namespace: useTranslation('admin'). */

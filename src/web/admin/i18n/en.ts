@@ -260,6 +260,11 @@ export const en: typeof ptBR = {
       help: 'Every time in Mirante and the “today” of the figures follow the contact center’s time zone, not the browser’s.',
       label: 'Contact center time zone',
     },
+    companyName: {
+      title: 'Company name',
+      help: 'Printed on the service history handed to a consumer (SAC decree 11.034/2022, art. 13).',
+      label: 'Company name',
+    },
     timeInState: {
       title: 'Time in state',
       help: 'Colours of the time in state on the Agents tab: green up to the low limit, yellow between both, red above the high one.',
@@ -377,6 +382,7 @@ export const en: typeof ptBR = {
       retention: 'Data retention (LGPD)',
       data_access: 'Data access (LGPD)',
       report_schedule: 'Report schedule',
+      contact: 'Contact (LGPD)',
     },
     actions: {
       create: 'Created',
@@ -404,6 +410,8 @@ export const en: typeof ptBR = {
       retention_run: 'Data retention run',
       delete: 'Deletion',
       send_report: 'Report e-mailed',
+      export_history: 'Contact history export',
+      anonymize: 'Anonymisation',
     },
   },
   profile: {

@@ -259,6 +259,11 @@ export const ptBR = {
       help: 'Todos os horários do Mirante e o “hoje” dos indicadores seguem o fuso da central, não o do navegador.',
       label: 'Fuso horário da central',
     },
+    companyName: {
+      title: 'Nome da empresa',
+      help: 'Impresso no histórico de atendimentos entregue ao consumidor (Decreto 11.034/2022, art. 13).',
+      label: 'Nome da empresa',
+    },
     timeInState: {
       title: 'Tempo no estado',
       help: 'Cores do tempo no estado na aba Agentes: verde até o limite baixo, amarelo entre os dois, vermelho acima do alto.',
@@ -376,6 +381,7 @@ export const ptBR = {
       retention: 'Retenção de dados (LGPD)',
       data_access: 'Acessos a dados (LGPD)',
       report_schedule: 'Agendamento de relatório',
+      contact: 'Titular (LGPD)',
     },
     actions: {
       create: 'Criação',
@@ -403,6 +409,8 @@ export const ptBR = {
       retention_run: 'Retenção de dados executada',
       delete: 'Exclusão',
       send_report: 'Envio de relatório por e-mail',
+      export_history: 'Exportação de histórico do titular',
+      anonymize: 'Anonimização',
     },
   },
   profile: {

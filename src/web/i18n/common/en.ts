@@ -17,7 +17,7 @@ export const en: typeof ptBR = {
     home: 'Home', monitorar: 'Monitor', desk: 'Agent desk', admin: 'Administration', users: 'Users', agents: 'Agents',
     teams: 'Departments', services: 'Services', channelAccounts: 'Channels', pauseReasons: 'Pause reasons',
     classifications: 'Classifications', templateCategories: 'Template categories', templates: 'Communication templates',
-    settings: 'Parameters', audit: 'Audit log', lgpd: 'LGPD', dataAccess: 'Data access',
+    settings: 'Parameters', audit: 'Audit log', lgpd: 'LGPD', dataAccess: 'Data access', titulares: 'Data subjects',
     consultas: 'Lookup', analysis: 'Operation analysis', history: 'History',
     reports: 'Reports', analysisAgents: 'Agents', analysisQueue: 'Queue', analysisOutbound: 'Active messages', analysisCharts: 'Charts',
     account: 'My account', profile: 'My profile',

@@ -17,7 +17,7 @@ export const ptBR = {
     home: 'Início', monitorar: 'Monitorar', desk: 'Atendimento', admin: 'Administração', users: 'Usuários', agents: 'Agentes',
     teams: 'Departamentos', services: 'Serviços', channelAccounts: 'Canais', pauseReasons: 'Motivos de pausa',
     classifications: 'Classificações', templateCategories: 'Categorias de templates', templates: 'Templates de comunicação',
-    settings: 'Parâmetros', audit: 'Auditoria', lgpd: 'LGPD', dataAccess: 'Acessos a dados',
+    settings: 'Parâmetros', audit: 'Auditoria', lgpd: 'LGPD', dataAccess: 'Acessos a dados', titulares: 'Titulares',
     consultas: 'Consultas', analysis: 'Análise da Operação', history: 'Histórico',
     reports: 'Relatórios', analysisAgents: 'Atendentes', analysisQueue: 'Fila', analysisOutbound: 'Mensagens ativas', analysisCharts: 'Gráficos',
     account: 'Minha conta', profile: 'Meu perfil',
