@@ -223,8 +223,8 @@ export interface Schemas {
     /** number used to classify and order */
     code: number;
     title: string;
-    /** protocol_update = Atualização de protocolo */
-    type: "protocol_update";
+    /** protocol_update = Atualização de protocolo, notification = Notificação, billing = Cobrança, satisfaction_survey = Pesquisa de satisfação, marketing = Marketing */
+    type: "protocol_update" | "notification" | "billing" | "satisfaction_survey" | "marketing";
     active: boolean;
     /** ISO 8601 date-time */
     createdAt: string;
@@ -239,8 +239,37 @@ export interface Schemas {
     channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api" | null;
     language: string;
     body: string;
-    /** approved provider template name (WhatsApp) */
+    /** the provider template name (WhatsApp: lowercase letters, digits, underscore) */
     providerTemplate: string | null;
+    /** the WhatsApp account (Cloud API or Gupshup) the template is submitted through */
+    channelAccountId: string | null;
+    providerCategory: "MARKETING" | "UTILITY" | "AUTHENTICATION" | null;
+    header: string | null;
+    footer: string | null;
+    buttons: Array<{
+      type: "QUICK_REPLY";
+      text: string;
+    } | {
+      type: "URL";
+      text: string;
+      url: string;
+    } | {
+      type: "PHONE_NUMBER";
+      text: string;
+      phoneNumber: string;
+    }>;
+    /** an example value per {{n}} parameter, in order */
+    examples: Array<string>;
+    /** the provider's id of the submitted template */
+    providerId: string | null;
+    /** null: not a provider template (plain text on any channel, or named by hand) */
+    status: "DRAFT" | "PENDING" | "APPROVED" | "REJECTED" | "PAUSED" | "DISABLED" | null;
+    /** why the provider rejected, paused or disabled it */
+    statusReason: string | null;
+    /** the provider's quality score: GREEN, YELLOW, RED, UNKNOWN */
+    quality: string | null;
+    /** ISO 8601 date-time */
+    statusAt: string | null;
     active: boolean;
     /** ISO 8601 date-time */
     createdAt: string;
@@ -1389,6 +1418,73 @@ export interface Operations {
     body: never;
     response: Schemas["PauseReason"];
   };
+  /** GET /api/reports: Relatórios: the catalogue, in the Accept-Language’s words */
+  getReports: {
+    params: never;
+    query: never;
+    body: never;
+    response: Array<{
+      id: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      title: string;
+      description: string;
+      /** whether the interval filter applies */
+      usesInterval: boolean;
+      /** the filters that apply */
+      filters: Array<"serviceId" | "channel" | "teamId" | "agentId">;
+    }>;
+  };
+  /** GET /api/reports/{id}: One report over the period (default today) in the caller’s scope */
+  getReportsById: {
+    params: {
+      id: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+    };
+    query: {
+      from?: string;
+      to?: string;
+      interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
+      serviceId?: string;
+      channel?: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api";
+      teamId?: string;
+      agentId?: string;
+      format?: "csv" | "xlsx" | "pdf";
+    };
+    body: never;
+    response: {
+      report: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      title: string;
+      from: string;
+      to: string;
+      timezone: string;
+      /** the bucket used, for reports by interval */
+      interval: "15m" | "30m" | "hour" | "day" | "week" | "month" | null;
+      generatedAt: string;
+      columns: Array<{
+        key: string;
+        /** the header, in the request’s language */
+        label: string;
+        kind: "text" | "count" | "number" | "pct" | "duration" | "time";
+        /** how the figure is computed (the screen’s tooltip) */
+        definition?: string;
+      }>;
+      rows: Array<{
+        [key: string]: string | number | null;
+      }>;
+      /** the totals row (weighted by conversation, never a mean of means); null when a total means nothing */
+      total: {
+        [key: string]: string | number | null;
+      } | null;
+      chart: {
+        type: "line" | "bar" | "stacked-bar" | "pie";
+        /** the column on the x axis */
+        category: string;
+        /** the columns drawn */
+        series: Array<string>;
+        groupBy?: string;
+      } | null;
+      /** what the reader must know (e.g. a figure not kept before a date) */
+      notes: Array<string>;
+    };
+  };
   /** GET /api/services: List services */
   getServices: {
     params: never;
@@ -1897,7 +1993,7 @@ export interface Operations {
     body: {
       code?: number;
       title?: string;
-      type?: "protocol_update";
+      type?: "protocol_update" | "notification" | "billing" | "satisfaction_survey" | "marketing";
       active?: boolean;
     };
     response: Schemas["TemplateCategory"];
@@ -1915,6 +2011,23 @@ export interface Operations {
       language?: string;
       body?: string;
       providerTemplate?: string | null;
+      channelAccountId?: string | null;
+      providerCategory?: "MARKETING" | "UTILITY" | "AUTHENTICATION" | null;
+      header?: string | null;
+      footer?: string | null;
+      buttons?: Array<{
+        type: "QUICK_REPLY";
+        text: string;
+      } | {
+        type: "URL";
+        text: string;
+        url: string;
+      } | {
+        type: "PHONE_NUMBER";
+        text: string;
+        phoneNumber: string;
+      }>;
+      examples?: Array<string>;
       active?: boolean;
     };
     response: Schemas["Template"];
@@ -2404,7 +2517,7 @@ export interface Operations {
     body: {
       code: number;
       title: string;
-      type: "protocol_update";
+      type: "protocol_update" | "notification" | "billing" | "satisfaction_survey" | "marketing";
       active?: boolean;
     };
     response: Schemas["TemplateCategory"];
@@ -2420,8 +2533,43 @@ export interface Operations {
       language?: string;
       body: string;
       providerTemplate?: string | null;
+      channelAccountId?: string | null;
+      providerCategory?: "MARKETING" | "UTILITY" | "AUTHENTICATION" | null;
+      header?: string | null;
+      footer?: string | null;
+      buttons?: Array<{
+        type: "QUICK_REPLY";
+        text: string;
+      } | {
+        type: "URL";
+        text: string;
+        url: string;
+      } | {
+        type: "PHONE_NUMBER";
+        text: string;
+        phoneNumber: string;
+      }>;
+      examples?: Array<string>;
       active?: boolean;
     };
+    response: Schemas["Template"];
+  };
+  /** POST /api/templates/{id}/submit: Enviar para aprovação: submits the template to its WhatsApp account's provider; answers the template with the provider's id and status (PENDING until the provider's webhook) */
+  postTemplatesByIdSubmit: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: Schemas["Template"];
+  };
+  /** POST /api/templates/{id}/sync: Sincronizar: reads the statuses and quality of the templates of this template's WhatsApp account from the provider; answers this template */
+  postTemplatesByIdSync: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
     response: Schemas["Template"];
   };
   /** POST /api/users: Create users */
@@ -2561,6 +2709,8 @@ export const OPERATIONS = {
   getMonitorSnapshot: { method: 'GET', path: '/api/monitor/snapshot' },
   getPauseReasons: { method: 'GET', path: '/api/pause-reasons' },
   getPauseReasonsById: { method: 'GET', path: '/api/pause-reasons/{id}' },
+  getReports: { method: 'GET', path: '/api/reports' },
+  getReportsById: { method: 'GET', path: '/api/reports/{id}' },
   getServices: { method: 'GET', path: '/api/services' },
   getServicesById: { method: 'GET', path: '/api/services/{id}' },
   getServicesByIdWrapupFields: { method: 'GET', path: '/api/services/{id}/wrapup-fields' },
@@ -2621,6 +2771,8 @@ export const OPERATIONS = {
   postTeams: { method: 'POST', path: '/api/teams' },
   postTemplateCategories: { method: 'POST', path: '/api/template-categories' },
   postTemplates: { method: 'POST', path: '/api/templates' },
+  postTemplatesByIdSubmit: { method: 'POST', path: '/api/templates/{id}/submit' },
+  postTemplatesByIdSync: { method: 'POST', path: '/api/templates/{id}/sync' },
   postUsers: { method: 'POST', path: '/api/users' },
   postUsersByIdEndSessions: { method: 'POST', path: '/api/users/{id}/end-sessions' },
   postWebchatAttachments: { method: 'POST', path: '/webchat/attachments' },

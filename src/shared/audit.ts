@@ -24,6 +24,10 @@ export const AUDIT_ACTIONS = [
   'finish_completed',
   'finish_cancelled',
   'export',
+  'submit_template',
+  'sync_templates',
+  'opt_out',
+  'opt_in',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -46,5 +50,6 @@ export const AUDIT_ENTITIES = [
   'indicators',
   'monitorar',
   'report',
+  'contact',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

@@ -23,6 +23,7 @@ import { analysisRoutes } from './analysis.js';
 import { indicatorsRoutes } from './indicators.js';
 import { reportRoutes } from './reports.js';
 import { whatsappRoutes } from './whatsapp.js';
+import { templateRoutes } from './templates.js';
 import { authRoutes } from './auth.js';
 import { lookbackRoutes } from './lookback.js';
 import { registerCrud } from './crud.js';
@@ -54,6 +55,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   indicatorsRoutes(app, deps);
   reportRoutes(app, deps);
   whatsappRoutes(app, deps);
+  templateRoutes(app, deps);
 
   // Administration. Writes are the admin's; supervisors and agents read what their scope shows.
   // agents may read too: their scope shows them only themselves

@@ -172,7 +172,7 @@ export const en: typeof ptBR = {
     type: 'Type',
     active: 'Active',
     activeHelp: 'The record’s status.',
-    types: { protocol_update: 'Protocol update' },
+    types: { protocol_update: 'Protocol update', notification: 'Notification', billing: 'Billing', satisfaction_survey: 'Satisfaction survey', marketing: 'Marketing' },
   },
   channelAccounts: {
     title: 'Channels',
@@ -356,6 +356,7 @@ export const en: typeof ptBR = {
       indicators: 'Indicators (Home)',
       monitorar: 'Monitor',
       report: 'Reports',
+      contact: 'Contact',
     },
     actions: {
       create: 'Created',
@@ -379,6 +380,10 @@ export const en: typeof ptBR = {
       finish_completed: 'Completed by a supervisor',
       finish_cancelled: 'Cancelled by a supervisor',
       export: 'Export',
+      submit_template: 'Template submitted for approval',
+      sync_templates: 'Templates synced with the provider',
+      opt_out: 'Contact opted out',
+      opt_in: 'Opt-out undone',
     },
   },
   profile: {

@@ -171,7 +171,7 @@ export const ptBR = {
     type: 'Tipo',
     active: 'Ativo',
     activeHelp: 'Indica o status do registro.',
-    types: { protocol_update: 'Atualização de protocolo' },
+    types: { protocol_update: 'Atualização de protocolo', notification: 'Notificação', billing: 'Cobrança', satisfaction_survey: 'Pesquisa de satisfação', marketing: 'Marketing' },
   },
   channelAccounts: {
     title: 'Canais',
@@ -355,6 +355,7 @@ export const ptBR = {
       indicators: 'Indicadores (Início)',
       monitorar: 'Monitorar',
       report: 'Relatórios',
+      contact: 'Contato',
     },
     actions: {
       create: 'Criação',
@@ -378,6 +379,10 @@ export const ptBR = {
       finish_completed: 'Concluído pelo supervisor',
       finish_cancelled: 'Cancelado pelo supervisor',
       export: 'Exportação',
+      submit_template: 'Template enviado para aprovação',
+      sync_templates: 'Templates sincronizados com o provedor',
+      opt_out: 'Contato descadastrado (opt-out)',
+      opt_in: 'Descadastro desfeito (opt-in)',
     },
   },
   profile: {
