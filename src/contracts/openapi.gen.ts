@@ -474,7 +474,7 @@ export interface Operations {
   /** DELETE /api/settings/{key}: Restore the default of one parameter */
   deleteSettingsByKey: {
     params: {
-      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
+      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "optOut";
     };
     query: never;
     body: never;
@@ -841,6 +841,24 @@ export interface Operations {
       conversation: Schemas["ConversationView"];
       messages: Array<Schemas["MessageView"]>;
       whispers: Array<Schemas["WhisperView"]>;
+    };
+  };
+  /** GET /api/conversations/{id}/contact/opt-out: Whether the conversation's contact opted out of active messages, when, why and by whom */
+  getConversationsByIdContactOptOut: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      contactId: string;
+      optedOut: boolean;
+      optedOutAt: string | null;
+      /** "customer: SAIR" when the customer wrote the word; the agent's reason otherwise */
+      reason: string | null;
+      /** the agent who marked it; null when the customer asked */
+      byUserId: string | null;
+      byUserName: string | null;
     };
   };
   /** GET /api/conversations/{id}/transfer-targets: Agents (of the service’s teams) and services (same channel) this conversation can go to */
@@ -1550,12 +1568,16 @@ export interface Operations {
         walletMinBalance: number;
       };
       allowPrivateWebhookTargets: boolean;
+      optOut: {
+        words: Array<string>;
+        confirmation: string;
+      };
     };
   };
   /** GET /api/settings/{key}: One parameter */
   getSettingsByKey: {
     params: {
-      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
+      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "optOut";
     };
     query: never;
     body: never;
@@ -1934,6 +1956,10 @@ export interface Operations {
         walletMinBalance?: number;
       };
       allowPrivateWebhookTargets?: boolean;
+      optOut?: {
+        words: Array<string>;
+        confirmation: string;
+      };
     };
     response: {
       timezone: string;
@@ -1965,6 +1991,10 @@ export interface Operations {
         walletMinBalance: number;
       };
       allowPrivateWebhookTargets: boolean;
+      optOut: {
+        words: Array<string>;
+        confirmation: string;
+      };
     };
   };
   /** PATCH /api/teams/{id}: Update one of teams */
@@ -2636,6 +2666,27 @@ export interface Operations {
     body: never;
     response: unknown;
   };
+  /** PUT /api/conversations/{id}/contact/opt-out: Marks (optedOut: true, with an optional reason) or unmarks the conversation's contact as opted out of active messages (audited) */
+  putConversationsByIdContactOptOut: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      optedOut: boolean;
+      reason?: string | null;
+    };
+    response: {
+      contactId: string;
+      optedOut: boolean;
+      optedOutAt: string | null;
+      /** "customer: SAIR" when the customer wrote the word; the agent's reason otherwise */
+      reason: string | null;
+      /** the agent who marked it; null when the customer asked */
+      byUserId: string | null;
+      byUserName: string | null;
+    };
+  };
   /** PUT /api/services/{id}/wrapup-fields: Replace the wrap-up fields of a service (the whole ordered list; audited) */
   putServicesByIdWrapupFields: {
     params: {
@@ -2661,7 +2712,7 @@ export interface Operations {
   /** PUT /api/settings/{key}: Set one parameter */
   putSettingsByKey: {
     params: {
-      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets";
+      key: "timezone" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "optOut";
     };
     query: never;
     body: {
@@ -2698,6 +2749,7 @@ export const OPERATIONS = {
   getClassificationsById: { method: 'GET', path: '/api/classifications/{id}' },
   getConversations: { method: 'GET', path: '/api/conversations' },
   getConversationsById: { method: 'GET', path: '/api/conversations/{id}' },
+  getConversationsByIdContactOptOut: { method: 'GET', path: '/api/conversations/{id}/contact/opt-out' },
   getConversationsByIdTransferTargets: { method: 'GET', path: '/api/conversations/{id}/transfer-targets' },
   getEmailTriage: { method: 'GET', path: '/api/email-triage' },
   getHealthz: { method: 'GET', path: '/healthz' },
@@ -2778,6 +2830,7 @@ export const OPERATIONS = {
   postWebchatAttachments: { method: 'POST', path: '/webchat/attachments' },
   postWebchatVisitors: { method: 'POST', path: '/webchat/visitors' },
   postWebhooksByChannelByAccountId: { method: 'POST', path: '/webhooks/{channel}/{accountId}' },
+  putConversationsByIdContactOptOut: { method: 'PUT', path: '/api/conversations/{id}/contact/opt-out' },
   putServicesByIdWrapupFields: { method: 'PUT', path: '/api/services/{id}/wrapup-fields' },
   putSettingsByKey: { method: 'PUT', path: '/api/settings/{key}' },
 } as const satisfies Record<keyof Operations, { method: string; path: string }>;

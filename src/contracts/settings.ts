@@ -45,6 +45,12 @@ export const SETTING_SCHEMAS = {
   }),
   // API-channel webhooks may reach loopback, private and link-local addresses only when allowed
   allowPrivateWebhookTargets: z.boolean(),
+  // Opt-out (issue 17): a customer message that is exactly one of these words (case and accents
+  // aside) stops active messages to the contact, answered with the confirmation
+  optOut: z.strictObject({
+    words: z.array(z.string().trim().min(1).max(40)).max(30),
+    confirmation: z.string().trim().min(1).max(500),
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;
@@ -75,6 +81,12 @@ export const DEFAULT_SETTINGS: Settings = {
     walletMinBalance: 10,
   },
   allowPrivateWebhookTargets: false,
+  // SAIR and PARAR are what Brazilian senders advertise, STOP what customers of other senders type;
+  // not CANCELAR: alone it is as often a customer cancelling an order or a service
+  optOut: {
+    words: ['SAIR', 'PARAR', 'DESCADASTRAR', 'STOP'],
+    confirmation: 'Pronto, você não receberá mais mensagens ativas nossas. Se mudar de ideia, é só nos escrever.',
+  },
 };
 
 export const SettingsBody = z.object(SETTING_SCHEMAS);

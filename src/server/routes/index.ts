@@ -24,6 +24,7 @@ import { indicatorsRoutes } from './indicators.js';
 import { reportRoutes } from './reports.js';
 import { whatsappRoutes } from './whatsapp.js';
 import { templateRoutes } from './templates.js';
+import { optOutRoutes } from './opt-out.js';
 import { authRoutes } from './auth.js';
 import { lookbackRoutes } from './lookback.js';
 import { registerCrud } from './crud.js';
@@ -56,6 +57,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   reportRoutes(app, deps);
   whatsappRoutes(app, deps);
   templateRoutes(app, deps);
+  optOutRoutes(app, deps);
 
   // Administration. Writes are the admin's; supervisors and agents read what their scope shows.
   // agents may read too: their scope shows them only themselves

@@ -15,10 +15,10 @@ import { FieldInput, fromDisplay, toDisplay, type FieldDef, type FormValues } fr
 // hours); it goes back to the API's units on save. Scalar keys are held under SCALAR.
 const SCALAR = 'value';
 const KEYS: Record<SettingKey, true> = {
-  timezone: true, timeInState: true, noInteractionMinutes: true, shortAbandonSeconds: true, serviceLevel: true, timeouts: true, alerts: true, allowPrivateWebhookTargets: true,
+  timezone: true, timeInState: true, noInteractionMinutes: true, shortAbandonSeconds: true, serviceLevel: true, timeouts: true, alerts: true, allowPrivateWebhookTargets: true, optOut: true,
 };
 // two columns of cards on a wide screen, left then right on a phone
-const COLUMNS: SettingKey[][] = [['timezone', 'serviceLevel', 'shortAbandonSeconds', 'noInteractionMinutes', 'allowPrivateWebhookTargets'], ['timeInState', 'timeouts', 'alerts']];
+const COLUMNS: SettingKey[][] = [['timezone', 'serviceLevel', 'shortAbandonSeconds', 'noInteractionMinutes', 'allowPrivateWebhookTargets'], ['timeInState', 'timeouts', 'alerts', 'optOut']];
 const ZONES = ['America/Sao_Paulo', 'America/Manaus', 'America/Belem', 'America/Fortaleza', 'America/Recife', 'America/Cuiaba', 'America/Porto_Velho', 'America/Rio_Branco', 'America/Noronha', 'UTC'];
 
 interface Group {
@@ -27,6 +27,8 @@ interface Group {
   help: string;
   fields: FieldDef[];
   scalar?: boolean;
+  /** fields the API holds as a list of words, typed as one line separated by commas */
+  lists?: string[];
 }
 
 function zoneLabel(zone: string): string {
@@ -100,6 +102,13 @@ function buildGroups(t: TFunction, current: string | undefined): Group[] {
       key: 'allowPrivateWebhookTargets', title: t('settings.webhooks.title'), help: t('settings.webhooks.help'), scalar: true,
       fields: [{ name: SCALAR, label: t('settings.webhooks.allowPrivate'), type: 'boolean' }],
     },
+    {
+      key: 'optOut', title: t('settings.optOut.title'), help: t('settings.optOut.help'), lists: ['words'],
+      fields: [
+        { name: 'words', label: t('settings.optOut.words'), description: t('settings.optOut.wordsHelp'), type: 'text', required: true },
+        { name: 'confirmation', label: t('settings.optOut.confirmation'), type: 'textarea', required: true },
+      ],
+    },
   ];
 }
 
@@ -107,12 +116,14 @@ function toDraft(g: Group, value: unknown): FormValues {
   const raw: FormValues = g.scalar ? { [SCALAR]: value } : { ...(value as FormValues) };
   const out: FormValues = { ...raw };
   for (const f of g.fields) out[f.name] = toDisplay(f, raw[f.name], raw);
+  for (const name of g.lists ?? []) out[name] = Array.isArray(raw[name]) ? (raw[name] as string[]).join(', ') : raw[name];
   return out;
 }
 
 function fromDraft(g: Group, draft: FormValues): unknown {
   const out: FormValues = { ...draft };
   for (const f of g.fields) out[f.name] = fromDisplay(f, draft[f.name], draft);
+  for (const name of g.lists ?? []) out[name] = typeof draft[name] === 'string' ? (draft[name] as string).split(',').map((w) => w.trim()).filter(Boolean) : draft[name];
   return g.scalar ? out[SCALAR] : out;
 }
 

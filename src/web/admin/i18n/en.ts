@@ -314,6 +314,13 @@ export const en: typeof ptBR = {
       help: 'For safety, the webhooks of API-channel services do not go to internal network addresses (loopback, private, link-local such as the cloud metadata address). Allow them only when the receiving system is on the internal network.',
       allowPrivate: 'Allow webhooks to internal addresses',
     },
+    optOut: {
+      title: 'Opt-out',
+      help: 'When the customer writes only one of these words (case and accents aside), they stop receiving active messages and get the confirmation. Inside the bot the word does not count (its menus may offer "Sair").',
+      words: 'Words',
+      wordsHelp: 'Separated by commas, e.g. SAIR, PARAR',
+      confirmation: 'Confirmation message',
+    },
   },
   audit: {
     title: 'Audit log',

@@ -313,6 +313,13 @@ export const ptBR = {
       help: 'Por segurança, os webhooks dos serviços do canal API não vão a endereços da rede interna (loopback, privados, link-local como o de metadados da nuvem). Permita só se o sistema que os recebe estiver na rede interna.',
       allowPrivate: 'Permitir webhooks para endereços internos',
     },
+    optOut: {
+      title: 'Descadastro (opt-out)',
+      help: 'Quando o cliente escreve só uma destas palavras (maiúsculas e acentos não importam), ele deixa de receber mensagens ativas e recebe a confirmação. No pré-atendimento do bot a palavra não conta (os menus podem ter "Sair").',
+      words: 'Palavras',
+      wordsHelp: 'Separadas por vírgula, ex.: SAIR, PARAR',
+      confirmation: 'Mensagem de confirmação',
+    },
   },
   audit: {
     title: 'Auditoria',
