@@ -248,7 +248,7 @@ export const en: typeof ptBR = {
     examples: 'Parameter examples',
     examplesHelp: 'One per line, in order: {{p1}}, {{p2}}… The provider wants an example per parameter.',
     preview: 'WhatsApp preview',
-    status: 'Status',
+    status: 'Approval',
     quality: 'Quality',
     statuses: { DRAFT: 'Draft', PENDING: 'Pending', APPROVED: 'Approved', REJECTED: 'Rejected', PAUSED: 'Paused', DISABLED: 'Disabled' },
     submit: 'Submit for approval',

@@ -247,7 +247,7 @@ export const ptBR = {
     examples: 'Exemplos dos parâmetros',
     examplesHelp: 'Um por linha, na ordem: {{p1}}, {{p2}}… O provedor exige um exemplo por parâmetro.',
     preview: 'Prévia no WhatsApp',
-    status: 'Situação',
+    status: 'Aprovação',
     quality: 'Qualidade',
     statuses: { DRAFT: 'Rascunho', PENDING: 'Em análise', APPROVED: 'Aprovado', REJECTED: 'Rejeitado', PAUSED: 'Pausado', DISABLED: 'Desativado' },
     submit: 'Enviar para aprovação',
