@@ -4,7 +4,7 @@ import { createGupshup } from '../../src/sandbox/gupshup.js';
 import { createMetaWhatsApp } from '../../src/sandbox/meta-whatsapp.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { eventually, startTestSandbox } from '../support/provider-sandbox.js';
-import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
+import { appForFile, createApiService, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // Templates that a provider approves (issue 17), through the provider sandbox: submitted from
 // Mirante ("Enviar para aprovação"), PENDING, then the provider's status webhook (signed like every
@@ -232,5 +232,25 @@ describe('sending templates', () => {
     } finally {
       wa.review.delayMs = 200;
     }
+  });
+
+  it('on a channel without templates a template is plain text with its parameters filled in, sent as text', async () => {
+    const team = await createTeam(admin);
+    const agent = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
+    const api = await createApiService(t, admin, { teamIds: [team.id] });
+    const desk = await t.login(agent.email, agent.password);
+    await desk.post('/api/agent/login');
+    expect((await api.send({ contact: { externalId: unique('cli') }, externalId: unique('m'), text: 'oi' })).status).toBe(202);
+    await t.settle();
+    const id = await eventually(async () => {
+      const { rows } = await t.db.query<{ id: string; state: string }>('SELECT id, state FROM conversations WHERE service_id = $1', [api.service.id]);
+      expect(rows[0]?.state).toBe('in_service');
+      return rows[0].id;
+    });
+    const tpl = (await admin.post('/api/templates', { categoryId: (await category()).id, name: unique('Aviso'), body: 'Olá {{1}}, seu protocolo é {{2}}.' })).body;
+    const r = await desk.post(`/api/conversations/${id}/messages`, { template: { id: tpl.id, parameters: ['Ana', '2026-7'] } });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ body: 'Olá Ana, seu protocolo é 2026-7.', contentType: 'text' });
+    expect((await desk.post(`/api/conversations/${id}/messages`, { template: { id: tpl.id, parameters: ['Ana'] } })).status).toBe(422);
   });
 });
