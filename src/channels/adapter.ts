@@ -7,6 +7,7 @@ import type { Receipt } from '../engine/conversations/receipts.js';
 import type { Engine, OutboundHook } from '../engine/engine.js';
 import type { OutboxSender } from '../engine/outbox.js';
 import type { SecretKey } from '../engine/secrets.js';
+import type { TemplateStatusUpdate } from '../engine/templates.js';
 
 // The one interface every channel implements (src/channels/<name>/index.ts). A provider's webhook
 // arrives at POST /webhooks/{channel}/{accountId} (server/routes/webhooks.ts): the adapter verifies
@@ -76,6 +77,8 @@ export interface AccountContext {
 export interface ParsedWebhook {
   messages: ParsedMessage[];
   receipts: Receipt[];
+  /** the provider's verdicts on the account's templates (WhatsApp's template status and quality updates) */
+  templates?: TemplateStatusUpdate[];
 }
 
 /** An answer the adapter chooses (a GET challenge, Twilio's TwiML acknowledgement). */

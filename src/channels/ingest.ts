@@ -3,6 +3,7 @@ import { serviceOfAccount, CHANNEL_ACCOUNT } from '../engine/channel-accounts.js
 import { receiveInbound, type InboundMessage, type InboundResult } from '../engine/conversations/inbound.js';
 import { applyReceipts } from '../engine/conversations/receipts.js';
 import type { Engine } from '../engine/engine.js';
+import { applyTemplateStatuses } from '../engine/templates.js';
 import { AppError } from '../engine/errors.js';
 import type { ParsedMessage, ParsedWebhook } from './adapter.js';
 import { enqueueMediaFetch, pendingEntries } from './media.js';
@@ -73,5 +74,6 @@ export async function ingest(engine: Engine, target: IngestTarget, parsed: Parse
     await enqueueMediaFetch(engine.db, { channel: target.channel, accountId: target.accountId, messageId: r.messageId }, m.media, engine.clock.now(), offset);
   }
   if (parsed.receipts.length && target.accountId) await applyReceipts(engine, target.accountId, parsed.receipts);
+  if (parsed.templates?.length && target.accountId) await applyTemplateStatuses(engine, target.accountId, parsed.templates);
   return { messages: results, receipts: parsed.receipts.length };
 }

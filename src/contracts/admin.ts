@@ -198,12 +198,14 @@ export const CreateClassification = z.strictObject({
 export const UpdateClassification = CreateClassification.partial();
 
 // Template categories and templates -------------------------------------------------------------
-export const TEMPLATE_CATEGORY_TYPES = ['protocol_update'] as const;
+// what a category is for: protocol updates (sent on a demand's change), notices, billing, the
+// satisfaction survey and marketing — the uses a contact center's active messages have
+export const TEMPLATE_CATEGORY_TYPES = ['protocol_update', 'notification', 'billing', 'satisfaction_survey', 'marketing'] as const;
 export const TemplateCategory = z.object({
   id: Id,
   code: z.number().int().describe('number used to classify and order'),
   title: z.string(),
-  type: z.enum(TEMPLATE_CATEGORY_TYPES).describe('protocol_update = Atualização de protocolo'),
+  type: z.enum(TEMPLATE_CATEGORY_TYPES).describe('protocol_update = Atualização de protocolo, notification = Notificação, billing = Cobrança, satisfaction_survey = Pesquisa de satisfação, marketing = Marketing'),
   active: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -217,6 +219,21 @@ export const CreateTemplateCategory = z.strictObject({
 });
 export const UpdateTemplateCategory = CreateTemplateCategory.partial();
 
+/** The provider's category of a WhatsApp template (Meta's; Gupshup takes the same). */
+export const PROVIDER_TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
+/** The provider's verdict; DRAFT: not submitted yet. */
+export const TEMPLATE_STATUSES = ['DRAFT', 'PENDING', 'APPROVED', 'REJECTED', 'PAUSED', 'DISABLED'] as const;
+export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
+/** WhatsApp's limits on a template's components (Meta's message-template guidelines). */
+export const TEMPLATE_LIMITS = { providerName: 512, header: 60, body: 1024, footer: 60, buttons: 10, buttonText: 25, urlButtons: 2, phoneButtons: 1, url: 2000, phone: 20 } as const;
+
+export const TemplateButton = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('QUICK_REPLY'), text: z.string().trim().min(1).max(TEMPLATE_LIMITS.buttonText) }),
+  z.strictObject({ type: z.literal('URL'), text: z.string().trim().min(1).max(TEMPLATE_LIMITS.buttonText), url: z.url().max(TEMPLATE_LIMITS.url) }),
+  z.strictObject({ type: z.literal('PHONE_NUMBER'), text: z.string().trim().min(1).max(TEMPLATE_LIMITS.buttonText), phoneNumber: z.string().regex(/^\+?\d{8,15}$/, 'like +5511999990000') }),
+]);
+export type TemplateButton = z.infer<typeof TemplateButton>;
+
 export const Template = z.object({
   id: Id,
   categoryId: Id,
@@ -224,7 +241,18 @@ export const Template = z.object({
   channel: Channel.nullable().describe('null: any channel'),
   language: z.string(),
   body: z.string(),
-  providerTemplate: z.string().nullable().describe('approved provider template name (WhatsApp)'),
+  providerTemplate: z.string().nullable().describe('the provider template name (WhatsApp: lowercase letters, digits, underscore)'),
+  channelAccountId: Id.nullable().describe('the WhatsApp account (Cloud API or Gupshup) the template is submitted through'),
+  providerCategory: z.enum(PROVIDER_TEMPLATE_CATEGORIES).nullable(),
+  header: z.string().nullable(),
+  footer: z.string().nullable(),
+  buttons: z.array(TemplateButton),
+  examples: z.array(z.string()).describe('an example value per {{n}} parameter, in order'),
+  providerId: z.string().nullable().describe('the provider\'s id of the submitted template'),
+  status: z.enum(TEMPLATE_STATUSES).nullable().describe('null: not a provider template (plain text on any channel, or named by hand)'),
+  statusReason: z.string().nullable().describe('why the provider rejected, paused or disabled it'),
+  quality: z.string().nullable().describe('the provider\'s quality score: GREEN, YELLOW, RED, UNKNOWN'),
+  statusAt: Timestamp.nullable(),
   active: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -236,7 +264,13 @@ export const CreateTemplate = z.strictObject({
   channel: Channel.nullable().optional(),
   language: z.string().regex(/^[a-z]{2}(_[A-Z]{2})?$/, 'like pt_BR').optional(),
   body: z.string().min(1).max(4096),
-  providerTemplate: z.string().max(512).nullable().optional(),
+  providerTemplate: z.string().max(TEMPLATE_LIMITS.providerName).nullable().optional(),
+  channelAccountId: Id.nullable().optional(),
+  providerCategory: z.enum(PROVIDER_TEMPLATE_CATEGORIES).nullable().optional(),
+  header: z.string().trim().max(TEMPLATE_LIMITS.header).nullable().optional(),
+  footer: z.string().trim().max(TEMPLATE_LIMITS.footer).nullable().optional(),
+  buttons: z.array(TemplateButton).max(TEMPLATE_LIMITS.buttons).optional(),
+  examples: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
   active: z.boolean().optional(),
 });
 export const UpdateTemplate = CreateTemplate.partial();

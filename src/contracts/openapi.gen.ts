@@ -227,8 +227,8 @@ export interface Schemas {
     /** number used to classify and order */
     code: number;
     title: string;
-    /** protocol_update = Atualização de protocolo */
-    type: "protocol_update";
+    /** protocol_update = Atualização de protocolo, notification = Notificação, billing = Cobrança, satisfaction_survey = Pesquisa de satisfação, marketing = Marketing */
+    type: "protocol_update" | "notification" | "billing" | "satisfaction_survey" | "marketing";
     active: boolean;
     /** ISO 8601 date-time */
     createdAt: string;
@@ -243,8 +243,37 @@ export interface Schemas {
     channel: "webchat" | "email" | "whatsapp" | "instagram" | "facebook" | "telegram" | "sms" | "api" | null;
     language: string;
     body: string;
-    /** approved provider template name (WhatsApp) */
+    /** the provider template name (WhatsApp: lowercase letters, digits, underscore) */
     providerTemplate: string | null;
+    /** the WhatsApp account (Cloud API or Gupshup) the template is submitted through */
+    channelAccountId: string | null;
+    providerCategory: "MARKETING" | "UTILITY" | "AUTHENTICATION" | null;
+    header: string | null;
+    footer: string | null;
+    buttons: Array<{
+      type: "QUICK_REPLY";
+      text: string;
+    } | {
+      type: "URL";
+      text: string;
+      url: string;
+    } | {
+      type: "PHONE_NUMBER";
+      text: string;
+      phoneNumber: string;
+    }>;
+    /** an example value per {{n}} parameter, in order */
+    examples: Array<string>;
+    /** the provider's id of the submitted template */
+    providerId: string | null;
+    /** null: not a provider template (plain text on any channel, or named by hand) */
+    status: "DRAFT" | "PENDING" | "APPROVED" | "REJECTED" | "PAUSED" | "DISABLED" | null;
+    /** why the provider rejected, paused or disabled it */
+    statusReason: string | null;
+    /** the provider's quality score: GREEN, YELLOW, RED, UNKNOWN */
+    quality: string | null;
+    /** ISO 8601 date-time */
+    statusAt: string | null;
     active: boolean;
     /** ISO 8601 date-time */
     createdAt: string;
@@ -458,7 +487,7 @@ export interface Operations {
   /** DELETE /api/settings/{key}: Restore the default of one parameter */
   deleteSettingsByKey: {
     params: {
-      key: "timezone" | "companyName" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention";
+      key: "timezone" | "companyName" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention" | "optOut";
     };
     query: never;
     body: never;
@@ -1060,6 +1089,24 @@ export interface Operations {
       conversation: Schemas["ConversationView"];
       messages: Array<Schemas["MessageView"]>;
       whispers: Array<Schemas["WhisperView"]>;
+    };
+  };
+  /** GET /api/conversations/{id}/contact/opt-out: Whether the conversation's contact opted out of active messages, when, why and by whom */
+  getConversationsByIdContactOptOut: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      contactId: string;
+      optedOut: boolean;
+      optedOutAt: string | null;
+      /** "customer: SAIR" when the customer wrote the word; the agent's reason otherwise */
+      reason: string | null;
+      /** the agent who marked it; null when the customer asked */
+      byUserId: string | null;
+      byUserName: string | null;
     };
   };
   /** GET /api/conversations/{id}/transfer-targets: Agents (of the service’s teams) and services (same channel) this conversation can go to */
@@ -1926,12 +1973,16 @@ export interface Operations {
         auditLogEnabled: boolean;
         auditLogMonths: number;
       };
+      optOut: {
+        words: Array<string>;
+        confirmation: string;
+      };
     };
   };
   /** GET /api/settings/{key}: One parameter */
   getSettingsByKey: {
     params: {
-      key: "timezone" | "companyName" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention";
+      key: "timezone" | "companyName" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention" | "optOut";
     };
     query: never;
     body: never;
@@ -2429,6 +2480,10 @@ export interface Operations {
         auditLogEnabled: boolean;
         auditLogMonths: number;
       };
+      optOut?: {
+        words: Array<string>;
+        confirmation: string;
+      };
     };
     response: {
       timezone: string;
@@ -2473,6 +2528,10 @@ export interface Operations {
         auditLogEnabled: boolean;
         auditLogMonths: number;
       };
+      optOut: {
+        words: Array<string>;
+        confirmation: string;
+      };
     };
   };
   /** PATCH /api/teams/{id}: Update one of teams */
@@ -2501,7 +2560,7 @@ export interface Operations {
     body: {
       code?: number;
       title?: string;
-      type?: "protocol_update";
+      type?: "protocol_update" | "notification" | "billing" | "satisfaction_survey" | "marketing";
       active?: boolean;
     };
     response: Schemas["TemplateCategory"];
@@ -2519,6 +2578,23 @@ export interface Operations {
       language?: string;
       body?: string;
       providerTemplate?: string | null;
+      channelAccountId?: string | null;
+      providerCategory?: "MARKETING" | "UTILITY" | "AUTHENTICATION" | null;
+      header?: string | null;
+      footer?: string | null;
+      buttons?: Array<{
+        type: "QUICK_REPLY";
+        text: string;
+      } | {
+        type: "URL";
+        text: string;
+        url: string;
+      } | {
+        type: "PHONE_NUMBER";
+        text: string;
+        phoneNumber: string;
+      }>;
+      examples?: Array<string>;
       active?: boolean;
     };
     response: Schemas["Template"];
@@ -3077,7 +3153,7 @@ export interface Operations {
     body: {
       code: number;
       title: string;
-      type: "protocol_update";
+      type: "protocol_update" | "notification" | "billing" | "satisfaction_survey" | "marketing";
       active?: boolean;
     };
     response: Schemas["TemplateCategory"];
@@ -3093,8 +3169,43 @@ export interface Operations {
       language?: string;
       body: string;
       providerTemplate?: string | null;
+      channelAccountId?: string | null;
+      providerCategory?: "MARKETING" | "UTILITY" | "AUTHENTICATION" | null;
+      header?: string | null;
+      footer?: string | null;
+      buttons?: Array<{
+        type: "QUICK_REPLY";
+        text: string;
+      } | {
+        type: "URL";
+        text: string;
+        url: string;
+      } | {
+        type: "PHONE_NUMBER";
+        text: string;
+        phoneNumber: string;
+      }>;
+      examples?: Array<string>;
       active?: boolean;
     };
+    response: Schemas["Template"];
+  };
+  /** POST /api/templates/{id}/submit: Enviar para aprovação: submits the template to its WhatsApp account's provider; answers the template with the provider's id and status (PENDING until the provider's webhook) */
+  postTemplatesByIdSubmit: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: Schemas["Template"];
+  };
+  /** POST /api/templates/{id}/sync: Sincronizar: reads the statuses and quality of the templates of this template's WhatsApp account from the provider; answers this template */
+  postTemplatesByIdSync: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
     response: Schemas["Template"];
   };
   /** POST /api/users: Create users */
@@ -3162,6 +3273,27 @@ export interface Operations {
     body: never;
     response: unknown;
   };
+  /** PUT /api/conversations/{id}/contact/opt-out: Marks (optedOut: true, with an optional reason) or unmarks the conversation's contact as opted out of active messages (audited) */
+  putConversationsByIdContactOptOut: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      optedOut: boolean;
+      reason?: string | null;
+    };
+    response: {
+      contactId: string;
+      optedOut: boolean;
+      optedOutAt: string | null;
+      /** "customer: SAIR" when the customer wrote the word; the agent's reason otherwise */
+      reason: string | null;
+      /** the agent who marked it; null when the customer asked */
+      byUserId: string | null;
+      byUserName: string | null;
+    };
+  };
   /** PUT /api/services/{id}/wrapup-fields: Replace the wrap-up fields of a service (the whole ordered list; audited) */
   putServicesByIdWrapupFields: {
     params: {
@@ -3187,7 +3319,7 @@ export interface Operations {
   /** PUT /api/settings/{key}: Set one parameter */
   putSettingsByKey: {
     params: {
-      key: "timezone" | "companyName" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention";
+      key: "timezone" | "companyName" | "timeInState" | "noInteractionMinutes" | "shortAbandonSeconds" | "serviceLevel" | "timeouts" | "alerts" | "allowPrivateWebhookTargets" | "retention" | "optOut";
     };
     query: never;
     body: {
@@ -3231,6 +3363,7 @@ export const OPERATIONS = {
   getContactsByIdHistory: { method: 'GET', path: '/api/contacts/{id}/history' },
   getConversations: { method: 'GET', path: '/api/conversations' },
   getConversationsById: { method: 'GET', path: '/api/conversations/{id}' },
+  getConversationsByIdContactOptOut: { method: 'GET', path: '/api/conversations/{id}/contact/opt-out' },
   getConversationsByIdTransferTargets: { method: 'GET', path: '/api/conversations/{id}/transfer-targets' },
   getEmailTriage: { method: 'GET', path: '/api/email-triage' },
   getHealthz: { method: 'GET', path: '/healthz' },
@@ -3313,11 +3446,14 @@ export const OPERATIONS = {
   postTeams: { method: 'POST', path: '/api/teams' },
   postTemplateCategories: { method: 'POST', path: '/api/template-categories' },
   postTemplates: { method: 'POST', path: '/api/templates' },
+  postTemplatesByIdSubmit: { method: 'POST', path: '/api/templates/{id}/submit' },
+  postTemplatesByIdSync: { method: 'POST', path: '/api/templates/{id}/sync' },
   postUsers: { method: 'POST', path: '/api/users' },
   postUsersByIdEndSessions: { method: 'POST', path: '/api/users/{id}/end-sessions' },
   postWebchatAttachments: { method: 'POST', path: '/webchat/attachments' },
   postWebchatVisitors: { method: 'POST', path: '/webchat/visitors' },
   postWebhooksByChannelByAccountId: { method: 'POST', path: '/webhooks/{channel}/{accountId}' },
+  putConversationsByIdContactOptOut: { method: 'PUT', path: '/api/conversations/{id}/contact/opt-out' },
   putServicesByIdWrapupFields: { method: 'PUT', path: '/api/services/{id}/wrapup-fields' },
   putSettingsByKey: { method: 'PUT', path: '/api/settings/{key}' },
 } as const satisfies Record<keyof Operations, { method: string; path: string }>;

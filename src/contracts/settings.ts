@@ -63,6 +63,12 @@ export const SETTING_SCHEMAS = {
     auditLogEnabled: z.boolean(),
     auditLogMonths: z.number().int().min(6, 'at least 6 months').max(240),
   }),
+  // Opt-out (issue 17): a customer message that is exactly one of these words (case and accents
+  // aside) stops active messages to the contact, answered with the confirmation
+  optOut: z.strictObject({
+    words: z.array(z.string().trim().min(1).max(40)).max(30),
+    confirmation: z.string().trim().min(1).max(500),
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;
@@ -108,6 +114,12 @@ export const DEFAULT_SETTINGS: Settings = {
     accessRecordsMonths: 6,
     auditLogEnabled: false,
     auditLogMonths: 60,
+  },
+  // SAIR and PARAR are what Brazilian senders advertise, STOP what customers of other senders type;
+  // not CANCELAR: alone it is as often a customer cancelling an order or a service
+  optOut: {
+    words: ['SAIR', 'PARAR', 'DESCADASTRAR', 'STOP'],
+    confirmation: 'Pronto, você não receberá mais mensagens ativas nossas. Se mudar de ideia, é só nos escrever.',
   },
 };
 

@@ -43,6 +43,22 @@ export function createGupshup() {
   const lastInbound = new Map<string, number>();
   const sent: GupshupSent[] = [];
   let ctx: SandboxContext | null = null;
+  /** templates by Gupshup's id: what Mirante applied for, with the review's verdict */
+  const templates = new Map<string, { appName: string; elementName: string; languageCode: string; category: string; data: Record<string, string>; status: string; reason: string | null; quality: string }>();
+  const review: { delayMs: number | false } = { delayMs: 200 };
+
+  /**
+   * Template review as Gupshup relays Meta's: `pending`, then (after `review.delayMs`) approved, or
+   * rejected when the name contains "rejeitar", told by a `template-event`. false: a test decides.
+   */
+  function reviewTemplate(id: string, status: 'approved' | 'rejected' | 'paused' | 'disabled', reason: string | null = null, notify = true) {
+    const tpl = templates.get(id);
+    if (!tpl) throw new Error(`gupshup sandbox: no template ${id}`);
+    tpl.status = status.toUpperCase();
+    tpl.reason = reason;
+    if (!notify) return Promise.resolve({ status: 0, text: '' });
+    return post(appOf(tpl.appName), 'template-event', { id, type: 'status-update', elementName: tpl.elementName, languageCode: tpl.languageCode, status, ...(reason ? { rejectedReason: reason } : {}) });
+  }
 
   const appOf = (name: string) => {
     const a = apps.get(name);
@@ -153,6 +169,33 @@ export function createGupshup() {
         context.files.set(mediaId, { data: Buffer.from(await file.arrayBuffer()), type: String(form.get('file_type') ?? file.type), name: file instanceof File ? file.name : undefined });
         return { status: 'success', mediaId };
       });
+      // the Partner API's templates: applied for review, listed with their status
+      scope.post<{ Params: { appId: string } }>('/partner/app/:appId/templates', async (req, reply) => {
+        const a = byToken(req, req.params.appId);
+        if (!a) return reply.code(401).send({ status: 'error', message: 'Invalid Token' });
+        const form = (req.body ?? {}) as Record<string, string>;
+        if (!form.elementName || !/^[a-z0-9_]+$/.test(form.elementName) || !form.content || !form.languageCode || !form.category) {
+          return reply.code(400).send({ status: 'error', message: 'elementName, languageCode, category and content are required' });
+        }
+        if ([...templates.values()].some((x) => x.appName === a.appName && x.elementName === form.elementName && x.languageCode === form.languageCode)) {
+          return reply.code(400).send({ status: 'error', message: 'Template Already exists with same namespace and elementName and languageCode' });
+        }
+        const id = randomUUID();
+        templates.set(id, { appName: a.appName, elementName: form.elementName, languageCode: form.languageCode, category: form.category, data: form, status: 'PENDING', reason: null, quality: 'UNKNOWN' });
+        if (review.delayMs !== false) {
+          const rejected = form.elementName.includes('rejeitar');
+          setTimeout(() => void reviewTemplate(id, rejected ? 'rejected' : 'approved', rejected ? 'The template contains a formatting error' : null).catch(() => undefined), review.delayMs).unref();
+        }
+        return { status: 'success', template: { id, elementName: form.elementName, languageCode: form.languageCode, category: form.category, status: 'PENDING', data: form.content } };
+      });
+      scope.get<{ Params: { appId: string } }>('/partner/app/:appId/templates', async (req, reply) => {
+        const a = byToken(req, req.params.appId);
+        if (!a) return reply.code(401).send({ status: 'error', message: 'Invalid Token' });
+        const list = [...templates.entries()].filter(([, x]) => x.appName === a.appName).map(([id, x]) => ({
+          id, elementName: x.elementName, languageCode: x.languageCode, category: x.category, status: x.status, reason: x.reason, quality: x.quality, data: x.data.content,
+        }));
+        return { status: 'success', templates: list };
+      });
       // customers' files: signed public URLs at Gupshup's file manager
       scope.get<{ Params: { id: string } }>('/_files/:id', async (req, reply) => {
         const file = context.files.get(req.params.id);
@@ -191,6 +234,9 @@ export function createGupshup() {
     customerPicks: (appName: string, from: { phone: string; name?: string }, option: { id: string; title: string; list?: boolean }) =>
       customerMessage(appName, from, option.list ? 'list_reply' : 'button_reply', { title: option.title, id: option.id, postbackText: option.id, reply: option.title }),
     sendEvent,
+    templates,
+    review,
+    reviewTemplate,
   };
 }
 

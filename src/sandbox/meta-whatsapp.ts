@@ -43,6 +43,10 @@ export function createMetaWhatsApp() {
   const sent: SentToCustomer[] = [];
   /** the WABAs Mirante's app subscribed to */
   const subscribed = new Set<string>();
+  /** message templates by Meta's id: what Mirante submitted, with the review's verdict */
+  const templates = new Map<string, { wabaId: string; name: string; language: string; category: string; components: unknown; status: string; rejected_reason: string; quality: string }>();
+  const review: { delayMs: number | false } = { delayMs: 200 };
+  let templateSeq = 1_000_000;
   let ctx: SandboxContext | null = null;
   let seq = 0;
 
@@ -55,13 +59,26 @@ export function createMetaWhatsApp() {
   const authorized = (req: FastifyRequest, n: MetaNumber) => req.headers.authorization === `Bearer ${n.accessToken}`;
   const tokenKnown = (req: FastifyRequest) => [...numbers.values()].some((n) => authorized(req, n));
 
-  async function post(n: MetaNumber, value: Obj): Promise<{ status: number; text: string }> {
-    const body = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [{ id: n.wabaId ?? 'sandbox-waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: n.displayPhoneNumber ?? '5511400000000', phone_number_id: n.phoneNumberId }, ...value } }] }],
-    });
+  async function post(n: MetaNumber, value: Obj, field = 'messages'): Promise<{ status: number; text: string }> {
+    const full = field === 'messages' ? { messaging_product: 'whatsapp', metadata: { display_phone_number: n.displayPhoneNumber ?? '5511400000000', phone_number_id: n.phoneNumberId }, ...value } : value;
+    const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: n.wabaId ?? 'sandbox-waba', time: Math.floor(Date.now() / 1000), changes: [{ field, value: full }] }] });
     const signature = `sha256=${createHmac('sha256', n.appSecret).update(body).digest('hex')}`;
     return deliverWebhook(n.webhookUrl, body, { 'content-type': 'application/json', 'x-hub-signature-256': signature });
+  }
+
+  /**
+   * Template review as Meta does it: PENDING at once, then (after `templateReview.delayMs`) APPROVED,
+   * or REJECTED when the name contains "rejeitar", told by `message_template_status_update` to every
+   * number of the WABA. `templateReview = false`: a test decides with `reviewTemplate`.
+   */
+  async function reviewTemplate(id: string, event: 'APPROVED' | 'REJECTED' | 'PAUSED' | 'DISABLED', reason = 'NONE', notify = true) {
+    const tpl = templates.get(id);
+    if (!tpl) throw new Error(`meta-whatsapp sandbox: no template ${id}`);
+    tpl.status = event;
+    tpl.rejected_reason = reason;
+    if (!notify) return [];
+    const value = { event, message_template_id: Number(id), message_template_name: tpl.name, message_template_language: tpl.language, reason };
+    return Promise.all([...numbers.values()].filter((n) => (n.wabaId ?? 'sandbox-waba') === tpl.wabaId).map((n) => post(n, value, 'message_template_status_update')));
   }
 
   /** A customer's message (`message` is the item without from/id/timestamp): the window opens. */
@@ -158,6 +175,33 @@ export function createMetaWhatsApp() {
         };
       });
 
+      // message templates of a WABA: created for review, listed with their status and quality
+      scope.post<{ Params: { v: string; id: string } }>('/:v/:id/message_templates', async (req, reply) => {
+        const ns = [...numbers.values()].filter((n) => n.wabaId === req.params.id);
+        if (!ns.length) return graphError(reply, 400, 100, `Unsupported post request. Object with ID '${req.params.id}' does not exist`, undefined, 33);
+        if (!ns.some((n) => authorized(req, n))) return graphError(reply, 401, 190, 'Error validating access token: the session is invalid');
+        const b = (req.body ?? {}) as Obj;
+        if (typeof b.name !== 'string' || !/^[a-z0-9_]+$/.test(b.name)) return graphError(reply, 400, 100, 'Invalid parameter', 'name: lowercase letters, digits and underscores');
+        if (!['MARKETING', 'UTILITY', 'AUTHENTICATION'].includes(String(b.category)) || typeof b.language !== 'string' || !Array.isArray(b.components)) return graphError(reply, 400, 100, 'Invalid parameter', 'category, language and components are required');
+        const taken = [...templates.values()].some((x) => x.wabaId === req.params.id && x.name === b.name && x.language === b.language);
+        if (taken) return graphError(reply, 400, 100, 'Invalid parameter', `Message template "${b.name}" already exists in ${b.language}`, 2388024);
+        const id = String(++templateSeq);
+        templates.set(id, { wabaId: req.params.id, name: b.name, language: b.language, category: String(b.category), components: b.components, status: 'PENDING', rejected_reason: 'NONE', quality: 'UNKNOWN' });
+        if (review.delayMs !== false) {
+          const verdict = b.name.includes('rejeitar') ? (['REJECTED', 'INVALID_FORMAT'] as const) : (['APPROVED', 'NONE'] as const);
+          setTimeout(() => void reviewTemplate(id, verdict[0], verdict[1]).catch(() => undefined), review.delayMs).unref();
+        }
+        return { id, status: 'PENDING', category: b.category };
+      });
+      scope.get<{ Params: { v: string; id: string } }>('/:v/:id/message_templates', async (req, reply) => {
+        const ns = [...numbers.values()].filter((n) => n.wabaId === req.params.id);
+        if (!ns.some((n) => authorized(req, n))) return graphError(reply, 401, 190, 'Error validating access token: the session is invalid');
+        const data = [...templates.entries()].filter(([, x]) => x.wabaId === req.params.id).map(([id, x]) => ({
+          id, name: x.name, language: x.language, status: x.status, category: x.category, rejected_reason: x.rejected_reason, quality_score: { score: x.quality }, components: x.components,
+        }));
+        return { data, paging: { cursors: { before: 'b', after: 'a' } } };
+      });
+
       // the app subscribes to a WABA's webhooks with a token of one of its numbers
       scope.post<{ Params: { v: string; id: string } }>('/:v/:id/subscribed_apps', async (req, reply) => {
         const ns = [...numbers.values()].filter((n) => n.wabaId === req.params.id);
@@ -222,6 +266,11 @@ export function createMetaWhatsApp() {
     customerSendsLocation: (phoneNumberId: string, from: { waId: string; name?: string }, location: { latitude: number; longitude: number; name?: string; address?: string }) =>
       customerMessage(phoneNumberId, from, { type: 'location', location }),
     sendReceipts,
+    /** what Mirante submitted, by Meta's id */
+    templates,
+    /** the automatic review's delay, or false (tests call reviewTemplate) */
+    review,
+    reviewTemplate,
   };
 }
 

@@ -31,6 +31,10 @@ export const AUDIT_ACTIONS = [
   'send_report',
   'export_history',
   'anonymize',
+  'submit_template',
+  'sync_templates',
+  'opt_out',
+  'opt_in',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

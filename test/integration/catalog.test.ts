@@ -232,7 +232,7 @@ describe('template categories', () => {
       [{ code: 1.5 }, 'body.code'],
       [{ code: '12' }, 'body.code'],
       [{ code: -1 }, 'body.code'],
-      [{ type: 'marketing' }, 'body.type'],
+      [{ type: 'promotion' }, 'body.type'],
     ] as const) {
       const r = await admin.post('/api/template-categories', { code: categoryCode(), title: unique('Tipo'), type: 'protocol_update', ...over });
       expect(r.status, field).toBe(400);

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database.js';
 import { PermanentFailure } from '../../engine/outbox.js';
+import type { TemplateStatus } from '../../contracts/admin.js';
 import type { ParsedMessage } from '../adapter.js';
 
 // What WhatsApp's two providers (Meta's Cloud API, Gupshup) share: the words stored for what Mirante
@@ -40,3 +41,18 @@ export function epoch(value: unknown, now = new Date()): Date {
 
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 export const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
+
+const STATUSES = new Set<TemplateStatus>(['PENDING', 'APPROVED', 'REJECTED', 'PAUSED', 'DISABLED']);
+/** A provider's word for a template's state as Mirante keeps it; Meta's IN_APPEAL/PENDING_DELETION stay PENDING/DISABLED. */
+export function templateStatusOf(v: unknown): TemplateStatus | null {
+  if (typeof v !== 'string') return null;
+  const s = v.toUpperCase();
+  if (STATUSES.has(s as TemplateStatus)) return s as TemplateStatus;
+  if (s === 'IN_APPEAL' || s === 'SUBMITTED') return 'PENDING';
+  if (s === 'FAILED') return 'REJECTED';
+  if (s === 'PENDING_DELETION' || s === 'DELETED' || s === 'LIMIT_EXCEEDED') return 'DISABLED';
+  return null;
+}
+/** Meta says reason "NONE" when there is none. */
+export const reasonOf = (v: unknown) => (typeof v === 'string' && v && v.toUpperCase() !== 'NONE' ? v : null);
+

@@ -6,6 +6,7 @@ import type { ChannelWorker } from '../adapter.js';
 import { graphCall } from '../meta/graph.js';
 import { cloudAccount } from './cloud/send.js';
 import { gupshupAccount, gupshupCall } from './gupshup/client.js';
+import { syncAccountTemplates } from './templates.js';
 
 // Carteira WhatsApp: what the provider says of the account's money and number. Gupshup: the
 // Partner API's wallet (`/partner/app/{appId}/wallet/balance`: currency, balance, overdraft) and
@@ -57,11 +58,13 @@ export async function pollWallet(engine: Engine, account: LoadedChannelAccount):
   return 'read';
 }
 
-/** The account's wallet read on a timer, on the one node holding its lease (channels/workers.ts). */
+/** The account's wallet (and its templates' statuses) read on a timer, on the one node holding its lease (channels/workers.ts). */
 export const walletWorker: ChannelWorker = {
   async run(ctx) {
     while (!ctx.signal.aborted) {
       await pollWallet(ctx.engine, ctx.account);
+      // the templates' statuses too, in case a status webhook was lost (the webhook is the fast path)
+      await syncAccountTemplates(ctx.engine, ctx.account).catch(() => undefined);
       await sleep(WALLET_INTERVAL_MS, undefined, { signal: ctx.signal }).catch(() => undefined);
     }
   },

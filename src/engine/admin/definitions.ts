@@ -16,6 +16,7 @@ import { AppError, at } from '../errors.js';
 import { getSettings } from '../settings.js';
 import { assertWebhookTarget } from '../webhook-targets.js';
 import { iso, type ResourceDef, type Row } from './resource.js';
+import { prepareTemplate, presentProviderFields } from '../templates.js';
 import { capabilitiesOf } from '../../contracts/channel-capabilities.js';
 
 const stamps = (r: Row) => ({ createdAt: iso(r.created_at), updatedAt: iso(r.updated_at) });
@@ -262,8 +263,15 @@ export const templates: ResourceDef<Template> = {
     language: 'language',
     body: 'body',
     providerTemplate: 'provider_template',
+    channelAccountId: 'channel_account_id',
+    providerCategory: 'provider_category',
+    header: 'header',
+    footer: 'footer',
+    buttons: 'buttons',
+    examples: 'examples',
     active: 'active',
   },
+  jsonColumns: ['buttons', 'examples'],
   searchColumn: 'name',
   present: (r) => ({
     id: r.id as string,
@@ -273,8 +281,10 @@ export const templates: ResourceDef<Template> = {
     language: r.language as string,
     body: r.body as string,
     providerTemplate: (r.provider_template as string | null) ?? null,
+    ...presentProviderFields(r),
     active: r.active as boolean,
     ...stamps(r),
   }),
+  prepare: (input, { tx, existing }) => prepareTemplate(input, tx, existing),
   conflictMessage: () => ({ field: 'name', message: { en: 'a template with this name already exists', pt: 'já existe um template com este nome' } }),
 };

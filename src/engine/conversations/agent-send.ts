@@ -67,10 +67,10 @@ export function mediaKindOf(type: string): 'image' | 'audio' | 'video' | 'docume
 export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: string, input: AgentMessageInput): Promise<MessageView> {
   return engine.execute(async (u) => {
     const c = await lockAsAgent(u, actor, conversationId);
-    const text = input.text?.trim() ?? '';
+    let text = input.text?.trim() ?? '';
     const replyTo = input.replyToMessageId === undefined ? null : await quotedMessage(u, c, input.replyToMessageId);
     const context = replyTo ? { replyTo } : {};
-    let message: MessageView;
+    let message: MessageView | undefined;
     if (input.template) {
       const t = await loadApprovedTemplate(u, c, input.template.id);
       const expected = templateParameterCount(t.body);
@@ -81,10 +81,17 @@ export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: s
         }));
       }
       const parameters = input.template.parameters.map((p) => p.trim());
-      message = await addMessage(engine, u, c, {
-        authorType: 'agent', authorId: actor.id, body: fillTemplate(t.body, parameters), contentType: 'template',
-        payload: { template: { name: t.provider_template, language: t.language, parameters }, ...context },
-      });
+      // a channel without templates gets the filled-in text, sent as any text of the agent's below
+      if (t.plain) text = fillTemplate(t.body, parameters);
+      else {
+        message = await addMessage(engine, u, c, {
+          authorType: 'agent', authorId: actor.id, body: fillTemplate(t.body, parameters), contentType: 'template',
+          payload: { template: { name: t.provider_template, language: t.language, parameters }, ...context },
+        });
+      }
+    }
+    if (message) {
+      // the provider's template, above
     } else if (capabilitiesOf(c.channel).threading) {
       // an e-mail: text and up to 10 files in one message, to the recipients resolved now
       const files = await agentUploads(u, actor, c, input.attachmentIds ?? [], 10);
@@ -111,7 +118,7 @@ export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: s
       if (file) await linkAttachments(u.tx, [file.id], c.id, message.id);
     }
     await emitConversation(u, c.id, 'agent_message');
-    return message;
+    return message!;
   });
 }
 
@@ -144,22 +151,32 @@ async function quotedMessage(u: UnitOfWork, c: ConversationView, id: number): Pr
 /** Kinds that are marks on other messages, not something to answer. */
 const UNQUOTABLE = new Set(['reaction', 'deleted']);
 
+/**
+ * The template an agent may send here: active, of this channel (or any), and on WhatsApp approved by
+ * the provider — a template Mirante submitted must be APPROVED (422 naming its status); one named by
+ * hand (providerTemplate without an account) was approved outside Mirante. On a channel without
+ * templates (Telegram, SMS, e-mail, WebChat) any active template is plain text.
+ */
 async function loadApprovedTemplate(u: UnitOfWork, c: ConversationView, id: string) {
-  if (!capabilitiesOf(c.channel).templates) {
-    throw new AppError(422, 'templates_unsupported', at('template', { en: `the ${c.channel} channel has no approved templates`, pt: `o canal ${c.channel} não tem templates aprovados` }));
-  }
-  const { rows } = await u.tx.query<{ name: string; body: string; language: string; provider_template: string | null; channel: string | null; active: boolean }>(
-    'SELECT name, body, language, provider_template, channel, active FROM templates WHERE id = $1',
+  const { rows } = await u.tx.query<{ name: string; body: string; language: string; provider_template: string | null; channel: string | null; active: boolean; status: string | null; status_reason: string | null }>(
+    'SELECT name, body, language, provider_template, channel, active, status, status_reason FROM templates WHERE id = $1',
     [id],
   );
   const t = rows[0];
-  if (!t || !t.active || !t.provider_template || (t.channel !== null && t.channel !== c.channel)) {
-    throw new AppError(422, 'unknown_reference', at('template.id', {
-      en: 'not an active template approved by the provider for this channel',
-      pt: 'não é um template ativo e aprovado no provedor para este canal',
-    }));
+  const withTemplates = capabilitiesOf(c.channel).templates;
+  if (!t || !t.active || (t.channel !== null && t.channel !== c.channel) || (withTemplates && !t.provider_template)) {
+    throw new AppError(422, 'unknown_reference', at('template.id', withTemplates
+      ? { en: 'not an active template approved by the provider for this channel', pt: 'não é um template ativo e aprovado no provedor para este canal' }
+      : { en: 'not an active template for this channel', pt: 'não é um template ativo para este canal' }));
   }
-  return t as typeof t & { provider_template: string };
+  if (withTemplates && t.status !== null && t.status !== 'APPROVED') {
+    const reason = t.status_reason ? ` (${t.status_reason})` : '';
+    throw new AppError(422, 'template_not_approved', at('template.id', {
+      en: `the template "${t.name}" is ${t.status} at the provider${reason}: only APPROVED templates can be sent`,
+      pt: `o template "${t.name}" está ${t.status} no provedor${reason}: só templates APPROVED podem ser enviados`,
+    }), { status: t.status });
+  }
+  return { ...t, plain: !withTemplates };
 }
 
 /** The agent's own uploads in this conversation, not sent yet; at most one per message. */

@@ -3,6 +3,7 @@ import { rowFromJson } from '../../db/database.js';
 import { OPEN_STATES } from '../../shared/states.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import { getSettings } from '../settings.js';
+import { isOptOutMessage } from '../opt-out.js';
 import { canonicalPhone } from '../../shared/phone.js';
 import type { InboundMessage, InboundResult } from './inbound.js';
 import { openingStage, type ServiceRow } from './open.js';
@@ -143,7 +144,10 @@ export async function planBatch(engine: Engine, u: UnitOfWork, ms: InboundMessag
     return { i, m, contact, open };
   });
   // the time zone decides the business hours and the protocol's day: read only when one opens
-  const timeZone = targets.some((t) => !t.open) ? (await getSettings(u.tx)).timezone : '';
+  // (and the opt-out words, when a message is short enough to be one: it takes the full command)
+  const settings = targets.some((t) => !t.open || (t.m.text && t.m.text.length <= 60)) ? await getSettings(u.tx) : null;
+  const timeZone = settings?.timezone ?? '';
+  const optingOut = (m: InboundMessage) => !!settings && !!m.text && m.text.length <= 60 && isOptOutMessage(m.text, settings.optOut.words);
   const groups = new Map<string, Group>();
   const fastOpenService = new Map<string, boolean>();
   // the fast path opens only what would go straight to the queue, inside business hours (e-mail,
@@ -176,7 +180,7 @@ export async function planBatch(engine: Engine, u: UnitOfWork, ms: InboundMessag
     }
     g.items.push(i);
     // a threading channel (e-mail) finds its conversation by the thread: the one-message command
-    const simple = !capabilitiesOf(m.channel).threading && !m.option && !m.attachmentIds?.length && !(contact && m.contact.name && contact.name === null) && !(!contact && joinsByPhone(i));
+    const simple = !capabilitiesOf(m.channel).threading && !m.option && !optingOut(m) && !m.attachmentIds?.length && !(contact && m.contact.name && contact.name === null) && !(!contact && joinsByPhone(i));
     const fast = !!s && s.active && simple && (open ? open.state === 'queued' || open.state === 'in_service' : opensQueued(s));
     if (!fast) g.slow = true;
   }

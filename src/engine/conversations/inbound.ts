@@ -5,6 +5,7 @@ import { OPEN_STATES_SQL } from '../../shared/states.js';
 import { linkAttachments } from '../attachments.js';
 import { hoursNow } from '../business-hours.js';
 import { getSettings } from '../settings.js';
+import { isOptOutMessage, optOutByCustomer } from '../opt-out.js';
 import { answerBot, pressedLabel, startBot } from '../bot/stage.js';
 import { saveContactFields } from '../contacts.js';
 import type { Engine, UnitOfWork } from '../engine.js';
@@ -187,6 +188,13 @@ async function receiveInboundIn(engine: Engine, u: UnitOfWork, m: InboundMessage
     payload: m.payload,
   });
   if (m.attachmentIds?.length) await linkAttachments(u.tx, m.attachmentIds, c.id, message.id);
+  // the customer's opt-out word (not a tap, and not to the bot, whose menus may offer "Sair"): marked and confirmed
+  if (!m.option && c.state !== 'bot' && m.text) {
+    const { optOut } = await getSettings(u.tx);
+    if (isOptOutMessage(m.text, optOut.words) && (await optOutByCustomer(u, contactId, m.text))) {
+      await addMessage(engine, u, c, { authorType: 'system', body: optOut.confirmation, payload: { optOut: true } });
+    }
+  }
   const result = (conv: ConversationView): InboundResult => ({ conversationId: conv.id, protocol: conv.protocol, messageId: message.id, duplicate: false, created: !open });
   if (opened?.stage === 'left_message') return result(await closeLeftMessage(engine, u, c, opened.closedMessage));
   let emitted = false;

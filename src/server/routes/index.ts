@@ -26,6 +26,8 @@ import { reportRoutes } from './reports.js';
 import { reportScheduleRoutes } from './report-schedules.js';
 import { chartRoutes } from './charts.js';
 import { whatsappRoutes } from './whatsapp.js';
+import { templateRoutes } from './templates.js';
+import { optOutRoutes } from './opt-out.js';
 import { authRoutes } from './auth.js';
 import { lookbackRoutes } from './lookback.js';
 import { registerCrud } from './crud.js';
@@ -62,6 +64,8 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   chartRoutes(app, deps);
   whatsappRoutes(app, deps);
   contactRoutes(app, deps);
+  templateRoutes(app, deps);
+  optOutRoutes(app, deps);
 
   // Administration. Writes are the admin's; supervisors and agents read what their scope shows.
   // agents may read too: their scope shows them only themselves

@@ -18,7 +18,7 @@ import { DateField } from '../ui/DateField';
 const SETTING_TITLES: Record<string, string> = {
   timezone: 'settings.timezone.title', companyName: 'settings.companyName.title', timeInState: 'settings.timeInState.title', noInteractionMinutes: 'settings.noInteraction.title',
   shortAbandonSeconds: 'settings.shortAbandon.title', serviceLevel: 'settings.serviceLevel.title', timeouts: 'settings.timeouts.title', alerts: 'settings.alerts.title',
-  allowPrivateWebhookTargets: 'settings.webhooks.title',
+  allowPrivateWebhookTargets: 'settings.webhooks.title', optOut: 'settings.optOut.title',
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/;

@@ -16,10 +16,10 @@ import { RetentionDryRun } from '../compliance/RetentionDryRun';
 // hours); it goes back to the API's units on save. Scalar keys are held under SCALAR.
 const SCALAR = 'value';
 const KEYS: Record<SettingKey, true> = {
-  timezone: true, companyName: true, timeInState: true, noInteractionMinutes: true, shortAbandonSeconds: true, serviceLevel: true, timeouts: true, alerts: true, allowPrivateWebhookTargets: true, retention: true,
+  timezone: true, companyName: true, timeInState: true, noInteractionMinutes: true, shortAbandonSeconds: true, serviceLevel: true, timeouts: true, alerts: true, allowPrivateWebhookTargets: true, retention: true, optOut: true,
 };
 // two columns of cards on a wide screen, left then right on a phone
-const COLUMNS: SettingKey[][] = [['timezone', 'companyName', 'serviceLevel', 'shortAbandonSeconds', 'noInteractionMinutes', 'allowPrivateWebhookTargets'], ['timeInState', 'timeouts', 'alerts', 'retention']];
+const COLUMNS: SettingKey[][] = [['timezone', 'companyName', 'serviceLevel', 'shortAbandonSeconds', 'noInteractionMinutes', 'allowPrivateWebhookTargets', 'optOut'], ['timeInState', 'timeouts', 'alerts', 'retention']];
 const ZONES = ['America/Sao_Paulo', 'America/Manaus', 'America/Belem', 'America/Fortaleza', 'America/Recife', 'America/Cuiaba', 'America/Porto_Velho', 'America/Rio_Branco', 'America/Noronha', 'UTC'];
 
 interface Group {
@@ -28,6 +28,8 @@ interface Group {
   help: string;
   fields: FieldDef[];
   scalar?: boolean;
+  /** fields the API holds as a list of words, typed as one line separated by commas */
+  lists?: string[];
 }
 
 function zoneLabel(zone: string): string {
@@ -121,6 +123,13 @@ function buildGroups(t: TFunction, current: string | undefined): Group[] {
         { name: 'auditLogMonths', label: t('settings.retention.auditLogMonths'), type: 'number', min: 6, max: 240, unit: t('units.months'), required: true },
       ],
     },
+    {
+      key: 'optOut', title: t('settings.optOut.title'), help: t('settings.optOut.help'), lists: ['words'],
+      fields: [
+        { name: 'words', label: t('settings.optOut.words'), description: t('settings.optOut.wordsHelp'), type: 'text', required: true },
+        { name: 'confirmation', label: t('settings.optOut.confirmation'), type: 'textarea', required: true },
+      ],
+    },
   ];
 }
 
@@ -128,12 +137,14 @@ function toDraft(g: Group, value: unknown): FormValues {
   const raw: FormValues = g.scalar ? { [SCALAR]: value } : { ...(value as FormValues) };
   const out: FormValues = { ...raw };
   for (const f of g.fields) out[f.name] = toDisplay(f, raw[f.name], raw);
+  for (const name of g.lists ?? []) out[name] = Array.isArray(raw[name]) ? (raw[name] as string[]).join(', ') : raw[name];
   return out;
 }
 
 function fromDraft(g: Group, draft: FormValues): unknown {
   const out: FormValues = { ...draft };
   for (const f of g.fields) out[f.name] = fromDisplay(f, draft[f.name], draft);
+  for (const name of g.lists ?? []) out[name] = typeof draft[name] === 'string' ? (draft[name] as string).split(',').map((w) => w.trim()).filter(Boolean) : draft[name];
   return g.scalar ? out[SCALAR] : out;
 }
 

@@ -2,8 +2,9 @@ import { useTranslation } from 'react-i18next';
 import type { TemplateCategory } from '../../contracts/admin';
 import { ResourcePage } from '../ui/ResourcePage';
 
-// the contract's only type for now (seed 2: "por enquanto há apenas a opção de Atualização de protocolo")
-const TYPES: Record<TemplateCategory['type'], true> = { protocol_update: true };
+// seed 2 had only "Atualização de protocolo"; notices, billing, the satisfaction survey and marketing
+// are the other uses of a contact center's active messages (issue 17)
+const TYPES: Record<TemplateCategory['type'], true> = { protocol_update: true, notification: true, billing: true, satisfaction_survey: true, marketing: true };
 
 /** Categorias de templates de comunicação (seed 2): código orders the list, título, tipo, ativo. */
 export function TemplateCategoriesPage() {

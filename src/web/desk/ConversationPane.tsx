@@ -18,6 +18,7 @@ import { MessageHistory, quoteLabel } from './MessageHistory';
 import { unreadWhispers, type DeskConversation } from './desk-state';
 import type { DeskStore } from './store';
 import { TransferModal } from './TransferModal';
+import { OptOutButton } from './OptOutButton';
 
 interface Props {
   store: DeskStore;
@@ -102,6 +103,7 @@ export const ConversationPane = forwardRef<HTMLTextAreaElement, Props>(function 
                 <span title={fullDateTime(started, settings.timezone, i18n.language)}>{t('desk.conversation.startedAt', { time: timeOfDay(started, settings.timezone, i18n.language) })}</span>
                 {v.transferCount > 0 && ` · ${t('desk.conversation.transfers', { count: v.transferCount })}`}
               </Text>
+              <OptOutButton conversationId={v.id} />
             </div>
           </Group>
           <Group gap={6} wrap="wrap">

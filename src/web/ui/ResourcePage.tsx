@@ -108,6 +108,8 @@ interface Props<T extends { id: string; active: boolean }> {
   allow?: { create?: boolean; edit?: boolean; toggleActive?: boolean };
   /** last touch on the request body, e.g. a default taken from the parameters */
   toBody?: (body: Record<string, unknown>, ctx: { isNew: boolean; form: FormValues }) => Record<string, unknown>;
+  /** shown under the fields, live as the form changes (a template's WhatsApp bubble) */
+  preview?: (form: FormValues) => ReactNode;
   /** titles of the form: "Novo serviço", "Editar serviço" */
   formTitles?: { create: string; edit: string };
 }
@@ -339,6 +341,7 @@ export function ResourcePage<T extends { id: string; active: boolean }>(props: P
                 onChange={(v) => setForm((s) => ({ ...s, [f.name]: v }))}
               />
             ))}
+            {p.preview?.(form)}
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setEditing(null)}>{t('common.cancel')}</Button>
               <Button type="submit" loading={save.isPending}>{t('common.save')}</Button>

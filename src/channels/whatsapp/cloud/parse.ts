@@ -1,6 +1,7 @@
 import { canonicalPhone } from '../../../shared/phone.js';
 import { WebhookParseError, type FileMediaKind, type ParsedMessage, type ParsedWebhook, type Receipt } from '../../adapter.js';
-import { epoch, isObject, str, unsupported, WINDOW_CLOSED, WINDOW_CODES } from '../common.js';
+import type { TemplateStatusUpdate } from '../../../engine/templates.js';
+import { epoch, isObject, reasonOf, str, templateStatusOf, unsupported, WINDOW_CLOSED, WINDOW_CODES } from '../common.js';
 
 // Meta's WhatsApp webhook body (`{"object":"whatsapp_business_account","entry":[{"changes":[{"field",
 // "value"}]}]}`) into messages and receipts. Only the `messages` field carries customers' messages
@@ -25,9 +26,12 @@ export function parseCloudWebhook(raw: Buffer): ParsedWebhook {
   }
   const messages: ParsedMessage[] = [];
   const receipts: Receipt[] = [];
+  const templates: TemplateStatusUpdate[] = [];
   for (const entry of body.entry) {
     if (!isObject(entry) || !Array.isArray(entry.changes)) continue;
     for (const change of entry.changes) {
+      const t = isObject(change) ? templateUpdate(change) : null;
+      if (t) templates.push(t);
       if (!isObject(change) || change.field !== 'messages' || !isObject(change.value)) continue;
       const value = change.value;
       const names = new Map<string, string>();
@@ -43,7 +47,17 @@ export function parseCloudWebhook(raw: Buffer): ParsedWebhook {
       }
     }
   }
-  return { messages, receipts };
+  return templates.length ? { messages, receipts, templates } : { messages, receipts };
+}
+
+/** `message_template_status_update` (event, reason) and `message_template_quality_update` (new_quality_score). */
+function templateUpdate(change: Obj): TemplateStatusUpdate | null {
+  const v = change.value;
+  if (!isObject(v)) return null;
+  const who = { providerId: str(v.message_template_id), name: str(v.message_template_name), language: str(v.message_template_language) };
+  if (change.field === 'message_template_status_update') return { ...who, status: templateStatusOf(v.event), reason: reasonOf(v.reason) ?? reasonOf(v.disable_info) };
+  if (change.field === 'message_template_quality_update') return { ...who, quality: str(v.new_quality_score) };
+  return null;
 }
 
 function parseStatus(s: Obj): Receipt | null {

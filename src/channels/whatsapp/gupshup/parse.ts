@@ -1,6 +1,6 @@
 import { canonicalPhone } from '../../../shared/phone.js';
 import { WebhookParseError, type FileMediaKind, type ParsedMessage, type ParsedWebhook, type Receipt } from '../../adapter.js';
-import { epoch, isObject, str, unsupported, WINDOW_CLOSED, WINDOW_CODES } from '../common.js';
+import { epoch, isObject, reasonOf, str, templateStatusOf, unsupported, WINDOW_CLOSED, WINDOW_CODES } from '../common.js';
 
 // Gupshup's callback (format version 2): `{app, timestamp, version, type, payload}` with `type`
 // `message` (a customer's message), `message-event` (a status of ours), and `user-event`,
@@ -28,6 +28,13 @@ export function parseGupshupWebhook(body: Obj): ParsedWebhook {
   if (body.type === 'message-event') {
     const r = parseEvent(payload, body.timestamp);
     return { messages: [], receipts: r ? [r] : [] };
+  }
+  if (body.type === 'template-event') {
+    // {id, elementName, languageCode, status: approved|rejected|…, rejectedReason}
+    const status = templateStatusOf(payload.status ?? payload.type);
+    const quality = str(payload.quality);
+    if (!status && !quality) return { messages: [], receipts: [] };
+    return { messages: [], receipts: [], templates: [{ providerId: str(payload.id), name: str(payload.elementName), language: str(payload.languageCode), status, reason: reasonOf(payload.rejectedReason ?? payload.reason), quality: quality?.toUpperCase() ?? null }] };
   }
   return { messages: [], receipts: [] };
 }

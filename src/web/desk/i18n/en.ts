@@ -59,6 +59,11 @@ export const en: typeof ptBR = {
       supervisorWrote: 'The supervisor wrote about this conversation',
       keyboardHint: 'Alt+↑/↓ switches conversations',
     },
+    optOut: {
+      badge: 'Opted out of active messages',
+      mark: 'Opt out of active messages',
+      unmark: 'Opt back in to active messages',
+    },
     conversation: {
       none: 'Select a conversation in the list.',
       back: 'Back to the list',

@@ -57,6 +57,11 @@ export const ptBR = {
       supervisorWrote: 'O supervisor escreveu sobre este atendimento',
       keyboardHint: 'Alt+↑/↓ troca de atendimento',
     },
+    optOut: {
+      badge: 'Não recebe mensagens ativas',
+      mark: 'Descadastrar de mensagens ativas',
+      unmark: 'Voltar a receber mensagens ativas',
+    },
     conversation: {
       none: 'Selecione um atendimento na lista.',
       back: 'Voltar para a lista',
