@@ -339,7 +339,6 @@ async function idFor(kind: string, side: 'in' | 'out', caller: Caller): Promise<
     case 'webhook': return { channel: 'whatsapp', accountId: randomUUID() };
     case 'live': return w.live;
     case 'done': return w.done;
-    case 'contact': return (await t.db.query<{ contact_id: string }>('SELECT contact_id FROM conversations WHERE id = $1', [w.done])).rows[0].contact_id;
     case 'attachment': return w.attachment;
     case 'alert': return String(w.alert);
     case 'user': return w.agent.id;
