@@ -23,7 +23,7 @@ import { indicatorsSql } from '../src/engine/queries/indicators.js';
 import { ADMIN, call, PG_NAME, PG_URL, PGLITE_DIR, startServer, type Server } from './lookback.js';
 import { emit, percentile } from './report.js';
 
-const RUNS = 20;
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const WARM = 3;
 
 const NO_ROUTE = /^(no route|rota inexistente)/i;
