@@ -76,6 +76,7 @@ async function measure(db: Database, label: string): Promise<void> {
     // Relatórios, driven by the catalogue (whatever reports exist on this branch)
     const catalogue = await call(s, '/api/reports');
     if (catalogue.status !== 200) emit({ bench: 'indicators-reports', db: label, skipped: `/api/reports answers ${catalogue.status}` });
+    else if (!catalogue.body.length) emit({ bench: 'indicators-reports', db: label, skipped: 'the catalogue of /api/reports is empty on this branch' });
     else {
       for (const r of catalogue.body as { id: string; usesInterval: boolean }[]) {
         await timed(s, label, `report-${r.id}`, `/api/reports/${r.id}?${month}${r.usesInterval ? '&interval=30m' : ''}`, 500);
