@@ -8,19 +8,33 @@
 // Measured warm (a few calls first, then p50/p95), targets of issue 16 on PostgreSQL:
 // - GET /api/indicators for a month, all services: p95 ≤ 300 ms; for a year: ≤ 1 s;
 // - the same for one service and for one channel (a month); today;
-// - Atendimentos OMNI (GET /api/indicators/conversations): a month's first page and the next one.
+// - Atendimentos OMNI (GET /api/indicators/conversations): a month's first page and the next one;
+// - Relatórios: each report of GET /api/reports's catalogue for a month (interval=30m where it takes
+//   one): p95 ≤ 500 ms; Gráficos (GET /api/charts/…) for a month: ≤ 300 ms. Those routes are built on
+//   other branches: a route that answers 404 is reported as missing and the rest goes on.
+// BENCH_EXPLAIN=1 also prints EXPLAIN (ANALYZE, BUFFERS) of Indicadores' one pass for the month and the year.
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { openPGlite, openPostgres, type Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
-import { call, PG_NAME, PG_URL, PGLITE_DIR, startServer, type Server } from './lookback.js';
+import type { Actor } from '../src/engine/actor.js';
+import { periodOf } from '../src/engine/queries/analysis.js';
+import { indicatorsSql } from '../src/engine/queries/indicators.js';
+import { ADMIN, call, PG_NAME, PG_URL, PGLITE_DIR, startServer, type Server } from './lookback.js';
 import { emit, percentile } from './report.js';
 
-const RUNS = 20;
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const WARM = 3;
+
+const NO_ROUTE = /^(no route|rota inexistente)/i;
 
 async function timed(s: Server, label: string, name: string, path: string, target: number | null): Promise<any> {
   const first = await call(s, path);
+  if (first.status === 404) {
+    const why = NO_ROUTE.test(first.body?.error?.message ?? '') ? 'the route is missing on this branch' : JSON.stringify(first.body).slice(0, 200);
+    emit({ bench: `indicators-${name}`, db: label, skipped: `${path.split('?')[0]} answers 404: ${why}` });
+    return null;
+  }
   if (first.status !== 200) {
     emit({ bench: `indicators-${name}`, db: label, failed: `${first.status} ${JSON.stringify(first.body).slice(0, 300)}`, path });
     return null;
@@ -46,6 +60,10 @@ async function measure(db: Database, label: string): Promise<void> {
             to_char(now(), 'YYYY-MM-DD') AS year_to`,
   );
   const month = `from=${pick.month_from}&to=${pick.month_to}`;
+  if (process.env.BENCH_EXPLAIN) {
+    await explain(db, label, 'month', { from: pick.month_from, to: pick.month_to });
+    await explain(db, label, 'year', { from: pick.year_from, to: pick.year_to });
+  }
   const s = await startServer(db);
   try {
     await timed(s, label, 'today', '/api/indicators', null);
@@ -55,9 +73,31 @@ async function measure(db: Database, label: string): Promise<void> {
     await timed(s, label, 'month-channel', `/api/indicators?${month}&channel=whatsapp`, 300);
     const page = await timed(s, label, 'conversations-first-page', `/api/indicators/conversations?${month}&limit=50`, null);
     if (page?.next) await timed(s, label, 'conversations-next-page', `/api/indicators/conversations?${month}&limit=50&after=${encodeURIComponent(page.next)}`, null);
+    // Relatórios, driven by the catalogue (whatever reports exist on this branch)
+    const catalogue = await call(s, '/api/reports');
+    if (catalogue.status !== 200) emit({ bench: 'indicators-reports', db: label, skipped: `/api/reports answers ${catalogue.status}` });
+    else if (!catalogue.body.length) emit({ bench: 'indicators-reports', db: label, skipped: 'the catalogue of /api/reports is empty on this branch' });
+    else {
+      for (const r of catalogue.body as { id: string; usesInterval: boolean }[]) {
+        await timed(s, label, `report-${r.id}`, `/api/reports/${r.id}?${month}${r.usesInterval ? '&interval=30m' : ''}`, 500);
+      }
+    }
+    // Gráficos: the three charts' data for the month
+    for (const chart of ['channels', 'metrics', 'metrics/detailed']) {
+      await timed(s, label, `chart-${chart.replace('/', '-')}`, `/api/charts/${chart}?${month}`, 300);
+    }
   } finally {
     await s.close();
   }
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of Indicadores' one pass as the bench's admin asks it, printed to stderr. */
+async function explain(db: Database, label: string, name: string, q: { from: string; to: string }): Promise<void> {
+  const { rows: [admin] } = await db.query<{ id: string; name: string }>(`SELECT id, name FROM users WHERE email = $1`, [ADMIN.email]);
+  const actor: Actor = { id: admin.id, name: admin.name, role: 'admin', teamIds: [], supervisedTeamIds: [] };
+  const { sql, params } = indicatorsSql(actor, q, await periodOf(db, q, new Date()));
+  const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+  console.error(`--- ${label} ${name} (${q.from} … ${q.to})\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`);
 }
 
 const NOT_SEEDED = 'the looking-back seed is missing: run `npm run bench lookback` first (it builds and keeps it)';
