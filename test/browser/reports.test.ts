@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { receiveInbound } from '../../src/engine/conversations/inbound.js';
@@ -6,9 +7,8 @@ import { csvTable } from '../support/csv.js';
 import { Client, createService, createTeam, unique } from '../support/test-app.js';
 
 // Relatórios in Chromium: the catalogue's first report generated over today, its table (and chart)
-// as the API describes it, the CSV downloaded and read back; then an Agendamento created.
-// NEEDS REAL REPORTS: the catalogue comes from src/engine/reports/ (written on other branches); with an
-// empty catalogue this test fails on purpose (nothing to generate), it never passes vacuously.
+// as the API describes it, the CSV downloaded and read back; Abandono against the figures of the
+// traffic made here, its XLSX read back; then an Agendamento created.
 
 const PT = { 'accept-language': 'pt-BR' };
 
@@ -43,7 +43,6 @@ describeBrowser('Relatórios', () => {
 
   it('generates the first report of the catalogue: the table (and chart) as the API describes it, then the CSV read back', async () => {
     const catalogue = (await admin.request('GET', '/api/reports', undefined, PT)).body as { id: string; title: string }[];
-    // NEEDS REAL REPORTS: fails while the catalogue is empty
     expect(catalogue.length).toBeGreaterThan(0);
     const first = catalogue[0]!;
     await page.getByRole('link', { name: 'Relatórios' }).click();
@@ -62,19 +61,19 @@ describeBrowser('Relatórios', () => {
     const q = new URL(page.url()).searchParams;
     q.delete('report');
     const api = (await admin.request('GET', `/api/reports/${first.id}?${q}`, undefined, PT)).body as { columns: { label: string }[]; rows: unknown[]; total: unknown; chart: unknown };
-    if (api.rows.length === 0) {
-      await page.getByText('Nenhum atendimento no período').waitFor();
-    } else {
+    // three customers queued today: the first report (by interval) has rows
+    expect(api.rows.length).toBeGreaterThan(0);
+    {
       const headers = await page.locator('[data-testid="report-table"] thead th').allTextContents();
       expect(headers).toEqual(api.columns.map((c) => c.label));
       expect(await page.getByTestId('report-row').count()).toBe(api.rows.length);
       expect(await page.getByTestId('report-total').count()).toBe(api.total ? 1 : 0);
       if (api.chart) await page.getByTestId('report-chart').waitFor();
     }
-    if (api.rows.length > 0) await page.getByTestId('report-table').scrollIntoViewIfNeeded();
+    await page.getByTestId('report-table').scrollIntoViewIfNeeded();
     await screenshot(page, 'reports-generated-pt-BR', { fullPage: false });
 
-    if (api.rows.length > 0) {
+    {
       const download = page.waitForEvent('download');
       await page.getByTestId('export-csv').click();
       const file = await download;
@@ -83,6 +82,35 @@ describeBrowser('Relatórios', () => {
       expect(table[0]).toEqual(api.columns.map((c) => c.label));
       expect(table.length - 1).toBe(api.rows.length + (api.total ? 1 : 0));
     }
+    expect(errors).toEqual([]);
+  });
+
+  it('generates Abandono: two services offered 2 and 1 today, none abandoned; the XLSX read back', async () => {
+    await page.getByTestId('reports-catalogue-entry').filter({ hasText: 'Abandono' }).click();
+    await page.getByTestId('report-preset-today').click();
+    await page.getByTestId('report-generate').click();
+    await page.waitForURL(/report=abandonment.*from=/);
+    await page.getByTestId('report-result').waitFor();
+    const rows = page.getByTestId('report-row');
+    await rows.first().waitFor();
+    const cells = async (row: ReturnType<Page['locator']>) => (await row.locator('td').allTextContents()).map((x) => x.trim());
+    const shown = await Promise.all((await rows.all()).map(cells));
+    shown.sort((a, b) => a[0]!.localeCompare(b[0]!));
+    // Serviço, Ofertados, Abandonos
+    expect(shown.map((r) => r.slice(0, 3))).toEqual([['Atendimento WebChat', '2', '0'], ['Atendimento WhatsApp', '1', '0']]);
+    expect((await cells(page.getByTestId('report-total'))).slice(0, 3)).toEqual(['Total', '3', '0']);
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-xlsx').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^relatorio-abandonment_\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile((await file.path())!);
+    const sheet = book.worksheets[0]!;
+    const values = (r: number) => (sheet.getRow(r).values as unknown[]).slice(1);
+    expect(values(1).slice(0, 3)).toEqual(['Serviço', 'Ofertados', 'Abandonos']);
+    const body = [values(2), values(3)].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(body.map((r) => r.slice(0, 3))).toEqual([['Atendimento WebChat', 2, 0], ['Atendimento WhatsApp', 1, 0]]);
+    expect(values(4).slice(0, 3)).toEqual(['Total', 3, 0]);
     expect(errors).toEqual([]);
   });
 
