@@ -103,6 +103,16 @@ const TABLE: Record<string, string> = {
   'GET /api/indicators/conversations':                '-          | 401 403 ok ok ok',
   'GET /api/reports':                                 '-          | 401 403 ok ok ok',
   'GET /api/reports/{id}':                            'report     | 401 403 ok ok ok',
+  // Agendamentos: each supervisor their own schedules (another's is 404), admins all
+  'GET /api/report-schedules':                        '-          | 401 403 ok ok ok',
+  'POST /api/report-schedules':                       '-          | 401 403 ok ok ok',
+  'GET /api/report-schedules/{id}':                   'schedule   | 401 403 404 ok ok | 401 403 ok 404 ok',
+  'PATCH /api/report-schedules/{id}':                 'schedule   | 401 403 404 ok ok | 401 403 ok 404 ok',
+  'DELETE /api/report-schedules/{id}':                'schedule   | 401 403 404 ok ok | 401 403 ok 404 ok',
+  // Gráficos
+  'GET /api/charts/channels':                         '-          | 401 403 ok ok ok',
+  'GET /api/charts/metrics':                          '-          | 401 403 ok ok ok',
+  'GET /api/charts/metrics/detailed':                 '-          | 401 403 ok ok ok',
   'GET /api/services/{id}/wrapup-fields':             'service    | 401 ok 404 ok ok | 401 404 ok 404 ok',
   'PUT /api/services/{id}/wrapup-fields':             'service    | 401 403 403 403 ok | 401 403 403 403 ok',
   // users: an agent sees themself; a supervisor themself and the agents of their teams
@@ -151,6 +161,11 @@ const TABLE: Record<string, string> = {
   'GET /api/templates/{id}':                          'template   | 401 ok ok ok ok',
   'PATCH /api/templates/{id}':                        'template   | 401 403 403 403 ok',
   'DELETE /api/templates/{id}':                       'template   | 401 403 403 403 ok',
+  'POST /api/templates/{id}/submit':                  'template   | 401 403 403 403 ok',
+  'POST /api/templates/{id}/sync':                    'template   | 401 403 403 403 ok',
+  // opt-out: the conversation's agent, its supervisors and admins
+  'GET /api/conversations/{id}/contact/opt-out':      'live       | 401 ok 404 ok ok | 401 404 ok 404 ok',
+  'PUT /api/conversations/{id}/contact/opt-out':      'live       | 401 ok 404 ok ok | 401 404 ok 404 ok',
   'GET /api/audit':                                   '-          | 401 403 403 403 ok',
   // LGPD: admins and the privacy officer (none of the other callers holds the permission)
   'GET /api/lgpd/contacts':                            '-          | 401 403 403 403 ok',
@@ -166,6 +181,7 @@ const TABLE: Record<string, string> = {
 
 /** Bodies that get a call past its input check to the scope check (most routes take `{}`). */
 const BODIES: Record<string, () => unknown> = {
+  'PUT /api/conversations/{id}/contact/opt-out': () => ({ optedOut: false }),
   'POST /api/conversations/{id}/messages': () => ({ text: 'matriz de acesso' }),
   'POST /api/conversations/{id}/finish': () => ({ outcome: 'completed' }),
   // a confirmation that does not match: past the scope check, and nothing is erased
@@ -352,6 +368,13 @@ async function idFor(kind: string, side: 'in' | 'out', caller: Caller): Promise<
     case 'setting': return 'timezone';
     case 'contact': return (await t.db.query<{ contact_id: string }>('SELECT contact_id FROM conversations WHERE id = $1', [w.live])).rows[0].contact_id;
     case 'report': return 'intervals';
+    case 'schedule': {
+      // a fresh one each call (DELETE removes it), owned by the team's supervisor
+      const owner = await t.login((side === 'in' ? A : B).sup.email, (side === 'in' ? A : B).sup.password);
+      const r = await owner.post('/api/report-schedules', { reportId: 'intervals', period: 'yesterday', format: 'csv', recipients: ['gestao@empresa.test'], frequency: 'daily', hour: 7 });
+      if (r.status !== 201) throw new Error(`fixture: schedule ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body.id as string;
+    }
     case 'session': {
       // in: another session of the caller's own; out: a session of someone else
       if (side === 'out' || caller === 'anon') return bystanderSession;

@@ -25,7 +25,7 @@ async function keptWrapupKeys(tx: Queryable): Promise<string[]> {
   return rows.map((r) => r.key);
 }
 
-export async function anonymizeContact(db: Database, actor: Actor, contactId: string, reason: string): Promise<AnonymizeResult> {
+export async function anonymizeContact(db: Database, actor: Actor, contactId: string, reason: string, now: Date): Promise<AnonymizeResult> {
   return db.transaction(async (tx) => {
     const contact = await contactInScope(tx, actor, contactId, true);
     if (contact.anonymized_at) throw anonymizedAlready();
@@ -33,7 +33,6 @@ export async function anonymizeContact(db: Database, actor: Actor, contactId: st
     if (open.rows[0].n > 0) {
       throw conflict({ en: 'the contact has conversations in progress: finish them first', pt: 'o titular tem atendimentos em andamento: conclua-os antes' }, { reason: 'open_conversations' });
     }
-    const now = new Date();
     const ids = await tx.query<{ external_id: string; display_name: string | null }>('SELECT external_id, display_name FROM contact_identities WHERE contact_id = $1', [contactId]);
     const needles = needlesOf([contact.name, contact.email, contact.phone, contact.cpf, ...ids.rows.flatMap((i) => [i.external_id, i.display_name])]);
     const likes = likePatterns(needles);

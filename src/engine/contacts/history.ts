@@ -75,7 +75,7 @@ export interface OpenedHistory {
 }
 
 /** Reads the head now (404 outside scope), audits the export, and returns the parts to stream. */
-export async function openHistory(db: Database, actor: Actor, contactId: string, format: 'json' | 'pdf'): Promise<OpenedHistory> {
+export async function openHistory(db: Database, actor: Actor, contactId: string, format: 'json' | 'pdf', now: Date): Promise<OpenedHistory> {
   const contact = await contactInScope(db, actor, contactId);
   const settings = await getSettings(db);
   const tz = settings.timezone;
@@ -104,7 +104,7 @@ export async function openHistory(db: Database, actor: Actor, contactId: string,
   const head: HistoryHead = {
     schema: HISTORY_SCHEMA,
     company: settings.companyName,
-    generatedAt: localIso(new Date(), tz),
+    generatedAt: localIso(now, tz),
     timeZone: tz,
     contact: { id: contact.id, name: contact.name, email: contact.email, phone: contact.phone, cpf: contact.cpf, anonymized: contact.anonymized_at !== null },
     period: { from: convs.length ? localIso(convs[0].created_at, tz) : null, to: convs.length ? localIso(lastTime(convs), tz) : null },
@@ -196,8 +196,8 @@ export function historyJson(h: OpenedHistory): Readable {
 
 export interface HistoryDownload { fileName: string; contentType: string; body: Readable }
 
-export async function exportHistory(db: Database, actor: Actor, contactId: string, format: 'json' | 'pdf', lang: 'pt' | 'en'): Promise<HistoryDownload> {
-  const h = await openHistory(db, actor, contactId, format);
+export async function exportHistory(db: Database, actor: Actor, contactId: string, format: 'json' | 'pdf', lang: 'pt' | 'en', now: Date): Promise<HistoryDownload> {
+  const h = await openHistory(db, actor, contactId, format, now);
   const day = h.head.generatedAt.slice(0, 10);
   const fileName = `historico-titular_${contactId.slice(0, 8)}_${day}.${format}`;
   if (format === 'json') return { fileName, contentType: 'application/json; charset=utf-8', body: historyJson(h) };

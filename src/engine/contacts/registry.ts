@@ -102,7 +102,7 @@ const REASONS: Record<string, { en: string; pt: string }> = {
 };
 
 /** Correction (LGPD art. 18): each field validated and normalised as the bot stores it; audited before/after. */
-export async function correctContact(db: Database, actor: Actor, id: string, body: ContactCorrection): Promise<ContactDetail> {
+export async function correctContact(db: Database, actor: Actor, id: string, body: ContactCorrection, now: Date): Promise<ContactDetail> {
   const next: Partial<Record<keyof ContactCorrection, string | null>> = {};
   for (const [key, raw] of Object.entries(body) as [keyof ContactCorrection, string | null | undefined][]) {
     if (raw === undefined) continue;
@@ -120,7 +120,7 @@ export async function correctContact(db: Database, actor: Actor, id: string, bod
     const changed = (Object.keys(next) as (keyof ContactCorrection)[]).filter((k) => row[k] !== next[k]);
     if (!changed.length) return;
     const sets = changed.map((k, i) => `${k} = $${i + 3}`).join(', ');
-    await tx.query(`UPDATE contacts SET ${sets}, updated_at = $2 WHERE id = $1`, [id, new Date(), ...changed.map((k) => next[k])]);
+    await tx.query(`UPDATE contacts SET ${sets}, updated_at = $2 WHERE id = $1`, [id, now, ...changed.map((k) => next[k])]);
     await writeAudit(tx, actor, {
       action: 'update', entity: 'contact', entityId: id,
       before: Object.fromEntries(changed.map((k) => [k, row[k]])), after: Object.fromEntries(changed.map((k) => [k, next[k]])),

@@ -9,6 +9,7 @@ import { anonymizeContact } from '../../engine/contacts/anonymize.js';
 import { exportHistory } from '../../engine/contacts/history.js';
 import { contactDetail, contactInScope, correctContact, searchContacts } from '../../engine/contacts/registry.js';
 import { fieldError } from '../../engine/errors.js';
+import type { Runtime } from '../../engine/runtime.js';
 import { ADMIN, STAFF } from '../auth/plugin.js';
 import { requestLanguage } from '../language.js';
 
@@ -16,8 +17,9 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 const tags = ['contacts'];
 
 /** Titulares (LGPD): admins see every contact, supervisors those with a conversation in a service they supervise. */
-export function contactRoutes(app: FastifyInstance, { db }: { db: Database }): void {
+export function contactRoutes(app: FastifyInstance, { db, runtime }: { db: Database; runtime: Runtime }): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
+  const { clock } = runtime.engine;
   api.get('/api/contacts', {
     config: { access: STAFF },
     schema: { tags, summary: 'Titulares: contacts by name, e-mail, phone, CPF, channel handle or protocol', querystring: ContactSearchQuery, response: { 200: ContactSearchResult, ...errors } },
@@ -34,7 +36,7 @@ export function contactRoutes(app: FastifyInstance, { db }: { db: Database }): v
       tags, summary: 'Correction (LGPD art. 18, III): name, e-mail, phone, CPF, each validated; audited before/after', params: IdParams, body: ContactCorrection,
       response: { 200: ContactDetail, ...errors },
     },
-  }, async (req) => correctContact(db, req.actor, req.params.id, req.body));
+  }, async (req) => correctContact(db, req.actor, req.params.id, req.body, clock.now()));
 
   api.get('/api/contacts/:id/history', {
     config: { access: STAFF },
@@ -50,7 +52,7 @@ contact center's time zone with their offset. PDF: the same, readable, in Portug
     const format = req.query.format ?? 'json';
     // Portuguese unless English is asked for by name (a bare client sends none, or `*`)
     const lang = /\ben\b/i.test(req.headers['accept-language'] ?? '') && requestLanguage(req) === 'en' ? 'en' : 'pt';
-    const file = await exportHistory(db, req.actor, req.params.id, format, lang);
+    const file = await exportHistory(db, req.actor, req.params.id, format, lang, clock.now());
     reply.header('content-type', file.contentType).header('content-disposition', `attachment; filename="${file.fileName}"`).header('cache-control', 'no-store');
     return reply.send(file.body as never);
   });
@@ -67,6 +69,6 @@ contact center's time zone with their offset. PDF: the same, readable, in Portug
     if (typed !== contact.id.toLowerCase() && (contact.name === null || typed !== contact.name.trim().toLowerCase())) {
       throw fieldError(400, 'validation_error', 'confirm', { en: 'type the contact’s id or name to confirm', pt: 'digite o id ou o nome do titular para confirmar' }, { field: 'confirm' });
     }
-    return anonymizeContact(db, req.actor, req.params.id, req.body.reason);
+    return anonymizeContact(db, req.actor, req.params.id, req.body.reason, clock.now());
   });
 }
