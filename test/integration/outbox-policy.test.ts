@@ -192,19 +192,26 @@ describe('permanent failures and the provider’s message id', () => {
   });
 });
 
+/** An API-channel service with one agent signed in at the desk, and what a customer's message there needs. */
+async function apiDesk() {
+  const team = await createTeam(admin);
+  const agent = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
+  const service = await createService(admin, { channel: 'api', teamIds: [team.id], outboundWebhookUrl: `${fake.url}/ok` });
+  const creds = (await admin.post(`/api/services/${service.id}/api-credentials`)).body;
+  const desk = await t.login(agent.email, agent.password);
+  expect((await desk.post('/api/agent/login')).status).toBe(200);
+  const customerWrites = (text: string) => t.anonymous().request('POST', `/api/channels/api/${service.id}/messages`, { contact: { externalId: unique('cli') }, externalId: unique('m'), text }, { authorization: `Bearer ${creds.token}` });
+  return { agent, service, desk, customerWrites };
+}
+
 describe('delivery receipts', () => {
   it('move a message forward only, ignore unknown ids, and reach the agent’s desk as message.updated', async () => {
-    const team = await createTeam(admin);
-    const agent = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
-    const service = await createService(admin, { channel: 'api', teamIds: [team.id], outboundWebhookUrl: `${fake.url}/ok` });
-    const creds = (await admin.post(`/api/services/${service.id}/api-credentials`)).body;
-    const desk = await t.login(agent.email, agent.password);
-    expect((await desk.post('/api/agent/login')).status).toBe(200);
+    const { agent, service, desk, customerWrites } = await apiDesk();
     const ws = await WsClient.open(t.url, desk.cookie);
     try {
       ws.send({ type: 'subscribe', stream: 'agent' });
       await ws.next((m) => m.type === 'snapshot');
-      const sent = await t.anonymous().request('POST', `/api/channels/api/${service.id}/messages`, { contact: { externalId: unique('cli') }, externalId: unique('m'), text: 'Oi' }, { authorization: `Bearer ${creds.token}` });
+      const sent = await customerWrites('Oi');
       const conversationId = sent.body.conversationId as string;
       await t.settle();
       const reply = await desk.post(`/api/conversations/${conversationId}/messages`, { text: 'Bom dia!' });
@@ -259,13 +266,8 @@ describe('delivery receipts', () => {
 
 describe('a receipt that comes before the send’s answer', () => {
   it('is parked and applied when the outbox stores the provider id; someone else’s is removed after a week', async () => {
-    const team = await createTeam(admin);
-    const agent = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
-    const service = await createService(admin, { channel: 'api', teamIds: [team.id], outboundWebhookUrl: `${fake.url}/ok` });
-    const creds = (await admin.post(`/api/services/${service.id}/api-credentials`)).body;
-    const desk = await t.login(agent.email, agent.password);
-    expect((await desk.post('/api/agent/login')).status).toBe(200);
-    const sent = await t.anonymous().request('POST', `/api/channels/api/${service.id}/messages`, { contact: { externalId: unique('cli') }, externalId: unique('m'), text: 'Oi' }, { authorization: `Bearer ${creds.token}` });
+    const { desk, customerWrites } = await apiDesk();
+    const sent = await customerWrites('Oi');
     const conversationId = sent.body.conversationId as string;
     await t.settle();
     const reply = await desk.post(`/api/conversations/${conversationId}/messages`, { text: 'Bom dia!' });
