@@ -71,7 +71,8 @@ export function chartOption(r: ReportResult, lang: string, label: (key: string, 
     legend: { bottom: 0, type: 'scroll' },
     grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true },
     xAxis: { type: 'category', data: categories.map(catText) },
-    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => valueText(v) } },
+    // counts have whole ticks (no 0,2 conversation)
+    yAxis: { type: 'value', ...(first.kind === 'count' ? { minInterval: 1 } : {}), axisLabel: { formatter: (v: number) => valueText(v) } },
     series: series.map((s) => ({
       id: s.id, name: s.name, type: chart.type === 'line' ? 'line' : 'bar', ...(stacked ? { stack: 'all' } : {}),
       ...(s.color ? { itemStyle: { color: s.color }, lineStyle: { color: s.color } } : {}),
