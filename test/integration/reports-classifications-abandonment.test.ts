@@ -219,10 +219,15 @@ describe('bad filters answer 400 naming the field', () => {
     ['/api/reports/abandonment?channel=fax', 'channel'],
     ['/api/reports/classifications?serviceId=nope', 'serviceId'],
     ['/api/reports/classifications?interval=2h', 'interval'],
-    ['/api/reports/nope', 'id'],
   ])('%s', async (path, field) => {
     const r = await admin.get(path);
     expect(r.status).toBe(400);
     expect(JSON.stringify(r.body)).toContain(field);
+  });
+
+  it('an unknown report does not exist (404)', async () => {
+    const r = await admin.request('GET', '/api/reports/nope', undefined, { 'accept-language': 'pt-BR' });
+    expect(r.status).toBe(404);
+    expect(r.body.error).toMatchObject({ code: 'not_found', message: 'Relatório nope não encontrado' });
   });
 });
