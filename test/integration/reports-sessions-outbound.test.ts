@@ -1,3 +1,4 @@
+import { allowAuditRewrite } from '../../src/engine/audit.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hms, parseCsv } from '../support/csv.js';
 import { seeded } from '../support/indicators-fold.js';
@@ -34,7 +35,11 @@ describe('8. Sessões de agentes', () => {
     const d1 = await t.login(a1.email, a1.password);
     const d2 = await t.login(a2.email, a2.password);
     // the sign-in's audit row is stamped by the database's clock: put it on the scripted day
-    await t.db.query(`UPDATE audit_log SET at = $2 WHERE actor_id = $1 AND action = 'login'`, [a1.id, local(D, '08:59:00')]);
+    // the sign-in's audit row to the scripted time (the log is append-only: a test says it rewrites)
+    await t.db.transaction(async (tx) => {
+      await allowAuditRewrite(tx);
+      await tx.query(`UPDATE audit_log SET at = $2 WHERE actor_id = $1 AND action = 'login'`, [a1.id, local(D, '08:59:00')]);
+    });
     const ok = async (c: Client, path: string) => expect((await c.post(path)).status).toBe(200);
     await ok(d1, '/api/agent/login');
     await ok(d2, '/api/agent/login');
