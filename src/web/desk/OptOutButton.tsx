@@ -21,7 +21,9 @@ export function OptOutButton({ conversationId }: { conversationId: string }) {
   return (
     <Group gap={6} wrap="nowrap">
       {out && <Badge color="red" variant="light" size="sm" title={state.data.reason ?? undefined} data-testid="desk-opted-out">{t('desk.optOut.badge')}</Badge>}
-      <Button size="compact-xs" variant="subtle" color={out ? 'teal' : 'red'} loading={set.isPending} onClick={() => set.mutate(!out)}>
+      {/* a short word on the button (a phone's header is narrow), the whole meaning in its title */}
+      <Button size="compact-xs" variant="subtle" color={out ? 'teal' : 'red'} loading={set.isPending} onClick={() => set.mutate(!out)}
+        title={out ? t('desk.optOut.unmarkHint') : t('desk.optOut.markHint')}>
         {out ? t('desk.optOut.unmark') : t('desk.optOut.mark')}
       </Button>
     </Group>

@@ -15,7 +15,8 @@ export function ReportTable({ result, cellText }: { result: ReportResult; cellTe
     return kind === 'text' && typeof v === 'string' ? cellText(key, v) : formatCell(v, kind, lang, result.interval);
   };
   return (
-    <Table.ScrollContainer minWidth={Math.max(480, result.columns.length * 120)} mah={560} type="native">
+    // a scrolling region reachable by keyboard (axe: scrollable-region-focusable)
+    <Table.ScrollContainer minWidth={Math.max(480, result.columns.length * 120)} mah={560} type="native" tabIndex={0} role="region" aria-label={result.title}>
       <Table stickyHeader striped highlightOnHover fz="sm" verticalSpacing={6} data-testid="report-table" aria-label={result.title}>
         <Table.Thead>
           <Table.Tr>

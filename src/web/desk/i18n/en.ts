@@ -61,8 +61,10 @@ export const en: typeof ptBR = {
     },
     optOut: {
       badge: 'Opted out of active messages',
-      mark: 'Opt out of active messages',
-      unmark: 'Opt back in to active messages',
+      mark: 'Opt out',
+      markHint: 'Opt the contact out of active messages (campaigns)',
+      unmark: 'Opt in',
+      unmarkHint: 'The contact receives active messages again',
     },
     conversation: {
       none: 'Select a conversation in the list.',

@@ -59,8 +59,10 @@ export const ptBR = {
     },
     optOut: {
       badge: 'Não recebe mensagens ativas',
-      mark: 'Descadastrar de mensagens ativas',
-      unmark: 'Voltar a receber mensagens ativas',
+      mark: 'Descadastrar',
+      markHint: 'Descadastrar o contato das mensagens ativas (campanhas)',
+      unmark: 'Recadastrar',
+      unmarkHint: 'O contato volta a receber mensagens ativas',
     },
     conversation: {
       none: 'Selecione um atendimento na lista.',
