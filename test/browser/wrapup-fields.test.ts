@@ -140,7 +140,12 @@ describeBrowser('wrap-up fields (Campos da ficha): the admin defines them, the a
     await form.getByLabel('Motivo do contato').focus();
     await page.keyboard.press('ArrowDown');
     await page.getByRole('option', { name: 'Negociação de dívida' }).waitFor();
-    await page.keyboard.press('ArrowDown');
+    // the arrow moves the highlight (whether the opening arrow already highlighted the first option
+    // depends on timing): down until the wanted one is highlighted, then Enter picks it
+    const highlighted = page.locator('[role="option"][data-combobox-selected]');
+    for (let i = 0; i < 6 && (await highlighted.count() === 0 || (await highlighted.textContent()) !== 'Negociação de dívida'); i++) {
+      await page.keyboard.press('ArrowDown');
+    }
     await page.keyboard.press('Enter');
     await expect(form.getByLabel('Motivo do contato').inputValue()).resolves.toBe('Negociação de dívida');
     await expect.poll(() => form.getByText('Obrigatório').count()).toBe(1);
