@@ -61,8 +61,14 @@ export function chartOption(r: ReportResult, lang: string, label: (key: string, 
       }
     }
   } else {
+    // rows sharing a category add up (Atendimentos por intervalo has a row per interval × service × channel)
     for (const key of chart.series) {
-      series.push({ id: key, name: col.get(key)?.label ?? key, values: new Map(r.rows.map((row) => [String(row[chart.category] ?? ''), num(row[key])])) });
+      const values = new Map<string, number>();
+      for (const row of r.rows) {
+        const c = String(row[chart.category] ?? '');
+        values.set(c, (values.get(c) ?? 0) + num(row[key]));
+      }
+      series.push({ id: key, name: col.get(key)?.label ?? key, values });
     }
   }
   const stacked = chart.type === 'stacked-bar';

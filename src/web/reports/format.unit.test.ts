@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { chartOption } from './chart-option';
 import { formatCell, formatLocalTime } from './format';
 import { addDays, presetPeriod } from './period';
 
@@ -23,5 +24,25 @@ describe('Relatórios cells', () => {
     expect(presetPeriod('last7', '2026-03-03')).toEqual({ from: '2026-02-25', to: '2026-03-03' });
     expect(presetPeriod('thisMonth', '2026-03-10')).toEqual({ from: '2026-03-01', to: '2026-03-10' });
     expect(presetPeriod('lastMonth', '2026-01-15')).toEqual({ from: '2025-12-01', to: '2025-12-31' });
+  });
+});
+
+describe('Relatórios chart', () => {
+  it('adds up the rows that share a category (a row per interval × service × channel)', () => {
+    const result = {
+      report: 'intervals', title: 'x', from: '2026-03-10', to: '2026-03-10', timezone: 'America/Sao_Paulo', interval: 'hour', generatedAt: '',
+      columns: [
+        { key: 'interval', label: 'Intervalo', kind: 'time' }, { key: 'service', label: 'Serviço', kind: 'text' },
+        { key: 'offered', label: 'Ofertados', kind: 'count' }, { key: 'answered', label: 'Atendidos', kind: 'count' },
+      ],
+      rows: [
+        { interval: '2026-03-10 09:00:00', service: 'A', offered: 2, answered: 1 },
+        { interval: '2026-03-10 09:00:00', service: 'B', offered: 3, answered: 3 },
+        { interval: '2026-03-10 10:00:00', service: 'A', offered: 1, answered: 0 },
+      ],
+      total: null, chart: { type: 'line', category: 'interval', series: ['offered', 'answered'] }, notes: [],
+    } as const;
+    const option = chartOption(result as never, 'pt-BR', (_k, v) => v) as { series: { name: string; data: number[] }[] };
+    expect(option.series.map((s) => [s.name, s.data])).toEqual([['Ofertados', [5, 1]], ['Atendidos', [4, 0]]]);
   });
 });
