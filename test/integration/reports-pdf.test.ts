@@ -61,7 +61,9 @@ async function pdfText(c: Client, path: string, lang: string) {
 
 describe.skipIf(!hasPdftotext)('a report as PDF', () => {
   it('15-minute intervals over a day: title, period, filters, figures pt-BR, header on every page, Página n de N, audited', async () => {
+    expect((await admin.put('/api/settings/companyName', { value: 'Lojas Exemplo S.A.' })).status).toBe(200);
     const { res, text, pages } = await pdfText(admin, `/api/reports/intervals?from=${D}&to=${D}&interval=15m&serviceId=${chat.id}&format=pdf`, 'pt-BR');
+    expect(text).toContain('Lojas Exemplo S.A.');
     expect(res.headers.get('content-disposition')).toContain(`relatorio-intervals_${D}.pdf`);
     expect(text).toContain('Atendimentos por intervalo');
     expect(text).toContain('Período: 10/03/2026');

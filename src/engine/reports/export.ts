@@ -7,6 +7,7 @@ import {
 } from '../exports/table-export.js';
 import { pdfTable } from '../exports/pdf-table.js';
 import { policyOf } from '../access.js';
+import { getSettings } from '../settings.js';
 import type { ReportColumnDef, ReportContext, ReportData, ReportDefinition } from './definition.js';
 import { reportContext, reportOf } from './run.js';
 
@@ -109,7 +110,9 @@ async function reportPdf(
     cols.map((c, i) => (total && i === 0 && (row[c.key] ?? null) === null ? TOTAL[lang] : cellText(c, row[c.key], lang)));
   const generated = new Intl.DateTimeFormat(LOCALE[lang], { timeZone: ctx.period.timeZone, dateStyle: 'short', timeStyle: 'medium' }).format(ctx.now);
   const period = ctx.period.from === ctx.period.to ? day(ctx.period.from, lang) : `${day(ctx.period.from, lang)} – ${day(ctx.period.to, lang)}`;
+  const { companyName } = await getSettings(db);
   const lines = [
+    companyName,
     `${w.period}: ${period}${r.usesInterval ? ` · ${w.interval}: ${ctx.interval}` : ''}`,
     `${w.filters}: ${await filterText(db, ctx, lang)}`,
     `${w.generated}: ${generated} (${ctx.period.timeZone})`,
