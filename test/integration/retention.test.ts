@@ -192,7 +192,8 @@ describe('Acessos a dados (LGPD): the privacy officer', () => {
   it('is refused to supervisors and agents without the permission; a supervisor marked DPO and admins read any contact', async () => {
     const id = await demand(w.chat, Date.parse('2026-11-02T15:00:00Z'), 'Oi');
     const c = (await t.db.query<any>('SELECT c.protocol, ct.id, ct.name, ct.email FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = $1', [id])).rows[0];
-    await t.db.query(`UPDATE contacts SET cpf = '123.456.789-09', phone = '+55 11 98765-4321' WHERE id = $1`, [c.id]);
+    // stored as the app stores them (shared/fields.ts normalises): CPF digits, phone E.164
+    await t.db.query(`UPDATE contacts SET cpf = '12345678909', phone = '+5511987654321' WHERE id = $1`, [c.id]);
     await w.sup.request('GET', `/api/conversations/${id}`, undefined, { 'x-forwarded-for': '198.51.100.9' });
 
     for (const who of [w.sup, w.desk]) {
@@ -205,7 +206,7 @@ describe('Acessos a dados (LGPD): the privacy officer', () => {
     const dpo = await createUser(admin, { role: 'supervisor', supervisedTeamIds: [], privacyOfficer: true });
     const dpoClient = await t.login(dpo.email, dpo.password);
     expect((await dpoClient.get('/api/auth/me')).body.privacyOfficer).toBe(true);
-    for (const q of [c.protocol, c.name, c.email, '12345678909', '98765-4321']) {
+    for (const q of [c.protocol, c.name, c.email, '12345678909', '123.456.789-09', '98765-4321']) {
       const found = await dpoClient.get(`/api/lgpd/contacts?q=${encodeURIComponent(q)}`);
       expect(found.status, q).toBe(200);
       expect(found.body.items.map((x: any) => x.id), q).toContain(c.id);

@@ -1,11 +1,15 @@
 import { instantOf } from '../../core/business-hours.js';
 import type { ComplianceContact, DataAccessQuery, DataAccessRow } from '../../contracts/compliance.js';
+import type { ContactSummary } from '../../contracts/contacts.js';
+import type { Channel } from '../../contracts/common.js';
 import type { Database, Queryable } from '../../db/database.js';
+import { policyOf } from '../access.js';
+import { contactInScope, searchContacts, summary } from '../contacts/registry.js';
+import { AUDIT_ACTION_LABELS, type AuditLabel } from '../../shared/audit.js';
 import { addDays } from '../../shared/holidays.js';
 import type { Actor } from '../actor.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError } from '../errors.js';
 import { openTableExport, localTimeText, type OpenedExport, type ExportLanguage } from '../exports/table-export.js';
-import { likeContaining } from '../queries/conversation-filter.js';
 import { getSettings } from '../settings.js';
 
 // Acessos a dados (LGPD): "who accessed this contact's data, when, from where". The compliance
@@ -21,39 +25,28 @@ export function assertPrivacyOfficer(actor: Actor): void {
   });
 }
 
-const CONTACT_SELECT = `SELECT ct.id, ct.name, ct.email, ct.phone, ct.cpf, ct.anonymized_at IS NOT NULL AS anonymized,
-    coalesce(array(SELECT DISTINCT ci.channel FROM contact_identities ci WHERE ci.contact_id = ct.id ORDER BY 1), '{}') AS channels,
-    (SELECT count(*)::int FROM conversations c WHERE c.contact_id = ct.id) AS conversations,
-    (SELECT max(c.created_at) FROM conversations c WHERE c.contact_id = ct.id) AS last_at
-  FROM contacts ct`;
+/** Every contact, every conversation: the privacy officer's permission is its own scope. */
+const COMPANY = policyOf({ id: null, role: 'system' });
 
-function presentContact(r: Record<string, unknown>): ComplianceContact {
-  return {
-    id: r.id as string,
-    name: (r.name as string | null) ?? null,
-    email: (r.email as string | null) ?? null,
-    phone: (r.phone as string | null) ?? null,
-    cpf: (r.cpf as string | null) ?? null,
-    anonymized: r.anonymized === true,
-    channels: r.channels as ComplianceContact['channels'],
-    conversations: r.conversations as number,
-    lastAt: r.last_at ? new Date(r.last_at as string).toISOString() : null,
-  };
+/** The contacts' channels (one query for a page of them). */
+async function withChannels(db: Queryable, contacts: ContactSummary[]): Promise<ComplianceContact[]> {
+  if (!contacts.length) return [];
+  const { rows } = await db.query<{ contact_id: string; channels: Channel[] }>(
+    `SELECT contact_id, array_agg(DISTINCT channel ORDER BY channel) AS channels FROM contact_identities WHERE contact_id = ANY($1) GROUP BY contact_id`,
+    [contacts.map((c) => c.id)],
+  );
+  const channels = new Map(rows.map((r) => [r.contact_id, r.channels]));
+  return contacts.map((c) => ({
+    id: c.id, name: c.name, email: c.email, phone: c.phone, cpf: c.cpf, anonymized: c.anonymizedAt !== null,
+    channels: channels.get(c.id) ?? [], conversations: c.conversations, lastAt: c.lastContactAt,
+  }));
 }
 
-/** Contacts by name, e-mail (part of either), phone or CPF (its digits), or a conversation's protocol. */
+/** Contacts as Titulares finds them (name, e-mail, phone, CPF, channel handle, protocol), company-wide. */
 export async function findContacts(db: Queryable, actor: Actor, q: string): Promise<ComplianceContact[]> {
   assertPrivacyOfficer(actor);
-  const digits = q.replace(/\D/g, '');
-  const { rows } = await db.query(
-    `${CONTACT_SELECT}
-      WHERE lower(ct.name) LIKE lower($1) OR lower(ct.email) LIKE lower($1)
-         OR ($2 <> '' AND (regexp_replace(coalesce(ct.phone, ''), '\\D', '', 'g') LIKE $3 OR regexp_replace(coalesce(ct.cpf, ''), '\\D', '', 'g') = $2))
-         OR ct.id IN (SELECT contact_id FROM conversations WHERE protocol = $4)
-      ORDER BY ct.name NULLS LAST, ct.id LIMIT 50`,
-    [likeContaining(q), digits, `%${digits}%`, q.trim()],
-  );
-  return rows.map(presentContact);
+  const { items } = await searchContacts(db, actor, { q, limit: 50 }, COMPANY);
+  return withChannels(db, items);
 }
 
 const MAX_ROWS = 1000;
@@ -93,34 +86,25 @@ function presentAccess(r: Record<string, unknown>): DataAccessRow {
   };
 }
 
-async function contactOf(db: Queryable, id: string): Promise<ComplianceContact> {
-  const { rows } = await db.query(`${CONTACT_SELECT} WHERE ct.id = $1`, [id]);
-  if (!rows[0]) throw notFound({ en: 'Contact', pt: 'Contato' }, id);
-  return presentContact(rows[0]);
+async function contactOf(db: Queryable, actor: Actor, id: string): Promise<ComplianceContact> {
+  const [contact] = await withChannels(db, [summary(await contactInScope(db, actor, id, false, COMPANY))]);
+  return contact;
 }
 
 /** Who accessed the contact's data in the period, newest first (the latest 1,000; the CSV has them all). */
 export async function listDataAccess(db: Queryable, actor: Actor, contactId: string, q: DataAccessQuery) {
   assertPrivacyOfficer(actor);
-  const contact = await contactOf(db, contactId);
+  const contact = await contactOf(db, actor, contactId);
   const { sql, params } = await accessSql(db, contactId, q);
   const { rows } = await db.query(`${sql} LIMIT ${MAX_ROWS + 1}`, params);
   return { contact, items: rows.slice(0, MAX_ROWS).map(presentAccess), truncated: rows.length > MAX_ROWS };
 }
 
-const ACTION_LABELS: Record<string, Record<ExportLanguage, string>> = {
-  view_messages: { pt: 'Mensagens consultadas', en: 'Messages viewed' },
-  view_history: { pt: 'Histórico consultado', en: 'History viewed' },
-  export_history: { pt: 'Histórico exportado', en: 'History exported' },
-  anonymize: { pt: 'Anonimização', en: 'Anonymisation' },
-  update: { pt: 'Alteração', en: 'Change' },
-  export: { pt: 'Exportação', en: 'Export' },
-};
 
 /** The same list as a CSV download, every row; the download itself is audited under the contact. */
 export async function exportDataAccess(db: Database, actor: Actor, contactId: string, q: DataAccessQuery, lang: ExportLanguage): Promise<OpenedExport> {
   assertPrivacyOfficer(actor);
-  await contactOf(db, contactId);
+  await contactOf(db, actor, contactId);
   const { sql, params, timezone } = await accessSql(db, contactId, q);
   const { from, to } = q;
   return openTableExport(db, actor, db.stream(sql, params), {
@@ -135,7 +119,7 @@ export async function exportDataAccess(db: Database, actor: Actor, contactId: st
     columns: [
       { header: { pt: 'Data/hora', en: 'Time' }, kind: 'text', value: (r, l) => localTimeText(r.at as string, timezone, 'csv', l) },
       { header: { pt: 'Quem', en: 'Who' }, kind: 'text', value: (r) => (r.actor_name as string | null) ?? '' },
-      { header: { pt: 'O quê', en: 'What' }, kind: 'text', value: (r, l) => ACTION_LABELS[r.action as string]?.[l] ?? (r.action as string) },
+      { header: { pt: 'O quê', en: 'What' }, kind: 'text', value: (r, l) => (AUDIT_ACTION_LABELS as Record<string, AuditLabel>)[r.action as string]?.[l] ?? (r.action as string) },
       { header: { pt: 'Registro', en: 'Record' }, kind: 'text', value: (r) => `${r.entity as string}${r.entity_id ? ` ${r.entity_id as string}` : ''}` },
       { header: { pt: 'IP', en: 'IP' }, kind: 'text', value: (r) => (r.ip as string | null) ?? '' },
       { header: { pt: 'Navegador', en: 'Browser' }, kind: 'text', value: (r) => (r.user_agent as string | null) ?? '' },

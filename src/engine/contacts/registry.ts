@@ -1,7 +1,7 @@
 import type { ContactCorrection, ContactDetail, ContactSearchQuery, ContactSummary } from '../../contracts/contacts.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { parseCpf, parseEmail, parsePhone, type FieldResult } from '../../shared/fields.js';
-import { policyOf } from '../access.js';
+import { policyOf, type AccessPolicy } from '../access.js';
 import type { Actor } from '../actor.js';
 import { writeAudit } from '../audit.js';
 import { conflict, fieldError, notFound, type Noun } from '../errors.js';
@@ -27,17 +27,23 @@ const SELECT = (scope: string) => `SELECT ct.id, ct.name, ct.email, ct.phone, ct
   CROSS JOIN LATERAL (SELECT count(*)::int AS n, min(sc.created_at) AS first_at, max(sc.created_at) AS last_at
                         FROM conversations sc WHERE sc.contact_id = ct.id AND ${scope}) s`;
 
-const summary = (r: ContactRow): ContactSummary => ({
+export const summary = (r: ContactRow): ContactSummary => ({
   id: r.id, name: r.name, email: r.email, phone: r.phone, cpf: r.cpf, conversations: r.n, lastContactAt: iso(r.last_at), anonymizedAt: iso(r.anonymized_at),
 });
 
-export async function searchContacts(db: Queryable, actor: Actor, q: ContactSearchQuery): Promise<{ items: ContactSummary[]; more: boolean }> {
+/**
+ * Contacts by name, e-mail, phone, CPF, channel handle or a conversation's protocol, with their
+ * conversations in `policy`'s scope (by default the actor's; Acessos a dados passes the whole
+ * company's, its permission being its scope).
+ */
+export async function searchContacts(
+  db: Queryable, actor: Actor, q: ContactSearchQuery, policy: AccessPolicy = policyOf(actor),
+): Promise<{ items: ContactSummary[]; more: boolean }> {
   const limit = q.limit ?? 50;
   const text = q.q.trim();
   const digits = text.replace(/\D/g, '');
   const cpf = parseCpf(text);
   const params: unknown[] = [`%${escapeLike(text.toLowerCase())}%`, text, digits.length >= 4 ? `%${digits}%` : null, cpf.ok ? cpf.value : null];
-  const policy = policyOf(actor);
   const scope = policy.conversationsSql('sc', params.length + 1);
   params.push(...scope.params);
   const { rows } = await db.query<ContactRow>(
@@ -54,8 +60,7 @@ export async function searchContacts(db: Queryable, actor: Actor, q: ContactSear
 }
 
 /** The contact in the actor's scope, or 404; `lock` takes the row for an update. */
-export async function contactInScope(db: Queryable, actor: Actor, id: string, lock = false): Promise<ContactRow> {
-  const policy = policyOf(actor);
+export async function contactInScope(db: Queryable, actor: Actor, id: string, lock = false, policy: AccessPolicy = policyOf(actor)): Promise<ContactRow> {
   const scope = policy.conversationsSql('sc', 2);
   const { rows } = await db.query<ContactRow>(`${SELECT(scope.sql)} WHERE ct.id = $1${lock ? ' FOR UPDATE OF ct' : ''}`, [id, ...scope.params]);
   const row = rows[0];

@@ -1,3 +1,4 @@
+import { AUDIT_ACTION_LABELS, auditLabelsIn } from '../../../shared/audit';
 import type { ptBR } from './pt-BR';
 
 export const en: typeof ptBR = {
@@ -34,14 +35,7 @@ export const en: typeof ptBR = {
     truncated: 'Showing the latest 1,000; the CSV has them all.',
     count_one: '{{count}} access',
     count_other: '{{count}} accesses',
-    actions: {
-      view_messages: 'Messages viewed',
-      view_history: 'History viewed',
-      export_history: 'History exported',
-      export: 'Export',
-      anonymize: 'Anonymisation',
-      update: 'Change',
-    },
+    actions: auditLabelsIn(AUDIT_ACTION_LABELS, 'en'),
   },
   retention: {
     title: 'Retention dry run',

@@ -1,4 +1,5 @@
 // The `compliance` namespace: Acessos a dados (LGPD) and the retention dry run.
+import { AUDIT_ACTION_LABELS, auditLabelsIn } from '../../../shared/audit';
 export const ptBR = {
   access: {
     title: 'Acessos a dados (LGPD)',
@@ -33,14 +34,7 @@ export const ptBR = {
     truncated: 'Mostrando os 1.000 mais recentes; o CSV traz todos.',
     count_one: '{{count}} acesso',
     count_other: '{{count}} acessos',
-    actions: {
-      view_messages: 'Mensagens consultadas',
-      view_history: 'Histórico consultado',
-      export_history: 'Histórico exportado',
-      export: 'Exportação',
-      anonymize: 'Anonimização',
-      update: 'Alteração',
-    },
+    actions: auditLabelsIn(AUDIT_ACTION_LABELS, 'pt'),
   },
   retention: {
     title: 'Simulação da retenção',
