@@ -128,6 +128,25 @@ describe('report schedules: CRUD, validation and scope', () => {
     expect(resumed.status).toBe(200);
     expect(resumed.body).toMatchObject({ active: true, nextRunAt: '2026-03-11T10:00:00.000Z' });
   });
+
+  it('refuses a supervisor’s filters outside their scope (404 naming the field); their own and an admin’s pass', async () => {
+    const outside: [Record<string, unknown>, string][] = [
+      [{ serviceId: chatB.id }, 'filters.serviceId'],
+      [{ teamId: (await admin.get(`/api/services/${chatB.id}`)).body.teamIds[0] }, 'filters.teamId'],
+    ];
+    for (const [filters, field] of outside) {
+      const r = await supA.post('/api/report-schedules', body({ filters }));
+      expect(r.status, field).toBe(404);
+      expect(JSON.stringify(r.body), field).toContain(field);
+    }
+    const own = await supA.post('/api/report-schedules', body({ filters: { serviceId: waA.id, teamId: teamA.id } }));
+    expect(own.status).toBe(201);
+    expect((await supA.patch(`/api/report-schedules/${own.body.id}`, { filters: { serviceId: chatB.id } })).status).toBe(404);
+    expect((await supA.get(`/api/report-schedules/${own.body.id}`)).body.filters).toEqual({ serviceId: waA.id, teamId: teamA.id });
+    const byAdmin = await admin.post('/api/report-schedules', body({ filters: { serviceId: chatB.id } }));
+    expect(byAdmin.status).toBe(201);
+    for (const id of [own.body.id, byAdmin.body.id]) expect((await admin.del(`/api/report-schedules/${id}`)).status).toBe(204);
+  });
 });
 
 describe('report schedules: the sending', () => {

@@ -2,7 +2,8 @@ import type { ReportSchedule, ReportScheduleBody, ReportSchedulePatch, ScheduleF
 import type { Database, Queryable } from '../../db/database.js';
 import type { Actor } from '../actor.js';
 import { writeAudit } from '../audit.js';
-import { forbidden, notFound, NOUNS } from '../errors.js';
+import { policyOf } from '../access.js';
+import { fieldError, forbidden, notFound, NOUNS } from '../errors.js';
 import { getSettings } from '../settings.js';
 
 // Agendamentos of Relatórios (contracts/report-schedules.ts): each admin or supervisor keeps their own
@@ -83,10 +84,26 @@ export async function getSchedule(db: Queryable, actor: Actor, id: string): Prom
   return present(await loadScoped(db, actor, id));
 }
 
+/**
+ * A supervisor's schedule names only services, departments and agents they supervise: the report
+ * would run in their scope anyway, and an e-mail that always arrives empty helps nobody (404 naming
+ * the field, as for anything outside one's scope).
+ */
+async function assertFiltersInScope(db: Queryable, actor: Actor, filters: ReportSchedule['filters']): Promise<void> {
+  if (actor.role === 'admin') return;
+  const ids = await policyOf(actor).ids(db);
+  const outside = (field: string, noun: { en: string; pt: string }, id: string) =>
+    fieldError(404, 'not_found', `filters.${field}`, { en: `${noun.en} ${id} not found`, pt: `${noun.pt} ${id} não encontrado` });
+  if (filters.serviceId && !ids.serviceIds.has(filters.serviceId)) throw outside('serviceId', NOUNS.service, filters.serviceId);
+  if (filters.agentId && !ids.agentIds.has(filters.agentId)) throw outside('agentId', NOUNS.agent, filters.agentId);
+  if (filters.teamId && !actor.supervisedTeamIds.includes(filters.teamId)) throw outside('teamId', { en: 'Department', pt: 'Departamento' }, filters.teamId);
+}
+
 const dedupe = (emails: string[]) => [...new Set(emails.map((e) => e.trim().toLowerCase()))];
 
 export async function createSchedule(db: Database, actor: Actor, body: ReportScheduleBody, now: Date): Promise<ReportSchedule> {
   scopeSql(actor);
+  await assertFiltersInScope(db, actor, body.filters);
   const { timezone } = await getSettings(db);
   return db.transaction(async (tx) => {
     const next = await nextRunAfter(tx, now, body.frequency, body.hour, timezone);
@@ -105,6 +122,7 @@ export async function updateSchedule(db: Database, actor: Actor, id: string, pat
   const { timezone } = await getSettings(db);
   return db.transaction(async (tx) => {
     const before = present(await loadScoped(tx, actor, id, true));
+    if (patch.filters) await assertFiltersInScope(tx, actor, patch.filters);
     const merged = { ...before, ...patch, ...(patch.recipients ? { recipients: dedupe(patch.recipients) } : {}) };
     // a new frequency or hour, or a schedule resumed, counts from now; otherwise the due time stays
     const retime = patch.frequency !== undefined || patch.hour !== undefined || (patch.active === true && !before.active);
