@@ -2,9 +2,10 @@
 // o número máximo de atendimentos", told precisely from the department's agents now. Pure.
 //
 // An agent counts when logged in (any state but offline). Paused: a pause, or one pending (routing
-// gives them nothing: core/agent-state.ts canReceiveWork). At the limit: not paused and holding the
-// department's maximum or more of this kind (chat and messaging share one count, e-mail its own, as
-// routing counts them). Free: the rest, who routing can still give a conversation.
+// gives them nothing: core/agent-state.ts canReceiveWork). At the limit: not paused and holding their
+// maximum or more of this kind — their own, as routing takes it: another department serving the same
+// services may allow them more (chat and messaging share one count, e-mail its own, as routing counts
+// them). Free: the rest, who routing can still give a conversation.
 
 export type QueueReasonCode =
   | 'no_department'
@@ -22,6 +23,11 @@ export interface DepartmentAgent {
   paused: boolean;
   /** open conversations of the kind in question */
   open: number;
+  /**
+   * the agent's own limit for the department's waiting work: the largest among the departments that
+   * link them to those services (routing's agentCapacity); absent: the department's
+   */
+  limit?: number;
 }
 
 export interface QueueReasonInput {
@@ -48,7 +54,7 @@ export function queueReason({ department, agents }: QueueReasonInput): QueueReas
     if (!a.loggedIn) continue;
     loggedIn++;
     if (a.paused) paused++;
-    else if (department && a.open >= department.limit) atLimit++;
+    else if (department && a.open >= (a.limit ?? department.limit)) atLimit++;
     else free++;
   }
   const counts = { loggedIn, paused, atLimit, free };

@@ -6,6 +6,7 @@ import type {
 import type { z } from 'zod';
 import { capabilitiesOf } from '../../contracts/channel-capabilities.js';
 import { queuePositions } from '../../core/queue-position.js';
+import { agentCapacity, type ChannelKind, type TeamCapacity } from '../../core/routing.js';
 import { queueReason, type DepartmentAgent } from '../../core/queue-reason.js';
 import type { Actor } from '../actor.js';
 import { policyOf } from '../access.js';
@@ -262,14 +263,27 @@ export async function queueReport(
          FROM service_teams st JOIN teams t ON t.id = st.team_id WHERE st.service_id = ANY($1::uuid[]) AND ${teamScope.sql}`,
       [serviceIds, ...teamScope.params],
     ),
-    db.query<{ team_id: string; state: string | null; pending_pause_reason_id: string | null; open_chat: number | null; open_email: number | null }>(
-      `SELECT ta.team_id, p.state, p.pending_pause_reason_id, p.open_chat, p.open_email
+    db.query<{ team_id: string; team_ids: string[]; state: string | null; pending_pause_reason_id: string | null; open_chat: number | null; open_email: number | null }>(
+      `SELECT ta.team_id, p.state, p.pending_pause_reason_id, p.open_chat, p.open_email,
+              array(SELECT o.team_id::text FROM team_agents o WHERE o.user_id = u.id) AS team_ids
          FROM team_agents ta JOIN users u ON u.id = ta.user_id AND u.active AND u.agent_enabled
          LEFT JOIN agent_presence p ON p.user_id = u.id
         WHERE ta.team_id IN (SELECT st.team_id FROM service_teams st WHERE st.service_id = ANY($1::uuid[]))`,
       [serviceIds],
     ),
   ]);
+  // each agent's own limit for a service, as routing takes it (core/routing.ts agentCapacity): every
+  // department linking the service, in scope or not, and the limits of the active omnichannel ones
+  const [serviceTeams, capacities] = await Promise.all([
+    db.query<{ service_id: string; team_ids: string[] }>(
+      `SELECT service_id, array_agg(team_id::text) AS team_ids FROM service_teams WHERE service_id = ANY($1::uuid[]) GROUP BY service_id`, [serviceIds],
+    ),
+    db.query<{ id: string; max_chat: number; max_email: number }>('SELECT id::text, max_chat, max_email FROM teams WHERE active AND omni_enabled'),
+  ]);
+  const teamsOfService = new Map(serviceTeams.rows.map((r) => [r.service_id, r.team_ids]));
+  const capacityOf = new Map(capacities.rows.map((t): [string, TeamCapacity] => [t.id, { teamId: t.id, maxChat: t.max_chat, maxEmail: t.max_email }]));
+  const agentLimit = (agentTeamIds: string[], services: string[], kind: ChannelKind) =>
+    Math.max(0, ...services.map((id) => agentCapacity(agentTeamIds, teamsOfService.get(id) ?? [], capacityOf, kind)));
   const agentsOf = new Map<string, typeof agents.rows>();
   for (const a of agents.rows) agentsOf.set(a.team_id, [...(agentsOf.get(a.team_id) ?? []), a]);
   const teamsOf = new Map<string, typeof links.rows>();
@@ -297,10 +311,12 @@ export async function queueReport(
     const kinds = [...new Set(rows.map((r) => capabilitiesOf(r.channel).workload))].sort();
     const reasons = kinds.map((kind) => {
       const limit = team ? (kind === 'email' ? team.max_email : team.max_chat) : null;
+      const services = [...new Set(rows.filter((r) => capabilitiesOf(r.channel).workload === kind).map((r) => r.service_id))];
       const input: DepartmentAgent[] = teamAgents.map((a) => ({
         loggedIn: (a.state ?? 'offline') !== 'offline',
         paused: a.state === 'paused' || a.pending_pause_reason_id !== null,
         open: (kind === 'email' ? a.open_email : a.open_chat) ?? 0,
+        limit: agentLimit(a.team_ids, services, kind),
       }));
       const r = queueReason({ department: team ? { active: team.active, limit: limit as number } : null, agents: input });
       return { kind, limit, ...r };
