@@ -6,6 +6,7 @@
 // share and the stage timestamps in order. It is built once into its own database — `mirante_lookback`
 // on the PostgreSQL of DATABASE_URL (default the local one), a folder under /tmp for PGlite — and
 // kept between runs (seeding takes minutes); `npm run bench lookback -- --reseed` builds it again.
+// BENCH_LOOKBACK_ONLY=export measures the exports alone.
 // BENCH_DB=postgres|pglite runs one only (default: postgres; PGlite only when asked, its seeding
 // takes long). BENCH_LOOKBACK_SCALE=0.01 seeds a small copy (a database of its own) to try it out.
 //
@@ -16,10 +17,15 @@
 // - Monitorar (GET /api/monitor/conversations?view=status&period=today), 20,000 conversations today:
 //   ≤ 200 ms;
 // - the CSV export of ≥ 1,000,000 rows (format=csv), streamed and counted here: ≥ 50,000 rows/s,
-//   with the server's RSS (this process: the server runs in it) growing by < 100 MB;
+//   with the server's RSS growing by < 100 MB: once with the server in this process (its RSS then
+//   counts the reading of the download too), and on PostgreSQL once more with the server in a
+//   process of its own (bench/export-server.ts), whose RSS is the server's alone;
 // - Análise da Operação: Atendentes (today and a month), Fila, Mensagens ativas, an agent's rows.
 // A route that answers 404 is reported as missing (built on another branch) and the rest goes on.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { openPGlite, openPostgres, type Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
@@ -103,15 +109,43 @@ export async function startServer(db: Database): Promise<Server> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
-  if (login.status !== 200) throw new Error(`sign-in: ${login.status} ${await login.text()}`);
-  const cookie = login.headers.getSetCookie()[0].split(';')[0];
   return {
     base,
-    cookie,
+    cookie: await signIn(base),
     async close() {
       await app.close();
       await runtime.stop();
+    },
+  };
+}
+
+async function signIn(base: string): Promise<string> {
+  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  if (login.status !== 200) throw new Error(`sign-in: ${login.status} ${await login.text()}`);
+  return login.headers.getSetCookie()[0].split(';')[0];
+}
+
+/** The resident memory of a process, from /proc (Linux), in bytes. */
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/**
+ * A node in a process of its own (bench/export-server.ts), so that an export's memory is the
+ * server's alone: in-process, the generator's reading of the download counts too.
+ */
+async function childServer(url: string): Promise<Server & { pid: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./export-server.ts', import.meta.url).pathname, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  const base = `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`;
+  return {
+    base,
+    pid: child.pid!,
+    cookie: await signIn(base),
+    async close() {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
     },
   };
 }
@@ -131,11 +165,13 @@ export async function call(s: Server, path: string): Promise<{ status: number; m
 }
 
 const missing = new Set<string>();
+/** BENCH_LOOKBACK_ONLY=export: only the exports (the queries' timings take minutes). */
+const ONLY_EXPORT = process.env.BENCH_LOOKBACK_ONLY === 'export';
 
 /** Warm calls, then RUNS timed ones; a 404 or another failure is reported once and skipped. */
 async function timed(s: Server, label: string, name: string, path: string, target: number | null, extra: Record<string, unknown> = {}): Promise<any> {
   const route = path.split('?')[0];
-  if (missing.has(route)) return null;
+  if (missing.has(route) || ONLY_EXPORT) return null;
   const first = await call(s, path);
   if (first.status === 404 && /^(no route|rota inexistente)/.test(first.body?.error?.message ?? '')) {
     missing.add(route);
@@ -163,7 +199,7 @@ async function timed(s: Server, label: string, name: string, path: string, targe
 }
 
 /** Streams a CSV download, counting its rows (line ends outside quotes, less the header) and sampling RSS. */
-async function exportCsv(s: Server, label: string, path: string, encoding: 'identity' | 'gzip'): Promise<void> {
+async function exportCsv(s: Server, label: string, path: string, encoding: 'identity' | 'gzip', pid = process.pid): Promise<void> {
   const route = path.split('?')[0];
   if (missing.has(route)) {
     emit({ bench: 'lookback-export-csv', db: label, skipped: `${route} answers 404: the route is missing on this branch` });
@@ -171,9 +207,10 @@ async function exportCsv(s: Server, label: string, path: string, encoding: 'iden
   }
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
-  const rssBefore = process.memoryUsage().rss;
+  const rss = () => (pid === process.pid ? process.memoryUsage().rss : rssOf(pid));
+  const rssBefore = rss();
   let peak = rssBefore;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const sampler = setInterval(() => { peak = Math.max(peak, rss()); }, 20);
   const t0 = performance.now();
   try {
     // identity: the server's own export; gzip: as a browser asks (compressed on the way, and
@@ -202,7 +239,7 @@ async function exportCsv(s: Server, label: string, path: string, encoding: 'iden
     const rows = Math.max(0, lines - 1);
     const growthMb = (peak - rssBefore) / 1024 / 1024;
     emit({
-      bench: 'lookback-export-csv', db: label, path, encoding: res.headers.get('content-encoding') ?? 'identity', rows, seconds: +seconds.toFixed(1), rowsPerSecond: Math.round(rows / seconds), megabytes: +(bytes / 1048576).toFixed(1),
+      bench: 'lookback-export-csv', db: label, server: pid === process.pid ? 'in the generator’s process' : 'a process of its own', path, encoding: res.headers.get('content-encoding') ?? 'identity', rows, seconds: +seconds.toFixed(1), rowsPerSecond: Math.round(rows / seconds), megabytes: +(bytes / 1048576).toFixed(1),
       rssBeforeMb: Math.round(rssBefore / 1048576), rssPeakMb: Math.round(peak / 1048576), rssGrowthMb: +growthMb.toFixed(1),
       target: '≥ 50,000 rows/s, RSS growth < 100 MB, ≥ 1,000,000 rows', met: rows / seconds >= 50_000 && growthMb < 100 && rows >= 1_000_000,
     });
@@ -213,7 +250,7 @@ async function exportCsv(s: Server, label: string, path: string, encoding: 'iden
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-async function measure(db: Database, label: string): Promise<void> {
+async function measure(db: Database, label: string, url?: string): Promise<void> {
   // the values the filters ask for: real ones from the data
   const { rows: [pick] } = await db.query<{ service: string; agent: string; classification: string; protocol: string; contact: string; month_from: string; month_to: string }>(
     `SELECT (SELECT id FROM services WHERE key = 'lookback-7') AS service,
@@ -268,6 +305,16 @@ async function measure(db: Database, label: string): Promise<void> {
     const to = day(new Date(Date.now() + 86_400_000));
     await exportCsv(s, label, `${page}?from=${from}&to=${to}&format=csv`, 'identity');
     await exportCsv(s, label, `${page}?from=${from}&to=${to}&format=csv`, 'gzip');
+    // the same two with the server in a process of its own: its memory alone
+    if (url && !missing.has(page)) {
+      const child = await childServer(url);
+      try {
+        await exportCsv(child, label, `${page}?from=${from}&to=${to}&format=csv`, 'identity', child.pid);
+        await exportCsv(child, label, `${page}?from=${from}&to=${to}&format=csv`, 'gzip', child.pid);
+      } finally {
+        await child.close();
+      }
+    }
   } finally {
     await s.close();
   }
@@ -315,7 +362,7 @@ async function onPostgres(): Promise<void> {
     try {
       await migrate(db);
       if (!RESEED && seeded) await report(db, 'postgres', null);
-      await measure(db, 'postgres');
+      await measure(db, 'postgres', u.toString());
     } finally {
       await db.close();
     }

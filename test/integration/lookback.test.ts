@@ -291,3 +291,33 @@ describe('exports', () => {
     });
   });
 });
+
+describe('the messages’ text: a common phrase is searched conversation by conversation, a rare one from its messages', () => {
+  it('picks the plan by the planner’s estimate, and both plans give the same rows and totals', async () => {
+    // 25,000 messages of one phrase in the first conversation: "segunda via" becomes common
+    await t.db.query(
+      `INSERT INTO messages (conversation_id, channel, author_type, body)
+       SELECT $1, $2, 'customer', 'preciso da segunda via, por favor' FROM generate_series(1, 25000)`,
+      [rows[0].id, rows[0].channel],
+    );
+    await t.db.query('ANALYZE messages');
+    const { textPlanFor, lookbackSql, COMMON_TEXT_MESSAGES } = await import('../../src/engine/queries/lookback.js');
+    expect(COMMON_TEXT_MESSAGES).toBeLessThan(25_000);
+    expect(await textPlanFor(t.db, 'segunda via')).toBe('each');
+    expect(await textPlanFor(t.db, 'boleto')).toBe('matches');
+    const system = { id: null, role: 'system' } as const;
+    for (const text of ['segunda via', 'boleto', 'pedido 1', 'nada disso']) {
+      const has = (r: Seeded) => r.bodies.some((b) => b.toLowerCase().includes(text)) || (text === 'segunda via' && r.id === rows[0].id);
+      const expected = rows.filter(has).sort(newestFirst).map((r) => r.id);
+      for (const textPlan of ['each', 'matches'] as const) {
+        const sql = lookbackSql({ text }, system, 'America/Sao_Paulo', { own: true, textPlan });
+        const got = await t.db.query<{ id: string }>(`${sql.sql} ORDER BY c.created_at DESC, c.id DESC`, sql.params);
+        expect(got.rows.map((r) => r.id), `${text} ${textPlan}`).toEqual(expected);
+      }
+      // and through the API, whichever plan it took
+      const api = await allPages(admin, { text, limit: 10 });
+      expect(api.rows.map((r) => r.id), text).toEqual(expected);
+      expect(api.total, text).toBe(expected.length);
+    }
+  });
+});
