@@ -320,4 +320,25 @@ describe('the messages’ text: a common phrase is searched conversation by conv
       expect(api.total, text).toBe(expected.length);
     }
   });
+
+  it('counts a common phrase up to a thousand conversations and says "more than" past it', async () => {
+    const { COMMON_TEXT_COUNT_CAP } = await import('../../src/engine/queries/lookback.js');
+    const n = COMMON_TEXT_COUNT_CAP + 5;
+    // that many conversations of one day in 2023, each with the (now common) phrase
+    await t.db.query(
+      `WITH c AS (
+         INSERT INTO conversations (protocol, service_id, channel, contact_id, state, created_at, finished_at)
+         SELECT '2023' || lpad(g::text, 10, '0'), $1, $2, $3, 'abandoned', '2023-03-15 13:00:00+00'::timestamptz + g * interval '1 second', '2023-03-15 14:00:00+00'
+           FROM generate_series(1, ${n}) g RETURNING id)
+       INSERT INTO messages (conversation_id, channel, author_type, body) SELECT id, $2, 'customer', 'a segunda via, por favor' FROM c`,
+      [services[0].id, services[0].channel, (await t.db.query<{ id: string }>('SELECT contact_id AS id FROM conversations WHERE id = $1', [rows[0].id])).rows[0].id],
+    );
+    const day = { from: '2023-03-15', to: '2023-03-15' };
+    const first = await admin.get(q({ ...day, text: 'segunda via', limit: 50 }));
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ total: COMMON_TEXT_COUNT_CAP, totalExact: false });
+    expect(first.body.rows).toHaveLength(50);
+    // without the text the day's count is exact
+    expect((await admin.get(q({ ...day, limit: 1 }))).body).toMatchObject({ total: n, totalExact: true });
+  });
 });

@@ -230,6 +230,11 @@ export function splitQuery(q: LookbackQuery): { filter: ConversationFilter; sort
  * to this many, and said to be "more than" beyond (`totalExact: false`); the rest are exact.
  */
 export const TEXT_COUNT_CAP = 10_000;
+/**
+ * With a common phrase (`each`), counting checks conversations one by one: ten thousand matches read
+ * about 28,000 conversations' messages (2.9 s on 3 M conversations), a thousand about a tenth of it.
+ */
+export const COMMON_TEXT_COUNT_CAP = 1_000;
 
 export interface LookbackResult {
   rows: LookbackRow[];
@@ -246,14 +251,15 @@ export async function searchConversations(db: Queryable, viewer: Viewer, q: Look
   const { timezone } = await getSettings(db);
   const own = SORTS[sort ?? 'start'].own === true;
   const textPlan = await textPlanFor(db, filter.text);
+  const cap = !filter.text ? undefined : textPlan === 'each' ? COMMON_TEXT_COUNT_CAP : TEXT_COUNT_CAP;
   const list = lookbackSql(filter, viewer, timezone, { own, textPlan });
   const [page, counted] = await Promise.all([
     keysetPage<DbRow & Record<string, unknown>>(db, { sql: list.sql, params: list.params, sort: keys, limit: limit ?? DEFAULT_LIMIT, cursor: cursor?.keyset }),
-    cursor ? Promise.resolve(cursor.total) : countConversations(db, filter, viewer, timezone, filter.text ? TEXT_COUNT_CAP : undefined, textPlan),
+    cursor ? Promise.resolve(cursor.total) : countConversations(db, filter, viewer, timezone, cap, textPlan),
   ]);
   const rows = own ? await withNames(db, page.items) : page.items;
-  const totalExact = !(filter.text && counted > TEXT_COUNT_CAP);
-  const total = Math.min(counted, filter.text ? TEXT_COUNT_CAP : counted);
+  const totalExact = !(cap !== undefined && counted > cap);
+  const total = Math.min(counted, cap ?? counted);
   return { rows: rows.map(presentRow), next: page.nextCursor ? encodeAfter(page.nextCursor, counted) : null, total, totalExact };
 }
 
