@@ -15,3 +15,12 @@ const app = await buildApp({ db, config: { ...loadConfig({}), webDir: '/nonexist
 await app.listen({ port: 0, host: '127.0.0.1' });
 const addr = app.server.address();
 process.stdout.write(`${JSON.stringify({ port: typeof addr === 'object' && addr ? addr.port : 0 })}\n`);
+// BENCH_MEMORY_LOG=1: the process's memory every second on stderr (RSS, V8 heap, buffers), to tell
+// the heap's growth from buffers held
+if (process.env.BENCH_MEMORY_LOG) {
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const mb = (n: number) => Math.round(n / 1048576);
+    console.error(`memory rss=${mb(m.rss)} heapTotal=${mb(m.heapTotal)} heapUsed=${mb(m.heapUsed)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)} MB`);
+  }, 1000).unref();
+}

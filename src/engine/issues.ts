@@ -16,6 +16,7 @@ const CUSTOM_PT: Record<string, string> = {
   'each field at most once': 'cada campo no máximo uma vez',
   'like pt_BR': 'no formato pt_BR',
   'like +5511999990000': 'no formato +5511999990000',
+  'HH:MM': 'no formato HH:MM',
   'at most 200 steps': 'no máximo 200 passos',
   'start must be before end (split a night shift at 24:00)': 'o início deve ser antes do fim (divida um turno da noite às 24:00)',
   'not an IANA time zone, e.g. America/Sao_Paulo': 'não é um fuso horário IANA, por exemplo America/Sao_Paulo',
