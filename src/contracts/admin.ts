@@ -3,6 +3,7 @@ import { Channel, Id, Language, Name, Role, Timestamp } from './common.js';
 import { BotFlowSchema } from './bot-flow.js';
 import { BusinessHours, BusinessHoursInput } from './business-hours.js';
 import { PrechatField } from './webchat.js';
+import { OUTBOUND_REPLY, PROTOCOL_UPDATE_TRANSITIONS } from './outbound.js';
 
 // Users ------------------------------------------------------------------------------------------
 export const User = z.object({
@@ -124,6 +125,9 @@ export const Service = z.object({
   hasApiToken: z.boolean().describe('API channel: a token for the inbound endpoint was issued'),
   businessHours: BusinessHours.nullable().describe('null: always open'),
   prechatForm: z.array(PrechatField).describe('WebChat: fields asked before the chat; none required unless said'),
+  outboundReply: z.enum(OUTBOUND_REPLY).describe('when the customer answers an agent\'s outbound conversation: agent = it stays with that agent (to the queue if the agent is offline by then), queue = it goes to the queue'),
+  protocolUpdateTemplateId: Id.nullable().describe('the template (category type protocol_update) sent on protocolUpdateOn: {{1}} protocol, {{2}} service, {{3}} new state'),
+  protocolUpdateOn: z.array(z.enum(PROTOCOL_UPDATE_TRANSITIONS)).describe('the state changes that send the protocol update'),
   active: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -154,6 +158,13 @@ export const CreateService = z.strictObject({
     .array(PrechatField)
     .max(4)
     .refine((f) => new Set(f.map((x) => x.field)).size === f.length, 'each field at most once')
+    .optional(),
+  outboundReply: z.enum(OUTBOUND_REPLY).optional(),
+  protocolUpdateTemplateId: Id.nullable().optional(),
+  protocolUpdateOn: z
+    .array(z.enum(PROTOCOL_UPDATE_TRANSITIONS))
+    .max(PROTOCOL_UPDATE_TRANSITIONS.length)
+    .refine((l) => new Set(l).size === l.length, 'each transition at most once')
     .optional(),
   active: z.boolean().optional(),
 });

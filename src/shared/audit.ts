@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   'sync_templates',
   'opt_out',
   'opt_in',
+  // the desk's "Nova conversa ativa" (issue 17)
+  'start_outbound',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

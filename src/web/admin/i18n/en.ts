@@ -440,6 +440,7 @@ export const en: typeof ptBR = {
       sync_templates: 'Templates synced with the provider',
       opt_out: 'Contact opted out',
       opt_in: 'Opt-out undone',
+      start_outbound: 'Outbound conversation started',
     },
   },
   profile: {

@@ -439,6 +439,7 @@ export const ptBR = {
       sync_templates: 'Templates sincronizados com o provedor',
       opt_out: 'Contato descadastrado (opt-out)',
       opt_in: 'Descadastro desfeito (opt-in)',
+      start_outbound: 'Conversa ativa iniciada',
     },
   },
   profile: {
