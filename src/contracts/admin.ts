@@ -4,6 +4,7 @@ import { BotFlowSchema } from './bot-flow.js';
 import { BusinessHours, BusinessHoursInput } from './business-hours.js';
 import { PrechatField } from './webchat.js';
 import { OUTBOUND_REPLY, PROTOCOL_UPDATE_TRANSITIONS } from './outbound.js';
+import { TEMPLATE_LIMITS } from '../shared/template-text.js';
 
 // Users ------------------------------------------------------------------------------------------
 export const User = z.object({
@@ -235,8 +236,8 @@ export const PROVIDER_TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICA
 /** The provider's verdict; DRAFT: not submitted yet. */
 export const TEMPLATE_STATUSES = ['DRAFT', 'PENDING', 'APPROVED', 'REJECTED', 'PAUSED', 'DISABLED'] as const;
 export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
-/** WhatsApp's limits on a template's components (Meta's message-template guidelines). */
-export const TEMPLATE_LIMITS = { providerName: 512, header: 60, body: 1024, footer: 60, buttons: 10, buttonText: 25, urlButtons: 2, phoneButtons: 1, url: 2000, phone: 20 } as const;
+// WhatsApp's limits on a template's components (shared/template-text.ts: the admin form shows them too)
+export { TEMPLATE_LIMITS };
 
 export const TemplateButton = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('QUICK_REPLY'), text: z.string().trim().min(1).max(TEMPLATE_LIMITS.buttonText) }),

@@ -177,7 +177,7 @@ describe('outbound conversation from the desk', () => {
     expect((await start(s, { phone: newWaId() })).status).toBe(201);
     const full = await start(s, { phone: newWaId() });
     expect(full.status).toBe(409);
-    expect(full.body.error.code).toBe('agent_unavailable');
+    expect(full.body.error.code).toBe('no_free_slot');
     expect(full.body.error.agentState ?? full.body.error.details?.agentState ?? 'in_service').toBe('in_service');
     const off = await setup();
     expect((await off.desk.post('/api/agent/logout')).status).toBe(200);

@@ -99,7 +99,7 @@ export async function openOutboundConversation(engine: Engine, u: UnitOfWork, o:
   if (!(await takeAgentSlot(u, o.agentId, s.id, capabilitiesOf(s.channel).workload))) {
     const { rows } = await u.tx.query<{ state: string }>('SELECT state FROM agent_presence WHERE user_id = $1', [o.agentId]);
     const state = rows[0]?.state ?? 'offline';
-    throw new AppError(409, 'agent_unavailable', state === 'offline'
+    throw new AppError(409, 'no_free_slot', state === 'offline'
       ? { en: 'log in to the desk to start a conversation', pt: 'entre na mesa (login de agente) para iniciar um atendimento' }
       : state === 'paused'
         ? { en: 'you are paused: resume to start a conversation', pt: 'você está em pausa: retome para iniciar um atendimento' }
