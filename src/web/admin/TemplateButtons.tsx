@@ -64,7 +64,7 @@ export function TemplateButtonsInput({ value, onChange, error }: { value: unknow
                 rightSection={<Text size="xs" c="dimmed">{TEMPLATE_LIMITS.buttonText - b.text.length}</Text>}
               />
               {b.type === 'URL' && (
-                <TextInput label={t('templates.buttonUrl')} style={{ flex: 1 }} type="url" maxLength={TEMPLATE_LIMITS.url} value={b.url} onChange={(e) => set(i, { ...b, url: e.currentTarget.value })} />
+                <TextInput label={t('templates.buttonUrl')} style={{ flex: 1 }} maxLength={TEMPLATE_LIMITS.url} value={b.url} onChange={(e) => set(i, { ...b, url: e.currentTarget.value })} />
               )}
               {b.type === 'PHONE_NUMBER' && (
                 <TextInput label={t('templates.buttonPhone')} style={{ flex: 1 }} maxLength={TEMPLATE_LIMITS.phone} value={b.phoneNumber} onChange={(e) => set(i, { ...b, phoneNumber: e.currentTarget.value })} />
