@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createMetaWhatsApp } from '../../src/sandbox/meta-whatsapp.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { describeBrowser, launchBrowser, newPage, screenshot, signIn, startWebServer, type WebServer } from '../support/browser.js';
-import { startTestSandbox } from '../support/provider-sandbox.js';
+import { eventually, startTestSandbox } from '../support/provider-sandbox.js';
 import { checkScreen } from '../support/screen-check.js';
 import { Client, createService, createTeam, createUser } from '../support/test-app.js';
 
@@ -51,9 +51,11 @@ describeBrowser('outbound conversations and template buttons', () => {
     expect((await desk.post('/api/auth/login', { email: agent.email, password: agent.password })).status).toBe(200);
     expect((await desk.post('/api/agent/login')).status).toBe(200);
     expect((await wa.customerSays(phoneNumberId, { waId, name: 'Helena Prado' }, 'bom dia')).status).toBe(200);
-    const id = await expect.poll(async () => (await server.db.query<{ id: string; state: string }>(`SELECT c.id, c.state FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE ct.name = 'Helena Prado'`)).rows[0], { timeout: 10_000 }).toMatchObject({ state: 'in_service' });
-    void id;
-    const cid = (await server.db.query<{ id: string }>(`SELECT c.id FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE ct.name = 'Helena Prado'`)).rows[0].id;
+    const cid = await eventually(async () => {
+      const { rows } = await server.db.query<{ id: string; state: string }>(`SELECT c.id, c.state FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE ct.name = 'Helena Prado'`);
+      expect(rows[0]?.state).toBe('in_service');
+      return rows[0].id;
+    }, 10_000);
     expect((await desk.post(`/api/conversations/${cid}/finish`, { outcome: 'cancelled' })).status).toBe(200);
     expect((await desk.post('/api/agent/logout')).status).toBe(200);
 

@@ -3,6 +3,7 @@ import { IconLink, IconMessageReply, IconPhone, IconPlus, IconTrash } from '@tab
 import { useTranslation } from 'react-i18next';
 import type { TemplateButton } from '../../contracts/admin';
 import { TEMPLATE_LIMITS } from '../../shared/template-text';
+import { buttonFits } from './template-buttons';
 
 // A WhatsApp template's buttons in the admin form: quick replies, links and a phone number, within
 // the provider's limits (TEMPLATE_LIMITS: how many, how many of each kind, the text's length). The
@@ -14,15 +15,6 @@ const ICON: Record<Kind, typeof IconLink> = { QUICK_REPLY: IconMessageReply, URL
 
 /** The form's value as buttons (the form keeps whatever the API gave, or nothing for a new template). */
 export const asButtons = (v: unknown): TemplateButton[] => (Array.isArray(v) ? (v as TemplateButton[]) : []);
-
-/** Whether one more button of this kind fits the provider's limits. */
-export function buttonFits(buttons: readonly TemplateButton[], kind: Kind): boolean {
-  const count = buttons.filter((b) => b.type === kind).length;
-  if (buttons.length >= TEMPLATE_LIMITS.buttons) return false;
-  if (kind === 'URL') return count < TEMPLATE_LIMITS.urlButtons;
-  if (kind === 'PHONE_NUMBER') return count < TEMPLATE_LIMITS.phoneButtons;
-  return true;
-}
 
 /** A button of another kind keeps its text; the rest is the new kind's own. */
 function retype(b: TemplateButton, kind: Kind): TemplateButton {

@@ -5,26 +5,19 @@ import { notifications } from '@mantine/notifications';
 import { IconSearch, IconSend } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Service, Template } from '../../contracts/admin';
+import type { Service } from '../../contracts/admin';
 import { capabilitiesOf } from '../../contracts/channel-capabilities';
 import type { ContactSummary } from '../../contracts/contacts';
 import { fillTemplate, templateParameterCount } from '../../shared/template-text';
 import { call, resources } from '../api';
 import { errorText } from './format';
+import { sendableTemplates } from './outbound-templates';
 import type { DeskStore } from './store';
 
 // "Nova conversa ativa": the agent writes first (issue 17). A contact found by name, phone, e-mail or
 // protocol among the agent's own (or a new number), one of the agent's services that may write
 // first (its channel and account send), a template that may go there (APPROVED on WhatsApp), its
 // parameters and the text the customer will read; Enviar opens the conversation on the desk.
-
-/** The templates that may open a conversation on this service: active, of its channel (or any); on WhatsApp approved and of its account. */
-export function sendableTemplates(templates: readonly Template[], service: Pick<Service, 'channel' | 'channelAccountId'> | null): Template[] {
-  if (!service) return [];
-  const withTemplates = capabilitiesOf(service.channel).templates;
-  return templates.filter((x) => x.active && (x.channel === null || x.channel === service.channel)
-    && (!withTemplates || (!!x.providerTemplate && (x.status === null || x.status === 'APPROVED') && (x.channelAccountId === null || x.channelAccountId === service.channelAccountId))));
-}
 
 function useOutboundChoices(open: boolean) {
   const services = useQuery({ queryKey: ['desk', 'services'], queryFn: () => resources.list<Service>('Services'), staleTime: 5 * 60_000, enabled: open });
