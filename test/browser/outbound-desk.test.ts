@@ -71,7 +71,9 @@ describeBrowser('outbound conversations and template buttons', () => {
   it('the agent starts an outbound conversation from the desk; it appears on the desk and the template reaches WhatsApp', async () => {
     await page.goto(server.url);
     await signIn(page, agent.email, agent.password);
+    await page.getByLabel(/^(Senha|Password)/).waitFor({ state: 'detached' });
     await page.goto(`${server.url}/desk`);
+    await page.getByTestId('agent-state').getByText('Offline').waitFor();
     await page.getByRole('button', { name: 'Entrar', exact: true }).click();
     await page.getByTestId('agent-state').getByText('Livre').waitFor();
     await page.getByTestId('outbound-open').click();
