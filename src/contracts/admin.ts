@@ -3,6 +3,8 @@ import { Channel, Id, Language, Name, Role, Timestamp } from './common.js';
 import { BotFlowSchema } from './bot-flow.js';
 import { BusinessHours, BusinessHoursInput } from './business-hours.js';
 import { PrechatField } from './webchat.js';
+import { OUTBOUND_REPLY, PROTOCOL_UPDATE_TRANSITIONS } from './outbound.js';
+import { TEMPLATE_LIMITS } from '../shared/template-text.js';
 
 // Users ------------------------------------------------------------------------------------------
 export const User = z.object({
@@ -124,6 +126,9 @@ export const Service = z.object({
   hasApiToken: z.boolean().describe('API channel: a token for the inbound endpoint was issued'),
   businessHours: BusinessHours.nullable().describe('null: always open'),
   prechatForm: z.array(PrechatField).describe('WebChat: fields asked before the chat; none required unless said'),
+  outboundReply: z.enum(OUTBOUND_REPLY).describe('when the customer answers an agent\'s outbound conversation: agent = it stays with that agent (to the queue if the agent is offline by then), queue = it goes to the queue'),
+  protocolUpdateTemplateId: Id.nullable().describe('the template (category type protocol_update) sent on protocolUpdateOn: {{1}} protocol, {{2}} service, {{3}} new state'),
+  protocolUpdateOn: z.array(z.enum(PROTOCOL_UPDATE_TRANSITIONS)).describe('the state changes that send the protocol update'),
   active: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -154,6 +159,13 @@ export const CreateService = z.strictObject({
     .array(PrechatField)
     .max(4)
     .refine((f) => new Set(f.map((x) => x.field)).size === f.length, 'each field at most once')
+    .optional(),
+  outboundReply: z.enum(OUTBOUND_REPLY).optional(),
+  protocolUpdateTemplateId: Id.nullable().optional(),
+  protocolUpdateOn: z
+    .array(z.enum(PROTOCOL_UPDATE_TRANSITIONS))
+    .max(PROTOCOL_UPDATE_TRANSITIONS.length)
+    .refine((l) => new Set(l).size === l.length, 'each transition at most once')
     .optional(),
   active: z.boolean().optional(),
 });
@@ -224,8 +236,8 @@ export const PROVIDER_TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICA
 /** The provider's verdict; DRAFT: not submitted yet. */
 export const TEMPLATE_STATUSES = ['DRAFT', 'PENDING', 'APPROVED', 'REJECTED', 'PAUSED', 'DISABLED'] as const;
 export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
-/** WhatsApp's limits on a template's components (Meta's message-template guidelines). */
-export const TEMPLATE_LIMITS = { providerName: 512, header: 60, body: 1024, footer: 60, buttons: 10, buttonText: 25, urlButtons: 2, phoneButtons: 1, url: 2000, phone: 20 } as const;
+// WhatsApp's limits on a template's components (shared/template-text.ts: the admin form shows them too)
+export { TEMPLATE_LIMITS };
 
 export const TemplateButton = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('QUICK_REPLY'), text: z.string().trim().min(1).max(TEMPLATE_LIMITS.buttonText) }),

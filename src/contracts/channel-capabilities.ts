@@ -44,6 +44,12 @@ export interface ChannelCapabilities {
   interactive: { buttons: number; listRows: number } | null;
   /** approved templates (the only way to write first, or after the window closed) */
   templates: boolean;
+  /**
+   * The company may write first (an outbound conversation, Mensagens ativas): to an address it knows
+   * (a number, an e-mail, a Telegram chat), with a template where the channel wants one. Not WebChat
+   * (nobody is on the page) nor Messenger/Instagram (only within the window the customer opened).
+   */
+  writeFirst: boolean;
   /** the customer-service window: free text only within `hours` of the customer's last message */
   window: { hours: number; humanAgentHours?: number } | null;
   /** what the provider reports about an outbound message */
@@ -59,6 +65,7 @@ const chatDefaults = {
   threading: false,
   templates: false,
   window: null,
+  writeFirst: false,
 } as const;
 
 export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>> = {
@@ -76,6 +83,7 @@ export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>
     maxTextLength: null,
     interactive: null,
     receipts: ['sent', 'failed'],
+    writeFirst: true,
   },
   email: {
     workload: 'email',
@@ -90,6 +98,7 @@ export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>
     templates: false,
     window: null,
     receipts: ['sent', 'failed'],
+    writeFirst: true,
   },
   whatsapp: {
     ...chatDefaults,
@@ -100,6 +109,7 @@ export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>
     templates: true,
     window: { hours: 24 },
     receipts: ['sent', 'delivered', 'read', 'failed'],
+    writeFirst: true,
   },
   facebook: {
     ...chatDefaults,
@@ -126,6 +136,7 @@ export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>
     maxTextLength: 4096,
     interactive: { buttons: 100, listRows: 0 },
     receipts: [],
+    writeFirst: true,
   },
   sms: {
     ...chatDefaults,
@@ -134,6 +145,7 @@ export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>
     maxTextLength: 1600,
     interactive: null,
     receipts: ['sent', 'delivered', 'failed'],
+    writeFirst: true,
   },
 };
 

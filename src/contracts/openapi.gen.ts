@@ -192,6 +192,12 @@ export interface Schemas {
       /** the SAC decree: by default no field blocks reaching an attendant */
       required: boolean;
     }>;
+    /** when the customer answers an agent's outbound conversation: agent = it stays with that agent (to the queue if the agent is offline by then), queue = it goes to the queue */
+    outboundReply: "agent" | "queue";
+    /** the template (category type protocol_update) sent on protocolUpdateOn: {{1}} protocol, {{2}} service, {{3}} new state */
+    protocolUpdateTemplateId: string | null;
+    /** the state changes that send the protocol update */
+    protocolUpdateOn: Array<"completed" | "cancelled" | "inactive_in_service" | "customer_gave_up" | "transferred">;
     active: boolean;
     /** ISO 8601 date-time */
     createdAt: string;
@@ -528,6 +534,32 @@ export interface Operations {
     query: never;
     body: never;
     response: Schemas["User"];
+  };
+  /** GET /api/agent/contacts: The desk's contact search for an outbound conversation: by name, e-mail, phone or protocol, among the contacts of the caller's own conversations (a supervisor's: their services'; an admin's: all) */
+  getAgentContacts: {
+    params: never;
+    query: {
+      q: string;
+      limit?: number;
+    };
+    body: never;
+    response: {
+      items: Array<{
+        id: string;
+        name: string | null;
+        email: string | null;
+        phone: string | null;
+        cpf: string | null;
+        /** in the caller’s scope */
+        conversations: number;
+        /** ISO 8601 date-time */
+        lastContactAt: string | null;
+        /** ISO 8601 date-time */
+        anonymizedAt: string | null;
+      }>;
+      /** more contacts match: narrow the search */
+      more: boolean;
+    };
   };
   /** GET /api/agent/presence: My presence as an agent */
   getAgentPresence: {
@@ -2429,6 +2461,9 @@ export interface Operations {
         /** the SAC decree: by default no field blocks reaching an attendant */
         required: boolean;
       }>;
+      outboundReply?: "agent" | "queue";
+      protocolUpdateTemplateId?: string | null;
+      protocolUpdateOn?: Array<"completed" | "cancelled" | "inactive_in_service" | "customer_gave_up" | "transferred">;
       active?: boolean;
     };
     response: Schemas["Service"];
@@ -2913,6 +2948,27 @@ export interface Operations {
     body: never;
     response: void;
   };
+  /** POST /api/conversations/outbound: Starts an outbound conversation (Mensagens ativas, ES Saída): in service with the calling agent, its own protocol, the template sent through the outbox (audited) */
+  postConversationsOutbound: {
+    params: never;
+    query: never;
+    body: {
+      /** a contact found by the search (GET /api/agent/contacts) */
+      contactId?: string;
+      /** or a new number (WhatsApp, SMS): +5511988887777 */
+      phone?: string;
+      /** one of the agent's services: its channel and account send the template */
+      serviceId: string;
+      /** WhatsApp: an APPROVED template; elsewhere any active template, sent as plain text */
+      templateId: string;
+      /** {{1}}, {{2}}… in order */
+      parameters: Array<string>;
+    };
+    response: {
+      conversation: Schemas["ConversationView"];
+      messageId: number;
+    };
+  };
   /** POST /api/conversations/return-to-queue: Retornar para grupo do serviço for a selection (queued or in service); all or nothing (404 names unknown ids, 409 ids in another state) */
   postConversationsReturnToQueue: {
     params: never;
@@ -3113,6 +3169,9 @@ export interface Operations {
         /** the SAC decree: by default no field blocks reaching an attendant */
         required: boolean;
       }>;
+      outboundReply?: "agent" | "queue";
+      protocolUpdateTemplateId?: string | null;
+      protocolUpdateOn?: Array<"completed" | "cancelled" | "inactive_in_service" | "customer_gave_up" | "transferred">;
       active?: boolean;
     };
     response: Schemas["Service"];
@@ -3341,6 +3400,7 @@ export const OPERATIONS = {
   deleteTemplateCategoriesById: { method: 'DELETE', path: '/api/template-categories/{id}' },
   deleteTemplatesById: { method: 'DELETE', path: '/api/templates/{id}' },
   deleteUsersById: { method: 'DELETE', path: '/api/users/{id}' },
+  getAgentContacts: { method: 'GET', path: '/api/agent/contacts' },
   getAgentPresence: { method: 'GET', path: '/api/agent/presence' },
   getAlerts: { method: 'GET', path: '/api/alerts' },
   getAnalysisAgents: { method: 'GET', path: '/api/analysis/agents' },
@@ -3436,6 +3496,7 @@ export const OPERATIONS = {
   postConversationsByIdTransfer: { method: 'POST', path: '/api/conversations/{id}/transfer' },
   postConversationsByIdWhispers: { method: 'POST', path: '/api/conversations/{id}/whispers' },
   postConversationsByIdWhispersRead: { method: 'POST', path: '/api/conversations/{id}/whispers/read' },
+  postConversationsOutbound: { method: 'POST', path: '/api/conversations/outbound' },
   postConversationsReturnToQueue: { method: 'POST', path: '/api/conversations/return-to-queue' },
   postEmailTriageAccept: { method: 'POST', path: '/api/email-triage/accept' },
   postEmailTriageDiscard: { method: 'POST', path: '/api/email-triage/discard' },

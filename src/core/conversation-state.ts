@@ -9,6 +9,12 @@ export { CONVERSATION_STATES, FINISHED_STATES, OPEN_STATES, type ConversationSta
 export const INITIAL_STATES = ['bot', 'queued', 'triage'] as const satisfies readonly OpenState[];
 export type InitialState = (typeof INITIAL_STATES)[number];
 
+/**
+ * Where an outbound conversation starts (the agent writes first, Mensagens ativas): in service with
+ * that agent, never queued. From there every rule below applies as to any conversation in service.
+ */
+export const OUTBOUND_INITIAL_STATE = 'in_service' as const satisfies OpenState;
+
 /** `system` is the platform itself: timers, the scheduler and the router. */
 export const ACTORS = ['customer', 'agent', 'supervisor', 'bot', 'system'] as const;
 export type Actor = (typeof ACTORS)[number];

@@ -39,6 +39,8 @@ const CUSTOM_PT: Record<string, string> = {
   'write a message, attach a file or pick a template': 'escreva uma mensagem, anexe um arquivo ou escolha um template',
   'a template goes alone, without text or files': 'um template vai sozinho, sem texto nem arquivos',
   'one file per message: the desk sends one message per file': 'um arquivo por mensagem: a mesa envia uma mensagem por arquivo',
+  'give a contactId or a phone, not both': 'informe um contactId ou um telefone, não os dois',
+  'each transition at most once': 'cada transição no máximo uma vez',
 };
 
 /** Custom messages built from a value, e.g. `"Sim" appears twice`. */

@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   'sync_templates',
   'opt_out',
   'opt_in',
+  // the desk's "Nova conversa ativa" (issue 17)
+  'start_outbound',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -103,6 +105,7 @@ export const AUDIT_ACTION_LABELS = {
   submit_template: { pt: 'Template enviado para aprovação', en: 'Template submitted for approval' },
   sync_templates: { pt: 'Templates sincronizados com o provedor', en: 'Templates synced with the provider' },
   opt_out: { pt: 'Contato descadastrado (opt-out)', en: 'Contact opted out' },
+  start_outbound: { pt: 'Conversa ativa iniciada', en: 'Outbound conversation started' },
   opt_in: { pt: 'Descadastro desfeito (opt-in)', en: 'Opt-out undone' },
 } as const satisfies Record<AuditAction, AuditLabel>;
 

@@ -15,6 +15,9 @@ export function fillTemplate(body: string, parameters: readonly string[]): strin
   return body.replace(PLACEHOLDER, (whole, n: string) => parameters[Number(n) - 1] || whole);
 }
 
+/** WhatsApp's limits on a template's components (Meta's message-template guidelines). */
+export const TEMPLATE_LIMITS = { providerName: 512, header: 60, body: 1024, footer: 60, buttons: 10, buttonText: 25, urlButtons: 2, phoneButtons: 1, url: 2000, phone: 20 } as const;
+
 /** A provider template's name: WhatsApp takes lowercase letters, digits and underscores only. */
 export const PROVIDER_TEMPLATE_NAME = /^[a-z0-9_]{1,512}$/;
 

@@ -166,6 +166,9 @@ const TABLE: Record<string, string> = {
   // opt-out: the conversation's agent, its supervisors and admins
   'GET /api/conversations/{id}/contact/opt-out':      'live       | 401 ok 404 ok ok | 401 404 ok 404 ok',
   'PUT /api/conversations/{id}/contact/opt-out':      'live       | 401 ok 404 ok ok | 401 404 ok 404 ok',
+  // outbound conversations from the desk: anyone searches their own scope; only an omnichannel agent starts one (the engine's 403)
+  'GET /api/agent/contacts':                          '-          | 401 ok ok ok ok',
+  'POST /api/conversations/outbound':                 '-          | 401 ok 403 403 403',
   'GET /api/audit':                                   '-          | 401 403 403 403 ok',
   // LGPD: admins and the privacy officer (none of the other callers holds the permission)
   'GET /api/lgpd/contacts':                            '-          | 401 403 403 403 ok',
@@ -183,6 +186,8 @@ const TABLE: Record<string, string> = {
 const BODIES: Record<string, () => unknown> = {
   'PUT /api/conversations/{id}/contact/opt-out': () => ({ optedOut: false }),
   'POST /api/conversations/{id}/messages': () => ({ text: 'matriz de acesso' }),
+  // team A's WebChat service: the agent gets past the checks of who to the channel's refusal (422)
+  'POST /api/conversations/outbound': () => ({ phone: '+5511988887777', serviceId: A.web.id, templateId: randomUUID(), parameters: [] }),
   'POST /api/conversations/{id}/finish': () => ({ outcome: 'completed' }),
   // a confirmation that does not match: past the scope check, and nothing is erased
   'POST /api/contacts/{id}/anonymize': () => ({ reason: 'matriz de acesso', confirm: 'não confere' }),

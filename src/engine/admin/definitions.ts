@@ -17,6 +17,7 @@ import { getSettings } from '../settings.js';
 import { assertWebhookTarget } from '../webhook-targets.js';
 import { iso, type ResourceDef, type Row } from './resource.js';
 import { prepareTemplate, presentProviderFields } from '../templates.js';
+import { assertProtocolUpdateConfig } from '../conversations/protocol-updates.js';
 import { capabilitiesOf } from '../../contracts/channel-capabilities.js';
 
 const stamps = (r: Row) => ({ createdAt: iso(r.created_at), updatedAt: iso(r.updated_at) });
@@ -127,6 +128,9 @@ export const services: ResourceDef<Service> = {
     outboundWebhookUrl: 'outbound_webhook_url',
     businessHours: 'business_hours',
     prechatForm: 'prechat_form',
+    outboundReply: 'outbound_reply',
+    protocolUpdateTemplateId: 'protocol_update_template_id',
+    protocolUpdateOn: 'protocol_update_on',
     active: 'active',
   },
   jsonColumns: ['bot_flow', 'business_hours', 'prechat_form'],
@@ -151,6 +155,9 @@ export const services: ResourceDef<Service> = {
     hasApiToken: Boolean(r.api_token_hash),
     businessHours: storedHours(r.business_hours),
     prechatForm: (r.prechat_form as Service['prechatForm'] | null) ?? [],
+    outboundReply: r.outbound_reply as Service['outboundReply'],
+    protocolUpdateTemplateId: (r.protocol_update_template_id as string | null) ?? null,
+    protocolUpdateOn: (r.protocol_update_on as Service['protocolUpdateOn'] | null) ?? [],
     active: r.active as boolean,
     ...stamps(r),
   }),
@@ -164,6 +171,12 @@ export const services: ResourceDef<Service> = {
     }
     // a flow that would trap a customer is refused (422 listing its problems)
     if (input.botFlow) await assertValidFlow(tx, channel, input.botFlow);
+    // the protocol update: a template of type "Atualização de protocolo" for this channel, needed by any transition
+    if ('protocolUpdateTemplateId' in input || 'protocolUpdateOn' in input) {
+      const templateId = ('protocolUpdateTemplateId' in input ? input.protocolUpdateTemplateId : existing?.protocol_update_template_id) as string | null | undefined;
+      const on = ('protocolUpdateOn' in input ? input.protocolUpdateOn : existing?.protocol_update_on) as string[] | undefined;
+      await assertProtocolUpdateConfig(tx, channel, templateId ?? null, on ?? []);
+    }
     const { serviceLevel, timeouts, timezone, allowPrivateWebhookTargets } = await getSettings(tx);
     // a webhook into our own network is refused unless Parâmetros allow it (checked again at send time)
     if (typeof input.outboundWebhookUrl === 'string') await assertWebhookTarget(input.outboundWebhookUrl, allowPrivateWebhookTargets);

@@ -11,6 +11,7 @@ import { finishConversation, type WrapUp } from './finish.js';
 import { lockConversation } from './lifecycle.js';
 import { loadConversation, presentWhisper, WHISPER_SELECT } from './present.js';
 import { prioritize, queue, transferToAgent } from './transitions.js';
+import { sendProtocolUpdate } from './protocol-updates.js';
 import { capabilitiesOf } from '../../contracts/channel-capabilities.js';
 
 function assertInService(c: ConversationView): void {
@@ -47,6 +48,7 @@ export function transfer(engine: Engine, actor: Actor, conversationId: string, t
         }));
       }
       const moved = await transferToAgent(u, c, as, to.toAgentId);
+      await sendProtocolUpdate(engine, u, moved, 'transferred', c.serviceId);
       if (as === 'supervisor') await writeAudit(u.tx, actor, { action: 'transfer', entity: 'conversation', entityId: c.id, after: to });
       return moved;
     } else {
@@ -60,6 +62,7 @@ export function transfer(engine: Engine, actor: Actor, conversationId: string, t
           pt: `esse serviço é do canal ${rows[0].channel}, este atendimento do canal ${c.channel}`,
         }));
       const moved = await queue(u, c, as, { reason: 'transferred', serviceId: to.toServiceId, transfer: true });
+      await sendProtocolUpdate(engine, u, moved, 'transferred', c.serviceId);
       if (as === 'supervisor') await writeAudit(u.tx, actor, { action: 'transfer', entity: 'conversation', entityId: c.id, after: to });
       return moved;
     }

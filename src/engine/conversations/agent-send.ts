@@ -9,7 +9,8 @@ import { AppError, at, fieldError, forbidden, notFound, NOUNS, STATE_PT } from '
 import { REPLY_QUOTE_CHARS } from '../../contracts/message-content.js';
 import { addMessage, emitConversation, lockConversation } from './lifecycle.js';
 import { loadConversation } from './present.js';
-import { fillTemplate, templateParameterCount } from '../../shared/template-text.js';
+import { fillTemplate } from '../../shared/template-text.js';
+import { checkedParameters, loadSendableTemplate, templateMessage } from './template-message.js';
 import { resolveAgentEmail, type AgentEmailInput } from './agent-email.js';
 
 // What an agent sends to the customer: text, one file (with the text as its caption), or an approved
@@ -72,23 +73,11 @@ export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: s
     const context = replyTo ? { replyTo } : {};
     let message: MessageView | undefined;
     if (input.template) {
-      const t = await loadApprovedTemplate(u, c, input.template.id);
-      const expected = templateParameterCount(t.body);
-      if (input.template.parameters.length !== expected || input.template.parameters.some((p) => !p.trim())) {
-        throw new AppError(422, 'validation_error', at('template.parameters', {
-          en: `the template "${t.name}" takes ${expected} filled-in parameter(s), ${input.template.parameters.length} given`,
-          pt: `o template "${t.name}" pede ${expected} parâmetro(s) preenchido(s), ${input.template.parameters.length} informado(s)`,
-        }));
-      }
-      const parameters = input.template.parameters.map((p) => p.trim());
+      const t = await loadSendableTemplate(u.tx, c.channel, input.template.id, 'template.id');
+      const parameters = checkedParameters(t, input.template.parameters, 'template.parameters');
       // a channel without templates gets the filled-in text, sent as any text of the agent's below
       if (t.plain) text = fillTemplate(t.body, parameters);
-      else {
-        message = await addMessage(engine, u, c, {
-          authorType: 'agent', authorId: actor.id, body: fillTemplate(t.body, parameters), contentType: 'template',
-          payload: { template: { name: t.provider_template, language: t.language, parameters }, ...context },
-        });
-      }
+      else message = await addMessage(engine, u, c, { authorType: 'agent', authorId: actor.id, ...templateMessage(t, parameters, context) });
     }
     if (message) {
       // the provider's template, above
@@ -150,34 +139,6 @@ async function quotedMessage(u: UnitOfWork, c: ConversationView, id: number): Pr
 
 /** Kinds that are marks on other messages, not something to answer. */
 const UNQUOTABLE = new Set(['reaction', 'deleted']);
-
-/**
- * The template an agent may send here: active, of this channel (or any), and on WhatsApp approved by
- * the provider — a template Mirante submitted must be APPROVED (422 naming its status); one named by
- * hand (providerTemplate without an account) was approved outside Mirante. On a channel without
- * templates (Telegram, SMS, e-mail, WebChat) any active template is plain text.
- */
-async function loadApprovedTemplate(u: UnitOfWork, c: ConversationView, id: string) {
-  const { rows } = await u.tx.query<{ name: string; body: string; language: string; provider_template: string | null; channel: string | null; active: boolean; status: string | null; status_reason: string | null }>(
-    'SELECT name, body, language, provider_template, channel, active, status, status_reason FROM templates WHERE id = $1',
-    [id],
-  );
-  const t = rows[0];
-  const withTemplates = capabilitiesOf(c.channel).templates;
-  if (!t || !t.active || (t.channel !== null && t.channel !== c.channel) || (withTemplates && !t.provider_template)) {
-    throw new AppError(422, 'unknown_reference', at('template.id', withTemplates
-      ? { en: 'not an active template approved by the provider for this channel', pt: 'não é um template ativo e aprovado no provedor para este canal' }
-      : { en: 'not an active template for this channel', pt: 'não é um template ativo para este canal' }));
-  }
-  if (withTemplates && t.status !== null && t.status !== 'APPROVED') {
-    const reason = t.status_reason ? ` (${t.status_reason})` : '';
-    throw new AppError(422, 'template_not_approved', at('template.id', {
-      en: `the template "${t.name}" is ${t.status} at the provider${reason}: only APPROVED templates can be sent`,
-      pt: `o template "${t.name}" está ${t.status} no provedor${reason}: só templates APPROVED podem ser enviados`,
-    }), { status: t.status });
-  }
-  return { ...t, plain: !withTemplates };
-}
 
 /** The agent's own uploads in this conversation, not sent yet; at most one per message. */
 async function agentUploads(u: UnitOfWork, actor: Actor, c: ConversationView, ids: readonly string[], most = 1): Promise<AttachmentMeta[]> {

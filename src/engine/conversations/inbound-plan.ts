@@ -181,7 +181,9 @@ export async function planBatch(engine: Engine, u: UnitOfWork, ms: InboundMessag
     g.items.push(i);
     // a threading channel (e-mail) finds its conversation by the thread: the one-message command
     const simple = !capabilitiesOf(m.channel).threading && !m.option && !optingOut(m) && !m.attachmentIds?.length && !(contact && m.contact.name && contact.name === null) && !(!contact && joinsByPhone(i));
-    const fast = !!s && s.active && simple && (open ? open.state === 'queued' || open.state === 'in_service' : opensQueued(s));
+    // (the first answer to an outbound conversation may move it to the queue: the full command)
+    const awaitingAnswer = !!open && open.direction === 'outbound' && open.lastCustomerMessageAt === null;
+    const fast = !!s && s.active && simple && !awaitingAnswer && (open ? open.state === 'queued' || open.state === 'in_service' : opensQueued(s));
     if (!fast) g.slow = true;
   }
   const fast = [...groups.values()].filter((g) => !g.slow);

@@ -16,6 +16,7 @@ import { dedupScope, lockCustomers, matchingPhone } from './inbound-plan.js';
 import { addMessage, emitConversation } from './lifecycle.js';
 import { closeLeftMessage, loadService, openConversation, type ServiceRow } from './open.js';
 import { CONVERSATION_SELECT, presentConversation } from './present.js';
+import { answeredOutbound } from './outbound.js';
 import { capabilitiesOf } from '../../contracts/channel-capabilities.js';
 import { continuationNote, findThread, type ThreadHints } from './thread.js';
 
@@ -203,6 +204,8 @@ async function receiveInboundIn(engine: Engine, u: UnitOfWork, m: InboundMessage
     const r = opened ? await startBot(engine, u, c, current) : await answerBot(engine, u, c, current, m.option ? { kind: 'option', optionId: m.option } : { kind: 'text', text: m.text });
     emitted = r.emitted;
   } else {
+    // the first answer to an outbound conversation: the same agent, or the queue (the service's setting)
+    c = await answeredOutbound(u, c, current);
     // the customer answered: their give-up or inactivity clock starts again
     const clock = customerClock(c.state, current, u.now);
     if (clock) await setTimer(u.tx, clock.kind, { conversationId: c.id }, clock.due);

@@ -24,6 +24,9 @@ export interface ServiceRow {
   bot_timeout_seconds: number;
   queue_timeout_seconds: number;
   inactivity_timeout_seconds: number;
+  channel_account_id: string | null;
+  /** the customer answered an outbound conversation: 'agent' (stays) or 'queue' */
+  outbound_reply: string;
 }
 
 export async function loadService(tx: Queryable, id: string): Promise<ServiceRow | null> {

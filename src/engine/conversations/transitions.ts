@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { canStartIn, canTransition, type Actor as CoreActor } from '../../core/conversation-state.js';
+import { canStartIn, canTransition, OUTBOUND_INITIAL_STATE, type Actor as CoreActor } from '../../core/conversation-state.js';
 import type { ConversationState, ConversationView } from '../../contracts/conversations.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import { clearConversationTimers } from '../timers.js';
 import { addMessage, assertTransition, emitAgent, emitConversation, releaseAgent } from './lifecycle.js';
 import type { OpenStage } from './open.js';
 import { presentConversation } from './present.js';
+import { isProtocolUpdateTransition, sendProtocolUpdate } from './protocol-updates.js';
 
 // One writer per conversation state change. Each transition here checks the move with the core
 // (core/conversation-state.ts), writes the conversation's row and its clocks (the timers), frees the
@@ -84,6 +85,37 @@ export async function openConversations(u: UnitOfWork, list: Opening[]): Promise
     if (list[n].stage !== 'left_message') u.emit({ type: 'conversation.created', reason: 'created', serviceId: c.serviceId, agentId: c.agentId, conversation: c });
   });
   return views;
+}
+
+/** An outbound conversation the agent starts (Mensagens ativas): the slot is the caller's (takeAgentSlot). */
+export interface OutboundOpening {
+  serviceId: string;
+  channel: string;
+  contactId: string;
+  protocol: string;
+  agentId: string;
+}
+
+/**
+ * Opens an outbound conversation (`direction` outbound, ES Saída): born in service with the agent who
+ * starts it (core OUTBOUND_INITIAL_STATE), its first and current assignment now, never queued, and
+ * the inactivity clock running (a customer who never answers closes it as Inativa PA). Raises
+ * `conversation.created`.
+ */
+export async function openOutbound(u: UnitOfWork, o: OutboundOpening): Promise<ConversationView> {
+  const { rows } = await u.tx.query(
+    `WITH opened AS (INSERT INTO conversations (id, protocol, service_id, entry_service_id, channel, contact_id, direction, state, agent_id, created_at, assigned_at, first_assigned_at)
+       VALUES ($1, $2, $3, $3, $4, $5, 'outbound', $6, $7, $8, $8, $8) RETURNING *),
+     history AS (INSERT INTO conversation_state_history (conversation_id, state, service_id, agent_id, actor, reason, started_at)
+       SELECT o.id, o.state, o.service_id, o.agent_id, 'agent', 'outbound_started', $8 FROM opened o),
+     clock AS (INSERT INTO timers (kind, conversation_id, user_id, due_at)
+       SELECT 'inactive_in_service', o.id, NULL, $8::timestamptz + make_interval(secs => s.inactivity_timeout_seconds) FROM opened o JOIN services s ON s.id = o.service_id)
+     SELECT o.*, (SELECT name FROM contacts WHERE id = o.contact_id) AS contact_name FROM opened o`,
+    [randomUUID(), o.protocol, o.serviceId, o.channel, o.contactId, OUTBOUND_INITIAL_STATE, o.agentId, u.now],
+  );
+  const c = presentConversation(rows[0]);
+  u.emit({ type: 'conversation.created', reason: 'outbound_started', serviceId: c.serviceId, agentId: c.agentId, conversation: c });
+  return c;
 }
 
 // ---- Queue: into a human queue, from the bot, from an agent, from the e-mail filter --------------
@@ -216,6 +248,8 @@ export async function finish(engine: Engine, u: UnitOfWork, c: ConversationView,
   // the customer who left (abandoned, or closed the chat) is not written to, and a bot's end step is
   // its own goodbye; everyone else hears the protocol again
   if (closing && to !== 'abandoned' && by !== 'customer' && by !== 'bot') await addMessage(engine, u, { ...c, state: to }, { authorType: 'system', body: closing.replace('{p}', c.protocol) });
+  // the service's protocol update, when it chose this end (protocol-updates.ts), after the closing words
+  if (isProtocolUpdateTransition(to)) await sendProtocolUpdate(engine, u, { ...c, state: to }, to);
   if (c.state === 'in_service' && c.agentId) await releaseAgent(u, c.agentId, c.channel);
   return emitConversation(u, c.id, `finished:${to}`);
 }

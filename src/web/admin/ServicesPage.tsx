@@ -7,7 +7,14 @@ import { RowAction } from '../ui/RowAction';
 import { ResourcePage, type FormValues } from '../ui/ResourcePage';
 import { Tag } from './Tag';
 import { providersOf } from '../../contracts/channel-account-fields';
-import { channelOptions, formatSeconds, namesOf, pickOptions, useChannelAccounts, useTeams, withChosen } from './lookups';
+import { channelOptions, formatSeconds, namesOf, pickOptions, useChannelAccounts, useTeams, useTemplateCategories, useTemplates, withChosen } from './lookups';
+import type { OutboundReply, ProtocolUpdateTransition } from '../../contracts/outbound';
+
+// the contracts' lists as plain data (the web bundle carries no zod): a value added there and missing here fails to compile
+const OUTBOUND_REPLIES: Record<OutboundReply, true> = { agent: true, queue: true };
+const TRANSITIONS: Record<ProtocolUpdateTransition, true> = { completed: true, cancelled: true, inactive_in_service: true, customer_gave_up: true, transferred: true };
+// the {{n}} of the protocol-update help, shown literally (i18next would read them as its own)
+const PLACEHOLDERS = { p1: '{{1}}', p2: '{{2}}', p3: '{{3}}' };
 
 const isEmail = (form: FormValues) => form.channel === 'email';
 
@@ -39,6 +46,14 @@ export function ServicesPage() {
   const teams = useTeams();
   const accounts = useChannelAccounts(me.role === 'admin');
   const teamOptions = pickOptions(teams.items, (x) => x.name, (x) => x.omniEnabled);
+  const templates = useTemplates();
+  const categories = useTemplateCategories();
+  // the protocol-update templates a service of this channel may pick: of a category of that type, for the channel or any
+  const protocolTemplates = (form: FormValues) => {
+    const ofType = new Set(categories.items.filter((c) => c.type === 'protocol_update').map((c) => c.id));
+    const fit = templates.items.filter((x) => ofType.has(x.categoryId) && x.active && (x.channel === null || x.channel === form.channel));
+    return withChosen(fit.map((x) => ({ value: x.id, label: x.name })), form.protocolUpdateTemplateId ? [form.protocolUpdateTemplateId as string] : [], templates.names);
+  };
   const min = t('units.min');
   return (
     <ResourcePage<Service>
@@ -108,6 +123,15 @@ export function ServicesPage() {
         { name: 'inactivityTimeoutSeconds', label: t('services.inactivityTimeout'), type: 'number', min: 0.5, scale: 60, unit: min, description: t('services.inactivityTimeoutHelp') },
         { name: 'emailTriage', label: t('services.emailTriage'), type: 'boolean', description: t('services.emailTriageHelp'), visible: isEmail },
         { name: 'emailSignature', label: t('services.emailSignature'), type: 'textarea', description: t('services.emailSignatureHelp'), visible: isEmail },
+        {
+          name: 'outboundReply', label: t('services.outboundReply'), type: 'select', description: t('services.outboundReplyHelp'), visible: (f) => f.channel !== 'webchat',
+          options: (Object.keys(OUTBOUND_REPLIES) as OutboundReply[]).map((v) => ({ value: v, label: t(`services.outboundReplies.${v}`) })),
+        },
+        { name: 'protocolUpdateTemplateId', label: t('services.protocolUpdateTemplate'), type: 'select', nullable: true, options: protocolTemplates, description: t('services.protocolUpdateTemplateHelp', PLACEHOLDERS) },
+        {
+          name: 'protocolUpdateOn', label: t('services.protocolUpdateOn'), type: 'multiselect', description: t('services.protocolUpdateOnHelp'), visible: (f) => !!f.protocolUpdateTemplateId,
+          options: (Object.keys(TRANSITIONS) as ProtocolUpdateTransition[]).map((v) => ({ value: v, label: t(`services.transitions.${v}`) })),
+        },
       ]}
       defaults={{
         teamIds: [],
@@ -116,8 +140,12 @@ export function ServicesPage() {
         queueTimeoutSeconds: settings.timeouts.queueSeconds,
         inactivityTimeoutSeconds: settings.timeouts.inactiveInServiceSeconds,
         emailTriage: false,
+        outboundReply: 'agent',
+        protocolUpdateOn: [],
       }}
       toBody={(body, { isNew, form }) => {
+        // no template, no transitions (the server refuses transitions without one)
+        if (body.protocolUpdateTemplateId === null) body.protocolUpdateOn = [];
         // an empty target takes the Parâmetros' default for the channel (the server's own default is fixed)
         if (isNew && body.serviceLevelSeconds === undefined) {
           body.serviceLevelSeconds = isEmail(form) ? settings.serviceLevel.emailSeconds : settings.serviceLevel.chatSeconds;

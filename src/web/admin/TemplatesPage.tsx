@@ -12,6 +12,7 @@ import { ResourcePage, type FormValues } from '../ui/ResourcePage';
 import { languageName } from '../ui/language-name';
 import { channelOptions, pickOptions, useChannelAccounts, useTemplateCategories, withChosen } from './lookups';
 import { Tag } from './Tag';
+import { asButtons, TemplateButtonsInput, TemplateButtonsPreview } from './TemplateButtons';
 
 // the provider's verdict as a badge: green approved, yellow waiting, red refused or stopped
 const STATUS_COLOR: Record<TemplateStatus, string> = { DRAFT: 'gray', PENDING: 'yellow', APPROVED: 'teal', REJECTED: 'red', PAUSED: 'orange', DISABLED: 'red' };
@@ -35,6 +36,7 @@ function WhatsAppBubble({ form }: { form: FormValues }) {
           {typeof form.footer === 'string' && form.footer && <Text size="xs" c="dimmed">{form.footer}</Text>}
         </Stack>
       </Paper>
+      <Box mt={4}><TemplateButtonsPreview buttons={asButtons(form.buttons)} /></Box>
     </Box>
   );
 }
@@ -80,6 +82,15 @@ export function TemplatesPage() {
             </Stack>
           ) : <Text size="sm" c="dimmed">—</Text>),
         },
+        {
+          key: 'buttons',
+          label: t('templates.buttons'),
+          render: (x) => (x.buttons.length ? (
+            <Stack gap={2} data-testid="template-buttons-cell">
+              {x.buttons.map((b, i) => <Text key={i} size="xs">{`${t(`templates.buttonTypes.${b.type}`)}: ${b.text}`}</Text>)}
+            </Stack>
+          ) : '—'),
+        },
         { key: 'quality', label: t('templates.quality'), render: (x) => (x.quality ? <Badge color={QUALITY_COLOR[x.quality] ?? 'gray'} variant="dot">{x.quality}</Badge> : '—') },
       ]}
       fields={[
@@ -94,8 +105,9 @@ export function TemplatesPage() {
         { name: 'body', label: t('templates.body'), type: 'textarea', required: true, description: t('templates.bodyHelp', PLACEHOLDERS) },
         { name: 'examples', label: t('templates.examples'), type: 'textarea', visible: provider, description: t('templates.examplesHelp', PLACEHOLDERS) },
         { name: 'footer', label: t('templates.footer'), type: 'text', nullable: true, visible: provider },
+        { name: 'buttons', label: t('templates.buttons'), type: 'custom', visible: provider, render: ({ value, onChange, error }) => <TemplateButtonsInput value={value} onChange={onChange} error={error} /> },
       ]}
-      defaults={{ language: 'pt_BR' }}
+      defaults={{ language: 'pt_BR', buttons: [] }}
       // examples are one per line in the form, a list in the API
       toForm={(x) => ({ ...x, examples: x.examples.join('\n') })}
       toBody={(body, { form }) => {

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
-import type { Service, Team, TemplateCategory, User } from '../../contracts/admin';
+import type { Service, Team, Template, TemplateCategory, User } from '../../contracts/admin';
 import type { Channel, Language, Role } from '../../contracts/common';
 import { call, type ResourceFor } from '../api';
 import { useList, type Option } from '../ui/ResourcePage';
@@ -45,6 +45,7 @@ export function useChannelAccounts(enabled: boolean) {
   }, [list.data]);
 }
 export const useTemplateCategories = () => useLookup<TemplateCategory>('TemplateCategories', (x) => `${x.code} · ${x.title}`);
+export const useTemplates = () => useLookup<Template>('Templates', (x) => x.name);
 
 /**
  * Options for a multiselect: the records that may be picked (active, and what `eligible` allows) plus

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Center, Paper, Text, VisuallyHidden } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconInfoCircle, IconMessages } from '@tabler/icons-react';
@@ -11,6 +11,7 @@ import classes from './desk.module.css';
 import { StatusBar } from './StatusBar';
 import { openConversations } from './desk-state';
 import { SupervisorChat } from './SupervisorChat';
+import { OutboundModal } from './OutboundModal';
 import { useDeskState, useDeskStore, useServiceNames } from './useDesk';
 
 /** Atendimento: the agent desk. */
@@ -38,6 +39,7 @@ function Desk({ me }: { me: Me }) {
   const list = openConversations(state);
   const selected = state.selectedId ? state.conversations.get(state.selectedId) ?? null : null;
   const agentState = state.agent?.state ?? 'offline';
+  const [outbound, setOutbound] = useState(false);
 
   // Alt+↑ / Alt+↓ moves between conversations from anywhere on the desk
   useEffect(() => {
@@ -68,7 +70,8 @@ function Desk({ me }: { me: Me }) {
   return (
     <div className={`${classes.desk} ${wide ? '' : classes.narrow}`} data-testid="desk">
       <VisuallyHidden><h1>{t('desk.title')}</h1></VisuallyHidden>
-      <StatusBar store={store} agent={state.agent} status={state.status} openCount={list.length} />
+      <StatusBar store={store} agent={state.agent} status={state.status} openCount={list.length} onNewOutbound={() => setOutbound(true)} />
+      <OutboundModal store={store} opened={outbound} onClose={() => setOutbound(false)} />
       <div className={classes.body}>
         {showList && (
           <ConversationList conversations={list} selectedId={state.selectedId} meId={me.id} serviceNames={serviceNames} agentState={agentState} onSelect={(id) => store.select(id)} />

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Badge, Box, Button, Group, Loader, Menu, Paper, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconChevronDown, IconLogin, IconLogout, IconPlayerPause, IconPlayerPlay, IconWifiOff } from '@tabler/icons-react';
+import { IconChevronDown, IconLogin, IconLogout, IconMessagePlus, IconPlayerPause, IconPlayerPlay, IconWifiOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { AgentView } from '../../contracts/conversations';
 import type { ConnectionStatus } from '../realtime/client';
@@ -12,7 +12,7 @@ import { usePauseReasons } from './useDesk';
 const STATE_COLOR: Record<AgentView['state'], string> = { offline: 'gray', available: 'green', paused: 'yellow', in_service: 'blue' };
 
 /** The agent's state with its time, the presence buttons, and the connection. */
-export function StatusBar({ store, agent, status, openCount }: { store: DeskStore; agent: AgentView | null; status: ConnectionStatus; openCount: number }) {
+export function StatusBar({ store, agent, status, openCount, onNewOutbound }: { store: DeskStore; agent: AgentView | null; status: ConnectionStatus; openCount: number; onNewOutbound?: () => void }) {
   const { t } = useTranslation('desk');
   const now = useNow(1000);
   const reasons = usePauseReasons();
@@ -76,6 +76,11 @@ export function StatusBar({ store, agent, status, openCount }: { store: DeskStor
             </Tooltip>
           ) : (
             <>
+              {onNewOutbound && (
+                <Button variant="light" leftSection={<IconMessagePlus size={16} />} onClick={onNewOutbound} data-testid="outbound-open">
+                  {t('desk.outbound.button')}
+                </Button>
+              )}
               {paused || pending ? (
                 <Button
                   leftSection={<IconPlayerPlay size={16} />}

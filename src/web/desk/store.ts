@@ -353,6 +353,12 @@ export class DeskStore {
     if (this.state.whisperPanelOpen && c && unreadWhispers(c, this.me.id) > 0) void this.markWhispersRead(id);
   }
 
+  /** An outbound conversation the agent just started (its event follows on the stream): on the desk and open at once. */
+  openStarted(view: ConversationView): void {
+    this.applyConversation(view);
+    this.select(view.id);
+  }
+
   /** Moves the selection up or down the list (Alt+↑ / Alt+↓). */
   selectRelative(step: 1 | -1): void {
     const list = openConversations(this.state);

@@ -21,7 +21,9 @@ export interface Option {
 export interface FieldDef {
   name: string;
   label: string;
-  type: 'text' | 'email' | 'password' | 'number' | 'boolean' | 'select' | 'multiselect' | 'textarea';
+  type: 'text' | 'email' | 'password' | 'number' | 'boolean' | 'select' | 'multiselect' | 'textarea' | 'custom';
+  /** a `custom` field's own editor (a template's buttons): its value is sent as it is */
+  render?: (props: { value: unknown; onChange: (v: unknown) => void; error?: string; form: FormValues }) => ReactNode;
   required?: boolean;
   /** a function builds them from the form, e.g. to keep an already chosen inactive record listed */
   options?: Option[] | ((form: FormValues) => Option[]);
@@ -160,6 +162,8 @@ export function FieldInput({ f, value, onChange, editing = false, form = {}, err
       return <MultiSelect {...common} data={pick(f.options, form) ?? []} value={(value as string[] | null) ?? []} onChange={(v) => onChange(v)} searchable clearable nothingFoundMessage={t('common.empty')} />;
     case 'textarea':
       return <Textarea {...common} autosize minRows={3} maxRows={14} value={(value as string) ?? ''} onChange={(e) => onChange(e.currentTarget.value)} />;
+    case 'custom':
+      return <>{f.render?.({ value, onChange, error, form })}</>;
     case 'password':
       return <PasswordInput {...common} visibilityToggleButtonProps={{ 'aria-label': t('common.toggleVisibility') }} autoComplete={f.autoComplete ?? 'new-password'} value={(value as string) ?? ''} onChange={(e) => onChange(e.currentTarget.value)} />;
     default:
