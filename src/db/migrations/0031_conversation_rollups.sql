@@ -44,6 +44,31 @@ CREATE TABLE conversation_rollups (
 );
 CREATE INDEX conversation_rollups_service_idx ON conversation_rollups (service_id, day);
 
+-- Indicadores' rollup: the conversations that ended (finished_at) per local day × the six columns
+-- Indicadores groups by (engine/queries/indicators.ts), with its figures: handled (first assignment)
+-- and its duration to the end, the last agent's own assignment and duration, the maxima (DurMaxim) and
+-- the last end (Resumo do dia → Último). A maximum cannot be taken back: when a conversation leaves a
+-- row the trigger recomputes that row's maxima from its conversations (a day of one service).
+CREATE TABLE conversation_rollups_finished (
+  day               date    NOT NULL,
+  service_id        uuid    NOT NULL,
+  channel           text    NOT NULL,
+  agent_id          uuid,
+  direction         text    NOT NULL,
+  state             text    NOT NULL,
+  classification_id uuid,
+  n                 integer NOT NULL DEFAULT 0,
+  handled           integer NOT NULL DEFAULT 0,
+  handle_us         bigint  NOT NULL DEFAULT 0,
+  handle_max_us     bigint,
+  agent_handled     integer NOT NULL DEFAULT 0,
+  agent_us          bigint  NOT NULL DEFAULT 0,
+  agent_max_us      bigint,
+  last_finished_at  timestamptz,
+  CONSTRAINT conversation_rollups_finished_key UNIQUE NULLS NOT DISTINCT (day, service_id, channel, agent_id, direction, state, classification_id)
+);
+CREATE INDEX conversation_rollups_finished_service_idx ON conversation_rollups_finished (service_id, day);
+
 -- The two settings the rows depend on, with the defaults of contracts/settings.ts DEFAULT_SETTINGS
 -- (a unit test keeps them equal).
 CREATE FUNCTION rollup_time_zone() RETURNS text LANGUAGE sql STABLE AS $$
@@ -86,6 +111,18 @@ LANGUAGE sql STABLE AS $$
    WHERE m.at IS NOT NULL
 $$;
 
+-- One conversation's row in conversation_rollups_finished (none while it has not ended).
+CREATE FUNCTION rollup_finished(c conversations, tz text)
+RETURNS TABLE (day date, service_id uuid, channel text, agent_id uuid, direction text, state text, classification_id uuid,
+               n integer, handled integer, handle_us bigint, agent_handled integer, agent_us bigint, finished_at timestamptz)
+LANGUAGE sql STABLE AS $$
+  SELECT (c.finished_at AT TIME ZONE tz)::date, c.service_id, c.channel, c.agent_id, c.direction, c.state, c.classification_id,
+         1, (c.first_assigned_at IS NOT NULL)::int, rollup_us(c.finished_at, c.first_assigned_at),
+         (c.agent_id IS NOT NULL AND c.assigned_at IS NOT NULL)::int,
+         CASE WHEN c.agent_id IS NOT NULL THEN rollup_us(c.finished_at, c.assigned_at) END, c.finished_at
+   WHERE c.finished_at IS NOT NULL
+$$;
+
 -- The trigger: the new row's contributions minus the old row's, summed per key, added in place.
 -- Rows that reach zero stay (they add nothing); the rebuild drops them.
 CREATE FUNCTION conversation_rollups_apply() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -110,6 +147,42 @@ BEGIN
   ON CONFLICT (day, k, service_id, channel, direction, state, wait_bin) DO UPDATE SET
     n = r.n + EXCLUDED.n, n1 = r.n1 + EXCLUDED.n1, s1 = r.s1 + EXCLUDED.s1, n2 = r.n2 + EXCLUDED.n2,
     s2 = r.s2 + EXCLUDED.s2, in_target = r.in_target + EXCLUDED.in_target, short_n = r.short_n + EXCLUDED.short_n;
+
+  -- Indicadores' row: the new contribution added (with its maxima), the old one taken away
+  IF TG_OP <> 'DELETE' AND NEW.finished_at IS NOT NULL THEN
+    INSERT INTO conversation_rollups_finished AS r (day, service_id, channel, agent_id, direction, state, classification_id,
+      n, handled, handle_us, handle_max_us, agent_handled, agent_us, agent_max_us, last_finished_at)
+    SELECT f.day, f.service_id, f.channel, f.agent_id, f.direction, f.state, f.classification_id,
+           1, f.handled, coalesce(f.handle_us, 0), f.handle_us, f.agent_handled, coalesce(f.agent_us, 0), f.agent_us, f.finished_at
+      FROM rollup_finished(NEW, tz) f
+    ON CONFLICT ON CONSTRAINT conversation_rollups_finished_key DO UPDATE SET
+      n = r.n + 1, handled = r.handled + EXCLUDED.handled, handle_us = r.handle_us + EXCLUDED.handle_us,
+      handle_max_us = greatest(r.handle_max_us, EXCLUDED.handle_max_us), agent_handled = r.agent_handled + EXCLUDED.agent_handled,
+      agent_us = r.agent_us + EXCLUDED.agent_us, agent_max_us = greatest(r.agent_max_us, EXCLUDED.agent_max_us),
+      last_finished_at = greatest(r.last_finished_at, EXCLUDED.last_finished_at);
+  END IF;
+  IF TG_OP <> 'INSERT' AND OLD.finished_at IS NOT NULL THEN
+    UPDATE conversation_rollups_finished r
+       SET n = r.n - 1, handled = r.handled - f.handled, handle_us = r.handle_us - coalesce(f.handle_us, 0),
+           agent_handled = r.agent_handled - f.agent_handled, agent_us = r.agent_us - coalesce(f.agent_us, 0)
+      FROM rollup_finished(OLD, tz) f
+     WHERE r.day = f.day AND r.service_id = f.service_id AND r.channel = f.channel AND r.agent_id IS NOT DISTINCT FROM f.agent_id
+       AND r.direction = f.direction AND r.state = f.state AND r.classification_id IS NOT DISTINCT FROM f.classification_id;
+    -- the maxima and the last end of the row it left, again from the conversations still in it
+    UPDATE conversation_rollups_finished r
+       SET handle_max_us = x.handle_max_us, agent_max_us = x.agent_max_us, last_finished_at = x.last_finished_at
+      FROM rollup_finished(OLD, tz) f
+     CROSS JOIN LATERAL (
+       SELECT max(rollup_us(c.finished_at, c.first_assigned_at)) AS handle_max_us,
+              max(rollup_us(c.finished_at, c.assigned_at)) FILTER (WHERE c.agent_id IS NOT NULL) AS agent_max_us,
+              max(c.finished_at) AS last_finished_at
+         FROM conversations c
+        WHERE c.finished_at >= (f.day::timestamp AT TIME ZONE tz) AND c.finished_at < ((f.day + 1)::timestamp AT TIME ZONE tz)
+          AND c.service_id = f.service_id AND c.channel = f.channel AND c.agent_id IS NOT DISTINCT FROM f.agent_id
+          AND c.direction = f.direction AND c.state = f.state AND c.classification_id IS NOT DISTINCT FROM f.classification_id) x
+     WHERE r.day = f.day AND r.service_id = f.service_id AND r.channel = f.channel AND r.agent_id IS NOT DISTINCT FROM f.agent_id
+       AND r.direction = f.direction AND r.state = f.state AND r.classification_id IS NOT DISTINCT FROM f.classification_id;
+  END IF;
   RETURN NULL;
 END
 $$;
@@ -121,17 +194,19 @@ CREATE TRIGGER conversations_rollups_delete AFTER DELETE ON conversations
 -- only when a column a milestone reads changed (most updates are messages: last_message_at…)
 CREATE TRIGGER conversations_rollups_update AFTER UPDATE ON conversations
   FOR EACH ROW WHEN ((OLD.created_at, OLD.first_queued_at, OLD.queued_at, OLD.first_assigned_at, OLD.first_agent_message_at,
-                      OLD.finished_at, OLD.state, OLD.service_id, OLD.channel, OLD.direction)
+                      OLD.finished_at, OLD.state, OLD.service_id, OLD.channel, OLD.direction,
+                      OLD.assigned_at, OLD.agent_id, OLD.classification_id)
       IS DISTINCT FROM (NEW.created_at, NEW.first_queued_at, NEW.queued_at, NEW.first_assigned_at, NEW.first_agent_message_at,
-                        NEW.finished_at, NEW.state, NEW.service_id, NEW.channel, NEW.direction))
+                        NEW.finished_at, NEW.state, NEW.service_id, NEW.channel, NEW.direction,
+                        NEW.assigned_at, NEW.agent_id, NEW.classification_id))
   EXECUTE FUNCTION conversation_rollups_apply();
 
--- The rebuild: the rows of the days [d_from, d_to] (all when null), of one service (all when null),
+-- The rebuild: the rows of both tables (only the milestones' when `only_milestones`) of the days [d_from, d_to] (all when null), of one service (all when null),
 -- recomputed from the conversations. Idempotent. The lock holds the trigger's writers (not the
 -- readers) for the chunk, so a conversation written meanwhile is either in the recount or adds its
 -- difference after it. A milestone never precedes created_at, so the conversations created after
 -- the chunk's last day are not read.
-CREATE FUNCTION rebuild_conversation_rollups(d_from date, d_to date, svc uuid) RETURNS integer LANGUAGE plpgsql AS $$
+CREATE FUNCTION rebuild_conversation_rollups(d_from date, d_to date, svc uuid, only_milestones boolean DEFAULT false) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
   tz text := rollup_time_zone();
   short_s numeric := rollup_short_abandon();
@@ -151,6 +226,22 @@ BEGIN
      AND (d_from IS NULL OR m.day >= d_from) AND (d_to IS NULL OR m.day <= d_to)
    GROUP BY 1, 2, 3, 4, 5, 6, 7;
   GET DIAGNOSTICS written = ROW_COUNT;
+  IF NOT only_milestones THEN
+    LOCK TABLE conversation_rollups_finished IN EXCLUSIVE MODE;
+    DELETE FROM conversation_rollups_finished r
+     WHERE (d_from IS NULL OR r.day >= d_from) AND (d_to IS NULL OR r.day <= d_to) AND (svc IS NULL OR r.service_id = svc);
+    INSERT INTO conversation_rollups_finished (day, service_id, channel, agent_id, direction, state, classification_id,
+      n, handled, handle_us, handle_max_us, agent_handled, agent_us, agent_max_us, last_finished_at)
+    SELECT f.day, f.service_id, f.channel, f.agent_id, f.direction, f.state, f.classification_id,
+           sum(f.n), sum(f.handled), coalesce(sum(f.handle_us), 0), max(f.handle_us), sum(f.agent_handled), coalesce(sum(f.agent_us), 0),
+           max(f.agent_us), max(f.finished_at)
+      FROM conversations c
+     CROSS JOIN LATERAL rollup_finished(c, tz) f
+     WHERE (svc IS NULL OR c.service_id = svc)
+       AND (d_from IS NULL OR c.finished_at >= (d_from::timestamp AT TIME ZONE tz))
+       AND (d_to IS NULL OR c.finished_at < ((d_to + 1)::timestamp AT TIME ZONE tz))
+     GROUP BY 1, 2, 3, 4, 5, 6, 7;
+  END IF;
   RETURN written;
 END
 $$;
@@ -158,7 +249,7 @@ $$;
 -- A service's NS threshold changed: its rows again (the assigned ones depend on it).
 CREATE FUNCTION services_rollups_threshold() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM rebuild_conversation_rollups(NULL, NULL, NEW.id);
+  PERFORM rebuild_conversation_rollups(NULL, NULL, NEW.id, true);
   RETURN NULL;
 END
 $$;
@@ -166,11 +257,12 @@ CREATE TRIGGER services_rollups_threshold AFTER UPDATE ON services
   FOR EACH ROW WHEN (OLD.service_level_seconds IS DISTINCT FROM NEW.service_level_seconds)
   EXECUTE FUNCTION services_rollups_threshold();
 
--- The time zone or the short-abandon limit changed: every row again.
+-- The time zone or the short-abandon limit changed: the rows that depend on it again.
 CREATE FUNCTION settings_rollups_rebuild() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' AND OLD.value IS NOT DISTINCT FROM NEW.value THEN RETURN NULL; END IF;
-  PERFORM rebuild_conversation_rollups(NULL, NULL, NULL);
+  -- the short-abandon limit is only in the milestones; the time zone moves every day
+  PERFORM rebuild_conversation_rollups(NULL, NULL, NULL, (CASE WHEN TG_OP = 'DELETE' THEN OLD.key ELSE NEW.key END) = 'shortAbandonSeconds');
   RETURN NULL;
 END
 $$;
