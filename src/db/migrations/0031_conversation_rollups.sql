@@ -204,8 +204,8 @@ CREATE TRIGGER conversations_rollups_update AFTER UPDATE ON conversations
 -- The rebuild: the rows of both tables (only the milestones' when `only_milestones`) of the days [d_from, d_to] (all when null), of one service (all when null),
 -- recomputed from the conversations. Idempotent. The lock holds the trigger's writers (not the
 -- readers) for the chunk, so a conversation written meanwhile is either in the recount or adds its
--- difference after it. A milestone never precedes created_at, so the conversations created after
--- the chunk's last day are not read.
+-- difference after it. No milestone precedes created_at, and none of an ended conversation follows
+-- its end but a first agent message, so only the conversations that can have one in the days are read.
 CREATE FUNCTION rebuild_conversation_rollups(d_from date, d_to date, svc uuid, only_milestones boolean DEFAULT false) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
   tz text := rollup_time_zone();
@@ -223,6 +223,7 @@ BEGIN
    CROSS JOIN LATERAL rollup_milestones(c, tz, short_s, s.service_level_seconds) m
    WHERE (svc IS NULL OR c.service_id = svc)
      AND (d_to IS NULL OR c.created_at < ((d_to + 1)::timestamp AT TIME ZONE tz))
+     AND (d_from IS NULL OR c.finished_at IS NULL OR greatest(c.finished_at, c.first_agent_message_at) >= (d_from::timestamp AT TIME ZONE tz))
      AND (d_from IS NULL OR m.day >= d_from) AND (d_to IS NULL OR m.day <= d_to)
    GROUP BY 1, 2, 3, 4, 5, 6, 7;
   GET DIAGNOSTICS written = ROW_COUNT;
