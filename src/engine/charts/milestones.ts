@@ -208,6 +208,9 @@ async function rawCounters(
     const services = policy.servicesSql('c.service_id', q.list.length + 1);
     q.list.push(...services.params);
     where.push(`NOT (${services.sql})`);
+    // what is left of a supervisor's scope outside their services: their own conversations (said
+    // outright, so the agent's indexes answer)
+    where.push(`c.agent_id = ${q.p(ctx.actor.id)}::uuid`);
   }
   if (ctx.filter.serviceId) where.push(`c.service_id = ${q.p(ctx.filter.serviceId)}::uuid`);
   if (ctx.filter.channel) where.push(`c.channel = ${q.p(ctx.filter.channel)}`);

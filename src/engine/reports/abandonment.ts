@@ -47,7 +47,8 @@ function rawRest(ctx: ReportContext, q: SqlParams, alias: string): string {
   const policy = policyOf(ctx.actor);
   const services = policy.servicesSql(`${alias}.service_id`, q.list.length + 1);
   q.list.push(...services.params);
-  return `NOT (${services.sql})`;
+  // a supervisor's own conversations outside their services (said outright, for the agent's indexes)
+  return `NOT (${services.sql}) AND ${alias}.agent_id = ${q.p(ctx.actor.id)}::uuid`;
 }
 
 async function run(ctx: ReportContext) {
