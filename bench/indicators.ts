@@ -78,7 +78,9 @@ async function measure(db: Database, label: string): Promise<void> {
     if (catalogue.status !== 200) emit({ bench: 'indicators-reports', db: label, skipped: `/api/reports answers ${catalogue.status}` });
     else if (!catalogue.body.length) emit({ bench: 'indicators-reports', db: label, skipped: 'the catalogue of /api/reports is empty on this branch' });
     else {
-      for (const r of catalogue.body as { id: string; usesInterval: boolean }[]) {
+      // BENCH_REPORTS=abandonment,email: only those (the slow raw ones take minutes each at 20 runs)
+      const only = process.env.BENCH_REPORTS?.split(',');
+      for (const r of (catalogue.body as { id: string; usesInterval: boolean }[]).filter((x) => !only || only.includes(x.id))) {
         await timed(s, label, `report-${r.id}`, `/api/reports/${r.id}?${month}${r.usesInterval ? '&interval=30m' : ''}`, 500);
       }
     }

@@ -103,7 +103,9 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
       END`;
   steps.push({
     label: `${N.toLocaleString('en')} conversations over ${DAYS} days (${TODAY.toLocaleString('en')} today)`,
+    // the rollups' trigger (migration 0031) is off for the bulk insert: the last step sums them in one pass
     sql: `
+      ALTER TABLE conversations DISABLE TRIGGER conversations_rollups_insert;
       INSERT INTO conversations (protocol, service_id, entry_service_id, channel, contact_id, direction, state, agent_id, subject,
           created_at, triage_at, bot_started_at, bot_ended_at, queued_at, first_queued_at, assigned_at, first_assigned_at, first_agent_message_at,
           last_customer_message_at, last_agent_message_at, last_message_at, last_message_from, finished_at, finished_by, classification_id, notes)
@@ -232,6 +234,12 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
        WHERE p.state = 'paused' AND p.user_id IN (SELECT id FROM lb_agent);
       INSERT INTO agent_state_history (user_id, state, pause_reason_id, started_at)
         SELECT user_id, state, pause_reason_id, state_since FROM agent_presence WHERE user_id IN (SELECT id FROM lb_agent);`,
+  });
+  steps.push({
+    label: 'conversation rollups (the rebuild of migration 0031, in one pass)',
+    sql: `
+      ALTER TABLE conversations ENABLE TRIGGER conversations_rollups_insert;
+      SELECT rebuild_conversation_rollups(NULL, NULL, NULL);`,
   });
   return steps;
 }

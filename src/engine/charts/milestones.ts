@@ -102,30 +102,133 @@ const ms = (from: string, to: string) => `extract(epoch FROM ${to} - ${from}) * 
 
 /**
  * The counters grouped by interval (`byBucket`), by channel (`byChannel`), and for the whole plus each
- * agent asked (`byAgent`: the conversation's last agent). Each milestone row carries a key (what it
- * counts: `assigned_in` answered in target, `f:<state>:short` a short abandon…) and a duration; the
- * statement only counts and sums per key (two aggregates, not twenty), and the keys fold into
- * counters here.
+ * agent asked (`byAgent`: the conversation's last agent). For intervals of a day or longer the whole
+ * comes from the daily rollups (migration 0031; an admin's, or a supervisor's services plus the raw
+ * rows of their own conversations outside them) and only the agents asked are read raw; otherwise
+ * everything is read raw (rawCounters).
  */
 export async function loadCounters(ctx: ChartContext, by: { byBucket: boolean; byChannel: boolean; byAgent: boolean }): Promise<Counters[]> {
+  const policy = policyOf(ctx.actor);
+  const daily = !by.byBucket || DAILY_INTERVALS.has(ctx.interval);
+  if (!daily || !(policy.all || ctx.actor.role === 'supervisor')) return rawCounters(ctx, by, { whole: true, agents: by.byAgent });
+  const parts = [await rollupCounters(ctx, by)];
+  if (!policy.all) parts.push(await rawCounters(ctx, by, { whole: true, agents: false, outsideServices: true }));
+  if (by.byAgent && ctx.agents.length) parts.push(await rawCounters(ctx, by, { whole: false, agents: true }));
+  const out = new Map<string, Counters>();
+  for (const c of parts.flat()) {
+    const id = `${c.bucket}|${c.channel ?? ''}|${c.agentId ?? ''}`;
+    const into = out.get(id);
+    if (into) addCounters(into, c);
+    else out.set(id, c);
+  }
+  return [...out.values()];
+}
+
+const DAILY_INTERVALS = new Set<ReportInterval>(['day', 'week', 'month']);
+
+/** `b`'s counts and sums into `a`. */
+function addCounters(a: Counters, b: Counters): void {
+  for (const k of ['received', 'offered', 'answered', 'answeredInTarget', 'waitSumMs', 'abandoned', 'shortAbandoned', 'handled', 'handleSumMs', 'responded', 'responseSumMs'] as const) a[k] += b[k];
+  for (const o of CHART_OUTCOMES) a.finished[o] += b.finished[o];
+}
+
+/**
+ * The whole's counters from conversation_rollups (one row per day × milestone × service × channel ×
+ * direction × state × abandon-wait bucket): the days of the period, in the caller's services, with the
+ * service and channel asked. Sums are microseconds; as milliseconds they equal the raw statement's.
+ */
+async function rollupCounters(ctx: ChartContext, by: { byBucket: boolean; byChannel: boolean }): Promise<Counters[]> {
+  const q = new SqlParams();
+  const where = [`r.day >= ${q.p(ctx.period.from)}::date`, `r.day <= ${q.p(ctx.period.to)}::date`];
+  const scope = policyOf(ctx.actor).servicesSql('r.service_id', q.list.length + 1);
+  q.list.push(...scope.params);
+  where.push(scope.sql);
+  if (ctx.filter.serviceId) where.push(`r.service_id = ${q.p(ctx.filter.serviceId)}::uuid`);
+  if (ctx.filter.channel) where.push(`r.channel = ${q.p(ctx.filter.channel)}`);
+  const bucket = by.byBucket ? `to_char(date_trunc('${ctx.interval}', r.day::timestamp), 'YYYY-MM-DD HH24:MI:SS')` : `''`;
+  const ms = (col: string) => `(sum(r.${col})::numeric / 1000)::float8`;
+  const { rows } = await ctx.db.query<{ bucket: string; channel: string | null; k: number; state: string; abandon: boolean; n: number; n1: number; ms1: number; in_target: number; short_n: number }>(
+    `SELECT ${bucket} AS bucket, ${by.byChannel ? 'r.channel' : 'NULL'} AS channel, r.k, r.state, r.wait_bin >= 0 AS abandon,
+            sum(r.n)::int AS n, sum(r.n1)::int AS n1, ${ms('s1')} AS ms1, sum(r.in_target)::int AS in_target, sum(r.short_n)::int AS short_n
+       FROM conversation_rollups r
+      WHERE ${where.join(' AND ')}
+      GROUP BY 1, 2, 3, 4, 5`,
+    q.list,
+  );
+  const out = new Map<string, Counters>();
+  for (const r of rows) {
+    const id = `${r.bucket}|${r.channel ?? ''}`;
+    let c = out.get(id);
+    if (!c) out.set(id, (c = emptyCounters(String(r.bucket), r.channel ?? null, null)));
+    const n = Number(r.n);
+    const n1 = Number(r.n1);
+    const ms1 = Number(r.ms1);
+    if (r.k === 1) c.received += n;
+    else if (r.k === 2) c.offered += n;
+    else if (r.k === 3) {
+      c.answered += n;
+      c.waitSumMs += ms1;
+      c.answeredInTarget += Number(r.in_target);
+    } else if (r.k === 4) {
+      c.responded += n1;
+      c.responseSumMs += ms1;
+    } else if (r.k === 5 && !OPEN_STATES.has(r.state)) {
+      c.finished[r.state as ChartOutcome] += n;
+      if (r.abandon) c.abandoned += n;
+      c.shortAbandoned += Number(r.short_n);
+      c.handled += n1;
+      c.handleSumMs += ms1;
+    }
+  }
+  return [...out.values()];
+}
+
+const OPEN_STATES = new Set(['triage', 'bot', 'queued', 'in_service']);
+
+/**
+ * The counters read from the raw rows. Each milestone row carries a key (what it counts:
+ * `assigned_in` answered in target, `f:<state>:short` a short abandon…) and a duration; the statement
+ * only counts and sums per key (two aggregates, not twenty), and the keys fold into counters here.
+ * `whole`: the group of every conversation read; `agents`: a group per agent asked;
+ * `outsideServices`: only the caller's conversations outside the services of their scope (the part
+ * of a supervisor's scope the rollups do not hold).
+ */
+async function rawCounters(
+  ctx: ChartContext, by: { byBucket: boolean; byChannel: boolean },
+  part: { whole: boolean; agents: boolean; outsideServices?: boolean },
+): Promise<Counters[]> {
   const q = new SqlParams();
   const s = q.p(ctx.period.start);
   const e = q.p(ctx.period.end);
-  const scope = policyOf(ctx.actor).conversationsSql('c', q.list.length + 1);
+  const policy = policyOf(ctx.actor);
+  const scope = policy.conversationsSql('c', q.list.length + 1);
   q.list.push(...scope.params);
   const where = [`(c.created_at >= ${s} AND c.created_at < ${e} OR c.finished_at >= ${s} AND c.finished_at < ${e} OR c.state IN ${OPEN})`, scope.sql];
+  if (part.outsideServices) {
+    const services = policy.servicesSql('c.service_id', q.list.length + 1);
+    q.list.push(...services.params);
+    where.push(`NOT (${services.sql})`);
+    // what is left of a supervisor's scope outside their services: their own conversations (said
+    // outright, so the agent's indexes answer)
+    where.push(`c.agent_id = ${q.p(ctx.actor.id)}::uuid`);
+  }
   if (ctx.filter.serviceId) where.push(`c.service_id = ${q.p(ctx.filter.serviceId)}::uuid`);
   if (ctx.filter.channel) where.push(`c.channel = ${q.p(ctx.filter.channel)}`);
+  const byAgent = part.agents && ctx.agents.length > 0;
+  if (!part.whole && !byAgent) return [];
+  const asked = byAgent ? q.p(ctx.agents.map((a) => a.id)) : '';
+  if (!part.whole) where.push(`c.agent_id = ANY(${asked}::uuid[])`);
   // rows are first grouped by a quarter of an hour in UTC (cheap), then each quarter gets its local
   // bucket: every time zone's offset is a multiple of 15 minutes, so no bucket splits a quarter
   const bin = by.byBucket ? `date_bin('15 minutes', m.at, timestamptz '2000-01-01 00:00:00+00')` : 'NULL::timestamptz';
   const bucket = by.byBucket ? bucketSql('y.bin', ctx.interval, q.p(ctx.period.timeZone)) : `''`;
-  const agent = by.byAgent && ctx.agents.length ? `CASE WHEN c.agent_id = ANY(${q.p(ctx.agents.map((a) => a.id))}::uuid[]) THEN c.agent_id END` : 'NULL::uuid';
+  const agent = byAgent ? `CASE WHEN c.agent_id = ANY(${asked}::uuid[]) THEN c.agent_id END` : 'NULL::uuid';
   const keys = ['x.bucket', ...(by.byChannel ? ['x.channel'] : []), 'x.k'].join(', ');
-  const groupBy = by.byAgent ? `GROUPING SETS ((${keys}), (${keys}, x.agent_id))` : keys;
+  const groupBy = !part.whole ? `${keys}, x.agent_id` : byAgent ? `GROUPING SETS ((${keys}), (${keys}, x.agent_id))` : keys;
+  const whole = !part.whole ? '0' : byAgent ? 'GROUPING(x.agent_id)' : '1';
   const wait = ms('coalesce(c.first_queued_at, c.first_assigned_at)', 'c.first_assigned_at');
   const sql = `
-    SELECT x.bucket, ${by.byChannel ? 'x.channel' : 'NULL AS channel'}, x.k, ${by.byAgent ? 'x.agent_id, GROUPING(x.agent_id) AS whole' : 'NULL AS agent_id, 1 AS whole'},
+    SELECT x.bucket, ${by.byChannel ? 'x.channel' : 'NULL AS channel'}, x.k, ${byAgent ? 'x.agent_id' : 'NULL AS agent_id'}, ${whole} AS whole,
            sum(x.n)::int AS n, sum(x.ms)::float8 AS ms
       FROM (SELECT ${bucket} AS bucket, y.* FROM (
         SELECT ${bin} AS bin, c.channel, ${agent} AS agent_id, m.k, count(*)::int AS n, coalesce(sum(m.ms), 0)::float8 AS ms

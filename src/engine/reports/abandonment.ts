@@ -1,4 +1,5 @@
 import type { ReportRow } from '../../contracts/reports.js';
+import { policyOf } from '../access.js';
 import { getSettings } from '../settings.js';
 import { conversationsWhere, pct, SqlParams, type ReportContext, type ReportDefinition } from './definition.js';
 
@@ -18,25 +19,76 @@ export const WAIT_BUCKETS = [
 
 const ABANDONED = `c.state IN ('abandoned', 'customer_gave_up') AND c.first_queued_at IS NOT NULL AND c.first_assigned_at IS NULL`;
 
+/**
+ * The condition on `conversation_rollups r` (migration 0031: per local day, service, channel…) of the
+ * period's days in the caller's services with the filters asked, when the rollups can answer for this
+ * caller: an admin, or a supervisor (their services; their own conversations outside them are read
+ * raw, see `run`); an agent's scope is their own conversations: read raw.
+ */
+function usesRollups(ctx: ReportContext): boolean {
+  return policyOf(ctx.actor).all || ctx.actor.role === 'supervisor';
+}
+
+/** The condition on the rollup rows. */
+function rollupWhere(ctx: ReportContext, q: SqlParams): string {
+  const policy = policyOf(ctx.actor);
+  const scope = policy.servicesSql('r.service_id', q.list.length + 1);
+  q.list.push(...scope.params);
+  const parts = [`r.day >= ${q.p(ctx.period.from)}::date`, `r.day <= ${q.p(ctx.period.to)}::date`, scope.sql];
+  const f = ctx.filter;
+  if (f.serviceId) parts.push(`r.service_id = ${q.p(f.serviceId)}::uuid`);
+  if (f.channel) parts.push(`r.channel = ${q.p(f.channel)}`);
+  if (f.teamId) parts.push(`r.service_id IN (SELECT st.service_id FROM service_teams st WHERE st.team_id = ${q.p(f.teamId)}::uuid)`);
+  return parts.join(' AND ');
+}
+
+/** The raw rows of the part of the caller's scope the rollups do not hold (none for an admin). */
+function rawRest(ctx: ReportContext, q: SqlParams, alias: string): string {
+  const policy = policyOf(ctx.actor);
+  const services = policy.servicesSql(`${alias}.service_id`, q.list.length + 1);
+  q.list.push(...services.params);
+  // a supervisor's own conversations outside their services (said outright, for the agent's indexes)
+  return `NOT (${services.sql}) AND ${alias}.agent_id = ${q.p(ctx.actor.id)}::uuid`;
+}
+
 async function run(ctx: ReportContext) {
   const { shortAbandonSeconds } = await getSettings(ctx.db);
-  const o = new SqlParams();
-  const offered = await ctx.db.query<{ service_id: string; service: string; n: number }>(
-    `SELECT c.service_id, s.name AS service, count(*)::int AS n FROM conversations c JOIN services s ON s.id = c.service_id
-      WHERE ${conversationsWhere(ctx, o, 'c', 'first_queued_at')} GROUP BY c.service_id, s.name`,
-    o.list,
-  );
-  const q = new SqlParams();
   const wait = `extract(epoch FROM c.finished_at - coalesce(c.queued_at, c.first_queued_at))`;
   const buckets = WAIT_BUCKETS.map((b) => `count(*) FILTER (WHERE ${wait} >= ${b.from}${b.to === null ? '' : ` AND ${wait} < ${b.to}`})::int AS ${b.key}`);
-  const abandoned = await ctx.db.query<Record<string, number | string>>(
+  const offeredRaw = (q: SqlParams, rest: boolean) =>
+    `SELECT c.service_id, s.name AS service, count(*)::int AS n FROM conversations c JOIN services s ON s.id = c.service_id
+      WHERE ${conversationsWhere(ctx, q, 'c', 'first_queued_at')}${rest ? ` AND ${rawRest(ctx, q, 'c')}` : ''} GROUP BY c.service_id, s.name`;
+  const abandonedRaw = (q: SqlParams, rest: boolean) =>
     `SELECT c.service_id, s.name AS service, count(*)::int AS abandoned,
             count(*) FILTER (WHERE ${wait} <= ${q.p(shortAbandonSeconds)})::int AS short, ${buckets.join(', ')}
        FROM conversations c JOIN services s ON s.id = c.service_id
-      WHERE ${ABANDONED} AND ${conversationsWhere(ctx, q, 'c', 'finished_at')}
-      GROUP BY c.service_id, s.name`,
-    q.list,
-  );
+      WHERE ${ABANDONED} AND ${conversationsWhere(ctx, q, 'c', 'finished_at')}${rest ? ` AND ${rawRest(ctx, q, 'c')}` : ''}
+      GROUP BY c.service_id, s.name`;
+  const o = new SqlParams();
+  const a = new SqlParams();
+  const rollup = usesRollups(ctx);
+  let offeredSql: string;
+  let abandonedSql: string;
+  if (rollup) {
+    // offered: the queued milestone (k 2); abandoned: the ended ones (k 5) with a wait bucket (≥ 0)
+    const binned = WAIT_BUCKETS.map((b, i) => `coalesce(sum(r.n) FILTER (WHERE r.wait_bin = ${i}), 0)::int AS ${b.key}`);
+    offeredSql = `SELECT r.service_id, s.name AS service, sum(r.n)::int AS n FROM conversation_rollups r JOIN services s ON s.id = r.service_id
+                   WHERE r.k = 2 AND ${rollupWhere(ctx, o)} GROUP BY r.service_id, s.name`;
+    abandonedSql = `SELECT r.service_id, s.name AS service, sum(r.n)::int AS abandoned, sum(r.short_n)::int AS short, ${binned.join(', ')}
+                      FROM conversation_rollups r JOIN services s ON s.id = r.service_id
+                     WHERE r.k = 5 AND r.wait_bin >= 0 AND ${rollupWhere(ctx, a)} GROUP BY r.service_id, s.name`;
+    if (!policyOf(ctx.actor).all) {
+      offeredSql += ` UNION ALL ${offeredRaw(o, true)}`;
+      abandonedSql += ` UNION ALL ${abandonedRaw(a, true)}`;
+    }
+  } else {
+    offeredSql = offeredRaw(o, false);
+    abandonedSql = abandonedRaw(a, false);
+  }
+  const offeredAll = await ctx.db.query<{ service_id: string; service: string; n: number }>(offeredSql, o.list);
+  const abandonedAll = await ctx.db.query<{ service_id: string } & Record<string, number | string>>(abandonedSql, a.list);
+  const offered = { rows: sumBy(offeredAll.rows, ['n']) };
+  const abandoned = { rows: sumBy(abandonedAll.rows, ['abandoned', 'short', ...WAIT_BUCKETS.map((b) => b.key)]) };
   const rows = new Map<string, ReportRow>();
   const blank = (service: string): ReportRow => ({
     service, offered: 0, abandoned: 0, short: 0, ...Object.fromEntries(WAIT_BUCKETS.map((b) => [b.key, 0])), rate: 0,
@@ -54,6 +106,17 @@ async function run(ctx: ReportContext) {
   for (const r of list) for (const k of ['offered', 'abandoned', 'short', ...WAIT_BUCKETS.map((b) => b.key)]) total[k] = Number(total[k]) + Number(r[k]);
   total.rate = pct(Number(total.abandoned), Number(total.offered));
   return { rows: list, total };
+}
+
+/** Rows of the same service (a rollup part and a raw part) added up. */
+function sumBy<R extends { service_id: string }>(rows: R[], keys: string[]): R[] {
+  const out = new Map<string, R>();
+  for (const r of rows) {
+    const into = out.get(r.service_id);
+    if (!into) out.set(r.service_id, { ...r });
+    else for (const k of keys) (into as Record<string, unknown>)[k] = Number((into as Record<string, unknown>)[k]) + Number((r as Record<string, unknown>)[k]);
+  }
+  return [...out.values()];
 }
 
 export const abandonmentReport: ReportDefinition = {

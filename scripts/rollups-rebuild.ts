@@ -1,0 +1,21 @@
+// Recomputes the conversation rollups (migration 0031) from the raw rows, month by month, on the
+// database of DATABASE_URL (or the PGlite directory of DATA_DIR): `npm run rollups:rebuild
+// [-- --from YYYY-MM-DD --to YYYY-MM-DD]`. Safe on a live system and idempotent (engine/rollups/rebuild.ts).
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../src/db/database.js';
+import { migrate } from '../src/db/migrate.js';
+import { rebuildRollups } from '../src/engine/rollups/rebuild.js';
+
+const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' } } });
+const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR });
+try {
+  await migrate(db);
+  const t = performance.now();
+  const chunks = await rebuildRollups(db, {
+    from: values.from, to: values.to,
+    onChunk: (c) => console.log(`${c.from} … ${c.to}: ${c.rows.toLocaleString('en')} milestone rows in ${(c.ms / 1000).toFixed(1)} s`),
+  });
+  console.log(`rebuilt ${chunks.length} month(s) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+} finally {
+  await db.close();
+}

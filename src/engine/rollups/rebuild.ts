@@ -1,0 +1,45 @@
+import type { Database } from '../../db/database.js';
+import { getSettings } from '../settings.js';
+
+// The rollups of migration 0031 recomputed from the conversations (`npm run rollups:rebuild`): a
+// month of days at a time, each in a transaction of its own, so a live system's writers wait for
+// one chunk only (the SQL function locks the rollup tables against writes, never against reads).
+// Idempotent: a chunk's rows are deleted and summed again.
+
+export interface RebuildChunk {
+  from: string;
+  to: string;
+  rows: number;
+  ms: number;
+}
+
+/** Every local day from the first conversation to today (or [from, to] when given), month by month. */
+export async function rebuildRollups(
+  db: Database, opts: { from?: string; to?: string; onChunk?: (c: RebuildChunk) => void } = {},
+): Promise<RebuildChunk[]> {
+  const { timezone } = await getSettings(db);
+  const { rows: [range] } = await db.query<{ first: string | null; today: string }>(
+    `SELECT to_char((min(created_at) AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS first,
+            to_char((now() AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS today FROM conversations`,
+    [timezone],
+  );
+  const from = opts.from ?? range.first;
+  const to = opts.to ?? range.today;
+  if (!from) return [];
+  const { rows: months } = await db.query<{ from: string; to: string }>(
+    `SELECT to_char(greatest(m, $1::date), 'YYYY-MM-DD') AS from,
+            to_char(least((m + interval '1 month')::date - 1, $2::date), 'YYYY-MM-DD') AS to
+       FROM generate_series(date_trunc('month', $1::date), $2::date, interval '1 month') AS m`,
+    [from, to],
+  );
+  const done: RebuildChunk[] = [];
+  for (const m of months) {
+    const t = performance.now();
+    const rows = await db.transaction(async (tx) =>
+      (await tx.query<{ n: number }>('SELECT rebuild_conversation_rollups($1::date, $2::date, NULL) AS n', [m.from, m.to])).rows[0].n);
+    const chunk = { from: m.from, to: m.to, rows: Number(rows), ms: Math.round(performance.now() - t) };
+    opts.onChunk?.(chunk);
+    done.push(chunk);
+  }
+  return done;
+}

@@ -1,0 +1,226 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../src/contracts/settings.js';
+import type { Actor } from '../../src/engine/actor.js';
+import { channelsChart, metricsChart } from '../../src/engine/charts/charts.js';
+import { indicatorsReport } from '../../src/engine/queries/indicators.js';
+import { WAIT_BUCKETS } from '../../src/engine/reports/abandonment.js';
+import { runReport } from '../../src/engine/reports/run.js';
+import { rebuildRollups } from '../../src/engine/rollups/rebuild.js';
+import { foldChannels, foldMetrics, type ChartRaw } from '../support/charts-fold.js';
+import { foldIndicators, type RawConversation } from '../support/indicators-fold.js';
+import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
+
+// The rollups of migration 0031 under random scripted traffic (fast-check): conversations written
+// step by step as the engine's paths write them (created in the bot, queued, assigned, answered,
+// transferred, ended; ended in the bot, abandoned, given up; left open; e-mails over days; ended
+// across São Paulo's midnight; reclassified, moved to another service, reassigned after the end,
+// deleted by retention), each step a statement of its own so the trigger adds and takes away. After
+// each run: the incremental rows equal a rebuild from the raw rows, and every figure the rollups
+// serve (Gráficos, Indicadores, Abandono; admin and supervisor) equals an independent TypeScript
+// fold of the raw rows (test/support/*-fold.ts, and the Abandono fold below).
+
+let t: TestApp;
+let admin: Client;
+appForFile((app) => ({ t, admin } = app));
+
+const DAY0 = Date.parse('2026-06-01T00:00:00Z');
+const FROM = '2026-05-30';
+const TO = '2026-06-04';
+const NOW = new Date('2026-06-10T12:00:00Z');
+const spDay = (d: Date) => new Date(d.getTime() - 3 * 3600_000).toISOString().slice(0, 10);
+
+let w: {
+  services: { id: string; channel: string; serviceLevelSeconds: number; name: string }[];
+  agents: string[];
+  classifications: string[];
+  sup: string;
+  supServices: Set<string>;
+  contact: string;
+  names: Map<string, string>;
+};
+
+beforeAll(async () => {
+  const teamA = await createTeam(admin);
+  const teamB = await createTeam(admin);
+  const chat = await createService(admin, { channel: 'webchat', teamIds: [teamA.id], serviceLevelSeconds: 60 });
+  const wa = await createService(admin, { channel: 'whatsapp', teamIds: [teamA.id], serviceLevelSeconds: 30 });
+  const mail = await createService(admin, { channel: 'email', teamIds: [teamB.id], serviceLevelSeconds: 86_400 });
+  const a1 = await createUser(admin, { agentEnabled: true, teamIds: [teamA.id] });
+  const a2 = await createUser(admin, { agentEnabled: true, teamIds: [teamA.id] });
+  const b1 = await createUser(admin, { agentEnabled: true, teamIds: [teamB.id] });
+  const sup = await createUser(admin, { role: 'supervisor', supervisedTeamIds: [teamA.id] });
+  const contact = (await t.db.query<{ id: string }>(`INSERT INTO contacts (name) VALUES ('Cliente') RETURNING id`)).rows[0].id;
+  const classes = (await t.db.query<{ id: string }>(
+    `INSERT INTO classifications (code, name) VALUES ($1, 'Resolvido'), ($2, 'Reclamação') RETURNING id`, [unique('R'), unique('C')],
+  )).rows.map((r) => r.id);
+  const names = new Map<string, string>();
+  for (const r of (await t.db.query<{ id: string; name: string }>(`SELECT id, name FROM services UNION ALL SELECT id, name FROM users UNION ALL SELECT id, name FROM classifications`)).rows) names.set(r.id, r.name);
+  w = {
+    services: [chat, wa, mail], agents: [a1.id, a2.id, b1.id, sup.id], classifications: classes, sup: sup.id,
+    supServices: new Set([chat.id, wa.id]), contact, names,
+  };
+});
+
+const PATHS = ['bot_end', 'abandon', 'gave_up', 'served', 'transferred', 'open_queued', 'open_service', 'email_long'] as const;
+const LATER = ['none', 'none', 'none', 'reclassify', 'delete', 'move', 'reassign_after'] as const;
+
+const conversation = fc.record({
+  svc: fc.nat(2),
+  // two days from 21:00 in São Paulo: midnight is crossed, and conversations share rows
+  start: fc.integer({ min: 0, max: 2 * 86_400 - 1 }),
+  ms: fc.nat(999),
+  path: fc.constantFrom(...PATHS),
+  // the edges of the NS targets (30, 60 s), of the short limit (10 s) and of Abandono's buckets, and between
+  wait: fc.oneof(fc.constantFrom(0, 10, 11, 29, 30, 31, 59, 60, 61, 119, 120, 299, 300, 599, 600), fc.integer({ min: 0, max: 700 })),
+  handle: fc.integer({ min: 1, max: 30_000 }),
+  agent: fc.constantFrom(0, 0, 1, 3),
+  agent2: fc.nat(3),
+  reply: fc.option(fc.integer({ min: 0, max: 900 })),
+  classify: fc.option(fc.constantFrom(0, 0, 1)),
+  later: fc.constantFrom(...LATER),
+});
+
+type Script = typeof conversation extends fc.Arbitrary<infer T> ? T : never;
+
+/** One conversation written step by step; returns nothing (the raw rows are read back afterwards). */
+async function play(s: Script): Promise<void> {
+  const db = t.db;
+  const svc = w.services[s.path === 'email_long' ? 2 : s.svc];
+  const at = (secs: number) => new Date(DAY0 + s.start * 1000 + s.ms + secs * 1000);
+  const { rows: [{ id }] } = await db.query<{ id: string }>(
+    `INSERT INTO conversations (protocol, service_id, channel, contact_id, state, created_at, bot_started_at) VALUES ($1, $2, $3, $4, 'bot', $5, $5) RETURNING id`,
+    [unique('P'), svc.id, svc.channel, w.contact, at(0)],
+  );
+  const set = (sql: string, ...params: unknown[]) => db.query(`UPDATE conversations SET ${sql} WHERE id = $1`, [id, ...params]);
+  const ended = s.path !== 'open_queued' && s.path !== 'open_service';
+  if (s.path === 'bot_end') {
+    await set(`state = 'completed', bot_ended_at = $2, finished_at = $2`, at(s.handle));
+  } else {
+    const q = 30;
+    await set(`state = 'queued', bot_ended_at = $2, queued_at = $2, first_queued_at = $2`, at(q));
+    if (s.path === 'abandon' || s.path === 'gave_up') {
+      await set(`state = $2, finished_at = $3`, s.path === 'abandon' ? 'abandoned' : 'customer_gave_up', at(q + s.wait));
+    } else if (s.path !== 'open_queued') {
+      const a = q + s.wait;
+      await set(`state = 'in_service', agent_id = $2, assigned_at = $3, first_assigned_at = $3`, w.agents[s.agent], at(a));
+      if (s.reply !== null) await set(`first_agent_message_at = $2`, at(a + s.reply));
+      if (s.path === 'transferred') await set(`agent_id = $2, assigned_at = $3`, w.agents[s.agent2], at(a + 5));
+      if (s.path !== 'open_service') {
+        const end = s.path === 'email_long' ? a + s.handle * 10 : a + s.handle;
+        await set(`state = $2, finished_at = $3, classification_id = $4`, s.handle % 5 ? 'completed' : 'cancelled', at(end),
+          s.classify === null ? null : w.classifications[s.classify]);
+      }
+    }
+  }
+  if (s.later === 'delete') await db.query(`DELETE FROM conversations WHERE id = $1`, [id]);
+  else if (s.later === 'move') {
+    const other = w.services[(w.services.indexOf(svc) + 1) % 3];
+    await set(`service_id = $2, channel = $3`, other.id, other.channel);
+  } else if (ended && s.later === 'reclassify') await set(`classification_id = $2`, w.classifications[1]);
+  else if (ended && s.later === 'reassign_after') await set(`agent_id = $2`, w.agents[s.agent2]);
+}
+
+/** Both rollup tables as sorted text lines, rows that add nothing left out. */
+async function snapshot(): Promise<string[]> {
+  const m = await t.db.query(
+    `SELECT day::text, k, service_id, channel, direction, state, wait_bin, n, n1, s1::text, n2, s2::text, in_target, short_n FROM conversation_rollups
+      WHERE n <> 0 OR n1 <> 0 OR s1 <> 0 OR n2 <> 0 OR s2 <> 0 OR in_target <> 0 OR short_n <> 0`,
+  );
+  const f = await t.db.query(
+    `SELECT day::text, service_id, channel, agent_id, direction, state, classification_id, n, handled, handle_us::text, handle_max_us::text,
+            agent_handled, agent_us::text, agent_max_us::text, last_finished_at FROM conversation_rollups_finished WHERE n <> 0`,
+  );
+  return [...m.rows.map((r) => `m ${JSON.stringify(r)}`), ...f.rows.map((r) => `f ${JSON.stringify(r)}`)].sort();
+}
+
+const adminActor: Actor = { id: null, name: 'admin', role: 'admin', teamIds: [], supervisedTeamIds: [] };
+const supActor = (): Actor => ({ id: w.sup, name: 'sup', role: 'supervisor', teamIds: [], supervisedTeamIds: [] });
+
+/** Abandono computed the plain way: per service, offered by first queue entry, abandons by end, waits in the report's buckets. */
+function foldAbandonment(rows: any[], from: string, to: string) {
+  const inP = (d: Date | null) => d !== null && spDay(d) >= from && spDay(d) <= to;
+  const out = new Map<string, Record<string, number>>();
+  const of = (id: string) => {
+    let r = out.get(id);
+    if (!r) out.set(id, (r = { offered: 0, abandoned: 0, short: 0, ...Object.fromEntries(WAIT_BUCKETS.map((b) => [b.key, 0])) }));
+    return r;
+  };
+  for (const c of rows) {
+    if (inP(c.first_queued_at)) of(c.service_id).offered++;
+    if (inP(c.finished_at) && ['abandoned', 'customer_gave_up'].includes(c.state) && c.first_queued_at && !c.first_assigned_at) {
+      const r = of(c.service_id);
+      const waited = (c.finished_at.getTime() - (c.queued_at ?? c.first_queued_at).getTime()) / 1000;
+      r.abandoned++;
+      if (waited <= 10) r.short++;
+      const b = WAIT_BUCKETS.find((x) => waited >= x.from && (x.to === null || waited < x.to))!;
+      r[b.key]++;
+    }
+  }
+  return [...out.entries()].map(([id, r]) => ({ service: w.names.get(id)!, ...r })).sort((a, b) => a.service.localeCompare(b.service));
+}
+
+describe('conversation rollups', () => {
+  it('keep the defaults of the settings they depend on', async () => {
+    await t.db.query(`DELETE FROM settings WHERE key IN ('timezone', 'shortAbandonSeconds')`);
+    const { rows: [r] } = await t.db.query<{ tz: string; short: string }>(`SELECT rollup_time_zone() AS tz, rollup_short_abandon()::text AS short`);
+    expect(r.tz).toBe(DEFAULT_SETTINGS.timezone);
+    expect(Number(r.short)).toBe(DEFAULT_SETTINGS.shortAbandonSeconds);
+  });
+
+  it('equal the rebuild and every figure they serve equals a fold of the raw rows, over random traffic', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(conversation, { minLength: 5, maxLength: 40 }), async (scripts) => {
+      // a failed run leaves its rows: each run starts from none (and a shrunk counterexample is its own)
+      await t.db.query(`DELETE FROM conversations`);
+      await rebuildRollups(t.db, { from: '2026-05-01', to: '2026-07-31' });
+      for (const s of scripts) await play(s);
+      const incremental = await snapshot();
+      await rebuildRollups(t.db, { from: '2026-05-01', to: '2026-07-31' });
+      expect(incremental).toEqual(await snapshot());
+
+      const raw = (await t.db.query(`SELECT * FROM conversations`)).rows;
+      const target = new Map(w.services.map((s) => [s.id, s.serviceLevelSeconds]));
+      const chartRows: ChartRaw[] = raw.map((c: any) => ({
+        serviceId: c.service_id, channel: c.channel, state: c.state, agentId: c.agent_id, createdAt: c.created_at, firstQueuedAt: c.first_queued_at,
+        queuedAt: c.queued_at, firstAssignedAt: c.first_assigned_at, firstAgentMessageAt: c.first_agent_message_at, finishedAt: c.finished_at,
+        targetSeconds: target.get(c.service_id)!,
+      }));
+      const indRows: RawConversation[] = raw.map((c: any) => ({
+        serviceId: c.service_id, channel: c.channel, direction: c.direction, state: c.state, agentId: c.agent_id, createdAt: c.created_at,
+        botStartedAt: c.bot_started_at, firstQueuedAt: c.first_queued_at, firstAssignedAt: c.first_assigned_at, assignedAt: c.assigned_at,
+        finishedAt: c.finished_at, classificationId: c.classification_id,
+      }));
+      const inSup = (c: { serviceId?: string; service_id?: string; agentId?: string | null; agent_id?: string | null }) =>
+        w.supServices.has((c.serviceId ?? c.service_id)!) || (c.agentId ?? c.agent_id) === w.sup;
+
+      // Gráficos: the whole (rollups) and two agents (raw), a day interval; a supervisor's whole
+      const asked = [w.agents[0], w.agents[3]];
+      const m = await metricsChart(t.db, adminActor, { from: FROM, to: TO, agentId: asked }, 'pt', NOW);
+      expect(m.series[0].figures).toEqual(foldMetrics(chartRows, FROM, TO, false));
+      for (const [i, id] of asked.entries()) expect(m.series[i + 1].figures).toEqual(foldMetrics(chartRows.filter((c) => c.agentId === id), FROM, TO, true));
+      const ms = await metricsChart(t.db, supActor(), { from: FROM, to: TO }, 'pt', NOW);
+      expect(ms.series[0].figures).toEqual(foldMetrics(chartRows.filter(inSup), FROM, TO, false));
+      const mid = '2026-06-01';
+      expect((await channelsChart(t.db, adminActor, { from: mid, to: '2026-06-02' }, NOW)).rows).toEqual(foldChannels(chartRows, mid, '2026-06-02'));
+      expect((await channelsChart(t.db, adminActor, { from: FROM, to: TO, channel: 'whatsapp' }, NOW)).rows)
+        .toEqual(foldChannels(chartRows.filter((c) => c.channel === 'whatsapp'), FROM, TO));
+
+      // Indicadores: admin (a middle day too) and supervisor
+      const strip = (x: any) => ({ byService: x.byService, byChannel: x.byChannel, byAgent: x.byAgent, byStatus: x.byStatus, daySummary: x.daySummary });
+      expect(strip(await indicatorsReport(t.db, adminActor, { from: FROM, to: TO }, NOW))).toEqual(foldIndicators(indRows, { from: FROM, to: TO }, w.names));
+      expect(strip(await indicatorsReport(t.db, adminActor, { from: mid, to: mid }, NOW))).toEqual(foldIndicators(indRows, { from: mid, to: mid }, w.names));
+      expect(strip(await indicatorsReport(t.db, supActor(), { from: FROM, to: TO }, NOW))).toEqual(foldIndicators(indRows.filter(inSup), { from: FROM, to: TO }, w.names));
+
+      // Abandono: admin and supervisor
+      const pick = (r: any) => ({ service: r.service, offered: r.offered, abandoned: r.abandoned, short: r.short, ...Object.fromEntries(WAIT_BUCKETS.map((b) => [b.key, r[b.key]])) });
+      const ab = await runReport(t.db, adminActor, 'abandonment', { from: FROM, to: TO }, 'pt', NOW);
+      expect(ab.rows.map(pick)).toEqual(foldAbandonment(raw, FROM, TO));
+      const abs = await runReport(t.db, supActor(), 'abandonment', { from: FROM, to: TO }, 'pt', NOW);
+      expect(abs.rows.map(pick)).toEqual(foldAbandonment(raw.filter(inSup), FROM, TO));
+
+      // retention deletes every conversation: nothing is left in the rollups
+      await t.db.query(`DELETE FROM conversations`);
+      expect(await snapshot()).toEqual([]);
+    }), { numRuns: Number(process.env.ROLLUPS_RUNS ?? 15) });
+  }, 600_000);
+});
