@@ -141,7 +141,22 @@ describe('sending', () => {
     expect(conv).toMatchObject({ direction: 'outbound', serviceId: w.service.id });
     expect((await t.db.query('SELECT campaign_id FROM conversations WHERE id = $1', [row.conversationId])).rows[0].campaign_id).toBe(id);
     expect((await admin.get(`/api/campaigns/${id}`)).body.counts.answered).toBe(1);
+    // progress pushed on the monitor stream of the service, throttled: a few events, not one per row
+    const { rows: pushed } = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE type = 'campaign.updated' AND service_id = $1 AND payload->'campaign'->>'id' = $2`, [w.service.id, id]);
+    expect(pushed[0].n).toBeGreaterThanOrEqual(2);
+    expect(pushed[0].n).toBeLessThan(100);
   }, 120_000);
+
+  it('the number’s messaging tier bounds the contacts of 24 hours: TIER_250 sends 250 and waits', async () => {
+    const small = await campaignWorld(t, admin, sb, wa, { messagingLimit: 'TIER_250' });
+    const { csv, phones } = contactsCsv(300);
+    const id = (await small.supClient.post('/api/campaigns', { templateId: small.template.id, serviceId: small.service.id, csv, name: 'Tier', window: allDay })).body.id;
+    expect(await t.app.campaigns.drain()).toBe(250);
+    expect(phones.filter((p) => receivedBy(small.phoneNumberId).has(digits(p)))).toHaveLength(250);
+    expect((await admin.get(`/api/campaigns/${id}`)).body).toMatchObject({ status: 'running', ratePerSecond: 0, counts: { sent: 250, queued: 50 } });
+    // (it would go on a day later: the later tests move the clock, so it is cancelled here)
+    expect((await small.supClient.post(`/api/campaigns/${id}/cancel`)).body.status).toBe('cancelled');
+  });
 
   it('pause stops sending; resume goes on from where it stopped; a paused campaign cannot be paused again', async () => {
     const { csv, phones } = contactsCsv(100);
