@@ -19,6 +19,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   indicators: () => import('./indicators.js'),
   charts: () => import('./charts.js'),
   'rollups-write': () => import('./rollups-write.js'),
+  campaign: () => import('./campaign.js'),
 };
 
 // flags (--reseed…) are the benchmarks' own: passed on, never taken for a name

@@ -37,6 +37,11 @@ export const AUDIT_ACTIONS = [
   'opt_in',
   // the desk's "Nova conversa ativa" (issue 17)
   'start_outbound',
+  // campaigns (Mensagens ativas)
+  'create_campaign',
+  'pause_campaign',
+  'resume_campaign',
+  'cancel_campaign',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -64,6 +69,7 @@ export const AUDIT_ENTITIES = [
   'report_schedule',
   'charts',
   'contact',
+  'campaign',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
@@ -106,6 +112,10 @@ export const AUDIT_ACTION_LABELS = {
   sync_templates: { pt: 'Templates sincronizados com o provedor', en: 'Templates synced with the provider' },
   opt_out: { pt: 'Contato descadastrado (opt-out)', en: 'Contact opted out' },
   start_outbound: { pt: 'Conversa ativa iniciada', en: 'Outbound conversation started' },
+  create_campaign: { pt: 'Campanha criada', en: 'Campaign created' },
+  pause_campaign: { pt: 'Campanha pausada', en: 'Campaign paused' },
+  resume_campaign: { pt: 'Campanha retomada', en: 'Campaign resumed' },
+  cancel_campaign: { pt: 'Campanha cancelada', en: 'Campaign cancelled' },
   opt_in: { pt: 'Descadastro desfeito (opt-in)', en: 'Opt-out undone' },
 } as const satisfies Record<AuditAction, AuditLabel>;
 
@@ -133,6 +143,7 @@ export const AUDIT_ENTITY_LABELS = {
   data_access: { pt: 'Acessos a dados (LGPD)', en: 'Data access (LGPD)' },
   report_schedule: { pt: 'Agendamento de relatório', en: 'Report schedule' },
   contact: { pt: 'Contato (titular)', en: 'Contact' },
+  campaign: { pt: 'Campanha', en: 'Campaign' },
 } as const satisfies Record<AuditEntity, AuditLabel>;
 
 

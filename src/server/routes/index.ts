@@ -29,6 +29,7 @@ import { whatsappRoutes } from './whatsapp.js';
 import { templateRoutes } from './templates.js';
 import { optOutRoutes } from './opt-out.js';
 import { outboundRoutes } from './outbound.js';
+import { campaignRoutes } from './campaigns.js';
 import { authRoutes } from './auth.js';
 import { lookbackRoutes } from './lookback.js';
 import { registerCrud } from './crud.js';
@@ -68,6 +69,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   templateRoutes(app, deps);
   optOutRoutes(app, deps);
   outboundRoutes(app, deps);
+  campaignRoutes(app, deps);
 
   // Administration. Writes are the admin's; supervisors and agents read what their scope shows.
   // agents may read too: their scope shows them only themselves

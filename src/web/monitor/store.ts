@@ -3,6 +3,7 @@ import type { RealtimeEvent } from '../../contracts/events';
 import { dispatchEvent, type EventHandlers } from '../../contracts/event-handlers';
 import type { MonitorFilter, MonitorSnapshot } from '../../contracts/monitor';
 import type { WhatsAppWallet } from '../../contracts/whatsapp';
+import type { Campaign } from '../../contracts/campaigns';
 import { isOpenState } from '../../shared/states';
 import { call } from '../api';
 import { RealtimeClient, type ConnectionStatus, type StreamMessage } from '../realtime/client';
@@ -71,6 +72,7 @@ export class MonitorStore {
   private readonly listeners = new Set<() => void>();
   private readonly catalogListeners = new Set<() => void>();
   private readonly walletListeners = new Set<(w: WhatsAppWallet) => void>();
+  private readonly campaignListeners = new Set<(c: Campaign) => void>();
   private readonly conversationListeners = new Set<(c: ConversationView | null) => void>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubs: (() => void)[] = [];
@@ -100,6 +102,12 @@ export class MonitorStore {
   onWallet(l: (w: WhatsAppWallet) => void): () => void {
     this.walletListeners.add(l);
     return () => this.walletListeners.delete(l);
+  }
+
+  /** A campaign's progress or status changed (Mensagens ativas): its whole view. */
+  onCampaign(l: (c: Campaign) => void): () => void {
+    this.campaignListeners.add(l);
+    return () => this.campaignListeners.delete(l);
   }
 
   /**
@@ -152,6 +160,7 @@ export class MonitorStore {
     this.listeners.clear();
     this.catalogListeners.clear();
     this.walletListeners.clear();
+    this.campaignListeners.clear();
     this.conversationListeners.clear();
   }
 
@@ -235,6 +244,9 @@ export class MonitorStore {
     'alert.resolved': (e) => this.alerts.resolved(e.alert),
     'whatsapp.wallet.updated': (e) => {
       for (const l of this.walletListeners) l(e.wallet);
+    },
+    'campaign.updated': (e) => {
+      for (const l of this.campaignListeners) l(e.campaign);
     },
   };
 
