@@ -2,6 +2,7 @@ import type { AgentView, ConversationView, MessageView, WhisperView } from '../.
 import type { RealtimeEvent } from '../../contracts/events';
 import { dispatchEvent, type EventHandlers } from '../../contracts/event-handlers';
 import type { MonitorFilter, MonitorSnapshot } from '../../contracts/monitor';
+import type { Campaign } from '../../contracts/campaigns';
 import type { WhatsAppWallet } from '../../contracts/whatsapp';
 import { isOpenState } from '../../shared/states';
 import { call } from '../api';
@@ -71,6 +72,7 @@ export class MonitorStore {
   private readonly listeners = new Set<() => void>();
   private readonly catalogListeners = new Set<() => void>();
   private readonly walletListeners = new Set<(w: WhatsAppWallet) => void>();
+  private readonly campaignListeners = new Set<(c: Campaign) => void>();
   private readonly conversationListeners = new Set<(c: ConversationView | null) => void>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubs: (() => void)[] = [];
@@ -100,6 +102,12 @@ export class MonitorStore {
   onWallet(l: (w: WhatsAppWallet) => void): () => void {
     this.walletListeners.add(l);
     return () => this.walletListeners.delete(l);
+  }
+
+  /** A campaign's state and counts as the sender pushes them (Mensagens ativas → Campanhas). */
+  onCampaign(l: (c: Campaign) => void): () => void {
+    this.campaignListeners.add(l);
+    return () => this.campaignListeners.delete(l);
   }
 
   /**
@@ -152,6 +160,7 @@ export class MonitorStore {
     this.listeners.clear();
     this.catalogListeners.clear();
     this.walletListeners.clear();
+    this.campaignListeners.clear();
     this.conversationListeners.clear();
   }
 

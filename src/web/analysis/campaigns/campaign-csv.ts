@@ -1,0 +1,46 @@
+// The campaign CSV as the screen handles it before sending it: the example a supervisor downloads
+// for the chosen template, and what the file picker checks (no IO: unit-tested in Node).
+import type { CampaignCounts } from '../../../contracts/campaigns';
+
+/** A CSV field quoted when it holds the separator, a quote or a line break. */
+const field = (v: string) => (/[;"\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/**
+ * The example CSV for a template with `count` parameters: the header the server reads
+ * (telefone;nome;param1…paramN) and two rows, the parameters filled with the template's own examples
+ * (or "exemplo N" where it has none). `;`-separated, as a spreadsheet in pt-BR writes it.
+ */
+export function exampleCsv(count: number, examples: readonly string[]): string {
+  const header = ['telefone', 'nome', ...Array.from({ length: count }, (_, i) => `param${i + 1}`)];
+  const params = Array.from({ length: count }, (_, i) => examples[i]?.trim() || `exemplo ${i + 1}`);
+  const rows = [
+    ['+5511987654321', 'Maria Souza', ...params],
+    ['+5521912345678', 'João Lima', ...params],
+  ];
+  return `${[header, ...rows].map((r) => r.map(field).join(';')).join('\r\n')}\r\n`;
+}
+
+/** The data lines of a CSV's text (the header and blank lines not counted). */
+export function dataLines(text: string): number {
+  let n = 0;
+  for (const line of text.split(/\r\n|\n|\r/)) if (line.trim()) n++;
+  return Math.max(0, n - 1);
+}
+
+/** The largest upload the API takes (CsvUpload.csv: 20,000,000 characters). */
+export const MAX_CSV_CHARS = 20_000_000;
+
+/** Whether a picked file can be a CSV (by type or by name: browsers give .csv several types, or none). */
+export function looksLikeCsv(file: { name: string; type: string }): boolean {
+  return /\.(csv|txt)$/i.test(file.name) || /^text\//.test(file.type) || file.type === 'application/vnd.ms-excel';
+}
+
+/** The rows done with, for the progress bar: every row that is no longer waiting in the queue. */
+export function processed(c: CampaignCounts): number {
+  return Math.max(0, c.total - c.queued);
+}
+
+/** The progress as a fraction of the total (0 for an empty campaign). */
+export function progressOf(c: CampaignCounts): number {
+  return c.total > 0 ? processed(c) / c.total : 0;
+}
