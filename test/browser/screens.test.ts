@@ -197,6 +197,7 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
       ['atendentes', '/analise/atendentes'],
       ['fila', '/analise/fila'],
       ['mensagens-ativas', '/analise/mensagens-ativas'],
+      ['mensagens-ativas-conversas', '/analise/mensagens-ativas?tab=conversations'],
     ]) {
       await page.goto(`${server.url}${path}`);
       await ready(page);
