@@ -44,7 +44,7 @@ function CampaignDetail({ c }: { c: Campaign }) {
           </Text>
           <Text size="xs" c="dimmed">{t('analysis.campaigns.createdBy', { name: c.createdByName, at: at(c.createdAt) })}</Text>
         </Stack>
-        <CampaignActions campaign={c} size="sm" />
+        <CampaignActions campaign={c} />
       </Group>
       <CampaignProgress counts={c.counts} />
       <Recipients c={c} />
@@ -113,7 +113,7 @@ function Recipients({ c }: { c: Campaign }) {
             comboboxProps={{ withinPortal: true, zIndex: 400 }}
             data-testid="recipient-status"
           />
-          {total !== undefined && <Badge variant="light" data-testid="recipients-total">{t('analysis.campaigns.recipients.count', { count: total })}</Badge>}
+          {total !== undefined && <Badge variant="light" style={{ textTransform: 'none' }} data-testid="recipients-total">{t('analysis.campaigns.recipients.count', { count: total, n: total.toLocaleString(i18n.language) })}</Badge>}
         </Group>
         <ExportButtons path={`/api/campaigns/${c.id}/recipients`} query={searchOf({ status: status ?? undefined })} />
       </Group>

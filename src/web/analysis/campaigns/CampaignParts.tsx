@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Progress, Stack, Text } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Progress, Stack, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlayerPause, IconPlayerPlay, IconX } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -49,8 +49,11 @@ export function CampaignProgress({ counts, compact = false }: { counts: Campaign
 
 const ICON: Record<CampaignAction, typeof IconX> = { pause: IconPlayerPause, resume: IconPlayerPlay, cancel: IconX };
 
-/** Pausar / Retomar / Cancelar, each after a confirmation; the answer goes into the cache at once, the stream keeps it current. */
-export function CampaignActions({ campaign, size = 'xs' }: { campaign: Campaign; size?: 'xs' | 'sm' }) {
+/**
+ * Pausar / Retomar / Cancelar, each after a confirmation; the answer goes into the cache at once, the
+ * stream keeps it current. `icons`: as the list's Ações column shows them (icons with their word in a tooltip).
+ */
+export function CampaignActions({ campaign, icons = false }: { campaign: Campaign; icons?: boolean }) {
   const { t } = useTranslation('analysis');
   const qc = useQueryClient();
   const confirm = useConfirm();
@@ -79,20 +82,20 @@ export function CampaignActions({ campaign, size = 'xs' }: { campaign: Campaign;
     <Group gap={4} wrap="nowrap">
       {actions.map((action) => {
         const Icon = ICON[action];
-        return (
-          <Button
-              key={action}
-              size={size}
-              variant="light"
-              color={action === 'cancel' ? 'red' : undefined}
-              leftSection={<Icon size={14} />}
-              loading={run.isPending && run.variables === action}
-              disabled={run.isPending}
-              onClick={() => ask(action)}
-              data-testid={`campaign-${action}`}
-            >
-              {t(`analysis.campaigns.actions.${action}`)}
-            </Button>
+        const label = t(`analysis.campaigns.actions.${action}`);
+        const common = {
+          color: action === 'cancel' ? 'red' : undefined,
+          loading: run.isPending && run.variables === action,
+          disabled: run.isPending,
+          onClick: () => ask(action),
+          'data-testid': `campaign-${action}`,
+        };
+        return icons ? (
+          <Tooltip key={action} label={label} withArrow>
+            <ActionIcon variant="subtle" aria-label={`${label}: ${campaign.name}`} {...common}><Icon size={18} /></ActionIcon>
+          </Tooltip>
+        ) : (
+          <Button key={action} size="sm" variant="light" leftSection={<Icon size={14} />} {...common}>{label}</Button>
         );
       })}
       {confirm.element}

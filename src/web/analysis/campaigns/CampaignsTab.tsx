@@ -58,7 +58,7 @@ export function CampaignsTab() {
       )}
       {rows.length > 0 && (
         <Card withBorder padding="sm">
-          <Table.ScrollContainer minWidth={1100}>
+          <Table.ScrollContainer minWidth={1080}>
             <Table verticalSpacing={8} highlightOnHover fz="sm" data-testid="campaigns-table">
               <Table.Thead>
                 <Table.Tr>
@@ -92,7 +92,7 @@ function CampaignRow({ c, at, onOpen }: { c: Campaign; at: (iso: string) => stri
   const { t } = useTranslation('analysis');
   return (
     <Table.Tr data-testid="campaign-row" data-campaign={c.id} data-name={c.name}>
-      <Table.Td fw={600}>{c.name}</Table.Td>
+      <Table.Td fw={600} miw={160}>{c.name}</Table.Td>
       <Table.Td>{c.templateName}</Table.Td>
       <Table.Td>{c.serviceName}</Table.Td>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>{t('analysis.campaigns.window', c.window)}</Table.Td>
@@ -105,11 +105,11 @@ function CampaignRow({ c, at, onOpen }: { c: Campaign; at: (iso: string) => stri
       <Table.Td>
         <Group gap={4} wrap="nowrap">
           <Tooltip label={t('analysis.campaigns.actions.details')} withArrow>
-            <ActionIcon variant="subtle" aria-label={t('analysis.campaigns.actions.details')} onClick={onOpen} data-testid="campaign-open">
+            <ActionIcon variant="subtle" aria-label={`${t('analysis.campaigns.actions.details')}: ${c.name}`} onClick={onOpen} data-testid="campaign-open">
               <IconEye size={18} />
             </ActionIcon>
           </Tooltip>
-          <CampaignActions campaign={c} />
+          <CampaignActions campaign={c} icons />
         </Group>
       </Table.Td>
     </Table.Tr>

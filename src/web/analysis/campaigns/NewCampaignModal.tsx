@@ -185,11 +185,12 @@ function NewCampaignForm({ onClose, onCreated }: { onClose(): void; onCreated(c:
             value={file}
             onChange={(f) => void readFile(f)}
             clearable
+            clearButtonProps={{ 'aria-label': t('analysis.campaigns.form.clearFile') }}
             error={fileError ?? errors.csv ?? required(csv)}
             data-testid="campaign-file"
           />
           <Text size="xs" c="dimmed">{t('analysis.campaigns.form.dropHelp')}</Text>
-          {csv && <Text size="xs" data-testid="campaign-file-read">{t('analysis.campaigns.form.fileRead', { name: csv.name, lines: dataLines(csv.text).toLocaleString(i18n.language) })}</Text>}
+          {csv && <Text size="xs" data-testid="campaign-file-read">{t('analysis.campaigns.form.fileRead', { name: csv.name, count: dataLines(csv.text), n: dataLines(csv.text).toLocaleString(i18n.language) })}</Text>}
         </Stack>
       </Paper>
       {apiError && <Alert color="red" role="alert" data-testid="campaign-error">{apiError.message}</Alert>}
