@@ -133,3 +133,17 @@ export const Recipient = z.object({
 export type Recipient = z.infer<typeof Recipient>;
 
 export const RecipientPage = z.object({ rows: z.array(Recipient), next: z.string().nullable(), total: Count.optional() });
+
+// Added by the server (H4): the lists' query strings.
+/** GET /api/campaigns?cursor=&limit= (limit 1–200, default 50) */
+export const CampaignListQuery = z.strictObject({
+  cursor: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+/** GET /api/campaigns/{id}/recipients?status=&cursor=&limit=&format= (limit 1–1000, default 100; format: the whole list as a download) */
+export const RecipientQuery = z.strictObject({
+  status: RecipientStatus.optional(),
+  cursor: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  format: z.enum(['csv', 'xlsx']).optional(),
+});

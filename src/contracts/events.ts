@@ -3,6 +3,7 @@ import { AgentView, ConversationView, MessageView, WhisperView } from './convers
 import { MonitorFilter, type MonitorSnapshot } from './monitor.js';
 import { AlertView } from './alerts.js';
 import { WhatsAppWallet } from './whatsapp.js';
+import { Campaign } from './campaigns.js';
 
 /**
  * Realtime events, as stored in the event log and pushed over /ws: one schema per event type,
@@ -46,9 +47,15 @@ export const AlertResolved = z.object({ ...envelope, type: z.literal('alert.reso
  */
 export const WalletUpdated = z.object({ ...envelope, type: z.literal('whatsapp.wallet.updated'), v: z.literal(1), serviceId: z.string(), agentId: z.null(), wallet: WhatsAppWallet });
 
+/**
+ * a campaign's status or progress changed (Mensagens ativas): its whole view, counts included;
+ * throttled per node (about one a second per campaign while it sends), on the monitor stream of its service
+ */
+export const CampaignUpdated = z.object({ ...envelope, type: z.literal('campaign.updated'), v: z.literal(1), serviceId: z.string(), agentId: z.null(), campaign: Campaign });
+
 const EVENT_SCHEMAS = [
   ConversationCreated, ConversationUpdated, MessageCreated, MessageUpdated, WhisperCreated, WhisperUpdated, AgentUpdated, CatalogUpdated, AlertCreated, AlertResolved,
-  WalletUpdated,
+  WalletUpdated, CampaignUpdated,
 ] as const;
 
 export const RealtimeEvent = z.discriminatedUnion('type', EVENT_SCHEMAS);

@@ -785,6 +785,129 @@ export interface Operations {
       }>;
     };
   };
+  /** GET /api/campaigns: Campaigns, newest first (supervisors: those of the services they supervise) */
+  getCampaigns: {
+    params: never;
+    query: {
+      cursor?: string;
+      limit?: number;
+    };
+    body: never;
+    response: {
+      rows: Array<{
+        id: string;
+        name: string;
+        templateId: string;
+        templateName: string;
+        serviceId: string;
+        serviceName: string;
+        channelAccountId: string;
+        window: {
+          from: string;
+          to: string;
+        };
+        /** not before this time */
+        startAt: string;
+        status: "scheduled" | "running" | "paused" | "finished" | "cancelled";
+        ratePerSecond: number;
+        counts: {
+          total: number;
+          queued: number;
+          sent: number;
+          delivered: number;
+          read: number;
+          failed: number;
+          answered: number;
+          skipped: number;
+        };
+        createdBy: string;
+        createdByName: string;
+        /** ISO 8601 date-time */
+        createdAt: string;
+        /** ISO 8601 date-time */
+        finishedAt: string | null;
+      }>;
+      next: string | null;
+    };
+  };
+  /** GET /api/campaigns/{id}: One campaign with its progress */
+  getCampaignsById: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      templateId: string;
+      templateName: string;
+      serviceId: string;
+      serviceName: string;
+      channelAccountId: string;
+      window: {
+        from: string;
+        to: string;
+      };
+      /** not before this time */
+      startAt: string;
+      status: "scheduled" | "running" | "paused" | "finished" | "cancelled";
+      ratePerSecond: number;
+      counts: {
+        total: number;
+        queued: number;
+        sent: number;
+        delivered: number;
+        read: number;
+        failed: number;
+        answered: number;
+        skipped: number;
+      };
+      createdBy: string;
+      createdByName: string;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      finishedAt: string | null;
+    };
+  };
+  /** GET /api/campaigns/{id}/recipients: A campaign’s rows in line order, of one status or all, with the reason of each skipped or failed one; format=csv|xlsx downloads them all */
+  getCampaignsByIdRecipients: {
+    params: {
+      id: string;
+    };
+    query: {
+      status?: "queued" | "sent" | "delivered" | "read" | "failed" | "answered" | "skipped";
+      cursor?: string;
+      limit?: number;
+      format?: "csv" | "xlsx";
+    };
+    body: never;
+    response: {
+      rows: Array<{
+        id: string;
+        line: number;
+        phone: string;
+        name: string | null;
+        parameters: Array<string>;
+        status: "queued" | "sent" | "delivered" | "read" | "failed" | "answered" | "skipped";
+        /** why it failed or was skipped, in the request language */
+        reason: string | null;
+        /** ISO 8601 date-time */
+        sentAt: string | null;
+        /** ISO 8601 date-time */
+        deliveredAt: string | null;
+        /** ISO 8601 date-time */
+        readAt: string | null;
+        /** ISO 8601 date-time */
+        answeredAt: string | null;
+        /** the conversation the answer opened */
+        conversationId: string | null;
+      }>;
+      next: string | null;
+      total?: number;
+    };
+  };
   /** GET /api/channel-accounts: List channel-accounts */
   getChannelAccounts: {
     params: never;
@@ -2696,6 +2819,214 @@ export interface Operations {
     body: never;
     response: Schemas["EndedSessions"];
   };
+  /** POST /api/campaigns: Creates a campaign: one row per CSV line (the skipped ones with their reason), sent within the window of hours from startAt */
+  postCampaigns: {
+    params: never;
+    query: never;
+    body: {
+      templateId: string;
+      serviceId: string;
+      csv: string;
+      name: string;
+      window: {
+        from: string;
+        to: string;
+      };
+      /** absent: now */
+      startAt?: string;
+    };
+    response: {
+      id: string;
+      name: string;
+      templateId: string;
+      templateName: string;
+      serviceId: string;
+      serviceName: string;
+      channelAccountId: string;
+      window: {
+        from: string;
+        to: string;
+      };
+      /** not before this time */
+      startAt: string;
+      status: "scheduled" | "running" | "paused" | "finished" | "cancelled";
+      ratePerSecond: number;
+      counts: {
+        total: number;
+        queued: number;
+        sent: number;
+        delivered: number;
+        read: number;
+        failed: number;
+        answered: number;
+        skipped: number;
+      };
+      createdBy: string;
+      createdByName: string;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      finishedAt: string | null;
+    };
+  };
+  /** POST /api/campaigns/{id}/cancel: Cancels a campaign: what was not sent never is */
+  postCampaignsByIdCancel: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      templateId: string;
+      templateName: string;
+      serviceId: string;
+      serviceName: string;
+      channelAccountId: string;
+      window: {
+        from: string;
+        to: string;
+      };
+      /** not before this time */
+      startAt: string;
+      status: "scheduled" | "running" | "paused" | "finished" | "cancelled";
+      ratePerSecond: number;
+      counts: {
+        total: number;
+        queued: number;
+        sent: number;
+        delivered: number;
+        read: number;
+        failed: number;
+        answered: number;
+        skipped: number;
+      };
+      createdBy: string;
+      createdByName: string;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      finishedAt: string | null;
+    };
+  };
+  /** POST /api/campaigns/{id}/pause: Pauses a campaign: nothing more is sent until it is resumed */
+  postCampaignsByIdPause: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      templateId: string;
+      templateName: string;
+      serviceId: string;
+      serviceName: string;
+      channelAccountId: string;
+      window: {
+        from: string;
+        to: string;
+      };
+      /** not before this time */
+      startAt: string;
+      status: "scheduled" | "running" | "paused" | "finished" | "cancelled";
+      ratePerSecond: number;
+      counts: {
+        total: number;
+        queued: number;
+        sent: number;
+        delivered: number;
+        read: number;
+        failed: number;
+        answered: number;
+        skipped: number;
+      };
+      createdBy: string;
+      createdByName: string;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      finishedAt: string | null;
+    };
+  };
+  /** POST /api/campaigns/{id}/resume: Resumes a paused campaign */
+  postCampaignsByIdResume: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      templateId: string;
+      templateName: string;
+      serviceId: string;
+      serviceName: string;
+      channelAccountId: string;
+      window: {
+        from: string;
+        to: string;
+      };
+      /** not before this time */
+      startAt: string;
+      status: "scheduled" | "running" | "paused" | "finished" | "cancelled";
+      ratePerSecond: number;
+      counts: {
+        total: number;
+        queued: number;
+        sent: number;
+        delivered: number;
+        read: number;
+        failed: number;
+        answered: number;
+        skipped: number;
+      };
+      createdBy: string;
+      createdByName: string;
+      /** ISO 8601 date-time */
+      createdAt: string;
+      /** ISO 8601 date-time */
+      finishedAt: string | null;
+    };
+  };
+  /** POST /api/campaigns/validate: Checks a CSV of contacts against a template and a service, row by row, storing nothing */
+  postCampaignsValidate: {
+    params: never;
+    query: never;
+    body: {
+      templateId: string;
+      serviceId: string;
+      csv: string;
+    };
+    response: {
+      rows: number;
+      ok: number;
+      skipped: number;
+      problems: Array<{
+        line: number;
+        phone: string | null;
+        name: string | null;
+        parameters: Array<string>;
+        ok: boolean;
+        reason: "opted_out" | "duplicate" | "invalid_phone" | "missing_parameter" | "interrupted" | "invalid_row" | null;
+        /** what is wrong with the row, in the request language */
+        message: string | null;
+      }>;
+      sample: Array<{
+        line: number;
+        phone: string | null;
+        name: string | null;
+        parameters: Array<string>;
+        ok: boolean;
+        reason: "opted_out" | "duplicate" | "invalid_phone" | "missing_parameter" | "interrupted" | "invalid_row" | null;
+        /** what is wrong with the row, in the request language */
+        message: string | null;
+      }>;
+    };
+  };
   /** POST /api/channel-accounts: Create channel-accounts */
   postChannelAccounts: {
     params: never;
@@ -3351,6 +3682,9 @@ export const OPERATIONS = {
   getAudit: { method: 'GET', path: '/api/audit' },
   getAuthMe: { method: 'GET', path: '/api/auth/me' },
   getAuthSessions: { method: 'GET', path: '/api/auth/sessions' },
+  getCampaigns: { method: 'GET', path: '/api/campaigns' },
+  getCampaignsById: { method: 'GET', path: '/api/campaigns/{id}' },
+  getCampaignsByIdRecipients: { method: 'GET', path: '/api/campaigns/{id}/recipients' },
   getChannelAccounts: { method: 'GET', path: '/api/channel-accounts' },
   getChannelAccountsById: { method: 'GET', path: '/api/channel-accounts/{id}' },
   getChartsChannels: { method: 'GET', path: '/api/charts/channels' },
@@ -3422,6 +3756,11 @@ export const OPERATIONS = {
   postAuthLogin: { method: 'POST', path: '/api/auth/login' },
   postAuthLogout: { method: 'POST', path: '/api/auth/logout' },
   postAuthSessionsEndOthers: { method: 'POST', path: '/api/auth/sessions/end-others' },
+  postCampaigns: { method: 'POST', path: '/api/campaigns' },
+  postCampaignsByIdCancel: { method: 'POST', path: '/api/campaigns/{id}/cancel' },
+  postCampaignsByIdPause: { method: 'POST', path: '/api/campaigns/{id}/pause' },
+  postCampaignsByIdResume: { method: 'POST', path: '/api/campaigns/{id}/resume' },
+  postCampaignsValidate: { method: 'POST', path: '/api/campaigns/validate' },
   postChannelAccounts: { method: 'POST', path: '/api/channel-accounts' },
   postChannelAccountsByIdTest: { method: 'POST', path: '/api/channel-accounts/{id}/test' },
   postChannelsApiByServiceIdMessages: { method: 'POST', path: '/api/channels/api/{serviceId}/messages' },

@@ -149,5 +149,6 @@ export class LiveProjection {
     'alert.created': () => undefined,
     'alert.resolved': () => undefined,
     'whatsapp.wallet.updated': () => undefined,
+    'campaign.updated': () => undefined,
   };
 }

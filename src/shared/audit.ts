@@ -35,6 +35,11 @@ export const AUDIT_ACTIONS = [
   'sync_templates',
   'opt_out',
   'opt_in',
+  // campaigns (Mensagens ativas)
+  'create_campaign',
+  'pause_campaign',
+  'resume_campaign',
+  'cancel_campaign',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -62,5 +67,6 @@ export const AUDIT_ENTITIES = [
   'report_schedule',
   'charts',
   'contact',
+  'campaign',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

@@ -176,6 +176,15 @@ const TABLE: Record<string, string> = {
   'GET /api/contacts/{id}':                           'contact    | 401 403 404 ok ok | 401 403 ok 404 ok',
   'PATCH /api/contacts/{id}':                         'contact    | 401 403 404 ok ok | 401 403 ok 404 ok',
   'GET /api/contacts/{id}/history':                   'contact    | 401 403 404 ok ok | 401 403 ok 404 ok',
+  // campaigns (Mensagens ativas): supervisors of the campaign's service and admins; agents never
+  'GET /api/campaigns':                               '-          | 401 403 ok ok ok',
+  'POST /api/campaigns/validate':                     '-          | 401 403 ok ok ok',
+  'POST /api/campaigns':                              '-          | 401 403 ok ok ok',
+  'GET /api/campaigns/{id}':                          'campaign   | 401 403 404 ok ok | 401 403 ok 404 ok',
+  'GET /api/campaigns/{id}/recipients':               'campaign   | 401 403 404 ok ok | 401 403 ok 404 ok',
+  'POST /api/campaigns/{id}/pause':                   'campaign   | 401 403 404 ok ok | 401 403 ok 404 ok',
+  'POST /api/campaigns/{id}/resume':                  'campaign   | 401 403 404 ok ok | 401 403 ok 404 ok',
+  'POST /api/campaigns/{id}/cancel':                  'campaign   | 401 403 404 ok ok | 401 403 ok 404 ok',
   'POST /api/contacts/{id}/anonymize':                'contact    | 401 403 403 403 ok | 401 403 403 403 ok',
 };
 
@@ -234,6 +243,8 @@ interface TeamWorld {
   spareTeam: string;
   spareService: string;
   desk: Client;
+  /** a campaign on the team's WebChat service, written straight to the table (its sending is not what this file tests) */
+  campaign: string;
 }
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
@@ -280,7 +291,7 @@ async function teamWorld(): Promise<TeamWorld> {
   }
   return {
     team, agent, sup, web, api: api.service, desk,
-    live: live.id, done: done.id, attachment: live.attachment!, alert: 0,
+    live: live.id, done: done.id, attachment: live.attachment!, alert: 0, campaign: '',
     spareUser: (await createUser(admin, { agentEnabled: true, teamIds: [team.id] })).id,
     spareTeam: (await createTeam(admin)).id,
     spareService: (await createService(admin, { teamIds: [team.id] })).id,
@@ -312,6 +323,14 @@ beforeAll(async () => {
   catalog.category = (await admin.post('/api/template-categories', { code: randomInt(1, 999_999), title: unique('Categoria'), type: 'protocol_update' })).body.id;
   catalog.template = (await admin.post('/api/templates', { categoryId: catalog.category, name: unique('Modelo'), body: 'Olá' })).body.id;
   for (const [k, v] of Object.entries(catalog)) if (!v) throw new Error(`fixture: no ${k}`);
+  const { rows: [me] } = await t.db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'admin@test.local'`);
+  for (const w of [A, B]) {
+    w.campaign = (await t.db.query<{ id: string }>(
+      `INSERT INTO campaigns (name, template_id, service_id, channel_account_id, window_from, window_to, start_at, status, created_by, created_at, updated_at)
+       VALUES ('matriz', $1, $2, $3, '00:00', '23:59', now(), 'running', $4, now(), now()) RETURNING id`,
+      [catalog.template, w.web.id, catalog.account, me.id],
+    )).rows[0].id;
+  }
 
   const bystander = await createUser(admin);
   const bc = await t.login(bystander.email, bystander.password);
@@ -354,6 +373,7 @@ async function idFor(kind: string, side: 'in' | 'out', caller: Caller): Promise<
   switch (kind) {
     case 'webhook': return { channel: 'whatsapp', accountId: randomUUID() };
     case 'live': return w.live;
+    case 'campaign': return w.campaign;
     case 'done': return w.done;
     case 'attachment': return w.attachment;
     case 'alert': return String(w.alert);

@@ -50,6 +50,7 @@ const WIDGET_NEWS: EventHandlers<WidgetNews> = {
   'alert.created': () => null,
   'alert.resolved': () => null,
   'whatsapp.wallet.updated': () => null,
+  'campaign.updated': () => null,
 };
 const newsOf = (e: RealtimeEvent) => dispatchEvent(WIDGET_NEWS, e);
 

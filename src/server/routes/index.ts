@@ -28,6 +28,7 @@ import { chartRoutes } from './charts.js';
 import { whatsappRoutes } from './whatsapp.js';
 import { templateRoutes } from './templates.js';
 import { optOutRoutes } from './opt-out.js';
+import { campaignRoutes } from './campaigns.js';
 import { authRoutes } from './auth.js';
 import { lookbackRoutes } from './lookback.js';
 import { registerCrud } from './crud.js';
@@ -66,6 +67,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   contactRoutes(app, deps);
   templateRoutes(app, deps);
   optOutRoutes(app, deps);
+  campaignRoutes(app, deps);
 
   // Administration. Writes are the admin's; supervisors and agents read what their scope shows.
   // agents may read too: their scope shows them only themselves

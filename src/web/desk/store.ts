@@ -230,6 +230,7 @@ export class DeskStore {
     'alert.created': () => undefined,
     'alert.resolved': () => undefined,
     'whatsapp.wallet.updated': () => undefined,
+    'campaign.updated': () => undefined,
   };
 
   private applyAgent(a: AgentView): void {

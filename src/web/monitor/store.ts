@@ -2,8 +2,8 @@ import type { AgentView, ConversationView, MessageView, WhisperView } from '../.
 import type { RealtimeEvent } from '../../contracts/events';
 import { dispatchEvent, type EventHandlers } from '../../contracts/event-handlers';
 import type { MonitorFilter, MonitorSnapshot } from '../../contracts/monitor';
-import type { Campaign } from '../../contracts/campaigns';
 import type { WhatsAppWallet } from '../../contracts/whatsapp';
+import type { Campaign } from '../../contracts/campaigns';
 import { isOpenState } from '../../shared/states';
 import { call } from '../api';
 import { RealtimeClient, type ConnectionStatus, type StreamMessage } from '../realtime/client';
@@ -104,7 +104,7 @@ export class MonitorStore {
     return () => this.walletListeners.delete(l);
   }
 
-  /** A campaign's state and counts as the sender pushes them (Mensagens ativas → Campanhas). */
+  /** A campaign's progress or status changed (Mensagens ativas): its whole view. */
   onCampaign(l: (c: Campaign) => void): () => void {
     this.campaignListeners.add(l);
     return () => this.campaignListeners.delete(l);
@@ -244,6 +244,9 @@ export class MonitorStore {
     'alert.resolved': (e) => this.alerts.resolved(e.alert),
     'whatsapp.wallet.updated': (e) => {
       for (const l of this.walletListeners) l(e.wallet);
+    },
+    'campaign.updated': (e) => {
+      for (const l of this.campaignListeners) l(e.campaign);
     },
   };
 

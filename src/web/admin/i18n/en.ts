@@ -407,6 +407,7 @@ export const en: typeof ptBR = {
       data_access: 'Data access (LGPD)',
       report_schedule: 'Report schedule',
       contact: 'Contact',
+      campaign: 'Campaign',
     },
     actions: {
       create: 'Created',
@@ -440,6 +441,10 @@ export const en: typeof ptBR = {
       sync_templates: 'Templates synced with the provider',
       opt_out: 'Contact opted out',
       opt_in: 'Opt-out undone',
+      create_campaign: 'Campaign created',
+      pause_campaign: 'Campaign paused',
+      resume_campaign: 'Campaign resumed',
+      cancel_campaign: 'Campaign cancelled',
     },
   },
   profile: {

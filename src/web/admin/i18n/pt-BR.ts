@@ -406,6 +406,7 @@ export const ptBR = {
       data_access: 'Acessos a dados (LGPD)',
       report_schedule: 'Agendamento de relatório',
       contact: 'Contato (titular)',
+      campaign: 'Campanha',
     },
     actions: {
       create: 'Criação',
@@ -439,6 +440,10 @@ export const ptBR = {
       sync_templates: 'Templates sincronizados com o provedor',
       opt_out: 'Contato descadastrado (opt-out)',
       opt_in: 'Descadastro desfeito (opt-in)',
+      create_campaign: 'Campanha criada',
+      pause_campaign: 'Campanha pausada',
+      resume_campaign: 'Campanha retomada',
+      cancel_campaign: 'Campanha cancelada',
     },
   },
   profile: {
