@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { Campaign, CampaignCounts } from '../../../contracts/campaigns';
 import { useConfirm } from '../../admin/bot-flow/confirm';
 import { act, actionsFor, putCampaign, type CampaignAction } from './api';
-import { processed, progressOf } from './campaign-csv';
+import { processed, progressOf } from './campaign-form';
 
 const STATUS_COLOR: Record<Campaign['status'], string> = { scheduled: 'gray', running: 'blue', paused: 'yellow', finished: 'teal', cancelled: 'orange' };
 
@@ -36,13 +36,14 @@ export function CampaignProgress({ counts, compact = false }: { counts: Campaign
     <Stack gap={4} miw={compact ? 220 : undefined} data-testid="campaign-progress" data-total={counts.total} data-queued={counts.queued}>
       <Progress value={fraction * 100} size={compact ? 'sm' : 'md'} aria-label={label} color={counts.failed > 0 ? 'blue' : 'teal'} />
       <Text size="xs" c="dimmed">{label}</Text>
-      <Group gap={compact ? 6 : 'sm'} wrap="wrap" data-testid="campaign-counts">
+      <Group gap={compact ? 6 : 'sm'} wrap="wrap" data-testid="campaign-counts" title={t('analysis.campaigns.countsHint')}>
         {COUNT_ORDER.map((k) => (
           <Text key={k} size="xs" span c={COUNT_COLOR[k]} data-count={k} data-value={counts[k]} style={{ whiteSpace: 'nowrap' }}>
             {t(`analysis.campaigns.counts.${k}`)}: <b>{n(counts[k])}</b>
           </Text>
         ))}
       </Group>
+      {!compact && <Text size="xs" c="dimmed">{t('analysis.campaigns.countsHint')}</Text>}
     </Stack>
   );
 }

@@ -4,21 +4,15 @@ import { notifications } from '@mantine/notifications';
 import { IconDownload, IconFileUpload, IconRocket, IconChecklist } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Template } from '../../../contracts/admin';
 import type { Campaign, CampaignValidation } from '../../../contracts/campaigns';
+import { campaignReasonText } from '../../../shared/campaign-reasons';
 import { templateParameterCount } from '../../../shared/template-text';
 import { call, fieldErrors } from '../../api';
 import { useSession } from '../../auth/session';
 import { useServices } from '../../monitor/useMonitor';
 import { putCampaign } from './api';
-import { dataLines, exampleCsv, looksLikeCsv, MAX_CSV_CHARS } from './campaign-csv';
+import { campaignService, dataLines, exampleCsv, looksLikeCsv, MAX_CSV_CHARS, sendableTemplates } from './campaign-form';
 import { instantOfWallTime } from './wall-time';
-
-/** The templates a campaign on this channel can send: active and, on WhatsApp, approved by the provider. */
-export function sendableTemplates(templates: readonly Template[], channel: string | null): Template[] {
-  if (!channel) return [];
-  return templates.filter((x) => x.active && (x.channel === null || x.channel === channel) && (channel === 'whatsapp' ? x.status === 'APPROVED' : x.status === null || x.status === 'APPROVED'));
-}
 
 interface Csv {
   name: string;
@@ -55,7 +49,7 @@ function NewCampaignForm({ onClose, onCreated }: { onClose(): void; onCreated(c:
   const validatedFor = useRef<string | null>(null);
 
   const service = services.find((s) => s.id === serviceId) ?? null;
-  const choices = useMemo(() => sendableTemplates(templates.data ?? [], service?.channel ?? null), [templates.data, service]);
+  const choices = useMemo(() => sendableTemplates(templates.data ?? [], service?.channelAccountId), [templates.data, service]);
   const template = choices.find((x) => x.id === templateId) ?? null;
   const paramCount = template ? templateParameterCount(template.body) : 0;
   const inputKey = JSON.stringify([serviceId, templateId, csv?.text ?? null]);
@@ -127,7 +121,7 @@ function NewCampaignForm({ onClose, onCreated }: { onClose(): void; onCreated(c:
         <Select
           label={t('analysis.campaigns.form.service')}
           placeholder={t('analysis.campaigns.form.servicePlaceholder')}
-          data={services.filter((s) => s.active).map((s) => ({ value: s.id, label: s.name }))}
+          data={services.filter(campaignService).map((s) => ({ value: s.id, label: s.name }))}
           value={serviceId}
           onChange={(v) => { setServiceId(v); setTemplateId(null); }}
           searchable
@@ -208,6 +202,7 @@ function NewCampaignForm({ onClose, onCreated }: { onClose(): void; onCreated(c:
 
 function ValidationResult({ result, stale }: { result: CampaignValidation; stale: boolean }) {
   const { t, i18n } = useTranslation('analysis');
+  const lang = i18n.language === 'en' ? 'en' : 'pt';
   const n = (v: number) => v.toLocaleString(i18n.language);
   return (
     <Stack gap="xs" data-testid="campaign-validation">
@@ -239,8 +234,8 @@ function ValidationResult({ result, stale }: { result: CampaignValidation; stale
                     <Table.Td>{p.line}</Table.Td>
                     <Table.Td ff="monospace">{p.phone ?? '—'}</Table.Td>
                     <Table.Td>
-                      <Text span size="sm" fw={600}>{p.reason ? t(`analysis.campaigns.reasons.${p.reason}`) : '—'}</Text>
-                      {p.message && p.message !== (p.reason ? t(`analysis.campaigns.reasons.${p.reason}`) : '') && <Text span size="sm" c="dimmed">{` — ${p.message}`}</Text>}
+                      <Text span size="sm" fw={600}>{campaignReasonText(p.reason, lang) ?? '—'}</Text>
+                      {p.message && p.message !== campaignReasonText(p.reason, lang) && <Text span size="sm" c="dimmed">{` — ${p.message}`}</Text>}
                     </Table.Td>
                   </Table.Tr>
                 ))}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dataLines, exampleCsv, looksLikeCsv, processed, progressOf } from './campaign-csv';
+import type { Template } from '../../../contracts/admin';
+import { campaignService, dataLines, exampleCsv, looksLikeCsv, processed, progressOf, sendableTemplates } from './campaign-form';
 import { instantOfWallTime, wallTimeOf } from './wall-time';
 
 describe('the example CSV', () => {
@@ -47,5 +48,24 @@ describe('wall time in the contact center’s zone', () => {
   it('refuses what is not a datetime-local value', () => {
     expect(instantOfWallTime('07/12/2026 09:30', 'America/Sao_Paulo')).toBeNull();
     expect(instantOfWallTime('', 'America/Sao_Paulo')).toBeNull();
+  });
+});
+
+describe('what Nova campanha offers', () => {
+  const tpl = (over: Partial<Template>): Template => ({
+    id: 't', categoryId: 'c', name: 'T', channel: 'whatsapp', language: 'pt_BR', body: 'Olá {{1}}', providerTemplate: 'ola', channelAccountId: 'acc-1',
+    providerCategory: 'UTILITY', header: null, footer: null, buttons: [], examples: ['Ana'], providerId: '1', status: 'APPROVED', statusReason: null, quality: null,
+    statusAt: null, active: true, createdAt: '2026-12-06T00:00:00.000Z', updatedAt: '2026-12-06T00:00:00.000Z', ...over,
+  });
+  it('only the approved, active templates submitted through the service’s account', () => {
+    const all = [tpl({ id: 'ok' }), tpl({ id: 'pending', status: 'PENDING' }), tpl({ id: 'draft', status: null }), tpl({ id: 'other', channelAccountId: 'acc-2' }), tpl({ id: 'off', active: false })];
+    expect(sendableTemplates(all, 'acc-1').map((x) => x.id)).toEqual(['ok']);
+    expect(sendableTemplates(all, null)).toEqual([]);
+  });
+  it('only active WhatsApp services with an account', () => {
+    expect(campaignService({ channel: 'whatsapp', active: true, channelAccountId: 'a' })).toBe(true);
+    expect(campaignService({ channel: 'whatsapp', active: true, channelAccountId: null })).toBe(false);
+    expect(campaignService({ channel: 'telegram', active: true, channelAccountId: 'a' })).toBe(false);
+    expect(campaignService({ channel: 'whatsapp', active: false, channelAccountId: 'a' })).toBe(false);
   });
 });

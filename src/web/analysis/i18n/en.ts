@@ -134,15 +134,8 @@ export const en: typeof ptBR = {
         skipped: 'Skipped',
         total: 'Total',
       },
+      countsHint: 'Each recipient counts once, in the status it is in now.',
       recipientStatus: { queued: 'Queued', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Failed', answered: 'Answered', skipped: 'Skipped' },
-      reasons: {
-        opted_out: 'asked not to receive messages',
-        duplicate: 'phone repeated in the list',
-        invalid_phone: 'invalid phone',
-        missing_parameter: 'a template parameter is missing',
-        interrupted: 'sending interrupted (campaign cancelled)',
-        invalid_row: 'invalid row',
-      },
       actions: {
         details: 'See the campaign and its recipients',
         pause: 'Pause',

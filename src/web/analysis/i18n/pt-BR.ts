@@ -134,15 +134,8 @@ export const ptBR = {
         skipped: 'Ignoradas',
         total: 'Total',
       },
+      countsHint: 'Cada destinatário conta uma vez, na situação em que está agora.',
       recipientStatus: { queued: 'Na fila', sent: 'Enviada', delivered: 'Entregue', read: 'Lida', failed: 'Falhou', answered: 'Respondida', skipped: 'Ignorada' },
-      reasons: {
-        opted_out: 'pediu para não receber mensagens',
-        duplicate: 'telefone repetido na lista',
-        invalid_phone: 'telefone inválido',
-        missing_parameter: 'falta um parâmetro do template',
-        interrupted: 'envio interrompido (campanha cancelada)',
-        invalid_row: 'linha inválida',
-      },
       actions: {
         details: 'Ver campanha e destinatários',
         pause: 'Pausar',

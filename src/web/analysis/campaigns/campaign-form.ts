@@ -1,6 +1,19 @@
-// The campaign CSV as the screen handles it before sending it: the example a supervisor downloads
-// for the chosen template, and what the file picker checks (no IO: unit-tested in Node).
+// Nova campanha's rules as the screen applies them before asking the server: which services and
+// templates it offers, the example CSV a supervisor downloads for the chosen template, what the file
+// picker checks; and the progress of a campaign (no IO: unit-tested in Node).
+import type { Template } from '../../../contracts/admin';
 import type { CampaignCounts } from '../../../contracts/campaigns';
+
+/** A service a campaign can go through: an active WhatsApp service with its account (the server's 422 otherwise). */
+export function campaignService(s: { channel: string; active: boolean; channelAccountId?: string | null }): boolean {
+  return s.active && s.channel === 'whatsapp' && !!s.channelAccountId;
+}
+
+/** The templates a campaign through this account can send: active, approved by the provider, submitted through the same account. */
+export function sendableTemplates(templates: readonly Template[], channelAccountId: string | null | undefined): Template[] {
+  if (!channelAccountId) return [];
+  return templates.filter((x) => x.active && x.status === 'APPROVED' && x.channelAccountId === channelAccountId);
+}
 
 /** A CSV field quoted when it holds the separator, a quote or a line break. */
 const field = (v: string) => (/[;"\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
