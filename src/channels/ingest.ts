@@ -4,6 +4,7 @@ import { receiveInbound, type InboundMessage, type InboundResult } from '../engi
 import { applyReceipts } from '../engine/conversations/receipts.js';
 import type { Engine } from '../engine/engine.js';
 import { applyTemplateStatuses } from '../engine/templates.js';
+import { campaignsReaching, recordAnswers } from '../engine/campaigns/tracking.js';
 import { AppError } from '../engine/errors.js';
 import type { ParsedMessage, ParsedWebhook } from './adapter.js';
 import { enqueueMediaFetch, pendingEntries } from './media.js';
@@ -49,6 +50,11 @@ export async function ingest(engine: Engine, target: IngestTarget, parsed: Parse
       pt: `${CHANNEL_ACCOUNT.pt} ${target.accountId}: nenhum serviço ativo a usa`,
     });
   }
+  // a contact a campaign of this account reached writes back: to the campaign's service, and answered
+  const reach = target.channel === 'whatsapp' && target.accountId && messages.length
+    ? await campaignsReaching(engine.db, target.accountId, messages.flatMap((m) => (m.contact.phone ? [m.contact.phone] : [])), engine.clock.now())
+    : new Map();
+  const reached = (m: ParsedMessage) => (m.contact.phone ? reach.get(m.contact.phone) : undefined);
   // submitted together, in order: the batcher stores them in one transaction when it can
   const results = await Promise.all(
     messages.map(({ media, ...m }: ParsedMessage) => {
@@ -59,12 +65,20 @@ export async function ingest(engine: Engine, target: IngestTarget, parsed: Parse
         // reply is tapped late): the press is what the customer typed, not an error the provider
         // would retry for days
         ...(m.option ? { optionOrText: true } : {}),
-        serviceId: serviceId!,
+        serviceId: reached(m)?.serviceId ?? serviceId!,
         channel: target.channel,
       };
       return receiveInbound(engine, inbound);
     }),
   );
+  if (reach.size) {
+    const answers = messages.flatMap((m, i) => {
+      const r = reached(m);
+      return r && !results[i].duplicate ? [{ ...r, conversationId: results[i].conversationId, opened: results[i].created }] : [];
+    });
+    // one answer per row: the first message of the contact in this payload
+    await recordAnswers(engine, answers.filter((a, i) => answers.findIndex((b) => b.recipientId === a.recipientId) === i));
+  }
   // the files go on after the messages are durable, and before the provider hears 2xx: a crash in
   // between makes it deliver again, and the repeated delivery enqueues what is missing
   for (const [i, m] of messages.entries()) {

@@ -46,6 +46,10 @@ export function createMetaWhatsApp() {
   /** message templates by Meta's id: what Mirante submitted, with the review's verdict */
   const templates = new Map<string, { wabaId: string; name: string; language: string; category: string; components: unknown; status: string; rejected_reason: string; quality: string }>();
   const review: { delayMs: number | false } = { delayMs: 200 };
+  /** numbers a send to fails (a campaign's bad numbers): refused at once (`send`), or taken and then failed by a receipt (`receipt`, as Meta does for 131026) */
+  const failing = new Map<string, { code: number; title: string; details?: string; when: 'send' | 'receipt' }>();
+  /** numbers whose send is held unanswered until released (a node killed while the provider has the request) */
+  const holds = new Map<string, { arrived: Promise<void>; arrive: () => void; release: Promise<void>; open: () => void }>();
   let templateSeq = 1_000_000;
   let ctx: SandboxContext | null = null;
   let seq = 0;
@@ -131,9 +135,17 @@ export function createMetaWhatsApp() {
         if (body.type !== 'template' && (last === undefined || Date.now() - last > 24 * 3600_000)) {
           return graphError(reply, 400, 131047, 'Re-engagement message', 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.');
         }
+        const fail = failing.get(to);
+        if (fail?.when === 'send') return graphError(reply, 400, fail.code, fail.title, fail.details ?? fail.title);
+        const hold = holds.get(to);
+        if (hold) {
+          hold.arrive();
+          await hold.release;
+        }
         const id = wamid();
         sent.push({ id, phoneNumberId: n.phoneNumberId, to, body });
-        autoReceipts(n, id);
+        if (fail) setTimeout(() => void sendReceipts(n.phoneNumberId, id, ['failed'], fail).catch(() => undefined), n.autoReceipts === false ? 0 : (n.autoReceipts?.delayMs ?? 400)).unref();
+        else autoReceipts(n, id);
         return { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id }] };
       });
 
@@ -234,6 +246,21 @@ export function createMetaWhatsApp() {
     /** The customer wrote through another way than this sandbox (a benchmark's own webhooks): the window is open. */
     openWindow(phoneNumberId: string, waId: string) {
       lastInbound.set(`${phoneNumberId}:${waId}`, Date.now());
+    },
+    /** Sends to `waId` fail from now on (see `failing`). */
+    failNumber(waId: string, error: { code: number; title: string; details?: string; when?: 'send' | 'receipt' }) {
+      failing.set(waId, { ...error, when: error.when ?? 'receipt' });
+    },
+    /**
+     * The next sends to `waId` get no answer until `release()`; `arrived` resolves when one came. The
+     * message is recorded as sent when released (the provider had it all along).
+     */
+    hold(waId: string) {
+      let arrive!: () => void;
+      let open!: () => void;
+      const h = { arrived: new Promise<void>((r) => (arrive = r)), arrive: () => arrive(), release: new Promise<void>((r) => (open = r)), open: () => open() };
+      holds.set(waId, h);
+      return { arrived: h.arrived, release: () => { holds.delete(waId); h.open(); } };
     },
     /** The customer's 24 h passed: free text to them fails with 131047 until they write again. */
     closeWindow(phoneNumberId: string, waId: string) {

@@ -20,6 +20,7 @@ import { registerRoutes } from './routes/index.js';
 import { registerChannels } from '../channels/index.js';
 import { startSmtpListener } from '../channels/email/smtp-listener.js';
 import { ChannelWorkerPool } from '../channels/workers.js';
+import { CampaignSender } from '../channels/campaign-sender.js';
 import { registerGateway } from './realtime/gateway.js';
 import { registerMetrics } from './metrics.js';
 import { registerWebchat } from './routes/webchat.js';
@@ -35,6 +36,8 @@ import { openapiTransform, openapiTransformObject } from './openapi.js';
 declare module 'fastify' {
   interface FastifyInstance {
     runtime: Runtime;
+    /** the campaign sender of this node (runs under its lease when the app started its own runtime; tests drive it) */
+    campaigns: CampaignSender;
   }
 }
 
@@ -112,6 +115,15 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
     const workers = new ChannelWorkerPool(runtime.engine, secretKey, { onError: (err) => app.log.error({ err }, 'channel worker') });
     workers.start();
     app.addHook('onClose', () => workers.stop());
+  }
+  // Mensagens ativas: one node at a time sends the campaigns (channels/campaign-sender.ts)
+  const campaigns = new CampaignSender(runtime.engine, secretKey, {
+    maxRatePerSecond: config.campaignMaxRate, publicUrl: config.publicUrl?.replace(/\/+$/, ''), onError: (err) => app.log.error({ err }, 'campaign sender'),
+  });
+  app.decorate('campaigns', campaigns);
+  if (!given) {
+    campaigns.start();
+    app.addHook('onClose', () => campaigns.stop());
   }
   if (!given && config.mail) {
     // Agendamentos of Relatórios: due schedules e-mailed through the system's SMTP relay

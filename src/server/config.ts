@@ -28,6 +28,8 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** The hard deadline of a shutdown (SIGTERM, Ctrl-C), in ms: past it the process exits with code 1. */
   shutdownTimeoutMs: number;
+  /** CAMPAIGN_MAX_RATE: messages per second a campaign sends through one WhatsApp number at most (default 80, the Cloud API's default throughput) */
+  campaignMaxRate: number;
   /** SMTP_LISTEN_PORT: when set, this node runs Mirante's SMTP listener for e-mail accounts received by SMTP (channels/email/smtp-listener.ts) */
   smtpListenPort?: number;
   /** SMTP_LISTEN_HOST, default 127.0.0.1 */
@@ -94,6 +96,13 @@ function parseShutdownTimeout(value: string | undefined): number {
   return ms;
 }
 
+function parseCampaignMaxRate(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 80;
+  const rate = Number(value);
+  if (!Number.isFinite(rate) || rate <= 0 || rate > 1000) throw new Error(`CAMPAIGN_MAX_RATE must be messages per second, above 0 and at most 1000; got "${value}"`);
+  return rate;
+}
+
 function parseSmtpListenPort(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const port = Number(value);
@@ -123,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: parsePublicUrl(env.PUBLIC_URL),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     shutdownTimeoutMs: parseShutdownTimeout(env.SHUTDOWN_TIMEOUT_MS),
+    campaignMaxRate: parseCampaignMaxRate(env.CAMPAIGN_MAX_RATE),
     smtpListenPort: parseSmtpListenPort(env.SMTP_LISTEN_PORT),
     smtpListenHost: env.SMTP_LISTEN_HOST || '127.0.0.1',
     smtpListenSecret: env.SMTP_LISTEN_SECRET || undefined,

@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/database.js';
 import { nextDeliveryStatus, type DeliveryStatus, type ReceiptStatus } from '../../shared/delivery-status.js';
 import type { Engine, UnitOfWork } from '../engine.js';
 import { presentMessage } from './present.js';
+import { applyCampaignReceipts } from '../campaigns/tracking.js';
 
 // Delivery receipts: what a provider (or the outbox, or the WebChat socket) learnt about a message
 // we sent. Each change is written on the message and announced as message.updated, which the
@@ -60,7 +61,7 @@ export const PARKED_RECEIPT_DAYS = 7;
  * Serializes, per (account, provider id), the receipts that look a message up with the outbox storing
  * that id: either the receipt sees the id, or the outbox sees the parked receipt (727278).
  */
-const lockProviderIds = (tx: Queryable, accountId: string | null, providerIds: string[]) =>
+export const lockProviderIds = (tx: Queryable, accountId: string | null, providerIds: string[]) =>
   tx.query(
     `SELECT pg_advisory_xact_lock(727278, h) FROM (SELECT DISTINCT hashtext(coalesce($1::text, '') || ':' || k) AS h FROM unnest($2::text[]) AS k ORDER BY 1) AS x`,
     [accountId, providerIds],
@@ -109,7 +110,10 @@ export async function applyReceipts(engine: Engine, channelAccountId: string | n
     for (const m of rows) {
       if (await applyToMessage(u.tx, m, receipts.filter((r) => r.providerMessageId === m.provider_message_id))) changed.add(m.id);
     }
-    const unmatched = receipts.filter((r) => !byProviderId.has(r.providerMessageId));
+    // a campaign's messages are not conversation messages: their receipts go to the campaign's rows
+    const unmatched = channelAccountId
+      ? await applyCampaignReceipts(u, engine, channelAccountId, receipts.filter((r) => !byProviderId.has(r.providerMessageId)))
+      : receipts.filter((r) => !byProviderId.has(r.providerMessageId));
     if (unmatched.length) {
       await u.tx.query(
         `INSERT INTO parked_receipts (channel_account_id, provider_message_id, status, at, error_code, error_message, parked_at)
@@ -124,7 +128,8 @@ export async function applyReceipts(engine: Engine, channelAccountId: string | n
       await u.tx.query(`DELETE FROM parked_receipts WHERE parked_at < $1`, [new Date(u.now.getTime() - PARKED_RECEIPT_DAYS * 86_400_000)]);
     }
     await announceMessages(u, [...changed]);
-    return { changed: changed.size, unknown: ids.filter((id) => !byProviderId.has(id)) };
+    const parked = new Set(unmatched.map((r) => r.providerMessageId));
+    return { changed: changed.size, unknown: ids.filter((id) => parked.has(id)) };
   });
 }
 
