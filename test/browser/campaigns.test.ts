@@ -6,7 +6,7 @@ import { createMetaWhatsApp } from '../../src/sandbox/meta-whatsapp.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { describeBrowser, launchBrowser, newPage, screenshot, signIn, startWebServer, type WebServer } from '../support/browser.js';
 import { csvTable } from '../support/csv.js';
-import { startTestSandbox } from '../support/provider-sandbox.js';
+import { eventually, startTestSandbox } from '../support/provider-sandbox.js';
 import { checkScreen } from '../support/screen-check.js';
 import { Client, createService, createTeam, createUser } from '../support/test-app.js';
 
@@ -77,7 +77,7 @@ describeBrowser('Mensagens ativas → Campanhas', () => {
     templateId = tpl.body.id;
     expect((await admin.post(`/api/templates/${templateId}/submit`)).status).toBe(200);
     expect((await admin.post('/api/templates', { ...base, name: 'Rascunho não enviado', providerTemplate: `rascunho_${hex()}`, body: 'Olá {{1}}', examples: ['Ana'] })).status).toBe(201);
-    await expect.poll(async () => (await server.db.query<{ status: string }>('SELECT status FROM templates WHERE id = $1', [templateId])).rows[0]?.status, { timeout: 10_000 }).toBe('APPROVED');
+    await eventually(async () => expect((await server.db.query<{ status: string }>('SELECT status FROM templates WHERE id = $1', [templateId])).rows[0]?.status).toBe('APPROVED'), 10_000);
 
     // the contact who asked not to receive messages
     await server.db.query(`INSERT INTO contacts (name, phone, opted_out_at, opted_out_reason) VALUES ('Diego Alves', $1, now(), 'customer: SAIR')`, [OPTED_OUT]);
@@ -156,10 +156,10 @@ describeBrowser('Mensagens ativas → Campanhas', () => {
     expect(problems).toEqual(PROBLEMS);
     // the reason in words (shared/campaign-reasons.ts), and what exactly is wrong with the line
     await v.locator('[data-line="6"]').getByText(/pediu para não receber mensagens/).first().waitFor();
-    await v.locator('[data-line="4"]').getByText('o mesmo número está em uma linha anterior').waitFor();
+    await v.locator('[data-line="4"]').getByText('o mesmo número está em uma linha anterior', { exact: true }).waitFor();
     await v.locator('[data-line="4"]').getByText(/o mesmo número da linha 2/).waitFor();
-    await v.locator('[data-line="5"]').getByText('não é um número de telefone válido').waitFor();
-    await v.locator('[data-line="7"]').getByText('um parâmetro do template está vazio').waitFor();
+    await v.locator('[data-line="5"]').getByText('não é um número de telefone válido', { exact: true }).waitFor();
+    await v.locator('[data-line="7"]').getByText('um parâmetro do template está vazio', { exact: true }).waitFor();
     await v.locator('[data-line="7"]').getByText(/param2 está vazio/).waitFor();
     await screenshot(page, 'campaign-validation-pt-BR', { fullPage: false });
     expect(await checkScreen(page, 'campaign-modal-validated', { restore: { width: 1440, height: 900 } })).toEqual([]);
