@@ -158,7 +158,7 @@ describeBrowser('Mensagens ativas → Campanhas', () => {
     await v.locator('[data-line="6"]').getByText(/pediu para não receber mensagens/).first().waitFor();
     await v.locator('[data-line="4"]').getByText('o mesmo número está em uma linha anterior', { exact: true }).waitFor();
     await v.locator('[data-line="4"]').getByText(/o mesmo número da linha 2/).waitFor();
-    await v.locator('[data-line="5"]').getByText('não é um número de telefone válido', { exact: true }).waitFor();
+    await v.locator('[data-line="5"]').getByText('não é um número de telefone válido: 12345', { exact: true }).waitFor();
     await v.locator('[data-line="7"]').getByText('um parâmetro do template está vazio', { exact: true }).waitFor();
     await v.locator('[data-line="7"]').getByText(/param2 está vazio/).waitFor();
     await screenshot(page, 'campaign-validation-pt-BR', { fullPage: false });

@@ -202,6 +202,17 @@ function NewCampaignForm({ onClose, onCreated }: { onClose(): void; onCreated(c:
   );
 }
 
+/** A row's reason in words, and the server's detail when it says more (the line it repeats, the empty parameter) without saying it twice. */
+function ReasonCell({ label, detail }: { label: string | null; detail: string | null }) {
+  if (detail && label && detail.startsWith(label)) return <Text span size="sm" fw={600}>{detail}</Text>;
+  return (
+    <>
+      <Text span size="sm" fw={600}>{label ?? detail ?? '—'}</Text>
+      {label && detail && <Text span size="sm" c="dimmed">{` — ${detail}`}</Text>}
+    </>
+  );
+}
+
 function ValidationResult({ result, stale }: { result: CampaignValidation; stale: boolean }) {
   const { t, i18n } = useTranslation('analysis');
   const lang = i18n.language === 'en' ? 'en' : 'pt';
@@ -210,9 +221,9 @@ function ValidationResult({ result, stale }: { result: CampaignValidation; stale
     <Stack gap="xs" data-testid="campaign-validation">
       <Text fw={700} size="sm">{t('analysis.campaigns.form.validation.title')}</Text>
       <Group gap="xs">
-        <Badge variant="light" color="gray" data-testid="validation-rows">{t('analysis.campaigns.form.validation.rows')}: {n(result.rows)}</Badge>
-        <Badge variant="light" color="teal" data-testid="validation-ok">{t('analysis.campaigns.form.validation.ok')}: {n(result.ok)}</Badge>
-        <Badge variant="light" color="orange" data-testid="validation-skipped">{t('analysis.campaigns.form.validation.skipped')}: {n(result.skipped)}</Badge>
+        <Badge variant="light" color="gray" tt="none" data-testid="validation-rows">{t('analysis.campaigns.form.validation.rows')}: {n(result.rows)}</Badge>
+        <Badge variant="light" color="teal" tt="none" data-testid="validation-ok">{t('analysis.campaigns.form.validation.ok')}: {n(result.ok)}</Badge>
+        <Badge variant="light" color="orange" tt="none" data-testid="validation-skipped">{t('analysis.campaigns.form.validation.skipped')}: {n(result.skipped)}</Badge>
       </Group>
       {stale && <Alert color="yellow" data-testid="validation-stale">{t('analysis.campaigns.form.validation.stale')}</Alert>}
       {result.ok === 0 && <Alert color="red" data-testid="validation-nothing">{t('analysis.campaigns.form.validation.nothingToSend')}</Alert>}
@@ -236,8 +247,7 @@ function ValidationResult({ result, stale }: { result: CampaignValidation; stale
                     <Table.Td>{p.line}</Table.Td>
                     <Table.Td ff="monospace">{p.phone ?? '—'}</Table.Td>
                     <Table.Td>
-                      <Text span size="sm" fw={600}>{campaignReasonText(p.reason, lang) ?? '—'}</Text>
-                      {p.message && p.message !== campaignReasonText(p.reason, lang) && <Text span size="sm" c="dimmed">{` — ${p.message}`}</Text>}
+                      <ReasonCell label={campaignReasonText(p.reason, lang)} detail={p.message} />
                     </Table.Td>
                   </Table.Tr>
                 ))}
