@@ -164,16 +164,22 @@ export class CampaignSender {
     let done = 0;
     let batches = 0;
     for (;;) {
+      // the list (starts, windows, approvals) is read again every second; a pause is seen at once by the claim
+      const campaigns = await this.sendable();
+      const until = Date.now() + 1000;
       let progressed = false;
-      for (const c of await this.sendable()) {
-        if (signal?.aborted || batches >= maxBatches) return done;
-        const n = await this.sendBatch(c);
-        if (n > 0) {
-          progressed = true;
-          done += n;
-          batches++;
+      do {
+        progressed = false;
+        for (const c of campaigns) {
+          if (signal?.aborted || batches >= maxBatches) return done;
+          const n = await this.sendBatch(c);
+          if (n > 0) {
+            progressed = true;
+            done += n;
+            batches++;
+          }
         }
-      }
+      } while (progressed && Date.now() < until);
       if (!progressed) return done;
     }
   }

@@ -103,7 +103,15 @@ export function createGupshup() {
     });
   }
 
-  function afterSend(a: GupshupApp, messageId: string, windowClosed: boolean) {
+  /** destinations a send to fails (a campaign's bad numbers): refused at once, or taken and failed by a message-event */
+  const failing = new Map<string, { code: number; reason: string; when: 'send' | 'event' }>();
+
+  function afterSend(a: GupshupApp, messageId: string, windowClosed: boolean, destination = '') {
+    const fail = failing.get(destination);
+    if (fail) {
+      setTimeout(() => void sendEvent(a.appName, messageId, 'failed', fail).catch(() => undefined), 20).unref();
+      return;
+    }
     if (windowClosed) {
       setTimeout(() => void sendEvent(a.appName, messageId, 'failed', { code: 131047, reason: 'Re-engagement message' }).catch(() => undefined), 20).unref();
       return;
@@ -131,10 +139,12 @@ export function createGupshup() {
         } catch {
           return { status: 400, body: { status: 'error', message: template ? 'Invalid template' : 'Invalid Message' } };
         }
+        const fail = failing.get(form.destination);
+        if (fail?.when === 'send') return { status: 400, body: { status: 'error', message: fail.reason } };
         const messageId = randomUUID();
         sent.push({ messageId, appName: a.appName, destination: form.destination, message, template });
         const last = lastInbound.get(`${a.appName}:${form.destination}`);
-        afterSend(a, messageId, !template && (last === undefined || Date.now() - last > 24 * 3600_000));
+        afterSend(a, messageId, !template && (last === undefined || Date.now() - last > 24 * 3600_000), form.destination);
         return { status: 202, body: { status: 'submitted', messageId } };
       };
       for (const [path, template] of [['/wa/api/v1/msg', false], ['/wa/api/v1/template/msg', true]] as const) {
@@ -213,6 +223,10 @@ export function createGupshup() {
     },
     update(appName: string, change: Partial<GupshupApp>) {
       apps.set(appName, { ...appOf(appName), ...change });
+    },
+    /** Sends to `phone` fail from now on: refused (`send`) or `failed` by a message-event (`event`, the default). */
+    failNumber(phone: string, error: { code: number; reason: string; when?: 'send' | 'event' }) {
+      failing.set(phone, { ...error, when: error.when ?? 'event' });
     },
     closeWindow(appName: string, phone: string) {
       lastInbound.delete(`${appName}:${phone}`);

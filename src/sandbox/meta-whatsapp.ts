@@ -41,6 +41,8 @@ export function createMetaWhatsApp() {
   /** `${phoneNumberId}:${waId}` → the customer's last message (ms): the 24 h window */
   const lastInbound = new Map<string, number>();
   const sent: SentToCustomer[] = [];
+  /** message id → recipient, for the receipts (a 100,000-message campaign must not scan `sent` per receipt) */
+  const toOf = new Map<string, string>();
   /** the WABAs Mirante's app subscribed to */
   const subscribed = new Set<string>();
   /** message templates by Meta's id: what Mirante submitted, with the review's verdict */
@@ -99,7 +101,7 @@ export function createMetaWhatsApp() {
 
   async function sendReceipts(phoneNumberId: string, id: string, statuses: ('sent' | 'delivered' | 'read' | 'failed')[], error?: { code: number; title: string; details?: string }) {
     const n = numberOf(phoneNumberId);
-    const to = sent.find((s) => s.id === id)?.to ?? '';
+    const to = toOf.get(id) ?? '';
     const items = statuses.map((status) => ({
       id,
       status,
@@ -144,6 +146,7 @@ export function createMetaWhatsApp() {
         }
         const id = wamid();
         sent.push({ id, phoneNumberId: n.phoneNumberId, to, body });
+        toOf.set(id, to);
         if (fail) setTimeout(() => void sendReceipts(n.phoneNumberId, id, ['failed'], fail).catch(() => undefined), n.autoReceipts === false ? 0 : (n.autoReceipts?.delayMs ?? 400)).unref();
         else autoReceipts(n, id);
         return { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id }] };
