@@ -158,6 +158,15 @@ describe('sending', () => {
     expect(await t.app.campaigns.drain()).toBe(100 - first);
     expect(sentTo()).toBe(100);
     expect((await w.supClient.get(`/api/campaigns/${id}`)).body).toMatchObject({ status: 'finished', counts: { sent: 100 } });
+    // the rows as a download: a header and one line per row, in line order, in Portuguese
+    const res = await fetch(`${t.url}/api/campaigns/${id}/recipients?format=csv`, { headers: { cookie: w.supClient.cookie, 'accept-language': 'pt-BR' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(lines).toHaveLength(101);
+    expect(lines[0]).toContain('Telefone');
+    expect(lines[1]).toContain(phones[0]);
+    expect(lines[1]).toContain('Enviada');
   });
 
   it('another team’s supervisor sees and changes nothing of the campaign', async () => {
