@@ -179,8 +179,12 @@ describeBrowser('Análise da Operação', () => {
   it('Mensagens ativas: says why it is empty, then lists an outbound conversation with its Ações', async () => {
     await page.getByRole('link', { name: 'Mensagens ativas' }).click();
     await page.waitForURL(/\/analise\/mensagens-ativas$/);
+    // Campanhas first (none yet), then Conversas ativas
+    await page.getByTestId('campaigns-empty').waitFor();
+    await page.getByTestId('tab-conversations').click();
+    await page.waitForURL(/\/analise\/mensagens-ativas\?tab=conversations$/);
     const empty = page.getByTestId('outbound-empty');
-    await empty.getByText('O envio de mensagens ativas ainda não existe no Mirante', { exact: false }).waitFor();
+    await empty.getByText('Nenhum atendimento foi iniciado pela central ainda.', { exact: false }).waitFor();
     await screenshot(page, 'analysis-outbound-empty-pt-BR');
 
     const contact = (await server.db.query<{ id: string }>(`INSERT INTO contacts (name, phone) VALUES ('Cliente Ativo', '+5511912345678') RETURNING id`)).rows[0].id;

@@ -197,13 +197,15 @@ describeBrowser('every screen fits, reads and passes axe (pt-BR and English)', (
       ['atendentes', '/analise/atendentes'],
       ['fila', '/analise/fila'],
       ['mensagens-ativas', '/analise/mensagens-ativas'],
+      ['mensagens-ativas-conversas', '/analise/mensagens-ativas?tab=conversations'],
     ]) {
       await page.goto(`${server.url}${path}`);
       await ready(page);
       found.push(...(await bothLanguages(page, name, { screenshotAt: name === 'consultas' ? [1366] : [] })));
     }
     expect(found).toEqual([]);
-  });
+    // seven screens, three viewports and two languages each: past one screen's 90 s on shared cores
+  }, 240_000);
 
   it('Relatórios: the first report of the catalogue generated, and Agendamentos (needs the real reports)', async () => {
     const [first] = (await admin.get('/api/reports')).body as { id: string }[];

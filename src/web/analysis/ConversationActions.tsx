@@ -62,6 +62,13 @@ export function ConversationActionsFrame({ children }: { children: ReactNode }) 
   );
 }
 
+/** Opens the Ficha de Atendimento or the conversation of a row from elsewhere (a campaign's recipient). */
+export function useConversationOpener(): Opener {
+  const open = useContext(OpenerContext);
+  if (!open) throw new Error('useConversationOpener outside ConversationActionsFrame');
+  return open;
+}
+
 /** The two buttons of a row's Ações. */
 export function ConversationActions({ id, protocol, agentName }: { id: string; protocol: string; agentName: string | null }) {
   const { t } = useTranslation('analysis');

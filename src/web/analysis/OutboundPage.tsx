@@ -1,12 +1,14 @@
 import { ExportButtons } from '../lookback/ExportButtons';
 import { useState, type FormEvent } from 'react';
-import { Alert, Badge, Button, Card, Group, Loader, MultiSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Loader, MultiSelect, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { useSearchParams } from 'react-router-dom';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { IconSearch, IconSend } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { CONVERSATION_STATES } from '../../shared/states';
 import { call, fieldErrors, searchOf, type Query } from '../api';
 import { DateField } from '../ui/DateField';
+import { CampaignsTab } from './campaigns/CampaignsTab';
 import { ConversationActionsFrame } from './ConversationActions';
 import { ConversationTable, ServiceFilter, useRefetchOnChange } from './shared';
 
@@ -34,7 +36,8 @@ function queryOf(f: Filter): OutboundQuery {
   };
 }
 
-function OutboundScreen() {
+/** Conversas ativas: every outbound conversation, with the filters of Consultas, the Ações column and the export. */
+function OutboundConversations() {
   const { t } = useTranslation('analysis');
   const [draft, setDraft] = useState<Filter>(EMPTY);
   const [applied, setApplied] = useState<Filter>(EMPTY);
@@ -59,11 +62,8 @@ function OutboundScreen() {
   };
 
   return (
-    <Stack>
-      <div>
-        <Title order={1} size="h2">{t('analysis.outbound.title')}</Title>
-        <Text c="dimmed" size="sm">{t('analysis.outbound.description')}</Text>
-      </div>
+    <Stack data-testid="outbound-conversations">
+      <Text c="dimmed" size="sm">{t('analysis.outbound.description')}</Text>
       <Card withBorder padding="sm" component="form" onSubmit={submit}>
         <Group align="flex-end">
           <DateField label={t('analysis.from')} value={draft.from} max={draft.to || undefined} onChange={(from) => set({ from })} error={errors.from} clearable w={{ base: '47%', xs: 170 }} />
@@ -108,6 +108,30 @@ function OutboundScreen() {
           )}
         </Card>
       )}
+    </Stack>
+  );
+}
+
+const TABS = ['campaigns', 'conversations'] as const;
+type Tab = (typeof TABS)[number];
+
+/** Análise da Operação → Mensagens ativas (seed): Campanhas and Conversas ativas, the tab in the URL (`?tab=`). */
+function OutboundScreen() {
+  const { t } = useTranslation('analysis');
+  const [params, setParams] = useSearchParams();
+  const tab: Tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as Tab) : 'campaigns';
+  const select = (v: string | null) =>
+    setParams(() => new URLSearchParams({ tab: v ?? 'campaigns' }));
+  return (
+    <Stack gap="sm">
+      <Title order={1} size="h2">{t('analysis.outbound.title')}</Title>
+      <Tabs value={tab} onChange={select} keepMounted={false}>
+        <Tabs.List mb="sm">
+          {TABS.map((x) => <Tabs.Tab key={x} value={x} data-testid={`tab-${x}`}>{t(`analysis.campaigns.tabs.${x}`)}</Tabs.Tab>)}
+        </Tabs.List>
+        <Tabs.Panel value="campaigns"><CampaignsTab /></Tabs.Panel>
+        <Tabs.Panel value="conversations"><OutboundConversations /></Tabs.Panel>
+      </Tabs>
     </Stack>
   );
 }

@@ -25,6 +25,8 @@ export interface ServiceInfo {
   serviceLevelSeconds: number;
   tmaGoalSeconds: number;
   active: boolean;
+  /** the WhatsApp (or other) account that sends for it (a campaign's sender) */
+  channelAccountId?: string | null;
 }
 
 /** The filters of Início, as applied (Recarregar). */

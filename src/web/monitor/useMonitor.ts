@@ -105,7 +105,7 @@ export function useServices(): { services: ServiceInfo[]; byId: Map<string, Serv
   const q = useQuery({ queryKey: ['monitor', 'services'], queryFn: list<Service>('Services'), ...REFERENCE });
   return useMemo(() => {
     const services = (q.data ?? []).map((s): ServiceInfo => ({
-      id: s.id, name: s.name, channel: s.channel, teamIds: s.teamIds, serviceLevelSeconds: s.serviceLevelSeconds, tmaGoalSeconds: s.tmaGoalSeconds, active: s.active,
+      id: s.id, name: s.name, channel: s.channel, teamIds: s.teamIds, serviceLevelSeconds: s.serviceLevelSeconds, tmaGoalSeconds: s.tmaGoalSeconds, active: s.active, channelAccountId: s.channelAccountId,
     }));
     services.sort((a, b) => a.name.localeCompare(b.name));
     return { services, byId: new Map(services.map((s) => [s.id, s])), loaded: q.isSuccess };
