@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { CallView } from '../../src/contracts/calls.js';
-import type { ServerMessage } from '../../src/contracts/events.js';
+import { RealtimeEvent, type ServerMessage } from '../../src/contracts/events.js';
 import type { WidgetServerMessage } from '../../src/contracts/webchat.js';
 import { appForFile, createApiService, createService, createTeam, createUser, type Client, type TestApp } from '../support/test-app.js';
 import { newVisitor, WidgetClient } from '../support/widget-client.js';
@@ -111,6 +111,11 @@ describe('a call in a WebChat conversation', () => {
     expect(stored[0]).toMatchObject({ body: 'Chamada de vídeo, 0:50', payload: { call: { id: callId, videoSeconds: 30, audioSeconds: 20 } } });
     const off = await ws.next<any>((m) => m.type === 'event' && m.event.type === 'agent.updated' && m.event.reason === 'call_ended');
     expect(off.event.agent.inCall).toBe(false);
+
+    // every call event the desk got is a valid event of the contract
+    const callEvents = ws.events().filter((e) => e.type === 'call.updated');
+    expect(callEvents.map((e) => e.type === 'call.updated' && e.call.state)).toEqual(['ringing', 'active', 'active', 'ended']);
+    for (const e of callEvents) expect(RealtimeEvent.safeParse(e).success).toBe(true);
 
     // over: no more signals, no second hang-up
     ws.send({ type: 'call_signal', callId, signal: { type: 'offer', sdp: 'late' } });
