@@ -129,6 +129,7 @@ export const Service = z.object({
   outboundReply: z.enum(OUTBOUND_REPLY).describe('when the customer answers an agent\'s outbound conversation: agent = it stays with that agent (to the queue if the agent is offline by then), queue = it goes to the queue'),
   protocolUpdateTemplateId: Id.nullable().describe('the template (category type protocol_update) sent on protocolUpdateOn: {{1}} protocol, {{2}} service, {{3}} new state'),
   protocolUpdateOn: z.array(z.enum(PROTOCOL_UPDATE_TRANSITIONS)).describe('the state changes that send the protocol update'),
+  customerCalls: z.boolean().describe('WebChat: the customer may ask for an audio or video call (off by default; the agent may always call)'),
   active: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -167,6 +168,7 @@ export const CreateService = z.strictObject({
     .max(PROTOCOL_UPDATE_TRANSITIONS.length)
     .refine((l) => new Set(l).size === l.length, 'each transition at most once')
     .optional(),
+  customerCalls: z.boolean().optional(),
   active: z.boolean().optional(),
 });
 export const UpdateService = CreateService.omit({ channel: true }).partial();

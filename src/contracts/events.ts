@@ -4,6 +4,7 @@ import { MonitorFilter, type MonitorSnapshot } from './monitor.js';
 import { AlertView } from './alerts.js';
 import { WhatsAppWallet } from './whatsapp.js';
 import { Campaign } from './campaigns.js';
+import { CallClientMessage, CallView, type CallServerMessage } from './calls.js';
 
 /**
  * Realtime events, as stored in the event log and pushed over /ws: one schema per event type,
@@ -53,9 +54,16 @@ export const WalletUpdated = z.object({ ...envelope, type: z.literal('whatsapp.w
  */
 export const CampaignUpdated = z.object({ ...envelope, type: z.literal('campaign.updated'), v: z.literal(1), serviceId: z.string(), agentId: z.null(), campaign: Campaign });
 
+/**
+ * a call of a WebChat conversation changed (contracts/calls.ts): rang, answered, switched media, ended.
+ * serviceId/agentId are the conversation's; the monitor's "em chamada" is AgentView.inCall, which an
+ * `agent.updated` raised with this event carries.
+ */
+export const CallUpdated = z.object({ ...envelope, type: z.literal('call.updated'), v: z.literal(1), serviceId: z.string(), call: CallView });
+
 const EVENT_SCHEMAS = [
   ConversationCreated, ConversationUpdated, MessageCreated, MessageUpdated, WhisperCreated, WhisperUpdated, AgentUpdated, CatalogUpdated, AlertCreated, AlertResolved,
-  WalletUpdated, CampaignUpdated,
+  WalletUpdated, CampaignUpdated, CallUpdated,
 ] as const;
 
 export const RealtimeEvent = z.discriminatedUnion('type', EVENT_SCHEMAS);
@@ -88,6 +96,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   /** on the monitor stream: the filters of Início; figures are then pushed as 'monitor' messages */
   z.object({ type: z.literal('monitor_filter'), filter: MonitorFilter }),
   z.object({ type: z.literal('typing'), conversationId: z.string() }),
+  /** calls (contracts/calls.ts): the desk names the conversation in call_start */
+  ...CallClientMessage.options,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -102,4 +112,5 @@ export type ServerMessage =
   | { type: 'pong' }
   /** the customer is typing in the conversation (WebChat); not stored, not caught up */
   | { type: 'typing'; conversationId: string; from: 'customer' }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | CallServerMessage;

@@ -198,6 +198,8 @@ export interface Schemas {
     protocolUpdateTemplateId: string | null;
     /** the state changes that send the protocol update */
     protocolUpdateOn: Array<"completed" | "cancelled" | "inactive_in_service" | "customer_gave_up" | "transferred">;
+    /** WebChat: the customer may ask for an audio or video call (off by default; the agent may always call) */
+    customerCalls: boolean;
     active: boolean;
     /** ISO 8601 date-time */
     createdAt: string;
@@ -405,6 +407,7 @@ export interface Schemas {
     /** ISO 8601 date-time */
     lastAssignedAt: string | null;
     connected: boolean;
+    inCall: boolean;
     enabled: boolean;
   };
   ConversationPage: {
@@ -1513,6 +1516,10 @@ export interface Operations {
         classificationName: string | null;
         /** FimOcorr: the occurrence closes with the conversation (the wrap-up is saved at its end) */
         closedAt: string;
+        /** T.Audio: answered seconds of its WebChat calls while audio only; null when no call was answered */
+        audioSeconds: number | null;
+        /** T.Video: answered seconds of its calls while carrying video; null when no call was answered */
+        videoSeconds: number | null;
       }>;
       /** cursor of the next page; null on the last */
       next: string | null;
@@ -1643,10 +1650,10 @@ export interface Operations {
         queueSeconds: number | null;
         /** T.Atend: first assigned to finished; null while in service */
         handleSeconds: number | null;
-        /** T.Audio: no voice calls in Mirante yet */
-        audioSeconds: null;
-        /** T.Video: no video calls in Mirante yet */
-        videoSeconds: null;
+        /** T.Audio: answered seconds of the conversation’s WebChat calls while they carried audio only; null when no call was answered */
+        audioSeconds: number | null;
+        /** T.Video: answered seconds of its calls while they carried video; null when no call was answered */
+        videoSeconds: number | null;
       }>;
       next: string | null;
       total: number;
@@ -1907,7 +1914,7 @@ export interface Operations {
     query: never;
     body: never;
     response: Array<{
-      id: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      id: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound" | "calls";
       title: string;
       description: string;
       /** whether the interval filter applies */
@@ -1933,7 +1940,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      report: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      report: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound" | "calls";
       title: string;
       from: string;
       to: string;
@@ -1976,7 +1983,7 @@ export interface Operations {
     response: {
       items: Array<{
         id: string;
-        reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+        reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound" | "calls";
         filters: {
           interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
           serviceId?: string;
@@ -2008,7 +2015,7 @@ export interface Operations {
     body: never;
     response: {
       id: string;
-      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound" | "calls";
       filters: {
         interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
         serviceId?: string;
@@ -2268,6 +2275,7 @@ export interface Operations {
       maxAttachmentBytes: number;
       /** accepted MIME types */
       attachmentTypes: Array<string>;
+      customerCalls: boolean;
     };
   };
   /** GET /webhooks/{channel}/{accountId}: A provider verifies the webhook (Meta: hub.mode, hub.verify_token, hub.challenge) */
@@ -2454,7 +2462,7 @@ export interface Operations {
     };
     response: {
       id: string;
-      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound" | "calls";
       filters: {
         interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
         serviceId?: string;
@@ -2587,6 +2595,7 @@ export interface Operations {
       outboundReply?: "agent" | "queue";
       protocolUpdateTemplateId?: string | null;
       protocolUpdateOn?: Array<"completed" | "cancelled" | "inactive_in_service" | "customer_gave_up" | "transferred">;
+      customerCalls?: boolean;
       active?: boolean;
     };
     response: Schemas["Service"];
@@ -3350,7 +3359,7 @@ export interface Operations {
     params: never;
     query: never;
     body: {
-      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound" | "calls";
       filters?: {
         interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
         serviceId?: string;
@@ -3371,7 +3380,7 @@ export interface Operations {
     };
     response: {
       id: string;
-      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound" | "calls";
       filters: {
         interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
         serviceId?: string;
@@ -3503,6 +3512,7 @@ export interface Operations {
       outboundReply?: "agent" | "queue";
       protocolUpdateTemplateId?: string | null;
       protocolUpdateOn?: Array<"completed" | "cancelled" | "inactive_in_service" | "customer_gave_up" | "transferred">;
+      customerCalls?: boolean;
       active?: boolean;
     };
     response: Schemas["Service"];

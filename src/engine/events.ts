@@ -51,6 +51,7 @@ const CONVERSATION_OF: EventHandlers<string | null, StoredEvent> = {
   'alert.resolved': () => null,
   'whatsapp.wallet.updated': () => null,
   'campaign.updated': () => null,
+  'call.updated': (e) => e.call.conversationId,
 };
 const conversationIdOf = (e: StoredEvent) => dispatchEvent(CONVERSATION_OF, e);
 

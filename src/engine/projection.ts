@@ -150,5 +150,7 @@ export class LiveProjection {
     'alert.resolved': () => undefined,
     'whatsapp.wallet.updated': () => undefined,
     'campaign.updated': () => undefined,
+    // "em chamada" reaches the agents through the agent.updated raised with it
+    'call.updated': () => undefined,
   };
 }

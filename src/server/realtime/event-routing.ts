@@ -17,6 +17,7 @@ const AGENT_ROUTING: EventHandlers<{ conversationId: string | null; mine: boolea
   'alert.resolved': (e, u) => ({ conversationId: null, mine: e.agentId === u }),
   'whatsapp.wallet.updated': () => ({ conversationId: null, mine: false }),
   'campaign.updated': () => ({ conversationId: null, mine: false }),
+  'call.updated': (e, u) => ({ conversationId: e.call.conversationId, mine: e.agentId === u }),
 };
 
 /**
@@ -50,6 +51,7 @@ const IN_SCOPE: EventHandlers<boolean, RealtimeEvent, [scope: Scope]> = {
   'alert.resolved': alertInScope,
   'whatsapp.wallet.updated': inService,
   'campaign.updated': inService,
+  'call.updated': inService,
 };
 
 /** The monitor stream's filter: what the user's scope shows. */

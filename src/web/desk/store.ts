@@ -231,6 +231,8 @@ export class DeskStore {
     'alert.resolved': () => undefined,
     'whatsapp.wallet.updated': () => undefined,
     'campaign.updated': () => undefined,
+    // calls reach the desk as 'call' messages too (contracts/calls.ts); the call UI keeps them
+    'call.updated': () => undefined,
   };
 
   private applyAgent(a: AgentView): void {

@@ -248,6 +248,8 @@ export class MonitorStore {
     'campaign.updated': (e) => {
       for (const l of this.campaignListeners) l(e.campaign);
     },
+    // "em chamada" is AgentView.inCall, carried by the agent.updated raised with each call change
+    'call.updated': () => undefined,
   };
 
   private applyConversation(c: ConversationView): void {
