@@ -124,6 +124,7 @@ export const Service = z.object({
   hasApiToken: z.boolean().describe('API channel: a token for the inbound endpoint was issued'),
   businessHours: BusinessHours.nullable().describe('null: always open'),
   prechatForm: z.array(PrechatField).describe('WebChat: fields asked before the chat; none required unless said'),
+  customerCalls: z.boolean().describe('WebChat: the customer may ask for an audio or video call (off by default; the agent may always call)'),
   active: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -155,6 +156,7 @@ export const CreateService = z.strictObject({
     .max(4)
     .refine((f) => new Set(f.map((x) => x.field)).size === f.length, 'each field at most once')
     .optional(),
+  customerCalls: z.boolean().optional(),
   active: z.boolean().optional(),
 });
 export const UpdateService = CreateService.omit({ channel: true }).partial();

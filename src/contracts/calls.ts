@@ -1,5 +1,23 @@
 import { z } from 'zod';
 
+// For the UI (H2), what the server does — calls-server branch:
+// - History: when a call reaches a final state (ended, missed, declined, failed) the server stores a
+//   `system` message in the conversation: contentType 'call', payload `{ call: CallView }`, body the
+//   pt-BR line ("Chamada de vídeo, 4:12", "Chamada de áudio perdida", "Chamada de vídeo recusada",
+//   "Chamada de áudio falhou: sem permissão de câmera ou microfone"). It arrives as any message does
+//   (message.created on /ws, 'message' on the widget, where WidgetMessage.call carries the CallView):
+//   draw it from `call` in the reader's language, the body is the fallback. `callLine()` in
+//   src/shared/calls.ts words it in both languages.
+// - Live: each change is a `call.updated` event on /ws (agent and monitor streams, by service) and a
+//   `call` message on both sockets; the monitor's "em chamada" is AgentView.inCall (an agent.updated
+//   is raised when it flips).
+// - The widget shows "Ligar" only when WebchatConfig.customerCalls is true (the service's setting
+//   Service.customerCalls, off by default); the agent may always call on an in_service WebChat
+//   conversation.
+// - Ringing ends after CALL_RING_SECONDS (missed, endedBy 'system'); a finished conversation ends
+//   its call (ended, endedBy who finished it); a socket that closes fails its side's call
+//   ('disconnected').
+
 /**
  * Audio and video calls inside a WebChat conversation (WebRTC, one to one, no media server).
  *

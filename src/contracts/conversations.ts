@@ -99,6 +99,8 @@ export const AgentView = z.object({
   openEmail: z.number().int(),
   lastAssignedAt: Ts,
   connected: z.boolean(),
+  /** in a WebRTC call now (an answered one, not yet ended): the Agentes tile's "em chamada" */
+  inCall: z.boolean(),
   /** linked as an omnichannel agent and active; false means: drop this agent from live views */
   enabled: z.boolean(),
 });

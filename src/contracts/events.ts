@@ -3,6 +3,7 @@ import { AgentView, ConversationView, MessageView, WhisperView } from './convers
 import { MonitorFilter, type MonitorSnapshot } from './monitor.js';
 import { AlertView } from './alerts.js';
 import { WhatsAppWallet } from './whatsapp.js';
+import { CallClientMessage, CallView, type CallServerMessage } from './calls.js';
 
 /**
  * Realtime events, as stored in the event log and pushed over /ws: one schema per event type,
@@ -46,9 +47,16 @@ export const AlertResolved = z.object({ ...envelope, type: z.literal('alert.reso
  */
 export const WalletUpdated = z.object({ ...envelope, type: z.literal('whatsapp.wallet.updated'), v: z.literal(1), serviceId: z.string(), agentId: z.null(), wallet: WhatsAppWallet });
 
+/**
+ * a call of a WebChat conversation changed (contracts/calls.ts): rang, answered, switched media, ended.
+ * serviceId/agentId are the conversation's; the monitor's "em chamada" is AgentView.inCall, which an
+ * `agent.updated` raised with this event carries.
+ */
+export const CallUpdated = z.object({ ...envelope, type: z.literal('call.updated'), v: z.literal(1), serviceId: z.string(), call: CallView });
+
 const EVENT_SCHEMAS = [
   ConversationCreated, ConversationUpdated, MessageCreated, MessageUpdated, WhisperCreated, WhisperUpdated, AgentUpdated, CatalogUpdated, AlertCreated, AlertResolved,
-  WalletUpdated,
+  WalletUpdated, CallUpdated,
 ] as const;
 
 export const RealtimeEvent = z.discriminatedUnion('type', EVENT_SCHEMAS);
@@ -81,6 +89,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   /** on the monitor stream: the filters of Início; figures are then pushed as 'monitor' messages */
   z.object({ type: z.literal('monitor_filter'), filter: MonitorFilter }),
   z.object({ type: z.literal('typing'), conversationId: z.string() }),
+  /** calls (contracts/calls.ts): the desk names the conversation in call_start */
+  ...CallClientMessage.options,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -95,4 +105,5 @@ export type ServerMessage =
   | { type: 'pong' }
   /** the customer is typing in the conversation (WebChat); not stored, not caught up */
   | { type: 'typing'; conversationId: string; from: 'customer' }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | CallServerMessage;

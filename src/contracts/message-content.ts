@@ -29,6 +29,8 @@ export const MESSAGE_CONTENT_TYPES = [
   'unsupported',
   /** an e-mail from the customer: text is its plain text, payload.email its headers and sanitised HTML */
   'email',
+  /** a WebRTC call's line in the history (system): payload.call is its CallView (contracts/calls.ts) */
+  'call',
 ] as const;
 export type MessageContentType = (typeof MESSAGE_CONTENT_TYPES)[number];
 

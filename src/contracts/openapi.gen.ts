@@ -192,6 +192,8 @@ export interface Schemas {
       /** the SAC decree: by default no field blocks reaching an attendant */
       required: boolean;
     }>;
+    /** WebChat: the customer may ask for an audio or video call (off by default; the agent may always call) */
+    customerCalls: boolean;
     active: boolean;
     /** ISO 8601 date-time */
     createdAt: string;
@@ -399,6 +401,7 @@ export interface Schemas {
     /** ISO 8601 date-time */
     lastAssignedAt: string | null;
     connected: boolean;
+    inCall: boolean;
     enabled: boolean;
   };
   ConversationPage: {
@@ -2113,6 +2116,7 @@ export interface Operations {
       maxAttachmentBytes: number;
       /** accepted MIME types */
       attachmentTypes: Array<string>;
+      customerCalls: boolean;
     };
   };
   /** GET /webhooks/{channel}/{accountId}: A provider verifies the webhook (Meta: hub.mode, hub.verify_token, hub.challenge) */
@@ -2429,6 +2433,7 @@ export interface Operations {
         /** the SAC decree: by default no field blocks reaching an attendant */
         required: boolean;
       }>;
+      customerCalls?: boolean;
       active?: boolean;
     };
     response: Schemas["Service"];
@@ -3113,6 +3118,7 @@ export interface Operations {
         /** the SAC decree: by default no field blocks reaching an attendant */
         required: boolean;
       }>;
+      customerCalls?: boolean;
       active?: boolean;
     };
     response: Schemas["Service"];

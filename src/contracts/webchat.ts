@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallClientMessage, CallView, type CallServerMessage } from './calls.js';
 
 /**
  * The WebChat widget's protocol. The widget is a customer's browser: no session cookie, but a
@@ -40,6 +41,8 @@ export const WebchatConfig = z.object({
   prechat: z.array(PrechatField),
   maxAttachmentBytes: z.number().int(),
   attachmentTypes: z.array(z.string()).describe('accepted MIME types'),
+  /** the service lets the customer ask for a call (Serviços → "O cliente pode pedir uma chamada"); the agent may always call */
+  customerCalls: z.boolean(),
 });
 export type WebchatConfig = z.infer<typeof WebchatConfig>;
 
@@ -74,6 +77,8 @@ export const WidgetClientMessage = z.discriminatedUnion('type', [
   /** the customer ends the chat: abandoned in the queue, customer_gave_up in the bot */
   z.object({ type: z.literal('close') }),
   z.object({ type: z.literal('ping') }),
+  /** calls (contracts/calls.ts): about the widget's one conversation, so call_start carries no conversationId */
+  ...CallClientMessage.options,
 ]);
 export type WidgetClientMessage = z.infer<typeof WidgetClientMessage>;
 
@@ -88,6 +93,8 @@ export const WidgetMessage = z.object({
   attachments: z.array(Attachment).nullable(),
   /** the text of the message this one answers (an agent's "Responder"), shown as a quote above it */
   replyTo: z.object({ text: z.string() }).nullable().optional(),
+  /** a call's line in the history (from 'system'): the finished call, to draw in the widget's language */
+  call: CallView.nullable().optional(),
   createdAt: z.string(),
 });
 export type WidgetMessage = z.infer<typeof WidgetMessage>;
@@ -115,4 +122,5 @@ export type WidgetServerMessage =
   | { type: 'ack'; clientId: string; messageId: number }
   | { type: 'typing'; from: 'agent'; name: string }
   | { type: 'error'; code: string; message: string }
-  | { type: 'pong' };
+  | { type: 'pong' }
+  | CallServerMessage;

@@ -50,6 +50,7 @@ const CONVERSATION_OF: EventHandlers<string | null, StoredEvent> = {
   'alert.created': () => null,
   'alert.resolved': () => null,
   'whatsapp.wallet.updated': () => null,
+  'call.updated': (e) => e.call.conversationId,
 };
 const conversationIdOf = (e: StoredEvent) => dispatchEvent(CONVERSATION_OF, e);
 

@@ -149,5 +149,7 @@ export class LiveProjection {
     'alert.created': () => undefined,
     'alert.resolved': () => undefined,
     'whatsapp.wallet.updated': () => undefined,
+    // "em chamada" reaches the agents through the agent.updated raised with it
+    'call.updated': () => undefined,
   };
 }

@@ -50,5 +50,6 @@ export function webchatConfig(s: WebchatService, now: Date): WebchatConfig {
     prechat: prechatFields(s),
     maxAttachmentBytes: MAX_ATTACHMENT_BYTES,
     attachmentTypes: [...ATTACHMENT_TYPES],
+    customerCalls: Boolean(s.customer_calls),
   };
 }

@@ -21,6 +21,7 @@ export interface ServiceRow {
   bot_flow: unknown;
   business_hours: unknown;
   prechat_form: unknown;
+  customer_calls?: boolean;
   bot_timeout_seconds: number;
   queue_timeout_seconds: number;
   inactivity_timeout_seconds: number;

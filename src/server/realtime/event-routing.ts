@@ -16,6 +16,7 @@ const AGENT_ROUTING: EventHandlers<{ conversationId: string | null; mine: boolea
   'alert.created': (e, u) => ({ conversationId: null, mine: e.agentId === u }),
   'alert.resolved': (e, u) => ({ conversationId: null, mine: e.agentId === u }),
   'whatsapp.wallet.updated': () => ({ conversationId: null, mine: false }),
+  'call.updated': (e, u) => ({ conversationId: e.call.conversationId, mine: e.agentId === u }),
 };
 
 /**
@@ -48,6 +49,7 @@ const IN_SCOPE: EventHandlers<boolean, RealtimeEvent, [scope: Scope]> = {
   'alert.created': alertInScope,
   'alert.resolved': alertInScope,
   'whatsapp.wallet.updated': inService,
+  'call.updated': inService,
 };
 
 /** The monitor stream's filter: what the user's scope shows. */

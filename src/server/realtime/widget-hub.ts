@@ -50,6 +50,8 @@ const WIDGET_NEWS: EventHandlers<WidgetNews> = {
   'alert.created': () => null,
   'alert.resolved': () => null,
   'whatsapp.wallet.updated': () => null,
+  // the widget hears of its calls as 'call' messages (calls-relay.ts), not as events
+  'call.updated': () => null,
 };
 const newsOf = (e: RealtimeEvent) => dispatchEvent(WIDGET_NEWS, e);
 

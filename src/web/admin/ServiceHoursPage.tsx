@@ -59,6 +59,7 @@ export function ServiceHoursPage() {
   const [prechat, setPrechat] = useState<Record<PrechatKind, { ask: boolean; required: boolean }>>({
     name: { ask: false, required: false }, email: { ask: false, required: false }, phone: { ask: false, required: false }, cpf: { ask: false, required: false },
   });
+  const [customerCalls, setCustomerCalls] = useState(false);
   const thisYear = new Date().getFullYear();
   const [year, setYear] = useState(String(thisYear));
   const [error, setError] = useState<string | null>(null);
@@ -78,6 +79,7 @@ export function ServiceHoursPage() {
       return [f, { ask: !!got, required: !!got?.required }];
     }));
     setPrechat(p as typeof prechat);
+    setCustomerCalls(Boolean(s.customerCalls));
     setLoaded(s.id);
   }, [s, loaded]);
 
@@ -93,7 +95,10 @@ export function ServiceHoursPage() {
           outsideHours: outside,
         },
       };
-      if (s?.channel === 'webchat') body.prechatForm = PRECHAT.filter((f) => prechat[f].ask).map((f) => ({ field: f, required: prechat[f].required }));
+      if (s?.channel === 'webchat') {
+        body.prechatForm = PRECHAT.filter((f) => prechat[f].ask).map((f) => ({ field: f, required: prechat[f].required }));
+        body.customerCalls = customerCalls;
+      }
       return patchService(id!, body);
     },
     onSuccess: async (saved) => {
@@ -245,6 +250,13 @@ export function ServiceHoursPage() {
                 ))}
               </Table.Tbody>
             </Table>
+            <Switch
+              data-testid="customer-calls"
+              label={t('hours.customerCalls')}
+              description={t('hours.customerCallsHelp')}
+              checked={customerCalls}
+              onChange={(e) => setCustomerCalls(e.currentTarget.checked)}
+            />
           </Stack>
         </Card>
       )}

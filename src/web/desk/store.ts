@@ -234,6 +234,8 @@ export class DeskStore {
     'alert.created': () => undefined,
     'alert.resolved': () => undefined,
     'whatsapp.wallet.updated': () => undefined,
+    // calls reach the desk as 'call' messages too (contracts/calls.ts); the call UI keeps them
+    'call.updated': () => undefined,
   };
 
   private applyAgent(a: AgentView): void {

@@ -27,7 +27,7 @@ function agent(over: Partial<AgentView>): AgentView {
   n++;
   return {
     id: `a${n}`, name: `Agente ${n}`, teamIds: ['t1'], presence: 'available', state: 'available', pauseReasonId: null, pendingPauseReasonId: null,
-    stateSince: '2024-05-01T17:58:00Z', loggedInAt: null, openChat: 0, openEmail: 0, lastAssignedAt: null, connected: true, enabled: true,
+    stateSince: '2024-05-01T17:58:00Z', loggedInAt: null, openChat: 0, openEmail: 0, lastAssignedAt: null, connected: true, inCall: false, enabled: true,
     ...over,
   };
 }

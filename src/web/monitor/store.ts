@@ -236,6 +236,8 @@ export class MonitorStore {
     'whatsapp.wallet.updated': (e) => {
       for (const l of this.walletListeners) l(e.wallet);
     },
+    // "em chamada" is AgentView.inCall, carried by the agent.updated raised with each call change
+    'call.updated': () => undefined,
   };
 
   private applyConversation(c: ConversationView): void {

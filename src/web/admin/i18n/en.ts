@@ -653,6 +653,8 @@ export const en: typeof ptBR = {
     saved: 'Hours saved',
     prechat: 'Pre-chat form (WebChat)',
     prechatHelp: 'Data the widget asks for before the conversation starts.',
+    customerCalls: 'The customer may ask for a call (audio or video)',
+    customerCallsHelp: 'Off: only the agent can start a call in the conversation.',
     prechatLegal: 'By the SAC decree (Decreto nº 11.034/2022), a customer must be able to reach an agent without being forced to give any data. Keep the fields optional unless they are indispensable.',
     ask: 'Ask',
     required: 'Required',

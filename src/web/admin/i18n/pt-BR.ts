@@ -652,6 +652,8 @@ export const ptBR = {
     saved: 'Horário salvo',
     prechat: 'Formulário pré-chat (WebChat)',
     prechatHelp: 'Dados pedidos no widget antes da conversa começar.',
+    customerCalls: 'O cliente pode pedir uma chamada (áudio ou vídeo)',
+    customerCallsHelp: 'Desligado: só o atendente pode iniciar uma chamada na conversa.',
     prechatLegal: 'Pelo Decreto do SAC (Decreto nº 11.034/2022), o cliente precisa conseguir falar com um atendente sem ser obrigado a informar dados. Deixe os campos opcionais, a não ser que sejam indispensáveis.',
     ask: 'Pedir',
     required: 'Obrigatório',
