@@ -105,8 +105,11 @@ export function callOutcome(c: CallRecord, me: CallSide): CallOutcome | null {
   }
 }
 
-/** The ring: 425 Hz, one second on and four off (the Brazilian ringing tone), for `seconds`; returns the stop. */
-export function ringTone(ctx: BaseAudioContext, seconds: number): () => void {
+/**
+ * The ring: 425 Hz, one second on and four off (the Brazilian ringing tone), until the returned stop
+ * is called (the server's word that the call was answered, declined or missed) or `seconds` at most.
+ */
+export function ringTone(ctx: BaseAudioContext, seconds = 300): () => void {
   const osc = ctx.createOscillator();
   const gain = ctx.createGain();
   osc.frequency.value = 425;
