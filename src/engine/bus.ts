@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { RealtimeEvent } from '../contracts/events.js';
+import type { CallSignal } from '../contracts/calls.js';
 
 export type EventListener = (events: RealtimeEvent[]) => void;
 
@@ -21,7 +22,12 @@ export type EphemeralMessage =
    * These users' sessions, role, teams or active flag changed: every node checks their /ws sockets
    * against the database again (a lost one is caught by the gateway's periodic check).
    */
-  | { kind: 'access'; userIds: string[] };
+  | { kind: 'access'; userIds: string[] }
+  /**
+   * A call's signalling (an offer, an answer, an ICE candidate) or a media switch, from one side to
+   * the other: `to` says which, `agentId`/`conversationId` where that side's sockets are.
+   */
+  | { kind: 'call'; callId: string; conversationId: string; agentId: string | null; to: 'agent' | 'customer'; signal?: CallSignal; video?: boolean };
 export type EphemeralListener = (message: EphemeralMessage) => void;
 
 /** Carries committed events to this node's listeners and, with Redis, to every other node's. */

@@ -52,6 +52,7 @@ export const NOUNS = {
   agent: { en: 'Agent', pt: 'Agente' },
   report: { en: 'Report', pt: 'Relatório' },
   reportSchedule: { en: 'Report schedule', pt: 'Agendamento' },
+  call: { en: 'Call', pt: 'Chamada' },
 } satisfies Record<string, Noun>;
 
 /** Issues as one message, "path: message; path: message", in both languages. */

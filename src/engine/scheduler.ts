@@ -5,6 +5,7 @@ import { loadConversation } from './conversations/present.js';
 import { queue } from './conversations/transitions.js';
 import { reduceStoredPresence } from './agents/presence-store.js';
 import { getSettings } from './settings.js';
+import { ringTimedOut } from './calls/commands.js';
 
 type Handler = (engine: Engine, u: UnitOfWork, t: TimerRow) => Promise<void>;
 
@@ -21,6 +22,9 @@ const HANDLERS: Record<TimerRow['kind'], Handler> = {
   async inactive_in_service(engine, u, t) {
     const c = await loadConversation(u.tx, t.conversation_id!, true);
     if (c?.state === 'in_service') await finishConversation(engine, u, c, 'inactive_in_service', 'system');
+  },
+  async call_ring(_engine, u, t) {
+    await ringTimedOut(u, t.conversation_id!);
   },
   async agent_connection_lost(engine, u, t) {
     const agentId = t.user_id!;

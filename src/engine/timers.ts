@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 
-export type TimerKind = 'bot_timeout' | 'queue_timeout' | 'inactive_in_service' | 'agent_connection_lost';
+export type TimerKind = 'bot_timeout' | 'queue_timeout' | 'inactive_in_service' | 'agent_connection_lost' | 'call_ring';
 
 export interface TimerRow {
   id: number;

@@ -21,6 +21,7 @@ import { registerChannels } from '../channels/index.js';
 import { startSmtpListener } from '../channels/email/smtp-listener.js';
 import { ChannelWorkerPool } from '../channels/workers.js';
 import { registerGateway } from './realtime/gateway.js';
+import { CallRelay } from './realtime/call-relay.js';
 import { registerMetrics } from './metrics.js';
 import { registerWebchat } from './routes/webchat.js';
 import { registerWebhooks } from './routes/webhooks.js';
@@ -150,9 +151,12 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
     schema: { tags: ['ops'], summary: 'The version of Mirante this node runs', response: { 200: z.object({ version: z.string() }) } },
   }, async () => ({ version: VERSION }));
 
-  await registerGateway(app, db, runtime, { publicUrl: config.publicUrl });
-  const metrics = registerMetrics(app, runtime, config.metricsToken);
-  await registerWebchat(app, { runtime, widgetDir: config.widgetDir, limits: webchatLimits });
+  // one call relay per node, shared by the desk's and the widget's sockets
+  const calls = new CallRelay(runtime, config.ice);
+  app.addHook('onClose', async () => calls.close());
+  await registerGateway(app, db, runtime, { publicUrl: config.publicUrl, calls });
+  const metrics = registerMetrics(app, runtime, config.metricsToken, calls);
+  await registerWebchat(app, { runtime, widgetDir: config.widgetDir, limits: webchatLimits, calls });
   await registerWebhooks(app, { runtime, secretKey, publicUrl: config.publicUrl, onFailure: (channel, reason) => metrics.webhookFailure(channel, reason) });
   await app.register(async (api) => registerRoutes(api, { db, config, secretKey, runtime }));
 

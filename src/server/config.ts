@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { MailConfig } from '../engine/reports/schedule-mailer.js';
+import { parseIceConfig, type IceConfig } from '../engine/calls/ice.js';
 
 /** Everything Mirante reads from the environment (README lists each variable). */
 export interface Config {
@@ -36,6 +37,8 @@ export interface Config {
   smtpListenSecret?: string;
   /** MAIL_SMTP_HOST, MAIL_SMTP_PORT, MAIL_SMTP_SECURE, MAIL_SMTP_USER, MAIL_SMTP_PASSWORD, MAIL_FROM: the system's SMTP relay, for the scheduled reports; unset, nothing is e-mailed */
   mail?: MailConfig;
+  /** ICE_SERVERS and TURN_SECRET: what the two sides of a WebChat call use to find each other (engine/calls/ice.ts) */
+  ice?: IceConfig;
 }
 
 /** The system's SMTP relay from MAIL_SMTP_*; undefined without MAIL_SMTP_HOST. */
@@ -127,5 +130,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpListenHost: env.SMTP_LISTEN_HOST || '127.0.0.1',
     smtpListenSecret: env.SMTP_LISTEN_SECRET || undefined,
     mail: parseMailConfig(env),
+    ice: parseIceConfig(env),
   };
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Runtime } from '../engine/runtime.js';
 import { outboxBacklog } from '../engine/outbox.js';
+import type { CallRelay } from './realtime/call-relay.js';
 
 /** Why a provider's webhook was refused, for `mirante_webhook_failures_total`. */
 export type WebhookFailure = 'signature' | 'parse' | 'not_found';
@@ -34,6 +35,7 @@ export class AppMetrics {
   private readonly routingPass: Histogram<string>;
   private readonly routingAssignment: Histogram<string>;
   private readonly webhookFailures: Counter<'channel' | 'reason'>;
+  private readonly calls: Counter<'outcome'>;
   private readonly stopObserving: () => void;
 
   constructor(runtime: Runtime) {
@@ -54,6 +56,7 @@ export class AppMetrics {
       registers,
     });
     this.webhookFailures = new Counter({ name: 'mirante_webhook_failures_total', help: 'provider webhooks refused, by channel and reason (signature, parse, not_found)', labelNames: ['channel', 'reason'], registers });
+    this.calls = new Counter({ name: 'mirante_calls_total', help: 'WebChat calls handled by this node: started, answered, failed (a side reported why)', labelNames: ['outcome'], registers });
     this.stopObserving = runtime.router.observe({
       pass: (s) => this.routingPass.observe(s),
       assignments: (s, n) => {
@@ -68,6 +71,10 @@ export class AppMetrics {
     const status = `${Math.floor(statusCode / 100)}xx`;
     this.requests.inc({ method, status });
     this.duration.observe({ method, route: route ?? 'unmatched', status }, seconds);
+  }
+
+  call(outcome: 'started' | 'answered' | 'failed'): void {
+    this.calls.inc({ outcome });
   }
 
   webhookFailure(channel: string, reason: WebhookFailure): void {
@@ -146,8 +153,9 @@ export class AppMetrics {
  * Prometheus metrics at /metrics (prom-client, one registry per app). Readable from loopback, or
  * from anywhere with `Authorization: Bearer $METRICS_TOKEN` when that is set.
  */
-export function registerMetrics(app: FastifyInstance, runtime: Runtime, token?: string): AppMetrics {
+export function registerMetrics(app: FastifyInstance, runtime: Runtime, token?: string, calls?: CallRelay): AppMetrics {
   const metrics = new AppMetrics(runtime);
+  calls?.count((outcome) => metrics.call(outcome));
   app.addHook('onResponse', async (req, reply) => {
     metrics.request(req.method, req.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
   });

@@ -1,12 +1,21 @@
 // How a call is worded wherever a person reads it (the history line, the desk, the widget), in both
 // languages: one place, so the stored body, the desk and the widget say the same.
-import type { CallFailure, CallView } from '../contracts/calls.js';
 import { formatDuration } from './duration.js';
+
+/** What the wording reads of a call (contracts/calls.ts CallView has these; shared/ does not import contracts). */
+export interface CallFacts {
+  kind: 'audio' | 'video';
+  state: 'ringing' | 'active' | 'ended' | 'missed' | 'declined' | 'failed';
+  failure: CallFailureKey | null;
+  audioSeconds: number;
+  videoSeconds: number;
+}
+export type CallFailureKey = 'permission_denied' | 'no_device' | 'connection_failed' | 'unsupported' | 'busy' | 'disconnected';
 
 type Lang = 'pt-BR' | 'en';
 
 /** Why a call failed, as both sides are told it. */
-export const CALL_FAILURE_TEXT: Record<CallFailure, { 'pt-BR': string; en: string }> = {
+export const CALL_FAILURE_TEXT: Record<CallFailureKey, { 'pt-BR': string; en: string }> = {
   permission_denied: { 'pt-BR': 'sem permissão de câmera ou microfone', en: 'camera or microphone permission refused' },
   no_device: { 'pt-BR': 'nenhuma câmera ou microfone encontrado', en: 'no camera or microphone found' },
   connection_failed: { 'pt-BR': 'não foi possível conectar a chamada', en: 'the call could not connect' },
@@ -16,14 +25,14 @@ export const CALL_FAILURE_TEXT: Record<CallFailure, { 'pt-BR': string; en: strin
 };
 
 /** Answered seconds of a call, audio and video together. */
-export const callSeconds = (c: Pick<CallView, 'audioSeconds' | 'videoSeconds'>): number => c.audioSeconds + c.videoSeconds;
+export const callSeconds = (c: Pick<CallFacts, 'audioSeconds' | 'videoSeconds'>): number => c.audioSeconds + c.videoSeconds;
 
 /**
  * The history line of a call: "Chamada de vídeo, 4:12", "Chamada de áudio perdida",
  * "Chamada de vídeo recusada", "Chamada de áudio falhou: a conexão caiu". A call that carried video
  * at any time is a video call.
  */
-export function callLine(c: Pick<CallView, 'kind' | 'state' | 'failure' | 'audioSeconds' | 'videoSeconds'>, lang: Lang = 'pt-BR'): string {
+export function callLine(c: CallFacts, lang: Lang = 'pt-BR'): string {
   const video = c.kind === 'video' || c.videoSeconds > 0;
   const pt = lang === 'pt-BR';
   const what = pt ? (video ? 'Chamada de vídeo' : 'Chamada de áudio') : video ? 'Video call' : 'Audio call';

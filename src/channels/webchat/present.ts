@@ -1,6 +1,7 @@
 import type { ConversationView, MessageView } from '../../contracts/conversations.js';
 import type { PrechatField, WidgetMessage, WidgetState } from '../../contracts/webchat.js';
 import type { AttachmentMeta } from '../../engine/attachments.js';
+import type { CallView } from '../../contracts/calls.js';
 import { readMessagePayload } from '../../contracts/message-content.js';
 
 // How the widget sees a conversation: its messages without staff-only data, and one state (phase).
@@ -22,6 +23,7 @@ export function widgetMessage(m: MessageView, attachmentUrl: (id: string) => str
     options: options?.map((o) => ({ id: o.id, label: o.label })) ?? null,
     attachments: files.length ? files.map((f) => ({ id: f.id, name: f.name, type: f.type, size: f.size, url: attachmentUrl(f.id) })) : null,
     replyTo: quote ? { text: quote } : null,
+    call: m.contentType === 'call' && payload.call ? (payload.call as CallView) : null,
     createdAt: m.createdAt,
   };
 }

@@ -6,6 +6,10 @@ import { clearConversationTimers } from '../timers.js';
 import { addMessage, assertTransition, emitAgent, emitConversation, releaseAgent } from './lifecycle.js';
 import type { OpenStage } from './open.js';
 import { presentConversation } from './present.js';
+import { endCallsOf } from '../calls/commands.js';
+
+/** Who ends a call when its conversation moves on: its agent or customer by name, anyone else is the system. */
+const callEnder = (by: CoreActor) => (by === 'agent' || by === 'customer' ? by : 'system');
 
 // One writer per conversation state change. Each transition here checks the move with the core
 // (core/conversation-state.ts), writes the conversation's row and its clocks (the timers), frees the
@@ -124,7 +128,11 @@ export async function queue(u: UnitOfWork, c: ConversationView, by: CoreActor, m
     [c.id, serviceId, u.now, move.transfer ? 1 : 0, by, move.reason],
   );
   // (a slot freed wakes every queue: releaseAgent asks for that)
-  if (c.state === 'in_service' && c.agentId) await releaseAgent(u, c.agentId, c.channel);
+  if (c.state === 'in_service' && c.agentId) {
+    // the agent's call does not follow the conversation back to the queue
+    if (c.channel === 'webchat') await endCallsOf(u, c.id, callEnder(by));
+    await releaseAgent(u, c.agentId, c.channel);
+  }
   u.requestRouting(serviceId);
   u.emit({ type: 'conversation.updated', reason: move.reason, serviceId: view.serviceId, agentId: view.agentId, conversation: view });
   return view;
@@ -176,6 +184,7 @@ export async function transferToAgent(u: UnitOfWork, c: ConversationView, by: Co
      UPDATE conversations c SET agent_id = $2, assigned_at = $3, transfer_count = c.transfer_count + 1, version = c.version + 1 WHERE c.id = $1`,
     [c.id, agentId, u.now, by],
   );
+  if (c.agentId && c.channel === 'webchat') await endCallsOf(u, c.id, callEnder(by));
   if (c.agentId) await releaseAgent(u, c.agentId, c.channel);
   await emitAgent(u, agentId, 'transferred_in');
   u.emit({ type: 'conversation.updated', reason: 'transferred', serviceId: view.serviceId, agentId: view.agentId, conversation: view });
@@ -211,6 +220,8 @@ export async function finish(engine: Engine, u: UnitOfWork, c: ConversationView,
       WHERE id = $1`,
     [c.id, to, u.now, by, w.classificationId ?? null, w.notes ?? null, w.fields ? JSON.stringify(w.fields) : null, `finished:${to}`],
   );
+  // a finished conversation ends its call (before its timers go: the ring timer among them)
+  if (c.channel === 'webchat') await endCallsOf(u, c.id, callEnder(by));
   await clearConversationTimers(u.tx, c.id);
   const closing = CLOSING[to];
   // the customer who left (abandoned, or closed the chat) is not written to, and a bot's end step is

@@ -15,6 +15,7 @@ import { findNul, NUL_SAID } from '../nul.js';
 import { sameScopeIds as sameScope, scopeIds as monitorScope, type ScopeIds as Scope } from '../../engine/access.js';
 import { agentFilter, scopeFilter } from './event-routing.js';
 import type { FigureFilter } from '../../engine/monitor/monitor-service.js';
+import { CallRelay, newCallSocketState, type CallSocketState } from './call-relay.js';
 
 /** Beyond this many missed events a reconnecting client gets a fresh snapshot instead. */
 const MAX_CATCH_UP = 5000;
@@ -54,6 +55,8 @@ interface Connection {
   monitor: { scope: Scope; filter: FigureFilter; key: string } | null;
   /** when this connection last relayed typing, by conversation (at most one signal a second) */
   typedAt: Map<string, number>;
+  /** the calls this socket took part in, and its call-message rate */
+  calls: CallSocketState;
 }
 
 /** Figures are recomputed at most this often when events arrive, and at least this often for the clock-driven ones. */
@@ -83,7 +86,7 @@ const accessOf = (u: SessionUser) => `${u.role}|${u.teamIds.join(',')}|${u.super
  * 'monitor': what I supervise) and gets typed events with their seq. Reconnecting with `lastSeq`
  * gets exactly what was missed, or a snapshot when that is too much.
  */
-export async function registerGateway(app: FastifyInstance, db: Database, runtime: Runtime, opts: { publicUrl?: string } = {}): Promise<void> {
+export async function registerGateway(app: FastifyInstance, db: Database, runtime: Runtime, opts: { publicUrl?: string; calls?: CallRelay } = {}): Promise<void> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const connections = new Set<Connection>();
   const agentSockets = new Map<string, number>();
@@ -129,6 +132,23 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
     c.typedAt.set(conversationId, now);
     runtime.bus.publishEphemeral({ kind: 'typing', conversationId, from: 'agent', agentId: c.user.id, name: c.user.name });
   };
+
+  // calls: each change to the agent's sockets (with the ICE servers while ringing), the customer's
+  // signals and media switches to the conversation's agent
+  const calls = opts.calls ?? new CallRelay(runtime);
+  const unsubscribeCalls = calls.onCall((call) => {
+    if (!call.agentId) return;
+    const msg = calls.callMessage(call);
+    for (const c of connections) if (c.user.id === call.agentId) send(c, msg);
+  });
+  const unsubscribeSignals = calls.onSignal('agent', (m) => {
+    if (!m.agentId) return;
+    for (const c of connections) {
+      if (c.user.id !== m.agentId) continue;
+      if (m.signal) send(c, { type: 'call_signal', callId: m.callId, signal: m.signal });
+      else if (m.video !== undefined) send(c, { type: 'call_media', callId: m.callId, video: m.video });
+    }
+  });
 
   let figuresDirty = false;
   const unsubscribe = projection.onApplied((events) => {
@@ -305,7 +325,7 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
     if (closed) return;
     // `user` as it was at connection counts this socket as an agent's, until it closes
     const { user } = session;
-    const c: Connection = { socket, sessionId: session.id, user, chain: Promise.resolve(), sub: null, alive: true, monitor: null, typedAt: new Map() };
+    const c: Connection = { socket, sessionId: session.id, user, chain: Promise.resolve(), sub: null, alive: true, monitor: null, typedAt: new Map(), calls: newCallSocketState() };
     connections.add(c);
     if (user.agentEnabled) {
       const n = (agentSockets.get(user.id) ?? 0) + 1;
@@ -326,6 +346,13 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
       if (!msg.success) return send(c, { type: 'error', message: `bad message: ${msg.error.issues[0]?.message}` });
       if (msg.data.type === 'ping') return send(c, { type: 'pong' });
       if (msg.data.type === 'typing') return relayTyping(c, msg.data.conversationId);
+      if (msg.data.type.startsWith('call_')) {
+        // a supervisor never joins a call: only the conversation's agent is its agent side (the engine checks)
+        const lang = req.headers['accept-language']?.startsWith('en') ? 'en' : 'pt-BR';
+        const work = calls.handle({ side: 'agent', userId: c.user.id }, c.calls, msg.data as Parameters<CallRelay['handle']>[2], (m) => send(c, m), lang);
+        void presence(work.catch((err) => req.log.error({ err }, 'call message')));
+        return;
+      }
       if (msg.data.type === 'monitor_filter') {
         if (c.user.role === 'agent') return send(c, { type: 'error', message: 'the monitor is for supervisors and admins' });
         const f = msg.data.filter;
@@ -347,6 +374,8 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
     for (const raw of early.splice(0)) onMessage(raw);
     onClose = () => {
       connections.delete(c);
+      // the desk that held a call is gone: the call failed on the agent's side
+      if (c.calls.held.size) void presence(calls.dropped({ side: 'agent', userId: user.id }, c.calls).catch((err) => req.log.warn({ err }, 'calls of a closed desk')));
       if (user.agentEnabled) {
         const n = (agentSockets.get(user.id) ?? 1) - 1;
         if (n > 0) agentSockets.set(user.id, n);
@@ -382,6 +411,8 @@ export async function registerGateway(app: FastifyInstance, db: Database, runtim
     clearInterval(sessionCheck);
     unsubscribe();
     unsubscribeTyping();
+    unsubscribeCalls();
+    unsubscribeSignals();
     unsubscribeAccess();
     unsubscribeCatalog();
     // (a shutdown closed them already, with "going away": these are the ones that did not answer)

@@ -11,6 +11,8 @@ import { webchatConfig, type WebchatServices, type WebchatService } from '../../
 import { ensureContact, verifyVisitor, type Visitor } from '../../channels/webchat/visitors.js';
 import type { WebchatRateLimits } from '../rate-limit.js';
 import { WidgetHub, type WidgetConnection } from './widget-hub.js';
+import { CallRelay, newCallSocketState } from './call-relay.js';
+import type { CallClientMessage } from '../../contracts/calls.js';
 
 /** A finished conversation is shown again on reconnect (with its closing) for this long. */
 const SHOW_FINISHED_MS = 24 * 3600_000;
@@ -20,6 +22,8 @@ export interface WidgetGatewayDeps {
   runtime: Runtime;
   services: WebchatServices;
   limits: WebchatRateLimits;
+  /** the call relay the desk's gateway shares (one per node) */
+  calls?: CallRelay;
 }
 
 /**
@@ -32,6 +36,19 @@ export async function registerWidgetGateway(app: FastifyInstance, deps: WidgetGa
   const { engine } = runtime;
   const db = engine.db;
   const hub = new WidgetHub(db, runtime, (err) => app.log.error({ err }, 'widget hub'));
+  // calls: each change to the visitor's tabs that show the conversation (with the ICE servers while
+  // ringing), the agent's signals and media switches to them
+  const calls = deps.calls ?? new CallRelay(runtime);
+  const unsubscribeCalls = calls.onCall((call) => {
+    const msg = calls.callMessage(call);
+    for (const conn of hub.showing(call.conversationId)) hub.send(conn, msg);
+  });
+  const unsubscribeSignals = calls.onSignal('customer', (m) => {
+    for (const conn of hub.showing(m.conversationId)) {
+      if (m.signal) hub.send(conn, { type: 'call_signal', callId: m.callId, signal: m.signal });
+      else if (m.video !== undefined) hub.send(conn, { type: 'call_media', callId: m.callId, video: m.video });
+    }
+  });
   const verified = new WeakMap<FastifyRequest, { visitor: Visitor; service: WebchatService; token: string }>();
   const sockets = new Set<{ socket: WebSocket; alive: boolean }>();
   /** each socket's messages still being handled, closed or not: a shutdown lets them finish */
@@ -63,6 +80,7 @@ export async function registerWidgetGateway(app: FastifyInstance, deps: WidgetGa
       lastState: '',
       buffered: null,
       lastMessageId: 0,
+      calls: newCallSocketState(),
     };
     const alive = { socket, alive: true };
     sockets.add(alive);
@@ -133,7 +151,15 @@ export async function registerWidgetGateway(app: FastifyInstance, deps: WidgetGa
         }
         case 'close':
           return hub.setConversation(conn, await closeChat(engine, conn.visitor));
+        default:
+          return callMessage(msg);
       }
+    };
+
+    /** A call message: about the widget's conversation, as the visitor's contact (no contact yet: no conversation, nothing to call in). */
+    const callMessage = (msg: CallClientMessage) => {
+      const who = { side: 'customer' as const, contactId: conn.visitor.contactId ?? '', conversationId: conn.visitor.contactId ? (conn.conversation?.id ?? null) : null };
+      return calls.handle(who, conn.calls, msg, (m) => hub.send(conn, m), conn.language);
     };
 
     /** the widget's language (its hello says which) */
@@ -153,6 +179,13 @@ export async function registerWidgetGateway(app: FastifyInstance, deps: WidgetGa
         const issue = msg.error.issues[0];
         return hub.send(conn, { type: 'error', code: 'bad_message', message: `${issue?.path.join('.') || 'message'}: ${issue?.message}` });
       }
+      // call messages have their own order and rate (the relay's), not behind the chat's
+      if (msg.data.type.startsWith('call_')) {
+        const work = callMessage(msg.data as CallClientMessage).catch((err) => req.log.error({ err }, 'widget call message'));
+        handling.add(work);
+        void work.then(() => handling.delete(work));
+        return;
+      }
       chain = chain.then(() =>
         handle(msg.data).catch((err) => {
           if (conn.buffered) hub.release(conn);
@@ -170,6 +203,12 @@ export async function registerWidgetGateway(app: FastifyInstance, deps: WidgetGa
     socket.on('close', () => {
       sockets.delete(alive);
       hub.detach(conn);
+      // the widget that held a call is gone: the call failed on the customer's side
+      if (conn.calls.held.size && conn.visitor.contactId) {
+        const work = calls.dropped({ side: 'customer', contactId: conn.visitor.contactId }, conn.calls).catch((err) => req.log.warn({ err }, 'calls of a closed widget'));
+        handling.add(work);
+        void work.then(() => handling.delete(work));
+      }
     });
   });
 
@@ -190,6 +229,8 @@ export async function registerWidgetGateway(app: FastifyInstance, deps: WidgetGa
     clearInterval(keepAlive);
     for (const s of sockets) s.socket.terminate();
     await Promise.allSettled(handling);
+    unsubscribeCalls();
+    unsubscribeSignals();
     await hub.close();
   });
   return hub;

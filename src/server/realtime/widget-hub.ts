@@ -11,6 +11,7 @@ import { markDelivered } from '../../engine/conversations/receipts.js';
 import { prechatFields, type WebchatService } from '../../channels/webchat/service.js';
 import { widgetMessage, widgetState, type WidgetLanguage } from '../../channels/webchat/present.js';
 import type { Visitor } from '../../channels/webchat/visitors.js';
+import type { CallSocketState } from './call-relay.js';
 
 /** One widget socket. */
 export interface WidgetConnection {
@@ -30,6 +31,8 @@ export interface WidgetConnection {
   /** live pushes wait here until the welcome (with the history read from the database) is out */
   buffered: RealtimeEvent[] | null;
   lastMessageId: number;
+  /** the calls this socket took part in, and its call-message rate */
+  calls: CallSocketState;
 }
 
 const DELIVERY_FLUSH_MS = 200;
@@ -107,6 +110,13 @@ export class WidgetHub {
     if (set.size) return;
     this.byContact.delete(contactId!);
     for (const [conv, contact] of this.convContact) if (contact === contactId) this.convContact.delete(conv);
+  }
+
+  /** This node's sockets that show this conversation (its visitor's tabs). */
+  showing(conversationId: string): WidgetConnection[] {
+    const contactId = this.convContact.get(conversationId);
+    if (!contactId) return [];
+    return [...(this.byContact.get(contactId) ?? [])].filter((conn) => conn.conversation?.id === conversationId);
   }
 
   /** Sends what was buffered since `attach`, after the welcome. */

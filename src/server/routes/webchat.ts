@@ -16,6 +16,7 @@ import { createVisitor, visitorByToken } from '../../channels/webchat/visitors.j
 import { ALL_ROLES } from '../auth/plugin.js';
 import { WebchatRateLimits, type WebchatLimits } from '../rate-limit.js';
 import { GENERIC_TYPES, readUploadedFile, unsupportedFile, UPLOAD_BODY } from '../uploads.js';
+import type { CallRelay } from '../realtime/call-relay.js';
 import { registerWidgetGateway } from '../realtime/widget-gateway.js';
 import { demoPage } from './webchat-demo.js';
 import { sendFile } from '../send-file.js';
@@ -25,6 +26,8 @@ export interface WebchatDeps {
   /** folder of the built widget (dist/widget): widget.js is served from there */
   widgetDir: string;
   limits?: Partial<WebchatLimits>;
+  /** the node's call relay (shared with the desk's gateway) */
+  calls?: CallRelay;
 }
 
 const tooMany = (retryAfter: number) =>
@@ -45,7 +48,7 @@ export async function registerWebchat(app: FastifyInstance, deps: WebchatDeps): 
   const stopClearing = runtime.projection.onCatalogUpdated(() => services.clear());
   app.addHook('onClose', async () => stopClearing());
   const limits = new WebchatRateLimits(deps.limits);
-  await registerWidgetGateway(app, { runtime, services, limits });
+  await registerWidgetGateway(app, { runtime, services, limits, calls: deps.calls });
 
   await app.register(async (scope) => {
     const api = scope.withTypeProvider<ZodTypeProvider>();
