@@ -276,6 +276,8 @@ describe('callOutcome', () => {
     expect(callOutcome(call({ state: 'declined' }), 'customer')).toBe('youDeclined');
     expect(callOutcome(call({ state: 'missed' }), 'agent')).toBe('missed');
     expect(callOutcome(call({ state: 'missed' }), 'customer')).toBe('youMissed');
+    expect(callOutcome(call({ state: 'missed', endedBy: 'agent' }), 'agent')).toBeNull();
+    expect(callOutcome(call({ state: 'missed', endedBy: 'agent' }), 'customer')).toBe('youMissed');
     expect(callOutcome(call({ state: 'ended', endedBy: 'customer' }), 'agent')).toBe('hungUp');
     expect(callOutcome(call({ state: 'ended', endedBy: 'agent' }), 'agent')).toBeNull();
     expect(callOutcome(call({ state: 'ended', endedBy: 'system' }), 'customer')).toBe('ended');

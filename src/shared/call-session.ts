@@ -88,7 +88,8 @@ export function callOutcome(c: CallRecord, me: CallSide): CallOutcome | null {
     case 'declined':
       return mine ? 'declined' : 'youDeclined';
     case 'missed':
-      return mine ? 'missed' : 'youMissed';
+      // the caller who gave up before an answer needs no word about it
+      return mine ? (c.endedBy === me ? null : 'missed') : 'youMissed';
     case 'ended':
       return c.endedBy === me ? null : c.endedBy === 'system' || c.endedBy === null ? 'ended' : 'hungUp';
     case 'failed': {
