@@ -143,6 +143,8 @@ export const IndicatorConversation = z.object({
   protocolAt: Timestamp.describe('DataOcorr: when the protocol was drawn (the conversation’s start)'),
   classificationName: z.string().nullable().describe('SituacaoOcorr: the classification given in the wrap-up'),
   closedAt: Timestamp.describe('FimOcorr: the occurrence closes with the conversation (the wrap-up is saved at its end)'),
+  audioSeconds: z.number().int().nullable().describe('T.Audio: answered seconds of its WebChat calls while audio only; null when no call was answered'),
+  videoSeconds: z.number().int().nullable().describe('T.Video: answered seconds of its calls while carrying video; null when no call was answered'),
 });
 export type IndicatorConversation = z.infer<typeof IndicatorConversation>;
 

@@ -67,8 +67,8 @@ export const LookbackRow = z.object({
   finishedAt: Ts,
   queueSeconds: z.number().int().nullable().describe('Tempo de Fila: first queued to first assigned (or to the finish when no agent took it); null while waiting'),
   handleSeconds: z.number().int().nullable().describe('T.Atend: first assigned to finished; null while in service'),
-  audioSeconds: z.null().describe('T.Audio: no voice calls in Mirante yet'),
-  videoSeconds: z.null().describe('T.Video: no video calls in Mirante yet'),
+  audioSeconds: z.number().int().nullable().describe('T.Audio: answered seconds of the conversation’s WebChat calls while they carried audio only; null when no call was answered'),
+  videoSeconds: z.number().int().nullable().describe('T.Video: answered seconds of its calls while they carried video; null when no call was answered'),
 });
 export type LookbackRow = z.infer<typeof LookbackRow>;
 

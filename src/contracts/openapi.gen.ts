@@ -1361,6 +1361,10 @@ export interface Operations {
         classificationName: string | null;
         /** FimOcorr: the occurrence closes with the conversation (the wrap-up is saved at its end) */
         closedAt: string;
+        /** T.Audio: answered seconds of its WebChat calls while audio only; null when no call was answered */
+        audioSeconds: number | null;
+        /** T.Video: answered seconds of its calls while carrying video; null when no call was answered */
+        videoSeconds: number | null;
       }>;
       /** cursor of the next page; null on the last */
       next: string | null;
@@ -1491,10 +1495,10 @@ export interface Operations {
         queueSeconds: number | null;
         /** T.Atend: first assigned to finished; null while in service */
         handleSeconds: number | null;
-        /** T.Audio: no voice calls in Mirante yet */
-        audioSeconds: null;
-        /** T.Video: no video calls in Mirante yet */
-        videoSeconds: null;
+        /** T.Audio: answered seconds of the conversation’s WebChat calls while they carried audio only; null when no call was answered */
+        audioSeconds: number | null;
+        /** T.Video: answered seconds of its calls while they carried video; null when no call was answered */
+        videoSeconds: number | null;
       }>;
       next: string | null;
       total: number;

@@ -77,9 +77,9 @@ describeBrowser('Consultas and Histórico', () => {
     expect(await page.getByTestId('lookback-row').count()).toBe(50);
     // newest first
     expect(await page.getByTestId('lookback-row').first().getAttribute('data-protocol')).toBe(chat[56].protocol);
-    // T.Audio has no data in Mirante: a dash that says why
+    // T.Audio's header says what it counts (no call in these conversations: a dash in each row)
     await page.getByTestId('lookback-table').getByText('T.Audio').hover();
-    await expect.poll(() => page.getByText('sem voz/vídeo no Mirante ainda').first().isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('T.Audio: tempo atendido das chamadas de WebChat do atendimento só com áudio').first().isVisible()).toBe(true);
     await screenshot(page, 'consultas-chat', { fullPage: false });
     await page.getByTestId('load-more').click();
     await expect.poll(() => page.getByTestId('lookback-row').count()).toBe(57);

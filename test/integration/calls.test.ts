@@ -103,7 +103,7 @@ describe('a call in a WebChat conversation', () => {
     expect(row.video_seconds + row.audio_seconds).toBe((row.ended_at.getTime() - row.answered_at.getTime()) / 1000);
 
     // the history: a system line on both sides, the call in it
-    const line = await client.next<any>((m) => m.type === 'message' && m.message.from === 'system' && m.message.call);
+    const line = await client.next<any>((m) => m.type === 'message' && m.message.from === 'system' && Boolean(m.message.call));
     expect(line.message).toMatchObject({ text: 'Chamada de vídeo, 0:50', call: { id: callId, state: 'ended' } });
     const stored = (await t.db.query<{ body: string; content_type: string; payload: any }>(`SELECT body, content_type, payload FROM messages WHERE conversation_id = $1 AND content_type = 'call'`, [conversationId])).rows;
     expect(stored).toHaveLength(1);
@@ -139,7 +139,7 @@ describe('a call in a WebChat conversation', () => {
     ws.send({ type: 'call_decline', callId: ringing.call.id });
     const declined = await client.next<any>(isCall('declined', ringing.call.id));
     expect(declined.call).toMatchObject({ endedBy: 'agent', answeredAt: null, audioSeconds: 0 });
-    expect(await client.next<any>((m) => m.type === 'message' && m.message.call)).toMatchObject({ message: { text: 'Chamada de áudio recusada' } });
+    expect(await client.next<any>((m) => m.type === 'message' && Boolean(m.message.call))).toMatchObject({ message: { text: 'Chamada de áudio recusada' } });
     await client.close();
     await ws.close();
     await closed.client.close();
@@ -158,7 +158,7 @@ describe('a call in a WebChat conversation', () => {
     const missed = await client.next<any>(isCall('missed', call.id));
     expect(missed.call).toMatchObject({ endedBy: 'system', answeredAt: null });
     expect((await callRow(call.id)).ended_at.getTime()).toBe(t.clock.now().getTime());
-    expect(await client.next<any>((m) => m.type === 'message' && m.message.call)).toMatchObject({ message: { text: 'Chamada de áudio perdida' } });
+    expect(await client.next<any>((m) => m.type === 'message' && Boolean(m.message.call))).toMatchObject({ message: { text: 'Chamada de áudio perdida' } });
     await client.close();
     await ws.close();
   });

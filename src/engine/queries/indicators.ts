@@ -10,7 +10,7 @@ import { policyOf } from '../access.js';
 import { CHANNEL_LABELS } from '../exports/table-export.js';
 import { paramList, periodOf, type Period } from './analysis.js';
 import { keysetPage, type SortKey } from './keyset.js';
-import { IDENTITY } from './lookback.js';
+import { CALL_SECONDS, IDENTITY } from './lookback.js';
 
 // Indicadores (seed: OmniMonitor → Aba Indicadores): the conversations that ended in a period (by
 // finished_at, the contact center's days), in the caller's scope, summed five ways in one pass over
@@ -194,12 +194,13 @@ export const DETAIL_FROM = `c.id, c.protocol, c.first_queued_at, c.first_assigne
         WHERE m.conversation_id = c.id AND m.author_type = 'customer' ORDER BY m.id LIMIT 1) END AS description,
       coalesce(ct.email, ct.phone, ${IDENTITY}) AS origin,
       c.bot_started_at IS NOT NULL AS bot, c.first_assigned_at IS NOT NULL AS human, u.name AS agent_name, c.created_at,
-      cl.name AS classification_name
+      cl.name AS classification_name, cs.audio_seconds, cs.video_seconds
     FROM conversations c
     JOIN services s ON s.id = c.service_id
     JOIN contacts ct ON ct.id = c.contact_id
     LEFT JOIN users u ON u.id = c.agent_id
-    LEFT JOIN classifications cl ON cl.id = c.classification_id`;
+    LEFT JOIN classifications cl ON cl.id = c.classification_id
+    LEFT JOIN LATERAL (${CALL_SECONDS('c.id')}) cs ON true`;
 
 /** The latest to end first. */
 export const DETAIL_SORT: readonly SortKey[] = [
@@ -230,6 +231,8 @@ function presentDetail(r: Record<string, unknown>, version: string): IndicatorCo
     protocolAt: iso(r.created_at)!,
     classificationName: (r.classification_name as string | null) ?? null,
     closedAt: iso(r.finished_at)!,
+    audioSeconds: r.audio_seconds === null || r.audio_seconds === undefined ? null : Number(r.audio_seconds),
+    videoSeconds: r.video_seconds === null || r.video_seconds === undefined ? null : Number(r.video_seconds),
   };
 }
 

@@ -55,7 +55,8 @@ function raw(c: LookbackColumn, r: ExportRow, lang: ExportLanguage): string | nu
     case 'protocol': return r.protocol;
     case 'queueTime': return r.queue_seconds === null ? null : Number(r.queue_seconds);
     case 'handleTime': return r.handle_seconds === null ? null : Number(r.handle_seconds);
-    case 'audioTime': case 'videoTime': return null;
+    case 'audioTime': return r.audio_seconds === null ? null : Number(r.audio_seconds);
+    case 'videoTime': return r.video_seconds === null ? null : Number(r.video_seconds);
     case 'contact': return r.contact_name;
     case 'origin': return r.origin;
     case 'service': return r.service_name;

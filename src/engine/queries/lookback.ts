@@ -65,19 +65,29 @@ const OWN_COLUMNS = `c.id, c.protocol, c.channel, c.direction, c.state, c.servic
       floor(extract(epoch FROM c.finished_at - c.first_assigned_at))::bigint AS handle_seconds`;
 
 /**
+ * T.Audio and T.Video of a conversation: the answered seconds of its calls, by what they carried
+ * (calls_conversation_idx); both null when no call was answered. A call still active counts once it ends.
+ */
+export const CALL_SECONDS = (conversationId: string) =>
+  `SELECT sum(k.audio_seconds)::bigint AS audio_seconds, sum(k.video_seconds)::bigint AS video_seconds
+     FROM calls k WHERE k.conversation_id = ${conversationId} AND k.answered_at IS NOT NULL AND k.state <> 'active'`;
+
+/**
  * Every column of a row: its own and its names (service, agent, customer, classification, and the
  * agent a supervisor allocated a waiting conversation to).
  */
 const NAMED_FROM = `${OWN_COLUMNS}, s.name AS service_name, u.name AS agent_name,
       c.preferred_agent_id, pu.name AS preferred_agent_name,
       coalesce(ct.name, ct.phone, ct.email, ${IDENTITY}) AS contact_name,
-      coalesce(ct.email, ct.phone, ${IDENTITY}) AS origin, cl.name AS classification_name
+      coalesce(ct.email, ct.phone, ${IDENTITY}) AS origin, cl.name AS classification_name,
+      cs.audio_seconds, cs.video_seconds
     FROM conversations c
     JOIN services s ON s.id = c.service_id
     JOIN contacts ct ON ct.id = c.contact_id
     LEFT JOIN users u ON u.id = c.agent_id
     LEFT JOIN users pu ON pu.id = c.preferred_agent_id
-    LEFT JOIN classifications cl ON cl.id = c.classification_id`;
+    LEFT JOIN classifications cl ON cl.id = c.classification_id
+    LEFT JOIN LATERAL (${CALL_SECONDS('c.id')}) cs ON true`;
 
 /** The scope's and the filter's condition on `c`, numbered from $1. */
 function whereSql(filter: ConversationFilter, viewer: Viewer, timeZone: string): { sql: string; params: unknown[] } {
@@ -129,6 +139,8 @@ interface DbRow {
   finished_at: Date | string | null;
   queue_seconds: number | string | null;
   handle_seconds: number | string | null;
+  audio_seconds: number | string | null;
+  video_seconds: number | string | null;
 }
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
@@ -162,8 +174,8 @@ export function presentRow(r: DbRow): LookbackRow {
     finishedAt: iso(r.finished_at),
     queueSeconds: num(r.queue_seconds),
     handleSeconds: num(r.handle_seconds),
-    audioSeconds: null,
-    videoSeconds: null,
+    audioSeconds: num(r.audio_seconds),
+    videoSeconds: num(r.video_seconds),
   };
 }
 
@@ -263,6 +275,8 @@ export interface ExportRow {
   classification_name: string | null;
   queue_seconds: number | string | null;
   handle_seconds: number | string | null;
+  audio_seconds: number | string | null;
+  video_seconds: number | string | null;
   local_created_at: string;
   local_bot_started_at: string | null;
   local_bot_ended_at: string | null;
@@ -271,7 +285,7 @@ export interface ExportRow {
   local_human_ended_at: string | null;
 }
 
-const EXPORT_COLUMNS = ['protocol', 'channel', 'state', 'service_name', 'agent_name', 'contact_name', 'origin', 'subject', 'classification_name', 'queue_seconds', 'handle_seconds'];
+const EXPORT_COLUMNS = ['protocol', 'channel', 'state', 'service_name', 'agent_name', 'contact_name', 'origin', 'subject', 'classification_name', 'queue_seconds', 'handle_seconds', 'audio_seconds', 'video_seconds'];
 const LOCAL_TIMES = ['created_at', 'bot_started_at', 'bot_ended_at', 'first_queued_at', 'first_assigned_at', 'human_ended_at'] as const;
 
 /**

@@ -6,6 +6,7 @@ import { HelpTh } from '../analysis/shared';
 import { ChannelLabel } from '../monitor/channels';
 import { dateTime } from '../monitor/format';
 import { scrollable } from './SummaryTables';
+import { formatSeconds } from '../../shared/duration';
 
 // Atendimentos OMNI: the conversations that ended in the period, latest first, a keyset page at a
 // time ("Carregar mais" asks for the page after the last one shown).
@@ -14,7 +15,7 @@ const COLUMNS: [title: string, help: string][] = [
   ['Versão', 'version'], ['NrAtend', 'nrAtend'], ['EntradaFila', 'queued'], ['InicioAtd', 'start'], ['TerminoAtd', 'end'],
   ['SituacaoAtd', 'situationAtd'], ['Canal', 'channel'], ['Serviço', 'service'], ['ES', 'es'], ['Assunto', 'subject'],
   ['Descrição', 'description'], ['Origem', 'origin'], ['AutoAtd', 'bot'], ['AtdHmn', 'human'], ['Agente', 'agent'],
-  ['OcorrCrm', 'crm'], ['DataOcorr', 'crmDate'], ['SituacaoOcorr', 'crmState'], ['FimOcorr', 'crmEnd'],
+  ['OcorrCrm', 'crm'], ['DataOcorr', 'crmDate'], ['SituacaoOcorr', 'crmState'], ['FimOcorr', 'crmEnd'], ['T.Audio', 'audioTime'], ['T.Video', 'videoTime'],
 ];
 
 export function OmniConversations({ query, timeZone, label }: { query: Query<'getIndicatorsConversations'>; timeZone: string; label: string }) {
@@ -61,6 +62,8 @@ export function OmniConversations({ query, timeZone, label }: { query: Query<'ge
                 <Table.Td>{time(r.protocolAt)}</Table.Td>
                 <Table.Td>{r.classificationName ?? '—'}</Table.Td>
                 <Table.Td>{time(r.closedAt)}</Table.Td>
+                <Table.Td>{formatSeconds(r.audioSeconds)}</Table.Td>
+                <Table.Td>{formatSeconds(r.videoSeconds)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

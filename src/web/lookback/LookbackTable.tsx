@@ -73,8 +73,10 @@ export function LookbackTable({ view, rows, sort, dir, onSort, onOpenConversatio
         );
       case 'queueTime': return duration(r.queueSeconds, r.queuedAt, r.state === 'queued');
       case 'handleTime': return duration(r.handleSeconds, r.humanStartedAt, r.state === 'in_service');
-      case 'audioTime': case 'videoTime':
-        return <Tooltip label={t('lookback.help.noCalls')}><Text span c="dimmed" size="sm">—</Text></Tooltip>;
+      case 'audioTime': case 'videoTime': {
+        const secs = c === 'audioTime' ? r.audioSeconds : r.videoSeconds;
+        return secs === null ? <Tooltip label={t('lookback.help.noCalls')}><Text span c="dimmed" size="sm">—</Text></Tooltip> : <span>{clock(secs * 1000)}</span>;
+      }
       case 'contact': return r.contactName ?? '—';
       case 'origin': return r.origin ?? '—';
       case 'service': return r.serviceName;
@@ -112,7 +114,7 @@ export function LookbackTable({ view, rows, sort, dir, onSort, onOpenConversatio
             )}
             {columns.map((c) => {
               const label = header(c);
-              const tip = c === 'audioTime' || c === 'videoTime' ? t('lookback.help.noCalls') : help(c);
+              const tip = c === 'audioTime' || c === 'videoTime' ? t(`lookback.help.${c}`) : help(c);
               const content = isSortable(c) ? (
                 <UnstyledButton
                   onClick={() => onSort(c, sort === c ? (dir === 'asc' ? 'desc' : 'asc') : c === 'start' ? 'desc' : 'asc')}

@@ -62,6 +62,8 @@ export const en: typeof ptBR = {
       crmDate: 'DataOcorr: when the protocol was drawn (the conversation’s start).',
       crmState: 'SituacaoOcorr: the classification given in the wrap-up.',
       crmEnd: 'FimOcorr: the occurrence closes with the conversation (the wrap-up is saved at its end).',
+      audioTime: 'T.Audio: answered time of the conversation’s WebChat calls while audio only (— no answered call).',
+      videoTime: 'T.Video: answered time of its calls while carrying video (— no answered call).',
       kind: 'Tipo: Receptivo (inbound) or Ativo (outbound).',
       campaign: 'CampanhaServico: the service.',
       sitOpe: 'SitOpe: how the conversations ended.',

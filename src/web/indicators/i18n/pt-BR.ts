@@ -61,6 +61,8 @@ export const ptBR = {
       crmDate: 'DataOcorr: quando o protocolo foi gerado (início do atendimento).',
       crmState: 'SituacaoOcorr: a classificação dada na ficha de atendimento.',
       crmEnd: 'FimOcorr: a ocorrência se encerra com o atendimento (a ficha é salva ao finalizar).',
+      audioTime: 'T.Audio: tempo atendido das chamadas de WebChat do atendimento só com áudio (— nenhuma chamada atendida).',
+      videoTime: 'T.Video: tempo atendido das chamadas com vídeo (— nenhuma chamada atendida).',
       kind: 'Tipo: Receptivo (o cliente escreveu primeiro) ou Ativo (mensagem ativa).',
       campaign: 'CampanhaServico: o serviço.',
       sitOpe: 'SitOpe: como os atendimentos terminaram.',

@@ -28,7 +28,7 @@ export const en: typeof ptBR = {
       start: 'When the conversation started', botStart: 'Entered the bot stage', botEnd: 'Left the bot stage',
       queued: 'Entered the queue', humanStart: 'An agent took it', humanEnd: 'The agent’s service ended',
       protocol: 'Ticket number: opens the service record', queueTime: 'From entering the queue to an agent taking it',
-      handleTime: 'From an agent taking it to the end', noCalls: 'no voice/video in Mirante yet',
+      handleTime: 'From an agent taking it to the end', noCalls: 'no answered call in this conversation', audioTime: 'T.Audio: answered time of the conversation’s WebChat calls while audio only', videoTime: 'T.Video: answered time of its calls while carrying video',
       running: 'running',
     },
     total_one: '{{formatted}} conversation',

@@ -27,7 +27,7 @@ export const ptBR = {
       start: 'Início do atendimento', botStart: 'Entrada no pré-atendimento (bot)', botEnd: 'Fim do pré-atendimento (bot)',
       queued: 'Entrada na fila de atendimento', humanStart: 'Início do atendimento humano', humanEnd: 'Fim do atendimento humano',
       protocol: 'Número da ocorrência: abre a ficha de atendimento', queueTime: 'Da entrada na fila ao início do atendimento humano',
-      handleTime: 'Do início do atendimento humano ao fim', noCalls: 'sem voz/vídeo no Mirante ainda',
+      handleTime: 'Do início do atendimento humano ao fim', noCalls: 'nenhuma chamada atendida neste atendimento', audioTime: 'T.Audio: tempo atendido das chamadas de WebChat do atendimento só com áudio', videoTime: 'T.Video: tempo atendido das chamadas com vídeo',
       running: 'em curso',
     },
     total_one: '{{formatted}} atendimento',
