@@ -59,6 +59,8 @@ describeBrowser('Calls in WebChat (WebRTC)', () => {
   let agent: { email: string; password: string; name: string };
   let service: { id: string; key: string };
   let desk: { context: BrowserContext; page: Page; errors: string[] };
+  /** a supervisor on Início → Agentes */
+  let monitor: Page;
   const customers: BrowserContext[] = [];
 
   const widget = (page: Page): Locator => page.locator('[data-mirante-webchat]');
@@ -114,6 +116,13 @@ describeBrowser('Calls in WebChat (WebRTC)', () => {
     await desk.page.getByRole('link', { name: 'Atendimento' }).click();
     await desk.page.waitForURL(/\/desk$/);
     await desk.page.getByRole('button', { name: 'Entrar', exact: true }).click();
+
+    ({ page: monitor } = await newPage(browser));
+    await monitor.goto(server.url);
+    await signIn(monitor, server.admin.email, server.admin.password);
+    // signed in (the menu is there) before going to Início → Agentes
+    await monitor.getByRole('link', { name: 'Início' }).waitFor();
+    await monitor.goto(`${server.url}/monitor?tab=agents`);
   });
   // a test that failed mid-call leaves the desk free for the next one
   afterEach(async () => {
@@ -142,6 +151,11 @@ describeBrowser('Calls in WebChat (WebRTC)', () => {
     await panel().getByText('Em chamada de áudio').waitFor();
     await box(customer.page).getByText('Em chamada de áudio').waitFor();
     await desk.page.getByTestId('call-timer').getByText(/^0:0[1-9]$/).waitFor();
+    // the supervisor's Agentes tile: "Em chamada"
+    const tile = monitor.locator('[data-testid="agent-tile"][data-agent="Ana Beatriz Souza"]');
+    // (the monitor's first load on two busy cores may take longer than a click's wait)
+    await tile.getByTestId('tile-in-call').getByText('Em chamada').waitFor({ timeout: 30_000 });
+    await screenshot(monitor, 'monitor-agent-in-call');
     await screenshot(desk.page, 'desk-call-audio');
     await customer.page.waitForTimeout(2500);
 
@@ -153,6 +167,7 @@ describeBrowser('Calls in WebChat (WebRTC)', () => {
     const ended = Date.now();
     await desk.page.getByTestId('call-outcome').getByText('O cliente encerrou a chamada.').waitFor();
     await panel().waitFor({ state: 'detached' });
+    await tile.getByTestId('tile-in-call').waitFor({ state: 'detached', timeout: 30_000 });
     // the history's line, in the desk's language
     await desk.page.getByTestId('desk-call-line').filter({ hasText: /^Chamada de áudio, 0:0\d/ }).waitFor();
 
