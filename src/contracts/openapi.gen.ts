@@ -1759,7 +1759,7 @@ export interface Operations {
     query: never;
     body: never;
     response: Array<{
-      id: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      id: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound" | "calls";
       title: string;
       description: string;
       /** whether the interval filter applies */
@@ -1785,7 +1785,7 @@ export interface Operations {
     };
     body: never;
     response: {
-      report: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      report: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound" | "calls";
       title: string;
       from: string;
       to: string;
@@ -1828,7 +1828,7 @@ export interface Operations {
     response: {
       items: Array<{
         id: string;
-        reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+        reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound" | "calls";
         filters: {
           interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
           serviceId?: string;
@@ -1860,7 +1860,7 @@ export interface Operations {
     body: never;
     response: {
       id: string;
-      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound" | "calls";
       filters: {
         interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
         serviceId?: string;
@@ -2307,7 +2307,7 @@ export interface Operations {
     };
     response: {
       id: string;
-      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound" | "calls";
       filters: {
         interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
         serviceId?: string;
@@ -2972,7 +2972,7 @@ export interface Operations {
     params: never;
     query: never;
     body: {
-      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound" | "calls";
       filters?: {
         interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
         serviceId?: string;
@@ -2993,7 +2993,7 @@ export interface Operations {
     };
     response: {
       id: string;
-      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound";
+      reportId: "intervals" | "agents" | "pauses" | "classifications" | "abandonment" | "bot" | "email" | "sessions" | "outbound" | "calls";
       filters: {
         interval?: "15m" | "30m" | "hour" | "day" | "week" | "month";
         serviceId?: string;

@@ -17,6 +17,7 @@ export const REPORT_IDS = [
   'email', // 7. E-mail
   'sessions', // 8. Sessões de agentes
   'outbound', // 9. Mensagens ativas
+  'calls', // 10. Chamadas (WebChat audio and video)
 ] as const;
 export const ReportId = z.enum(REPORT_IDS);
 export type ReportId = z.infer<typeof ReportId>;

@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { CallView } from '../../src/contracts/calls.js';
-import type { ServerMessage } from '../../src/contracts/events.js';
+import { RealtimeEvent, type ServerMessage } from '../../src/contracts/events.js';
 import type { WidgetServerMessage } from '../../src/contracts/webchat.js';
 import { appForFile, createApiService, createService, createTeam, createUser, type Client, type TestApp } from '../support/test-app.js';
 import { newVisitor, WidgetClient } from '../support/widget-client.js';
 import { WsClient } from '../support/ws-client.js';
+import { parseCsv } from '../support/csv.js';
 
 // Calls inside a WebChat conversation (issue 19), through the real sockets: the desk's /ws for the
 // agent, /webchat/ws for the customer. The engine's clock is the test's, so the seconds are exact.
@@ -110,6 +111,11 @@ describe('a call in a WebChat conversation', () => {
     expect(stored[0]).toMatchObject({ body: 'Chamada de vídeo, 0:50', payload: { call: { id: callId, videoSeconds: 30, audioSeconds: 20 } } });
     const off = await ws.next<any>((m) => m.type === 'event' && m.event.type === 'agent.updated' && m.event.reason === 'call_ended');
     expect(off.event.agent.inCall).toBe(false);
+
+    // every call event the desk got is a valid event of the contract
+    const callEvents = ws.events().filter((e) => e.type === 'call.updated');
+    expect(callEvents.map((e) => e.type === 'call.updated' && e.call.state)).toEqual(['ringing', 'active', 'active', 'ended']);
+    for (const e of callEvents) expect(RealtimeEvent.safeParse(e).success).toBe(true);
 
     // over: no more signals, no second hang-up
     ws.send({ type: 'call_signal', callId, signal: { type: 'offer', sdp: 'late' } });
@@ -237,6 +243,88 @@ describe('a call in a WebChat conversation', () => {
     await client.close();
     const failed = await ws.next<CallMsg>(isCall('failed', call.id));
     expect(failed.call).toMatchObject({ endedBy: 'customer', failure: 'disconnected', videoSeconds: 7 });
+    await ws.close();
+  });
+
+  it('the figures: T.Audio and T.Video per conversation (Consultas, Atendimentos OMNI) and the Chamadas report, against sums of the stored calls', async () => {
+    const { ws, client, conversationId, desk, service, agent } = await conversation();
+    // each call rings once: the next ringing is of a call not seen yet
+    const seen = new Set<string>();
+    const ring = async (kind: 'audio' | 'video') => {
+      ws.send({ type: 'call_start', conversationId, kind });
+      const { call } = await ws.next<CallMsg>((m) => m.type === 'call' && m.call.state === 'ringing' && !seen.has(m.call.id));
+      seen.add(call.id);
+      return call;
+    };
+    const answered = async (kind: 'audio' | 'video', segments: { seconds: number; video?: boolean }[]) => {
+      const call = await ring(kind);
+      client.send({ type: 'call_accept', callId: call.id });
+      await ws.next(isCall('active', call.id));
+      for (const seg of segments) {
+        if (seg.video !== undefined) {
+          const before = ws.messages.length;
+          ws.send({ type: 'call_media', callId: call.id, video: seg.video });
+          await ws.next((m) => ws.messages.indexOf(m) >= before && m.type === 'call' && m.call.id === call.id && m.call.video === seg.video);
+        }
+        t.clock.advance(seg.seconds * 1000);
+      }
+      client.send({ type: 'call_hangup', callId: call.id });
+      await ws.next(isCall('ended', call.id));
+    };
+    await answered('video', [{ seconds: 30 }, { seconds: 15, video: false }, { seconds: 5, video: true }]);
+    await answered('audio', [{ seconds: 20 }]);
+    const declined = await ring('audio');
+    client.send({ type: 'call_decline', callId: declined.id });
+    await ws.next(isCall('declined', declined.id));
+    const missed = await ring('video');
+    t.clock.advance(46_000);
+    await t.runtime.scheduler.tick();
+    await ws.next(isCall('missed', missed.id));
+    expect((await desk.post(`/api/conversations/${conversationId}/finish`, { outcome: 'completed' })).status).toBe(200);
+    await t.settle();
+
+    // the independent computation: a fold over the stored rows
+    const stored = (await t.db.query<{ state: string; answered_at: Date | null; audio_seconds: number; video_seconds: number }>(
+      'SELECT state, answered_at, audio_seconds, video_seconds FROM calls WHERE conversation_id = $1', [conversationId])).rows;
+    const fold = stored.reduce(
+      (f, k) => ({
+        offered: f.offered + 1,
+        answered: f.answered + (k.answered_at ? 1 : 0),
+        missed: f.missed + (k.state === 'missed' ? 1 : 0),
+        declined: f.declined + (k.state === 'declined' ? 1 : 0),
+        failed: f.failed + (k.state === 'failed' ? 1 : 0),
+        audio: f.audio + (k.answered_at ? k.audio_seconds : 0),
+        video: f.video + (k.answered_at ? k.video_seconds : 0),
+      }),
+      { offered: 0, answered: 0, missed: 0, declined: 0, failed: 0, audio: 0, video: 0 },
+    );
+    // and what the test drove: 35 s of video, 15 + 20 s of audio
+    expect(fold).toEqual({ offered: 4, answered: 2, missed: 1, declined: 1, failed: 0, audio: 35, video: 35 });
+
+    const { rows: [{ protocol }] } = await t.db.query<{ protocol: string }>('SELECT protocol FROM conversations WHERE id = $1', [conversationId]);
+    const lookback = await admin.get(`/api/lookback/conversations?protocol=${protocol}`);
+    expect(lookback.status).toBe(200);
+    expect(lookback.body.rows[0]).toMatchObject({ protocol, audioSeconds: fold.audio, videoSeconds: fold.video });
+    // the export: HH:MM:SS in a CSV
+    const csv = await fetch(`${t.url}/api/lookback/conversations?protocol=${protocol}&family=chat&format=csv`, { headers: { cookie: admin.cookie, 'accept-language': 'pt-BR' } });
+    expect(csv.status).toBe(200);
+    const table = await parseCsv((await csv.text()).replace(/^\uFEFF/, ''));
+    const hms = (n: number) => [Math.floor(n / 3600), Math.floor((n % 3600) / 60), n % 60].map((x) => String(x).padStart(2, '0')).join(':');
+    expect(table[1][table[0].indexOf('T.Audio')]).toBe(hms(fold.audio));
+    expect(table[1][table[0].indexOf('T.Video')]).toBe(hms(fold.video));
+
+    const omni = await admin.get(`/api/indicators/conversations?serviceId=${service.id}`);
+    expect(omni.status).toBe(200);
+    expect(omni.body.rows.find((r: any) => r.protocol === protocol)).toMatchObject({ audioSeconds: fold.audio, videoSeconds: fold.video });
+
+    const report = await admin.get(`/api/reports/calls?serviceId=${service.id}`);
+    expect(report.status).toBe(200);
+    expect(report.body.rows).toEqual([{
+      service: service.name, agent: agent.name, offered: fold.offered, answered: fold.answered, missed: fold.missed, declined: fold.declined, failed: fold.failed,
+      totalSeconds: fold.audio + fold.video, meanSeconds: (fold.audio + fold.video) / fold.answered,
+    }]);
+    expect(report.body.total).toMatchObject({ offered: fold.offered, totalSeconds: fold.audio + fold.video, meanSeconds: (fold.audio + fold.video) / fold.answered });
+    await client.close();
     await ws.close();
   });
 });

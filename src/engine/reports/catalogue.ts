@@ -9,6 +9,7 @@ import { intervalsReport } from './intervals.js';
 import { outboundReport } from './outbound.js';
 import { pausesReport } from './pauses.js';
 import { sessionsReport } from './sessions.js';
+import { callsReport } from './calls.js';
 
 // Relatórios: every report, in the catalogue's order (contracts/reports.ts REPORT_IDS). One line each.
 
@@ -23,5 +24,6 @@ export const REPORTS: ReadonlyMap<ReportId, ReportDefinition> = new Map(
     emailReport,
     sessionsReport,
     outboundReport,
+    callsReport,
   ] as ReportDefinition[]).map((r) => [r.id, r]),
 );
