@@ -3,12 +3,14 @@
 import { h, icon } from './dom';
 import type { Translate } from './i18n';
 import type { Actions, Entry, Model } from './model';
+import { callLine } from '../shared/calls';
 
 export function bubble(e: Entry, m: Model, t: Translate, a: Actions, origin: string): HTMLElement {
   const x = e.msg;
   const from = x ? x.from : 'customer';
   const me = from === 'customer';
-  const text = x ? x.text : e.pending!.text;
+  // a call's line in the widget's language ("Chamada de vídeo, 4:12"); the stored text otherwise
+  const text = x ? (x.call ? callLine(x.call, m.lang) : x.text) : e.pending!.text;
   const el = h('div', { class: `msg${me ? ' me' : ''}${from === 'system' ? ' sys' : ''}${x ? '' : ' pend'}`, 'data-from': from });
   el.dataset.text = text;
   if (me) el.appendChild(h('span', { class: 'sr' }, `${t('you')}: `));

@@ -76,6 +76,15 @@ textarea{resize:none;max-height:120px;min-height:40px;line-height:1.4}
 .f .er{font-size:12px;color:var(--e)}
 [aria-invalid=true]{border-color:var(--e)}
 .note{font-size:12px;color:var(--m)}
+.call{padding:8px 12px;background:#ebfbee;border-bottom:1px solid #b2f2bb;display:flex;flex-direction:column;gap:6px}
+.cs{display:flex;justify-content:space-between;gap:8px;font-size:13px;font-weight:600}
+.ct{font-variant-numeric:tabular-nums}
+.cn{font-size:13px;color:var(--e)}
+.call .row .btn{padding:6px 10px;font-size:13px;flex:1 1 auto}
+.stage{position:relative;background:#111;border-radius:10px;overflow:hidden;height:200px}
+.stage.off{position:absolute;width:1px;height:1px;clip-path:inset(50%)}
+.rv{width:100%;height:100%;object-fit:contain;display:block}
+.lv{position:absolute;right:6px;bottom:6px;width:30%;border:2px solid #fff;border-radius:6px;background:#333}
 @media (max-width:480px){
 .panel{right:0;bottom:0;width:100%;max-width:none;height:100%;border-radius:0}
 :host([data-open]) .launcher{display:none}

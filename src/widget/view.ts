@@ -48,6 +48,8 @@ export class View {
     private readonly m: Model,
     private readonly a: Actions,
     draft: string,
+    /** the call's box (call.ts), under the queue/agent strip */
+    callBox: HTMLElement,
   ) {
     // a constructed sheet is not an inline <style>: host pages need no style-src 'unsafe-inline' for it
     let style: HTMLStyleElement | null = null;
@@ -103,7 +105,7 @@ export class View {
     this.composer = h('div', { class: 'composer' }, this.clipBtn, this.textarea, this.sendBtn, this.fileInput);
 
     const main = h('div', { class: 'main' }, this.formBox, this.log, this.typingEl, this.closedCard, this.confirmBox, this.chips, this.composer);
-    this.panel = h('section', { class: 'panel', id: 'mw-panel', role: 'dialog', 'aria-labelledby': 'mw-title', 'aria-describedby': 'mw-sub', hidden: true }, header, this.strip, this.banner, main);
+    this.panel = h('section', { class: 'panel', id: 'mw-panel', role: 'dialog', 'aria-labelledby': 'mw-title', 'aria-describedby': 'mw-sub', hidden: true }, header, this.strip, callBox, this.banner, main);
     this.panel.addEventListener('keydown', (e) => {
       if (e.key !== 'Escape') return;
       e.preventDefault();

@@ -11,6 +11,7 @@ import type { Actions, Draft, Model } from './model';
 import { newClientId, Outbox, WidgetStorage, type Pending } from './storage';
 import { checkFile, refusal } from './uploads';
 import { View } from './view';
+import { WidgetCall } from './call';
 
 const TYPING_SHOWN_MS = 6000;
 const TYPING_SENT_EVERY_MS = 3000;
@@ -30,6 +31,7 @@ export class Widget implements Actions {
   private readonly store: WidgetStorage;
   private readonly conn: Connection;
   private readonly view: View;
+  private readonly call: WidgetCall;
   readonly m: Model;
   private readonly log: ConversationLog;
   /** what the customer sent and the server has not acknowledged, kept in storage too */
@@ -70,7 +72,10 @@ export class Widget implements Actions {
         if (count === 2 || count % 6 === 0) void this.probe();
       },
     });
-    this.view = new View(o.root, o.hostEl, o.host, this.t, this.m, this, this.store.draft);
+    this.call = new WidgetCall(this.t, (msg) => this.emit(msg), () => {
+      if (!this.m.open) this.toggle(true, false);
+    });
+    this.view = new View(o.root, o.hostEl, o.host, this.t, this.m, this, this.store.draft, this.call.box);
     this.log = new ConversationLog((entry, before) => this.view.upsertEntry(entry, before));
     for (const p of this.outbox.all) this.log.upsert({ key: `c:${p.clientId}`, pending: p });
   }
@@ -228,6 +233,12 @@ export class Widget implements Actions {
         break;
       case 'pong':
         break;
+      case 'call':
+      case 'call_signal':
+      case 'call_media':
+      case 'call_error':
+        this.call.onMessage(msg);
+        return;
     }
     this.refresh();
   }
@@ -333,6 +344,7 @@ export class Widget implements Actions {
           ? 'prechat'
           : null;
     m.canWrite = !m.unavailable && (LIVE.includes(phase) || (phase === 'idle' && m.form === null));
+    this.call.allow(!!c?.customerCalls && phase === 'in_service' && m.link === 'online');
     const last = this.log.last();
     m.activeOptionsKey = phase === 'bot' && last?.msg?.options?.length ? last.key : null;
     this.view.render();

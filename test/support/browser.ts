@@ -40,9 +40,12 @@ export function describeBrowser(name: string, fn: () => void): void {
   describe.skipIf(!hasChromium)(hasChromium ? name : `${name} (skipped: no Chromium at ${CHROMIUM_PATH})`, fn);
 }
 
-/** Chromium with a new, empty profile (Playwright creates a temporary one per launch). */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+/**
+ * Chromium with a new, empty profile (Playwright creates a temporary one per launch). `args`: more
+ * flags for one test file (the calls' fake camera and microphone).
+ */
+export function launchBrowser(opts: { args?: string[] } = {}): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...(opts.args ?? [])], timeout: 60_000 });
 }
 
 /**

@@ -19,6 +19,7 @@ import { unreadWhispers, type DeskConversation } from './desk-state';
 import type { DeskStore } from './store';
 import { TransferModal } from './TransferModal';
 import { OptOutButton } from './OptOutButton';
+import { CallButtons, CallPanel } from './CallPanel';
 
 interface Props {
   store: DeskStore;
@@ -124,6 +125,7 @@ export const ConversationPane = forwardRef<HTMLTextAreaElement, Props>(function 
                 </ActionIcon>
               </Indicator>
             </Tooltip>
+            {open && v.channel === 'webchat' && <CallButtons store={store} conversationId={v.id} />}
             {open && (
               <>
                 <Button variant="default" leftSection={<IconArrowsExchange size={16} />} onClick={() => setModal('transfer')}>
@@ -146,6 +148,8 @@ export const ConversationPane = forwardRef<HTMLTextAreaElement, Props>(function 
           <Text size="sm">{t(`desk.conversation.left.${leftReason}`)}</Text>
         </Alert>
       )}
+
+      {v.channel === 'webchat' && <CallPanel store={store} conversationId={v.id} name={name} />}
 
       <MessageHistory key={v.id} c={c} meId={meId} onRetry={() => void store.loadHistory(v.id, true)} onReply={open && !win?.closed ? startReply : undefined} />
       <CustomerTyping at={open ? (c.customerTypingAt ?? null) : null} />

@@ -9,6 +9,7 @@ import { ConversationList } from './ConversationList';
 import { ConversationPane } from './ConversationPane';
 import classes from './desk.module.css';
 import { StatusBar } from './StatusBar';
+import { IncomingCall } from './CallPanel';
 import { openConversations } from './desk-state';
 import { SupervisorChat } from './SupervisorChat';
 import { OutboundModal } from './OutboundModal';
@@ -72,6 +73,7 @@ function Desk({ me }: { me: Me }) {
       <VisuallyHidden><h1>{t('desk.title')}</h1></VisuallyHidden>
       <StatusBar store={store} agent={state.agent} status={state.status} openCount={list.length} onNewOutbound={() => setOutbound(true)} />
       <OutboundModal store={store} opened={outbound} onClose={() => setOutbound(false)} />
+      <IncomingCall store={store} selectedId={state.selectedId} nameOf={(id) => state.conversations.get(id)?.view.contactName || t('desk.list.unknownCustomer')} />
       <div className={classes.body}>
         {showList && (
           <ConversationList conversations={list} selectedId={state.selectedId} meId={me.id} serviceNames={serviceNames} agentState={agentState} onSelect={(id) => store.select(id)} />

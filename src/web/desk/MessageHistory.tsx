@@ -1,8 +1,10 @@
 import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, type SyntheticEvent } from 'react';
 import { ActionIcon, Button, Center, Loader, Stack, Text } from '@mantine/core';
-import { IconArrowBackUp, IconRobot } from '@tabler/icons-react';
+import { IconArrowBackUp, IconPhone, IconRobot } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../contracts/conversations';
+import { CallView } from '../../contracts/calls';
+import { callLine } from '../../shared/calls';
 import { useSession } from '../auth/session';
 import classes from './desk.module.css';
 import { DeliveryFailure, DeliveryTicks } from './DeliveryMark';
@@ -12,6 +14,13 @@ import type { DeskConversation } from './desk-state';
 
 /** Near the bottom (or at it): new messages keep the view pinned there. */
 const STICK_PX = 120;
+
+/** A call's line in the reader's language ("Chamada de vídeo, 4:12"); null for any other message (its body is shown). */
+function callText(m: MessageView, lang: string): string | null {
+  if (m.contentType !== 'call') return null;
+  const call = CallView.safeParse((m.payload as { call?: unknown } | null)?.call);
+  return call.success ? callLine(call.data, lang.startsWith('en') ? 'en' : 'pt-BR') : null;
+}
 
 /** The whole history of one conversation: customer, agent, bot and system messages, each styled its way. */
 /** Kinds that mark other messages (a reaction, a deletion): nothing to answer. */
@@ -117,8 +126,9 @@ export function MessageHistory({ c, meId, onRetry, onReply }: Props) {
           <Fragment key={m.id}>
             {sep && <div className={classes.daySep}>{day.charAt(0).toLocaleUpperCase(lang) + day.slice(1)}</div>}
             {m.authorType === 'system' ? (
-              <div className={classes.system} data-author="system">
-                {m.body}
+              <div className={classes.system} data-author="system" data-testid={m.contentType === 'call' ? 'desk-call-line' : undefined}>
+                {m.contentType === 'call' && <IconPhone size={12} style={{ verticalAlign: '-2px', marginRight: 4 }} aria-hidden />}
+                {callText(m, lang) ?? m.body}
                 <span className={classes.meta} title={full}>
                   {time}
                 </span>

@@ -5,6 +5,7 @@ import { call, upload } from '../api';
 import { RealtimeClient, type StreamMessage } from '../realtime/client';
 import { mergeById, mergeMessages } from '../realtime/merge';
 import { deskAlerts } from './alerts';
+import { DeskCalls } from './calls';
 import {
   isOpen, lastCustomerId, OPEN_STATES, openConversations, unreadMessages, unreadWhispers, type DeskConversation, type DeskState,
 } from './desk-state';
@@ -38,6 +39,8 @@ export type TransferInput = { toAgentId: string } | { toServiceId: string };
  */
 export class DeskStore {
   readonly client = new RealtimeClient({ stream: 'agent' });
+  /** the agent's calls on WebChat conversations (issue 19), over the same socket */
+  readonly calls = new DeskCalls(this.client);
   private state: DeskState = { status: 'idle', ready: false, agent: null, conversations: new Map(), selectedId: null, whisperPanelOpen: false };
   private readonly listeners = new Set<() => void>();
   private readonly drafts = new Map<string, string>();
@@ -123,6 +126,7 @@ export class DeskStore {
     this.listeners.clear();
     for (const u of this.unsubs) u();
     this.unsubs = [];
+    this.calls.stop();
     this.client.stop();
     if (this.housekeeping) clearInterval(this.housekeeping);
     if (this.releaseTimer) clearTimeout(this.releaseTimer);

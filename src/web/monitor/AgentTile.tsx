@@ -1,6 +1,6 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { Badge, Tooltip } from '@mantine/core';
-import { IconPlugConnectedX } from '@tabler/icons-react';
+import { IconPhone, IconPlugConnectedX } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
 import type { AgentView } from '../../contracts/conversations';
 import { clock, onSecond } from './format';
@@ -22,11 +22,12 @@ function TileClock({ since }: { since: number }) {
 const pausedInService = (a: AgentView) => a.state === 'in_service' && a.presence === 'paused';
 
 /** The badge lines under a tile's time (0, 1 or 2): what makes one tile taller than another. */
-export const badgesOf = (a: AgentView) => (pausedInService(a) ? 1 : 0) + (a.pendingPauseReasonId ? 1 : 0);
+export const badgesOf = (a: AgentView) => (a.inCall ? 1 : 0) + (pausedInService(a) ? 1 : 0) + (a.pendingPauseReasonId ? 1 : 0);
 
 /** The words on the tiles, in the current language. */
 export interface TileLabels {
   disconnected: string;
+  inCall: string;
   unknownReason: string;
   open(count: number): string;
   openAgent(name: string): string;
@@ -51,6 +52,7 @@ function cached<K>(make: (k: K) => string): (k: K) => string {
 export function useTileLabels(t: TFunction): TileLabels {
   return useMemo(() => ({
     disconnected: t('monitor.agents.disconnected'),
+    inCall: t('monitor.agents.inCall'),
     unknownReason: t('monitor.agents.unknownReason'),
     open: cached((count: number) => t('monitor.agents.open', { count })),
     openAgent: cached((name: string) => t('monitor.agents.openAgent', { name })),
@@ -96,6 +98,9 @@ export const AgentTile = memo(function AgentTile({ agent, since, level, reason, 
         <TileClock since={since} />
       </div>
       {/* one badge a line, cut short if long: a tile's height follows from its count of badges (badgesOf) */}
+      {agent.inCall && (
+        <div><Badge size="xs" color="green" variant="filled" mt={4} maw="100%" miw={0} leftSection={<IconPhone size={10} aria-hidden />} data-testid="tile-in-call">{labels.inCall}</Badge></div>
+      )}
       {pausedInService(agent) && (
         <div><Badge size="xs" color="gray" variant="light" mt={4} maw="100%" miw={0}>{labels.pausedWithConversations(reason ?? labels.unknownReason)}</Badge></div>
       )}

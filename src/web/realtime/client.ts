@@ -1,4 +1,5 @@
 import type { AgentView, ConversationView } from '../../contracts/conversations';
+import type { CallClientMessage, CallServerMessage } from '../../contracts/calls';
 import type { ClientMessage, RealtimeEvent, ServerMessage } from '../../contracts/events';
 import type { MonitorSnapshot } from '../../contracts/monitor';
 import { checkSession } from '../api';
@@ -58,6 +59,7 @@ export class RealtimeClient {
   private readonly typingListeners = new Set<(conversationId: string) => void>();
   private readonly statusListeners = new Set<(s: ConnectionStatus) => void>();
   private readonly figureListeners = new Set<(f: MonitorSnapshot) => void>();
+  private readonly callListeners = new Set<(m: CallServerMessage) => void>();
   private readonly opts: Required<Omit<RealtimeOptions, 'url' | 'createSocket'>> & Pick<RealtimeOptions, 'url' | 'createSocket'>;
   status: ConnectionStatus = 'idle';
 
@@ -105,8 +107,14 @@ export class RealtimeClient {
     return () => this.figureListeners.delete(listener);
   }
 
-  /** Sends on the open socket (e.g. monitor_filter); false when not connected. */
-  send(msg: ClientMessage): boolean {
+  /** Agent stream: a call's record, signal, media switch or refusal (issue 19; not stored, not caught up). */
+  onCall(listener: (m: CallServerMessage) => void): () => void {
+    this.callListeners.add(listener);
+    return () => this.callListeners.delete(listener);
+  }
+
+  /** Sends on the open socket (e.g. monitor_filter, a call's messages); false when not connected. */
+  send(msg: ClientMessage | CallClientMessage): boolean {
     const ws = this.socket;
     if (!ws || ws.readyState !== WebSocket.OPEN) return false;
     ws.send(JSON.stringify(msg));
@@ -161,9 +169,9 @@ export class RealtimeClient {
     ws.onmessage = (ev) => {
       if (this.socket !== ws) return;
       this.alive();
-      let msg: ServerMessage;
+      let msg: ServerMessage | CallServerMessage;
       try {
-        msg = JSON.parse(String(ev.data)) as ServerMessage;
+        msg = JSON.parse(String(ev.data)) as ServerMessage | CallServerMessage;
       } catch {
         return;
       }
@@ -185,8 +193,14 @@ export class RealtimeClient {
     ws.onerror = () => undefined;
   }
 
-  private handle(ws: WebSocket, msg: ServerMessage): void {
+  private handle(ws: WebSocket, msg: ServerMessage | CallServerMessage): void {
     switch (msg.type) {
+      case 'call':
+      case 'call_signal':
+      case 'call_media':
+      case 'call_error':
+        for (const l of this.callListeners) l(msg);
+        return;
       case 'snapshot':
         this.lastSeq = msg.seq;
         this.emit(msg);

@@ -170,6 +170,7 @@ export const en: typeof ptBR = {
       timeHelp: 'In service: time of the oldest open conversation. Available and Paused: time in the state.',
       conversationsOf: 'Conversations of {{name}}',
       noConversations: 'No open conversation of this agent in your scope.',
+      inCall: 'In a call',
       disconnected: 'disconnected',
       openAgent: 'Show conversations of {{name}}',
       pausedWith: '{{name}}, paused for {{time}}',

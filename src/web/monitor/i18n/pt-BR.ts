@@ -169,6 +169,7 @@ export const ptBR = {
       timeHelp: 'Em atendimento: tempo do atendimento aberto mais antigo. Livre e Em pausa: tempo no estado.',
       conversationsOf: 'Atendimentos de {{name}}',
       noConversations: 'Nenhum atendimento aberto deste agente no seu escopo.',
+      inCall: 'Em chamada',
       disconnected: 'sem conexão',
       openAgent: 'Ver atendimentos de {{name}}',
       pausedWith: '{{name}}, em pausa há {{time}}',
