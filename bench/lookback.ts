@@ -36,7 +36,7 @@ const SCALE = Number(process.env.BENCH_LOOKBACK_SCALE ?? 1);
 const RESEED = process.argv.includes('--reseed');
 export const ADMIN = { email: 'bench@lookback.local', password: 'bench-password-1' };
 const SUFFIX = SCALE === 1 ? '' : `_s${String(SCALE).replace('.', '_')}`;
-export const PG_NAME = `mirante_lookback${SUFFIX}`;
+export const PG_NAME = process.env.BENCH_LOOKBACK_DB || `mirante_lookback${SUFFIX}`; // BENCH_LOOKBACK_DB: a copy of it (createdb -T)
 export const PGLITE_DIR = `/tmp/mirante-lookback-pglite${SUFFIX}`;
 const RUNS = 20;
 const WARM = 3;

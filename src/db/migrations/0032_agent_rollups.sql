@@ -53,18 +53,17 @@ BEGIN
   LOCK TABLE messages IN SHARE MODE;
   DELETE FROM agent_reply_rollups;
   INSERT INTO agent_reply_rollups (bucket, agent_id, service_id, channel, replies, reply_seconds)
-  WITH m AS (
-    SELECT m.conversation_id, m.author_type, m.author_id, m.created_at,
-           count(*) FILTER (WHERE m.author_type = 'agent')
-             OVER (PARTITION BY m.conversation_id ORDER BY m.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS answered
-      FROM messages m WHERE m.author_type IN ('agent', 'customer')),
-  asked AS (SELECT conversation_id, answered, min(created_at) AS at FROM m WHERE author_type = 'customer' GROUP BY 1, 2)
-  SELECT date_bin('15 minutes', m.created_at, timestamptz '2000-01-01 00:00:00+00'), m.author_id, c.service_id, c.channel,
-         count(*)::int, sum(extract(epoch FROM m.created_at - greatest(a.at, c.first_assigned_at)))::float8
-    FROM m
-    JOIN asked a ON a.conversation_id = m.conversation_id AND a.answered = m.answered
-    JOIN conversations c ON c.id = m.conversation_id AND c.first_assigned_at IS NOT NULL
-   WHERE m.author_type = 'agent' AND m.author_id IS NOT NULL
+  SELECT date_bin('15 minutes', g.created_at, timestamptz '2000-01-01 00:00:00+00'), g.author_id, c.service_id, c.channel,
+         count(*)::int, sum(extract(epoch FROM g.created_at - greatest(g.asked, c.first_assigned_at)))::float8
+    FROM (SELECT m.conversation_id, m.author_type, m.author_id, m.created_at,
+                 -- the first customer message among those since the previous agent message (same count of agent messages before)
+                 min(m.created_at) FILTER (WHERE m.author_type = 'customer') OVER (PARTITION BY m.conversation_id, m.answered) AS asked
+            FROM (SELECT m.conversation_id, m.author_type, m.author_id, m.created_at,
+                         count(*) FILTER (WHERE m.author_type = 'agent')
+                           OVER (PARTITION BY m.conversation_id ORDER BY m.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS answered
+                    FROM messages m WHERE m.author_type IN ('agent', 'customer')) m) g
+    JOIN conversations c ON c.id = g.conversation_id AND c.first_assigned_at IS NOT NULL
+   WHERE g.author_type = 'agent' AND g.author_id IS NOT NULL AND g.asked IS NOT NULL
    GROUP BY 1, 2, 3, 4;
   GET DIAGNOSTICS written = ROW_COUNT;
   RETURN written;
