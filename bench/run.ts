@@ -18,6 +18,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   lookback: () => import('./lookback.js'),
   indicators: () => import('./indicators.js'),
   charts: () => import('./charts.js'),
+  'agent-replies': () => import('./agent-replies.js'),
 };
 
 // flags (--reseed…) are the benchmarks' own: passed on, never taken for a name
