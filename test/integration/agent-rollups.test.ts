@@ -200,7 +200,7 @@ describe('agent rollups against the raw rows', () => {
     const rebuilt = await rollups();
     expect(rebuilt.map(({ reply_seconds: _, ...k }) => k)).toEqual(kept.map(({ reply_seconds: _, ...k }) => k));
     rebuilt.forEach((r, i) => expect(r.reply_seconds).toBeCloseTo(kept[i].reply_seconds, 6));
-  });
+  }, 180_000);
 
   it('a period not on 15-minute boundaries is not read from the rollups', async () => {
     // reports take whole local days; every zone's offset is a multiple of 15 minutes, so their bounds are buckets' bounds

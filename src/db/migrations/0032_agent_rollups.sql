@@ -16,6 +16,8 @@ CREATE TABLE agent_reply_rollups (
   reply_seconds  float8 NOT NULL,
   PRIMARY KEY (bucket, agent_id, service_id, channel)
 );
+-- a period's rows read from the index alone (the heap's pages of a month are scattered after a rebuild)
+CREATE INDEX agent_reply_rollups_period_idx ON agent_reply_rollups (bucket) INCLUDE (agent_id, service_id, channel, replies, reply_seconds);
 
 -- Written by the insert itself (every path: the engine's addMessage, the inbound batch, the demo's
 -- history, bulk loads), in its transaction: one statement-level pass over the new rows, each agent
@@ -64,7 +66,8 @@ BEGIN
                     FROM messages m WHERE m.author_type IN ('agent', 'customer')) m) g
     JOIN conversations c ON c.id = g.conversation_id AND c.first_assigned_at IS NOT NULL
    WHERE g.author_type = 'agent' AND g.author_id IS NOT NULL AND g.asked IS NOT NULL
-   GROUP BY 1, 2, 3, 4;
+   GROUP BY 1, 2, 3, 4
+   ORDER BY 1;
   GET DIAGNOSTICS written = ROW_COUNT;
   RETURN written;
 END
