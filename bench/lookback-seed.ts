@@ -5,7 +5,9 @@
 // supervisors, 40 classifications, contacts with names, phones, e-mails and a WhatsApp identity,
 // N conversations (20,000 of them today) with every stage's timestamp in order (bot, queued,
 // assigned, finished), each in a state with a plausible share, and 4 to 16 messages each (10 on
-// average) from the customer, the bot and the agent. Agents' presence follows what they hold.
+// average) from the customer, the bot and the agent. Agents work 5 days of 7 (state history with
+// pauses, sign-ins, connection losses) and 1 finished conversation in 25 was transferred; their
+// presence today follows what they hold.
 
 export interface SeedSize {
   conversations: number;
@@ -187,7 +189,9 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
              coalesce(finished_at, assigned_at, queued_at, bot_started_at, created_at)
         FROM conversations WHERE protocol ~ '^[0-9]{16}$';`,
   });
-  // 4 to 16 messages each (10 on average), written month by month so progress shows
+  // 4 to 16 messages each (10 on average), written month by month so progress shows; the agents'
+  // reply rollups (migration 0032) are rebuilt once at the end rather than by the insert trigger
+  steps.push({ label: 'reply rollups’ trigger off for the bulk load', sql: `ALTER TABLE messages DISABLE TRIGGER messages_agent_reply_rollups;` });
   for (let m = DAYS + 31; m > 0; m -= 31) {
     const from = `${todayStart} - interval '${m} days'`;
     const to = `${todayStart} - interval '${m - 31} days'`;
@@ -215,6 +219,7 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
          WHERE c.created_at >= ${from} AND c.created_at < ${to} AND c.protocol ~ '^[0-9]{16}$';`,
     });
   }
+  steps.push(...agentHistorySteps(size, timeZone));
   steps.push({
     label: 'agents’ presence (those holding conversations in service, then the rest)',
     sql: `
@@ -241,7 +246,88 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
       ALTER TABLE conversations ENABLE TRIGGER conversations_rollups_insert;
       SELECT rebuild_conversation_rollups(NULL, NULL, NULL);`,
   });
+  steps.push({
+    label: 'agents’ reply rollups rebuilt from the messages',
+    sql: `ALTER TABLE messages ENABLE TRIGGER messages_agent_reply_rollups; SELECT agent_reply_rollups_rebuild();`,
+  });
   return steps;
+}
+
+// An agent's working day: 14 contiguous states from the login to the logout (about 8½ hours), three
+// pauses among them (Descanso, Almoço, and one of Banheiro / Treinamento / Feedback / Ginástica
+// laboral), on 5 days of 7 (each agent their own days off), starting between 07:00 and 13:59.
+const SHIFT: [state: string, reason: string | null, minSeconds: number, spreadSeconds: number][] = [
+  ['available', null, 300, 1800], ['in_service', null, 1200, 3600], ['available', null, 300, 1200], ['paused', 'Descanso', 600, 600],
+  ['available', null, 300, 1800], ['in_service', null, 1200, 3600], ['available', null, 300, 900], ['paused', 'Almoço', 2700, 1800],
+  ['available', null, 300, 1800], ['in_service', null, 1200, 3600], ['available', null, 300, 900], ['paused', null, 180, 420],
+  ['available', null, 300, 1200], ['in_service', null, 1200, 3600],
+];
+const THIRD_PAUSE = ['Banheiro', 'Treinamento', 'Feedback', 'Ginástica laboral'];
+
+/**
+ * The agents' past days (the days before today; today's is the presence step's): their state history
+ * (about 7.9 M rows over 395 days), each login's sign-in to the application (audit_log), a connection
+ * loss closing 1 shift in 20 (its agent.updated event at the logout's instant), and 1 finished
+ * conversation in 25 transferred to its agent by another of the same department a third of the way
+ * through. Separate from the rest so `bench/lookback-agents-seed.ts` can add it to an existing copy.
+ */
+export function agentHistorySteps(size: SeedSize, timeZone: string): { label: string; sql: string }[] {
+  const tz = `'${timeZone}'`;
+  const todayStart = `((now() AT TIME ZONE ${tz})::date::timestamp AT TIME ZONE ${tz})`;
+  const agents = `(SELECT substr(split_part(email, '@', 1), 7)::int AS idx, id, name FROM users WHERE email LIKE 'agente%@lookback.local')`;
+  const secs = SHIFT.map(([, , min, spread]) => `${min} + random() * ${spread}`).join(', ');
+  const states = SHIFT.map(([state, reason], i) => `(${i + 1}, '${state}', ${reason ? `'${reason}'` : 'NULL'})`).join(', ');
+  const third = SHIFT.findIndex(([state, reason]) => state === 'paused' && reason === null) + 1;
+  return [
+    {
+      label: 'agents’ shifts on 5 days of 7',
+      sql: `
+        SELECT setseed(0.16);
+        CREATE TEMP TABLE lb_shift AS
+          SELECT a.id AS user_id, a.name, a.idx, d,
+                 ${todayStart} - d * interval '1 day' + (7 * 3600 + (a.idx % 7) * 3600 + ((a.idx * 13) % 60) * 60) * interval '1 second' AS login_at,
+                 ARRAY[${secs}]::float8[] AS secs
+            FROM ${agents} a CROSS JOIN generate_series(1, ${size.days}) d
+           WHERE (a.idx + d) % 7 NOT IN (0, 1);`,
+    },
+    {
+      label: 'agents’ state history (14 states a shift)',
+      sql: `
+        INSERT INTO agent_state_history (user_id, state, pause_reason_id, started_at, ended_at)
+        SELECT s.user_id, p.state, r.id,
+               s.login_at + (SELECT coalesce(sum(x), 0) FROM unnest(s.secs[1:g.k - 1]) x) * interval '1 second',
+               s.login_at + (SELECT sum(x) FROM unnest(s.secs[1:g.k]) x) * interval '1 second'
+          FROM lb_shift s
+          CROSS JOIN generate_series(1, ${SHIFT.length}) g (k)
+          JOIN (VALUES ${states}) p (k, state, reason) ON p.k = g.k
+          LEFT JOIN pause_reasons r ON r.name = CASE WHEN p.k = ${third} THEN (${arr(THIRD_PAUSE)})[1 + (s.idx + s.d) % ${THIRD_PAUSE.length}] ELSE p.reason END
+         ORDER BY s.login_at, s.user_id, g.k;`,
+    },
+    {
+      label: 'agents’ sign-ins and connection losses',
+      sql: `
+        INSERT INTO audit_log (actor_id, actor_name, action, entity, entity_id, at)
+        SELECT user_id, name, 'login', 'session', md5(user_id::text || d), login_at - interval '2 minutes' FROM lb_shift ORDER BY login_at;
+        INSERT INTO events (type, agent_id, actor_type, payload, at)
+        SELECT 'agent.updated', user_id, 'system', '{"reason": "connection_lost"}'::jsonb, login_at + (SELECT sum(x) FROM unnest(secs) x) * interval '1 second'
+          FROM lb_shift WHERE (idx * 31 + d) % 20 = 0 ORDER BY 5;
+        DROP TABLE lb_shift;`,
+    },
+    {
+      label: 'transfers between the agents of a department (1 finished conversation in 25)',
+      sql: `
+        INSERT INTO conversation_state_history (conversation_id, state, service_id, agent_id, actor, reason, started_at, ended_at)
+        SELECT c.id, 'in_service', c.service_id, x.agent_id, 'agent', x.reason, x.started_at, x.ended_at
+          FROM conversations c
+          JOIN ${agents} a ON a.id = c.agent_id
+          JOIN ${agents} f ON f.idx = (a.idx + ${TEAMS - 1}) % ${AGENTS} + 1
+          CROSS JOIN LATERAL (VALUES
+            (1, f.id, 'assigned', c.first_assigned_at, c.first_assigned_at + (c.finished_at - c.first_assigned_at) / 3),
+            (2, c.agent_id, 'transferred', c.first_assigned_at + (c.finished_at - c.first_assigned_at) / 3, c.finished_at)) x (ord, agent_id, reason, started_at, ended_at)
+         WHERE c.state = 'completed' AND c.first_assigned_at IS NOT NULL AND c.finished_at IS NOT NULL AND c.protocol ~ '^[0-9]{16}$' AND substr(c.protocol, 9)::int % 25 = 0
+         ORDER BY c.finished_at, c.id, x.ord;`,
+    },
+  ];
 }
 
 /** The checks printed after seeding: counts, shares by state, stage order, consistency. */

@@ -20,6 +20,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   charts: () => import('./charts.js'),
   'rollups-write': () => import('./rollups-write.js'),
   campaign: () => import('./campaign.js'),
+  'agent-replies': () => import('./agent-replies.js'),
 };
 
 // flags (--reseed…) are the benchmarks' own: passed on, never taken for a name

@@ -11,16 +11,28 @@ export async function reportAgents(ctx: ReportContext): Promise<Map<string, stri
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-/** The SQL of a state row's seconds within the period: [max(start, from), min(end or now, to)). */
-export function overlapSql(q: SqlParams, ctx: ReportContext, alias: string): { seconds: string; where: string } {
+/**
+ * The state rows that overlap the period (an open row runs until now), as a FROM item `alias` with
+ * `seconds`, the row's time within the period: [max(start, from), min(end or now, to)). Read as the
+ * rows begun in the period (agent_state_history_period_idx) and, per agent, the one row begun before
+ * it that may reach into it — an agent's rows never overlap, so no earlier one can (the sessions
+ * report reads them the same way). `users(column)` is the condition on the agents whose rows are wanted (usersWhere, or narrower).
+ */
+export function periodRowsSql(q: SqlParams, ctx: ReportContext, alias: string, users: (column: string) => string): string {
   const start = q.p(ctx.period.start);
   const end = q.p(ctx.period.end);
   const now = q.p(ctx.now);
-  const until = `coalesce(${alias}.ended_at, ${now}::timestamptz)`;
-  return {
-    seconds: `extract(epoch FROM least(${until}, ${end}::timestamptz) - greatest(${alias}.started_at, ${start}::timestamptz))::float8`,
-    where: `${alias}.started_at < ${end} AND ${until} > ${start}`,
-  };
+  const until = `coalesce(x.ended_at, ${now}::timestamptz)`;
+  return `(SELECT x.user_id, x.state, x.pause_reason_id,
+                  extract(epoch FROM least(${until}, ${end}::timestamptz) - greatest(x.started_at, ${start}::timestamptz))::float8 AS seconds
+             FROM (SELECT a.user_id, a.state, a.pause_reason_id, a.started_at, a.ended_at FROM agent_state_history a
+                    WHERE a.started_at >= ${start}::timestamptz AND a.started_at < ${end}::timestamptz AND ${users('a.user_id')}
+                   UNION ALL
+                   SELECT b.user_id, b.state, b.pause_reason_id, b.started_at, b.ended_at
+                     FROM users u CROSS JOIN LATERAL (SELECT b.* FROM agent_state_history b WHERE b.user_id = u.id AND b.started_at < ${start}::timestamptz
+                                                       ORDER BY b.started_at DESC, b.id DESC LIMIT 1) b
+                    WHERE ${users('u.id')}) x
+            WHERE ${until} > ${start}::timestamptz) ${alias}`;
 }
 
 export interface AgentTime {
@@ -33,11 +45,10 @@ export interface AgentTime {
 /** Seconds per agent in each logged-in state within the period; the key '' holds everyone's sum. */
 export async function agentTimes(ctx: ReportContext): Promise<Map<string, AgentTime>> {
   const q = new SqlParams();
-  const o = overlapSql(q, ctx, 'h');
   const { rows } = await ctx.db.query<{ user_id: string; state: string; pause_reason_id: string | null; s: number }>(
-    `SELECT h.user_id, h.state, h.pause_reason_id, sum(${o.seconds})::float8 AS s
-       FROM agent_state_history h
-      WHERE ${o.where} AND h.state <> 'offline' AND ${usersWhere(ctx, q, 'h.user_id')}
+    `SELECT h.user_id, h.state, h.pause_reason_id, sum(h.seconds)::float8 AS s
+       FROM ${periodRowsSql(q, ctx, 'h', (col) => usersWhere(ctx, q, col))}
+      WHERE h.state <> 'offline'
       GROUP BY 1, 2, 3`,
     q.list,
   );

@@ -1,4 +1,6 @@
 import type { ReportRow } from '../../contracts/reports.js';
+import { policyOf } from '../access.js';
+import { onBucket } from '../rollups/agents.js';
 import { agentTimes, pauseReasonColumns, reportAgents } from './agent-time.js';
 import { conversationsScope, conversationsWhere, seconds, SqlParams, usersWhere, type ReportColumnDef, type ReportContext, type ReportDefinition } from './definition.js';
 
@@ -29,6 +31,7 @@ async function handled(ctx: ReportContext) {
  * customer wrote to the bot or in the queue is timed from the assignment).
  */
 async function replies(ctx: ReportContext) {
+  if (policyOf(ctx.actor).all && onBucket(ctx.period.start) && onBucket(ctx.period.end)) return rolledUpReplies(ctx);
   const q = new SqlParams();
   const start = q.p(ctx.period.start);
   const end = q.p(ctx.period.end);
@@ -46,6 +49,25 @@ async function replies(ctx: ReportContext) {
       FROM m JOIN asked a ON a.conversation_id = m.conversation_id AND a.answered = m.answered JOIN conv ON conv.id = m.conversation_id
      WHERE m.author_type = 'agent' AND m.author_id IS NOT NULL AND m.created_at >= ${start} AND m.created_at < ${end} AND ${usersWhere(ctx, q, 'm.author_id')}
      GROUP BY GROUPING SETS ((m.author_id), ())`;
+  return (await ctx.db.query<Replies>(sql, q.list)).rows;
+}
+
+/**
+ * TMR from agent_reply_rollups (migration 0032: the same pairing, done as each reply is written), for
+ * a caller who sees every conversation and a period of whole 15-minute buckets (local days in any
+ * zone). A narrower scope (an agent's own conversations, a supervisor's services or the
+ * conversations they hold now) is read from the messages above: it is small, and it depends on the
+ * conversation's current agent, which the rollups do not keep. The service and channel filters are
+ * those of the conversation when the reply was written.
+ */
+async function rolledUpReplies(ctx: ReportContext) {
+  const q = new SqlParams();
+  const parts = [`r.bucket >= ${q.p(ctx.period.start)}`, `r.bucket < ${q.p(ctx.period.end)}`, usersWhere(ctx, q, 'r.agent_id')];
+  if (ctx.filter.serviceId) parts.push(`r.service_id = ${q.p(ctx.filter.serviceId)}::uuid`);
+  if (ctx.filter.channel) parts.push(`r.channel = ${q.p(ctx.filter.channel)}`);
+  const sql = `SELECT r.agent_id, sum(r.replies)::int AS n, (sum(r.reply_seconds) / nullif(sum(r.replies), 0))::float8 AS reply_s
+      FROM agent_reply_rollups r WHERE ${parts.join(' AND ')}
+     GROUP BY GROUPING SETS ((r.agent_id), ())`;
   return (await ctx.db.query<Replies>(sql, q.list)).rows;
 }
 
@@ -69,7 +91,8 @@ const occupancy = (inService: number, available: number) => (inService + availab
 async function run(ctx: ReportContext) {
   const agents = await reportAgents(ctx);
   const known = new Set(agents.keys());
-  const [times, done, answers, moved] = [await agentTimes(ctx), await handled(ctx), await replies(ctx), await transfers(ctx)];
+  // independent reads: on PostgreSQL each takes a connection of its own and they run side by side
+  const [times, done, answers, moved] = await Promise.all([agentTimes(ctx), handled(ctx), replies(ctx), transfers(ctx)]);
   const reasons = await pauseReasonColumns(ctx.db, times);
   const made = new Map<string, number>();
   const received = new Map<string, number>();

@@ -1,5 +1,5 @@
 import type { ReportRow } from '../../contracts/reports.js';
-import { overlapSql } from './agent-time.js';
+import { periodRowsSql } from './agent-time.js';
 import { SqlParams, usersWhere, type ReportContext, type ReportDefinition } from './definition.js';
 
 // 3. Pausas: per agent and pause reason, the pauses that overlap the period (an open one runs until
@@ -9,12 +9,11 @@ interface Grouped { user_id: string | null; agent: string | null; reason: string
 
 async function run(ctx: ReportContext) {
   const q = new SqlParams();
-  const o = overlapSql(q, ctx, 'h');
   const { rows } = await ctx.db.query<Grouped>(
     `SELECT h.user_id, u.name AS agent, coalesce(r.name, '') AS reason, GROUPING(h.user_id, u.name, r.id, r.name) <> 0 AS total,
-            count(*)::int AS n, sum(${o.seconds})::float8 AS s
-       FROM agent_state_history h JOIN users u ON u.id = h.user_id LEFT JOIN pause_reasons r ON r.id = h.pause_reason_id
-      WHERE h.state = 'paused' AND ${o.where} AND ${usersWhere(ctx, q, 'h.user_id')}
+            count(*)::int AS n, sum(h.seconds)::float8 AS s
+       FROM ${periodRowsSql(q, ctx, 'h', (col) => usersWhere(ctx, q, col))} JOIN users u ON u.id = h.user_id LEFT JOIN pause_reasons r ON r.id = h.pause_reason_id
+      WHERE h.state = 'paused'
       GROUP BY GROUPING SETS ((h.user_id, u.name, r.id, r.name), ())`,
     q.list,
   );
