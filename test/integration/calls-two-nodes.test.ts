@@ -1,59 +1,17 @@
 // A WebChat call across two nodes on one PostgreSQL and one Redis: the customer's widget on node A,
 // the agent's desk on node B. The call's changes cross as events, its signalling through the
 // ephemeral channel.
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres } from '../../src/db/database.js';
-import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
-import { startRuntime, type Runtime } from '../../src/engine/runtime.js';
-import { buildApp } from '../../src/server/app.js';
-import { loadConfig } from '../../src/server/config.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser, freshDatabase, TEST_SECRET_KEY } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser } from '../support/test-app.js';
 import { newVisitor, WidgetClient } from '../support/widget-client.js';
 import { WsClient } from '../support/ws-client.js';
-import { REDIS_URL, severalNodesSkipReason } from '../support/two-nodes.js';
+import { severalNodesSkipReason, useTwoNodes } from '../support/two-nodes.js';
 
 const skipReason = await severalNodesSkipReason();
 
-interface Node {
-  url: string;
-  runtime: Runtime;
-  app: FastifyInstance;
-}
 
 describe.skipIf(skipReason !== null)(`WebChat calls on two nodes${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
-  let drop: () => Promise<void>;
-  const nodes: Node[] = [];
-  const extraDbs: { close(): Promise<void> }[] = [];
-
-  async function startNode(url: string | undefined, db?: Awaited<ReturnType<typeof freshDatabase>>['db']): Promise<Node> {
-    const database = db ?? openPostgres(url!);
-    if (!db) extraDbs.push(database);
-    const config = { ...loadConfig({}), webDir: '/nonexistent', secretKey: TEST_SECRET_KEY, redisUrl: REDIS_URL };
-    const runtime = await startRuntime(database, { redisUrl: REDIS_URL, background: true });
-    const app = await buildApp({ db: database, config, runtime });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    const node = { runtime, app, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` };
-    nodes.push(node);
-    return node;
-  }
-
-  beforeAll(async () => {
-    const fresh = await freshDatabase();
-    drop = fresh.drop;
-    await ensureFirstAdmin(fresh.db, ADMIN_EMAIL, ADMIN_PASSWORD);
-    await startNode(undefined, fresh.db);
-    await startNode(fresh.url);
-  });
-  afterAll(async () => {
-    for (const n of nodes) {
-      await n.app.close();
-      await n.runtime.stop();
-    }
-    for (const d of extraDbs) await d.close();
-    await drop?.();
-  });
+  const { nodes } = useTwoNodes({ background: true });
 
   it('agent on node B calls the customer on node A: ringing, accept, offer/answer/candidates and hang-up cross', async () => {
     const [a, b] = nodes;

@@ -52,10 +52,13 @@ export async function startAppNode(name: string, db: Database, opts: Omit<Runtim
 
 /**
  * Nodes A and B, each with its own connection to one fresh PostgreSQL database, on the Redis bus,
- * their loops driven by the test (no background timers), for the enclosing describe block: started
+ * their loops driven by the test (no background timers; `background: true` runs them as a node
+ * does), for the enclosing describe block: started
  * before its tests, closed after them. `signIn` gives a cookie session on a node.
  */
-export function useTwoNodes(): { nodes: AppNode[]; signIn(node: AppNode, email: string, password: string): Promise<Client> } {
+export function useTwoNodes(
+  opts: { background?: boolean } = {},
+): { nodes: AppNode[]; signIn(node: AppNode, email: string, password: string): Promise<Client> } {
   let drop: (() => Promise<void>) | undefined;
   let dbB: Database | undefined;
   const nodes: AppNode[] = [];
@@ -64,7 +67,8 @@ export function useTwoNodes(): { nodes: AppNode[]; signIn(node: AppNode, email: 
     drop = fresh.drop;
     dbB = openPostgres(fresh.url!);
     await ensureFirstAdmin(fresh.db, ADMIN_EMAIL, ADMIN_PASSWORD);
-    nodes.push(await startAppNode('A', fresh.db, { background: false }), await startAppNode('B', dbB, { background: false }));
+    const background = opts.background ?? false;
+    nodes.push(await startAppNode('A', fresh.db, { background }), await startAppNode('B', dbB, { background }));
   }, 60_000);
   afterAll(async () => {
     for (const n of nodes) {
