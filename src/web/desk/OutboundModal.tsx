@@ -12,6 +12,7 @@ import { fillTemplate, templateParameterCount } from '../../shared/template-text
 import { call, resources } from '../api';
 import { errorText } from './format';
 import { sendableTemplates } from './outbound-templates';
+import { TemplateParameterInputs } from './TemplatePicker';
 import type { DeskStore } from './store';
 
 // "Nova conversa ativa": the agent writes first (issue 17). A contact found by name, phone, e-mail or
@@ -144,19 +145,7 @@ export function OutboundModal({ store, opened, onClose }: { store: DeskStore; op
           comboboxProps={{ withinPortal: true }}
           nothingFoundMessage={t('desk.outbound.noTemplates')}
         />
-        {template && count > 0 && (
-          <Group gap="xs" grow>
-            {values.map((v, i) => (
-              <TextInput
-                key={i}
-                label={t('desk.composer.templates.parameter', { n: i + 1 })}
-                value={v}
-                maxLength={1000}
-                onChange={(e) => { const next = [...values]; next[i] = e.currentTarget.value; setParams(next); }}
-              />
-            ))}
-          </Group>
-        )}
+        {template && count > 0 && <TemplateParameterInputs values={values} onChange={setParams} />}
         {template && (
           <Paper withBorder p="xs" radius="sm" bg="gray.0">
             <Text size="xs" c="dimmed">{t('desk.composer.templates.preview')}</Text>

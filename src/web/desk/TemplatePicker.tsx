@@ -24,6 +24,28 @@ function useApprovedTemplates(channel: ConversationView['channel']) {
  * Outside the customer-service window the composer is this: pick an approved template, fill in its
  * parameters ({{1}}, {{2}}…), see the text the customer will read, send.
  */
+/** The template's {{n}} parameters, one input each (the composer's picker and Nova conversa ativa). */
+export function TemplateParameterInputs({ values, onChange }: { values: string[]; onChange(values: string[]): void }) {
+  const { t } = useTranslation('desk');
+  return (
+    <Group gap="xs" grow>
+      {values.map((v, i) => (
+        <TextInput
+          key={i}
+          label={t('desk.composer.templates.parameter', { n: i + 1 })}
+          value={v}
+          maxLength={1024}
+          onChange={(e) => {
+            const next = [...values];
+            next[i] = e.currentTarget.value;
+            onChange(next);
+          }}
+        />
+      ))}
+    </Group>
+  );
+}
+
 export function TemplatePicker({ view, onSend }: { view: ConversationView; onSend(templateId: string, parameters: string[]): Promise<void> }) {
   const { t } = useTranslation('desk');
   const q = useApprovedTemplates(view.channel);
@@ -75,23 +97,7 @@ export function TemplatePicker({ view, onSend }: { view: ConversationView; onSen
       />
       {chosen && (
         <>
-          {count > 0 && (
-            <Group gap="xs" grow>
-              {values.map((v, i) => (
-                <TextInput
-                  key={i}
-                  label={t('desk.composer.templates.parameter', { n: i + 1 })}
-                  value={v}
-                  maxLength={1024}
-                  onChange={(e) => {
-                    const next = [...values];
-                    next[i] = e.currentTarget.value;
-                    setParams(next);
-                  }}
-                />
-              ))}
-            </Group>
-          )}
+          {count > 0 && <TemplateParameterInputs values={values} onChange={setParams} />}
           <Paper withBorder p="xs" radius="sm" bg="gray.0">
             <Text size="xs" c="dimmed">
               {t('desk.composer.templates.preview')}
