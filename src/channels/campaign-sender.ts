@@ -256,7 +256,11 @@ export class CampaignSender {
     if (!adapter?.send || !state) return 0;
     const room = state.dailyLimit - state.usedToday;
     const rate = room > 0 ? this.rateCap : 0;
-    if (Number(c.rate_per_second) !== rate) await this.setRate(c.id, rate);
+    if (Number(c.rate_per_second) !== rate) {
+      await this.setRate(c.id, rate);
+      // the list is read once a second: the next batch of this round compares with what was just set
+      c.rate_per_second = rate;
+    }
     if (room <= 0) return 0;
     const size = Math.max(1, Math.min(this.opts.batchMax ?? 16, Math.ceil(rate / 10), room));
     // the account's pace: a batch of n takes n / rate seconds of its time

@@ -32,7 +32,7 @@ export const RecipientStatus = z.enum(RECIPIENT_STATUSES);
 export type RecipientStatus = z.infer<typeof RecipientStatus>;
 
 /** Why a row was skipped or failed before reaching the provider (each has a pt-BR/en sentence). */
-export const RECIPIENT_SKIP_REASONS = ['opted_out', 'duplicate', 'invalid_phone', 'missing_parameter', 'interrupted'] as const;
+export const RECIPIENT_SKIP_REASONS = ['opted_out', 'duplicate', 'invalid_phone', 'missing_parameter', 'interrupted', 'cancelled'] as const;
 export type RecipientSkipReason = (typeof RECIPIENT_SKIP_REASONS)[number];
 
 export const CampaignCounts = z.object({

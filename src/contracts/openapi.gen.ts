@@ -3055,7 +3055,7 @@ export interface Operations {
         name: string | null;
         parameters: Array<string>;
         ok: boolean;
-        reason: "opted_out" | "duplicate" | "invalid_phone" | "missing_parameter" | "interrupted" | "invalid_row" | null;
+        reason: "opted_out" | "duplicate" | "invalid_phone" | "missing_parameter" | "interrupted" | "cancelled" | "invalid_row" | null;
         /** what is wrong with the row, in the request language */
         message: string | null;
       }>;
@@ -3065,7 +3065,7 @@ export interface Operations {
         name: string | null;
         parameters: Array<string>;
         ok: boolean;
-        reason: "opted_out" | "duplicate" | "invalid_phone" | "missing_parameter" | "interrupted" | "invalid_row" | null;
+        reason: "opted_out" | "duplicate" | "invalid_phone" | "missing_parameter" | "interrupted" | "cancelled" | "invalid_row" | null;
         /** what is wrong with the row, in the request language */
         message: string | null;
       }>;

@@ -154,8 +154,17 @@ describe('sending', () => {
     expect(await t.app.campaigns.drain()).toBe(250);
     expect(phones.filter((p) => receivedBy(small.phoneNumberId).has(digits(p)))).toHaveLength(250);
     expect((await admin.get(`/api/campaigns/${id}`)).body).toMatchObject({ status: 'running', ratePerSecond: 0, counts: { sent: 250, queued: 50 } });
-    // (it would go on a day later: the later tests move the clock, so it is cancelled here)
-    expect((await small.supClient.post(`/api/campaigns/${id}/cancel`)).body.status).toBe('cancelled');
+    // (it would go on a day later: the later tests move the clock, so it is cancelled here); what had
+    // not gone is skipped, saying why, and the counts move with it
+    expect((await small.supClient.post(`/api/campaigns/${id}/cancel`)).body).toMatchObject({ status: 'cancelled', counts: { sent: 250, queued: 0, skipped: 50 } });
+    const skipped = await small.supClient.request('GET', `/api/campaigns/${id}/recipients?status=skipped&limit=100`, undefined, { 'accept-language': 'pt-BR' });
+    expect(skipped.body.rows).toHaveLength(50);
+    expect(new Set(skipped.body.rows.map((r: { reason: string }) => r.reason))).toEqual(new Set(['a campanha foi cancelada antes do envio']));
+    const { rows: [byStatus] } = await t.db.query<{ queued: number; skipped: number }>(
+      `SELECT count(*) FILTER (WHERE status IN ('queued', 'sending'))::int AS queued, count(*) FILTER (WHERE status = 'skipped')::int AS skipped FROM campaign_recipients WHERE campaign_id = $1`, [id],
+    );
+    expect(byStatus).toEqual({ queued: 0, skipped: 50 });
+    expect(await t.app.campaigns.drain()).toBe(0);
   });
 
   it('pause stops sending; resume goes on from where it stopped; a paused campaign cannot be paused again', async () => {

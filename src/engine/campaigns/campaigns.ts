@@ -182,6 +182,15 @@ export function changeCampaign(engine: Engine, actor: Actor, id: string, action:
       `UPDATE campaigns SET status = $2, updated_at = $3, finished_at = CASE WHEN $2 = 'cancelled' THEN $3 ELSE finished_at END WHERE id = $1`,
       [id, next, u.now],
     );
+    // cancelled: what had not gone yet never will — skipped, saying so (a row in flight, `sending`,
+    // is the sender's to store, whatever the provider answers)
+    if (next === 'cancelled') {
+      await u.tx.query(
+        `WITH moved AS (UPDATE campaign_recipients SET status = 'skipped', reason = 'cancelled' WHERE campaign_id = $1 AND status = 'queued' RETURNING 1)
+         UPDATE campaigns SET queued = queued - (SELECT count(*) FROM moved), skipped = skipped + (SELECT count(*) FROM moved) WHERE id = $1`,
+        [id],
+      );
+    }
     await writeAudit(u.tx, actor, { action: AUDIT_ACTION[action], entity: 'campaign', entityId: id, before: { status: fresh.status }, after: { status: next } });
     await announceCampaign(u, id);
     return presentCampaign((await loadCampaignRow(u.tx, id))!);
