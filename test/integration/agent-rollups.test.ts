@@ -7,7 +7,7 @@ import { appForFile, createService, createTeam, createUser, type Client, type Te
 // The agents' rollups (migration 0032) against the raw rows: random conversations and messages (some
 // written one message a statement, some as one multi-row INSERT), random state histories with pauses,
 // rows that began days before the period, an open row, all around midnight in São Paulo. Produtividade
-// por agente's TMR (read from agent_reply_rollups by an admin), its time columns and Pausas (read from
+// por agente's TMR (read from agent_reply_rollups by an admin and by the team's supervisor), its time columns and Pausas (read from
 // the state rows) must equal a plain TypeScript fold of what was written; and the rollups the insert
 // trigger kept must equal the rebuild's.
 
@@ -105,6 +105,9 @@ describe('agent rollups against the raw rows', () => {
           await createService(admin, { channel: 'webchat', teamIds: [team.id] }),
           await createService(admin, { channel: 'whatsapp', teamIds: [team.id] }),
         ];
+        // the team's supervisor reads the same rollups through their scope (the team's services)
+        const boss = await createUser(admin, { role: 'supervisor', supervisedTeamIds: [team.id] });
+        const supervisor = await t.login(boss.email, boss.password);
         // conversations and their messages
         const written: Conv[] = [];
         for (const c of convs) {
@@ -159,6 +162,10 @@ describe('agent rollups against the raw rows', () => {
               expect(row?.tmr ?? null, `${qs} ${a.name}`).toBe(tmr(a.id));
             }
             expect(r.body.total.tmr, qs).toBe(tmr(''));
+            const bySupervisor = await supervisor.request('GET', `/api/reports/agents?${qs}`);
+            expect(bySupervisor.status).toBe(200);
+            for (const a of agents) expect(bySupervisor.body.rows.find((x: any) => x.agent === a.name)?.tmr ?? null, `supervisor ${qs} ${a.name}`).toBe(tmr(a.id));
+            expect(bySupervisor.body.total.tmr, `supervisor ${qs}`).toBe(tmr(''));
           }
           // time and pauses (the conversation filters do not touch them)
           const cut = timeFold(rows, start, end, NOW.getTime());

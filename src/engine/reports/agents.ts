@@ -31,7 +31,7 @@ async function handled(ctx: ReportContext) {
  * customer wrote to the bot or in the queue is timed from the assignment).
  */
 async function replies(ctx: ReportContext) {
-  if (policyOf(ctx.actor).all && onBucket(ctx.period.start) && onBucket(ctx.period.end)) return rolledUpReplies(ctx);
+  if (onBucket(ctx.period.start) && onBucket(ctx.period.end)) return rolledUpReplies(ctx);
   const q = new SqlParams();
   const start = q.p(ctx.period.start);
   const end = q.p(ctx.period.end);
@@ -54,15 +54,17 @@ async function replies(ctx: ReportContext) {
 
 /**
  * TMR from agent_reply_rollups (migration 0032: the same pairing, done as each reply is written), for
- * a caller who sees every conversation and a period of whole 15-minute buckets (local days in any
- * zone). A narrower scope (an agent's own conversations, a supervisor's services or the
- * conversations they hold now) is read from the messages above: it is small, and it depends on the
- * conversation's current agent, which the rollups do not keep. The service and channel filters are
- * those of the conversation when the reply was written.
+ * a period of whole 15-minute buckets (local days in any zone), in the caller's scope taken on the
+ * rollup's agent and service: the service (and channel) a reply counts under is the conversation's
+ * when the reply was written. Other periods read the messages above.
  */
 async function rolledUpReplies(ctx: ReportContext) {
   const q = new SqlParams();
-  const parts = [`r.bucket >= ${q.p(ctx.period.start)}`, `r.bucket < ${q.p(ctx.period.end)}`, usersWhere(ctx, q, 'r.agent_id')];
+  // the caller's scope on the rollup's own agent and service (the reply's author, the service it was
+  // written in): a supervisor's services and their own replies, an agent's own replies
+  const scope = policyOf(ctx.actor).conversationsSql('r', 3);
+  q.list.push(ctx.period.start, ctx.period.end, ...scope.params);
+  const parts = ['r.bucket >= $1', 'r.bucket < $2', scope.sql, usersWhere(ctx, q, 'r.agent_id')];
   if (ctx.filter.serviceId) parts.push(`r.service_id = ${q.p(ctx.filter.serviceId)}::uuid`);
   if (ctx.filter.channel) parts.push(`r.channel = ${q.p(ctx.filter.channel)}`);
   const sql = `SELECT r.agent_id, sum(r.replies)::int AS n, (sum(r.reply_seconds) / nullif(sum(r.replies), 0))::float8 AS reply_s
