@@ -1,3 +1,5 @@
+import { RealtimeEvent } from '../../src/contracts/events.js';
+import { eventsAfter } from '../../src/engine/events.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CampaignSender } from '../../src/channels/campaign-sender.js';
 import type { Database } from '../../src/db/database.js';
@@ -145,6 +147,11 @@ describe('sending', () => {
     const { rows: pushed } = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE type = 'campaign.updated' AND service_id = $1 AND payload->'campaign'->>'id' = $2`, [w.service.id, id]);
     expect(pushed[0].n).toBeGreaterThanOrEqual(2);
     expect(pushed[0].n).toBeLessThan(100);
+    // each as its schema says (the realtime test leaves campaigns to this one)
+    for (const e of (await eventsAfter(t.db, 0, 100_000)).filter((x) => x.type === 'campaign.updated')) {
+      const parsed = RealtimeEvent.safeParse(e);
+      expect(parsed.success ? 'ok' : JSON.stringify(parsed.error.issues)).toBe('ok');
+    }
   }, 120_000);
 
   it('the number’s messaging tier bounds the contacts of 24 hours: TIER_250 sends 250 and waits', async () => {
