@@ -25,8 +25,9 @@ describeBrowser('Acessos a dados (LGPD)', () => {
     sup = await createUser(admin, { name: 'Mariana Albuquerque', role: 'supervisor', supervisedTeamIds: [team.id] });
     dpo = await createUser(admin, { name: 'Helena Prado', role: 'supervisor', supervisedTeamIds: [], privacyOfficer: true });
     const service = await createService(admin, { name: 'Segunda via de boleto', channel: 'whatsapp', teamIds: [team.id] });
+    // the CPF as the app stores it (digits: shared/fields.ts normalises); the search takes it punctuated
     const contact = (await server.db.query<{ id: string }>(
-      `INSERT INTO contacts (name, phone, cpf) VALUES ('João da Silva', '+5585999990000', '123.456.789-09') RETURNING id`,
+      `INSERT INTO contacts (name, phone, cpf) VALUES ('João da Silva', '+5585999990000', '12345678909') RETURNING id`,
     )).rows[0].id;
     const finished = new Date(Date.now() - 60_000);
     const conv = (await server.db.query<{ id: string }>(
