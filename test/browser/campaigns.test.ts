@@ -117,6 +117,9 @@ describeBrowser('Mensagens ativas → Campanhas', () => {
     await page.getByTestId('campaigns-empty').waitFor();
     await page.getByTestId('campaign-new').click();
     await modal().getByTestId('campaign-name').fill('Boletos de dezembro');
+    // the whole day: the form's default (09:00–18:00, São Paulo) would hold it back when the test runs in the evening
+    await modal().getByTestId('campaign-from').fill('00:00');
+    await modal().getByTestId('campaign-to').fill('23:59');
     // no template before a service
     expect(await modal().getByTestId('campaign-template').isDisabled()).toBe(true);
     await pick('campaign-service', service.name);

@@ -3,6 +3,7 @@
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import type { Campaign, RecipientStatus } from '../../../contracts/campaigns';
 import { call } from '../../api';
+import { isStale } from './campaign-form';
 
 export type CampaignPage = { rows: Campaign[]; next: string | null };
 
@@ -31,8 +32,11 @@ export function actionsFor(status: Campaign['status']): CampaignAction[] {
   return [];
 }
 
-/** A campaign's view (an event's, an action's answer) into the cache: its row of the list (a new one on top) and its own entry. */
+/** A campaign's view (an event's, an action's answer) into the cache: its row of the list (a new one on top) and its own entry; an older view than the one held is dropped. */
 export function putCampaign(qc: QueryClient, c: Campaign): void {
+  const known = qc.getQueryData<Campaign>(campaignKeys.one(c.id))
+    ?? qc.getQueryData<InfiniteData<CampaignPage, string | null>>(campaignKeys.list)?.pages.flatMap((p) => p.rows).find((r) => r.id === c.id);
+  if (isStale(c, known)) return;
   qc.setQueryData<Campaign>(campaignKeys.one(c.id), c);
   qc.setQueryData<InfiniteData<CampaignPage, string | null>>(campaignKeys.list, (data) => {
     if (!data) return data;

@@ -2,7 +2,7 @@
 // templates it offers, the example CSV a supervisor downloads for the chosen template, what the file
 // picker checks; and the progress of a campaign (no IO: unit-tested in Node).
 import type { Template } from '../../../contracts/admin';
-import type { CampaignCounts } from '../../../contracts/campaigns';
+import type { Campaign, CampaignCounts } from '../../../contracts/campaigns';
 
 /** A service a campaign can go through: an active WhatsApp service with its account (the server's 422 otherwise). */
 export function campaignService(s: { channel: string; active: boolean; channelAccountId?: string | null }): boolean {
@@ -56,4 +56,18 @@ export function processed(c: CampaignCounts): number {
 /** The progress as a fraction of the total (0 for an empty campaign). */
 export function progressOf(c: CampaignCounts): number {
   return c.total > 0 ? processed(c) / c.total : 0;
+}
+
+const FINAL: readonly Campaign['status'][] = ['finished', 'cancelled'];
+/** Rows no longer waiting: never fewer in a later view (a row leaves `queued` for good). */
+const settled = (c: Campaign) => c.counts.total - c.counts.queued;
+
+/**
+ * Whether `next` is older than `known`: an answer and the events race (a short campaign can finish,
+ * and its event arrive, before Iniciar's own answer is read), and a view from before must not undo a
+ * later one. Finished and cancelled have no way out, and settled rows only grow.
+ */
+export function isStale(next: Campaign, known: Campaign | undefined): boolean {
+  if (!known) return false;
+  return (FINAL.includes(known.status) && !FINAL.includes(next.status)) || settled(next) < settled(known);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Campaign } from '../../../contracts/campaigns';
 import type { Template } from '../../../contracts/admin';
-import { campaignService, dataLines, exampleCsv, looksLikeCsv, processed, progressOf, sendableTemplates } from './campaign-form';
+import { campaignService, dataLines, isStale, exampleCsv, looksLikeCsv, processed, progressOf, sendableTemplates } from './campaign-form';
 import { instantOfWallTime, wallTimeOf } from './wall-time';
 
 describe('the example CSV', () => {
@@ -67,5 +68,23 @@ describe('what Nova campanha offers', () => {
     expect(campaignService({ channel: 'whatsapp', active: true, channelAccountId: null })).toBe(false);
     expect(campaignService({ channel: 'telegram', active: true, channelAccountId: 'a' })).toBe(false);
     expect(campaignService({ channel: 'whatsapp', active: false, channelAccountId: 'a' })).toBe(false);
+  });
+});
+
+describe('a campaign view into the cache', () => {
+  const view = (status: Campaign['status'], queued: number): Campaign => ({
+    id: 'c1', name: 'x', templateId: 't', templateName: 't', serviceId: 's', serviceName: 's', channelAccountId: 'a', window: { from: '08:00', to: '20:00' },
+    startAt: '2026-12-06T12:00:00Z', status, ratePerSecond: 0, createdBy: 'u', createdByName: 'u', createdAt: '2026-12-06T12:00:00Z', finishedAt: null,
+    counts: { total: 6, queued, sent: 0, delivered: 0, read: 6 - queued - 4, failed: 0, answered: 0, skipped: 4 },
+  });
+
+  it('drops a view older than the one held (Iniciar’s answer read after the event that finished it); takes newer ones, and a pause or resume that settles nothing', () => {
+    expect(isStale(view('running', 2), view('finished', 0))).toBe(true);
+    expect(isStale(view('running', 1), view('running', 2))).toBe(false);
+    expect(isStale(view('paused', 1), view('running', 1))).toBe(false);
+    expect(isStale(view('running', 1), view('paused', 1))).toBe(false);
+    expect(isStale(view('running', 2), view('running', 1))).toBe(true);
+    expect(isStale(view('paused', 0), view('cancelled', 0))).toBe(true);
+    expect(isStale(view('running', 2), undefined)).toBe(false);
   });
 });
