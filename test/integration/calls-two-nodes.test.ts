@@ -2,10 +2,7 @@
 // the agent's desk on node B. The call's changes cross as events, its signalling through the
 // ephemeral channel.
 import { describe, expect, it } from 'vitest';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser } from '../support/test-app.js';
-import { newVisitor, WidgetClient } from '../support/widget-client.js';
-import { WsClient } from '../support/ws-client.js';
-import { severalNodesSkipReason, useTwoNodes } from '../support/two-nodes.js';
+import { severalNodesSkipReason, useTwoNodes, webchatAcrossNodes } from '../support/two-nodes.js';
 
 const skipReason = await severalNodesSkipReason();
 
@@ -15,25 +12,7 @@ describe.skipIf(skipReason !== null)(`WebChat calls on two nodes${skipReason ? `
 
   it('agent on node B calls the customer on node A: ringing, accept, offer/answer/candidates and hang-up cross', async () => {
     const [a, b] = nodes;
-    const admin = new Client(b.url);
-    await admin.post('/api/auth/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
-    const team = await createTeam(admin);
-    const agent = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
-    const service = await createService(admin, { teamIds: [team.id] });
-
-    const desk = new Client(b.url);
-    await desk.post('/api/auth/login', { email: agent.email, password: agent.password });
-    const agentWs = await WsClient.open(b.url, desk.cookie);
-    agentWs.send({ type: 'subscribe', stream: 'agent' });
-    await agentWs.next((m) => m.type === 'caught_up');
-    await desk.post('/api/agent/login');
-
-    const id = await newVisitor(a.url, service.key);
-    const { client } = await WidgetClient.connect(a.url, service.key, id);
-    client.say('Pode me ligar?');
-    await client.state('in_service', 0, 10_000);
-    const assigned = await agentWs.next<any>((m) => m.type === 'event' && 'reason' in m.event && m.event.reason === 'assigned', 10_000);
-    const conversationId = assigned.event.conversation.id;
+    const { agentWs, client, conversationId } = await webchatAcrossNodes(a, b, 'Pode me ligar?');
 
     agentWs.send({ type: 'call_start', conversationId, kind: 'video' });
     const rang = await client.next<any>((m) => m.type === 'call' && m.call.state === 'ringing', 10_000);

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOptOutMessage } from '../../src/engine/opt-out.js';
 import { createMetaWhatsApp } from '../../src/sandbox/meta-whatsapp.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { eventually, startTestSandbox } from '../support/provider-sandbox.js';
-import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
+import { eventually, metaWhatsAppAccount, startTestSandbox } from '../support/provider-sandbox.js';
+import { appForFile, createService, createTeam, createUser, type Client, type TestApp } from '../support/test-app.js';
 
 // Opt-out (issue 17): a customer message that is exactly one of the configured words (case and
 // accents aside) marks the contact and is answered with the confirmation, through the WhatsApp
@@ -20,13 +19,9 @@ beforeAll(async () => {
 });
 afterAll(() => sb?.close());
 
-const hex = () => randomBytes(5).toString('hex');
 
 async function setup() {
-  const phoneNumberId = `pn${hex()}`;
-  const credentials = { accessToken: `EAAG${hex()}`, appSecret: hex(), verifyToken: hex() };
-  const account = (await admin.post('/api/channel-accounts', { channel: 'whatsapp', name: unique('WA'), provider: 'meta', config: { phoneNumberId, wabaId: `w${hex()}`, apiBaseUrl: `${sb.url}/meta-whatsapp/v21.0` }, credentials })).body;
-  wa.connect({ phoneNumberId, wabaId: account.config?.wabaId, ...credentials, webhookUrl: `${t.url}/webhooks/whatsapp/${account.id}`, autoReceipts: false });
+  const { account, phoneNumberId } = await metaWhatsAppAccount(t.url, admin, sb, wa);
   const team = await createTeam(admin);
   const agent = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
   await createService(admin, { channel: 'whatsapp', channelAccountId: account.id, teamIds: [team.id] });

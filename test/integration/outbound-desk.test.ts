@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetaWhatsApp } from '../../src/sandbox/meta-whatsapp.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { eventually, startTestSandbox } from '../support/provider-sandbox.js';
+import { eventually, metaWhatsAppAccount, startTestSandbox } from '../support/provider-sandbox.js';
 import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // Outbound conversations from the desk (issue 17), through the WhatsApp sandbox: an agent starts one
@@ -27,11 +27,7 @@ let code = 700000 + Math.floor(Math.random() * 200000);
 const newWaId = () => `5511${String(900000000 + Math.floor(Math.random() * 99999999))}`;
 
 async function setup(over: { maxChat?: number; service?: Record<string, unknown> } = {}) {
-  const phoneNumberId = `pn${hex()}`;
-  const wabaId = `waba${hex()}`;
-  const credentials = { accessToken: `EAAG${hex()}`, appSecret: hex(), verifyToken: hex() };
-  const account = (await admin.post('/api/channel-accounts', { channel: 'whatsapp', name: unique('WA'), provider: 'meta', config: { phoneNumberId, wabaId, apiBaseUrl: `${sb.url}/meta-whatsapp/v21.0` }, credentials })).body;
-  wa.connect({ phoneNumberId, wabaId, ...credentials, webhookUrl: `${t.url}/webhooks/whatsapp/${account.id}`, autoReceipts: false });
+  const { account, phoneNumberId } = await metaWhatsAppAccount(t.url, admin, sb, wa);
   const team = await createTeam(admin, over.maxChat ? { maxChat: over.maxChat } : {});
   const agent = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
   const service = await createService(admin, { channel: 'whatsapp', channelAccountId: account.id, teamIds: [team.id], ...over.service });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetaWhatsApp } from '../../src/sandbox/meta-whatsapp.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { eventually, startTestSandbox } from '../support/provider-sandbox.js';
+import { eventually, metaWhatsAppAccount, startTestSandbox } from '../support/provider-sandbox.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, appForFile, Client, createService, createTeam, createUser, unique, type TestApp } from '../support/test-app.js';
 import { severalNodesSkipReason, useTwoNodes } from '../support/two-nodes.js';
 
@@ -34,10 +34,7 @@ async function protocolTemplate(a: Client, over: Record<string, unknown> = {}, t
 }
 
 async function setup(on: string[]) {
-  const phoneNumberId = `pn${hex()}`;
-  const credentials = { accessToken: `EAAG${hex()}`, appSecret: hex(), verifyToken: hex() };
-  const account = (await admin.post('/api/channel-accounts', { channel: 'whatsapp', name: unique('WA'), provider: 'meta', config: { phoneNumberId, wabaId: `w${hex()}`, apiBaseUrl: `${sb.url}/meta-whatsapp/v21.0` }, credentials })).body;
-  wa.connect({ phoneNumberId, wabaId: account.config?.wabaId, ...credentials, webhookUrl: `${t.url}/webhooks/whatsapp/${account.id}`, autoReceipts: false });
+  const { account, phoneNumberId } = await metaWhatsAppAccount(t.url, admin, sb, wa);
   // approved outside Mirante: named by hand, no account (status null)
   const template = await protocolTemplate(admin, { channel: 'whatsapp', providerTemplate: `protocolo_${hex()}`, language: 'pt_BR' });
   const team = await createTeam(admin, { maxChat: 5 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGupshup } from '../../src/sandbox/gupshup.js';
 import { createMetaWhatsApp } from '../../src/sandbox/meta-whatsapp.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { eventually, startTestSandbox } from '../support/provider-sandbox.js';
+import { eventually, metaWhatsAppAccount, startTestSandbox } from '../support/provider-sandbox.js';
 import { appForFile, createApiService, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // Templates that a provider approves (issue 17), through the provider sandbox: submitted from
@@ -25,14 +25,7 @@ afterAll(() => sb?.close());
 const hex = () => randomBytes(5).toString('hex');
 let code = Math.floor(Math.random() * 900000);
 
-async function cloudAccount() {
-  const phoneNumberId = `pn${hex()}`;
-  const wabaId = `waba${hex()}`;
-  const credentials = { accessToken: `EAAG${hex()}`, appSecret: hex(), verifyToken: hex() };
-  const account = (await admin.post('/api/channel-accounts', { channel: 'whatsapp', name: unique('WA'), provider: 'meta', config: { phoneNumberId, wabaId, apiBaseUrl: `${sb.url}/meta-whatsapp/v21.0` }, credentials })).body;
-  wa.connect({ phoneNumberId, wabaId, ...credentials, webhookUrl: `${t.url}/webhooks/whatsapp/${account.id}`, autoReceipts: false });
-  return { account, phoneNumberId, wabaId, credentials };
-}
+const cloudAccount = () => metaWhatsAppAccount(t.url, admin, sb, wa);
 
 async function gupshupAccount() {
   const config = { appName: `Loja${hex()}`, appId: `app-${hex()}`, sourceNumber: '551140000000', apiBaseUrl: `${sb.url}/gupshup` };

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { MetaWhatsAppSandbox } from '../../src/sandbox/meta-whatsapp.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { eventually } from './provider-sandbox.js';
+import { eventually, metaWhatsAppAccount } from './provider-sandbox.js';
 import { createService, createTeam, createUser, unique, type Client, type TestApp } from './test-app.js';
 
 // A WhatsApp (Cloud API) service of one team, with its supervisor and an APPROVED two-parameter
@@ -20,11 +20,7 @@ export interface CampaignWorld {
 }
 
 export async function campaignWorld(t: TestApp, admin: Client, sb: Sandbox, wa: MetaWhatsAppSandbox, opts: { messagingLimit?: string } = {}): Promise<CampaignWorld> {
-  const phoneNumberId = `pn${hex()}`;
-  const wabaId = `waba${hex()}`;
-  const credentials = { accessToken: `EAAG${hex()}`, appSecret: hex(), verifyToken: hex() };
-  const account = (await admin.post('/api/channel-accounts', { channel: 'whatsapp', name: unique('WA'), provider: 'meta', config: { phoneNumberId, wabaId, apiBaseUrl: `${sb.url}/meta-whatsapp/v21.0` }, credentials })).body;
-  wa.connect({ phoneNumberId, wabaId, ...credentials, webhookUrl: `${t.url}/webhooks/whatsapp/${account.id}`, autoReceipts: false, messagingLimit: opts.messagingLimit ?? 'TIER_10K' });
+  const { account, phoneNumberId } = await metaWhatsAppAccount(t.url, admin, sb, wa, { messagingLimit: opts.messagingLimit ?? 'TIER_10K' });
   const team = await createTeam(admin);
   const sup = await createUser(admin, { role: 'supervisor', supervisedTeamIds: [team.id] });
   const service = await createService(admin, { channel: 'whatsapp', channelAccountId: account.id, teamIds: [team.id] });

@@ -6,7 +6,9 @@ import { ensureFirstAdmin } from '../../src/engine/bootstrap.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../src/engine/runtime.js';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, freshDatabase, TEST_SECRET_KEY } from './test-app.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Client, createService, createTeam, createUser, freshDatabase, TEST_SECRET_KEY } from './test-app.js';
+import { newVisitor, WidgetClient } from './widget-client.js';
+import { WsClient } from './ws-client.js';
 
 // Tests of several nodes need a PostgreSQL server and a Redis; without them they skip, saying why.
 export const DATABASE_URL = process.env.DATABASE_URL;
@@ -85,4 +87,31 @@ export function useTwoNodes(
     return c;
   };
   return { nodes, signIn };
+}
+
+/**
+ * A WebChat conversation across two nodes: the agent's desk (its socket subscribed to the agent
+ * stream, signed in) on node `b`, a new customer's widget on node `a` writing `firstWords`; resolves
+ * once the conversation is in service and its `assigned` event reached the desk.
+ */
+export async function webchatAcrossNodes(a: AppNode, b: AppNode, firstWords: string) {
+  const admin = new Client(b.url);
+  await admin.post('/api/auth/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+  const team = await createTeam(admin);
+  const agent = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
+  const service = await createService(admin, { teamIds: [team.id] });
+
+  const desk = new Client(b.url);
+  await desk.post('/api/auth/login', { email: agent.email, password: agent.password });
+  const agentWs = await WsClient.open(b.url, desk.cookie);
+  agentWs.send({ type: 'subscribe', stream: 'agent' });
+  await agentWs.next((m) => m.type === 'caught_up');
+  await desk.post('/api/agent/login');
+
+  const visitorId = await newVisitor(a.url, service.key);
+  const { client } = await WidgetClient.connect(a.url, service.key, visitorId);
+  client.say(firstWords);
+  const inService = await client.state('in_service', 0, 10_000);
+  const assigned = await agentWs.next<any>((m) => m.type === 'event' && 'reason' in m.event && m.event.reason === 'assigned', 10_000);
+  return { admin, team, agent, service, desk, agentWs, visitorId, client, inService, conversationId: assigned.event.conversation.id as string };
 }
