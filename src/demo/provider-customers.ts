@@ -91,7 +91,12 @@ export function readSend(call: SandboxCall): Heard | null {
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
 
 /** The arrivals of every linked provider account, and the listener that lets their customers hear Mirante. */
-export function providerCustomers(env: DemoEnv, sandbox: Sandbox, linked: Linked[]): { arrivals: Arrivals[]; stop(): void } {
+export function providerCustomers(env: DemoEnv, sandbox: Sandbox, linked: Linked[]): {
+  arrivals: Arrivals[];
+  /** A customer of the Meta WhatsApp account known by number (a campaign's contact): hears Mirante as any other, `say` writes as them. */
+  whatsappContact(waId: string, name: string): Person | null;
+  stop(): void;
+} {
   const people = new Map<string, Person & { last?: Heard }>();
   const unlisten = sandbox.onCall((call) => {
     if (call.status >= 400) {
@@ -105,27 +110,32 @@ export function providerCustomers(env: DemoEnv, sandbox: Sandbox, linked: Linked
     hear(env, person, call.provider, heard.text, heard.options);
   });
 
+  const add = (key: string, say: Person['say'], pick?: (p: Person & { last?: Heard }, o: DrawnOption) => Promise<unknown>) => {
+    const p: Person & { last?: Heard } = { chat: {}, replies: 0, say };
+    if (pick) p.pick = (o) => pick(p, o);
+    people.set(key, p);
+    return p;
+  };
+  const metaPerson = (l: Extract<Linked, { provider: 'meta-whatsapp' }>, waId: string, name: string) => {
+    const what = `webhook ${l.provider} (${l.serviceName})`;
+    const check = async (r: Promise<{ status: number; text: string }>) => delivered(env, what, await r);
+    const from = { waId, name };
+    return add(`wa:${waId}`, (t) => check(metaWhatsApp.customerSays(l.phoneNumberId, from, t)), (p, o) =>
+      check(metaWhatsApp.customerPicks(l.phoneNumberId, from, { id: o.id, title: o.title, list: p.last?.list === true })));
+  };
+
   const arrivals = linked.map((l): Arrivals => {
     const channel = l.provider === 'meta-messenger' ? l.page.channel : { 'meta-whatsapp': 'whatsapp', gupshup: 'whatsapp', telegram: 'telegram', twilio: 'sms' }[l.provider];
     const what = `webhook ${l.provider} (${l.serviceName})`;
-    const add = (key: string, say: Person['say'], pick?: (p: Person & { last?: Heard }, o: DrawnOption) => Promise<unknown>) => {
-      const p: Person & { last?: Heard } = { chat: {}, replies: 0, say };
-      if (pick) p.pick = (o) => pick(p, o);
-      people.set(key, p);
-      return p;
-    };
     const check = async (r: Promise<{ status: number; text: string }>) => delivered(env, what, await r);
     return {
       serviceName: l.serviceName,
       channel,
       async arrive(name, text) {
         switch (l.provider) {
-          case 'meta-whatsapp': {
-            const from = { waId: `55119${digits(8)}`, name };
-            add(`wa:${from.waId}`, (t) => check(metaWhatsApp.customerSays(l.phoneNumberId, from, t)), (p, o) =>
-              check(metaWhatsApp.customerPicks(l.phoneNumberId, from, { id: o.id, title: o.title, list: p.last?.list === true })));
-            return check(metaWhatsApp.customerSays(l.phoneNumberId, from, text));
-          }
+          case 'meta-whatsapp':
+            await metaPerson(l, `55119${digits(8)}`, name).say(text);
+            return;
           case 'gupshup': {
             const from = { phone: `55219${digits(8)}`, name };
             add(`gs:${from.phone}`, (t) => check(gupshup.customerSays(l.appName, from, t)), (p, o) =>
@@ -161,6 +171,10 @@ export function providerCustomers(env: DemoEnv, sandbox: Sandbox, linked: Linked
   trim.unref();
   return {
     arrivals,
+    whatsappContact(waId, name) {
+      const l = linked.find((x): x is Extract<Linked, { provider: 'meta-whatsapp' }> => x.provider === 'meta-whatsapp');
+      return l ? metaPerson(l, waId, name) : null;
+    },
     stop() {
       clearInterval(trim);
       unlisten();

@@ -14,6 +14,7 @@ import { FIRST, LAST, OPENERS } from './lines.js';
 import { apiCustomers } from './api-customers.js';
 import { pick, type DemoEnv } from './people.js';
 import { emailCustomers, type EmailChannel } from './email-customers.js';
+import { demoCampaign } from './campaign.js';
 import { connectProviders } from './provider-accounts.js';
 import { providerCustomers, type Arrivals } from './provider-customers.js';
 import { Session, Tally, type Refusal } from './session.js';
@@ -171,6 +172,7 @@ export async function runDemo(given: Partial<DemoOptions> = {}): Promise<Running
   const { sandbox, linked } = await connectProviders(admin, { miranteUrl: o.url, onServer: o.onServer, log });
   const providers = providerCustomers(env, sandbox, linked);
   channels.push(...providers.arrivals);
+  await demoCampaign(env, admin, linked, providers.whatsappContact).catch((err) => log(`campanha de demonstração não criada: ${(err as Error).message}`));
   let email: EmailChannel | null = null;
   if (o.smtpPort) {
     const supervisor = new Session(o.url, tally);
