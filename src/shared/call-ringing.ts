@@ -52,17 +52,16 @@ export class CallTones {
     this.stopTone?.();
     this.stopTone = null;
     this.tone = tone;
-    if (tone === 'none') return;
-    try {
-      const ctx = this.context();
-      this.stopTone = ringTone(ctx, this.seconds);
-      if (ctx.state === 'suspended') {
-        void ctx.resume().catch(() => undefined);
-        this.listen(true);
+    if (tone !== 'none') {
+      try {
+        const ctx = this.context();
+        this.stopTone = ringTone(ctx, this.seconds);
+        if (ctx.state === 'suspended') void ctx.resume().catch(() => undefined);
+      } catch {
+        // no audio at all (a locked-down browser): the ring is seen, not heard
       }
-    } catch {
-      // no audio at all (a locked-down browser): the ring is seen, not heard
     }
+    this.listen(this.blocked);
   }
 
   /** A touch on the page (or the screen's "tap to hear"): the browser lets the sound play now. */
@@ -80,8 +79,9 @@ export class CallTones {
   private context(): AudioContext {
     if (this.ctx) return this.ctx;
     const ctx = this.make();
+    // (a context can also be suspended later by the browser, not only at the start)
     ctx.onstatechange = () => {
-      if (ctx.state !== 'suspended') this.listen(false);
+      this.listen(this.blocked);
       this.changed();
     };
     return (this.ctx = ctx);
