@@ -120,11 +120,6 @@ export class DeskCalls {
     this.tones.close();
   }
 
-  /** A click on the page lets a held-back ring be heard. */
-  unlockSound(): void {
-    this.tones.unlock();
-  }
-
   private onMessage(m: CallServerMessage): void {
     const s = this.state.session;
     switch (m.type) {
