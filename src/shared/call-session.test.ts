@@ -284,7 +284,12 @@ describe('callOutcome', () => {
     expect(callOutcome(call({ state: 'failed', failure: 'permission_denied', endedBy: 'customer' }), 'customer')).toBe('permission_denied');
     expect(callOutcome(call({ state: 'failed', failure: 'permission_denied', endedBy: 'customer' }), 'agent')).toBe('otherPermission');
     expect(callOutcome(call({ state: 'failed', failure: 'no_device', endedBy: 'agent' }), 'customer')).toBe('otherNoDevice');
-    expect(callOutcome(call({ state: 'failed', failure: 'disconnected', endedBy: 'agent' }), 'customer')).toBe('disconnected');
+    // the agent's page went away: the customer is told it was the agent's connection
+    expect(callOutcome(call({ state: 'failed', failure: 'disconnected', endedBy: 'agent' }), 'customer')).toBe('otherDisconnected');
+    expect(callOutcome(call({ state: 'failed', failure: 'disconnected', endedBy: 'customer' }), 'agent')).toBe('otherDisconnected');
+    // this side's own link (or the server's word without a side): no blame on the other
+    expect(callOutcome(call({ state: 'failed', failure: 'disconnected', endedBy: 'customer' }), 'customer')).toBe('disconnected');
+    expect(callOutcome(call({ state: 'failed', failure: 'disconnected', endedBy: 'system' }), 'agent')).toBe('disconnected');
     expect(callOutcome(call({ state: 'active' }), 'customer')).toBeNull();
   });
 

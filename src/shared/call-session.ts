@@ -80,7 +80,7 @@ export const isFinal = (c: CallRecord) => FINAL.includes(c.state);
 export type CallOutcome =
   | 'declined' | 'youDeclined' | 'missed' | 'youMissed' | 'hungUp' | 'ended'
   | 'permission_denied' | 'no_device' | 'unsupported' | 'connection_failed' | 'disconnected'
-  | 'otherPermission' | 'otherNoDevice' | 'otherUnsupported' | 'busy';
+  | 'otherPermission' | 'otherNoDevice' | 'otherUnsupported' | 'otherDisconnected' | 'busy';
 
 export function callOutcome(c: CallRecord, me: CallSide): CallOutcome | null {
   const mine = c.caller === me;
@@ -94,9 +94,12 @@ export function callOutcome(c: CallRecord, me: CallSide): CallOutcome | null {
       return c.endedBy === me ? null : c.endedBy === 'system' || c.endedBy === null ? 'ended' : 'hungUp';
     case 'failed': {
       const f = c.failure ?? 'connection_failed';
-      if (f === 'connection_failed' || f === 'disconnected') return f;
+      const other = c.endedBy !== null && c.endedBy !== me && c.endedBy !== 'system';
+      if (f === 'connection_failed') return f;
+      // the other side's page went away (closed, reloaded, offline): the server dropped its socket
+      if (f === 'disconnected') return other ? 'otherDisconnected' : f;
       // the other side reported it: about their browser, not this one
-      if (c.endedBy !== null && c.endedBy !== me && c.endedBy !== 'system') {
+      if (other) {
         return f === 'permission_denied' ? 'otherPermission' : f === 'no_device' ? 'otherNoDevice' : f === 'busy' ? 'busy' : 'otherUnsupported';
       }
       return f === 'busy' ? 'busy' : f;

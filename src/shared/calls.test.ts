@@ -18,5 +18,9 @@ describe('a call as the history words it', () => {
     expect(callLine({ ...base, kind: 'video', state: 'declined' })).toBe('Chamada de vídeo recusada');
     expect(callLine({ ...base, state: 'failed', failure: 'permission_denied' })).toBe('Chamada de áudio falhou: sem permissão de câmera ou microfone');
     expect(callLine({ ...base, state: 'failed', failure: 'disconnected' }, 'en')).toBe('Audio call failed: the connection dropped');
+    // a page that went away mid-call (closed, reloaded): the line names whose connection
+    expect(callLine({ ...base, state: 'failed', failure: 'disconnected', endedBy: 'customer' })).toBe('Chamada de áudio falhou: a conexão do cliente caiu');
+    expect(callLine({ ...base, state: 'failed', failure: 'disconnected', endedBy: 'agent' }, 'en')).toBe('Audio call failed: the agent’s connection dropped');
+    expect(callLine({ ...base, state: 'failed', failure: 'disconnected', endedBy: 'system' })).toBe('Chamada de áudio falhou: a conexão caiu');
   });
 });

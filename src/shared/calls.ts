@@ -9,6 +9,8 @@ export interface CallFacts {
   failure: CallFailureKey | null;
   audioSeconds: number;
   videoSeconds: number;
+  /** who ended it: a dropped connection is named by its side */
+  endedBy?: 'agent' | 'customer' | 'system' | null;
 }
 export type CallFailureKey = 'permission_denied' | 'no_device' | 'connection_failed' | 'unsupported' | 'busy' | 'disconnected';
 
@@ -22,6 +24,12 @@ export const CALL_FAILURE_TEXT: Record<CallFailureKey, { 'pt-BR': string; en: st
   unsupported: { 'pt-BR': 'o navegador não permite chamadas', en: 'the browser does not support calls' },
   busy: { 'pt-BR': 'ocupado em outra chamada', en: 'busy in another call' },
   disconnected: { 'pt-BR': 'a conexão caiu', en: 'the connection dropped' },
+};
+
+/** A dropped connection, named by the side whose page went away (closed, reloaded, offline). */
+const DROPPED_TEXT = {
+  agent: { 'pt-BR': 'a conexão do atendente caiu', en: 'the agent’s connection dropped' },
+  customer: { 'pt-BR': 'a conexão do cliente caiu', en: 'the customer’s connection dropped' },
 };
 
 /** Answered seconds of a call, audio and video together. */
@@ -47,7 +55,8 @@ export function callLine(c: CallFacts, lang: Lang = 'pt-BR'): string {
     case 'declined':
       return pt ? `${what} recusada` : `${what} declined`;
     case 'failed': {
-      const why = c.failure ? CALL_FAILURE_TEXT[c.failure][lang] : null;
+      const side = c.failure === 'disconnected' && (c.endedBy === 'agent' || c.endedBy === 'customer') ? c.endedBy : null;
+      const why = side ? DROPPED_TEXT[side][lang] : c.failure ? CALL_FAILURE_TEXT[c.failure][lang] : null;
       return pt ? `${what} falhou${why ? `: ${why}` : ''}` : `${what} failed${why ? `: ${why}` : ''}`;
     }
   }

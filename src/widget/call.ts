@@ -5,7 +5,8 @@
 
 import type { CallServerMessage, CallView, IceServer } from '../contracts/calls';
 import type { WidgetClientMessage } from '../contracts/webchat';
-import { CallSession, callOutcome, ringTone, type CallDeps } from '../shared/call-session';
+import { CallSession, callOutcome, type CallDeps } from '../shared/call-session';
+import { CallTones, TitleFlash, toneFor } from '../shared/call-ringing';
 import { formatDuration } from '../shared/duration';
 import { fill, h } from './dom';
 import type { Translate, Words } from './i18n';
@@ -30,8 +31,14 @@ export class WidgetCall {
   private ending = '';
   private rowKey = '';
   private tick: ReturnType<typeof setInterval> | undefined;
-  private stopRing: (() => void) | null = null;
-  private audio: AudioContext | null = null;
+  /** the ring and the ringback; a ring the browser holds back shows "toque para ouvir" */
+  private readonly tones = new CallTones(() => new AudioContext(), () => this.render(), window);
+  /** the host page's title, flashing while the agent's call rings on a hidden page */
+  private readonly flash = new TitleFlash(document, (fn, ms) => {
+    const id = setInterval(fn, ms);
+    return () => clearInterval(id);
+  });
+  private readonly tap: HTMLButtonElement;
 
   constructor(
     private readonly t: Translate,
@@ -47,7 +54,9 @@ export class WidgetCall {
     this.self = h('video', { class: 'lv', autoplay: true, playsinline: true, 'aria-label': t('callSelf') });
     this.self.muted = true;
     this.stage = h('div', { class: 'stage' }, this.remote, this.self);
-    this.box = h('div', { class: 'call', hidden: true, 'data-testid': 'widget-call' }, h('p', { class: 'cs' }, this.status, this.timer), this.stage, this.note, this.row);
+    this.tap = h('button', { class: 'tap', type: 'button', hidden: true, onclick: this.tones.unlock, 'data-call': 'hear' }, t('ringTap'));
+    this.box = h('div', { class: 'call', hidden: true, 'data-testid': 'widget-call' }, h('p', { class: 'cs' }, this.status, this.timer), this.tap, this.stage, this.note, this.row);
+    document.addEventListener('visibilitychange', () => this.render());
   }
 
   /** The customer may ask for a call now (the service allows it and an agent is on the conversation). */
@@ -129,7 +138,12 @@ export class WidgetCall {
     const ringing = c?.state === 'ringing';
     const active = c?.state === 'active';
     const video = !!c?.video;
-    this.ring(!!s && ringing && !s.outgoing && !s.accepting);
+    this.tones.set(toneFor(s));
+    const ringingIn = this.tones.tone === 'ring';
+    // a ring the browser keeps silent (no touch on the page yet) is shown instead: never a silent, unseen ring
+    this.tap.hidden = !(ringingIn && this.tones.blocked);
+    if (ringingIn && document.visibilityState === 'hidden') this.flash.start(t('ringTitle'));
+    else this.flash.stop();
 
     setText(this.status, !s || !c ? ''
       : ringing
@@ -175,23 +189,9 @@ export class WidgetCall {
     }
     this.box.hidden = !s && !note && !this.row.childElementCount;
     this.box.dataset.state = c?.state ?? 'none';
+    this.box.dataset.tone = this.tones.tone;
+    this.box.classList.toggle('ringing', ringingIn);
     this.box.dataset.connected = String(!!s?.connected);
-  }
-
-  /** The ring: WebAudio's oscillator, no file. */
-  private ring(on: boolean): void {
-    if (!on) {
-      this.stopRing?.();
-      this.stopRing = null;
-    } else if (!this.stopRing) {
-      try {
-        this.audio ??= new AudioContext();
-        void this.audio.resume();
-        this.stopRing = ringTone(this.audio);
-      } catch {
-        this.stopRing = () => undefined;
-      }
-    }
   }
 }
 

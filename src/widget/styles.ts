@@ -81,6 +81,8 @@ textarea{resize:none;max-height:120px;min-height:40px;line-height:1.4}
 .ct{font-variant-numeric:tabular-nums}
 .cn{font-size:13px;color:var(--e)}
 .call .row .btn{padding:6px 10px;font-size:13px;flex:1 1 auto}
+.call.ringing{background:#d3f9d8;box-shadow:inset 0 0 0 2px #2f9e44}
+.tap{font:inherit;font-size:14px;font-weight:600;padding:8px;border:2px dashed #2f9e44;border-radius:8px;background:#fff;color:#2b8a3e;cursor:pointer}
 .stage{position:relative;background:#111;border-radius:10px;overflow:hidden;height:200px}
 .stage.off{position:absolute;width:1px;height:1px;clip-path:inset(50%)}
 .rv{width:100%;height:100%;object-fit:contain;display:block}
@@ -90,5 +92,6 @@ textarea{resize:none;max-height:120px;min-height:40px;line-height:1.4}
 :host([data-open]) .launcher{display:none}
 input,textarea{font-size:16px}
 }
-@media (prefers-reduced-motion:no-preference){.panel{animation:up .18s ease-out}@keyframes up{from{opacity:0;transform:translateY(12px)}}}
+@media (prefers-reduced-motion:no-preference){.panel{animation:up .18s ease-out}@keyframes up{from{opacity:0;transform:translateY(12px)}}
+.call.ringing{animation:rg 1s ease-in-out infinite alternate}@keyframes rg{to{background:#8ce99a}}}
 `;

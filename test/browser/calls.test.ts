@@ -25,6 +25,92 @@ const KEEP_PEERS = () => {
   } as typeof RTCPeerConnection;
 };
 
+/** Every oscillator a page makes (the tones are oscillators), and whether it was switched off. */
+const SPY_TONES = () => {
+  const made: OscillatorNode[] = [];
+  (window as unknown as { __oscillators: OscillatorNode[] }).__oscillators = made;
+  const create = BaseAudioContext.prototype.createOscillator;
+  BaseAudioContext.prototype.createOscillator = function (this: BaseAudioContext) {
+    const o = create.call(this);
+    made.push(o);
+    return o;
+  };
+  const disconnect = AudioNode.prototype.disconnect as (this: AudioNode, ...a: unknown[]) => void;
+  AudioNode.prototype.disconnect = function (this: AudioNode & { __off?: boolean }, ...a: unknown[]) {
+    this.__off = true;
+    return disconnect.apply(this, a);
+  } as typeof AudioNode.prototype.disconnect;
+};
+
+/** How many 425 Hz tones (ring, ringback) the page has sounding now. */
+function tones425(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __oscillators: (OscillatorNode & { __off?: boolean })[] }).__oscillators.filter((o) => o.frequency.value === 425 && !o.__off).length);
+}
+
+/**
+ * A browser that holds sound back until the page is touched (its autoplay policy), made to order:
+ * every AudioContext reads 'suspended' and resume() does nothing until window.__audioAllowed.
+ */
+const HOLD_AUDIO = () => {
+  const w = window as unknown as { __audioAllowed: boolean };
+  w.__audioAllowed = false;
+  const Native = window.AudioContext;
+  window.AudioContext = class extends Native {
+    /** what this browser would do before a touch: the context made suspended */
+    held = true;
+    override get state(): AudioContextState {
+      return this.held ? 'suspended' : super.state;
+    }
+    override resume(): Promise<void> {
+      if (!w.__audioAllowed || !this.held) return super.resume();
+      this.held = false;
+      return super.resume().then(() => {
+        this.dispatchEvent(new Event('statechange'));
+      });
+    }
+  } as typeof AudioContext;
+};
+
+/** The Notifications API as a recorder: permission granted, each notification kept (title, options, closed). */
+const RECORD_NOTIFICATIONS = () => {
+  const shown: { title: string; body?: string; tag?: string; closed: boolean; onclick: (() => void) | null }[] = [];
+  (window as unknown as { __notifications: typeof shown }).__notifications = shown;
+  class Recorded {
+    static permission = 'granted';
+    static requestPermission = () => Promise.resolve('granted');
+    readonly kept: (typeof shown)[number];
+    constructor(title: string, opts: { body?: string; tag?: string } = {}) {
+      this.kept = { title, body: opts.body, tag: opts.tag, closed: false, onclick: null };
+      shown.push(this.kept);
+    }
+    get onclick() {
+      return this.kept.onclick;
+    }
+    set onclick(f: (() => void) | null) {
+      this.kept.onclick = f;
+    }
+    close() {
+      this.kept.closed = true;
+    }
+  }
+  (window as unknown as { Notification: unknown }).Notification = Recorded;
+};
+
+/** The page as if its tab were in the background (hidden, not focused), or back in front. */
+async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((h) => {
+    if (h) {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+      Object.defineProperty(document, 'hasFocus', { configurable: true, value: () => false });
+    } else {
+      for (const k of ['visibilityState', 'hidden', 'hasFocus']) delete (document as unknown as Record<string, unknown>)[k];
+    }
+    document.dispatchEvent(new Event('visibilitychange'));
+    window.dispatchEvent(new Event(h ? 'blur' : 'focus'));
+  }, hidden);
+}
+
 /** Bytes received by kind over the page's last peer connection. */
 async function inboundBytes(page: Page): Promise<{ audio: number; video: number }> {
   return page.evaluate(async () => {
@@ -70,10 +156,12 @@ describeBrowser('Calls in WebChat (WebRTC)', () => {
   const live = (page: Page) => widget(page).locator('[data-testid="widget-call"][data-state="active"][data-connected="true"]');
 
   /** A customer opens the widget and writes; the conversation reaches the agent, who opens it. */
-  async function newConversation(b: Browser = browser): Promise<{ page: Page; conversationId: string; errors: string[] }> {
+  async function newConversation(b: Browser = browser, init?: () => void): Promise<{ page: Page; conversationId: string; errors: string[]; protocol: string }> {
     const c = await newPage(b);
     customers.push(c.context);
     await c.context.addInitScript(KEEP_PEERS);
+    await c.context.addInitScript(SPY_TONES);
+    if (init) await c.context.addInitScript(init);
     await c.page.goto(`${server.url}/webchat/demo?service=${service.key}`);
     const w = widget(c.page);
     await w.getByRole('button', { name: 'Abrir chat de atendimento' }).click();
@@ -85,7 +173,7 @@ describeBrowser('Calls in WebChat (WebRTC)', () => {
     const conversationId = (await admin.get(`/api/conversations?protocol=${protocol}`)).body.items[0].id as string;
     await desk.page.locator(`[data-testid="desk-conversation"][data-conversation-id="${conversationId}"]`).click();
     await expect(desk.page.getByTestId('desk-protocol').textContent()).resolves.toBe(protocol);
-    return { page: c.page, conversationId, errors: c.errors };
+    return { page: c.page, conversationId, errors: c.errors, protocol };
   }
 
   /** The conversation's call records, from the history's call lines (GET /api/conversations/:id). */
@@ -111,6 +199,8 @@ describeBrowser('Calls in WebChat (WebRTC)', () => {
     refusing = await launchBrowser({ args: ['--use-fake-device-for-media-stream'] });
     desk = await newPage(browser);
     await desk.context.addInitScript(KEEP_PEERS);
+    await desk.context.addInitScript(SPY_TONES);
+    await desk.context.addInitScript(RECORD_NOTIFICATIONS);
     await desk.page.goto(server.url);
     await signIn(desk.page, agent.email, agent.password);
     await desk.page.getByRole('link', { name: 'Atendimento' }).click();
@@ -140,10 +230,19 @@ describeBrowser('Calls in WebChat (WebRTC)', () => {
     const customer = await newConversation();
     await desk.page.getByTestId('call-start-audio').click();
     await panel().getByText('Chamando').waitFor();
-    // the widget rings: Atender / Recusar
+    // the widget rings: Atender / Recusar; the agent hears the ringback meanwhile
     await box(customer.page).getByText('O atendente está chamando: chamada de áudio').waitFor();
+    await expect(panel().getAttribute('data-tone')).resolves.toBe('ringback');
+    await expect(box(customer.page).getAttribute('data-tone')).resolves.toBe('ring');
+    await expect(tones425(desk.page)).resolves.toBe(1);
+    await expect(tones425(customer.page)).resolves.toBe(1);
     await box(customer.page).getByRole('button', { name: 'Atender' }).click();
     await desk.page.locator('[data-testid="call-panel"][data-connected="true"]').waitFor();
+    // answered: both tones stop
+    await expect(panel().getAttribute('data-tone')).resolves.toBe('none');
+    await expect(box(customer.page).getAttribute('data-tone')).resolves.toBe('none');
+    await expect(tones425(desk.page)).resolves.toBe(0);
+    await expect(tones425(customer.page)).resolves.toBe(0);
     const answered = Date.now();
     await live(customer.page).waitFor();
     await connected(desk.page, 'audio');
@@ -186,10 +285,18 @@ describeBrowser('Calls in WebChat (WebRTC)', () => {
     await w.getByRole('button', { name: 'Ligar (vídeo)' }).click();
     // the desk rings: Atender / Recusar
     await panel().getByText(/está chamando: chamada de vídeo/).waitFor();
+    await expect(panel().getAttribute('data-tone')).resolves.toBe('ring');
+    await expect(w.getAttribute('data-tone')).resolves.toBe('ringback');
+    await expect(tones425(customer.page)).resolves.toBe(1);
+    // the desk is in front: no notification, no flashing title
+    await expect(desk.page.evaluate(() => (window as unknown as { __notifications: unknown[] }).__notifications.length)).resolves.toBe(0);
+    expect(await desk.page.title()).not.toMatch(/📞/);
     await desk.page.getByTestId('call-accept').click();
     await desk.page.locator('[data-testid="call-panel"][data-connected="true"]').waitFor();
     await live(customer.page).waitFor();
     const answered = Date.now();
+    await expect(tones425(customer.page)).resolves.toBe(0);
+    await expect(w.getAttribute('data-tone')).resolves.toBe('none');
     await connected(desk.page, 'video');
     await connected(customer.page, 'video');
     await connected(desk.page, 'audio');
@@ -235,6 +342,8 @@ describeBrowser('Calls in WebChat (WebRTC)', () => {
     await w.getByRole('button', { name: 'Recusar' }).click();
     await desk.page.getByTestId('call-outcome').getByText('O cliente recusou a chamada.').waitFor();
     await w.getByText('Você recusou a chamada.').waitFor();
+    await expect(tones425(desk.page)).resolves.toBe(0);
+    await expect(tones425(customer.page)).resolves.toBe(0);
 
     // rings until the ring timer fires: the timer is brought forward, as if CALL_RING_SECONDS had passed
     await desk.page.getByTestId('call-outcome').getByRole('button').click();
@@ -244,6 +353,8 @@ describeBrowser('Calls in WebChat (WebRTC)', () => {
     await server.runtime.scheduler.tick();
     await desk.page.getByTestId('call-outcome').getByText('O cliente não atendeu a chamada.').waitFor();
     await w.getByText('Chamada perdida: o atendente ligou para você.').waitFor();
+    await expect(tones425(desk.page)).resolves.toBe(0);
+    await expect(tones425(customer.page)).resolves.toBe(0);
 
     const calls = await until(() => callsOf(customer.conversationId), (l) => l.length === 2, 'two call lines');
     expect(calls.map((c) => [c.kind, c.state, c.endedBy, c.answeredAt, c.audioSeconds + c.videoSeconds])).toEqual([
@@ -262,5 +373,105 @@ describeBrowser('Calls in WebChat (WebRTC)', () => {
     const [call] = await until(() => callsOf(customer.conversationId), (l) => l.length === 1, 'the call line');
     expect(call).toMatchObject({ state: 'failed', failure: 'permission_denied', endedBy: 'customer', answeredAt: null, audioSeconds: 0, videoSeconds: 0 });
     expect(desk.errors).toEqual([]);
+  });
+
+  it('a customer calls while the desk is in the background: a notification that opens the conversation, the title flashing until answered', async () => {
+    const caller = await newConversation();
+    // the agent is on another conversation, and then away from the tab
+    await newConversation();
+    const notes = () => desk.page.evaluate(() => (window as unknown as { __notifications: { title: string; body?: string; tag?: string; closed: boolean }[] }).__notifications.map(({ title, body, tag, closed }) => ({ title, body, tag, closed })));
+    const before = (await notes()).length;
+    const base = await desk.page.title();
+    await setHidden(desk.page, true);
+    try {
+      await box(caller.page).getByRole('button', { name: 'Ligar (áudio)' }).click();
+      const [note] = (await until(notes, (l) => l.length === before + 1, 'the call notification')).slice(before);
+      const name: string = (await admin.get(`/api/conversations/${caller.conversationId}`)).body.conversation.contactName || 'Cliente sem nome';
+      expect(note).toMatchObject({ title: `${name} está chamando: chamada de áudio`, body: 'Clique para abrir o atendimento e atender.', closed: false });
+      expect(note.tag).toMatch(/^mirante-call-/);
+      // the title alternates between the call and the page's own title
+      await until(() => desk.page.title(), (t) => t === `📞 Chamada de ${name}`, 'the flashing title');
+      await until(() => desk.page.title(), (t) => t === base, 'the title back between flashes');
+      await until(() => desk.page.title(), (t) => t === `📞 Chamada de ${name}`, 'the flashing title again');
+      await expect(desk.page.getByTestId('call-incoming').getAttribute('data-tone')).resolves.toBe('ring');
+
+      // a click on the notification: the conversation that rings is opened
+      await desk.page.evaluate(() => {
+        const n = (window as unknown as { __notifications: { onclick: (() => void) | null }[] }).__notifications.at(-1)!;
+        n.onclick?.();
+      });
+      await expect(desk.page.getByTestId('desk-protocol').textContent()).resolves.toBe(caller.protocol);
+      expect((await notes()).at(-1)!.closed).toBe(true);
+    } finally {
+      await setHidden(desk.page, false);
+    }
+    // back in front: the title stops flashing
+    await until(() => desk.page.title(), (t) => !t.includes('📞'), 'the title back');
+    await desk.page.getByTestId('call-accept').click();
+    await desk.page.locator('[data-testid="call-panel"][data-connected="true"]').waitFor();
+    await expect(panel().getAttribute('data-tone')).resolves.toBe('none');
+    expect(await desk.page.title()).not.toMatch(/📞/);
+    await desk.page.getByTestId('call-hangup').click();
+    await box(caller.page).getByText('O atendente encerrou a chamada.').waitFor();
+  });
+
+  it('the widget on a page nobody touched: the ring is shown ("toque para ouvir") and sounds after the first touch; a hidden host page flashes its title', async () => {
+    const customer = await newConversation(browser, HOLD_AUDIO);
+    const w = box(customer.page);
+    const hostTitle = await customer.page.title();
+    await setHidden(customer.page, true);
+    await desk.page.getByTestId('call-start-audio').click();
+    await widget(customer.page).locator('[data-testid="widget-call"][data-tone="ring"]').waitFor({ state: 'attached' });
+    await until(() => customer.page.title(), (t) => t === '📞 Chamada do atendente', 'the host page title flashing');
+    await setHidden(customer.page, false);
+    await until(() => customer.page.title(), (t) => t === hostTitle, 'the host page title back');
+
+    // the sound is held back: the ring is seen, with the words, and animated
+    const tap = w.getByRole('button', { name: 'Chamada recebida — toque para ouvir' });
+    await tap.waitFor();
+    await expect(w.getAttribute('class')).resolves.toMatch(/\bringing\b/);
+    await expect(w.evaluate((el) => getComputedStyle(el).animationName)).resolves.toBe('rg');
+    await screenshot(customer.page, 'webchat-call-tap-to-hear');
+    // the browser lets the sound through after a touch: the ring sounds, the prompt goes
+    await customer.page.evaluate(() => {
+      (window as unknown as { __audioAllowed: boolean }).__audioAllowed = true;
+    });
+    await tap.click();
+    await tap.waitFor({ state: 'hidden' });
+    await expect(tones425(customer.page)).resolves.toBe(1);
+    await expect(w.getAttribute('data-tone')).resolves.toBe('ring');
+    await w.getByRole('button', { name: 'Recusar' }).click();
+    await desk.page.getByTestId('call-outcome').getByText('O cliente recusou a chamada.').waitFor();
+    await expect(tones425(customer.page)).resolves.toBe(0);
+    expect(customer.errors).toEqual([]);
+  });
+
+  it('the customer’s page goes away mid-call (closed): the desk says the customer’s connection was lost; the record says so too', async () => {
+    const customer = await newConversation();
+    await desk.page.getByTestId('call-start-audio').click();
+    await box(customer.page).getByRole('button', { name: 'Atender' }).click();
+    await live(customer.page).waitFor();
+    await desk.page.locator('[data-testid="call-panel"][data-connected="true"]').waitFor();
+    await customer.page.context().close();
+    await desk.page.getByTestId('call-outcome').getByText('A chamada caiu: a conexão do cliente foi perdida (a página foi fechada ou recarregada, ou a internet caiu).').waitFor();
+    await panel().waitFor({ state: 'detached' });
+    await desk.page.getByTestId('desk-call-line').filter({ hasText: 'Chamada de áudio falhou: a conexão do cliente caiu' }).waitFor();
+    const [call] = await until(() => callsOf(customer.conversationId), (l) => l.length === 1, 'the call line');
+    expect(call).toMatchObject({ state: 'failed', failure: 'disconnected', endedBy: 'customer' });
+  });
+
+  it('the desk reloads mid-call: the widget says the agent’s connection was lost', async () => {
+    const customer = await newConversation();
+    await box(customer.page).getByRole('button', { name: 'Ligar (áudio)' }).click();
+    await desk.page.getByTestId('call-accept').click();
+    await live(customer.page).waitFor();
+    await desk.page.reload();
+    await box(customer.page).getByText('A chamada caiu: a conexão do atendente foi perdida.').waitFor();
+    await expect(box(customer.page).getAttribute('data-tone')).resolves.toBe('none');
+    const [call] = await until(() => callsOf(customer.conversationId), (l) => l.length === 1, 'the call line');
+    expect(call).toMatchObject({ state: 'failed', failure: 'disconnected', endedBy: 'agent' });
+    // the desk after the reload: the history's line names whose connection dropped
+    await desk.page.locator(`[data-testid="desk-conversation"][data-conversation-id="${customer.conversationId}"]`).click();
+    await desk.page.getByTestId('desk-call-line').filter({ hasText: 'Chamada de áudio falhou: a conexão do atendente caiu' }).waitFor();
   });
 });

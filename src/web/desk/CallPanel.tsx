@@ -148,7 +148,7 @@ export function CallPanel({ store, conversationId, name }: { store: DeskStore; c
     : !s.connected ? t('desk.call.connecting') : video ? t('desk.call.inVideo') : t('desk.call.inAudio');
 
   return (
-    <Paper radius={0} p="xs" className={classes.callPanel} data-testid="call-panel" data-state={c.state} data-connected={s.connected} data-video={video} aria-label={status} component="section">
+    <Paper radius={0} p="xs" className={classes.callPanel} data-testid="call-panel" data-state={c.state} data-connected={s.connected} data-video={video} data-tone={calls.tone} aria-label={status} component="section">
       <Group justify="space-between" gap="xs" wrap="wrap">
         <Group gap="xs">
           <Text size="sm" fw={600} role="status" data-testid="call-status">
@@ -158,6 +158,11 @@ export function CallPanel({ store, conversationId, name }: { store: DeskStore; c
         </Group>
         <Controls s={s} />
       </Group>
+      {calls.soundBlocked && (
+        <Text size="sm" c="dimmed" mt={4} data-testid="call-sound-blocked">
+          {t('desk.call.soundBlocked')}
+        </Text>
+      )}
       {s.cameraProblem && (
         <Text size="sm" c="orange.9" role="alert" mt={4} data-testid="call-camera-problem">
           {t('desk.call.cameraProblem')}
@@ -180,7 +185,7 @@ export function IncomingCall({ store, selectedId, nameOf }: { store: DeskStore; 
   const id = store.calls.conversationId;
   if (!s || s.done || !id || id === selectedId || s.outgoing || s.call.state !== 'ringing') return null;
   return (
-    <Alert color="green" role="alertdialog" aria-label={t(s.call.video ? 'desk.call.incomingVideo' : 'desk.call.incomingAudio', { name: nameOf(id) })} data-testid="call-incoming">
+    <Alert color="green" role="alertdialog" aria-label={t(s.call.video ? 'desk.call.incomingVideo' : 'desk.call.incomingAudio', { name: nameOf(id) })} data-testid="call-incoming" data-tone={calls.tone}>
       <Group justify="space-between" gap="xs">
         <Text size="sm" fw={600}>
           {t(s.call.video ? 'desk.call.incomingVideo' : 'desk.call.incomingAudio', { name: nameOf(id) })}

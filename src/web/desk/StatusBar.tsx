@@ -1,15 +1,33 @@
 import { useState } from 'react';
 import { Alert, Badge, Box, Button, Group, Loader, Menu, Paper, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconChevronDown, IconLogin, IconLogout, IconMessagePlus, IconPlayerPause, IconPlayerPlay, IconWifiOff } from '@tabler/icons-react';
+import { IconBell, IconChevronDown, IconLogin, IconLogout, IconMessagePlus, IconPlayerPause, IconPlayerPlay, IconWifiOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { AgentView } from '../../contracts/conversations';
 import type { ConnectionStatus } from '../realtime/client';
 import { errorText, formatElapsed, since, useNow } from './format';
+import { deskAlerts } from './alerts';
 import type { DeskStore } from './store';
 import { usePauseReasons } from './useDesk';
 
 const STATE_COLOR: Record<AgentView['state'], string> = { offline: 'gray', available: 'green', paused: 'yellow', in_service: 'blue' };
+
+/**
+ * "Ativar notificações de chamada": while the browser has not been asked (or the question was
+ * dismissed), a click asks it (browsers ask only from a click); the browser remembers the answer.
+ */
+function CallNotificationsSwitch() {
+  const { t } = useTranslation('desk');
+  const [, setAnswer] = useState<string | null>(null);
+  if (!deskAlerts.notificationsAskable) return null;
+  return (
+    <Tooltip label={t('desk.call.notifyHelp')} multiline w={260} withArrow>
+      <Button variant="subtle" size="sm" leftSection={<IconBell size={16} />} onClick={() => void deskAlerts.askNotifications().then((p) => setAnswer(p))} data-testid="call-notify-enable">
+        {t('desk.call.notifyEnable')}
+      </Button>
+    </Tooltip>
+  );
+}
 
 /** The agent's state with its time, the presence buttons, and the connection. */
 export function StatusBar({ store, agent, status, openCount, onNewOutbound }: { store: DeskStore; agent: AgentView | null; status: ConnectionStatus; openCount: number; onNewOutbound?: () => void }) {
@@ -76,6 +94,7 @@ export function StatusBar({ store, agent, status, openCount, onNewOutbound }: { 
             </Tooltip>
           ) : (
             <>
+              <CallNotificationsSwitch />
               {onNewOutbound && (
                 <Button variant="light" leftSection={<IconMessagePlus size={16} />} onClick={onNewOutbound} data-testid="outbound-open">
                   {t('desk.outbound.button')}

@@ -1,4 +1,5 @@
 import { scheduleTones } from '../ui/sound';
+import { TitleFlash } from '../../shared/call-ringing';
 import type { ConversationView } from '../../contracts/conversations';
 import i18n from '../i18n';
 
@@ -20,6 +21,10 @@ class DeskAlerts {
   private ctx: AudioContext | null = null;
   private baseTitle: string | null = null;
   private guarding = false;
+  private readonly flash = new TitleFlash(document, (fn, ms) => {
+    const id = setInterval(fn, ms);
+    return () => clearInterval(id);
+  });
 
   /** Call from a click (Entrar): browsers allow sound, and ask for notifications, only after one. */
   prepare(): void {
@@ -63,6 +68,56 @@ class DeskAlerts {
     } catch {
       /* some browsers only allow notifications from a service worker */
     }
+  }
+
+  /**
+   * A customer calls: while the tab is hidden or the window not in front, a notification (once per
+   * call; a click brings the tab and the conversation forward) and the title flashing
+   * "📞 Chamada de Maria". Returns the stop, for when the ring ends (answered, declined, missed).
+   */
+  incomingCall(callId: string, name: string, video: boolean, open: () => void): () => void {
+    let shown: Notification | null = null;
+    const check = () => {
+      if (document.visibilityState === 'visible' && document.hasFocus()) {
+        this.flash.stop();
+        return;
+      }
+      this.flash.start(i18n.t('desk.call.titleFlash', { ns: 'desk', name }));
+      if (shown || !('Notification' in window) || Notification.permission !== 'granted') return;
+      try {
+        shown = new Notification(i18n.t(video ? 'desk.call.incomingVideo' : 'desk.call.incomingAudio', { ns: 'desk', name }), {
+          body: i18n.t('desk.call.notifyBody', { ns: 'desk' }),
+          tag: `mirante-call-${callId}`,
+          requireInteraction: true,
+        });
+        shown.onclick = () => {
+          window.focus();
+          open();
+          shown?.close();
+        };
+      } catch {
+        /* some browsers only allow notifications from a service worker */
+      }
+    };
+    check();
+    const events = ['visibilitychange', 'focus', 'blur'] as const;
+    for (const e of events) (e === 'visibilitychange' ? document : window).addEventListener(e, check);
+    return () => {
+      for (const e of events) (e === 'visibilitychange' ? document : window).removeEventListener(e, check);
+      this.flash.stop();
+      shown?.close();
+    };
+  }
+
+  /** Notifications may be asked for (never asked, or asked and dismissed): the desk offers a switch. */
+  get notificationsAskable(): boolean {
+    return 'Notification' in window && Notification.permission === 'default';
+  }
+
+  /** From a click on "Ativar notificações de chamada": the browser remembers the answer. */
+  async askNotifications(): Promise<NotificationPermission | null> {
+    if (!('Notification' in window)) return null;
+    return Notification.requestPermission().catch(() => Notification.permission);
   }
 
   whisper(): void {

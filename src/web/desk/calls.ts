@@ -1,7 +1,9 @@
 import type { CallKind, CallServerMessage, CallView, IceServer } from '../../contracts/calls';
 import { CALL_RING_SECONDS } from '../../contracts/calls';
-import { CallSession, callOutcome, ringTone, type CallDeps, type CallOutcome } from '../../shared/call-session';
+import { CallSession, callOutcome, type CallDeps, type CallOutcome } from '../../shared/call-session';
+import { CallTones, toneFor, type CallTone } from '../../shared/call-ringing';
 import type { RealtimeClient } from '../realtime/client';
+import { deskAlerts } from './alerts';
 
 const START_ANSWER_MS = 10_000;
 
@@ -23,8 +25,18 @@ export interface DeskCallsState {
   error: { conversationId: string; message: string } | null;
   /** Ligar was pressed here and the server has not answered yet */
   starting: string | null;
+  /** what the agent hears now: a customer's ring, the ringback of the agent's own call, nothing */
+  tone: CallTone;
+  /** a tone is due but the browser holds the sound back (no click on the page yet) */
+  soundBlocked: boolean;
   /** bumps on every change (the session is mutable) */
   version: number;
+}
+
+/** What the desk asks the page about a call: the customer's name, and opening the conversation. */
+export interface DeskCallHooks {
+  nameOf(conversationId: string): string;
+  open(conversationId: string): void;
 }
 
 /** The browser's side of a call: RTCPeerConnection, getUserMedia, the real clock. */
@@ -50,14 +62,15 @@ export function browserCallDeps(send: CallDeps['send'], changed: () => void): Ca
  * answered "busy".
  */
 export class DeskCalls {
-  private state: DeskCallsState = { session: null, endings: new Map(), error: null, starting: null, version: 0 };
+  private state: DeskCallsState = { session: null, endings: new Map(), error: null, starting: null, tone: 'none', soundBlocked: false, version: 0 };
   private readonly listeners = new Set<() => void>();
-  private stopRing: (() => void) | null = null;
-  private audio: AudioContext | null = null;
+  private readonly tones = new CallTones(() => new AudioContext(), () => this.changed(), window, CALL_RING_SECONDS);
+  /** the notification and the title flash of the customer's ring */
+  private stopAlert: (() => void) | null = null;
   private sessionConversation: string | null = null;
   private readonly unsub: () => void;
 
-  constructor(private readonly client: RealtimeClient) {
+  constructor(private readonly client: RealtimeClient, private readonly hooks: DeskCallHooks) {
     this.unsub = client.onCall((m) => this.onMessage(m));
   }
 
@@ -68,8 +81,10 @@ export class DeskCalls {
   readonly getState = () => this.state;
 
   private changed(patch: Partial<DeskCallsState> = {}): void {
-    this.state = { ...this.state, ...patch, version: this.state.version + 1 };
-    this.ring(this.state.session !== null && !this.state.session.done && !this.state.session.outgoing && this.state.session.call.state === 'ringing' && !this.state.session.accepting);
+    const session = patch.session === undefined ? this.state.session : patch.session;
+    this.tones.set(toneFor(session));
+    this.alert(this.tones.tone === 'ring' ? session : null);
+    this.state = { ...this.state, ...patch, tone: this.tones.tone, soundBlocked: this.tones.blocked, version: this.state.version + 1 };
     for (const l of this.listeners) l();
   }
 
@@ -101,9 +116,8 @@ export class DeskCalls {
   stop(): void {
     this.unsub();
     this.state.session?.hangup();
-    this.ring(false);
-    void this.audio?.close();
-    this.audio = null;
+    this.alert(null);
+    this.tones.close();
   }
 
   private onMessage(m: CallServerMessage): void {
@@ -171,21 +185,14 @@ export class DeskCalls {
     this.changed({ endings, ...extra });
   }
 
-  /** The incoming ring: WebAudio's oscillator (no file), for as long as the server lets it ring. */
-  private ring(on: boolean): void {
-    if (!on) {
-      this.stopRing?.();
-      this.stopRing = null;
-      return;
-    }
-    if (this.stopRing) return;
-    try {
-      this.audio ??= new AudioContext();
-      void this.audio.resume();
-      this.stopRing = ringTone(this.audio, CALL_RING_SECONDS);
-    } catch {
-      // no audio (a locked-down browser): the ring is seen, not heard
-      this.stopRing = () => undefined;
+  /** The customer's ring, for an agent not looking at the desk: a notification and the tab title flashing. */
+  private alert(ringing: CallSession | null): void {
+    if (!ringing) {
+      this.stopAlert?.();
+      this.stopAlert = null;
+    } else if (!this.stopAlert && this.sessionConversation) {
+      const id = this.sessionConversation;
+      this.stopAlert = deskAlerts.incomingCall(ringing.call.id, this.hooks.nameOf(id), ringing.call.video, () => this.hooks.open(id));
     }
   }
 }

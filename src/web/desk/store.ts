@@ -5,6 +5,7 @@ import { call, upload } from '../api';
 import { RealtimeClient, type StreamMessage } from '../realtime/client';
 import { mergeById, mergeMessages } from '../realtime/merge';
 import { deskAlerts } from './alerts';
+import i18n from '../i18n';
 import { DeskCalls } from './calls';
 import {
   isOpen, lastCustomerId, OPEN_STATES, openConversations, unreadMessages, unreadWhispers, type DeskConversation, type DeskState,
@@ -40,7 +41,10 @@ export type TransferInput = { toAgentId: string } | { toServiceId: string };
 export class DeskStore {
   readonly client = new RealtimeClient({ stream: 'agent' });
   /** the agent's calls on WebChat conversations (issue 19), over the same socket */
-  readonly calls = new DeskCalls(this.client);
+  readonly calls = new DeskCalls(this.client, {
+    nameOf: (id) => this.state.conversations.get(id)?.view.contactName || i18n.t('desk.list.unknownCustomer', { ns: 'desk' }),
+    open: (id) => this.openFromNotification(id),
+  });
   private state: DeskState = { status: 'idle', ready: false, agent: null, conversations: new Map(), selectedId: null, whisperPanelOpen: false };
   private readonly listeners = new Set<() => void>();
   private readonly drafts = new Map<string, string>();
