@@ -224,8 +224,7 @@ describe('conversation rollups', () => {
     }), { numRuns: Number(process.env.ROLLUPS_RUNS ?? 15) });
   }, 600_000);
 
-  // Since 0035 the UPDATE trigger runs once per statement over its transition tables (the router
-  // assigns up to 8 conversations in one UPDATE): statements that change many conversations at once,
+  // Statements that change many conversations at once (the router assigns up to 8 in one UPDATE),
   // some sharing a cell, some leaving one cell for another, leave the same rows as a rebuild.
   const batch = fc.record({
     what: fc.constantFrom('assign', 'move', 'reclassify', 'reassign', 'finish', 'touch'),
