@@ -4,10 +4,8 @@
 // ratio holds on a shared machine. PGlite in memory always; PostgreSQL (a database of its own,
 // dropped after) when it answers. The end-to-end ingest path (`npm run bench ingest`) has more per
 // conversation than these five statements, so its ratio is smaller than this one.
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { openPGlite, openPostgres, type Database } from '../src/db/database.js';
-// Then 0031's trigger function against 0035's (rollups-update-trigger), on three shapes of update.
 import { migrate } from '../src/db/migrate.js';
 import { PG_URL } from './lookback.js';
 import { emit } from './report.js';
@@ -32,65 +30,6 @@ async function lifecycle(db: Database, service: { id: string; channel: string },
   return performance.now() - t;
 }
 
-/** The UPDATE trigger calling `fn` (0031's condition: only when a column a milestone reads changed). */
-const updateTrigger = (fn: string) => `CREATE TRIGGER conversations_rollups_update AFTER UPDATE ON conversations
-  FOR EACH ROW WHEN ((OLD.created_at, OLD.first_queued_at, OLD.queued_at, OLD.first_assigned_at, OLD.first_agent_message_at,
-                      OLD.finished_at, OLD.state, OLD.service_id, OLD.channel, OLD.direction, OLD.assigned_at, OLD.agent_id, OLD.classification_id)
-      IS DISTINCT FROM (NEW.created_at, NEW.first_queued_at, NEW.queued_at, NEW.first_assigned_at, NEW.first_agent_message_at,
-                        NEW.finished_at, NEW.state, NEW.service_id, NEW.channel, NEW.direction, NEW.assigned_at, NEW.agent_id, NEW.classification_id))
-  EXECUTE FUNCTION ${fn}()`;
-
-/** 0031's trigger function as that migration wrote it (0035 replaced it), under another name. */
-function functionOf0031(): string {
-  const sql = readFileSync(new URL('../src/db/migrations/0031_conversation_rollups.sql', import.meta.url), 'utf8');
-  const body = /CREATE FUNCTION conversation_rollups_apply\(\)[\s\S]*?\n\$\$;/.exec(sql)?.[0];
-  if (!body) throw new Error('0031 trigger function not found');
-  return body.replace('CREATE FUNCTION conversation_rollups_apply()', 'CREATE OR REPLACE FUNCTION bench_rollups_apply_0031()');
-}
-
-/**
- * 0031's trigger function against 0035's (five statements per row → one), in alternating rounds: a
- * message's update that changes no milestone column (last_message_at: most updates; the trigger's
- * WHEN skips it), one conversation assigned, and eight assigned by one statement (the router's
- * guarded assignment). ms per statement.
- */
-async function updateShapes(db: Database, label: string, service: { id: string; channel: string }, contact: string): Promise<void> {
-  const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO conversations (protocol, service_id, channel, contact_id, state, created_at, queued_at, first_queued_at)
-     SELECT 'U' || md5(random()::text), $1, $2, $3, 'queued', now() - interval '1 hour', now() - interval '1 hour', now() - interval '1 hour'
-       FROM generate_series(1, 800) RETURNING id`, [service.id, service.channel, contact]);
-  const ids = rows.map((r) => r.id);
-  const N = 400;
-  const shapes = {
-    message: (i: number) => db.query(`UPDATE conversations SET last_message_at = $2 WHERE id = $1`, [ids[i % ids.length], new Date()]),
-    assignOne: (i: number) => db.query(`UPDATE conversations SET state = 'in_service', assigned_at = $2, first_assigned_at = coalesce(first_assigned_at, $2) WHERE id = $1`,
-      [ids[i % ids.length], new Date(Date.now() - (i % 2) * 1000)]),
-    assignEight: (i: number) => db.query(`UPDATE conversations SET state = 'in_service', assigned_at = $2, first_assigned_at = coalesce(first_assigned_at, $2) WHERE id = ANY($1::uuid[])`,
-      [ids.slice((i * 8) % ids.length, (i * 8) % ids.length + 8), new Date(Date.now() - (i % 2) * 1000)]),
-  };
-  await db.exec(functionOf0031());
-  const ms: Record<string, { before: number; after: number }> = {};
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const mode of (r % 2 ? ['before', 'after'] : ['after', 'before']) as ('before' | 'after')[]) {
-      await db.exec(`DROP TRIGGER conversations_rollups_update ON conversations;
-        ${updateTrigger(mode === 'before' ? 'bench_rollups_apply_0031' : 'conversation_rollups_apply')}`);
-      for (const [name, fn] of Object.entries(shapes)) {
-        const t = performance.now();
-        for (let i = 0; i < N; i++) await fn(i);
-        (ms[name] ??= { before: 0, after: 0 })[mode] += performance.now() - t;
-      }
-    }
-  }
-  await db.exec(`DROP TRIGGER conversations_rollups_update ON conversations; ${updateTrigger('conversation_rollups_apply')};
-    DROP FUNCTION bench_rollups_apply_0031()`);
-  for (const [name, m] of Object.entries(ms)) {
-    emit({
-      bench: 'rollups-update-trigger', db: label, shape: name, statements: N * ROUNDS,
-      msPerStatement0031: +(m.before / N / ROUNDS).toFixed(3), msPerStatement0035: +(m.after / N / ROUNDS).toFixed(3), ratio: +(m.after / m.before).toFixed(2),
-    });
-  }
-}
-
 async function measure(db: Database, label: string): Promise<void> {
   await migrate(db);
   const { rows: [service] } = await db.query<{ id: string; channel: string }>(
@@ -109,7 +48,6 @@ async function measure(db: Database, label: string): Promise<void> {
     bench: 'rollups-write', db: label, conversations: n, statementsEach: 5,
     msPerConversationOff: +(ms.off / n).toFixed(3), msPerConversationOn: +(ms.on / n).toFixed(3), ratio: +(ms.on / ms.off).toFixed(2),
   });
-  if (process.env.BENCH_ROLLUPS_SHAPES !== '0') await updateShapes(db, label, service, contact);
 }
 
 export async function run(): Promise<void> {
