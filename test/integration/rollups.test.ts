@@ -223,4 +223,51 @@ describe('conversation rollups', () => {
       expect(await snapshot()).toEqual([]);
     }), { numRuns: Number(process.env.ROLLUPS_RUNS ?? 15) });
   }, 600_000);
+
+  // Statements that change many conversations at once (the router assigns up to 8 in one UPDATE),
+  // some sharing a cell, some leaving one cell for another, leave the same rows as a rebuild.
+  const batch = fc.record({
+    what: fc.constantFrom('assign', 'move', 'reclassify', 'reassign', 'finish', 'touch'),
+    pick: fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+    to: fc.nat(3),
+    secs: fc.integer({ min: 0, max: 3_000 }),
+  });
+  it('equal the rebuild when one statement changes many conversations', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(conversation, { minLength: 5, maxLength: 25 }), fc.array(batch, { minLength: 1, maxLength: 4 }), async (scripts, batches) => {
+      await t.db.query(`DELETE FROM conversations`);
+      await rebuildRollups(t.db, { from: '2026-05-01', to: '2026-07-31' });
+      for (const s of scripts) await play(s);
+      for (const b of batches) {
+        const { rows } = await t.db.query<{ id: string }>(`SELECT id FROM conversations ORDER BY created_at, id`);
+        const ids = rows.filter((_, i) => b.pick[i % b.pick.length]).map((r) => r.id);
+        const at = new Date(DAY0 + 86_400_000 + b.secs * 1000);
+        const agents = ids.map((_, i) => w.agents[(b.to + i) % w.agents.length]);
+        if (b.what === 'assign') {
+          // as the router's statement: each its own agent, only those still waiting
+          await t.db.query(
+            `UPDATE conversations c SET state = 'in_service', agent_id = v.agent_id, assigned_at = $3, first_assigned_at = coalesce(c.first_assigned_at, $3)
+               FROM unnest($1::uuid[], $2::uuid[]) AS v(id, agent_id) WHERE c.id = v.id AND c.state = 'queued'`, [ids, agents, at]);
+        } else if (b.what === 'move') {
+          const other = w.services[b.to % 2];
+          await t.db.query(`UPDATE conversations SET service_id = $2, channel = $3 WHERE id = ANY($1::uuid[]) AND channel <> 'email'`, [ids, other.id, other.channel]);
+        } else if (b.what === 'reclassify') {
+          await t.db.query(`UPDATE conversations SET classification_id = $2 WHERE id = ANY($1::uuid[]) AND finished_at IS NOT NULL`,
+            [ids, b.to < w.classifications.length ? w.classifications[b.to] : null]);
+        } else if (b.what === 'reassign') {
+          await t.db.query(`UPDATE conversations c SET agent_id = v.agent_id FROM unnest($1::uuid[], $2::uuid[]) AS v(id, agent_id) WHERE c.id = v.id`, [ids, agents]);
+        } else if (b.what === 'finish') {
+          await t.db.query(`UPDATE conversations SET state = 'completed', finished_at = greatest($2, created_at) WHERE id = ANY($1::uuid[]) AND finished_at IS NULL`, [ids, at]);
+        } else {
+          await t.db.query(`UPDATE conversations SET version = version + 1 WHERE id = ANY($1::uuid[])`, [ids]);
+        }
+      }
+      // and two statements that always put several conversations in one cell: whatever is still open
+      // ends at one instant, then every ended conversation gets one classification
+      await t.db.query(`UPDATE conversations SET state = 'completed', finished_at = greatest($1, created_at) WHERE finished_at IS NULL`, [new Date(DAY0 + 86_400_000)]);
+      await t.db.query(`UPDATE conversations SET classification_id = $1`, [w.classifications[0]]);
+      const incremental = await snapshot();
+      await rebuildRollups(t.db, { from: '2026-05-01', to: '2026-07-31' });
+      expect(incremental).toEqual(await snapshot());
+    }), { numRuns: Number(process.env.ROLLUPS_RUNS ?? 15) });
+  }, 600_000);
 });
