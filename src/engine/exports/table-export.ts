@@ -105,8 +105,11 @@ export function tableBody<R>(batches: AsyncIterable<R[]>, opts: TableExportOptio
   return opts.format === 'csv' ? csvBody(batches, opts) : xlsxBody(batches, opts);
 }
 
-/** A field as csv-stringify writes it with `;`: quoted (its quotes doubled) only when it holds `;`, `"`, CR or LF. */
-const NEEDS_QUOTES = /[;"\r\n]/;
+/**
+ * A field as csv-stringify wrote it with `;` and CRLF records: quoted (its quotes doubled) only when
+ * it holds `;`, `"` or a CRLF — a lone LF or CR stays bare, as it always did.
+ */
+const NEEDS_QUOTES = /;|"|\r\n/;
 export function csvField(v: string | number): string {
   const s = typeof v === 'string' ? v : String(v);
   return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
