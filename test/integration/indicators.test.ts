@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { closeByCustomer } from '../../src/engine/conversations/customer-actions.js';
 import { receiveInbound } from '../../src/engine/conversations/inbound.js';
 import { parseCsv, hms } from '../support/csv.js';
 import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
-import { foldIndicators, randomTraffic, type RawConversation } from '../support/indicators-fold.js';
+import { foldIndicators, mediaOf, randomCalls, randomTraffic, type RawCall, type RawConversation } from '../support/indicators-fold.js';
 
 // Indicadores through the HTTP API. The scripted traffic's figures are worked out by hand below
 // (counts, handling times, means, longest); a randomized month of raw rows is checked against an
@@ -121,6 +122,33 @@ beforeAll(async () => {
 
 const row = (table: any, key: string) => table.rows.find((r: any) => r.key === key);
 
+/** A call row of a conversation as the calls engine leaves it once over (migration 0028), its agent the conversation's. */
+async function insertCall(conversationId: string, c: { serviceId: string; agentId: string | null; assignedAt: Date | null; finishedAt: Date | null }, k: RawCall, ringAt?: Date) {
+  const ring = ringAt ?? k.answeredAt ?? c.assignedAt!;
+  await t.db.query(
+    `INSERT INTO calls (id, conversation_id, service_id, kind, caller, agent_id, state, video, ring_at, answered_at, ended_at, ended_by, failure, audio_seconds, video_seconds)
+     VALUES ($1, $2, $3, $4, 'agent', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    [randomUUID(), conversationId, c.serviceId, k.videoSeconds > 0 ? 'video' : 'audio', c.agentId, k.state, k.videoSeconds > 0, ring, k.answeredAt,
+      new Date(ring.getTime() + (k.audioSeconds + k.videoSeconds) * 1000), k.state === 'missed' ? 'system' : 'customer', k.state === 'failed' ? 'disconnected' : null,
+      k.audioSeconds, k.videoSeconds],
+  );
+}
+
+/** The stored conversations as the fold takes them, each with its stored calls (read back, not what the test meant to write). */
+async function withCalls(conversations: any[]): Promise<RawConversation[]> {
+  const calls = new Map<string, RawCall[]>();
+  for (const k of (await t.db.query<any>('SELECT conversation_id, state, answered_at, audio_seconds, video_seconds FROM calls')).rows) {
+    const list = calls.get(k.conversation_id) ?? [];
+    list.push({ state: k.state, answeredAt: k.answered_at, audioSeconds: k.audio_seconds, videoSeconds: k.video_seconds });
+    calls.set(k.conversation_id, list);
+  }
+  return conversations.map((r: any) => ({
+    serviceId: r.service_id, channel: r.channel, direction: r.direction, state: r.state, agentId: r.agent_id, createdAt: r.created_at,
+    botStartedAt: r.bot_started_at, firstQueuedAt: r.first_queued_at, firstAssignedAt: r.first_assigned_at, assignedAt: r.assigned_at,
+    finishedAt: r.finished_at, classificationId: r.classification_id, calls: calls.get(r.id) ?? [],
+  }));
+}
+
 describe('Indicadores over scripted traffic, worked out by hand', () => {
   it('sums handling time per service, channel and agent for the day, the midnight conversation on the day it ended', async () => {
     const r = await admin.get(`/api/indicators?from=${D}&to=${D}`);
@@ -128,8 +156,9 @@ describe('Indicadores over scripted traffic, worked out by hand', () => {
     expect(r.body).toMatchObject({ from: D, to: D, timezone: 'America/Sao_Paulo' });
     const { byService, byChannel, byAgent } = r.body;
     // handled on D: c1 60, c3 240 (WebChat A), c2 150 (WhatsApp A), c4 610 (Telegram B), c6 700 (e-mail B); c7 abandoned unhandled
-    expect(byService.total).toEqual({ count: 5, totalSeconds: 1760, meanSeconds: 352, maxSeconds: 700 });
-    expect(row(byService, w.chatA.id)).toEqual({ key: w.chatA.id, name: w.chatA.name, count: 2, pct: 40, totalSeconds: 300, meanSeconds: 150, maxSeconds: 240 });
+    // no calls here: TMídia 0 (the calls' figures: the TMídia describe below)
+    expect(byService.total).toEqual({ count: 5, totalSeconds: 1760, meanSeconds: 352, maxSeconds: 700, mediaSeconds: 0 });
+    expect(row(byService, w.chatA.id)).toEqual({ key: w.chatA.id, name: w.chatA.name, count: 2, pct: 40, totalSeconds: 300, meanSeconds: 150, maxSeconds: 240, mediaSeconds: 0 });
     expect(row(byService, w.waA.id)).toMatchObject({ count: 1, pct: 20, totalSeconds: 150, meanSeconds: 150, maxSeconds: 150 });
     expect(row(byService, w.tgB.id)).toMatchObject({ count: 1, pct: 20, totalSeconds: 610, meanSeconds: 610, maxSeconds: 610 });
     expect(row(byService, w.mailB.id)).toMatchObject({ count: 1, pct: 20, totalSeconds: 700, meanSeconds: 700, maxSeconds: 700 });
@@ -170,12 +199,12 @@ describe('Indicadores over scripted traffic, worked out by hand', () => {
 
   it('puts the conversation that crossed midnight on the next day only, and a two-day period counts it once', async () => {
     const next = (await admin.get(`/api/indicators?from=${NEXT}&to=${NEXT}`)).body;
-    expect(next.byService.rows).toEqual([{ key: w.chatA.id, name: w.chatA.name, count: 1, pct: 100, totalSeconds: 600, meanSeconds: 600, maxSeconds: 600 }]);
+    expect(next.byService.rows).toEqual([{ key: w.chatA.id, name: w.chatA.name, count: 1, pct: 100, totalSeconds: 600, meanSeconds: 600, maxSeconds: 600, mediaSeconds: 0 }]);
     expect(next.byStatus.total).toBe(1);
     const both = (await admin.get(`/api/indicators?from=${D}&to=${NEXT}`)).body;
     // c1 60, c3 240, c5 600: mean 300 — the weighted mean, not the mean of the days' means ((150 + 600) / 2)
     expect(row(both.byService, w.chatA.id)).toMatchObject({ count: 3, totalSeconds: 900, meanSeconds: 300, maxSeconds: 600 });
-    expect(both.byService.total).toEqual({ count: 6, totalSeconds: 2360, meanSeconds: 393, maxSeconds: 700 });
+    expect(both.byService.total).toEqual({ count: 6, totalSeconds: 2360, meanSeconds: 393, maxSeconds: 700, mediaSeconds: 0 });
     expect(both.byStatus.total).toBe(7);
   });
 
@@ -278,9 +307,9 @@ describe('each table as CSV and XLSX', () => {
     const { res, table } = await csvOf(`/api/indicators?from=${D}&to=${D}&table=byService&format=csv`);
     expect(res.headers.get('content-disposition')).toContain(`resumo-por-servico_${D}.csv`);
     expect(res.headers.get('x-total-count')).toBe('4');
-    expect(table[0]).toEqual(['Nome', 'QtdAtend', 'PctQtd', 'DurTotal', 'DurMedia', 'DurMaxim']);
-    expect(table.find((r) => r[0] === w.chatA.name)).toEqual([w.chatA.name, '2', '40', hms(300), hms(150), hms(240)]);
-    expect(table.find((r) => r[0] === w.mailB.name)).toEqual([w.mailB.name, '1', '20', hms(700), hms(700), hms(700)]);
+    expect(table[0]).toEqual(['Nome', 'QtdAtend', 'PctQtd', 'DurTotal', 'DurMedia', 'DurMaxim', 'TMídia']);
+    expect(table.find((r) => r[0] === w.chatA.name)).toEqual([w.chatA.name, '2', '40', hms(300), hms(150), hms(240), hms(0)]);
+    expect(table.find((r) => r[0] === w.mailB.name)).toEqual([w.mailB.name, '1', '20', hms(700), hms(700), hms(700), hms(0)]);
     let audit: any;
     for (let i = 0; i < 60 && !audit; i++) {
       audit = (await t.db.query(`SELECT after FROM audit_log WHERE action = 'export' AND entity = 'indicators' ORDER BY id DESC LIMIT 1`)).rows[0];
@@ -303,7 +332,7 @@ describe('each table as CSV and XLSX', () => {
     expect(b1.slice(1, 3)).toEqual([2, 40]);
     // a duration cell is a day fraction shown [hh]:mm:ss, which ExcelJS reads back as a date from 1899-12-30
     const seconds = (v: unknown) => Math.round(((v instanceof Date ? v.getTime() - Date.UTC(1899, 11, 30) : (v as number) * 86_400_000)) / 1000);
-    expect(b1.slice(3).map(seconds)).toEqual([1310, 655, 700]);
+    expect(b1.slice(3).map(seconds)).toEqual([1310, 655, 700, 0]);
   });
 
   it('Resumo do dia and Resumo por Canal as CSV', async () => {
@@ -316,14 +345,14 @@ describe('each table as CSV and XLSX', () => {
     expect(status[1].slice(0, 4)).toEqual(['Entrada', 'Concluído', '66,67', '4']);
     expect((await csvOf(`/api/indicators?from=${D}&to=${D}&table=byStatus&format=csv`, 'en')).table[1].slice(0, 4)).toEqual(['Inbound', 'Completed', '66.67', '4']);
     const ch = (await csvOf(`/api/indicators?from=${D}&to=${D}&table=byChannel&format=csv`, 'en')).table;
-    expect(ch).toContainEqual(['WhatsApp', '1', '20', hms(150), hms(150), hms(150)]);
+    expect(ch).toContainEqual(['WhatsApp', '1', '20', hms(150), hms(150), hms(150), hms(0)]);
   });
 
   it('Atendimentos OMNI as CSV: every conversation of the period in São Paulo time', async () => {
     const { table } = await csvOf(`/api/indicators/conversations?from=${NEXT}&to=${NEXT}&format=csv`);
     expect(table[0]).toEqual([
       'Versão', 'NrAtend', 'EntradaFila', 'InicioAtd', 'TerminoAtd', 'SituacaoAtd', 'Canal', 'Serviço', 'ES', 'Assunto', 'Descrição', 'Origem',
-      'AutoAtd', 'AtdHmn', 'Agente', 'OcorrCrm', 'DataOcorr', 'SituacaoOcorr', 'FimOcorr',
+      'AutoAtd', 'AtdHmn', 'Agente', 'OcorrCrm', 'DataOcorr', 'SituacaoOcorr', 'FimOcorr', 'T.Audio', 'T.Video',
     ]);
     expect(table).toHaveLength(2);
     const c5 = table[1];
@@ -336,6 +365,8 @@ describe('each table as CSV and XLSX', () => {
     expect(c5.slice(5, 9)).toEqual(['Concluído', 'WebChat', w.chatA.name, 'Entrada']);
     expect(c5.slice(12, 14)).toEqual(['Não', 'Sim']);
     expect(c5[17]).toBe('Resolvido');
+    // no call answered: T.Audio and T.Video empty, as the API's null
+    expect(c5.slice(19)).toEqual(['', '']);
     const x = await xlsxOf(`/api/indicators/conversations?from=${D}&to=${D}&format=xlsx`);
     expect(x.rows).toHaveLength(7);
   });
@@ -356,14 +387,18 @@ describe('randomized traffic against an independent fold', () => {
       start: Date.parse('2026-05-31T00:00:00Z'),
       days: 9,
     });
-    for (const r of raw) {
-      await t.db.query(
+    // and calls for half the handled ones (TMídia): every end state, answered ones with random seconds
+    const calls = randomCalls(20260602, raw);
+    for (const [i, r] of raw.entries()) {
+      const { rows: [{ id }] } = await t.db.query<{ id: string }>(
         `INSERT INTO conversations (protocol, service_id, channel, contact_id, direction, state, agent_id, created_at, bot_started_at, first_queued_at,
            queued_at, first_assigned_at, assigned_at, finished_at, classification_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14)`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14) RETURNING id`,
         [unique('R'), r.serviceId, r.channel, contact, r.direction, r.state, r.agentId, r.createdAt, r.botStartedAt, r.firstQueuedAt, r.firstAssignedAt, r.assignedAt, r.finishedAt, r.classificationId],
       );
+      for (const k of calls[i]) await insertCall(id, r, k);
     }
+    expect(calls.flat().filter((k) => k.answeredAt).length).toBeGreaterThan(50);
   });
 
   it('every table of a week, for the admin and with each filter, equals the fold', async () => {
@@ -373,11 +408,7 @@ describe('randomized traffic against an independent fold', () => {
       [w.classA.id, 'Resolvido'],
     ]);
     const all = (await t.db.query(`SELECT c.*, FALSE AS scripted FROM conversations c WHERE c.finished_at IS NOT NULL`)).rows;
-    const rows: RawConversation[] = all.map((r: any) => ({
-      serviceId: r.service_id, channel: r.channel, direction: r.direction, state: r.state, agentId: r.agent_id, createdAt: r.created_at,
-      botStartedAt: r.bot_started_at, firstQueuedAt: r.first_queued_at, firstAssignedAt: r.first_assigned_at, assignedAt: r.assigned_at,
-      finishedAt: r.finished_at, classificationId: r.classification_id,
-    }));
+    const rows = await withCalls(all);
     expect(rows.length).toBeGreaterThan(raw.length);
     const cases: { serviceId?: string; channel?: string }[] = [{}, { serviceId: w.chatA.id }, { channel: 'whatsapp' }, { serviceId: w.tgB.id, channel: 'telegram' }];
     for (const q of cases) {
