@@ -131,7 +131,7 @@ describeBrowser('Início → Indicadores', () => {
     await page.getByTestId('indicators-apply').click();
     const shown = page.getByTestId('indicators-conversations-shown');
     await expect.poll(() => shown.textContent()).toBe('50 de 55 atendimentos');
-    expect(await cells('indicators-byService')).toEqual([['Segunda via de boleto', '55', '100,00%', '1:50:00', '2:00', '2:00']]);
+    expect(await cells('indicators-byService')).toEqual([['Segunda via de boleto', '55', '100,00%', '1:50:00', '2:00', '2:00', '0:00']]);
     await page.getByTestId('indicators-load-more').click();
     await expect.poll(() => shown.textContent()).toBe('55 de 55 atendimentos');
     const protocols = await page.getByTestId('indicators-conversations').locator('tbody tr td:nth-child(2)').allTextContents();
