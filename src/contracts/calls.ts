@@ -84,6 +84,21 @@ export const CallView = z.object({
 });
 export type CallView = z.infer<typeof CallView>;
 
+/** A call as the Ficha de Atendimento lists it: the view and the name of the agent in it. */
+export const RecordCall = CallView.extend({
+  agentName: z.string().nullable().describe('the agent in the call (who called, or who was called); null for none'),
+});
+export type RecordCall = z.infer<typeof RecordCall>;
+
+/** GET /api/conversations/:id/calls: the conversation's calls, oldest first, and its T.Audio and T.Video. */
+export const ConversationCalls = z.object({
+  calls: z.array(RecordCall),
+  audioSeconds: z.number().int().nonnegative().nullable()
+    .describe('T.Audio: answered seconds of its calls that are over while audio only (as Consultas and Atendimentos OMNI); null when none was answered'),
+  videoSeconds: z.number().int().nonnegative().nullable().describe('T.Video: the same while carrying video'),
+});
+export type ConversationCalls = z.infer<typeof ConversationCalls>;
+
 /** SDP or an ICE candidate, relayed untouched to the other side (bounded in size). */
 export const CallSignal = z.discriminatedUnion('type', [
   z.object({ type: z.literal('offer'), sdp: z.string().max(20_000) }),

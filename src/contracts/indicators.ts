@@ -51,7 +51,8 @@ export type IndicatorConversationsQuery = z.infer<typeof IndicatorConversationsQ
 
 /**
  * The figures of Resumo por Serviço, por Canal and Produtividade de Agentes (the seed's own
- * descriptions of DurMedia and DurMaxim are garbled: these are the mean and the longest handling time).
+ * descriptions of DurMedia and DurMaxim are garbled: these are the mean and the longest handling time;
+ * the "tempo de mídia" the seed names under DurMedia is TMídia, the calls' answered time).
  * A conversation counts when it ended in the period and an agent handled it.
  */
 export const SummaryFigures = z.object({
@@ -59,6 +60,9 @@ export const SummaryFigures = z.object({
   totalSeconds: Seconds.describe('DurTotal: the sum of their handling times (finished_at − assignment)'),
   meanSeconds: Seconds.describe('DurMedia: DurTotal ÷ QtdAtend (weighted by conversation)'),
   maxSeconds: Seconds.describe('DurMaxim: the longest handling time among them'),
+  mediaSeconds: z.number().int().nonnegative().describe(
+    'TMídia: the answered seconds of the WebChat calls (audio + video, T.Audio + T.Video) of the conversations of the row that ended in the period (0 when none); the seed’s “tempo de mídia (Ligação/Vídeo)”, which it gives as DurMedia’s description',
+  ),
 });
 
 export const SummaryRow = SummaryFigures.extend({

@@ -1249,6 +1249,38 @@ export interface Operations {
       whispers: Array<Schemas["WhisperView"]>;
     };
   };
+  /** GET /api/conversations/{id}/calls: Its WebChat calls, oldest first, with T.Audio and T.Video (the Ficha de Atendimento) */
+  getConversationsByIdCalls: {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      calls: Array<{
+        id: string;
+        conversationId: string;
+        kind: "audio" | "video";
+        video: boolean;
+        state: "ringing" | "active" | "ended" | "missed" | "declined" | "failed";
+        caller: "agent" | "customer";
+        agentId: string | null;
+        ringAt: string;
+        answeredAt: string | null;
+        endedAt: string | null;
+        endedBy: "agent" | "customer" | "system" | null;
+        failure: "permission_denied" | "no_device" | "connection_failed" | "unsupported" | "busy" | "disconnected" | null;
+        audioSeconds: number;
+        videoSeconds: number;
+        /** the agent in the call (who called, or who was called); null for none */
+        agentName: string | null;
+      }>;
+      /** T.Audio: answered seconds of its calls that are over while audio only (as Consultas and Atendimentos OMNI); null when none was answered */
+      audioSeconds: number | null;
+      /** T.Video: the same while carrying video */
+      videoSeconds: number | null;
+    };
+  };
   /** GET /api/conversations/{id}/contact/opt-out: Whether the conversation's contact opted out of active messages, when, why and by whom */
   getConversationsByIdContactOptOut: {
     params: {
@@ -1349,6 +1381,8 @@ export interface Operations {
           meanSeconds: number | null;
           /** DurMaxim: the longest handling time among them */
           maxSeconds: number | null;
+          /** TMídia: the answered seconds of the WebChat calls (audio + video, T.Audio + T.Video) of the conversations of the row that ended in the period (0 when none); the seed’s “tempo de mídia (Ligação/Vídeo)”, which it gives as DurMedia’s description */
+          mediaSeconds: number;
           /** the service’s or agent’s id, or the channel */
           key: string;
           /** Nome */
@@ -1365,6 +1399,8 @@ export interface Operations {
           meanSeconds: number | null;
           /** DurMaxim: the longest handling time among them */
           maxSeconds: number | null;
+          /** TMídia: the answered seconds of the WebChat calls (audio + video, T.Audio + T.Video) of the conversations of the row that ended in the period (0 when none); the seed’s “tempo de mídia (Ligação/Vídeo)”, which it gives as DurMedia’s description */
+          mediaSeconds: number;
         };
       };
       byChannel: {
@@ -1377,6 +1413,8 @@ export interface Operations {
           meanSeconds: number | null;
           /** DurMaxim: the longest handling time among them */
           maxSeconds: number | null;
+          /** TMídia: the answered seconds of the WebChat calls (audio + video, T.Audio + T.Video) of the conversations of the row that ended in the period (0 when none); the seed’s “tempo de mídia (Ligação/Vídeo)”, which it gives as DurMedia’s description */
+          mediaSeconds: number;
           /** the service’s or agent’s id, or the channel */
           key: string;
           /** Nome */
@@ -1393,6 +1431,8 @@ export interface Operations {
           meanSeconds: number | null;
           /** DurMaxim: the longest handling time among them */
           maxSeconds: number | null;
+          /** TMídia: the answered seconds of the WebChat calls (audio + video, T.Audio + T.Video) of the conversations of the row that ended in the period (0 when none); the seed’s “tempo de mídia (Ligação/Vídeo)”, which it gives as DurMedia’s description */
+          mediaSeconds: number;
         };
       };
       byAgent: {
@@ -1405,6 +1445,8 @@ export interface Operations {
           meanSeconds: number | null;
           /** DurMaxim: the longest handling time among them */
           maxSeconds: number | null;
+          /** TMídia: the answered seconds of the WebChat calls (audio + video, T.Audio + T.Video) of the conversations of the row that ended in the period (0 when none); the seed’s “tempo de mídia (Ligação/Vídeo)”, which it gives as DurMedia’s description */
+          mediaSeconds: number;
           /** the service’s or agent’s id, or the channel */
           key: string;
           /** Nome */
@@ -1421,6 +1463,8 @@ export interface Operations {
           meanSeconds: number | null;
           /** DurMaxim: the longest handling time among them */
           maxSeconds: number | null;
+          /** TMídia: the answered seconds of the WebChat calls (audio + video, T.Audio + T.Video) of the conversations of the row that ended in the period (0 when none); the seed’s “tempo de mídia (Ligação/Vídeo)”, which it gives as DurMedia’s description */
+          mediaSeconds: number;
         };
       };
       byStatus: {
@@ -3767,6 +3811,7 @@ export const OPERATIONS = {
   getContactsByIdHistory: { method: 'GET', path: '/api/contacts/{id}/history' },
   getConversations: { method: 'GET', path: '/api/conversations' },
   getConversationsById: { method: 'GET', path: '/api/conversations/{id}' },
+  getConversationsByIdCalls: { method: 'GET', path: '/api/conversations/{id}/calls' },
   getConversationsByIdContactOptOut: { method: 'GET', path: '/api/conversations/{id}/contact/opt-out' },
   getConversationsByIdTransferTargets: { method: 'GET', path: '/api/conversations/{id}/transfer-targets' },
   getEmailTriage: { method: 'GET', path: '/api/email-triage' },

@@ -66,11 +66,12 @@ describeBrowser('Início → Indicadores', () => {
       await page.getByRole('heading', { name: title }).waitFor();
     }
     const heads = await page.getByTestId('indicators-byService').locator('thead th').allTextContents();
-    expect(heads).toEqual(['Nome', 'QtdAtend', 'PctQtd', 'DurTotal', 'DurMedia', 'DurMaxim']);
+    expect(heads).toEqual(['Nome', 'QtdAtend', 'PctQtd', 'DurTotal', 'DurMedia', 'DurMaxim', 'TMídia']);
     // 65 + 125 + 305 = 495 s (8:15), mean 165 s (2:45), longest 305 s (5:05); Renegociação is another team's
-    expect(await cells('indicators-byService')).toEqual([['Segunda via de boleto', '3', '100,00%', '8:15', '2:45', '5:05']]);
-    expect(await cells('indicators-byAgent')).toEqual([['Ana Beatriz Souza', '3', '100,00%', '8:15', '2:45', '5:05']]);
-    expect((await cells('indicators-byChannel'))[0].slice(1)).toEqual(['3', '100,00%', '8:15', '2:45', '5:05']);
+    // no calls (WhatsApp): TMídia 0:00
+    expect(await cells('indicators-byService')).toEqual([['Segunda via de boleto', '3', '100,00%', '8:15', '2:45', '5:05', '0:00']]);
+    expect(await cells('indicators-byAgent')).toEqual([['Ana Beatriz Souza', '3', '100,00%', '8:15', '2:45', '5:05', '0:00']]);
+    expect((await cells('indicators-byChannel'))[0].slice(1)).toEqual(['3', '100,00%', '8:15', '2:45', '5:05', '0:00']);
     // Resumo por Status: 2 completed, 1 cancelled, 1 abandoned, all WhatsApp
     const status = await cells('indicators-byStatus');
     expect(status.map((r) => [r[0], r[1], r[2], r[3], r[10], r[9]])).toEqual([
@@ -88,6 +89,9 @@ describeBrowser('Início → Indicadores', () => {
     ]);
     await page.getByTestId('indicators-byService').getByText('DurMedia').hover();
     await page.getByText('DurMedia: DurTotal ÷ QtdAtend', { exact: false }).waitFor();
+    expect(await page.getByText('DurMedia: DurTotal ÷ QtdAtend', { exact: false }).textContent()).toContain('coluna TMídia');
+    await page.getByTestId('indicators-byService').getByText('TMídia').hover();
+    await page.getByText('TMídia: tempo atendido das chamadas', { exact: false }).waitFor();
     await screenshot(page, 'indicators-pt-BR');
     // the tables filled: they fit a laptop, a wide screen and a phone, and pass axe
     await page.mouse.move(0, 0);
@@ -103,8 +107,8 @@ describeBrowser('Início → Indicadores', () => {
     expect(file.suggestedFilename()).toMatch(/^resumo-por-servico_\d{4}-\d{2}-\d{2}\.csv$/);
     const table = await csvTable((await file.path())!);
     expect(table).toEqual([
-      ['Nome', 'QtdAtend', 'PctQtd', 'DurTotal', 'DurMedia', 'DurMaxim'],
-      ['Segunda via de boleto', '3', '100', hms(495), hms(165), hms(305)],
+      ['Nome', 'QtdAtend', 'PctQtd', 'DurTotal', 'DurMedia', 'DurMaxim', 'TMídia'],
+      ['Segunda via de boleto', '3', '100', hms(495), hms(165), hms(305), hms(0)],
     ]);
     await expect.poll(() => section.getByTestId('export-message').textContent()).toBe('Exportação concluída: 1 linhas');
   });
@@ -127,7 +131,7 @@ describeBrowser('Início → Indicadores', () => {
     await page.getByTestId('indicators-apply').click();
     const shown = page.getByTestId('indicators-conversations-shown');
     await expect.poll(() => shown.textContent()).toBe('50 de 55 atendimentos');
-    expect(await cells('indicators-byService')).toEqual([['Segunda via de boleto', '55', '100,00%', '1:50:00', '2:00', '2:00']]);
+    expect(await cells('indicators-byService')).toEqual([['Segunda via de boleto', '55', '100,00%', '1:50:00', '2:00', '2:00', '0:00']]);
     await page.getByTestId('indicators-load-more').click();
     await expect.poll(() => shown.textContent()).toBe('55 de 55 atendimentos');
     const protocols = await page.getByTestId('indicators-conversations').locator('tbody tr td:nth-child(2)').allTextContents();

@@ -15,7 +15,8 @@ describeBrowser('Consultas and Histórico', () => {
   let page: Page;
   let errors: string[];
   let sup: { email: string; password: string };
-  const chat: { protocol: string; state: string; createdAt: Date }[] = [];
+  const chat: { id: string; protocol: string; state: string; createdAt: Date }[] = [];
+  let agentName = '';
   const email: { protocol: string; subject: string }[] = [];
 
 
@@ -46,8 +47,23 @@ describeBrowser('Consultas and Histórico', () => {
         [protocol, webchat.id, k % 2 ? joao : maria, state, agent.id, createdAt],
       );
       await db.query(`INSERT INTO messages (conversation_id, channel, author_type, body) VALUES ($1, 'webchat', 'customer', $2)`, [r.rows[0].id, `Preciso da segunda via ${k}`]);
-      chat.push({ protocol, state, createdAt });
+      chat.push({ id: r.rows[0].id, protocol, state, createdAt });
     }
+    agentName = agent.name;
+    // the newest chat's calls (the Ficha lists them): a video call the agent made, answered 45 s later than it rang…
+    const last = chat[56];
+    const at = (s: number) => new Date(last.createdAt.getTime() + s * 1000);
+    await db.query(
+      `INSERT INTO calls (id, conversation_id, service_id, kind, caller, agent_id, state, video, ring_at, answered_at, ended_at, ended_by, audio_seconds, video_seconds)
+       VALUES ($1, $2, $3, 'video', 'agent', $4, 'ended', false, $5, $6, $7, 'customer', 15, 30)`,
+      [randomUUID(), last.id, webchat.id, agent.id, at(60), at(65), at(110)],
+    );
+    // …and one the customer made that failed before it was answered (no camera permission)
+    await db.query(
+      `INSERT INTO calls (id, conversation_id, service_id, kind, caller, agent_id, state, video, ring_at, ended_at, ended_by, failure)
+       VALUES ($1, $2, $3, 'audio', 'customer', $4, 'failed', false, $5, $6, 'customer', 'permission_denied')`,
+      [randomUUID(), last.id, webchat.id, agent.id, at(150), at(152)],
+    );
     for (let k = 0; k < 3; k++) {
       const protocol = `E${k}${randomUUID().slice(0, 6)}`;
       const subject = `Reclamação de cobrança ${k}`;
@@ -114,6 +130,28 @@ describeBrowser('Consultas and Histórico', () => {
     await row.getByTestId('open-record').click();
     await expect.poll(() => page.getByTestId('conversation-record').isVisible()).toBe(true);
     expect(await page.getByTestId('record-modal').textContent()).toContain(chat[56].protocol);
+    // its calls, oldest first, times in São Paulo (UTC−3 all year), and T.Audio 0:15 / T.Video 0:30
+    await expect.poll(() => page.getByTestId('record-call').count()).toBe(2);
+    const sp = (s: number) => new Date(chat[56].createdAt.getTime() + s * 1000 - 3 * 3600_000).toISOString().slice(11, 19);
+    const [video, failed] = await page.getByTestId('record-call').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(video[0]).toBe('Vídeo');
+    expect(video[1]).toBe(agentName);
+    expect([video[2], video[3], video[4]].map((x) => x!.slice(-8))).toEqual([sp(60), sp(65), sp(110)]);
+    expect(video.slice(5)).toEqual(['Cliente', 'Atendida', '0:45']);
+    expect(failed[0]).toBe('Áudio');
+    expect(failed[1]).toBe('Cliente');
+    expect(failed[2]!.slice(-8)).toBe(sp(150));
+    expect(failed[3]).toBe('—');
+    expect(failed[4]!.slice(-8)).toBe(sp(152));
+    expect(failed.slice(5)).toEqual(['Cliente', 'Falhou: sem permissão de câmera ou microfone', '—']);
+    expect(await page.getByTestId('record-calls-audio').textContent()).toBe('T.Audio 0:15');
+    expect(await page.getByTestId('record-calls-video').textContent()).toBe('T.Video 0:30');
+    await screenshot(page, 'consultas-ficha-chamadas');
+    await page.keyboard.press('Escape');
+    // a chat without calls says so
+    await page.getByTestId('lookback-row').nth(1).getByTestId('open-record').click();
+    await expect.poll(() => page.getByTestId('record-calls-empty').textContent()).toBe('Nenhuma chamada de áudio ou vídeo neste atendimento.');
+    expect(await page.getByTestId('record-calls-audio').textContent()).toBe('T.Audio —');
     await page.keyboard.press('Escape');
   });
 

@@ -66,6 +66,7 @@ const TABLE: Record<string, string> = {
   'POST /api/conversations/{id}/finish':              'done       | 401 ok 404 ok ok | 401 404 ok 404 ok',
   'POST /api/conversations/{id}/transfer':            'done       | 401 ok 404 ok ok | 401 404 ok 404 ok',
   'GET /api/conversations/{id}/transfer-targets':     'live       | 401 ok 404 ok ok | 401 404 ok 404 ok',
+  'GET /api/conversations/{id}/calls':                'live       | 401 ok 404 ok ok | 401 404 ok 404 ok',
   'POST /api/conversations/{id}/assign':              'done       | 401 403 404 ok ok | 401 403 ok 404 ok',
   'POST /api/conversations/{id}/return-to-queue':     'done       | 401 403 404 ok ok | 401 403 ok 404 ok',
   // many at once: the ids travel in the body (team A's finished conversation: 409 in scope, 404 outside)

@@ -15,6 +15,39 @@ export interface RawConversation {
   assignedAt: Date | null;
   finishedAt: Date | null;
   classificationId: string | null;
+  /** its WebChat calls as stored (migration 0028); none when absent */
+  calls?: RawCall[];
+}
+
+/** A call row, the columns TMídia reads. */
+export interface RawCall {
+  state: 'ringing' | 'active' | 'ended' | 'missed' | 'declined' | 'failed';
+  answeredAt: Date | null;
+  audioSeconds: number;
+  videoSeconds: number;
+}
+
+/** TMídia of one conversation: the seconds of its calls that were answered and are over. */
+export const mediaOf = (c: RawConversation) =>
+  (c.calls ?? []).reduce((a, k) => a + (k.answeredAt && k.state !== 'active' ? k.audioSeconds + k.videoSeconds : 0), 0);
+
+/**
+ * Random calls for some of the conversations an agent handled: 0–3 each, in every end state, an
+ * answered one with whole seconds of audio and video (a failed one may have been answered first).
+ */
+export function randomCalls(seed: number, conversations: RawConversation[]): RawCall[][] {
+  const r = seeded(seed);
+  return conversations.map((c) => {
+    if (!c.assignedAt || !c.finishedAt || r.next() < 0.5) return [];
+    return Array.from({ length: r.int(1, 3) }, (): RawCall => {
+      const state = r.pick(['ended', 'ended', 'ended', 'missed', 'declined', 'failed'] as const);
+      const answered = state === 'ended' || (state === 'failed' && r.next() < 0.5);
+      return {
+        state, answeredAt: answered ? c.assignedAt : null,
+        audioSeconds: answered ? r.int(0, 900) : 0, videoSeconds: answered && r.next() < 0.5 ? r.int(0, 900) : 0,
+      };
+    });
+  });
 }
 
 /** mulberry32: a small seeded generator, so a failure can be replayed. */
@@ -82,20 +115,23 @@ const STATUS_COLUMN: Record<string, string> = {
 const pct = (n: number, total: number) => (total ? Math.round((n * 10_000) / total) / 100 : 0);
 const inboundFirst = (a: string, b: string) => (a === b ? 0 : a === 'inbound' ? -1 : 1);
 
-function table(groups: Map<string, { name: string; secs: number[] }>) {
+type Group = { name: string; secs: number[]; media: number };
+
+function table(groups: Map<string, Group>) {
   const rows = [...groups.entries()].map(([key, g]) => {
     const sum = g.secs.reduce((a, s) => a + s, 0);
-    return { key, name: g.name, count: g.secs.length, totalSeconds: Math.round(sum), meanSeconds: Math.round(sum / g.secs.length), maxSeconds: Math.round(Math.max(...g.secs)) };
+    return { key, name: g.name, count: g.secs.length, totalSeconds: Math.round(sum), meanSeconds: Math.round(sum / g.secs.length), maxSeconds: Math.round(Math.max(...g.secs)), media: g.media };
   });
   const all = [...groups.values()].flatMap((g) => g.secs);
   const sum = all.reduce((a, s) => a + s, 0);
+  const media = [...groups.values()].reduce((a, g) => a + g.media, 0);
   return {
     rows: rows
-      .map((x) => ({ key: x.key, name: x.name, count: x.count, pct: pct(x.count, all.length), totalSeconds: x.totalSeconds, meanSeconds: x.meanSeconds, maxSeconds: x.maxSeconds }))
+      .map((x) => ({ key: x.key, name: x.name, count: x.count, pct: pct(x.count, all.length), totalSeconds: x.totalSeconds, meanSeconds: x.meanSeconds, maxSeconds: x.maxSeconds, mediaSeconds: x.media }))
       .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'pt-BR') || (a.key < b.key ? -1 : 1)),
     total: all.length
-      ? { count: all.length, totalSeconds: Math.round(sum), meanSeconds: Math.round(sum / all.length), maxSeconds: Math.round(Math.max(...all)) }
-      : { count: 0, totalSeconds: null, meanSeconds: null, maxSeconds: null },
+      ? { count: all.length, totalSeconds: Math.round(sum), meanSeconds: Math.round(sum / all.length), maxSeconds: Math.round(Math.max(...all)), mediaSeconds: media }
+      : { count: 0, totalSeconds: null, meanSeconds: null, maxSeconds: null, mediaSeconds: 0 },
   };
 }
 
@@ -105,20 +141,22 @@ export function foldIndicators(rows: RawConversation[], q: { from: string; to: s
     c.finishedAt && spDay(c.finishedAt) >= q.from && spDay(c.finishedAt) <= q.to
     && (!q.serviceId || c.serviceId === q.serviceId) && (!q.channel || c.channel === q.channel));
   const secs = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000;
-  const add = (m: Map<string, { name: string; secs: number[] }>, key: string, name: string, s: number) => {
-    const g = m.get(key) ?? { name, secs: [] };
+  const add = (m: Map<string, Group>, key: string, name: string, s: number, media: number) => {
+    const g = m.get(key) ?? { name, secs: [], media: 0 };
     g.secs.push(s);
+    g.media += media;
     m.set(key, g);
   };
-  const service = new Map<string, { name: string; secs: number[] }>();
-  const channel = new Map<string, { name: string; secs: number[] }>();
-  const agent = new Map<string, { name: string; secs: number[] }>();
+  const service = new Map<string, Group>();
+  const channel = new Map<string, Group>();
+  const agent = new Map<string, Group>();
   for (const c of ended) {
+    const media = mediaOf(c);
     if (c.firstAssignedAt) {
-      add(service, c.serviceId, names.get(c.serviceId)!, secs(c.firstAssignedAt, c.finishedAt!));
-      add(channel, c.channel, CHANNEL_NAME[c.channel], secs(c.firstAssignedAt, c.finishedAt!));
+      add(service, c.serviceId, names.get(c.serviceId)!, secs(c.firstAssignedAt, c.finishedAt!), media);
+      add(channel, c.channel, CHANNEL_NAME[c.channel], secs(c.firstAssignedAt, c.finishedAt!), media);
     }
-    if (c.agentId && c.assignedAt) add(agent, c.agentId, names.get(c.agentId)!, secs(c.assignedAt, c.finishedAt!));
+    if (c.agentId && c.assignedAt) add(agent, c.agentId, names.get(c.agentId)!, secs(c.assignedAt, c.finishedAt!), media);
   }
   const status = new Map<string, { direction: string; state: string; count: number; pct: number; channels: Record<string, number> }>();
   const day = new Map<string, { direction: string; serviceId: string; serviceName: string; channel: string; state: string; classificationName: string | null; lastFinishedAt: string; count: number }>();

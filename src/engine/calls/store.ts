@@ -1,5 +1,9 @@
 import type { Queryable } from '../../db/database.js';
-import type { CallView } from '../../contracts/calls.js';
+import type { CallView, ConversationCalls } from '../../contracts/calls.js';
+import type { Actor } from '../actor.js';
+import { policyOf } from '../access.js';
+import { loadConversation } from '../conversations/present.js';
+import { NOUNS, notFound } from '../errors.js';
 
 /** A call as stored (migration 0028). */
 export interface CallRow {
@@ -67,4 +71,24 @@ export async function loadCall(tx: Queryable, id: string, lock = false): Promise
 export async function callsOf(db: Queryable, conversationId: string, now: Date): Promise<CallView[]> {
   const { rows } = await db.query<CallRow>('SELECT * FROM calls WHERE conversation_id = $1 ORDER BY ring_at, id', [conversationId]);
   return rows.map((r) => presentCall(r, now));
+}
+
+/**
+ * The Ficha de Atendimento's calls: who may see the conversation sees its calls (its agent, a
+ * supervisor of its service, admins; anyone else 404), each with its agent's name, and the totals as
+ * Consultas and Atendimentos OMNI sum them (lookback.ts CALL_SECONDS: answered and over).
+ */
+export async function conversationCalls(db: Queryable, actor: Actor, conversationId: string, now: Date): Promise<ConversationCalls> {
+  const conversation = await loadConversation(db, conversationId);
+  if (!conversation) throw notFound(NOUNS.conversation, conversationId);
+  await policyOf(actor).conversationRole(db, conversation);
+  const { rows } = await db.query<CallRow & { agent_name: string | null }>(
+    `SELECT k.*, u.name AS agent_name FROM calls k LEFT JOIN users u ON u.id = k.agent_id
+      WHERE k.conversation_id = $1 ORDER BY k.ring_at, k.id`, [conversationId]);
+  const over = rows.filter((r) => r.answered_at && r.state !== 'active');
+  return {
+    calls: rows.map((r) => ({ ...presentCall(r, now), agentName: r.agent_name })),
+    audioSeconds: over.length ? over.reduce((a, r) => a + r.audio_seconds, 0) : null,
+    videoSeconds: over.length ? over.reduce((a, r) => a + r.video_seconds, 0) : null,
+  };
 }

@@ -30,6 +30,7 @@ const SUMMARY_COLUMNS: ExportColumn<SummaryRow>[] = [
   { header: same('DurTotal'), kind: 'duration', value: (r) => r.totalSeconds },
   { header: same('DurMedia'), kind: 'duration', value: (r) => r.meanSeconds },
   { header: same('DurMaxim'), kind: 'duration', value: (r) => r.maxSeconds },
+  { header: same('TMídia'), kind: 'duration', value: (r) => r.mediaSeconds },
 ];
 
 const STATUS_HEADERS: Record<StatusChannelColumn, string> = {
@@ -87,8 +88,11 @@ interface DetailLine {
   protocol: string; local_first_queued_at: string | null; local_first_assigned_at: string | null; local_finished_at: string;
   state: ConversationState; channel: Channel; service_name: string; direction: 'inbound' | 'outbound'; subject: string | null;
   description: string | null; origin: string | null; bot: boolean; human: boolean; agent_name: string | null; local_created_at: string;
-  classification_name: string | null;
+  classification_name: string | null; audio_seconds: number | string | null; video_seconds: number | string | null;
 }
+
+/** A bigint sum (a string from node-postgres) as seconds; null when no call was answered. */
+const secondsOf = (v: number | string | null) => (v === null || v === undefined ? null : Number(v));
 
 const detailColumns = (version: string): ExportColumn<DetailLine>[] => [
   { header: { pt: 'Versão', en: 'Version' }, kind: 'text', value: () => version },
@@ -110,6 +114,9 @@ const detailColumns = (version: string): ExportColumn<DetailLine>[] => [
   { header: same('DataOcorr'), kind: 'time', value: (r) => r.local_created_at },
   { header: same('SituacaoOcorr'), kind: 'text', value: (r) => r.classification_name },
   { header: same('FimOcorr'), kind: 'time', value: (r) => r.local_finished_at },
+  // T.Audio and T.Video as the API gives them (DETAIL_FROM's sums of the answered calls)
+  { header: same('T.Audio'), kind: 'duration', value: (r) => secondsOf(r.audio_seconds) },
+  { header: same('T.Video'), kind: 'duration', value: (r) => secondsOf(r.video_seconds) },
 ];
 
 /** Atendimentos OMNI: every conversation that ended in the period, latest first, from a database cursor. */

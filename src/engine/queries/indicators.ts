@@ -75,25 +75,27 @@ interface GroupRow {
 
 const pctOf = (n: number, total: number) => (total ? Math.round((n * 10_000) / total) / 100 : 0);
 
-function figures(count: number, sum: number | null, max: number | null): SummaryFigures {
+function figures(count: number, sum: number | null, max: number | null, media: number): SummaryFigures {
   return {
     count,
     totalSeconds: count ? Math.round(sum ?? 0) : null,
     meanSeconds: count ? Math.round((sum ?? 0) / count) : null,
     maxSeconds: count ? Math.round(max ?? 0) : null,
+    mediaSeconds: media,
   };
 }
 
-/** A summary table from its groups: the rows by QtdAtend (most first), then name; the total over all. */
-function summary(groups: { key: string; name: string; count: number; sum: number | null; max: number | null }[]): SummaryTable {
+/** A summary table from its groups: the rows by QtdAtend (most first), then name; the total over all (TMídia: over the rows shown). */
+function summary(groups: { key: string; name: string; count: number; sum: number | null; max: number | null; media: number }[]): SummaryTable {
   const kept = groups.filter((x) => x.count > 0);
   const count = kept.reduce((a, x) => a + x.count, 0);
   const sum = kept.reduce((a, x) => a + (x.sum ?? 0), 0);
   const max = kept.reduce((a, x) => Math.max(a, x.max ?? 0), 0);
+  const media = kept.reduce((a, x) => a + x.media, 0);
   const rows: SummaryRow[] = kept
-    .map((x) => ({ key: x.key, name: x.name, pct: pctOf(x.count, count), ...figures(x.count, x.sum, x.max) }))
+    .map((x) => ({ key: x.key, name: x.name, pct: pctOf(x.count, count), ...figures(x.count, x.sum, x.max, x.media) }))
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'pt-BR') || (a.key < b.key ? -1 : 1));
-  return { rows, total: figures(count, sum, max) };
+  return { rows, total: figures(count, sum, max, media) };
 }
 
 const STATE_ORDER = new Map<string, number>(FINISHED_STATES.map((s, i) => [s, i]));
@@ -144,17 +146,62 @@ export function indicatorsSql(actor: Actor, q: IndicatorFilter, period: Period):
   };
 }
 
+/**
+ * TMídia's read, beside the rollups (calls are not in them): the answered seconds of the calls of the
+ * conversations that ended in the period, in the scope and filters, per service, channel and last
+ * agent. The conversation is attributed as the rollup attributes it: its finished_at on a day of the
+ * period (in the contact center's time zone: [start, end) are those days' bounds), its own
+ * service_id, channel and agent_id for the scope, the filters and the row. A call rings before its
+ * conversation ends, so only the calls that rang before the period's end are read; only those that
+ * ended answered count (T.Audio + T.Video of lookback's CALL_SECONDS).
+ */
+export function mediaSecondsSql(actor: Actor, q: IndicatorFilter, period: Period): { sql: string; params: unknown[] } {
+  const { params, p } = paramList();
+  const start = p(period.start);
+  const end = p(period.end);
+  const scope = policyOf(actor).conversationsSql('c', params.length + 1);
+  params.push(...scope.params);
+  const svc = q.serviceId ? ` AND c.service_id = ${p(q.serviceId)}::uuid` : '';
+  const ch = q.channel ? ` AND c.channel = ${p(q.channel)}` : '';
+  return {
+    sql: `SELECT GROUPING(c.service_id, c.channel, c.agent_id)::int AS g, c.service_id, c.channel, c.agent_id,
+            sum(k.audio_seconds + k.video_seconds)::float8 AS seconds
+       FROM calls k
+       JOIN conversations c ON c.id = k.conversation_id
+      WHERE k.ring_at < ${end} AND k.answered_at IS NOT NULL AND k.state <> 'active'
+        AND c.finished_at >= ${start} AND c.finished_at < ${end} AND ${scope.sql}${svc}${ch}
+      GROUP BY GROUPING SETS ((c.service_id), (c.channel), (c.agent_id))`,
+    params,
+  };
+}
+
+/** GROUPING(service_id, channel, agent_id) of each of mediaSecondsSql's sets. */
+const MEDIA_SET = { service: 0b011, channel: 0b101, agent: 0b110 } as const;
+
 /** The six tables but the detail, for the period asked (default today) in the caller's scope. */
 export async function indicatorsReport(db: Queryable, actor: Actor, q: IndicatorFilter, now: Date): Promise<IndicatorsReport> {
   const period = await periodOf(db, q, now);
   const { sql, params } = indicatorsSql(actor, q, period);
-  const { rows } = await db.query<GroupRow>(sql, params);
+  const media = mediaSecondsSql(actor, q, period);
+  const [{ rows }, { rows: mediaRows }] = await Promise.all([
+    db.query<GroupRow>(sql, params),
+    db.query<{ g: number; service_id: string | null; channel: string | null; agent_id: string | null; seconds: number }>(media.sql, media.params),
+  ]);
   const of = (set: SetName) => rows.filter((r) => SET_OF_MASK.get(r.g) === set);
+  const mediaOf = (set: keyof typeof MEDIA_SET, column: 'service_id' | 'channel' | 'agent_id') =>
+    new Map(mediaRows.filter((r) => r.g === MEDIA_SET[set]).map((r) => [r[column], Math.round(Number(r.seconds))]));
+  const [serviceMedia, channelMedia, agentMedia] = [mediaOf('service', 'service_id'), mediaOf('channel', 'channel'), mediaOf('agent', 'agent_id')];
 
-  const byService = summary(of('service').map((r) => ({ key: r.service_id!, name: r.service_name ?? '', count: r.handled, sum: r.handle_s, max: r.handle_max })));
-  const byChannel = summary(of('channel').map((r) => ({ key: r.channel!, name: CHANNEL_LABELS[r.channel!] ?? r.channel!, count: r.handled, sum: r.handle_s, max: r.handle_max })));
+  const byService = summary(of('service').map((r) => ({
+    key: r.service_id!, name: r.service_name ?? '', count: r.handled, sum: r.handle_s, max: r.handle_max, media: serviceMedia.get(r.service_id) ?? 0,
+  })));
+  const byChannel = summary(of('channel').map((r) => ({
+    key: r.channel!, name: CHANNEL_LABELS[r.channel!] ?? r.channel!, count: r.handled, sum: r.handle_s, max: r.handle_max, media: channelMedia.get(r.channel) ?? 0,
+  })));
   const byAgent = summary(
-    of('agent').filter((r) => r.agent_id).map((r) => ({ key: r.agent_id!, name: r.agent_name ?? '', count: r.agent_handled, sum: r.agent_s, max: r.agent_max })),
+    of('agent').filter((r) => r.agent_id).map((r) => ({
+      key: r.agent_id!, name: r.agent_name ?? '', count: r.agent_handled, sum: r.agent_s, max: r.agent_max, media: agentMedia.get(r.agent_id) ?? 0,
+    })),
   );
 
   const status = new Map<string, StatusRow>();

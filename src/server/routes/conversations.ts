@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ConversationCalls } from '../../contracts/calls.js';
 import { ErrorBody, IdParams } from '../../contracts/common.js';
 import {
   AgentView, AssignBody, ConversationDetail, ConversationListQuery, ConversationView, FinishBody, MessageView, PauseBody,
@@ -11,6 +12,7 @@ import { agentHeartbeat, agentLogin, agentLogout, agentPause, agentResume } from
 import { loadAgent } from '../../engine/agents/present.js';
 import { assignManually, assignManyManually, finishByAgent, markWhispersRead, returnManyToQueue, returnToQueue, transfer, whisper } from '../../engine/conversations/agent-actions.js';
 import { sendAgentMessage } from '../../engine/conversations/agent-send.js';
+import { conversationCalls } from '../../engine/calls/store.js';
 import { conversationDetail, listConversations, transferTargets } from '../../engine/conversations/queries.js';
 import { BulkAssignBody, ConversationIdsBody } from '../../contracts/email-triage.js';
 import { ALL_ROLES, STAFF } from '../auth/plugin.js';
@@ -59,6 +61,11 @@ export function conversationRoutes(app: FastifyInstance, { runtime }: { runtime:
     config: { access: ALL_ROLES },
     schema: { tags, summary: 'A conversation with its history and supervisor chat', params: IdParams, response: { 200: ConversationDetail, ...errors } },
   }, async (req) => conversationDetail(db, req.actor, req.params.id));
+
+  api.get('/api/conversations/:id/calls', {
+    config: { access: ALL_ROLES },
+    schema: { tags, summary: 'Its WebChat calls, oldest first, with T.Audio and T.Video (the Ficha de Atendimento)', params: IdParams, response: { 200: ConversationCalls, ...errors } },
+  }, async (req) => conversationCalls(db, req.actor, req.params.id, engine.clock.now()));
 
   api.post('/api/conversations/:id/messages', {
     config: { access: ALL_ROLES },

@@ -14,12 +14,12 @@ export const scrollable = (label: string) => ({ viewportProps: { tabIndex: 0, ro
 
 const num = (n: number, lang: string, digits = 0) => n.toLocaleString(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-/** Resumo por Serviço, por Canal, Produtividade de Agentes: Nome, QtdAtend, PctQtd, DurTotal, DurMedia, DurMaxim and a total line. */
+/** Resumo por Serviço, por Canal, Produtividade de Agentes: Nome, QtdAtend, PctQtd, DurTotal, DurMedia, DurMaxim, TMídia and a total line. */
 export function SummaryTable({ table, kind, testId, label }: { table: Summary; kind: 'service' | 'channel' | 'agent'; testId: string; label: string }) {
   const { t, i18n: { language } } = useTranslation('indicators');
   const timeNote = ` ${t('indicators.help.agentTime')}`;
   return (
-    <Table.ScrollContainer minWidth={560} scrollAreaProps={scrollable(label)}>
+    <Table.ScrollContainer minWidth={640} scrollAreaProps={scrollable(label)}>
       <Table striped withTableBorder data-testid={testId}>
         <Table.Thead>
           <Table.Tr>
@@ -29,6 +29,7 @@ export function SummaryTable({ table, kind, testId, label }: { table: Summary; k
             <HelpTh label="DurTotal" help={t('indicators.help.durTotal') + timeNote} ta="right" />
             <HelpTh label="DurMedia" help={t('indicators.help.durMedia') + timeNote} ta="right" />
             <HelpTh label="DurMaxim" help={t('indicators.help.durMaxim') + timeNote} ta="right" />
+            <HelpTh label="TMídia" help={t('indicators.help.media')} ta="right" />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -40,6 +41,7 @@ export function SummaryTable({ table, kind, testId, label }: { table: Summary; k
               <Table.Td ta="right">{seconds(r.totalSeconds)}</Table.Td>
               <Table.Td ta="right">{seconds(r.meanSeconds)}</Table.Td>
               <Table.Td ta="right">{seconds(r.maxSeconds)}</Table.Td>
+              <Table.Td ta="right" data-testid="media-seconds">{seconds(r.mediaSeconds)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -51,6 +53,7 @@ export function SummaryTable({ table, kind, testId, label }: { table: Summary; k
             <Table.Td ta="right">{seconds(table.total.totalSeconds)}</Table.Td>
             <Table.Td ta="right">{seconds(table.total.meanSeconds)}</Table.Td>
             <Table.Td ta="right">{seconds(table.total.maxSeconds)}</Table.Td>
+            <Table.Td ta="right">{seconds(table.total.mediaSeconds)}</Table.Td>
           </Table.Tr>
         </Table.Tfoot>
       </Table>

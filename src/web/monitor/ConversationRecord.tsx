@@ -5,6 +5,7 @@ import { isOpenState } from '../../shared/states';
 import { useSession } from '../auth/session';
 import { useWrapupFields } from '../desk/useDesk';
 import { clock, dateTime, useNow } from './format';
+import { RecordCalls } from './RecordCalls';
 import { useClassificationsById } from './useMonitor';
 
 function Item({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
@@ -20,7 +21,7 @@ function Item({ label, children, testId }: { label: string; children: React.Reac
 /**
  * "Ficha de Atendimento" (seed 1, Consultas): the conversation's times as the seed's consultation lists
  * give them (bot, queue, human service), who finished it and the wrap-up the agent filled on Concluir
- * (classification, the service's fields, notes).
+ * (classification, the service's fields, notes), and its WebChat calls (RecordCalls).
  */
 export function ConversationRecord({ view, agentName }: { view: ConversationView; agentName: string }) {
   const { t, i18n } = useTranslation('monitor');
@@ -60,6 +61,7 @@ export function ConversationRecord({ view, agentName }: { view: ConversationView
         <Item label={t('monitor.record.transfers')}>{view.transferCount}</Item>
         {view.finishedAt && <Item label={t('monitor.record.finishedBy')} testId="record-finished-by">{t(`monitor.record.by.${view.finishedBy ?? 'system'}`)}</Item>}
       </SimpleGrid>
+      <RecordCalls view={view} timeZone={tz} />
       {!open && (
         <Stack gap={6} mt="sm" pt="sm" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
           <Item label={t('monitor.record.classification')} testId="record-classification">
