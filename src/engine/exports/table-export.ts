@@ -106,14 +106,23 @@ export function tableBody<R>(batches: AsyncIterable<R[]>, opts: TableExportOptio
 }
 
 /**
- * A field as csv-stringify wrote it with `;` and CRLF records: quoted (its quotes doubled) only when
- * it holds `;`, `"` or a CRLF — a lone LF or CR stays bare, as it always did.
+ * A field quoted (its quotes doubled) when it holds `;`, `"`, a CR or an LF (RFC 4180: Excel keeps
+ * a quoted line break inside the cell; a bare LF split the row — csv-stringify, before, quoted only
+ * CRLF).
  */
-const NEEDS_QUOTES = /;|"|\r\n/;
+const NEEDS_QUOTES = /[;"\r\n]/;
 export function csvField(v: string | number): string {
   const s = typeof v === 'string' ? v : String(v);
   return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
+
+/**
+ * Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or CR first: a customer's name
+ * `=HYPERLINK(…)`) is written with a leading apostrophe, as OWASP's CSV-injection advice says; numbers
+ * and durations are Mirante's own and stay as they are.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+export const csvText = (s: string): string => csvField(FORMULA_START.test(s) ? `'${s}` : s);
 
 /**
  * One CSV cell: durations as HH:MM:SS, numbers with a decimal comma in Portuguese (Brazilian Excel
@@ -123,8 +132,8 @@ function csvCell<R>(c: ExportColumn<R>, r: R, lang: ExportLanguage): string {
   const v = c.value(r, lang);
   if (v === null) return '';
   if (c.kind === 'duration') return hms(v);
-  if (c.kind === 'number' && lang === 'pt') return csvField(String(v).replace('.', ','));
-  return csvField(v);
+  if (c.kind === 'number') return csvField(lang === 'pt' ? String(v).replace('.', ',') : String(v));
+  return typeof v === 'string' ? csvText(v) : csvField(v);
 }
 
 /**
