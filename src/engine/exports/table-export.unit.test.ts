@@ -1,6 +1,6 @@
 import { parseString } from '@fast-csv/parse';
 import { describe, expect, it } from 'vitest';
-import { hms, inBatches, tableBody, type ExportColumn, type ExportLanguage } from './table-export.js';
+import { inBatches, tableBody, type ExportColumn, type ExportLanguage } from './table-export.js';
 
 // The CSV is written by hand (csvBody); these fix its bytes for a dataset with every case that
 // needs quoting, against literal text, and read them back with a CSV parser (fast-csv's): every
