@@ -67,8 +67,8 @@ export async function run(): Promise<void> {
   };
   try {
     await stats.connect();
-    nodes.push(await startServer(env, ADMIN));
-    nodes.push(await startServer(env, ADMIN));
+    nodes.push(await startServer(env, ADMIN, { timeoutMs: 180_000 }));
+    nodes.push(await startServer(env, ADMIN, { timeoutMs: 180_000 }));
     const [a, b] = nodes;
     const { cookie } = await http(a.url, 'POST', '/api/auth/login', ADMIN);
     const settings = (await http(a.url, 'GET', '/api/settings', undefined, cookie)).body;
