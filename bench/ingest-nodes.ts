@@ -17,7 +17,7 @@ const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/t
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const ADMIN = { email: 'bench@mirante.local', password: 'bench-password-1' };
 const AGENTS = 20;
-const CUSTOMERS = 300;
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS || 300);
 const PER_CUSTOMER = 10;
 const CONCURRENCY = 32;
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
@@ -30,6 +30,18 @@ function processCpu(pid: number): number {
 function machineCpu(): number {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) * 10;
+}
+
+/** A node's counters of its projection's reads of the event log (absent on code before they existed: null). */
+async function logReads(url: string): Promise<{ reads: number; events: number } | null> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string) => {
+    const m = new RegExp(`^${name} (\\d+)`, 'm').exec(text);
+    return m ? Number(m[1]) : null;
+  };
+  const reads = read('mirante_projection_log_reads_total');
+  const events = read('mirante_projection_log_events_total');
+  return reads === null || events === null ? null : { reads, events };
 }
 
 export async function run(): Promise<void> {
@@ -46,9 +58,17 @@ export async function run(): Promise<void> {
   u.pathname = `/${name}`;
   const env = { DATABASE_URL: u.toString(), REDIS_URL, LOG_LEVEL: 'info' };
   const nodes: ServerProcess[] = [];
+  // the event log's rows read by index, from PostgreSQL's own statistics: the same count on any code
+  const stats = new pg.Client({ connectionString: u.toString() });
+  const eventsRead = async () => {
+    await stats.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await stats.query<{ n: string | null }>("SELECT idx_tup_fetch AS n FROM pg_stat_user_tables WHERE relname = 'events'");
+    return Number(rows[0]?.n ?? 0);
+  };
   try {
-    nodes.push(await startServer(env, ADMIN));
-    nodes.push(await startServer(env, ADMIN));
+    await stats.connect();
+    nodes.push(await startServer(env, ADMIN, { timeoutMs: 180_000 }));
+    nodes.push(await startServer(env, ADMIN, { timeoutMs: 180_000 }));
     const [a, b] = nodes;
     const { cookie } = await http(a.url, 'POST', '/api/auth/login', ADMIN);
     const settings = (await http(a.url, 'GET', '/api/settings', undefined, cookie)).body;
@@ -65,6 +85,8 @@ export async function run(): Promise<void> {
     }
     const path = `/api/channels/api/${service.id}/messages`;
     const pass = async (on: ServerProcess[]) => {
+      const log0 = await Promise.all(nodes.map((n) => logReads(n.url)));
+      const read0 = await eventsRead();
       const cpu0 = nodes.map((n) => processCpu(n.proc.pid!));
       const m0 = machineCpu();
       const w0 = performance.now();
@@ -75,7 +97,17 @@ export async function run(): Promise<void> {
       const nodesMs = nodes.map((n, i) => processCpu(n.proc.pid!) - cpu0[i]);
       const machineMs = machineCpu() - m0;
       const messages = load.results.length;
+      // every node's projection has applied the pass's events (the last ones may be on their way)
+      await new Promise((r) => setTimeout(r, 500));
+      const log1 = await Promise.all(nodes.map((n) => logReads(n.url)));
+      await new Promise((r) => setTimeout(r, 600)); // PostgreSQL flushes its statistics about once a second
+      const eventsReadPerMessage = +((await eventsRead()) - read0) / messages;
+      const projectionLog = log1.every((l, i) => l && log0[i])
+        ? { reads: log1.map((l, i) => l!.reads - log0[i]!.reads), eventsPerMessage: +(log1.reduce((s, l, i) => s + l!.events - log0[i]!.events, 0) / messages).toFixed(2) }
+        : null;
       return {
+        projectionLog,
+        eventsReadPerMessage: +eventsReadPerMessage.toFixed(2),
         rate: rateOf(load),
         cpu: {
           nodes: nodesMs.map((ms) => +(ms / messages).toFixed(3)),
@@ -97,12 +129,13 @@ export async function run(): Promise<void> {
     }
     const mean = (xs: { rate: number }[]) => xs.reduce((s, x) => s + x.rate, 0) / xs.length;
     const floor = await bareRoute({ customers: CUSTOMERS, perCustomer: PER_CUSTOMER, concurrency: CONCURRENCY });
-    emit({ bench: 'ingest-nodes-one', db: 'postgres', value: Math.round(mean(one)), unit: 'msg/s (202, durable), one node', runs: one.map((x) => Math.round(x.rate)), cpuMsPerMessage: one.map((x) => x.cpu), busy: one.map((x) => x.busy) });
-    emit({ bench: 'ingest-nodes-two', db: 'postgres', value: Math.round(mean(two)), unit: 'msg/s (202, durable), two nodes together', runs: two.map((x) => Math.round(x.rate)), cpuMsPerMessage: two.map((x) => x.cpu), busy: two.map((x) => x.busy), ratio: +(mean(two) / mean(one)).toFixed(2), target: '≥ 1.6 × one node' });
+    emit({ bench: 'ingest-nodes-one', db: 'postgres', value: Math.round(mean(one)), unit: 'msg/s (202, durable), one node', runs: one.map((x) => Math.round(x.rate)), cpuMsPerMessage: one.map((x) => x.cpu), busy: one.map((x) => x.busy), projectionLog: one.map((x) => x.projectionLog), eventsReadPerMessage: one.map((x) => x.eventsReadPerMessage) });
+    emit({ bench: 'ingest-nodes-two', db: 'postgres', value: Math.round(mean(two)), unit: 'msg/s (202, durable), two nodes together', runs: two.map((x) => Math.round(x.rate)), cpuMsPerMessage: two.map((x) => x.cpu), busy: two.map((x) => x.busy), projectionLog: two.map((x) => x.projectionLog), eventsReadPerMessage: two.map((x) => x.eventsReadPerMessage), ratio: +(mean(two) / mean(one)).toFixed(2), target: '≥ 1.6 × one node' });
     emit({ bench: 'ingest-nodes-http-floor', value: Math.round(floor.ours), unit: `POST/s to a bare route, same generator (${GENERATOR_THREADS} threads)`, autocannon: Math.round(floor.autocannon), wrk: floor.wrk === null ? 'not installed' : Math.round(floor.wrk) });
   } finally {
     for (const n of nodes) n.proc.kill('SIGTERM');
     await Promise.all(nodes.map((n) => n.exited));
+    await stats.end().catch(() => undefined);
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }

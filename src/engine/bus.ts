@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { RealtimeEvent } from '../contracts/events.js';
 import type { CallSignal } from '../contracts/calls.js';
+import { eventJson } from './events.js';
 
 export type EventListener = (events: RealtimeEvent[]) => void;
 
@@ -116,7 +117,8 @@ export class RedisBus extends LocalBus {
   override publish(events: RealtimeEvent[]): void {
     if (!events.length) return;
     super.publish(events);
-    void this.pub.publish(this.channel, JSON.stringify({ node: this.node, events })).catch(() => undefined);
+    // each event's JSON is the one its INSERT sent (events.ts): no second serialisation of the views
+    void this.pub.publish(this.channel, `{"node":"${this.node}","events":[${events.map(eventJson).join(',')}]}`).catch(() => undefined);
   }
 
   override publishEphemeral(message: EphemeralMessage): void {

@@ -16,10 +16,13 @@ export async function appendEvents(tx: Queryable, kind: Database['kind'], events
   const lock = kind === 'postgres' ? 'WITH lock AS (SELECT pg_advisory_xact_lock(727276)) ' : '';
   const batches: StoredEvent[][] = [];
   for (let start = 0; start < events.length; start += 1000) batches.push(events.slice(start, start + 1000));
-  const answers = batches.map((batch) => {
+  const stored: string[][] = batches.map(() => []);
+  const answers = batches.map((batch, b) => {
     const params: unknown[] = [];
     const tuples = batch.map((e) => {
-      const n = params.push(e.type, conversationIdOf(e), e.agentId, e.serviceId, JSON.stringify(e), at);
+      const json = JSON.stringify(e);
+      stored[b].push(json);
+      const n = params.push(e.type, conversationIdOf(e), e.agentId, e.serviceId, json, at);
       return `($${n - 5}::text, $${n - 4}::uuid, $${n - 3}::uuid, $${n - 2}::uuid, $${n - 1}::jsonb, $${n}::timestamptz)`;
     });
     return tx.query<{ seq: number }>(
@@ -30,11 +33,31 @@ export async function appendEvents(tx: Queryable, kind: Database['kind'], events
   });
   const out: RealtimeEvent[] = [];
   const results = await Promise.all(answers);
+  const iso = at.toISOString();
   results.forEach(({ rows }, b) => {
     const seqs = rows.map((r) => r.seq).sort((a, b) => a - b);
-    batches[b].forEach((e, i) => out.push({ ...e, seq: seqs[i], at: at.toISOString() }));
+    batches[b].forEach((e, i) => {
+      const event = { ...e, seq: seqs[i], at: iso } as RealtimeEvent;
+      // the text stored is the text pushed: seq and at in front of it, no second serialisation
+      texts.set(event, `{"seq":${seqs[i]},"at":"${iso}",${stored[b][i].slice(1)}`);
+      out.push(event);
+    });
   });
   return out;
+}
+
+// An event's JSON, made once per event on this node: the log's INSERT, the bus to the other nodes
+// and every socket that receives it share it (each was a JSON.stringify of the whole view).
+const texts = new WeakMap<RealtimeEvent, string>();
+
+/** The event as JSON (seq and at included). */
+export function eventJson(e: RealtimeEvent): string {
+  let text = texts.get(e);
+  if (text === undefined) {
+    text = JSON.stringify(e);
+    texts.set(e, text);
+  }
+  return text;
 }
 
 /** The conversation an event is about (the log's `conversation_id` column). */

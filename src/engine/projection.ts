@@ -19,21 +19,44 @@ export interface ConversationTracker {
 }
 
 /**
+ * How long a gap in seq waits for the bus to bring the missing events before the event log is read.
+ * With several nodes a gap is the rule, not the exception: a node's own events reach its projection
+ * at once, the events another node committed just before come through Redis a moment later; reading
+ * them from the log each time cost PostgreSQL a read of every other node's events (issue 13).
+ */
+export const GAP_GRACE_MS = 50;
+/** A gap wider than this (a node that lost Redis for a while) is read from the log at once. */
+const GAP_WAIT_MAX = 1000;
+
+/**
  * The live picture this node keeps in memory: every open conversation and every agent, with all
  * the timestamps the monitor needs. Rebuilt from the database at start, then kept current from the
- * event stream in seq order; a gap in seq (an event that came through another node and was missed)
- * is filled from the event log before going on.
+ * event stream in seq order; a gap in seq (an event committed on another node, on its way through
+ * the bus, or one that was missed) waits up to `gapGraceMs` for the bus to bring what is missing,
+ * then what is still missing is filled from the event log before going on.
  */
 export class LiveProjection {
   readonly conversations = new Map<string, ConversationView>();
   readonly agents = new Map<string, AgentView>();
   seq = 0;
+  /** reads of the event log to fill a gap, and the events they brought (/metrics) */
+  logReads = 0;
+  logEvents = 0;
+  /** gaps that the bus filled within the grace, without reading the log (/metrics) */
+  gapsFilledByBus = 0;
   private chain: Promise<void> = Promise.resolve();
   private listeners = new Set<(events: RealtimeEvent[]) => void>();
   private unsubscribe: (() => void) | null = null;
   private trackers: ConversationTracker[] = [];
+  /** events received and not yet applied, by seq: what a gap waits for arrives here first */
+  private received = new Map<number, RealtimeEvent>();
+  /** the gap being waited for, woken when an arrival may have filled it */
+  private gapWaiter: (() => void) | null = null;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly gapGraceMs = GAP_GRACE_MS,
+  ) {}
 
   /** Registers a tracker before start(); it is rebuilt with the projection and fed every change. */
   track(tracker: ConversationTracker): void {
@@ -100,23 +123,68 @@ export class LiveProjection {
   }
 
   private enqueue(events: RealtimeEvent[]): void {
+    // seen at once (not in turn): a gap waiting in the chain ahead of these may be filled by them
+    for (const e of events) if (e.seq > this.seq) this.received.set(e.seq, e);
+    this.gapWaiter?.();
     this.chain = this.chain.then(() => this.apply(events)).catch(() => undefined);
   }
 
   private async apply(incoming: RealtimeEvent[]): Promise<void> {
     const sorted = [...incoming].sort((a, b) => a.seq - b.seq);
     const applied: RealtimeEvent[] = [];
-    for (const e of sorted) {
-      if (e.seq <= this.seq) continue;
-      if (e.seq > this.seq + 1) {
-        // fill the gap from the log (rolled-back transactions also leave harmless gaps)
-        for (const missed of await eventsAfter(this.db, this.seq, e.seq - this.seq - 1)) {
-          if (missed.seq < e.seq) this.applyOne(missed, applied);
-        }
+    try {
+      for (const e of sorted) {
+        if (e.seq <= this.seq) continue;
+        if (e.seq > this.seq + 1) await this.fillGap(e.seq, applied);
+        this.applyOne(e, applied);
       }
-      this.applyOne(e, applied);
+    } finally {
+      for (const e of sorted) this.received.delete(e.seq);
     }
     if (applied.length) for (const l of this.listeners) l(applied);
+  }
+
+  /** Applies the events between the last applied and `upTo`: those the bus brings in time, then the log's. */
+  private async fillGap(upTo: number, applied: RealtimeEvent[]): Promise<void> {
+    if (upTo - this.seq - 1 <= GAP_WAIT_MAX) await this.waitForGap(upTo);
+    while (this.seq + 1 < upTo) {
+      const next = this.received.get(this.seq + 1);
+      if (next) {
+        this.applyOne(next, applied);
+        continue;
+      }
+      // still missing: from the log (rolled-back transactions also leave harmless gaps)
+      this.logReads++;
+      const missed = await eventsAfter(this.db, this.seq, upTo - this.seq - 1);
+      this.logEvents += missed.length;
+      for (const m of missed) if (m.seq < upTo) this.applyOne(m, applied);
+      break;
+    }
+  }
+
+  private gapFilled(upTo: number): boolean {
+    for (let s = this.seq + 1; s < upTo; s++) if (!this.received.has(s)) return false;
+    return true;
+  }
+
+  private waitForGap(upTo: number): Promise<void> {
+    if (this.gapFilled(upTo)) {
+      this.gapsFilledByBus++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.gapWaiter = null;
+        resolve();
+      };
+      const timer = setTimeout(done, this.gapGraceMs);
+      this.gapWaiter = () => {
+        if (!this.gapFilled(upTo)) return;
+        this.gapsFilledByBus++;
+        done();
+      };
+    });
   }
 
   private applyOne(e: RealtimeEvent, applied: RealtimeEvent[]): void {

@@ -122,7 +122,7 @@ export class AppMetrics {
     outboxGauge('mirante_outbox_dead', 'messages the outbox gave up on (dead letters: a permanent failure, or attempts or age used up)', (b) => b.dead);
     // the earlier name of the same figure, kept for dashboards that read it
     outboxGauge('mirante_outbox_failed', 'the same as mirante_outbox_dead', (b) => b.dead);
-    const routerCounter = (name: string, help: string, read: () => number) =>
+    const readCounter = (name: string, help: string, read: () => number) =>
       new Counter({
         name, help, registers,
         collect() {
@@ -130,9 +130,9 @@ export class AppMetrics {
           this.inc(read());
         },
       });
-    routerCounter('mirante_routing_passes_total', 'routing passes run on this node', () => router.passes);
-    routerCounter('mirante_routing_skipped_total', 'routing wakes that needed no pass: every queue they named had no agent with a free slot', () => router.skipped);
-    routerCounter('mirante_routing_queued_read_total', "queued conversations read by routing passes (only the queues' heads, as many as the free slots)", () => router.queuedRead);
+    readCounter('mirante_routing_passes_total', 'routing passes run on this node', () => router.passes);
+    readCounter('mirante_routing_skipped_total', 'routing wakes that needed no pass: every queue they named had no agent with a free slot', () => router.skipped);
+    readCounter('mirante_routing_queued_read_total', "queued conversations read by routing passes (only the queues' heads, as many as the free slots)", () => router.queuedRead);
     new Counter({
       name: 'mirante_email_recognised_total', help: 'e-mails recognised as bounces, auto-replies or reports (never a demand), by kind, all nodes', labelNames: ['kind'], registers,
       async collect() {
@@ -140,6 +140,9 @@ export class AppMetrics {
         for (const [kind, n] of Object.entries(await recognisedCounts(engine.db))) this.inc({ kind }, n);
       },
     });
+    readCounter('mirante_projection_log_reads_total', "reads of the event log to fill a gap in this node's live projection (the bus did not bring the missing events in time)", () => projection.logReads);
+    readCounter('mirante_projection_log_events_total', 'events those reads brought', () => projection.logEvents);
+    readCounter('mirante_projection_gaps_bus_total', 'gaps in seq that the bus filled within the grace, with no read of the log', () => projection.gapsFilledByBus);
     new Gauge({
       name: 'mirante_event_seq', help: 'last event seq applied by this node', registers,
       collect() {

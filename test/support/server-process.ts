@@ -30,7 +30,7 @@ export interface ServerProcess {
 export async function startServer(
   env: Record<string, string>,
   admin: { email: string; password: string },
-  opts: { port?: number; args?: string[] } = {},
+  opts: { port?: number; args?: string[]; /** how long it may take to answer (a loaded machine needs more) */ timeoutMs?: number } = {},
 ): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   let log = '';
@@ -47,11 +47,12 @@ export async function startServer(
   const url = `http://127.0.0.1:${port}`;
   // the test talks to its node (outbound-guard.ts); a restarted node comes back on the same port
   expectOutbound(url);
-  for (let i = 0; i < 300; i++) {
+  const tries = Math.ceil((opts.timeoutMs ?? 30_000) / 100);
+  for (let i = 0; i < tries; i++) {
     if (proc.exitCode !== null) throw new Error(`the server exited (${proc.exitCode}): ${log}`);
     if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { proc, port, url, log: () => log, exited };
     await new Promise((r) => setTimeout(r, 100));
   }
   proc.kill('SIGKILL');
-  throw new Error(`the server did not answer in 30 s: ${log}`);
+  throw new Error(`the server did not answer in ${tries / 10} s: ${log}`);
 }

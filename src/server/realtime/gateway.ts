@@ -7,7 +7,7 @@ import type { Database } from '../../db/database.js';
 import { findSession, liveSessions, type SessionUser } from '../../engine/auth/sessions.js';
 import { AppError } from '../../engine/errors.js';
 import { agentConnected, agentDisconnected, refreshConnectedAgents } from '../../engine/agents/presence.js';
-import { eventsAfter } from '../../engine/events.js';
+import { eventJson, eventsAfter } from '../../engine/events.js';
 import type { Runtime } from '../../engine/runtime.js';
 import { SESSION_COOKIE } from '../auth/plugin.js';
 import { isOwnOrigin } from '../origin.js';
@@ -63,16 +63,6 @@ interface Connection {
 const FIGURES_MIN_INTERVAL_MS = 400;
 const FIGURES_MAX_INTERVAL_MS = 5000;
 
-// Every connection that receives an event gets the same bytes: serialize it once, not per socket.
-const serialized = new WeakMap<RealtimeEvent, string>();
-function eventJson(e: RealtimeEvent): string {
-  let text = serialized.get(e);
-  if (text === undefined) {
-    text = JSON.stringify(e);
-    serialized.set(e, text);
-  }
-  return text;
-}
 
 function send(c: Connection, msg: ServerMessage): void {
   if (c.socket.readyState === c.socket.OPEN) c.socket.send(JSON.stringify(msg));
