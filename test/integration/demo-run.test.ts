@@ -137,6 +137,18 @@ describe('the demo at --speed', () => {
     expect(rows.reduce((s, r) => s + r.n, 0)).toBeLessThan(wa[0].n);
   });
 
+  it('sent its campaign on WhatsApp: each of the 40 contacts took the template once, and some answered', async () => {
+    const campaigns = await db.query<{ id: string; status: string }>('SELECT id, status FROM campaigns');
+    expect(campaigns.rows, lines.filter((l) => /campanha/i.test(l)).join('\n')).toHaveLength(1);
+    const rows = (await db.query<{ status: string; n: number; sent: number }>(
+      'SELECT status, count(*)::int AS n, count(sent_at)::int AS sent FROM campaign_recipients WHERE campaign_id = $1 GROUP BY status', [campaigns.rows[0].id],
+    )).rows;
+    const by = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    expect(rows.reduce((s, r) => s + r.sent, 0), JSON.stringify(rows)).toBe(40);
+    expect((by.queued ?? 0) + (by.sending ?? 0) + (by.failed ?? 0) + (by.skipped ?? 0), JSON.stringify(rows)).toBe(0);
+    expect(by.answered ?? 0, JSON.stringify(rows)).toBeGreaterThan(0);
+  });
+
   it('visited the bot stage, the queue, the agents, and the agents paused', async () => {
     const states = await sinceRun<{ state: string; n: number }>(`SELECT state, count(*)::int AS n FROM conversation_state_history WHERE started_at >= $1 GROUP BY state`);
     const n = Object.fromEntries(states.map((s) => [s.state, s.n]));
