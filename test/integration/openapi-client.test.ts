@@ -49,7 +49,8 @@ describe('the typed API client', () => {
     const s = await createService(admin, { channel: 'telegram', teamIds: [team.id] });
     await receiveInbound(t.runtime.engine, { serviceId: s.id, channel: 'telegram', contact: { externalId: unique('c') }, externalId: unique('m'), text: 'oi' });
     await t.settle();
-    const today = new Date().toISOString().slice(0, 10);
+    // the contact center's day (São Paulo), not UTC's: from 21:00 there UTC is already tomorrow
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo' }).format(new Date());
     const page = await call('getLookbackConversations', { query: { family: 'messaging', from: today, to: today, serviceIds: [s.id, randomUUID()], states: ['queued', 'bot'] } });
     expect(page.rows.map((c) => c.serviceId)).toEqual([s.id]);
   });
