@@ -90,7 +90,8 @@ function summary(groups: { key: string; name: string; count: number; sum: number
   const kept = groups.filter((x) => x.count > 0);
   const count = kept.reduce((a, x) => a + x.count, 0);
   const sum = kept.reduce((a, x) => a + (x.sum ?? 0), 0);
-  const max = kept.reduce((a, x) => Math.max(a, x.max ?? 0), 0);
+  // the longest of the rows' longest (not floored at 0: a row's own can be below it, as the fold's)
+  const max = kept.reduce<number | null>((a, x) => (x.max === null ? a : a === null ? x.max : Math.max(a, x.max)), null);
   const media = kept.reduce((a, x) => a + x.media, 0);
   const rows: SummaryRow[] = kept
     .map((x) => ({ key: x.key, name: x.name, pct: pctOf(x.count, count), ...figures(x.count, x.sum, x.max, x.media) }))
