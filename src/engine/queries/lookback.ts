@@ -326,13 +326,16 @@ const LOCAL_TIMES = ['created_at', 'bot_started_at', 'bot_ended_at', 'first_queu
  * (`timeFormat`, a to_char pattern), faster than Intl would a million times.
  */
 /**
- * Rows per FETCH of an export. Small: each FETCH's rows are parsed into objects that live until the
- * batch is written, and a 1,000-row batch outlives young-generation collections, is promoted, and
- * grows the old generation until a full collection — a million-row CSV took the server's RSS up by
- * 180 MB at 1,000 rows, 122 MB at 100, 104 MB at 50 (bench/lookback.ts, server in its own process),
- * at no cost in rows per second.
+ * Rows per FETCH of an export. On PostgreSQL small: each FETCH's rows are parsed into objects that
+ * live until the batch is written, and a 1,000-row batch outlives young-generation collections, is
+ * promoted, and grows the old generation until a full collection — a million-row CSV took the
+ * server's RSS up by 180 MB at 1,000 rows, 122 MB at 100, 104 MB at 50 (bench/lookback.ts, server in
+ * its own process), at no cost in rows per second. On PGlite each FETCH is a call into the
+ * WebAssembly engine with a fixed cost, and its rows come from the cursor's stored result: 1,000 at a
+ * time read a month of the 1 M seed 1.7× faster than 100 (10,266 against 6,156 rows/s), and the
+ * process's memory is PGlite's own heap either way.
  */
-const EXPORT_BATCH_ROWS = 100;
+const EXPORT_BATCH_ROWS = { postgres: 100, pglite: 1000 } as const;
 
 export async function* exportConversations(
   db: Database,
@@ -348,5 +351,5 @@ export async function* exportConversations(
   const local = LOCAL_TIMES.map((col) => `to_char(e.${col} AT TIME ZONE ${tz}, ${fmt}) AS local_${col}`).join(', ');
   const order = keys.map((k) => `e.${k.column} ${k.dir === 'desc' ? 'DESC' : 'ASC'}${k.nulls ? ` NULLS ${k.nulls.toUpperCase()}` : ''}`).join(', ');
   const sql = `SELECT ${EXPORT_COLUMNS.map((c) => `e.${c}`).join(', ')}, ${local} FROM (${list.sql}) e ORDER BY ${order}`;
-  yield* db.stream<ExportRow>(sql, [...list.params, opts.timeZone, opts.timeFormat], { batchSize: opts.batchSize ?? EXPORT_BATCH_ROWS });
+  yield* db.stream<ExportRow>(sql, [...list.params, opts.timeZone, opts.timeFormat], { batchSize: opts.batchSize ?? EXPORT_BATCH_ROWS[db.kind] });
 }
