@@ -1,5 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+// the driver's own text form of a parameter (arrays as array literals, dates as ISO text…)
+// @ts-expect-error: pg/lib/utils has no type declarations
+import pgUtils from 'pg/lib/utils.js';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 
@@ -25,6 +29,13 @@ export interface Database extends Queryable {
    * streamPGlite for what each database holds while the loop runs. Not inside a transaction callback.
    */
   stream<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: StreamOptions): AsyncIterable<T[]>;
+  /**
+   * PostgreSQL only (absent on PGlite, which cannot stream a COPY): a SELECT's rows as `COPY … TO
+   * STDOUT (FORMAT csv, DELIMITER ';')` writes them, its bytes as they arrive, on a connection of its
+   * own; no row becomes a JavaScript object (copyCsvPostgres). The columns must already be the text to
+   * write. Breaking out of the loop ends the connection, which stops the COPY.
+   */
+  copyCsv?(sql: string, params?: unknown[]): AsyncIterable<Buffer>;
   close(): Promise<void>;
 }
 
@@ -144,6 +155,7 @@ export function openPostgres(url: string, max = 10): Database {
       }
     },
     stream: (sql, params, opts) => streamPostgres(pool, sql, params, batchOf(opts)),
+    copyCsv: (sql, params) => copyCsvPostgres({ connectionString: url, options }, sql, params ?? []),
     close: () => pool.end(),
   };
 }
@@ -258,6 +270,32 @@ async function* streamPostgres<T>(pool: pg.Pool, sql: string, params: unknown[] 
     } catch (err) {
       client.release(err instanceof Error ? err : new Error(String(err)));
     }
+  }
+}
+
+/**
+ * `COPY (sql) TO STDOUT` on a client of its own: the pool's connections are pipelined, and a COPY
+ * cannot share one. COPY takes no parameters, so each `$n` is written into the statement as the
+ * driver would have sent it (its text form, `prepareValue`) in a quoted literal (`escapeLiteral`):
+ * an untyped literal is typed by its context as an untyped parameter is. The SQL is the caller's own
+ * (no `$n` inside its string literals).
+ */
+const prepareValue = (pgUtils as { prepareValue(v: unknown): unknown }).prepareValue;
+
+async function* copyCsvPostgres(config: pg.ClientConfig, sql: string, params: unknown[]): AsyncGenerator<Buffer> {
+  const client = new pg.Client(config);
+  await client.connect();
+  try {
+    const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+      const i = Number(n) - 1;
+      if (i < 0 || i >= params.length) throw new RangeError(`$${n} has no parameter`);
+      const v = params[i];
+      return v === null || v === undefined ? 'NULL' : client.escapeLiteral(String(prepareValue(v)));
+    });
+    yield* client.query(copyTo(`COPY (${text}) TO STDOUT WITH (FORMAT csv, DELIMITER ';')`)) as AsyncIterable<Buffer>;
+  } finally {
+    // a COPY cut short (the loop left early) ends with its connection
+    await client.end().catch(() => undefined);
   }
 }
 

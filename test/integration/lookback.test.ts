@@ -342,3 +342,49 @@ describe('the messages’ text: a common phrase is searched conversation by conv
     expect((await admin.get(q({ ...day, limit: 1 }))).body).toMatchObject({ total: n, totalExact: true });
   });
 });
+
+describe('the CSV export written by PostgreSQL (COPY) and by the server', () => {
+  it('gives the same bytes for cells that need quotes, formulas, empty text, long durations, both languages and every tab', async () => {
+    const { openExport } = await import('../../src/engine/queries/lookback-export.js');
+    const { SYSTEM_ACTOR } = await import('../../src/engine/actor.js');
+    const awkward = ['Ana; "a Boa"', 'linha\num', 'cr\rsó', '=HYPERLINK("x")', '+55 11', '-menos', '@arroba', '\tcom tab', '', 'Zoë ção'];
+    const start = Date.UTC(2023, 0, 15, 12);
+    for (const [k, name] of awkward.entries()) {
+      const c = await t.db.query<{ id: string }>(`INSERT INTO contacts (name) VALUES ($1) RETURNING id`, [name]);
+      const s = services[k % 3];
+      const created = new Date(start + k * 60_000);
+      // one conversation 123 hours in service, one with its queue time below a second, the rest plain
+      const assigned = new Date(created.getTime() + (k === 1 ? 400 : 5_000));
+      const finished = new Date(assigned.getTime() + (k === 0 ? 123 * 3600_000 + 61_000 : 90_000));
+      await t.db.query(
+        `INSERT INTO conversations (protocol, service_id, channel, contact_id, state, agent_id, created_at, first_queued_at, queued_at, first_assigned_at, assigned_at, finished_at, subject)
+         VALUES ($1, $2, $3, $4, 'completed', $5, $6, $6, $6, $7, $7, $8, $9)`,
+        [`2023${String(700000 + k)}${randomUUID().slice(0, 4)}`, s.id, s.channel, c.rows[0].id, agents[k % 2].id, created, assigned, finished, s.channel === 'email' ? name || null : null],
+      );
+    }
+    const read = async (body: NodeJS.ReadableStream) => {
+      const parts: Buffer[] = [];
+      for await (const b of body) parts.push(Buffer.from(b as Buffer));
+      return Buffer.concat(parts);
+    };
+    // PostgreSQL writes the rows there (on PGlite both are the server's own formatting)
+    expect(typeof t.db.copyCsv).toBe(t.db.kind === 'postgres' ? 'function' : 'undefined');
+    const serverSide = { ...t.db, copyCsv: undefined };
+    for (const family of [undefined, 'chat', 'email', 'messaging'] as const) {
+      for (const lang of ['pt', 'en'] as const) {
+        const query = { from: '2023-01-15', to: '2023-01-15', format: 'csv' as const, ...(family ? { family } : {}) };
+        const written = await read((await openExport(t.db, SYSTEM_ACTOR, query, lang)).body);
+        const formatted = await read((await openExport(serverSide, SYSTEM_ACTOR, query, lang)).body);
+        expect(written.toString('utf8'), `${family} ${lang}`).toBe(formatted.toString('utf8'));
+        const table = await parseCsv(formatted.toString('utf8').slice(1));
+        expect(table.length - 1).toBe(family === 'chat' ? 4 : family === 'email' || family === 'messaging' ? 3 : 10);
+      }
+    }
+    // what the server writes for them (and PostgreSQL, equal above)
+    const all = await parseCsv((await read((await openExport(serverSide, SYSTEM_ACTOR, { from: '2023-01-15', to: '2023-01-15', format: 'csv' }, 'pt')).body)).toString('utf8').slice(1));
+    const byContact = new Map(all.slice(1).map((r) => [r[4], r]));
+    expect([...byContact.keys()].sort()).toEqual(['', "'+55 11", "'-menos", "'=HYPERLINK(\"x\")", "'@arroba", "'\tcom tab", 'Ana; "a Boa"', 'Zoë ção', 'cr\rsó', 'linha\num'].sort());
+    expect(byContact.get('Ana; "a Boa"')![11]).toBe('123:01:01');
+    expect(byContact.get('linha\num')![10]).toBe('00:00:00');;
+  });
+});

@@ -167,6 +167,70 @@ function csvBody<R>(batches: AsyncIterable<R[]>, opts: TableExportOptions<R>): R
   return Readable.from(lines(), { objectMode: false });
 }
 
+/**
+ * A CSV whose rows PostgreSQL wrote (Database.copyCsv: `COPY … (FORMAT csv, DELIMITER ';')`, the
+ * cells already formatted in SQL by the `*Sql` helpers below): the BOM and the header as csvBody
+ * writes them, then the COPY's bytes with each row's LF made CRLF — only outside quotes: a line break
+ * inside a quoted cell stays as it was (a quote toggles the state; an escaped quote is two) — so the
+ * file is byte for byte what csvBody writes. No row becomes an object: the server's memory stays flat
+ * whatever the size (docs/BENCHMARKS.md, the export's memory).
+ */
+export function csvCopyBody(headers: readonly Label[], chunks: AsyncIterable<Buffer>, opts: { lang: ExportLanguage; onEnd?(rows: number, complete: boolean): void }): Readable {
+  async function* bytes() {
+    let rows = 0;
+    let complete = false;
+    let quoted = false;
+    try {
+      yield Buffer.from(`\uFEFF${headers.map((h) => csvField(h[opts.lang])).join(';')}\r\n`, 'utf8');
+      for await (const chunk of chunks) {
+        let lfs = 0;
+        let q: boolean = quoted;
+        for (let i = 0; i < chunk.length; i++) {
+          const b = chunk[i];
+          if (b === 0x22) q = !q;
+          else if (b === 0x0a && !q) lfs++;
+        }
+        rows += lfs;
+        if (!lfs) {
+          quoted = q;
+          yield chunk;
+          continue;
+        }
+        const out = Buffer.allocUnsafe(chunk.length + lfs);
+        let o = 0;
+        for (let i = 0; i < chunk.length; i++) {
+          const b = chunk[i];
+          if (b === 0x22) quoted = !quoted;
+          else if (b === 0x0a && !quoted) out[o++] = 0x0d;
+          out[o++] = b;
+        }
+        yield out;
+      }
+      complete = true;
+    } finally {
+      opts.onEnd?.(rows, complete);
+    }
+  }
+  return Readable.from(bytes(), { objectMode: false });
+}
+
+/** SQL that writes a text cell as csvText does: null or '' as nothing, a formula-looking start behind an apostrophe. */
+export const csvTextSql = (expr: string): string =>
+  `CASE WHEN left(${expr}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || ${expr} ELSE nullif(${expr}, '') END`;
+
+/** SQL that writes seconds as hms does: whole seconds, never below 0, HH:MM:SS, the hours growing past 99. */
+export function hmsSql(expr: string): string {
+  const t = `greatest(0, floor(${expr}))::bigint`;
+  return `CASE WHEN ${expr} IS NULL THEN NULL ELSE CASE WHEN ${t} / 3600 < 10 THEN '0' ELSE '' END || (${t} / 3600)::text
+    || ':' || to_char((${t} % 3600) / 60, 'FM00') || ':' || to_char(${t} % 60, 'FM00') END`;
+}
+
+/** SQL that writes `expr` through a table of labels (a state's, a channel's), an unknown value as it is. */
+export function labelSql(expr: string, labels: Record<string, string>): string {
+  const lit = (v: string) => `'${v.replaceAll("'", "''")}'`;
+  return `CASE ${expr} ${Object.entries(labels).map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`).join(' ')} ELSE ${expr} END`;
+}
+
 type Cell = string | number | Date | null;
 const WIDTH: Record<CellKind, number> = { time: 20, duration: 12, number: 12, text: 24 };
 

@@ -2,10 +2,11 @@ import { LOOKBACK_COLUMNS, type LookbackColumn, type LookbackFormat, type Lookba
 import type { Database } from '../../db/database.js';
 import type { Actor } from '../actor.js';
 import {
-  CHANNEL_LABELS, STATE_LABELS, auditExportOnEnd, CONTENT_TYPES, tableBody, timeFormat, type ExportColumn, type ExportLanguage, type Label, type OpenedExport,
+  CHANNEL_LABELS, STATE_LABELS, auditExportOnEnd, CONTENT_TYPES, csvCopyBody, csvTextSql, hmsSql, labelSql, tableBody, timeFormat,
+  type ExportColumn, type ExportLanguage, type Label, type OpenedExport,
 } from '../exports/table-export.js';
 import { getSettings } from '../settings.js';
-import { countConversations, exportConversations, splitQuery, type ExportRow } from './lookback.js';
+import { countConversations, exportConversations, exportSql, LOCAL_TIMES, splitQuery, type ExportRow } from './lookback.js';
 
 // Consultas and Histórico as a download: the seed's columns of each tab written by the shared table
 // export (engine/exports/table-export.ts); rows in batches from the database cursor.
@@ -69,6 +70,31 @@ function raw(c: LookbackColumn, r: ExportRow, lang: ExportLanguage): string | nu
   }
 }
 
+/**
+ * A column's cell written by PostgreSQL, as csvCell writes raw()'s value (COPY's CSV: the export's
+ * fast path). `e` is the export's row (lookback.ts exportSql), `local` a local time's to_char.
+ */
+function cellSql(c: LookbackColumn, lang: ExportLanguage, local: (col: (typeof LOCAL_TIMES)[number]) => string): string {
+  const t = TIME_OF[c];
+  if (t) return csvTextSql(local(t.slice('local_'.length) as (typeof LOCAL_TIMES)[number]));
+  switch (c) {
+    case 'protocol': return csvTextSql('e.protocol');
+    case 'queueTime': return hmsSql('e.queue_seconds');
+    case 'handleTime': return hmsSql('e.handle_seconds');
+    case 'audioTime': return hmsSql('e.audio_seconds');
+    case 'videoTime': return hmsSql('e.video_seconds');
+    case 'contact': return csvTextSql('e.contact_name');
+    case 'origin': return csvTextSql('e.origin');
+    case 'service': return csvTextSql('e.service_name');
+    case 'subject': return csvTextSql('e.subject');
+    case 'state': return csvTextSql(labelSql('e.state', Object.fromEntries(Object.entries(STATE_LABELS).map(([k, v]) => [k, v[lang]]))));
+    case 'agent': return csvTextSql('e.agent_name');
+    case 'channel': return csvTextSql(labelSql('e.channel', CHANNEL_LABELS));
+    case 'classification': return csvTextSql('e.classification_name');
+    default: return 'NULL';
+  }
+}
+
 /** A tab's columns as the table export writes them. */
 function columnsOf(view: LookbackView): ExportColumn<ExportRow>[] {
   return LOOKBACK_COLUMNS[view].map((c) => ({ header: TAB_HEADERS[view]?.[c] ?? HEADERS[c], kind: kindOf(c), value: (r, lang) => raw(c, r, lang) }));
@@ -92,12 +118,24 @@ export async function openExport(db: Database, actor: Actor, q: LookbackQuery & 
   const total = await countConversations(db, filter, actor, timezone);
   const view: LookbackView = q.family ?? 'all';
   const { format, after: _after, limit: _limit, ...filters } = q;
-  const body = tableBody(exportConversations(db, actor, q, { timeZone: timezone, timeFormat: timeFormat(format, lang) }), {
-    columns: columnsOf(view),
-    format,
-    lang,
-    sheet: { pt: 'Atendimentos', en: 'Conversations' },
-    onEnd: auditExportOnEnd(db, actor, 'conversations', format, filters),
-  });
+  const onEnd = auditExportOnEnd(db, actor, 'conversations', format, filters);
+  const opts = { timeZone: timezone, timeFormat: timeFormat(format, lang) };
+  // a CSV on PostgreSQL: PostgreSQL writes the rows (COPY), the same bytes as the rows formatted here
+  const body = format === 'csv' && db.copyCsv
+    ? csvCopyBody(
+      columnsOf(view).map((c) => c.header),
+      (() => {
+        const { sql, params } = exportSql(actor, q, opts, (local) => LOOKBACK_COLUMNS[view].map((c) => cellSql(c, lang, local)).join(', '));
+        return db.copyCsv(sql, params);
+      })(),
+      { lang, onEnd },
+    )
+    : tableBody(exportConversations(db, actor, q, opts), {
+      columns: columnsOf(view),
+      format,
+      lang,
+      sheet: { pt: 'Atendimentos', en: 'Conversations' },
+      onEnd,
+    });
   return { fileName: exportFileName(q, format), contentType: CONTENT_TYPES[format], total, body };
 }

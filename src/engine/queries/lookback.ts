@@ -318,7 +318,7 @@ export interface ExportRow {
 }
 
 const EXPORT_COLUMNS = ['protocol', 'channel', 'state', 'service_name', 'agent_name', 'contact_name', 'origin', 'subject', 'classification_name', 'queue_seconds', 'handle_seconds', 'audio_seconds', 'video_seconds'];
-const LOCAL_TIMES = ['created_at', 'bot_started_at', 'bot_ended_at', 'first_queued_at', 'first_assigned_at', 'human_ended_at'] as const;
+export const LOCAL_TIMES = ['created_at', 'bot_started_at', 'bot_ended_at', 'first_queued_at', 'first_assigned_at', 'human_ended_at'] as const;
 
 /**
  * Every conversation the filter selects, in the list's order, streamed from the database in batches
@@ -343,13 +343,27 @@ export async function* exportConversations(
   q: LookbackSearch,
   opts: { timeZone: string; timeFormat: string; batchSize?: number },
 ): AsyncGenerator<ExportRow[]> {
+  const { sql, params } = exportSql(viewer, q, opts, (e) => `${EXPORT_COLUMNS.map((c) => `e.${c}`).join(', ')}, ${LOCAL_TIMES.map((col) => `${e(col)} AS local_${col}`).join(', ')}`);
+  yield* db.stream<ExportRow>(sql, params, { batchSize: opts.batchSize ?? EXPORT_BATCH_ROWS[db.kind] });
+}
+
+/**
+ * The export's statement: what `select` lists over the conversations `e` the filter selects, in the
+ * list's order. `select` is given how to write a local time column (`to_char` in the time zone and
+ * format asked: ExportRow's `local_*`).
+ */
+export function exportSql(
+  viewer: Viewer,
+  q: LookbackSearch,
+  opts: { timeZone: string; timeFormat: string },
+  select: (localTime: (column: (typeof LOCAL_TIMES)[number]) => string) => string,
+): { sql: string; params: unknown[] } {
   const { filter, sort, dir } = splitQuery(q);
   const keys = sortKeys(sort, dir);
   const list = lookbackSql(filter, viewer, opts.timeZone);
   const tz = `$${list.params.length + 1}`;
   const fmt = `$${list.params.length + 2}`;
-  const local = LOCAL_TIMES.map((col) => `to_char(e.${col} AT TIME ZONE ${tz}, ${fmt}) AS local_${col}`).join(', ');
   const order = keys.map((k) => `e.${k.column} ${k.dir === 'desc' ? 'DESC' : 'ASC'}${k.nulls ? ` NULLS ${k.nulls.toUpperCase()}` : ''}`).join(', ');
-  const sql = `SELECT ${EXPORT_COLUMNS.map((c) => `e.${c}`).join(', ')}, ${local} FROM (${list.sql}) e ORDER BY ${order}`;
-  yield* db.stream<ExportRow>(sql, [...list.params, opts.timeZone, opts.timeFormat], { batchSize: opts.batchSize ?? EXPORT_BATCH_ROWS[db.kind] });
+  const sql = `SELECT ${select((col) => `to_char(e.${col} AT TIME ZONE ${tz}, ${fmt})`)} FROM (${list.sql}) e ORDER BY ${order}`;
+  return { sql, params: [...list.params, opts.timeZone, opts.timeFormat] };
 }
