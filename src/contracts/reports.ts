@@ -77,6 +77,10 @@ export const ReportChart = z.object({
   /** group rows by this column into one series each (e.g. a line per channel); absent: one series per
    * listed column, rows that share a category adding up (intervals × services: one point per interval) */
   groupBy: z.string().optional(),
+  /** the chart's own points (the category and series columns) when the rows are not them added up:
+   * Atendimentos por intervalo draws every interval of the selection, empty ones as zeros, while its
+   * rows are the intervals × services × channels that had traffic */
+  points: z.array(ReportRow).optional(),
 });
 export type ReportChart = z.infer<typeof ReportChart>;
 

@@ -51,7 +51,7 @@ export async function runReport(db: Queryable, actor: Actor, id: string, q: Repo
     columns: (data.columns ?? r.columns).map((c) => ({ key: c.key, label: c.label[lang], kind: c.kind, ...(c.definition ? { definition: c.definition[lang] } : {}) })),
     rows: data.rows,
     total: data.total,
-    chart: r.chart,
+    chart: r.chart && data.chartPoints ? { ...r.chart, points: data.chartPoints } : r.chart,
     notes: (data.notes ?? []).map((n) => n[lang]),
   };
 }
