@@ -60,6 +60,8 @@ describe('a scripted day, worked out by hand', () => {
     expect(r.body.columns.map((c: any) => c.key)).toEqual(['interval', 'service', 'channel', 'offered', 'answered', 'abandoned', 'short_abandoned', 'service_level', 'tme', 'tma', 'tpr', 'longest_wait']);
     // chatA at 09:00 and 09:15, waB at 23:45: the buckets and services with traffic only
     expect(r.body.rows.map((x: any) => `${x.interval} ${x.service}`)).toEqual([`${D} 09:00:00 ${chatA.name}`, `${D} 09:15:00 ${chatA.name}`, `${D} 23:45:00 ${waB.name}`]);
+    expect(r.body.rowCount).toBe(3);
+    expect(r.body.notes).toEqual([]);
     // 09:00: c1..c4 offered; c1, c2 answered (one within 60 s); c3 a short abandon; NS 1 ÷ (2 + 1 − 1); TME (30 + 120) ÷ 2; TMA c1's 600; TPR c1's 20; longest c2's 120
     expect(pick(find(r.body.rows, `${D} 09:00:00`, chatA))).toEqual({
       offered: 4, answered: 2, abandoned: 1, short_abandoned: 1, service_level: 50, tme: 75, tma: 600, tpr: 20, longest_wait: 120,
