@@ -6,9 +6,11 @@
 -- Cost on writes: the milestone indexes are partial (a conversation enters each once its milestone
 -- is set) and every column they carry is already in another index (0012's lookback index, 0001's
 -- open and queue indexes), so they change no update from HOT to non-HOT; a non-HOT update (a state
--- change) writes one index entry more per milestone the conversation has. The two message indexes
--- hold only bot menus and templates (a few of a conversation's messages); a customer's or agent's
--- message writes nothing more.
+-- change) writes one index entry more per milestone the conversation has. The wrap-up index's
+-- condition reads `wrapup`, so writing the answers is not a HOT update (it comes with the end, which
+-- is not one either). The two message indexes hold only bot menus and templates (a few of a
+-- conversation's messages); a customer's or agent's message writes nothing more. On the 3 M seed the
+-- migration took 34 s (docs/BENCHMARKS.md, "Relatórios over millions").
 
 -- 1. Atendimentos por intervalo (and Gráficos' raw intervals): each milestone's range with the
 -- columns its figures, the caller's scope (agent_id, service_id) and the filters read.
