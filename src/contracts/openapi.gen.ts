@@ -2000,9 +2000,12 @@ export interface Operations {
         /** how the figure is computed (the screen’s tooltip) */
         definition?: string;
       }>;
+      /** the rows, the first 5,000 when there are more (rowCount; a note says so): the downloads have them all */
       rows: Array<{
         [key: string]: string | number | null;
       }>;
+      /** how many rows the report has */
+      rowCount: number;
       /** the totals row (weighted by conversation, never a mean of means); null when a total means nothing */
       total: {
         [key: string]: string | number | null;
@@ -2014,6 +2017,9 @@ export interface Operations {
         /** the columns drawn */
         series: Array<string>;
         groupBy?: string;
+        points?: Array<{
+          [key: string]: string | number | null;
+        }>;
       } | null;
       /** what the reader must know (e.g. a figure not kept before a date) */
       notes: Array<string>;

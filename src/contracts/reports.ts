@@ -77,6 +77,10 @@ export const ReportChart = z.object({
   /** group rows by this column into one series each (e.g. a line per channel); absent: one series per
    * listed column, rows that share a category adding up (intervals × services: one point per interval) */
   groupBy: z.string().optional(),
+  /** the chart's own points (the category and series columns) when the rows are not them added up:
+   * Atendimentos por intervalo draws every interval of the selection, empty ones as zeros, while its
+   * rows are the intervals × services × channels that had traffic */
+  points: z.array(ReportRow).optional(),
 });
 export type ReportChart = z.infer<typeof ReportChart>;
 
@@ -89,7 +93,8 @@ export const ReportResult = z.object({
   interval: ReportInterval.nullable().describe('the bucket used, for reports by interval'),
   generatedAt: z.string(),
   columns: z.array(ReportColumn),
-  rows: z.array(ReportRow),
+  rows: z.array(ReportRow).describe('the rows, the first 5,000 when there are more (rowCount; a note says so): the downloads have them all'),
+  rowCount: z.number().int().describe('how many rows the report has'),
   total: ReportRow.nullable().describe('the totals row (weighted by conversation, never a mean of means); null when a total means nothing'),
   chart: ReportChart.nullable(),
   notes: z.array(z.string()).describe('what the reader must know (e.g. a figure not kept before a date)'),

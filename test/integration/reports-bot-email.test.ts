@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { matchOption } from '../../src/core/bot-flow-text.js';
 import { seeded } from '../support/indicators-fold.js';
-import { insertConversation } from '../support/report-rows.js';
+import { insertConversation, insertMessage } from '../support/report-rows.js';
 import { appForFile, createApiService, createService, createTeam, createUser, TWO_STEP, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // Relatórios 6 (Pré-atendimento) on real bot traffic through the API channel, and 7 (E-mail) on raw
@@ -78,6 +80,63 @@ describe('6. Pré-atendimento (bot)', () => {
     const r = await pt(supA, `/api/reports/bot?from=${D}&to=${D}`);
     expect(new Set(r.body.rows.map((x: any) => x.service))).toEqual(new Set([svc.name]));
     expect(r.body.total.count).toBe(4);
+  });
+});
+
+// The options chosen, read from each bot menu to the message after it (migration 0034), against a
+// fold of the raw messages the old way round: each customer message, the one before it, the runner's match.
+describe('6. Pré-atendimento: the options chosen on random message sequences equal a fold of the raw messages', () => {
+  const D = '2026-04-07';
+  const MENUS = [
+    [{ id: 'a', label: 'Atendente' }, { id: 's', label: 'Sair' }],
+    [{ id: 'b', label: 'Boleto' }, { id: 'c', label: 'Cartão de crédito' }, { id: 'a', label: 'Atendente' }],
+  ];
+  const message = fc.record({
+    author: fc.constantFrom('bot', 'bot', 'bot', 'customer', 'customer', 'customer', 'agent', 'system'),
+    // a bot message: a menu (0, 1), a menu whose options are not a list (2), plain text (3)
+    menu: fc.constantFrom(0, 0, 1, 1, 2, 3),
+    body: fc.constantFrom('1', '2', '3', '9', 'sair', 'Atendente!', 'quero o boleto', 'cartão', 'quero pizza', ''),
+  });
+  const conversation = fc.record({
+    start: fc.integer({ min: 0, max: 86_400 - 3_600 }),
+    // the bot's end: after the nth message (its instant included), or still in the bot
+    endAfter: fc.option(fc.nat(10), { nil: null, freq: 2 }),
+    messages: fc.array(message, { minLength: 1, maxLength: 10 }),
+  });
+
+  it('per service, every option and its count', async () => {
+    const day = Date.parse(`${D}T03:00:00Z`);
+    let matched = 0;
+    await fc.assert(fc.asyncProperty(fc.array(conversation, { minLength: 1, maxLength: 6 }), async (convs) => {
+      const svc = await createService(admin, { name: unique('Bot prop'), channel: 'whatsapp' });
+      const want = new Map<string, number>();
+      for (const c of convs) {
+        const at = (i: number) => new Date(day + (c.start + i * 10) * 1000);
+        const botEndedAt = c.endAfter === null ? null : at(Math.min(c.endAfter, c.messages.length - 1));
+        const id = await insertConversation(t.db, { serviceId: svc.id, channel: 'whatsapp', state: 'bot', createdAt: at(0), botStartedAt: at(0), botEndedAt });
+        const payloadOf = (m: (typeof c.messages)[number]) =>
+          m.author !== 'bot' || m.menu === 3 ? null : m.menu === 2 ? { options: 'Atendente' } : { options: MENUS[m.menu] };
+        for (const [i, m] of c.messages.entries()) {
+          await insertMessage(t.db, { conversationId: id, channel: 'whatsapp', authorType: m.author, body: m.body, payload: payloadOf(m), at: at(i) });
+        }
+        for (let i = 1; i < c.messages.length; i++) {
+          const m = c.messages[i];
+          const p = c.messages[i - 1];
+          if (m.author !== 'customer' || (botEndedAt && at(i) > botEndedAt)) continue;
+          const options = payloadOf(p)?.options;
+          if (p.author !== 'bot' || !Array.isArray(options)) continue;
+          const chosen = matchOption(options.map((o) => ({ ...o, next: '' })), m.body);
+          if (chosen) want.set(chosen.label, (want.get(chosen.label) ?? 0) + 1);
+          if (chosen) matched++;
+        }
+      }
+      const r = await pt(admin, `/api/reports/bot?from=${D}&to=${D}&serviceId=${svc.id}`);
+      expect(r.status).toBe(200);
+      const got = new Map<string, number>(r.body.rows.filter((x: any) => x.section === 'Opção escolhida').map((x: any) => [x.item, x.count]));
+      expect(got).toEqual(want);
+    }), { numRuns: 40 });
+    // the sequences do choose options (a fold that never matched would prove nothing)
+    expect(matched).toBeGreaterThan(15);
   });
 });
 

@@ -53,14 +53,15 @@ const pick = (row: any) => ({
 const find = (rows: any[], interval: string, service: any) => rows.find((r) => r.interval === interval && r.service === service.name);
 
 describe('a scripted day, worked out by hand', () => {
-  it('15-minute buckets: every bucket of the day for each service seen, the figures of each, the totals from the raw rows', async () => {
+  it('15-minute buckets: a row per bucket × service that had traffic, the figures of each, the totals from the raw rows; the chart every bucket', async () => {
     const r = await get(admin, `from=${D}&to=${D}&interval=15m`);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.interval).toBe('15m');
     expect(r.body.columns.map((c: any) => c.key)).toEqual(['interval', 'service', 'channel', 'offered', 'answered', 'abandoned', 'short_abandoned', 'service_level', 'tme', 'tma', 'tpr', 'longest_wait']);
-    // 96 buckets × (chatA, waB)
-    expect(r.body.rows).toHaveLength(192);
-    expect(r.body.rows[0].interval).toBe(`${D} 00:00:00`);
+    // chatA at 09:00 and 09:15, waB at 23:45: the buckets and services with traffic only
+    expect(r.body.rows.map((x: any) => `${x.interval} ${x.service}`)).toEqual([`${D} 09:00:00 ${chatA.name}`, `${D} 09:15:00 ${chatA.name}`, `${D} 23:45:00 ${waB.name}`]);
+    expect(r.body.rowCount).toBe(3);
+    expect(r.body.notes).toEqual([]);
     // 09:00: c1..c4 offered; c1, c2 answered (one within 60 s); c3 a short abandon; NS 1 ÷ (2 + 1 − 1); TME (30 + 120) ÷ 2; TMA c1's 600; TPR c1's 20; longest c2's 120
     expect(pick(find(r.body.rows, `${D} 09:00:00`, chatA))).toEqual({
       offered: 4, answered: 2, abandoned: 1, short_abandoned: 1, service_level: 50, tme: 75, tma: 600, tpr: 20, longest_wait: 120,
@@ -69,32 +70,50 @@ describe('a scripted day, worked out by hand', () => {
     expect(pick(find(r.body.rows, `${D} 09:15:00`, chatA))).toEqual({
       offered: 0, answered: 0, abandoned: 1, short_abandoned: 0, service_level: 0, tme: null, tma: 780, tpr: 540, longest_wait: 120,
     });
-    expect(pick(find(r.body.rows, `${D} 10:00:00`, chatA))).toEqual({
-      offered: 0, answered: 0, abandoned: 0, short_abandoned: 0, service_level: null, tme: null, tma: null, tpr: null, longest_wait: null,
-    });
     // c5 before midnight: its end falls on the next day
     expect(pick(find(r.body.rows, `${D} 23:45:00`, waB))).toEqual({
       offered: 1, answered: 1, abandoned: 0, short_abandoned: 0, service_level: 100, tme: 40, tma: null, tpr: 20, longest_wait: 40,
     });
     expect(find(r.body.rows, `${D} 23:45:00`, waB).channel).toBe('WhatsApp');
     // c0 (the evening before) counts nowhere: 22:00 on the 10th is empty
-    expect(find(r.body.rows, `${D} 22:00:00`, chatA).offered).toBe(0);
+    expect(find(r.body.rows, `${D} 22:00:00`, chatA)).toBeUndefined();
     // totals: 5 offered, 3 answered (c1, c5 within target), 2 abandoned (1 short): NS 2 ÷ 4; TME 190 ÷ 3; TMA 1380 ÷ 2; TPR 580 ÷ 3
     expect(r.body.total).toEqual({
       interval: null, service: null, channel: null,
       offered: 5, answered: 3, abandoned: 2, short_abandoned: 1, service_level: 50, tme: 63, tma: 690, tpr: 193, longest_wait: 120,
     });
-    expect(r.body.chart).toEqual({ type: 'line', category: 'interval', series: ['offered', 'answered', 'abandoned'] });
+    // the chart: every bucket of the day over the selection, the empty ones as zeros
+    const { points, ...chart } = r.body.chart;
+    expect(chart).toEqual({ type: 'line', category: 'interval', series: ['offered', 'answered', 'abandoned'] });
+    expect(points).toHaveLength(96);
+    expect(points[0]).toEqual({ interval: `${D} 00:00:00`, offered: 0, answered: 0, abandoned: 0 });
+    expect(points.find((x: any) => x.interval === `${D} 09:00:00`)).toEqual({ interval: `${D} 09:00:00`, offered: 4, answered: 2, abandoned: 1 });
+    expect(points.find((x: any) => x.interval === `${D} 23:45:00`)).toEqual({ interval: `${D} 23:45:00`, offered: 1, answered: 1, abandoned: 0 });
+  });
+
+  it('a service asked: every bucket of its channels, the empty ones as zeros', async () => {
+    const r = await get(admin, `from=${D}&to=${D}&interval=15m&serviceId=${chatA.id}`);
+    expect(r.status).toBe(200);
+    expect(r.body.rows).toHaveLength(96);
+    expect(r.body.rows[0].interval).toBe(`${D} 00:00:00`);
+    expect(pick(find(r.body.rows, `${D} 10:00:00`, chatA))).toEqual({
+      offered: 0, answered: 0, abandoned: 0, short_abandoned: 0, service_level: null, tme: null, tma: null, tpr: null, longest_wait: null,
+    });
+    expect(find(r.body.rows, `${D} 22:00:00`, chatA).offered).toBe(0);
+    expect(pick(find(r.body.rows, `${D} 09:00:00`, chatA))).toMatchObject({ offered: 4, answered: 2, abandoned: 1 });
+    expect(r.body.chart.points).toHaveLength(96);
   });
 
   it('by hour and by day, the next day holds c5’s end', async () => {
     const h = await get(admin, `from=${D}&to=${D}&interval=hour`);
-    expect(h.body.rows).toHaveLength(48);
+    expect(h.body.rows).toHaveLength(2);
+    expect(h.body.chart.points).toHaveLength(24);
     expect(pick(find(h.body.rows, `${D} 09:00:00`, chatA))).toEqual({
       offered: 4, answered: 2, abandoned: 2, short_abandoned: 1, service_level: 33.33, tme: 75, tma: 690, tpr: 280, longest_wait: 120,
     });
     const d = await get(admin, `from=${D}&to=${NEXT}&interval=day`);
-    expect(d.body.rows).toHaveLength(4);
+    expect(d.body.rows).toHaveLength(3);
+    expect(find(d.body.rows, `${NEXT} 00:00:00`, chatA)).toBeUndefined();
     expect(pick(find(d.body.rows, `${NEXT} 00:00:00`, waB))).toMatchObject({ offered: 0, answered: 0, tma: 860 });
     expect(find(d.body.rows, `${D} 00:00:00`, chatA).offered).toBe(4);
     // the default for a longer period is a day
@@ -156,13 +175,14 @@ describe('downloads', () => {
     expect(table[0]).toEqual(['Intervalo', 'Serviço', 'Canal', 'Ofertados', 'Atendidos', 'Abandonados', 'Abandono curto', 'NS (%)', 'TME', 'TMA', 'TPR', 'Maior espera']);
     expect(table).toContainEqual(['10/03/2026 09:00:00', chatA.name, 'WebChat', '4', '2', '2', '1', '33,33', hms(75), hms(690), hms(280), hms(120)]);
     expect(table.at(-1)).toEqual(['Total', '', '', '5', '3', '2', '1', '50', hms(63), hms(690), hms(193), hms(120)]);
-    expect(table).toHaveLength(1 + 48 + 1);
+    // the header, chatA's 09:00 and waB's 23:00, the totals
+    expect(table).toHaveLength(1 + 2 + 1);
     let audit: any;
     for (let i = 0; i < 60 && !audit; i++) {
       audit = (await t.db.query(`SELECT after FROM audit_log WHERE action = 'export' AND entity = 'report' ORDER BY id DESC LIMIT 1`)).rows[0];
       if (!audit) await new Promise((r) => setTimeout(r, 50));
     }
-    expect(audit.after).toMatchObject({ format: 'csv', rows: 49, complete: true, filters: { report: 'intervals', from: D, to: D, interval: 'hour' } });
+    expect(audit.after).toMatchObject({ format: 'csv', rows: 3, complete: true, filters: { report: 'intervals', from: D, to: D, interval: 'hour' } });
   });
 
   it('XLSX in English: the interval a date cell, durations day fractions', async () => {
@@ -199,7 +219,7 @@ const out = (a: Acc) => {
 };
 
 describe('a randomized week against a fold of the raw rows', () => {
-  it('every bucket × service and the totals equal the fold (admin, and one service)', async () => {
+  it('every bucket × service with traffic, the chart’s points and the totals equal the fold (admin, and one service)', async () => {
     const FROM = '2026-06-01';
     const TO = '2026-06-03';
     const contact = await newContact(t.db);
@@ -260,10 +280,19 @@ describe('a randomized week against a fold of the raw rows', () => {
         const want = cells.get(`${row.interval}|${names.get(row.service)}`);
         expect(pick(row), `${row.interval} ${row.service}`).toEqual(out(want ?? acc()));
       }
-      // every cell of the fold is in the answer
+      // every cell of the fold that counts something is in the answer; with a service asked, every hour
+      const empty = JSON.stringify(out(acc()));
+      const counted = [...cells].filter(([, a]) => JSON.stringify(out(a)) !== empty).map(([k]) => k);
       const got = new Set(r.body.rows.map((x: any) => `${x.interval}|${names.get(x.service)}`));
-      for (const k of cells.keys()) expect(got.has(k), k).toBe(true);
-      expect(r.body.rows.length).toBe(72 * (only ? 1 : 2));
+      for (const k of counted) expect(got.has(k), k).toBe(true);
+      expect(r.body.rows.length).toBe(only ? 72 : counted.length);
+      // the chart: each hour's offered, answered and abandoned over the selection
+      expect(r.body.chart.points).toHaveLength(72);
+      for (const pt of r.body.chart.points) {
+        const inHour = [...cells].filter(([k]) => k.startsWith(`${pt.interval}|`)).map(([, a]) => a);
+        const sum = (f: (a: Acc) => number) => inHour.reduce((n, a) => n + f(a), 0);
+        expect(pt, pt.interval).toEqual({ interval: pt.interval, offered: sum((a) => a.offered), answered: sum((a) => a.answered), abandoned: sum((a) => a.abandoned) });
+      }
     }
   });
 });

@@ -15,6 +15,7 @@ export interface RawConv {
   firstAssignedAt?: Date | null;
   firstAgentMessageAt?: Date | null;
   botStartedAt?: Date | null;
+  botEndedAt?: Date | null;
   finishedAt?: Date | null;
   finishedBy?: string | null;
   classificationId?: string | null;
@@ -29,12 +30,12 @@ export async function insertConversation(db: Queryable, c: RawConv): Promise<str
   contact ??= (await db.query<{ id: string }>(`INSERT INTO contacts (name) VALUES ('Cliente Relatório') RETURNING id`)).rows[0].id;
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO conversations (protocol, service_id, channel, contact_id, direction, state, agent_id, created_at, first_queued_at, queued_at,
-        first_assigned_at, assigned_at, first_agent_message_at, bot_started_at, finished_at, finished_by, classification_id, wrapup)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+        first_assigned_at, assigned_at, first_agent_message_at, bot_started_at, finished_at, finished_by, classification_id, wrapup, bot_ended_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
     [
       `REL${process.pid}${++n}${Date.now()}`, c.serviceId, c.channel, contact, c.direction ?? 'inbound', c.state, c.agentId ?? null, c.createdAt,
       c.firstQueuedAt ?? null, c.queuedAt ?? c.firstQueuedAt ?? null, c.firstAssignedAt ?? null, c.firstAgentMessageAt ?? null, c.botStartedAt ?? null,
-      c.finishedAt ?? null, c.finishedBy ?? null, c.classificationId ?? null, c.wrapup ? JSON.stringify(c.wrapup) : null,
+      c.finishedAt ?? null, c.finishedBy ?? null, c.classificationId ?? null, c.wrapup ? JSON.stringify(c.wrapup) : null, c.botEndedAt ?? null,
     ],
   );
   return rows[0].id;

@@ -45,15 +45,17 @@ async function run(ctx: ReportContext) {
       WHERE ${where} GROUP BY 1, 2, 3`,
     q.list,
   );
-  // each customer message right after a bot menu is matched to the menu's options as the runner does
+  // each customer message right after a bot menu is matched to the menu's options as the runner does:
+  // read from the menus (migration 0034's index holds only them) to the message after each, not from
+  // every customer message back to the one before it (a month of bot conversations has millions)
   const a = new SqlParams();
   const answers = await ctx.db.query<{ service: string; options: { id: string; label: string }[]; body: string }>(
     `SELECT s.name AS service, p.payload->'options' AS options, m.body
        FROM conversations c JOIN services s ON s.id = coalesce(c.entry_service_id, c.service_id)
-       JOIN messages m ON m.conversation_id = c.id AND m.author_type = 'customer' AND m.created_at <= coalesce(c.bot_ended_at, 'infinity')
-       CROSS JOIN LATERAL (SELECT x.author_type, x.payload FROM messages x WHERE x.conversation_id = c.id AND x.id < m.id ORDER BY x.id DESC LIMIT 1) p
+       JOIN messages p ON p.conversation_id = c.id AND p.author_type = 'bot' AND jsonb_typeof(p.payload->'options') = 'array'
+       CROSS JOIN LATERAL (SELECT x.author_type, x.body, x.created_at FROM messages x WHERE x.conversation_id = c.id AND x.id > p.id ORDER BY x.id LIMIT 1) m
       WHERE ${conversationsWhere(ctx, a, 'c', 'created_at')} AND c.bot_started_at IS NOT NULL
-        AND p.author_type = 'bot' AND jsonb_typeof(p.payload->'options') = 'array'`,
+        AND m.author_type = 'customer' AND m.created_at <= coalesce(c.bot_ended_at, 'infinity')`,
     a.list,
   );
   const count = new Map<string, number>();

@@ -44,6 +44,8 @@ export interface ReportData {
   /** the totals row, computed from the raw rows (weighted, never a mean of means); null when meaningless */
   total: ReportRow | null;
   notes?: Label[];
+  /** the chart's own points when they are not the rows added up by category (ReportChart.points) */
+  chartPoints?: ReportRow[];
 }
 
 export interface ReportDefinition {
@@ -115,11 +117,21 @@ const BIN: Partial<Record<ReportInterval, string>> = { '15m': '15 minutes', '30m
  * Weeks start on Monday (ISO), months on the 1st.
  */
 export function bucketSql(instant: string, interval: ReportInterval, tzParam: string): string {
+  return bucketText(bucketStartSql(instant, interval, tzParam));
+}
+
+/**
+ * The same bucket as a local `timestamp` (to group by before formatting: a month's rows are hundreds
+ * of thousands, its buckets a few thousand); `bucketText` writes it as bucketSql does.
+ */
+export function bucketStartSql(instant: string, interval: ReportInterval, tzParam: string): string {
   const local = `(${instant} AT TIME ZONE ${tzParam})`;
   const bin = BIN[interval];
-  const start = bin ? `date_bin('${bin}', ${local}, timestamp '2000-01-01')` : `date_trunc('${interval}', ${local})`;
-  return `to_char(${start}, 'YYYY-MM-DD HH24:MI:SS')`;
+  return bin ? `date_bin('${bin}', ${local}, timestamp '2000-01-01')` : `date_trunc('${interval}', ${local})`;
 }
+
+/** A local bucket start (bucketStartSql) as the text of bucketSql. */
+export const bucketText = (start: string): string => `to_char(${start}, 'YYYY-MM-DD HH24:MI:SS')`;
 
 /** Every bucket of the period, in order (to show the empty ones as zeros), as the same text as bucketSql. */
 export function bucketsSql(interval: ReportInterval, startParam: string, endParam: string, tzParam: string): string {

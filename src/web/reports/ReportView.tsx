@@ -66,7 +66,7 @@ export function ReportView({ entry, filters, generated, onApply }: {
             <div>
               <Text fw={600}>{r.from === r.to ? t('reports.result.periodDay', { from: day(r.from) }) : t('reports.result.period', { from: day(r.from), to: day(r.to) })}
                 {r.interval ? ` · ${t(`reports.intervals.${r.interval}`)}` : ''}</Text>
-              <Text size="xs" c="dimmed">{t('reports.result.rows', { count: r.rows.length })} · {t('reports.result.generatedAt', { at: new Date(r.generatedAt).toLocaleString(lang, { timeZone: r.timezone }) })}</Text>
+              <Text size="xs" c="dimmed">{t('reports.result.rows', { count: r.rowCount })} · {t('reports.result.generatedAt', { at: new Date(r.generatedAt).toLocaleString(lang, { timeZone: r.timezone }) })}</Text>
             </div>
             <ExportButtons query={search} path={`/api/reports/${entry.id}`} disabled={r.rows.length === 0} formats={['csv', 'xlsx', 'pdf']} />
           </Group>

@@ -14,16 +14,14 @@ const isChannel = (v: string): v is Channel => v in CHANNEL_LOOK;
 export function chartOption(r: ReportResult, lang: string, label: (key: string, value: string) => string): EChartsCoreOption | null {
   const chart = r.chart;
   if (!chart || r.rows.length === 0) return null;
+  // the server's own points when it sends them (every interval, over the selection), else the rows
+  const data = chart.points ?? r.rows;
   const col = new Map(r.columns.map((c) => [c.key, c]));
   const cat = col.get(chart.category);
   const first = col.get(chart.series[0] ?? '');
   if (!cat || !first) return null;
   const catText = (v: unknown) => (cat.kind === 'time' ? formatCell(v as string, 'time', lang, r.interval).replace(/\/\d{4}(?= |$)/, '') : label(cat.key, String(v ?? '—')));
-  const categories: string[] = [];
-  for (const row of r.rows) {
-    const v = String(row[chart.category] ?? '');
-    if (!categories.includes(v)) categories.push(v);
-  }
+  const categories = [...new Set(data.map((row) => String(row[chart.category] ?? '')))];
   const valueText = (v: number) => (first.kind === 'duration' ? formatHms(v) : first.kind === 'pct' ? `${formatNumber(v, lang)}%` : formatNumber(v, lang));
   const num = (v: unknown) => (typeof v === 'number' ? v : v === null || v === undefined ? 0 : Number(v));
 
@@ -34,7 +32,7 @@ export function chartOption(r: ReportResult, lang: string, label: (key: string, 
       legend: { bottom: 0, type: 'scroll' },
       series: [{
         id: key, type: 'pie', radius: ['35%', '65%'],
-        data: r.rows.map((row) => {
+        data: data.map((row) => {
           const c = String(row[chart.category] ?? '');
           return { name: catText(c), value: num(row[key]), ...(isChannel(c) ? { itemStyle: { color: CHANNEL_LOOK[c].hex } } : {}) };
         }),
@@ -46,7 +44,7 @@ export function chartOption(r: ReportResult, lang: string, label: (key: string, 
   const series: Series[] = [];
   if (chart.groupBy) {
     const groups = new Map<string, Series>();
-    for (const row of r.rows) {
+    for (const row of data) {
       const g = String(row[chart.groupBy] ?? '');
       for (const key of chart.series) {
         const id = chart.series.length > 1 ? `${g}:${key}` : g;
@@ -61,10 +59,10 @@ export function chartOption(r: ReportResult, lang: string, label: (key: string, 
       }
     }
   } else {
-    // rows sharing a category add up (Atendimentos por intervalo has a row per interval × service × channel)
+    // rows sharing a category add up (a report whose rows are category × service × channel)
     for (const key of chart.series) {
       const values = new Map<string, number>();
-      for (const row of r.rows) {
+      for (const row of data) {
         const c = String(row[chart.category] ?? '');
         values.set(c, (values.get(c) ?? 0) + num(row[key]));
       }

@@ -45,4 +45,23 @@ describe('Relatórios chart', () => {
     const option = chartOption(result as never, 'pt-BR', (_k, v) => v) as { series: { name: string; data: number[] }[] };
     expect(option.series.map((s) => [s.name, s.data])).toEqual([['Ofertados', [5, 1]], ['Atendidos', [4, 0]]]);
   });
+
+  it('draws the server’s own points when it sends them (every interval, the empty ones as zeros)', () => {
+    const result = {
+      report: 'intervals', title: 'x', from: '2026-03-10', to: '2026-03-10', timezone: 'America/Sao_Paulo', interval: 'hour', generatedAt: '',
+      columns: [
+        { key: 'interval', label: 'Intervalo', kind: 'time' }, { key: 'service', label: 'Serviço', kind: 'text' },
+        { key: 'offered', label: 'Ofertados', kind: 'count' },
+      ],
+      rows: [{ interval: '2026-03-10 09:00:00', service: 'A', offered: 2 }, { interval: '2026-03-10 11:00:00', service: 'A', offered: 1 }],
+      rowCount: 2, total: null, notes: [],
+      chart: {
+        type: 'line', category: 'interval', series: ['offered'],
+        points: [{ interval: '2026-03-10 09:00:00', offered: 2 }, { interval: '2026-03-10 10:00:00', offered: 0 }, { interval: '2026-03-10 11:00:00', offered: 1 }],
+      },
+    } as const;
+    const option = chartOption(result as never, 'pt-BR', (_k, v) => v) as { xAxis: { data: string[] }; series: { data: number[] }[] };
+    expect(option.xAxis.data).toHaveLength(3);
+    expect(option.series[0].data).toEqual([2, 0, 1]);
+  });
 });
