@@ -160,7 +160,7 @@ BEGIN
   INSERT INTO agent_session_marks (user_id, at, login, logout)
   SELECT i.user_id, i.at, i.n + i.z > 0 AND i.p = 0, i.p + i.z > 0 AND i.n = 0
     FROM (SELECT e.user_id, e.at, sum(e.n) AS n, sum(e.z) AS z, sum(e.p) AS p
-            FROM (SELECT h.user_id, h.started_at AS at, (h.ended_at IS DISTINCT FROM h.started_at)::int AS n, (h.ended_at = h.started_at)::int AS z, 0 AS p
+            FROM (SELECT h.user_id, h.started_at AS at, (h.ended_at IS DISTINCT FROM h.started_at)::int AS n, (h.ended_at IS NOT DISTINCT FROM h.started_at)::int AS z, 0 AS p
                     FROM agent_state_history h
                   UNION ALL
                   SELECT h.user_id, h.ended_at, 0, 0, 1 FROM agent_state_history h WHERE h.ended_at > h.started_at) e
