@@ -15,10 +15,14 @@
 --    row does not start at. An agent's rows never overlap, so whether an instant t is either depends
 --    only on the rows that start or end at t: with P the rows of positive length ending at t, N those
 --    starting at t (open or of positive length) and Z those of no length at t, t is a login when
---    N + Z > 0 and P = 0, and a logout when P + Z > 0 and N = 0. They are kept by reconciling, after
---    every statement, the instants its rows start and end at with the table as the statement left it
---    (index probes on agent_state_history_user_idx): whichever order the statement's triggers fire in,
---    the marks come out the same. Logins and logouts do not depend on the time zone.
+--    N + Z > 0 and P = 0, and a logout when P + Z > 0 and N = 0. They are kept by reconciling the
+--    instants a written row changed with the table as its statement left it (index probes on
+--    agent_state_history_user_idx): whichever order a statement's rows fire in, the marks come out the
+--    same. Logins and logouts do not depend on the time zone.
+-- Row triggers (AFTER, so fired once the statement is done), not statement triggers with transition
+-- tables: measured (bench/agent-states.ts), the engine's change of state costs less with them — its
+-- insert of an open row and its close of the previous one each reconcile one instant, and only the
+-- close adds time; a statement trigger builds its transition tables and probes every instant.
 -- Connection losses stay a read (each logout of the period probes events_at_idx, as before): the
 -- grace timer's event is written after the state change, in the same transaction.
 
@@ -46,89 +50,112 @@ CREATE TABLE agent_session_marks (
 CREATE INDEX agent_session_marks_at_idx ON agent_session_marks (at) INCLUDE (user_id, login, logout);
 
 -- One closed row's contributions: a row per local day and per local month it overlaps (a row of no
--- length: its day and month). Shared by the trigger and the rebuild.
+-- length: its day and month). Shared by the trigger and the rebuild. PL/pgSQL, not SQL: its plan is
+-- kept for the session, where a SQL function's would be made again at every statement.
 CREATE FUNCTION agent_time_units(a timestamptz, b timestamptz, tz text)
 RETURNS TABLE (level text, period date, us bigint, started_n integer, zero_n integer, continued_n integer)
-LANGUAGE sql STABLE AS $$
-  WITH d AS (SELECT (a AT TIME ZONE tz)::date AS d0,
-                    CASE WHEN b > a THEN ((b - interval '1 microsecond') AT TIME ZONE tz)::date ELSE (a AT TIME ZONE tz)::date END AS d1),
-       u AS (SELECT 'day'::text AS level, g::date AS period, d.d0 AS first, g::timestamp AT TIME ZONE tz AS u0, (g + interval '1 day')::timestamp AT TIME ZONE tz AS u1
-               FROM d, generate_series(d.d0::timestamp, d.d1::timestamp, interval '1 day') g
-             UNION ALL
-             SELECT 'month', g::date, date_trunc('month', d.d0)::date, g::timestamp AT TIME ZONE tz, (g + interval '1 month')::timestamp AT TIME ZONE tz
-               FROM d, generate_series(date_trunc('month', d.d0), date_trunc('month', d.d1), interval '1 month') g)
-  SELECT u.level, u.period, rollup_us(least(b, u.u1), greatest(a, u.u0)),
-         (u.period = u.first)::int, (u.period = u.first AND a = b AND a = u.u0)::int, (u.period > u.first)::int
-    FROM u
-$$;
-
--- One statement's change: the rows it added and the rows it removed (an update is both).
-CREATE FUNCTION agent_state_rollups_change(added agent_state_history[], removed agent_state_history[]) RETURNS void LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql STABLE AS $$
 DECLARE
-  tz text;
+  d0 date := (a AT TIME ZONE tz)::date;
+  d1 date := CASE WHEN b > a THEN ((b - interval '1 microsecond') AT TIME ZONE tz)::date ELSE d0 END;
+  u0 timestamptz;
+  u1 timestamptz;
+  d date;
 BEGIN
-  IF EXISTS (SELECT 1 FROM unnest(added || removed) x WHERE x.ended_at IS NOT NULL) THEN
-    tz := rollup_time_zone();
-    INSERT INTO agent_time_rollups AS r (level, period, user_id, state, pause_reason_id, us, started_n, zero_n, continued_n)
-    SELECT u.level, u.period, d.user_id, d.state, d.pause_reason_id,
-           sum(u.us * d.sign), sum(u.started_n * d.sign), sum(u.zero_n * d.sign), sum(u.continued_n * d.sign)
-      FROM (SELECT x.user_id, x.state, x.pause_reason_id, x.started_at, x.ended_at, 1 AS sign FROM unnest(added) x WHERE x.ended_at IS NOT NULL
-            UNION ALL
-            SELECT x.user_id, x.state, x.pause_reason_id, x.started_at, x.ended_at, -1 FROM unnest(removed) x WHERE x.ended_at IS NOT NULL) d
-     CROSS JOIN LATERAL agent_time_units(d.started_at, d.ended_at, tz) u
-     GROUP BY 1, 2, 3, 4, 5
-    HAVING sum(u.us * d.sign) <> 0 OR sum(u.started_n * d.sign) <> 0 OR sum(u.zero_n * d.sign) <> 0 OR sum(u.continued_n * d.sign) <> 0
-    ON CONFLICT ON CONSTRAINT agent_time_rollups_key DO UPDATE SET
-      us = r.us + EXCLUDED.us, started_n = r.started_n + EXCLUDED.started_n, zero_n = r.zero_n + EXCLUDED.zero_n,
-      continued_n = r.continued_n + EXCLUDED.continued_n;
+  d := d0;
+  WHILE d <= d1 LOOP
+    u0 := d::timestamp AT TIME ZONE tz;
+    u1 := (d + 1)::timestamp AT TIME ZONE tz;
+    level := 'day'; period := d; us := rollup_us(least(b, u1), greatest(a, u0));
+    started_n := (d = d0)::int; zero_n := (d = d0 AND a = b AND a = u0)::int; continued_n := (d > d0)::int;
+    RETURN NEXT;
+    d := d + 1;
+  END LOOP;
+  d := date_trunc('month', d0)::date;
+  WHILE d <= d1 LOOP
+    u0 := d::timestamp AT TIME ZONE tz;
+    u1 := (d + interval '1 month')::timestamp AT TIME ZONE tz;
+    level := 'month'; period := d; us := rollup_us(least(b, u1), greatest(a, u0));
+    started_n := (d <= d0)::int; zero_n := (d <= d0 AND a = b AND a = u0)::int; continued_n := (d > d0)::int;
+    RETURN NEXT;
+    d := (d + interval '1 month')::date;
+  END LOOP;
+END
+$$;
+
+-- The session marks of an agent's instants a1 and a2 (either may be null), again from the table as the
+-- statement left it (row triggers fire after the statement: whichever order its rows fire in, the
+-- marks come out the same). An instant is either written or taken away, never both, and usually
+-- neither; each probe a correlated subquery: an index probe whatever the planner knows of the table.
+CREATE FUNCTION agent_session_marks_at(agent uuid, a1 timestamptz, a2 timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  WITH s AS (
+    SELECT t.at, m.at IS NOT NULL AS marked, m.login AS was_login, m.logout AS was_logout,
+           c.n + c.z > 0 AND NOT c.p AS login, (c.p OR c.z > 0) AND c.n = 0 AS logout
+      FROM (SELECT a1 UNION SELECT a2) t(at)
+     CROSS JOIN LATERAL (
+       SELECT count(*) FILTER (WHERE h.ended_at IS DISTINCT FROM h.started_at) AS n, count(*) FILTER (WHERE h.ended_at = h.started_at) AS z,
+              -- the row of positive length ending at t is the agent's last row begun before t
+              EXISTS (SELECT 1 FROM agent_state_history b
+                       WHERE b.user_id = agent AND b.ended_at = t.at
+                         AND b.started_at = (SELECT max(c.started_at) FROM agent_state_history c WHERE c.user_id = agent AND c.started_at < t.at)) AS p
+         FROM agent_state_history h WHERE h.user_id = agent AND h.started_at = t.at) c
+      LEFT JOIN LATERAL (SELECT m.at, m.login, m.logout FROM agent_session_marks m WHERE m.user_id = agent AND m.at = t.at) m ON true
+     WHERE t.at IS NOT NULL),
+  gone AS (DELETE FROM agent_session_marks m WHERE m.user_id = agent AND m.at IN (SELECT s.at FROM s WHERE s.marked AND NOT (s.login OR s.logout)))
+  INSERT INTO agent_session_marks AS m (user_id, at, login, logout)
+  SELECT agent, s.at, s.login, s.logout FROM s
+   WHERE (s.login OR s.logout) AND (NOT s.marked OR (s.was_login, s.was_logout) IS DISTINCT FROM (s.login, s.logout))
+  ON CONFLICT (user_id, at) DO UPDATE SET login = EXCLUDED.login, logout = EXCLUDED.logout;
+END
+$$;
+
+-- One row's contributions to the time rollups, added (sign 1) or taken away (-1).
+CREATE FUNCTION agent_time_rollups_add(r agent_state_history, sign integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO agent_time_rollups AS x (level, period, user_id, state, pause_reason_id, us, started_n, zero_n, continued_n)
+  SELECT u.level, u.period, r.user_id, r.state, r.pause_reason_id, u.us * sign, u.started_n * sign, u.zero_n * sign, u.continued_n * sign
+    FROM agent_time_units(r.started_at, r.ended_at, rollup_time_zone()) u
+  ON CONFLICT ON CONSTRAINT agent_time_rollups_key DO UPDATE SET
+    us = x.us + EXCLUDED.us, started_n = x.started_n + EXCLUDED.started_n, zero_n = x.zero_n + EXCLUDED.zero_n,
+    continued_n = x.continued_n + EXCLUDED.continued_n;
+END
+$$;
+
+-- A row added, changed or taken away: its closed contributions to the time rollups, and the marks of
+-- the instants where what it brings changed (a row brings its start, as a row of no length or not,
+-- and its end if after its start): the engine's closing of the open row changes one instant (its
+-- end), its insert of the next one (its start).
+CREATE FUNCTION agent_state_rollups_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' AND OLD.ended_at IS NOT NULL THEN PERFORM agent_time_rollups_add(OLD, -1); END IF;
+  IF TG_OP <> 'DELETE' AND NEW.ended_at IS NOT NULL THEN PERFORM agent_time_rollups_add(NEW, 1); END IF;
+  IF TG_OP = 'INSERT' THEN
+    PERFORM agent_session_marks_at(NEW.user_id, NEW.started_at, CASE WHEN NEW.ended_at > NEW.started_at THEN NEW.ended_at END);
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM agent_session_marks_at(OLD.user_id, OLD.started_at, CASE WHEN OLD.ended_at > OLD.started_at THEN OLD.ended_at END);
+  ELSIF OLD.user_id <> NEW.user_id THEN
+    PERFORM agent_session_marks_at(OLD.user_id, OLD.started_at, CASE WHEN OLD.ended_at > OLD.started_at THEN OLD.ended_at END);
+    PERFORM agent_session_marks_at(NEW.user_id, NEW.started_at, CASE WHEN NEW.ended_at > NEW.started_at THEN NEW.ended_at END);
+  ELSE
+    IF (OLD.started_at, OLD.ended_at IS NOT DISTINCT FROM OLD.started_at) IS DISTINCT FROM (NEW.started_at, NEW.ended_at IS NOT DISTINCT FROM NEW.started_at) THEN
+      PERFORM agent_session_marks_at(NEW.user_id, OLD.started_at, NEW.started_at);
+    END IF;
+    IF (CASE WHEN OLD.ended_at > OLD.started_at THEN OLD.ended_at END IS DISTINCT FROM CASE WHEN NEW.ended_at > NEW.started_at THEN NEW.ended_at END) THEN
+      PERFORM agent_session_marks_at(NEW.user_id, CASE WHEN OLD.ended_at > OLD.started_at THEN OLD.ended_at END, CASE WHEN NEW.ended_at > NEW.started_at THEN NEW.ended_at END);
+    END IF;
   END IF;
-
-  -- the instants the rows start and end at, their marks again from the table as it is now
-  DELETE FROM agent_session_marks m
-   USING unnest(added || removed) x
-   WHERE m.user_id = x.user_id AND (m.at = x.started_at OR m.at = x.ended_at);
-  INSERT INTO agent_session_marks (user_id, at, login, logout)
-  SELECT s.user_id, s.at, s.n + s.z > 0 AND NOT s.p, (s.p OR s.z > 0) AND s.n = 0
-    FROM (SELECT t.user_id, t.at,
-                 count(h.id) FILTER (WHERE h.ended_at IS DISTINCT FROM h.started_at) AS n,
-                 count(h.id) FILTER (WHERE h.ended_at = h.started_at) AS z,
-                 -- the row of positive length ending at t is the agent's last row begun before t
-                 EXISTS (SELECT 1 FROM agent_state_history b
-                          WHERE b.user_id = t.user_id AND b.ended_at = t.at
-                            AND b.started_at = (SELECT max(c.started_at) FROM agent_state_history c WHERE c.user_id = t.user_id AND c.started_at < t.at)) AS p
-            FROM (SELECT DISTINCT v.user_id, v.at
-                    FROM unnest(added || removed) x CROSS JOIN LATERAL (VALUES (x.user_id, x.started_at), (x.user_id, x.ended_at)) v(user_id, at)
-                   WHERE v.at IS NOT NULL) t
-            LEFT JOIN agent_state_history h ON h.user_id = t.user_id AND h.started_at = t.at
-           GROUP BY t.user_id, t.at) s
-   WHERE (s.n + s.z > 0 AND NOT s.p) OR ((s.p OR s.z > 0) AND s.n = 0);
-END
-$$;
-
-CREATE FUNCTION agent_state_rollups_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM agent_state_rollups_change(ARRAY(SELECT n::agent_state_history FROM new_rows n), '{}'::agent_state_history[]);
-  RETURN NULL;
-END
-$$;
-CREATE FUNCTION agent_state_rollups_update() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM agent_state_rollups_change(ARRAY(SELECT n::agent_state_history FROM new_rows n), ARRAY(SELECT o::agent_state_history FROM old_rows o));
-  RETURN NULL;
-END
-$$;
-CREATE FUNCTION agent_state_rollups_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM agent_state_rollups_change('{}'::agent_state_history[], ARRAY(SELECT o::agent_state_history FROM old_rows o));
   RETURN NULL;
 END
 $$;
 CREATE TRIGGER agent_state_rollups_insert AFTER INSERT ON agent_state_history
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION agent_state_rollups_insert();
+  FOR EACH ROW EXECUTE FUNCTION agent_state_rollups_apply();
 CREATE TRIGGER agent_state_rollups_update AFTER UPDATE ON agent_state_history
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION agent_state_rollups_update();
+  FOR EACH ROW WHEN ((OLD.user_id, OLD.state, OLD.pause_reason_id, OLD.started_at, OLD.ended_at)
+                     IS DISTINCT FROM (NEW.user_id, NEW.state, NEW.pause_reason_id, NEW.started_at, NEW.ended_at))
+  EXECUTE FUNCTION agent_state_rollups_apply();
 CREATE TRIGGER agent_state_rollups_delete AFTER DELETE ON agent_state_history
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION agent_state_rollups_delete();
+  FOR EACH ROW EXECUTE FUNCTION agent_state_rollups_apply();
 
 -- The rebuild (scripts/rollups-rebuild-agents.ts, bench/lookback-agents-seed.ts, a time-zone change
 -- and below for the rows already stored): both tables recomputed from the state rows. The lock holds
