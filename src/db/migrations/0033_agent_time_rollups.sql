@@ -85,40 +85,56 @@ $$;
 
 -- The session marks of an agent's instants a1 and a2 (either may be null), again from the table as the
 -- statement left it (row triggers fire after the statement: whichever order its rows fire in, the
--- marks come out the same). An instant is either written or taken away, never both, and usually
--- neither; each probe a correlated subquery: an index probe whatever the planner knows of the table.
-CREATE FUNCTION agent_session_marks_at(agent uuid, a1 timestamptz, a2 timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+-- marks come out the same). An instant usually stays as it was: one statement of index probes
+-- (agent_state_history_user_idx, the marks' key), and a write only when it changed.
+CREATE FUNCTION agent_session_marks_at(agent uuid, a1 timestamptz, a2 timestamptz) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  t timestamptz;
+  n bigint;
+  z bigint;
+  p boolean;
+  is_login boolean;
+  is_logout boolean;
+  was_login boolean;
+  was_logout boolean;
 BEGIN
-  WITH s AS (
-    SELECT t.at, m.at IS NOT NULL AS marked, m.login AS was_login, m.logout AS was_logout,
-           c.n + c.z > 0 AND NOT c.p AS login, (c.p OR c.z > 0) AND c.n = 0 AS logout
-      FROM (SELECT a1 UNION SELECT a2) t(at)
-     CROSS JOIN LATERAL (
-       SELECT count(*) FILTER (WHERE h.ended_at IS DISTINCT FROM h.started_at) AS n, count(*) FILTER (WHERE h.ended_at = h.started_at) AS z,
-              -- the row of positive length ending at t is the agent's last row begun before t
-              EXISTS (SELECT 1 FROM agent_state_history b
-                       WHERE b.user_id = agent AND b.ended_at = t.at
-                         AND b.started_at = (SELECT max(c.started_at) FROM agent_state_history c WHERE c.user_id = agent AND c.started_at < t.at)) AS p
-         FROM agent_state_history h WHERE h.user_id = agent AND h.started_at = t.at) c
-      LEFT JOIN LATERAL (SELECT m.at, m.login, m.logout FROM agent_session_marks m WHERE m.user_id = agent AND m.at = t.at) m ON true
-     WHERE t.at IS NOT NULL),
-  gone AS (DELETE FROM agent_session_marks m WHERE m.user_id = agent AND m.at IN (SELECT s.at FROM s WHERE s.marked AND NOT (s.login OR s.logout)))
-  INSERT INTO agent_session_marks AS m (user_id, at, login, logout)
-  SELECT agent, s.at, s.login, s.logout FROM s
-   WHERE (s.login OR s.logout) AND (NOT s.marked OR (s.was_login, s.was_logout) IS DISTINCT FROM (s.login, s.logout))
-  ON CONFLICT (user_id, at) DO UPDATE SET login = EXCLUDED.login, logout = EXCLUDED.logout;
+  FOREACH t IN ARRAY ARRAY[a1, CASE WHEN a2 IS DISTINCT FROM a1 THEN a2 END] LOOP
+    CONTINUE WHEN t IS NULL;
+    SELECT count(*) FILTER (WHERE h.ended_at IS DISTINCT FROM h.started_at), count(*) FILTER (WHERE h.ended_at = h.started_at),
+           -- the row of positive length ending at t is the agent's last row begun before t
+           EXISTS (SELECT 1 FROM agent_state_history b
+                    WHERE b.user_id = agent AND b.ended_at = t
+                      AND b.started_at = (SELECT max(c.started_at) FROM agent_state_history c WHERE c.user_id = agent AND c.started_at < t)),
+           (SELECT m.login FROM agent_session_marks m WHERE m.user_id = agent AND m.at = t),
+           (SELECT m.logout FROM agent_session_marks m WHERE m.user_id = agent AND m.at = t)
+      INTO n, z, p, was_login, was_logout
+      FROM agent_state_history h WHERE h.user_id = agent AND h.started_at = t;
+    is_login := n + z > 0 AND NOT p;
+    is_logout := (p OR z > 0) AND n = 0;
+    IF was_login IS NULL THEN
+      IF is_login OR is_logout THEN INSERT INTO agent_session_marks (user_id, at, login, logout) VALUES (agent, t, is_login, is_logout); END IF;
+    ELSIF NOT (is_login OR is_logout) THEN
+      DELETE FROM agent_session_marks m WHERE m.user_id = agent AND m.at = t;
+    ELSIF (was_login, was_logout) IS DISTINCT FROM (is_login, is_logout) THEN
+      UPDATE agent_session_marks m SET login = is_login, logout = is_logout WHERE m.user_id = agent AND m.at = t;
+    END IF;
+  END LOOP;
+  RETURN 0;
 END
 $$;
 
 -- One row's contributions to the time rollups, added (sign 1) or taken away (-1).
-CREATE FUNCTION agent_time_rollups_add(r agent_state_history, sign integer) RETURNS void LANGUAGE plpgsql AS $$
+CREATE FUNCTION agent_time_rollups_add(r agent_state_history, sign integer) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  tz text := rollup_time_zone();
 BEGIN
   INSERT INTO agent_time_rollups AS x (level, period, user_id, state, pause_reason_id, us, started_n, zero_n, continued_n)
   SELECT u.level, u.period, r.user_id, r.state, r.pause_reason_id, u.us * sign, u.started_n * sign, u.zero_n * sign, u.continued_n * sign
-    FROM agent_time_units(r.started_at, r.ended_at, rollup_time_zone()) u
+    FROM agent_time_units(r.started_at, r.ended_at, tz) u
   ON CONFLICT ON CONSTRAINT agent_time_rollups_key DO UPDATE SET
     us = x.us + EXCLUDED.us, started_n = x.started_n + EXCLUDED.started_n, zero_n = x.zero_n + EXCLUDED.zero_n,
     continued_n = x.continued_n + EXCLUDED.continued_n;
+  RETURN 0;
 END
 $$;
 
@@ -127,22 +143,25 @@ $$;
 -- and its end if after its start): the engine's closing of the open row changes one instant (its
 -- end), its insert of the next one (its start).
 CREATE FUNCTION agent_state_rollups_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  -- (assignments, not PERFORM: a call as a simple expression runs no statement of its own)
+  done integer;
 BEGIN
-  IF TG_OP <> 'INSERT' AND OLD.ended_at IS NOT NULL THEN PERFORM agent_time_rollups_add(OLD, -1); END IF;
-  IF TG_OP <> 'DELETE' AND NEW.ended_at IS NOT NULL THEN PERFORM agent_time_rollups_add(NEW, 1); END IF;
+  IF TG_OP <> 'INSERT' AND OLD.ended_at IS NOT NULL THEN done := agent_time_rollups_add(OLD, -1); END IF;
+  IF TG_OP <> 'DELETE' AND NEW.ended_at IS NOT NULL THEN done := agent_time_rollups_add(NEW, 1); END IF;
   IF TG_OP = 'INSERT' THEN
-    PERFORM agent_session_marks_at(NEW.user_id, NEW.started_at, CASE WHEN NEW.ended_at > NEW.started_at THEN NEW.ended_at END);
+    done := agent_session_marks_at(NEW.user_id, NEW.started_at, CASE WHEN NEW.ended_at > NEW.started_at THEN NEW.ended_at END);
   ELSIF TG_OP = 'DELETE' THEN
-    PERFORM agent_session_marks_at(OLD.user_id, OLD.started_at, CASE WHEN OLD.ended_at > OLD.started_at THEN OLD.ended_at END);
+    done := agent_session_marks_at(OLD.user_id, OLD.started_at, CASE WHEN OLD.ended_at > OLD.started_at THEN OLD.ended_at END);
   ELSIF OLD.user_id <> NEW.user_id THEN
-    PERFORM agent_session_marks_at(OLD.user_id, OLD.started_at, CASE WHEN OLD.ended_at > OLD.started_at THEN OLD.ended_at END);
-    PERFORM agent_session_marks_at(NEW.user_id, NEW.started_at, CASE WHEN NEW.ended_at > NEW.started_at THEN NEW.ended_at END);
+    done := agent_session_marks_at(OLD.user_id, OLD.started_at, CASE WHEN OLD.ended_at > OLD.started_at THEN OLD.ended_at END);
+    done := agent_session_marks_at(NEW.user_id, NEW.started_at, CASE WHEN NEW.ended_at > NEW.started_at THEN NEW.ended_at END);
   ELSE
     IF (OLD.started_at, OLD.ended_at IS NOT DISTINCT FROM OLD.started_at) IS DISTINCT FROM (NEW.started_at, NEW.ended_at IS NOT DISTINCT FROM NEW.started_at) THEN
-      PERFORM agent_session_marks_at(NEW.user_id, OLD.started_at, NEW.started_at);
+      done := agent_session_marks_at(NEW.user_id, OLD.started_at, NEW.started_at);
     END IF;
     IF (CASE WHEN OLD.ended_at > OLD.started_at THEN OLD.ended_at END IS DISTINCT FROM CASE WHEN NEW.ended_at > NEW.started_at THEN NEW.ended_at END) THEN
-      PERFORM agent_session_marks_at(NEW.user_id, CASE WHEN OLD.ended_at > OLD.started_at THEN OLD.ended_at END, CASE WHEN NEW.ended_at > NEW.started_at THEN NEW.ended_at END);
+      done := agent_session_marks_at(NEW.user_id, CASE WHEN OLD.ended_at > OLD.started_at THEN OLD.ended_at END, CASE WHEN NEW.ended_at > NEW.started_at THEN NEW.ended_at END);
     END IF;
   END IF;
   RETURN NULL;
