@@ -240,6 +240,7 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
       INSERT INTO agent_state_history (user_id, state, pause_reason_id, started_at)
         SELECT user_id, state, pause_reason_id, state_since FROM agent_presence WHERE user_id IN (SELECT id FROM lb_agent);`,
   });
+  steps.push({ label: 'agents’ time rollups and session marks (the rebuild of migration 0033)', sql: AGENT_TIME_REBUILD });
   steps.push({
     label: 'conversation rollups (the rebuild of migration 0031, in one pass)',
     sql: `
@@ -271,6 +272,10 @@ const THIRD_PAUSE = ['Banheiro', 'Treinamento', 'Feedback', 'Ginástica laboral'
  * conversation in 25 transferred to its agent by another of the same department a third of the way
  * through. Separate from the rest so `bench/lookback-agents-seed.ts` can add it to an existing copy.
  */
+/** After agentHistorySteps (whose bulk insert leaves the trigger off): migration 0033's rollups in one pass. */
+export const AGENT_TIME_REBUILD = `ALTER TABLE agent_state_history ENABLE TRIGGER agent_state_rollups_insert;
+  SELECT agent_time_rollups_rebuild(), agent_session_marks_rebuild();`;
+
 export function agentHistorySteps(size: SeedSize, timeZone: string): { label: string; sql: string }[] {
   const tz = `'${timeZone}'`;
   const todayStart = `((now() AT TIME ZONE ${tz})::date::timestamp AT TIME ZONE ${tz})`;
@@ -293,6 +298,8 @@ export function agentHistorySteps(size: SeedSize, timeZone: string): { label: st
     {
       label: 'agents’ state history (14 states a shift)',
       sql: `
+        -- the time rollups and session marks (migration 0033) are rebuilt in one pass after the load (AGENT_TIME_REBUILD)
+        ALTER TABLE agent_state_history DISABLE TRIGGER agent_state_rollups_insert;
         INSERT INTO agent_state_history (user_id, state, pause_reason_id, started_at, ended_at)
         SELECT s.user_id, p.state, r.id,
                s.login_at + (SELECT coalesce(sum(x), 0) FROM unnest(s.secs[1:g.k - 1]) x) * interval '1 second',

@@ -21,6 +21,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'rollups-write': () => import('./rollups-write.js'),
   campaign: () => import('./campaign.js'),
   'agent-replies': () => import('./agent-replies.js'),
+  'agent-states': () => import('./agent-states.js'),
 };
 
 // flags (--reseed…) are the benchmarks' own: passed on, never taken for a name

@@ -1,32 +1,33 @@
 import type { ReportRow } from '../../contracts/reports.js';
-import { periodRowsSql } from './agent-time.js';
-import { SqlParams, usersWhere, type ReportContext, type ReportDefinition } from './definition.js';
+import { periodTimes, reportAgents } from './agent-time.js';
+import type { ReportContext, ReportDefinition } from './definition.js';
 
 // 3. Pausas: per agent and pause reason, the pauses that overlap the period (an open one runs until
-// now), how many and how long within the period. The totals row is grouped from the same pause rows.
+// now), how many and how long within the period (agent-time.ts periodTimes: the rollups of migration 0033).
+// The totals row sums the same figures.
 
-interface Grouped { user_id: string | null; agent: string | null; reason: string | null; total: boolean; n: number; s: number }
+interface Figures { n: number; s: number }
 
 async function run(ctx: ReportContext) {
-  const q = new SqlParams();
-  const { rows } = await ctx.db.query<Grouped>(
-    `SELECT h.user_id, u.name AS agent, coalesce(r.name, '') AS reason, GROUPING(h.user_id, u.name, r.id, r.name) <> 0 AS total,
-            count(*)::int AS n, sum(h.seconds)::float8 AS s
-       FROM ${periodRowsSql(q, ctx, 'h', (col) => usersWhere(ctx, q, col))} JOIN users u ON u.id = h.user_id LEFT JOIN pause_reasons r ON r.id = h.pause_reason_id
-      WHERE h.state = 'paused'
-      GROUP BY GROUPING SETS ((h.user_id, u.name, r.id, r.name), ())`,
-    q.list,
-  );
-  const figures = (g: Grouped | undefined): ReportRow => ({
+  const [agents, times] = await Promise.all([reportAgents(ctx), periodTimes(ctx)]);
+  const paused = times.filter((t) => t.state === 'paused' && agents.has(t.user_id));
+  const ids = [...new Set(paused.flatMap((t) => (t.pause_reason_id ? [t.pause_reason_id] : [])))];
+  const { rows: names } = await ctx.db.query<{ id: string; name: string }>(`SELECT id, name FROM pause_reasons WHERE id = ANY($1::uuid[])`, [ids]);
+  const reasonName = new Map(names.map((r) => [r.id, r.name]));
+  const figures = (g: Figures | undefined): ReportRow => ({
     count: g?.n ?? 0,
     duration: g ? Math.round(g.s) : 0,
     mean: g && g.n ? Math.round(g.s / g.n) : null,
   });
-  const out: ReportRow[] = rows
-    .filter((g) => !g.total)
-    .map((g) => ({ agent: g.agent, reason: g.reason, ...figures(g) }))
+  const total: Figures = { n: 0, s: 0 };
+  for (const t of paused) {
+    total.n += t.n;
+    total.s += t.s;
+  }
+  const out: ReportRow[] = paused
+    .map((t) => ({ agent: agents.get(t.user_id)!, reason: (t.pause_reason_id && reasonName.get(t.pause_reason_id)) || '', ...figures(t) }))
     .sort((x, y) => String(x.agent).localeCompare(String(y.agent), 'pt-BR') || String(x.reason).localeCompare(String(y.reason), 'pt-BR'));
-  return { rows: out, total: { agent: null, reason: null, ...figures(rows.find((g) => g.total && g.n > 0)) } };
+  return { rows: out, total: { agent: null, reason: null, ...figures(total.n > 0 ? total : undefined) } };
 }
 
 export const pausesReport: ReportDefinition = {

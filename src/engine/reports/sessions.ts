@@ -1,10 +1,12 @@
 import type { ReportRow } from '../../contracts/reports.js';
+import { periodTimes, reportAgents } from './agent-time.js';
 import { seconds, SqlParams, usersWhere, type ReportContext, type ReportDefinition } from './definition.js';
 
 // 8. Sessões de agentes, from the agent state history (one row per state; a logout closes the open row
 // and opens none): a login is a row the agent's previous row does not end at, a logout an ended row
 // the next one does not start at. Connection losses are the logouts the grace timer made (event agent.updated, reason
-// connection_lost); sign-ins to the application are the audit's 'login' records.
+// connection_lost); sign-ins to the application are the audit's 'login' records. Logins and logouts are read from
+// agent_session_marks, the time logged from the agents' time rollups (both migration 0033, agent-time.ts periodTimes).
 
 const LOCAL = (col: string, tz: string) => `to_char((${col}) AT TIME ZONE ${tz}, 'YYYY-MM-DD HH24:MI:SS')`;
 
@@ -12,36 +14,25 @@ async function run(ctx: ReportContext) {
   const { start, end, timeZone } = ctx.period;
   const q = new SqlParams();
   const [s, e, now, tz] = [q.p(start), q.p(end), q.p(ctx.now), q.p(timeZone)];
-  const history = await ctx.db.query<{ id: string; name: string; logins: number; logouts: number; losses: number; first_login: string | null; last_logout: string | null; logged: number | null }>(
-    `SELECT u.id, u.name,
-            count(*) FILTER (WHERE h.is_login AND h.started_at >= ${s})::int AS logins,
-            count(*) FILTER (WHERE h.is_logout AND h.ended_at < ${e})::int AS logouts,
-            count(*) FILTER (WHERE h.is_logout AND h.ended_at < ${e} AND h.is_lost)::int AS losses,
-            ${LOCAL(`min(h.started_at) FILTER (WHERE h.is_login AND h.started_at >= ${s})`, tz)} AS first_login,
-            ${LOCAL(`max(h.ended_at) FILTER (WHERE h.is_logout AND h.ended_at < ${e})`, tz)} AS last_logout,
-            sum(extract(epoch FROM least(coalesce(h.ended_at, ${now}::timestamptz), ${e}::timestamptz) - greatest(h.started_at, ${s}::timestamptz)))::float8 AS logged
-       FROM (SELECT y.*,
-                    -- the grace timer's logout: its event bears the same instant (one transaction), found by the events' time index
-                    CASE WHEN y.is_logout AND y.ended_at < ${e}::timestamptz THEN EXISTS (SELECT 1 FROM events ev WHERE ev.at = y.ended_at
-                      AND ev.type = 'agent.updated' AND ev.agent_id = y.user_id AND ev.payload->>'reason' = 'connection_lost') ELSE false END AS is_lost
-               FROM (SELECT x.*,
-                            -- the agent's previous row (in time, then id: two changes can share an instant) ended elsewhere: a login
-                            lag(x.ended_at) OVER w IS DISTINCT FROM x.started_at AS is_login,
-                            x.ended_at IS NOT NULL AND lead(x.started_at) OVER w IS DISTINCT FROM x.ended_at AS is_logout
-                       FROM (SELECT a.* FROM agent_state_history a
-                              WHERE a.started_at >= ${s}::timestamptz AND a.started_at < ${e}::timestamptz AND a.started_at <= ${now}::timestamptz
-                             UNION ALL
-                             -- a user's rows never overlap: only their last row begun before the period can reach into it (and
-                             -- tell whether the period's first row is a login); a later row ending in the period starts in it
-                             SELECT o.* FROM users w CROSS JOIN LATERAL (SELECT b.* FROM agent_state_history b WHERE b.user_id = w.id AND b.started_at < ${s}::timestamptz
-                                                                          ORDER BY b.started_at DESC, b.id DESC LIMIT 1) o
-                              WHERE coalesce(o.ended_at, ${now}::timestamptz) >= ${s}::timestamptz) x
-                      WHERE ${usersWhere(ctx, q, 'x.user_id')}
-                     WINDOW w AS (PARTITION BY x.user_id ORDER BY x.started_at, x.id)) y) h
-       JOIN users u ON u.id = h.user_id
-      GROUP BY u.id, u.name`,
+  const marks = ctx.db.query<{ id: string; logins: number; logouts: number; losses: number; first_login: string | null; last_logout: string | null }>(
+    `SELECT m.user_id AS id,
+            count(*) FILTER (WHERE m.login AND m.at <= ${now}::timestamptz)::int AS logins,
+            count(*) FILTER (WHERE m.logout)::int AS logouts,
+            -- the grace timer's logout: its event bears the same instant (one transaction), found by the events' time index
+            count(*) FILTER (WHERE m.logout AND EXISTS (SELECT 1 FROM events ev WHERE ev.at = m.at
+              AND ev.type = 'agent.updated' AND ev.agent_id = m.user_id AND ev.payload->>'reason' = 'connection_lost'))::int AS losses,
+            ${LOCAL(`min(m.at) FILTER (WHERE m.login AND m.at <= ${now}::timestamptz)`, tz)} AS first_login,
+            ${LOCAL('max(m.at) FILTER (WHERE m.logout)', tz)} AS last_logout
+       FROM agent_session_marks m
+      WHERE m.at >= ${s}::timestamptz AND m.at < ${e}::timestamptz AND ${usersWhere(ctx, q, 'm.user_id')}
+      GROUP BY m.user_id`,
     q.list,
   );
+  const [agents, spans, history] = await Promise.all([reportAgents(ctx), periodTimes(ctx), marks]);
+  // an agent is listed with a state row that overlaps the period or a login or logout in it
+  const logged = new Map<string, number>();
+  for (const t of spans) logged.set(t.user_id, (logged.get(t.user_id) ?? 0) + t.s);
+  const marked = new Map(history.rows.map((h) => [h.id, h]));
   const a = new SqlParams();
   const signIns = await ctx.db.query<{ id: string; n: number }>(
     `SELECT l.actor_id AS id, count(*)::int AS n FROM audit_log l
@@ -51,8 +42,14 @@ async function run(ctx: ReportContext) {
   );
   const rows = new Map<string, ReportRow>();
   const blank = (name: string): ReportRow => ({ agent: name, signIns: 0, logins: 0, logouts: 0, connectionLosses: 0, firstLogin: null, lastLogout: null, timeLogged: 0 });
-  for (const h of history.rows) {
-    rows.set(h.id, { ...blank(h.name), logins: h.logins, logouts: h.logouts, connectionLosses: h.losses, firstLogin: h.first_login, lastLogout: h.last_logout, timeLogged: seconds(h.logged) ?? 0 });
+  for (const id of new Set([...logged.keys(), ...marked.keys()])) {
+    const name = agents.get(id);
+    if (name === undefined) continue;
+    const h = marked.get(id);
+    rows.set(id, {
+      ...blank(name), logins: h?.logins ?? 0, logouts: h?.logouts ?? 0, connectionLosses: h?.losses ?? 0,
+      firstLogin: h?.first_login ?? null, lastLogout: h?.last_logout ?? null, timeLogged: seconds(logged.get(id) ?? 0) ?? 0,
+    });
   }
   // sign-ins only beside an agent's presence (a supervisor who never logs in as an agent is not listed)
   for (const l of signIns.rows) { const r = rows.get(l.id); if (r) r.signIns = l.n; }

@@ -17,3 +17,13 @@ export async function rebuildAgentRollups(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: string }>(`SELECT agent_reply_rollups_rebuild()::text AS n`);
   return Number(rows[0].n);
 }
+
+/**
+ * Recomputes the agents' time rollups (agent_time_rollups: time per state and pause reason per local
+ * day and month) and session marks (agent_session_marks: logins and logouts) of migration 0033 from
+ * the state rows, in one transaction (writes to agent_state_history wait). Returns the rows written.
+ */
+export async function rebuildAgentTimeRollups(db: Queryable): Promise<{ time: number; marks: number }> {
+  const { rows } = await db.query<{ time: string; marks: string }>(`SELECT agent_time_rollups_rebuild()::text AS time, agent_session_marks_rebuild()::text AS marks`);
+  return { time: Number(rows[0].time), marks: Number(rows[0].marks) };
+}
