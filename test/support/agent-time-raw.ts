@@ -1,6 +1,7 @@
 import type { ReportRow } from '../../src/contracts/reports.js';
 import type { PeriodTime } from '../../src/engine/reports/agent-time.js';
 import { seconds, SqlParams, usersWhere, type ReportContext } from '../../src/engine/reports/definition.js';
+import { blankSessionRow, withSignIns } from '../../src/engine/reports/sessions.js';
 
 // The agents' reports read from the raw state rows, as they were before the rollups of migration 0033:
 // the reference the rollup-based reads are tested against (test/integration/agent-time-rollups.test.ts).
@@ -101,29 +102,11 @@ export async function rawSessions(ctx: ReportContext) {
       GROUP BY u.id, u.name`,
     q.list,
   );
-  const a = new SqlParams();
-  const signIns = await ctx.db.query<{ id: string; n: number }>(
-    `SELECT l.actor_id AS id, count(*)::int AS n FROM audit_log l
-      WHERE l.action = 'login' AND l.entity = 'session' AND l.at >= ${a.p(start)} AND l.at < ${a.p(end)} AND ${usersWhere(ctx, a, 'l.actor_id')}
-      GROUP BY l.actor_id`,
-    a.list,
-  );
   const rows = new Map<string, ReportRow>();
-  const blank = (name: string): ReportRow => ({ agent: name, signIns: 0, logins: 0, logouts: 0, connectionLosses: 0, firstLogin: null, lastLogout: null, timeLogged: 0 });
   for (const h of history.rows) {
-    rows.set(h.id, { ...blank(h.name), logins: h.logins, logouts: h.logouts, connectionLosses: h.losses, firstLogin: h.first_login, lastLogout: h.last_logout, timeLogged: seconds(h.logged) ?? 0 });
+    rows.set(h.id, { ...blankSessionRow(h.name), logins: h.logins, logouts: h.logouts, connectionLosses: h.losses, firstLogin: h.first_login, lastLogout: h.last_logout, timeLogged: seconds(h.logged) ?? 0 });
   }
-  // sign-ins only beside an agent's presence (a supervisor who never logs in as an agent is not listed)
-  for (const l of signIns.rows) { const r = rows.get(l.id); if (r) r.signIns = l.n; }
-  const list = [...rows.values()].sort((x, y) => String(x.agent).localeCompare(String(y.agent)));
-  const sum = (k: string) => list.reduce((n, r) => n + Number(r[k]), 0);
-  const times = (k: string) => list.map((r) => r[k]).filter((v): v is string => typeof v === 'string').sort();
-  return {
-    rows: list,
-    total: {
-      agent: null, signIns: sum('signIns'), logins: sum('logins'), logouts: sum('logouts'), connectionLosses: sum('connectionLosses'),
-      firstLogin: times('firstLogin')[0] ?? null, lastLogout: times('lastLogout').at(-1) ?? null, timeLogged: sum('timeLogged'),
-    },
-  };
+  // the sign-ins and the totals line are the report's own (the audit's records; not what 0033 changed)
+  return withSignIns(ctx, rows);
 }
 

@@ -33,25 +33,32 @@ async function run(ctx: ReportContext) {
   const logged = new Map<string, number>();
   for (const t of spans) logged.set(t.user_id, (logged.get(t.user_id) ?? 0) + t.s);
   const marked = new Map(history.rows.map((h) => [h.id, h]));
-  const a = new SqlParams();
-  const signIns = await ctx.db.query<{ id: string; n: number }>(
-    `SELECT l.actor_id AS id, count(*)::int AS n FROM audit_log l
-      WHERE l.action = 'login' AND l.entity = 'session' AND l.at >= ${a.p(start)} AND l.at < ${a.p(end)} AND ${usersWhere(ctx, a, 'l.actor_id')}
-      GROUP BY l.actor_id`,
-    a.list,
-  );
   const rows = new Map<string, ReportRow>();
-  const blank = (name: string): ReportRow => ({ agent: name, signIns: 0, logins: 0, logouts: 0, connectionLosses: 0, firstLogin: null, lastLogout: null, timeLogged: 0 });
   for (const id of new Set([...logged.keys(), ...marked.keys()])) {
     const name = agents.get(id);
     if (name === undefined) continue;
     const h = marked.get(id);
     rows.set(id, {
-      ...blank(name), logins: h?.logins ?? 0, logouts: h?.logouts ?? 0, connectionLosses: h?.losses ?? 0,
+      ...blankSessionRow(name), logins: h?.logins ?? 0, logouts: h?.logouts ?? 0, connectionLosses: h?.losses ?? 0,
       firstLogin: h?.first_login ?? null, lastLogout: h?.last_logout ?? null, timeLogged: seconds(logged.get(id) ?? 0) ?? 0,
     });
   }
-  // sign-ins only beside an agent's presence (a supervisor who never logs in as an agent is not listed)
+  return withSignIns(ctx, rows);
+}
+
+/**
+ * The rows by agent with their sign-ins to the application (the audit's 'login' records in the
+ * period; only beside an agent's presence: a supervisor who never logs in as an agent is not
+ * listed), sorted, and the totals line (first login the earliest, last logout the latest).
+ */
+export async function withSignIns(ctx: ReportContext, rows: Map<string, ReportRow>): Promise<{ rows: ReportRow[]; total: ReportRow }> {
+  const a = new SqlParams();
+  const signIns = await ctx.db.query<{ id: string; n: number }>(
+    `SELECT l.actor_id AS id, count(*)::int AS n FROM audit_log l
+      WHERE l.action = 'login' AND l.entity = 'session' AND l.at >= ${a.p(ctx.period.start)} AND l.at < ${a.p(ctx.period.end)} AND ${usersWhere(ctx, a, 'l.actor_id')}
+      GROUP BY l.actor_id`,
+    a.list,
+  );
   for (const l of signIns.rows) { const r = rows.get(l.id); if (r) r.signIns = l.n; }
   const list = [...rows.values()].sort((x, y) => String(x.agent).localeCompare(String(y.agent)));
   const sum = (k: string) => list.reduce((n, r) => n + Number(r[k]), 0);
@@ -64,6 +71,9 @@ async function run(ctx: ReportContext) {
     },
   };
 }
+
+/** A row of an agent with nothing yet. */
+export const blankSessionRow = (name: string): ReportRow => ({ agent: name, signIns: 0, logins: 0, logouts: 0, connectionLosses: 0, firstLogin: null, lastLogout: null, timeLogged: 0 });
 
 export const sessionsReport: ReportDefinition = {
   id: 'sessions',
