@@ -134,9 +134,20 @@ describe('6. Pré-atendimento: the options chosen on random message sequences eq
       expect(r.status).toBe(200);
       const got = new Map<string, number>(r.body.rows.filter((x: any) => x.section === 'Opção escolhida').map((x: any) => [x.item, x.count]));
       expect(got).toEqual(want);
-    }), { numRuns: 40 });
-    // the sequences do choose options (a fold that never matched would prove nothing)
-    expect(matched).toBeGreaterThan(15);
+    }), {
+      numRuns: 40,
+      // always one sequence that chooses options (Boleto by its number, Sair by its word, Atendente after a non-list
+      // menu is not chosen), besides the random ones: a run of sequences choosing nothing would prove little
+      examples: [[[{
+        start: 3_600, endAfter: null,
+        messages: [
+          { author: 'bot', menu: 1, body: '' }, { author: 'customer', menu: 0, body: '1' }, { author: 'bot', menu: 0, body: '' },
+          { author: 'customer', menu: 0, body: 'sair' }, { author: 'bot', menu: 2, body: '' }, { author: 'customer', menu: 0, body: 'Atendente!' },
+        ],
+      }]]],
+    });
+    // the random sequences matched 8 to 40 times over 40 runs (CI once saw 8): the example's two at least
+    expect(matched).toBeGreaterThanOrEqual(2);
   });
 });
 
