@@ -343,6 +343,86 @@ describe('the messages’ text: a common phrase is searched conversation by conv
   });
 });
 
+describe('the origin: a few contacts are read by contact, thousands as a set, a common surname conversation by conversation', () => {
+  it('gives the same rows with every plan, for names, e-mails, phones and channel identities', async () => {
+    // a contact known only by its WhatsApp identity's display name, with one conversation of the period
+    const bare = await t.db.query<{ id: string }>(`INSERT INTO contacts DEFAULT VALUES RETURNING id`);
+    await t.db.query(`INSERT INTO contact_identities (contact_id, channel, external_id, display_name) VALUES ($1, 'whatsapp', '5511987654321', 'Dona Cotinha')`, [bare.rows[0].id]);
+    const extraProtocol = `2024${randomUUID().slice(0, 8)}`;
+    const extra = await t.db.query<{ id: string }>(
+      `INSERT INTO conversations (protocol, service_id, channel, contact_id, state, created_at, finished_at)
+       VALUES ($1, $2, $3, $4, 'abandoned', '2024-05-10 15:00:00+00', '2024-05-10 15:10:00+00') RETURNING id`,
+      [extraProtocol, services[0].id, services[0].channel, bare.rows[0].id],
+    );
+    const { lookbackSql, countSql } = await import('../../src/engine/queries/lookback.js');
+    const system = { id: null, role: 'system' } as const;
+    // the period of the file's conversations (other tests add some elsewhere)
+    const period = { from: '2024-05-09', to: '2024-05-12' };
+    const cases: [string, (r: Seeded) => boolean, boolean][] = [
+      ['lima', (r) => r.contactName.toLowerCase().includes('lima'), false],
+      ['ÁLVARO', (r) => r.contactName === 'Álvaro Nunes', false],
+      ['carlos@exemplo', (r) => r.contactName === 'Carlos Dias', false], // the e-mail
+      ['cotinha', () => false, true], // the identity's display name only
+      ['98765432', () => false, true], // the identity's number
+      ['ninguém assim', () => false, false],
+    ];
+    for (const [origin, keep, theBare] of cases) {
+      const expected = [...rows.filter(keep), ...(theBare ? [{ id: extra.rows[0].id, createdAt: new Date('2024-05-10T15:00:00Z') } as Seeded] : [])]
+        .sort(newestFirst).map((r) => r.id);
+      for (const originPlan of ['contacts', 'set', 'each'] as const) {
+        const list = lookbackSql({ origin, ...period }, system, 'America/Sao_Paulo', { own: true, originPlan });
+        const got = await t.db.query<{ id: string }>(`${list.sql} ORDER BY c.created_at DESC, c.id DESC`, list.params);
+        expect(got.rows.map((r) => r.id), `${origin} ${originPlan}`).toEqual(expected);
+        const count = countSql({ origin, ...period }, system, 'America/Sao_Paulo', undefined, { originPlan });
+        const n = await t.db.query<{ n: string }>(count.sql, count.params);
+        expect(Number(n.rows[0].n), `${origin} ${originPlan} count`).toBe(expected.length);
+      }
+      // and through the API, whichever plan it took
+      const api = await allPages(admin, { origin, ...period, limit: 4 });
+      expect(api.rows.map((r) => r.id), origin).toEqual(expected);
+      expect(api.total, origin).toBe(expected.length);
+      // the export (a few contacts: read by contact) writes the same conversations
+      const csv = await admin.get(q({ origin, ...period, format: 'csv' }));
+      expect(csv.status).toBe(200);
+      const protocols = new Set([...rows, { id: extra.rows[0].id, protocol: extraProtocol } as Seeded].filter((r) => expected.includes(r.id)).map((r) => r.protocol));
+      expect(new Set((await parseCsv(csv.body)).slice(1).map((line) => line.find((cell) => protocols.has(cell)) ?? line.join('|'))), origin).toEqual(protocols);
+    }
+    await t.db.query('DELETE FROM conversations WHERE id = $1', [extra.rows[0].id]);
+  });
+
+  it('picks the plan by the planner’s estimate, and counts a common surname up to a thousand, saying "more than"', async () => {
+    const { originPlanFor, ORIGIN_FEW_CONTACTS, ORIGIN_COMMON_CONTACTS, COMMON_ORIGIN_COUNT_CAP } = await import('../../src/engine/queries/lookback.js');
+    expect(ORIGIN_FEW_CONTACTS).toBeLessThan(ORIGIN_COMMON_CONTACTS);
+    expect(ORIGIN_COMMON_CONTACTS).toBeLessThan(25_000);
+    // 25,000 customers of one surname: a common one
+    await t.db.query(`INSERT INTO contacts (name) SELECT 'Cliente ' || g || ' Pereirinha' FROM generate_series(1, 25000) g`);
+    await t.db.query('ANALYZE contacts');
+    expect(await originPlanFor(t.db, 'pereirinha')).toBe('each');
+    expect(await originPlanFor(t.db, 'Zé Mello')).toBe('contacts');
+    expect(await originPlanFor(t.db, undefined)).toBeUndefined();
+    // 1,005 conversations on one day in 2023, each of a different Pereirinha
+    const n = COMMON_ORIGIN_COUNT_CAP + 5;
+    await t.db.query(
+      `INSERT INTO conversations (protocol, service_id, channel, contact_id, state, created_at, finished_at)
+       SELECT '2023O' || lpad(k::text, 9, '0'), $1, $2, ct.id, 'abandoned', '2023-04-20 13:00:00+00'::timestamptz + k * interval '1 second', '2023-04-20 14:00:00+00'
+         FROM (SELECT id, row_number() OVER (ORDER BY id) AS k FROM contacts WHERE name LIKE '% Pereirinha') ct WHERE ct.k <= ${n}`,
+      [services[0].id, services[0].channel],
+    );
+    const day = { from: '2023-04-20', to: '2023-04-20' };
+    const first = await admin.get(q({ ...day, origin: 'pereirinha', limit: 50 }));
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ total: COMMON_ORIGIN_COUNT_CAP, totalExact: false });
+    // the newest 50, in order: the day's conversations are one a second
+    const newest = await t.db.query<{ id: string }>(
+      `SELECT id FROM conversations WHERE protocol LIKE '2023O%' ORDER BY created_at DESC, id DESC LIMIT 50`,
+    );
+    expect(first.body.rows.map((r: { id: string }) => r.id)).toEqual(newest.rows.map((r) => r.id));
+    // a name of no one: an exact zero; the day without the origin: exact
+    expect((await admin.get(q({ ...day, origin: 'Meirelinho', limit: 50 }))).body).toMatchObject({ rows: [], total: 0, totalExact: true });
+    expect((await admin.get(q({ ...day, limit: 1 }))).body).toMatchObject({ total: n, totalExact: true });
+  });
+});
+
 describe('the CSV export written by PostgreSQL (COPY) and by the server', () => {
   it('gives the same bytes for cells that need quotes, formulas, empty text, long durations, both languages and every tab', async () => {
     const { openExport } = await import('../../src/engine/queries/lookback-export.js');

@@ -39,9 +39,14 @@ export const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, '\\$
  *   (number, handle, display name);
  * - text: ILIKE '%…%' on the bodies of the conversation's customer, agent and bot messages (system
  *   notices left out).
- * The origin search is a hashed set of the matching contacts (found by the trigram indexes) that the
- * period's conversations are checked against, newest first, until a page is full (see below). The
- * text search has two plans (`textPlan`): `matches` (the default), `IN (the matching conversations)`,
+ * The origin search has three plans (`OriginPlan`), each right for a range of how many contacts
+ * match (lookback.ts `originPlanFor` picks one from the planner's estimate): `contacts` (a few: a
+ * name, a phone) collects the matching contacts once into an array and reads their own conversations
+ * of the period (conversations_contact_idx), nothing else; `set` (hundreds to thousands) makes them one
+ * hashed set that the period's conversations are checked against, newest first, until a page is full;
+ * `each` (a common surname: tens of thousands) checks each conversation of the period, in the list's
+ * order, for a matching contact of its own (two primary-key probes), and stops when the page is full,
+ * without collecting the matches at all. The text search has two plans (`textPlan`): `matches` (the default), `IN (the matching conversations)`,
  * starts from the messages the trigram index finds — right for a rare phrase, ruinous for a common
  * one (a phrase in 1 of 30 messages: a million of them read for a month's first page, 6.5 s); `each`
  * checks each conversation of the period, in the list's order, for one matching message of its own
@@ -50,9 +55,16 @@ export const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, '\\$
  * the planner's estimate of the phrase's messages.
  */
 export type TextPlan = 'matches' | 'each';
+export type OriginPlan = 'contacts' | 'set' | 'each';
+
+/** The contacts (by their own fields) and the channel identities an origin search matches, `like` a parameter. */
+export const originMatchSql = (like: string) => ({
+  contacts: `SELECT fct.id FROM contacts fct WHERE fct.name ILIKE ${like} OR fct.email ILIKE ${like} OR fct.phone ILIKE ${like}`,
+  identities: `SELECT fci.contact_id FROM contact_identities fci WHERE fci.external_id ILIKE ${like} OR fci.display_name ILIKE ${like}`,
+});
 
 export function conversationFilterSql(
-  f: ConversationFilter, opts: { alias?: string; timeZone: string; firstParam?: number; textPlan?: TextPlan },
+  f: ConversationFilter, opts: { alias?: string; timeZone: string; firstParam?: number; textPlan?: TextPlan; originPlan?: OriginPlan },
 ): SqlCondition {
   const alias = opts.alias ?? 'c';
   if (!/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`conversationFilterSql: ${alias} is not an alias`);
@@ -78,15 +90,27 @@ export function conversationFilterSql(
   if (f.protocol) conds.push(`${c('protocol')} = ${p(f.protocol)}`);
   if (f.origin) {
     const like = p(likeContaining(f.origin));
-    // `(… IN (…)) IS TRUE` keeps the planner from turning it into a join: the matching contacts (found
-    // by the trigram indexes) become one hashed set, and a page is read along the period's index,
-    // newest first, until it is full. As a join, a common surname (50,000 contacts) made the planner
-    // probe every one of them and sort: 0.1–0.2 s for a month and 1.9 s for a year, against 0.09 s
-    // and 0.14 s this way (3 M conversations, 1 M contacts; a rare name costs a month 20 → 90 ms)
-    conds.push(
-      `(${c('contact_id')} IN (SELECT fct.id FROM contacts fct WHERE fct.name ILIKE ${like} OR fct.email ILIKE ${like} OR fct.phone ILIKE ${like}
-        UNION SELECT fci.contact_id FROM contact_identities fci WHERE fci.external_id ILIKE ${like} OR fci.display_name ILIKE ${like})) IS TRUE`,
-    );
+    const m = originMatchSql(like);
+    const plan = opts.originPlan ?? 'set';
+    if (plan === 'contacts') {
+      // ARRAY(…) runs once (an InitPlan), and `= ANY` of it is an index condition on
+      // conversations_contact_idx (contact_id, created_at): a probe per matching contact
+      conds.push(`${c('contact_id')} = ANY(ARRAY(${m.contacts} UNION ${m.identities}))`);
+    } else if (plan === 'each') {
+      // a scalar subquery per conversation (never flattened into a join): its contact by primary key,
+      // then, only when the contact's own fields do not match, its identities
+      conds.push(
+        `((SELECT true FROM contacts fct WHERE fct.id = ${c('contact_id')} AND (fct.name ILIKE ${like} OR fct.email ILIKE ${like} OR fct.phone ILIKE ${like})) IS TRUE
+          OR (SELECT true FROM contact_identities fci WHERE fci.contact_id = ${c('contact_id')} AND (fci.external_id ILIKE ${like} OR fci.display_name ILIKE ${like}) LIMIT 1) IS TRUE)`,
+      );
+    } else {
+      // `(… IN (…)) IS TRUE` keeps the planner from turning it into a join: the matching contacts (found
+      // by the trigram indexes) become one hashed set, and a page is read along the period's index,
+      // newest first, until it is full. As a join, a common surname (50,000 contacts) made the planner
+      // probe every one of them and sort: 0.1–0.2 s for a month and 1.9 s for a year, against 0.09 s
+      // and 0.14 s this way (3 M conversations, 1 M contacts)
+      conds.push(`(${c('contact_id')} IN (${m.contacts} UNION ${m.identities})) IS TRUE`);
+    }
   }
   if (f.text) {
     const like = p(likeContaining(f.text));

@@ -6,7 +6,7 @@ import {
   type ExportColumn, type ExportLanguage, type Label, type OpenedExport,
 } from '../exports/table-export.js';
 import { getSettings } from '../settings.js';
-import { countConversations, exportConversations, exportSql, LOCAL_TIMES, splitQuery, type ExportRow } from './lookback.js';
+import { countConversations, exportConversations, exportPlansFor, exportSql, LOCAL_TIMES, splitQuery, type ExportRow } from './lookback.js';
 
 // Consultas and Histórico as a download: the seed's columns of each tab written by the shared table
 // export (engine/exports/table-export.ts); rows in batches from the database cursor.
@@ -115,11 +115,12 @@ function exportFileName(q: Pick<LookbackQuery, 'family' | 'from' | 'to'>, format
 export async function openExport(db: Database, actor: Actor, q: LookbackQuery & { format: LookbackFormat }, lang: ExportLanguage): Promise<OpenedExport & { total: number }> {
   const { filter } = splitQuery(q);
   const { timezone } = await getSettings(db);
-  const total = await countConversations(db, filter, actor, timezone);
+  const plans = await exportPlansFor(db, filter);
+  const total = await countConversations(db, filter, actor, timezone, undefined, plans);
   const view: LookbackView = q.family ?? 'all';
   const { format, after: _after, limit: _limit, ...filters } = q;
   const onEnd = auditExportOnEnd(db, actor, 'conversations', format, filters);
-  const opts = { timeZone: timezone, timeFormat: timeFormat(format, lang) };
+  const opts = { timeZone: timezone, timeFormat: timeFormat(format, lang), ...plans };
   // a CSV on PostgreSQL: PostgreSQL writes the rows (COPY), the same bytes as the rows formatted here
   const body = format === 'csv' && db.copyCsv
     ? csvCopyBody(

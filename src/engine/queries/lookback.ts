@@ -4,7 +4,7 @@ import type { Viewer } from '../access.js';
 import { policyOf } from '../access.js';
 import { fieldError, type Said } from '../errors.js';
 import { getSettings } from '../settings.js';
-import { conversationFilterSql, likeContaining, type ConversationFilter, type TextPlan } from './conversation-filter.js';
+import { conversationFilterSql, likeContaining, originMatchSql, type ConversationFilter, type OriginPlan, type TextPlan } from './conversation-filter.js';
 import { decodeCursor, keysetPage, type KeyType, type SortKey } from './keyset.js';
 
 // Consultas and Histórico: the conversations a filter selects in the viewer's scope, sorted by any
@@ -89,10 +89,16 @@ const NAMED_FROM = `${OWN_COLUMNS}, s.name AS service_name, u.name AS agent_name
     LEFT JOIN classifications cl ON cl.id = c.classification_id
     LEFT JOIN LATERAL (${CALL_SECONDS('c.id')}) cs ON true`;
 
+/** How the searches in text are run (conversation-filter.ts): chosen per request by `plansFor`. */
+export interface SearchPlans {
+  textPlan?: TextPlan;
+  originPlan?: OriginPlan;
+}
+
 /** The scope's and the filter's condition on `c`, numbered from $1. */
-function whereSql(filter: ConversationFilter, viewer: Viewer, timeZone: string, textPlan?: TextPlan): { sql: string; params: unknown[] } {
+function whereSql(filter: ConversationFilter, viewer: Viewer, timeZone: string, plans: SearchPlans = {}): { sql: string; params: unknown[] } {
   const scope = policyOf(viewer).conversationsSql('c', 1);
-  const f = conversationFilterSql(filter, { alias: 'c', timeZone, firstParam: 1 + scope.params.length, textPlan });
+  const f = conversationFilterSql(filter, { alias: 'c', timeZone, firstParam: 1 + scope.params.length, ...plans });
   return { sql: `${scope.sql} AND ${f.sql}`, params: [...scope.params, ...f.params] };
 }
 
@@ -105,23 +111,58 @@ function whereSql(filter: ConversationFilter, viewer: Viewer, timeZone: string, 
  */
 export const COMMON_TEXT_MESSAGES = 20_000;
 
+/** The planner's estimate of the rows a statement returns (EXPLAIN, nothing run). */
+async function estimatedRows(db: Queryable, sql: string, params: unknown[]): Promise<number> {
+  const { rows } = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+  const plan = rows[0]?.['QUERY PLAN'];
+  const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as [{ Plan: { 'Plan Rows': number } }];
+  return parsed[0].Plan['Plan Rows'];
+}
+
 /** The text search's plan for this phrase (conversation-filter.ts `TextPlan`), by the planner's estimate. */
 export async function textPlanFor(db: Queryable, text: string | undefined): Promise<TextPlan | undefined> {
   if (!text) return undefined;
-  const { rows } = await db.query<{ 'QUERY PLAN': unknown }>(
-    `EXPLAIN (FORMAT JSON) SELECT 1 FROM messages fm WHERE fm.body ILIKE $1 AND fm.author_type IN ('customer', 'agent', 'bot')`,
-    [likeContaining(text)],
-  );
-  const plan = rows[0]?.['QUERY PLAN'];
-  const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as [{ Plan: { 'Plan Rows': number } }];
-  return parsed[0].Plan['Plan Rows'] > COMMON_TEXT_MESSAGES ? 'each' : 'matches';
+  const n = await estimatedRows(db, `SELECT 1 FROM messages fm WHERE fm.body ILIKE $1 AND fm.author_type IN ('customer', 'agent', 'bot')`, [likeContaining(text)]);
+  return n > COMMON_TEXT_MESSAGES ? 'each' : 'matches';
+}
+
+/**
+ * Up to this many matching contacts (the planner's estimate), an origin search reads their own
+ * conversations (`contacts`); up to ORIGIN_COMMON_CONTACTS it checks the period's conversations against
+ * their hashed set (`set`); past it, each conversation against its own contact (`each`).
+ */
+export const ORIGIN_FEW_CONTACTS = 2_000;
+export const ORIGIN_COMMON_CONTACTS = 20_000;
+
+/** The origin search's plan for this text (conversation-filter.ts `OriginPlan`), by the planner's estimate. */
+export async function originPlanFor(db: Queryable, origin: string | undefined): Promise<OriginPlan | undefined> {
+  if (!origin) return undefined;
+  const m = originMatchSql('$1');
+  const n = await estimatedRows(db, `${m.contacts} UNION ${m.identities}`, [likeContaining(origin)]);
+  return n <= ORIGIN_FEW_CONTACTS ? 'contacts' : n <= ORIGIN_COMMON_CONTACTS ? 'set' : 'each';
+}
+
+/**
+ * The plans of an export, which reads every row the filter selects: a few contacts by their own
+ * conversations, any more as a set (checking a year conversation by conversation is the slow way
+ * when every row is read anyway); the text search as the list's default.
+ */
+export async function exportPlansFor(db: Queryable, filter: ConversationFilter): Promise<SearchPlans> {
+  const originPlan = await originPlanFor(db, filter.origin);
+  return originPlan === 'contacts' ? { originPlan } : {};
+}
+
+/** Both searches' plans for a filter. */
+export async function plansFor(db: Queryable, filter: ConversationFilter): Promise<SearchPlans> {
+  const [textPlan, originPlan] = await Promise.all([textPlanFor(db, filter.text), originPlanFor(db, filter.origin)]);
+  return { textPlan, originPlan };
 }
 
 /** The list's SELECT (no ORDER BY), numbered from $1: every column, or (`own`) the conversation's alone. */
 export function lookbackSql(
-  filter: ConversationFilter, viewer: Viewer, timeZone: string, opts: { own?: boolean; textPlan?: TextPlan } = {},
+  filter: ConversationFilter, viewer: Viewer, timeZone: string, opts: { own?: boolean } & SearchPlans = {},
 ): { sql: string; params: unknown[] } {
-  const w = whereSql(filter, viewer, timeZone, opts.textPlan);
+  const w = whereSql(filter, viewer, timeZone, opts);
   return { sql: `SELECT ${opts.own ? `${OWN_COLUMNS} FROM conversations c` : NAMED_FROM} WHERE ${w.sql}`, params: w.params };
 }
 
@@ -129,8 +170,8 @@ export function lookbackSql(
  * How many conversations the filter selects in the viewer's scope: no joins, mostly the period's
  * range of conversations_lookback_idx. With `cap`, counting stops past it.
  */
-export function countSql(filter: ConversationFilter, viewer: Viewer, timeZone: string, cap?: number, textPlan?: TextPlan): { sql: string; params: unknown[] } {
-  const w = whereSql(filter, viewer, timeZone, textPlan);
+export function countSql(filter: ConversationFilter, viewer: Viewer, timeZone: string, cap?: number, plans: SearchPlans = {}): { sql: string; params: unknown[] } {
+  const w = whereSql(filter, viewer, timeZone, plans);
   if (cap === undefined) return { sql: `SELECT count(*)::bigint AS n FROM conversations c WHERE ${w.sql}`, params: w.params };
   return { sql: `SELECT count(*)::bigint AS n FROM (SELECT 1 FROM conversations c WHERE ${w.sql} LIMIT ${Math.trunc(cap) + 1}) capped`, params: w.params };
 }
@@ -247,6 +288,20 @@ export const TEXT_COUNT_CAP = 10_000;
  * about 28,000 conversations' messages (2.9 s on 3 M conversations), a thousand about a tenth of it.
  */
 export const COMMON_TEXT_COUNT_CAP = 1_000;
+/**
+ * An origin that matches tens of thousands of contacts (`each`: a common surname) is counted up to
+ * this many: an exact count would have to collect every matching contact first.
+ */
+export const COMMON_ORIGIN_COUNT_CAP = 1_000;
+
+/** Up to how many a filter's total is counted (undefined: exactly), for the plans chosen. */
+export function countCapFor(filter: ConversationFilter, plans: SearchPlans): number | undefined {
+  const caps = [
+    filter.text ? (plans.textPlan === 'each' ? COMMON_TEXT_COUNT_CAP : TEXT_COUNT_CAP) : undefined,
+    filter.origin && plans.originPlan === 'each' ? COMMON_ORIGIN_COUNT_CAP : undefined,
+  ].filter((c): c is number => c !== undefined);
+  return caps.length ? Math.min(...caps) : undefined;
+}
 
 export interface LookbackResult {
   rows: LookbackRow[];
@@ -262,12 +317,12 @@ export async function searchConversations(db: Queryable, viewer: Viewer, q: Look
   const cursor = after ? decodeAfter(after, keys) : null;
   const { timezone } = await getSettings(db);
   const own = SORTS[sort ?? 'start'].own === true;
-  const textPlan = await textPlanFor(db, filter.text);
-  const cap = !filter.text ? undefined : textPlan === 'each' ? COMMON_TEXT_COUNT_CAP : TEXT_COUNT_CAP;
-  const list = lookbackSql(filter, viewer, timezone, { own, textPlan });
+  const plans = await plansFor(db, filter);
+  const cap = countCapFor(filter, plans);
+  const list = lookbackSql(filter, viewer, timezone, { own, ...plans });
   const [page, counted] = await Promise.all([
     keysetPage<DbRow & Record<string, unknown>>(db, { sql: list.sql, params: list.params, sort: keys, limit: limit ?? DEFAULT_LIMIT, cursor: cursor?.keyset }),
-    cursor ? Promise.resolve(cursor.total) : countConversations(db, filter, viewer, timezone, cap, textPlan),
+    cursor ? Promise.resolve(cursor.total) : countConversations(db, filter, viewer, timezone, cap, plans),
   ]);
   const rows = own ? await withNames(db, page.items) : page.items;
   const totalExact = !(cap !== undefined && counted > cap);
@@ -284,9 +339,9 @@ async function withNames(db: Queryable, page: DbRow[]): Promise<DbRow[]> {
 }
 
 export async function countConversations(
-  db: Queryable, filter: ConversationFilter, viewer: Viewer, timeZone: string, cap?: number, textPlan?: TextPlan,
+  db: Queryable, filter: ConversationFilter, viewer: Viewer, timeZone: string, cap?: number, plans: SearchPlans = {},
 ): Promise<number> {
-  const c = countSql(filter, viewer, timeZone, cap, textPlan);
+  const c = countSql(filter, viewer, timeZone, cap, plans);
   const { rows } = await db.query<{ n: number | string }>(c.sql, c.params);
   return Number(rows[0].n);
 }
@@ -341,7 +396,7 @@ export async function* exportConversations(
   db: Database,
   viewer: Viewer,
   q: LookbackSearch,
-  opts: { timeZone: string; timeFormat: string; batchSize?: number },
+  opts: { timeZone: string; timeFormat: string; batchSize?: number } & SearchPlans,
 ): AsyncGenerator<ExportRow[]> {
   const { sql, params } = exportSql(viewer, q, opts, (e) => `${EXPORT_COLUMNS.map((c) => `e.${c}`).join(', ')}, ${LOCAL_TIMES.map((col) => `${e(col)} AS local_${col}`).join(', ')}`);
   yield* db.stream<ExportRow>(sql, params, { batchSize: opts.batchSize ?? EXPORT_BATCH_ROWS[db.kind] });
@@ -355,12 +410,12 @@ export async function* exportConversations(
 export function exportSql(
   viewer: Viewer,
   q: LookbackSearch,
-  opts: { timeZone: string; timeFormat: string },
+  opts: { timeZone: string; timeFormat: string } & SearchPlans,
   select: (localTime: (column: (typeof LOCAL_TIMES)[number]) => string) => string,
 ): { sql: string; params: unknown[] } {
   const { filter, sort, dir } = splitQuery(q);
   const keys = sortKeys(sort, dir);
-  const list = lookbackSql(filter, viewer, opts.timeZone);
+  const list = lookbackSql(filter, viewer, opts.timeZone, { textPlan: opts.textPlan, originPlan: opts.originPlan });
   const tz = `$${list.params.length + 1}`;
   const fmt = `$${list.params.length + 2}`;
   const order = keys.map((k) => `e.${k.column} ${k.dir === 'desc' ? 'DESC' : 'ASC'}${k.nulls ? ` NULLS ${k.nulls.toUpperCase()}` : ''}`).join(', ');
