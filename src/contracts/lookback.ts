@@ -76,9 +76,12 @@ export const LookbackPage = z.object({
   rows: z.array(LookbackRow),
   /** the cursor of the next page (`after`), null on the last */
   next: z.string().nullable(),
-  /** how many conversations the filter selects in all (with `text`: counted up to 10,000) */
+  /**
+   * how many conversations the filter selects in all (with `text`: counted up to 10,000, a common
+   * phrase up to 1,000; an `origin` matching tens of thousands of customers: up to 1,000)
+   */
   total: z.number().int(),
-  /** false when `total` is a lower bound: a search in the messages' text matched more than it counts */
+  /** false when `total` is a lower bound: a search in the messages' text or the origin matched more than it counts */
   totalExact: z.boolean(),
 });
 export type LookbackPage = z.infer<typeof LookbackPage>;
