@@ -62,6 +62,9 @@ describe('with PUBLIC_URL, its origin is the only one accepted', () => {
   it('the public origin passes; the Host the request reached does not stand in for it', async () => {
     expect((await admin.request('POST', '/api/alerts/read-all', undefined, { origin: 'https://mirante.example.com.br' })).status).toBe(204);
     expect((await admin.request('POST', '/api/alerts/read-all', undefined, { origin: t.url })).status).toBe(403);
-    expect((await admin.request('POST', '/api/alerts/read-all', undefined, { origin: 'http://mirante.example.com.br' })).status).toBe(403);
+    const wrong = await admin.request('POST', '/api/alerts/read-all', undefined, { origin: 'http://mirante.example.com.br' });
+    expect(wrong.status).toBe(403);
+    // the refusal names the address to use
+    expect(wrong.body.error.message).toBe('this request came from another site; use Mirante from its own address (https://mirante.example.com.br)');
   });
 });

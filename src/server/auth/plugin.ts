@@ -44,9 +44,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 function refuseCrossSite(req: FastifyRequest, publicUrl: string | undefined, upload = false): void {
   if (SAFE_METHODS.has(req.method)) return;
   if (!isOwnOrigin(req, publicUrl)) {
+    const at = publicUrl ? new URL(publicUrl).origin : undefined;
     throw new AppError(403, 'cross_site_request', {
-      en: 'this request came from another site; use Mirante from its own address',
-      pt: 'esta requisição veio de outro site; use o Mirante pelo próprio endereço dele',
+      en: `this request came from another site; use Mirante from its own address${at ? ` (${at})` : ''}`,
+      pt: `esta requisição veio de outro site; use o Mirante pelo próprio endereço dele${at ? ` (${at})` : ''}`,
     });
   }
   const type = req.headers['content-type'];
