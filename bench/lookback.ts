@@ -12,7 +12,8 @@
 //
 // Measured warm (a few calls first, then p50/p95 over repeated calls), signed in as an admin:
 // - Consultas (GET /api/lookback/conversations), the first page of a month: each filter alone
-//   (family, services, states, agents, classifications, origin, text), three combined, and the
+//   (family, services, states, agents, classifications, origin — a common surname, a first name and
+//   surname, a phone's digits —, text), three combined, and the
 //   protocol lookup — target p95 ≤ 150 ms on PostgreSQL; the next page by keyset: p95 ≤ 50 ms;
 // - Monitorar (GET /api/monitor/conversations?view=status&period=today), 20,000 conversations today:
 //   ≤ 200 ms;
@@ -275,6 +276,9 @@ async function measure(db: Database, label: string, url?: string): Promise<void>
       ['agent', `&agentIds=${pick.agent}`],
       ['classification', `&classificationIds=${pick.classification}`],
       ['origin', `&origin=${pick.contact}`],
+      // a first name and surname (about 1,250 contacts) and a phone's digits (a handful)
+      ['origin-name', `&origin=${encodeURIComponent(`Ana ${pick.contact}`)}`],
+      ['origin-phone', '&origin=9000123'],
       ['text', `&text=${encodeURIComponent('cobrado duas vezes')}`],
       ['three-combined', `&family=messaging&states=completed&classificationIds=${pick.classification}`],
     ];

@@ -320,9 +320,15 @@ export async function searchConversations(db: Queryable, viewer: Viewer, q: Look
   const plans = await plansFor(db, filter);
   const cap = countCapFor(filter, plans);
   const list = lookbackSql(filter, viewer, timezone, { own, ...plans });
+  // The total of an origin search reads every match, so its plan is the page's only when that reads
+  // the matches too: up to thousands of contacts it is counted from their own conversations (a month
+  // of 1,250 matching contacts: 38 ms, against 95 ms through the set); a common surname is counted up
+  // to its cap along the period through the set (76 ms), where checking conversation by conversation
+  // would read 20 times the cap (350 ms).
+  const countPlans: SearchPlans = { ...plans, originPlan: plans.originPlan === 'each' ? 'set' : plans.originPlan && 'contacts' };
   const [page, counted] = await Promise.all([
     keysetPage<DbRow & Record<string, unknown>>(db, { sql: list.sql, params: list.params, sort: keys, limit: limit ?? DEFAULT_LIMIT, cursor: cursor?.keyset }),
-    cursor ? Promise.resolve(cursor.total) : countConversations(db, filter, viewer, timezone, cap, plans),
+    cursor ? Promise.resolve(cursor.total) : countConversations(db, filter, viewer, timezone, cap, countPlans),
   ]);
   const rows = own ? await withNames(db, page.items) : page.items;
   const totalExact = !(cap !== undefined && counted > cap);
