@@ -15,9 +15,9 @@ export async function reportAgents(ctx: ReportContext): Promise<Map<string, stri
  * The whole local days of the period in the rollups' time zone (rollup_time_zone(), migration 0031):
  * [ds, de) as dates, [ws, we) as instants; when it holds none, ws = we = the period's end.
  */
-interface Span { ds: string; de: string; ws: Date; we: Date }
+export interface Span { ds: string; de: string; ws: Date; we: Date }
 
-async function wholeDays(ctx: ReportContext): Promise<Span> {
+export async function wholeDays(ctx: ReportContext): Promise<Span> {
   const { rows } = await ctx.db.query<Span>(
     `SELECT to_char(w.ds, 'YYYY-MM-DD') AS ds, to_char(w.de, 'YYYY-MM-DD') AS de,
             CASE WHEN w.ds < w.de THEN w.ds::timestamp AT TIME ZONE w.tz ELSE $2::timestamptz END AS ws,
