@@ -39,6 +39,8 @@ export async function seed(db: Database, conversations = CONVERSATIONS): Promise
     INSERT INTO agent_presence (user_id, state, state_since, logged_in_at, last_heartbeat_at)
       SELECT id, 'available', now() - interval '1 hour', now() - interval '1 hour' + (random() * interval '10 minutes'), now()
         FROM users WHERE role = 'agent';
+    -- each agent's open "available" row, which its first assignment closes (as the engine's login opens it)
+    INSERT INTO agent_state_history (user_id, state, started_at) SELECT user_id, 'available', state_since FROM agent_presence;
     INSERT INTO contacts (name) SELECT 'Cliente ' || c FROM generate_series(1, ${conversations}) c;
     INSERT INTO conversations (protocol, service_id, channel, contact_id, state, created_at, queued_at, first_queued_at)
       SELECT 'B' || lpad(n::text, 8, '0'), s.id, 'api', c.id, 'queued', q, q, q
@@ -57,15 +59,46 @@ export async function run(): Promise<void> {
 
 /**
  * Between the two passes: the agents finish what the first pass gave them (as if each conversation
- * had been concluded), so every agent has its one free slot again. Setup, written in SQL like the seed.
+ * had been concluded), so every agent has its one free slot again, and its state history an open
+ * "available" row (since 2026-12-07: before, the pass after a release closed none, so its
+ * assignments wrote the insert of the close-and-open only). Setup, written in SQL like the seed.
  */
 async function release(db: Database): Promise<void> {
   await db.exec(`
     UPDATE conversations SET state = 'completed', finished_at = now(), version = version + 1 WHERE state = 'in_service';
     DELETE FROM timers WHERE kind = 'inactive_in_service';
     UPDATE agent_state_history SET ended_at = now() WHERE ended_at IS NULL;
+    INSERT INTO agent_state_history (user_id, state, started_at) SELECT user_id, 'available', now() FROM agent_presence;
     UPDATE agent_presence SET open_chat = 0, state = 'available', state_since = now();
   `);
+}
+
+/**
+ * BENCH_FUNCTIONS=1 on PostgreSQL (with PGOPTIONS='-c track_functions=all', which the connections then
+ * send): the time the measured pass spent in each SQL function, the triggers' among them, from
+ * pg_stat_user_functions. A backend reports its counts when idle, at most once a second and by ten
+ * seconds after its last statement: hence the wait.
+ */
+async function functionTimes(label: string, db: Database): Promise<Map<string, { calls: number; total: number; self: number }> | null> {
+  if (!process.env.BENCH_FUNCTIONS || label !== 'postgres') return null;
+  await new Promise((r) => setTimeout(r, 11_000));
+  const { rows } = await db.query<{ funcname: string; calls: number; total: number; self: number }>(
+    `SELECT funcname, calls::int, total_time AS total, self_time AS self FROM pg_stat_user_functions`,
+  );
+  return new Map(rows.map((r) => [r.funcname, r]));
+}
+
+async function printFunctionTimes(label: string, db: Database, before: Awaited<ReturnType<typeof functionTimes>>, assignments: number): Promise<void> {
+  if (!before) return;
+  const after = (await functionTimes(label, db))!;
+  for (const [name, a] of after) {
+    const b = before.get(name) ?? { calls: 0, total: 0, self: 0 };
+    if (a.calls === b.calls) continue;
+    emit({
+      bench: 'routing-engine-functions', db: label, function: name, calls: a.calls - b.calls,
+      msPerAssignmentTotal: +((a.total - b.total) / assignments).toFixed(4), msPerAssignmentSelf: +((a.self - b.self) / assignments).toFixed(4),
+    });
+  }
 }
 
 interface PassFigures {
@@ -130,8 +163,10 @@ async function measure(label: 'pglite' | 'postgres', db: Database): Promise<void
     const cold = await pass(CONVERSATIONS + AGENTS);
     await release(db);
     profile.bySql.clear();
+    const before = await functionTimes(label, db);
     // the measured pass: a server that has routed before, with 10,000 conversations queued
     const warm = await pass(CONVERSATIONS);
+    await printFunctionTimes(label, db, before, warm.times.length);
 
     const shape = { queued: CONVERSATIONS, services: SERVICES, agents: AGENTS, db: label };
     const p99 = (f: PassFigures) => +percentile(f.times, 99).toFixed(2);

@@ -49,7 +49,124 @@ async function snapshot() {
   return { time: time.rows, marks: marks.rows };
 }
 
+/** The session marks the rows imply, folded in TypeScript with the Sessões definitions (0033's rule). */
+function marksOf(rows: { user_id: string; s: number; e: number | null }[]) {
+  const at = new Map<string, { n: number; z: number; p: number }>();
+  const of = (user: string, t: number) => {
+    const k = `${user} ${t}`;
+    if (!at.has(k)) at.set(k, { n: 0, z: 0, p: 0 });
+    return at.get(k)!;
+  };
+  for (const r of rows) {
+    if (r.e === r.s) of(r.user_id, r.s).z++;
+    else of(r.user_id, r.s).n++;
+    if (r.e !== null && r.e > r.s) of(r.user_id, r.e).p++;
+  }
+  return [...at].flatMap(([k, { n, z, p }]) => {
+    const [user_id, t] = k.split(' ');
+    const login = n + z > 0 && p === 0;
+    const logout = p + z > 0 && n === 0;
+    return login || logout ? [{ user_id, at: Number(t), login, logout }] : [];
+  }).sort((a, b) => `${a.user_id} ${a.at}`.localeCompare(`${b.user_id} ${b.at}`));
+}
+
 describe('agents’ time rollups and session marks', () => {
+  // The instant where one row ends and the next begins, written every way the engine and an operator
+  // can: one statement or two, either order, rows of no length, several agents at once, ends moved
+  // away and back. Every statement below runs in ONE transaction (whatever a trigger keeps for the
+  // transaction lives as long as it: a shortcut tried for the routing cost kept such a note, and
+  // these cases are what it had to survive), and after each one the marks must equal the fold.
+  it('keep the marks exact for every close-and-open at one instant: one statement or two, either order, rows of no length, several agents', async () => {
+    const ids = ['00000000-0000-4000-8000-0000000035a1', '00000000-0000-4000-8000-0000001035a1', '00000000-0000-4000-8000-0000000035b2'];
+    await t.db.query(`INSERT INTO users (id, email, name, role, password_hash, agent_enabled)
+      SELECT id, 'note-' || id || '@test.local', 'Note ' || id, 'agent', 'x', true FROM unnest($1::uuid[]) AS u(id) ON CONFLICT (id) DO NOTHING`, [ids]);
+    await t.db.query(`DELETE FROM agent_state_history WHERE user_id = ANY($1::uuid[])`, [ids]);
+    const [a, b, c] = ids;
+    const T = (minutes: number) => new Date(BASE + minutes * 60_000);
+    await t.db.transaction(async (tx) => {
+      const check = async (label: string) => {
+        const rows = await tx.query<{ user_id: string; s: number; e: number | null }>(
+          `SELECT user_id, (extract(epoch FROM started_at) * 1000)::float8 AS s, (extract(epoch FROM ended_at) * 1000)::float8 AS e
+             FROM agent_state_history WHERE user_id = ANY($1::uuid[])`, [ids]);
+        const marks = await tx.query<{ user_id: string; at: number; login: boolean; logout: boolean }>(
+          `SELECT user_id, (extract(epoch FROM at) * 1000)::float8 AS at, login, logout FROM agent_session_marks WHERE user_id = ANY($1::uuid[])`, [ids]);
+        const sorted = marks.rows.map((m) => ({ ...m, at: Number(m.at) })).sort((x, y) => `${x.user_id} ${x.at}`.localeCompare(`${y.user_id} ${y.at}`));
+        expect(sorted, label).toEqual(marksOf(rows.rows.map((r) => ({ ...r, s: Number(r.s), e: r.e === null ? null : Number(r.e) }))));
+      };
+      // the engine's two statements: recordStateChange's (the insert's trigger fires first) and
+      // assignBatch's, for three agents at once (a and b end in the same two digits)
+      const change = (users: string[], at: Date, state: string) => tx.query(
+        `WITH closed AS (UPDATE agent_state_history SET ended_at = $2 WHERE user_id = ANY($1::uuid[]) AND ended_at IS NULL)
+         INSERT INTO agent_state_history (user_id, state, started_at) SELECT u, $3, $2 FROM unnest($1::uuid[]) AS u`, [users, at, state]);
+      await change(ids, T(0), 'available');
+      await check('logins');
+      await change(ids, T(1), 'in_service');
+      await check('close-and-open, one statement, three agents');
+      await tx.query(
+        `WITH slots AS (SELECT 1), closed AS (UPDATE agent_state_history SET ended_at = $2 WHERE user_id = ANY($1::uuid[]) AND ended_at IS NULL),
+         opened AS (INSERT INTO agent_state_history (user_id, state, started_at) SELECT u, 'available', $2 FROM unnest($1::uuid[]) AS u)
+         SELECT 1`, [ids, T(2)]);
+      await check('assignBatch’s shape');
+      // the close's trigger first (the update is the statement, the insert its CTE)
+      await tx.query(`WITH opened AS (INSERT INTO agent_state_history (user_id, state, started_at) VALUES ($1, 'paused', $2))
+        UPDATE agent_state_history SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL`, [a, T(3)]);
+      await check('close first, one statement');
+      // two statements: close then open; open then close (two open rows for a moment)
+      await tx.query(`UPDATE agent_state_history SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL`, [b, T(4)]);
+      await check('closed: a logout');
+      await tx.query(`INSERT INTO agent_state_history (user_id, state, started_at) VALUES ($1, 'available', $2)`, [b, T(4)]);
+      await check('then opened: neither');
+      await tx.query(`INSERT INTO agent_state_history (user_id, state, started_at) VALUES ($1, 'in_service', $2)`, [c, T(5)]);
+      await check('opened while open: a login');
+      await tx.query(`UPDATE agent_state_history SET ended_at = $2 WHERE user_id = $1 AND started_at < $2 AND ended_at IS NULL`, [c, T(5)]);
+      await check('then the older closed: neither');
+      // rows of no length at the instant: closed, then one of no length, then the next open
+      await tx.query(`UPDATE agent_state_history SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL`, [a, T(6)]);
+      await tx.query(`INSERT INTO agent_state_history (user_id, state, started_at, ended_at) VALUES ($1, 'offline', $2, $2)`, [a, T(6)]);
+      await check('no length after a close');
+      await change([a], T(6), 'available');
+      await check('no length, then close-and-open at the same instant');
+      await tx.query(`UPDATE agent_state_history SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL`, [b, T(7)]);
+      await tx.query(`INSERT INTO agent_state_history (user_id, state, started_at, ended_at) VALUES ($1, 'offline', $2, $2), ($1, 'available', $2, $3)`, [b, T(7), T(8)]);
+      await check('rows of no length and of some written after the fact');
+      await tx.query(`INSERT INTO agent_state_history (user_id, state, started_at) VALUES ($1, 'available', $2)`, [b, T(8)]);
+      await check('and the next open');
+      // a row ending at t taken away (t becomes a login of the next row), then another row's end
+      // arriving at t: the note saw t, but not this row
+      await tx.query(`UPDATE agent_state_history SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL`, [c, T(9)]);
+      await tx.query(`INSERT INTO agent_state_history (user_id, state, started_at, ended_at) VALUES ($1, 'available', $2, $3)`, [c, T(9), T(11)]);
+      await tx.query(`INSERT INTO agent_state_history (user_id, state, started_at) VALUES ($1, 'available', $2)`, [c, T(11)]);
+      await check('rows of c');
+      await tx.query(`DELETE FROM agent_state_history WHERE user_id = $1 AND started_at = $2`, [c, T(9)]);
+      await check('a row ending at t deleted: t a login');
+      await tx.query(`INSERT INTO agent_state_history (user_id, state, started_at, ended_at) VALUES ($1, 'paused', $2, $3)`, [c, T(10), T(11)]);
+      await check('another row’s end arrives at t');
+      // an end moved away and back, each in its own statement, and a batch whose ends arrive where a
+      // shared note (a, b) saw the other agent
+      await tx.query(`UPDATE agent_state_history SET ended_at = $3 WHERE user_id = $1 AND started_at = $2`, [c, T(10), T(10.5)]);
+      await check('end moved away: a logout and a login');
+      await tx.query(`UPDATE agent_state_history SET ended_at = $3 WHERE user_id = $1 AND started_at = $2`, [c, T(10), T(11)]);
+      await check('end moved back');
+      await change([a, b], T(12), 'paused');
+      await tx.query(`UPDATE agent_state_history SET ended_at = NULL WHERE user_id = ANY($1::uuid[]) AND ended_at = $2`, [[a, b], T(12)]);
+      await check('two open rows each: the closes undone');
+      await tx.query(`UPDATE agent_state_history SET ended_at = $2 WHERE user_id = ANY($1::uuid[]) AND started_at < $2 AND ended_at IS NULL`, [[a, b], T(12)]);
+      await check('and redone');
+      // the note must follow every reconciliation, a leaving end's too: closed at t (noted), reopened
+      // (t is no instant any more), closed at t again (the note of the first close is stale)
+      await tx.query(`UPDATE agent_state_history SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL`, [c, T(13)]);
+      await check('c closed: a logout');
+      await tx.query(`UPDATE agent_state_history SET ended_at = NULL WHERE user_id = $1 AND ended_at = $2`, [c, T(13)]);
+      await check('c reopened: no instant');
+      await tx.query(`UPDATE agent_state_history SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL`, [c, T(13)]);
+      await check('c closed again: the logout again');
+    });
+    // after the transaction (no note) the same marks as the rebuild
+    const kept = await snapshot();
+    await rebuildAgentTimeRollups(t.db);
+    expect(kept).toEqual(await snapshot());
+  });
+
   it('equal the raw reading and the rebuild over random histories, whole and partial days, and after a time-zone change', async () => {
     const agents = [await createUser(admin, { agentEnabled: true }), await createUser(admin, { agentEnabled: true })];
     const reasons = [null, await newPauseReason(t.db, unique('Café')), await newPauseReason(t.db, unique('Almoço'))];
