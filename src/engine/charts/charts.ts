@@ -42,6 +42,9 @@ export async function channelsChartOf(ctx: ChartContext, now: Date): Promise<Cha
   const [buckets, counters] = [await periodBuckets(ctx), await loadCounters(ctx, { byBucket: true, byChannel: true, byAgent: false })];
   const rows = counters
     .map((c) => ({ bucket: c.bucket, channel: c.channel as Channel, received: c.received, handled: c.answered, finished: c.finished }))
+    // an interval with none of the chart's figures (only a first reply or a queueing there: a milestone
+    // this chart does not show) is no row of it
+    .filter((r) => r.received > 0 || r.handled > 0 || Object.values(r.finished).some((n) => n > 0))
     .sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : a.channel.localeCompare(b.channel)));
   const channels = [...new Set(rows.map((r) => r.channel))].sort();
   return { ...periodFields(ctx, now), interval: ctx.interval, buckets, channels, rows };
