@@ -95,7 +95,8 @@ export async function rawSessions(ctx: ReportContext) {
                              -- tell whether the period's first row is a login); a later row ending in the period starts in it
                              SELECT o.* FROM users w CROSS JOIN LATERAL (SELECT b.* FROM agent_state_history b WHERE b.user_id = w.id AND b.started_at < ${s}::timestamptz
                                                                           ORDER BY b.started_at DESC, b.id DESC LIMIT 1) o
-                              WHERE coalesce(o.ended_at, ${now}::timestamptz) >= ${s}::timestamptz) x
+                              -- (an open row runs until now: when now is the period's start it reaches no part of it)
+                              WHERE o.ended_at >= ${s}::timestamptz OR (o.ended_at IS NULL AND ${now}::timestamptz > ${s}::timestamptz)) x
                       WHERE ${usersWhere(ctx, q, 'x.user_id')}
                      WINDOW w AS (PARTITION BY x.user_id ORDER BY x.started_at, x.id)) y) h
        JOIN users u ON u.id = h.user_id
