@@ -91,10 +91,12 @@ CREATE FUNCTION rollup_interval_longest(s timestamp, svc uuid, ch text, tz text)
        AND c.state IN ('abandoned', 'customer_gave_up') AND c.first_queued_at IS NOT NULL AND c.first_assigned_at IS NULL) x
 $$;
 
--- 0031's trigger with the 15-minute level: the day rows' UPSERT is a data-modifying WITH of the same
--- statement that adds the 15-minute difference, so a write still runs one statement for the
--- milestones; then, only when an old contribution with a wait left its cell (a deletion, a state
--- taken back, a move), that cell's longest wait is read again. 0031's Indicadores part is unchanged.
+-- 0031's trigger with the 15-minute level: after 0031's UPSERT of the day rows, a second UPSERT adds
+-- the 15-minute difference, skipped when the write changed no column the cells read (a conversation
+-- created in the bot, a reassignment, a classification: 0031's trigger fires for those); then, only
+-- when an old contribution with a wait left its cell (a deletion, a state taken back, a move), that
+-- cell's longest wait is read again. 0031's Indicadores part is unchanged. (One statement for both
+-- UPSERTs, a data-modifying WITH, cost the same as two in bench/rollups-write, and cannot be skipped.)
 CREATE OR REPLACE FUNCTION conversation_rollups_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   tz text := rollup_time_zone();
@@ -104,46 +106,61 @@ DECLARE
 BEGIN
   IF TG_OP <> 'DELETE' THEN SELECT service_level_seconds INTO sl_new FROM services WHERE id = NEW.service_id; END IF;
   IF TG_OP <> 'INSERT' THEN SELECT service_level_seconds INTO sl_old FROM services WHERE id = OLD.service_id; END IF;
-  WITH day_rows AS (
-    INSERT INTO conversation_rollups AS r (day, k, service_id, channel, direction, state, wait_bin, n, n1, s1, n2, s2, in_target, short_n)
-    SELECT d.day, d.k, d.service_id, d.channel, d.direction, d.state, d.wait_bin,
-           sum(d.n * d.sign), sum(d.n1 * d.sign), sum(d.s1 * d.sign), sum(d.n2 * d.sign), sum(d.s2 * d.sign),
-           sum(d.in_target * d.sign), sum(d.short_n * d.sign)
-      FROM (SELECT m.*, 1 AS sign FROM rollup_milestones(NEW, tz, short_s, sl_new) m WHERE TG_OP <> 'DELETE'
-            UNION ALL
-            SELECT m.*, -1 AS sign FROM rollup_milestones(OLD, tz, short_s, sl_old) m WHERE TG_OP <> 'INSERT') d
-     GROUP BY d.day, d.k, d.service_id, d.channel, d.direction, d.state, d.wait_bin
-    HAVING sum(d.n * d.sign) <> 0 OR sum(d.n1 * d.sign) <> 0 OR sum(d.s1 * d.sign) <> 0 OR sum(d.n2 * d.sign) <> 0
-        OR sum(d.s2 * d.sign) <> 0 OR sum(d.in_target * d.sign) <> 0 OR sum(d.short_n * d.sign) <> 0
-    ON CONFLICT (day, k, service_id, channel, direction, state, wait_bin) DO UPDATE SET
-      n = r.n + EXCLUDED.n, n1 = r.n1 + EXCLUDED.n1, s1 = r.s1 + EXCLUDED.s1, n2 = r.n2 + EXCLUDED.n2,
-      s2 = r.s2 + EXCLUDED.s2, in_target = r.in_target + EXCLUDED.in_target, short_n = r.short_n + EXCLUDED.short_n
-  )
-  INSERT INTO conversation_rollups_15m AS r (slot, service_id, channel, n, offered, answered, in_target, wait_us, abandoned, short_n,
-                                             handled, handle_us, responded, response_us, longest_us)
-  SELECT d.slot, d.service_id, d.channel, sum(d.n * d.sign), sum(d.offered * d.sign), sum(d.answered * d.sign), sum(d.in_target * d.sign),
-         sum(d.wait_us * d.sign), sum(d.abandoned * d.sign), sum(d.short_n * d.sign), sum(d.handled * d.sign), sum(d.handle_us * d.sign),
-         sum(d.responded * d.sign), sum(d.response_us * d.sign), max(d.longest_us) FILTER (WHERE d.sign = 1)
-    FROM (SELECT i.*, 1 AS sign FROM rollup_intervals(NEW, tz, short_s, sl_new) i WHERE TG_OP <> 'DELETE'
+  INSERT INTO conversation_rollups AS r (day, k, service_id, channel, direction, state, wait_bin, n, n1, s1, n2, s2, in_target, short_n)
+  SELECT d.day, d.k, d.service_id, d.channel, d.direction, d.state, d.wait_bin,
+         sum(d.n * d.sign), sum(d.n1 * d.sign), sum(d.s1 * d.sign), sum(d.n2 * d.sign), sum(d.s2 * d.sign),
+         sum(d.in_target * d.sign), sum(d.short_n * d.sign)
+    FROM (SELECT m.*, 1 AS sign FROM rollup_milestones(NEW, tz, short_s, sl_new) m WHERE TG_OP <> 'DELETE'
           UNION ALL
-          SELECT i.*, -1 AS sign FROM rollup_intervals(OLD, tz, short_s, sl_old) i WHERE TG_OP <> 'INSERT') d
-   GROUP BY d.slot, d.service_id, d.channel
-  -- a cell the old and the new row give alike (a reassignment, a reclassification) is left alone
-  HAVING sum(d.n * d.sign) <> 0 OR sum(d.offered * d.sign) <> 0 OR sum(d.answered * d.sign) <> 0 OR sum(d.in_target * d.sign) <> 0
-      OR sum(d.wait_us * d.sign) <> 0 OR sum(d.abandoned * d.sign) <> 0 OR sum(d.short_n * d.sign) <> 0 OR sum(d.handled * d.sign) <> 0
-      OR sum(d.handle_us * d.sign) <> 0 OR sum(d.responded * d.sign) <> 0 OR sum(d.response_us * d.sign) <> 0
-      OR max(d.longest_us) FILTER (WHERE d.sign = 1) IS DISTINCT FROM max(d.longest_us) FILTER (WHERE d.sign = -1)
-  ON CONFLICT (slot, service_id, channel) DO UPDATE SET
-    n = r.n + EXCLUDED.n, offered = r.offered + EXCLUDED.offered, answered = r.answered + EXCLUDED.answered,
-    in_target = r.in_target + EXCLUDED.in_target, wait_us = r.wait_us + EXCLUDED.wait_us, abandoned = r.abandoned + EXCLUDED.abandoned,
-    short_n = r.short_n + EXCLUDED.short_n, handled = r.handled + EXCLUDED.handled, handle_us = r.handle_us + EXCLUDED.handle_us,
-    responded = r.responded + EXCLUDED.responded, response_us = r.response_us + EXCLUDED.response_us,
-    longest_us = greatest(r.longest_us, EXCLUDED.longest_us);
+          SELECT m.*, -1 AS sign FROM rollup_milestones(OLD, tz, short_s, sl_old) m WHERE TG_OP <> 'INSERT') d
+   GROUP BY d.day, d.k, d.service_id, d.channel, d.direction, d.state, d.wait_bin
+  HAVING sum(d.n * d.sign) <> 0 OR sum(d.n1 * d.sign) <> 0 OR sum(d.s1 * d.sign) <> 0 OR sum(d.n2 * d.sign) <> 0
+      OR sum(d.s2 * d.sign) <> 0 OR sum(d.in_target * d.sign) <> 0 OR sum(d.short_n * d.sign) <> 0
+  ON CONFLICT (day, k, service_id, channel, direction, state, wait_bin) DO UPDATE SET
+    n = r.n + EXCLUDED.n, n1 = r.n1 + EXCLUDED.n1, s1 = r.s1 + EXCLUDED.s1, n2 = r.n2 + EXCLUDED.n2,
+    s2 = r.s2 + EXCLUDED.s2, in_target = r.in_target + EXCLUDED.in_target, short_n = r.short_n + EXCLUDED.short_n;
+
+  -- the 15-minute cells, unless the write changed nothing they read (a row never queued nor assigned
+  -- has no milestone there)
+  IF NOT ((TG_OP = 'INSERT' AND NEW.first_queued_at IS NULL AND NEW.first_assigned_at IS NULL)
+          OR (TG_OP = 'DELETE' AND OLD.first_queued_at IS NULL AND OLD.first_assigned_at IS NULL)
+          OR (TG_OP = 'UPDATE'
+              AND (OLD.first_queued_at, OLD.queued_at, OLD.first_assigned_at, OLD.first_agent_message_at, OLD.finished_at, OLD.state, OLD.service_id, OLD.channel)
+                  IS NOT DISTINCT FROM (NEW.first_queued_at, NEW.queued_at, NEW.first_assigned_at, NEW.first_agent_message_at, NEW.finished_at, NEW.state, NEW.service_id, NEW.channel))) THEN
+    INSERT INTO conversation_rollups_15m AS r (slot, service_id, channel, n, offered, answered, in_target, wait_us, abandoned, short_n,
+                                               handled, handle_us, responded, response_us, longest_us)
+    SELECT d.slot, d.service_id, d.channel, sum(d.n * d.sign), sum(d.offered * d.sign), sum(d.answered * d.sign), sum(d.in_target * d.sign),
+           sum(d.wait_us * d.sign), sum(d.abandoned * d.sign), sum(d.short_n * d.sign), sum(d.handled * d.sign), sum(d.handle_us * d.sign),
+           sum(d.responded * d.sign), sum(d.response_us * d.sign), max(d.longest_us) FILTER (WHERE d.sign = 1)
+      FROM (SELECT i.*, 1 AS sign FROM rollup_intervals(NEW, tz, short_s, sl_new) i WHERE TG_OP <> 'DELETE'
+            UNION ALL
+            SELECT i.*, -1 AS sign FROM rollup_intervals(OLD, tz, short_s, sl_old) i WHERE TG_OP <> 'INSERT') d
+     GROUP BY d.slot, d.service_id, d.channel
+    -- a cell the old and the new row give alike (a reassignment, a reclassification) is left alone
+    HAVING sum(d.n * d.sign) <> 0 OR sum(d.offered * d.sign) <> 0 OR sum(d.answered * d.sign) <> 0 OR sum(d.in_target * d.sign) <> 0
+        OR sum(d.wait_us * d.sign) <> 0 OR sum(d.abandoned * d.sign) <> 0 OR sum(d.short_n * d.sign) <> 0 OR sum(d.handled * d.sign) <> 0
+        OR sum(d.handle_us * d.sign) <> 0 OR sum(d.responded * d.sign) <> 0 OR sum(d.response_us * d.sign) <> 0
+        OR max(d.longest_us) FILTER (WHERE d.sign = 1) IS DISTINCT FROM max(d.longest_us) FILTER (WHERE d.sign = -1)
+    ON CONFLICT (slot, service_id, channel) DO UPDATE SET
+      n = r.n + EXCLUDED.n, offered = r.offered + EXCLUDED.offered, answered = r.answered + EXCLUDED.answered,
+      in_target = r.in_target + EXCLUDED.in_target, wait_us = r.wait_us + EXCLUDED.wait_us, abandoned = r.abandoned + EXCLUDED.abandoned,
+      short_n = r.short_n + EXCLUDED.short_n, handled = r.handled + EXCLUDED.handled, handle_us = r.handle_us + EXCLUDED.handle_us,
+      responded = r.responded + EXCLUDED.responded, response_us = r.response_us + EXCLUDED.response_us,
+      longest_us = greatest(r.longest_us, EXCLUDED.longest_us);
+  END IF;
 
   -- a wait that left its cell (not given again, alike, by the new row): the cell's longest, again from
   -- its conversations when that wait may have been it. After the statement, the table holds every row's
-  -- new version, so the reading is the cell's final one whatever order the rows' triggers run in.
-  IF TG_OP <> 'INSERT' AND (OLD.first_assigned_at IS NOT NULL OR OLD.state IN ('abandoned', 'customer_gave_up')) THEN
+  -- new version, so the reading is the cell's final one whatever order the rows' triggers run in. The
+  -- test before it skips the statement when no column of the old row's waits changed (a first reply, an
+  -- end after an assignment: most of a conversation's writes).
+  IF TG_OP = 'DELETE'
+     OR (TG_OP = 'UPDATE' AND OLD.first_assigned_at IS NOT NULL
+         AND (OLD.first_assigned_at, OLD.first_queued_at, OLD.service_id, OLD.channel)
+             IS DISTINCT FROM (NEW.first_assigned_at, NEW.first_queued_at, NEW.service_id, NEW.channel))
+     OR (TG_OP = 'UPDATE' AND OLD.state IN ('abandoned', 'customer_gave_up')
+         AND (OLD.state, OLD.finished_at, OLD.queued_at, OLD.first_queued_at, OLD.first_assigned_at, OLD.service_id, OLD.channel)
+             IS DISTINCT FROM (NEW.state, NEW.finished_at, NEW.queued_at, NEW.first_queued_at, NEW.first_assigned_at, NEW.service_id, NEW.channel)) THEN
     UPDATE conversation_rollups_15m r
        SET longest_us = rollup_interval_longest(g.slot, g.service_id, g.channel, tz)
       FROM (SELECT o.slot, o.service_id, o.channel, max(o.longest_us) AS gone
@@ -224,7 +241,7 @@ $$;
 -- 0031's rebuild with the 15-minute level: recomputed with the milestones' rows, so whatever rebuilds
 -- those (`npm run rollups:rebuild`, a service's NS threshold, the short-abandon limit, the time zone:
 -- 0031's triggers) rebuilds these too. Both tables are locked in one statement, in the order the
--- trigger's statement takes them, so a writer and a rebuild cannot wait on each other.
+-- trigger writes them, so a writer and a rebuild cannot wait on each other.
 CREATE OR REPLACE FUNCTION rebuild_conversation_rollups(d_from date, d_to date, svc uuid, only_milestones boolean DEFAULT false) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
   tz text := rollup_time_zone();
