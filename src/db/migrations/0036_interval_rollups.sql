@@ -232,7 +232,10 @@ BEGIN
      AND (d_to IS NULL OR c.created_at < ((d_to + 1)::timestamp AT TIME ZONE tz))
      AND (d_from IS NULL OR c.finished_at IS NULL OR greatest(c.finished_at, c.first_agent_message_at) >= (d_from::timestamp AT TIME ZONE tz))
      AND (d_from IS NULL OR i.slot >= d_from::timestamp) AND (d_to IS NULL OR i.slot < (d_to + 1)::timestamp)
-   GROUP BY 1, 2, 3;
+   GROUP BY 1, 2, 3
+   -- written in slot order, so a month's cells lie together on disk (in hash order, a month's 73,000
+   -- cells of the 3 M seed were spread over every page of the table's 13 months)
+   ORDER BY 1, 2, 3;
   GET DIAGNOSTICS written = ROW_COUNT;
   RETURN written;
 END
@@ -285,3 +288,4 @@ END
 $$;
 
 SELECT rebuild_interval_rollups(NULL, NULL, NULL, rollup_time_zone(), rollup_short_abandon());
+ANALYZE conversation_rollups_15m;

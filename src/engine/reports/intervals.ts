@@ -130,6 +130,7 @@ async function rollupCells(ctx: ReportContext): Promise<Grouped[]> {
   if (f.channel) where.push(`r.channel = ${q.p(f.channel)}`);
   if (f.teamId) where.push(`r.service_id IN (SELECT st.service_id FROM service_teams st WHERE st.team_id = ${q.p(f.teamId)}::uuid)`);
   const s = (col: string) => `(sum(r.${col})::numeric / 1000000)::float8`;
+  // grouped by the bucket's timestamp and written as text after (sorting text keys spilled to disk)
   const sql = `
     SELECT ${bucketText(localBucketSql('r.slot', ctx.interval))} AS bucket, r.service_id, r.channel,
            sum(r.offered)::int AS offered, sum(r.answered)::int AS answered, sum(r.in_target)::int AS in_target, ${s('wait_us')} AS wait_s,
@@ -138,7 +139,7 @@ async function rollupCells(ctx: ReportContext): Promise<Grouped[]> {
            (max(r.longest_us)::numeric / 1000000)::float8 AS longest_s
       FROM conversation_rollups_15m r
      WHERE ${where.join(' AND ')}
-     GROUP BY 1, 2, 3`;
+     GROUP BY ${localBucketSql('r.slot', ctx.interval)}, r.service_id, r.channel`;
   return (await ctx.db.query<Grouped>(sql, q.list)).rows;
 }
 
