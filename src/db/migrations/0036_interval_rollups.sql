@@ -1,6 +1,6 @@
 -- Relatórios → Atendimentos por intervalo from rollups (issue 16, "Fast on millions"): per local
 -- 15-minute slot of the contact center's time zone × service × channel, the figures of
--- engine/reports/intervals.ts, kept by 0031's trigger (now one statement writes both levels) as the
+-- engine/reports/intervals.ts, kept by 0031's trigger (an UPSERT after its day rows') as the
 -- difference between the row's old and new contributions, and rebuilt with 0031's rows.
 --
 -- Why 15 minutes now, when 0031 chose a day: 0031 weighed 15 minutes × agent × every dimension of its
