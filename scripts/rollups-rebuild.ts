@@ -1,6 +1,6 @@
-// Recomputes the conversation rollups (migration 0031) from the raw rows, month by month, on the
-// database of DATABASE_URL (or the PGlite directory of DATA_DIR): `npm run rollups:rebuild
-// [-- --from YYYY-MM-DD --to YYYY-MM-DD]`. Safe on a live system and idempotent (engine/rollups/rebuild.ts).
+// Recomputes the conversation rollups (migrations 0031 and 0036: days and 15-minute slots) from the
+// raw rows, month by month, on the database of DATABASE_URL (or the PGlite directory of DATA_DIR):
+// `npm run rollups:rebuild [-- --from YYYY-MM-DD --to YYYY-MM-DD]`. Safe on a live system and idempotent (engine/rollups/rebuild.ts).
 // Without a period it also rebuilds the agents' reply rollups (migration 0032, engine/rollups/agents.ts).
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/db/database.js';

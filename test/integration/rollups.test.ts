@@ -9,6 +9,7 @@ import { runReport } from '../../src/engine/reports/run.js';
 import { rebuildRollups } from '../../src/engine/rollups/rebuild.js';
 import { foldChannels, foldMetrics, type ChartRaw } from '../support/charts-fold.js';
 import { foldIndicators, type RawConversation } from '../support/indicators-fold.js';
+import { addIntervalCells, foldIntervalCells, intervalFigures, type FoldInterval, type IntervalRaw } from '../support/intervals-fold.js';
 import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // The rollups of migration 0031 under random scripted traffic (fast-check): conversations written
@@ -17,8 +18,11 @@ import { appForFile, createService, createTeam, createUser, unique, type Client,
 // across São Paulo's midnight; reclassified, moved to another service, reassigned after the end,
 // deleted by retention), each step a statement of its own so the trigger adds and takes away. After
 // each run: the incremental rows equal a rebuild from the raw rows, and every figure the rollups
-// serve (Gráficos, Indicadores, Abandono; admin and supervisor) equals an independent TypeScript
-// fold of the raw rows (test/support/*-fold.ts, and the Abandono fold below).
+// serve (Gráficos, Indicadores, Abandono, Intervalos; admin and supervisor) equals an independent
+// TypeScript fold of the raw rows (test/support/*-fold.ts, and the Abandono fold below). Migration
+// 0036's 15-minute cells are also compared whole with a fold, in São Paulo and after the time zone
+// moves to Kolkata (+05:30) with another short-abandon limit and NS target, with more traffic
+// (taken back, moved, deleted) written meanwhile.
 
 let t: TestApp;
 let admin: Client;
@@ -63,7 +67,7 @@ beforeAll(async () => {
 });
 
 const PATHS = ['bot_end', 'abandon', 'gave_up', 'served', 'transferred', 'open_queued', 'open_service', 'email_long'] as const;
-const LATER = ['none', 'none', 'none', 'reclassify', 'delete', 'move', 'reassign_after'] as const;
+const LATER = ['none', 'none', 'none', 'reclassify', 'delete', 'move', 'reassign_after', 'reopen'] as const;
 
 const conversation = fc.record({
   svc: fc.nat(2),
@@ -119,6 +123,10 @@ async function play(s: Script): Promise<void> {
     await set(`service_id = $2, channel = $3`, other.id, other.channel);
   } else if (ended && s.later === 'reclassify') await set(`classification_id = $2`, w.classifications[1]);
   else if (ended && s.later === 'reassign_after') await set(`agent_id = $2`, w.agents[s.agent2]);
+  // taken back: the end undone, the conversation waiting or in service again
+  else if (ended && s.later === 'reopen' && s.path !== 'bot_end') {
+    await set(`state = CASE WHEN first_assigned_at IS NULL THEN 'queued' ELSE 'in_service' END, finished_at = NULL`);
+  }
 }
 
 /** Both rollup tables as sorted text lines, rows that add nothing left out. */
@@ -131,7 +139,11 @@ async function snapshot(): Promise<string[]> {
     `SELECT day::text, service_id, channel, agent_id, direction, state, classification_id, n, handled, handle_us::text, handle_max_us::text,
             agent_handled, agent_us::text, agent_max_us::text, last_finished_at FROM conversation_rollups_finished WHERE n <> 0`,
   );
-  return [...m.rows.map((r) => `m ${JSON.stringify(r)}`), ...f.rows.map((r) => `f ${JSON.stringify(r)}`)].sort();
+  const i = await t.db.query(
+    `SELECT to_char(slot, 'YYYY-MM-DD HH24:MI:SS') AS slot, service_id, channel, n, offered, answered, in_target, wait_us::text, abandoned, short_n,
+            handled, handle_us::text, responded, response_us::text, longest_us::text FROM conversation_rollups_15m WHERE n <> 0`,
+  );
+  return [...m.rows.map((r) => `m ${JSON.stringify(r)}`), ...f.rows.map((r) => `f ${JSON.stringify(r)}`), ...i.rows.map((r) => `i ${JSON.stringify(r)}`)].sort();
 }
 
 const adminActor: Actor = { id: null, name: 'admin', role: 'admin', teamIds: [], supervisedTeamIds: [] };
@@ -158,6 +170,60 @@ function foldAbandonment(rows: any[], from: string, to: string) {
     }
   }
   return [...out.entries()].map(([id, r]) => ({ service: w.names.get(id)!, ...r })).sort((a, b) => a.service.localeCompare(b.service));
+}
+
+/** The raw rows as the Intervalos fold reads them. */
+const intervalRows = (raw: any[]): IntervalRaw[] => raw.map((c) => ({
+  serviceId: c.service_id, channel: c.channel, state: c.state, agentId: c.agent_id, firstQueuedAt: c.first_queued_at, queuedAt: c.queued_at,
+  firstAssignedAt: c.first_assigned_at, firstAgentMessageAt: c.first_agent_message_at, finishedAt: c.finished_at,
+}));
+
+/**
+ * Migration 0036's 15-minute cells equal the fold of the raw rows in `tz` (every cell with a milestone;
+ * a cell every conversation left adds nothing, its longest wait gone too), and Intervalos equals the
+ * fold at 30 minutes (admin), by day on one channel (admin), by hour (supervisor: rollups and their own
+ * conversations outside their services raw) and with an agent asked (raw).
+ */
+async function checkIntervals(tz: string, shortSeconds: number): Promise<void> {
+  const raw = (await t.db.query(`SELECT * FROM conversations`)).rows;
+  const rows = intervalRows(raw);
+  const targets = new Map((await t.db.query<{ id: string; s: number }>(`SELECT id, service_level_seconds AS s FROM services`)).rows.map((r) => [r.id, Number(r.s)]));
+  const targetOf = (id: string) => targets.get(id)!;
+  const { rows: stored } = await t.db.query<Record<string, string | number | null>>(
+    `SELECT to_char(slot, 'YYYY-MM-DD HH24:MI:SS') AS slot, service_id, channel, n, offered, answered, in_target, wait_us::text AS wait_us, abandoned,
+            short_n, handled, handle_us::text AS handle_us, responded, response_us::text AS response_us, longest_us::text AS longest_us
+       FROM conversation_rollups_15m`,
+  );
+  const us = (ms: number | null) => (ms === null ? null : String(ms * 1000));
+  const want = [...foldIntervalCells(rows, { tz, interval: '15m', targetOf, shortSeconds }).values()].map((c) => JSON.stringify({
+    slot: c.bucket, service_id: c.serviceId, channel: c.channel, n: c.n, offered: c.offered, answered: c.answered, in_target: c.inTarget,
+    wait_us: us(c.waitMs), abandoned: c.abandoned, short_n: c.short, handled: c.handled, handle_us: us(c.handleMs), responded: c.responded,
+    response_us: us(c.responseMs), longest_us: us(c.longestMs),
+  })).sort();
+  expect(stored.filter((r) => r.n !== 0).map((r) => JSON.stringify(r)).sort()).toEqual(want);
+  for (const r of stored.filter((x) => x.n === 0)) {
+    expect(r, 'an emptied cell').toMatchObject({ offered: 0, answered: 0, abandoned: 0, handled: 0, responded: 0, wait_us: '0', handle_us: '0', response_us: '0', longest_us: null });
+  }
+
+  const pick = (r: any) => ({
+    offered: r.offered, answered: r.answered, abandoned: r.abandoned, short_abandoned: r.short_abandoned, service_level: r.service_level,
+    tme: r.tme, tma: r.tma, tpr: r.tpr, longest_wait: r.longest_wait,
+  });
+  const cases: { actor: Actor; interval: FoldInterval; channel?: 'whatsapp'; agentId?: string; only: (c: IntervalRaw) => boolean }[] = [
+    { actor: adminActor, interval: '30m', only: () => true },
+    { actor: adminActor, interval: 'day', channel: 'whatsapp', only: (c) => c.channel === 'whatsapp' },
+    { actor: supActor(), interval: 'hour', only: (c) => w.supServices.has(c.serviceId) || c.agentId === w.sup },
+    { actor: adminActor, interval: '30m', agentId: w.agents[0], only: (c) => c.agentId === w.agents[0] },
+  ];
+  for (const k of cases) {
+    const cells = foldIntervalCells(rows.filter(k.only), { tz, interval: k.interval, targetOf, shortSeconds, from: FROM, to: TO });
+    const r = await runReport(t.db, k.actor, 'intervals', { from: FROM, to: TO, interval: k.interval, channel: k.channel, agentId: k.agentId }, 'pt', NOW);
+    const label = `${k.actor.role} ${k.interval} ${k.channel ?? ''} ${k.agentId ? 'agent' : ''}`;
+    expect(r.timezone).toBe(tz);
+    expect(r.rows.map((x) => [`${x.interval} ${x.service}`, pick(x)]).sort(), label)
+      .toEqual([...cells.values()].map((c) => [`${c.bucket} ${w.names.get(c.serviceId)}`, intervalFigures(c)]).sort());
+    expect(pick(r.total), label).toEqual(intervalFigures(addIntervalCells(cells.values())));
+  }
 }
 
 describe('conversation rollups', () => {
@@ -217,6 +283,26 @@ describe('conversation rollups', () => {
       expect(ab.rows.map(pick)).toEqual(foldAbandonment(raw, FROM, TO));
       const abs = await runReport(t.db, supActor(), 'abandonment', { from: FROM, to: TO }, 'pt', NOW);
       expect(abs.rows.map(pick)).toEqual(foldAbandonment(raw.filter(inSup), FROM, TO));
+
+      await checkIntervals('America/Sao_Paulo', 10);
+
+      // the time zone moves half an hour off São Paulo's slots (Kolkata, +05:30) and the short limit to
+      // 20 s: the settings' trigger rebuilds; more traffic is written in the new zone, a target changes
+      try {
+        await t.db.query(`INSERT INTO settings (key, value) VALUES ('timezone', '"Asia/Kolkata"'), ('shortAbandonSeconds', '20')`);
+        await checkIntervals('Asia/Kolkata', 20);
+        for (const s of scripts.slice(0, 10)) await play(s);
+        const moved = await snapshot();
+        await rebuildRollups(t.db, { from: '2026-05-01', to: '2026-07-31' });
+        expect(moved).toEqual(await snapshot());
+        await checkIntervals('Asia/Kolkata', 20);
+        await t.db.query(`UPDATE services SET service_level_seconds = 45 WHERE id = $1`, [w.services[0].id]);
+        await checkIntervals('Asia/Kolkata', 20);
+      } finally {
+        await t.db.query(`UPDATE services SET service_level_seconds = $2 WHERE id = $1`, [w.services[0].id, w.services[0].serviceLevelSeconds]);
+        await t.db.query(`DELETE FROM settings WHERE key IN ('timezone', 'shortAbandonSeconds')`);
+      }
+      await checkIntervals('America/Sao_Paulo', 10);
 
       // retention deletes every conversation: nothing is left in the rollups
       await t.db.query(`DELETE FROM conversations`);

@@ -1,7 +1,7 @@
 import type { ReportRow } from '../../contracts/reports.js';
 import { policyOf } from '../access.js';
 import { getSettings } from '../settings.js';
-import { conversationsWhere, pct, SqlParams, type ReportContext, type ReportDefinition } from './definition.js';
+import { conversationsWhere, pct, rawRest, SqlParams, usesRollups, type ReportContext, type ReportDefinition } from './definition.js';
 
 // 5. Abandono: per service, the conversations that left the queue unanswered (metrics.md: abandoned or
 // customer_gave_up after entering a queue, never assigned), counted when they ended, by how long they
@@ -20,16 +20,9 @@ export const WAIT_BUCKETS = [
 const ABANDONED = `c.state IN ('abandoned', 'customer_gave_up') AND c.first_queued_at IS NOT NULL AND c.first_assigned_at IS NULL`;
 
 /**
- * The condition on `conversation_rollups r` (migration 0031: per local day, service, channel…) of the
- * period's days in the caller's services with the filters asked, when the rollups can answer for this
- * caller: an admin, or a supervisor (their services; their own conversations outside them are read
- * raw, see `run`); an agent's scope is their own conversations: read raw.
+ * The condition on `conversation_rollups r` (migration 0031: per local day, service, channel…): the
+ * period's days in the caller's services with the filters asked.
  */
-function usesRollups(ctx: ReportContext): boolean {
-  return policyOf(ctx.actor).all || ctx.actor.role === 'supervisor';
-}
-
-/** The condition on the rollup rows. */
 function rollupWhere(ctx: ReportContext, q: SqlParams): string {
   const policy = policyOf(ctx.actor);
   const scope = policy.servicesSql('r.service_id', q.list.length + 1);
@@ -40,15 +33,6 @@ function rollupWhere(ctx: ReportContext, q: SqlParams): string {
   if (f.channel) parts.push(`r.channel = ${q.p(f.channel)}`);
   if (f.teamId) parts.push(`r.service_id IN (SELECT st.service_id FROM service_teams st WHERE st.team_id = ${q.p(f.teamId)}::uuid)`);
   return parts.join(' AND ');
-}
-
-/** The raw rows of the part of the caller's scope the rollups do not hold (none for an admin). */
-function rawRest(ctx: ReportContext, q: SqlParams, alias: string): string {
-  const policy = policyOf(ctx.actor);
-  const services = policy.servicesSql(`${alias}.service_id`, q.list.length + 1);
-  q.list.push(...services.params);
-  // a supervisor's own conversations outside their services (said outright, for the agent's indexes)
-  return `NOT (${services.sql}) AND ${alias}.agent_id = ${q.p(ctx.actor.id)}::uuid`;
 }
 
 async function run(ctx: ReportContext) {

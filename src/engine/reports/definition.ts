@@ -97,6 +97,24 @@ export function conversationsScope(ctx: ReportContext, q: SqlParams, alias: stri
 }
 
 /**
+ * Whether the conversation rollups (migrations 0031, 0036: per service, channel…) can answer for
+ * this caller: an admin, or a supervisor (their services; their own conversations outside them are read
+ * raw, see the reports' `run`); an agent's scope is their own conversations: read raw.
+ */
+export function usesRollups(ctx: ReportContext): boolean {
+  return policyOf(ctx.actor).all || ctx.actor.role === 'supervisor';
+}
+
+/** The raw rows of the part of the caller's scope the rollups do not hold (none for an admin). */
+export function rawRest(ctx: ReportContext, q: SqlParams, alias: string): string {
+  const policy = policyOf(ctx.actor);
+  const services = policy.servicesSql(`${alias}.service_id`, q.list.length + 1);
+  q.list.push(...services.params);
+  // a supervisor's own conversations outside their services (said outright, for the agent's indexes)
+  return `NOT (${services.sql}) AND ${alias}.agent_id = ${q.p(ctx.actor.id)}::uuid`;
+}
+
+/**
  * The conditions on a user id column (`users.id`, `agent_state_history.user_id`…): the caller's
  * scope (themself; a supervisor's agents), the team's agents and the agent asked.
  */
@@ -125,7 +143,15 @@ export function bucketSql(instant: string, interval: ReportInterval, tzParam: st
  * of thousands, its buckets a few thousand); `bucketText` writes it as bucketSql does.
  */
 export function bucketStartSql(instant: string, interval: ReportInterval, tzParam: string): string {
-  const local = `(${instant} AT TIME ZONE ${tzParam})`;
+  return localBucketSql(`(${instant} AT TIME ZONE ${tzParam})`, interval);
+}
+
+/**
+ * The bucket of a local `timestamp` expression (bucketStartSql's, when the time is already local: a
+ * 15-minute slot of migration 0036 falls whole in the bucket of its start, since 15 minutes divide
+ * every interval and the bins share one origin).
+ */
+export function localBucketSql(local: string, interval: ReportInterval): string {
   const bin = BIN[interval];
   return bin ? `date_bin('${bin}', ${local}, timestamp '2000-01-01')` : `date_trunc('${interval}', ${local})`;
 }

@@ -3,7 +3,10 @@ import type { ReportInterval } from '../../contracts/reports.js';
 import { badRequest } from '../errors.js';
 import { getSettings } from '../settings.js';
 import { CHANNEL_LABELS } from '../exports/table-export.js';
-import { bucketStartSql, bucketText, bucketsSql, conversationsWhere, seconds, SqlParams, type ReportContext, type ReportDefinition } from './definition.js';
+import { policyOf } from '../access.js';
+import {
+  bucketStartSql, bucketText, bucketsSql, conversationsWhere, localBucketSql, rawRest, seconds, SqlParams, usesRollups, type ReportContext, type ReportDefinition,
+} from './definition.js';
 
 // 1. Atendimentos por intervalo. Each milestone is counted in the bucket it happened in, with the
 // definitions of the monitor (core/monitor-day.ts, engine/monitor/day-sql.ts): offered at the first
@@ -17,6 +20,11 @@ import { bucketStartSql, bucketText, bucketsSql, conversationsWhere, seconds, Sq
 // seconds of JSON); with a service asked, every interval of its channels, empty ones as zeros. The
 // chart has its own points: every interval of the period over the whole selection, empty ones as
 // zeros (docs/REPORTS.md).
+//
+// The cells are read from migration 0036's 15-minute rollups (per local slot × service × channel,
+// kept by the conversations' trigger) summed into the interval asked: a month is ~37,000 cells instead
+// of ~740,000 milestones. With an agent asked (the conversation's last agent, not a rollup dimension)
+// the milestones are read raw, with the same definitions.
 
 interface Grouped {
   bucket: string | null;
@@ -35,6 +43,9 @@ interface Grouped {
   first_response_n: number;
   longest_s: number | null;
 }
+
+/** The figures of a cell that add up (the longest is a maximum). */
+const SUMMED = ['offered', 'answered', 'in_target', 'wait_s', 'abandoned', 'short', 'handle_s', 'handle_n', 'first_response_s', 'first_response_n'] as const;
 
 const mean = (sum: number, n: number) => (n ? seconds(sum / n) : null);
 
@@ -59,19 +70,17 @@ const BUCKET_SECONDS: Record<ReportInterval, number> = { '15m': 900, '30m': 1800
 /** At most this many intervals in one answer (a month of 15 minutes is 2,976; a year of them would be 35,000 per service). */
 export const MAX_INTERVALS = 10_000;
 
-async function run(ctx: ReportContext) {
-  const count = (ctx.period.end.getTime() - ctx.period.start.getTime()) / 1000 / BUCKET_SECONDS[ctx.interval];
-  if (count > MAX_INTERVALS) {
-    throw badRequest({
-      en: `${ctx.interval} over this period makes more than ${MAX_INTERVALS} intervals: choose a longer interval or a shorter period`,
-      pt: `${ctx.interval} neste período dá mais de ${MAX_INTERVALS} intervalos: escolha um intervalo maior ou um período menor`,
-    }, 'interval');
-  }
+/**
+ * The cells from the raw rows: one row per milestone of the period, grouped per bucket × service ×
+ * channel. With `rest`, only the part of the caller's scope the rollups do not hold (rawRest).
+ */
+async function rawCells(ctx: ReportContext, rest = false): Promise<Grouped[]> {
   const { shortAbandonSeconds } = await getSettings(ctx.db);
   const q = new SqlParams();
   const tz = q.p(ctx.period.timeZone);
   const b = (col: string) => bucketStartSql(`c.${col}`, ctx.interval, tz);
   const short = q.p(shortAbandonSeconds);
+  const where = (col: string) => `${conversationsWhere(ctx, q, 'c', col)}${rest ? ` AND ${rawRest(ctx, q, 'c')}` : ''}`;
   const epoch = (a: string, z: string) => `extract(epoch FROM ${a} - ${z})::float8`;
   const wait = epoch('c.first_assigned_at', 'coalesce(c.first_queued_at, c.first_assigned_at)');
   const abandonedNow = `c.state IN ('abandoned', 'customer_gave_up') AND c.first_queued_at IS NOT NULL AND c.first_assigned_at IS NULL`;
@@ -81,19 +90,19 @@ async function run(ctx: ReportContext) {
     WITH ev AS (
       SELECT ${b('first_queued_at')} AS bucket, c.service_id, c.channel, 1 AS offered, 0 AS answered, 0 AS in_target, NULL::float8 AS wait_s,
              0 AS abandoned, 0 AS short, NULL::float8 AS handle_s, NULL::float8 AS first_response_s, NULL::float8 AS longest_s
-        FROM conversations c WHERE ${conversationsWhere(ctx, q, 'c', 'first_queued_at')}
+        FROM conversations c WHERE ${where('first_queued_at')}
       UNION ALL
       SELECT ${b('first_assigned_at')}, c.service_id, c.channel, 0, 1, (${wait} <= s.service_level_seconds)::int, ${wait}, 0, 0, NULL, NULL, ${wait}
-        FROM conversations c JOIN services s ON s.id = c.service_id WHERE ${conversationsWhere(ctx, q, 'c', 'first_assigned_at')}
+        FROM conversations c JOIN services s ON s.id = c.service_id WHERE ${where('first_assigned_at')}
       UNION ALL
       SELECT ${b('finished_at')}, c.service_id, c.channel, 0, 0, 0, NULL,
              (${abandonedNow})::int, (${abandonedNow} AND ${abandonWait} <= ${short})::int,
              CASE WHEN c.first_assigned_at IS NOT NULL THEN ${epoch('c.finished_at', 'c.first_assigned_at')} END, NULL,
              CASE WHEN ${abandonedNow} THEN ${abandonWait} END
-        FROM conversations c WHERE ${conversationsWhere(ctx, q, 'c', 'finished_at')} AND (c.first_assigned_at IS NOT NULL OR (${abandonedNow}))
+        FROM conversations c WHERE ${where('finished_at')} AND (c.first_assigned_at IS NOT NULL OR (${abandonedNow}))
       UNION ALL
       SELECT ${b('first_agent_message_at')}, c.service_id, c.channel, 0, 0, 0, NULL, 0, 0, NULL, ${epoch('c.first_agent_message_at', 'c.first_assigned_at')}, NULL
-        FROM conversations c WHERE ${conversationsWhere(ctx, q, 'c', 'first_agent_message_at')} AND c.first_assigned_at IS NOT NULL
+        FROM conversations c WHERE ${where('first_agent_message_at')} AND c.first_assigned_at IS NOT NULL
     )
     SELECT ${bucketText('bucket')} AS bucket, service_id, channel,
            sum(offered)::int AS offered, sum(answered)::int AS answered, sum(in_target)::int AS in_target, coalesce(sum(wait_s), 0)::float8 AS wait_s,
@@ -101,7 +110,76 @@ async function run(ctx: ReportContext) {
            coalesce(sum(handle_s), 0)::float8 AS handle_s, count(handle_s)::int AS handle_n,
            coalesce(sum(first_response_s), 0)::float8 AS first_response_s, count(first_response_s)::int AS first_response_n, max(longest_s)::float8 AS longest_s
       FROM ev GROUP BY bucket, service_id, channel`;
-  const grouped = (await ctx.db.query<Grouped>(sql, q.list)).rows;
+  return (await ctx.db.query<Grouped>(sql, q.list)).rows;
+}
+
+/**
+ * The cells from migration 0036's 15-minute rollups (per local slot × service × channel), the slots of
+ * the period summed into the interval asked: the sums are microseconds, read as seconds like the raw
+ * statement's. Empty cells (n = 0: their conversations left) are not rows, as in the raw reading.
+ */
+async function rollupCells(ctx: ReportContext): Promise<Grouped[]> {
+  const q = new SqlParams();
+  const tz = q.p(ctx.period.timeZone);
+  const scope = policyOf(ctx.actor).servicesSql('r.service_id', q.list.length + 1);
+  q.list.push(...scope.params);
+  const where = [`r.slot >= (${q.p(ctx.period.start)}::timestamptz AT TIME ZONE ${tz})`, `r.slot < (${q.p(ctx.period.end)}::timestamptz AT TIME ZONE ${tz})`,
+    'r.n <> 0', scope.sql];
+  const f = ctx.filter;
+  if (f.serviceId) where.push(`r.service_id = ${q.p(f.serviceId)}::uuid`);
+  if (f.channel) where.push(`r.channel = ${q.p(f.channel)}`);
+  if (f.teamId) where.push(`r.service_id IN (SELECT st.service_id FROM service_teams st WHERE st.team_id = ${q.p(f.teamId)}::uuid)`);
+  const s = (col: string) => `(sum(r.${col})::numeric / 1000000)::float8`;
+  // grouped by the bucket's timestamp and written as text after (sorting text keys spilled to disk)
+  const sql = `
+    SELECT ${bucketText(localBucketSql('r.slot', ctx.interval))} AS bucket, r.service_id, r.channel,
+           sum(r.offered)::int AS offered, sum(r.answered)::int AS answered, sum(r.in_target)::int AS in_target, ${s('wait_us')} AS wait_s,
+           sum(r.abandoned)::int AS abandoned, sum(r.short_n)::int AS short, ${s('handle_us')} AS handle_s, sum(r.handled)::int AS handle_n,
+           ${s('response_us')} AS first_response_s, sum(r.responded)::int AS first_response_n,
+           (max(r.longest_us)::numeric / 1000000)::float8 AS longest_s
+      FROM conversation_rollups_15m r
+     WHERE ${where.join(' AND ')}
+     GROUP BY ${localBucketSql('r.slot', ctx.interval)}, r.service_id, r.channel`;
+  return (await ctx.db.query<Grouped>(sql, q.list)).rows;
+}
+
+/**
+ * The report's cells: from the rollups for an admin or a supervisor (a supervisor's own conversations
+ * outside their services read raw and added), raw with an agent asked (the conversation's last agent
+ * is not a dimension of the rollups) and for any other caller.
+ */
+async function readCells(ctx: ReportContext): Promise<Grouped[]> {
+  if (ctx.filter.agentId || !usesRollups(ctx)) return rawCells(ctx);
+  const rolled = await rollupCells(ctx);
+  if (policyOf(ctx.actor).all) return rolled;
+  return addCells([...rolled, ...(await rawCells(ctx, true))]);
+}
+
+/** Cells of the same bucket × service × channel (a rollup part and a raw part) added up. */
+function addCells(list: Grouped[]): Grouped[] {
+  const out = new Map<string, Grouped>();
+  for (const g of list) {
+    const key = `${g.bucket}|${g.service_id}|${g.channel}`;
+    const into = out.get(key);
+    if (!into) {
+      out.set(key, { ...g });
+      continue;
+    }
+    for (const k of SUMMED) into[k] += g[k];
+    if (g.longest_s !== null && (into.longest_s === null || g.longest_s > into.longest_s)) into.longest_s = g.longest_s;
+  }
+  return [...out.values()];
+}
+
+async function run(ctx: ReportContext) {
+  const count = (ctx.period.end.getTime() - ctx.period.start.getTime()) / 1000 / BUCKET_SECONDS[ctx.interval];
+  if (count > MAX_INTERVALS) {
+    throw badRequest({
+      en: `${ctx.interval} over this period makes more than ${MAX_INTERVALS} intervals: choose a longer interval or a shorter period`,
+      pt: `${ctx.interval} neste período dá mais de ${MAX_INTERVALS} intervalos: escolha um intervalo maior ou um período menor`,
+    }, 'interval');
+  }
+  const grouped = await readCells(ctx);
 
   // every bucket of the period: the chart's points, and the rows of a service asked
   const bq = new SqlParams();
@@ -112,7 +190,7 @@ async function run(ctx: ReportContext) {
   const total: Grouped = { bucket: null, service_id: null, channel: null, offered: 0, answered: 0, in_target: 0, wait_s: 0, abandoned: 0, short: 0,
     handle_s: 0, handle_n: 0, first_response_s: 0, first_response_n: 0, longest_s: null };
   for (const g of grouped) {
-    for (const k of ['offered', 'answered', 'in_target', 'wait_s', 'abandoned', 'short', 'handle_s', 'handle_n', 'first_response_s', 'first_response_n'] as const) total[k] += g[k];
+    for (const k of SUMMED) total[k] += g[k];
     if (g.longest_s !== null && (total.longest_s === null || g.longest_s > total.longest_s)) total.longest_s = g.longest_s;
     const pair = `${g.service_id}|${g.channel}`;
     (cells.get(g.bucket!) ?? cells.set(g.bucket!, new Map()).get(g.bucket!)!).set(pair, g);

@@ -1,7 +1,8 @@
 import type { Database } from '../../db/database.js';
 import { getSettings } from '../settings.js';
 
-// The rollups of migration 0031 recomputed from the conversations (`npm run rollups:rebuild`): a
+// The rollups of migrations 0031 and 0036 (the 15-minute cells of Atendimentos por intervalo, rebuilt
+// by the same SQL function) recomputed from the conversations (`npm run rollups:rebuild`): a
 // month of days at a time, each in a transaction of its own, so a live system's writers wait for
 // one chunk only (the SQL function locks the rollup tables against writes, never against reads).
 // Idempotent: a chunk's rows are deleted and summed again.
