@@ -129,14 +129,17 @@ async function rollupCells(ctx: ReportContext): Promise<Grouped[]> {
   if (f.serviceId) where.push(`r.service_id = ${q.p(f.serviceId)}::uuid`);
   if (f.channel) where.push(`r.channel = ${q.p(f.channel)}`);
   if (f.teamId) where.push(`r.service_id IN (SELECT st.service_id FROM service_teams st WHERE st.team_id = ${q.p(f.teamId)}::uuid)`);
-  const s = (col: string) => `(sum(r.${col})::numeric / 1000000)::float8`;
+  // float8 sums of whole microseconds: exact below 2^53 µs (285 years), and the quotient by 1e6 rounds
+  // as numeric's does (IEEE division of two exact values is correctly rounded); numeric sums made
+  // this statement 1.5× slower on a month of the 3 M seed (150 against 104 ms)
+  const s = (col: string) => `(sum(r.${col}::float8) / 1e6)`;
   // grouped by the bucket's timestamp and written as text after (sorting text keys spilled to disk)
   const sql = `
     SELECT ${bucketText(localBucketSql('r.slot', ctx.interval))} AS bucket, r.service_id, r.channel,
            sum(r.offered)::int AS offered, sum(r.answered)::int AS answered, sum(r.in_target)::int AS in_target, ${s('wait_us')} AS wait_s,
            sum(r.abandoned)::int AS abandoned, sum(r.short_n)::int AS short, ${s('handle_us')} AS handle_s, sum(r.handled)::int AS handle_n,
            ${s('response_us')} AS first_response_s, sum(r.responded)::int AS first_response_n,
-           (max(r.longest_us)::numeric / 1000000)::float8 AS longest_s
+           (max(r.longest_us) / 1e6::float8) AS longest_s
       FROM conversation_rollups_15m r
      WHERE ${where.join(' AND ')}
      GROUP BY ${localBucketSql('r.slot', ctx.interval)}, r.service_id, r.channel`;
