@@ -1,7 +1,7 @@
 import type { ReportRow } from '../../contracts/reports.js';
 import { policyOf } from '../access.js';
 import { getSettings } from '../settings.js';
-import { conversationsWhere, pct, rawRest, SqlParams, usesRollups, type ReportContext, type ReportDefinition } from './definition.js';
+import { conversationsWhere, pct, rawRest, rollupFiltersWhere, SqlParams, usesRollups, type ReportContext, type ReportDefinition } from './definition.js';
 
 // 5. Abandono: per service, the conversations that left the queue unanswered (metrics.md: abandoned or
 // customer_gave_up after entering a queue, never assigned), counted when they ended, by how long they
@@ -24,15 +24,7 @@ const ABANDONED = `c.state IN ('abandoned', 'customer_gave_up') AND c.first_queu
  * period's days in the caller's services with the filters asked.
  */
 function rollupWhere(ctx: ReportContext, q: SqlParams): string {
-  const policy = policyOf(ctx.actor);
-  const scope = policy.servicesSql('r.service_id', q.list.length + 1);
-  q.list.push(...scope.params);
-  const parts = [`r.day >= ${q.p(ctx.period.from)}::date`, `r.day <= ${q.p(ctx.period.to)}::date`, scope.sql];
-  const f = ctx.filter;
-  if (f.serviceId) parts.push(`r.service_id = ${q.p(f.serviceId)}::uuid`);
-  if (f.channel) parts.push(`r.channel = ${q.p(f.channel)}`);
-  if (f.teamId) parts.push(`r.service_id IN (SELECT st.service_id FROM service_teams st WHERE st.team_id = ${q.p(f.teamId)}::uuid)`);
-  return parts.join(' AND ');
+  return [`r.day >= ${q.p(ctx.period.from)}::date`, `r.day <= ${q.p(ctx.period.to)}::date`, ...rollupFiltersWhere(ctx, q, 'r')].join(' AND ');
 }
 
 async function run(ctx: ReportContext) {

@@ -105,6 +105,22 @@ export function usesRollups(ctx: ReportContext): boolean {
   return policyOf(ctx.actor).all || ctx.actor.role === 'supervisor';
 }
 
+/**
+ * The conditions on a conversation rollup `alias` (0031's days, 0036's slots: rows per service and
+ * channel) of the caller's services and the service, channel and team asked; the period is the
+ * caller's, on the rollup's own time column.
+ */
+export function rollupFiltersWhere(ctx: ReportContext, q: SqlParams, alias: string): string[] {
+  const scope = policyOf(ctx.actor).servicesSql(`${alias}.service_id`, q.list.length + 1);
+  q.list.push(...scope.params);
+  const parts = [scope.sql];
+  const f = ctx.filter;
+  if (f.serviceId) parts.push(`${alias}.service_id = ${q.p(f.serviceId)}::uuid`);
+  if (f.channel) parts.push(`${alias}.channel = ${q.p(f.channel)}`);
+  if (f.teamId) parts.push(`${alias}.service_id IN (SELECT st.service_id FROM service_teams st WHERE st.team_id = ${q.p(f.teamId)}::uuid)`);
+  return parts;
+}
+
 /** The raw rows of the part of the caller's scope the rollups do not hold (none for an admin). */
 export function rawRest(ctx: ReportContext, q: SqlParams, alias: string): string {
   const policy = policyOf(ctx.actor);

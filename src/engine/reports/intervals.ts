@@ -5,7 +5,7 @@ import { getSettings } from '../settings.js';
 import { CHANNEL_LABELS } from '../exports/table-export.js';
 import { policyOf } from '../access.js';
 import {
-  bucketStartSql, bucketText, bucketsSql, conversationsWhere, localBucketSql, rawRest, seconds, SqlParams, usesRollups, type ReportContext, type ReportDefinition,
+  bucketStartSql, bucketText, bucketsSql, conversationsWhere, localBucketSql, rawRest, rollupFiltersWhere, seconds, SqlParams, usesRollups, type ReportContext, type ReportDefinition,
 } from './definition.js';
 
 // 1. Atendimentos por intervalo. Each milestone is counted in the bucket it happened in, with the
@@ -121,14 +121,8 @@ async function rawCells(ctx: ReportContext, rest = false): Promise<Grouped[]> {
 async function rollupCells(ctx: ReportContext): Promise<Grouped[]> {
   const q = new SqlParams();
   const tz = q.p(ctx.period.timeZone);
-  const scope = policyOf(ctx.actor).servicesSql('r.service_id', q.list.length + 1);
-  q.list.push(...scope.params);
   const where = [`r.slot >= (${q.p(ctx.period.start)}::timestamptz AT TIME ZONE ${tz})`, `r.slot < (${q.p(ctx.period.end)}::timestamptz AT TIME ZONE ${tz})`,
-    'r.n <> 0', scope.sql];
-  const f = ctx.filter;
-  if (f.serviceId) where.push(`r.service_id = ${q.p(f.serviceId)}::uuid`);
-  if (f.channel) where.push(`r.channel = ${q.p(f.channel)}`);
-  if (f.teamId) where.push(`r.service_id IN (SELECT st.service_id FROM service_teams st WHERE st.team_id = ${q.p(f.teamId)}::uuid)`);
+    'r.n <> 0', ...rollupFiltersWhere(ctx, q, 'r')];
   // float8 sums of whole microseconds: exact below 2^53 µs (285 years), and the quotient by 1e6 rounds
   // as numeric's does (IEEE division of two exact values is correctly rounded); numeric sums made
   // this statement 1.5× slower on a month of the 3 M seed (150 against 104 ms)
