@@ -46,9 +46,10 @@ export async function runAgents(
     const roll = Math.random();
     if (roll < 0.05) {
       const targets = (await s.call<any>('GET', `/api/conversations/${c.id}/transfer-targets`)).body;
-      // a Livre agent with nothing open: one with work may fill up (or pause) before the transfer lands
+      // a Livre agent with nothing open; the colleague can still pause (or fill up) before the transfer
+      // lands, and Mirante's 409 then is its guard working: this agent finishes the conversation instead
       const to = targets?.agents?.find((a: any) => a.state === 'available' && a.open === 0);
-      if (to && (await s.call('POST', `/api/conversations/${c.id}/transfer`, { toAgentId: to.id })).status === 200) {
+      if (to && (await s.call('POST', `/api/conversations/${c.id}/transfer`, { toAgentId: to.id }, {}, [409])).status === 200) {
         log(`${who} transferiu ${c.protocol} para ${to.name}`);
         return;
       }
