@@ -7,7 +7,12 @@
 // assigned, finished), each in a state with a plausible share, and 4 to 16 messages each (10 on
 // average) from the customer, the bot and the agent. Agents work 5 days of 7 (state history with
 // pauses, sign-ins, connection losses) and 1 finished conversation in 25 was transferred; their
-// presence today follows what they hold.
+// presence today follows what they hold. One conversation in five is active (outbound): an agent's
+// WhatsApp template to a customer on a past day, delivered, read, failed or unanswered, answered by 40%
+// of those delivered. The bot's conversations carry its menu (options in the payload, as the bot stage
+// writes them) answered by the customer by number, label or a sentence (or not understood), and the
+// step they gave up at; 3 in 5 of the conversations agents finished carry wrap-up answers (a select, a
+// yes/no and a free text) of the service's wrap-up fields.
 
 export interface SeedSize {
   conversations: number;
@@ -41,6 +46,12 @@ const AGENT = ['Olá! Sou do atendimento, como posso ajudar?', 'Um momento, por 
   'Posso ajudar em algo mais?', 'Obrigado pelo contato, tenha um ótimo dia', 'Vou encaminhar ao setor responsável', 'Protocolo registrado'];
 const BOT = ['Olá! Escolha uma opção: 1 Financeiro, 2 Suporte, 3 Falar com atendente', 'Digite o seu CPF, por favor', 'Transferindo para um atendente.',
   'Não entendi, pode repetir?', 'Obrigado, até logo.'];
+const MOTIVES = ['Dúvida', 'Reclamação', 'Solicitação', 'Elogio', 'Cancelamento', 'Informação'];
+const TEMPLATES = ['boas_vindas', 'lembrete_boleto', 'pesquisa_satisfacao', 'confirmacao_pedido', 'aviso_entrega', 'renegociacao'];
+// the customer's answer to the bot's menu (1 Financeiro, 2 Suporte, 3 Falar com atendente): by number, by
+// label, inside a sentence, and one the bot does not understand
+const MENU_ANSWERS = ['1', '2', '3', 'Financeiro', 'suporte', 'Quero falar com atendente', '2', 'não sei'];
+const BOT_STEPS = ['menu', 'cpf', 'menu', 'confirmacao'];
 const SUBJECTS = ['Segunda via', 'Reclamação de cobrança', 'Pedido 48213 atrasado', 'Cancelamento de contrato', 'Dúvida sobre fatura', 'Alteração cadastral'];
 
 const arr = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(',')}]::text[]`;
@@ -48,6 +59,9 @@ const arr = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x.replace(/'/g, "''")}'
 /** Each step of the seeding: a label and its SQL (one or more statements). */
 export function seedSteps(size: SeedSize, timeZone: string): { label: string; sql: string }[] {
   const { conversations: N, today: TODAY, contacts: C, days: DAYS } = size;
+  // the active (outbound) conversations: the last fifth of the numbers, on past days
+  const OUT = Math.round(N / 5);
+  const IN = N - OUT;
   const tz = `'${timeZone}'`;
   const todayStart = `((now() AT TIME ZONE ${tz})::date::timestamp AT TIME ZONE ${tz})`;
   const steps: { label: string; sql: string }[] = [];
@@ -77,7 +91,12 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
          WHERE u.email LIKE 'supervisor%@lookback.local';
       INSERT INTO classifications (code, name) SELECT 'LB' || lpad(k::text, 2, '0'), (${arr(CLASSES)})[1 + k % 10] || ' ' || k FROM generate_series(1, ${CLASSIFICATIONS}) k;
       CREATE TEMP TABLE lb_class AS SELECT substr(code, 3)::int AS idx, id FROM classifications WHERE code LIKE 'LB%';
-      CREATE UNIQUE INDEX ON lb_class (idx);`,
+      CREATE UNIQUE INDEX ON lb_class (idx);
+      INSERT INTO wrapup_fields (service_id, key, label, type, options, required, position)
+        SELECT s.id, f.key, f.label, f.type, f.options, f.required, f.position FROM lb_service s
+         CROSS JOIN (VALUES ('motivo', 'Motivo do contato', 'select', to_jsonb(${arr(MOTIVES)}), true, 0),
+                            ('resolvido', 'Resolvido no primeiro contato', 'boolean', NULL::jsonb, false, 1),
+                            ('observacao', 'Observação', 'text', NULL::jsonb, false, 2)) f (key, label, type, options, required, position);`,
   });
   steps.push({
     label: `${C.toLocaleString('en')} contacts with a WhatsApp identity`,
@@ -104,13 +123,14 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
              WHEN r < 0.89 THEN 'lost' WHEN r < 0.93 THEN 'inactive' WHEN r < 0.95 THEN 'discard' ELSE 'bot_gaveup' END
       END`;
   steps.push({
-    label: `${N.toLocaleString('en')} conversations over ${DAYS} days (${TODAY.toLocaleString('en')} today)`,
+    label: `${IN.toLocaleString('en')} inbound conversations over ${DAYS} days (${TODAY.toLocaleString('en')} today)`,
     // the rollups' trigger (migration 0031) is off for the bulk insert: the last step sums them in one pass
     sql: `
       ALTER TABLE conversations DISABLE TRIGGER conversations_rollups_insert;
       INSERT INTO conversations (protocol, service_id, entry_service_id, channel, contact_id, direction, state, agent_id, subject,
           created_at, triage_at, bot_started_at, bot_ended_at, queued_at, first_queued_at, assigned_at, first_assigned_at, first_agent_message_at,
-          last_customer_message_at, last_agent_message_at, last_message_at, last_message_from, finished_at, finished_by, classification_id, notes)
+          last_customer_message_at, last_agent_message_at, last_message_at, last_message_from, finished_at, finished_by, classification_id, notes,
+          bot_state, wrapup)
       SELECT to_char(created_at AT TIME ZONE ${tz}, 'YYYYMMDD') || lpad(n::text, 8, '0'), service_id, service_id, channel, contact_id, 'inbound',
           CASE k WHEN 'open_bot' THEN 'bot' WHEN 'open_queue' THEN 'queued' WHEN 'open_service' THEN 'in_service'
                  WHEN 'bot_done' THEN 'completed' WHEN 'agent_done' THEN 'completed' WHEN 'cancel' THEN 'cancelled'
@@ -132,7 +152,15 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
                  WHEN 'abandon' THEN CASE WHEN channel = 'webchat' THEN 'customer' ELSE 'system' END
                  WHEN 'lost' THEN 'system' WHEN 'inactive' THEN 'system' WHEN 'bot_gaveup' THEN 'system' END,
           CASE WHEN k = 'agent_done' THEN class_id END,
-          CASE WHEN k = 'agent_done' AND n % 3 = 0 THEN 'Cliente orientado; protocolo informado.' END
+          CASE WHEN k = 'agent_done' AND n % 3 = 0 THEN 'Cliente orientado; protocolo informado.' END,
+          -- the step the bot waits on (a give-up's last step), or where it finished
+          CASE WHEN bot_started_at IS NOT NULL THEN jsonb_build_object(
+            'stepId', CASE WHEN k IN ('bot_gaveup', 'open_bot') THEN (${arr(BOT_STEPS)})[1 + n % ${BOT_STEPS.length}]
+                           WHEN k = 'bot_done' THEN 'encerrar' ELSE 'transferir' END,
+            'attempts', 0, 'fields', '{}'::jsonb, 'visited', 2, 'finished', k NOT IN ('bot_gaveup', 'open_bot')) END,
+          CASE WHEN k = 'agent_done' AND n % 5 < 3 THEN jsonb_strip_nulls(jsonb_build_object(
+            'motivo', (${arr(MOTIVES)})[1 + (n / 5) % ${MOTIVES.length}], 'resolvido', n % 4 <> 0,
+            'observacao', CASE WHEN n % 10 = 0 THEN 'Cliente pediu retorno por e-mail (' || n || ')' END)) END
       FROM (
         SELECT t.*,
           CASE WHEN k IN ('agent_done', 'cancel', 'lost', 'inactive') THEN least(now(), assigned_at + handle) WHEN k = 'abandon' THEN least(now(), queued_at + wait / 2)
@@ -164,9 +192,9 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
                     CASE WHEN sv.channel = 'email' THEN (600 + w * 28800) ELSE (3 + w * w * 900) END * interval '1 second' AS wait,
                     CASE WHEN sv.channel = 'email' THEN (300 + h * 3600) ELSE (60 + h * 1500) END * interval '1 second' AS handle
                   FROM (
-                    SELECT n, n > ${N - TODAY} AS today, random() + n * 0 AS r, random() + n * 0 AS w, random() + n * 0 AS h,
+                    SELECT n, n > ${IN - TODAY} AS today, random() + n * 0 AS r, random() + n * 0 AS w, random() + n * 0 AS h,
                            1 + (n * 7) % ${SERVICES} AS sidx, 1 + (n::bigint * 104729) % ${C} AS cidx
-                      FROM generate_series(1, ${N}) n
+                      FROM generate_series(1, ${IN}) n
                   ) g
                   CROSS JOIN LATERAL (SELECT ${kind} AS kk) kc
                   JOIN lb_service sv ON sv.idx = g.sidx
@@ -180,6 +208,38 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
           ) s
         ) t
       ) x;`,
+  });
+  // the active conversations (transitions.ts openOutbound): born in service with their agent, the template
+  // their first message; answered ones finished by the agent, the others closed by inactivity a day later
+  steps.push({
+    label: `${OUT.toLocaleString('en')} active conversations (a WhatsApp template each) over ${DAYS} past days`,
+    sql: `
+      INSERT INTO conversations (protocol, service_id, entry_service_id, channel, contact_id, direction, state, agent_id,
+          created_at, assigned_at, first_assigned_at, first_agent_message_at, last_customer_message_at, last_agent_message_at,
+          last_message_at, last_message_from, finished_at, finished_by, classification_id)
+      SELECT to_char(created_at AT TIME ZONE ${tz}, 'YYYYMMDD') || lpad(n::text, 8, '0'), service_id, service_id, 'whatsapp', contact_id, 'outbound',
+          CASE WHEN answered THEN 'completed' ELSE 'inactive_in_service' END, agent_id,
+          created_at, created_at, created_at, created_at,
+          CASE WHEN answered THEN created_at + reply END, CASE WHEN answered THEN finished_at ELSE created_at END,
+          CASE WHEN answered THEN finished_at ELSE created_at END, 'agent', finished_at,
+          CASE WHEN answered THEN 'agent' ELSE 'system' END,
+          CASE WHEN answered THEN class_id END
+      FROM (
+        SELECT g.*, sv.id AS service_id, ct.id AS contact_id, ag.id AS agent_id, cl.id AS class_id,
+               least(now(), created_at + CASE WHEN answered THEN reply + (120 + h * 1500) * interval '1 second' ELSE interval '1 day' END) AS finished_at
+          FROM (
+            SELECT n, h, sidx, cidx, ${todayStart} - (1 + n % ${DAYS}) * interval '1 day' + (8 * 3600 + (n::bigint * 7919) % 36000) * interval '1 second' AS created_at,
+                   (60 + h * 3600) * interval '1 second' AS reply,
+                   -- delivered or read (n % 25 >= 4), and of those 40% answer
+                   n % 25 >= 4 AND n % 5 < 2 AS answered
+              FROM (SELECT n, random() + n * 0 AS h, 1 + ((n * 8) % ${SERVICES}) AS sidx, 1 + (n::bigint * 15485863) % ${C} AS cidx
+                      FROM generate_series(${IN + 1}, ${N}) n) x
+          ) g
+          JOIN lb_service sv ON sv.idx = g.sidx
+          JOIN lb_contact ct ON ct.idx = g.cidx
+          JOIN lb_agent ag ON ag.idx = sv.team_idx + ${TEAMS} * ((g.n / ${SERVICES}) % 20)
+          JOIN lb_class cl ON cl.idx = 1 + g.n % ${CLASSIFICATIONS}
+      ) o;`,
   });
   steps.push({
     label: 'one state-history row per conversation (its current state)',
@@ -198,21 +258,47 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
     steps.push({
       label: `messages of the conversations started ${m} to ${Math.max(0, m - 31)} days ago`,
       sql: `
-        INSERT INTO messages (conversation_id, channel, author_type, author_id, body, delivery_status, created_at)
+        INSERT INTO messages (conversation_id, channel, author_type, author_id, body, content_type, payload, delivery_status, created_at)
         SELECT c.id, c.channel, au.author,
                CASE WHEN au.author = 'agent' THEN c.agent_id END,
-               CASE au.author WHEN 'customer' THEN (${arr(CUSTOMER)})[1 + (seq + nn) % ${CUSTOMER.length}]
+               CASE WHEN au.kind = 'template' THEN 'Olá! Temos uma mensagem sobre o seu atendimento: ' || tp.name
+                    WHEN au.kind = 'menu' THEN '${BOT[0]}'
+                    WHEN au.kind = 'answer' THEN (${arr(MENU_ANSWERS)})[1 + (nn / 8) % ${MENU_ANSWERS.length}]
+                    ELSE CASE au.author WHEN 'customer' THEN (${arr(CUSTOMER)})[1 + (seq + nn) % ${CUSTOMER.length}]
                               WHEN 'agent' THEN (${arr(AGENT)})[1 + (seq + nn) % ${AGENT.length}]
-                              ELSE (${arr(BOT)})[1 + (seq + nn) % ${BOT.length}] END,
-               CASE WHEN au.author = 'customer' THEN NULL WHEN c.finished_at IS NULL THEN 'delivered' ELSE 'read' END,
-               c.created_at + (coalesce(c.finished_at, c.last_message_at) - c.created_at) * seq / (cnt + 1)
+                              ELSE (${arr(BOT)})[1 + (seq + nn) % ${BOT.length}] END END,
+               CASE WHEN au.kind = 'template' THEN 'template' ELSE 'text' END,
+               CASE WHEN au.kind = 'template' THEN jsonb_build_object('template', jsonb_build_object('name', tp.name, 'language', 'pt_BR', 'parameters', '[]'::jsonb))
+                    WHEN au.kind = 'menu' THEN '{"options": [{"id": "financeiro", "label": "Financeiro"}, {"id": "suporte", "label": "Suporte"}, {"id": "atendente", "label": "Falar com atendente"}]}'::jsonb END,
+               CASE WHEN au.kind = 'template' THEN tp.status WHEN au.author = 'customer' THEN NULL WHEN c.finished_at IS NULL THEN 'delivered' ELSE 'read' END,
+               -- the bot's stage (greeting, menu, answer) inside its own time, the rest spread after it
+               CASE WHEN c.direction = 'outbound' THEN CASE WHEN seq = 1 THEN c.created_at ELSE c.last_customer_message_at + (c.finished_at - c.last_customer_message_at) * (seq - 2) / (k.cnt - 1) END
+                    WHEN c.bot_started_at IS NOT NULL AND seq <= 3 THEN c.created_at + (b.bot_end - c.created_at) * seq / 4
+                    WHEN c.bot_started_at IS NOT NULL THEN b.rest + (coalesce(c.finished_at, c.last_message_at) - b.rest) * (seq - 3) / (k.cnt - 2)
+                    WHEN seq = 1 THEN c.created_at
+                    ELSE b.rest + (coalesce(c.finished_at, c.last_message_at) - b.rest) * (seq - 1) / k.cnt END
           FROM conversations c
           CROSS JOIN LATERAL (SELECT substr(c.protocol, 9)::int AS nn) p
-          CROSS JOIN LATERAL (SELECT 4 + nn % 13 AS cnt) k
+          CROSS JOIN LATERAL (SELECT CASE WHEN c.direction = 'outbound' THEN CASE WHEN c.last_customer_message_at IS NULL THEN 1 ELSE 3 + p.nn % 5 END
+                                          ELSE 4 + p.nn % 13 END AS cnt) k
+          -- after the bot (or the first message), the rest from the first assignment on: an agent replies once assigned
+          CROSS JOIN LATERAL (SELECT coalesce(c.bot_ended_at, c.finished_at, c.last_message_at) AS bot_end,
+                                     coalesce(c.first_assigned_at, c.bot_ended_at, c.finished_at, c.last_message_at, c.created_at) AS rest) b0
+          CROSS JOIN LATERAL (SELECT b0.bot_end, CASE WHEN c.bot_started_at IS NULL AND c.first_assigned_at IS NULL THEN c.created_at ELSE b0.rest END AS rest) b
+          -- a template's name and its provider status: failed 4%, sent 12%, delivered 24%, read 60% (answered ones are read)
+          CROSS JOIN LATERAL (SELECT (${arr(TEMPLATES)})[1 + (p.nn / 7) % ${TEMPLATES.length}] AS name,
+                                     CASE WHEN c.last_customer_message_at IS NOT NULL THEN 'read' WHEN p.nn % 25 = 0 THEN 'failed' WHEN p.nn % 25 < 4 THEN 'sent'
+                                          WHEN p.nn % 25 < 10 THEN 'delivered' ELSE 'read' END AS status) tp
           CROSS JOIN LATERAL generate_series(1, k.cnt) seq
           CROSS JOIN LATERAL (SELECT CASE
-              WHEN seq = 1 THEN 'customer'
-              WHEN seq = 2 AND c.bot_started_at IS NOT NULL THEN 'bot'
+              WHEN c.direction = 'outbound' THEN CASE WHEN seq = 1 THEN 'template' WHEN seq % 2 = 0 THEN 'customer' ELSE 'agent' END
+              WHEN seq = 2 AND c.bot_started_at IS NOT NULL THEN 'menu'
+              WHEN seq = 3 AND c.bot_started_at IS NOT NULL THEN 'answer'
+              ELSE '' END AS kind) kd
+          CROSS JOIN LATERAL (SELECT kd.kind, CASE
+              WHEN kd.kind IN ('template', 'agent') THEN 'agent'
+              WHEN kd.kind IN ('customer', 'answer') OR seq = 1 THEN 'customer'
+              WHEN kd.kind = 'menu' THEN 'bot'
               WHEN c.agent_id IS NOT NULL THEN CASE WHEN seq % 2 = 1 THEN 'agent' ELSE 'customer' END
               WHEN c.bot_started_at IS NOT NULL THEN CASE WHEN seq % 2 = 1 THEN 'bot' ELSE 'customer' END
               ELSE 'customer' END AS author) au
