@@ -244,6 +244,7 @@ async function snapshot(): Promise<string[]> {
 
 const adminActor: Actor = { id: null, name: 'admin', role: 'admin', teamIds: [], supervisedTeamIds: [] };
 const supActor = (): Actor => ({ id: w.sup, name: 'sup', role: 'supervisor', teamIds: [], supervisedTeamIds: [] });
+const agentActor = (): Actor => ({ id: w.agent, name: 'agent', role: 'agent', teamIds: [], supervisedTeamIds: [] });
 
 const dayIn = (d: Date, tz: string) => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 const share = (n: number, of: number) => (of ? Math.round((n * 10_000) / of) / 100 : 0);
@@ -319,6 +320,8 @@ async function checkReport(tz: string): Promise<void> {
     { label: 'team', actor: adminActor, q: { teamId: w.teamA }, only: (c) => teamA.has(c.flow) },
     { label: 'channel', actor: adminActor, q: { channel: 'whatsapp' }, only: (c) => c.channel === 'whatsapp' },
     { label: 'supervisor, channel', actor: supActor(), q: { channel: 'whatsapp' }, only: (c) => c.channel === 'whatsapp' && (w.supServices.has(c.flow) || c.agent === w.sup) },
+    // an agent's scope is their own conversations: the raw read (conversations and bot_choices)
+    { label: 'agent (raw)', actor: agentActor(), q: {}, only: (c) => c.agent === w.agent },
   ];
   for (const k of cases) {
     const want = fold(convs, choices, tz, k.only);
