@@ -89,6 +89,21 @@ describe('the sample flow', () => {
     expect(run(text('?'), option('nada'), text('9'), text('')).state).toMatchObject({ stepId: 'menu_principal', attempts: 4 });
   });
 
+  it('says which option an answer chose (number, label, keyword, button), and none for a bad answer, a question or the start', () => {
+    const financeiro = { id: 'financeiro', label: 'Financeiro' };
+    for (const input of [text('1'), text('FINANCEIRO'), text('quero a segunda via'), option('financeiro')]) {
+      expect(run(input).choice, JSON.stringify(input)).toEqual(financeiro);
+    }
+    expect(run(text('4')).choice).toEqual({ id: 'atendente', label: 'Falar com atendente' });
+    expect(run(text('voltar ao menu')).choice).toBeUndefined();
+    expect(run(text('bom dia')).choice).toBeUndefined();
+    expect(run(option('nada')).choice).toBeUndefined();
+    expect(run().choice).toBeUndefined();
+    // the second menu's choice, then the CPF question's answer (no option)
+    expect(run(text('1'), text('1')).choice).toEqual({ id: 'segunda_via', label: 'Segunda via de boleto' });
+    expect(run(text('1'), text('1'), text('123.456.789-09')).choice).toBeUndefined();
+  });
+
   it('a good answer resets the attempts; "voltar" returns to the main menu', () => {
     const back = run(text('x'), text('1'), text('voltar'));
     expect(back.state).toMatchObject({ stepId: 'menu_principal', attempts: 0 });

@@ -60,6 +60,8 @@ export interface BotAdvance {
   readonly outputs: readonly BotOutput[];
   /** null while the bot still waits for the customer. */
   readonly outcome: BotOutcome;
+  /** The menu option the customer's input picked (typed number, label or keyword, or a button), when it picked one. */
+  readonly choice?: { readonly id: string; readonly label: string };
 }
 
 export type BotRunResult = BotAdvance | { readonly ok: false; readonly error: BotRunError };
@@ -146,7 +148,10 @@ function retry(
 
 function answerMenu(flow: BotFlow, ctx: BotContext, state: BotState, menu: MenuStep, input: BotInput): BotRunResult {
   const chosen = input.kind === 'option' ? menu.options.find((o) => o.id === input.optionId) : matchOption(menu.options, input.text);
-  if (chosen) return enter(flow, ctx, chosen.next, state.fields, state.visited);
+  if (chosen) {
+    const next = enter(flow, ctx, chosen.next, state.fields, state.visited);
+    return next.ok ? { ...next, choice: { id: chosen.id, label: chosen.label } } : next;
+  }
   return retry(flow, ctx, state, menu.onFail, menu.maxAttempts, (say) => [
     { text: say(menu.retryText ?? DEFAULT_MENU_RETRY_TEXT) },
     menuOutput(menu, say(menu.text)),

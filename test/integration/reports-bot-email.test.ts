@@ -83,7 +83,8 @@ describe('6. Pré-atendimento (bot)', () => {
   });
 });
 
-// The options chosen, read from each bot menu to the message after it (migration 0034), against a
+// The options chosen of messages written straight into the table (as the bench seed bulk-loads them),
+// given choices by migration 0038's SQL backfill (each bot menu to the message after it), against a
 // fold of the raw messages the old way round: each customer message, the one before it, the runner's match.
 describe('6. Pré-atendimento: the options chosen on random message sequences equal a fold of the raw messages', () => {
   const D = '2026-04-07';
@@ -130,6 +131,7 @@ describe('6. Pré-atendimento: the options chosen on random message sequences eq
           if (chosen) matched++;
         }
       }
+      await t.db.query('SELECT bot_choices_backfill()');
       const r = await pt(admin, `/api/reports/bot?from=${D}&to=${D}&serviceId=${svc.id}`);
       expect(r.status).toBe(200);
       const got = new Map<string, number>(r.body.rows.filter((x: any) => x.section === 'Opção escolhida').map((x: any) => [x.item, x.count]));

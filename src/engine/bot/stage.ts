@@ -73,6 +73,12 @@ async function apply(engine: Engine, u: UnitOfWork, c: ConversationView, before:
       payload: output.options ? { options: output.options.map((o) => ({ id: o.id, label: o.label })) } : null,
     });
   }
+  // the option the runner chose, for Relatórios → Pré-atendimento (migration 0038); the service is the
+  // one whose flow ran (the conversation's own while it is in the bot)
+  if (result.choice) {
+    await u.tx.query('INSERT INTO bot_choices (conversation_id, service_id, option_id, label, chosen_at) VALUES ($1, $2, $3, $4, $5)',
+      [c.id, c.serviceId, result.choice.id, result.choice.label, u.now]);
+  }
   await u.tx.query('UPDATE conversations SET bot_state = $2 WHERE id = $1', [c.id, JSON.stringify(result.state)]);
   if (Object.keys(result.state.fields).length !== Object.keys(before?.fields ?? {}).length) {
     await saveContactFields(u.tx, c.contactId, result.state.fields, u.now);

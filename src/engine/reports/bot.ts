@@ -1,12 +1,15 @@
 import type { ReportRow } from '../../contracts/reports.js';
-import { matchOption } from '../../core/bot-flow-text.js';
+import { policyOf } from '../access.js';
 import type { Label } from '../exports/table-export.js';
-import { conversationsWhere, pct, SqlParams, type ReportContext, type ReportDefinition } from './definition.js';
+import { conversationsWhere, pct, rawRest, rollupFiltersWhere, SqlParams, usesRollups, type ReportContext, type ReportDefinition } from './definition.js';
 
 // 6. Pré-atendimento (bot): the conversations whose bot stage started in the period, per service (each
 // service has one flow): how they left the bot, which menu options customers chose, and at which step
 // those who gave up stopped. A conversation counts under the service it entered by (whose flow ran),
-// even when the flow transferred it to another service's queue. One table with a `section` column, like Classificações.
+// even when the flow transferred it to another service's queue, and the service and team filters and
+// the caller's scope apply to that service too. The options are those the bot runner chose (bot_choices,
+// recorded by engine/bot/stage.ts), not re-matched here. Admins and supervisors read migration 0038's
+// day rollups. One table with a `section` column, like Classificações.
 
 const SECTION = {
   outcome: { pt: 'Resultado', en: 'Outcome' },
@@ -24,39 +27,53 @@ const OUTCOME: Record<'total' | 'ended' | 'transferred' | 'gave_up' | 'in_bot' |
 };
 
 /**
- * How a conversation left the bot, from its stored state: queued afterwards (transferred), finished by
- * the bot without a queue (ended), given up or abandoned without a queue (gave up), still in the bot.
+ * The conversations with a bot stage as this report reads them raw, as `conversations`-like rows whose
+ * `service_id` is the FLOW's service (the one they entered by), so the caller's scope and the service
+ * and team filters (conversationsWhere, rawRest) apply to it; how each left the bot is migration
+ * 0038's bot_outcome() (the rollups' definition), with the step of those who gave up.
  */
-const OUTCOME_SQL = `CASE WHEN c.first_queued_at IS NOT NULL THEN 'transferred'
-  WHEN c.state = 'bot' THEN 'in_bot'
-  WHEN c.state IN ('customer_gave_up', 'abandoned') THEN 'gave_up'
-  WHEN c.state = 'completed' AND c.finished_by = 'bot' THEN 'ended'
-  WHEN c.finished_at IS NOT NULL THEN 'other' ELSE 'in_bot' END`;
+const BOT_CONVERSATIONS = `(SELECT coalesce(x.entry_service_id, x.service_id) AS service_id, x.agent_id, x.channel, x.created_at, o.outcome,
+    CASE WHEN o.outcome = 'gave_up' THEN x.bot_state->>'stepId' END AS step
+   FROM conversations x CROSS JOIN LATERAL (SELECT bot_outcome(x.state, x.first_queued_at, x.finished_by, x.finished_at) AS outcome) o
+  WHERE x.bot_started_at IS NOT NULL)`;
+
+/** The options the runner chose (bot_choices), under the flow's service recorded with each and the day and channel of its conversation. */
+const BOT_CHOICES = `(SELECT b.service_id, x.agent_id, x.channel, x.created_at, b.label
+   FROM bot_choices b JOIN conversations x ON x.id = b.conversation_id WHERE x.bot_started_at IS NOT NULL)`;
+
+/**
+ * One of the report's two countings: from the day rollups (migration 0038) for an admin or a supervisor
+ * (with a supervisor's own conversations outside their services read raw, as Abandono does), raw for
+ * anyone else; by service name, the rows that add up to nothing left out.
+ */
+function countingSql(ctx: ReportContext, q: SqlParams, rollup: string, raw: string, keys: string[]): string {
+  const cols = keys.map((k) => `u.${k}`).join(', ');
+  const rawPart = (rest: boolean) =>
+    `SELECT c.service_id, ${keys.map((k) => `c.${k}`).join(', ')}, count(*)::int AS n FROM ${raw} c
+      WHERE ${conversationsWhere(ctx, q, 'c', 'created_at')}${rest ? ` AND ${rawRest(ctx, q, 'c')}` : ''} GROUP BY c.service_id, ${keys.map((k) => `c.${k}`).join(', ')}`;
+  let parts: string;
+  if (usesRollups(ctx)) {
+    // the period is whole local days (ctx.period.from/to), the rollups' own
+    parts = `SELECT r.service_id, ${keys.map((k) => `r.${k}`).join(', ')}, sum(r.n)::int AS n FROM ${rollup} r
+              WHERE ${[`r.day >= ${q.p(ctx.period.from)}::date`, `r.day <= ${q.p(ctx.period.to)}::date`, ...rollupFiltersWhere(ctx, q, 'r')].join(' AND ')}
+              GROUP BY r.service_id, ${keys.map((k) => `r.${k}`).join(', ')}`;
+    if (!policyOf(ctx.actor).all) parts += ` UNION ALL ${rawPart(true)}`;
+  } else {
+    parts = rawPart(false);
+  }
+  return `SELECT s.name AS service, ${cols}, sum(u.n)::int AS n FROM (${parts}) u JOIN services s ON s.id = u.service_id
+           GROUP BY s.name, ${cols} HAVING sum(u.n) <> 0`;
+}
 
 async function run(ctx: ReportContext) {
   const L = ctx.lang;
   const q = new SqlParams();
-  // a bot stage starts only when the conversation opens (transitions.ts openConversations): bot_started_at
-  // is created_at, whose index reads the period
-  const where = `${conversationsWhere(ctx, q, 'c', 'created_at')} AND c.bot_started_at IS NOT NULL`;
   const outcomes = await ctx.db.query<{ service: string; outcome: keyof typeof OUTCOME; step: string | null; n: number }>(
-    `SELECT s.name AS service, ${OUTCOME_SQL} AS outcome, c.bot_state->>'stepId' AS step, count(*)::int AS n
-       FROM conversations c JOIN services s ON s.id = coalesce(c.entry_service_id, c.service_id)
-      WHERE ${where} GROUP BY 1, 2, 3`,
-    q.list,
+    countingSql(ctx, q, 'bot_rollups', BOT_CONVERSATIONS, ['outcome', 'step']), q.list,
   );
-  // each customer message right after a bot menu is matched to the menu's options as the runner does:
-  // read from the menus (migration 0034's index holds only them) to the message after each, not from
-  // every customer message back to the one before it (a month of bot conversations has millions)
   const a = new SqlParams();
-  const answers = await ctx.db.query<{ service: string; options: { id: string; label: string }[]; body: string }>(
-    `SELECT s.name AS service, p.payload->'options' AS options, m.body
-       FROM conversations c JOIN services s ON s.id = coalesce(c.entry_service_id, c.service_id)
-       JOIN messages p ON p.conversation_id = c.id AND p.author_type = 'bot' AND jsonb_typeof(p.payload->'options') = 'array'
-       CROSS JOIN LATERAL (SELECT x.author_type, x.body, x.created_at FROM messages x WHERE x.conversation_id = c.id AND x.id > p.id ORDER BY x.id LIMIT 1) m
-      WHERE ${conversationsWhere(ctx, a, 'c', 'created_at')} AND c.bot_started_at IS NOT NULL
-        AND m.author_type = 'customer' AND m.created_at <= coalesce(c.bot_ended_at, 'infinity')`,
-    a.list,
+  const choices = await ctx.db.query<{ service: string; label: string; n: number }>(
+    countingSql(ctx, a, 'bot_choice_rollups', BOT_CHOICES, ['label']), a.list,
   );
   const count = new Map<string, number>();
   const add = (key: string, n: number) => count.set(key, (count.get(key) ?? 0) + n);
@@ -67,11 +84,9 @@ async function run(ctx: ReportContext) {
     add(`outcome|${r.service}|${r.outcome}`, r.n);
     if (r.outcome === 'gave_up') add(`gaveUp|${r.service}|${r.step ?? '?'}`, r.n);
   }
-  for (const r of answers.rows) {
-    const chosen = matchOption(r.options.map((o) => ({ ...o, next: '' })), r.body);
-    if (!chosen) continue;
-    add(`option|${r.service}|${chosen.label}`, 1);
-    add(`optionsOf|${r.service}`, 1);
+  for (const r of choices.rows) {
+    add(`option|${r.service}|${r.label}`, r.n);
+    add(`optionsOf|${r.service}`, r.n);
   }
   const rows: ReportRow[] = [];
   const row = (section: keyof typeof SECTION, service: string, item: string, n: number, of: number) =>
@@ -97,18 +112,27 @@ export const botReport: ReportDefinition = {
   id: 'bot',
   title: { pt: 'Pré-atendimento (bot)', en: 'Bot (pre-service)' },
   description: {
-    pt: 'Atendimentos com etapa de bot: encerrados no bot, transferidos para a fila, desistências; opções escolhidas e onde os clientes desistiram',
-    en: 'Conversations with a bot stage: ended in the bot, transferred to the queue, given up; options chosen and where customers gave up',
+    pt: 'Atendimentos com etapa de bot: encerrados no bot, transferidos para a fila, desistências; opções escolhidas e onde os clientes desistiram. Serviço, equipe e escopo valem para o serviço do fluxo (por onde o atendimento entrou), mesmo se transferido para outra fila',
+    en: 'Conversations with a bot stage: ended in the bot, transferred to the queue, given up; options chosen and where customers gave up. Service, team and scope apply to the flow’s service (the one the conversation entered by), even when it was transferred to another queue',
   },
   usesInterval: false,
   // the bot stage has no agent
   filters: ['serviceId', 'channel', 'teamId'],
   columns: [
     { key: 'section', label: { pt: 'Seção', en: 'Section' }, kind: 'text', definition: { pt: 'Resultado, Opção escolhida ou Desistência na etapa', en: 'Outcome, Option chosen or Gave up at step' } },
-    { key: 'service', label: { pt: 'Serviço (fluxo)', en: 'Service (flow)' }, kind: 'text' },
+    {
+      key: 'service', label: { pt: 'Serviço (fluxo)', en: 'Service (flow)' }, kind: 'text',
+      definition: {
+        pt: 'o serviço cujo fluxo de bot atendeu (por onde o atendimento entrou); os filtros de serviço e equipe valem para ele',
+        en: 'the service whose bot flow ran (the one the conversation entered by); the service and team filters apply to it',
+      },
+    },
     {
       key: 'item', label: { pt: 'Item', en: 'Item' }, kind: 'text',
-      definition: { pt: 'o resultado, a opção do menu, ou a etapa do fluxo em que o cliente parou', en: 'the outcome, the menu option, or the flow step where the customer stopped' },
+      definition: {
+        pt: 'o resultado, a opção do menu que o bot aceitou (número, rótulo, palavra-chave ou botão), ou a etapa do fluxo em que o cliente parou',
+        en: 'the outcome, the menu option the bot took (number, label, keyword or button), or the flow step where the customer stopped',
+      },
     },
     { key: 'count', label: { pt: 'Qtd', en: 'Count' }, kind: 'count' },
     {

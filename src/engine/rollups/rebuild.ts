@@ -2,7 +2,8 @@ import type { Database } from '../../db/database.js';
 import { getSettings } from '../settings.js';
 
 // The rollups of migrations 0031 and 0036 (the 15-minute cells of Atendimentos por intervalo, rebuilt
-// by the same SQL function) recomputed from the conversations (`npm run rollups:rebuild`): a
+// by the same SQL function) and 0038 (Pré-atendimento's outcomes and options chosen, per local day of
+// the conversations' creation) recomputed from the raw rows (`npm run rollups:rebuild`): a
 // month of days at a time, each in a transaction of its own, so a live system's writers wait for
 // one chunk only (the SQL function locks the rollup tables against writes, never against reads).
 // Idempotent: a chunk's rows are deleted and summed again.
@@ -11,6 +12,8 @@ export interface RebuildChunk {
   from: string;
   to: string;
   rows: number;
+  /** the bot rows (migration 0038: outcomes and options chosen) */
+  botRows: number;
   ms: number;
 }
 
@@ -36,9 +39,14 @@ export async function rebuildRollups(
   const done: RebuildChunk[] = [];
   for (const m of months) {
     const t = performance.now();
-    const rows = await db.transaction(async (tx) =>
-      (await tx.query<{ n: number }>('SELECT rebuild_conversation_rollups($1::date, $2::date, NULL) AS n', [m.from, m.to])).rows[0].n);
-    const chunk = { from: m.from, to: m.to, rows: Number(rows), ms: Math.round(performance.now() - t) };
+    // the bot rollups first: a conversation's writes take the bot tables before 0031's (its triggers'
+    // names sort first), so a rebuild that locked them the other way round could deadlock with one
+    const [rows, botRows] = await db.transaction(async (tx) => {
+      const bot = (await tx.query<{ n: number }>('SELECT rebuild_bot_rollups($1::date, $2::date) AS n', [m.from, m.to])).rows[0].n;
+      const conv = (await tx.query<{ n: number }>('SELECT rebuild_conversation_rollups($1::date, $2::date, NULL) AS n', [m.from, m.to])).rows[0].n;
+      return [conv, bot];
+    });
+    const chunk = { from: m.from, to: m.to, rows: Number(rows), botRows: Number(botRows), ms: Math.round(performance.now() - t) };
     opts.onChunk?.(chunk);
     done.push(chunk);
   }
