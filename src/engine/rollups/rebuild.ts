@@ -2,15 +2,18 @@ import type { Database } from '../../db/database.js';
 import { getSettings } from '../settings.js';
 
 // The rollups of migrations 0031 and 0036 (the 15-minute cells of Atendimentos por intervalo, rebuilt
-// by the same SQL function) recomputed from the conversations (`npm run rollups:rebuild`): a
-// month of days at a time, each in a transaction of its own, so a live system's writers wait for
-// one chunk only (the SQL function locks the rollup tables against writes, never against reads).
+// by the same SQL function) and 0039 (Classificações' wrap-up answers, a function of its own, in the
+// same transaction) recomputed from the conversations (`npm run rollups:rebuild`): a month of days at
+// a time, each in a transaction of its own, so a live system's writers wait for one chunk only (the
+// SQL functions lock the rollup tables against writes, never against reads).
 // Idempotent: a chunk's rows are deleted and summed again.
 
 export interface RebuildChunk {
   from: string;
   to: string;
   rows: number;
+  /** migration 0039's wrap-up answer rows written */
+  wrapupRows: number;
   ms: number;
 }
 
@@ -36,9 +39,11 @@ export async function rebuildRollups(
   const done: RebuildChunk[] = [];
   for (const m of months) {
     const t = performance.now();
-    const rows = await db.transaction(async (tx) =>
-      (await tx.query<{ n: number }>('SELECT rebuild_conversation_rollups($1::date, $2::date, NULL) AS n', [m.from, m.to])).rows[0].n);
-    const chunk = { from: m.from, to: m.to, rows: Number(rows), ms: Math.round(performance.now() - t) };
+    const [rows, wrapupRows] = await db.transaction(async (tx) => [
+      (await tx.query<{ n: number }>('SELECT rebuild_conversation_rollups($1::date, $2::date, NULL) AS n', [m.from, m.to])).rows[0].n,
+      (await tx.query<{ n: number }>('SELECT rebuild_wrapup_rollups($1::date, $2::date, NULL) AS n', [m.from, m.to])).rows[0].n,
+    ]);
+    const chunk = { from: m.from, to: m.to, rows: Number(rows), wrapupRows: Number(wrapupRows), ms: Math.round(performance.now() - t) };
     opts.onChunk?.(chunk);
     done.push(chunk);
   }

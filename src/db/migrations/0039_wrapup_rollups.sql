@@ -1,0 +1,149 @@
+-- Relatórios → Classificações from rollups (issue 16, "Fast on millions"): the wrap-up form's answers
+-- (conversations.wrapup) of the conversations that ended, per local day of finished_at (Parâmetros →
+-- timezone) × service × channel × last agent × field key × answer, `n` answers. The report's
+-- classification section reads 0031's conversation_rollups_finished (it has classification_id); this
+-- table is its wrap-up section. Kept by a trigger in the same transaction as every write to a
+-- conversation, as an UPSERT of the difference between the row's old and new contributions (0031's way).
+--
+-- What a row groups by is what the report groups by (engine/reports/classifications.ts): the answer's
+-- value as text (`value #>> '{}'`), except for a field the service's form types 'text' (free text, a
+-- different answer per conversation), whose answers are one "filled in" answer, stored as answer NULL,
+-- so the rows stay few. A JSON null or an empty answer is not counted (nor is it by the report). The
+-- labels, the positions and the yes/no words are read from wrapup_fields when the report runs: a label
+-- renamed or a field moved needs nothing here. Only whether a (service, key) is a text field is
+-- stored in the rows, so when that changes (a text field added or deleted, a key or a type changed
+-- to or from text) the rows of that service and key are rebuilt (trigger on wrapup_fields below).
+-- A field of another type added or deleted groups its answers by value before and after: nothing to do.
+
+CREATE TABLE conversation_rollups_wrapup (
+  day         date    NOT NULL,
+  service_id  uuid    NOT NULL,
+  channel     text    NOT NULL,
+  agent_id    uuid,
+  field       text    NOT NULL,
+  -- the value as text; NULL: a free-text field's answer (counted as "(preenchido)")
+  answer      text,
+  n           integer NOT NULL DEFAULT 0,
+  CONSTRAINT conversation_rollups_wrapup_key UNIQUE NULLS NOT DISTINCT (day, service_id, channel, agent_id, field, answer)
+);
+-- a (service, key) rebuilt when its field changes type
+CREATE INDEX conversation_rollups_wrapup_service_idx ON conversation_rollups_wrapup (service_id, field);
+
+-- One conversation's answers as rows of the table (none while it has not ended). Shared by the trigger
+-- and the rebuild, so both count alike. The field's type is read from wrapup_fields (its unique key).
+CREATE FUNCTION rollup_wrapup(c conversations, tz text)
+RETURNS TABLE (day date, service_id uuid, channel text, agent_id uuid, field text, answer text)
+LANGUAGE sql STABLE AS $$
+  SELECT (c.finished_at AT TIME ZONE tz)::date, c.service_id, c.channel, c.agent_id, kv.key,
+         CASE WHEN f.key IS NULL THEN kv.value #>> '{}' END
+    FROM jsonb_each(CASE WHEN c.finished_at IS NOT NULL AND jsonb_typeof(c.wrapup) = 'object' THEN c.wrapup END) AS kv
+    LEFT JOIN wrapup_fields f ON f.service_id = c.service_id AND f.key = kv.key AND f.type = 'text'
+   WHERE jsonb_typeof(kv.value) <> 'null' AND kv.value #>> '{}' <> ''
+$$;
+
+-- The trigger: the new row's answers minus the old row's, summed per key, added in place. Rows that
+-- reach zero stay (they add nothing; the report leaves them out); the rebuild drops them.
+CREATE FUNCTION conversation_wrapup_rollups_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  tz text := rollup_time_zone();
+BEGIN
+  INSERT INTO conversation_rollups_wrapup AS r (day, service_id, channel, agent_id, field, answer, n)
+  SELECT d.day, d.service_id, d.channel, d.agent_id, d.field, d.answer, sum(d.sign)
+    FROM (SELECT w.*, 1 AS sign FROM rollup_wrapup(NEW, tz) w WHERE TG_OP <> 'DELETE'
+          UNION ALL
+          SELECT w.*, -1 AS sign FROM rollup_wrapup(OLD, tz) w WHERE TG_OP <> 'INSERT') d
+   GROUP BY d.day, d.service_id, d.channel, d.agent_id, d.field, d.answer
+  -- an answer the old and the new row give alike (a write that changed another answer) is left alone
+  HAVING sum(d.sign) <> 0
+  ON CONFLICT ON CONSTRAINT conversation_rollups_wrapup_key DO UPDATE SET n = r.n + EXCLUDED.n;
+  RETURN NULL;
+END
+$$;
+
+-- Only for a conversation that has ended with an answer, before or after the write, and only when a
+-- column the rows read changed: routing's assignments, messages, state changes of open conversations
+-- (no end) and the ends without a form (most of them) do not even call the function.
+CREATE TRIGGER conversations_wrapup_rollups_insert AFTER INSERT ON conversations
+  FOR EACH ROW WHEN (NEW.finished_at IS NOT NULL AND jsonb_typeof(NEW.wrapup) = 'object' AND NEW.wrapup <> '{}'::jsonb)
+  EXECUTE FUNCTION conversation_wrapup_rollups_apply();
+CREATE TRIGGER conversations_wrapup_rollups_delete AFTER DELETE ON conversations
+  FOR EACH ROW WHEN (OLD.finished_at IS NOT NULL AND jsonb_typeof(OLD.wrapup) = 'object' AND OLD.wrapup <> '{}'::jsonb)
+  EXECUTE FUNCTION conversation_wrapup_rollups_apply();
+CREATE TRIGGER conversations_wrapup_rollups_update AFTER UPDATE ON conversations
+  FOR EACH ROW WHEN ((OLD.wrapup, OLD.finished_at, OLD.service_id, OLD.channel, OLD.agent_id)
+                     IS DISTINCT FROM (NEW.wrapup, NEW.finished_at, NEW.service_id, NEW.channel, NEW.agent_id)
+                     AND ((OLD.finished_at IS NOT NULL AND jsonb_typeof(OLD.wrapup) = 'object' AND OLD.wrapup <> '{}'::jsonb)
+                          OR (NEW.finished_at IS NOT NULL AND jsonb_typeof(NEW.wrapup) = 'object' AND NEW.wrapup <> '{}'::jsonb)))
+  EXECUTE FUNCTION conversation_wrapup_rollups_apply();
+
+-- The rebuild: the rows of the local days [d_from, d_to] (all when null), of one service (all when
+-- null) and one field key (all when null), recomputed from the conversations. Idempotent. The lock holds
+-- the trigger's writers (not the readers) for the statement, as 0031's rebuild does. Only the ends with
+-- an answer are read (0034's partial index on them; a service's through 0012's service index).
+CREATE FUNCTION rebuild_wrapup_rollups(d_from date, d_to date, svc uuid, fkey text DEFAULT NULL) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  tz text := rollup_time_zone();
+  written integer;
+BEGIN
+  LOCK TABLE conversation_rollups_wrapup IN EXCLUSIVE MODE;
+  DELETE FROM conversation_rollups_wrapup r
+   WHERE (d_from IS NULL OR r.day >= d_from) AND (d_to IS NULL OR r.day <= d_to)
+     AND (svc IS NULL OR r.service_id = svc) AND (fkey IS NULL OR r.field = fkey);
+  INSERT INTO conversation_rollups_wrapup (day, service_id, channel, agent_id, field, answer, n)
+  SELECT w.day, w.service_id, w.channel, w.agent_id, w.field, w.answer, count(*)
+    FROM conversations c
+   CROSS JOIN LATERAL rollup_wrapup(c, tz) w
+   WHERE jsonb_typeof(c.wrapup) = 'object' AND c.wrapup <> '{}'::jsonb AND c.finished_at IS NOT NULL
+     AND (svc IS NULL OR c.service_id = svc)
+     AND (fkey IS NULL OR c.wrapup ? fkey)
+     AND (d_from IS NULL OR c.finished_at >= (d_from::timestamp AT TIME ZONE tz))
+     AND (d_to IS NULL OR c.finished_at < ((d_to + 1)::timestamp AT TIME ZONE tz))
+     AND (fkey IS NULL OR w.field = fkey)
+   GROUP BY 1, 2, 3, 4, 5, 6
+   -- in day order, so a month's rows lie together on disk (as 0036's)
+   ORDER BY 1, 2, 3, 4, 5, 6;
+  GET DIAGNOSTICS written = ROW_COUNT;
+  RETURN written;
+END
+$$;
+
+-- A field of a service's form became, or stopped being, a free-text field (added, deleted, its key or
+-- type changed): the rows of that service and key again, for the old and the new key. Saving the form
+-- (engine/admin/wrapup-fields.ts) deletes and inserts every field: only its text fields rebuild.
+CREATE FUNCTION wrapup_fields_rollups_rebuild() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN PERFORM rebuild_wrapup_rollups(NULL, NULL, OLD.service_id, OLD.key); END IF;
+  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND (OLD.service_id, OLD.key) IS DISTINCT FROM (NEW.service_id, NEW.key)) THEN
+    PERFORM rebuild_wrapup_rollups(NULL, NULL, NEW.service_id, NEW.key);
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER wrapup_fields_rollups_insert AFTER INSERT ON wrapup_fields
+  FOR EACH ROW WHEN (NEW.type = 'text')
+  EXECUTE FUNCTION wrapup_fields_rollups_rebuild();
+CREATE TRIGGER wrapup_fields_rollups_delete AFTER DELETE ON wrapup_fields
+  FOR EACH ROW WHEN (OLD.type = 'text')
+  EXECUTE FUNCTION wrapup_fields_rollups_rebuild();
+CREATE TRIGGER wrapup_fields_rollups_update AFTER UPDATE ON wrapup_fields
+  FOR EACH ROW WHEN ((OLD.type = 'text' OR NEW.type = 'text')
+                     AND (OLD.service_id, OLD.key, OLD.type) IS DISTINCT FROM (NEW.service_id, NEW.key, NEW.type))
+  EXECUTE FUNCTION wrapup_fields_rollups_rebuild();
+
+-- The time zone changed: every row's day moves (0031's settings trigger rebuilds its own tables).
+CREATE FUNCTION settings_wrapup_rollups_rebuild() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.value IS NOT DISTINCT FROM NEW.value THEN RETURN NULL; END IF;
+  PERFORM rebuild_wrapup_rollups(NULL, NULL, NULL);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER settings_wrapup_rollups_rebuild_ins_upd AFTER INSERT OR UPDATE ON settings
+  FOR EACH ROW WHEN (NEW.key = 'timezone')
+  EXECUTE FUNCTION settings_wrapup_rollups_rebuild();
+CREATE TRIGGER settings_wrapup_rollups_rebuild_del AFTER DELETE ON settings
+  FOR EACH ROW WHEN (OLD.key = 'timezone')
+  EXECUTE FUNCTION settings_wrapup_rollups_rebuild();
+
+SELECT rebuild_wrapup_rollups(NULL, NULL, NULL);
+ANALYZE conversation_rollups_wrapup;
