@@ -7,7 +7,7 @@ import { rebuildRollups } from '../../src/engine/rollups/rebuild.js';
 import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // Relatórios → Classificações from rollups (0031's conversation_rollups_finished for the classification
-// section, 0039's conversation_rollups_wrapup for the wrap-up answers) under random scripted traffic
+// section, 0039's conversation_rollups_wrapup and _services for the wrap-up answers, with and without the agent) under random scripted traffic
 // (fast-check): conversations ended with and without a classification and answers of every field type
 // (select, boolean, number, free text, a key the form does not have, null and empty answers), the answers
 // written with the end or after it and changed later, reclassified, moved to another service,
@@ -186,7 +186,8 @@ async function snapshot(): Promise<string[]> {
     `SELECT day::text, service_id, channel, agent_id, direction, state, classification_id, n FROM conversation_rollups_finished WHERE n <> 0`,
   );
   const a = await t.db.query(`SELECT day::text, service_id, channel, agent_id, field, answer, n FROM conversation_rollups_wrapup WHERE n <> 0`);
-  return [...f.rows.map((r) => `f ${JSON.stringify(r)}`), ...a.rows.map((r) => `a ${JSON.stringify(r)}`)].sort();
+  const s = await t.db.query(`SELECT day::text, service_id, channel, field, answer, n FROM conversation_rollups_wrapup_services WHERE n <> 0`);
+  return [...f.rows.map((r) => `f ${JSON.stringify(r)}`), ...a.rows.map((r) => `a ${JSON.stringify(r)}`), ...s.rows.map((r) => `s ${JSON.stringify(r)}`)].sort();
 }
 
 const adminActor: Actor = { id: null, name: 'admin', role: 'admin', teamIds: [], supervisedTeamIds: [] };
@@ -327,7 +328,7 @@ describe('Classificações rollups', () => {
       [unique('P'), chat.id, chat.channel, w.contact, end, unique('P')],
     );
     const rows = async () => (await t.db.query<{ field: string; answer: string | null; n: number }>(
-      `SELECT field, answer, n FROM conversation_rollups_wrapup WHERE service_id = $1 AND n <> 0 ORDER BY field, answer`, [chat.id])).rows;
+      `SELECT field, answer, n FROM conversation_rollups_wrapup_services WHERE service_id = $1 AND n <> 0 ORDER BY field, answer`, [chat.id])).rows;
     expect(await rows()).toEqual([{ field: 'motivo', answer: 'boleto', n: 1 }, { field: 'obs', answer: null, n: 2 }]);
     await t.db.query(`UPDATE wrapup_fields SET label = 'Notas' WHERE service_id = $1 AND key = 'obs'`, [chat.id]);
     expect(await rows()).toEqual([{ field: 'motivo', answer: 'boleto', n: 1 }, { field: 'obs', answer: null, n: 2 }]);

@@ -1,9 +1,10 @@
 -- Relatórios → Classificações from rollups (issue 16, "Fast on millions"): the wrap-up form's answers
 -- (conversations.wrapup) of the conversations that ended, per local day of finished_at (Parâmetros →
--- timezone) × service × channel × last agent × field key × answer, `n` answers. The report's
--- classification section reads 0031's conversation_rollups_finished (it has classification_id); this
--- table is its wrap-up section. Kept by a trigger in the same transaction as every write to a
--- conversation, as an UPSERT of the difference between the row's old and new contributions (0031's way).
+-- timezone) × service × channel × last agent × field key × answer, `n` answers, and the same without
+-- the agent (the level the report reads unless an agent is asked: 15× fewer rows). The report's
+-- classification section reads 0031's conversation_rollups_finished (it has classification_id); these
+-- tables are its wrap-up section. Kept by a trigger in the same transaction as every write to a
+-- conversation, as UPSERTs of the difference between the row's old and new contributions (0031's way).
 --
 -- What a row groups by is what the report groups by (engine/reports/classifications.ts): the answer's
 -- value as text (`value #>> '{}'`), except for a field the service's form types 'text' (free text, a
@@ -24,10 +25,26 @@ CREATE TABLE conversation_rollups_wrapup (
   -- the value as text; NULL: a free-text field's answer (counted as "(preenchido)")
   answer      text,
   n           integer NOT NULL DEFAULT 0,
-  CONSTRAINT conversation_rollups_wrapup_key UNIQUE NULLS NOT DISTINCT (day, service_id, channel, agent_id, field, answer)
+  -- led by (service, key): the rows a field's change rebuilds
+  CONSTRAINT conversation_rollups_wrapup_key UNIQUE NULLS NOT DISTINCT (service_id, field, day, channel, agent_id, answer)
 );
--- a (service, key) rebuilt when its field changes type
-CREATE INDEX conversation_rollups_wrapup_service_idx ON conversation_rollups_wrapup (service_id, field);
+-- the report with an agent asked
+CREATE INDEX conversation_rollups_wrapup_agent_idx ON conversation_rollups_wrapup (agent_id, day);
+
+-- The same answers without the agent: the report without an agent asked (every other caller and
+-- filter) reads these. With the agent, a month of the 230,000-end test seed was 278,000 rows (an
+-- agent ends ~4 conversations a day, so a row holds ~1.7 answers) read in 180–230 ms; without it,
+-- 18,700 rows in 5–28 ms (docs/REPORTS.md).
+CREATE TABLE conversation_rollups_wrapup_services (
+  day         date    NOT NULL,
+  service_id  uuid    NOT NULL,
+  channel     text    NOT NULL,
+  field       text    NOT NULL,
+  answer      text,
+  n           integer NOT NULL DEFAULT 0,
+  CONSTRAINT conversation_rollups_wrapup_services_key UNIQUE NULLS NOT DISTINCT (day, service_id, channel, field, answer)
+);
+CREATE INDEX conversation_rollups_wrapup_services_field_idx ON conversation_rollups_wrapup_services (service_id, field);
 
 -- One conversation's answers as rows of the table (none while it has not ended). Shared by the trigger
 -- and the rebuild, so both count alike. The field's type is read from wrapup_fields (its unique key).
@@ -56,6 +73,17 @@ BEGIN
   -- an answer the old and the new row give alike (a write that changed another answer) is left alone
   HAVING sum(d.sign) <> 0
   ON CONFLICT ON CONSTRAINT conversation_rollups_wrapup_key DO UPDATE SET n = r.n + EXCLUDED.n;
+  -- the level without the agent, unless only the agent changed (a reassignment after the end)
+  IF TG_OP <> 'UPDATE' OR (OLD.wrapup, OLD.finished_at, OLD.service_id, OLD.channel) IS DISTINCT FROM (NEW.wrapup, NEW.finished_at, NEW.service_id, NEW.channel) THEN
+    INSERT INTO conversation_rollups_wrapup_services AS r (day, service_id, channel, field, answer, n)
+    SELECT d.day, d.service_id, d.channel, d.field, d.answer, sum(d.sign)
+      FROM (SELECT w.*, 1 AS sign FROM rollup_wrapup(NEW, tz) w WHERE TG_OP <> 'DELETE'
+            UNION ALL
+            SELECT w.*, -1 AS sign FROM rollup_wrapup(OLD, tz) w WHERE TG_OP <> 'INSERT') d
+     GROUP BY d.day, d.service_id, d.channel, d.field, d.answer
+    HAVING sum(d.sign) <> 0
+    ON CONFLICT ON CONSTRAINT conversation_rollups_wrapup_services_key DO UPDATE SET n = r.n + EXCLUDED.n;
+  END IF;
   RETURN NULL;
 END
 $$;
@@ -85,8 +113,11 @@ DECLARE
   tz text := rollup_time_zone();
   written integer;
 BEGIN
-  LOCK TABLE conversation_rollups_wrapup IN EXCLUSIVE MODE;
+  LOCK TABLE conversation_rollups_wrapup, conversation_rollups_wrapup_services IN EXCLUSIVE MODE;
   DELETE FROM conversation_rollups_wrapup r
+   WHERE (d_from IS NULL OR r.day >= d_from) AND (d_to IS NULL OR r.day <= d_to)
+     AND (svc IS NULL OR r.service_id = svc) AND (fkey IS NULL OR r.field = fkey);
+  DELETE FROM conversation_rollups_wrapup_services r
    WHERE (d_from IS NULL OR r.day >= d_from) AND (d_to IS NULL OR r.day <= d_to)
      AND (svc IS NULL OR r.service_id = svc) AND (fkey IS NULL OR r.field = fkey);
   INSERT INTO conversation_rollups_wrapup (day, service_id, channel, agent_id, field, answer, n)
@@ -99,10 +130,17 @@ BEGIN
      AND (d_from IS NULL OR c.finished_at >= (d_from::timestamp AT TIME ZONE tz))
      AND (d_to IS NULL OR c.finished_at < ((d_to + 1)::timestamp AT TIME ZONE tz))
      AND (fkey IS NULL OR w.field = fkey)
-   GROUP BY 1, 2, 3, 4, 5, 6
-   -- in day order, so a month's rows lie together on disk (as 0036's)
-   ORDER BY 1, 2, 3, 4, 5, 6;
+   GROUP BY 1, 2, 3, 4, 5, 6;
   GET DIAGNOSTICS written = ROW_COUNT;
+  -- the level without the agent, from the rows just written
+  INSERT INTO conversation_rollups_wrapup_services (day, service_id, channel, field, answer, n)
+  SELECT r.day, r.service_id, r.channel, r.field, r.answer, sum(r.n)
+    FROM conversation_rollups_wrapup r
+   WHERE (d_from IS NULL OR r.day >= d_from) AND (d_to IS NULL OR r.day <= d_to)
+     AND (svc IS NULL OR r.service_id = svc) AND (fkey IS NULL OR r.field = fkey)
+   GROUP BY 1, 2, 3, 4, 5
+   -- in day order, so a month's rows lie together on disk (as 0036's)
+   ORDER BY 1, 2, 3, 4, 5;
   RETURN written;
 END
 $$;
@@ -147,3 +185,4 @@ CREATE TRIGGER settings_wrapup_rollups_rebuild_del AFTER DELETE ON settings
 
 SELECT rebuild_wrapup_rollups(NULL, NULL, NULL);
 ANALYZE conversation_rollups_wrapup;
+ANALYZE conversation_rollups_wrapup_services;

@@ -53,8 +53,9 @@ function answersRaw(ctx: ReportContext, q: SqlParams, rest: boolean): string {
 }
 
 /**
- * The conditions on a day rollup `r` with an agent_id column (0031's conversation_rollups_finished,
- * 0039's conversation_rollups_wrapup): the period's local days, the caller's services, the filters.
+ * The conditions on a day rollup `r` (0031's conversation_rollups_finished, 0039's wrap-up answers):
+ * the period's local days, the caller's services, the filters; the agent asked on its agent_id column
+ * (a table read with an agent asked has one).
  */
 function rollupWhere(ctx: ReportContext, q: SqlParams): string {
   const parts = [`r.day >= ${q.p(ctx.period.from)}::date`, `r.day <= ${q.p(ctx.period.to)}::date`, ...rollupFiltersWhere(ctx, q, 'r')];
@@ -80,8 +81,11 @@ async function counts(ctx: ReportContext): Promise<{ classes: ClassCount[]; answ
                       FROM (SELECT r.service_id, r.classification_id, sum(r.n)::int AS n FROM conversation_rollups_finished r
                              WHERE ${rollupWhere(ctx, q)} GROUP BY r.service_id, r.classification_id HAVING sum(r.n) <> 0) x
                       JOIN services s ON s.id = x.service_id LEFT JOIN classifications cl ON cl.id = x.classification_id`;
+  // the answers: the level without the agent (0039's _services) unless an agent is asked
+  const byAgent = Boolean(ctx.filter.agentId);
   let answersSql = `SELECT s.name AS service, s.id AS service_id, x.field, f.label, f.type, f.position, x.answer AS value, x.n
-                      FROM (SELECT r.service_id, r.field, r.answer, sum(r.n)::int AS n FROM conversation_rollups_wrapup r
+                      FROM (SELECT r.service_id, r.field, r.answer, sum(r.n)::int AS n
+                              FROM ${byAgent ? 'conversation_rollups_wrapup' : 'conversation_rollups_wrapup_services'} r
                              WHERE ${rollupWhere(ctx, a)} GROUP BY r.service_id, r.field, r.answer HAVING sum(r.n) <> 0) x
                       JOIN services s ON s.id = x.service_id LEFT JOIN wrapup_fields f ON f.service_id = x.service_id AND f.key = x.field`;
   if (rest) {
