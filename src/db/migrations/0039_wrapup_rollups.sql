@@ -25,7 +25,8 @@ CREATE TABLE conversation_rollups_wrapup (
   -- the value as text; NULL: a free-text field's answer (counted as "(preenchido)")
   answer      text,
   n           integer NOT NULL DEFAULT 0,
-  -- led by (service, key): the rows a field's change rebuilds
+  -- led by (service, key): the rows a field's change rebuilds (a form's save must not scan the table;
+  -- a rebuild of a range of days, a maintenance command, does)
   CONSTRAINT conversation_rollups_wrapup_key UNIQUE NULLS NOT DISTINCT (service_id, field, day, channel, agent_id, answer)
 );
 -- the report with an agent asked
