@@ -310,9 +310,13 @@ describe('Classificações rollups', () => {
           await checkReport(-3, 'America/Sao_Paulo');
         }
 
-        // retention deletes every conversation: nothing is left in the rollups
+        // retention deletes every conversation: nothing is left in the rollups, not even an emptied
+        // answer row (its text may be a person's words)
         await t.db.query(`DELETE FROM conversations`);
         expect(await snapshot()).toEqual([]);
+        const { rows: [left] } = await t.db.query<{ n: number }>(
+          `SELECT (SELECT count(*) FROM conversation_rollups_wrapup) + (SELECT count(*) FROM conversation_rollups_wrapup_services) AS n`);
+        expect(Number(left.n)).toBe(0);
       },
     ), { numRuns: Number(process.env.ROLLUPS_RUNS ?? 15) });
   }, 600_000);

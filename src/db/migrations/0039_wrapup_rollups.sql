@@ -59,8 +59,8 @@ LANGUAGE sql STABLE AS $$
    WHERE jsonb_typeof(kv.value) <> 'null' AND kv.value #>> '{}' <> ''
 $$;
 
--- The trigger: the new row's answers minus the old row's, summed per key, added in place. Rows that
--- reach zero stay (they add nothing; the report leaves them out); the rebuild drops them.
+-- The trigger: the new row's answers minus the old row's, summed per key, added in place; a row the
+-- old answers leave at zero is deleted (below).
 CREATE FUNCTION conversation_wrapup_rollups_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   tz text := rollup_time_zone();
@@ -84,6 +84,17 @@ BEGIN
      GROUP BY d.day, d.service_id, d.channel, d.field, d.answer
     HAVING sum(d.sign) <> 0
     ON CONFLICT ON CONSTRAINT conversation_rollups_wrapup_services_key DO UPDATE SET n = r.n + EXCLUDED.n;
+  END IF;
+  -- The rows the old answers left empty go: an answer stored as text may be a person's words (a key
+  -- the form lacks, a free-text field deleted), and an erasure (engine/contacts/anonymize.ts) or the
+  -- retention's deletion must not leave it behind in a row of n = 0.
+  IF TG_OP <> 'INSERT' AND OLD.finished_at IS NOT NULL THEN
+    DELETE FROM conversation_rollups_wrapup r USING rollup_wrapup(OLD, tz) o
+     WHERE r.service_id = o.service_id AND r.field = o.field AND r.day = o.day AND r.channel = o.channel
+       AND r.agent_id IS NOT DISTINCT FROM o.agent_id AND r.answer IS NOT DISTINCT FROM o.answer AND r.n = 0;
+    DELETE FROM conversation_rollups_wrapup_services r USING rollup_wrapup(OLD, tz) o
+     WHERE r.day = o.day AND r.service_id = o.service_id AND r.channel = o.channel AND r.field = o.field
+       AND r.answer IS NOT DISTINCT FROM o.answer AND r.n = 0;
   END IF;
   RETURN NULL;
 END
