@@ -64,37 +64,49 @@ $$;
 CREATE FUNCTION conversation_wrapup_rollups_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   tz text := rollup_time_zone();
+  emptied integer;
+  emptied_s integer := 0;
 BEGIN
-  INSERT INTO conversation_rollups_wrapup AS r (day, service_id, channel, agent_id, field, answer, n)
-  SELECT d.day, d.service_id, d.channel, d.agent_id, d.field, d.answer, sum(d.sign)
-    FROM (SELECT w.*, 1 AS sign FROM rollup_wrapup(NEW, tz) w WHERE TG_OP <> 'DELETE'
-          UNION ALL
-          SELECT w.*, -1 AS sign FROM rollup_wrapup(OLD, tz) w WHERE TG_OP <> 'INSERT') d
-   GROUP BY d.day, d.service_id, d.channel, d.agent_id, d.field, d.answer
-  -- an answer the old and the new row give alike (a write that changed another answer) is left alone
-  HAVING sum(d.sign) <> 0
-  ON CONFLICT ON CONSTRAINT conversation_rollups_wrapup_key DO UPDATE SET n = r.n + EXCLUDED.n;
-  -- the level without the agent, unless only the agent changed (a reassignment after the end)
-  IF TG_OP <> 'UPDATE' OR (OLD.wrapup, OLD.finished_at, OLD.service_id, OLD.channel) IS DISTINCT FROM (NEW.wrapup, NEW.finished_at, NEW.service_id, NEW.channel) THEN
-    INSERT INTO conversation_rollups_wrapup_services AS r (day, service_id, channel, field, answer, n)
-    SELECT d.day, d.service_id, d.channel, d.field, d.answer, sum(d.sign)
+  WITH up AS (
+    INSERT INTO conversation_rollups_wrapup AS r (day, service_id, channel, agent_id, field, answer, n)
+    SELECT d.day, d.service_id, d.channel, d.agent_id, d.field, d.answer, sum(d.sign)
       FROM (SELECT w.*, 1 AS sign FROM rollup_wrapup(NEW, tz) w WHERE TG_OP <> 'DELETE'
             UNION ALL
             SELECT w.*, -1 AS sign FROM rollup_wrapup(OLD, tz) w WHERE TG_OP <> 'INSERT') d
-     GROUP BY d.day, d.service_id, d.channel, d.field, d.answer
+     GROUP BY d.day, d.service_id, d.channel, d.agent_id, d.field, d.answer
+    -- an answer the old and the new row give alike (a write that changed another answer) is left alone
     HAVING sum(d.sign) <> 0
-    ON CONFLICT ON CONSTRAINT conversation_rollups_wrapup_services_key DO UPDATE SET n = r.n + EXCLUDED.n;
+    ON CONFLICT ON CONSTRAINT conversation_rollups_wrapup_key DO UPDATE SET n = r.n + EXCLUDED.n
+    RETURNING r.n)
+  SELECT count(*) FILTER (WHERE up.n = 0) INTO emptied FROM up;
+  -- the level without the agent, unless only the agent changed (a reassignment after the end)
+  IF TG_OP <> 'UPDATE' OR (OLD.wrapup, OLD.finished_at, OLD.service_id, OLD.channel) IS DISTINCT FROM (NEW.wrapup, NEW.finished_at, NEW.service_id, NEW.channel) THEN
+    WITH up AS (
+      INSERT INTO conversation_rollups_wrapup_services AS r (day, service_id, channel, field, answer, n)
+      SELECT d.day, d.service_id, d.channel, d.field, d.answer, sum(d.sign)
+        FROM (SELECT w.*, 1 AS sign FROM rollup_wrapup(NEW, tz) w WHERE TG_OP <> 'DELETE'
+              UNION ALL
+              SELECT w.*, -1 AS sign FROM rollup_wrapup(OLD, tz) w WHERE TG_OP <> 'INSERT') d
+       GROUP BY d.day, d.service_id, d.channel, d.field, d.answer
+      HAVING sum(d.sign) <> 0
+      ON CONFLICT ON CONSTRAINT conversation_rollups_wrapup_services_key DO UPDATE SET n = r.n + EXCLUDED.n
+      RETURNING r.n)
+    SELECT count(*) FILTER (WHERE up.n = 0) INTO emptied_s FROM up;
   END IF;
-  -- The rows the old answers left empty go: an answer stored as text may be a person's words (a key
-  -- the form lacks, a free-text field deleted), and an erasure (engine/contacts/anonymize.ts) or the
-  -- retention's deletion must not leave it behind in a row of n = 0.
-  IF TG_OP <> 'INSERT' AND OLD.finished_at IS NOT NULL THEN
-    DELETE FROM conversation_rollups_wrapup r USING rollup_wrapup(OLD, tz) o
-     WHERE r.service_id = o.service_id AND r.field = o.field AND r.day = o.day AND r.channel = o.channel
-       AND r.agent_id IS NOT DISTINCT FROM o.agent_id AND r.answer IS NOT DISTINCT FROM o.answer AND r.n = 0;
-    DELETE FROM conversation_rollups_wrapup_services r USING rollup_wrapup(OLD, tz) o
-     WHERE r.day = o.day AND r.service_id = o.service_id AND r.channel = o.channel AND r.field = o.field
-       AND r.answer IS NOT DISTINCT FROM o.answer AND r.n = 0;
+  -- A row the old answers left at zero goes (only a row of the old row's day, service, channel and
+  -- agent can: the new answers add): an answer stored as text may be a person's words (a key the form
+  -- lacks, a free-text field deleted), and an erasure (engine/contacts/anonymize.ts) or the retention's
+  -- deletion must not leave it behind in an empty row.
+  IF emptied > 0 THEN
+    DELETE FROM conversation_rollups_wrapup r
+     WHERE r.service_id = OLD.service_id AND r.field = ANY (ARRAY(SELECT jsonb_object_keys(OLD.wrapup)))
+       AND r.day = (OLD.finished_at AT TIME ZONE tz)::date AND r.channel = OLD.channel
+       AND r.agent_id IS NOT DISTINCT FROM OLD.agent_id AND r.n = 0;
+  END IF;
+  IF emptied_s > 0 THEN
+    DELETE FROM conversation_rollups_wrapup_services r
+     WHERE r.day = (OLD.finished_at AT TIME ZONE tz)::date AND r.service_id = OLD.service_id AND r.channel = OLD.channel
+       AND r.field = ANY (ARRAY(SELECT jsonb_object_keys(OLD.wrapup))) AND r.n = 0;
   END IF;
   RETURN NULL;
 END
