@@ -2,10 +2,11 @@ import type { Database } from '../../db/database.js';
 import { getSettings } from '../settings.js';
 
 // The rollups of migrations 0031 and 0036 (the 15-minute cells of Atendimentos por intervalo, rebuilt
-// by the same SQL function) and 0038 (Pré-atendimento's outcomes and options chosen, per local day of
-// the conversations' creation) recomputed from the raw rows (`npm run rollups:rebuild`): a
-// month of days at a time, each in a transaction of its own, so a live system's writers wait for
-// one chunk only (the SQL function locks the rollup tables against writes, never against reads).
+// by the same SQL function), 0038 (Pré-atendimento's outcomes and options chosen, per local day of
+// the conversations' creation) and 0039 (Classificações' wrap-up answers) recomputed from the raw rows
+// (`npm run rollups:rebuild`): a month of days at a time, each in a transaction of its own, so a live
+// system's writers wait for one chunk only (the SQL functions lock the rollup tables against writes,
+// never against reads).
 // Idempotent: a chunk's rows are deleted and summed again.
 
 export interface RebuildChunk {
@@ -14,6 +15,8 @@ export interface RebuildChunk {
   rows: number;
   /** the bot rows (migration 0038: outcomes and options chosen) */
   botRows: number;
+  /** migration 0039's wrap-up answer rows written */
+  wrapupRows: number;
   ms: number;
 }
 
@@ -39,14 +42,15 @@ export async function rebuildRollups(
   const done: RebuildChunk[] = [];
   for (const m of months) {
     const t = performance.now();
-    // the bot rollups first: a conversation's writes take the bot tables before 0031's (its triggers'
-    // names sort first), so a rebuild that locked them the other way round could deadlock with one
-    const [rows, botRows] = await db.transaction(async (tx) => {
+    // in the order a conversation's triggers take the tables (their names sort bot, rollups, wrapup),
+    // so a rebuild that locked them the other way round cannot deadlock with a writer
+    const [rows, botRows, wrapupRows] = await db.transaction(async (tx) => {
       const bot = (await tx.query<{ n: number }>('SELECT rebuild_bot_rollups($1::date, $2::date) AS n', [m.from, m.to])).rows[0].n;
       const conv = (await tx.query<{ n: number }>('SELECT rebuild_conversation_rollups($1::date, $2::date, NULL) AS n', [m.from, m.to])).rows[0].n;
-      return [conv, bot];
+      const wrapup = (await tx.query<{ n: number }>('SELECT rebuild_wrapup_rollups($1::date, $2::date, NULL) AS n', [m.from, m.to])).rows[0].n;
+      return [conv, bot, wrapup];
     });
-    const chunk = { from: m.from, to: m.to, rows: Number(rows), botRows: Number(botRows), ms: Math.round(performance.now() - t) };
+    const chunk = { from: m.from, to: m.to, rows: Number(rows), botRows: Number(botRows), wrapupRows: Number(wrapupRows), ms: Math.round(performance.now() - t) };
     opts.onChunk?.(chunk);
     done.push(chunk);
   }
