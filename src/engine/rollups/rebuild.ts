@@ -2,15 +2,20 @@ import type { Database } from '../../db/database.js';
 import { getSettings } from '../settings.js';
 
 // The rollups of migrations 0031 and 0036 (the 15-minute cells of Atendimentos por intervalo, rebuilt
-// by the same SQL function) recomputed from the conversations (`npm run rollups:rebuild`): a
-// month of days at a time, each in a transaction of its own, so a live system's writers wait for
-// one chunk only (the SQL function locks the rollup tables against writes, never against reads).
-// Idempotent: a chunk's rows are deleted and summed again.
+// by the same SQL function) recomputed from the conversations, and migration 0040's template cells
+// (Mensagens ativas) from the messages (`npm run rollups:rebuild`): a month of days at a time, each
+// table's chunk in a transaction of its own, so a live system's writers wait for one chunk only (the
+// SQL functions lock the rollup tables against writes, never against reads) and a writer holding one
+// table's lock never waits on a rebuild that holds the other's. Idempotent: a chunk's rows are
+// deleted and summed again.
 
 export interface RebuildChunk {
   from: string;
   to: string;
+  /** conversation milestone rows (0031) written */
   rows: number;
+  /** template cells (0040) written */
+  templateRows: number;
   ms: number;
 }
 
@@ -38,7 +43,9 @@ export async function rebuildRollups(
     const t = performance.now();
     const rows = await db.transaction(async (tx) =>
       (await tx.query<{ n: number }>('SELECT rebuild_conversation_rollups($1::date, $2::date, NULL) AS n', [m.from, m.to])).rows[0].n);
-    const chunk = { from: m.from, to: m.to, rows: Number(rows), ms: Math.round(performance.now() - t) };
+    const templateRows = await db.transaction(async (tx) =>
+      (await tx.query<{ n: number }>('SELECT rebuild_template_rollups($1::date, $2::date) AS n', [m.from, m.to])).rows[0].n);
+    const chunk = { from: m.from, to: m.to, rows: Number(rows), templateRows: Number(templateRows), ms: Math.round(performance.now() - t) };
     opts.onChunk?.(chunk);
     done.push(chunk);
   }
