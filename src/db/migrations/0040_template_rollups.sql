@@ -71,8 +71,8 @@ $$;
 -- The difference one message makes (sign 1) or takes away (sign -1) when it joins (leaves) the
 -- messages of its conversation, read without the message itself (id <> mid): as a template, its
 -- own counts (answered: a customer message after it); as a customer message, the templates before it
--- that no other customer message follows (those with an id above every other customer message's)
--- become (cease to be) answered. Nothing when the conversation is gone (its delete took them away).
+-- that no other customer message follows (those with an id at or above every other customer
+-- message's) become (cease to be) answered. Nothing when the conversation is gone (its delete took them away).
 CREATE FUNCTION template_rollup_message(conv uuid, mid bigint, ctype text, author text, created timestamptz, payload jsonb,
                                         status text, sign integer) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -98,7 +98,8 @@ BEGIN
     INSERT INTO template_rollups_15m AS r (slot, template, service_id, channel, agent_id, answered)
     SELECT template_rollup_slot(t.created_at, tz), template_rollup_name(t.payload), k.service_id, k.channel, k.agent_id, sign * count(*)::int
       FROM messages t
-     WHERE t.conversation_id = conv AND t.content_type = 'template' AND t.id < mid AND t.id > coalesce(last_customer, 0)
+     -- (>=: a template written by the customer is not answered by itself)
+     WHERE t.conversation_id = conv AND t.content_type = 'template' AND t.id < mid AND t.id >= coalesce(last_customer, 0)
      GROUP BY 1, 2
     ON CONFLICT ON CONSTRAINT template_rollups_15m_key DO UPDATE SET answered = r.answered + EXCLUDED.answered;
   END IF;
