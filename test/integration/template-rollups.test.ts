@@ -1,10 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportInterval } from '../../src/contracts/reports.js';
 import type { Actor } from '../../src/engine/actor.js';
 import { runReport } from '../../src/engine/reports/run.js';
 import { rebuildRollups } from '../../src/engine/rollups/rebuild.js';
+import { createMetaWhatsApp } from '../../src/sandbox/meta-whatsapp.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { localTime } from '../support/intervals-fold.js';
+import { eventually, metaWhatsAppAccount, startTestSandbox } from '../support/provider-sandbox.js';
 import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // Migration 0040's template rollups (Relatórios → Mensagens ativas) under random scripted traffic
@@ -308,4 +312,99 @@ describe('template rollups (Mensagens ativas)', () => {
       expect(await storedCells()).toEqual([]);
     }), { numRuns: Number(process.env.ROLLUPS_RUNS ?? 15) });
   }, 600_000);
+});
+
+// Retention deleting conversations whose messages go with them (a foreign key that cascades, as the
+// schema may come to have): the conversations' BEFORE DELETE trigger takes their templates away, and
+// the messages' own trigger, run by the cascade, no longer finds the conversation.
+describe('template rollups when a conversation delete cascades to its messages', () => {
+  it('equal the rebuild and the fold', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(conversation, { minLength: 3, maxLength: 12 }), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), async (scripts, gone) => {
+      await clear();
+      await rebuildRollups(t.db, { from: '2026-05-01', to: '2026-06-30' });
+      for (const s of scripts) await play(s);
+      const ids = (await t.db.query<{ id: string }>(`SELECT id FROM conversations ORDER BY created_at, id`)).rows.map((r) => r.id);
+      await t.db.transaction(async (tx) => {
+        await tx.query(`ALTER TABLE messages DROP CONSTRAINT messages_conversation_id_fkey,
+                          ADD CONSTRAINT messages_conversation_id_fkey FOREIGN KEY (conversation_id) REFERENCES conversations (id) ON DELETE CASCADE`);
+        await tx.query(`DELETE FROM conversations WHERE id = ANY($1::uuid[])`, [ids.filter((_, i) => gone[i % gone.length])]);
+        await tx.query(`ALTER TABLE messages DROP CONSTRAINT messages_conversation_id_fkey,
+                          ADD CONSTRAINT messages_conversation_id_fkey FOREIGN KEY (conversation_id) REFERENCES conversations (id)`);
+      });
+      await rebuildEqual('cascade');
+      await check('America/Sao_Paulo', 'cascade');
+    }), { numRuns: Number(process.env.ROLLUPS_RUNS ?? 15) });
+  }, 600_000);
+});
+
+// The same through the engine's own statements: templates sent from the desk (outbound conversations),
+// the provider's receipts by webhook (sent, delivered, read; one failed), the customer's answers by
+// webhook (the inbound path's one-statement batch), a transfer to a colleague and to another service.
+describe('template rollups through the engine', () => {
+  const wa = createMetaWhatsApp();
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await startTestSandbox([wa.provider]);
+  });
+  afterAll(() => sb?.close());
+
+  it('follow sends, receipts, answers and transfers', async () => {
+    await clear();
+    const { account, phoneNumberId } = await metaWhatsAppAccount(t.url, admin, sb, wa);
+    const team = await createTeam(admin, { maxChat: 8 });
+    const agent = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
+    const colleague = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
+    const service = await createService(admin, { name: 'Zap Gama', channel: 'whatsapp', channelAccountId: account.id, teamIds: [team.id] });
+    const other = await createService(admin, { name: 'Zap Delta', channel: 'whatsapp', channelAccountId: account.id, teamIds: [team.id] });
+    for (const s of [service, other]) w.names.set(s.id, s.name);
+    const desk = await t.login(agent.email, agent.password);
+    const desk2 = await t.login(colleague.email, colleague.password);
+    expect((await desk.post('/api/agent/login')).status).toBe(200);
+    expect((await desk2.post('/api/agent/login')).status).toBe(200);
+    const category = (await admin.post('/api/template-categories', { code: 800000 + Math.floor(Math.random() * 99999), title: unique('Aviso'), type: 'notification' })).body;
+    const template = (await admin.post('/api/templates', {
+      categoryId: category.id, name: unique('Retorno'), channelAccountId: account.id, providerTemplate: `retorno_${randomBytes(4).toString('hex')}`,
+      providerCategory: 'UTILITY', language: 'pt_BR', body: 'Olá {{1}}, retornando sobre {{2}}.', examples: ['Ana', 'seu pedido'],
+    })).body;
+    const { providerId } = (await admin.post(`/api/templates/${template.id}/submit`)).body;
+    await wa.reviewTemplate(providerId, 'APPROVED');
+    await eventually(async () => expect((await admin.get(`/api/templates/${template.id}`)).body.status).toBe('APPROVED'));
+
+    const customers = [0, 1, 2, 3].map(() => `5511${String(900000000 + Math.floor(Math.random() * 99999999))}`);
+    const convs: string[] = [];
+    for (const waId of customers) {
+      const r = await desk.post('/api/conversations/outbound', { serviceId: service.id, templateId: template.id, parameters: ['Ana', 'seu pedido'], phone: `+${waId}` });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      convs.push(r.body.conversation.id);
+    }
+    await t.runtime.outbox.tick();
+    const sent = customers.map((waId) => wa.sent.find((m) => m.to === waId)!);
+    await wa.sendReceipts(phoneNumberId, sent[0].id, ['sent', 'delivered', 'read']);
+    await wa.sendReceipts(phoneNumberId, sent[1].id, ['sent', 'delivered']);
+    await wa.sendReceipts(phoneNumberId, sent[2].id, ['failed'], { code: 131026, title: 'Message undeliverable' });
+    await t.settle();
+    // two customers answer; one conversation goes to a colleague, another to the other service
+    expect((await wa.customerSays(phoneNumberId, { waId: customers[0], name: 'Ana' }, 'oi')).status).toBe(200);
+    expect((await wa.customerSays(phoneNumberId, { waId: customers[1], name: 'Bia' }, 'pode falar')).status).toBe(200);
+    await t.settle();
+    expect((await desk.post(`/api/conversations/${convs[0]}/transfer`, { toAgentId: colleague.id })).status).toBe(200);
+    expect((await desk.post(`/api/conversations/${convs[3]}/transfer`, { toServiceId: other.id })).status).toBe(200);
+    await t.settle();
+    await wa.sendReceipts(phoneNumberId, sent[3].id, ['sent', 'delivered', 'read']);
+    await t.settle();
+
+    const raw = (await rawTemplates()).filter((x) => convs.includes(x.conversationId));
+    expect(raw.map((x) => [x.status, x.answered])).toEqual([['read', true], ['delivered', true], ['failed', false], ['read', false]]);
+    expect(raw[0].agentId).toBe(colleague.id);
+    expect(raw[3].serviceId).toBe(other.id);
+    const tz = 'America/Sao_Paulo';
+    expect(await storedCells()).toEqual(foldCells(await rawTemplates(), tz));
+    await rebuildEqual('engine');
+    const day = localTime(raw[0].at, tz).slice(0, 10);
+    const r = await runReport(t.db, adminActor, 'outbound', { from: day, to: day, interval: 'day' }, 'pt', raw[0].at);
+    expect(r.rows).toEqual([
+      { day: `${day} 00:00:00`, template: template.providerTemplate, service: 'Zap Delta', sent: 1, delivered: 1, read: 1, failed: 0, answered: 0 },
+      { day: `${day} 00:00:00`, template: template.providerTemplate, service: 'Zap Gama', sent: 3, delivered: 2, read: 1, failed: 1, answered: 2 },
+    ]);
+  });
 });
