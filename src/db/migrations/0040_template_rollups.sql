@@ -15,7 +15,7 @@
 --   messages  BEFORE INSERT / DELETE / UPDATE, only for templates and customer messages (WHEN). A
 --             BEFORE row trigger sees the rows its statement already wrote and not its own, so a
 --             statement that writes several messages of one conversation (the inbound batch, a bulk
---             load, a retention DELETE) adds each row's difference to the state before it: exact in
+--             load, a DELETE of several) adds each row's difference to the state before it: exact in
 --             any order (an AFTER row trigger sees the whole statement and would count twice a
 --             template and the customer message that answers it written together).
 --   conversations AFTER UPDATE of service_id, channel or agent_id (WHEN): the conversation's templates
