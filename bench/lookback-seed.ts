@@ -251,7 +251,11 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
   });
   // 4 to 16 messages each (10 on average), written month by month so progress shows; the agents'
   // reply rollups (migration 0032) are rebuilt once at the end rather than by the insert trigger
-  steps.push({ label: 'reply rollups’ trigger off for the bulk load', sql: `ALTER TABLE messages DISABLE TRIGGER messages_agent_reply_rollups;` });
+  // (and migration 0040's template trigger: the seed writes no template, its customer messages would each probe for one)
+  steps.push({
+    label: 'reply and template rollups’ triggers off for the bulk load',
+    sql: `ALTER TABLE messages DISABLE TRIGGER messages_agent_reply_rollups; ALTER TABLE messages DISABLE TRIGGER zz_messages_template_rollups_insert;`,
+  });
   for (let m = DAYS + 31; m > 0; m -= 31) {
     const from = `${todayStart} - interval '${m} days'`;
     const to = `${todayStart} - interval '${m - 31} days'`;
@@ -334,8 +338,9 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
       SELECT rebuild_conversation_rollups(NULL, NULL, NULL);`,
   });
   steps.push({
-    label: 'agents’ reply rollups rebuilt from the messages',
-    sql: `ALTER TABLE messages ENABLE TRIGGER messages_agent_reply_rollups; SELECT agent_reply_rollups_rebuild();`,
+    label: 'agents’ reply rollups and template rollups rebuilt from the messages',
+    sql: `ALTER TABLE messages ENABLE TRIGGER messages_agent_reply_rollups; SELECT agent_reply_rollups_rebuild();
+          ALTER TABLE messages ENABLE TRIGGER zz_messages_template_rollups_insert; SELECT rebuild_template_rollups(NULL, NULL);`,
   });
   return steps;
 }

@@ -1,5 +1,6 @@
-// Recomputes the conversation rollups (migrations 0031, 0036, 0038 and 0039: days, 15-minute slots, the bot's days, wrap-up answers) from the
-// raw rows, month by month, on the database of DATABASE_URL (or the PGlite directory of DATA_DIR):
+// Recomputes the conversation rollups (migrations 0031, 0036, 0038 and 0039: days, 15-minute slots, the
+// bot's days, wrap-up answers) and the template rollups (migration 0040: Mensagens ativas' 15-minute
+// slots) from the raw rows, month by month, on the database of DATABASE_URL (or the PGlite directory of DATA_DIR):
 // `npm run rollups:rebuild [-- --from YYYY-MM-DD --to YYYY-MM-DD]`. Safe on a live system and idempotent (engine/rollups/rebuild.ts).
 // Without a period it also rebuilds the agents' reply rollups (migration 0032, engine/rollups/agents.ts).
 import { parseArgs } from 'node:util';
@@ -15,7 +16,7 @@ try {
   const t = performance.now();
   const chunks = await rebuildRollups(db, {
     from: values.from, to: values.to,
-    onChunk: (c) => console.log(`${c.from} … ${c.to}: ${c.rows.toLocaleString('en')} milestone rows, ${c.botRows.toLocaleString('en')} bot rows, ${c.wrapupRows.toLocaleString('en')} wrap-up answer rows in ${(c.ms / 1000).toFixed(1)} s`),
+    onChunk: (c) => console.log(`${c.from} … ${c.to}: ${c.rows.toLocaleString('en')} milestone rows, ${c.botRows.toLocaleString('en')} bot rows, ${c.wrapupRows.toLocaleString('en')} wrap-up answer rows, ${c.templateRows.toLocaleString('en')} template cells in ${(c.ms / 1000).toFixed(1)} s`),
   });
   console.log(`rebuilt ${chunks.length} month(s) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   // the agents' reply rollups (migration 0032) have no period: rebuilt whole, when no period is asked

@@ -3,20 +3,24 @@ import { getSettings } from '../settings.js';
 
 // The rollups of migrations 0031 and 0036 (the 15-minute cells of Atendimentos por intervalo, rebuilt
 // by the same SQL function), 0038 (Pré-atendimento's outcomes and options chosen, per local day of
-// the conversations' creation) and 0039 (Classificações' wrap-up answers) recomputed from the raw rows
-// (`npm run rollups:rebuild`): a month of days at a time, each in a transaction of its own, so a live
-// system's writers wait for one chunk only (the SQL functions lock the rollup tables against writes,
-// never against reads).
-// Idempotent: a chunk's rows are deleted and summed again.
+// the conversations' creation) and 0039 (Classificações' wrap-up answers) recomputed from the raw rows,
+// and migration 0040's template cells (Mensagens ativas) from the messages (`npm run rollups:rebuild`):
+// a month of days at a time, the conversations' tables in one transaction and the templates' in
+// another, so a live system's writers wait for one chunk only (the SQL functions lock the rollup
+// tables against writes, never against reads) and a writer holding the templates' lock never waits on
+// a rebuild that holds the conversations'. Idempotent: a chunk's rows are deleted and summed again.
 
 export interface RebuildChunk {
   from: string;
   to: string;
+  /** conversation milestone rows (0031) written */
   rows: number;
   /** the bot rows (migration 0038: outcomes and options chosen) */
   botRows: number;
   /** migration 0039's wrap-up answer rows written */
   wrapupRows: number;
+  /** template cells (0040) written */
+  templateRows: number;
   ms: number;
 }
 
@@ -50,7 +54,12 @@ export async function rebuildRollups(
       const wrapup = (await tx.query<{ n: number }>('SELECT rebuild_wrapup_rollups($1::date, $2::date, NULL) AS n', [m.from, m.to])).rows[0].n;
       return [conv, bot, wrapup];
     });
-    const chunk = { from: m.from, to: m.to, rows: Number(rows), botRows: Number(botRows), wrapupRows: Number(wrapupRows), ms: Math.round(performance.now() - t) };
+    const templateRows = await db.transaction(async (tx) =>
+      (await tx.query<{ n: number }>('SELECT rebuild_template_rollups($1::date, $2::date) AS n', [m.from, m.to])).rows[0].n);
+    const chunk = {
+      from: m.from, to: m.to, rows: Number(rows), botRows: Number(botRows), wrapupRows: Number(wrapupRows), templateRows: Number(templateRows),
+      ms: Math.round(performance.now() - t),
+    };
     opts.onChunk?.(chunk);
     done.push(chunk);
   }
