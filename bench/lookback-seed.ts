@@ -124,9 +124,10 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
       END`;
   steps.push({
     label: `${IN.toLocaleString('en')} inbound conversations over ${DAYS} days (${TODAY.toLocaleString('en')} today)`,
-    // the rollups' trigger (migration 0031) is off for the bulk insert: the last step sums them in one pass
+    // every rollup trigger (migrations 0031, 0038–0040) is off for the bulk load: SEED_ROLLUPS sums them
+    // in one pass each once the indexes are back
     sql: `
-      ALTER TABLE conversations DISABLE TRIGGER conversations_rollups_insert;
+      ALTER TABLE conversations DISABLE TRIGGER USER;
       INSERT INTO conversations (protocol, service_id, entry_service_id, channel, contact_id, direction, state, agent_id, subject,
           created_at, triage_at, bot_started_at, bot_ended_at, queued_at, first_queued_at, assigned_at, first_assigned_at, first_agent_message_at,
           last_customer_message_at, last_agent_message_at, last_message_at, last_message_from, finished_at, finished_by, classification_id, notes,
@@ -249,13 +250,9 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
              coalesce(finished_at, assigned_at, queued_at, bot_started_at, created_at)
         FROM conversations WHERE protocol ~ '^[0-9]{16}$';`,
   });
-  // 4 to 16 messages each (10 on average), written month by month so progress shows; the agents'
-  // reply rollups (migration 0032) are rebuilt once at the end rather than by the insert trigger
-  // (and migration 0040's template trigger: the seed writes no template, its customer messages would each probe for one)
-  steps.push({
-    label: 'reply and template rollups’ triggers off for the bulk load',
-    sql: `ALTER TABLE messages DISABLE TRIGGER messages_agent_reply_rollups; ALTER TABLE messages DISABLE TRIGGER zz_messages_template_rollups_insert;`,
-  });
+  // 4 to 16 messages each (10 on average), written month by month so progress shows; the messages'
+  // rollups (the agents' replies, 0032; the templates, 0040) are rebuilt once at the end (SEED_ROLLUPS)
+  steps.push({ label: 'messages’ rollup triggers off for the bulk load', sql: `ALTER TABLE messages DISABLE TRIGGER USER;` });
   for (let m = DAYS + 31; m > 0; m -= 31) {
     const from = `${todayStart} - interval '${m} days'`;
     const to = `${todayStart} - interval '${m - 31} days'`;
@@ -331,19 +328,23 @@ export function seedSteps(size: SeedSize, timeZone: string): { label: string; sq
         SELECT user_id, state, pause_reason_id, state_since FROM agent_presence WHERE user_id IN (SELECT id FROM lb_agent);`,
   });
   steps.push({ label: 'agents’ time rollups and session marks (the rebuild of migration 0033)', sql: AGENT_TIME_REBUILD });
-  steps.push({
-    label: 'conversation rollups (the rebuild of migration 0031, in one pass)',
-    sql: `
-      ALTER TABLE conversations ENABLE TRIGGER conversations_rollups_insert;
-      SELECT rebuild_conversation_rollups(NULL, NULL, NULL);`,
-  });
-  steps.push({
-    label: 'agents’ reply rollups and template rollups rebuilt from the messages',
-    sql: `ALTER TABLE messages ENABLE TRIGGER messages_agent_reply_rollups; SELECT agent_reply_rollups_rebuild();
-          ALTER TABLE messages ENABLE TRIGGER zz_messages_template_rollups_insert; SELECT rebuild_template_rollups(NULL, NULL);`,
-  });
   return steps;
 }
+
+/**
+ * After the bulk load and its indexes (the backfill and the rebuilds probe messages by conversation):
+ * the triggers back on and every conversation and message rollup summed in one pass — 0031/0036's
+ * milestones and slots, 0032's replies, 0038's bot choices (matched from the menus as for a database
+ * older than the migration) and outcomes, 0039's wrap-up answers, 0040's templates.
+ */
+export const SEED_ROLLUPS: { label: string; sql: string }[] = [
+  { label: 'rollup triggers back on', sql: 'ALTER TABLE conversations ENABLE TRIGGER USER; ALTER TABLE messages ENABLE TRIGGER USER;' },
+  { label: 'conversation rollups (0031, 0036)', sql: 'SELECT rebuild_conversation_rollups(NULL, NULL, NULL);' },
+  { label: 'agents’ reply rollups (0032)', sql: 'SELECT agent_reply_rollups_rebuild();' },
+  { label: 'the bot’s choices from its menus and the bot rollups (0038)', sql: 'SELECT bot_choices_backfill(); SELECT rebuild_bot_rollups(NULL, NULL);' },
+  { label: 'wrap-up answer rollups (0039)', sql: 'SELECT rebuild_wrapup_rollups(NULL, NULL, NULL);' },
+  { label: 'template rollups (0040)', sql: 'SELECT rebuild_template_rollups(NULL, NULL);' },
+];
 
 // An agent's working day: 14 contiguous states from the login to the logout (about 8½ hours), three
 // pauses among them (Descanso, Almoço, and one of Banheiro / Treinamento / Feedback / Ginástica
