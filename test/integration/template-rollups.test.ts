@@ -393,8 +393,14 @@ describe('template rollups through the engine', () => {
     await wa.sendReceipts(phoneNumberId, sent[3].id, ['sent', 'delivered', 'read']);
     await t.settle();
 
-    const raw = (await rawTemplates()).filter((x) => convs.includes(x.conversationId));
-    expect(raw.map((x) => [x.status, x.answered])).toEqual([['read', true], ['delivered', true], ['failed', false], ['read', false]]);
+    // the webhooks answer once their payload is stored: receipts and answers are applied right after
+    const raw = await eventually(async () => {
+      // in the order the conversations were opened (rawTemplates sorts by its own key)
+      const list = (await rawTemplates()).filter((x) => convs.includes(x.conversationId))
+        .sort((a, b) => convs.indexOf(a.conversationId) - convs.indexOf(b.conversationId));
+      expect(list.map((x) => [x.status, x.answered])).toEqual([['read', true], ['delivered', true], ['failed', false], ['read', false]]);
+      return list;
+    });
     expect(raw[0].agentId).toBe(colleague.id);
     expect(raw[3].serviceId).toBe(other.id);
     const tz = 'America/Sao_Paulo';
