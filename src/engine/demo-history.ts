@@ -1,5 +1,12 @@
 import type { Database } from '../db/database.js';
+import type { MenuStep } from '../core/bot-flow.js';
+import { SAMPLE_FLOW_PT_BR } from '../core/bot-flow-sample.js';
+import { renderText } from '../core/bot-flow-text.js';
 import { localDay } from './protocol.js';
+
+/** The demo flow's main menu, as the bot stage sends it (its numbered text, its options in the payload). */
+const MAIN_MENU = SAMPLE_FLOW_PT_BR.steps.menu_principal as MenuStep;
+const MENU = { text: MAIN_MENU.text, options: MAIN_MENU.options.map((o) => ({ id: o.id, label: o.label })) };
 
 // The demo's past: the last N days (default 30) of finished work on the demo contact center, so that
 // Indicadores, Relatórios, Consultas and Monitorar "dia anterior" have something to show on the first
@@ -215,29 +222,31 @@ export async function seedDemoHistory(db: Database, opts: { days: number; timeZo
 
     // messages: the customer's opening, the bot's menu and answer, the protocol, then the exchange
     const messages = await tx.query(
-      `INSERT INTO messages (conversation_id, channel, author_type, author_id, body, content_type, delivery_status, sent_at, delivered_at, read_at, created_at)
-       SELECT m.conversation_id, m.channel, m.author_type, m.author_id, m.body, 'text', m.delivery_status,
+      `INSERT INTO messages (conversation_id, channel, author_type, author_id, body, payload, content_type, delivery_status, sent_at, delivered_at, read_at, created_at)
+       SELECT m.conversation_id, m.channel, m.author_type, m.author_id, m.body, m.payload, 'text', m.delivery_status,
               CASE WHEN m.delivery_status IS NOT NULL THEN m.at END, CASE WHEN m.delivery_status IS NOT NULL THEN m.at + interval '1 second' END,
               CASE WHEN m.delivery_status = 'read' THEN m.at + interval '20 seconds' END, m.at
          FROM (
            SELECT f.id AS conversation_id, f.channel, 'customer'::text AS author_type, NULL::uuid AS author_id,
-                  ($1::text[])[1 + floor(f.r_bot * 9973)::int % array_length($1::text[], 1)] AS body, NULL::text AS delivery_status, f.created_at AS at FROM dh_final f
+                  ($1::text[])[1 + floor(f.r_bot * 9973)::int % array_length($1::text[], 1)] AS body, NULL::jsonb AS payload, NULL::text AS delivery_status, f.created_at AS at FROM dh_final f
            UNION ALL
-           SELECT f.id, f.channel, 'system', NULL, 'Seu atendimento foi registrado com o protocolo ' || f.protocol || '.', 'delivered', f.created_at + interval '1 second' FROM dh_final f
+           SELECT f.id, f.channel, 'system', NULL, 'Seu atendimento foi registrado com o protocolo ' || f.protocol || '.', NULL, 'delivered', f.created_at + interval '1 second' FROM dh_final f
            UNION ALL
-           SELECT f.id, f.channel, 'bot', NULL, 'Olá! Sou o assistente virtual. Escolha uma opção: 1 Financeiro, 2 Pedidos, 3 Falar com um atendente', 'delivered', f.created_at + interval '2 seconds'
+           SELECT f.id, f.channel, 'bot', NULL, $4::text, $5::jsonb, 'delivered', f.created_at + interval '2 seconds'
              FROM dh_final f WHERE f.bot
            UNION ALL
-           SELECT f.id, f.channel, 'customer', NULL, CASE WHEN f.fate = 'bot_done' THEN '1' ELSE '3' END, NULL::text, f.bot_ended_at - interval '3 seconds'
+           SELECT f.id, f.channel, 'customer', NULL,
+                  CASE WHEN f.fate = 'bot_done' THEN (ARRAY['1', 'Financeiro', 'financeiro'])[1 + floor(f.r_out * 3)::int]
+                       ELSE (ARRAY['2', '4', 'Falar com atendente', 'suporte técnico', '4'])[1 + floor(f.r_out * 5)::int] END, NULL, NULL::text, f.bot_ended_at - interval '3 seconds'
              FROM dh_final f WHERE f.bot AND f.fate <> 'bot_gave_up'
            UNION ALL
            SELECT f.id, f.channel, 'bot', NULL, CASE WHEN f.fate = 'bot_done' THEN 'A segunda via foi enviada para o seu e-mail. Obrigado pelo contato!'
-                    ELSE 'Certo! Vou transferir você para um dos nossos atendentes.' END, 'delivered', f.bot_ended_at
+                    ELSE 'Certo! Vou transferir você para um dos nossos atendentes.' END, NULL, 'delivered', f.bot_ended_at
              FROM dh_final f WHERE f.bot AND f.fate <> 'bot_gave_up'
            UNION ALL
            SELECT f.id, f.channel, x.author, CASE WHEN x.author = 'agent' THEN f.agent_id END,
                   CASE WHEN x.author = 'agent' THEN ($2::text[])[least(x.k, array_length($2::text[], 1))] ELSE ($3::text[])[1 + (x.k * 7 + floor(f.r_out * 97)::int) % array_length($3::text[], 1)] END,
-                  CASE WHEN x.author = 'agent' THEN 'read' END::text, x.at
+                  NULL, CASE WHEN x.author = 'agent' THEN 'read' END::text, x.at
              FROM dh_final f
              CROSS JOIN LATERAL (
                SELECT k, a.author, f.first_agent_message_at + (k - 1) * step + CASE WHEN a.author = 'customer' THEN step / 2 ELSE interval '0' END AS at
@@ -247,11 +256,13 @@ export async function seedDemoHistory(db: Database, opts: { days: number; timeZo
                 WHERE a.author = 'agent' OR k < f.exchanges) x
             WHERE f.fate = 'answered'
            UNION ALL
-           SELECT f.id, f.channel, 'agent', f.agent_id, ($2::text[])[array_length($2::text[], 1)], 'read', f.finished_at - interval '20 seconds'
+           SELECT f.id, f.channel, 'agent', f.agent_id, ($2::text[])[array_length($2::text[], 1)], NULL, 'read', f.finished_at - interval '20 seconds'
              FROM dh_final f WHERE f.fate = 'answered'
          ) m`,
-      [OPENERS, AGENT.slice(0, -1), CUSTOMER],
+      [OPENERS, AGENT.slice(0, -1), CUSTOMER, renderText(MENU), JSON.stringify({ options: MENU.options })],
     );
+    // the option each answer chose, as the bot stage records it live (migration 0038's matching)
+    await tx.query('SELECT bot_choices_backfill()');
 
     // the agents' day: logged in for their shift, in service while they held a conversation,
     // paused for a coffee, lunch and the bathroom where they were free, available otherwise

@@ -141,6 +141,12 @@ describe('demo seed', () => {
     expect(await count(`SELECT count(DISTINCT service_id)::int AS n FROM conversations`)).toBe(10);
     const states = (await db.query<{ state: string }>('SELECT DISTINCT state FROM conversations ORDER BY 1')).rows.map((r) => r.state);
     expect(states).toEqual(['abandoned', 'cancelled', 'completed', 'connection_lost', 'customer_gave_up', 'inactive_in_service']);
+    // the bot's menu answered in every bot conversation that left it: its choice recorded as the stage
+    // records it live (Pré-atendimento's options), from the main menu's labels
+    expect(await count(`SELECT count(*)::int AS n FROM conversations c WHERE c.bot_started_at IS NOT NULL AND c.state <> 'customer_gave_up'
+        AND (SELECT count(*) FROM bot_choices b WHERE b.conversation_id = c.id) <> 1`)).toBe(0);
+    const labels = (await db.query<{ label: string }>('SELECT DISTINCT label FROM bot_choices ORDER BY 1')).rows.map((r) => r.label);
+    expect(labels).toEqual(['Falar com atendente', 'Financeiro', 'Suporte técnico']);
     // one history row per stage, the last left open
     expect(await count(`SELECT count(*)::int AS n FROM conversations c WHERE (SELECT count(*) FROM conversation_state_history h WHERE h.conversation_id = c.id AND h.ended_at IS NULL) <> 1`)).toBe(0);
     // agents: no two states at once, and whoever answered was in service at that moment
