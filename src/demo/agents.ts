@@ -30,6 +30,39 @@ export function chooseAgents<T extends { teamIds: string[] }>(users: T[], count:
 /** The shortest real wait between an agent's looks at their conversations, whatever the speed. */
 const MIN_POLL_MS = 750;
 
+/** What an agent writes in a free-text field of the wrap-up form. */
+const WRAPUP_NOTES = ['Cliente orientado por telefone também', 'Retornar na próxima semana', 'Enviado protocolo por e-mail', 'Cliente satisfeito'];
+
+interface WrapupFormField {
+  key: string;
+  type: 'text' | 'number' | 'select' | 'boolean';
+  options?: string[];
+}
+
+const forms = new Map<string, Promise<WrapupFormField[]>>();
+
+/** A service's wrap-up form, read once (GET /api/services/:id/wrapup-fields). */
+function wrapupForm(s: Session, serviceId: string): Promise<WrapupFormField[]> {
+  let form = forms.get(serviceId);
+  if (!form) {
+    form = s.call<{ items: WrapupFormField[] }>('GET', `/api/services/${serviceId}/wrapup-fields`).then((r) => (r.status === 200 ? r.body.items : []));
+    forms.set(serviceId, form);
+  }
+  return form;
+}
+
+/** Answers to a form: a select's option, yes or no, a number, and now and then a note. */
+function wrapupAnswers(form: WrapupFormField[]): Record<string, string | number | boolean> | undefined {
+  const answers: Record<string, string | number | boolean> = {};
+  for (const f of form) {
+    if (f.type === 'select' && f.options?.length) answers[f.key] = pick(f.options);
+    else if (f.type === 'boolean') answers[f.key] = chance(0.75);
+    else if (f.type === 'number') answers[f.key] = randomInt(1, 10);
+    else if (f.type === 'text' && chance(0.25)) answers[f.key] = pick(WRAPUP_NOTES);
+  }
+  return Object.keys(answers).length ? answers : undefined;
+}
+
 export async function runAgents(
   env: DemoEnv,
   o: { url: string; password: string; agents: number; admin: Session; wait: (ms: number) => Promise<void> },
@@ -58,7 +91,9 @@ export async function runAgents(
     // one of the classifications this service offers (those of other services would be refused)
     const usable = classifications.filter((k: any) => !k.serviceIds || k.serviceIds.includes(c.serviceId));
     const classificationId = usable.length ? pick(usable).id : undefined;
-    const r = await s.call<any>('POST', `/api/conversations/${c.id}/finish`, { outcome, classificationId });
+    // the service's wrap-up form (Campos da ficha), filled in on most ends as an agent would
+    const fields = outcome === 'completed' && chance(0.8) ? wrapupAnswers(await wrapupForm(s, c.serviceId)) : undefined;
+    const r = await s.call<any>('POST', `/api/conversations/${c.id}/finish`, { outcome, classificationId, fields });
     if (r.status !== 200) log(`${who} não conseguiu encerrar ${c.protocol}: ${r.status} ${r.body?.message ?? ''}`);
   }
 

@@ -193,7 +193,7 @@ export async function seedDemoHistory(db: Database, opts: { days: number; timeZo
     const conversations = await tx.query(
       `INSERT INTO conversations (id, protocol, service_id, entry_service_id, channel, contact_id, state, agent_id, subject,
          created_at, bot_started_at, bot_ended_at, queued_at, first_queued_at, assigned_at, first_assigned_at, first_agent_message_at,
-         last_customer_message_at, last_agent_message_at, last_message_at, last_message_from, finished_at, finished_by, classification_id, transfer_count, version)
+         last_customer_message_at, last_agent_message_at, last_message_at, last_message_from, finished_at, finished_by, classification_id, transfer_count, version, wrapup)
        SELECT f.id, f.protocol, f.service_id, f.service_id, f.channel, k.id, f.state, f.agent_id,
               CASE WHEN f.channel = 'email' THEN ($1::text[])[1 + floor(f.r_wait * 997)::int % array_length($1::text[], 1)] END,
               f.created_at, f.bot_started_at, f.bot_ended_at, f.queued_at, f.queued_at, f.assigned_at, f.assigned_at, f.first_agent_message_at,
@@ -202,7 +202,13 @@ export async function seedDemoHistory(db: Database, opts: { days: number; timeZo
               CASE WHEN f.fate = 'answered' THEN f.finished_at - interval '20 seconds' ELSE coalesce(f.bot_ended_at, f.created_at) END,
               CASE WHEN f.fate = 'answered' THEN 'agent' WHEN f.bot THEN 'bot' ELSE 'customer' END,
               f.finished_at, f.finished_by, CASE WHEN f.fate = 'answered' THEN f.class_id END,
-              CASE WHEN f.fate = 'answered' AND f.r_fate > 0.95 THEN 1 ELSE 0 END, 1
+              CASE WHEN f.fate = 'answered' AND f.r_fate > 0.95 THEN 1 ELSE 0 END, 1,
+              -- the service's wrap-up form, filled in on 4 of 5 completed conversations (a note on a quarter)
+              CASE WHEN f.fate = 'answered' AND f.state = 'completed' AND f.r_handle < 0.8 THEN (
+                SELECT jsonb_object_agg(w.key, CASE w.type WHEN 'select' THEN w.options -> floor(f.r_agent * jsonb_array_length(w.options))::int
+                                                           WHEN 'boolean' THEN to_jsonb(f.r_out < 0.75) WHEN 'number' THEN to_jsonb(1 + floor(f.r_wait * 9)::int)
+                                                           ELSE to_jsonb('Cliente orientado; protocolo informado'::text) END)
+                  FROM wrapup_fields w WHERE w.service_id = f.service_id AND (w.type <> 'text' OR f.r_wait < 0.25)) END
          FROM dh_final f JOIN dh_contact k ON k.n = f.contact_n`,
       [OPENERS.slice(0, 6)],
     );

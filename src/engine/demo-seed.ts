@@ -5,6 +5,8 @@ import type { Database } from '../db/database.js';
 import { SYSTEM_ACTOR, type Actor } from './actor.js';
 import * as defs from './admin/definitions.js';
 import { createResource, listResource, type ResourceDef } from './admin/resource.js';
+import { replaceWrapupFields } from './admin/wrapup-fields.js';
+import type { WrapupFieldInput } from '../contracts/wrapup-fields.js';
 import type { SqlCondition } from './queries/conversation-filter.js';
 import { seedDemoHistory, type DemoHistoryResult } from './demo-history.js';
 import { getSettings } from './settings.js';
@@ -170,6 +172,13 @@ export function demoLogins(): DemoLogin[] {
   ];
 }
 
+/** The demo services' wrap-up form (Campos da ficha de atendimento); demo/agents.ts fills it in. */
+export const DEMO_WRAPUP: WrapupFieldInput[] = [
+  { key: 'motivo', label: 'Motivo do contato', type: 'select', options: ['Dúvida', 'Reclamação', 'Solicitação', 'Cancelamento', 'Elogio'] },
+  { key: 'resolvido', label: 'Resolvido no primeiro contato', type: 'boolean' },
+  { key: 'observacao', label: 'Observação', type: 'text' },
+];
+
 /**
  * Validates like the API would, then creates through the engine (one transaction and one audit
  * record each). Finds the record first by its unique key, so a seed that was interrupted resumes.
@@ -235,6 +244,12 @@ export async function seedDemo(db: Database, password: string, opts: DemoSeedOpt
       botFlow: CHANNEL_CAPABILITIES[s.channel].botStage ? SAMPLE_FLOW_PT_BR : null,
     });
     serviceIds[s.name] = created.id;
+  }
+
+  // the wrap-up form every service asks on Concluir, none of it required (Classificações' answers)
+  for (const id of Object.values(serviceIds)) {
+    const { rows } = await db.query('SELECT 1 FROM wrapup_fields WHERE service_id = $1 LIMIT 1', [id]);
+    if (!rows.length) await replaceWrapupFields(db, DEMO_ACTOR, id, DEMO_WRAPUP);
   }
 
   for (const [code, name, services] of CLASSIFICATIONS) {

@@ -147,6 +147,11 @@ describe('demo seed', () => {
         AND (SELECT count(*) FROM bot_choices b WHERE b.conversation_id = c.id) <> 1`)).toBe(0);
     const labels = (await db.query<{ label: string }>('SELECT DISTINCT label FROM bot_choices ORDER BY 1')).rows.map((r) => r.label);
     expect(labels).toEqual(['Falar com atendente', 'Financeiro', 'Suporte técnico']);
+    // the wrap-up form answered on most completed conversations, with the form's own options
+    const answered = (await db.query<{ motivo: string; n: number }>(
+      `SELECT c.wrapup->>'motivo' AS motivo, count(*)::int AS n FROM conversations c WHERE c.wrapup ? 'motivo' GROUP BY 1`)).rows;
+    expect(answered.reduce((n, r) => n + r.n, 0)).toBeGreaterThan(first.history!.conversations / 4);
+    expect(answered.map((r) => r.motivo).sort()).toEqual(['Cancelamento', 'Dúvida', 'Elogio', 'Reclamação', 'Solicitação']);
     // one history row per stage, the last left open
     expect(await count(`SELECT count(*)::int AS n FROM conversations c WHERE (SELECT count(*) FROM conversation_state_history h WHERE h.conversation_id = c.id AND h.ended_at IS NULL) <> 1`)).toBe(0);
     // agents: no two states at once, and whoever answered was in service at that moment
