@@ -156,6 +156,11 @@ describe('the demo at --speed', () => {
     expect(n.queued).toBeGreaterThan(0);
     expect(n.in_service).toBeGreaterThan(0);
     expect((n.completed ?? 0) + (n.cancelled ?? 0)).toBeGreaterThan(0);
+    // the agents filled in the wrap-up form on Concluir, and the bot recorded the menu options chosen
+    const filled = await sinceRun<{ n: number }>(`SELECT count(*)::int AS n FROM conversations WHERE created_at >= $1 AND wrapup ? 'motivo'`);
+    expect(filled[0].n).toBeGreaterThan(0);
+    const chosen = await sinceRun<{ n: number }>(`SELECT count(*)::int AS n FROM bot_choices WHERE chosen_at >= $1`);
+    expect(chosen[0].n).toBeGreaterThan(0);
     const paused = await sinceRun<{ n: number }>(`SELECT count(*)::int AS n FROM agent_state_history WHERE state = 'paused' AND started_at >= $1`);
     expect(paused[0].n).toBeGreaterThan(0);
     expect(demo.counters.pauses).toBeGreaterThan(0);
