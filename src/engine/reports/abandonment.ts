@@ -1,7 +1,7 @@
 import type { ReportRow } from '../../contracts/reports.js';
 import { policyOf } from '../access.js';
 import { getSettings } from '../settings.js';
-import { conversationsWhere, pct, rawRest, rollupFiltersWhere, SqlParams, usesRollups, type ReportContext, type ReportDefinition } from './definition.js';
+import { conversationsWhere, pct, rawRest, rollupDaysWhere, SqlParams, usesRollups, type ReportContext, type ReportDefinition } from './definition.js';
 
 // 5. Abandono: per service, the conversations that left the queue unanswered (metrics.md: abandoned or
 // customer_gave_up after entering a queue, never assigned), counted when they ended, by how long they
@@ -19,13 +19,6 @@ export const WAIT_BUCKETS = [
 
 const ABANDONED = `c.state IN ('abandoned', 'customer_gave_up') AND c.first_queued_at IS NOT NULL AND c.first_assigned_at IS NULL`;
 
-/**
- * The condition on `conversation_rollups r` (migration 0031: per local day, service, channel…): the
- * period's days in the caller's services with the filters asked.
- */
-function rollupWhere(ctx: ReportContext, q: SqlParams): string {
-  return [`r.day >= ${q.p(ctx.period.from)}::date`, `r.day <= ${q.p(ctx.period.to)}::date`, ...rollupFiltersWhere(ctx, q, 'r')].join(' AND ');
-}
 
 async function run(ctx: ReportContext) {
   const { shortAbandonSeconds } = await getSettings(ctx.db);
@@ -49,10 +42,10 @@ async function run(ctx: ReportContext) {
     // offered: the queued milestone (k 2); abandoned: the ended ones (k 5) with a wait bucket (≥ 0)
     const binned = WAIT_BUCKETS.map((b, i) => `coalesce(sum(r.n) FILTER (WHERE r.wait_bin = ${i}), 0)::int AS ${b.key}`);
     offeredSql = `SELECT r.service_id, s.name AS service, sum(r.n)::int AS n FROM conversation_rollups r JOIN services s ON s.id = r.service_id
-                   WHERE r.k = 2 AND ${rollupWhere(ctx, o)} GROUP BY r.service_id, s.name`;
+                   WHERE r.k = 2 AND ${rollupDaysWhere(ctx, o, 'r')} GROUP BY r.service_id, s.name`;
     abandonedSql = `SELECT r.service_id, s.name AS service, sum(r.n)::int AS abandoned, sum(r.short_n)::int AS short, ${binned.join(', ')}
                       FROM conversation_rollups r JOIN services s ON s.id = r.service_id
-                     WHERE r.k = 5 AND r.wait_bin >= 0 AND ${rollupWhere(ctx, a)} GROUP BY r.service_id, s.name`;
+                     WHERE r.k = 5 AND r.wait_bin >= 0 AND ${rollupDaysWhere(ctx, a, 'r')} GROUP BY r.service_id, s.name`;
     if (!policyOf(ctx.actor).all) {
       offeredSql += ` UNION ALL ${offeredRaw(o, true)}`;
       abandonedSql += ` UNION ALL ${abandonedRaw(a, true)}`;

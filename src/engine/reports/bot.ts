@@ -1,7 +1,7 @@
 import type { ReportRow } from '../../contracts/reports.js';
 import { policyOf } from '../access.js';
 import type { Label } from '../exports/table-export.js';
-import { conversationsWhere, pct, rawRest, rollupFiltersWhere, SqlParams, usesRollups, type ReportContext, type ReportDefinition } from './definition.js';
+import { conversationsWhere, pct, rawRest, rollupDaysWhere, SqlParams, usesRollups, type ReportContext, type ReportDefinition } from './definition.js';
 
 // 6. Pré-atendimento (bot): the conversations whose bot stage started in the period, per service (each
 // service has one flow): how they left the bot, which menu options customers chose, and at which step
@@ -55,7 +55,7 @@ function countingSql(ctx: ReportContext, q: SqlParams, rollup: string, raw: stri
   if (usesRollups(ctx)) {
     // the period is whole local days (ctx.period.from/to), the rollups' own
     parts = `SELECT r.service_id, ${keys.map((k) => `r.${k}`).join(', ')}, sum(r.n)::int AS n FROM ${rollup} r
-              WHERE ${[`r.day >= ${q.p(ctx.period.from)}::date`, `r.day <= ${q.p(ctx.period.to)}::date`, ...rollupFiltersWhere(ctx, q, 'r')].join(' AND ')}
+              WHERE ${rollupDaysWhere(ctx, q, 'r')}
               GROUP BY r.service_id, ${keys.map((k) => `r.${k}`).join(', ')}`;
     if (!policyOf(ctx.actor).all) parts += ` UNION ALL ${rawPart(true)}`;
   } else {

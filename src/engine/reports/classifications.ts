@@ -1,7 +1,7 @@
 import type { ReportRow } from '../../contracts/reports.js';
 import type { Label } from '../exports/table-export.js';
 import { policyOf } from '../access.js';
-import { conversationsWhere, pct, rawRest, rollupFiltersWhere, SqlParams, usesRollups, type ReportContext, type ReportDefinition } from './definition.js';
+import { conversationsWhere, pct, rawRest, rollupDaysWhere, SqlParams, usesRollups, type ReportContext, type ReportDefinition } from './definition.js';
 
 // 4. Classificações: the conversations finished in the period by classification and service, and the
 // answers of the wrap-up form (conversations.wrapup) by field and answer. One table a manager can
@@ -52,16 +52,6 @@ function answersRaw(ctx: ReportContext, q: SqlParams, rest: boolean): string {
            GROUP BY s.name, s.id, kv.key, f.label, f.type, f.position, kv.value #>> '{}'`;
 }
 
-/**
- * The conditions on a day rollup `r` (0031's conversation_rollups_finished, 0039's wrap-up answers):
- * the period's local days, the caller's services, the filters; the agent asked on its agent_id column
- * (a table read with an agent asked has one).
- */
-function rollupWhere(ctx: ReportContext, q: SqlParams): string {
-  const parts = [`r.day >= ${q.p(ctx.period.from)}::date`, `r.day <= ${q.p(ctx.period.to)}::date`, ...rollupFiltersWhere(ctx, q, 'r')];
-  if (ctx.filter.agentId) parts.push(`r.agent_id = ${q.p(ctx.filter.agentId)}::uuid`);
-  return parts.join(' AND ');
-}
 
 /**
  * Both sections' counts. An admin or a supervisor reads the day rollups (a month is a few thousand
@@ -79,14 +69,14 @@ async function counts(ctx: ReportContext): Promise<{ classes: ClassCount[]; answ
   const rest = !policyOf(ctx.actor).all;
   let classesSql = `SELECT s.name AS service, cl.code, cl.name, x.n
                       FROM (SELECT r.service_id, r.classification_id, sum(r.n)::int AS n FROM conversation_rollups_finished r
-                             WHERE ${rollupWhere(ctx, q)} GROUP BY r.service_id, r.classification_id HAVING sum(r.n) <> 0) x
+                             WHERE ${rollupDaysWhere(ctx, q, 'r', { agent: true })} GROUP BY r.service_id, r.classification_id HAVING sum(r.n) <> 0) x
                       JOIN services s ON s.id = x.service_id LEFT JOIN classifications cl ON cl.id = x.classification_id`;
   // the answers: the level without the agent (0039's _services) unless an agent is asked
   const byAgent = Boolean(ctx.filter.agentId);
   let answersSql = `SELECT s.name AS service, s.id AS service_id, x.field, f.label, f.type, f.position, x.answer AS value, x.n
                       FROM (SELECT r.service_id, r.field, r.answer, sum(r.n)::int AS n
                               FROM ${byAgent ? 'conversation_rollups_wrapup' : 'conversation_rollups_wrapup_services'} r
-                             WHERE ${rollupWhere(ctx, a)} GROUP BY r.service_id, r.field, r.answer HAVING sum(r.n) <> 0) x
+                             WHERE ${rollupDaysWhere(ctx, a, 'r', { agent: true })} GROUP BY r.service_id, r.field, r.answer HAVING sum(r.n) <> 0) x
                       JOIN services s ON s.id = x.service_id LEFT JOIN wrapup_fields f ON f.service_id = x.service_id AND f.key = x.field`;
   if (rest) {
     classesSql += ` UNION ALL ${classesRaw(ctx, q, true)}`;

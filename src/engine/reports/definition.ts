@@ -121,6 +121,29 @@ export function rollupFiltersWhere(ctx: ReportContext, q: SqlParams, alias: stri
   return parts;
 }
 
+/**
+ * The whole condition on a rollup `alias` of local days (its `day`: 0031's, 0038's, 0039's): the
+ * period's days, then rollupFiltersWhere; with `agent`, the agent asked on its agent_id column (a
+ * rollup read with an agent asked has one).
+ */
+export function rollupDaysWhere(ctx: ReportContext, q: SqlParams, alias: string, opts: { agent?: boolean } = {}): string {
+  const parts = [`${alias}.day >= ${q.p(ctx.period.from)}::date`, `${alias}.day <= ${q.p(ctx.period.to)}::date`, ...rollupFiltersWhere(ctx, q, alias)];
+  if (opts.agent && ctx.filter.agentId) parts.push(`${alias}.agent_id = ${q.p(ctx.filter.agentId)}::uuid`);
+  return parts.join(' AND ');
+}
+
+/**
+ * The same on a rollup of 15-minute cells (its `slot`, a local time: 0036's, 0040's): the cells of
+ * the period in the time zone `tz` (a parameter already placed), the cells `nonEmpty` holds, then as
+ * rollupDaysWhere.
+ */
+export function rollupSlotsWhere(ctx: ReportContext, q: SqlParams, alias: string, tz: string, nonEmpty: string, opts: { agent?: boolean } = {}): string {
+  const parts = [`${alias}.slot >= (${q.p(ctx.period.start)}::timestamptz AT TIME ZONE ${tz})`, `${alias}.slot < (${q.p(ctx.period.end)}::timestamptz AT TIME ZONE ${tz})`,
+    nonEmpty, ...rollupFiltersWhere(ctx, q, alias)];
+  if (opts.agent && ctx.filter.agentId) parts.push(`${alias}.agent_id = ${q.p(ctx.filter.agentId)}::uuid`);
+  return parts.join(' AND ');
+}
+
 /** The raw rows of the part of the caller's scope the rollups do not hold (none for an admin). */
 export function rawRest(ctx: ReportContext, q: SqlParams, alias: string): string {
   const policy = policyOf(ctx.actor);

@@ -1,7 +1,7 @@
 import type { ReportRow } from '../../contracts/reports.js';
 import { policyOf } from '../access.js';
 import {
-  bucketStartSql, bucketText, conversationsScope, localBucketSql, rawRest, rollupFiltersWhere, SqlParams, usesRollups, type ReportContext, type ReportDefinition,
+  bucketStartSql, bucketText, conversationsScope, localBucketSql, rawRest, rollupSlotsWhere, SqlParams, usesRollups, type ReportContext, type ReportDefinition,
 } from './definition.js';
 
 // 9. Mensagens ativas: the approved templates sent in the period (messages of content type template,
@@ -35,14 +35,12 @@ function rawCells(ctx: ReportContext, q: SqlParams, tz: string, rest: boolean): 
 
 /** The rollup's cells of the period in the caller's services, with the filters asked, per bucket × template × service. */
 function rollupCells(ctx: ReportContext, q: SqlParams, tz: string): string {
-  const where = [`r.slot >= (${q.p(ctx.period.start)}::timestamptz AT TIME ZONE ${tz})`, `r.slot < (${q.p(ctx.period.end)}::timestamptz AT TIME ZONE ${tz})`,
-    // a cell every template left adds nothing (every count is at most sent)
-    'r.sent <> 0', ...rollupFiltersWhere(ctx, q, 'r')];
-  if (ctx.filter.agentId) where.push(`r.agent_id = ${q.p(ctx.filter.agentId)}::uuid`);
+  // a cell every template left adds nothing (every count is at most sent)
+  const where = rollupSlotsWhere(ctx, q, 'r', tz, 'r.sent <> 0', { agent: true });
   return `SELECT ${localBucketSql('r.slot', ctx.interval)} AS bucket, r.template, r.service_id,
                  sum(r.sent) AS sent, sum(r.delivered) AS delivered, sum(r.read) AS read, sum(r.failed) AS failed, sum(r.answered) AS answered
             FROM template_rollups_15m r
-           WHERE ${where.join(' AND ')}
+           WHERE ${where}
            GROUP BY 1, 2, 3`;
 }
 
