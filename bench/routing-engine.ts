@@ -159,6 +159,12 @@ async function measure(label: 'pglite' | 'postgres', db: Database): Promise<void
       return current;
     };
 
+    // BENCH_ROLLUP_TRIGGERS=off: the ceiling without the reports' rollups (every user trigger of the
+    // tables an assignment writes is a rollup's: migrations 0031–0040), to say what they cost; never
+    // a configuration of the product, whose reports need them
+    if (process.env.BENCH_ROLLUP_TRIGGERS === 'off') {
+      await db.exec(`ALTER TABLE conversations DISABLE TRIGGER USER; ALTER TABLE agent_state_history DISABLE TRIGGER USER`);
+    }
     // the first pass of a fresh process: new connections, nothing planned nor compiled yet
     const cold = await pass(CONVERSATIONS + AGENTS);
     await release(db);
@@ -180,6 +186,7 @@ async function measure(label: 'pglite' | 'postgres', db: Database): Promise<void
       max: +Math.max(...warm.times).toFixed(2),
       transactions: warm.transactions,
       chunk: CHUNK ?? 'default',
+      ...(process.env.BENCH_ROLLUP_TRIGGERS === 'off' ? { rollupTriggers: 'off' } : {}),
       target: 5,
     });
     emit({
