@@ -11,26 +11,30 @@ export async function appendEvents(tx: Queryable, kind: Database['kind'], events
   if (!events.length) return [];
   // one statement per 1,000 events, the lock taken by the same statement (fewer round trips while it
   // is held): on PostgreSQL every row joins the lock's one row, so the lock is held before the first
-  // seq is drawn; the rows draw their seqs in VALUES order, so sorted seqs match the events in order.
+  // seq is drawn; the rows draw their seqs in the arrays' order (ORDER BY i), so sorted seqs match the
+  // events in order. One text whatever the number of events (arrays, and the payloads as one JSON
+  // array parsed once), so PostgreSQL prepares it once: a VALUES list per count was a new text to
+  // parse and plan for most of the ingest's group commits (0.9 ms of the server's time each).
   // Every statement is sent before any answer is awaited, so the caller's COMMIT can follow them.
   const lock = kind === 'postgres' ? 'WITH lock AS (SELECT pg_advisory_xact_lock(727276)) ' : '';
+  const sql = `${lock}INSERT INTO events (type, conversation_id, agent_id, service_id, payload, at)
+     SELECT e.type, e.conversation_id, e.agent_id, e.service_id, p.payload, $6::timestamptz
+       FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[]) WITH ORDINALITY AS e(type, conversation_id, agent_id, service_id, i)
+       JOIN jsonb_array_elements($5::jsonb) WITH ORDINALITY AS p(payload, i) USING (i)${lock ? ', lock' : ''}
+      ORDER BY i RETURNING seq`;
   const batches: StoredEvent[][] = [];
   for (let start = 0; start < events.length; start += 1000) batches.push(events.slice(start, start + 1000));
-  const stored: string[][] = batches.map(() => []);
-  const answers = batches.map((batch, b) => {
-    const params: unknown[] = [];
-    const tuples = batch.map((e) => {
-      const json = JSON.stringify(e);
-      stored[b].push(json);
-      const n = params.push(e.type, conversationIdOf(e), e.agentId, e.serviceId, json, at);
-      return `($${n - 5}::text, $${n - 4}::uuid, $${n - 3}::uuid, $${n - 2}::uuid, $${n - 1}::jsonb, $${n}::timestamptz)`;
-    });
-    return tx.query<{ seq: number }>(
-      `${lock}INSERT INTO events (type, conversation_id, agent_id, service_id, payload, at)
-       SELECT v.* FROM (VALUES ${tuples.join(', ')}) AS v(type, conversation_id, agent_id, service_id, payload, at)${lock ? ', lock' : ''} RETURNING seq`,
-      params,
-    );
-  });
+  const stored: string[][] = batches.map((batch) => batch.map((e) => JSON.stringify(e)));
+  const answers = batches.map((batch, b) =>
+    tx.query<{ seq: number }>(sql, [
+      batch.map((e) => e.type),
+      batch.map((e) => conversationIdOf(e) ?? null),
+      batch.map((e) => e.agentId ?? null),
+      batch.map((e) => e.serviceId ?? null),
+      `[${stored[b].join(',')}]`,
+      at,
+    ]),
+  );
   const out: RealtimeEvent[] = [];
   const results = await Promise.all(answers);
   const iso = at.toISOString();
