@@ -105,6 +105,26 @@ describe('outbound conversation from the desk', () => {
     expect((await s.desk.post(`/api/conversations/${c.id}/messages`, { text: 'Olá Ana!' })).status).toBe(201);
   });
 
+  it('finished unanswered, no closing words go (WhatsApp would refuse free text with its window closed); answered, they do', async () => {
+    const s = await setup({ maxChat: 2 });
+    const quiet = newWaId();
+    const talked = newWaId();
+    const c1 = (await start(s, { phone: quiet })).body.conversation;
+    const c2 = (await start(s, { phone: talked })).body.conversation;
+    await wa.customerSays(s.phoneNumberId, { waId: talked, name: 'Bia' }, 'oi, recebi');
+    await t.settle();
+    for (const c of [c1, c2]) expect((await s.desk.post(`/api/conversations/${c.id}/finish`, { outcome: 'completed' })).status).toBe(200);
+    await t.runtime.outbox.tick();
+    await t.settle();
+    const system = async (id: string) =>
+      (await t.db.query<{ body: string }>(`SELECT body FROM messages WHERE conversation_id = $1 AND author_type = 'system'`, [id])).rows.map((r) => r.body);
+    expect(await system(c1.id)).toEqual([]);
+    expect(await system(c2.id)).toEqual([`Atendimento concluído. Seu protocolo é ${c2.protocol}. Obrigado pelo contato!`]);
+    // the provider got the template alone for the quiet one, and the closing words for the other
+    expect(wa.sent.filter((m) => m.to === quiet).map((m) => m.body.type)).toEqual(['template']);
+    expect(wa.sent.filter((m) => m.to === talked).map((m) => m.body.type)).toEqual(['template', 'text']);
+  });
+
   it('the customer answers: to the queue when the service says so, and when the agent is offline by then', async () => {
     const s = await setup({ service: { outboundReply: 'queue' } });
     expect((await admin.get(`/api/services/${s.service.id}`)).body.outboundReply).toBe('queue');
