@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { pauseLengthMs } from './clock.js';
 import { AGENT_REPLIES, EMAIL_REPLIES } from './lines.js';
 import { chance, pick, type DemoEnv } from './people.js';
+import type { StartActive } from './campaign.js';
 import { Session } from './session.js';
 
 // The demo's agents: each signs in, goes Livre, answers the conversations routed to them, finishes
@@ -65,7 +66,7 @@ function wrapupAnswers(form: WrapupFormField[]): Record<string, string | number 
 
 export async function runAgents(
   env: DemoEnv,
-  o: { url: string; password: string; agents: number; admin: Session; wait: (ms: number) => Promise<void> },
+  o: { url: string; password: string; agents: number; admin: Session; wait: (ms: number) => Promise<void>; active?: StartActive | null },
 ): Promise<{ count: number; readonly pauses: number; stopped(): Promise<void> }> {
   const { t, tally, log } = env;
   const users = (await o.admin.call<{ items: any[] }>('GET', '/api/users?active=true')).body.items.filter((u) => u.agentEnabled && u.email.endsWith('@mirante.demo'));
@@ -126,11 +127,20 @@ export async function runAgents(
         await s.call('POST', '/api/agent/resume');
         continue;
       }
+      // now and then, with room for one more, an agent of the WhatsApp service starts an active
+      // conversation (Relatórios → Mensagens ativas): the template is its first message, so the agent
+      // writes again only once the customer answers (a free text outside WhatsApp's 24-hour window is refused)
+      if (o.active && mine.length < 2 && chance(0.02 * Math.max(1, MIN_POLL_MS / t(3000)))) {
+        const id = await o.active(s, u.name);
+        if (id) replied.set(id, 1);
+      }
       for (const c of mine) {
         if (tally.stopped) return;
         if ((nextReply.get(c.id) ?? 0) > Date.now()) continue;
         nextReply.set(c.id, Date.now() + t(40_000 + randomInt(80_000)));
-        const n = replied.get(c.id) ?? 0;
+        // an active conversation the customer has not answered is the template alone (taken over by
+        // a transfer too): wait for the answer, as its first agent does
+        const n = replied.get(c.id) ?? (c.direction === 'outbound' && c.lastMessageFrom !== 'customer' ? 1 : 0);
         if (c.lastMessageFrom !== 'customer' && n > 0) {
           // the customer went quiet after an answer: close it sometimes, else wait
           if (chance(0.1)) await finish(s, c, u.name);

@@ -172,7 +172,10 @@ export async function runDemo(given: Partial<DemoOptions> = {}): Promise<Running
   const { sandbox, linked } = await connectProviders(admin, { miranteUrl: o.url, onServer: o.onServer, log });
   const providers = providerCustomers(env, sandbox, linked);
   channels.push(...providers.arrivals);
-  await demoCampaign(env, admin, linked, providers.whatsappContact).catch((err) => log(`campanha de demonstração não criada: ${(err as Error).message}`));
+  const active = await demoCampaign(env, admin, linked, providers.whatsappContact).catch((err) => {
+    log(`campanha de demonstração não criada: ${(err as Error).message}`);
+    return null;
+  });
   let email: EmailChannel | null = null;
   if (o.smtpPort) {
     const supervisor = new Session(o.url, tally);
@@ -185,7 +188,7 @@ export async function runDemo(given: Partial<DemoOptions> = {}): Promise<Running
   log(`clientes chegam por ${channels.map((c) => `${c.serviceName} (${c.channel})`).join(', ')}; provedores no sandbox em ${sandbox.url}`);
 
   const arrivals: Record<string, number> = {};
-  const agents = await runAgents(env, { url: o.url, password: o.password, agents: o.agents, admin, wait });
+  const agents = await runAgents(env, { url: o.url, password: o.password, agents: o.agents, admin, wait, active });
   const next = weightedTurns(channels.map((c) => ({ channel: c, weight: TRAFFIC_WEIGHTS[c.serviceName] ?? 5 })));
   log(`${agents.count} agentes, ${o.rate} clientes/min no pico, velocidade ×${o.speed}`);
 

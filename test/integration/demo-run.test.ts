@@ -149,6 +149,32 @@ describe('the demo at --speed', () => {
     expect(by.answered ?? 0, JSON.stringify(rows)).toBeGreaterThan(0);
   });
 
+  it('had agents start active conversations on WhatsApp, which Relatórios → Mensagens ativas counts as the messages say', async () => {
+    // the templates agents sent in conversations since the run started, counted from the raw rows
+    const sent = await sinceRun<{ template: string; sent: number; delivered: number }>(`
+      SELECT m.payload->'template'->>'name' AS template, count(*)::int AS sent,
+             count(*) FILTER (WHERE m.delivery_status IN ('delivered', 'read'))::int AS delivered
+        FROM messages m JOIN conversations c ON c.id = m.conversation_id
+       WHERE c.created_at >= $1 AND c.direction = 'outbound' AND m.content_type = 'template' GROUP BY 1`);
+    expect(sent.length, lines.filter((l) => /conversa ativa/.test(l)).join('\n')).toBeGreaterThan(0);
+    const raw = sent.reduce((s, r) => s + r.sent, 0);
+    expect(raw).toBeGreaterThan(0);
+    expect(sent.reduce((s, r) => s + r.delivered, 0)).toBeGreaterThan(0);
+    const tz = (await supervisor.get('/api/settings')).body.timezone as string;
+    const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(d);
+    const r = await supervisor.get(`/api/reports/outbound?from=${day(runStart)}&to=${day(runEnd)}`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    // its total is every template of those local days (the history's too), counted here from the messages
+    const all = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.content_type = 'template'
+          AND m.created_at >= ($1::date::timestamp AT TIME ZONE $3) AND m.created_at < (($2::date + 1)::timestamp AT TIME ZONE $3)`,
+      [day(runStart), day(runEnd), tz],
+    );
+    expect(all.rows[0].n).toBeGreaterThanOrEqual(raw);
+    expect(r.body.total.sent).toBe(all.rows[0].n);
+    for (const t of sent) expect(r.body.rows.some((x: { template: string; sent: number }) => x.template === t.template && x.sent > 0)).toBe(true);
+  });
+
   it('visited the bot stage, the queue, the agents, and the agents paused', async () => {
     const states = await sinceRun<{ state: string; n: number }>(`SELECT state, count(*)::int AS n FROM conversation_state_history WHERE started_at >= $1 GROUP BY state`);
     const n = Object.fromEntries(states.map((s) => [s.state, s.n]));
