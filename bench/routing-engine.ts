@@ -22,6 +22,12 @@ const AGENTS = 2_000;
 const TEAMS = 100;
 /** assignments per routing transaction (BENCH_ROUTING_CHUNK; the router's default otherwise) */
 const CHUNK = process.env.BENCH_ROUTING_CHUNK ? Number(process.env.BENCH_ROUTING_CHUNK) : undefined;
+/**
+ * BENCH_ROLLUP_TRIGGERS=off: the ceiling without the reports' rollups (every user trigger of the
+ * tables an assignment writes is a rollup's: migrations 0031–0040), to say what they cost; never a
+ * configuration of the product, whose reports need them
+ */
+const ROLLUPS_OFF = process.env.BENCH_ROLLUP_TRIGGERS === 'off';
 
 /** The operation, written straight into the tables (far faster than 10,000 commands). */
 export async function seed(db: Database, conversations = CONVERSATIONS): Promise<void> {
@@ -159,10 +165,7 @@ async function measure(label: 'pglite' | 'postgres', db: Database): Promise<void
       return current;
     };
 
-    // BENCH_ROLLUP_TRIGGERS=off: the ceiling without the reports' rollups (every user trigger of the
-    // tables an assignment writes is a rollup's: migrations 0031–0040), to say what they cost; never
-    // a configuration of the product, whose reports need them
-    if (process.env.BENCH_ROLLUP_TRIGGERS === 'off') {
+    if (ROLLUPS_OFF) {
       await db.exec(`ALTER TABLE conversations DISABLE TRIGGER USER; ALTER TABLE agent_state_history DISABLE TRIGGER USER`);
     }
     // the first pass of a fresh process: new connections, nothing planned nor compiled yet
@@ -186,7 +189,7 @@ async function measure(label: 'pglite' | 'postgres', db: Database): Promise<void
       max: +Math.max(...warm.times).toFixed(2),
       transactions: warm.transactions,
       chunk: CHUNK ?? 'default',
-      ...(process.env.BENCH_ROLLUP_TRIGGERS === 'off' ? { rollupTriggers: 'off' } : {}),
+      ...(ROLLUPS_OFF ? { rollupTriggers: 'off' } : {}),
       target: 5,
     });
     emit({

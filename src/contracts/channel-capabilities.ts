@@ -178,3 +178,8 @@ export function windowClosed(window: { closesAt: string | null } | null | undefi
   if (!window) return false;
   return window.closesAt === null || new Date(window.closesAt).getTime() <= now.getTime();
 }
+
+/** Is a conversation's window closed at `now` (its view's `window`, else computed from its channel and the customer's last message)? */
+export function conversationWindowClosed(c: { channel: string; lastCustomerMessageAt: string | null; window?: { closesAt: string | null } | null }, now: Date): boolean {
+  return windowClosed(c.window ?? agentWindowOf(c.channel, c.lastCustomerMessageAt), now);
+}

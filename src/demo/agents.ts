@@ -129,11 +129,8 @@ export async function runAgents(
       }
       // now and then, with room for one more, an agent of the WhatsApp service starts an active
       // conversation (Relatórios → Mensagens ativas): the template is its first message, so the agent
-      // writes again only once the customer answers (a free text outside WhatsApp's 24-hour window is refused)
-      if (o.active && mine.length < 2 && chance(0.02 * Math.max(1, MIN_POLL_MS / t(3000)))) {
-        const id = await o.active(s, u.name);
-        if (id) replied.set(id, 1);
-      }
+      // writes again only once the customer answers (below: a free text outside WhatsApp's 24-hour window is refused)
+      if (o.active && mine.length < 2 && chance(0.02 * Math.max(1, MIN_POLL_MS / t(3000)))) await o.active(s, u.name);
       for (const c of mine) {
         if (tally.stopped) return;
         if ((nextReply.get(c.id) ?? 0) > Date.now()) continue;

@@ -16,11 +16,10 @@ const ANSWERS = ['Oi, recebi o lembrete. Posso pagar com Pix?', 'Já paguei essa
 
 /**
  * An agent's active conversation (the desk's "Nova conversa ativa"): the campaign's reminder to a new
- * WhatsApp number, from the agent's own slot; the contact answers now and then. Returns the
- * conversation's id, or null when Mirante said no for a reason an agent meets at the desk (not one of
- * their services 404, no free slot 409).
+ * WhatsApp number, from the agent's own slot; the contact answers now and then. Mirante's no for a
+ * reason an agent meets at the desk (not one of their services 404, no free slot 409) is no error.
  */
-export type StartActive = (s: Session, who: string) => Promise<string | null>;
+export type StartActive = (s: Session, who: string) => Promise<void>;
 
 export async function demoCampaign(
   env: DemoEnv,
@@ -34,8 +33,10 @@ export async function demoCampaign(
   const account = (await admin.call<{ items: any[] }>('GET', '/api/channel-accounts')).body.items.find((a) => a.config?.phoneNumberId === meta.phoneNumberId);
   if (!service || !account) return null;
   // a demo started again on the same data: the campaign stays as it is; the agents use its template
-  const existing = (await admin.call<{ items?: { id: string; name: string; status: string | null }[] }>('GET', '/api/templates')).body.items?.find((t) => t.name === TEMPLATE_NAME && t.status === 'APPROVED');
-  if ((await admin.call<{ rows: unknown[] }>('GET', '/api/campaigns')).body.rows?.length) return existing ? startActive(env, service.id, existing.id, contact) : null;
+  if ((await admin.call<{ rows: unknown[] }>('GET', '/api/campaigns')).body.rows?.length) {
+    const existing = (await admin.call<{ items?: { id: string; name: string; status: string | null }[] }>('GET', '/api/templates')).body.items?.find((t) => t.name === TEMPLATE_NAME && t.status === 'APPROVED');
+    return existing ? startActive(env, service.id, existing.id, contact) : null;
+  }
 
   const categories = (await admin.call<{ items: any[] }>('GET', '/api/template-categories')).body.items;
   const category = categories.find((c) => c.type === 'billing') ?? (await must(admin, 'POST', '/api/template-categories', { code: 900, title: 'Cobrança', type: 'billing' }));
@@ -84,12 +85,11 @@ function startActive(env: DemoEnv, serviceId: string, templateId: string, contac
     const r = await s.call<{ conversation: { id: string; protocol: string } }>('POST', '/api/conversations/outbound', {
       phone: `+${waId}`, serviceId, templateId, parameters: [name.split(' ')[0], `2026-${invoice++}`],
     }, {}, [404, 409]);
-    if (r.status !== 201) return null;
+    if (r.status !== 201) return;
     env.log(`${who} iniciou uma conversa ativa (${r.body.conversation.protocol}) com ${name}`);
     const person = contact(waId, name);
     // about half answer the agent's reminder
     if (person && chance(0.5)) env.later(20_000 + randomInt(120_000), 'active contact answers', () => person.say(pick(ANSWERS)));
-    return r.body.conversation.id;
   };
 }
 

@@ -1,4 +1,4 @@
-import { agentWindowOf, capabilitiesOf, windowClosed, type MediaKind } from '../../contracts/channel-capabilities.js';
+import { capabilitiesOf, conversationWindowClosed, type MediaKind } from '../../contracts/channel-capabilities.js';
 import type { ConversationView, MessageView } from '../../contracts/conversations.js';
 import type { Actor } from '../actor.js';
 import { policyOf } from '../access.js';
@@ -95,7 +95,7 @@ export function sendAgentMessage(engine: Engine, actor: Actor, conversationId: s
       await linkAttachments(u.tx, files.map((f) => f.id), c.id, message.id);
     } else {
       if (input.email) throw new AppError(422, 'validation_error', at('email', { en: `the ${c.channel} channel is not e-mail`, pt: `o canal ${c.channel} não é e-mail` }));
-      if (windowClosed(c.window ?? agentWindowOf(c.channel, c.lastCustomerMessageAt), u.now)) throw windowClosedError(c);
+      if (conversationWindowClosed(c, u.now)) throw windowClosedError(c);
       const files = await agentUploads(u, actor, c, input.attachmentIds ?? []);
       if (!text && !files.length) throw new AppError(400, 'validation_error', at('text', { en: 'write a message or attach a file', pt: 'escreva uma mensagem ou anexe um arquivo' }));
       const file = files[0];

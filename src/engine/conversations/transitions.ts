@@ -8,7 +8,7 @@ import type { OpenStage } from './open.js';
 import { presentConversation } from './present.js';
 import { isProtocolUpdateTransition, sendProtocolUpdate } from './protocol-updates.js';
 import { endCallsOf } from '../calls/commands.js';
-import { agentWindowOf, windowClosed } from '../../contracts/channel-capabilities.js';
+import { conversationWindowClosed } from '../../contracts/channel-capabilities.js';
 
 /** Who ends a call when its conversation moves on: its agent or customer by name, anyone else is the system. */
 const callEnder = (by: CoreActor) => (by === 'agent' || by === 'customer' ? by : 'system');
@@ -261,8 +261,7 @@ export async function finish(engine: Engine, u: UnitOfWork, c: ConversationView,
   // its own goodbye; everyone else hears the protocol again — unless the channel's customer-service
   // window is closed (WhatsApp: the customer has not written for 24 hours, or never did, as in an
   // active conversation left unanswered): the provider refuses free text then, as the desk does
-  const shut = windowClosed(c.window ?? agentWindowOf(c.channel, c.lastCustomerMessageAt), u.now);
-  if (closing && !shut && to !== 'abandoned' && by !== 'customer' && by !== 'bot') await addMessage(engine, u, { ...c, state: to }, { authorType: 'system', body: closing.replace('{p}', c.protocol) });
+  if (closing && !conversationWindowClosed(c, u.now) && to !== 'abandoned' && by !== 'customer' && by !== 'bot') await addMessage(engine, u, { ...c, state: to }, { authorType: 'system', body: closing.replace('{p}', c.protocol) });
   // the service's protocol update, when it chose this end (protocol-updates.ts), after the closing words
   if (isProtocolUpdateTransition(to)) await sendProtocolUpdate(engine, u, { ...c, state: to }, to);
   if (c.state === 'in_service' && c.agentId) await releaseAgent(u, c.agentId, c.channel);

@@ -127,9 +127,7 @@ export function rollupFiltersWhere(ctx: ReportContext, q: SqlParams, alias: stri
  * rollup read with an agent asked has one).
  */
 export function rollupDaysWhere(ctx: ReportContext, q: SqlParams, alias: string, opts: { agent?: boolean } = {}): string {
-  const parts = [`${alias}.day >= ${q.p(ctx.period.from)}::date`, `${alias}.day <= ${q.p(ctx.period.to)}::date`, ...rollupFiltersWhere(ctx, q, alias)];
-  if (opts.agent && ctx.filter.agentId) parts.push(`${alias}.agent_id = ${q.p(ctx.filter.agentId)}::uuid`);
-  return parts.join(' AND ');
+  return rollupWhere(ctx, q, alias, [`${alias}.day >= ${q.p(ctx.period.from)}::date`, `${alias}.day <= ${q.p(ctx.period.to)}::date`], opts);
 }
 
 /**
@@ -138,8 +136,13 @@ export function rollupDaysWhere(ctx: ReportContext, q: SqlParams, alias: string,
  * rollupDaysWhere.
  */
 export function rollupSlotsWhere(ctx: ReportContext, q: SqlParams, alias: string, tz: string, nonEmpty: string, opts: { agent?: boolean } = {}): string {
-  const parts = [`${alias}.slot >= (${q.p(ctx.period.start)}::timestamptz AT TIME ZONE ${tz})`, `${alias}.slot < (${q.p(ctx.period.end)}::timestamptz AT TIME ZONE ${tz})`,
-    nonEmpty, ...rollupFiltersWhere(ctx, q, alias)];
+  const period = [`${alias}.slot >= (${q.p(ctx.period.start)}::timestamptz AT TIME ZONE ${tz})`, `${alias}.slot < (${q.p(ctx.period.end)}::timestamptz AT TIME ZONE ${tz})`, nonEmpty];
+  return rollupWhere(ctx, q, alias, period, opts);
+}
+
+/** The period's conditions (their parameters already placed), the filters, the agent when asked. */
+function rollupWhere(ctx: ReportContext, q: SqlParams, alias: string, period: string[], opts: { agent?: boolean }): string {
+  const parts = [...period, ...rollupFiltersWhere(ctx, q, alias)];
   if (opts.agent && ctx.filter.agentId) parts.push(`${alias}.agent_id = ${q.p(ctx.filter.agentId)}::uuid`);
   return parts.join(' AND ');
 }
