@@ -121,6 +121,7 @@ export async function emailCustomers(
 
   const accounts = (await admin.call<{ items: any[] }>('GET', '/api/channel-accounts')).body.items;
   const arrivals: Arrivals[] = [];
+  const withFile = new Set<string>();
   for (const spec of SPECS) {
     const service = o.services.find((s) => s.name === spec.serviceName && s.channel === 'email');
     if (!service) {
@@ -149,9 +150,12 @@ export async function emailCustomers(
           const s = pick(SPAM);
           return send(`email to ${spec.serviceName}`, { from: `"Ofertas" <${from}>`, to: spec.address, subject: s.subject, text: s.body });
         }
-        const topic = pick(spec.topics);
+        // the service's first customer sends a file (so a short run shows one), the others now and then
+        const first = !withFile.has(spec.serviceName);
+        const topic = (first && spec.topics.find((x) => x.file)) || pick(spec.topics);
         threads.set(from, { to: spec.address, subject: topic.subject, answers: 0 });
-        const attach = topic.file && chance(0.6) ? [fileFor(topic.file)] : undefined;
+        const attach = topic.file && (first || chance(0.6)) ? [fileFor(topic.file)] : undefined;
+        if (attach) withFile.add(spec.serviceName);
         await send(`email to ${spec.serviceName}`, { from: `"${name}" <${from}>`, to: spec.address, subject: topic.subject, text: `${topic.body}\n\n${name}`, attachments: attach });
       },
     });

@@ -164,7 +164,8 @@ async function changeForm(change: FormChange, svc: number): Promise<void> {
   else if (change === 'delete_obs') await q(`DELETE FROM wrapup_fields WHERE service_id = $1 AND key = 'obs'`);
   else if (change === 'delete_motivo') await q(`DELETE FROM wrapup_fields WHERE service_id = $1 AND key = 'motivo'`);
   // the free-text field now answers under another key; its old answers are a key the form lacks
-  else if (change === 'rename_key') await q(`UPDATE wrapup_fields SET key = 'extra' WHERE service_id = $1 AND key = 'obs'`);
+  // (a key is unique per service: no rename onto an 'extra' an earlier change added)
+  else if (change === 'rename_key') await q(`UPDATE wrapup_fields SET key = 'extra' WHERE service_id = $1 AND key = 'obs' AND NOT EXISTS (SELECT 1 FROM wrapup_fields x WHERE x.service_id = $1 AND x.key = 'extra')`);
   else if (change === 'add_extra_text') {
     await q(`INSERT INTO wrapup_fields (service_id, key, label, type, position) VALUES ($1, 'extra', 'Extra', 'text', 9) ON CONFLICT (service_id, key) DO NOTHING`);
   } else if (change === 'relabel') await q(`UPDATE wrapup_fields SET label = label || ' (novo)', position = 10 - position WHERE service_id = $1`);
