@@ -12,6 +12,7 @@ import { RetentionJob } from './retention/run.js';
 import { MonitorService } from './monitor/monitor-service.js';
 import { AlertEngine } from './monitor/alerts.js';
 import { closeInbound } from './conversations/inbound.js';
+import { RollupFolder } from './rollups/fold.js';
 
 export interface Runtime {
   engine: Engine;
@@ -26,6 +27,8 @@ export interface Runtime {
   retention: RetentionJob;
   monitor: MonitorService;
   alerts: AlertEngine;
+  /** folds the reports' rollup journal (migration 0041) every second */
+  rollups: RollupFolder;
   stop(): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Pro
   const outbox = new OutboxWorker(engine, opts.onError);
   const uploadCleanup = new UploadCleanup(engine, {}, opts.onError);
   const retention = new RetentionJob(db, engine.clock, opts.onError);
+  const rollups = new RollupFolder(db, opts.onError);
   if (opts.background !== false) {
     router.start();
     scheduler.start();
@@ -68,6 +72,7 @@ export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Pro
     retention.start();
     monitor.start();
     alerts.start();
+    rollups.start();
     // whatever was queued before a restart is routed now
     router.schedule();
   }
@@ -82,6 +87,7 @@ export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Pro
     retention,
     monitor,
     alerts,
+    rollups,
     // Shutdown, once HTTP and the WebSockets are drained (server/shutdown.ts): the messages the
     // inbound batcher took commit first (the routing they ask for still runs), then each loop lets its
     // current work finish and starts none; the pool is closed only after this.
@@ -94,6 +100,7 @@ export async function startRuntime(db: Database, opts: RuntimeOptions = {}): Pro
       await outbox.stop();
       await uploadCleanup.stop();
       await retention.stop();
+      await rollups.stop();
       await projection.stop();
       await bus.close();
     },

@@ -7,6 +7,7 @@ import type { ReportContext } from '../../src/engine/reports/definition.js';
 import { pausesReport } from '../../src/engine/reports/pauses.js';
 import { sessionsReport } from '../../src/engine/reports/sessions.js';
 import { rebuildAgentTimeRollups } from '../../src/engine/rollups/agents.js';
+import { foldRollups } from '../../src/engine/rollups/fold.js';
 import { rawPauses, rawPeriodTimes, rawSessions } from '../support/agent-time-raw.js';
 import { newPauseReason, sp } from '../support/report-traffic.js';
 import { appForFile, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
@@ -43,6 +44,7 @@ const tidy = (rows: { user_id: string; state: string; pause_reason_id: string | 
   rows.map((r) => ({ ...r, s: Math.round(r.s * 1000) / 1000 })).sort((a, b) => `${a.user_id}${a.state}${a.pause_reason_id}`.localeCompare(`${b.user_id}${b.state}${b.pause_reason_id}`));
 
 async function snapshot() {
+  await foldRollups(t.db);
   const time = await t.db.query(`SELECT level, to_char(period, 'YYYY-MM-DD') AS period, user_id, state, pause_reason_id, us::text, started_n, zero_n, continued_n
     FROM agent_time_rollups WHERE us <> 0 OR started_n <> 0 OR zero_n <> 0 OR continued_n <> 0 ORDER BY 1, 2, 3, 4, 5`);
   const marks = await t.db.query(`SELECT user_id, at, login, logout FROM agent_session_marks ORDER BY 1, 2`);
@@ -85,6 +87,8 @@ describe('agents’ time rollups and session marks', () => {
     const T = (minutes: number) => new Date(BASE + minutes * 60_000);
     await t.db.transaction(async (tx) => {
       const check = async (label: string) => {
+        // in the transaction: its entries folded there (the lock is held to its end; nothing else runs)
+        await tx.query('SELECT agent_state_rollups_fold(100000)');
         const rows = await tx.query<{ user_id: string; s: number; e: number | null }>(
           `SELECT user_id, (extract(epoch FROM started_at) * 1000)::float8 AS s, (extract(epoch FROM ended_at) * 1000)::float8 AS e
              FROM agent_state_history WHERE user_id = ANY($1::uuid[])`, [ids]);
@@ -179,6 +183,7 @@ describe('agents’ time rollups and session marks', () => {
     await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 47 }), async (steps, cut) => {
       // each run starts from none: the delete trigger takes every contribution away
       await t.db.query(`DELETE FROM agent_state_history WHERE user_id = ANY($1::uuid[])`, [agents.map((a) => a.id)]);
+      await foldRollups(t.db);
       const left = await t.db.query(`SELECT count(*)::int AS n FROM agent_time_rollups WHERE user_id = ANY($1::uuid[]) AND (us <> 0 OR started_n <> 0 OR zero_n <> 0 OR continued_n <> 0)
         UNION ALL SELECT count(*)::int FROM agent_session_marks WHERE user_id = ANY($1::uuid[])`, [agents.map((a) => a.id)]);
       expect(left.rows.map((r: any) => r.n)).toEqual([0, 0]);
@@ -221,6 +226,7 @@ describe('agents’ time rollups and session marks', () => {
       const now = new Date(Math.max(...cursor) + 1800_000);
 
       const compare = async (start: Date, end: Date, label: string) => {
+        await foldRollups(t.db);
         for (const agentId of [undefined, agents[0].id]) {
           const ctx = ctxOf(start, end, now, agentId);
           const ours = (await periodTimes(ctx)).filter((r) => agents.some((x) => x.id === r.user_id));

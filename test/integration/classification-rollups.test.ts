@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/contracts/common.js';
 import type { Actor } from '../../src/engine/actor.js';
 import { runReport } from '../../src/engine/reports/run.js';
+import { foldRollups } from '../../src/engine/rollups/fold.js';
 import { rebuildRollups } from '../../src/engine/rollups/rebuild.js';
 import { appForFile, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
 
@@ -183,6 +184,7 @@ async function changeForm(change: FormChange, svc: number): Promise<void> {
 
 /** Both rollups Classificações reads, as sorted text lines, rows that add nothing left out. */
 async function snapshot(): Promise<string[]> {
+  await foldRollups(t.db);
   const f = await t.db.query(
     `SELECT day::text, service_id, channel, agent_id, direction, state, classification_id, n FROM conversation_rollups_finished WHERE n <> 0`,
   );

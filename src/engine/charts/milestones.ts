@@ -8,6 +8,7 @@ import { notFound, NOUNS } from '../errors.js';
 import { periodOf, type Period } from '../queries/analysis.js';
 import { bucketSql, bucketsSql, SqlParams } from '../reports/definition.js';
 import { intervalOf } from '../reports/run.js';
+import { foldRollups } from '../rollups/fold.js';
 import { getSettings } from '../settings.js';
 
 // The counters behind every chart of Gráficos, in one pass: the conversations that may have a
@@ -59,6 +60,7 @@ export interface Counters {
 
 /** The period, the interval and the agents asked; an agent outside the caller's scope is the 404 of an unknown one. */
 export async function chartContext(db: Queryable, actor: Actor, filter: ChartFilter, now: Date): Promise<ChartContext> {
+  await foldRollups(db);
   const period = await periodOf(db, filter, now);
   const { shortAbandonSeconds } = await getSettings(db);
   const ids = [...new Set(filter.agentId ?? [])];

@@ -10,6 +10,7 @@ import { policyOf } from '../access.js';
 import { CHANNEL_LABELS } from '../exports/table-export.js';
 import { paramList, periodOf, type Period } from './analysis.js';
 import { keysetPage, type SortKey } from './keyset.js';
+import { foldRollups } from '../rollups/fold.js';
 import { CALL_SECONDS, IDENTITY } from './lookback.js';
 
 // Indicadores (seed: OmniMonitor → Aba Indicadores): the conversations that ended in a period (by
@@ -181,6 +182,7 @@ const MEDIA_SET = { service: 0b011, channel: 0b101, agent: 0b110 } as const;
 
 /** The six tables but the detail, for the period asked (default today) in the caller's scope. */
 export async function indicatorsReport(db: Queryable, actor: Actor, q: IndicatorFilter, now: Date): Promise<IndicatorsReport> {
+  await foldRollups(db);
   const period = await periodOf(db, q, now);
   const { sql, params } = indicatorsSql(actor, q, period);
   const media = mediaSecondsSql(actor, q, period);

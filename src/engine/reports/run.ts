@@ -4,6 +4,7 @@ import type { Actor } from '../actor.js';
 import { notFound, NOUNS } from '../errors.js';
 import type { ExportLanguage } from '../exports/table-export.js';
 import { periodOf } from '../queries/analysis.js';
+import { foldRollups } from '../rollups/fold.js';
 import { REPORTS } from './catalogue.js';
 import type { ReportContext, ReportDefinition } from './definition.js';
 
@@ -26,10 +27,11 @@ export function intervalOf(q: Pick<ReportQuery, 'interval' | 'from' | 'to'>): Re
   return q.interval ?? (q.from && q.to && q.from !== q.to ? 'day' : 'hour');
 }
 
-/** The context a report runs in: the period's instants, the interval, the filters it takes. */
+/** The context a report runs in: the period's instants, the interval, the filters it takes; the rollups folded first. */
 export async function reportContext(
   db: Queryable, actor: Actor, r: ReportDefinition, q: ReportQuery, now: Date, lang: ExportLanguage = 'pt',
 ): Promise<ReportContext> {
+  await foldRollups(db);
   const period = await periodOf(db, q, now);
   const filter = Object.fromEntries(r.filters.flatMap((f) => (q[f] ? [[f, q[f]]] : [])));
   return { db, actor, period, interval: intervalOf(q), filter, now, lang };

@@ -7,6 +7,7 @@ import { SYSTEM_ACTOR, type Actor } from '../actor.js';
 import { actorOf, loadUser } from '../auth/sessions.js';
 import { writeAudit } from '../audit.js';
 import type { Engine } from '../engine.js';
+import { foldRollups } from '../rollups/fold.js';
 import { AppError } from '../errors.js';
 import { getSettings } from '../settings.js';
 import { exportReport } from './export.js';
@@ -83,8 +84,10 @@ export class ReportMailer {
   }
 
   /** One due schedule: false when none is due (or all are held by another node). */
-  private runOne(): Promise<boolean> {
+  private async runOne(): Promise<boolean> {
     const now = this.engine.clock.now();
+    // the report runs in the schedule's transaction, where the rollups are not folded (fold.ts)
+    await foldRollups(this.engine.db);
     return this.engine.db.transaction(async (tx) => {
       const { rows } = await tx.query<DueRow>(
         `SELECT id, report_id, filters, period, format, recipients, frequency, hour, owner_id, next_run_at
