@@ -230,12 +230,12 @@ export class Router {
       const started = performance.now();
       try {
         const lost = (await this.engine.execute((u) => {
-          // PostgreSQL: assignBatch's statements are prepared (named from their third use) but the
-          // server still plans each execution for its values (a "custom plan": the locking read's
-          // planning took 1 ms, eight times its run); keyed by ids, they have one good plan whatever
-          // the values, so the generic one is kept. Sent with BEGIN, it costs no round trip.
-          // (PGlite prepares nothing: there it would be one more statement for nothing.)
-          if (this.engine.db.kind === 'postgres') u.send('SET LOCAL plan_cache_mode = force_generic_plan');
+          // assignBatch's statements are prepared (PostgreSQL: named from their third use; PGlite: a
+          // transaction's statements, database.ts) but the server still plans each execution for its
+          // values (a "custom plan": the locking read's planning took 1 ms on PostgreSQL, eight times
+          // its run); keyed by ids, they have one good plan whatever the values, so the generic one is
+          // kept. Sent with BEGIN on PostgreSQL, it costs no round trip.
+          u.send('SET LOCAL plan_cache_mode = force_generic_plan');
           return assignBatch(u, chunk, 'assigned');
         })).length;
         rejected += lost;

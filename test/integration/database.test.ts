@@ -170,3 +170,93 @@ describe('transactions', () => {
     }
   });
 });
+
+// PGlite prepares a transaction's statements once per text (database.ts PreparedStatements); on
+// PostgreSQL node-postgres names them. Either way a transaction's answers equal the same statements'
+// outside one, whatever the parameters' types, and a failure leaves the next transaction working.
+describe("transactions' statements, prepared once", () => {
+  const SQL = `SELECT $1::uuid[] AS ids, $2::jsonb AS doc, $3::timestamptz AS at, $4::bigint AS big, $5::boolean AS yes,
+                      $6::text AS words, $7::numeric AS amount, $8::int AS none, array_length($1::uuid[], 1) AS n`;
+  const cases: unknown[][] = [
+    [['6f1c2a3e-1111-4222-8333-944455556666'], { a: 1, b: ['x', null] }, new Date('2026-03-02T13:00:00.123Z'), 9_007_199_254_740_991, true, 'ação “aspas”', '12.50', null],
+    [[], {}, new Date('2026-12-07T00:00:00Z'), 0, false, '', '-0.001', null],
+    [['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'], { nested: { deep: [1, 2] }, 'chave ç': 'valor' }, new Date(0), -5, false, 'x'.repeat(5_000), '1e3', null],
+  ];
+
+  it('answer as the same statements outside a transaction, for every parameter type, many times over', async () => {
+    const { db, drop } = await freshDatabase();
+    try {
+      for (const params of cases) {
+        const outside = (await db.query(SQL, params)).rows;
+        for (let i = 0; i < 7; i++) {
+          expect(await db.transaction(async (tx) => (await tx.query(SQL, params)).rows)).toEqual(outside);
+        }
+      }
+      // writes: rowCount and RETURNING as outside
+      await db.exec('CREATE TABLE prep_probe (k int PRIMARY KEY, v text)');
+      const counts = await db.transaction(async (tx) => {
+        const ins = await tx.query('INSERT INTO prep_probe (k, v) SELECT g, $1 FROM generate_series(1, $2::int) g', ['a', 5]);
+        const upd = await tx.query<{ k: number }>('UPDATE prep_probe SET v = $1 WHERE k > $2 RETURNING k', ['b', 2]);
+        return [ins.rowCount, upd.rowCount, upd.rows.map((r) => r.k).sort()];
+      });
+      expect(counts).toEqual([5, 3, [3, 4, 5]]);
+    } finally {
+      await drop();
+    }
+  });
+
+  it('a failed statement fails its transaction, with its code; the same text works in the next one', async () => {
+    const { db, drop } = await freshDatabase();
+    try {
+      await db.exec('CREATE TABLE prep_probe (k int PRIMARY KEY)');
+      const insert = 'INSERT INTO prep_probe (k) VALUES ($1)';
+      await db.transaction((tx) => tx.query(insert, [1]));
+      await expect(db.transaction((tx) => tx.query(insert, [1]))).rejects.toMatchObject({ code: '23505' });
+      // a statement that cannot be prepared, then a good one
+      await expect(db.transaction((tx) => tx.query('SELEC $1', [1]))).rejects.toMatchObject({ code: '42601' });
+      // an aborted transaction's next statement fails, and is not kept
+      await expect(db.transaction(async (tx) => {
+        await tx.query(insert, [1]).catch(() => undefined);
+        await tx.query('SELECT count(*) AS n FROM prep_probe WHERE k > $1', [0]);
+      })).rejects.toMatchObject({ code: '25P02' });
+      await db.transaction((tx) => tx.query(insert, [2]));
+      const { rows } = await db.transaction((tx) => tx.query<{ n: number }>('SELECT count(*)::int AS n FROM prep_probe WHERE k > $1', [0]));
+      expect(rows).toEqual([{ n: 2 }]);
+    } finally {
+      await drop();
+    }
+  });
+
+  it.skipIf(!!process.env.DATABASE_URL)('PGlite: more texts than it keeps, and a table whose shape changed, are prepared again', async () => {
+    const { db, drop } = await freshDatabase();
+    try {
+      // 520 texts (it keeps 500): the first ones were closed, and answer again
+      const texts = Array.from({ length: 520 }, (_, k) => `SELECT $1::int + ${k} AS v`);
+      const sums = await db.transaction(async (tx) => {
+        const out: number[] = [];
+        for (const text of [...texts, ...texts.slice(0, 30)]) out.push((await tx.query<{ v: number }>(text, [1])).rows[0].v);
+        return out;
+      });
+      expect(sums).toEqual([...texts.keys(), ...texts.slice(0, 30).keys()].map((k) => k + 1));
+      // prepared under names, and no more than 500 kept
+      const kept = await db.query<{ statement: string }>(`SELECT statement FROM pg_prepared_statements WHERE name LIKE 'mirante\\_%'`);
+      expect(kept.rows.length).toBe(500);
+      expect(kept.rows.map((r) => r.statement)).toContain(texts[0]);
+      expect(kept.rows.map((r) => r.statement)).not.toContain(texts[30]);
+      // a column added under a prepared SELECT *: that transaction fails (the server refuses a
+      // result of another shape), the next one prepares the text again and sees the column
+      await db.exec('CREATE TABLE prep_shape (k int)');
+      await db.exec('INSERT INTO prep_shape VALUES (1)');
+      const star = 'SELECT * FROM prep_shape WHERE k = $1';
+      expect(await db.transaction(async (tx) => (await tx.query(star, [1])).rows)).toEqual([{ k: 1 }]);
+      await db.exec(`ALTER TABLE prep_shape ADD COLUMN v text DEFAULT 'x'`);
+      const again = async () => db.transaction(async (tx) => (await tx.query(star, [1])).rows);
+      const first = await again().catch((err: { code?: string }) => err.code);
+      // the server may answer with the new shape at once, or refuse that once
+      expect([JSON.stringify([{ k: 1, v: 'x' }]), JSON.stringify('0A000')]).toContain(JSON.stringify(first));
+      expect(await again()).toEqual([{ k: 1, v: 'x' }]);
+    } finally {
+      await drop();
+    }
+  });
+});
