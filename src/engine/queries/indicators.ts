@@ -7,10 +7,10 @@ import type { Queryable } from '../../db/database.js';
 import { FINISHED_STATES, type ConversationState } from '../../shared/states.js';
 import type { Actor } from '../actor.js';
 import { policyOf } from '../access.js';
+import { foldRollups } from '../rollups/fold.js';
 import { CHANNEL_LABELS } from '../exports/table-export.js';
 import { paramList, periodOf, type Period } from './analysis.js';
 import { keysetPage, type SortKey } from './keyset.js';
-import { foldRollups } from '../rollups/fold.js';
 import { CALL_SECONDS, IDENTITY } from './lookback.js';
 
 // Indicadores (seed: OmniMonitor → Aba Indicadores): the conversations that ended in a period (by
