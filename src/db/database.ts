@@ -264,7 +264,7 @@ class PreparedStatements {
           if (this.named.size >= PreparedStatements.MAX) {
             const [[oldest, { name }]] = this.named;
             this.named.delete(oldest);
-            await send(serialize.close({ type: 'S', name }));
+            await this.close(name);
           }
           const name = `mirante_${++this.count}`;
           await send(serialize.parse({ name, text: sql }));
@@ -287,20 +287,33 @@ class PreparedStatements {
       } catch (err) {
         // as PGlite's query() does: the statement and its parameters on the error
         if (err && typeof err === 'object' && 'severity' in err) Object.assign(err, { query: sql, params });
-        // a table the statement reads changed shape (DDL): this transaction fails, the next one prepares it again
-        if (statement && (err as { code?: string }).code === '0A000') stale = this.named.get(sql) === statement ? statement.name : null;
+        // a table the statement reads changed shape under it (DDL: 0A000), or the statement is gone
+        // (26000): this transaction fails, the next one prepares the text again
+        const code = (err as { code?: string }).code;
+        if (statement && (code === '0A000' || code === '26000') && this.named.get(sql) === statement) stale = statement.name;
         throw err;
       } finally {
         messages.push(...(await send(serialize.sync())));
         if (stale) {
           this.named.delete(sql);
-          await send(serialize.close({ type: 'S', name: stale }));
-          await send(serialize.sync());
+          await this.close(stale);
         }
       }
       const [r] = pgliteParse.parseResults(messages, this.db.parsers) as Results<T>[];
       return { rows: r?.rows ?? [], rowCount: r?.affectedRows ?? r?.rows.length ?? 0 };
     });
+  }
+
+  /** Closes a statement in a protocol cycle of its own; one that cannot be closed only stays in memory. */
+  private async close(name: string): Promise<void> {
+    const { serialize } = pgliteProtocol;
+    try {
+      await this.db.execProtocolStream(serialize.close({ type: 'S', name }), { syncToFs: false });
+    } catch {
+      // (gone already): nothing to free
+    } finally {
+      await this.db.execProtocolStream(serialize.sync(), { syncToFs: false });
+    }
   }
 }
 

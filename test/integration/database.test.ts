@@ -255,6 +255,10 @@ describe("transactions' statements, prepared once", () => {
       // the server may answer with the new shape at once, or refuse that once
       expect([JSON.stringify([{ k: 1, v: 'x' }]), JSON.stringify('0A000')]).toContain(JSON.stringify(first));
       expect(await again()).toEqual([{ k: 1, v: 'x' }]);
+      // every statement dropped behind its back (DEALLOCATE ALL): one transaction fails, saying so, then it works again
+      await db.exec('DEALLOCATE ALL');
+      await expect(again()).rejects.toMatchObject({ code: '26000' });
+      expect(await again()).toEqual([{ k: 1, v: 'x' }]);
     } finally {
       await drop();
     }
