@@ -52,6 +52,8 @@ export class Router {
   skipped = 0;
   /** queued conversations read by passes (the heads), for the metrics and the tests */
   queuedRead = 0;
+  /** agents read by passes (those with a free slot for a workload of theirs), for the tests */
+  agentsRead = 0;
   private readonly observers = new Set<RoutingObserver>();
 
   constructor(
@@ -141,8 +143,11 @@ export class Router {
     this.passes++;
     const db = this.engine.db;
     const freed = this.freed;
-    // the agents who could take something now (logged in, unpaused, enabled, below a limit of one of
-    // their teams), the services' teams and channels, the teams' limits: small, whatever waits
+    // the agents who could take something now (logged in, unpaused, enabled, below a team's limit
+    // for a workload that team serves: an agent full on chat whose team serves no e-mail is not
+    // free because of its unused e-mail limit; read as such, every pass read every agent of a
+    // contact center whose chats were all busy), the services' teams and channels, the teams'
+    // limits: small, whatever waits
     const [agents, services, teams] = await Promise.all([
       db.query<{ user_id: string; open_chat: number; open_email: number; last_assigned_at: Date | null; logged_in_at: Date | null; team_ids: string[] }>(
         `SELECT p.user_id, p.open_chat, p.open_email, p.last_assigned_at, p.logged_in_at,
@@ -150,13 +155,18 @@ export class Router {
            FROM agent_presence p JOIN users u ON u.id = p.user_id
           WHERE p.state IN ('available', 'in_service') AND p.pending_pause_reason_id IS NULL AND u.active AND u.agent_enabled
             AND EXISTS (SELECT 1 FROM team_agents ta JOIN teams t ON t.id = ta.team_id AND t.active AND t.omni_enabled
-                         WHERE ta.user_id = p.user_id AND (p.open_chat < t.max_chat OR p.open_email < t.max_email))`,
+                          JOIN service_teams st ON st.team_id = t.id JOIN services s ON s.id = st.service_id
+                         WHERE ta.user_id = p.user_id
+                           AND ((p.open_chat < t.max_chat AND s.channel = ANY($2::text[]))
+                             OR (p.open_email < t.max_email AND s.channel = ANY($1::text[]))))`,
+        [CHANNELS_OF.email, CHANNELS_OF.chat],
       ),
       db.query<{ id: string; channel: string; team_ids: string[] }>(
         `SELECT s.id, s.channel, array_agg(st.team_id::text) AS team_ids FROM services s JOIN service_teams st ON st.service_id = s.id GROUP BY s.id`,
       ),
       db.query<{ id: string; max_chat: number; max_email: number }>('SELECT id, max_chat, max_email FROM teams WHERE active AND omni_enabled'),
     ]);
+    this.agentsRead += agents.rows.length;
     const routingAgents = agents.rows.map(
       (a): RoutingAgent => ({
         id: a.user_id,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { appForFile, createApiService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
+import { CHANNEL_CAPABILITIES } from '../../src/contracts/channel-capabilities.js';
+import type { Channel } from '../../src/contracts/common.js';
+import { appForFile, createApiService, createService, createTeam, createUser, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // Routing at a peak (issue 13): with every agent full, a growing backlog costs routing nothing — no
 // pass reads the queue, a new conversation in a full service wakes no pass — and when a slot frees,
@@ -96,5 +98,77 @@ describe('routing with a backlog', () => {
     // nothing above the limit, ever
     const over = await t.db.query(`SELECT 1 FROM agent_presence WHERE user_id = ANY($1::uuid[]) AND open_chat > 2`, [[ana.id, bia.id]]);
     expect(over.rows).toHaveLength(0);
+  });
+
+  /**
+   * The agents with a free slot for a workload one of their teams serves, computed here from the
+   * tables in JavaScript (an independent count of what a pass must read); `unusedLimits` counts, as
+   * passes did before, a free slot of any workload.
+   */
+  async function freeAgents(unusedLimits = false): Promise<Set<string>> {
+    const q = async <R>(sql: string) => (await t.db.query<R>(sql)).rows;
+    const presence = await q<{ user_id: string; open_chat: number; open_email: number }>(
+      `SELECT p.user_id, p.open_chat, p.open_email FROM agent_presence p JOIN users u ON u.id = p.user_id
+        WHERE p.state IN ('available', 'in_service') AND p.pending_pause_reason_id IS NULL AND u.active AND u.agent_enabled`,
+    );
+    const teams = new Map((await q<{ id: string; max_chat: number; max_email: number }>(`SELECT id, max_chat, max_email FROM teams WHERE active AND omni_enabled`)).map((r) => [r.id, r]));
+    const memberships = await q<{ user_id: string; team_id: string }>(`SELECT user_id, team_id FROM team_agents`);
+    const served = await q<{ team_id: string; channel: Channel }>(`SELECT st.team_id, s.channel FROM service_teams st JOIN services s ON s.id = st.service_id`);
+    const free = new Set<string>();
+    for (const p of presence) {
+      for (const m of memberships.filter((x) => x.user_id === p.user_id)) {
+        const team = teams.get(m.team_id);
+        if (!team) continue;
+        const chat = p.open_chat < team.max_chat;
+        const email = p.open_email < team.max_email;
+        if (unusedLimits ? chat || email : served.some((s) => s.team_id === m.team_id && (CHANNEL_CAPABILITIES[s.channel].workload === 'email' ? email : chat))) free.add(p.user_id);
+      }
+    }
+    return free;
+  }
+
+  /** Agents read per pass while nothing changes (passes the node runs on its own meanwhile included). */
+  async function agentsReadPerPass(): Promise<number> {
+    const router = t.runtime.router;
+    await router.idle();
+    const [read0, passes0] = [router.agentsRead, router.passes];
+    router.schedule();
+    await router.idle();
+    return (router.agentsRead - read0) / (router.passes - passes0);
+  }
+
+  it('reads an agent full on chat only when a team of theirs serves e-mail, where their e-mail limit is free', async () => {
+    const team = await createTeam(admin, { maxChat: 1, maxEmail: 3 });
+    const { send } = await createApiService(t, admin, { teamIds: [team.id] });
+    const agent = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
+    const desk = await t.login(agent.email, agent.password);
+    expect((await desk.post('/api/agent/login')).status).toBe(200);
+    const tag = unique('mail').replace(/\W/g, '');
+    await send({ contact: { externalId: tag }, externalId: tag, text: 'oi' });
+    await t.settle();
+    // full on chat (1 of 1), none of 3 e-mails open, and no service of the team takes e-mail
+    expect((await t.db.query(`SELECT open_chat, open_email FROM agent_presence WHERE user_id = $1`, [agent.id])).rows[0]).toEqual({ open_chat: 1, open_email: 0 });
+    const free = await freeAgents();
+    expect(free.has(agent.id)).toBe(false);
+    // (as passes counted before: free by the unused e-mail limit)
+    expect((await freeAgents(true)).has(agent.id)).toBe(true);
+    expect(await agentsReadPerPass()).toBe(free.size);
+
+    // the team takes an e-mail service: the same agent is free for it, and an e-mail reaches them
+    const mail = await createService(admin, { channel: 'email', teamIds: [team.id] });
+    await t.settle();
+    const withMail = await freeAgents();
+    expect(withMail.has(agent.id)).toBe(true);
+    expect(await agentsReadPerPass()).toBe(withMail.size);
+    const { rows: [contact] } = await t.db.query<{ id: string }>(`INSERT INTO contacts (name) VALUES ('Cliente do e-mail') RETURNING id`);
+    const { rows: [queued] } = await t.db.query<{ id: string }>(
+      `INSERT INTO conversations (protocol, service_id, channel, contact_id, state, queued_at, first_queued_at)
+       VALUES ($1, $2, 'email', $3, 'queued', now(), now()) RETURNING id`,
+      [unique('P').replace(/\W/g, '').slice(0, 30), mail.id, contact.id],
+    );
+    t.runtime.router.schedule();
+    await t.runtime.router.idle();
+    await t.settle();
+    expect((await t.db.query(`SELECT state, agent_id FROM conversations WHERE id = $1`, [queued.id])).rows[0]).toEqual({ state: 'in_service', agent_id: agent.id });
   });
 });
