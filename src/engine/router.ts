@@ -52,7 +52,7 @@ export class Router {
   skipped = 0;
   /** queued conversations read by passes (the heads), for the metrics and the tests */
   queuedRead = 0;
-  /** agents read by passes (those with a free slot for a workload of theirs), for the tests */
+  /** agents read by passes (those with a free slot for a workload of theirs), for the metrics and the tests */
   agentsRead = 0;
   private readonly observers = new Set<RoutingObserver>();
 

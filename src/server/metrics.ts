@@ -133,6 +133,7 @@ export class AppMetrics {
     readCounter('mirante_routing_passes_total', 'routing passes run on this node', () => router.passes);
     readCounter('mirante_routing_skipped_total', 'routing wakes that needed no pass: every queue they named had no agent with a free slot', () => router.skipped);
     readCounter('mirante_routing_queued_read_total', "queued conversations read by routing passes (only the queues' heads, as many as the free slots)", () => router.queuedRead);
+    readCounter('mirante_routing_agents_read_total', 'agents read by routing passes (only those with a free slot for a workload one of their teams serves)', () => router.agentsRead);
     new Counter({
       name: 'mirante_email_recognised_total', help: 'e-mails recognised as bounces, auto-replies or reports (never a demand), by kind, all nodes', labelNames: ['kind'], registers,
       async collect() {

@@ -109,6 +109,9 @@ describe('/metrics', () => {
     expect(sample(after, 'mirante_routing_pass_duration_seconds_count')).toBe(sample(after, 'mirante_routing_pass_duration_seconds_bucket', { le: '+Inf' }));
     expect(sample(after, 'mirante_routing_assignment_duration_seconds_count')).toBe(assigned0 + 3);
     expect(sample(after, 'mirante_routing_passes_total')).toBe(t.runtime.router.passes);
+    // the passes that gave the agent the three read the agent (free until the third)
+    expect(sample(after, 'mirante_routing_agents_read_total')).toBe(t.runtime.router.agentsRead);
+    expect(sample(after, 'mirante_routing_agents_read_total')).toBeGreaterThan(sample(before, 'mirante_routing_agents_read_total') ?? 0);
   });
 
   it('counts refused webhooks by channel and reason', async () => {
