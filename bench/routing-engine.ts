@@ -177,6 +177,20 @@ async function measure(label: 'pglite' | 'postgres', db: Database): Promise<void
         if (process.env.BENCH_TRACE) console.error('tx', current.transactions, assigned, ms.toFixed(2), t.toFixed(2));
       }
     };
+    /**
+     * Once routing is idle: the background fold paused and what it left of the journal folded (timed),
+     * the projection settled, and no agent above their limit of one.
+     */
+    const afterPass = async (): Promise<{ folded: number; foldMs: number }> => {
+      await runtime.rollups.pause();
+      const t = performance.now();
+      const folded = await foldRollups(db);
+      const foldMs = performance.now() - t;
+      await runtime.projection.settled();
+      const over = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM agent_presence WHERE open_chat > 1`);
+      if (over.rows[0].n) throw new Error(`${over.rows[0].n} agents above their limit`);
+      return { folded, foldMs };
+    };
     const pass = async (expectedQueued: number, assigned = Math.min(AGENTS, expectedQueued)): Promise<PassFigures> => {
       current = { times: [], transactions: 0, passMs: 0, readMs: 0 };
       firstAt = 0;
@@ -189,18 +203,12 @@ async function measure(label: 'pglite' | 'postgres', db: Database): Promise<void
       runtime.router.schedule();
       await runtime.router.idle();
       current.passMs = performance.now() - t0;
-      await runtime.rollups.pause();
-      current.foldMs = performance.now();
-      current.folded = await foldRollups(db);
-      current.foldMs = performance.now() - current.foldMs;
       current.readMs = firstAt - t0;
-      await runtime.projection.settled();
+      Object.assign(current, await afterPass());
       const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM conversations WHERE state = 'in_service'`);
       if (rows[0].n !== assigned || current.times.length !== assigned) {
         throw new Error(`expected ${assigned} assignments, got ${rows[0].n} in service (${current.times.length} timed in ${current.transactions} transactions)`);
       }
-      const over = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM agent_presence WHERE open_chat > 1`);
-      if (over.rows[0].n) throw new Error(`${over.rows[0].n} agents above their limit`);
       return current;
     };
 
@@ -264,11 +272,7 @@ async function measure(label: 'pglite' | 'postgres', db: Database): Promise<void
       if (current.times.length !== 1) throw new Error(`a freed slot made ${current.times.length} assignments, expected 1`);
       steady.push(current.times[0]);
     }
-    await runtime.rollups.pause();
-    await foldRollups(db);
-    await runtime.projection.settled();
-    const steadyOver = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM agent_presence WHERE open_chat > 1`);
-    if (steadyOver.rows[0].n) throw new Error(`${steadyOver.rows[0].n} agents above their limit`);
+    await afterPass();
     emit({
       bench: 'routing-engine-steady',
       ...shape,

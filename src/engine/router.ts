@@ -1,7 +1,7 @@
 import {
   hasFreeSlot, queueHeadSizes, routeConversations, type QueuedConversation, type RoutingAgent, type RoutingService, type TeamCapacity,
 } from '../core/routing.js';
-import { isTransientConflict } from '../db/database.js';
+import { isTransientConflict, rowFromJson } from '../db/database.js';
 import type { Engine, RoutingWake } from './engine.js';
 import { assignBatch } from './conversations/assign.js';
 import { CHANNEL_CAPABILITIES, capabilitiesOf } from '../contracts/channel-capabilities.js';
@@ -68,7 +68,7 @@ export class Router {
         if ((e.type === 'agent.updated' && e.reason !== 'assigned') || e.type === 'catalog.updated') {
           // a slot may have freed, here or on another node (whose own router runs its pass): what
           // this node believed full may not be any more
-                this.full.clear();
+          this.full.clear();
           this.freed++;
           if (e.type === 'catalog.updated') this.wake({ any: true, services: new Set() });
         }
@@ -152,7 +152,8 @@ export class Router {
     // the collector, likely); on PostgreSQL the pass is 0.7 ms longer than three side by side
     // (docs/BENCHMARKS.md)
     const { rows: [read] } = await db.query<{
-      agents: { user_id: string; open_chat: number; open_email: number; last_assigned_at: string | null; logged_in_at: string | null; team_ids: string[] }[];
+      /** the `*_at` columns arrive as JSON text, dates once through rowFromJson */
+      agents: { user_id: string; open_chat: number; open_email: number; last_assigned_at: Date | null; logged_in_at: Date | null; team_ids: string[] }[];
       services: { id: string; channel: string; team_ids: string[] }[];
       teams: { id: string; max_chat: number; max_email: number }[];
     }>(
@@ -172,23 +173,22 @@ export class Router {
          (SELECT coalesce(json_agg(t), '[]') FROM (SELECT id, max_chat, max_email FROM teams WHERE active AND omni_enabled) t) AS teams`,
       [CHANNELS_OF.email, CHANNELS_OF.chat],
     );
-    const agents = { rows: read.agents };
-    const services = { rows: read.services };
-    const teams = { rows: read.teams };
-    this.agentsRead += agents.rows.length;
-    const routingAgents = agents.rows.map(
+    const { services, teams } = read;
+    const agents = read.agents.map((a) => rowFromJson(a));
+    this.agentsRead += agents.length;
+    const routingAgents = agents.map(
       (a): RoutingAgent => ({
         id: a.user_id,
         teamIds: a.team_ids,
         canReceiveWork: true,
         openChat: a.open_chat,
         openEmail: a.open_email,
-        lastAssignedAt: a.last_assigned_at === null ? null : Date.parse(a.last_assigned_at),
-        loggedInAt: a.logged_in_at === null ? 0 : Date.parse(a.logged_in_at),
+        lastAssignedAt: a.last_assigned_at?.getTime() ?? null,
+        loggedInAt: a.logged_in_at?.getTime() ?? 0,
       }),
     );
-    const routingServices = services.rows.map((s): RoutingService => ({ id: s.id, teamIds: s.team_ids }));
-    const capacities = teams.rows.map((t): TeamCapacity => ({ teamId: t.id, maxChat: t.max_chat, maxEmail: t.max_email }));
+    const routingServices = services.map((s): RoutingService => ({ id: s.id, teamIds: s.team_ids }));
+    const capacities = teams.map((t): TeamCapacity => ({ teamId: t.id, maxChat: t.max_chat, maxEmail: t.max_email }));
     const sizes = queueHeadSizes({ agents: routingAgents.filter((a) => hasFreeSlot(a, capacities)), services: routingServices, capacities });
     // the heads: of each service whose agents have free slots for its channel's workload (a
     // conversation is always of its service's channel: it opens there, and moves only between
@@ -197,7 +197,7 @@ export class Router {
     // of those services (a supervisor's allocations: few)
     const heads: { service: string[]; kind: string[]; n: number[] } = { service: [], kind: [], n: [] };
     const full = new Set<string>();
-    for (const s of services.rows) {
+    for (const s of services) {
       const kind = capabilitiesOf(s.channel).workload;
       const n = sizes.get(s.id)?.[kind] ?? 0;
       if (!n) {
