@@ -3,7 +3,8 @@
 // against a bare route on this machine at that moment, and beside a proven generator's (autocannon,
 // in worker threads; Debian's wrk too when it is installed).
 import { randomUUID } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -157,19 +158,31 @@ export async function bareRoute(shape: { customers: number; perCustomer: number;
       url, method: 'POST', body, connections: shape.concurrency, duration: 5, workers: 2,
       headers: { 'content-type': 'application/json', authorization: 'Bearer x' },
     });
-    return { ours, autocannon: cannon.requests.average, wrk: wrkRate(url, body, shape.concurrency) };
+    return { ours, autocannon: cannon.requests.average, wrk: await wrkRate(url, body, shape.concurrency) };
   } finally {
     await app.close();
   }
 }
 
-/** wrk (Debian's package) against the URL for 5 s, when it is installed; null otherwise. */
-function wrkRate(url: string, body: string, connections: number): number | null {
-  const which = spawnSync('sh', ['-c', 'command -v wrk']);
-  if (which.status !== 0) return null;
+/**
+ * wrk (Debian's package) against the URL for 5 s, when it is installed; null otherwise. Run without
+ * blocking: the bare route it drives is served by this process's event loop (a spawnSync here held
+ * the loop for the whole run, and wrk measured 0 requests a second).
+ */
+async function wrkRate(url: string, body: string, connections: number): Promise<number | null> {
+  if (spawnSync('sh', ['-c', 'command -v wrk']).status !== 0) return null;
   const script = `/tmp/mirante-wrk-${process.pid}.lua`;
-  spawnSync('sh', ['-c', `cat > ${script} <<'EOF'\nwrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\nEOF`]);
-  const r = spawnSync('wrk', ['-t2', `-c${connections}`, '-d5s', '-s', script, url], { encoding: 'utf8' });
-  const m = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout ?? '');
-  return m ? Number(m[1]) : null;
+  writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\n`);
+  try {
+    const child = spawn('wrk', ['-t2', `-c${connections}`, '-d5s', '-s', script, url]);
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.resume();
+    const code = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
+    const m = /Requests\/sec:\s+([\d.]+)/.exec(out);
+    if (code !== 0 || !m) throw new Error(`wrk ended with ${code} and no rate: ${out.slice(0, 300)}`);
+    return Number(m[1]);
+  } finally {
+    rmSync(script, { force: true });
+  }
 }
