@@ -8,6 +8,8 @@
 // The measured pass is the second of the process, as on a server that has been routing: a first pass
 // over 12,000 queued warms the connections, the prepared statements and the JIT (its figures are
 // printed too, as "cold"); then the agents are freed in SQL, leaving exactly 10,000 queued.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import type { UnitOfWork } from '../src/engine/engine.js';
@@ -102,6 +104,27 @@ async function releaseOne(db: Database): Promise<void> {
       opened AS (INSERT INTO agent_state_history (user_id, state, started_at) SELECT agent_id, 'available', now() FROM c)
     UPDATE agent_presence SET open_chat = open_chat - 1, state = 'available', state_since = now() WHERE user_id IN (SELECT agent_id FROM c)
   `);
+}
+
+/**
+ * BENCH_HEAP=file.heapprofile: the steady state's objects that outlived the young generation, by where
+ * they were allocated (V8's sampling heap profiler, keeping the objects a major collection freed and
+ * dropping those a minor one did: what the old generation had to take and later clear), written for
+ * Chromium's DevTools. Returns the stop.
+ */
+async function promotedProfile(): Promise<() => Promise<void>> {
+  const file = process.env.BENCH_HEAP;
+  if (!file) return async () => undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  const params = { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false };
+  await session.post('HeapProfiler.startSampling', params);
+  return async () => {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
 }
 
 /** assignments made one at a time, each by the pass its freed slot woke (the steady state) */
@@ -262,6 +285,7 @@ async function measure(label: 'pglite' | 'postgres', db: Database): Promise<void
     const steady: number[] = [];
     const steadyPasses: number[] = [];
     if (!FOLD_AFTER) runtime.rollups.start();
+    const stopHeapProfile = await promotedProfile();
     for (let i = 0; i < STEADY; i++) {
       await releaseOne(db);
       current = { times: [], transactions: 0, passMs: 0, readMs: 0 };
@@ -272,6 +296,7 @@ async function measure(label: 'pglite' | 'postgres', db: Database): Promise<void
       if (current.times.length !== 1) throw new Error(`a freed slot made ${current.times.length} assignments, expected 1`);
       steady.push(current.times[0]);
     }
+    await stopHeapProfile();
     await afterPass();
     emit({
       bench: 'routing-engine-steady',

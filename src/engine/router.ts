@@ -40,10 +40,11 @@ export class Router {
   /** what the wakes since the last pass asked for */
   private wanted: RoutingWake = { any: false, services: new Set() };
   /**
-   * Services whose linked agents had no free slot for their queue at the last pass's read, with no
-   * slot freed anywhere since: a conversation joining one of these queues cannot be assigned now.
+   * The services whose linked agents had a free slot for their queue at the last pass's read, with no
+   * slot freed anywhere since; null when nothing is known (at start, after a slot freed). A
+   * conversation joining any other queue cannot be assigned now.
    */
-  private full = new Set<string>();
+  private open: Set<string> | null = null;
   /** counts the slot-freeing events seen: a pass's picture of full services is kept only if none came during its read */
   private freed = 0;
   private readonly unsubscribe: () => void;
@@ -54,6 +55,8 @@ export class Router {
   queuedRead = 0;
   /** agents read by passes (those with a free slot for a workload of theirs), for the metrics and the tests */
   agentsRead = 0;
+  /** services read by passes (those a team of a free agent serves), for the tests and the benchmarks */
+  servicesRead = 0;
   private readonly observers = new Set<RoutingObserver>();
 
   constructor(
@@ -68,7 +71,7 @@ export class Router {
         if ((e.type === 'agent.updated' && e.reason !== 'assigned') || e.type === 'catalog.updated') {
           // a slot may have freed, here or on another node (whose own router runs its pass): what
           // this node believed full may not be any more
-          this.full.clear();
+          this.open = null;
           this.freed++;
           if (e.type === 'catalog.updated') this.wake({ any: true, services: new Set() });
         }
@@ -105,7 +108,8 @@ export class Router {
     this.wanted = { any: false, services: new Set() };
     this.again = false;
     if (!wanted.any) {
-      if (![...wanted.services].some((s) => !this.full.has(s))) {
+      const open = this.open;
+      if (![...wanted.services].some((s) => !open || open.has(s))) {
         if (wanted.services.size) this.skipped++;
         return;
       }
@@ -146,36 +150,44 @@ export class Router {
     // the agents who could take something now (logged in, unpaused, enabled, below a team's limit
     // for a workload that team serves: an agent full on chat whose team serves no e-mail is not
     // free because of its unused e-mail limit; read as such, every pass read every agent of a
-    // contact center whose chats were all busy), the services' teams and channels, the teams'
-    // limits: small, whatever waits. One statement of three JSON lists, one connection: on PGlite
-    // the assignment after a one-slot pass went from 6.5–7.4 ms p99 to 4.4–4.9 (fewer objects for
-    // the collector, likely); on PostgreSQL the pass is 0.7 ms longer than three side by side
-    // (docs/BENCHMARKS.md)
+    // contact center whose chats were all busy), and only the teams of those agents with their
+    // limits and the services those teams serve, with all their teams: what a pass reads grows with
+    // the free slots, not with the catalogue. Read whole, the bench's 200 services and 100 teams were
+    // most of what a one-slot pass allocated, and outlived the young generation: of the 84 MB that
+    // 1,000 such passes sent to the old one, 59 came from them (18 MB in all since), and the
+    // young-generation collections of the steady state went from 28–30 to 9–10 (docs/BENCHMARKS.md).
+    // One statement of three JSON lists, on one connection.
     const { rows: [read] } = await db.query<{
       /** the `*_at` columns arrive as JSON text, dates once through rowFromJson */
       agents: { user_id: string; open_chat: number; open_email: number; last_assigned_at: Date | null; logged_in_at: Date | null; team_ids: string[] }[];
       services: { id: string; channel: string; team_ids: string[] }[];
       teams: { id: string; max_chat: number; max_email: number }[];
     }>(
-      `SELECT
-         (SELECT coalesce(json_agg(a), '[]') FROM (
-            SELECT p.user_id, p.open_chat, p.open_email, p.last_assigned_at, p.logged_in_at,
-                   coalesce(array(SELECT team_id::text FROM team_agents WHERE user_id = p.user_id), '{}') AS team_ids
-              FROM agent_presence p JOIN users u ON u.id = p.user_id
-             WHERE p.state IN ('available', 'in_service') AND p.pending_pause_reason_id IS NULL AND u.active AND u.agent_enabled
-               AND EXISTS (SELECT 1 FROM team_agents ta JOIN teams t ON t.id = ta.team_id AND t.active AND t.omni_enabled
-                             JOIN service_teams st ON st.team_id = t.id JOIN services s ON s.id = st.service_id
-                            WHERE ta.user_id = p.user_id
-                              AND ((p.open_chat < t.max_chat AND s.channel = ANY($2::text[]))
-                                OR (p.open_email < t.max_email AND s.channel = ANY($1::text[]))))) a) AS agents,
+      `WITH free AS (
+         SELECT p.user_id, p.open_chat, p.open_email, p.last_assigned_at, p.logged_in_at,
+                coalesce(array(SELECT team_id::text FROM team_agents WHERE user_id = p.user_id), '{}') AS team_ids
+           FROM agent_presence p JOIN users u ON u.id = p.user_id
+          WHERE p.state IN ('available', 'in_service') AND p.pending_pause_reason_id IS NULL AND u.active AND u.agent_enabled
+            AND EXISTS (SELECT 1 FROM team_agents ta JOIN teams t ON t.id = ta.team_id AND t.active AND t.omni_enabled
+                          JOIN service_teams st ON st.team_id = t.id JOIN services s ON s.id = st.service_id
+                         WHERE ta.user_id = p.user_id
+                           AND ((p.open_chat < t.max_chat AND s.channel = ANY($2::text[]))
+                             OR (p.open_email < t.max_email AND s.channel = ANY($1::text[]))))),
+       free_teams AS (SELECT DISTINCT unnest(team_ids)::uuid AS team_id FROM free)
+       SELECT
+         (SELECT coalesce(json_agg(free), '[]') FROM free) AS agents,
          (SELECT coalesce(json_agg(x), '[]') FROM (
-            SELECT s.id, s.channel, array_agg(st.team_id::text) AS team_ids FROM services s JOIN service_teams st ON st.service_id = s.id GROUP BY s.id) x) AS services,
-         (SELECT coalesce(json_agg(t), '[]') FROM (SELECT id, max_chat, max_email FROM teams WHERE active AND omni_enabled) t) AS teams`,
+            SELECT s.id, s.channel, array_agg(st.team_id::text) AS team_ids FROM services s JOIN service_teams st ON st.service_id = s.id
+             WHERE EXISTS (SELECT 1 FROM service_teams f JOIN free_teams USING (team_id) WHERE f.service_id = s.id)
+             GROUP BY s.id) x) AS services,
+         (SELECT coalesce(json_agg(t), '[]') FROM (
+            SELECT id, max_chat, max_email FROM teams WHERE active AND omni_enabled AND id IN (SELECT team_id FROM free_teams)) t) AS teams`,
       [CHANNELS_OF.email, CHANNELS_OF.chat],
     );
     const { services, teams } = read;
     const agents = read.agents.map((a) => rowFromJson(a));
     this.agentsRead += agents.length;
+    this.servicesRead += services.length;
     const routingAgents = agents.map(
       (a): RoutingAgent => ({
         id: a.user_id,
@@ -196,20 +208,19 @@ export class Router {
     // returned before normal, then the oldest; conversations_queue_head_idx), and every `manual` one
     // of those services (a supervisor's allocations: few)
     const heads: { service: string[]; kind: string[]; n: number[] } = { service: [], kind: [], n: [] };
-    const full = new Set<string>();
+    // the services with room (those not read have no free agent at all)
+    const open = new Set<string>();
     for (const s of services) {
       const kind = capabilitiesOf(s.channel).workload;
       const n = sizes.get(s.id)?.[kind] ?? 0;
-      if (!n) {
-        full.add(s.id);
-        continue;
-      }
+      if (!n) continue;
+      open.add(s.id);
       heads.service.push(s.id);
       heads.kind.push(kind);
       heads.n.push(n);
     }
     // (a slot freed while the agents were read may not be in this picture: believe nothing full then)
-    this.full = freed === this.freed ? full : new Set();
+    this.open = freed === this.freed ? open : null;
     if (!heads.service.length) return;
 
     const queued = await db.query<{ id: string; service_id: string; channel: string; priority: QueuedConversation['priority']; queued_at: Date; preferred_agent_id: string | null }>(

@@ -127,15 +127,57 @@ describe('routing with a backlog', () => {
     return free;
   }
 
-  /** Agents read per pass while nothing changes (passes the node runs on its own meanwhile included). */
-  async function agentsReadPerPass(): Promise<number> {
+  /** Agents (or services) read per pass while nothing changes (passes the node runs on its own meanwhile included). */
+  async function readPerPass(what: 'agentsRead' | 'servicesRead' = 'agentsRead'): Promise<number> {
     const router = t.runtime.router;
     await router.idle();
-    const [read0, passes0] = [router.agentsRead, router.passes];
+    const [read0, passes0] = [router[what], router.passes];
     router.schedule();
     await router.idle();
-    return (router.agentsRead - read0) / (router.passes - passes0);
+    return (router[what] - read0) / (router.passes - passes0);
   }
+  const agentsReadPerPass = () => readPerPass('agentsRead');
+
+  /** The services a pass must read: those served by a team of an agent with a free slot (from the tables, in JavaScript). */
+  async function servicesOfFreeAgents(): Promise<Set<string>> {
+    const free = await freeAgents();
+    const memberships = (await t.db.query<{ user_id: string; team_id: string }>(`SELECT user_id, team_id FROM team_agents`)).rows;
+    const teams = new Set(memberships.filter((m) => free.has(m.user_id)).map((m) => m.team_id));
+    const served = (await t.db.query<{ service_id: string; team_id: string }>(`SELECT service_id, team_id FROM service_teams`)).rows;
+    return new Set(served.filter((s) => teams.has(s.team_id)).map((s) => s.service_id));
+  }
+
+  it('reads only the services the free agents\' teams serve, not the whole catalogue', async () => {
+    // three teams, a service and an agent each; two agents full, one free
+    const made = [];
+    for (let i = 0; i < 3; i++) {
+      const team = await createTeam(admin, { maxChat: 1 });
+      const api = await createApiService(t, admin, { teamIds: [team.id] });
+      const agent = await createUser(admin, { agentEnabled: true, teamIds: [team.id] });
+      const desk = await t.login(agent.email, agent.password);
+      expect((await desk.post('/api/agent/login')).status).toBe(200);
+      made.push({ team, ...api, agent });
+    }
+    const tag = unique('cat').replace(/\W/g, '');
+    for (const [i, m] of made.slice(0, 2).entries()) {
+      expect((await m.send({ contact: { externalId: `${tag}-${i}` }, externalId: `${tag}-${i}`, text: 'oi' })).status).toBe(202);
+    }
+    await t.settle();
+    const services = await servicesOfFreeAgents();
+    expect(services.has(made[2].service.id)).toBe(true);
+    expect(services.has(made[0].service.id) || services.has(made[1].service.id)).toBe(false);
+    const all = Number((await t.db.query<{ n: number }>(`SELECT count(DISTINCT service_id)::int AS n FROM service_teams`)).rows[0].n);
+    expect(services.size).toBeLessThan(all);
+    expect(await readPerPass('servicesRead')).toBe(services.size);
+
+    // the free agent's service still routes, and a customer of a full one still waits
+    const waiting = await made[0].send({ contact: { externalId: `${tag}-w` }, externalId: `${tag}-w`, text: 'oi' });
+    const served = await made[2].send({ contact: { externalId: `${tag}-s` }, externalId: `${tag}-s`, text: 'oi' });
+    await t.settle();
+    const holder = async (id: string) => (await t.db.query<{ state: string; agent_id: string | null }>('SELECT state, agent_id FROM conversations WHERE id = $1', [id])).rows[0];
+    expect(await holder(served.body.conversationId)).toEqual({ state: 'in_service', agent_id: made[2].agent.id });
+    expect(await holder(waiting.body.conversationId)).toEqual({ state: 'queued', agent_id: null });
+  });
 
   it('reads an agent full on chat only when a team of theirs serves e-mail, where their e-mail limit is free', async () => {
     const team = await createTeam(admin, { maxChat: 1, maxEmail: 3 });
