@@ -208,19 +208,17 @@ export class Router {
     // returned before normal, then the oldest; conversations_queue_head_idx), and every `manual` one
     // of those services (a supervisor's allocations: few)
     const heads: { service: string[]; kind: string[]; n: number[] } = { service: [], kind: [], n: [] };
-    // the services with room (those not read have no free agent at all)
-    const open = new Set<string>();
     for (const s of services) {
       const kind = capabilitiesOf(s.channel).workload;
       const n = sizes.get(s.id)?.[kind] ?? 0;
       if (!n) continue;
-      open.add(s.id);
       heads.service.push(s.id);
       heads.kind.push(kind);
       heads.n.push(n);
     }
-    // (a slot freed while the agents were read may not be in this picture: believe nothing full then)
-    this.open = freed === this.freed ? open : null;
+    // the services with room are those with a head to read (those not read have no free agent at
+    // all); a slot freed while the agents were read may not be in this picture: believe nothing full then
+    this.open = freed === this.freed ? new Set(heads.service) : null;
     if (!heads.service.length) return;
 
     const queued = await db.query<{ id: string; service_id: string; channel: string; priority: QueuedConversation['priority']; queued_at: Date; preferred_agent_id: string | null }>(
