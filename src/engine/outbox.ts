@@ -37,6 +37,30 @@ export class PermanentFailure extends Error {
 }
 
 /**
+ * One failed attempt, as the outbox reports it to the runtime's `onError`: which item, which attempt,
+ * and what comes next. `logLevel` says how loud: a retried attempt is a warning (a provider's blip,
+ * a receiver's deploy: handled), an item given up is an error (a message that will not arrive).
+ */
+export class OutboxAttemptFailed extends Error {
+  readonly logLevel: 'warn' | 'error';
+  constructor(
+    readonly item: Pick<OutboxRow, 'id' | 'kind' | 'message_id'>,
+    readonly attempt: number,
+    /** the wait before the next attempt, or null: the item is dead */
+    readonly retryInMs: number | null,
+    cause: unknown,
+  ) {
+    const what = `outbox item ${item.id} (${item.kind}${item.message_id === null ? '' : `, message ${item.message_id}`})`;
+    const next = retryInMs === null ? 'given up' : `retried in ${(retryInMs / 1000).toFixed(1)} s`;
+    // the cause's own words follow in the log (pino's error serializer appends them; so does
+    // logLoopFailure's warning line)
+    super(`${what}: attempt ${attempt} failed, ${next}`, { cause });
+    this.name = 'OutboxAttemptFailed';
+    this.logLevel = retryInMs === null ? 'error' : 'warn';
+  }
+}
+
+/**
  * When the outbox gives up. A chat reply is worth retrying through a provider's blip or a receiver's
  * deploy (12 attempts span about 15 minutes on average, 30 at most), but not for hours: the agent
  * must learn that it failed while the customer is still there, and a reply delivered much later,
@@ -166,8 +190,8 @@ export class OutboxWorker {
           if (!sender) throw new Error(`no sender for ${item.kind}`);
           result = await sender(item);
         } catch (err) {
-          await this.failed(item, err);
-          this.onError(err);
+          const retryInMs = await this.failed(item, err);
+          this.onError(new OutboxAttemptFailed(item, item.attempts + 1, retryInMs, err));
           continue;
         }
         await this.delivered(item, result?.providerMessageId);
@@ -204,28 +228,32 @@ export class OutboxWorker {
     });
   }
 
-  /** A failed attempt: retried after a jittered wait, or dead (and its message failed) when the policy says so. */
-  private async failed(item: OutboxRow, err: unknown): Promise<void> {
+  /**
+   * A failed attempt: retried after a jittered wait, or dead (and its message failed) when the policy
+   * says so. Returns the wait, or null when the item is dead.
+   */
+  private async failed(item: OutboxRow, err: unknown): Promise<number | null> {
     const now = this.engine.clock.now();
     const attempts = item.attempts + 1;
     const error = String((err as Error)?.message ?? err).slice(0, 500);
     const permanent = err instanceof PermanentFailure;
     const dead = permanent || attempts >= this.policy.maxAttempts || now.getTime() - item.created_at.getTime() >= this.policy.maxAgeMs;
     if (!dead) {
+      const wait = retryDelayMs(attempts, this.random, this.policy);
       await this.engine.db.query('UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1', [
         item.id,
         attempts,
         error,
-        new Date(now.getTime() + retryDelayMs(attempts, this.random, this.policy)),
+        new Date(now.getTime() + wait),
       ]);
-      return;
+      return wait;
     }
     // never due again; kept with its reason for whoever looks (and the metrics)
     const markDead = (q: Queryable) =>
       q.query(`UPDATE outbox SET attempts = $2, last_error = $3, dead_at = $4, next_attempt_at = 'infinity' WHERE id = $1`, [item.id, attempts, error, now]);
     if (item.message_id === null) {
       await markDead(this.engine.db);
-      return;
+      return null;
     }
     const messageId = item.message_id;
     const reason = permanent ? error : `${error} (${attempts} attempts)`;
@@ -237,5 +265,6 @@ export class OutboxWorker {
       await writeDelivery(u.tx, messageId, { status: 'failed', at: now, error: { code, message: reason } });
       await announceMessages(u, [messageId]);
     });
+    return null;
   }
 }

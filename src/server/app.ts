@@ -31,7 +31,7 @@ import { resolveSecretKey } from '../engine/secrets.js';
 import { registerHttpHardening } from './http-hardening.js';
 import { registerGracefulClose } from './shutdown.js';
 import { refuseNul } from './nul.js';
-import { loggerOptions, logStream, requestId } from './logging.js';
+import { loggerOptions, logLoopFailure, logStream, requestId } from './logging.js';
 import { openapiTransform, openapiTransformObject } from './openapi.js';
 
 declare module 'fastify' {
@@ -107,13 +107,13 @@ export async function buildApp({ db, config, runtime: given, logger = false, web
   registerAuth(app, db, { publicUrl: config.publicUrl });
   // before the engine starts: on PostgreSQL without MIRANTE_SECRET_KEY this refuses to go on
   const secretKey = resolveSecretKey(config, (msg) => app.log.warn(msg));
-  const runtime = given ?? (await startRuntime(db, { redisUrl: config.redisUrl, onError: (err) => app.log.error({ err }, 'engine loop') }));
+  const runtime = given ?? (await startRuntime(db, { redisUrl: config.redisUrl, onError: (err) => logLoopFailure(app.log, 'engine loop', err) }));
   if (!given) app.addHook('onClose', () => runtime.stop());
   app.decorate('runtime', runtime);
   registerChannels(runtime, secretKey, config.publicUrl?.replace(/\/+$/, ''));
   if (!given) {
     // the channels' background workers (mailbox watchers), each on one node at a time
-    const workers = new ChannelWorkerPool(runtime.engine, secretKey, { onError: (err) => app.log.error({ err }, 'channel worker') });
+    const workers = new ChannelWorkerPool(runtime.engine, secretKey, { onError: (err) => logLoopFailure(app.log, 'channel worker', err) });
     workers.start();
     app.addHook('onClose', () => workers.stop());
   }

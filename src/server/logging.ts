@@ -89,3 +89,16 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 export function requestId(header: string | string[] | undefined): string {
   return typeof header === 'string' && SAFE_REQUEST_ID.test(header) ? header : randomUUID();
 }
+
+/**
+ * A background loop's failure in the log (the outbox, the router, the mailbox watchers). An error
+ * that says its own level (`logLevel: 'warn'`, the outbox's attempt that will be retried) is one line
+ * at that level: its message (what failed, what comes next), then its cause's; anything else is an
+ * error, with its stack and its cause's.
+ */
+export function logLoopFailure(log: { warn(msg: string): void; error(obj: object, msg: string): void }, loop: string, err: unknown): void {
+  const e = err as { logLevel?: unknown; message?: unknown; cause?: unknown } | null;
+  if (e?.logLevel !== 'warn') return log.error({ err }, loop);
+  const cause = e.cause === undefined ? '' : `: ${String((e.cause as Error | null)?.message ?? e.cause)}`;
+  log.warn(`${loop}: ${String(e.message)}${cause}`);
+}
