@@ -18,6 +18,7 @@ import { createMetaWhatsApp } from '../src/sandbox/meta-whatsapp.js';
 import { startSandbox } from '../src/sandbox/sandbox.js';
 import { http } from './ingest.js';
 import { emit } from './report.js';
+import { serverNodeFlags } from '../scripts/server-flags.mjs';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 const ADMIN = { email: 'bench@mirante.local', password: 'bench-password-1' };
@@ -41,7 +42,7 @@ function memoryOf(pid: number): { rss: number; hwm: number } {
 async function startMirante(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string; log: () => string }> {
   const port = await freePort();
   let log = '';
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const proc = spawn(process.execPath, [...serverNodeFlags({ ...process.env, ...env }), '--import', 'tsx', 'src/server/main.ts'], {
     env: {
       ...process.env, LOG_LEVEL: 'warn', WEB_DIR: '/nonexistent', MIRANTE_SECRET_KEY: 'bench-secret-key-for-mirante-0123456789',
       CAMPAIGN_MAX_RATE: '1000', ...env, PORT: String(port), HOST: '127.0.0.1', MIRANTE_ADMIN_EMAIL: ADMIN.email, MIRANTE_ADMIN_PASSWORD: ADMIN.password,

@@ -2,6 +2,7 @@
 // Each benchmark runs in a process of its own, so that none measures the heap, the JIT or the
 // leftover timers of the ones before it.
 import { spawnSync } from 'node:child_process';
+import { serverNodeFlags } from '../scripts/server-flags.mjs';
 
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   routing: () => import('./routing.js'),
@@ -36,11 +37,16 @@ if (unknown.length) {
 // indicators reads it: only when named
 const ON_REQUEST = new Set(['lookback', 'indicators', 'charts']);
 const names = wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !ON_REQUEST.has(n));
-if (names.length === 1) {
+// the benches that run Mirante in their own process measure it with the server's Node flags
+// (scripts/server-flags.mjs) for the database they measure: PostgreSQL's with BENCH_DB=postgres,
+// else PGlite's (which runs first, and both in one process when BENCH_DB is unset); a process
+// started without them starts one that has them
+const serverFlags = serverNodeFlags({ ...process.env, DATABASE_URL: process.env.BENCH_DB === 'postgres' ? process.env.DATABASE_URL || 'postgres' : undefined });
+if (names.length === 1 && serverFlags.every((f) => process.execArgv.includes(f))) {
   await (await BENCHES[names[0]]()).run();
 } else {
   for (const name of names) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, name, ...flags], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [...serverFlags, '--import', 'tsx', new URL(import.meta.url).pathname, name, ...flags], { stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
 }

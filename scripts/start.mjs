@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { serverNodeFlags } from './server-flags.mjs';
 
 const built = 'dist/web/index.html';
 
@@ -28,7 +29,7 @@ function buildIfStale(what, output, sources, config) {
 if (!process.env.WEB_DIR) buildIfStale('the web app', built, ['src/web', 'src/contracts'], 'src/web/vite.config.ts');
 if (!process.env.WIDGET_DIR) buildIfStale('the WebChat widget', 'dist/widget/widget.js', ['src/widget', 'src/contracts'], 'src/widget/vite.config.ts');
 
-const args = ['--import', 'tsx', 'src/server/main.ts', ...process.argv.slice(2)];
+const args = [...serverNodeFlags(), '--import', 'tsx', 'src/server/main.ts', ...process.argv.slice(2)];
 const child = spawn(process.execPath, args, { stdio: 'inherit' });
 // The terminal's Ctrl-C reaches the server directly; a SIGTERM to this process is passed on.
 process.on('SIGINT', () => undefined);

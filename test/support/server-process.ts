@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { serverNodeFlags } from '../../scripts/server-flags.mjs';
 import { expectOutbound } from './outbound-guard.js';
 
 export const freePort = () =>
@@ -34,7 +35,7 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   let log = '';
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', ...(opts.args ?? [])], {
+  const proc = spawn(process.execPath, [...serverNodeFlags({ ...process.env, ...env }), '--import', 'tsx', 'src/server/main.ts', ...(opts.args ?? [])], {
     env: {
       ...process.env, LOG_LEVEL: 'warn', WEB_DIR: '/nonexistent', MIRANTE_SECRET_KEY: 'process-test-secret-key-0123456789abcdef',
       ...env, PORT: String(port), HOST: '127.0.0.1', MIRANTE_ADMIN_EMAIL: admin.email, MIRANTE_ADMIN_PASSWORD: admin.password,
