@@ -5,7 +5,7 @@
 // is 16): a larger young generation, so fewer young-generation collections. PGlite runs in the
 // server's process, and its work (the protocol's messages, the rows) allocates in the server's heap:
 // measured 2026-12-08 (docs/BENCHMARKS.md), ingest took more messages a second at less CPU each in
-// five pairs of five, and routing's steady-state p99 fell from 8.3–9.7 to 4.9–5.3 ms with a fifth of
+// five pairs of five, and routing's steady-state p99 fell from 5.5–9.7 to 4.7–5.3 ms (four pairs) with a fifth of
 // the collections; about 100 MB more resident memory under that load. On PostgreSQL the same flag
 // moved nothing measurably (and an earlier run found routing's burst worse with it): not given there.
 const PGLITE = ['--max-semi-space-size=64'];

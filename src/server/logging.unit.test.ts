@@ -48,16 +48,16 @@ describe('logLoopFailure', () => {
     out.on('data', (c) => (text += String(c)));
     const log = pino({ level: 'info' }, logStream('pretty', out)!);
     const hangUp = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-    const item = { id: 7, kind: 'channel.send', message_id: 42 };
+    const item = { id: 7, kind: 'channel_send', message_id: 42 };
     logLoopFailure(log, 'engine loop', new OutboxAttemptFailed(item, 3, 6_400, hangUp));
     logLoopFailure(log, 'engine loop', new OutboxAttemptFailed({ ...item, message_id: null }, 12, null, hangUp));
     logLoopFailure(log, 'engine loop', new Error('the database went away'));
     await new Promise((r) => setImmediate(r));
     const lines = text.trim().split('\n');
-    expect(lines[0]).toMatch(/WARN.*engine loop: outbox item 7 \(channel\.send, message 42\): attempt 3 failed, retried in 6\.4 s: socket hang up$/);
+    expect(lines[0]).toMatch(/WARN.*engine loop: outbox item 7 \(channel_send, message 42\): attempt 3 failed, retried in 6\.4 s: socket hang up$/);
     // the warning is one line: no stack
     expect(lines[1]).toMatch(/ERROR.*engine loop$/);
-    expect(text).toMatch(/"message": "outbox item 7 \(channel\.send\): attempt 12 failed, given up: socket hang up"/);
+    expect(text).toMatch(/"message": "outbox item 7 \(channel_send\): attempt 12 failed, given up: socket hang up"/);
     expect(text).toMatch(/caused by: Error: socket hang up/);
     expect(text).toMatch(/ERROR.*engine loop\n[\s\S]*the database went away[\s\S]*at /);
     expect(text.match(/WARN/g)).toHaveLength(1);
