@@ -1,8 +1,12 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTBOX_POLICY, OutboxAttemptFailed, OutboxWorker } from '../../src/engine/outbox.js';
 import { registerChannels } from '../../src/channels/index.js';
 import { deriveSecretKey } from '../../src/engine/secrets.js';
 import { FakeProvider } from '../support/fake-provider.js';
+import { expectOutbound } from '../support/outbound-guard.js';
 import { allowPrivateWebhookTargets, appForFile, createApiService, TEST_SECRET_KEY, unique, type Client, type TestApp } from '../support/test-app.js';
 
 // What the outbox tells the log about a failed send (the runtime's onError, logged by
@@ -63,5 +67,40 @@ describe('the outbox’s failures as the log sees them', () => {
     expect(last.message).toBe(`outbox item ${row.id} (${row.kind}, message ${row.message_id}): attempt 2 failed, given up`);
     const { rows: after } = await t.db.query<{ dead_at: Date | null }>('SELECT dead_at FROM outbox WHERE id = $1', [row.id]);
     expect(after[0].dead_at).not.toBeNull();
+  });
+});
+
+describe('the webhook’s idle connections', () => {
+  it('are closed by Mirante before the receiver’s announced keep-alive ends, so a send never goes out on a socket being closed', async () => {
+    // a receiver that keeps idle connections 2 s and says so (Keep-Alive: timeout=2)
+    const sockets: { endedByClient: boolean; closed: Promise<void> }[] = [];
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"r-1"}'));
+    });
+    receiver.keepAliveTimeout = 2_000;
+    receiver.on('connection', (socket) => {
+      const s = { endedByClient: false, closed: once(socket, 'close').then(() => undefined) };
+      socket.on('end', () => (s.endedByClient = true));
+      sockets.push(s);
+    });
+    receiver.listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    const port = (receiver.address() as AddressInfo).port;
+    const unexpect = expectOutbound(`http://127.0.0.1:${port}/`);
+    try {
+      const api = await createApiService(t, admin, { outboundWebhookUrl: `http://127.0.0.1:${port}/hook` });
+      expect((await api.send({ contact: { externalId: unique('cli') }, externalId: unique('m'), text: 'Olá' })).status).toBe(202);
+      await t.runtime.outbox.tick();
+      const { rows } = await t.db.query<{ delivered_at: Date | null }>(`SELECT delivered_at FROM outbox WHERE payload->>'serviceId' = $1`, [api.service.id]);
+      expect(rows[0].delivered_at).not.toBeNull();
+      expect(sockets).toHaveLength(1);
+      await sockets[0].closed;
+      // Mirante hung up (the receiver saw its end), not the receiver at its 2 s
+      expect(sockets[0].endedByClient).toBe(true);
+    } finally {
+      unexpect();
+      receiver.close();
+    }
   });
 });

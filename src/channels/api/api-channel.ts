@@ -109,10 +109,15 @@ export const apiOutboundHook: OutboundHook = async (u, conversation, message) =>
  * A 2xx whose JSON body has an `id` gives the message its provider id (delivery receipts name it).
  */
 export function apiWebhookSender(db: Database, key: SecretKey, now: () => number = Date.now): OutboxSender {
-  // keep-alive sockets of the strict agents only ever reached checked addresses
+  // keep-alive sockets of the strict agents only ever reached checked addresses. An idle socket is
+  // closed by us first: after 30 s, or a second before the receiver's announced `Keep-Alive:
+  // timeout=n` (Node's agent honours the hint only below a timeout of its own): without it the
+  // receiver closed idle sockets as the next send went out on them, "socket hang up" (the demo's
+  // receiver, twice in ten minutes)
+  const options = { keepAlive: true, timeout: 30_000 };
   const agents = {
-    strict: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) },
-    open: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) },
+    strict: { http: new http.Agent(options), https: new https.Agent(options) },
+    open: { http: new http.Agent(options), https: new https.Agent(options) },
   };
   return async (item) => {
     const { rows } = await db.query<{ secret: string | null; allow: unknown }>(
