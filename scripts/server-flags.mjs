@@ -3,11 +3,12 @@
 //
 // On the embedded database (PGlite, no DATABASE_URL) --max-semi-space-size=64 (MB; Node 20's default
 // is 16): a larger young generation, so fewer young-generation collections. PGlite runs in the
-// server's process, and its work (the protocol's messages, the rows) allocates in the server's heap:
-// measured 2026-12-08 (docs/BENCHMARKS.md), ingest took more messages a second at less CPU each in
-// five pairs of five, and routing's steady-state p99 fell from 5.5–9.7 to 4.7–5.3 ms (four pairs) with a fifth of
-// the collections; about 100 MB more resident memory under that load. On PostgreSQL the same flag
-// moved nothing measurably (and an earlier run found routing's burst worse with it): not given there.
+// server's process, and its work (the protocol's messages, the rows) allocates in the server's heap.
+// Measured 2026-12-08 (docs/BENCHMARKS.md): ingest took more messages a second at less CPU each in
+// all five alternated pairs, and routing's steady-state p99 fell from 5.5–9.7 to 4.7–5.3 ms (four
+// pairs) with a fifth of the collections; about 100 MB more resident memory under that load. On
+// PostgreSQL the same flag moved nothing measurably (and an earlier run found routing's burst worse
+// with it): not given there.
 const PGLITE = ['--max-semi-space-size=64'];
 
 /**
