@@ -87,7 +87,8 @@ describeBrowser('agent desk (Atendimento)', () => {
     await composer.fill('Bom dia, Maria! Vou gerar a segunda via agora.');
     await composer.press('Enter');
     await history.locator('[data-author="agent"]').getByText('Bom dia, Maria! Vou gerar a segunda via agora.').waitFor();
-    await expect(composer.inputValue()).resolves.toBe('');
+    // the composer empties when the send's answer comes, which may follow the message's push
+    await expect.poll(() => composer.inputValue()).toBe('');
 
     // Shift+Enter breaks the line instead of sending
     await composer.fill('Linha um');

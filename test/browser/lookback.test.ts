@@ -34,10 +34,14 @@ describeBrowser('Consultas and Histórico', () => {
       (await db.query<{ id: string }>(`INSERT INTO contacts (name, email, phone) VALUES ($1, $2, '+5511988887777') RETURNING id`, [name, emailAddress])).rows[0].id;
     const joao = await contact('João da Silva', 'joao@exemplo.com.br');
     const maria = await contact('Maria Souza', 'maria@exemplo.com.br');
-    // 57 chats today, a minute apart, ending a minute ago: more than one page of 50
+    // 57 chats today, a minute apart, ending a minute ago: more than one page of 50. Today is São
+    // Paulo's (UTC−3): in its first hour they are closer together, all after its midnight
     const now = Date.now();
+    const spToday = new Date(now - 3 * 3600_000);
+    const sinceMidnight = now - (Date.UTC(spToday.getUTCFullYear(), spToday.getUTCMonth(), spToday.getUTCDate()) + 3 * 3600_000);
+    const step = Math.min(60_000, Math.floor(sinceMidnight / 60));
     for (let k = 0; k < 57; k++) {
-      const createdAt = new Date(now - (57 - k) * 60_000);
+      const createdAt = new Date(now - (57 - k) * step);
       const state = k % 3 === 0 ? 'in_service' : 'completed';
       const protocol = `P${String(100 + k)}${randomUUID().slice(0, 4)}`;
       const r = await db.query<{ id: string }>(
@@ -69,8 +73,8 @@ describeBrowser('Consultas and Histórico', () => {
       const subject = `Reclamação de cobrança ${k}`;
       await db.query(
         `INSERT INTO conversations (protocol, service_id, channel, contact_id, state, created_at, first_queued_at, queued_at, subject)
-         VALUES ($1, $2, 'email', $3, 'queued', now() - interval '2 min', now() - interval '2 min', now() - interval '2 min', $4)`,
-        [protocol, mail.id, joao, subject],
+         VALUES ($1, $2, 'email', $3, 'queued', $5::timestamptz, $5::timestamptz, $5::timestamptz, $4)`,
+        [protocol, mail.id, joao, subject, new Date(now - 2 * step)],
       );
       email.push({ protocol, subject });
     }
